@@ -1,0 +1,106 @@
+// The contract every connector fulfils. A connector knows its vendor, never DynamoDB, SQS or Lambda.
+import type { z } from 'zod';
+import type { ConsentPurpose, EventDraft } from '../../core/events.js';
+import type { ErasureOutcome, ErasureSubject, ProfileChange, PushOutcome } from '../../core/destination.js';
+
+export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email';
+
+/** An inbound webhook exactly as received: the raw bytes are what vendors sign. */
+export interface WebhookRequest {
+  method: string;
+  /** The full public URL the vendor called (Square signs it; Copernica signs its path). */
+  url: string;
+  /** Header names lower-cased. */
+  headers: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+}
+
+export interface Logger {
+  debug(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Everything a connector call may use: its own instance's settings and secrets, a clock and a logger. */
+export interface ConnectorContext<Settings, Secrets> {
+  tenantId: string;
+  instance: string;
+  settings: Settings;
+  secrets: Secrets;
+  now(): Date;
+  log: Logger;
+}
+
+/** How much one scheduled run may do before it must save its cursor and stop. */
+export interface PollBudget {
+  maxPages: number;
+  /** Epoch milliseconds; stop paging after this. */
+  deadline: number;
+}
+
+export interface PollPage {
+  events: EventDraft[];
+  /** Opaque to the pipeline; saved after the page's events are queued, passed back on the next call. */
+  nextCursor: string;
+  /** False when the connector has caught up and the next call should wait for the schedule. */
+  hasMore: boolean;
+}
+
+export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
+  name: string;
+  kind: ConnectorKind;
+  description: string;
+  settingsSchema: z.ZodType<Settings>;
+  secretsSchema: z.ZodType<Secrets>;
+  /** Throws SignatureInvalid. Must compare in constant time on the raw bytes. */
+  verifyWebhook?(request: WebhookRequest, secrets: Secrets, settings: Settings, now: Date): void;
+  /** Throws PayloadInvalid. Returns no events for pings and topics the connector acknowledges but ignores. */
+  parseWebhook?(request: WebhookRequest, context: ConnectorContext<Settings, Secrets>): EventDraft[];
+  /** One page of changes after `cursor` (undefined on the first run). */
+  poll?(context: ConnectorContext<Settings, Secrets>, cursor: string | undefined, budget: PollBudget): Promise<PollPage>;
+  push?: {
+    /** Nothing is pushed for a profile that has not granted this purpose. */
+    purpose: ConsentPurpose;
+    /** The vendor's batch limit: push is never called with more changes than this. */
+    maxBatchSize: number;
+    push(context: ConnectorContext<Settings, Secrets>, changes: ProfileChange[]): Promise<PushOutcome[]>;
+  };
+  erase?(context: ConnectorContext<Settings, Secrets>, subjects: ErasureSubject[]): Promise<ErasureOutcome[]>;
+}
+
+/** A connector with its types erased, as the pipeline holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = ConnectorDefinition<any, any>;
+
+export interface ConnectorCapabilities {
+  webhook: boolean;
+  poll: boolean;
+  push: boolean;
+  erase: boolean;
+}
+
+export function capabilitiesOf(connector: AnyConnector): ConnectorCapabilities {
+  return {
+    webhook: connector.verifyWebhook !== undefined && connector.parseWebhook !== undefined,
+    poll: connector.poll !== undefined,
+    push: connector.push !== undefined,
+    erase: connector.erase !== undefined,
+  };
+}
+
+const NAME = /^[a-z][a-z0-9-]{1,40}$/;
+
+/** Declares a connector; checks at load time what TypeScript cannot. */
+export function defineConnector<Settings, Secrets>(
+  definition: ConnectorDefinition<Settings, Secrets>,
+): ConnectorDefinition<Settings, Secrets> {
+  if (!NAME.test(definition.name)) throw new Error(`connector name "${definition.name}" must match ${NAME}`);
+  if ((definition.verifyWebhook === undefined) !== (definition.parseWebhook === undefined)) {
+    throw new Error(`connector ${definition.name}: verifyWebhook and parseWebhook come together (no unsigned webhooks)`);
+  }
+  if (definition.push && !(definition.push.maxBatchSize >= 1)) {
+    throw new Error(`connector ${definition.name}: push.maxBatchSize must be at least 1`);
+  }
+  return Object.freeze(definition);
+}

@@ -1,0 +1,95 @@
+// The one way connectors call a vendor API: axios with p-retry, honouring 429/Retry-After and retrying 5xx with jitter.
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
+import pRetry, { AbortError } from 'p-retry';
+import { RateLimited, VendorRejected } from './errors.js';
+
+export interface VendorClientOptions {
+  /** Vendor name, for error messages. */
+  vendor: string;
+  baseURL: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Attempts after the first; 0 disables retrying (tests of the retry path set it low). */
+  retries?: number;
+  /** Base delay of the exponential back-off, in ms. */
+  minDelayMs?: number;
+  /** Longest wait we accept from a Retry-After before giving the message back to the queue instead. */
+  maxRetryAfterMs?: number;
+}
+
+export interface VendorClient {
+  request<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+  readonly axios: AxiosInstance;
+}
+
+/** Parses Retry-After as seconds or as an HTTP date (Lightspeed sends dates). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+}
+
+export function createVendorClient(options: VendorClientOptions): VendorClient {
+  const instance = axios.create({
+    baseURL: options.baseURL,
+    headers: options.headers,
+    timeout: options.timeoutMs ?? 15_000,
+    // A vendor redirect could point anywhere: we only talk to the host the connector names.
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+  const retries = options.retries ?? 4;
+  const minDelay = options.minDelayMs ?? 250;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 30_000;
+
+  async function attempt<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    let response: AxiosResponse<T>;
+    try {
+      response = await instance.request<T>(config);
+    } catch (error) {
+      // Network errors and timeouts are worth another try; anything else is a bug in the request.
+      if (isAxiosError(error) && error.response === undefined) {
+        throw new Error(`${options.vendor}: ${error.code ?? 'network error'} on ${config.method ?? 'GET'} ${config.url ?? ''}`);
+      }
+      throw error;
+    }
+    const { status } = response;
+    if (status < 300) return response;
+    const where = `${options.vendor} answered ${status} to ${(config.method ?? 'GET').toUpperCase()} ${config.url ?? ''}`;
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(String(response.headers['retry-after'] ?? ''));
+      const error = new RateLimited(`${where}: rate limited`, retryAfterMs);
+      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfter) throw new AbortError(error);
+      if (retryAfterMs !== undefined) await sleep(retryAfterMs);
+      throw error;
+    }
+    if (isRetryableStatus(status)) throw new Error(where);
+    throw new AbortError(new VendorRejected(`${where}: ${summariseBody(response.data)}`, status));
+  }
+
+  return {
+    axios: instance,
+    request: <T>(config: AxiosRequestConfig) =>
+      pRetry(() => attempt<T>(config), {
+        retries,
+        minTimeout: minDelay,
+        factor: 2,
+        randomize: true,
+        maxTimeout: 10_000,
+      }),
+  };
+}
+
+/** A vendor's error body, cut short: enough to diagnose, too short to carry a customer record. */
+function summariseBody(data: unknown): string {
+  const text = typeof data === 'string' ? data : JSON.stringify(data ?? '');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

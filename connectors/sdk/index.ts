@@ -1,0 +1,21 @@
+// The connector SDK: everything a connector may import.
+export { defineConnector, capabilitiesOf } from './define-connector.js';
+export type {
+  AnyConnector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  ConnectorDefinition,
+  ConnectorKind,
+  Logger,
+  PollBudget,
+  PollPage,
+  WebhookRequest,
+} from './define-connector.js';
+export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid } from './errors.js';
+export { createVendorClient, parseRetryAfter } from './http.js';
+export type { VendorClient, VendorClientOptions } from './http.js';
+export { hmacSha256, signatureMatches } from './signatures.js';
+export { parsePayload, parseJsonBody } from './parse-payload.js';
+export type { CanonicalEvent, ConsentPurpose, EventDraft, OrderLine, Address } from '../../core/events.js';
+export type { Identifier, IdentifierType } from '../../core/identifiers.js';
+export type { ErasureOutcome, ErasureSubject, FieldValue, ProfileChange, PushOutcome } from '../../core/destination.js';

@@ -1,0 +1,153 @@
+// Canonical events: the one language every connector maps its vendor payloads into.
+import { z } from 'zod';
+import { Identifier } from './identifiers.js';
+
+const IsoTime = z.iso.datetime({ offset: true });
+const Money = z.number().finite();
+
+export const Source = z.object({
+  connector: z.string().min(1).max(64),
+  instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+});
+export type Source = z.infer<typeof Source>;
+
+export const Address = z.object({
+  line1: z.string().optional(),
+  line2: z.string().optional(),
+  city: z.string().optional(),
+  postalCode: z.string().optional(),
+  region: z.string().optional(),
+  country: z.string().optional(),
+});
+export type Address = z.infer<typeof Address>;
+
+export const OrderLine = z.object({
+  productId: z.string().optional(),
+  variantId: z.string().optional(),
+  sku: z.string().optional(),
+  name: z.string(),
+  category: z.string().optional(),
+  quantity: z.number().int().nonnegative(),
+  price: Money,
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const ConsentPurpose = z.enum(['email_marketing', 'sms_marketing', 'personalisation', 'profiling']);
+export type ConsentPurpose = z.infer<typeof ConsentPurpose>;
+
+const CustomerUpserted = z.object({
+  type: z.literal('customer.upserted'),
+  data: z.object({
+    firstName: z.string().nullable().optional(),
+    lastName: z.string().nullable().optional(),
+    email: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+    birthdate: z.string().nullable().optional(),
+    locale: z.string().nullable().optional(),
+    address: Address.nullable().optional(),
+    createdAt: IsoTime.optional(),
+  }),
+});
+
+const OrderData = z.object({
+  orderId: z.string().min(1),
+  orderNumber: z.string().optional(),
+  channel: z.enum(['web', 'pos']),
+  currency: z.string().length(3),
+  total: Money,
+  placedAt: IsoTime,
+  status: z.enum(['placed', 'paid', 'fulfilled', 'cancelled', 'refunded']).default('placed'),
+  lines: z.array(OrderLine),
+  /** Cart or checkout this order completes, so an abandoned cart can be cleared. */
+  checkoutToken: z.string().optional(),
+  gift: z.boolean().optional(),
+  shippedToOtherAddress: z.boolean().optional(),
+});
+export type OrderData = z.infer<typeof OrderData>;
+const OrderPlaced = z.object({ type: z.literal('order.placed'), data: OrderData });
+const OrderUpdated = z.object({ type: z.literal('order.updated'), data: OrderData });
+
+const CartData = z.object({
+  cartId: z.string().min(1),
+  currency: z.string().length(3).optional(),
+  total: Money.optional(),
+  lines: z.array(OrderLine),
+  recoveryUrl: z.string().url().optional(),
+  completedAt: IsoTime.nullable().optional(),
+});
+export type CartData = z.infer<typeof CartData>;
+const CartUpdated = z.object({ type: z.literal('cart.updated'), data: CartData });
+const CheckoutAbandoned = z.object({ type: z.literal('checkout.abandoned'), data: CartData });
+
+const ProductViewed = z.object({
+  type: z.literal('product.viewed'),
+  data: z.object({ productId: z.string(), name: z.string().optional(), category: z.string().optional() }),
+});
+const SearchPerformed = z.object({
+  type: z.literal('search.performed'),
+  data: z.object({ query: z.string(), category: z.string().optional() }),
+});
+const EmailEngaged = z.object({
+  type: z.literal('email.engaged'),
+  data: z.object({
+    kind: z.enum(['sent', 'open', 'click', 'bounce', 'unsubscribe', 'complaint']),
+    campaign: z.string().optional(),
+    url: z.string().optional(),
+  }),
+});
+const ConsentChanged = z.object({
+  type: z.literal('consent.changed'),
+  data: z.object({ purpose: ConsentPurpose, granted: z.boolean(), method: z.string().optional() }),
+});
+const SurveyAnswered = z.object({
+  type: z.literal('survey.answered'),
+  data: z.object({ question: z.string(), answer: z.string() }),
+});
+/** GDPR art. 17: remove the person everywhere. `scope: tenant` removes every profile of the tenant's source (Shopify shop/redact). */
+const ErasureRequested = z.object({
+  type: z.literal('erasure.requested'),
+  data: z.object({ scope: z.enum(['person', 'source']), requestId: z.string().optional() }),
+});
+/** GDPR art. 15: the person asked for a copy of their data. */
+const AccessRequested = z.object({
+  type: z.literal('access.requested'),
+  data: z.object({ requestId: z.string().optional() }),
+});
+
+const Body = z.discriminatedUnion('type', [
+  CustomerUpserted,
+  OrderPlaced,
+  OrderUpdated,
+  CartUpdated,
+  CheckoutAbandoned,
+  ProductViewed,
+  SearchPerformed,
+  EmailEngaged,
+  ConsentChanged,
+  SurveyAnswered,
+  ErasureRequested,
+  AccessRequested,
+]);
+
+const Envelope = z.object({
+  tenantId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  source: Source,
+  /** Stable per vendor event: the dedup key together with the source. */
+  sourceEventId: z.string().min(1).max(256),
+  occurredAt: IsoTime,
+  receivedAt: IsoTime,
+  identifiers: z.array(Identifier).max(50),
+});
+
+export const CanonicalEvent = z.intersection(Envelope, Body);
+export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
+export type EventType = CanonicalEvent['type'];
+export type EventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What a connector produces: the pipeline fills in tenant, source and receipt time. */
+export type EventDraft = DistributiveOmit<CanonicalEvent, 'tenantId' | 'source' | 'receivedAt'>;
+
+export function eventKey(e: Pick<CanonicalEvent, 'source' | 'sourceEventId'>): string {
+  return `${e.source.instance}/${e.sourceEventId}`;
+}

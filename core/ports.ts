@@ -1,0 +1,74 @@
+// The ports the core needs from the outside world. Adapters implement them for DynamoDB/SQS (lambdas/adapters) and in memory (tests).
+import type { CanonicalEvent } from './events.js';
+import type { ErasureSubject, FieldValue } from './destination.js';
+import type { Identifier } from './identifiers.js';
+import type { Profile } from './profile.js';
+
+/** One atomic write of the merge engine: every part succeeds or none does. */
+export interface ProfileCommit {
+  /** Profiles to write; each must still be at `expectedVersion` (0: must not exist). Written with version + 1. */
+  puts: { profile: Profile; expectedVersion: number }[];
+  /** Identifier index entries: point `identifier` at `profileId`. `previousProfileId` undefined means the entry must not exist yet. */
+  claims: { identifier: Identifier; profileId: string; previousProfileId?: string }[];
+}
+
+export interface ProfileRepository {
+  /** Which profile each identifier points at (keyed by identifierKey); absent identifiers are unknown. */
+  lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>>;
+  get(tenantId: string, profileId: string): Promise<Profile | undefined>;
+  /** Throws ConflictRetry when a version or claim condition fails: re-read and try again. */
+  commit(tenantId: string, commit: ProfileCommit): Promise<void>;
+  /** Deletes the profile, its tombstones' items and its identifier entries (GDPR erasure). */
+  erase(tenantId: string, profile: Profile): Promise<void>;
+}
+
+/** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
+export type PushMessage =
+  | { kind: 'sync'; tenantId: string; profileId: string }
+  | { kind: 'erase'; tenantId: string; subject: ErasureSubject; requestId?: string };
+
+export interface MessageQueue<T> {
+  /** Sends in batches the queue accepts; throws when any message could not be sent. */
+  send(messages: readonly T[]): Promise<void>;
+}
+
+export type EventQueue = MessageQueue<CanonicalEvent>;
+export type PushQueue = MessageQueue<PushMessage>;
+
+export interface CursorStore {
+  get(tenantId: string, instance: string): Promise<string | undefined>;
+  put(tenantId: string, instance: string, cursor: string): Promise<void>;
+}
+
+export interface QuarantineEntry {
+  id: string;
+  tenantId: string;
+  instance: string;
+  receivedAt: string;
+  reason: string;
+  /** Everything needed to replay the delivery through the same route. */
+  request: { method: string; url: string; headers: Record<string, string>; bodyBase64: string };
+}
+
+export interface QuarantineStore {
+  put(entry: QuarantineEntry): Promise<void>;
+  list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>;
+  remove(tenantId: string, id: string): Promise<void>;
+}
+
+/** The last field values pushed to one destination instance, so that only changes are sent. */
+export interface PushSnapshotStore {
+  get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined>;
+  put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void>;
+  removeAll(tenantId: string, profileId: string): Promise<void>;
+}
+
+export interface SecretsProvider {
+  /** The raw secret of one connector instance; the connector's schema validates it. */
+  get(tenantId: string, instance: string): Promise<unknown>;
+}
+
+/** Counters an operator reads: last success per instance and stage, errors. */
+export interface StatusRecorder {
+  record(tenantId: string, instance: string, stage: 'webhook' | 'poll' | 'merge' | 'push', outcome: 'ok' | 'error', count?: number): Promise<void>;
+}

@@ -1,0 +1,111 @@
+// The merged 360° profile: a join of everything known about one person, with the provenance of every value.
+import type { CartData, ConsentPurpose, OrderData, OrderLine } from './events.js';
+import type { Identifier } from './identifiers.js';
+import type { FieldValue } from './destination.js';
+
+/** Where a value came from and when the source says it was true; compared to pick a winner. */
+export interface Provenance {
+  /** Connector instance that reported the value. */
+  source: string;
+  /** Vendor time of the event (occurredAt). */
+  at: string;
+  /** Source event id, the last tie-breaker so that the winner never depends on arrival order. */
+  eventId: string;
+  /** Tenant-configured priority of the source: higher wins a tie on `at`. */
+  priority: number;
+}
+
+export interface FieldRecord extends Provenance {
+  value: FieldValue;
+}
+
+export interface ProfileIdentifier extends Identifier {
+  source: string;
+  at: string;
+}
+
+export interface RefusedIdentifier extends Identifier {
+  reason: string;
+  at: string;
+}
+
+export interface OrderRecord extends Provenance {
+  orderId: string;
+  orderNumber?: string;
+  channel: OrderData['channel'];
+  currency: string;
+  total: number;
+  placedAt: string;
+  status: OrderData['status'];
+  lines: OrderLine[];
+  checkoutToken?: string;
+  gift?: boolean;
+  shippedToOtherAddress?: boolean;
+}
+
+export interface CartRecord extends Provenance {
+  cartId: string;
+  currency?: string;
+  total?: number;
+  lines: CartData['lines'];
+  recoveryUrl?: string;
+  completedAt?: string | null;
+  abandonedReported: boolean;
+}
+
+export interface ConsentRecord extends Provenance {
+  granted: boolean;
+  method?: string;
+}
+
+/** Behaviour and engagement, kept as the most recent N entries by time. */
+export interface ActivityRecord {
+  key: string;
+  at: string;
+  kind: 'product.viewed' | 'search.performed' | 'email.engaged' | 'survey.answered';
+  detail: Record<string, string>;
+}
+
+export interface Profile {
+  tenantId: string;
+  profileId: string;
+  /** Optimistic-lock version: incremented by every committed write. */
+  version: number;
+  /** Earliest vendor time seen: the older profile survives a merge. */
+  firstSeenAt: string;
+  lastSeenAt: string;
+  identifiers: ProfileIdentifier[];
+  refusedIdentifiers: RefusedIdentifier[];
+  fields: Record<string, FieldRecord>;
+  consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
+  /** Keyed by `<instance>/<orderId>`. */
+  orders: Record<string, OrderRecord>;
+  /** Keyed by `<instance>/<cartId>`. */
+  carts: Record<string, CartRecord>;
+  activity: ActivityRecord[];
+  /** Recently applied `<instance>/<sourceEventId>` keys: a duplicate delivery costs no write. */
+  recentEvents: string[];
+  /** Profiles merged into this one, for the journal and for unmerge later. */
+  mergedFrom: string[];
+  /** Set on the tombstone of a profile that was merged into another. */
+  mergedInto?: string;
+}
+
+export function emptyProfile(tenantId: string, profileId: string, at: string): Profile {
+  return {
+    tenantId,
+    profileId,
+    version: 0,
+    firstSeenAt: at,
+    lastSeenAt: at,
+    identifiers: [],
+    refusedIdentifiers: [],
+    fields: {},
+    consent: {},
+    orders: {},
+    carts: {},
+    activity: [],
+    recentEvents: [],
+    mergedFrom: [],
+  };
+}
