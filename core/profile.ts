@@ -50,7 +50,6 @@ export interface CartRecord extends Provenance {
   lines: CartData['lines'];
   recoveryUrl?: string;
   completedAt?: string | null;
-  abandonedReported: boolean;
 }
 
 export interface ConsentRecord extends Provenance {

@@ -1,0 +1,44 @@
+// Merges one profile into another when an identifier proves they are the same person.
+import { identifierKey } from './identifiers.js';
+import { addActivity, RECENT_EVENTS_LIMIT } from './merge-event.js';
+import type { Profile, ProfileIdentifier } from './profile.js';
+import { latest } from './provenance.js';
+
+/** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
+export function survivorOf(profiles: readonly Profile[]): Profile {
+  const [first, ...rest] = profiles;
+  if (first === undefined) throw new Error('survivorOf needs at least one profile');
+  return rest.reduce((a, b) => (b.firstSeenAt < a.firstSeenAt || (b.firstSeenAt === a.firstSeenAt && b.profileId < a.profileId) ? b : a), first);
+}
+
+/** Returns `survivor` with everything `absorbed` knew; per-key winners chosen by provenance as in applyEvent. */
+export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
+  const next: Profile = structuredClone(survivor);
+  next.firstSeenAt = absorbed.firstSeenAt < next.firstSeenAt ? absorbed.firstSeenAt : next.firstSeenAt;
+  next.lastSeenAt = absorbed.lastSeenAt > next.lastSeenAt ? absorbed.lastSeenAt : next.lastSeenAt;
+  next.identifiers = unionIdentifiers(next.identifiers, absorbed.identifiers);
+  const refused = new Map([...absorbed.refusedIdentifiers, ...next.refusedIdentifiers].map((r) => [identifierKey(r), r]));
+  next.refusedIdentifiers = [...refused.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  for (const [name, record] of Object.entries(absorbed.fields)) next.fields[name] = latest(next.fields[name], record) ?? record;
+  for (const [purpose, record] of Object.entries(absorbed.consent)) {
+    const key = purpose as keyof Profile['consent'];
+    next.consent[key] = latest(next.consent[key], record) ?? record;
+  }
+  for (const [key, record] of Object.entries(absorbed.orders)) next.orders[key] = latest(next.orders[key], record) ?? record;
+  for (const [key, record] of Object.entries(absorbed.carts)) next.carts[key] = latest(next.carts[key], record) ?? record;
+  addActivity(next, ...absorbed.activity);
+  next.recentEvents = [...new Set([...absorbed.recentEvents, ...next.recentEvents])].slice(-RECENT_EVENTS_LIMIT);
+  next.mergedFrom = [...new Set([...next.mergedFrom, absorbed.profileId, ...absorbed.mergedFrom])].sort();
+  return next;
+}
+
+/** Union by identifier, keeping the earliest sighting of each; sorted so the result does not depend on order. */
+export function unionIdentifiers(a: readonly ProfileIdentifier[], b: readonly ProfileIdentifier[]): ProfileIdentifier[] {
+  const byKey = new Map<string, ProfileIdentifier>();
+  for (const id of [...a, ...b]) {
+    const key = identifierKey(id);
+    const known = byKey.get(key);
+    if (known === undefined || id.at < known.at || (id.at === known.at && id.source < known.source)) byKey.set(key, id);
+  }
+  return [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, id]) => id);
+}

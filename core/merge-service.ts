@@ -1,0 +1,143 @@
+// The merge engine: resolves an event's identity, applies it, and commits with optimistic locking.
+import type { TenantConfig } from './config.js';
+import { sourcePriority } from './config.js';
+import { ConflictRetry } from './errors.js';
+import type { CanonicalEvent } from './events.js';
+import { identifierKey, type Identifier } from './identifiers.js';
+import { planIdentity, normaliseEventIdentifiers } from './identity.js';
+import { applyEvent, hasSeen, isProfileEvent } from './merge-event.js';
+import type { PushMessage, ProfileCommit, ProfileRepository } from './ports.js';
+import { emptyProfile, type Profile } from './profile.js';
+import { projectProfile } from './projection.js';
+import { utc } from './provenance.js';
+
+export interface MergeDeps {
+  profiles: ProfileRepository;
+  newProfileId(): string;
+}
+
+export type MergeOutcome =
+  | { status: 'applied'; profileId: string; push: PushMessage[] }
+  | { status: 'duplicate' | 'unchanged'; profileId: string; push: PushMessage[] }
+  | { status: 'unidentified'; push: PushMessage[] }
+  | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
+  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
+
+const MAX_ATTEMPTS = 8;
+const MAX_TOMBSTONE_HOPS = 10;
+
+/** Applies one event, retrying on optimistic-lock conflicts. Returns the push messages the caller must send. */
+export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent): Promise<MergeOutcome> {
+  const ids = normaliseEventIdentifiers(event.identifiers, tenant);
+  if (ids.length === 0) return { status: 'unidentified', push: [] };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mergeOnce(deps, tenant, event, ids);
+    } catch (error) {
+      if (!(error instanceof ConflictRetry) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
+  const { candidates, owners, pointers } = await loadCandidates(deps.profiles, tenant.id, ids);
+
+  if (event.type === 'erasure.requested') {
+    for (const profile of candidates) await deps.profiles.erase(tenant.id, profile);
+    const subjects = candidates.length > 0 ? candidates.map((p) => ({ profileId: p.profileId, identifiers: p.identifiers.map(({ type, value }) => ({ type, value })) })) : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids }];
+    const push: PushMessage[] = subjects.map((subject) => ({
+      kind: 'erase',
+      tenantId: tenant.id,
+      subject: { ...subject, ...emailOf(subject.identifiers) },
+      ...(event.data.requestId ? { requestId: event.data.requestId } : {}),
+    }));
+    return { status: 'erased', profileIds: candidates.map((p) => p.profileId), push };
+  }
+  if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
+
+  const at = utc(event.occurredAt);
+  const plan = planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), { source: event.source.instance, at });
+  const before = candidates.find((c) => c.profileId === plan.profile.profileId);
+  const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || plan.refused.length > 0;
+  if (!identityChanged && before && hasSeen(before, event)) return { status: 'duplicate', profileId: before.profileId, push: [] };
+
+  const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
+  if (!identityChanged && before && sameContent(before, after)) return { status: 'unchanged', profileId: before.profileId, push: [] };
+
+  const commit: ProfileCommit = {
+    puts: [
+      { profile: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? 0 },
+      ...plan.absorbed.map((p) => ({ profile: tombstone(p, after.profileId), expectedVersion: p.version })),
+    ],
+    claims: [
+      ...plan.attached.map((id) => ({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) })),
+      ...plan.absorbed.flatMap((p) => p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId }))),
+      // Identifiers that still point at a tombstone are repaired on the way.
+      ...ids
+        .filter((id) => pointers.has(identifierKey(id)) && owners.get(identifierKey(id)) === after.profileId && pointers.get(identifierKey(id)) !== after.profileId)
+        .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
+        .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
+    ],
+  };
+  await deps.profiles.commit(tenant.id, dedupeClaims(commit));
+
+  const changedForDestinations = before === undefined || plan.absorbed.length > 0 || JSON.stringify(projectProfile(before)) !== JSON.stringify(projectProfile(after));
+  return { status: 'applied', profileId: after.profileId, push: changedForDestinations ? [{ kind: 'sync', tenantId: tenant.id, profileId: after.profileId }] : [] };
+}
+
+interface Candidates {
+  candidates: Profile[];
+  /** identifierKey → live profile now holding it. */
+  owners: Map<string, string>;
+  /** identifierKey → the profile id stored in the index item (may be a tombstone). */
+  pointers: Map<string, string>;
+}
+
+async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
+  const pointers = await repo.lookup(tenantId, ids);
+  const live = new Map<string, Profile>();
+  const resolved = new Map<string, string>();
+  for (const pointer of new Set(pointers.values())) {
+    let profile = await repo.get(tenantId, pointer);
+    for (let hop = 0; profile?.mergedInto !== undefined && hop < MAX_TOMBSTONE_HOPS; hop++) profile = await repo.get(tenantId, profile.mergedInto);
+    if (profile === undefined || profile.mergedInto !== undefined) continue; // erased meanwhile: the identifier is free again
+    live.set(profile.profileId, profile);
+    resolved.set(pointer, profile.profileId);
+  }
+  const owners = new Map<string, string>();
+  for (const [key, pointer] of pointers) {
+    const owner = resolved.get(pointer);
+    if (owner !== undefined) owners.set(key, owner);
+  }
+  return { candidates: [...live.values()], owners, pointers };
+}
+
+function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {
+  const pointer = pointers.get(identifierKey(id));
+  return pointer === undefined ? {} : { previousProfileId: pointer };
+}
+
+function bare(id: Identifier): Identifier {
+  return { type: id.type, value: id.value };
+}
+
+function dedupeClaims(commit: ProfileCommit): ProfileCommit {
+  const byKey = new Map(commit.claims.map((c) => [identifierKey(c.identifier), c]));
+  return { ...commit, claims: [...byKey.values()] };
+}
+
+function tombstone(profile: Profile, survivorId: string): Profile {
+  return { ...emptyProfile(profile.tenantId, profile.profileId, profile.firstSeenAt), version: profile.version + 1, mergedInto: survivorId };
+}
+
+function sameContent(a: Profile, b: Profile): boolean {
+  const { recentEvents: _a, ...restA } = a;
+  const { recentEvents: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+function emailOf(ids: readonly Identifier[]): { email?: string } {
+  const email = ids.find((i) => i.type === 'email')?.value;
+  return email === undefined ? {} : { email };
+}
