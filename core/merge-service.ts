@@ -60,7 +60,8 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   const plan = planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), { source: event.source.instance, at });
   const before = candidates.find((c) => c.profileId === plan.profile.profileId);
   const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || plan.refused.length > 0;
-  if (!identityChanged && before && hasSeen(before, event)) return { status: 'duplicate', profileId: before.profileId, push: [] };
+  // A redelivery may follow a crash between commit and push: ask for a sync again (the push diff makes it free).
+  if (!identityChanged && before && hasSeen(before, event)) return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
 
   const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
   if (!identityChanged && before && sameContent(before, after)) return { status: 'unchanged', profileId: before.profileId, push: [] };

@@ -1,6 +1,15 @@
 // The flat view of a profile that destinations receive. Issue-5 traits and segments extend this.
 import type { FieldValue } from './destination.js';
+import type { ConsentPurpose } from './events.js';
 import type { CartRecord, OrderRecord, Profile } from './profile.js';
+
+/** The projected field that carries each consent purpose, so a withdrawal reaches the destination. */
+export const CONSENT_FIELDS: Record<ConsentPurpose, string> = {
+  email_marketing: 'consentEmailMarketing',
+  sms_marketing: 'consentSmsMarketing',
+  personalisation: 'consentPersonalisation',
+  profiling: 'consentProfiling',
+};
 
 const PERSON_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthdate', 'locale', 'city', 'postalCode', 'country'] as const;
 
@@ -32,7 +41,7 @@ export function projectProfile(profile: Profile): Record<string, FieldValue> {
   out.openCartUrl = cart?.recoveryUrl ?? null;
   out.openCartUpdatedAt = cart?.at ?? null;
 
-  out.consentEmailMarketing = profile.consent.email_marketing?.granted ?? null;
+  for (const [purpose, field] of Object.entries(CONSENT_FIELDS)) out[field] = profile.consent[purpose as ConsentPurpose]?.granted ?? null;
   return out;
 }
 

@@ -1,0 +1,78 @@
+// A vendor webhook, from raw request to queued canonical events: verify, parse, complete, enqueue; quarantine what fails.
+import { randomUUID } from 'node:crypto';
+import { UnknownInstance } from '../core/errors.js';
+import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
+import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
+import { completeEvents } from './complete-event.js';
+import type { InstanceResolver } from './instances.js';
+
+/** Above the SQS message limit nothing can be queued; vendors' own limits are far below it. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/** A DynamoDB item holds 400 KB; larger rejected bodies are quarantined without the body. */
+const MAX_QUARANTINED_BODY_BYTES = 300 * 1024;
+
+export interface WebhookDeps {
+  instances: InstanceResolver;
+  events: EventQueue;
+  quarantine: QuarantineStore;
+  status: StatusRecorder;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body: { accepted?: number; quarantineId?: string; error?: string };
+}
+
+export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
+  const now = deps.now?.() ?? new Date();
+  let bound;
+  try {
+    bound = await deps.instances.resolve(tenantId, instanceId);
+  } catch (error) {
+    if (error instanceof UnknownInstance) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
+    throw error;
+  }
+  const { connector, context, instance } = bound;
+  if (!instance.webhooks || !connector.verifyWebhook || !connector.parseWebhook) {
+    return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
+  }
+  if (request.rawBody.length > MAX_WEBHOOK_BYTES) {
+    return { statusCode: 413, body: { error: `body of ${request.rawBody.length} bytes exceeds the ${MAX_WEBHOOK_BYTES}-byte limit` } };
+  }
+
+  try {
+    connector.verifyWebhook(request, context.secrets, context.settings, now);
+  } catch (error) {
+    if (error instanceof SignatureInvalid) {
+      deps.log.warn('webhook signature rejected', { tenantId, instance: instanceId, reason: error.message });
+      await deps.status.record(tenantId, instanceId, 'webhook', 'error');
+      return { statusCode: 401, body: { error: 'signature invalid' } };
+    }
+    throw error;
+  }
+
+  try {
+    const events = completeEvents(connector.parseWebhook(request, context), { tenantId, connector: connector.name, instance: instanceId, receivedAt: now });
+    await deps.events.send(events);
+    await deps.status.record(tenantId, instanceId, 'webhook', 'ok', events.length);
+    return { statusCode: 202, body: { accepted: events.length } };
+  } catch (error) {
+    if (!(error instanceof PayloadInvalid)) throw error;
+    const id = randomUUID();
+    const keepBody = request.rawBody.length <= MAX_QUARANTINED_BODY_BYTES;
+    await deps.quarantine.put({
+      id,
+      tenantId,
+      instance: instanceId,
+      receivedAt: now.toISOString(),
+      reason: keepBody ? error.message : `${error.message} (body of ${request.rawBody.length} bytes not kept: too large to quarantine)`,
+      request: { method: request.method, url: request.url, headers: { ...request.headers }, bodyBase64: keepBody ? request.rawBody.toString('base64') : '' },
+    });
+    await deps.status.record(tenantId, instanceId, 'webhook', 'error');
+    deps.log.warn('webhook quarantined', { tenantId, instance: instanceId, quarantineId: id, reason: error.message });
+    return { statusCode: 422, body: { error: error.message, quarantineId: id } };
+  }
+}
+

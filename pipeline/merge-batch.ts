@@ -1,0 +1,100 @@
+// A batch of queued events through the merge engine; reports which messages failed so only those are retried.
+import { randomUUID } from 'node:crypto';
+import { CanonicalEvent } from '../core/events.js';
+import { identifierKey } from '../core/identifiers.js';
+import { mergeEvent, type MergeOutcome } from '../core/merge-service.js';
+import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder } from '../core/ports.js';
+import type { Logger } from '../connectors/sdk/index.js';
+import type { InstanceResolver } from './instances.js';
+
+export interface MergeBatchDeps {
+  instances: InstanceResolver;
+  profiles: ProfileRepository;
+  push: PushQueue;
+  status: StatusRecorder;
+  log: Logger;
+  newProfileId?: () => string;
+}
+
+export interface QueuedMessage {
+  id: string;
+  body: string;
+}
+
+export interface BatchResult {
+  failedIds: string[];
+  outcomes: Map<string, MergeOutcome['status']>;
+}
+
+/** Events sharing an identifier go through one lane in order; lanes run concurrently. */
+const LANES = 8;
+
+export async function mergeBatch(deps: MergeBatchDeps, messages: readonly QueuedMessage[]): Promise<BatchResult> {
+  const failed = new Set<string>();
+  const outcomes = new Map<string, MergeOutcome['status']>();
+  const pushes: PushMessage[] = [];
+  const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
+
+  for (const message of messages) {
+    const event = decode(message);
+    if (event instanceof Error) {
+      // Poison: retrying cannot fix it, but failing it sends it to the DLQ with the reason in the log.
+      deps.log.error('message is not a canonical event', { messageId: message.id, reason: event.message });
+      failed.add(message.id);
+      continue;
+    }
+    const lane = event.identifiers.map(identifierKey).sort()[0] ?? message.id;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
+  }
+
+  const queue = [...lanes.values()];
+  const profileIds = { newProfileId: deps.newProfileId ?? randomUUID };
+  const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (const { message, event } of lane) {
+        const count = counts.get(`${event.tenantId}/${event.source.instance}`) ?? { ok: 0, error: 0, tenantId: event.tenantId, instance: event.source.instance };
+        counts.set(`${event.tenantId}/${event.source.instance}`, count);
+        try {
+          const outcome = await mergeEvent({ profiles: deps.profiles, ...profileIds }, deps.instances.tenant(event.tenantId), event);
+          outcomes.set(message.id, outcome.status);
+          pushes.push(...outcome.push);
+          count.ok++;
+        } catch (error) {
+          deps.log.error('merge failed', { messageId: message.id, tenantId: event.tenantId, type: event.type, reason: (error as Error).message });
+          failed.add(message.id);
+          count.error++;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+
+  try {
+    await deps.push.send(uniquePushes(pushes));
+  } catch (error) {
+    // The merges are committed; redelivery finds them as duplicates and asks for the push again.
+    deps.log.error('could not queue pushes; failing the batch for redelivery', { reason: (error as Error).message });
+    for (const message of messages) failed.add(message.id);
+  }
+  for (const c of counts.values()) {
+    if (c.ok > 0) await deps.status.record(c.tenantId, c.instance, 'merge', 'ok', c.ok);
+    if (c.error > 0) await deps.status.record(c.tenantId, c.instance, 'merge', 'error', c.error);
+  }
+  return { failedIds: [...failed], outcomes };
+}
+
+function decode(message: QueuedMessage): CanonicalEvent | Error {
+  try {
+    const result = CanonicalEvent.safeParse(JSON.parse(message.body));
+    return result.success ? result.data : new Error(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  } catch {
+    return new Error('body is not JSON');
+  }
+}
+
+function uniquePushes(pushes: readonly PushMessage[]): PushMessage[] {
+  const byKey = new Map<string, PushMessage>();
+  for (const p of pushes) byKey.set(p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`, p);
+  return [...byKey.values()];
+}
