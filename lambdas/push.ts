@@ -1,0 +1,45 @@
+// SQS push queue → destination connectors; reports partial batch failures so only failed profiles are retried.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { pushProfiles, type PushDeps, type QueuedPush } from '../pipeline/push-profiles.js';
+import type { PushMessage } from '../core/ports.js';
+import { Identifier } from '../core/identifiers.js';
+import { runtime } from './runtime.js';
+
+const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string() }),
+  z.object({
+    kind: z.literal('erase'),
+    tenantId: z.string(),
+    requestId: z.string().optional(),
+    subject: z.object({ profileId: z.string(), identifiers: z.array(Identifier), email: z.string().optional() }),
+  }),
+]);
+
+export function createPushHandler(deps: () => PushDeps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const queued: QueuedPush[] = [];
+    const poison: string[] = [];
+    for (const record of event.Records) {
+      const parsed = safeJson(record.body);
+      const result = PushMessageSchema.safeParse(parsed);
+      if (result.success) queued.push({ id: record.messageId, message: result.data });
+      else {
+        deps().log.error('push message is malformed', { messageId: record.messageId });
+        poison.push(record.messageId);
+      }
+    }
+    const failed = await pushProfiles(deps(), queued);
+    return { batchItemFailures: [...poison, ...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = createPushHandler(() => runtime().push);

@@ -1,0 +1,40 @@
+// POST /webhooks/{tenant}/{instance}: API Gateway HTTP API (payload v2) → verify, parse, queue → 202.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ingestWebhook, type WebhookDeps } from '../pipeline/ingest-webhook.js';
+import type { WebhookRequest } from '../connectors/sdk/index.js';
+import { runtime } from './runtime.js';
+
+export function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  return {
+    method: event.requestContext.http.method,
+    url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+    headers,
+    rawBody: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
+  };
+}
+
+export function createWebhookHandler(deps: () => WebhookDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const tenant = event.pathParameters?.tenant;
+    const instance = event.pathParameters?.instance;
+    if (!tenant || !instance) return json(404, { error: 'use POST /webhooks/{tenant}/{instance}' });
+    if (event.requestContext.http.method !== 'POST') return json(405, { error: 'webhooks are POSTed' });
+    try {
+      const response = await ingestWebhook(deps(), tenant, instance, toWebhookRequest(event));
+      return json(response.statusCode, response.body);
+    } catch (error) {
+      // Queue or store unavailable: 503 makes the vendor retry the delivery later.
+      deps().log.error('webhook could not be accepted', { tenantId: tenant, instance, reason: (error as Error).message });
+      return json(503, { error: 'temporarily unavailable, retry later' });
+    }
+  };
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export const handler = createWebhookHandler(() => runtime().webhook);

@@ -1,0 +1,121 @@
+// Lambda's SQS event source mapping, locally: receive a batch, invoke the handler, delete what succeeded.
+// Failed messages stay invisible until the visibility timeout ends, then come back; the queue's redrive
+// policy moves them to the DLQ after maxReceiveCount, exactly as in AWS.
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Logger } from '../connectors/sdk/index.js';
+
+export interface QueuePollerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  batchSize?: number;
+  /** Seconds a received message stays hidden; the handler's failures reappear after it. */
+  visibilityTimeout?: number;
+  /** Concurrent batches, like the mapping's maximum concurrency. */
+  concurrency?: number;
+  log: Logger;
+}
+
+export interface QueuePoller {
+  stop(): Promise<void>;
+  /** Batches handled and messages deleted so far. */
+  stats(): { batches: number; succeeded: number; failed: number };
+}
+
+export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
+  const { sqs, queueUrl, handler, log } = options;
+  const batchSize = options.batchSize ?? 10;
+  const visibilityTimeout = options.visibilityTimeout ?? 30;
+  let running = true;
+  const stats = { batches: 0, succeeded: 0, failed: 0 };
+  const controller = new AbortController();
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let messages: Message[] = [];
+      try {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: batchSize,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: visibilityTimeout,
+            MessageSystemAttributeNames: ['All'],
+          }),
+          { abortSignal: controller.signal },
+        );
+        messages = received.Messages ?? [];
+      } catch (error) {
+        if (!running) return;
+        log.warn('receive failed', { queue: queueName(queueUrl), reason: (error as Error).message });
+        await sleep(500);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      await invoke(messages);
+    }
+  }
+
+  async function invoke(messages: Message[]): Promise<void> {
+    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
+    let failedIds: Set<string>;
+    try {
+      const response = await handler(event);
+      failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      // A thrown handler fails the whole batch, as in Lambda.
+      log.error('handler failed the whole batch', { queue: queueName(queueUrl), reason: (error as Error).message });
+      failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
+    }
+    stats.batches++;
+    const done = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
+    stats.succeeded += done.length;
+    stats.failed += messages.length - done.length;
+    if (done.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
+    }
+  }
+
+  const loops = Array.from({ length: options.concurrency ?? 2 }, () => loop());
+  return {
+    stats: () => ({ ...stats }),
+    async stop() {
+      running = false;
+      controller.abort();
+      await Promise.allSettled(loops);
+    },
+  };
+}
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: queueArn.split(':')[3] ?? 'eu-west-1',
+  };
+}
+
+function queueName(url: string): string {
+  return url.split('/').pop() ?? url;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

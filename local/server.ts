@@ -1,0 +1,111 @@
+// The local stand-in for API Gateway: turns HTTP requests into the same events the Lambda handlers get in AWS.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MAX_WEBHOOK_BYTES } from '../pipeline/ingest-webhook.js';
+
+export interface LocalServerOptions {
+  port: number;
+  host?: string;
+  webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
+  status(): Promise<unknown>;
+}
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const server: Server = createServer((req, res) => {
+    route(options, req, res).catch((error: Error) => send(res, 500, { error: `internal error: ${error.message}` }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function route(options: LocalServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const webhook = WEBHOOK_ROUTE.exec(url.pathname);
+  if (webhook) {
+    const body = await readBody(req, MAX_WEBHOOK_BYTES);
+    if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
+    const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: decodeURIComponent(webhook[1]!), instance: decodeURIComponent(webhook[2]!) }));
+    res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+    res.end(result.body ?? '');
+    return;
+  }
+  if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
+  const profile = PROFILE_ROUTE.exec(url.pathname);
+  if (profile) {
+    const email = url.searchParams.get('email') ?? undefined;
+    const id = url.searchParams.get('id') ?? undefined;
+    if (!email && !id) return send(res, 400, { error: 'give ?email=… or ?id=…' });
+    const found = await options.findProfile(decodeURIComponent(profile[1]!), { email, id });
+    return found === undefined ? send(res, 404, { error: 'no such profile' }) : send(res, 200, found);
+  }
+  if (url.pathname === '/api/status') return send(res, 200, await options.status());
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('syncline local runtime\n\nPOST /webhooks/{tenant}/{instance}\nGET  /api/profiles/{tenant}?email=…\nGET  /api/status\n');
+    return;
+  }
+  send(res, 404, { error: 'not found' });
+}
+
+/** Reads at most `limit` bytes; undefined when the body is larger (the rest is drained, not buffered). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    else chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhooks/{tenant}/{instance}',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    pathParameters,
+    isBase64Encoded: true,
+    body: body.toString('base64'),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `${now.getTime()}`,
+      routeKey: 'POST /webhooks/{tenant}/{instance}',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body, null, 2));
+}
