@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { SynclineConfig } from '../core/config.js';
+import type { CanonicalEvent } from '../core/events.js';
+import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.js';
+import type { PushMessage } from '../core/ports.js';
+import { fakeConnector, signFake } from '../test/support/fake-connector.js';
+import { MemoryCursors, MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
+import { ingestWebhook, MAX_WEBHOOK_BYTES } from './ingest-webhook.js';
+import { createInstanceResolver } from './instances.js';
+import { mergeBatch } from './merge-batch.js';
+import { pushProfiles } from './push-profiles.js';
+
+function setup(options: { failPushes?: number } = {}) {
+  const config = SynclineConfig.parse({
+    tenants: [
+      { id: 'acme', instances: [{ id: 'crm', connector: 'fake', webhooks: true, push: true }, { id: 'quiet', connector: 'fake' }] },
+      { id: 'other', instances: [{ id: 'crm', connector: 'fake', webhooks: true }] },
+    ],
+  });
+  const fake = fakeConnector(options);
+  const log = memoryLogger();
+  const instances = createInstanceResolver({ config, connectors: { fake: fake.connector }, secrets: { get: async () => ({ secret: 'shh' }) }, log });
+  const deps = {
+    instances,
+    events: new MemoryQueue<CanonicalEvent>(),
+    push: new MemoryQueue<PushMessage>(),
+    quarantine: new MemoryQuarantine(),
+    profiles: new InMemoryProfileRepository(),
+    snapshots: new MemorySnapshots(),
+    status: new MemoryStatus(),
+    cursors: new MemoryCursors(),
+    log,
+  };
+  const post = (body: string, headers = signFake(body), tenant = 'acme', instance = 'crm') =>
+    ingestWebhook(deps, tenant, instance, { method: 'POST', url: `https://hooks.example/webhooks/${tenant}/${instance}`, headers, rawBody: Buffer.from(body) });
+  /** Moves everything queued through merge and push, as the queue consumers would. */
+  const drain = async () => {
+    const events = deps.events.sent.splice(0);
+    const merged = await mergeBatch(deps, events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })));
+    const pushes = deps.push.sent.splice(0);
+    const failed = await pushProfiles(deps, pushes.map((message, i) => ({ id: `p${i}`, message })));
+    return { merged, failed, pushes };
+  };
+  return { deps, fake, post, drain, log };
+}
+
+const body = (o: Record<string, unknown>) => JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', ...o });
+
+describe('webhook ingestion', () => {
+  it('queues the canonical events of a signed webhook with tenant and source filled in', async () => {
+    const { deps, post } = setup();
+    const response = await post(body({ firstName: 'Anna' }));
+    expect(response).toEqual({ statusCode: 202, body: { accepted: 1 } });
+    expect(deps.events.sent[0]).toMatchObject({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, type: 'customer.upserted' });
+  });
+
+  it('answers 401 to a bad signature and keeps nothing', async () => {
+    const { deps, post } = setup();
+    const response = await post(body({}), signFake(body({}), 'wrong'));
+    expect(response.statusCode).toBe(401);
+    expect(deps.events.sent).toHaveLength(0);
+    expect(deps.quarantine.entries).toHaveLength(0);
+  });
+
+  it('quarantines an authentic but invalid payload with its reason and answers 422', async () => {
+    const { deps, post } = setup();
+    const bad = JSON.stringify({ id: 1, email: 'anna@example.com' });
+    const response = await post(bad);
+    expect(response.statusCode).toBe(422);
+    expect(response.body.error).toMatch(/does not match the documented payload: id: .*; at: /);
+    expect(deps.quarantine.entries).toEqual([expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'crm', reason: response.body.error })]);
+    expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').toString()).toBe(bad);
+  });
+
+  it('answers 404 for an unknown tenant, an unknown instance and an instance without webhooks', async () => {
+    const { post } = setup();
+    expect((await post(body({}), undefined, 'nobody')).statusCode).toBe(404);
+    expect((await post(body({}), undefined, 'acme', 'nothing')).statusCode).toBe(404);
+    expect((await post(body({}), undefined, 'acme', 'quiet')).statusCode).toBe(404);
+  });
+
+  it('refuses a body above the queue limit with 413', async () => {
+    const { post } = setup();
+    const huge = 'x'.repeat(MAX_WEBHOOK_BYTES + 1);
+    expect((await post(huge)).statusCode).toBe(413);
+  });
+
+  it('never logs the e-mail address of a rejected or accepted webhook', async () => {
+    const { post, log, drain } = setup();
+    await post(body({ consent: true }));
+    await post(JSON.stringify({ id: 2, email: 'anna@example.com' }));
+    await post(body({}), signFake(body({}), 'wrong'));
+    await drain();
+    expect(log.lines.join('\n')).not.toContain('anna@example.com');
+  });
+});
+
+describe('push to destinations', () => {
+  it('pushes nothing for a profile without e-mail marketing consent', async () => {
+    const { post, drain, fake } = setup();
+    await post(body({ firstName: 'Anna' }));
+    await drain();
+    expect(fake.pushed).toEqual([]);
+  });
+
+  it('pushes the profile once consent is given, then only the fields that changed', async () => {
+    const { post, drain, fake } = setup();
+    await post(body({ firstName: 'Anna', consent: true }));
+    await drain();
+    expect(fake.pushed.flat()).toHaveLength(1);
+    expect(fake.pushed[0]![0]).toMatchObject({ email: 'anna@example.com', fields: { firstName: 'Anna', consentEmailMarketing: true } });
+    await post(body({ firstName: 'Annie', at: '2026-10-02T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[1]![0]!.changed).toEqual(['firstName']);
+    expect(fake.pushed[1]![0]!.fields).toEqual({ firstName: 'Annie' });
+  });
+
+  it('propagates a withdrawal of consent and then stops pushing', async () => {
+    const { post, drain, fake } = setup();
+    await post(body({ consent: true }));
+    await drain();
+    await post(body({ consent: false, at: '2026-10-03T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[1]![0]!.fields).toEqual({ consentEmailMarketing: false });
+    await post(body({ firstName: 'Quiet', at: '2026-10-04T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed).toHaveLength(2);
+  });
+
+  it('batches pushes to the destination limit', async () => {
+    const { post, drain, fake } = setup();
+    for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
+    await drain();
+    expect(fake.pushed.map((b) => b.length)).toEqual([2, 2, 1]);
+  });
+
+  it('reports the messages of a failed push for retry, and the retry sends them', async () => {
+    const { post, drain, fake, deps } = setup({ failPushes: 1 });
+    await post(body({ consent: true }));
+    const { failed, pushes } = await drain();
+    expect(failed).toEqual(['p0']);
+    expect(await pushProfiles(deps, pushes.map((message, i) => ({ id: `p${i}`, message })))).toEqual([]);
+    expect(fake.pushed.flat()).toHaveLength(1);
+  });
+
+  it('forwards an erasure to every destination that can erase', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ consent: true }));
+    await drain();
+    deps.events.sent.push({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'gdpr-1', occurredAt: '2026-10-05T00:00:00Z', receivedAt: '2026-10-05T00:00:00Z', identifiers: [{ type: 'email', value: 'anna@example.com' }], type: 'erasure.requested', data: { scope: 'person' } });
+    await drain();
+    expect(fake.erased).toEqual([expect.objectContaining({ email: 'anna@example.com' })]);
+    expect(deps.profiles.liveProfiles('acme')).toEqual([]);
+    expect(deps.snapshots.snapshots.size).toBe(0);
+  });
+
+  it('keeps tenants apart: the same e-mail in two tenants is two profiles', async () => {
+    const { post, drain, deps } = setup();
+    await post(body({}));
+    await post(body({}), undefined, 'other', 'crm');
+    await drain();
+    expect(deps.profiles.liveProfiles('acme')).toHaveLength(1);
+    expect(deps.profiles.liveProfiles('other')).toHaveLength(1);
+  });
+});
