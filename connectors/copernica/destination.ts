@@ -1,0 +1,102 @@
+// Copernica as a destination: push profile changes one upsert per profile, erase by key field, with bounded concurrency.
+import {
+  RateLimited,
+  VendorRejected,
+  type ConnectorContext,
+  type ErasureOutcome,
+  type ErasureSubject,
+  type ProfileChange,
+  type PushOutcome,
+} from '../sdk/index.js';
+import { CopernicaClient, type CopernicaClientOptions } from './client.js';
+import type { CopernicaSecrets, CopernicaSettings } from './config.js';
+import { normaliseEmail, toCopernicaFields } from './mapping.js';
+
+type Context = ConnectorContext<CopernicaSettings, CopernicaSecrets>;
+
+/**
+ * REST v4 has no bulk upsert: PUT database/$id/profiles writes one set of values to every profile matching one
+ * selection, and POST /imports is asynchronous with no per-profile outcome. So a batch is N requests. At the
+ * default concurrency of 4, 50 profiles take ~13 round trips (a few seconds), well inside a Lambda timeout, and a
+ * batch that has to be retried re-sends at most 50 upserts.
+ */
+export const MAX_BATCH_SIZE = 50;
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
+
+/** Why a call failed, fit for a PushOutcome: status and Copernica's own words, with any e-mail address blanked. */
+export function failureReason(error: unknown): { reason: string; retryable: boolean } {
+  if (error instanceof VendorRejected) {
+    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
+    return { reason: `Copernica rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
+  }
+  if (error instanceof RateLimited) return { reason: 'Copernica kept rate limiting after retries', retryable: true };
+  const message = error instanceof Error ? error.message.replace(EMAIL_IN_TEXT, '<e-mail>') : 'unknown error';
+  return { reason: `Copernica unavailable: ${message}`.slice(0, 300), retryable: true };
+}
+
+export async function pushChanges(context: Context, changes: ProfileChange[], options?: CopernicaClientOptions): Promise<PushOutcome[]> {
+  const client = new CopernicaClient(context.settings, context.secrets, options);
+  const outcomes = await mapLimited(changes, context.settings.concurrency, async (change): Promise<PushOutcome> => {
+    const { profileId } = change;
+    if (change.consent.email_marketing !== true) return { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false };
+    const email = normaliseEmail(change.email);
+    if (email === undefined) return { profileId, status: 'failed', reason: 'no e-mail address', retryable: false };
+    try {
+      const result = await client.upsertProfile(email, toCopernicaFields(change, email, context.settings));
+      return { profileId, status: 'pushed', ...(result.profileId !== undefined ? { remoteId: result.profileId } : {}) };
+    } catch (error) {
+      return { profileId, status: 'failed', ...failureReason(error) };
+    }
+  });
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  context.log.info('copernica push', { profiles: changes.length, failed });
+  return outcomes;
+}
+
+/** Every address the subject had, and the Copernica profile ids this instance learnt from callbacks. */
+function erasureTargets(subject: ErasureSubject, instance: string): { emails: string[]; profileIds: string[] } {
+  const emails = new Set<string>();
+  const profileIds = new Set<string>();
+  const email = normaliseEmail(subject.email);
+  if (email) emails.add(email);
+  for (const id of subject.identifiers) {
+    if (id.type === 'email') {
+      const normalised = normaliseEmail(id.value);
+      if (normalised) emails.add(normalised);
+    } else if (id.type === `customerId:${instance}` && /^\d+$/.test(id.value)) profileIds.add(id.value);
+  }
+  return { emails: [...emails], profileIds: [...profileIds] };
+}
+
+export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: CopernicaClientOptions): Promise<ErasureOutcome[]> {
+  const client = new CopernicaClient(context.settings, context.secrets, options);
+  const limit = context.settings.concurrency;
+  return mapLimited(subjects, 1, async (subject): Promise<ErasureOutcome> => {
+    try {
+      const { emails, profileIds } = erasureTargets(subject, context.instance);
+      const found = await mapLimited(emails, limit, (email) => client.findProfileIds(email));
+      const ids = [...new Set([...profileIds, ...found.flat()])];
+      await mapLimited(ids, limit, (id) => client.deleteProfile(id));
+      context.log.info('copernica erasure', { profiles: ids.length });
+      // No profile with the address is as erased as a deleted one.
+      return { profileId: subject.profileId, status: 'confirmed' };
+    } catch (error) {
+      return { profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason };
+    }
+  });
+}

@@ -1,0 +1,210 @@
+// A local stand-in for the parts of Copernica REST v4 syncline uses: JWT exchange, profile upsert, search, delete.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { CopernicaSettings, type CopernicaSecrets } from './config.js';
+
+export { createCallbackSigner, type CallbackSigner, type SignInput } from './callback-signer.js';
+
+export interface SimulatedProfile {
+  id: number;
+  fields: Record<string, string>;
+}
+
+export interface SimulatedRequest {
+  method: string;
+  path: string;
+  query: string;
+  body: unknown;
+}
+
+export interface CopernicaSimulator extends SimulatedVendor<CopernicaSettings> {
+  /** Secrets that authenticate against this simulator. */
+  secrets: CopernicaSecrets;
+  profiles(): SimulatedProfile[];
+  /** Adds a profile as if someone had created it in Copernica (duplicates allowed, as in Copernica). */
+  seedProfile(fields: Record<string, string>): number;
+  /** API requests that got past faults and authentication, in order. */
+  log(): SimulatedRequest[];
+  /** Makes every JWT issued so far invalid, as if it had expired. */
+  revokeTokens(): void;
+  /** JWTs issued by the authentication endpoint. */
+  tokensIssued(): number;
+}
+
+export interface SimulatorOptions {
+  faults?: SimulatorFaults;
+  databaseId?: number;
+  keyField?: string;
+  accessToken?: string;
+}
+
+const API_PREFIX = '/v4';
+const AUTH_PATH = '/authenticate';
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain' : 'application/json';
+  res.writeHead(status, { ...(text ? { 'content-type': type } : {}), ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The `==` conditions of a `fields[]` selection; undefined when a condition uses an operator we do not simulate. */
+function conditions(query: URLSearchParams): Array<[string, string]> | undefined {
+  const list: Array<[string, string]> = [];
+  for (const condition of query.getAll('fields[]')) {
+    const match = /^([^=!<>~]+)==(.*)$/.exec(condition);
+    if (!match) return undefined;
+    list.push([match[1] as string, match[2] as string]);
+  }
+  return list;
+}
+
+const now = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+
+export async function startCopernicaSimulator(options: SimulatorOptions = {}): Promise<CopernicaSimulator> {
+  const databaseId = options.databaseId ?? 4321;
+  const keyField = options.keyField ?? 'email';
+  const accessToken = options.accessToken ?? 'simulated-api-token';
+  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
+  let failLeft = options.faults?.failNext ?? 0;
+  const store = new Map<number, { id: number; fields: Record<string, string>; created: string; modified: string }>();
+  let nextId = 1001;
+  const tokens = new Set<string>();
+  let issued = 0;
+  const received: string[] = [];
+  const log: SimulatedRequest[] = [];
+  let requests = 0;
+
+  const matching = (conds: Array<[string, string]>) =>
+    [...store.values()].filter((p) => conds.every(([field, value]) => (field === 'id' ? String(p.id) === value : p.fields[field] === value)));
+
+  function issueToken(): string {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = `${part({ alg: 'none', typ: 'JWT' })}.${part({ exp: Math.floor(Date.now() / 1000) + 86_400, jti: randomUUID() })}.sim`;
+    tokens.add(jwt);
+    issued++;
+    return jwt;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requests++;
+    if (rateLimitLeft > 0) {
+      rateLimitLeft--;
+      return send(res, 429, { error: 'too many requests' }, { 'retry-after': '0' });
+    }
+    if (failLeft > 0) {
+      failLeft--;
+      return send(res, 500, { error: 'internal error' });
+    }
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const raw = await readBody(req);
+
+    if (url.pathname === AUTH_PATH || url.pathname === `${AUTH_PATH}/`) {
+      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+      const token = new URLSearchParams(raw).get('access_token');
+      return token === accessToken ? send(res, 200, issueToken()) : send(res, 401, { error: 'invalid access token' });
+    }
+    if (!url.pathname.startsWith(API_PREFIX)) return send(res, 404, { error: 'not found' });
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer === undefined || !tokens.has(bearer)) return send(res, 401, { error: 'invalid or expired token' });
+
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      return send(res, 400, { error: 'invalid JSON' });
+    }
+    const path = url.pathname.slice(API_PREFIX.length);
+    log.push({ method: req.method ?? 'GET', path, query: url.search, body });
+
+    const profilesRoute = /^\/database\/(\d+)\/profiles$/.exec(path);
+    if (profilesRoute) {
+      if (Number(profilesRoute[1]) !== databaseId) return send(res, 404, { error: 'database not found' });
+      const conds = conditions(url.searchParams);
+      if (conds === undefined) return send(res, 400, { error: 'unsupported fields condition' });
+      if (req.method === 'PUT') return upsert(res, url.searchParams, conds, body);
+      if (req.method === 'GET') return list(res, url.searchParams, conds);
+      return send(res, 405, { error: 'method not allowed' });
+    }
+    const profileRoute = /^\/profile\/(\d+)$/.exec(path);
+    if (profileRoute && req.method === 'DELETE') {
+      const id = Number(profileRoute[1]);
+      if (!store.delete(id)) return send(res, 404, { error: 'profile not found' });
+      return send(res, 204, undefined, { 'x-deleted': `profile ${id}` });
+    }
+    return send(res, 404, { error: 'not found' });
+  }
+
+  function upsert(res: ServerResponse, query: URLSearchParams, conds: Array<[string, string]>, body: unknown): void {
+    // rest-put-database-profiles: the selection is required, so that one call cannot overwrite the whole database.
+    if (conds.length === 0) return send(res, 400, { error: 'fields parameter is required' });
+    const fields = (body as { fields?: unknown } | undefined)?.fields;
+    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return send(res, 400, { error: 'fields must be an object' });
+    const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+    const key = conds.find(([field]) => field === keyField)?.[1];
+    const targets = matching(conds);
+    if (targets.length === 0) {
+      if (!['1', 'true'].includes(query.get('create') ?? '')) return send(res, 204);
+      const id = nextId++;
+      store.set(id, { id, fields: values, created: now(), modified: now() });
+      if (key !== undefined) received.push(key);
+      return send(res, 201, undefined, { 'x-created': String(id), 'x-location': `https://api.copernica.com/v4/profile/${id}` });
+    }
+    for (const profile of targets) Object.assign(profile, { fields: { ...profile.fields, ...values }, modified: now() });
+    if (key !== undefined) received.push(key);
+    return send(res, 204);
+  }
+
+  function list(res: ServerResponse, query: URLSearchParams, conds: Array<[string, string]>): void {
+    const start = Number(query.get('start') ?? 0);
+    const limit = Math.min(Number(query.get('limit') ?? 100), 1000);
+    const all = matching(conds).sort((a, b) => a.id - b.id);
+    const data = all.slice(start, start + limit).map((p) => ({
+      ID: String(p.id),
+      fields: p.fields,
+      interests: [],
+      database: String(databaseId),
+      created: p.created,
+      modified: p.modified,
+      removed: false,
+    }));
+    const total = query.get('total') === 'false' ? {} : { total: all.length };
+    return send(res, 200, { start, limit, count: data.length, ...total, data });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, { error: 'simulator failure' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    settings: CopernicaSettings.parse({ databaseId, keyField, apiBaseUrl: `${base}${API_PREFIX}`, authUrl: `${base}${AUTH_PATH}` }),
+    secrets: { accessToken, callbackPublicKeys: {} },
+    received: () => [...received],
+    requests: () => requests,
+    profiles: () => [...store.values()].map((p) => ({ id: p.id, fields: { ...p.fields } })),
+    seedProfile(fields) {
+      const id = nextId++;
+      store.set(id, { id, fields: { ...fields }, created: now(), modified: now() });
+      return id;
+    },
+    log: () => [...log],
+    revokeTokens: () => tokens.clear(),
+    tokensIssued: () => issued,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
