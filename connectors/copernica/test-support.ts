@@ -49,7 +49,9 @@ export function signedRequest(
 ): WebhookRequest {
   const now = options.now ?? new Date();
   const url = options.url ?? CALLBACK_URL;
-  const headers = { 'content-type': options.contentType ?? FORM, ...(options.by ?? signer).sign({ body, url, now, ...options.sign }) };
+  const contentType = options.contentType ?? FORM;
+  const overrides = { 'content-type': contentType, ...options.sign?.overrides };
+  const headers = (options.by ?? signer).sign({ body, url, now, ...options.sign, overrides });
   return { method: 'POST', url, headers, rawBody: Buffer.from(body) };
 }
 

@@ -42,7 +42,7 @@ export function signingString(request: Pick<WebhookRequest, 'method' | 'url' | '
     .map((name) => {
       if (name === '(request-target)') return `(request-target): ${request.method.toLowerCase()} ${target.pathname}${target.search}`;
       const value = request.headers[name];
-      if (value === undefined) throw new SignatureInvalid(`Copernica callback: signed header "${name}" is missing`);
+      if (value === undefined) throw new SignatureInvalid(`Copernica callback: signed header "${name.slice(0, 40)}" is missing`);
       return `${name}: ${value.trim()}`;
     })
     .join('\n');
