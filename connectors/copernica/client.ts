@@ -115,14 +115,14 @@ export class CopernicaClient {
 
   /**
    * PUT database/$id/profiles?fields[]=<key>==<value>&create=1 (rest-put-database-profiles): updates every profile
-   * whose key field holds the value, or creates one. The selection goes in `params` so that error messages,
-   * which name `url`, never carry the e-mail address.
+   * whose key field holds the value, or creates one. The selection is serialised from a closure, not put in
+   * `url` or `params`, so that error messages and axios configs never carry the e-mail address.
    */
   async upsertProfile(keyValue: string, fields: Record<string, string>): Promise<{ created: boolean; profileId?: string }> {
     const response = await this.call<unknown>({
       method: 'PUT',
       url: `/database/${this.settings.databaseId}/profiles`,
-      params: { selection: keyValue },
+      params: { selection: true },
       paramsSerializer: { serialize: () => `${selection(this.settings.keyField, keyValue)}&create=1` },
       headers: { 'content-type': 'application/json' },
       data: { fields },
@@ -140,7 +140,7 @@ export class CopernicaClient {
       const response = await this.call<unknown>({
         method: 'GET',
         url: `/database/${this.settings.databaseId}/profiles`,
-        params: { selection: keyValue, start },
+        params: { selection: true, start },
         paramsSerializer: {
           serialize: () => `${selection(this.settings.keyField, keyValue)}&start=${start}&limit=${PAGE_LIMIT}&total=false&dataonly=true`,
         },

@@ -89,7 +89,7 @@ describe('Copernica push', () => {
   it('sends only the fields that changed', () =>
     withSimulator(async (sim) => {
       await pushChanges(contextFor(sim.settings, sim.secrets), [
-        change('ann@example.com', { firstName: 'Ann', lastName: 'Smith', orderCount: 3 }, ['lastName']),
+        change('ann@example.com', { firstName: 'Ann', lastName: 'Smith', orderCount: 3, email: 'ann@example.com' }, ['lastName', 'email']),
       ]);
       const put = sim.log().find((r) => r.method === 'PUT');
       expect(put?.body).toEqual({ fields: { lastName: 'Smith', email: 'ann@example.com' } });

@@ -153,6 +153,8 @@ export function copernicaValue(value: FieldValue, timeZone: string): string {
 export function toCopernicaFields(change: ProfileChange, email: string, settings: CopernicaSettings): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of new Set(change.changed)) {
+    // The key field already carries the address; a separate "email" field only when fieldMap asks for one.
+    if (name === 'email' && settings.fieldMap?.['email'] === undefined) continue;
     const target = settings.fieldMap?.[name] ?? name;
     out[target] = copernicaValue(change.fields[name] ?? null, settings.timeZone);
   }
