@@ -127,6 +127,14 @@ describe('Copernica push', () => {
       expect(sim.received()).toEqual([]);
     }));
 
+  it('still sends the withdrawal of consent itself, so Copernica stops mailing', () =>
+    withSimulator(async (sim) => {
+      const withdrawal = { ...change('a@example.com', { consentEmailMarketing: false }), consent: { email_marketing: false } };
+      const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [withdrawal]);
+      expect(outcome).toMatchObject({ status: 'pushed' });
+      expect(sim.received()).toEqual(['a@example.com']);
+    }));
+
   it('reports a rejected profile as failed and not retryable, without the e-mail address in the reason', () =>
     withSimulator(async (sim) => {
       const [outcome] = await pushChanges(contextFor({ ...sim.settings, databaseId: 999 }, sim.secrets), [change('secret.person@example.com', { a: 1 })]);

@@ -53,7 +53,8 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const client = new CopernicaClient(context.settings, context.secrets, options);
   const outcomes = await mapLimited(changes, context.settings.concurrency, async (change): Promise<PushOutcome> => {
     const { profileId } = change;
-    if (change.consent.email_marketing !== true) return { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false };
+    // Without consent only a withdrawal may travel, so that Copernica stops mailing the person.
+    if (change.consent.email_marketing !== true && !isConsentOnly(change)) return { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false };
     const email = normaliseEmail(change.email);
     if (email === undefined) return { profileId, status: 'failed', reason: 'no e-mail address', retryable: false };
     try {
@@ -66,6 +67,10 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   context.log.info('copernica push', { profiles: changes.length, failed });
   return outcomes;
+}
+
+function isConsentOnly(change: ProfileChange): boolean {
+  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
 }
 
 /** Every address the subject had, and the Copernica profile ids this instance learnt from callbacks. */
