@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimited, VendorRejected, type EventDraft } from '../sdk/index.js';
+import { pollShopify, readCursor } from './poll.js';
+import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from './simulator.js';
+import { contextFor, secrets } from './test-support.js';
+
+const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
+
+async function withSimulator(options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) {
+  const sim = await startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options });
+  try {
+    await run(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function drain(sim: ShopifySimulator, from?: string) {
+  const events: EventDraft[] = [];
+  let cursor = from;
+  for (let i = 0; i < 100; i++) {
+    const page = await pollShopify(contextFor(sim.settings, sim.secrets), cursor, budget());
+    events.push(...page.events);
+    cursor = page.nextCursor;
+    if (!page.hasMore) break;
+  }
+  return { events, cursor: cursor! };
+}
+
+describe('Shopify poll', () => {
+  it('pages customers, then orders, sorted by UPDATED_AT, one GraphQL page per call', () =>
+    withSimulator({}, async (sim) => {
+      const { events } = await drain(sim);
+      expect(sim.queries().map((q) => `${q.root}:${q.variables.after ? 'after' : 'start'}`)).toEqual([
+        'customers:start',
+        'customers:after',
+        'orders:start',
+        'orders:after',
+      ]);
+      expect(sim.queries().every((q) => q.variables.first === 3 && q.variables.query === null)).toBe(true);
+      expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(5);
+      expect(events.filter((e) => e.type === 'order.placed')).toHaveLength(4);
+    }));
+
+  it('starts the next run at the high-water mark of each stream', () =>
+    withSimulator({}, async (sim) => {
+      const shop = generateSampleShop({ customers: 5, orders: 4 });
+      const { cursor } = await drain(sim);
+      const latest = (nodes: { updatedAt: string }[]) => nodes.map((n) => n.updatedAt).sort().at(-1);
+      expect(readCursor(cursor).since).toEqual({ customers: latest(shop.customers), orders: latest(shop.orders) });
+
+      const before = sim.queries().length;
+      const again = await drain(sim, cursor);
+      const next = sim.queries().slice(before);
+      expect(next.map((q) => q.variables.query)).toEqual([`updated_at:>='${latest(shop.customers)}'`, `updated_at:>='${latest(shop.orders)}'`]);
+      // `>=` repeats the boundary records, with the same event ids: deduplicated downstream, never skipped.
+      const first = (await drain(sim)).events.map((e) => e.sourceEventId);
+      expect(again.events.every((e) => first.includes(e.sourceEventId))).toBe(true);
+    }));
+
+  it('keeps the high-water mark of a stream until the stream is exhausted', () =>
+    withSimulator({}, async (sim) => {
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget());
+      const cursor = readCursor(page.nextCursor);
+      expect(cursor).toMatchObject({ stream: 'customers', since: { customers: null, orders: null } });
+      expect(cursor.after).toEqual(expect.any(String));
+      expect(cursor.highWater).toEqual(expect.any(String));
+    }));
+
+  it('waits out a THROTTLED response', () =>
+    withSimulator({ throttleFirst: 1 }, async (sim) => {
+      const waits: number[] = [];
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      // The simulator reports 5 points short at a restore rate of 100 points/s: 50 ms.
+      expect(waits).toEqual([50]);
+      expect(sim.queries().map((q) => q.throttled)).toEqual([true, false]);
+      expect(page.events).toHaveLength(3);
+    }));
+
+  it('waits for real when no sleep is injected', () =>
+    withSimulator({ throttleFirst: 2 }, async (sim) => {
+      const started = Date.now();
+      await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget());
+      expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    }));
+
+  it('stops with RateLimited when the bucket would need longer than it may wait', () =>
+    withSimulator({ throttleFirst: 1 }, async (sim) => {
+      await expect(pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), { maxThrottleWaitMs: 10 })).rejects.toBeInstanceOf(RateLimited);
+    }));
+
+  it('rides out a 429 with Retry-After and a 500 before answering', () =>
+    withSimulator({ faults: { rateLimitFirst: 1, failNext: 1 } }, async (sim) => {
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), { minDelayMs: 1 });
+      expect(page.events).toHaveLength(3);
+      expect(sim.requests()).toBe(3);
+    }));
+
+  it('sends the access token and fails without retrying when Shopify refuses it', () =>
+    withSimulator({}, async (sim) => {
+      const attempt = pollShopify(contextFor(sim.settings, { ...secrets, accessToken: 'shpat_wrong' }), undefined, budget());
+      await expect(attempt).rejects.toBeInstanceOf(VendorRejected);
+      await expect(attempt).rejects.toThrow(/401/);
+      expect(sim.requests()).toBe(1);
+    }));
+
+  it('maps GraphQL nodes to the same ids webhooks use', () =>
+    withSimulator({}, async (sim) => {
+      const { events } = await drain(sim);
+      const customer = events.find((e) => e.type === 'customer.upserted')!;
+      expect(customer.identifiers[0]).toEqual({ type: 'customerId:shop', value: '7400000000000' });
+      const placed = events.find((e): e is Extract<EventDraft, { type: 'order.placed' }> => e.type === 'order.placed')!;
+      expect(placed.data).toMatchObject({ orderId: '6100000000000', currency: 'EUR', status: 'paid' });
+      expect(placed.data.lines[0]).toMatchObject({ productId: expect.stringMatching(/^\d+$/), price: expect.any(Number) });
+    }));
+
+  it('refuses a cursor it did not write, with a way out', async () => {
+    await expect(pollShopify(contextFor(), '{"stream":"products"}', budget())).rejects.toThrow(/reset the instance cursor/);
+  });
+});
