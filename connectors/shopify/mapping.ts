@@ -130,7 +130,7 @@ export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingCo
     phone: o.phone ?? o.customer?.phone,
   });
   if (present(o.checkout_token)) identifiers.push(checkoutIdentifier(o.checkout_token));
-  const at = occurredAt(delivery, context, o.created_at);
+  const at = occurredAt(delivery, context, o.updated_at, o.created_at);
   const id = eventId(delivery, orderId, at);
   const events: EventDraft[] = [
     {
