@@ -14,9 +14,11 @@ export interface WebhookFixture {
   expect: { events: number; types?: EventType[] };
 }
 
-export interface SimulatedVendor<Settings> {
+export interface SimulatedVendor<Settings, Secrets = unknown> {
   /** Settings that point the connector at this simulator. */
   settings: Settings;
+  /** Secrets the simulator accepts, when they differ from the suite's. */
+  secrets?: Secrets;
   /** Every profile key (e-mail or id) the simulator accepted through its push endpoint, in order. */
   received(): string[];
   /** Requests the simulator answered, including the faults it injected. */
@@ -45,11 +47,11 @@ export interface ContractSuite<Settings, Secrets> {
   };
   poll?: {
     /** Starts a simulator holding data for `expectedEvents` events over several pages. */
-    startVendor(faults?: SimulatorFaults): Promise<SimulatedVendor<Settings>>;
+    startVendor(faults?: SimulatorFaults): Promise<SimulatedVendor<Settings, Secrets>>;
     expectedEvents: number;
   };
   push?: {
-    startVendor(faults?: SimulatorFaults): Promise<SimulatedVendor<Settings>>;
+    startVendor(faults?: SimulatorFaults): Promise<SimulatedVendor<Settings, Secrets>>;
   };
 }
 
@@ -142,11 +144,11 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
     if (poll && connector.poll) {
       const pollPage = connector.poll.bind(connector);
       const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
-      async function drain(settings: Settings, from: string | undefined, limit = 1000) {
+      async function drain(vendor: SimulatedVendor<Settings, Secrets>, from: string | undefined, limit = 1000) {
         const pages: { events: EventDraft[]; cursor: string }[] = [];
         let cursor = from;
         for (let i = 0; i < limit; i++) {
-          const page = await pollPage(contextFor(settings, suite.secrets), cursor, budget());
+          const page = await pollPage(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), cursor, budget());
           pages.push({ events: page.events, cursor: page.nextCursor });
           cursor = page.nextCursor;
           if (!page.hasMore) break;
@@ -157,7 +159,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       it('pages through everything the vendor holds, each event once', async () => {
         const vendor = await poll.startVendor();
         try {
-          const pages = await drain(vendor.settings, undefined);
+          const pages = await drain(vendor, undefined);
           expect(pages.length, 'a multi-page data set').toBeGreaterThan(1);
           const events = pages.flatMap((p) => p.events).map((e) => completeEvent(e, connector.name));
           expect(events).toHaveLength(poll.expectedEvents);
@@ -170,9 +172,9 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       it('resumes from a saved cursor without losing or repeating a page', async () => {
         const vendor = await poll.startVendor();
         try {
-          const full = await drain(vendor.settings, undefined);
+          const full = await drain(vendor, undefined);
           const middle = Math.floor(full.length / 2);
-          const resumed = await drain(vendor.settings, full[middle - 1]?.cursor);
+          const resumed = await drain(vendor, full[middle - 1]?.cursor);
           const ids = (pages: typeof full) => pages.flatMap((p) => p.events.map((e) => e.sourceEventId));
           expect(ids(resumed)).toEqual(ids(full.slice(middle)));
         } finally {
@@ -183,7 +185,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       it('rides out rate limiting and server errors while polling', async () => {
         const vendor = await poll.startVendor({ rateLimitFirst: 1, failNext: 1 });
         try {
-          const events = (await drain(vendor.settings, undefined)).flatMap((p) => p.events);
+          const events = (await drain(vendor, undefined)).flatMap((p) => p.events);
           expect(events).toHaveLength(poll.expectedEvents);
           expect(vendor.requests()).toBeGreaterThan(2);
         } finally {
@@ -201,7 +203,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
           const changes = sampleChanges(destination.maxBatchSize * 2 + 1);
           const outcomes: PushOutcome[] = [];
           for (let i = 0; i < changes.length; i += destination.maxBatchSize) {
-            outcomes.push(...(await destination.push(contextFor(vendor.settings, suite.secrets), changes.slice(i, i + destination.maxBatchSize))));
+            outcomes.push(...(await destination.push(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), changes.slice(i, i + destination.maxBatchSize))));
           }
           expect(outcomes.map((o) => o.status)).toEqual(changes.map(() => 'pushed'));
           expect(new Set(vendor.received())).toEqual(new Set(changes.map((c) => c.email)));
