@@ -43,6 +43,10 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const id of profile.identifiers) this.index.delete(`${tenantId}|${identifierKey(id)}`);
   }
 
+  async *listProfiles(tenantId: string): AsyncIterable<Profile> {
+    for (const profile of this.liveProfiles(tenantId)) yield structuredClone(profile);
+  }
+
   /** Live (non-tombstone) profiles of a tenant. */
   liveProfiles(tenantId: string): Profile[] {
     return [...this.profiles.entries()].filter(([k, p]) => k.startsWith(`${tenantId}|`) && p.mergedInto === undefined).map(([, p]) => p);

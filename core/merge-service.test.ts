@@ -116,6 +116,17 @@ describe('merge engine', () => {
     expect(repo.index.size).toBe(0);
   });
 
+  it('erases every profile holding data from a source that asked to be forgotten (shop/redact)', async () => {
+    const { repo, apply } = engine();
+    await apply(customer('1', 'anna@example.com', '2026-10-01T10:00:00Z'));
+    await apply(customer('2', 'bob@example.com', '2026-10-01T10:00:00Z'));
+    await apply(event({ ...customer('9', 'cem@example.com', '2026-10-01T10:00:00Z'), identifiers: [{ type: 'email', value: 'cem@example.com' }], source: { connector: 'pos', instance: 'pos' } } as CanonicalEvent));
+    const [outcome] = await apply(event({ type: 'erasure.requested', sourceEventId: 'shop-redact', occurredAt: '2026-10-09T00:00:00Z', identifiers: [], data: { scope: 'source' } }));
+    expect(outcome).toMatchObject({ status: 'erased' });
+    expect(outcome?.push.map((p) => p.kind === 'erase' && p.subject.email).sort()).toEqual(['anna@example.com', 'bob@example.com']);
+    expect(repo.liveProfiles('acme').map((p) => p.fields.email?.value)).toEqual(['cem@example.com']);
+  });
+
   it('retries when another worker wrote the profile first', async () => {
     const { repo, deps } = engine();
     await mergeEvent(deps, tenant(), customer('1', 'anna@example.com', '2026-10-01T10:00:00Z'));

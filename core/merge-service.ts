@@ -2,7 +2,7 @@
 import type { TenantConfig } from './config.js';
 import { sourcePriority } from './config.js';
 import { ConflictRetry } from './errors.js';
-import type { CanonicalEvent } from './events.js';
+import type { CanonicalEvent, EventOf } from './events.js';
 import { identifierKey, type Identifier } from './identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from './identity.js';
 import { applyEvent, hasSeen, isProfileEvent } from './merge-event.js';
@@ -28,6 +28,7 @@ const MAX_TOMBSTONE_HOPS = 10;
 
 /** Applies one event, retrying on optimistic-lock conflicts. Returns the push messages the caller must send. */
 export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent): Promise<MergeOutcome> {
+  if (event.type === 'erasure.requested' && event.data.scope === 'source') return eraseSource(deps, tenant, event);
   const ids = normaliseEventIdentifiers(event.identifiers, tenant);
   if (ids.length === 0) return { status: 'unidentified', push: [] };
   for (let attempt = 1; ; attempt++) {
@@ -85,6 +86,33 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 
   const changedForDestinations = before === undefined || plan.absorbed.length > 0 || JSON.stringify(projectProfile(before)) !== JSON.stringify(projectProfile(after));
   return { status: 'applied', profileId: after.profileId, push: changedForDestinations ? [{ kind: 'sync', tenantId: tenant.id, profileId: after.profileId }] : [] };
+}
+
+/**
+ * A source asked us to forget everything it sent (Shopify's shop/redact after an uninstall): every profile that
+ * holds the source's customer id or any value from it is erased, here and at the destinations.
+ */
+async function eraseSource(deps: MergeDeps, tenant: TenantConfig, event: EventOf<'erasure.requested'>): Promise<MergeOutcome> {
+  const instance = event.source.instance;
+  const erased: string[] = [];
+  const push: PushMessage[] = [];
+  for await (const profile of deps.profiles.listProfiles(tenant.id)) {
+    if (!holdsDataFrom(profile, instance)) continue;
+    await deps.profiles.erase(tenant.id, profile);
+    erased.push(profile.profileId);
+    const identifiers = profile.identifiers.map(bare);
+    push.push({ kind: 'erase', tenantId: tenant.id, subject: { profileId: profile.profileId, identifiers, ...emailOf(identifiers) }, ...(event.data.requestId ? { requestId: event.data.requestId } : {}) });
+  }
+  return { status: 'erased', profileIds: erased, push };
+}
+
+function holdsDataFrom(profile: Profile, instance: string): boolean {
+  return (
+    profile.identifiers.some((id) => id.source === instance || id.type === `customerId:${instance}`) ||
+    Object.values(profile.fields).some((f) => f.source === instance) ||
+    Object.values(profile.orders).some((o) => o.source === instance) ||
+    Object.values(profile.carts).some((c) => c.source === instance)
+  );
 }
 
 interface Candidates {

@@ -20,6 +20,8 @@ export interface ProfileRepository {
   commit(tenantId: string, commit: ProfileCommit): Promise<void>;
   /** Deletes the profile, its tombstones' items and its identifier entries (GDPR erasure). */
   erase(tenantId: string, profile: Profile): Promise<void>;
+  /** Every live profile of a tenant. A full read: only for rare operations such as a whole-source erasure. */
+  listProfiles(tenantId: string): AsyncIterable<Profile>;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
