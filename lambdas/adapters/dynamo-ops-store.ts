@@ -1,0 +1,181 @@
+// The pipeline's operational state on the ops table: poll cursors, quarantined deliveries, push snapshots, status counters.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FieldValue } from '../../core/destination.js';
+import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../../core/ports.js';
+import { batchDelete, type BatchOptions } from './dynamo-batch.js';
+import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+
+type Clock = () => Date;
+const systemClock: Clock = () => new Date();
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class DynamoCursorStore implements CursorStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: Clock = systemClock,
+  ) {}
+
+  async get(tenantId: string, instance: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.cursor(tenantId, instance), ConsistentRead: true }));
+    return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
+  }
+
+  async put(tenantId: string, instance: string, cursor: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...opsKeys.cursor(tenantId, instance), cursor, updatedAt: this.now().toISOString() } }));
+  }
+}
+
+export interface QuarantineOptions {
+  /** Days a quarantined delivery is kept for replay (default 30). */
+  retentionDays?: number;
+  now?: Clock;
+}
+
+/**
+ * Quarantined deliveries, newest first. Each expires through DynamoDB TTL; DynamoDB Local never deletes expired
+ * items (and AWS may take up to two days), so reads skip them too.
+ */
+export class DynamoQuarantineStore implements QuarantineStore {
+  private readonly retentionMs: number;
+  private readonly now: Clock;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: QuarantineOptions = {},
+  ) {
+    this.retentionMs = (options.retentionDays ?? 30) * DAY_MS;
+    this.now = options.now ?? systemClock;
+  }
+
+  async put(entry: QuarantineEntry): Promise<void> {
+    const expiresAt = Math.floor((this.now().getTime() + this.retentionMs) / 1000);
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...opsKeys.quarantine(entry.tenantId, entry.receivedAt, entry.id), id: entry.id, entry, [TTL_ATTRIBUTE]: expiresAt } }),
+    );
+  }
+
+  async list(tenantId: string, limit = 50): Promise<QuarantineEntry[]> {
+    const entries: QuarantineEntry[] = [];
+    for await (const item of this.live(tenantId, {})) {
+      entries.push(item.entry as QuarantineEntry);
+      if (entries.length >= limit) break;
+    }
+    return entries;
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    // The sort key starts with receivedAt, which the caller does not know: find the item within the tenant's
+    // partition first. Quarantine is small (invalid deliveries, 30 days), so this query stays cheap.
+    const keys: Key[] = [];
+    for await (const item of this.live(tenantId, { id, includeExpired: true })) keys.push({ pk: item.pk as string, sk: item.sk as string });
+    for (const Key of keys) await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
+  }
+
+  private async *live(tenantId: string, filter: { id?: string; includeExpired?: boolean }): AsyncGenerator<Record<string, unknown>> {
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': opsKeys.quarantinePartition(tenantId) };
+    if (!filter.includeExpired) {
+      conditions.push('#ttl > :now');
+      names['#ttl'] = TTL_ATTRIBUTE;
+      values[':now'] = Math.floor(this.now().getTime() / 1000);
+    }
+    if (filter.id !== undefined) {
+      conditions.push('#id = :id');
+      names['#id'] = 'id';
+      values[':id'] = filter.id;
+    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          ExclusiveStartKey,
+        }),
+      );
+      yield* page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+}
+
+export class DynamoPushSnapshotStore implements PushSnapshotStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: BatchOptions & { now?: Clock } = {},
+  ) {}
+
+  async get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.pushSnapshot(tenantId, profileId, instance), ConsistentRead: true }));
+    return Item?.fields as Record<string, FieldValue> | undefined;
+  }
+
+  async put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void> {
+    const pushedAt = (this.options.now ?? systemClock)().toISOString();
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt } }));
+  }
+
+  async removeAll(tenantId: string, profileId: string): Promise<void> {
+    const keys: Key[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': opsKeys.pushSnapshotPrefix },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) keys.push({ pk: item.pk as string, sk: item.sk as string });
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    await batchDelete(this.db, this.table, keys, this.options);
+  }
+}
+
+type Stage = Parameters<StatusRecorder['record']>[2];
+type Outcome = Parameters<StatusRecorder['record']>[3];
+
+/** Per stage: `okCount`, `okLastAt`, `errorCount`, `errorLastAt`. */
+export type StageStatus = Partial<Record<`${Outcome}Count`, number> & Record<`${Outcome}LastAt`, string>>;
+
+export class DynamoStatusRecorder implements StatusRecorder {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: Clock = systemClock,
+  ) {}
+
+  /** One UpdateItem per call: counters add up atomically however many handlers record at once. */
+  async record(tenantId: string, instance: string, stage: Stage, outcome: Outcome, count = 1): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: opsKeys.status(tenantId, instance, stage),
+        UpdateExpression: 'ADD #count :count SET #lastAt = :now',
+        ExpressionAttributeNames: { '#count': `${outcome}Count`, '#lastAt': `${outcome}LastAt` },
+        ExpressionAttributeValues: { ':count': count, ':now': this.now().toISOString() },
+      }),
+    );
+  }
+
+  /** What an operator's status page shows for one connector instance, by stage. */
+  async read(tenantId: string, instance: string): Promise<Partial<Record<Stage, StageStatus>>> {
+    const { Items } = await this.db.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': opsKeys.statusPartition(tenantId, instance) } }),
+    );
+    const status: Partial<Record<Stage, StageStatus>> = {};
+    for (const { pk: _pk, sk, ...counters } of Items ?? []) status[sk as Stage] = counters as StageStatus;
+    return status;
+  }
+}

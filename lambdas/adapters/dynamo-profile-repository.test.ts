@@ -1,0 +1,153 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { ConflictRetry } from '../../core/errors.js';
+import { identifierKey, type Identifier } from '../../core/identifiers.js';
+import type { ProfileCommit } from '../../core/ports.js';
+import { emptyProfile, type Profile } from '../../core/profile.js';
+import { useEmulators } from '../../test/support/emulators.js';
+import { CommitTooLarge, DynamoProfileRepository } from './dynamo-profile-repository.js';
+
+const env = useEmulators({ sqs: false });
+const repo = () => new DynamoProfileRepository(env.db, env.tables.profiles);
+
+let seq = 0;
+const fresh = (label: string) => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
+const email = (label: string): Identifier => ({ type: 'email', value: `${fresh(label)}@example.org` });
+
+function profile(tenantId: string, profileId: string, version: number, ids: Identifier[] = []): Profile {
+  return {
+    ...emptyProfile(tenantId, profileId, '2026-01-01T00:00:00Z'),
+    version,
+    identifiers: ids.map((id) => ({ ...id, source: 'shop', at: '2026-01-01T00:00:00Z' })),
+    fields: { firstName: { value: 'Ada', source: 'shop', at: '2026-01-01T00:00:00Z', eventId: 'e1', priority: 1 } },
+  };
+}
+
+function create(tenantId: string, profileId: string, ids: Identifier[]): ProfileCommit {
+  return { puts: [{ profile: profile(tenantId, profileId, 1, ids), expectedVersion: 0 }], claims: ids.map((identifier) => ({ identifier, profileId })) };
+}
+
+describe('DynamoProfileRepository', () => {
+  it('commits a new profile and its identifiers atomically', async () => {
+    const ids = [email('ada'), { type: 'phone', value: '+31612345678' } as Identifier];
+    await repo().commit('acme', create('acme', 'p-new', ids));
+
+    const stored = await repo().get('acme', 'p-new');
+    expect(stored?.version, 'stored version').toBe(1);
+    expect(stored?.fields.firstName?.value).toBe('Ada');
+    const found = await repo().lookup('acme', ids);
+    expect(Object.fromEntries(found)).toEqual({ [identifierKey(ids[0]!)]: 'p-new', [identifierKey(ids[1]!)]: 'p-new' });
+  });
+
+  it('writes nothing of a commit when one of its conditions fails', async () => {
+    const taken = email('taken');
+    await repo().commit('acme', create('acme', 'p-holder', [taken]));
+    const other = email('other');
+
+    await expect(repo().commit('acme', create('acme', 'p-loser', [other, taken]))).rejects.toBeInstanceOf(ConflictRetry);
+    expect(await repo().get('acme', 'p-loser'), 'profile of the failed commit').toBeUndefined();
+    expect((await repo().lookup('acme', [other])).size, 'claim of the failed commit').toBe(0);
+  });
+
+  it('rejects a stale version with ConflictRetry', async () => {
+    await repo().commit('acme', create('acme', 'p-stale', []));
+    await repo().commit('acme', { puts: [{ profile: profile('acme', 'p-stale', 2), expectedVersion: 1 }], claims: [] });
+
+    const stale = repo().commit('acme', { puts: [{ profile: profile('acme', 'p-stale', 2), expectedVersion: 1 }], claims: [] });
+    await expect(stale).rejects.toThrow(ConflictRetry);
+    await expect(stale).rejects.toThrow('profile p-stale is at version 2, expected 1');
+    const recreate = repo().commit('acme', create('acme', 'p-stale', []));
+    await expect(recreate, 'expectedVersion 0 on an existing profile').rejects.toThrow(ConflictRetry);
+    expect((await repo().get('acme', 'p-stale'))?.version).toBe(2);
+  });
+
+  it('refuses to claim an identifier another profile holds', async () => {
+    const shared = email('shared');
+    await repo().commit('acme', create('acme', 'p-first', [shared]));
+
+    const unclaimed = repo().commit('acme', { puts: [], claims: [{ identifier: shared, profileId: 'p-second' }] });
+    await expect(unclaimed, 'claim as if unclaimed').rejects.toThrow(/held by p-first, expected no profile/);
+    const wrongPrevious = repo().commit('acme', { puts: [], claims: [{ identifier: shared, profileId: 'p-second', previousProfileId: 'p-other' }] });
+    await expect(wrongPrevious, 'claim from the wrong holder').rejects.toThrow(ConflictRetry);
+
+    // Moving it with the right previous holder (a merge) succeeds.
+    await repo().commit('acme', { puts: [], claims: [{ identifier: shared, profileId: 'p-second', previousProfileId: 'p-first' }] });
+    expect((await repo().lookup('acme', [shared])).get(identifierKey(shared))).toBe('p-second');
+  });
+
+  it('names no identifier value in a conflict message or a key', async () => {
+    const secret = email('private');
+    await repo().commit('acme', create('acme', 'p-private', [secret]));
+    const error = await repo()
+      .commit('acme', create('acme', 'p-private-2', [secret]))
+      .catch((e: Error) => e);
+    expect(error).toBeInstanceOf(ConflictRetry);
+    expect((error as Error).message).not.toContain(secret.value);
+
+    const { Items } = await env.db.send(new ScanCommand({ TableName: env.tables.profiles, ProjectionExpression: 'pk, sk' }));
+    expect(JSON.stringify(Items)).not.toContain('@example.org');
+  });
+
+  it("keeps tenants apart: a lookup for tenant A never sees tenant B's identifier", async () => {
+    const same = email('both');
+    await repo().commit('tenant-b', create('tenant-b', 'p-b', [same]));
+
+    expect((await repo().lookup('tenant-a', [same])).size, "tenant A's lookup").toBe(0);
+    expect(await repo().get('tenant-a', 'p-b'), "tenant A's get").toBeUndefined();
+    // Tenant A may claim the same e-mail address for its own profile.
+    await repo().commit('tenant-a', create('tenant-a', 'p-a', [same]));
+    expect((await repo().lookup('tenant-a', [same])).get(identifierKey(same))).toBe('p-a');
+    expect((await repo().lookup('tenant-b', [same])).get(identifierKey(same))).toBe('p-b');
+  });
+
+  it('looks up more than 100 identifiers, duplicates included, across several BatchGetItem calls', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => ({ type: 'loyaltyId', value: `L-${seq}-${i}` }) as Identifier);
+    await repo().commit('acme', create('acme', 'p-many-1', ids.slice(0, 99)));
+    await repo().commit('acme', create('acme', 'p-many-2', ids.slice(99)));
+
+    const found = await repo().lookup('acme', [...ids, ...ids.slice(0, 10), { type: 'loyaltyId', value: 'unknown-1' }]);
+    expect(found.size).toBe(150);
+    expect(found.get(identifierKey(ids[0]!))).toBe('p-many-1');
+    expect(found.get(identifierKey(ids[149]!))).toBe('p-many-2');
+  });
+
+  it('refuses a commit above the 100-item transaction limit before writing anything', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => ({ type: 'anonymousId', value: `a-${seq}-${i}` }) as Identifier);
+    const error = await repo()
+      .commit('acme', create('acme', 'p-huge', ids))
+      .catch((e: Error) => e);
+    expect(error).toBeInstanceOf(CommitTooLarge);
+    expect((error as Error).message).toContain('101 items');
+    expect(await repo().get('acme', 'p-huge')).toBeUndefined();
+  });
+
+  it('refuses a put whose version is not expectedVersion + 1', async () => {
+    await expect(repo().commit('acme', { puts: [{ profile: profile('acme', 'p-badversion', 0), expectedVersion: 0 }], claims: [] })).rejects.toThrow(
+      'pass it with version = expectedVersion + 1',
+    );
+  });
+
+  it('erases a profile, its tombstones and all its identifier entries', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => ({ type: 'anonymousId', value: `erase-${seq}-${i}` }) as Identifier);
+    await repo().commit('acme', create('acme', 'p-absorbed', []));
+    const survivor = { ...profile('acme', 'p-erased', 1, ids), mergedFrom: ['p-absorbed'] };
+    await repo().commit('acme', { puts: [{ profile: survivor, expectedVersion: 0 }], claims: ids.map((identifier) => ({ identifier, profileId: 'p-erased' })) });
+    await repo().commit('acme', create('acme', 'p-bystander', [email('bystander')]));
+
+    await repo().erase('acme', survivor);
+    expect(await repo().get('acme', 'p-erased')).toBeUndefined();
+    expect(await repo().get('acme', 'p-absorbed'), 'tombstone').toBeUndefined();
+    expect((await repo().lookup('acme', ids)).size, 'identifier entries').toBe(0);
+    expect(await repo().get('acme', 'p-bystander'), 'an unrelated profile').toBeDefined();
+  });
+
+  it('lists the live profiles of one tenant only', async () => {
+    await repo().commit('lister', create('lister', 'p-live', []));
+    await repo().commit('lister', { puts: [{ profile: { ...profile('lister', 'p-gone', 1), mergedInto: 'p-live' }, expectedVersion: 0 }], claims: [] });
+    await repo().commit('lister-other', create('lister-other', 'p-foreign', []));
+
+    const listed: string[] = [];
+    for await (const p of repo().listProfiles('lister')) listed.push(p.profileId);
+    expect(listed).toEqual(['p-live']);
+  });
+});

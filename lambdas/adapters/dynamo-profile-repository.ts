@@ -1,0 +1,163 @@
+// ProfileRepository on DynamoDB: one item per profile, one pointer item per identifier, commits in one transaction.
+//
+// Version contract: a commit's put carries the profile as it will be stored, i.e. with
+// `profile.version === expectedVersion + 1` (the merge engine builds it that way). The item's `version` attribute
+// and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
+// is refused before anything is written.
+import { TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictRetry } from '../../core/errors.js';
+import { identifierDigest, identifierKey, type Identifier } from '../../core/identifiers.js';
+import type { ProfileCommit, ProfileRepository } from '../../core/ports.js';
+import type { Profile } from '../../core/profile.js';
+import { batchDelete, batchGet, type BatchOptions } from './dynamo-batch.js';
+import { profileKeys } from './tables.js';
+
+/** DynamoDB's limit on distinct items in one TransactWriteItems. */
+export const TRANSACTION_LIMIT = 100;
+
+/** A commit names more items than one transaction can hold: the caller must split the merge. */
+export class CommitTooLarge extends Error {
+  override readonly name = 'CommitTooLarge';
+  constructor(readonly items: number) {
+    super(`a profile commit of ${items} items exceeds DynamoDB's TransactWriteItems limit of ${TRANSACTION_LIMIT} items`);
+  }
+}
+
+type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export class DynamoProfileRepository implements ProfileRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: BatchOptions = {},
+  ) {}
+
+  async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    const byPk = new Map<string, string>();
+    for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id).pk, identifierKey(id));
+    // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
+    const items = await batchGet(this.db, this.table, [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })), { consistentRead: true, projection: ['pk', 'profileId'] }, this.options);
+    const found = new Map<string, string>();
+    for (const item of items) {
+      const key = byPk.get(item.pk as string);
+      if (key !== undefined && typeof item.profileId === 'string') found.set(key, item.profileId);
+    }
+    return found;
+  }
+
+  async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: true }));
+    if (!Item) return undefined;
+    return { ...(Item.doc as Profile), version: Item.version as number };
+  }
+
+  async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
+    const items = commit.puts.length + commit.claims.length;
+    if (items === 0) return;
+    if (items > TRANSACTION_LIMIT) throw new CommitTooLarge(items);
+
+    const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
+      if (profile.tenantId !== tenantId) throw new Error(`commit for tenant "${tenantId}" carries profile ${profile.profileId} of tenant "${profile.tenantId}"`);
+      if (profile.version !== expectedVersion + 1) {
+        throw new Error(`commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`);
+      }
+      return {
+        Put: {
+          TableName: this.table,
+          Item: { ...profileKeys.profile(tenantId, profile.profileId), version: profile.version, doc: profile },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      };
+    });
+    const claims: Write[] = commit.claims.map(({ identifier, profileId, previousProfileId }) => ({
+      Put: {
+        TableName: this.table,
+        // The pointer holds only the profile id: the identifier itself is recoverable from the profile, never from a key.
+        Item: { ...profileKeys.identifier(tenantId, identifier), profileId },
+        ...(previousProfileId === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'profileId = :previous', ExpressionAttributeValues: { ':previous': previousProfileId } }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    }));
+
+    const keys = new Set<string>();
+    for (const write of [...puts, ...claims]) {
+      const { pk } = write.Put!.Item as { pk: string };
+      if (keys.has(pk)) throw new Error(`commit writes item ${pk} twice; a transaction may touch each item once`);
+      keys.add(pk);
+    }
+
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...puts, ...claims] }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const conflict = describeConflict(tenantId, commit, error.CancellationReasons ?? []);
+        if (conflict) throw new ConflictRetry(conflict, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Every live profile of a tenant, by a Scan of the whole table filtered to the tenant's profile items: it reads
+   * (and pays for) every tenant's items, which is acceptable for a rare whole-source erasure. Should it become
+   * frequent, add a KEYS_ONLY GSI keyed by tenant to tableDefinitions instead.
+   */
+  async *listProfiles(tenantId: string): AsyncIterable<Profile> {
+    const prefix = profileKeys.profile(tenantId, 'x').pk.slice(0, -1);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(pk, :prefix) AND sk = :sk AND attribute_not_exists(doc.mergedInto)',
+          ExpressionAttributeValues: { ':prefix': prefix, ':sk': 'PROFILE' },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield { ...(item.doc as Profile), version: item.version as number };
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async erase(tenantId: string, profile: Profile): Promise<void> {
+    await batchDelete(
+      this.db,
+      this.table,
+      [
+        profileKeys.profile(tenantId, profile.profileId),
+        ...profile.mergedFrom.map((id) => profileKeys.profile(tenantId, id)),
+        ...profile.identifiers.map((id) => profileKeys.identifier(tenantId, id)),
+      ],
+      this.options,
+    );
+  }
+}
+
+/**
+ * Says which condition failed, or undefined when the cancellation was not a conflict (validation, throttling).
+ * A TransactionConflict (another transaction on the same item in flight) is a conflict too: re-reading and
+ * applying again is exactly the remedy. Never names an identifier's value.
+ */
+function describeConflict(tenantId: string, commit: ProfileCommit, reasons: CancellationReason[]): string | undefined {
+  const failures: string[] = [];
+  reasons.forEach((reason, i) => {
+    if (reason.Code !== 'ConditionalCheckFailed' && reason.Code !== 'TransactionConflict') return;
+    const put = commit.puts[i];
+    const claim = commit.claims[i - commit.puts.length];
+    const old = reason.Item as Record<string, AttributeValue> | undefined;
+    if (reason.Code === 'TransactionConflict') failures.push(`item ${i} is being written by another transaction`);
+    else if (put) failures.push(`profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`);
+    else if (claim) {
+      const holder = old?.profileId?.S;
+      failures.push(`identifier ${claim.identifier.type} ${identifierDigest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`);
+    }
+  });
+  return failures.length > 0 ? `commit conflicts: ${failures.join('; ')}` : undefined;
+}

@@ -1,0 +1,65 @@
+// The DynamoDB table and key design, shared by the adapters, the emulators, the tests and (later) the CDK stack.
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { identifierDigest, type Identifier } from '../../core/identifiers.js';
+
+export interface TableNames {
+  profiles: string;
+  ops: string;
+}
+
+export function tableNames(env: NodeJS.ProcessEnv = process.env): TableNames {
+  return { profiles: env.PROFILES_TABLE || 'syncline-profiles', ops: env.OPS_TABLE || 'syncline-ops' };
+}
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** The attribute DynamoDB's TTL reads on the ops table (seconds since the epoch). `TTL` is a reserved word: alias it in expressions. */
+export const TTL_ATTRIBUTE = 'ttl';
+
+// Every key starts with the tenant, so no key of one tenant can ever equal or prefix a key of another.
+// A '#' inside a part would let one tenant forge another's prefix, hence the check.
+function part(kind: string, value: string): string {
+  if (value.length === 0 || value.includes('#')) throw new Error(`${kind} "${value}" cannot be used in a storage key: it must be non-empty and contain no '#'`);
+  return value;
+}
+const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}#`;
+
+/** Keys of the profiles table. */
+export const profileKeys = {
+  profile: (tenantId: string, profileId: string): Key => ({ pk: `${tenant(tenantId)}P#${part('profile id', profileId)}`, sk: 'PROFILE' }),
+  /** The digest keeps e-mail addresses and phone numbers out of keys. */
+  identifier: (tenantId: string, id: Identifier): Key => ({ pk: `${tenant(tenantId)}I#${identifierDigest(tenantId, id)}`, sk: 'ID' }),
+};
+
+/** Keys of the ops table. */
+export const opsKeys = {
+  cursor: (tenantId: string, instance: string): Key => ({ pk: `${tenant(tenantId)}C#${part('instance', instance)}`, sk: 'CURSOR' }),
+  quarantinePartition: (tenantId: string): string => `${tenant(tenantId)}Q`,
+  /** Sorted by time so that a tenant's quarantine lists newest first. */
+  quarantine: (tenantId: string, receivedAt: string, id: string): Key => ({ pk: opsKeys.quarantinePartition(tenantId), sk: `${receivedAt}#${part('quarantine id', id)}` }),
+  pushPartition: (tenantId: string, profileId: string): string => `${tenant(tenantId)}P#${part('profile id', profileId)}`,
+  pushSnapshotPrefix: 'PUSH#',
+  pushSnapshot: (tenantId: string, profileId: string, instance: string): Key => ({ pk: opsKeys.pushPartition(tenantId, profileId), sk: `PUSH#${part('instance', instance)}` }),
+  statusPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}S#${part('instance', instance)}`,
+  status: (tenantId: string, instance: string, stage: string): Key => ({ pk: opsKeys.statusPartition(tenantId, instance), sk: part('stage', stage) }),
+};
+
+/** Both tables, on demand, with string pk/sk; the ops table's `ttl` attribute is enabled separately (UpdateTimeToLive or CDK). */
+export function tableDefinitions(names: TableNames = tableNames()): { profiles: CreateTableCommandInput; ops: CreateTableCommandInput } {
+  const table = (TableName: string): CreateTableCommandInput => ({
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+  });
+  return { profiles: table(names.profiles), ops: table(names.ops) };
+}
