@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { QuarantineEntry } from '../../core/ports.js';
+import { createTables } from '../../local/emulators.js';
+import { useEmulators } from '../../test/support/emulators.js';
+import { documentClient } from './aws-clients.js';
+import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
+
+const env = useEmulators({ sqs: false });
+const DAY = 24 * 60 * 60 * 1000;
+
+function entry(tenantId: string, id: string, receivedAt: string): QuarantineEntry {
+  return {
+    id,
+    tenantId,
+    instance: 'shop',
+    receivedAt,
+    reason: 'payload invalid: customer.email',
+    request: { method: 'POST', url: `/webhooks/${tenantId}/shop`, headers: { 'content-type': 'application/json' }, bodyBase64: Buffer.from('{"id":1}').toString('base64') },
+  };
+}
+
+describe('DynamoDB Local under the adapters', () => {
+  it('answers on the endpoint from AWS_ENDPOINT_URL_DYNAMODB without an endpoint in the client config', async () => {
+    // documentClient() configures no endpoint: the SDK itself must read the variable the helper set.
+    const cursors = new DynamoCursorStore(documentClient(), env.tables.ops);
+    await cursors.put('acme', 'env-check', 'c-1');
+    expect(await new DynamoCursorStore(env.db, env.tables.ops).get('acme', 'env-check')).toBe('c-1');
+  });
+
+  it('creates the tables again without error', async () => {
+    await expect(createTables(env.dynamo, env.tables)).resolves.toEqual(env.tables);
+  });
+
+  it('reports how long DynamoDB Local took to start and the pid of its JVM', () => {
+    expect(env.started.dynamoStartMs ?? 0, 'start time in ms').toBeGreaterThan(0);
+    expect(env.started.dynamoPid, 'JVM pid').toBeTypeOf('number');
+  });
+});
+
+describe('DynamoCursorStore', () => {
+  it('saves and reads a poll cursor per tenant and instance', async () => {
+    const cursors = new DynamoCursorStore(env.db, env.tables.ops);
+    expect(await cursors.get('acme', 'shop')).toBeUndefined();
+    await cursors.put('acme', 'shop', 'page-1');
+    await cursors.put('acme', 'shop', 'page-2');
+    await cursors.put('other', 'shop', 'other-page');
+    expect(await cursors.get('acme', 'shop')).toBe('page-2');
+    expect(await cursors.get('other', 'shop')).toBe('other-page');
+  });
+});
+
+describe('DynamoQuarantineStore', () => {
+  it('lists quarantined deliveries newest first, up to the limit', async () => {
+    const store = new DynamoQuarantineStore(env.db, env.tables.ops);
+    for (const [id, at] of [
+      ['q1', '2026-03-01T10:00:00.000Z'],
+      ['q3', '2026-03-01T12:00:00.000Z'],
+      ['q2', '2026-03-01T11:00:00.000Z'],
+    ] as const)
+      await store.put(entry('listing', id, at));
+    await store.put(entry('listing-other', 'q9', '2026-03-01T13:00:00.000Z'));
+
+    expect((await store.list('listing')).map((e) => e.id)).toEqual(['q3', 'q2', 'q1']);
+    expect((await store.list('listing', 2)).map((e) => e.id)).toEqual(['q3', 'q2']);
+    expect(await store.list('listing')).toContainEqual(entry('listing', 'q1', '2026-03-01T10:00:00.000Z'));
+  });
+
+  it('filters expired quarantine items that DynamoDB Local has not deleted', async () => {
+    const longAgo = new Date(Date.now() - 31 * DAY);
+    await new DynamoQuarantineStore(env.db, env.tables.ops, { now: () => longAgo }).put(entry('expiry', 'old', longAgo.toISOString()));
+    const store = new DynamoQuarantineStore(env.db, env.tables.ops);
+    await store.put(entry('expiry', 'new', new Date().toISOString()));
+
+    // The expired item is still stored (DynamoDB Local ignores TTL) but no longer listed.
+    expect(await new DynamoQuarantineStore(env.db, env.tables.ops, { now: () => longAgo }).list('expiry')).toHaveLength(2);
+    expect((await store.list('expiry')).map((e) => e.id)).toEqual(['new']);
+  });
+
+  it('removes a quarantined delivery by its id alone', async () => {
+    const store = new DynamoQuarantineStore(env.db, env.tables.ops);
+    await store.put(entry('removal', 'keep', '2026-03-02T10:00:00.000Z'));
+    await store.put(entry('removal', 'drop', '2026-03-02T11:00:00.000Z'));
+    await store.remove('removal', 'drop');
+    await store.remove('removal', 'never-existed');
+    expect((await store.list('removal')).map((e) => e.id)).toEqual(['keep']);
+  });
+});
+
+describe('DynamoPushSnapshotStore', () => {
+  it('replaces a snapshot and removes all snapshots of a profile, and only those', async () => {
+    const snapshots = new DynamoPushSnapshotStore(env.db, env.tables.ops);
+    await snapshots.put('acme', 'p1', 'copernica', { email: 'a@example.org', score: 3, vip: true, city: null });
+    await snapshots.put('acme', 'p1', 'copernica', { email: 'a@example.org', score: 4 });
+    expect(await snapshots.get('acme', 'p1', 'copernica')).toEqual({ email: 'a@example.org', score: 4 });
+
+    // More instances than one BatchWriteItem takes.
+    for (let i = 0; i < 30; i++) await snapshots.put('acme', 'p1', `dest-${i}`, { n: i });
+    await snapshots.put('acme', 'p2', 'copernica', { n: 2 });
+    await snapshots.put('other', 'p1', 'copernica', { n: 3 });
+
+    await snapshots.removeAll('acme', 'p1');
+    expect(await snapshots.get('acme', 'p1', 'copernica')).toBeUndefined();
+    expect(await snapshots.get('acme', 'p1', 'dest-29')).toBeUndefined();
+    expect(await snapshots.get('acme', 'p2', 'copernica'), 'another profile').toEqual({ n: 2 });
+    expect(await snapshots.get('other', 'p1', 'copernica'), 'another tenant').toEqual({ n: 3 });
+  });
+});
+
+describe('DynamoStatusRecorder', () => {
+  it('counts outcomes per stage without losing concurrent records', async () => {
+    const at = new Date('2026-03-03T09:00:00.000Z');
+    const status = new DynamoStatusRecorder(env.db, env.tables.ops, () => at);
+    await Promise.all(Array.from({ length: 20 }, () => status.record('acme', 'shop', 'webhook', 'ok')));
+    await status.record('acme', 'shop', 'webhook', 'error');
+    await status.record('acme', 'shop', 'poll', 'ok', 250);
+
+    expect(await status.read('acme', 'shop')).toEqual({
+      webhook: { okCount: 20, okLastAt: at.toISOString(), errorCount: 1, errorLastAt: at.toISOString() },
+      poll: { okCount: 250, okLastAt: at.toISOString() },
+    });
+    expect(await status.read('other', 'shop')).toEqual({});
+  });
+});
