@@ -1,0 +1,169 @@
+// Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { identifierKey, normaliseEmail } from '../core/identifiers.js';
+import type { SynclineConfig } from '../core/config.js';
+import type { SecretsProvider } from '../core/ports.js';
+import type { Profile } from '../core/profile.js';
+import { documentClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
+import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
+import { EnvOrFileSecrets } from '../lambdas/adapters/secrets.js';
+import { tableNames } from '../lambdas/adapters/tables.js';
+import { loadConfig } from '../lambdas/load-config.js';
+import { createLogger } from '../lambdas/logger.js';
+import { configureRuntime } from '../lambdas/runtime.js';
+import { createResources, startEmulators } from './emulators.js';
+import { startQueuePoller, type QueuePoller } from './queue-poller.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+import { startLocalServer, type LocalServer } from './server.js';
+import { startSimulators, type RunningSimulators } from './simulators.js';
+
+export interface LocalStackOptions {
+  configFile?: string;
+  config?: SynclineConfig;
+  port?: number;
+  print?: (line: string) => void;
+  /** Seconds before a failed message is received again; short locally so retries and the DLQ show quickly. */
+  visibilityTimeout?: number;
+  maxReceiveCount?: number;
+  /** Run every poll once at start (default true). */
+  pollAtStart?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  config: SynclineConfig;
+  simulators: RunningSimulators;
+  profiles: DynamoProfileRepository;
+  queues: { changes: string; push: string; changesDlq: string; pushDlq: string };
+  scheduler: Scheduler;
+  findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined>;
+  /** Messages visible or in flight per queue. */
+  queueDepths(): Promise<Record<string, number>>;
+  /** Resolves once both queues are empty (or rejects after `timeoutMs`). */
+  waitUntilIdle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const print = options.print ?? (() => {});
+  const log = createLogger('local', (process.env.LOG_LEVEL as 'info') ?? 'warn');
+  const baseConfig = options.config ?? loadConfig(options.configFile);
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  };
+
+  try {
+    const emulators = await startEmulators();
+    cleanups.push(() => emulators.stop());
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
+    process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
+    process.env.AWS_REGION ??= 'eu-west-1';
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
+    print(`SQS emulator     ${emulators.sqsEndpoint}`);
+
+    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount: options.maxReceiveCount ?? 3 });
+    process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
+    process.env.PUSH_QUEUE_URL = resources.queues.push.url;
+
+    const simulators = await startSimulators(baseConfig);
+    cleanups.push(() => simulators.stop());
+    for (const line of simulators.describe()) print(line);
+
+    const fileSecrets = new EnvOrFileSecrets();
+    const secrets: SecretsProvider = {
+      get: async (tenantId, instance) => simulators.secretsFor(tenantId, instance) ?? fileSecrets.get(tenantId, instance),
+    };
+    configureRuntime({ config: simulators.config, secrets, log });
+
+    // The same modules Lambda loads, imported only now that the environment points at the emulators.
+    const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }] = await Promise.all([
+      import('../lambdas/webhook.js'),
+      import('../lambdas/merge.js'),
+      import('../lambdas/push.js'),
+      import('../lambdas/poll.js'),
+    ]);
+
+    const sqs = sqsClient();
+    const pollers: QueuePoller[] = [
+      startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 2, log }),
+      startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log }),
+    ];
+    cleanups.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
+    const findProfile = async (tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined> => {
+      let profileId = query.id;
+      if (!profileId && query.email) {
+        const email = normaliseEmail(query.email);
+        if (!email) return undefined;
+        const id = { type: 'email' as const, value: email };
+        profileId = (await profiles.lookup(tenantId, [id])).get(identifierKey(id));
+      }
+      if (!profileId) return undefined;
+      let profile = await profiles.get(tenantId, profileId);
+      for (let hop = 0; profile?.mergedInto && hop < 10; hop++) profile = await profiles.get(tenantId, profile.mergedInto);
+      return profile;
+    };
+
+    const queueUrls = {
+      changes: resources.queues.changes.url,
+      push: resources.queues.push.url,
+      changesDlq: resources.queues.changesDlq.url,
+      pushDlq: resources.queues.pushDlq.url,
+    };
+    const queueDepths = async () => {
+      const depths: Record<string, number> = {};
+      for (const [name, url] of Object.entries(queueUrls)) {
+        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+        depths[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }
+      return depths;
+    };
+
+    const server: LocalServer = await startLocalServer({
+      port: options.port ?? 3000,
+      webhook,
+      findProfile,
+      status: async () => ({ queues: await queueDepths(), consumers: { merge: pollers[0]!.stats(), push: pollers[1]!.stats() } }),
+    });
+    cleanups.push(() => server.close());
+    print(`webhooks         POST ${server.url}/webhooks/{tenant}/{instance}`);
+    print(`profiles         GET  ${server.url}/api/profiles/{tenant}?email=…`);
+    print(`status           GET  ${server.url}/api/status`);
+
+    const scheduler = startScheduler(simulators.config, (input) => poll(input), log, { runAtStart: options.pollAtStart ?? true });
+    cleanups.push(async () => scheduler.stop());
+
+    return {
+      url: server.url,
+      config: simulators.config,
+      simulators,
+      profiles,
+      queues: queueUrls,
+      scheduler,
+      findProfile,
+      queueDepths,
+      async waitUntilIdle(timeoutMs = 30_000) {
+        const deadline = Date.now() + timeoutMs;
+        let quietChecks = 0;
+        while (Date.now() < deadline) {
+          const depths = await queueDepths();
+          quietChecks = depths.changes === 0 && depths.push === 0 ? quietChecks + 1 : 0;
+          // Twice in a row: a merge may be about to enqueue a push.
+          if (quietChecks >= 2) return;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        throw new Error(`queues not drained after ${timeoutMs} ms: ${JSON.stringify(await queueDepths())}`);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
