@@ -1,0 +1,76 @@
+// Mailchimp Marketing API 3.0: HTTP Basic with the API key, the four audience calls syncline makes.
+import { createVendorClient, parsePayload, VendorRejected, type VendorClient } from '../sdk/index.js';
+import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
+import type { TagUpdate } from './mapping.js';
+import { BatchSubscribeResponse, type BatchMember } from './schemas.js';
+
+export interface MailchimpClientOptions {
+  /** Attempts after the first for 429/5xx/network errors (createVendorClient's default when unset). */
+  retries?: number;
+  minDelayMs?: number;
+}
+
+/** Documented limit of POST /lists/{list_id}: "Up to 500 members may be added or updated with each API call." */
+export const BATCH_SUBSCRIBE_LIMIT = 500;
+
+export class MailchimpClient {
+  private readonly api: VendorClient;
+  private readonly list: string;
+
+  constructor(settings: MailchimpSettings, secrets: MailchimpSecrets, options: MailchimpClientOptions = {}) {
+    // Any user name works; the key is the password (Marketing API quick start).
+    const basic = Buffer.from(`syncline:${secrets.apiKey}`).toString('base64');
+    this.api = createVendorClient({
+      vendor: 'Mailchimp',
+      baseURL: apiRoot(settings, secrets),
+      headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+      ...options,
+    });
+    this.list = `/lists/${encodeURIComponent(settings.listId)}`;
+  }
+
+  /**
+   * Batch subscribe (POST /lists/{list_id}) with update_existing: creates new members and updates existing ones in
+   * one synchronous call, reporting each refused address in `errors`.
+   */
+  async batchSubscribe(members: BatchMember[]): Promise<BatchSubscribeResponse> {
+    if (members.length > BATCH_SUBSCRIBE_LIMIT) throw new Error(`batch subscribe takes at most ${BATCH_SUBSCRIBE_LIMIT} members`);
+    const response = await this.api.request<unknown>({
+      method: 'POST',
+      url: this.list,
+      headers: { 'content-type': 'application/json' },
+      data: { members, update_existing: true },
+    });
+    return parsePayload(BatchSubscribeResponse, response.data, 'Mailchimp batch subscribe response');
+  }
+
+  /** PATCH the member's status to unsubscribed; an address that is not a member needs nothing. */
+  async unsubscribe(hash: string): Promise<'unsubscribed' | 'absent'> {
+    return this.absentOn404(async () => {
+      await this.api.request({ method: 'PATCH', url: `${this.list}/members/${hash}`, headers: { 'content-type': 'application/json' }, data: { status: 'unsubscribed' } });
+      return 'unsubscribed' as const;
+    });
+  }
+
+  /** POST /lists/{list_id}/members/{hash}/tags: activates and deactivates tags, leaving other tags alone. */
+  async updateTags(hash: string, tags: TagUpdate[]): Promise<void> {
+    await this.api.request({ method: 'POST', url: `${this.list}/members/${hash}/tags`, headers: { 'content-type': 'application/json' }, data: { tags } });
+  }
+
+  /** POST …/actions/delete-permanent: erases the member and its history; the address cannot be re-imported. */
+  async deletePermanent(hash: string): Promise<'deleted' | 'absent'> {
+    return this.absentOn404(async () => {
+      await this.api.request({ method: 'POST', url: `${this.list}/members/${hash}/actions/delete-permanent` });
+      return 'deleted' as const;
+    });
+  }
+
+  private async absentOn404<T>(call: () => Promise<T>): Promise<T | 'absent'> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof VendorRejected && error.status === 404) return 'absent';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// Mailchimp as a destination: batch-subscribe consenting profiles, unsubscribe withdrawals, sync tags, erase.
+import {
+  RateLimited,
+  VendorRejected,
+  type ConnectorContext,
+  type ErasureOutcome,
+  type ErasureSubject,
+  type ProfileChange,
+  type PushOutcome,
+} from '../sdk/index.js';
+import { BATCH_SUBSCRIBE_LIMIT, MailchimpClient, type MailchimpClientOptions } from './client.js';
+import type { MailchimpSecrets, MailchimpSettings } from './config.js';
+import { normaliseEmail, subscriberHash, tagUpdatesFor, toBatchMember } from './mapping.js';
+
+type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
+
+/**
+ * One batch-subscribe call takes 500 members and answers synchronously with an outcome per address, so a push
+ * of 500 changes is one request (plus tag and unsubscribe calls for the few that need them). POST /batches
+ * would take more operations per call, but it is asynchronous: its per-operation results arrive later as a
+ * gzipped tar archive, so push could not return an outcome per change.
+ */
+export const MAX_BATCH_SIZE = BATCH_SUBSCRIBE_LIMIT;
+
+const CONSENT_FIELD = 'consentEmailMarketing';
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
+
+/** Why a call failed, fit for an outcome: status and Mailchimp's words with any e-mail address blanked. */
+export function failureReason(error: unknown): { reason: string; retryable: boolean } {
+  if (error instanceof VendorRejected) {
+    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
+    return { reason: `Mailchimp rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
+  }
+  if (error instanceof RateLimited) return { reason: 'Mailchimp kept rate limiting after retries', retryable: true };
+  const message = error instanceof Error ? error.message.replace(EMAIL_IN_TEXT, '<e-mail>') : 'unknown error';
+  return { reason: `Mailchimp unavailable: ${message}`.slice(0, 300), retryable: true };
+}
+
+function isConsentOnly(change: ProfileChange): boolean {
+  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
+}
+
+type Plan = { kind: 'subscribe'; email: string } | { kind: 'unsubscribe'; email: string } | { kind: 'refuse'; outcome: PushOutcome };
+
+function plan(change: ProfileChange): Plan {
+  const { profileId } = change;
+  const email = normaliseEmail(change.email);
+  const consented = change.consent.email_marketing === true;
+  const withdrawn = change.changed.includes(CONSENT_FIELD) && change.fields[CONSENT_FIELD] !== true;
+  // Without consent only the withdrawal itself travels, so that Mailchimp stops mailing the person.
+  if (!consented && !isConsentOnly(change)) return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false } };
+  if (email === undefined) return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no e-mail address', retryable: false } };
+  return !consented || withdrawn ? { kind: 'unsubscribe', email } : { kind: 'subscribe', email };
+}
+
+export async function pushChanges(context: Context, changes: ProfileChange[], options?: MailchimpClientOptions): Promise<PushOutcome[]> {
+  const { settings } = context;
+  const client = new MailchimpClient(settings, context.secrets, options);
+  const plans = changes.map(plan);
+  const outcomes: (PushOutcome | undefined)[] = plans.map((p) => (p.kind === 'refuse' ? p.outcome : undefined));
+
+  // Subscribe: one batch-subscribe call for every consenting change; an address appearing twice is sent once.
+  const subscribing = plans.flatMap((p, i) => (p.kind === 'subscribe' ? [{ index: i, email: p.email }] : []));
+  const members = new Map<string, ReturnType<typeof toBatchMember>>();
+  for (const { index, email } of subscribing) {
+    const member = toBatchMember(changes[index] as ProfileChange, email, settings);
+    const earlier = members.get(email);
+    members.set(email, earlier ? { ...earlier, merge_fields: { ...earlier.merge_fields, ...member.merge_fields } } : member);
+  }
+  if (members.size > 0) {
+    try {
+      const result = await client.batchSubscribe([...members.values()]);
+      const accepted = new Map<string, string | undefined>();
+      for (const m of [...result.new_members, ...result.updated_members]) accepted.set(m.email_address.trim().toLowerCase(), m.id);
+      const refused = new Map(result.errors.map((e) => [e.email_address.trim().toLowerCase(), e]));
+      for (const { index, email } of subscribing) {
+        const profileId = (changes[index] as ProfileChange).profileId;
+        const error = refused.get(email);
+        if (accepted.has(email)) outcomes[index] = { profileId, status: 'pushed', remoteId: accepted.get(email) ?? subscriberHash(email) };
+        else if (error) {
+          const code = error.error_code ? ` (${error.error_code})` : '';
+          const said = (error.error ?? 'refused').replace(EMAIL_IN_TEXT, '<e-mail>');
+          outcomes[index] = { profileId, status: 'failed', reason: `Mailchimp refused the member${code}: ${said}`.slice(0, 300), retryable: false };
+        } else outcomes[index] = { profileId, status: 'failed', reason: 'Mailchimp did not report on the member', retryable: true };
+      }
+    } catch (error) {
+      const why = failureReason(error);
+      for (const { index } of subscribing) outcomes[index] = { profileId: (changes[index] as ProfileChange).profileId, status: 'failed', ...why };
+    }
+  }
+
+  // Withdrawals: PATCH status unsubscribed, never creating a member; then tags for members that took the push.
+  await mapLimited(
+    plans.map((p, i) => ({ p, i })),
+    settings.concurrency,
+    async ({ p, i }) => {
+      const change = changes[i] as ProfileChange;
+      try {
+        if (p.kind === 'unsubscribe') {
+          await client.unsubscribe(subscriberHash(p.email));
+          outcomes[i] = { profileId: change.profileId, status: 'pushed', remoteId: subscriberHash(p.email) };
+        } else if (p.kind === 'subscribe' && outcomes[i]?.status === 'pushed') {
+          const tags = tagUpdatesFor(change, settings);
+          if (tags.length > 0) await client.updateTags(subscriberHash(p.email), tags);
+        }
+      } catch (error) {
+        outcomes[i] = { profileId: change.profileId, status: 'failed', ...failureReason(error) };
+      }
+    },
+  );
+
+  const final = outcomes.map((o, i) => o ?? { profileId: (changes[i] as ProfileChange).profileId, status: 'failed' as const, reason: 'not attempted', retryable: true });
+  context.log.info('mailchimp push', { profiles: changes.length, failed: final.filter((o) => o.status === 'failed').length });
+  return final;
+}
+
+/** Every address the subject had: each is a member key (subscriber hash) in the audience. */
+function erasureEmails(subject: ErasureSubject): string[] {
+  const emails = new Set<string>();
+  const primary = normaliseEmail(subject.email);
+  if (primary) emails.add(primary);
+  for (const id of subject.identifiers) {
+    const email = id.type === 'email' ? normaliseEmail(id.value) : undefined;
+    if (email) emails.add(email);
+  }
+  return [...emails];
+}
+
+export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: MailchimpClientOptions): Promise<ErasureOutcome[]> {
+  const client = new MailchimpClient(context.settings, context.secrets, options);
+  return mapLimited(subjects, 1, async (subject): Promise<ErasureOutcome> => {
+    try {
+      const results = await mapLimited(erasureEmails(subject), context.settings.concurrency, (email) => client.deletePermanent(subscriberHash(email)));
+      context.log.info('mailchimp erasure', { members: results.filter((r) => r === 'deleted').length });
+      // Not a member is as erased as a deleted member.
+      return { profileId: subject.profileId, status: 'confirmed' };
+    } catch (error) {
+      return { profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason };
+    }
+  });
+}

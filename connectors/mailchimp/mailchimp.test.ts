@@ -1,0 +1,313 @@
+import { describe, expect, it } from 'vitest';
+import { completeEvent, runContractTests } from '../sdk/contract-kit.js';
+import { CanonicalEvent } from '../../core/events.js';
+import { PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
+import { apiRoot, MailchimpSettings } from './config.js';
+import { eraseSubjects, pushChanges } from './destination.js';
+import { decodeForm } from './form.js';
+import { mailchimp } from './index.js';
+import { subscriberHash } from './mapping.js';
+import { startMailchimpSimulator, type MailchimpSimulator } from './simulator.js';
+import { CALLBACK, CALLBACK_URL, contextFor, formBody, secrets, settings, webhookRequest } from './test-support.js';
+
+// Mailchimp signs nothing: the kit's signature section (tampered body, header signatures) cannot apply, so the
+// webhook contract is tested below with the URL token; the kit judges settings, secrets and push.
+runContractTests({
+  connector: mailchimp,
+  settings,
+  secrets,
+  push: { startVendor: (faults) => startMailchimpSimulator(faults ? { faults } : {}) },
+});
+
+const parse = (file: string, overrides: Record<string, string> = {}) => mailchimp.parseWebhook!(webhookRequest(formBody(file, overrides)), contextFor());
+const verify = (url: string) => mailchimp.verifyWebhook!(webhookRequest(formBody('subscribe.json'), url), secrets, settings, new Date());
+const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
+  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('Mailchimp webhook authentication (secret token in the callback URL)', () => {
+  it('accepts the token Mailchimp was given in the callback URL', () => expect(() => verify(CALLBACK_URL)).not.toThrow());
+
+  it('rejects a wrong token, a missing token and an empty one', () => {
+    expect(() => verify(`${CALLBACK}?token=a-long-random-webhook-token-0f3c8`)).toThrow(SignatureInvalid);
+    expect(() => verify(`${CALLBACK}?token=a-long`)).toThrow(SignatureInvalid);
+    expect(() => verify(CALLBACK)).toThrow(SignatureInvalid);
+    expect(() => verify(`${CALLBACK}?token=`)).toThrow(SignatureInvalid);
+  });
+
+  it('never puts the token in the error message', () => {
+    try {
+      verify(`${CALLBACK}?token=guess-${secrets.webhookToken}`);
+      expect.unreachable('verification should fail');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secrets.webhookToken);
+    }
+  });
+});
+
+describe('Mailchimp webhooks → canonical events (documented examples)', () => {
+  const fixtures: Array<[string, EventDraft['type'][]]> = [
+    ['subscribe.json', ['customer.upserted', 'consent.changed']],
+    ['unsubscribe.json', ['consent.changed', 'email.engaged']],
+    ['profile.json', ['customer.upserted']],
+    ['upemail.json', ['customer.upserted']],
+    ['cleaned.json', ['email.engaged']],
+    ['campaign.json', []],
+  ];
+  for (const [file, types] of fixtures) {
+    it(`maps ${file} to ${types.join(' + ') || 'nothing'}, valid after a JSON round trip, with ids stable across retries`, () => {
+      const events = parse(file).map((e) => completeEvent(e, 'mailchimp'));
+      expect(events.map((e) => e.type)).toEqual(types);
+      expect(events.map((e) => CanonicalEvent.parse(JSON.parse(JSON.stringify(e))))).toEqual(events);
+      const again = mailchimp.parseWebhook!(webhookRequest(formBody(file)), contextFor(settings, secrets, new Date('2026-03-10T13:15:00Z')));
+      expect(again.map((e) => e.sourceEventId)).toEqual(events.map((e) => e.sourceEventId));
+      expect(new Set(events.map((e) => e.sourceEventId)).size).toBe(events.length);
+    });
+  }
+
+  it('decodes nested form keys the way Mailchimp sends them', () => {
+    expect(decodeForm(formBody('subscribe.json'))).toMatchObject({
+      type: 'subscribe',
+      fired_at: '2009-03-26 21:35:57',
+      data: { id: '8a25ff1d98', list_id: 'a6b5da1054', email: 'api@mailchimp.com', merges: { FNAME: 'MailChimp', LNAME: 'API', INTERESTS: 'Group1,Group2' } },
+    });
+  });
+
+  it('reads a subscribe as the person with merge fields FNAME/LNAME and e-mail consent granted, at fired_at in UTC', () => {
+    const events = parse('subscribe.json');
+    const person = only(events, 'customer.upserted');
+    expect(person.identifiers).toEqual([{ type: 'email', value: 'api@mailchimp.com' }]);
+    expect(person.occurredAt).toBe('2009-03-26T21:35:57.000Z');
+    expect(person.data).toEqual({ email: 'api@mailchimp.com', firstName: 'MailChimp', lastName: 'API' });
+    expect(only(events, 'consent.changed').data).toEqual({ purpose: 'email_marketing', granted: true, method: 'mailchimp:subscribe' });
+  });
+
+  it('reads an unsubscribe as consent withdrawn plus the unsubscribe engagement with its campaign', () => {
+    const events = parse('unsubscribe.json');
+    expect(only(events, 'consent.changed')).toMatchObject({
+      occurredAt: '2009-03-26T21:40:57.000Z',
+      identifiers: [{ type: 'email', value: 'api+unsub@mailchimp.com' }],
+      data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:unsub:manual' },
+    });
+    expect(only(events, 'email.engaged').data).toEqual({ kind: 'unsubscribe', campaign: 'cb398d21d2' });
+  });
+
+  it('reads an unsubscribe for abuse as a complaint', () => {
+    expect(only(parse('unsubscribe.json', { 'data[reason]': 'abuse' }), 'email.engaged').data.kind).toBe('complaint');
+  });
+
+  it('reads a profile update without touching consent', () => {
+    const events = parse('profile.json');
+    expect(events.map((e) => e.type)).toEqual(['customer.upserted']);
+    expect(only(events, 'customer.upserted').data).toEqual({ email: 'api@mailchimp.com', firstName: 'MailChimp', lastName: 'API' });
+  });
+
+  it('clears a merge field that Mailchimp sends empty', () => {
+    expect(only(parse('profile.json', { 'data[merges][LNAME]': '' }), 'customer.upserted').data.lastName).toBeNull();
+  });
+
+  it('links the old and the new address of an e-mail change', () => {
+    const event = only(parse('upemail.json'), 'customer.upserted');
+    expect(event.identifiers).toEqual([
+      { type: 'email', value: 'api+new@mailchimp.com' },
+      { type: 'email', value: 'api+old@mailchimp.com' },
+    ]);
+    expect(event.data).toEqual({ email: 'api+new@mailchimp.com' });
+  });
+
+  it('reads a cleaned hard bounce as a bounce without withdrawing consent, and an abuse clean as a withdrawal', () => {
+    const hard = parse('cleaned.json');
+    expect(hard.map((e) => e.type)).toEqual(['email.engaged']);
+    expect(only(hard, 'email.engaged').data).toEqual({ kind: 'bounce', campaign: '4fjk2ma9xd' });
+    const abuse = parse('cleaned.json', { 'data[reason]': 'abuse' });
+    expect(only(abuse, 'email.engaged').data.kind).toBe('complaint');
+    expect(only(abuse, 'consent.changed').data.granted).toBe(false);
+  });
+
+  it('ignores a webhook of another audience pointed at this instance', () => {
+    expect(parse('subscribe.json', { 'data[list_id]': 'ffffffffff' })).toEqual([]);
+  });
+
+  it('rejects a body that is not what Mailchimp documents, and a JSON body', () => {
+    expect(() => parse('subscribe.json', { fired_at: 'yesterday' })).toThrow(PayloadInvalid);
+    expect(() => parse('subscribe.json', { type: 'something_invalid' })).toThrow(PayloadInvalid);
+    expect(() => mailchimp.parseWebhook!(webhookRequest('{"type":"subscribe"}', CALLBACK_URL, 'application/json'), contextFor())).toThrow(PayloadInvalid);
+  });
+
+  it('keeps e-mail addresses out of event ids (they are logged)', () => {
+    for (const file of ['subscribe.json', 'unsubscribe.json', 'upemail.json', 'cleaned.json']) {
+      for (const event of parse(file)) expect(event.sourceEventId).not.toMatch(/@/);
+    }
+  });
+});
+
+function change(email: string | undefined, fields: ProfileChange['fields'], consent = true, changed = Object.keys(fields)): ProfileChange {
+  return {
+    profileId: `p-${email ?? 'none'}`,
+    identifiers: email ? [{ type: 'email', value: email }] : [],
+    ...(email !== undefined ? { email } : {}),
+    fields,
+    changed,
+    consent: { email_marketing: consent },
+  };
+}
+
+async function withSimulator(run: (sim: MailchimpSimulator) => Promise<void>, options = {}) {
+  const sim = await startMailchimpSimulator(options);
+  try {
+    await run(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+describe('Mailchimp push', () => {
+  it('derives the API host from the data center at the end of the key', () => {
+    expect(apiRoot(MailchimpSettings.parse({ listId: 'a6b5da1054' }), secrets)).toBe('https://us21.api.mailchimp.com/3.0');
+  });
+
+  it('upserts consenting profiles in one batch-subscribe call with their changed merge fields, keyed by subscriber hash', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3 }),
+        change('bob@example.com', { firstName: 'Bob', phone: null }),
+      ]);
+      expect(outcomes).toEqual([
+        { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: subscriberHash('ann@example.com') },
+        { profileId: 'p-bob@example.com', status: 'pushed', remoteId: subscriberHash('bob@example.com') },
+      ]);
+      expect(sim.log()).toEqual([
+        {
+          method: 'POST',
+          path: '/lists/a6b5da1054',
+          body: {
+            members: [
+              { email_address: 'ann@example.com', status: 'subscribed', merge_fields: { LNAME: 'Smith' } },
+              { email_address: 'bob@example.com', status: 'subscribed', merge_fields: { FNAME: 'Bob', PHONE: '' } },
+            ],
+            update_existing: true,
+          },
+        },
+      ]);
+      expect(sim.members().find((m) => m.email_address === 'ann@example.com')?.merge_fields).toEqual({ FNAME: 'Ann', LNAME: 'Smith' });
+    }));
+
+  it('sets a withdrawal as status unsubscribed without creating a member for an unknown address', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('ann@example.com', { consentEmailMarketing: false }, false),
+        change('stranger@example.com', { consentEmailMarketing: false }, false),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['pushed', 'pushed']);
+      expect(sim.members()).toEqual([expect.objectContaining({ email_address: 'ann@example.com', status: 'unsubscribed' })]);
+      expect(sim.log().map((r) => `${r.method} ${r.path}`)).toEqual([
+        `PATCH /lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
+        `PATCH /lists/a6b5da1054/members/${subscriberHash('stranger@example.com')}`,
+      ]);
+    }));
+
+  it('pushes nothing but the withdrawal for a profile without consent', () =>
+    withSimulator(async (sim) => {
+      const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' }, false)]);
+      expect(outcome).toEqual({ profileId: 'p-a@example.com', status: 'failed', reason: 'no consent for email_marketing', retryable: false });
+      expect(sim.requests()).toBe(0);
+    }));
+
+  it('activates and deactivates tags for changed segment fields', () =>
+    withSimulator(async (sim) => {
+      const s = { ...sim.settings, tagFields: { segmentRepeat: 'repeat buyer', segmentLapsed: 'we miss you' } };
+      sim.seedMember('ann@example.com');
+      await pushChanges(contextFor(s, sim.secrets), [change('ann@example.com', { segmentRepeat: true, segmentLapsed: false })]);
+      expect(sim.log().at(-1)).toEqual({
+        method: 'POST',
+        path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}/tags`,
+        body: { tags: [{ name: 'repeat buyer', status: 'active' }, { name: 'we miss you', status: 'inactive' }] },
+      });
+      expect(sim.members()[0]?.tags).toEqual(['repeat buyer']);
+    }));
+
+  it('reports a member Mailchimp refuses as failed and not retryable, without its address, and pushes the rest in order', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('gone@example.com', 'unsubscribed');
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('a@example.com', { firstName: 'A' }),
+        change('gone@example.com', { firstName: 'G' }),
+        change(undefined, { firstName: 'Nobody' }),
+        change('b@example.com', { firstName: 'B' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['pushed', 'failed', 'failed', 'pushed']);
+      expect(outcomes[1]).toMatchObject({ retryable: false, reason: expect.stringContaining('compliance state') });
+      expect(outcomes[1]?.status === 'failed' && outcomes[1].reason).not.toMatch(/gone@/);
+      expect(outcomes[2]).toEqual({ profileId: 'p-none', status: 'failed', reason: 'no e-mail address', retryable: false });
+    }));
+
+  it('retries a 429 without Retry-After with back-off, then succeeds', () =>
+    withSimulator(
+      async (sim) => {
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' })], { minDelayMs: 5 });
+        expect(outcome?.status).toBe('pushed');
+        expect(sim.requests()).toBe(3);
+      },
+      { faults: { rateLimitFirst: 2 } },
+    ));
+
+  it('gives the batch back as retryable when Mailchimp keeps failing after the retries', () =>
+    withSimulator(
+      async (sim) => {
+        const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { a: 1 }), change('b@example.com', { a: 2 })], { retries: 1, minDelayMs: 1 });
+        expect(outcomes.map((o) => o.status === 'failed' && o.retryable)).toEqual([true, true]);
+      },
+      { faults: { failNext: 5 } },
+    ));
+
+  it('keeps within Mailchimp\'s 10 simultaneous connections', () =>
+    withSimulator(
+      async (sim) => {
+        const s = { ...sim.settings, concurrency: 10 };
+        const many = Array.from({ length: 40 }, (_, i) => change(`w${i}@example.com`, { consentEmailMarketing: false }, false));
+        for (let i = 0; i < 40; i++) sim.seedMember(`w${i}@example.com`);
+        const outcomes = await pushChanges(contextFor(s, sim.secrets), many);
+        expect(outcomes.every((o) => o.status === 'pushed')).toBe(true);
+        expect(sim.peakConcurrency()).toBeLessThanOrEqual(10);
+        expect(sim.peakConcurrency()).toBeGreaterThan(1);
+      },
+      { latencyMs: 5 },
+    ));
+});
+
+describe('Mailchimp erasure', () => {
+  it('deletes every address of the person permanently and confirms, also when one was never a member', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      sim.seedMember('ann.old@example.com');
+      sim.seedMember('keep@example.com');
+      const [outcome] = await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        {
+          profileId: 'p1',
+          email: 'Ann@Example.com',
+          identifiers: [
+            { type: 'email', value: 'ann.old@example.com' },
+            { type: 'email', value: 'never@example.com' },
+            { type: 'phone', value: '+31612345678' },
+          ],
+        },
+      ]);
+      expect(outcome).toEqual({ profileId: 'p1', status: 'confirmed' });
+      expect(sim.members().map((m) => m.email_address)).toEqual(['keep@example.com']);
+      expect(sim.log().every((r) => r.path.endsWith('/actions/delete-permanent'))).toBe(true);
+    }));
+
+  it('reports a failed erasure without the address', () =>
+    withSimulator(
+      async (sim) => {
+        const [outcome] = await eraseSubjects(contextFor(sim.settings, sim.secrets), [{ profileId: 'p1', email: 'secret.person@example.com', identifiers: [] }], { retries: 0 });
+        expect(outcome).toMatchObject({ profileId: 'p1', status: 'failed' });
+        expect(JSON.stringify(outcome)).not.toMatch(/secret\.person/);
+      },
+      { faults: { failNext: 1 } },
+    ));
+});

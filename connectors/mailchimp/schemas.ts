@@ -1,0 +1,78 @@
+// Mailchimp payloads in Mailchimp's own field names: audience webhooks (decoded form) and the Marketing API 3.0 bodies we use.
+import { z } from 'zod';
+
+const Merges = z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())]));
+
+/** "2009-03-26 21:35:57": the documented fired_at format, no zone. */
+const FiredAt = z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/, 'fired_at as "YYYY-MM-DD HH:MM:SS"');
+
+const MemberData = z.object({
+  id: z.string().optional(),
+  list_id: z.string(),
+  email: z.string(),
+  email_type: z.string().optional(),
+  merges: Merges.optional(),
+  ip_opt: z.string().optional(),
+  ip_signup: z.string().optional(),
+  web_id: z.string().optional(),
+});
+
+export const SubscribeHook = z.object({ type: z.literal('subscribe'), fired_at: FiredAt, data: MemberData });
+export const ProfileHook = z.object({ type: z.literal('profile'), fired_at: FiredAt, data: MemberData });
+export const UnsubscribeHook = z.object({
+  type: z.literal('unsubscribe'),
+  fired_at: FiredAt,
+  data: MemberData.extend({
+    /** "unsub" or "delete". */
+    action: z.string().optional(),
+    /** "manual", or "abuse" for a spam complaint. */
+    reason: z.string().optional(),
+    campaign_id: z.string().optional(),
+  }),
+});
+export const UpemailHook = z.object({
+  type: z.literal('upemail'),
+  fired_at: FiredAt,
+  data: z.object({ list_id: z.string(), new_id: z.string().optional(), new_email: z.string(), old_email: z.string() }),
+});
+export const CleanedHook = z.object({
+  type: z.literal('cleaned'),
+  fired_at: FiredAt,
+  data: z.object({
+    list_id: z.string(),
+    campaign_id: z.string().optional(),
+    /** "hard" (hard bounce) or "abuse" (spam complaint). */
+    reason: z.string().optional(),
+    email: z.string(),
+  }),
+});
+export const CampaignHook = z.object({
+  type: z.literal('campaign'),
+  fired_at: FiredAt,
+  data: z.object({ id: z.string(), list_id: z.string().optional(), status: z.string().optional() }).loose(),
+});
+
+export const MailchimpWebhook = z.discriminatedUnion('type', [SubscribeHook, ProfileHook, UnsubscribeHook, UpemailHook, CleanedHook, CampaignHook]);
+export type MailchimpWebhook = z.infer<typeof MailchimpWebhook>;
+
+/** A member as the batch-subscribe endpoint (POST /lists/{list_id}) takes it. */
+export interface BatchMember {
+  email_address: string;
+  status: 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional';
+  merge_fields?: Record<string, string | number>;
+}
+
+const MemberResult = z.object({ id: z.string().optional(), email_address: z.string() }).loose();
+
+/** POST /lists/{list_id} response: created and updated members, and an error per refused address. */
+export const BatchSubscribeResponse = z.object({
+  new_members: z.array(MemberResult).default([]),
+  updated_members: z.array(MemberResult).default([]),
+  errors: z
+    .array(z.object({ email_address: z.string(), error: z.string().optional(), error_code: z.string().optional(), field: z.string().optional() }).loose())
+    .default([]),
+  total_created: z.number().optional(),
+  total_updated: z.number().optional(),
+  error_count: z.number().optional(),
+});
+export type BatchSubscribeResponse = z.infer<typeof BatchSubscribeResponse>;

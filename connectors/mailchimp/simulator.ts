@@ -1,0 +1,224 @@
+// A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PATCH, tags, delete-permanent.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { MailchimpSettings, type MailchimpSecrets } from './config.js';
+
+export interface SimulatedMember {
+  id: string;
+  email_address: string;
+  status: string;
+  merge_fields: Record<string, string | number>;
+  tags: string[];
+}
+
+export interface SimulatedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, MailchimpSecrets> {
+  secrets: MailchimpSecrets;
+  members(): SimulatedMember[];
+  /** Adds a member as if it had signed up in Mailchimp. */
+  seedMember(email: string, status?: string, mergeFields?: Record<string, string>): void;
+  /** Requests that got past faults and authentication, in order. */
+  log(): SimulatedRequest[];
+  /** Most requests the simulator saw in flight at once. */
+  peakConcurrency(): number;
+}
+
+export interface SimulatorOptions {
+  faults?: SimulatorFaults;
+  listId?: string;
+  /** Merge tags the audience has (Mailchimp refuses unknown ones). */
+  mergeTags?: string[];
+  /** Simulated latency per request, so that concurrency is observable. */
+  latencyMs?: number;
+}
+
+const MAX_CONNECTIONS = 10;
+const STATUSES = new Set(['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional']);
+const md5 = (email: string) => createHash('md5').update(email.trim().toLowerCase()).digest('hex');
+
+function problem(res: ServerResponse, status: number, title: string, detail: string): void {
+  // Mailchimp answers errors as application/problem+json.
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'https://mailchimp.com/developer/marketing/docs/errors/', title, status, detail, instance: 'simulated' }));
+}
+
+function json(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
+  const listId = options.listId ?? 'a6b5da1054';
+  const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
+  const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
+  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
+  let failLeft = options.faults?.failNext ?? 0;
+  const store = new Map<string, SimulatedMember>();
+  const received: string[] = [];
+  const log: SimulatedRequest[] = [];
+  let requests = 0;
+  let inFlight = 0;
+  let peak = 0;
+
+  const authorised = (req: IncomingMessage) => {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!basic) return false;
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1) === secrets.apiKey;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requests++;
+    if (inFlight > MAX_CONNECTIONS) return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
+    if (rateLimitLeft > 0) {
+      rateLimitLeft--;
+      // Mailchimp's 429 carries no Retry-After.
+      return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
+    }
+    if (failLeft > 0) {
+      failLeft--;
+      return problem(res, 500, 'Internal Server Error', 'An unexpected internal error has occurred.');
+    }
+    if (!authorised(req)) return problem(res, 401, 'API Key Invalid', 'Your API key may be invalid, or you\'ve attempted to access the wrong datacenter.');
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      return problem(res, 400, 'JSON Parse Error', 'We encountered an unspecified JSON parsing error.');
+    }
+    const path = url.pathname.replace(/^\/3\.0/, '');
+    log.push({ method: req.method ?? 'GET', path, body });
+
+    const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
+    if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+    if (list[1] !== listId) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+    const hash = list[3];
+    const sub = list[4];
+
+    if (hash === undefined) {
+      if (req.method !== 'POST') return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+      return batchSubscribe(res, body);
+    }
+    const member = store.get(hash);
+    if (sub === '/tags' && req.method === 'POST') {
+      if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+      const tags = (body as { tags?: Array<{ name: string; status: string }> })?.tags;
+      if (!Array.isArray(tags)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated.');
+      for (const tag of tags) {
+        member.tags = member.tags.filter((t) => t !== tag.name);
+        if (tag.status === 'active') member.tags.push(tag.name);
+      }
+      return json(res, 204);
+    }
+    if (sub === '/actions/delete-permanent' && req.method === 'POST') {
+      if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+      store.delete(hash);
+      return json(res, 204);
+    }
+    if (sub === undefined && req.method === 'PATCH') {
+      if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+      const status = (body as { status?: string })?.status;
+      if (status !== undefined) {
+        if (!STATUSES.has(status)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated.');
+        member.status = status;
+      }
+      received.push(member.email_address);
+      return json(res, 200, member);
+    }
+    return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+  }
+
+  function batchSubscribe(res: ServerResponse, body: unknown): void {
+    const request = body as { members?: unknown; update_existing?: boolean } | undefined;
+    if (!Array.isArray(request?.members)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated: members is required.');
+    if (request.members.length > 500) return problem(res, 400, 'Invalid Resource', 'You may only add or update up to 500 members per request.');
+    const out = { new_members: [] as SimulatedMember[], updated_members: [] as SimulatedMember[], errors: [] as Array<Record<string, string>> };
+    for (const item of request.members as Array<Record<string, unknown>>) {
+      const email = typeof item.email_address === 'string' ? item.email_address : '';
+      const status = item.status;
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        out.errors.push({ email_address: email, error: `${email} looks fake or invalid, please enter a real email address.`, error_code: 'ERROR_GENERIC' });
+        continue;
+      }
+      if (typeof status !== 'string' || !STATUSES.has(status)) {
+        out.errors.push({ email_address: email, error: 'Invalid status', error_code: 'ERROR_GENERIC', field: 'status' });
+        continue;
+      }
+      const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
+      const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
+      if (unknown) {
+        out.errors.push({ email_address: email, error: `Your merge fields were invalid: ${unknown}`, error_code: 'ERROR_GENERIC', field: unknown });
+        continue;
+      }
+      const hash = md5(email);
+      const existing = store.get(hash);
+      if (existing) {
+        if (!request.update_existing) {
+          out.errors.push({ email_address: email, error: `${email} is already a list member, do you want to update? please provide update_existing:true in the request body`, error_code: 'ERROR_CONTACT_EXISTS' });
+          continue;
+        }
+        if (status === 'subscribed' && (existing.status === 'unsubscribed' || existing.status === 'cleaned')) {
+          out.errors.push({ email_address: email, error: `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`, error_code: 'ERROR_GENERIC' });
+          continue;
+        }
+        Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge } });
+        out.updated_members.push(existing);
+      } else {
+        const member: SimulatedMember = { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...merge }, tags: [] };
+        store.set(hash, member);
+        out.new_members.push(member);
+      }
+      received.push(email.toLowerCase());
+    }
+    json(res, 200, { ...out, total_created: out.new_members.length, total_updated: out.updated_members.length, error_count: out.errors.length });
+  }
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    res.on('close', () => inFlight--);
+    handle(req, res).catch(() => problem(res, 500, 'Internal Server Error', 'simulator failure'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    settings: MailchimpSettings.parse({ listId, apiBaseUrl: `http://127.0.0.1:${port}/3.0` }),
+    secrets,
+    received: () => [...received],
+    requests: () => requests,
+    members: () => [...store.values()].map((m) => ({ ...m, merge_fields: { ...m.merge_fields }, tags: [...m.tags] })),
+    seedMember(email, status = 'subscribed', mergeFields = {}) {
+      const hash = md5(email);
+      store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [] });
+    },
+    log: () => [...log],
+    peakConcurrency: () => peak,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+// Shared by the Mailchimp tests: documented webhook examples posted as Mailchimp posts them, settings and a silent context.
+import { readFileSync } from 'node:fs';
+import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { MailchimpSettings, type MailchimpSecrets } from './config.js';
+import { encodeForm } from './form.js';
+
+export const FORM = 'application/x-www-form-urlencoded';
+export const TOKEN = 'a-long-random-webhook-token-0f3c9';
+export const CALLBACK = 'https://hooks.syncline.example/webhooks/acme/mailchimp-nl';
+export const CALLBACK_URL = `${CALLBACK}?token=${TOKEN}`;
+
+/** The audience of the documented examples ("a6b5da1054"). */
+export const settings = MailchimpSettings.parse({ listId: 'a6b5da1054' });
+export const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: TOKEN };
+
+/** The documented examples list the decoded POST variables ("data[merges][FNAME]": …); Mailchimp posts them form-encoded. */
+export function fixturePairs(name: string): Record<string, string> {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, string>;
+}
+
+export function formBody(name: string, overrides: Record<string, string> = {}): string {
+  return encodeForm({ ...fixturePairs(name), ...overrides });
+}
+
+export function webhookRequest(body: string, url = CALLBACK_URL, contentType = FORM): WebhookRequest {
+  return { method: 'POST', url, headers: { 'content-type': contentType, 'user-agent': 'MailChimp' }, rawBody: Buffer.from(body) };
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function contextFor(
+  s: MailchimpSettings = settings,
+  k: MailchimpSecrets = secrets,
+  now = new Date('2026-03-10T12:00:00Z'),
+): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
+  return { tenantId: 'acme', instance: 'mailchimp-nl', settings: s, secrets: k, now: () => now, log: silent };
+}
