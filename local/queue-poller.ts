@@ -43,6 +43,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
             WaitTimeSeconds: 1,
             VisibilityTimeout: visibilityTimeout,
             MessageSystemAttributeNames: ['All'],
+            // local-aws-sqs only honours the older parameter; AWS accepts both.
+            AttributeNames: ['All'],
           }),
           { abortSignal: controller.signal },
         );
