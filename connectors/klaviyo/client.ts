@@ -1,0 +1,113 @@
+// Klaviyo JSON:API (https://a.klaviyo.com/api): API-key auth, revision header, the jobs and reads syncline uses.
+import { createVendorClient, parsePayload, type VendorClient } from '../sdk/index.js';
+import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
+import { EventPage, type ProfileAttributes } from './schemas.js';
+
+export interface KlaviyoClientOptions {
+  retries?: number;
+  minDelayMs?: number;
+  /** Epoch ms: a Retry-After that ends later is not waited for (the caller retries later). */
+  deadline?: number;
+}
+
+/** Documented limits (klaviyo/openapi, stable). */
+export const LIMITS = {
+  importProfiles: 10_000,
+  /** 5 MB per import request; we stay a little under it for the envelope. */
+  importBytes: 5 * 1024 * 1024 - 64 * 1024,
+  subscribeProfiles: 1000,
+  unsubscribeProfiles: 100,
+} as const;
+
+const JSON_API = 'application/vnd.api+json';
+const list = (id: string) => ({ type: 'list', id });
+
+export class KlaviyoClient {
+  private readonly api: VendorClient;
+
+  constructor(
+    private readonly settings: KlaviyoSettings,
+    secrets: KlaviyoSecrets,
+    options: KlaviyoClientOptions = {},
+  ) {
+    const { deadline, ...retry } = options;
+    this.api = createVendorClient({
+      vendor: 'Klaviyo',
+      baseURL: settings.apiBaseUrl.replace(/\/+$/, ''),
+      headers: { authorization: `Klaviyo-API-Key ${secrets.apiKey}`, revision: settings.revision, accept: JSON_API },
+      ...(deadline !== undefined ? { maxRetryAfterMs: Math.max(0, deadline - Date.now()) } : {}),
+      ...retry,
+    });
+  }
+
+  private post(url: string, data: unknown) {
+    return this.api.request<unknown>({ method: 'POST', url, headers: { 'content-type': JSON_API }, data });
+  }
+
+  /** POST /api/profile-bulk-import-jobs (202, processed asynchronously): creates or updates the profiles. */
+  async importProfiles(profiles: ProfileAttributes[]): Promise<string | undefined> {
+    const response = await this.post('/api/profile-bulk-import-jobs', {
+      data: {
+        type: 'profile-bulk-import-job',
+        attributes: { profiles: { data: profiles.map((attributes) => ({ type: 'profile', attributes })) } },
+        ...(this.settings.listId ? { relationships: { lists: { data: [list(this.settings.listId)] } } } : {}),
+      },
+    });
+    const id = (response.data as { data?: { id?: unknown } } | undefined)?.data?.id;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  /** POST /api/profile-subscription-bulk-create-jobs: e-mail marketing consent SUBSCRIBED (202). */
+  async subscribe(emails: string[]): Promise<void> {
+    await this.post('/api/profile-subscription-bulk-create-jobs', {
+      data: {
+        type: 'profile-subscription-bulk-create-job',
+        attributes: {
+          custom_source: this.settings.customSource,
+          profiles: {
+            data: emails.map((email) => ({ type: 'profile', attributes: { email, subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } } })),
+          },
+        },
+        ...(this.settings.listId ? { relationships: { list: { data: list(this.settings.listId) } } } : {}),
+      },
+    });
+  }
+
+  /**
+   * POST /api/profile-subscription-bulk-delete-jobs without a list: a withdrawal of e-mail marketing consent is
+   * account-wide ("Profiles not in the specified list will be globally unsubscribed" — we want that for all).
+   */
+  async unsubscribe(emails: string[]): Promise<void> {
+    await this.post('/api/profile-subscription-bulk-delete-jobs', {
+      data: {
+        type: 'profile-subscription-bulk-delete-job',
+        attributes: {
+          profiles: {
+            data: emails.map((email) => ({ type: 'profile', attributes: { email, subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } } })),
+          },
+        },
+      },
+    });
+  }
+
+  /** POST /api/data-privacy-deletion-jobs with exactly one identifier (202, asynchronous). */
+  async requestDeletion(identifier: { email: string } | { phone_number: string } | { id: string }): Promise<void> {
+    const profile = 'id' in identifier ? { type: 'profile', id: identifier.id, attributes: {} } : { type: 'profile', attributes: identifier };
+    await this.post('/api/data-privacy-deletion-jobs', { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } });
+  }
+
+  /** GET /api/events, oldest first, with the metric name and the profile's e-mail and phone included. */
+  async events(query: { since: string | null; cursor: string | null }): Promise<EventPage> {
+    const params: Record<string, string> = {
+      sort: 'datetime',
+      include: 'metric,profile',
+      'fields[metric]': 'name',
+      'fields[profile]': 'email,phone_number',
+      'page[size]': String(this.settings.pageSize),
+    };
+    if (query.since) params['filter'] = `greater-or-equal(datetime,${query.since})`;
+    if (query.cursor) params['page[cursor]'] = query.cursor;
+    const response = await this.api.request<unknown>({ method: 'GET', url: '/api/events', params });
+    return parsePayload(EventPage, response.data, 'Klaviyo events page');
+  }
+}

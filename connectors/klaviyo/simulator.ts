@@ -1,0 +1,227 @@
+// A local stand-in for the Klaviyo API calls syncline makes: import/subscription/deletion jobs and GET /api/events.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
+
+export interface SampleEvent {
+  id: string;
+  metric: string;
+  datetime: string;
+  profileId: string;
+  email: string;
+  properties: Record<string, unknown>;
+}
+
+export interface SimulatedJob {
+  path: string;
+  body: unknown;
+}
+
+export interface KlaviyoSimulator extends SimulatedVendor<KlaviyoSettings, KlaviyoSecrets> {
+  secrets: KlaviyoSecrets;
+  /** Accepted job requests, in order. */
+  jobs(): SimulatedJob[];
+  /** Query strings of GET /api/events requests, in order. */
+  eventQueries(): URLSearchParams[];
+  addEvents(events: SampleEvent[]): void;
+}
+
+export interface SimulatorOptions {
+  faults?: SimulatorFaults;
+  events?: SampleEvent[];
+  pageSize?: number;
+}
+
+const METRICS: Record<string, string> = {
+  'Received Email': 'RcvEml',
+  'Opened Email': 'OpnEml',
+  'Clicked Email': 'ClkEml',
+  'Bounced Email': 'BncEml',
+  'Unsubscribed from Email Marketing': 'UnsEml',
+  'Placed Order': 'PlcOrd',
+};
+
+/** Events a small account produces: sends, opens, clicks, a bounce, an unsubscribe, and an order we do not map. */
+export function generateSampleEvents(count: number, start = Date.parse('2026-02-01T09:00:00Z')): SampleEvent[] {
+  const names = Object.keys(METRICS);
+  return Array.from({ length: count }, (_, i) => {
+    const metric = names[i % names.length] as string;
+    const person = i % 7;
+    // Two events per minute, so several share a datetime second boundary.
+    const datetime = new Date(start + Math.floor(i / 2) * 60_000).toISOString().replace('.000Z', '+00:00');
+    const properties: Record<string, unknown> = { 'Campaign Name': `Newsletter ${Math.floor(i / 10) + 1}`, Subject: 'Spring sale', $message: `01MSG${Math.floor(i / 10)}` };
+    if (metric === 'Clicked Email') properties['URL'] = `https://shop.example/spring?i=${i}`;
+    if (metric === 'Unsubscribed from Email Marketing') properties['method'] = 'UNSUBSCRIBE_LINK';
+    return { id: `4Evt${String(i).padStart(6, '0')}`, metric, datetime, profileId: `01PROFILE${person}`, email: `person${person}@example.com`, properties };
+  });
+}
+
+/** Canonical events the connector makes of them: one per e-mail event, two for an unsubscribe, none for an order. */
+export function expectedPollEvents(events: SampleEvent[]): number {
+  return events.reduce((n, e) => n + (e.metric === 'Placed Order' ? 0 : e.metric.startsWith('Unsubscribed') ? 2 : 1), 0);
+}
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  const rate = { 'ratelimit-limit': '350', 'ratelimit-remaining': '349', 'ratelimit-reset': '1' };
+  if (body === undefined) {
+    res.writeHead(status, { ...rate, ...headers });
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/vnd.api+json', ...rate, ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const error = (status: number, code: string, detail: string) => ({ errors: [{ id: randomUUID(), status, code, title: code.replace(/_/g, ' '), detail, source: { pointer: '/data/' } }] });
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const JOB_LIMITS: Record<string, number> = {
+  '/api/profile-bulk-import-jobs': 10_000,
+  '/api/profile-subscription-bulk-create-jobs': 1000,
+  '/api/profile-subscription-bulk-delete-jobs': 100,
+};
+const JOB_TYPES: Record<string, string> = {
+  '/api/profile-bulk-import-jobs': 'profile-bulk-import-job',
+  '/api/profile-subscription-bulk-create-jobs': 'profile-subscription-bulk-create-job',
+  '/api/profile-subscription-bulk-delete-jobs': 'profile-subscription-bulk-delete-job',
+  '/api/data-privacy-deletion-jobs': 'data-privacy-deletion-job',
+};
+
+export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Promise<KlaviyoSimulator> {
+  const secrets: KlaviyoSecrets = { apiKey: 'pk_simulated_0123456789', webhookSecret: 'simulated-webhook-secret' };
+  const pageSize = options.pageSize ?? 200;
+  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
+  let failLeft = options.faults?.failNext ?? 0;
+  const events = [...(options.events ?? [])];
+  const received: string[] = [];
+  const jobs: SimulatedJob[] = [];
+  const queries: URLSearchParams[] = [];
+  let requests = 0;
+  let base = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requests++;
+    if (rateLimitLeft > 0) {
+      rateLimitLeft--;
+      return send(res, 429, error(429, 'throttled', 'Request was throttled. Expected available in 0 seconds.'), { 'retry-after': '0' });
+    }
+    if (failLeft > 0) {
+      failLeft--;
+      return send(res, 500, error(500, 'error', 'A server error occurred.'));
+    }
+    if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`) return send(res, 401, error(401, 'not_authenticated', 'Authentication credentials were not provided.'));
+    if (!/^\d{4}-\d{2}-\d{2}/.test(String(req.headers.revision ?? ''))) return send(res, 400, error(400, 'invalid', 'A revision header is required.'));
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const raw = await readBody(req);
+
+    if (req.method === 'GET' && url.pathname === '/api/events') return listEvents(res, url.searchParams);
+    const type = JOB_TYPES[url.pathname];
+    if (req.method !== 'POST' || type === undefined) return send(res, 404, error(404, 'not_found', 'Not found.'));
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/vnd.api+json')) return send(res, 415, error(415, 'unsupported_media_type', 'Use application/vnd.api+json.'));
+    if (Buffer.byteLength(raw) > 5 * 1024 * 1024) return send(res, 413, error(413, 'payload_too_large', 'The maximum allowed payload size is 5MB.'));
+    let body: { data?: { type?: string; attributes?: Record<string, unknown> } };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return send(res, 400, error(400, 'parse_error', 'Malformed JSON.'));
+    }
+    if (body.data?.type !== type) return send(res, 409, error(409, 'conflict', `The type must be ${type}.`));
+
+    if (type === 'data-privacy-deletion-job') {
+      const profile = (body.data.attributes?.['profile'] as { data?: { id?: string; attributes?: Record<string, unknown> } } | undefined)?.data;
+      const given = [profile?.id, profile?.attributes?.['email'], profile?.attributes?.['phone_number']].filter((v) => typeof v === 'string' && v !== '');
+      if (given.length !== 1) return send(res, 400, error(400, 'invalid', 'Exactly one of email, phone_number or id is required.'));
+      jobs.push({ path: url.pathname, body });
+      return send(res, 202);
+    }
+    const profiles = ((body.data.attributes?.['profiles'] as { data?: Array<{ attributes?: Record<string, unknown> }> } | undefined)?.data ?? []) as Array<{
+      attributes?: Record<string, unknown>;
+    }>;
+    const limit = JOB_LIMITS[url.pathname] as number;
+    if (profiles.length === 0 || profiles.length > limit) return send(res, 400, error(400, 'invalid', `Between 1 and ${limit} profiles per request.`));
+    for (const p of profiles) {
+      const email = p.attributes?.['email'];
+      if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return send(res, 400, error(400, 'invalid', 'Invalid email address.'));
+    }
+    jobs.push({ path: url.pathname, body });
+    for (const p of profiles) received.push(String(p.attributes?.['email']));
+    if (type !== 'profile-bulk-import-job') return send(res, 202);
+    const id = randomUUID().replace(/-/g, '');
+    return send(res, 202, {
+      data: {
+        type,
+        id,
+        attributes: { status: 'queued', created_at: new Date().toISOString(), total_count: profiles.length, completed_count: 0, failed_count: 0 },
+        links: { self: `${base}/api/profile-bulk-import-jobs/${id}/` },
+      },
+      links: { self: `${base}/api/profile-bulk-import-jobs/` },
+    });
+  }
+
+  function listEvents(res: ServerResponse, query: URLSearchParams): void {
+    queries.push(new URLSearchParams(query));
+    const filter = query.get('filter');
+    let since = -Infinity;
+    if (filter) {
+      const m = /^greater-or-equal\(datetime,([^)]+)\)$/.exec(filter);
+      if (!m || Number.isNaN(Date.parse(m[1] as string))) return send(res, 400, error(400, 'invalid', 'Invalid filter.'));
+      since = Date.parse(m[1] as string);
+    }
+    const size = Math.min(Number(query.get('page[size]') ?? pageSize), 1000, pageSize);
+    const all = events.filter((e) => Date.parse(e.datetime) >= since).sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : a.id < b.id ? -1 : 1));
+    const cursor = query.get('page[cursor]');
+    const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^o:/, '')) : 0;
+    if (!Number.isInteger(offset) || offset < 0) return send(res, 400, error(400, 'invalid', 'Invalid page cursor.'));
+    const slice = all.slice(offset, offset + size);
+    const included = new Map<string, unknown>();
+    for (const e of slice) {
+      included.set(`m:${e.metric}`, { type: 'metric', id: METRICS[e.metric] ?? 'Custom', attributes: { name: e.metric } });
+      included.set(`p:${e.profileId}`, { type: 'profile', id: e.profileId, attributes: { email: e.email, phone_number: null } });
+    }
+    const link = (o: number) => {
+      const q = new URLSearchParams(query);
+      q.set('page[cursor]', Buffer.from(`o:${o}`).toString('base64url'));
+      return `${base}/api/events?${q.toString()}`;
+    };
+    send(res, 200, {
+      data: slice.map((e) => ({
+        type: 'event',
+        id: e.id,
+        attributes: { timestamp: Math.floor(Date.parse(e.datetime) / 1000), event_properties: e.properties, datetime: e.datetime, uuid: randomUUID() },
+        relationships: { profile: { data: { type: 'profile', id: e.profileId } }, metric: { data: { type: 'metric', id: METRICS[e.metric] ?? 'Custom' } } },
+        links: { self: `${base}/api/events/${e.id}/` },
+      })),
+      included: [...included.values()],
+      links: { self: `${base}/api/events?${query.toString()}`, next: offset + size < all.length ? link(offset + size) : null, prev: offset > 0 ? link(Math.max(0, offset - size)) : null },
+    });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, error(500, 'error', 'simulator failure')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+
+  return {
+    settings: KlaviyoSettings.parse({ apiBaseUrl: base, listId: 'Y6nRLr', pageSize }),
+    secrets,
+    received: () => [...received],
+    requests: () => requests,
+    jobs: () => [...jobs],
+    eventQueries: () => [...queries],
+    addEvents: (more) => events.push(...more),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
