@@ -1,0 +1,72 @@
+// `npm run connector:new -- <name>`: scaffolds connectors/<name>/ with a contract test that fails until filled in.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectorFiles, templateNames } from './connector-templates.js';
+
+/** The same rule defineConnector enforces at load time (connectors/sdk/define-connector.ts). */
+export const CONNECTOR_NAME = /^[a-z][a-z0-9-]{1,40}$/;
+
+export class ScaffoldRefused extends Error {
+  override readonly name = 'ScaffoldRefused';
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where connectors live: SYNCLINE_CONNECTORS_DIR (tests point it at a temp dir), else the repo's connectors/. */
+export function connectorsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SYNCLINE_CONNECTORS_DIR ?? join(REPO, 'connectors'));
+}
+
+export function scaffoldConnector(name: string, root = connectorsRoot()): { dir: string; files: string[] } {
+  if (!CONNECTOR_NAME.test(name)) {
+    throw new ScaffoldRefused(`"${name}" is not a connector name: use 2–41 lower-case letters, digits and dashes, starting with a letter (${CONNECTOR_NAME})`);
+  }
+  if (name === 'sdk') throw new ScaffoldRefused('"sdk" is the connector SDK, not a connector');
+  const dir = join(root, name);
+  if (existsSync(dir)) throw new ScaffoldRefused(`${dir} already exists: pick another name or remove the folder first`);
+  const files = connectorFiles(templateNames(name));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text, { flag: 'wx' });
+  }
+  return { dir, files: Object.keys(files) };
+}
+
+export function nextSteps(name: string, dir: string): string {
+  const { camel } = templateNames(name);
+  const where = relative(process.cwd(), dir) || dir;
+  return `Created ${where}/ — its tests fail on purpose until you fill it in.
+
+Next steps (docs/connectors.md walks through each):
+  1. Read the vendor's API docs; put payloads COPIED from them in ${where}/fixtures/ and name each source in fixtures/SOURCES.md.
+  2. Fill in schemas.ts (zod, vendor's field names), mapping.ts, webhook.ts, client.ts and simulator.ts; delete what the vendor lacks.
+  3. List the fixtures in ${name}.test.ts and replace the failing placeholder test with real ones.
+  4. Run the contract kit for this connector only:  npm run test:connector -- ${name}
+  5. Register it in connectors/index.ts:
+       import { ${camel} } from './${name}/index.js';
+       [${camel}.name]: ${camel},
+  6. Enable it for a tenant in syncline.config.json and set its secret (secrets.local.json or Secrets Manager syncline/<stage>/<tenant>/<instance>).
+  7. npm run typecheck && npm test, then deploy with cdk.`;
+}
+
+function main(argv: string[]): number {
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (!name) {
+    console.error('usage: npm run connector:new -- <name>   (e.g. npm run connector:new -- loyalty-cards)');
+    return 2;
+  }
+  try {
+    const { dir } = scaffoldConnector(name);
+    console.log(nextSteps(name, dir));
+    return 0;
+  } catch (error) {
+    if (error instanceof ScaffoldRefused) {
+      console.error(`connector:new: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main(process.argv.slice(2)));
