@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
+import { lightspeedRetail } from './index.js';
+import { mapCustomer, mapSale } from './mapping.js';
+import { pollRetail, readCursor } from './poll.js';
+import { Customer, CustomerCollection, Sale, SaleCollection } from './schemas.js';
+import { expectedPollEvents, generateSampleStore, signRetailWebhook, startRetailSimulator, type RetailSimulator } from './simulator.js';
+import { contextFor, fixture, fixtureText, FORM_HEADERS, formBody, secrets, settings, signedRequest, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+
+const store = generateSampleStore({ customers: 11, sales: 9 });
+
+runContractTests({
+  connector: lightspeedRetail,
+  settings,
+  secrets,
+  webhooks: {
+    url: WEBHOOK_URL,
+    sign: (rawBody, k) => signRetailWebhook(rawBody, k.clientSecret),
+    wrongSecrets,
+    fixtures: [
+      { name: 'customer.update (UpdateCustomerByID example, X-Series OpenAPI)', body: fixtureText('webhook-customer-update.form'), headers: FORM_HEADERS, expect: { events: 1, types: ['customer.upserted'] } },
+      { name: 'sale.update (ListSales example, API 2.0 OpenAPI)', body: fixtureText('webhook-sale-update.form'), headers: FORM_HEADERS, expect: { events: 1, types: ['order.placed'] } },
+      { name: 'sale.update of a return, without a type field (initReturnSale example)', body: fixtureText('webhook-sale-return-untyped.form'), headers: FORM_HEADERS, expect: { events: 1, types: ['order.placed'] } },
+    ],
+  },
+  poll: {
+    startVendor: (faults) => startRetailSimulator({ ...store, pageSize: 4, ...(faults ? { faults } : {}) }),
+    expectedEvents: expectedPollEvents(store),
+  },
+});
+
+const parse = (body: string) => lightspeedRetail.parseWebhook!(signedRequest(body), contextFor());
+const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
+  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+};
+const mapping = { instance: 'store', currency: 'NZD', anonymousCustomerIds: [] as string[] };
+const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
+
+async function drain(sim: RetailSimulator, from?: string) {
+  const events: EventDraft[] = [];
+  let cursor = from;
+  for (let i = 0; i < 100; i++) {
+    const page = await pollRetail(contextFor(sim.settings, sim.secrets), cursor, budget(), { minDelayMs: 1 });
+    events.push(...page.events);
+    cursor = page.nextCursor;
+    if (!page.hasMore) break;
+  }
+  return { events, cursor: cursor! };
+}
+
+describe('Lightspeed Retail webhooks', () => {
+  it('maps customer.update field by field, with the customer code as loyalty id', () => {
+    const customer = only(parse(fixtureText('webhook-customer-update.form')), 'customer.upserted');
+    expect(customer.sourceEventId).toBe('customers/0af7b240-ab83-11e7-eddc-4025043113d5/v3505431251');
+    expect(customer.occurredAt).toBe('2017-05-24T02:03:59.000Z');
+    expect(customer.identifiers).toEqual([
+      { type: 'customerId:store', value: '0af7b240-ab83-11e7-eddc-4025043113d5' },
+      { type: 'email', value: 'tony@starkinc.com' },
+      { type: 'loyaltyId', value: 'Tony-AB2W' },
+    ]);
+    expect(customer.data).toEqual({ firstName: 'Tony', lastName: 'Stark', email: 'tony@starkinc.com', phone: null, createdAt: '2017-05-24T02:02:18.000Z' });
+  });
+
+  it('maps sale.update to a pos order: tax-inclusive money as numbers, UTC times, lines from line_items', () => {
+    const order = only(parse(fixtureText('webhook-sale-update.form')), 'order.placed');
+    expect(order.sourceEventId).toBe('sales/a604d16b-a999-beb5-11e4-3ed46b02a0bc/v29316');
+    expect(order.identifiers).toEqual([{ type: 'customerId:store', value: 'b1cabb53-f019-11e3-a0f5-b8ca3a64f8f4' }]);
+    expect(order.data).toMatchObject({ orderId: 'a604d16b-a999-beb5-11e4-3ed46b02a0bc', orderNumber: 'MR-1050-NZ', channel: 'pos', currency: 'NZD', total: 14.85, placedAt: '2014-09-18T03:45:46.000Z', status: 'paid' });
+    expect(order.data.lines).toHaveLength(3);
+    expect(order.data.lines[0]).toEqual({ productId: 'b1d87b58-f019-11e3-a0f5-b8ca3a64f8f4', name: 'b1d87b58-f019-11e3-a0f5-b8ca3a64f8f4', quantity: 1, price: 4.95 });
+  });
+
+  it('recognises an untyped delivery by its payload and marks a return as refunded', () => {
+    const order = only(parse(fixtureText('webhook-sale-return-untyped.form')), 'order.placed');
+    expect(order.data).toMatchObject({ status: 'refunded', total: -230, orderNumber: '1570' });
+    expect(order.data.lines.map((l) => l.quantity)).toEqual([1, 1]);
+  });
+
+  it('maps a later version of a sale to order.updated', () => {
+    const sale = fixture<{ data: Record<string, unknown>[] }>('sales-list.json').data[0]!;
+    const events = parse(formBody(sale, { type: 'sale.update', domain_prefix: 'syncline-demo' }));
+    expect(only(events, 'order.updated').data).toMatchObject({ orderNumber: '1036', total: 230, status: 'paid' });
+  });
+
+  it('reads API 1.0 shapes too: decimal strings, times without offset, register_sale_products with names', () => {
+    const body = formBody({
+      id: 'sale-1', customer_id: 'cust-1', status: 'CLOSED', total_price: '10.00000', total_tax: '1.50000',
+      created_at: '2026-03-01 10:00:00', updated_at: '2026-03-01 10:05:00', sale_date: '2026-03-01 10:00:00',
+      register_sale_products: [{ product_id: 'p-1', name: 'Koffiebonen 1 kg', quantity: '2', price: '5.00000', tax: '0.75000' }],
+    }, { type: 'sale.update' });
+    const order = only(parse(body), 'order.updated');
+    expect(order.occurredAt).toBe('2026-03-01T10:05:00.000Z');
+    expect(order.sourceEventId).toBe('sales/sale-1/2026-03-01T10:05:00.000Z');
+    expect(order.data).toMatchObject({ total: 11.5, placedAt: '2026-03-01T10:00:00.000Z', lines: [{ productId: 'p-1', name: 'Koffiebonen 1 kg', quantity: 2, price: 5.75 }] });
+  });
+
+  it('turns do_not_email into an e-mail consent withdrawal and enable_promotional_sms into an SMS grant', () => {
+    const customer = { ...fixture<{ data: Record<string, unknown> }>('customer-update.json').data, do_not_email: true, enable_promotional_sms: true };
+    const events = parse(formBody(customer, { type: 'customer.update' }));
+    expect(events.filter((e) => e.type === 'consent.changed').map((e) => e.data)).toEqual([
+      { purpose: 'email_marketing', granted: false, method: 'lightspeed-retail: do_not_email' },
+      { purpose: 'sms_marketing', granted: true, method: 'lightspeed-retail: enable_promotional_sms' },
+    ]);
+  });
+
+  it('gives sales of the walk-in customer no identifiers', () => {
+    const sale = Sale.parse(fixture<{ data: unknown[] }>('sales-list.json').data[1]);
+    const events = mapSale(sale, { ...mapping, anonymousCustomerIds: ['b1cabb53-f019-11e3-a0f5-b8ca3a64f8f4'] });
+    expect(events[0]?.identifiers).toEqual([]);
+  });
+
+  it('rejects a delivery for another store, an unknown type and unreadable JSON, without personal data in the message', () => {
+    const customer = fixture<{ data: Record<string, unknown> }>('customer-update.json').data;
+    expect(() => parse(formBody(customer, { domain_prefix: 'someone-else' }))).toThrow(/store someone-else reached the instance for syncline-demo/);
+    expect(() => parse(formBody(customer, { type: 'product.update' }))).toThrow(/type product\.update is not one syncline reads/);
+    expect(() => parse(formBody('{"email":"tony@starkinc.com"'))).toThrow(PayloadInvalid);
+    const attempt = () => parse(formBody({ ...customer, updated_at: 'tony@starkinc.com' }, { type: 'customer.update' }));
+    expect(attempt).toThrow(/updated_at/);
+    expect(attempt).not.toThrow(/tony@/);
+  });
+
+  it('verifies X-Signature only for HMAC-SHA256 over the exact raw body', () => {
+    const body = fixtureText('webhook-customer-update.form');
+    const verify = (headers: Record<string, string>, raw = body) => lightspeedRetail.verifyWebhook!({ method: 'POST', url: WEBHOOK_URL, headers, rawBody: Buffer.from(raw) }, secrets, settings, new Date());
+    const hex = signRetailWebhook(body, secrets.clientSecret)['x-signature']!.split(',')[0]!.slice('signature='.length);
+    expect(() => verify({ 'x-signature': `algorithm=HMAC-SHA256, signature=${hex.toUpperCase()}` })).not.toThrow();
+    expect(() => verify({ 'x-signature': `signature=${hex},algorithm=HMAC-SHA1` })).toThrow(SignatureInvalid);
+    expect(() => verify({ 'x-signature': `signature=${hex}` })).toThrow(SignatureInvalid);
+    expect(() => verify({ 'x-signature': `signature=${hex},algorithm=HMAC-SHA256` }, `${body}&extra=1`)).toThrow(SignatureInvalid);
+  });
+});
+
+describe('Lightspeed Retail records from the API reference', () => {
+  it('maps the ListCustomers example: identifiers, address, birthdate, and a nameless customer', () => {
+    const [tony, unnamed] = CustomerCollection.parse(fixture('customers-list.json')).data.map((c) => mapCustomer(Customer.parse(c), mapping));
+    const customer = only(tony!, 'customer.upserted');
+    expect(customer.identifiers).toEqual([
+      { type: 'customerId:store', value: 'b8ca3a65-0183-11e4-fbb5-4f73f02a9d1c' },
+      { type: 'email', value: 'tony@stark.com' },
+      { type: 'phone', value: '+001 485 23456789' },
+      { type: 'phone', value: '+001 555 12345678' },
+      { type: 'loyaltyId', value: 'Tony-N4ZJ' },
+    ]);
+    expect(customer.data).toEqual({
+      firstName: 'Anthony',
+      lastName: 'Stark',
+      email: 'tony@stark.com',
+      phone: '+001 485 23456789',
+      birthdate: '1963-03-03',
+      address: { line1: 'Street 1', line2: 'Street 2', city: 'Los Angeles', postalCode: '23422', region: 'California', country: 'NZ' },
+      createdAt: '2014-10-09T05:20:09.000Z',
+    });
+    expect(only(unnamed!, 'customer.upserted').data).toMatchObject({ firstName: null, lastName: null, email: null });
+  });
+
+  it('maps the ListSales example to orders with the documented version as event id', () => {
+    const events = SaleCollection.parse(fixture('sales-list.json')).data.flatMap((s) => mapSale(s, mapping));
+    expect(events.map((e) => e.sourceEventId)).toEqual(['sales/b8ca3a65-0183-11e4-fbb5-39f7fce5e39b/v413', 'sales/a604d16b-a999-beb5-11e4-3ed46b02a0bc/v29316']);
+  });
+});
+
+describe('Lightspeed Retail poll', () => {
+  it('reads the change feed customers then sales, after=<highest version>, until a page comes back empty', async () => {
+    const sim = await startRetailSimulator({ ...generateSampleStore({ customers: 5, sales: 3 }), pageSize: 2 });
+    try {
+      const { cursor } = await drain(sim);
+      expect(sim.reads().map((r) => `${r.stream}>${r.after}`)).toEqual(['customers>0', 'customers>1007', 'customers>1021', 'customers>1028', 'sales>0', 'sales>5011', 'sales>5022']);
+      expect(readCursor(cursor)).toEqual({ v: 1, stream: 'customers', after: { customers: 1028, sales: 5022 } });
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('resumes from a saved cursor and reads only what changed since', async () => {
+    const first = generateSampleStore({ customers: 4, sales: 2 });
+    const sim = await startRetailSimulator(first);
+    const { cursor } = await (async () => {
+      try {
+        return await drain(sim);
+      } finally {
+        await sim.stop();
+      }
+    })();
+    const changed = { ...first.customers[1]!, first_name: 'Daantje', updated_at: '2026-03-09T10:00:00+00:00', version: 9999 };
+    const later = await startRetailSimulator({ customers: [...first.customers, changed], sales: first.sales });
+    try {
+      const { events } = await drain(later, cursor);
+      expect(events.map((e) => e.sourceEventId)).toEqual([`customers/${changed.id}/v9999`]);
+    } finally {
+      await later.stop();
+    }
+  });
+
+  it('retries a 429 whose Retry-After is an HTTP date, and a 500, then carries on', async () => {
+    const sim = await startRetailSimulator({ ...generateSampleStore({ customers: 2, sales: 1 }), faults: { rateLimitFirst: 2, failNext: 1 } });
+    try {
+      const { events } = await drain(sim);
+      expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(2);
+      expect(sim.requests(), 'three faults answered before the first page').toBe(3 + sim.reads().length);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('refuses a cursor it did not write', async () => {
+    await expect(pollRetail(contextFor(), '{"v":2}', budget())).rejects.toThrow(/not one this connector wrote/);
+  });
+});
+
+describe('Lightspeed Retail erasure', () => {
+  it('deletes the customer by this store\'s customer id, confirms one already gone, and cannot act without the id', async () => {
+    const data = generateSampleStore({ customers: 3, sales: 0 });
+    const sim = await startRetailSimulator(data);
+    try {
+      const id = data.customers[0]!.id;
+      const outcomes = await lightspeedRetail.erase!(contextFor(sim.settings, sim.secrets), [
+        { profileId: 'p1', identifiers: [{ type: 'customerId:store', value: id }, { type: 'email', value: 'x@example.com' }] },
+        { profileId: 'p2', identifiers: [{ type: 'customerId:store', value: 'already-deleted' }] },
+        { profileId: 'p3', identifiers: [{ type: 'customerId:other-store', value: data.customers[1]!.id }, { type: 'email', value: 'y@example.com' }] },
+      ]);
+      expect(outcomes).toEqual([
+        { profileId: 'p1', status: 'confirmed' },
+        { profileId: 'p2', status: 'confirmed' },
+        { profileId: 'p3', status: 'unsupported' },
+      ]);
+      expect(sim.deleted()).toEqual([id]);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
