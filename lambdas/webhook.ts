@@ -1,6 +1,6 @@
 // POST /webhooks/{tenant}/{instance}: API Gateway HTTP API (payload v2) → verify, parse, queue → 202.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ingestWebhook, type WebhookDeps } from '../pipeline/ingest-webhook.js';
+import { answerWebhookCheck, ingestWebhook, type WebhookDeps } from '../pipeline/ingest-webhook.js';
 import type { WebhookRequest } from '../connectors/sdk/index.js';
 import { runtime } from './runtime.js';
 
@@ -21,9 +21,11 @@ export function createWebhookHandler(deps: () => WebhookDeps) {
     const tenant = event.pathParameters?.tenant;
     const instance = event.pathParameters?.instance;
     if (!tenant || !instance) return json(404, { error: 'use POST /webhooks/{tenant}/{instance}' });
-    if (event.requestContext.http.method !== 'POST') return json(405, { error: 'webhooks are POSTed' });
+    const method = event.requestContext.http.method;
+    if (method !== 'POST' && method !== 'GET') return json(405, { error: 'webhooks are POSTed' });
     try {
-      const response = await ingestWebhook(deps(), tenant, instance, toWebhookRequest(event));
+      const request = toWebhookRequest(event);
+      const response = method === 'GET' ? await answerWebhookCheck(deps(), tenant, instance, request) : await ingestWebhook(deps(), tenant, instance, request);
       return json(response.statusCode, response.body);
     } catch (error) {
       // Queue or store unavailable: 503 makes the vendor retry the delivery later.

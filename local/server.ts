@@ -39,7 +39,8 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
   const url = new URL(req.url ?? '/', 'http://localhost');
   const webhook = WEBHOOK_ROUTE.exec(url.pathname);
   if (webhook) {
-    const body = await readBody(req, MAX_WEBHOOK_BYTES);
+    // GET is a vendor's check of the callback URL (Mailchimp); the handler decides what it may answer.
+    const body = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req, MAX_WEBHOOK_BYTES);
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
     const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: decodeURIComponent(webhook[1]!), instance: decodeURIComponent(webhook[2]!) }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
@@ -83,7 +84,7 @@ function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathPar
   const now = new Date();
   return {
     version: '2.0',
-    routeKey: 'POST /webhooks/{tenant}/{instance}',
+    routeKey: `${req.method ?? 'POST'} /webhooks/{tenant}/{instance}`,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
@@ -97,7 +98,7 @@ function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathPar
       domainPrefix: 'localhost',
       http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: `${now.getTime()}`,
-      routeKey: 'POST /webhooks/{tenant}/{instance}',
+      routeKey: `${req.method ?? 'POST'} /webhooks/{tenant}/{instance}`,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

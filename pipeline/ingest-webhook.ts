@@ -76,3 +76,27 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
   }
 }
 
+
+/**
+ * Some vendors (Mailchimp) check a callback URL with a GET before they save it. It is answered 200 only when the
+ * request authenticates the way a delivery would (for Mailchimp: the secret token in the URL), so the route tells
+ * nothing to anyone else.
+ */
+export async function answerWebhookCheck(deps: Pick<WebhookDeps, 'instances' | 'now'>, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
+  let bound;
+  try {
+    bound = await deps.instances.resolve(tenantId, instanceId);
+  } catch (error) {
+    if (error instanceof UnknownInstance) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
+    throw error;
+  }
+  const { connector, context, instance } = bound;
+  if (!instance.webhooks || !connector.verifyWebhook) return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
+  try {
+    connector.verifyWebhook({ ...request, rawBody: Buffer.alloc(0) }, context.secrets, context.settings, deps.now?.() ?? new Date());
+  } catch (error) {
+    if (error instanceof SignatureInvalid) return { statusCode: 401, body: { error: 'signature invalid' } };
+    throw error;
+  }
+  return { statusCode: 200, body: {} };
+}

@@ -5,7 +5,7 @@ import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.
 import type { PushMessage } from '../core/ports.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
 import { MemoryCursors, MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
-import { ingestWebhook, MAX_WEBHOOK_BYTES } from './ingest-webhook.js';
+import { answerWebhookCheck, ingestWebhook, MAX_WEBHOOK_BYTES } from './ingest-webhook.js';
 import { createInstanceResolver } from './instances.js';
 import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
@@ -77,6 +77,15 @@ describe('webhook ingestion', () => {
     expect((await post(body({}), undefined, 'nobody')).statusCode).toBe(404);
     expect((await post(body({}), undefined, 'acme', 'nothing')).statusCode).toBe(404);
     expect((await post(body({}), undefined, 'acme', 'quiet')).statusCode).toBe(404);
+  });
+
+  it("answers a vendor's GET check of the callback URL only when it authenticates", async () => {
+    const { deps } = setup();
+    const check = (headers: Record<string, string>, tenant = 'acme') =>
+      answerWebhookCheck(deps, tenant, 'crm', { method: 'GET', url: 'https://hooks.example/webhooks/acme/crm', headers, rawBody: Buffer.alloc(0) });
+    expect((await check(signFake(''))).statusCode).toBe(200);
+    expect((await check(signFake('', 'wrong'))).statusCode).toBe(401);
+    expect((await check(signFake(''), 'nobody')).statusCode).toBe(404);
   });
 
   it('refuses a body above the queue limit with 413', async () => {
