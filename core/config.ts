@@ -1,5 +1,6 @@
 // The one config file (syncline.config.json) that the local runtime and the CDK stack both read.
 import { z } from 'zod';
+import { CampaignConfig } from './campaign/config.js';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
@@ -27,12 +28,22 @@ export const TenantConfig = z
     /** Most identifiers of one type a profile may hold; beyond it an identifier is refused, not merged on. */
     identifierLimits: z.record(z.string(), z.number().int().min(1)).default({ email: 5, phone: 3 }),
     instances: z.array(InstanceConfig).min(1),
+    /** Segments, traits, abandoned carts, cross-sell, control groups and field mapping (core/campaign/config.ts). */
+    campaigns: CampaignConfig,
   })
   .superRefine((tenant, ctx) => {
     const seen = new Set<string>();
     for (const instance of tenant.instances) {
       if (seen.has(instance.id)) ctx.addIssue({ code: 'custom', message: `instance "${instance.id}" appears twice in tenant "${tenant.id}"` });
       seen.add(instance.id);
+    }
+    const campaigns = new Set<string>();
+    for (const campaign of tenant.campaigns.campaigns) {
+      if (campaigns.has(campaign.id)) ctx.addIssue({ code: 'custom', message: `campaign "${campaign.id}" appears twice in tenant "${tenant.id}"` });
+      campaigns.add(campaign.id);
+    }
+    for (const instance of Object.keys(tenant.campaigns.fieldMapping)) {
+      if (!seen.has(instance)) ctx.addIssue({ code: 'custom', message: `campaigns.fieldMapping names instance "${instance}", which tenant "${tenant.id}" does not have` });
     }
   });
 export type TenantConfig = z.infer<typeof TenantConfig>;

@@ -10,10 +10,14 @@ import type { PushMessage, ProfileCommit, ProfileRepository } from './ports.js';
 import { emptyProfile, type Profile } from './profile.js';
 import { projectProfile } from './projection.js';
 import { utc } from './provenance.js';
+import type { TenantStatsStore } from './campaign/ports.js';
 
 export interface MergeDeps {
   profiles: ProfileRepository;
   newProfileId(): string;
+  /** Tenant stats of the last sweep (RFM quintiles, co-purchases), read through a cache. */
+  stats?: Pick<TenantStatsStore, 'get'>;
+  now?: () => Date;
 }
 
 export type MergeOutcome =
@@ -84,7 +88,9 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   };
   await deps.profiles.commit(tenant.id, dedupeClaims(commit));
 
-  const changedForDestinations = before === undefined || plan.absorbed.length > 0 || JSON.stringify(projectProfile(before)) !== JSON.stringify(projectProfile(after));
+  // The campaign fields count too: a search or a survey answer changes nothing but them.
+  const context = { campaigns: tenant.campaigns, now: deps.now?.() ?? new Date(), stats: await deps.stats?.get(tenant.id) };
+  const changedForDestinations = before === undefined || plan.absorbed.length > 0 || JSON.stringify(projectProfile(before, context)) !== JSON.stringify(projectProfile(after, context));
   return { status: 'applied', profileId: after.profileId, push: changedForDestinations ? [{ kind: 'sync', tenantId: tenant.id, profileId: after.profileId }] : [] };
 }
 

@@ -1,7 +1,13 @@
-// The flat view of a profile that destinations receive. Issue-5 traits and segments extend this.
+// The flat view of a profile that destinations receive: person fields, order totals, open cart, consent, and with a
+// projection context the campaign fields (traits, RFM, segments, abandoned cart, cross-sell, holdouts).
 import type { FieldValue } from './destination.js';
 import type { ConsentPurpose } from './events.js';
-import type { CartRecord, OrderRecord, Profile } from './profile.js';
+import type { Profile } from './profile.js';
+import { campaignFields, type ProjectionContext } from './campaign/campaign-fields.js';
+import { countedOrders, openCarts } from './campaign/orders.js';
+
+export { countedOrders, openCarts };
+export type { ProjectionContext };
 
 /** The projected field that carries each consent purpose, so a withdrawal reaches the destination. */
 export const CONSENT_FIELDS: Record<ConsentPurpose, string> = {
@@ -13,24 +19,13 @@ export const CONSENT_FIELDS: Record<ConsentPurpose, string> = {
 
 const PERSON_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthdate', 'locale', 'city', 'postalCode', 'country'] as const;
 
-export function countedOrders(profile: Profile): OrderRecord[] {
-  return Object.values(profile.orders).filter((o) => o.status !== 'cancelled' && o.status !== 'refunded');
-}
-
-/** Carts and checkouts that no order completed: abandoned-cart candidates. */
-export function openCarts(profile: Profile): CartRecord[] {
-  const completedTokens = new Set(Object.values(profile.orders).map((o) => o.checkoutToken).filter((t): t is string => t !== undefined));
-  return Object.values(profile.carts)
-    .filter((c) => !c.completedAt && !completedTokens.has(c.cartId))
-    .sort((a, b) => (a.at < b.at ? 1 : -1));
-}
-
-export function projectProfile(profile: Profile): Record<string, FieldValue> {
+/** Without a context only the base fields: the campaign fields need the tenant's rules and a clock. */
+export function projectProfile(profile: Profile, context?: ProjectionContext): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
   for (const name of PERSON_FIELDS) out[name] = profile.fields[name]?.value ?? null;
   if (out.email === null) out.email = profile.identifiers.find((i) => i.type === 'email')?.value ?? null;
 
-  const orders = countedOrders(profile).sort((a, b) => (a.placedAt < b.placedAt ? -1 : 1));
+  const orders = countedOrders(profile);
   out.orderCount = orders.length;
   out.totalSpent = Math.round(orders.reduce((sum, o) => sum + o.total, 0) * 100) / 100;
   out.firstOrderAt = orders[0]?.placedAt ?? null;
@@ -42,7 +37,7 @@ export function projectProfile(profile: Profile): Record<string, FieldValue> {
   out.openCartUpdatedAt = cart?.at ?? null;
 
   for (const [purpose, field] of Object.entries(CONSENT_FIELDS)) out[field] = profile.consent[purpose as ConsentPurpose]?.granted ?? null;
-  return out;
+  return context ? { ...out, ...campaignFields(profile, context) } : out;
 }
 
 export function changedFields(before: Record<string, FieldValue> | undefined, after: Record<string, FieldValue>): string[] {

@@ -1,0 +1,55 @@
+// Per-profile traits: what the person bought, how often, how much, where, and what they looked at lately.
+import type { Profile } from '../profile.js';
+import type { CampaignConfig } from './config.js';
+import { countedOrders, DAY_MS } from './orders.js';
+import { classifyLines, type ClassifiedLine } from './secondary-profile.js';
+
+export interface Traits {
+  orderCount: number;
+  revenue: number;
+  averageOrderValue: number | null;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  /** Mean days between consecutive orders; null below two orders. */
+  averageIntervalDays: number | null;
+  channels: string[];
+  /** Categories of the person's own purchases, sorted. */
+  categories: string[];
+  /** Categories only ever bought as gifts or incidentally, sorted. */
+  secondaryCategories: string[];
+  /** Gift seasons the person bought in, sorted. */
+  giftSeasons: string[];
+  lastViewedCategory: string | null;
+  lastSearchedCategory: string | null;
+  lines: ClassifiedLine[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function computeTraits(profile: Profile, config: CampaignConfig): Traits {
+  const orders = countedOrders(profile);
+  const revenue = round2(orders.reduce((sum, o) => sum + o.total, 0));
+  const first = orders[0]?.placedAt ?? null;
+  const last = orders.at(-1)?.placedAt ?? null;
+  const lines = classifyLines(orders, config.giftSeasons);
+  const categories = new Set(lines.filter((l) => !l.secondary && l.line.category).map((l) => l.line.category!));
+  const secondary = new Set(lines.filter((l) => l.secondary && l.line.category && !categories.has(l.line.category)).map((l) => l.line.category!));
+  const seasons = new Set(lines.map((l) => l.secondary).filter((s): s is `season:${string}` => s?.startsWith('season:') === true).map((s) => s.slice('season:'.length)));
+  // profile.activity is newest first.
+  const lastOf = (kind: 'product.viewed' | 'search.performed') => profile.activity.find((a) => a.kind === kind && a.detail.category)?.detail.category ?? null;
+  return {
+    orderCount: orders.length,
+    revenue,
+    averageOrderValue: orders.length > 0 ? round2(revenue / orders.length) : null,
+    firstOrderAt: first,
+    lastOrderAt: last,
+    averageIntervalDays: orders.length >= 2 && first && last ? Math.round(((Date.parse(last) - Date.parse(first)) / DAY_MS / (orders.length - 1)) * 10) / 10 : null,
+    channels: [...new Set(orders.map((o) => o.channel))].sort(),
+    categories: [...categories].sort(),
+    secondaryCategories: [...secondary].sort(),
+    giftSeasons: [...seasons].sort(),
+    lastViewedCategory: lastOf('product.viewed'),
+    lastSearchedCategory: lastOf('search.performed'),
+    lines,
+  };
+}
