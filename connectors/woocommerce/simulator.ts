@@ -1,0 +1,133 @@
+// A local stand-in for a WooCommerce store's REST API v3 (customers and orders): HTTP Basic consumer keys,
+// page/per_page with X-WP-Total, X-WP-TotalPages and Link headers, orderby/order, modified_after with
+// dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
+import type { CustomerJson, OrderJson } from './schemas.js';
+
+export { signWooCommerceWebhook } from './webhook.js';
+export { expectedPollEvents, generateSampleStore, type SampleStore } from './sample-store.js';
+
+export interface WooCommerceSimulatorOptions {
+  customers: CustomerJson[];
+  orders: OrderJson[];
+  faults?: SimulatorFaults;
+  secrets?: Partial<WooCommerceSecrets>;
+  /** Settings besides the URL (pageSize, pollCustomers). */
+  settings?: Partial<Omit<WooCommerceSettings, 'storeUrl' | 'apiBaseUrl'>>;
+}
+
+export interface SimulatedRequest {
+  resource: 'customers' | 'orders';
+  query: Record<string, string>;
+}
+
+export interface WooCommerceSimulator extends SimulatedVendor<WooCommerceSettings, WooCommerceSecrets> {
+  secrets: WooCommerceSecrets;
+  /** List requests that got past faults and authentication, in order. */
+  lists(): SimulatedRequest[];
+  /** Changes an order as the store would (new fields, a new date_modified_gmt). */
+  touchOrder(id: number, change: Partial<OrderJson>): void;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const restError = (code: string, message: string, status: number) => ({ code, message, data: { status } });
+
+export async function startWooCommerceSimulator(options: WooCommerceSimulatorOptions): Promise<WooCommerceSimulator> {
+  const secrets: WooCommerceSecrets = {
+    consumerKey: 'ck_simulated',
+    consumerSecret: 'cs_simulated',
+    webhookSecret: 'simulated-webhook-secret',
+    ...options.secrets,
+  };
+  const data = { customers: [...options.customers], orders: [...options.orders] };
+  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
+  let failLeft = options.faults?.failNext ?? 0;
+  let requests = 0;
+  const log: SimulatedRequest[] = [];
+  let origin = '';
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    requests++;
+    if (rateLimitLeft > 0) {
+      rateLimitLeft--;
+      return send(res, 429, restError('too_many_requests', 'Too many requests.', 429), { 'retry-after': '0' });
+    }
+    if (failLeft > 0) {
+      failLeft--;
+      return send(res, 500, restError('internal_server_error', 'There has been a critical error on this website.', 500));
+    }
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const match = /^\/wp-json\/wc\/v3\/(customers|orders)\/?$/.exec(url.pathname);
+    if (req.method !== 'GET' || !match) return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
+    const expected = `Basic ${Buffer.from(`${secrets.consumerKey}:${secrets.consumerSecret}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
+
+    const resource = match[1] as 'customers' | 'orders';
+    const query = Object.fromEntries(url.searchParams);
+    log.push({ resource, query });
+    const page = Number(query.page ?? 1);
+    const perPage = Number(query.per_page ?? 10);
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
+      return send(res, 400, { ...restError('rest_invalid_param', 'Invalid parameter(s): per_page', 400), data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } } });
+    }
+    if (!Number.isInteger(page) || page < 1) return send(res, 400, restError('rest_invalid_param', 'Invalid parameter(s): page', 400));
+
+    let items: Array<CustomerJson | OrderJson> = resource === 'customers' ? [...data.customers] : [...data.orders];
+    if (resource === 'orders' && query.modified_after !== undefined) {
+      // Without dates_are_gmt the store would read the time in its own zone; the simulator's zone is UTC either way.
+      const after = Date.parse(`${query.modified_after.replace(/Z$/, '')}Z`);
+      if (Number.isNaN(after)) return send(res, 400, restError('rest_invalid_param', 'Invalid parameter(s): modified_after', 400));
+      items = items.filter((o) => Date.parse(`${(o as OrderJson).date_modified_gmt}Z`) > after);
+    }
+    const orderby = query.orderby ?? (resource === 'customers' ? 'name' : 'date');
+    const key = (item: CustomerJson | OrderJson): number =>
+      orderby === 'modified' ? Date.parse(`${item.date_modified_gmt ?? ''}Z`) : orderby === 'id' ? item.id : Date.parse(`${item.date_created_gmt ?? ''}Z`);
+    // WooCommerce adds ID to date and modified sorts "for consistency with pagination".
+    const direction = (query.order ?? (resource === 'customers' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
+    items.sort((a, b) => direction * (key(a) - key(b) || a.id - b.id));
+
+    const total = items.length;
+    const totalPages = Math.ceil(total / perPage);
+    const body = items.slice((page - 1) * perPage, page * perPage);
+    const self = `${origin}/wp-json/wc/v3/${resource}`;
+    const link = (p: number) => `<${self}?${new URLSearchParams({ ...query, page: String(p) }).toString()}>`;
+    const links = [...(page > 1 ? [`${link(Math.min(page - 1, Math.max(totalPages, 1)))}; rel="prev"`] : []), ...(totalPages > page ? [`${link(page + 1)}; rel="next"`] : [])];
+    return send(res, 200, body, { 'x-wp-total': String(total), 'x-wp-totalpages': String(totalPages), ...(links.length ? { link: links.join(', ') } : {}) });
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch {
+      send(res, 500, restError('simulator_failure', 'simulator failure', 500));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    settings: WooCommerceSettings.parse({ storeUrl: `${origin}/`, apiBaseUrl: `${origin}/wp-json/wc/v3`, ...options.settings }),
+    secrets,
+    received: () => [],
+    requests: () => requests,
+    lists: () => log.map((l) => ({ ...l, query: { ...l.query } })),
+    touchOrder(id, change) {
+      const index = data.orders.findIndex((o) => o.id === id);
+      if (index < 0) throw new Error(`no order ${id} in the simulator`);
+      data.orders[index] = { ...(data.orders[index] as OrderJson), ...change };
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { PayloadInvalid, SignatureInvalid, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import { woocommerce } from './index.js';
+import { expectedPollEvents, generateSampleStore, signWooCommerceWebhook, startWooCommerceSimulator } from './simulator.js';
+import { contextFor, fixture, fixtureText, secrets, settings, signedRequest, webhookFixture, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+
+const sampleStore = generateSampleStore({ customers: 17, orders: 13 });
+
+runContractTests({
+  connector: woocommerce,
+  settings,
+  secrets,
+  webhooks: {
+    url: WEBHOOK_URL,
+    sign: (rawBody, k) => signWooCommerceWebhook(rawBody, k.webhookSecret),
+    wrongSecrets,
+    fixtures: [
+      webhookFixture('customer.created (REST v3 docs, "Retrieve a customer" response)', 'customer.created', 'customer-created.json', ['customer.upserted']),
+      webhookFixture('customer.updated (REST v3 docs, "Update a customer" response)', 'customer.updated', 'customer-updated.json', ['customer.upserted']),
+      webhookFixture('order.created (REST v3 docs, "Retrieve an order" response)', 'order.created', 'order-created.json', ['order.placed']),
+      webhookFixture('order.updated (REST v3 docs, "Update an Order" response)', 'order.updated', 'order-updated.json', ['order.updated']),
+    ],
+  },
+  poll: {
+    startVendor: (faults) => startWooCommerceSimulator({ ...sampleStore, settings: { pageSize: 5 }, ...(faults ? { faults } : {}) }),
+    expectedEvents: expectedPollEvents(sampleStore),
+  },
+});
+
+const parse = (topic: string, body: string | object, headers: Record<string, string> = {}) => woocommerce.parseWebhook!(signedRequest(topic, body, headers), contextFor());
+const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
+  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+};
+const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
+  method: 'POST',
+  url: WEBHOOK_URL,
+  headers: { 'user-agent': 'WooCommerce/9.8.1 Hookshot (WordPress/6.8)', 'content-type': 'application/x-www-form-urlencoded' },
+  rawBody: Buffer.from(body),
+});
+
+describe('WooCommerce webhooks', () => {
+  it('maps customer.created field by field, reading _gmt times as UTC', () => {
+    const customer = only(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
+    expect(customer.sourceEventId).toBe('customer/25@2017-03-21T19:09:30.000Z');
+    expect(customer.occurredAt).toBe('2017-03-21T19:09:30.000Z');
+    expect(customer.identifiers).toEqual([
+      { type: 'customerId:woo', value: '25' },
+      { type: 'email', value: 'john.doe@example.com' },
+      { type: 'phone', value: '(555) 555-5555' },
+    ]);
+    expect(customer.data).toEqual({
+      firstName: 'John',
+      lastName: 'Doe',
+      email: 'john.doe@example.com',
+      phone: '(555) 555-5555',
+      address: { line1: '969 Market', city: 'San Francisco', postalCode: '94103', region: 'CA', country: 'US' },
+      createdAt: '2017-03-21T19:09:28.000Z',
+    });
+  });
+
+  it('gives customer.updated a new event id because the customer changed', () => {
+    const created = only(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
+    const updated = only(parse('customer.updated', fixture('customer-updated.json')), 'customer.upserted');
+    expect(updated.data.firstName).toBe('James');
+    expect(updated.sourceEventId).not.toBe(created.sourceEventId);
+  });
+
+  it('maps a guest order with lines, money as numbers and decoded product names', () => {
+    const placed = only(parse('order.created', fixture('order-created.json')), 'order.placed');
+    expect(placed.occurredAt).toBe('2017-03-22T19:28:08.000Z');
+    // customer_id 0 is a guest: identified by the billing address only.
+    expect(placed.identifiers).toEqual([
+      { type: 'email', value: 'john.doe@example.com' },
+      { type: 'phone', value: '(555) 555-5555' },
+    ]);
+    expect(placed.data).toEqual({
+      orderId: '727',
+      orderNumber: '727',
+      channel: 'web',
+      currency: 'USD',
+      total: 29.35,
+      placedAt: '2017-03-22T19:28:02.000Z',
+      status: 'paid',
+      lines: [
+        { productId: '93', name: 'Woo Single #1', quantity: 2, price: 3 },
+        { productId: '22', variantId: '23', sku: 'Bar3', name: 'Ship Your Idea – Color: Black, Size: M Test', quantity: 1, price: 12 },
+      ],
+    });
+  });
+
+  it('maps order.updated to a fulfilled order under a new event id', () => {
+    const updated = only(parse('order.updated', fixture('order-updated.json')), 'order.updated');
+    expect(updated.data.status).toBe('fulfilled');
+    expect(updated.sourceEventId).toBe('order/727@2017-03-22T19:30:35.000Z');
+  });
+
+  it('identifies a registered buyer by customer id and flags an order shipped to another address', () => {
+    const order = { ...fixture('order-created.json'), customer_id: 25, shipping: { first_name: 'Jane', address_1: '1 Gift Street', postcode: '10001', country: 'US' } };
+    const placed = only(parse('order.created', order), 'order.placed');
+    expect(placed.identifiers[0]).toEqual({ type: 'customerId:woo', value: '25' });
+    expect(placed.data.shippedToOtherAddress).toBe(true);
+  });
+
+  it('maps statuses to the canonical order status and skips checkout drafts', () => {
+    const status = (s: string) => parse('order.updated', { ...fixture('order-created.json'), status: s }).map((e) => (e as Extract<EventDraft, { type: 'order.updated' }>).data.status);
+    expect(status('pending')).toEqual(['placed']);
+    expect(status('on-hold')).toEqual(['placed']);
+    expect(status('completed')).toEqual(['fulfilled']);
+    expect(status('failed')).toEqual(['cancelled']);
+    expect(status('refunded')).toEqual(['refunded']);
+    expect(status('checkout-draft')).toEqual([]);
+  });
+
+  it('maps an order created through a point-of-sale plugin to the pos channel', () => {
+    expect(only(parse('order.created', { ...fixture('order-created.json'), created_via: 'pos' }), 'order.placed').data.channel).toBe('pos');
+  });
+
+  it('gives a redelivery the same event id although WooCommerce sends a new delivery id', () => {
+    const first = parse('order.created', fixture('order-created.json'));
+    const again = parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-delivery-id': 'another-delivery' });
+    expect(again.map((e) => e.sourceEventId)).toEqual(first.map((e) => e.sourceEventId));
+  });
+
+  it('accepts the unsigned ping WooCommerce sends when a webhook is saved, and makes no events of it', () => {
+    expect(() => woocommerce.verifyWebhook!(ping(), secrets, settings, new Date())).not.toThrow();
+    expect(woocommerce.parseWebhook!(ping(), contextFor())).toEqual([]);
+  });
+
+  it('does not let anything else through unsigned', () => {
+    expect(() => woocommerce.verifyWebhook!(ping('webhook_id=142&customer=1'), secrets, settings, new Date())).toThrow(SignatureInvalid);
+    const unsignedOrder = { ...signedRequest('order.created', fixture('order-created.json')), headers: { 'x-wc-webhook-topic': 'order.created' } };
+    expect(() => woocommerce.verifyWebhook!(unsignedOrder, secrets, settings, new Date())).toThrow(SignatureInvalid);
+    const pingWithTopic = { ...ping(), headers: { 'x-wc-webhook-topic': 'order.created' } };
+    expect(() => woocommerce.verifyWebhook!(pingWithTopic, secrets, settings, new Date())).toThrow(SignatureInvalid);
+  });
+
+  it('rejects a body altered after signing', () => {
+    const request = signedRequest('order.created', fixture('order-created.json'));
+    const tampered = { ...request, rawBody: Buffer.from(request.rawBody.toString().replace('29.35', '0.01')) };
+    expect(() => woocommerce.verifyWebhook!(tampered, secrets, settings, new Date())).toThrow(SignatureInvalid);
+  });
+
+  it('acknowledges the deleted topics without events', () => {
+    expect(parse('customer.deleted', { id: 25 })).toEqual([]);
+    expect(parse('order.deleted', { id: 727 })).toEqual([]);
+  });
+
+  it('rejects a topic it does not read, and a delivery from another store', () => {
+    expect(() => parse('product.created', { id: 1 })).toThrow(PayloadInvalid);
+    expect(() => parse('product.created', { id: 1 })).toThrow(/WooCommerce topic product\.created is not one syncline reads/);
+    expect(() => parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-source': 'https://other-store.example/' })).toThrow(/other-store\.example/);
+    // A trailing slash or letter case is not another store.
+    expect(() => parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-source': 'https://EXAMPLE.com' })).not.toThrow();
+  });
+
+  it('keeps personal data out of validation errors', () => {
+    const attempt = () => parse('order.created', { ...fixture('order-created.json'), total: 'john.doe@example.com' });
+    expect(attempt).toThrow(/total/);
+    expect(attempt).not.toThrow(/john\.doe/);
+  });
+
+  it('refuses plain-http store URLs, except for a local simulator', () => {
+    expect(woocommerce.settingsSchema.safeParse({ storeUrl: 'http://shop.example.com/' }).success).toBe(false);
+    expect(woocommerce.settingsSchema.safeParse({ storeUrl: 'http://127.0.0.1:8080/' }).success).toBe(true);
+  });
+});
