@@ -1,10 +1,11 @@
 // Lightspeed eCom webhooks: `X-Signature` is the hex MD5 of the raw body followed by the app secret, and the body
 // is the JSON resource (`{"customer": {…}}` or `{"order": {…}}`) of the itemGroup the webhook subscribes to.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   parseJsonBody,
   parsePayload,
   PayloadInvalid,
+  signatureMatches,
   SignatureInvalid,
   type ConnectorContext,
   type EventDraft,
@@ -22,14 +23,13 @@ function md5(rawBody: Buffer | string, secret: string): Buffer {
 
 /**
  * MD5 over body + secret is what Lightspeed eCom sends (not an HMAC); the comparison is still constant time on the
- * decoded bytes. The hex is decoded case-insensitively; anything that is not 32 hex digits fails.
+ * decoded bytes (signatureMatches). The hex is read case-insensitively; anything but 32 hex digits fails.
  */
 export function verifyEcomWebhook(request: WebhookRequest, secrets: LightspeedEcomSecrets): void {
   const received = request.headers['x-signature']?.trim();
   if (received === undefined || received === '') throw new SignatureInvalid('Lightspeed eCom webhook without an X-Signature header');
   const expected = md5(request.rawBody, signingSecret(secrets));
-  const decoded = /^[0-9a-fA-F]{32}$/.test(received) ? Buffer.from(received, 'hex') : Buffer.alloc(0);
-  if (decoded.length !== expected.length || !timingSafeEqual(decoded, expected)) {
+  if (!/^[0-9a-fA-F]{32}$/.test(received) || !signatureMatches(received, expected, 'hex')) {
     throw new SignatureInvalid('Lightspeed eCom webhook signature does not match the body (wrong app secret or altered body)');
   }
 }

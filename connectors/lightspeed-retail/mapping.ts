@@ -53,8 +53,10 @@ export function personIdentifiers(
   for (const phone of person.phones ?? []) if (present(phone)) ids.push({ type: 'phone', value: phone.trim() });
   // The customer code is what a shopper shows at the till to claim loyalty: their loyalty id.
   if (present(person.customerCode)) ids.push({ type: 'loyaltyId', value: person.customerCode.trim() });
-  const seen = new Set<string>();
-  return ids.filter((id) => id.value.length <= 320 && !seen.has(`${id.type}#${id.value}`) && Boolean(seen.add(`${id.type}#${id.value}`)));
+  // The same number often sits in both phone and mobile.
+  const unique = new Map<string, Identifier>();
+  for (const id of ids) if (id.value.length <= 320) unique.set(`${id.type}#${id.value}`, id);
+  return [...unique.values()];
 }
 
 function address(c: Customer): Address | undefined {
