@@ -2,11 +2,13 @@
 import type { AnyConnector } from './sdk/index.js';
 import { copernica } from './copernica/index.js';
 import { klaviyo } from './klaviyo/index.js';
+import { lightspeedEcom } from './lightspeed-ecom/index.js';
+import { lightspeedRetail } from './lightspeed-retail/index.js';
 import { mailchimp } from './mailchimp/index.js';
 import { selligent } from './selligent/index.js';
 import { shopify } from './shopify/index.js';
 import { squeezely } from './squeezely/index.js';
 
 export const installedConnectors: Readonly<Record<string, AnyConnector>> = Object.freeze(
-  Object.fromEntries([shopify, copernica, mailchimp, klaviyo, squeezely, selligent].map((connector) => [connector.name, connector])),
+  Object.fromEntries([shopify, lightspeedEcom, lightspeedRetail, copernica, mailchimp, klaviyo, squeezely, selligent].map((connector) => [connector.name, connector])),
 );
