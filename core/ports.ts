@@ -26,7 +26,8 @@ export interface ProfileRepository {
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
 export type PushMessage =
-  | { kind: 'sync'; tenantId: string; profileId: string }
+  /** `statsAt`: a campaign sweep asks for a push with the tenant stats it computed at that time, or newer. */
+  | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string }
   | { kind: 'erase'; tenantId: string; subject: ErasureSubject; requestId?: string };
 
 export interface MessageQueue<T> {

@@ -7,7 +7,7 @@ import { Identifier } from '../core/identifiers.js';
 import { runtime } from './runtime.js';
 
 const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string() }),
+  z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string(), statsAt: z.string().optional() }),
   z.object({
     kind: z.literal('erase'),
     tenantId: z.string(),

@@ -10,6 +10,9 @@ import type { WebhookDeps } from '../pipeline/ingest-webhook.js';
 import type { MergeBatchDeps } from '../pipeline/merge-batch.js';
 import type { PollDeps } from '../pipeline/run-poll.js';
 import type { PushDeps } from '../pipeline/push-profiles.js';
+import type { SweepDeps } from '../pipeline/sweep-campaigns.js';
+import { cachedStats } from '../core/campaign/ports.js';
+import { DynamoCampaignContactLog, DynamoErasureAudit, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
 import { documentClient, sqsClient } from './adapters/aws-clients.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './adapters/dynamo-ops-store.js';
@@ -24,6 +27,7 @@ export interface Runtime {
   poll: PollDeps;
   merge: MergeBatchDeps;
   push: PushDeps;
+  sweep: SweepDeps;
 }
 
 /** What the local runtime and tests may replace; in AWS everything comes from the environment. */
@@ -32,6 +36,8 @@ export interface RuntimeOverrides {
   secrets?: SecretsProvider;
   connectors?: Readonly<Record<string, AnyConnector>>;
   log?: Logger;
+  /** The clock of the campaign rules (segments, abandoned-cart windows, contacts): tests move it forward. */
+  now?: () => Date;
 }
 
 let overrides: RuntimeOverrides = {};
@@ -61,11 +67,26 @@ export function runtime(): Runtime {
   const status = new DynamoStatusRecorder(db, names.ops);
   const events = new SqsMessageQueue<CanonicalEvent>(sqs, required('CHANGES_QUEUE_URL'));
   const push = new SqsMessageQueue<PushMessage>(sqs, required('PUSH_QUEUE_URL'));
+  const now = overrides.now ?? (() => new Date());
+  const statsStore = new DynamoTenantStatsStore(db, names.ops);
+  // One cache per container: merges and pushes read the stats constantly, the sweep writes them every few minutes.
+  const stats = cachedStats(statsStore);
   current = {
     webhook: { instances, events, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
     poll: { instances, events, cursors: new DynamoCursorStore(db, names.ops), status, log },
-    merge: { instances, profiles, push, status, log, newProfileId: randomUUID },
-    push: { instances, profiles, snapshots: new DynamoPushSnapshotStore(db, names.ops), status, log },
+    merge: { instances, profiles, push, status, log, newProfileId: randomUUID, stats, now },
+    push: {
+      instances,
+      profiles,
+      snapshots: new DynamoPushSnapshotStore(db, names.ops),
+      status,
+      log,
+      stats,
+      contacts: new DynamoCampaignContactLog(db, names.ops),
+      audit: new DynamoErasureAudit(db, names.ops),
+      now,
+    },
+    sweep: { instances, profiles, stats, push, log, now },
   };
   return current;
 }

@@ -11,6 +11,7 @@ import { tableNames } from '../lambdas/adapters/tables.js';
 import { loadConfig } from '../lambdas/load-config.js';
 import { createLogger } from '../lambdas/logger.js';
 import { configureRuntime } from '../lambdas/runtime.js';
+import type { SweepRun } from '../pipeline/sweep-campaigns.js';
 import { createResources, startEmulators } from './emulators.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   maxReceiveCount?: number;
   /** Run every poll once at start (default true). */
   pollAtStart?: boolean;
+  /** The clock of the campaign rules (tests move it forward to make carts abandoned and customers lapse). */
+  now?: () => Date;
 }
 
 export interface LocalStack {
@@ -36,6 +39,8 @@ export interface LocalStack {
   profiles: DynamoProfileRepository;
   queues: { changes: string; push: string; changesDlq: string; pushDlq: string };
   scheduler: Scheduler;
+  /** Runs the campaign sweep now (every tenant, or one), as its schedule does every `campaigns.sweepEveryMinutes`. */
+  sweep(tenantId?: string): Promise<SweepRun[]>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined>;
   /** Messages visible or in flight per queue. */
   queueDepths(): Promise<Record<string, number>>;
@@ -76,14 +81,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const secrets: SecretsProvider = {
       get: async (tenantId, instance) => simulators.secretsFor(tenantId, instance) ?? fileSecrets.get(tenantId, instance),
     };
-    configureRuntime({ config: simulators.config, secrets, log });
+    configureRuntime({ config: simulators.config, secrets, log, ...(options.now ? { now: options.now } : {}) });
 
     // The same modules Lambda loads, imported only now that the environment points at the emulators.
-    const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }] = await Promise.all([
+    const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweepHandler }] = await Promise.all([
       import('../lambdas/webhook.js'),
       import('../lambdas/merge.js'),
       import('../lambdas/push.js'),
       import('../lambdas/poll.js'),
+      import('../lambdas/sweep.js'),
     ]);
 
     const sqs = sqsClient();
@@ -138,6 +144,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const scheduler = startScheduler(simulators.config, (input) => poll(input), log, { runAtStart: options.pollAtStart ?? true });
     cleanups.push(async () => scheduler.stop());
+    // The campaign sweep's schedule (EventBridge Scheduler in AWS), one per tenant.
+    const sweep = (tenantId?: string) => sweepHandler(tenantId ? { tenantId } : {});
+    const sweepTimers = simulators.config.tenants.map((t) =>
+      setInterval(() => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })), t.campaigns.sweepEveryMinutes * 60_000),
+    );
+    cleanups.push(async () => sweepTimers.forEach(clearInterval));
 
     return {
       url: server.url,
@@ -146,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       profiles,
       queues: queueUrls,
       scheduler,
+      sweep,
       findProfile,
       queueDepths,
       async waitUntilIdle(timeoutMs = 30_000) {

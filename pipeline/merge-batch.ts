@@ -6,6 +6,7 @@ import { mergeEvent, type MergeOutcome } from '../core/merge-service.js';
 import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
+import type { TenantStatsStore } from '../core/campaign/ports.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;
@@ -14,6 +15,9 @@ export interface MergeBatchDeps {
   status: StatusRecorder;
   log: Logger;
   newProfileId?: () => string;
+  /** Tenant stats of the last campaign sweep (cached), so the merge sees every campaign field that changed. */
+  stats?: Pick<TenantStatsStore, 'get'>;
+  now?: () => Date;
 }
 
 export interface QueuedMessage {
@@ -48,7 +52,7 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   }
 
   const queue = [...lanes.values()];
-  const profileIds = { newProfileId: deps.newProfileId ?? randomUUID };
+  const profileIds = { newProfileId: deps.newProfileId ?? randomUUID, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.now ? { now: deps.now } : {}) };
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {

@@ -6,6 +6,10 @@ import type { ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder 
 import type { Profile } from '../core/profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
+import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../core/campaign/ports.js';
+import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
+import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
+import { createHash } from 'node:crypto';
 
 export interface PushDeps {
   instances: InstanceResolver;
@@ -13,6 +17,13 @@ export interface PushDeps {
   snapshots: PushSnapshotStore;
   status: StatusRecorder;
   log: Logger;
+  /** Tenant stats of the last sweep, for RFM and cross-sell fields (cached). */
+  stats?: Pick<TenantStatsStore, 'get'>;
+  /** Campaign contacts per profile: with it, pushes are recorded and a contacts-in-window field is sent. */
+  contacts?: CampaignContactLog;
+  /** Erasures leave a record without personal data here. */
+  audit?: ErasureAudit;
+  now?: () => Date;
 }
 
 export interface QueuedPush {
@@ -24,6 +35,8 @@ interface Pending {
   messageId: string;
   change: ProfileChange;
   snapshot: Record<string, FieldValue>;
+  /** Campaigns this push starts for the person, recorded once the destination took it. */
+  contacts: CampaignContact[];
 }
 
 /** Returns the ids of the messages that must be retried. */
@@ -40,7 +53,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       const profile = await liveProfile(deps.profiles, message.tenantId, message.profileId);
       if (!profile) continue; // erased since: nothing to push
       for (const destination of await deps.instances.destinations(message.tenantId)) {
-        const pending = await pendingChange(deps, destination, profile, id);
+        const pending = await pendingChange(deps, destination, profile, id, message.statsAt);
         if (!pending) continue;
         const key = `${message.tenantId}/${destination.instance.id}`;
         const group = perDestination.get(key) ?? { destination, pending: [] };
@@ -65,6 +78,8 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         for (const [index, item] of batch.entries()) {
           const outcome = outcomes[index];
           if (outcome?.status === 'pushed') {
+            // Contact first: a crash in between may count a contact twice, never lose one (at least once).
+            if (item.contacts.length > 0) await deps.contacts?.record(tenantId, item.change.profileId, item.contacts);
             await deps.snapshots.put(tenantId, item.change.profileId, instance, item.snapshot);
             ok++;
           } else if (!outcome || outcome.retryable) {
@@ -87,10 +102,15 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
 }
 
 /** What this destination has not yet seen of the profile, or nothing when consent is missing or nothing changed. */
-async function pendingChange(deps: PushDeps, destination: BoundInstance, profile: Profile, messageId: string): Promise<Pending | undefined> {
+async function pendingChange(deps: PushDeps, destination: BoundInstance, profile: Profile, messageId: string, statsAt?: string): Promise<Pending | undefined> {
   const push = destination.connector.push;
   if (!push) return undefined;
-  const fields = projectProfile(profile);
+  const tenant = destination.tenant;
+  const now = deps.now?.() ?? new Date();
+  const { campaigns } = tenant;
+  const mapping = campaigns.fieldMapping[destination.instance.id];
+  const projected = projectProfile(profile, { campaigns, now, stats: await deps.stats?.get(tenant.id, statsAt) });
+  const fields = selectFields(campaigns.purposeConsent ? withPurposeConsent(projected, profile.consent, push.purpose) : projected, mapping);
   const consented = profile.consent[push.purpose]?.granted === true;
   const last = await deps.snapshots.get(profile.tenantId, profile.profileId, destination.instance.id);
   const consentField = CONSENT_FIELDS[push.purpose];
@@ -98,18 +118,28 @@ async function pendingChange(deps: PushDeps, destination: BoundInstance, profile
   if (!consented && !consentWasPushed) return undefined;
   // Without consent only the withdrawal itself travels, so the destination stops mailing.
   const outgoing = consented ? fields : { ...(last ?? {}), [consentField]: fields[consentField] ?? false };
+  const contacts: CampaignContact[] = [];
+  if (consented && deps.contacts) {
+    for (const campaign of triggeredCampaigns(campaigns.campaigns, last, outgoing)) contacts.push({ campaign, instance: destination.instance.id, at: now.toISOString() });
+    const earlier = await deps.contacts.list(profile.tenantId, profile.profileId);
+    const field = contactsField(campaigns.frequency.windowDays);
+    if (selectFields({ [field]: 0 }, mapping)[field] !== undefined) outgoing[field] = contactsWithin([...earlier, ...contacts], now, campaigns.frequency.windowDays);
+  }
   const changed = changedFields(last, outgoing);
   if (changed.length === 0) return undefined;
   const email = typeof fields.email === 'string' ? fields.email : undefined;
+  // Snapshots keep syncline's names; the destination gets its own (a renamed consent field is refused by the config).
+  const named = (k: string) => destinationName(k, mapping);
   return {
     messageId,
     snapshot: outgoing,
+    contacts,
     change: {
       profileId: profile.profileId,
       identifiers: profile.identifiers.map(({ type, value }) => ({ type, value })),
       ...(email ? { email } : {}),
-      fields: Object.fromEntries(changed.map((k) => [k, outgoing[k] ?? null])),
-      changed,
+      fields: Object.fromEntries(changed.map((k) => [named(k), outgoing[k] ?? null])),
+      changed: changed.map(named),
       consent: Object.fromEntries(Object.entries(profile.consent).map(([purpose, record]) => [purpose, record.granted])),
     },
   };
@@ -117,15 +147,28 @@ async function pendingChange(deps: PushDeps, destination: BoundInstance, profile
 
 async function eraseEverywhere(deps: PushDeps, message: Extract<PushMessage, { kind: 'erase' }>): Promise<void> {
   const problems: string[] = [];
+  const outcomes: ErasureAuditEntry['destinations'] = [];
   for (const destination of await deps.instances.destinations(message.tenantId)) {
     if (!destination.connector.erase) {
       deps.log.warn('destination cannot erase: remove the person there by hand', { tenantId: message.tenantId, instance: destination.instance.id, profileId: message.subject.profileId });
+      outcomes.push({ instance: destination.instance.id, status: 'unsupported' });
       continue;
     }
     const [outcome] = await destination.connector.erase(destination.context, [message.subject]);
+    outcomes.push({ instance: destination.instance.id, status: outcome?.status ?? 'failed' });
     if (outcome?.status === 'failed') problems.push(`${destination.instance.id}: ${outcome.reason}`);
   }
   await deps.snapshots.removeAll(message.tenantId, message.subject.profileId);
+  await deps.contacts?.removeAll(message.tenantId, message.subject.profileId);
+  // Every attempt leaves its record, a failed one too: the audit shows what was asked and what each destination said.
+  await deps.audit?.record({
+    tenantId: message.tenantId,
+    subjectDigest: createHash('sha256').update(`${message.tenantId}\u0000${message.subject.profileId}`).digest('base64url').slice(0, 32),
+    ...(message.requestId ? { requestId: message.requestId } : {}),
+    erasedAt: (deps.now?.() ?? new Date()).toISOString(),
+    identifierTypes: [...new Set(message.subject.identifiers.map((i) => (i.type.startsWith('customerId:') ? 'customerId' : i.type)))].sort(),
+    destinations: outcomes,
+  });
   if (problems.length > 0) throw new Error(`erasure incomplete at ${problems.join('; ')}`);
 }
 

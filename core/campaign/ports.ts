@@ -3,7 +3,8 @@ import type { CampaignContact } from './frequency-cap.js';
 import type { TenantStats } from './tenant-stats.js';
 
 export interface TenantStatsStore {
-  get(tenantId: string): Promise<TenantStats | undefined>;
+  /** `computedSince`: a cache must not answer with stats computed before this (a sweep's push names its stats). */
+  get(tenantId: string, computedSince?: string): Promise<TenantStats | undefined>;
   put(stats: TenantStats): Promise<void>;
 }
 
@@ -35,13 +36,16 @@ export interface ErasureAudit {
 export function cachedStats(store: TenantStatsStore, ttlMs = 60_000, clock: () => number = Date.now): TenantStatsStore {
   const cache = new Map<string, { until: number; value: Promise<TenantStats | undefined> }>();
   return {
-    get(tenantId) {
+    async get(tenantId, computedSince) {
       const hit = cache.get(tenantId);
-      if (hit && hit.until > clock()) return hit.value;
+      if (hit && hit.until > clock()) {
+        const cached = await hit.value.catch(() => undefined);
+        if (computedSince === undefined || (cached !== undefined && cached.computedAt >= computedSince)) return cached;
+      }
       const value = store.get(tenantId);
       cache.set(tenantId, { until: clock() + ttlMs, value });
       value.catch(() => cache.delete(tenantId));
-      return value;
+      return await value;
     },
     async put(stats) {
       await store.put(stats);

@@ -17,6 +17,8 @@ export interface ProductInfo {
 export interface TenantStats {
   tenantId: string;
   computedAt: string;
+  /** False while the sweep that computed it is still queueing pushes. */
+  complete?: boolean;
   profiles: number;
   rfm: RfmBoundaries;
   products: Record<string, ProductInfo>;

@@ -1,0 +1,13 @@
+// Scheduled campaign sweep: tenant stats and the time-dependent campaign fields; the schedule may name one tenant.
+import { z } from 'zod';
+import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/sweep-campaigns.js';
+import { runtime } from './runtime.js';
+
+export const SweepInput = z.object({ tenantId: z.string().min(1).optional() });
+export type SweepInput = z.input<typeof SweepInput>;
+
+export function createSweepHandler(deps: () => SweepDeps) {
+  return async (input: SweepInput = {}): Promise<SweepRun[]> => sweepAll(deps(), SweepInput.parse(input ?? {}).tenantId);
+}
+
+export const handler = createSweepHandler(() => runtime().sweep);
