@@ -1,0 +1,86 @@
+// AWS cost per million events, from the counts this run measured and public list prices written down as constants.
+// Prices: US East (N. Virginia), on-demand list prices as published on the AWS pricing pages; DynamoDB on-demand
+// after the 1 November 2024 reduction. Other regions differ by a few to ~15 %. Check before you quote a customer.
+export const PRICES = {
+  asOf: '2025-01 (DynamoDB on-demand as reduced on 2024-11-01); recorded 2026-11 from the public pricing pages, not re-checked online',
+  region: 'us-east-1',
+  lambdaPerGbSecondX86: 0.0000166667,
+  lambdaPerGbSecondArm: 0.0000133334,
+  lambdaPerMillionRequests: 0.2,
+  /** Standard queue, beyond the free tier; every 64 KB chunk of a request is billed as one request. */
+  sqsPerMillionRequests: 0.4,
+  dynamoPerMillionWriteUnits: 0.625,
+  dynamoPerMillionReadUnits: 0.125,
+  /** HTTP API, first 300 million requests a month, metered per 512 KB. */
+  apiGatewayHttpPerMillion: 1.0,
+  secretsManagerPer10kCalls: 0.05,
+  secretsManagerPerSecretMonth: 0.4,
+  cloudWatchLogsPerGbIngested: 0.5,
+} as const;
+
+/** What the model assumes where this run cannot measure AWS itself. */
+export const ASSUMPTIONS = {
+  memoryMb: 512,
+  /** Round-trip latency inside a region, per request. */
+  dynamoMs: 6,
+  sqsMs: 12,
+  /** Requests of one merge batch run in up to 8 lanes; with skewed traffic ~4 run at once. */
+  mergeParallelism: 4,
+  /** Platform START/END/REPORT lines per invocation plus the handlers' own lines (warn/error only on success). */
+  logBytesPerInvocation: 350,
+  /** Warm containers that each re-read a secret every 5 minutes (the SecretsManagerSecrets cache TTL). */
+  warmContainers: 10,
+  /** Volume the fixed secret reads are spread over, events per month. */
+  eventsPerMonth: 10_000_000,
+  mergeBatchSize: 10,
+  pushBatchSize: 10,
+} as const;
+
+export interface CostInputs {
+  webhooksPerEvent: number;
+  /** Measured CPU time of the merge engine per event, microseconds (in memory). */
+  mergeCpuMicrosPerEvent: number;
+  dynamoRequestsPerEvent: number;
+  writeUnitsPerEvent: number;
+  readUnitsPerEvent: number;
+  sqsBilledRequestsPerEvent: number;
+  syncMessagesPerEvent: number;
+  /** Instances with a secret (shop + destination). */
+  secretsPerTenant: number;
+}
+
+export interface CostLine {
+  item: string;
+  perMillionEvents: number;
+  basis: string;
+}
+
+const r4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
+export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; total: number } {
+  const M = 1_000_000;
+  const a = ASSUMPTIONS;
+  const gb = a.memoryMb / 1024;
+  const webhookInvocations = inputs.webhooksPerEvent * M;
+  const mergeInvocations = M / a.mergeBatchSize;
+  const pushInvocations = (inputs.syncMessagesPerEvent * M) / a.pushBatchSize;
+  const invocations = webhookInvocations + mergeInvocations + pushInvocations;
+  // Webhook: one SendMessageBatch and one status UpdateItem, ~2 ms of parsing. Merge: its DynamoDB round trips
+  // spread over the lanes, plus the measured CPU. Push: a profile read, a snapshot read and write, one vendor call.
+  const webhookMs = a.sqsMs + a.dynamoMs + 2;
+  const mergeMsPerEvent = (inputs.dynamoRequestsPerEvent * a.dynamoMs) / a.mergeParallelism + inputs.mergeCpuMicrosPerEvent / 1000;
+  const pushMsPerMessage = 3 * a.dynamoMs + 50 / a.pushBatchSize;
+  const gbSeconds = gb * ((webhookInvocations * webhookMs) / 1000 + (M * mergeMsPerEvent) / 1000 + (inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000);
+  const secretCalls = (a.warmContainers * 12 * 24 * 30 * inputs.secretsPerTenant * M) / a.eventsPerMonth;
+  const lines: CostLine[] = [
+    { item: 'API Gateway HTTP API', perMillionEvents: r4(inputs.webhooksPerEvent * PRICES.apiGatewayHttpPerMillion), basis: `${inputs.webhooksPerEvent} requests/event` },
+    { item: 'Lambda requests', perMillionEvents: r4((invocations / M) * PRICES.lambdaPerMillionRequests), basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} syncs)` },
+    { item: 'Lambda duration (x86)', perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondX86), basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)` },
+    { item: 'SQS', perMillionEvents: r4(inputs.sqsBilledRequestsPerEvent * PRICES.sqsPerMillionRequests), basis: `${inputs.sqsBilledRequestsPerEvent} billed requests/event (64 KB chunks, empty receives excluded)` },
+    { item: 'DynamoDB writes', perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits), basis: `${inputs.writeUnitsPerEvent} WRU/event (transactions count twice)` },
+    { item: 'DynamoDB reads', perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits), basis: `${inputs.readUnitsPerEvent} RRU/event (strongly consistent)` },
+    { item: 'Secrets Manager API', perMillionEvents: r4((secretCalls / 10_000) * PRICES.secretsManagerPer10kCalls), basis: `${a.warmContainers} warm containers × 5-min cache at ${a.eventsPerMonth / M}M events/month; plus $${PRICES.secretsManagerPerSecretMonth}/secret/month fixed` },
+    { item: 'CloudWatch Logs ingestion', perMillionEvents: r4(((invocations * a.logBytesPerInvocation) / 2 ** 30) * PRICES.cloudWatchLogsPerGbIngested), basis: `${a.logBytesPerInvocation} B/invocation` },
+  ];
+  return { lines, total: r4(lines.reduce((s, l) => s + l.perMillionEvents, 0)) };
+}

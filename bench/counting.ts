@@ -1,0 +1,126 @@
+// Counts what syncline asks of DynamoDB and SQS by wrapping a client's `send`: requests per command, items written,
+// and the capacity units AWS would bill for them (estimated from item sizes). No adapter is changed.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+
+const KB = 1024;
+/** DynamoDB's item size is names + values; the JSON length is a close, slightly high estimate. */
+const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item ?? {}), 'utf8');
+const wru = (item: unknown) => Math.max(1, Math.ceil(size(item) / KB));
+/** Strongly consistent read: one RRU per 4 KB. */
+const rru = (item: unknown) => Math.max(1, Math.ceil(size(item) / (4 * KB)));
+
+export interface DynamoCounts {
+  requests: Record<string, number>;
+  /** Profile items written (survivors and tombstones), identifier pointer items, other items (ops table). */
+  profileItemWrites: number;
+  pointerItemWrites: number;
+  otherItemWrites: number;
+  /** Write request units: a transactional write costs two per KB. */
+  writeUnits: number;
+  readUnits: number;
+  profileBytesWritten: number;
+  /** Profile ids written, for "writes per changed profile". */
+  profilesWritten: Set<string>;
+}
+
+export function emptyDynamoCounts(): DynamoCounts {
+  return { requests: {}, profileItemWrites: 0, pointerItemWrites: 0, otherItemWrites: 0, writeUnits: 0, readUnits: 0, profileBytesWritten: 0, profilesWritten: new Set() };
+}
+
+type Sendable = { send: (command: unknown, ...rest: unknown[]) => Promise<unknown> };
+type Command = { constructor: { name: string }; input: Record<string, any> };
+
+function countWrite(counts: DynamoCounts, item: Record<string, any>, transactional: boolean): void {
+  const units = wru(item) * (transactional ? 2 : 1);
+  counts.writeUnits += units;
+  if (item.sk === 'PROFILE') {
+    counts.profileItemWrites++;
+    counts.profileBytesWritten += size(item);
+    if (item.doc?.profileId) counts.profilesWritten.add(`${item.doc.tenantId}/${item.doc.profileId}`);
+  } else if (item.sk === 'ID') counts.pointerItemWrites++;
+  else counts.otherItemWrites++;
+}
+
+/** Wraps `client.send` in place; returns the live counters and a function that restores the client. */
+export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamoCounts()): { counts: DynamoCounts; restore: () => void } {
+  const target = client as unknown as Sendable;
+  const original = target.send;
+  target.send = async function (this: unknown, command: unknown, ...rest: unknown[]) {
+    const c = command as Command;
+    const name = c.constructor.name.replace(/Command$/, '');
+    counts.requests[name] = (counts.requests[name] ?? 0) + 1;
+    const result = (await original.call(client, command, ...rest)) as Record<string, any>;
+    switch (name) {
+      case 'TransactWrite':
+        for (const t of c.input.TransactItems ?? []) if (t.Put) countWrite(counts, t.Put.Item, true);
+        break;
+      case 'Put':
+        countWrite(counts, c.input.Item, false);
+        break;
+      case 'Update':
+        counts.otherItemWrites++;
+        counts.writeUnits += 1;
+        break;
+      case 'Delete':
+        counts.otherItemWrites++;
+        counts.writeUnits += 1;
+        break;
+      case 'BatchWrite':
+        for (const requests of Object.values(c.input.RequestItems ?? {}) as any[]) for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false);
+        break;
+      case 'Get':
+        counts.readUnits += rru(result.Item);
+        break;
+      case 'BatchGet':
+        for (const items of Object.values(result.Responses ?? {}) as any[]) for (const item of items) counts.readUnits += rru(item);
+        // A key not found still costs a read unit.
+        for (const [table, req] of Object.entries(c.input.RequestItems ?? {}) as [string, any][]) counts.readUnits += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
+        break;
+      case 'Query':
+      case 'Scan':
+        counts.readUnits += Math.max(1, Math.ceil((result.Items ?? []).reduce((s: number, i: unknown) => s + size(i), 0) / (4 * KB)));
+        break;
+    }
+    return result;
+  };
+  return { counts, restore: () => void (target.send = original) };
+}
+
+export interface SqsCounts {
+  requests: Record<string, number>;
+  /** Billed requests: each 64 KB chunk of a request's payload counts as one request. */
+  billedRequests: number;
+  messagesSent: number;
+  /** Messages sent per queue name. */
+  sentByQueue: Record<string, number>;
+  emptyReceives: number;
+}
+
+export function emptySqsCounts(): SqsCounts {
+  return { requests: {}, billedRequests: 0, messagesSent: 0, sentByQueue: {}, emptyReceives: 0 };
+}
+
+export function countSqs(client: SQSClient, counts = emptySqsCounts()): { counts: SqsCounts; restore: () => void } {
+  const target = client as unknown as Sendable;
+  const original = target.send;
+  target.send = async function (this: unknown, command: unknown, ...rest: unknown[]) {
+    const c = command as Command;
+    const name = c.constructor.name.replace(/Command$/, '');
+    counts.requests[name] = (counts.requests[name] ?? 0) + 1;
+    const result = (await original.call(client, command, ...rest)) as Record<string, any>;
+    if (name === 'SendMessageBatch') {
+      const bytes = (c.input.Entries ?? []).reduce((s: number, e: { MessageBody?: string }) => s + Buffer.byteLength(e.MessageBody ?? '', 'utf8'), 0);
+      counts.billedRequests += Math.max(1, Math.ceil(bytes / (64 * KB)));
+      counts.messagesSent += c.input.Entries?.length ?? 0;
+      const queue = String(c.input.QueueUrl ?? '').split('/').pop() ?? '';
+      counts.sentByQueue[queue] = (counts.sentByQueue[queue] ?? 0) + (c.input.Entries?.length ?? 0);
+    } else if (name === 'ReceiveMessage') {
+      const bytes = (result.Messages ?? []).reduce((s: number, m: { Body?: string }) => s + Buffer.byteLength(m.Body ?? '', 'utf8'), 0);
+      counts.billedRequests += Math.max(1, Math.ceil(bytes / (64 * KB)));
+      if ((result.Messages ?? []).length === 0) counts.emptyReceives++;
+    } else if (name !== 'GetQueueAttributes') counts.billedRequests++; // queue depths: the local harness asking, not the pipeline
+    return result;
+  };
+  return { counts, restore: () => void (target.send = original) };
+}

@@ -1,0 +1,104 @@
+// Lambda footprint: every handler in lambdas/ bundled the way CDK's NodejsFunction does (esbuild, minified ESM for
+// node22, AWS SDK clients bundled, not taken from the runtime), its size, what fills it, and its module
+// initialisation time in a fresh Node process (median of runs).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { median } from './stats.js';
+
+export interface BundleResult {
+  handler: string;
+  entry: string;
+  bytes: number;
+  gzipBytes: number;
+  /** Median milliseconds to import the bundle in a fresh `node` process. */
+  initMs: number;
+  initRunsMs: number[];
+  /** Largest contributors, by package or source folder. */
+  largest: { what: string; bytes: number }[];
+}
+
+export interface FootprintResult {
+  esbuild: string;
+  /** Median ms to import an empty module the same way: what Node itself costs, to subtract or compare. */
+  baselineInitMs: number;
+  bundles: BundleResult[];
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Files in lambdas/ (not tests) that export `handler`. */
+export function handlerEntries(dir = join(ROOT, 'lambdas')): { name: string; path: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .filter((f) => /export\s+(const|let|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b/.test(readFileSync(join(dir, f), 'utf8')))
+    .map((f) => ({ name: f.replace(/\.ts$/, ''), path: join(dir, f) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function owner(input: string): string {
+  const nm = input.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = input.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const parts = input.split('/');
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}/` : `${parts[0]}/`;
+}
+
+function timeImport(file: string, runs: number): number[] {
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
+    });
+    times.push(Number(out));
+  }
+  return times;
+}
+
+export async function measureFootprint(runs = 7): Promise<FootprintResult> {
+  const esbuild = await import('esbuild');
+  const out = mkdtempSync(join(tmpdir(), 'syncline-bundles-'));
+  const bundles: BundleResult[] = [];
+  for (const entry of handlerEntries()) {
+    const outfile = join(out, `${entry.name}.mjs`);
+    const result = await esbuild.build({
+      entryPoints: [entry.path],
+      outfile,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      metafile: true,
+      legalComments: 'none',
+      logLevel: 'silent',
+      // CommonJS dependencies (the AWS SDK's parts) call require(): give ESM output one, as NodejsFunction does.
+      banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+    });
+    const byOwner = new Map<string, number>();
+    const output = Object.values(result.metafile.outputs)[0]!;
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
+    const bytes = statSync(outfile).size;
+    const initRunsMs = timeImport(outfile, runs).map((t) => Math.round(t * 10) / 10);
+    bundles.push({
+      handler: entry.name,
+      entry: `lambdas/${entry.name}.ts`,
+      bytes,
+      gzipBytes: gzipSync(readFileSync(outfile)).length,
+      initMs: median(initRunsMs),
+      initRunsMs,
+      largest: [...byOwner.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([what, b]) => ({ what, bytes: b })),
+    });
+  }
+  const empty = join(out, 'empty.mjs');
+  execFileSync('sh', ['-c', `echo 'export const handler = async () => ({});' > ${JSON.stringify(empty)}`]);
+  return { esbuild: esbuild.version, baselineInitMs: median(timeImport(empty, runs)), bundles };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await measureFootprint(Number(process.argv[2] ?? 5)), null, 2));

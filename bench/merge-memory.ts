@@ -1,0 +1,205 @@
+// Merge engine in memory: canonical events merged per second on one core (mergeEvent on the in-memory repository),
+// and how the time per event grows with the history a profile carries.
+import { mergeEvent, type MergeDeps } from '../core/merge-service.js';
+import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.js';
+import type { CanonicalEvent } from '../core/events.js';
+import { events, rng, TENANT, type MixKind } from './workload.js';
+import { benchTenant } from './tenant.js';
+import { growthClass, growthExponent, median } from './stats.js';
+
+export interface ThroughputResult {
+  events: number;
+  profiles: number;
+  runs: number;
+  /** Events per CPU-second of this process (user + system): "per core", robust to a busy machine. */
+  eventsPerCpuSecond: number;
+  /** Events per wall-clock second: lower than per CPU-second when other processes share the cores. */
+  eventsPerSecond: number;
+  /** Per run (per CPU-second), for the reader to see the spread. */
+  runsEventsPerCpuSecond: number[];
+  microsPerEvent: number;
+  liveProfiles: number;
+  outcomes: Record<string, number>;
+  /** CPU microseconds per event by event type (last run). */
+  microsPerEventByType: Record<string, number>;
+  /** Mean JSON size of a stored profile at the end, bytes. */
+  meanProfileBytes: number;
+}
+
+const CHUNK = 10_000;
+
+function deps(repo: InMemoryProfileRepository): MergeDeps {
+  let next = 0;
+  // A fixed clock: the campaign fields depend on "now", and a benchmark must not.
+  const now = new Date('2026-06-01T00:00:00Z');
+  return { profiles: repo, newProfileId: () => `p${(next++).toString(36)}`, now: () => now };
+}
+
+/** One run: generation happens between timed chunks, so only merging is measured. */
+async function runOnce(count: number, profiles: number, seed: number): Promise<{ seconds: number; cpuSeconds: number; repo: InMemoryProfileRepository; outcomes: Record<string, number>; perKind: Record<string, { count: number; micros: number }> }> {
+  const tenant = benchTenant();
+  const repo = new InMemoryProfileRepository();
+  const d = deps(repo);
+  const outcomes: Record<string, number> = {};
+  const perKind: Record<string, { count: number; micros: number }> = {};
+  const stream = events(count, { profiles, seed });
+  let elapsed = 0;
+  let cpu = 0;
+  for (;;) {
+    const chunk: CanonicalEvent[] = [];
+    for (let i = 0; i < CHUNK; i++) {
+      const next = stream.next();
+      if (next.done) break;
+      chunk.push(next.value);
+    }
+    if (chunk.length === 0) break;
+    const started = process.hrtime.bigint();
+    const cpuStarted = process.cpuUsage();
+    for (const event of chunk) {
+      const before = process.cpuUsage();
+      const outcome = await mergeEvent(d, tenant, event);
+      const used = process.cpuUsage(before);
+      const kind = (perKind[event.type] ??= { count: 0, micros: 0 });
+      kind.count++;
+      kind.micros += used.user + used.system;
+      outcomes[outcome.status] = (outcomes[outcome.status] ?? 0) + 1;
+    }
+    const used = process.cpuUsage(cpuStarted);
+    cpu += (used.user + used.system) / 1e6;
+    elapsed += Number(process.hrtime.bigint() - started) / 1e9;
+  }
+  return { seconds: elapsed, cpuSeconds: cpu, repo, outcomes, perKind };
+}
+
+export async function measureThroughput(count: number, profiles: number, runs: number): Promise<ThroughputResult> {
+  const rates: number[] = [];
+  const wall: number[] = [];
+  let last: Awaited<ReturnType<typeof runOnce>> | undefined;
+  for (let r = 0; r < runs; r++) {
+    last = await runOnce(count, profiles, 7);
+    rates.push(count / last.cpuSeconds);
+    wall.push(count / last.seconds);
+  }
+  const live = last!.repo.liveProfiles(TENANT);
+  // Sample sizes rather than serialise a million profiles.
+  const sample = live.filter((_, i) => i % Math.max(1, Math.floor(live.length / 500)) === 0);
+  const meanProfileBytes = Math.round(sample.reduce((s, p) => s + JSON.stringify(p).length, 0) / Math.max(1, sample.length));
+  const rate = median(rates);
+  return {
+    events: count,
+    profiles,
+    runs,
+    eventsPerCpuSecond: Math.round(rate),
+    eventsPerSecond: Math.round(median(wall)),
+    runsEventsPerCpuSecond: rates.map(Math.round),
+    microsPerEvent: Math.round((1e6 / rate) * 10) / 10,
+    liveProfiles: live.length,
+    outcomes: last!.outcomes,
+    microsPerEventByType: Object.fromEntries(Object.entries(last!.perKind).map(([k, v]) => [k, Math.round(v.micros / v.count)])),
+    meanProfileBytes,
+  };
+}
+
+export interface HistoryPoint {
+  /** Events already applied to the profile. */
+  history: number;
+  orders: number;
+  profileBytes: number;
+  /** CPU microseconds per event applied to this profile. */
+  microsPerEvent: number;
+}
+
+export interface HistoryResult {
+  points: HistoryPoint[];
+  /** Slope of log(time) against log(history): 0 flat, 1 linear. */
+  exponent: number;
+  growth: ReturnType<typeof growthClass>;
+  /** Time per event at the longest history over the shortest. */
+  ratioLongestToShortest: number;
+}
+
+/** Events of one person: a buyer's life of views, mails, carts and orders (a fifth of them orders). */
+function personEvents(count: number, offset: number, seed: number): CanonicalEvent[] {
+  const random = rng(seed);
+  const ids = [{ type: 'email' as const, value: 'heavy@example.com' }];
+  const out: CanonicalEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = offset + i;
+    const at = new Date(Date.parse('2024-01-01T00:00:00Z') + n * 3_600_000).toISOString();
+    const env = { tenantId: TENANT, receivedAt: at, occurredAt: at, identifiers: ids, source: { connector: 'shopify', instance: 'shop' } };
+    const r = random();
+    const kind: MixKind = r < 0.2 ? 'order.placed' : r < 0.5 ? 'product.viewed' : r < 0.8 ? 'email.engaged' : r < 0.95 ? 'cart.updated' : 'customer.upserted';
+    if (kind === 'order.placed') {
+      out.push({ ...env, sourceEventId: `h-order-${n}`, type: kind, data: { orderId: `h${n}`, channel: 'web', currency: 'EUR', total: 42, placedAt: at, status: 'paid', lines: [{ sku: 'SKU-1', name: 'Beans', category: 'coffee', quantity: 1, price: 21 }, { sku: 'SKU-2', name: 'Filter', category: 'filters', quantity: 1, price: 21 }] } });
+    } else if (kind === 'product.viewed') {
+      out.push({ ...env, sourceEventId: `h-view-${n}`, type: kind, data: { productId: `p${n % 50}`, category: 'coffee' } });
+    } else if (kind === 'email.engaged') {
+      out.push({ ...env, sourceEventId: `h-mail-${n}`, type: kind, data: { kind: 'open', campaign: `c${n % 20}` } });
+    } else if (kind === 'cart.updated') {
+      out.push({ ...env, sourceEventId: `h-cart-${n}`, type: kind, data: { cartId: `hc${n}`, currency: 'EUR', total: 10, lines: [{ sku: 'SKU-3', name: 'Mug', quantity: 1, price: 10 }] } });
+    } else {
+      out.push({ ...env, sourceEventId: `h-cust-${n}`, type: kind, data: { email: 'heavy@example.com', firstName: `Name${n}` } });
+    }
+  }
+  return out;
+}
+
+/** Builds one profile to each history size, then times the next `probe` events on it (median of runs). */
+export async function measureHistoryGrowth(sizes: readonly number[], probe = 100, runs = 3): Promise<HistoryResult> {
+  const tenant = benchTenant();
+  const points: HistoryPoint[] = [];
+  for (const size of sizes) {
+    const times: number[] = [];
+    let orders = 0;
+    let bytes = 0;
+    for (let r = 0; r < runs; r++) {
+      const repo = new InMemoryProfileRepository();
+      const d = deps(repo);
+      for (const e of personEvents(size, 0, 11)) await mergeEvent(d, tenant, e);
+      const probes = personEvents(probe, size, 13 + r);
+      const started = process.cpuUsage();
+      for (const e of probes) await mergeEvent(d, tenant, e);
+      const used = process.cpuUsage(started);
+      times.push((used.user + used.system) / probe);
+      const profile = repo.liveProfiles(TENANT)[0]!;
+      orders = Object.keys(profile.orders).length;
+      bytes = JSON.stringify(profile).length;
+    }
+    points.push({ history: size, orders, profileBytes: bytes, microsPerEvent: Math.round(median(times) * 10) / 10 });
+  }
+  const exponent = growthExponent(points.map((p) => ({ x: p.history, y: p.microsPerEvent })));
+  return {
+    points,
+    exponent: Math.round(exponent * 100) / 100,
+    growth: growthClass(exponent),
+    ratioLongestToShortest: Math.round((points.at(-1)!.microsPerEvent / points[0]!.microsPerEvent) * 10) / 10,
+  };
+}
+
+/** A machine-speed yardstick: JSON round trips of a fixed object per CPU-second, to turn absolute rates into ratios. */
+export function calibrate(): number {
+  const object = { a: Array.from({ length: 50 }, (_, i) => ({ i, s: `value-${i}`, n: i * 1.5, b: i % 2 === 0 })) };
+  const rates: number[] = [];
+  const cpuSeconds = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1e6;
+  };
+  for (let r = 0; r < 5; r++) {
+    const started = process.cpuUsage();
+    let n = 0;
+    while (cpuSeconds(started) < 0.1) {
+      for (let k = 0; k < 100; k++) JSON.parse(JSON.stringify(object));
+      n += 100;
+    }
+    rates.push(n / cpuSeconds(started));
+  }
+  return Math.round(median(rates));
+}
+
+// `tsx bench/merge-memory.ts [events] [profiles]`: one throughput figure, e.g. under `node --cpu-prof`.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { parseCount } = await import('./stats.js');
+  const count = parseCount(process.argv[2] ?? '20k');
+  const profiles = parseCount(process.argv[3] ?? '2k');
+  console.log(JSON.stringify(await measureThroughput(count, profiles, 1), null, 2));
+}

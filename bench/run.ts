@@ -1,0 +1,178 @@
+// `npm run bench`: every benchmark in turn, printed as a table and written to bench/results/<date>.json and .md.
+//
+// Sizes: BENCH_MERGE_SIZES="10k:1k,100k:10k" (events:profiles; add 1m:100k for the full run, or pass --full),
+// BENCH_RUNS (merge runs per size, default 3; sizes ≥ 100k run once), BENCH_HISTORY="10,100,1000,3000",
+// BENCH_WEBHOOKS (end to end, default 400), BENCH_AMPLIFICATION_EVENTS (default 600), BENCH_INIT_RUNS (default 7).
+// --skip=memory,history,emulators,footprint,profile leaves parts out.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
+import { summarise, type HotSpot } from './cpu-profile.js';
+import { measureOnEmulators, type EmulatorResults } from './emulators.js';
+import { measureFootprint, type FootprintResult } from './footprint.js';
+import { describeMachine, type Machine } from './machine.js';
+import { calibrate, measureHistoryGrowth, measureThroughput, type HistoryResult, type ThroughputResult } from './merge-memory.js';
+import { formatCount, parseCount } from './stats.js';
+import { renderMarkdown } from './report.js';
+
+export const TARGETS = {
+  mergeEventsPerCpuSecond: 100_000,
+  endToEndOverRaw: 0.5,
+  writesPerChangedProfilePerBatch: 1.0,
+  bundleBytes: 500 * 1000,
+  initMs: 100,
+} as const;
+
+export interface BenchResults {
+  machine: Machine;
+  settings: Record<string, unknown>;
+  /** JSON round trips per CPU-second: the yardstick that turns rates into machine-independent ratios. */
+  calibrationOpsPerCpuSecond: number;
+  memory?: ThroughputResult[];
+  history?: HistoryResult;
+  hotSpots?: { selfTop: HotSpot[]; totalTop: HotSpot[] };
+  emulators?: EmulatorResults;
+  footprint?: FootprintResult;
+  cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
+  /** Machine-independent figures that bench:check compares with bench/baseline.json. */
+  ratios: Record<string, number>;
+  targets: { name: string; target: string; measured: string; met: boolean }[];
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const skip = new Set((args.find((a) => a.startsWith('--skip='))?.slice(7) ?? process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const full = args.includes('--full') || process.env.BENCH_FULL === '1';
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+function mergeSizes(): { events: number; profiles: number }[] {
+  const spec = process.env.BENCH_MERGE_SIZES ?? (full ? '10k:1k,100k:10k,1m:100k' : '10k:1k,100k:10k');
+  return spec.split(',').map((pair) => {
+    const [e, p] = pair.split(':');
+    return { events: parseCount(e!), profiles: parseCount(p ?? String(Math.max(1, parseCount(e!) / 10))) };
+  });
+}
+
+function profileHotSpots(): { selfTop: HotSpot[]; totalTop: HotSpot[] } {
+  const dir = join(ROOT, 'node_modules/.cache/syncline-bench-prof');
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) execFileSync('rm', ['-f', join(dir, f)]);
+  execFileSync(process.execPath, ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`, join(ROOT, 'bench/merge-memory.ts'), '20k', '2k'], { cwd: ROOT, stdio: 'ignore' });
+  // tsx's loader thread writes a small profile of its own: the main thread's is the largest.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  const largest = files.map((f) => ({ f, size: Number(execFileSync('stat', ['-c', '%s', f], { encoding: 'utf8' })) })).sort((a, b) => b.size - a.size)[0]!.f;
+  return summarise(largest, 15);
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  print(`syncline benchmarks — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.java}`);
+  const results: BenchResults = { machine, settings: { full, skip: [...skip] }, calibrationOpsPerCpuSecond: calibrate(), ratios: {}, targets: [] };
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+
+  if (!skip.has('memory')) {
+    results.memory = [];
+    for (const size of mergeSizes()) {
+      const n = size.events >= 100_000 ? 1 : runs;
+      print(`merge in memory: ${formatCount(size.events)} events over ${formatCount(size.profiles)} profiles, ${n} run(s)…`);
+      const r = await measureThroughput(size.events, size.profiles, n);
+      results.memory.push(r);
+      print(`  ${r.eventsPerCpuSecond} events/CPU-s (${r.microsPerEvent} µs/event), ${r.eventsPerSecond} events/s wall`);
+    }
+  }
+  if (!skip.has('history')) {
+    const sizes = (process.env.BENCH_HISTORY ?? '10,100,1000,3000').split(',').map(Number);
+    print(`history growth: ${sizes.join(', ')} events on one profile…`);
+    results.history = await measureHistoryGrowth(sizes);
+    print(`  exponent ${results.history.exponent} (${results.history.growth})`);
+  }
+  if (!skip.has('profile')) {
+    print('CPU profile of the merge (20k events)…');
+    results.hotSpots = profileHotSpots();
+  }
+  if (!skip.has('emulators')) {
+    print('emulators: raw write rate, write amplification, end to end…');
+    results.emulators = await measureOnEmulators({
+      webhooks: Number(process.env.BENCH_WEBHOOKS ?? 400),
+      concurrency: 8,
+      amplificationEvents: Number(process.env.BENCH_AMPLIFICATION_EVENTS ?? 600),
+    });
+  }
+  if (!skip.has('footprint')) {
+    print('lambda bundles and init time…');
+    results.footprint = await measureFootprint(Number(process.env.BENCH_INIT_RUNS ?? 7));
+  }
+
+  derive(results);
+  const stamp = machine.date.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, `${stamp}.md`), markdown);
+  print();
+  print(markdown);
+  print(`written: bench/results/${stamp}.json and .md`);
+}
+
+/** Ratios, cost and targets from the raw figures. */
+function derive(results: BenchResults): void {
+  const mem = results.memory?.at(-1);
+  const biggestMem = results.memory?.slice().sort((a, b) => b.events - a.events)[0];
+  const e2e = results.emulators?.endToEnd;
+  const amp = results.emulators?.amplification;
+  const r = results.ratios;
+  if (biggestMem) r.mergeEventsPerCalibrationOp = Math.round((biggestMem.eventsPerCpuSecond / results.calibrationOpsPerCpuSecond) * 1e4) / 1e4;
+  if (results.history) {
+    r.historyGrowthExponent = results.history.exponent;
+    r.historyLongestOverShortest = results.history.ratioLongestToShortest;
+  }
+  if (results.emulators) r.endToEndOverRaw = results.emulators.endToEndOverRaw;
+  for (const a of amp ?? []) {
+    r[`${a.ordering}ProfileWritesPerChangedProfilePerBatch`] = a.profileWritesPerChangedProfilePerBatch;
+    r[`${a.ordering}WriteUnitsPerEvent`] = a.writeUnitsPerEvent;
+    r[`${a.ordering}SqsRequestsPerEvent`] = a.sqsRequestsPerEvent;
+  }
+  if (e2e) {
+    r.endToEndWriteUnitsPerEvent = e2e.dynamo.writeUnitsPerEvent;
+    r.endToEndSqsRequestsPerEvent = e2e.sqs.billedRequestsPerEventWithoutEmptyReceives;
+  }
+  for (const b of results.footprint?.bundles ?? []) {
+    r[`bundleKb_${b.handler}`] = Math.round(b.bytes / 1000);
+    r[`initOverNodeBaseline_${b.handler}`] = Math.round((b.initMs / results.footprint!.baselineInitMs) * 100) / 100;
+  }
+
+  if (e2e && mem) {
+    const webhooksPerEvent = Math.round((e2e.webhooks / e2e.events) * 1000) / 1000;
+    const dynamoRequests = Object.values(e2e.dynamo.requests).reduce((s, n) => s + n, 0);
+    results.cost = {
+      ...costPerMillionEvents({
+        webhooksPerEvent,
+        mergeCpuMicrosPerEvent: mem.microsPerEvent,
+        dynamoRequestsPerEvent: Math.round((dynamoRequests / e2e.events) * 100) / 100,
+        writeUnitsPerEvent: e2e.dynamo.writeUnitsPerEvent,
+        readUnitsPerEvent: e2e.dynamo.readUnitsPerEvent,
+        sqsBilledRequestsPerEvent: e2e.sqs.billedRequestsPerEventWithoutEmptyReceives,
+        syncMessagesPerEvent: Math.round((e2e.vendor.syncMessages / e2e.events) * 1000) / 1000,
+        secretsPerTenant: 2,
+      }),
+      prices: PRICES,
+      assumptions: ASSUMPTIONS,
+    };
+  }
+
+  const t = results.targets;
+  if (biggestMem) t.push({ name: 'merge in memory, one core', target: `≥ ${TARGETS.mergeEventsPerCpuSecond.toLocaleString('en')} events/s`, measured: `${biggestMem.eventsPerCpuSecond.toLocaleString('en')} events/CPU-s (${formatCount(biggestMem.events)} events)`, met: biggestMem.eventsPerCpuSecond >= TARGETS.mergeEventsPerCpuSecond });
+  if (results.history) t.push({ name: 'time per event vs profile history', target: 'flat or logarithmic', measured: `exponent ${results.history.exponent} (${results.history.growth}), ×${results.history.ratioLongestToShortest} from ${results.history.points[0]!.history} to ${results.history.points.at(-1)!.history} events`, met: results.history.growth === 'flat' || results.history.growth === 'logarithmic' });
+  if (results.emulators) t.push({ name: 'end to end vs raw emulator writes', target: `≥ ${TARGETS.endToEndOverRaw * 100} %`, measured: `${(results.emulators.endToEndOverRaw * 100).toFixed(1)} % (${e2e!.eventsPerSecond} events/s vs ${results.emulators.raw.itemsPerSecond} items/s)`, met: results.emulators.endToEndOverRaw >= TARGETS.endToEndOverRaw });
+  for (const a of amp ?? []) t.push({ name: `profile writes per changed profile per batch (${a.ordering})`, target: `≤ ${TARGETS.writesPerChangedProfilePerBatch}`, measured: String(a.profileWritesPerChangedProfilePerBatch), met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch });
+  for (const b of results.footprint?.bundles ?? []) {
+    t.push({ name: `bundle ${b.handler}`, target: '≤ 500 kB minified', measured: `${Math.round(b.bytes / 1000)} kB`, met: b.bytes <= TARGETS.bundleBytes });
+    t.push({ name: `init ${b.handler}`, target: `≤ ${TARGETS.initMs} ms`, measured: `${b.initMs} ms (node alone ${results.footprint!.baselineInitMs} ms)`, met: b.initMs <= TARGETS.initMs });
+  }
+}
+
+await main();
+// DynamoDB Local and the servers are stopped; nothing else should keep the process alive, but do not wait on stragglers.
+process.exit(0);
