@@ -1,0 +1,39 @@
+// Settings and secrets of one Square connector instance (one seller).
+import { z } from 'zod';
+
+/** A Square API version ("2025-01-23"), sent as the Square-Version header. */
+export const DEFAULT_SQUARE_VERSION = '2025-01-23';
+
+export const SquareSettings = z.object({
+  /** The seller locations whose orders we read; SearchOrders takes at most 10 per request. */
+  locationIds: z.array(z.string().min(1).max(64)).min(1).max(10),
+  /** The seller's merchant id: when set, events for another merchant are refused (one app can serve many sellers). */
+  merchantId: z.string().min(1).max(64).optional(),
+  /**
+   * The notification URL exactly as registered in the webhook subscription. Square signs it together with the body;
+   * a proxy or load balancer can change the URL we see, so when set it is used instead of the request's URL.
+   */
+  notificationUrl: z.url().optional(),
+  environment: z.enum(['production', 'sandbox']).default('production'),
+  squareVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Square API version such as "2025-01-23"').default(DEFAULT_SQUARE_VERSION),
+  /** The API root, when not Square's own (the simulator). */
+  apiBaseUrl: z.url().optional(),
+  /** SearchCustomers returns at most 100 per page. */
+  customersPageSize: z.number().int().min(1).max(100).default(100),
+  /** SearchOrders page size (Square's default is 500). */
+  ordersPageSize: z.number().int().min(1).max(500).default(200),
+});
+export type SquareSettings = z.infer<typeof SquareSettings>;
+
+export const SquareSecrets = z.object({
+  /** OAuth or personal access token with CUSTOMERS_READ and ORDERS_READ. */
+  accessToken: z.string().min(1),
+  /** The webhook subscription's signature key. */
+  signatureKey: z.string().min(1),
+});
+export type SquareSecrets = z.infer<typeof SquareSecrets>;
+
+export function apiBase(settings: SquareSettings): string {
+  if (settings.apiBaseUrl) return settings.apiBaseUrl.replace(/\/+$/, '');
+  return settings.environment === 'sandbox' ? 'https://connect.squareupsandbox.com' : 'https://connect.squareup.com';
+}

@@ -1,0 +1,21 @@
+// The Square connector: signed customer webhooks in, incremental poll of customers and orders (Customers and Orders APIs).
+import { defineConnector } from '../sdk/index.js';
+import { SquareSecrets, SquareSettings } from './config.js';
+import { pollSquare } from './poll.js';
+import { parseSquareWebhook } from './topics.js';
+import { verifySquareWebhook } from './webhook.js';
+
+export { SquareSecrets, SquareSettings } from './config.js';
+
+export const square = defineConnector<SquareSettings, SquareSecrets>({
+  name: 'square',
+  kind: 'pos',
+  description: 'Square: webhooks signed over notification URL + body (customer.created/updated; order and payment events acknowledged), incremental poll of customers and orders via SearchCustomers and SearchOrders',
+  settingsSchema: SquareSettings,
+  secretsSchema: SquareSecrets,
+  verifyWebhook: (request, secrets, settings) => verifySquareWebhook(request, secrets, settings),
+  parseWebhook: parseSquareWebhook,
+  poll: (context, cursor, budget) => pollSquare(context, cursor, budget),
+});
+
+export default square;

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
+import { square } from './index.js';
+import { mapOrder } from './mapping.js';
+import { Order } from './schemas.js';
+import { expectedPollEvents, generateSampleSeller, SAMPLE_LOCATIONS, signSquareWebhook, startSquareSimulator } from './simulator.js';
+import { contextFor, fixture, fixtureText, secrets, settings, signedRequest, webhookFixture, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+import { SquareSettings } from './config.js';
+
+const sampleSeller = generateSampleSeller({ customers: 11, orders: 10 });
+
+runContractTests({
+  connector: square,
+  settings,
+  secrets,
+  webhooks: {
+    url: WEBHOOK_URL,
+    sign: (rawBody, k, url) => signSquareWebhook(url, rawBody, k.signatureKey),
+    wrongSecrets,
+    fixtures: [
+      webhookFixture('customer.created (Square webhook reference example)', 'customer-created.json', ['customer.upserted']),
+      webhookFixture('customer.updated (Square webhook reference example)', 'customer-updated.json', ['customer.upserted']),
+      webhookFixture('order.created (Square webhook reference example; no lines, read by poll)', 'order-created.json', []),
+      webhookFixture('order.updated (Square webhook reference example; no lines, read by poll)', 'order-updated.json', []),
+      webhookFixture('webhooks.test_notification (square-nodejs-sdk signature test body)', 'webhooks-test-notification.json', []),
+    ],
+  },
+  poll: {
+    startVendor: (faults) => startSquareSimulator({ ...sampleSeller, locationIds: SAMPLE_LOCATIONS, settings: { customersPageSize: 4, ordersPageSize: 3 }, ...(faults ? { faults } : {}) }),
+    expectedEvents: expectedPollEvents(sampleSeller),
+  },
+});
+
+const parse = (body: string | object, s = settings) => square.parseWebhook!(signedRequest(body), contextFor(s));
+const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
+  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('Square webhook signature (known answers from square-nodejs-sdk tests/integration/webhooks.test.ts)', () => {
+  const body = fixtureText('webhooks-test-notification.json');
+  const url = 'https://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9';
+  const key = 'Ibxx_5AKakO-3qeNVR61Dw';
+  const verify = (rawBody: string, signature: string, signatureKey: string, notificationUrl: string, requestUrl = notificationUrl) =>
+    square.verifyWebhook!(
+      { method: 'POST', url: requestUrl, headers: { 'x-square-hmacsha256-signature': signature }, rawBody: Buffer.from(rawBody) },
+      { accessToken: 'x', signatureKey },
+      SquareSettings.parse({ locationIds: ['L'], notificationUrl }),
+      new Date(),
+    );
+
+  it('accepts the signatures Square computed', () => {
+    expect(() => verify(body, 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=', key, url)).not.toThrow();
+    expect(() => verify('{"data":{"type":"webhooks","id":"fake_id"}}', 'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=', 'signature-key', 'https://webhook.site/webhooks')).not.toThrow();
+    // Characters JSON encoders like to escape: the signature is over the bytes as sent.
+    expect(() => verify('{"data":{"type":"webhooks","id":">id<"}}', 'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=', 'signature-key', 'https://webhook.site/webhooks')).not.toThrow();
+  });
+
+  it('rejects another URL, key, signature or body, and the same body re-formatted', () => {
+    const sig = 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=';
+    expect(() => verify(body, sig, key, 'https://webhook.site/79a4f3a-dcfa-49ee-bac5-9d0edad886b9')).toThrow(SignatureInvalid);
+    expect(() => verify(body, sig, 'MCmhFRxGX82xMwg5FsaoQA', url)).toThrow(SignatureInvalid);
+    expect(() => verify(body, '1z2n3DEJJiUPKcPzQo1ftvbxGdw=', key, url)).toThrow(SignatureInvalid);
+    expect(() => verify(body.replace('2022-07-13', '2022-06-13'), sig, key, url)).toThrow(SignatureInvalid);
+    expect(() => verify(JSON.stringify(JSON.parse(body), null, 4), sig, key, url)).toThrow(SignatureInvalid);
+  });
+
+  it('checks against the registered notification URL, not the URL a proxy delivered to', () => {
+    const sig = 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=';
+    expect(() => verify(body, sig, key, url, 'http://10.0.3.7:8080/webhooks/acme/square')).not.toThrow();
+  });
+
+  it('uses the request URL when no notification URL is configured', () => {
+    const request = signedRequest(fixture('customer-created.json'));
+    expect(() => square.verifyWebhook!(request, secrets, settings, new Date())).not.toThrow();
+    expect(() => square.verifyWebhook!({ ...request, url: `${WEBHOOK_URL}?x=1` }, secrets, settings, new Date())).toThrow(SignatureInvalid);
+  });
+});
+
+describe('Square webhooks', () => {
+  it('maps customer.created field by field', () => {
+    const events = parse(fixture('customer-created.json'));
+    expect(events).toHaveLength(1);
+    const customer = only(events, 'customer.upserted');
+    expect(customer.sourceEventId).toBe('customer/QPTXM8PQNX3Q726ZYHPMNP46XC@v0');
+    expect(customer.occurredAt).toBe('2022-11-09T21:23:25.000Z');
+    expect(customer.identifiers).toEqual([
+      { type: 'customerId:pos', value: 'QPTXM8PQNX3Q726ZYHPMNP46XC' },
+      { type: 'email', value: 'jenkins.smorly@example.com' },
+      { type: 'phone', value: '+12126668929' },
+    ]);
+    expect(customer.data).toEqual({
+      firstName: 'Jenkins',
+      lastName: 'Smorly',
+      email: 'jenkins.smorly@example.com',
+      phone: '+12126668929',
+      birthdate: '1962-03-04',
+      address: { line1: '1018 40th Street', city: 'Oakland', postalCode: '94608', region: 'CA' },
+      createdAt: '2022-11-09T21:23:25.519Z',
+    });
+  });
+
+  it('keys customer events on the customer version, so retries and the poll deduplicate', () => {
+    const updated = only(parse(fixture('customer-updated.json')), 'customer.upserted');
+    expect(updated.sourceEventId).toBe('customer/A0AP25A6SCVTH8JES9BX01GXM4@v1');
+    const retry = { ...fixture('customer-updated.json') };
+    expect(only(parse(retry), 'customer.upserted').sourceEventId).toBe(updated.sourceEventId);
+  });
+
+  it('turns an email unsubscribe into a withdrawn e-mail consent, and the default into nothing', () => {
+    const body = fixture('customer-updated.json') as { data: { object: { customer: Record<string, unknown> } } };
+    body.data.object.customer.preferences = { email_unsubscribed: true };
+    const events = parse(body);
+    const consent = only(events, 'consent.changed');
+    expect(consent.data).toEqual({ purpose: 'email_marketing', granted: false, method: 'square: preferences.email_unsubscribed' });
+    expect(consent.identifiers).toEqual(only(events, 'customer.upserted').identifiers);
+  });
+
+  it('drops a birthday whose year Square does not know', () => {
+    const body = fixture('customer-created.json') as { data: { object: { customer: Record<string, unknown> } } };
+    body.data.object.customer.birthday = '0000-03-04';
+    expect(only(parse(body), 'customer.upserted').data.birthdate).toBeUndefined();
+  });
+
+  it('acknowledges order.created and order.updated without events: they carry no lines, the poll reads the order', () => {
+    expect(parse(fixture('order-created.json'))).toEqual([]);
+    expect(parse(fixture('order-updated.json'))).toEqual([]);
+  });
+
+  it('refuses an event for another merchant when the merchant id is configured', () => {
+    const s = SquareSettings.parse({ locationIds: ['L'], merchantId: 'OTHERMERCHANT' });
+    expect(() => parse(fixture('customer-created.json'), s)).toThrow(/merchant G7MMEBVW021Q4 reached the instance for OTHERMERCHANT/);
+  });
+
+  it('rejects an event type it does not read, without echoing personal data', () => {
+    const attempt = () => parse({ ...fixture('customer-created.json'), type: 'invoice.created' });
+    expect(attempt).toThrow(PayloadInvalid);
+    expect(attempt).toThrow(/invoice\.created/);
+    const bad = fixture('customer-created.json') as { data: { object: { customer: Record<string, unknown> } } };
+    bad.data.object.customer.updated_at = 'jenkins.smorly@example.com';
+    expect(() => parse(bad)).toThrow(/updated_at/);
+    expect(() => parse(bad)).not.toThrow(/jenkins/);
+  });
+});
+
+describe('Square order mapping (CreateOrder response example, Square API reference)', () => {
+  const order = Order.parse((fixture('create-order-response.json') as { order: unknown }).order);
+  const context = { instance: 'pos', now: new Date('2026-03-10T12:00:00Z') };
+
+  it('maps money in cents to amounts, base prices to line prices and variations to names', () => {
+    const placed = only(mapOrder(order, context), 'order.placed');
+    expect(placed.sourceEventId).toBe('order/CAISENgvlJ6jLWAzERDzjyHVybY@v1');
+    expect(placed.identifiers).toEqual([{ type: 'customerId:pos', value: 'customer_id' }]);
+    expect(placed.data).toEqual({
+      orderId: 'CAISENgvlJ6jLWAzERDzjyHVybY',
+      channel: 'pos',
+      currency: 'USD',
+      total: 61.76,
+      placedAt: '2020-01-17T20:47:53.293Z',
+      status: 'placed',
+      lines: [
+        { name: 'New York Strip Steak', quantity: 1, price: 15.99 },
+        { variantId: 'BEMYCSMIJL46OCDV4KYIKXIB', name: 'New York Steak - Larger', quantity: 2, price: 22 },
+      ],
+    });
+  });
+
+  it('skips anonymous sales and drafts, and reads the customer from the tender when the order has none', () => {
+    expect(mapOrder({ ...order, customer_id: null }, context)).toEqual([]);
+    expect(mapOrder({ ...order, state: 'DRAFT' }, context)).toEqual([]);
+    const viaTender = only(mapOrder({ ...order, customer_id: null, tenders: [{ type: 'CARD', customer_id: 'CUST1' }] }, context), 'order.placed');
+    expect(viaTender.identifiers).toEqual([{ type: 'customerId:pos', value: 'CUST1' }]);
+  });
+
+  it('maps states, shipped orders to the web channel, weighed items to one line, and zero-decimal currencies', () => {
+    const status = (state: string) => (mapOrder({ ...order, state }, context)[0] as Extract<EventDraft, { type: 'order.placed' }>).data.status;
+    expect(status('COMPLETED')).toBe('paid');
+    expect(status('CANCELED')).toBe('cancelled');
+    const shipped = only(mapOrder({ ...order, fulfillments: [{ type: 'SHIPMENT' }] }, context), 'order.placed');
+    expect(shipped.data.channel).toBe('web');
+    const weighed = only(mapOrder({ ...order, line_items: [{ name: 'Koffiebonen', quantity: '0.5', base_price_money: { amount: 2400, currency: 'EUR' }, total_money: { amount: 1200, currency: 'EUR' } }] }, context), 'order.placed');
+    expect(weighed.data.lines).toEqual([{ name: 'Koffiebonen', quantity: 1, price: 12 }]);
+    const yen = only(mapOrder({ ...order, total_money: { amount: 1500, currency: 'JPY' } }, context), 'order.placed');
+    expect(yen.data.total).toBe(1500);
+  });
+
+  it('calls an order changed after it was created an update', () => {
+    const updated = mapOrder({ ...order, updated_at: '2020-01-17T21:00:00Z' }, context);
+    expect(updated.map((e) => e.type)).toEqual(['order.updated']);
+  });
+});
