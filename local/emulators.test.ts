@@ -52,5 +52,6 @@ describe('startEmulators', () => {
       await emulators.stop();
     }
     expect(alive(emulators.dynamoPid!), 'DynamoDB Local JVM after stop').toBe(false);
-  });
+    // The JVM starts inside the test, not in a hook: ~11 s here alone, more while other files start theirs.
+  }, 60_000);
 });

@@ -10,13 +10,15 @@ import { EnvOrFileSecrets } from '../lambdas/adapters/secrets.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
 import { loadConfig } from '../lambdas/load-config.js';
 import { createLogger } from '../lambdas/logger.js';
-import { configureRuntime } from '../lambdas/runtime.js';
+import { configureRuntime, runtime } from '../lambdas/runtime.js';
 import type { SweepRun } from '../pipeline/sweep-campaigns.js';
 import { createResources, startEmulators } from './emulators.js';
 import { startQueuePoller, type QueuePoller } from './queue-poller.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startLocalServer, type LocalServer } from './server.js';
 import { startSimulators, type RunningSimulators } from './simulators.js';
+import { removeLocalState, writeLocalState } from './state-file.js';
+import { replayQuarantined } from '../pipeline/replay-quarantine.js';
 
 export interface LocalStackOptions {
   configFile?: string;
@@ -30,6 +32,8 @@ export interface LocalStackOptions {
   pollAtStart?: boolean;
   /** The clock of the campaign rules (tests move it forward to make carts abandoned and customers lapse). */
   now?: () => Date;
+  /** Where to write the endpoints and queue URLs for CLI tools (`npm run dlq`, `npm run quarantine`); removed at stop. */
+  stateFile?: string;
 }
 
 export interface LocalStack {
@@ -136,8 +140,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhook,
       findProfile,
       status: async () => ({ queues: await queueDepths(), consumers: { merge: pollers[0]!.stats(), push: pollers[1]!.stats() } }),
+      // Here, not in the CLI: verifying a replay needs the instances' secrets, which only this process holds.
+      quarantine: {
+        list: (tenantId) => runtime().webhook.quarantine.list(tenantId, 1_000),
+        replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
+      },
     });
     cleanups.push(() => server.close());
+    if (options.stateFile) {
+      const stateFile = options.stateFile;
+      writeLocalState(stateFile, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        url: server.url,
+        region: process.env.AWS_REGION ?? 'eu-west-1',
+        dynamoEndpoint: emulators.dynamoEndpoint,
+        sqsEndpoint: emulators.sqsEndpoint,
+        tables: tableNames(),
+        queues: queueUrls,
+      });
+      cleanups.push(async () => removeLocalState(stateFile));
+    }
     print(`webhooks         POST ${server.url}/webhooks/{tenant}/{instance}`);
     print(`profiles         GET  ${server.url}/api/profiles/{tenant}?email=…`);
     print(`status           GET  ${server.url}/api/status`);

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from './local-stack.js';
 import { runDemo } from './demo.js';
+import { DEFAULT_STATE_FILE } from './state-file.js';
 
 const HELP = `usage: npm start -- [--config syncline.config.json] [--port 3000] [--demo]
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ configFile: args.config, port, print: (line) => process.stdout.write(`${line}\n`) });
+    stack = await startLocalStack({ configFile: args.config, port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     process.stderr.write(`syncline could not start: ${(error as Error).message}\n`);
     process.exit(1);

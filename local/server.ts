@@ -10,6 +10,11 @@ export interface LocalServerOptions {
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
   status(): Promise<unknown>;
+  /** Quarantined webhook deliveries: list, and replay through the webhook pipeline. */
+  quarantine?: {
+    list(tenantId: string): Promise<unknown>;
+    replay(tenantId: string, id?: string): Promise<unknown>;
+  };
 }
 
 export interface LocalServer {
@@ -19,6 +24,8 @@ export interface LocalServer {
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
+const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
+const QUARANTINE_REPLAY_ROUTE = /^\/api\/quarantine\/([^/]+)\/replay(?:\/([^/]+))?\/?$/;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const server: Server = createServer((req, res) => {
@@ -47,7 +54,14 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     res.end(result.body ?? '');
     return;
   }
+  const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
+  if (replay && options.quarantine) {
+    if (req.method !== 'POST') return send(res, 405, { error: 'POST to replay' });
+    return send(res, 200, await options.quarantine.replay(decodeURIComponent(replay[1]!), replay[2] === undefined ? undefined : decodeURIComponent(replay[2])));
+  }
   if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
+  const quarantine = QUARANTINE_ROUTE.exec(url.pathname);
+  if (quarantine && options.quarantine) return send(res, 200, await options.quarantine.list(decodeURIComponent(quarantine[1]!)));
   const profile = PROFILE_ROUTE.exec(url.pathname);
   if (profile) {
     const email = url.searchParams.get('email') ?? undefined;
