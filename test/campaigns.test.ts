@@ -5,8 +5,6 @@ import { SynclineConfig } from '../core/config.js';
 import { CanonicalEvent } from '../core/events.js';
 import { projectProfile } from '../core/projection.js';
 import { holdoutField, inHoldout } from '../core/campaign/control-group.js';
-import { upliftReport } from '../core/campaign/uplift.js';
-import type { Profile } from '../core/profile.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { documentClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
 import { DynamoErasureAudit, DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
@@ -14,6 +12,7 @@ import { DynamoPushSnapshotStore } from '../lambdas/adapters/dynamo-ops-store.js
 import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { computeUplift, formatUplift } from '../local/uplift.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const SHOP_DOMAIN = 'campaign-shop.myshopify.com';
@@ -210,10 +209,9 @@ describe('campaign stories end to end', () => {
     const returning = profiles.filter((p) => !holdout.includes(p)).concat(holdout.slice(0, 1));
     clock = new Date(START.getTime() + 60 * DAY);
     await send(...returning.map((p) => orderOf(t, p!.identifiers.find((i) => i.type === 'email')!.value, ago(5), [line('MARGHERITA', 'Margherita', 'pizza', 12)])));
-    const all: Profile[] = [];
-    for await (const p of stack.profiles.listProfiles(t)) all.push(p);
-    const campaign = stack.config.tenants.find((x) => x.id === t)!.campaigns;
-    const report = upliftReport(all, campaign, campaign.campaigns[0]!, clock);
+    // What `npm run uplift -- pizza win-back` prints, computed from the profiles in DynamoDB.
+    const report = await computeUplift(stack.profiles, stack.config, t, 'win-back', clock);
+    expect(formatUplift(report)).toContain('against the control group');
     expect(report.exposed).toMatchObject({ profiles: emails.length - holdout.length, converted: emails.length - holdout.length, rate: 1 });
     expect(report.holdout).toMatchObject({ profiles: holdout.length, converted: 1 });
     expect(report.relativeUplift).toBeCloseTo(1 / (1 / holdout.length) - 1, 3);
