@@ -7,8 +7,10 @@ import { lightspeedRetail } from './lightspeed-retail/index.js';
 import { mailchimp } from './mailchimp/index.js';
 import { selligent } from './selligent/index.js';
 import { shopify } from './shopify/index.js';
+import { square } from './square/index.js';
 import { squeezely } from './squeezely/index.js';
+import { woocommerce } from './woocommerce/index.js';
 
 export const installedConnectors: Readonly<Record<string, AnyConnector>> = Object.freeze(
-  Object.fromEntries([shopify, lightspeedEcom, lightspeedRetail, copernica, mailchimp, klaviyo, squeezely, selligent].map((connector) => [connector.name, connector])),
+  Object.fromEntries([shopify, woocommerce, lightspeedEcom, lightspeedRetail, square, copernica, mailchimp, klaviyo, squeezely, selligent].map((connector) => [connector.name, connector])),
 );
