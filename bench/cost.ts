@@ -75,7 +75,7 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   const lines: CostLine[] = [
     { item: 'API Gateway HTTP API', perMillionEvents: r4(inputs.webhooksPerEvent * PRICES.apiGatewayHttpPerMillion), basis: `${inputs.webhooksPerEvent} requests/event` },
     { item: 'Lambda requests', perMillionEvents: r4((invocations / M) * PRICES.lambdaPerMillionRequests), basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} syncs)` },
-    { item: 'Lambda duration (x86)', perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondX86), basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)` },
+    { item: 'Lambda duration (arm64, as cdk/ deploys)', perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondArm), basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)` },
     { item: 'SQS', perMillionEvents: r4(inputs.sqsBilledRequestsPerEvent * PRICES.sqsPerMillionRequests), basis: `${inputs.sqsBilledRequestsPerEvent} billed requests/event (64 KB chunks, empty receives excluded)` },
     { item: 'DynamoDB writes', perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits), basis: `${inputs.writeUnitsPerEvent} WRU/event (transactions count twice)` },
     { item: 'DynamoDB reads', perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits), basis: `${inputs.readUnitsPerEvent} RRU/event (strongly consistent)` },
