@@ -1,0 +1,39 @@
+// The two DynamoDB tables of lambdas/adapters/tables.ts: profiles (profiles + identifier index items) and ops
+// (cursors, quarantine, push snapshots, status, with TTL). Keys are strings and start with `T#<tenantId>#`.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** Must equal TTL_ATTRIBUTE in lambdas/adapters/tables.ts (the stack test checks it). */
+export const OPS_TTL_ATTRIBUTE = 'ttl';
+
+export interface DataTablesProps {
+  namePrefix: string;
+  removalPolicy: RemovalPolicy;
+}
+
+export class DataTables extends Construct {
+  readonly profiles: dynamodb.TableV2;
+  readonly ops: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: DataTablesProps) {
+    super(scope, id);
+    const retained = props.removalPolicy === RemovalPolicy.RETAIN;
+    const table = (tableId: string, name: string, timeToLiveAttribute?: string) =>
+      new dynamodb.TableV2(this, tableId, {
+        tableName: `${props.namePrefix}-${name}`,
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        billing: dynamodb.Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        // AWS-managed KMS key: key use shows in CloudTrail, no key to pay for or to manage.
+        encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+        // A retained table is also protected from a DeleteTable call outside CloudFormation.
+        deletionProtection: retained,
+        removalPolicy: props.removalPolicy,
+        ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+      });
+    this.profiles = table('Profiles', 'profiles');
+    this.ops = table('Ops', 'ops', OPS_TTL_ATTRIBUTE);
+  }
+}

@@ -1,0 +1,111 @@
+// One Lambda function per handler: esbuild-bundled ESM on arm64/Node 22, its own role and log group.
+import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { HANDLERS, REPO_ROOT, type HandlerName } from '../handlers.js';
+
+/** Where the config file lands inside every bundle; the handlers read it through SYNCLINE_CONFIG_FILE. */
+export const BUNDLED_CONFIG_FILE = '/var/task/syncline.config.json';
+
+/**
+ * How function code is produced: `bundle` runs esbuild (what `cdk synth`/`deploy` do);
+ * `stub` puts a one-line inline handler in place so that unit tests synthesize in milliseconds.
+ */
+export type CodeMode = { kind: 'bundle'; configFile: string } | { kind: 'stub' };
+
+export interface HandlerFunctionProps {
+  handler: HandlerName;
+  functionName: string;
+  code: CodeMode;
+  timeout: Duration;
+  memorySize: number;
+  environment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  removalPolicy: RemovalPolicy;
+  description: string;
+}
+
+export class HandlerFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const entry = HANDLERS[props.handler];
+
+    // Unnamed, so a retained log group never blocks a later deploy of the same stage.
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may create any log group in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `syncline ${props.handler} function`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
+
+    const common = {
+      functionName: props.functionName,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, SYNCLINE_CONFIG_FILE: BUNDLED_CONFIG_FILE, NODE_OPTIONS: '--enable-source-maps' },
+    } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
+
+    if (props.code.kind === 'bundle') {
+      const configFile = props.code.configFile;
+      this.function = new NodejsFunction(this, 'Function', {
+        ...common,
+        entry: join(REPO_ROOT, entry),
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+        bundling: {
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          target: 'node22',
+          platform: 'node',
+          minify: true,
+          sourceMap: true,
+          sourceMapMode: SourceMapMode.EXTERNAL,
+          sourcesContent: false,
+          mainFields: ['module', 'main'],
+          // The SDK clients are bundled (tree-shaken) so that Lambda runs the versions the tests ran, not the runtime's copy.
+          bundleAwsSDK: true,
+          // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+          banner: "import{createRequire as __syncline_cr}from'node:module';const require=__syncline_cr(import.meta.url);",
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => [`cp "${configFile}" "${outputDir}/syncline.config.json"`],
+          },
+        },
+      });
+    } else {
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => { throw new Error("stub code: synthesized for tests only"); };'),
+      });
+    }
+
+    // Lets tests (and people reading the console) see which handler file a function runs.
+    Tags.of(this.function).add('syncline:entry', entry);
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 on purpose: the code is developed and tested on Node 20/22 and the AWS SDK requires Node >= 22 from 2027; moving to the next runtime is a tested change, not a side effect of a CDK upgrade.',
+    });
+  }
+}

@@ -1,0 +1,84 @@
+// EventBridge Scheduler schedules from the config: a poll per connector instance with pollEveryMinutes
+// ({tenantId, instanceId}) and a campaign sweep per tenant every campaigns.sweepEveryMinutes ({tenantId}).
+// A new instance or tenant in the config gives its schedule with no code change.
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import type { SynclineConfig } from '../../core/config.js';
+
+export interface SchedulesProps {
+  groupName: string;
+  config: SynclineConfig;
+  pollFunction: lambda.IFunction;
+  sweepFunction: lambda.IFunction;
+}
+
+export interface ScheduleEntry {
+  kind: 'poll' | 'sweep';
+  tenantId: string;
+  instanceId?: string;
+  schedule: scheduler.Schedule;
+}
+
+export class Schedules extends Construct {
+  readonly group: scheduler.ScheduleGroup;
+  readonly entries: ScheduleEntry[] = [];
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    // The group gives every schedule the stage's prefix; the schedules' own names are generated (≤ 64 characters).
+    // Schedules hold no data: they go with the stack.
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: props.groupName, removalPolicy: RemovalPolicy.DESTROY });
+
+    // One role for all schedules, assumable by EventBridge Scheduler on behalf of this account only.
+    const role = new iam.Role(this, 'InvokeRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: 'EventBridge Scheduler: invoke the syncline poll and sweep functions',
+    });
+
+    const every = (minutes: number, fn: lambda.IFunction, input: Record<string, string>) =>
+      new LambdaInvoke(fn, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject(input),
+        // A run that could not be delivered is worth little once the next one is due: a poll resumes from its saved
+        // cursor, a sweep recomputes everything.
+        maxEventAge: Duration.minutes(minutes),
+        retryAttempts: 2,
+      });
+
+    for (const tenant of props.config.tenants) {
+      for (const instance of tenant.instances) {
+        if (instance.pollEveryMinutes === undefined) continue;
+        const schedule = new scheduler.Schedule(this, `poll--${tenant.id}--${instance.id}`, {
+          scheduleGroup: this.group,
+          description: `poll ${tenant.id}/${instance.id} (${instance.connector}) every ${instance.pollEveryMinutes} min`,
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(instance.pollEveryMinutes)),
+          target: every(instance.pollEveryMinutes, props.pollFunction, { tenantId: tenant.id, instanceId: instance.id }),
+        });
+        this.entries.push({ kind: 'poll', tenantId: tenant.id, instanceId: instance.id, schedule });
+      }
+      const minutes = tenant.campaigns.sweepEveryMinutes;
+      const schedule = new scheduler.Schedule(this, `sweep--${tenant.id}`, {
+        scheduleGroup: this.group,
+        description: `campaign sweep of ${tenant.id} every ${minutes} min`,
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(minutes)),
+        target: every(minutes, props.sweepFunction, { tenantId: tenant.id }),
+      });
+      this.entries.push({ kind: 'sweep', tenantId: tenant.id, schedule });
+    }
+
+    // The group's name is a literal in each schedule, which hides the dependency from CloudFormation.
+    for (const { schedule } of this.entries) schedule.node.addDependency(this.group);
+
+    for (const fn of [props.pollFunction, props.sweepFunction]) {
+      const logicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `LambdaInvoke.grantInvoke also allows the qualified ARNs (versions/aliases) of the ${fn.node.scope?.node.id ?? ''} function itself; no other function is reachable.`,
+      });
+    }
+  }
+}

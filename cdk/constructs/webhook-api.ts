@@ -1,0 +1,79 @@
+// The public HTTP API: POST /webhooks/{tenant}/{instance} → webhook function, throttled, with access logs.
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const WEBHOOK_ROUTE = '/webhooks/{tenant}/{instance}';
+
+export interface WebhookApiProps {
+  apiName: string;
+  webhookFunction: lambda.IFunction;
+  /** Steady requests per second across all tenants, and the burst above it. */
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: logs.RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+export class WebhookApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: props.apiName,
+      description: 'syncline: vendor webhooks',
+      // Our own stage below carries the throttling and the access logs.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Shared by all tenants: a vendor replaying a backlog must not starve the others, and 429 makes vendors retry.
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        // Ids, route and outcome only; the path holds tenant and instance ids, never personal data.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const [route] = this.api.addRoutes({
+      path: WEBHOOK_ROUTE,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Webhook', props.webhookFunction),
+    });
+    if (route) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Vendors cannot sign requests with AWS credentials or send our tokens: each webhook is authenticated by the connector verifying the vendor\'s signature over the raw body (HMAC / HTTP Signatures) inside the function, which answers 401 on a bad signature.',
+      });
+    }
+  }
+
+  /** `https://<id>.execute-api.<region>.amazonaws.com` (the $default stage has no path). */
+  get baseUrl(): string {
+    return this.api.apiEndpoint;
+  }
+}

@@ -1,0 +1,16 @@
+// The Lambda handlers the stack deploys: one function per file in lambdas/ that exports `handler`.
+import { join } from 'node:path';
+
+/** The repository root (cdk/ sits directly under it). */
+export const REPO_ROOT = join(import.meta.dirname, '..');
+
+export const HANDLERS = {
+  webhook: 'lambdas/webhook.ts',
+  poll: 'lambdas/poll.ts',
+  merge: 'lambdas/merge.ts',
+  push: 'lambdas/push.ts',
+  sweep: 'lambdas/sweep.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLERS;
+export const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];

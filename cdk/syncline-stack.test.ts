@@ -1,0 +1,318 @@
+// The synthesized template: functions, queues, tables, API, schedules, secrets, alarms, outputs, IAM.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { TTL_ATTRIBUTE } from '../lambdas/adapters/tables.js';
+import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
+import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
+import { baseConfig, logicalId, resourcesOf, synth, withInstance, type Synthesized } from './test-support.js';
+
+// Each synthesis takes 1-3 s on an idle 2-core machine (bundling ~10 s); far longer when the machine is busy.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 240_000 });
+
+let dev: Synthesized;
+beforeAll(() => {
+  dev = synth();
+});
+
+const fnLogicalId = (name: keyof typeof HANDLERS) => logicalId(dev.stack, dev.stack.functions[name]);
+
+describe('functions', () => {
+  it('deploys one arm64 Node.js 22 function per handler, named after the stage', () => {
+    const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(HANDLER_NAMES.length);
+    for (const name of HANDLER_NAMES) {
+      const props = functions[fnLogicalId(name)]?.Properties;
+      expect(props, `function ${name}`).toMatchObject({ FunctionName: `syncline-dev-${name}`, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('gives every function the runtime contract of lambdas/runtime.ts in its environment, and no secret', () => {
+    for (const name of HANDLER_NAMES) {
+      const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(env).sort(), name).toEqual(
+        ['CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE'].sort(),
+      );
+      expect(env.SYNCLINE_STAGE).toBe('dev');
+      expect(env.SYNCLINE_CONFIG_FILE).toBe('/var/task/syncline.config.json');
+      expect(env.PROFILES_TABLE).toEqual({ Ref: logicalId(dev.stack, dev.stack.tables.profiles) });
+      expect(env.CHANGES_QUEUE_URL).toEqual({ Ref: logicalId(dev.stack, dev.stack.changes.queue) });
+    }
+  });
+
+  it('wires every handler file in lambdas/ to exactly one function', () => {
+    const lambdasDir = join(REPO_ROOT, 'lambdas');
+    const handlerFiles = readdirSync(lambdasDir)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      .filter((file) => /^export\s+(const|let|async\s+function|function)\s+handler\b/m.test(readFileSync(join(lambdasDir, file), 'utf8')))
+      .map((file) => `lambdas/${file}`)
+      .sort();
+    expect(handlerFiles, 'handler files found in lambdas/ vs HANDLERS in cdk/handlers.ts').toEqual(Object.values(HANDLERS).sort());
+
+    const functions = Object.values(resourcesOf(dev.template, 'AWS::Lambda::Function'));
+    for (const file of handlerFiles) {
+      const wired = functions.filter((fn) => (fn.Properties?.Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'syncline:entry' && t.Value === file));
+      expect(wired, `functions running ${file}`).toHaveLength(1);
+    }
+  });
+
+  it('does not retry a failed poll asynchronously: the next scheduled run resumes from the cursor', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnLogicalId('poll') }, MaximumRetryAttempts: 0 });
+  });
+
+  it('logs to a log group with a retention per function', () => {
+    for (const name of HANDLER_NAMES) {
+      const props = dev.template.toJSON().Resources[fnLogicalId(name)].Properties;
+      expect(props.LoggingConfig?.LogGroup, name).toBeDefined();
+    }
+    for (const group of Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup'))) expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('queues', () => {
+  const queues = () => ({
+    changes: { queue: dev.stack.changes, consumer: 'merge' as const },
+    push: { queue: dev.stack.push, consumer: 'push' as const },
+  });
+
+  it.each(['changes', 'push'] as const)('the %s queue redrives to its DLQ after 5 receives, SSE, visibility ≥ 6 × its consumer timeout', (name) => {
+    const { queue, consumer } = queues()[name];
+    const resources = dev.template.toJSON().Resources;
+    const props = resources[logicalId(dev.stack, queue.queue)].Properties;
+    const dlq = resources[logicalId(dev.stack, queue.deadLetterQueue)].Properties;
+    const timeout = resources[fnLogicalId(consumer)].Properties.Timeout as number;
+    expect(props.QueueName).toBe(`syncline-dev-${name}`);
+    expect(dlq.QueueName).toBe(`syncline-dev-${name}-dlq`);
+    expect(props.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(dev.stack, queue.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 });
+    expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    expect(props.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('denies every request to every queue that does not use TLS', () => {
+    const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(4);
+    for (const policy of policies) {
+      expect(policy.Properties?.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('feeds merge and push from their queues with partial batch failures, batch size, window and a concurrency cap', () => {
+    const mappings = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping');
+    const byFunction = (name: 'merge' | 'push') => Object.values(mappings).filter((m) => m.Properties?.FunctionName.Ref === fnLogicalId(name));
+    for (const [name, queue, batch] of [
+      ['merge', dev.stack.changes, { BatchSize: 10, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 10 } }],
+      ['push', dev.stack.push, { BatchSize: 25, MaximumBatchingWindowInSeconds: 10, ScalingConfig: { MaximumConcurrency: 2 } }],
+    ] as const) {
+      const found = byFunction(name);
+      expect(found, `event sources of ${name}`).toHaveLength(1);
+      expect(found[0]?.Properties).toMatchObject({
+        ...batch,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(dev.stack, queue.queue), 'Arn'] },
+      });
+    }
+    expect(Object.keys(mappings)).toHaveLength(2);
+  });
+});
+
+describe('tables', () => {
+  it('creates profiles and ops tables on demand with pk/sk strings, PITR, KMS encryption and TTL on ops, retained', () => {
+    const tables = resourcesOf(dev.template, 'AWS::DynamoDB::GlobalTable');
+    expect(Object.keys(tables)).toHaveLength(2);
+    for (const [name, table] of [
+      ['profiles', dev.stack.tables.profiles],
+      ['ops', dev.stack.tables.ops],
+    ] as const) {
+      const resource = tables[logicalId(dev.stack, table)];
+      expect(resource?.DeletionPolicy, name).toBe('Retain');
+      expect(resource?.UpdateReplacePolicy, name).toBe('Retain');
+      expect(resource?.Properties).toMatchObject({
+        TableName: `syncline-dev-${name}`,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: expect.arrayContaining([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      });
+      expect(resource?.Properties?.Replicas[0]).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true });
+    }
+    expect(OPS_TTL_ATTRIBUTE).toBe(TTL_ATTRIBUTE);
+    expect(tables[logicalId(dev.stack, dev.stack.tables.ops)]?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    expect(tables[logicalId(dev.stack, dev.stack.tables.profiles)]?.Properties?.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('lets only a dev stage delete its tables with the stack', () => {
+    const destroyed = synth({ destroyDataOnRemoval: true });
+    for (const table of Object.values(resourcesOf(destroyed.template, 'AWS::DynamoDB::GlobalTable'))) expect(table.DeletionPolicy).toBe('Delete');
+    expect(() => synth({ stage: 'prod', destroyDataOnRemoval: true })).toThrow(/only the dev stage/);
+  });
+});
+
+describe('webhook API', () => {
+  it('routes POST /webhooks/{tenant}/{instance} to the webhook function', () => {
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{tenant}/{instance}', AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs to a log group', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.accessLogs), 'Arn'] }, Format: Match.stringLikeRegexp('"status":"\\$context.status"') },
+    });
+    synth({ stage: 'prod' }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+  });
+});
+
+describe('schedules, secrets and outputs follow the config', () => {
+  const schedulesOf = (t: Synthesized['template'], fn: string) =>
+    Object.values(resourcesOf(t, 'AWS::Scheduler::Schedule'))
+      .filter((r) => r.Properties?.Target.Arn['Fn::GetAtt'][0] === fn);
+
+  it('schedules a poll of each polling instance with {tenantId, instanceId}', () => {
+    const polls = schedulesOf(dev.template, fnLogicalId('poll'));
+    expect(polls).toHaveLength(1);
+    expect(polls[0]?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      GroupName: 'syncline-dev',
+      Target: { Input: JSON.stringify({ tenantId: 'demo-shop', instanceId: 'shopify' }), RetryPolicy: { MaximumRetryAttempts: 2 } },
+    });
+    expect((polls[0] as { DependsOn?: string[] }).DependsOn, 'created after its group').toContain(logicalId(dev.stack, dev.stack.schedules.group));
+    dev.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'syncline-dev' });
+  });
+
+  it('schedules a campaign sweep of each tenant every campaigns.sweepEveryMinutes', () => {
+    const sweeps = schedulesOf(dev.template, fnLogicalId('sweep'));
+    expect(sweeps).toHaveLength(1);
+    expect(sweeps[0]?.Properties).toMatchObject({ ScheduleExpression: `rate(${baseConfig.tenants[0]!.campaigns.sweepEveryMinutes} minutes)`, Target: { Input: JSON.stringify({ tenantId: 'demo-shop' }) } });
+    dev.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  it('creates one secret per connector instance under syncline/<stage>/<tenant>/<instance>', () => {
+    const names = Object.values(resourcesOf(dev.template, 'AWS::SecretsManager::Secret')).map((s) => s.Properties?.Name);
+    expect(names.sort()).toEqual(['syncline/dev/demo-shop/copernica', 'syncline/dev/demo-shop/shopify']);
+  });
+
+  it('outputs the webhook base URL and the URL of every webhook instance', () => {
+    const outputs = dev.template.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
+    expect(outputs.WebhookBaseUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.api), 'ApiEndpoint'] });
+    const urls = Object.values(outputs).filter((o) => o.Description.startsWith('webhook URL of'));
+    expect(urls.map((o) => JSON.stringify(o.Value)).sort()).toEqual([
+      expect.stringContaining('/webhooks/demo-shop/copernica'),
+      expect.stringContaining('/webhooks/demo-shop/shopify'),
+    ]);
+  });
+
+  it('gives a new instance in the config its schedule, secret and webhook URL with no code change', () => {
+    const config = withInstance(baseConfig, 'other-shop', { id: 'shop-eu', connector: 'shopify', webhooks: true, pollEveryMinutes: 5 });
+    const { template } = synth({ config });
+    const inputs = Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).map((s) => s.Properties?.Target.Input);
+    expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
+    expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'syncline/dev/other-shop/shop-eu' });
+    const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value));
+    expect(outputs.some((v) => v.includes('/webhooks/other-shop/shop-eu'))).toBe(true);
+    // Still one function per handler and one route: tenants share them.
+    template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+  });
+
+  it('deploys dev and prod side by side under different names', () => {
+    const prod = synth({ stage: 'prod' });
+    expect(prod.stack.stackName).toBe('Syncline-prod');
+    const names = (s: Synthesized) =>
+      [
+        ...Object.values(resourcesOf(s.template, 'AWS::Lambda::Function')).map((r) => r.Properties?.FunctionName),
+        ...Object.values(resourcesOf(s.template, 'AWS::SQS::Queue')).map((r) => r.Properties?.QueueName),
+        ...Object.values(resourcesOf(s.template, 'AWS::DynamoDB::GlobalTable')).map((r) => r.Properties?.TableName),
+        ...Object.values(resourcesOf(s.template, 'AWS::SecretsManager::Secret')).map((r) => r.Properties?.Name),
+      ] as string[];
+    const devNames = names(dev);
+    expect(devNames.every((n) => n.startsWith('syncline-dev-') || n.startsWith('syncline/dev/'))).toBe(true);
+    expect(names(prod).filter((n) => devNames.includes(n))).toEqual([]);
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('alarms when a DLQ holds any message and when a queue’s oldest message is too old', () => {
+    const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
+    for (const queue of [dev.stack.changes, dev.stack.push]) {
+      const on = (q: typeof queue.queue, metric: string) =>
+        alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/SQS' && JSON.stringify(a.Dimensions).includes(logicalId(dev.stack, q)));
+      const dlq = on(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible');
+      expect(dlq, `DLQ alarm of ${queue.node.id}`).toHaveLength(1);
+      expect(dlq[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [expect.anything()] });
+      const age = on(queue.queue, 'ApproximateAgeOfOldestMessage');
+      expect(age, `age alarm of ${queue.node.id}`).toHaveLength(1);
+      expect(age[0]?.Threshold).toBeGreaterThan(0);
+    }
+    const errorAlarms = alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda');
+    expect(errorAlarms).toHaveLength(HANDLER_NAMES.length);
+  });
+
+  it('has a dashboard for the stage', () => {
+    dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'syncline-dev' });
+  });
+});
+
+describe('least privilege', () => {
+  // Actions each function's role may use, flattened from its policies.
+  const actionsOf = (name: keyof typeof HANDLERS): { actions: string[]; json: string } => {
+    const roleId = logicalId(dev.stack, dev.stack.functions[name].role as never);
+    const policies = Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy')).filter((p) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId));
+    const statements = policies.flatMap((p) => p.Properties?.PolicyDocument.Statement as { Action: string | string[] }[]);
+    return { actions: statements.flatMap((s) => [s.Action].flat()), json: JSON.stringify(statements) };
+  };
+  const secretIds = () => dev.stack.secrets.all.map((s) => ({ key: `${s.tenant.id}/${s.instance.id}`, id: logicalId(dev.stack, s.secret) }));
+
+  it('lets only webhook, poll and push read secrets, each only those of the instances it serves', () => {
+    const readable = (name: keyof typeof HANDLERS) => secretIds().filter((s) => actionsOf(name).json.includes(`"Ref":"${s.id}"`)).map((s) => s.key);
+    expect(readable('webhook').sort()).toEqual(['demo-shop/copernica', 'demo-shop/shopify']);
+    expect(readable('poll')).toEqual(['demo-shop/shopify']);
+    expect(readable('push')).toEqual(['demo-shop/copernica']);
+    for (const name of ['merge', 'sweep'] as const) expect(actionsOf(name).actions.filter((a) => a.startsWith('secretsmanager:')), name).toEqual([]);
+  });
+
+  it('gives the profiles table to merge (read/write), push and sweep (read) only, and no one deletes tables', () => {
+    const profilesId = logicalId(dev.stack, dev.stack.tables.profiles);
+    for (const name of ['webhook', 'poll'] as const) expect(actionsOf(name).json, name).not.toContain(profilesId);
+    expect(actionsOf('merge').actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    for (const name of ['push', 'sweep'] as const) {
+      const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|UpdateItem|DeleteItem)[^}]*${profilesId}`));
+      expect(writes, `${name} writes to the profiles table`).toBeNull();
+    }
+    for (const name of HANDLER_NAMES) expect(actionsOf(name).actions.filter((a) => /DeleteTable|dynamodb:\*|sqs:\*/.test(a)), name).toEqual([]);
+  });
+
+  it('lets webhook and poll send to the changes queue, merge and sweep to the push queue, and push to none', () => {
+    const sendsTo = (name: keyof typeof HANDLERS) => {
+      const statements = JSON.parse(actionsOf(name).json) as { Action: string | string[]; Resource: unknown }[];
+      const targets = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).map((s) => JSON.stringify(s.Resource));
+      return [dev.stack.changes.queue, dev.stack.push.queue].filter((q) => targets.some((t) => t.includes(logicalId(dev.stack, q)))).map((q) => q.node.scope?.node.id);
+    };
+    expect(Object.fromEntries(HANDLER_NAMES.map((n) => [n, sendsTo(n)]))).toEqual({
+      webhook: ['ChangesQueue'],
+      poll: ['ChangesQueue'],
+      merge: ['PushQueue'],
+      push: [],
+      sweep: ['PushQueue'],
+    });
+  });
+});

@@ -1,0 +1,180 @@
+// The syncline stack of one stage (dev or prod): HTTP API, the four functions, queues, tables, schedules, secrets, alarms.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { SynclineConfig } from '../core/config.js';
+import { HANDLER_NAMES, type HandlerName } from './handlers.js';
+import { ConnectorSecrets } from './constructs/connector-secrets.js';
+import { DataTables } from './constructs/data-tables.js';
+import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Schedules } from './constructs/schedules.js';
+import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
+import { WorkQueue } from './constructs/work-queue.js';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface SynclineStackProps extends StackProps {
+  stage: StageName;
+  /** The validated syncline.config.json: tenants and connector instances. */
+  config: SynclineConfig;
+  /** `bundle` (esbuild, the config file copied into each bundle) for synth/deploy; `stub` for fast unit tests. */
+  code: CodeMode;
+  /**
+   * Delete the tables (and log groups) when the stack is deleted. Only a dev stage may ask for it;
+   * by default everything holding data is retained.
+   */
+  destroyDataOnRemoval?: boolean;
+  alarmEmail?: string;
+}
+
+/** Function sizing. Queue visibility timeouts derive from the consumers' timeouts. */
+const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; description: string }> = {
+  // Vendors wait for the answer (Shopify gives up after 5 s), and the HTTP API allows at most 30 s.
+  webhook: { timeout: Duration.seconds(10), memorySize: 512, description: 'verify, parse and queue vendor webhooks' },
+  // The handler stops paging 10 s before its deadline and saves the cursor; the next run resumes from it.
+  poll: { timeout: Duration.minutes(5), memorySize: 512, description: 'poll a vendor API page by page into the changes queue' },
+  merge: { timeout: Duration.seconds(60), memorySize: 1024, description: 'merge canonical events into profiles' },
+  // Vendor APIs rate-limit (429 + Retry-After), and p-retry waits inside the invocation.
+  push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
+  // Reads every profile of a tenant twice (stats, then changed projections): the longest Lambda allows.
+  sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
+};
+
+export class SynclineStack extends Stack {
+  readonly functions: Record<HandlerName, lambda.Function>;
+  readonly api: WebhookApi;
+  readonly changes: WorkQueue;
+  readonly push: WorkQueue;
+  readonly tables: DataTables;
+  readonly schedules: Schedules;
+  readonly secrets: ConnectorSecrets;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SynclineStackProps) {
+    super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
+    const { stage, config } = props;
+    if (!STAGES.includes(stage)) throw new Error(`stage must be one of ${STAGES.join(', ')}, not "${stage}"`);
+    if (props.destroyDataOnRemoval && stage !== 'dev') throw new Error(`only the dev stage may destroy its data on removal; ${stage} retains it`);
+    const prefix = `syncline-${stage}`;
+    const removalPolicy = props.destroyDataOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS;
+
+    this.tables = new DataTables(this, 'Tables', { namePrefix: prefix, removalPolicy });
+    this.changes = new WorkQueue(this, 'ChangesQueue', { queueName: `${prefix}-changes`, consumerTimeout: FUNCTIONS.merge.timeout, maxReceiveCount: 5 });
+    this.push = new WorkQueue(this, 'PushQueue', { queueName: `${prefix}-push`, consumerTimeout: FUNCTIONS.push.timeout, maxReceiveCount: 5 });
+    this.secrets = new ConnectorSecrets(this, 'Secrets', { stage, config });
+
+    // The runtime contract of lambdas/runtime.ts: every handler builds all ports, so every function gets every name.
+    const environment = {
+      SYNCLINE_STAGE: stage,
+      PROFILES_TABLE: this.tables.profiles.tableName,
+      OPS_TABLE: this.tables.ops.tableName,
+      CHANGES_QUEUE_URL: this.changes.queue.queueUrl,
+      PUSH_QUEUE_URL: this.push.queue.queueUrl,
+      LOG_LEVEL: stage === 'prod' ? 'info' : 'debug',
+    };
+    const make = (name: HandlerName) =>
+      new HandlerFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, {
+        handler: name,
+        functionName: `${prefix}-${name}`,
+        code: props.code,
+        environment,
+        logRetention,
+        removalPolicy,
+        ...FUNCTIONS[name],
+      }).function;
+    this.functions = Object.fromEntries(HANDLER_NAMES.map((name) => [name, make(name)])) as Record<HandlerName, lambda.Function>;
+    const { webhook, poll, merge, push, sweep } = this.functions;
+
+    // Least privilege per function. dynamodb:LeadingKeys cannot confine a function to one tenant here: every function
+    // serves all tenants (the tenant comes from the request or message), so isolation rests on the `T#<tenantId>#` key
+    // prefix that lambdas/adapters/tables.ts puts on every key. Per-tenant roles would need per-tenant functions.
+    this.changes.queue.grantSendMessages(webhook);
+    this.tables.ops.grantReadWriteData(webhook); // quarantine, status
+    for (const secret of this.secrets.where((i) => i.webhooks)) secret.grantRead(webhook);
+
+    this.changes.queue.grantSendMessages(poll);
+    this.tables.ops.grantReadWriteData(poll); // cursors, status
+    for (const secret of this.secrets.where((i) => i.pollEveryMinutes !== undefined)) secret.grantRead(poll);
+
+    this.tables.profiles.grantReadWriteData(merge); // includes ConditionCheckItem for TransactWriteItems
+    this.push.queue.grantSendMessages(merge);
+    this.tables.ops.grantReadWriteData(merge); // tenant stats (read), status
+
+    this.tables.profiles.grantReadData(push);
+    this.tables.ops.grantReadWriteData(push); // snapshots, contact log, erasure audit, status
+    for (const secret of this.secrets.where((i) => i.push)) secret.grantRead(push);
+
+    this.tables.profiles.grantReadData(sweep); // every profile of a tenant
+    this.tables.ops.grantReadWriteData(sweep); // tenant stats
+    this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+
+    // Scheduled runs are not retried by Lambda: the next poll resumes from the last saved cursor, the next sweep redoes all.
+    poll.configureAsyncInvoke({ retryAttempts: 0 });
+    sweep.configureAsyncInvoke({ retryAttempts: 0 });
+
+    // Event sources. Batch items fail individually (reportBatchItemFailures), so a batch is never re-merged whole.
+    merge.addEventSource(
+      new SqsEventSource(this.changes.queue, {
+        reportBatchItemFailures: true,
+        // 10 events per invocation and a 2 s window: events of one profile often arrive together (order + customer
+        // webhooks) and the handler groups them, so one conditional write covers several events.
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(2),
+        // Bounds concurrent writers: optimistic-version conflicts on the same profile and hot partitions grow with it,
+        // and 10 × ~100 writes/s stays far below DynamoDB's on-demand limits.
+        maxConcurrency: 10,
+      }),
+    );
+    push.addEventSource(
+      new SqsEventSource(this.push.queue, {
+        reportBatchItemFailures: true,
+        // Destinations take batches (Copernica, Mailchimp): wait up to 10 s to fill one.
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(10),
+        // Vendor APIs rate-limit per account: 2 (the SQS minimum) keeps us polite; a backlog drains through batching.
+        maxConcurrency: 2,
+      }),
+    );
+
+    this.api = new WebhookApi(this, 'Webhooks', {
+      apiName: `${prefix}-webhooks`,
+      webhookFunction: webhook,
+      throttle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
+      logRetention,
+      removalPolicy,
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', { groupName: prefix, config, pollFunction: poll, sweepFunction: sweep });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      namePrefix: prefix,
+      functions: this.functions,
+      queues: [
+        { name: 'changes', queue: this.changes, maxAge: Duration.minutes(15) },
+        // Destinations may be down for a while: vendors' outages are retried for up to an hour before anyone is woken.
+        { name: 'push', queue: this.push, maxAge: Duration.hours(1) },
+      ],
+      api: this.api.api,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'WebhookBaseUrl', { value: this.api.baseUrl, description: `POST ${WEBHOOK_ROUTE} below this URL` });
+    // Under their own scope so that the logical ids carry a hash of the path: `a-b`/`c` and `ab`/`c` cannot collide.
+    const webhookUrls = new Construct(this, 'WebhookUrl');
+    for (const tenant of config.tenants) {
+      for (const instance of tenant.instances) {
+        if (!instance.webhooks) continue;
+        new CfnOutput(webhookUrls, `${tenant.id}--${instance.id}`, {
+          value: `${this.api.baseUrl}/webhooks/${tenant.id}/${instance.id}`,
+          description: `webhook URL of ${tenant.id}/${instance.id} (${instance.connector}); its secret is syncline/${stage}/${tenant.id}/${instance.id}`,
+        });
+      }
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'subscribe to receive syncline alarms' });
+  }
+}
