@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runContractTests, type WebhookFixture } from '../sdk/contract-kit.js';
 import type { ProfileChange } from '../sdk/index.js';
 import type { CopernicaSecrets } from './config.js';
-import { eraseSubjects, mapLimited, pushChanges } from './destination.js';
+import { eraseSubjects, pushChanges } from './destination.js';
 import { copernica } from './index.js';
 import { startCopernicaSimulator } from './simulator.js';
 import { CALLBACK_URL, contextFor, forger, FORM, formBody, fixtureText, secrets, settings, signer, wrongSecrets } from './test-support.js';
@@ -178,19 +178,6 @@ describe('Copernica push', () => {
       expect(outcome).toMatchObject({ status: 'failed', retryable: false });
       expect(JSON.stringify(outcome)).not.toMatch(/revoked-token/);
     }));
-
-  it('runs the batch with limited concurrency, keeping outcomes in order', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const results = await mapLimited([5, 1, 4, 2, 3, 0, 6], 3, async (n) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, n * 3));
-      inFlight--;
-      return n * 10;
-    });
-    expect(results).toEqual([50, 10, 40, 20, 30, 0, 60]);
-    expect(peak).toBe(3);
-  });
 });
 
 describe('Copernica erasure', () => {

@@ -1,5 +1,6 @@
 // Copernica as a destination: push profile changes one upsert per profile, erase by key field, with bounded concurrency.
 import {
+  mapLimited,
   RateLimited,
   VendorRejected,
   type ConnectorContext,
@@ -21,20 +22,6 @@ type Context = ConnectorContext<CopernicaSettings, CopernicaSecrets>;
  * batch that has to be retried re-sends at most 50 upserts.
  */
 export const MAX_BATCH_SIZE = 50;
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
-}
 
 const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
 

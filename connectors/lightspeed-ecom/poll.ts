@@ -2,7 +2,7 @@
 // A pass reads pages 1, 2, … of the records updated since the stream's high-water mark until a short page; the
 // next pass starts at the highest updatedAt it saw.
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { mapLimited, PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { LightspeedEcomClient, type EcomClientOptions } from './client.js';
 import type { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 import { mapCustomer, mapOrder, utcTime } from './mapping.js';
@@ -36,20 +36,6 @@ export function readCursor(text: string | undefined): PollCursor {
   const result = PollCursor.safeParse(json);
   if (!result.success) throw new PayloadInvalid('Lightspeed eCom poll cursor is not one this connector wrote: reset the instance cursor to start over');
   return result.data;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);

@@ -1,5 +1,6 @@
 // Mailchimp as a destination: batch-subscribe consenting profiles, unsubscribe withdrawals, sync tags, erase.
 import {
+  mapLimited,
   RateLimited,
   VendorRejected,
   type ConnectorContext,
@@ -23,20 +24,6 @@ type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 export const MAX_BATCH_SIZE = BATCH_SUBSCRIBE_LIMIT;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
-}
 
 const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
 

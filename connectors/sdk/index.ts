@@ -16,6 +16,7 @@ export { createVendorClient, parseRetryAfter } from './http.js';
 export type { VendorClient, VendorClientOptions } from './http.js';
 export { hmacSha256, signatureMatches } from './signatures.js';
 export { parsePayload, parseJsonBody } from './parse-payload.js';
+export { mapLimited } from './map-limited.js';
 export type { CanonicalEvent, ConsentPurpose, EventDraft, EventType, OrderLine, Address } from '../../core/events.js';
 export type { Identifier, IdentifierType } from '../../core/identifiers.js';
 export type { ErasureOutcome, ErasureSubject, FieldValue, ProfileChange, PushOutcome } from '../../core/destination.js';

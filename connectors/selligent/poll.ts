@@ -1,7 +1,15 @@
 // Engagement poll: page through the list by record id (keyset, one data/search page per call), then read each
 // record's e-mail engagement. The cursor is the last id read; a finished pass starts over at the next schedule.
 import { z } from 'zod';
-import { PayloadInvalid, VendorRejected, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import {
+  mapLimited,
+  PayloadInvalid,
+  VendorRejected,
+  type ConnectorContext,
+  type EventDraft,
+  type PollBudget,
+  type PollPage,
+} from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
 import { engagementToEvents, normaliseEmail } from './mapping.js';
@@ -20,19 +28,6 @@ export function readCursor(text: string | undefined): PollCursor {
   } catch {
     throw new PayloadInvalid('Selligent poll cursor is not one this connector wrote: reset the instance cursor to start over');
   }
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export async function pollEngagement(
