@@ -1,8 +1,7 @@
 // Copernica as a destination: push profile changes one upsert per profile, erase by key field, with bounded concurrency.
 import {
+  failureReason,
   mapLimited,
-  RateLimited,
-  VendorRejected,
   type ConnectorContext,
   type ErasureOutcome,
   type ErasureSubject,
@@ -23,19 +22,6 @@ type Context = ConnectorContext<CopernicaSettings, CopernicaSecrets>;
  */
 export const MAX_BATCH_SIZE = 50;
 
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-
-/** Why a call failed, fit for a PushOutcome: status and Copernica's own words, with any e-mail address blanked. */
-export function failureReason(error: unknown): { reason: string; retryable: boolean } {
-  if (error instanceof VendorRejected) {
-    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
-    return { reason: `Copernica rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
-  }
-  if (error instanceof RateLimited) return { reason: 'Copernica kept rate limiting after retries', retryable: true };
-  const message = error instanceof Error ? error.message.replace(EMAIL_IN_TEXT, '<e-mail>') : 'unknown error';
-  return { reason: `Copernica unavailable: ${message}`.slice(0, 300), retryable: true };
-}
-
 export async function pushChanges(context: Context, changes: ProfileChange[], options?: CopernicaClientOptions): Promise<PushOutcome[]> {
   const client = new CopernicaClient(context.settings, context.secrets, options);
   const outcomes = await mapLimited(changes, context.settings.concurrency, async (change): Promise<PushOutcome> => {
@@ -48,7 +34,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
       const result = await client.upsertProfile(email, toCopernicaFields(change, email, context.settings));
       return { profileId, status: 'pushed', ...(result.profileId !== undefined ? { remoteId: result.profileId } : {}) };
     } catch (error) {
-      return { profileId, status: 'failed', ...failureReason(error) };
+      return { profileId, status: 'failed', ...failureReason('Copernica', error) };
     }
   });
   const failed = outcomes.filter((o) => o.status === 'failed').length;
@@ -88,7 +74,7 @@ export async function eraseSubjects(context: Context, subjects: ErasureSubject[]
       // No profile with the address is as erased as a deleted one.
       return { profileId: subject.profileId, status: 'confirmed' };
     } catch (error) {
-      return { profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason };
+      return { profileId: subject.profileId, status: 'failed', reason: failureReason('Copernica', error).reason };
     }
   });
 }

@@ -1,5 +1,5 @@
 // Pure mapping: Copernica callbacks → canonical event drafts, and syncline profile changes → Copernica fields.
-import type { EventDraft, FieldValue, Identifier, ProfileChange } from '../sdk/index.js';
+import { normaliseEmail as normaliseAddress, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { CopernicaSettings } from './config.js';
 import type { MessageCallback, ProfileCallback } from './schemas.js';
 import { copernicaTimeToIso, isoToCopernicaTime, unixToIso } from './time.js';
@@ -13,12 +13,10 @@ export interface CallbackContext {
   fallbackTime: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
+/** The SDK's normal form, no longer than the 320 characters an address can have (64 local, @, 255 domain). */
 export function normaliseEmail(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const email = raw.trim().toLowerCase();
-  return EMAIL.test(email) && email.length <= 320 ? email : undefined;
+  const email = normaliseAddress(raw);
+  return email !== undefined && email.length <= 320 ? email : undefined;
 }
 
 /** Copernica field names are case-insensitive in practice ("Email" vs "email"): prefer an exact match. */

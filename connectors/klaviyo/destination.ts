@@ -1,7 +1,7 @@
 // Klaviyo as a destination: bulk profile import jobs, e-mail consent through subscription jobs, privacy deletion.
 import {
-  RateLimited,
-  VendorRejected,
+  failureReason,
+  normaliseEmail,
   type ConnectorContext,
   type ErasureOutcome,
   type ErasureSubject,
@@ -10,7 +10,7 @@ import {
 } from '../sdk/index.js';
 import { KlaviyoClient, LIMITS, type KlaviyoClientOptions } from './client.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
-import { hasProfileData, normaliseEmail, toProfileAttributes } from './mapping.js';
+import { hasProfileData, toProfileAttributes } from './mapping.js';
 import type { ProfileAttributes } from './schemas.js';
 
 type Context = ConnectorContext<KlaviyoSettings, KlaviyoSecrets>;
@@ -23,17 +23,6 @@ type Context = ConnectorContext<KlaviyoSettings, KlaviyoSecrets>;
 export const MAX_BATCH_SIZE = LIMITS.importProfiles;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-
-export function failureReason(error: unknown): { reason: string; retryable: boolean } {
-  if (error instanceof VendorRejected) {
-    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
-    return { reason: `Klaviyo rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
-  }
-  if (error instanceof RateLimited) return { reason: 'Klaviyo kept rate limiting after retries', retryable: true };
-  const message = error instanceof Error ? error.message.replace(EMAIL_IN_TEXT, '<e-mail>') : 'unknown error';
-  return { reason: `Klaviyo unavailable: ${message}`.slice(0, 300), retryable: true };
-}
 
 function isConsentOnly(change: ProfileChange): boolean {
   return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
@@ -88,7 +77,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
       try {
         await call(group.map((item) => item.value));
       } catch (error) {
-        for (const item of group) if (!failures.has(item.index)) failures.set(item.index, failureReason(error));
+        for (const item of group) if (!failures.has(item.index)) failures.set(item.index, failureReason('Klaviyo', error));
       }
     }
   };
@@ -131,7 +120,7 @@ export async function eraseSubjects(context: Context, subjects: ErasureSubject[]
       for (const target of targets) await client.requestDeletion(target);
       outcomes.push({ profileId: subject.profileId, status: targets.length > 0 ? 'requested' : 'confirmed' });
     } catch (error) {
-      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason });
+      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: failureReason('Klaviyo', error).reason });
     }
   }
   context.log.info('klaviyo erasure', { subjects: subjects.length, failed: outcomes.filter((o) => o.status === 'failed').length });

@@ -1,13 +1,7 @@
 // Pure mapping: Klaviyo events (webhook or poll) → canonical events, and profile changes → Klaviyo profile attributes.
-import type { EventDraft, FieldValue, Identifier, ProfileChange } from '../sdk/index.js';
+import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { KlaviyoSettings } from './config.js';
 import type { ProfileAttributes } from './schemas.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export function normaliseEmail(raw: unknown): string | undefined {
-  const email = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
-  return email && EMAIL.test(email) ? email : undefined;
-}
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 

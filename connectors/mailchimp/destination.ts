@@ -1,8 +1,9 @@
 // Mailchimp as a destination: batch-subscribe consenting profiles, unsubscribe withdrawals, sync tags, erase.
 import {
+  blankEmails,
+  failureReason,
   mapLimited,
-  RateLimited,
-  VendorRejected,
+  normaliseEmail,
   type ConnectorContext,
   type ErasureOutcome,
   type ErasureSubject,
@@ -11,7 +12,7 @@ import {
 } from '../sdk/index.js';
 import { BATCH_SUBSCRIBE_LIMIT, MailchimpClient, type MailchimpClientOptions } from './client.js';
 import type { MailchimpSecrets, MailchimpSettings } from './config.js';
-import { normaliseEmail, subscriberHash, tagUpdatesFor, toBatchMember } from './mapping.js';
+import { subscriberHash, tagUpdatesFor, toBatchMember } from './mapping.js';
 
 type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 
@@ -24,19 +25,6 @@ type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 export const MAX_BATCH_SIZE = BATCH_SUBSCRIBE_LIMIT;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
-
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-
-/** Why a call failed, fit for an outcome: status and Mailchimp's words with any e-mail address blanked. */
-export function failureReason(error: unknown): { reason: string; retryable: boolean } {
-  if (error instanceof VendorRejected) {
-    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
-    return { reason: `Mailchimp rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
-  }
-  if (error instanceof RateLimited) return { reason: 'Mailchimp kept rate limiting after retries', retryable: true };
-  const message = error instanceof Error ? error.message.replace(EMAIL_IN_TEXT, '<e-mail>') : 'unknown error';
-  return { reason: `Mailchimp unavailable: ${message}`.slice(0, 300), retryable: true };
-}
 
 function isConsentOnly(change: ProfileChange): boolean {
   return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
@@ -81,12 +69,12 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
         if (accepted.has(email)) outcomes[index] = { profileId, status: 'pushed', remoteId: accepted.get(email) ?? subscriberHash(email) };
         else if (error) {
           const code = error.error_code ? ` (${error.error_code})` : '';
-          const said = (error.error ?? 'refused').replace(EMAIL_IN_TEXT, '<e-mail>');
+          const said = blankEmails(error.error ?? 'refused');
           outcomes[index] = { profileId, status: 'failed', reason: `Mailchimp refused the member${code}: ${said}`.slice(0, 300), retryable: false };
         } else outcomes[index] = { profileId, status: 'failed', reason: 'Mailchimp did not report on the member', retryable: true };
       }
     } catch (error) {
-      const why = failureReason(error);
+      const why = failureReason('Mailchimp', error);
       for (const { index } of subscribing) outcomes[index] = { profileId: (changes[index] as ProfileChange).profileId, status: 'failed', ...why };
     }
   }
@@ -106,7 +94,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
           if (tags.length > 0) await client.updateTags(subscriberHash(p.email), tags);
         }
       } catch (error) {
-        outcomes[i] = { profileId: change.profileId, status: 'failed', ...failureReason(error) };
+        outcomes[i] = { profileId: change.profileId, status: 'failed', ...failureReason('Mailchimp', error) };
       }
     },
   );
@@ -137,7 +125,7 @@ export async function eraseSubjects(context: Context, subjects: ErasureSubject[]
       // Not a member is as erased as a deleted member.
       return { profileId: subject.profileId, status: 'confirmed' };
     } catch (error) {
-      return { profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason };
+      return { profileId: subject.profileId, status: 'failed', reason: failureReason('Mailchimp', error).reason };
     }
   });
 }

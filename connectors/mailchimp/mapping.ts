@@ -1,15 +1,8 @@
 // Pure mapping: Mailchimp audience webhooks → canonical events, and profile changes → Mailchimp member bodies.
 import { createHash } from 'node:crypto';
-import type { EventDraft, FieldValue, Identifier, ProfileChange } from '../sdk/index.js';
+import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { MailchimpSettings } from './config.js';
 import type { BatchMember, MailchimpWebhook } from './schemas.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normaliseEmail(raw: string | null | undefined): string | undefined {
-  const email = raw?.trim().toLowerCase();
-  return email && EMAIL.test(email) ? email : undefined;
-}
 
 /** Mailchimp's member key: the MD5 hash of the lower-cased address. */
 export function subscriberHash(email: string): string {

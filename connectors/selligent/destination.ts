@@ -1,7 +1,8 @@
 // Selligent as a destination: profile upserts through data/load (grouped by column set) and erasure by key field.
 import {
-  RateLimited,
-  VendorRejected,
+  blankEmails,
+  failureReason,
+  normaliseEmail,
   type ConnectorContext,
   type ErasureOutcome,
   type ErasureSubject,
@@ -10,7 +11,7 @@ import {
 } from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
-import { groupRows, isConsentOnly, normaliseEmail, toListRow } from './mapping.js';
+import { groupRows, isConsentOnly, toListRow } from './mapping.js';
 import type { LoadDataResponse } from './schemas.js';
 
 type Context = ConnectorContext<SelligentSettings, SelligentSecrets>;
@@ -21,14 +22,7 @@ type Context = ConnectorContext<SelligentSettings, SelligentSecrets>;
  */
 export const MAX_BATCH_SIZE = 500;
 
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-const scrub = (text: string) => text.replace(EMAIL_IN_TEXT, '<e-mail>').slice(0, 300);
-
-export function failureReason(error: unknown): { reason: string; retryable: boolean } {
-  if (error instanceof VendorRejected) return { reason: scrub(`Selligent rejected the request (HTTP ${error.status ?? '?'}): ${error.message.replace(/^.*?: /, '')}`), retryable: false };
-  if (error instanceof RateLimited) return { reason: 'Selligent kept rate limiting after retries', retryable: true };
-  return { reason: 'Selligent unavailable after retries', retryable: true };
-}
+const scrub = (text: string) => blankEmails(text).slice(0, 300);
 
 /** Per-row outcome from a load answer: invalid_records name rows by record_index (0-based: see SOURCES.md). */
 function rowFailure(answer: LoadDataResponse, position: number): { reason: string; retryable: boolean } | undefined {
@@ -66,7 +60,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
         outcomes[row.index] = failed ? { profileId, status: 'failed', ...failed } : { profileId, status: 'pushed' };
       });
     } catch (error) {
-      const why = failureReason(error);
+      const why = failureReason('Selligent', error);
       for (const row of group.rows) outcomes[row.index] = { profileId: changes[row.index]!.profileId, status: 'failed', ...why };
     }
   }
@@ -95,7 +89,7 @@ export async function eraseSubjects(context: Context, subjects: ErasureSubject[]
       const refused = (answer.invalid_records?.length ?? 0) > 0 || answer.result_code === 'Failed' || answer.result_code === 'ValidationFailed';
       outcomes.push(refused ? { profileId: subject.profileId, status: 'failed', reason: `Selligent answered ${answer.result_code} to the deletion` } : { profileId: subject.profileId, status: 'confirmed' });
     } catch (error) {
-      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: failureReason(error).reason });
+      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: failureReason('Selligent', error).reason });
     }
   }
   context.log.info('selligent erasure', { subjects: subjects.length });

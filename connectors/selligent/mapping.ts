@@ -1,16 +1,10 @@
 // Pure mapping both ways: profile changes → data/load rows; engagement records → canonical email.engaged events.
-import type { EventDraft, FieldValue, ProfileChange } from '../sdk/index.js';
+import { normaliseEmail, type EventDraft, type FieldValue, type ProfileChange } from '../sdk/index.js';
 import type { SelligentSettings } from './config.js';
 import type { EngagementRecord } from './schemas.js';
 import { selligentTimeToIso } from './time.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const EMAIL_CONSENT = 'consentEmailMarketing';
-
-export function normaliseEmail(raw: string | undefined): string | undefined {
-  const email = raw?.trim().toLowerCase();
-  return email !== undefined && EMAIL.test(email) ? email : undefined;
-}
 
 export function isConsentOnly(change: ProfileChange): boolean {
   return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   mapLimited,
+  normaliseEmail,
   PayloadInvalid,
   VendorRejected,
   type ConnectorContext,
@@ -12,7 +13,7 @@ import {
 } from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
-import { engagementToEvents, normaliseEmail } from './mapping.js';
+import { engagementToEvents } from './mapping.js';
 
 export const PollCursor = z.object({ v: z.literal(1), afterId: z.number().int().nonnegative() });
 export type PollCursor = z.infer<typeof PollCursor>;

@@ -1,16 +1,14 @@
 // Squeezely's back-end API: the two auth headers and POST /v1/track, with retries from the SDK client.
-import { createVendorClient, parsePayload, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+import { blankEmails, createVendorClient, parsePayload, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import type { SqueezelySecrets, SqueezelySettings } from './config.js';
 import { TrackResponse, type TrackEvent } from './schemas.js';
 
 export type SqueezelyClientOptions = Pick<VendorClientOptions, 'retries' | 'minDelayMs' | 'timeoutMs'>;
 
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-
 /** Squeezely's own words on a rejection, with any e-mail address blanked. */
 export function describeErrors(errors: TrackResponse['errors']): string {
   const text = (errors ?? []).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('; ');
-  return text.replace(EMAIL_IN_TEXT, '<e-mail>').slice(0, 300);
+  return blankEmails(text).slice(0, 300);
 }
 
 export class SqueezelyClient {

@@ -1,5 +1,5 @@
 // Squeezely as a destination: merged profile fields, consent and segments as tracked events, batched per request.
-import { RateLimited, VendorRejected, type ConnectorContext, type ProfileChange, type PushOutcome } from '../sdk/index.js';
+import { failureReason, type ConnectorContext, type ProfileChange, type PushOutcome } from '../sdk/index.js';
 import { SqueezelyClient, type SqueezelyClientOptions } from './client.js';
 import type { SqueezelySecrets, SqueezelySettings } from './config.js';
 import { isConsentOnly, toTrackEvent } from './mapping.js';
@@ -9,17 +9,6 @@ type Context = ConnectorContext<SqueezelySettings, SqueezelySecrets>;
 
 /** Squeezely publishes no batch limit for /v1/track; 100 events keep a request small and a retry cheap. */
 export const MAX_BATCH_SIZE = 100;
-
-const EMAIL_IN_TEXT = /[^\s@"'<>,;:]+@[^\s@"'<>,;:]+/g;
-
-function failure(error: unknown): { reason: string; retryable: boolean } {
-  if (error instanceof VendorRejected) {
-    const said = error.message.replace(/^.*?: /, '').replace(EMAIL_IN_TEXT, '<e-mail>');
-    return { reason: `Squeezely rejected the events (HTTP ${error.status ?? '?'}): ${said}`.slice(0, 300), retryable: false };
-  }
-  if (error instanceof RateLimited) return { reason: 'Squeezely kept rate limiting after retries', retryable: true };
-  return { reason: 'Squeezely unavailable after retries', retryable: true };
-}
 
 export async function pushChanges(context: Context, changes: ProfileChange[], options?: SqueezelyClientOptions): Promise<PushOutcome[]> {
   const { settings } = context;
@@ -44,7 +33,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
       await client.track(batch.map((b) => b.event));
       for (const { index } of batch) outcomes[index] = { profileId: changes[index]!.profileId, status: 'pushed' };
     } catch (error) {
-      const why = failure(error);
+      const why = failureReason('Squeezely', error);
       for (const { index } of batch) outcomes[index] = { profileId: changes[index]!.profileId, status: 'failed', ...why };
     }
   }

@@ -1,5 +1,5 @@
 // Pure mapping: a merged profile change → the Squeezely event that carries it (POST /v1/track).
-import type { FieldValue, ProfileChange } from '../sdk/index.js';
+import { normaliseEmail, type FieldValue, type ProfileChange } from '../sdk/index.js';
 import type { SqueezelySettings } from './config.js';
 import type { TrackEvent } from './schemas.js';
 
@@ -7,12 +7,6 @@ export type EventFor = { ok: true; event: TrackEvent } | { ok: false; reason: st
 
 /** syncline's projected consent field for e-mail, which Squeezely calls `newsletter` (yes/no). */
 const EMAIL_CONSENT = 'consentEmailMarketing';
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normaliseEmail(raw: string | undefined): string | undefined {
-  const email = raw?.trim().toLowerCase();
-  return email !== undefined && EMAIL.test(email) ? email : undefined;
-}
 
 /** A change whose changed fields are all consent fields is a withdrawal (or grant) that must travel even without consent. */
 export function isConsentOnly(change: ProfileChange): boolean {
