@@ -29,7 +29,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.history) {
     out.push('## Time per event against the history of the profile');
     out.push(table(['events in history', 'orders', 'profile JSON', 'CPU µs/event'], r.history.points.map((p) => [p.history, p.orders, kb(p.profileBytes), p.microsPerEvent])));
-    out.push(`Growth exponent (log-log slope) ${r.history.exponent}: **${r.history.growth}**; ×${r.history.ratioLongestToShortest} from the shortest to the longest history.`);
+    out.push(`Growth exponent (log-log slope between the two longest histories) ${r.history.exponent}: **${r.history.growth}** (over all points ${r.history.overallExponent}); ×${r.history.ratioLongestToShortest} from the shortest to the longest history.`);
   }
   if (r.hotSpots) {
     out.push('## Hot spots of the merge (node --cpu-prof, 20k events over 2k profiles, including tsx start-up)');
@@ -64,7 +64,7 @@ export function renderMarkdown(r: BenchResults): string {
   const f = r.footprint;
   if (f) {
     out.push(`## Lambda footprint (esbuild ${f.esbuild}, minified ESM, node22, SDK clients bundled)`);
-    out.push(table(['handler', 'bundle', 'gzip', 'init ms (median)', 'runs', 'largest parts'], f.bundles.map((b) => [b.handler, kb(b.bytes), kb(b.gzipBytes), b.initMs, b.initRunsMs.join(', '), b.largest.map((l) => `${l.what} ${kb(l.bytes)}`).join(', ')])));
+    out.push(table(['handler', 'bundle', 'gzip', 'init ms (median)', 'init CPU ms', 'runs', 'largest parts'], f.bundles.map((b) => [b.handler, kb(b.bytes), kb(b.gzipBytes), b.initMs, b.initCpuMs, b.initRunsMs.join(', '), b.largest.map((l) => `${l.what} ${kb(l.bytes)}`).join(', ')])));
     out.push(`An empty module imports in ${f.baselineInitMs} ms the same way (Node itself).`);
   }
   if (r.cost) {

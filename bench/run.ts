@@ -1,11 +1,11 @@
 // `npm run bench`: every benchmark in turn, printed as a table and written to bench/results/<date>.json and .md.
 //
 // Sizes: BENCH_MERGE_SIZES="10k:1k,100k:10k" (events:profiles; add 1m:100k for the full run, or pass --full),
-// BENCH_RUNS (merge runs per size, default 3; sizes ≥ 100k run once), BENCH_HISTORY="10,100,1000,3000",
+// BENCH_RUNS (merge runs per size, default 3; sizes ≥ 100k run once), BENCH_HISTORY="10,100,300,1000",
 // BENCH_WEBHOOKS (end to end, default 400), BENCH_AMPLIFICATION_EVENTS (default 600), BENCH_INIT_RUNS (default 7).
 // --skip=memory,history,emulators,footprint,profile leaves parts out.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
 import { summarise, type HotSpot } from './cpu-profile.js';
@@ -59,10 +59,10 @@ function profileHotSpots(): { selfTop: HotSpot[]; totalTop: HotSpot[] } {
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) execFileSync('rm', ['-f', join(dir, f)]);
   execFileSync(process.execPath, ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`, join(ROOT, 'bench/merge-memory.ts'), '20k', '2k'], { cwd: ROOT, stdio: 'ignore' });
-  // tsx's loader thread writes a small profile of its own: the main thread's is the largest.
+  // tsx's loader thread writes a profile of its own: take the one that saw the merge engine.
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
-  const largest = files.map((f) => ({ f, size: Number(execFileSync('stat', ['-c', '%s', f], { encoding: 'utf8' })) })).sort((a, b) => b.size - a.size)[0]!.f;
-  return summarise(largest, 15);
+  const main = files.find((f) => readFileSync(f, 'utf8').includes('"mergeOnce"')) ?? files[0]!;
+  return summarise(main, 15);
 }
 
 async function main(): Promise<void> {
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     }
   }
   if (!skip.has('history')) {
-    const sizes = (process.env.BENCH_HISTORY ?? '10,100,1000,3000').split(',').map(Number);
+    const sizes = (process.env.BENCH_HISTORY ?? '10,100,300,1000').split(',').map(Number);
     print(`history growth: ${sizes.join(', ')} events on one profile…`);
     results.history = await measureHistoryGrowth(sizes);
     print(`  exponent ${results.history.exponent} (${results.history.growth})`);
