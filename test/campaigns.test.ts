@@ -112,7 +112,7 @@ async function shopifyWebhook(tenantId: string, topic: string, body: unknown): P
   return response.status;
 }
 
-describe('campaign stories end to end', () => {
+describe('campaign stories end to end', { timeout: 120_000 }, () => {
   it('fitness shop: a shaker buyer is offered protein powder, a lactose-free buyer is not', async () => {
     const t = 'fitness';
     const shaker = line('SHAKER', 'Shaker 600ml', 'accessories', 9);

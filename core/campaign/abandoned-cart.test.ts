@@ -4,7 +4,7 @@ import { activity, build, config, DAY, NOW, order, line } from './test-profiles.
 
 const rules = config().abandonedCart;
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
-const cart = (at: string, id = 'c1') => ({ type: 'cart.updated', occurredAt: at, data: { cartId: id, currency: 'EUR', lines: [line('R8', 'cameras', 1899, 'Canon EOS R8')], recoveryUrl: 'https://shop.example/c1' } }) as const;
+const cart = (at: string, id = 'c1') => ({ type: 'cart.updated' as const, occurredAt: at, data: { cartId: id, currency: 'EUR', lines: [line('R8', 'cameras', 1899, 'Canon EOS R8')], recoveryUrl: 'https://shop.example/c1' } });
 
 describe('abandoned cart', () => {
   it('appears once the window has passed, not a minute before', () => {
