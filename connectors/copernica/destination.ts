@@ -1,6 +1,7 @@
 // Copernica as a destination: push profile changes one upsert per profile, erase by key field, with bounded concurrency.
 import {
   failureReason,
+  isConsentOnly,
   mapLimited,
   type ConnectorContext,
   type ErasureOutcome,
@@ -40,10 +41,6 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   context.log.info('copernica push', { profiles: changes.length, failed });
   return outcomes;
-}
-
-function isConsentOnly(change: ProfileChange): boolean {
-  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
 }
 
 /** Every address the subject had, and the Copernica profile ids this instance learnt from callbacks. */

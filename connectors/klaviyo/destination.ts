@@ -1,6 +1,7 @@
 // Klaviyo as a destination: bulk profile import jobs, e-mail consent through subscription jobs, privacy deletion.
 import {
   failureReason,
+  isConsentOnly,
   normaliseEmail,
   type ConnectorContext,
   type ErasureOutcome,
@@ -23,10 +24,6 @@ type Context = ConnectorContext<KlaviyoSettings, KlaviyoSecrets>;
 export const MAX_BATCH_SIZE = LIMITS.importProfiles;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
-
-function isConsentOnly(change: ProfileChange): boolean {
-  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
-}
 
 interface Item<T> {
   index: number;

@@ -2,6 +2,7 @@
 import {
   blankEmails,
   failureReason,
+  isConsentOnly,
   mapLimited,
   normaliseEmail,
   type ConnectorContext,
@@ -25,10 +26,6 @@ type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 export const MAX_BATCH_SIZE = BATCH_SUBSCRIBE_LIMIT;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
-
-function isConsentOnly(change: ProfileChange): boolean {
-  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
-}
 
 type Plan = { kind: 'subscribe'; email: string } | { kind: 'unsubscribe'; email: string } | { kind: 'refuse'; outcome: PushOutcome };
 

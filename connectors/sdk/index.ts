@@ -19,6 +19,7 @@ export { parsePayload, parseJsonBody } from './parse-payload.js';
 export { mapLimited } from './map-limited.js';
 export { normaliseEmail, blankEmails } from './email.js';
 export { failureReason } from './failure-reason.js';
+export { isConsentOnly } from './consent-only.js';
 export type { FailureReason } from './failure-reason.js';
 export type { CanonicalEvent, ConsentPurpose, EventDraft, EventType, OrderLine, Address } from '../../core/events.js';
 export type { Identifier, IdentifierType } from '../../core/identifiers.js';

@@ -2,6 +2,7 @@
 import {
   blankEmails,
   failureReason,
+  isConsentOnly,
   normaliseEmail,
   type ConnectorContext,
   type ErasureOutcome,
@@ -11,7 +12,7 @@ import {
 } from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
-import { groupRows, isConsentOnly, toListRow } from './mapping.js';
+import { groupRows, toListRow } from './mapping.js';
 import type { LoadDataResponse } from './schemas.js';
 
 type Context = ConnectorContext<SelligentSettings, SelligentSecrets>;

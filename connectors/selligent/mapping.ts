@@ -1,14 +1,10 @@
 // Pure mapping both ways: profile changes → data/load rows; engagement records → canonical email.engaged events.
-import { normaliseEmail, type EventDraft, type FieldValue, type ProfileChange } from '../sdk/index.js';
+import { isConsentOnly, normaliseEmail, type EventDraft, type FieldValue, type ProfileChange } from '../sdk/index.js';
 import type { SelligentSettings } from './config.js';
 import type { EngagementRecord } from './schemas.js';
 import { selligentTimeToIso } from './time.js';
 
 const EMAIL_CONSENT = 'consentEmailMarketing';
-
-export function isConsentOnly(change: ProfileChange): boolean {
-  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
-}
 
 /** data/load takes every value as a string; null clears a field. */
 export function selligentValue(value: FieldValue): string {

@@ -1,8 +1,8 @@
 // Squeezely as a destination: merged profile fields, consent and segments as tracked events, batched per request.
-import { failureReason, type ConnectorContext, type ProfileChange, type PushOutcome } from '../sdk/index.js';
+import { failureReason, isConsentOnly, type ConnectorContext, type ProfileChange, type PushOutcome } from '../sdk/index.js';
 import { SqueezelyClient, type SqueezelyClientOptions } from './client.js';
 import type { SqueezelySecrets, SqueezelySettings } from './config.js';
-import { isConsentOnly, toTrackEvent } from './mapping.js';
+import { toTrackEvent } from './mapping.js';
 import type { TrackEvent } from './schemas.js';
 
 type Context = ConnectorContext<SqueezelySettings, SqueezelySecrets>;

@@ -1,5 +1,5 @@
 // Pure mapping: a merged profile change → the Squeezely event that carries it (POST /v1/track).
-import { normaliseEmail, type FieldValue, type ProfileChange } from '../sdk/index.js';
+import { isConsentOnly, normaliseEmail, type FieldValue, type ProfileChange } from '../sdk/index.js';
 import type { SqueezelySettings } from './config.js';
 import type { TrackEvent } from './schemas.js';
 
@@ -7,11 +7,6 @@ export type EventFor = { ok: true; event: TrackEvent } | { ok: false; reason: st
 
 /** syncline's projected consent field for e-mail, which Squeezely calls `newsletter` (yes/no). */
 const EMAIL_CONSENT = 'consentEmailMarketing';
-
-/** A change whose changed fields are all consent fields is a withdrawal (or grant) that must travel even without consent. */
-export function isConsentOnly(change: ProfileChange): boolean {
-  return change.changed.length > 0 && change.changed.every((field) => field.startsWith('consent'));
-}
 
 /** Squeezely takes text and numbers; yes/no is its own word for booleans (see `newsletter`). */
 function squeezelyValue(property: string, value: FieldValue): string | number | undefined {
