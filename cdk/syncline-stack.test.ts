@@ -158,9 +158,10 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
-  it('routes POST /webhooks/{tenant}/{instance} to the webhook function', () => {
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+  it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{tenant}/{instance}', AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/{tenant}/{instance}', AuthorizationType: 'NONE' });
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
@@ -229,9 +230,9 @@ describe('schedules, secrets and outputs follow the config', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'syncline/dev/other-shop/shop-eu' });
     const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value));
     expect(outputs.some((v) => v.includes('/webhooks/other-shop/shop-eu'))).toBe(true);
-    // Still one function per handler and one route: tenants share them.
+    // Still one function per handler and one route (POST + its GET check): tenants share them.
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
   });
 
   it('deploys dev and prod side by side under different names', () => {

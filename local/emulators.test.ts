@@ -28,6 +28,8 @@ describe('startEmulators', () => {
 
   it('creates the tables and queues from the environment, twice, and leaves no JVM behind', async () => {
     const emulators = await startEmulators();
+    expect(emulators.dynamoStartMs ?? 0, 'how long DynamoDB Local took to answer, in ms').toBeGreaterThan(0);
+    expect(emulators.dynamoPid, 'pid of the DynamoDB Local JVM').toBeTypeOf('number');
     const env = {
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,

@@ -28,6 +28,10 @@ export interface LocalStackOptions {
   /** Seconds before a failed message is received again; short locally so retries and the DLQ show quickly. */
   visibilityTimeout?: number;
   maxReceiveCount?: number;
+  /** Use a DynamoDB Local that is already running (tests share one JVM) instead of starting one. */
+  dynamoEndpoint?: string;
+  /** Table names, when several stacks share one DynamoDB Local. */
+  tables?: { profiles: string; ops: string };
   /** Run every poll once at start (default true). */
   pollAtStart?: boolean;
   /** The clock of the campaign rules (tests move it forward to make carts abandoned and customers lapse). */
@@ -63,8 +67,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const emulators = await startEmulators();
+    const emulators = await startEmulators({ dynamo: options.dynamoEndpoint === undefined });
     cleanups.push(() => emulators.stop());
+    if (options.dynamoEndpoint !== undefined) emulators.dynamoEndpoint = options.dynamoEndpoint;
+    if (options.tables) {
+      process.env.PROFILES_TABLE = options.tables.profiles;
+      process.env.OPS_TABLE = options.tables.ops;
+    }
     process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
     process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
     process.env.AWS_REGION ??= 'eu-west-1';

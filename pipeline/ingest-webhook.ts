@@ -1,6 +1,6 @@
 // A vendor webhook, from raw request to queued canonical events: verify, parse, complete, enqueue; quarantine what fails.
 import { randomUUID } from 'node:crypto';
-import { UnknownInstance } from '../core/errors.js';
+import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
 import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
 import { completeEvents } from './complete-event.js';
@@ -25,19 +25,20 @@ export interface WebhookResponse {
   body: { accepted?: number; quarantineId?: string; error?: string };
 }
 
+/** Decided from the config alone, so that no secret is read (or needs an IAM grant) for a route that does not exist. */
+function refuseUnlessWebhooksEnabled(instances: InstanceResolver, tenantId: string, instanceId: string): WebhookResponse | undefined {
+  const found = findInstance(instances.config, tenantId, instanceId);
+  if (!found) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
+  if (!found.instance.webhooks) return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
+  return undefined;
+}
+
 export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
   const now = deps.now?.() ?? new Date();
-  let bound;
-  try {
-    bound = await deps.instances.resolve(tenantId, instanceId);
-  } catch (error) {
-    if (error instanceof UnknownInstance) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
-    throw error;
-  }
-  const { connector, context, instance } = bound;
-  if (!instance.webhooks || !connector.verifyWebhook || !connector.parseWebhook) {
-    return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
-  }
+  const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
+  if (refused) return refused;
+  const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
+  if (!connector.verifyWebhook || !connector.parseWebhook) return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
   if (request.rawBody.length > MAX_WEBHOOK_BYTES) {
     return { statusCode: 413, body: { error: `body of ${request.rawBody.length} bytes exceeds the ${MAX_WEBHOOK_BYTES}-byte limit` } };
   }
@@ -83,15 +84,10 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
  * nothing to anyone else.
  */
 export async function answerWebhookCheck(deps: Pick<WebhookDeps, 'instances' | 'now'>, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
-  let bound;
-  try {
-    bound = await deps.instances.resolve(tenantId, instanceId);
-  } catch (error) {
-    if (error instanceof UnknownInstance) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
-    throw error;
-  }
-  const { connector, context, instance } = bound;
-  if (!instance.webhooks || !connector.verifyWebhook) return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
+  const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
+  if (refused) return refused;
+  const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
+  if (!connector.verifyWebhook) return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
   try {
     connector.verifyWebhook({ ...request, rawBody: Buffer.alloc(0) }, context.secrets, context.settings, deps.now?.() ?? new Date());
   } catch (error) {

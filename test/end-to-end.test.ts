@@ -7,6 +7,7 @@ import { projectProfile } from '../core/projection.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { demoStory, type DemoDelivery } from '../local/demo.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { sharedDynamo } from './support/shared-stack.js';
 
 const SHOP_DOMAIN = 'demo-shop.myshopify.com';
 const tenantConfig = (id: string) => ({
@@ -27,6 +28,7 @@ beforeAll(async () => {
     pollAtStart: false,
     visibilityTimeout: 2,
     maxReceiveCount: 2,
+    ...sharedDynamo(),
   });
 }, 120_000);
 

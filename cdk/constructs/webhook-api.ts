@@ -1,4 +1,4 @@
-// The public HTTP API: POST /webhooks/{tenant}/{instance} → webhook function, throttled, with access logs.
+// The public HTTP API: POST (and GET, for URL checks) /webhooks/{tenant}/{instance} → webhook function, throttled, with access logs.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -58,12 +58,13 @@ export class WebhookApi extends Construct {
       },
     });
 
-    const [route] = this.api.addRoutes({
+    // GET answers a vendor's check of the callback URL (Mailchimp), authenticated the same way as a delivery.
+    const routes = this.api.addRoutes({
       path: WEBHOOK_ROUTE,
-      methods: [apigwv2.HttpMethod.POST],
+      methods: [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET],
       integration: new HttpLambdaIntegration('Webhook', props.webhookFunction),
     });
-    if (route) {
+    for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:

@@ -31,10 +31,6 @@ describe('DynamoDB Local under the adapters', () => {
     await expect(createTables(env.dynamo, env.tables)).resolves.toEqual(env.tables);
   });
 
-  it('reports how long DynamoDB Local took to start and the pid of its JVM', () => {
-    expect(env.started.dynamoStartMs ?? 0, 'start time in ms').toBeGreaterThan(0);
-    expect(env.started.dynamoPid, 'JVM pid').toBeTypeOf('number');
-  });
 });
 
 describe('DynamoCursorStore', () => {
