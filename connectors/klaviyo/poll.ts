@@ -1,6 +1,6 @@
 // Incremental poll of Klaviyo events by datetime: one page per call, resumable from its cursor, high-water mark between passes.
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { KlaviyoClient, type KlaviyoClientOptions } from './client.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 import { klaviyoEventToDrafts, klaviyoTimeToIso, metricSlug } from './mapping.js';
@@ -18,18 +18,10 @@ export const PollCursor = z.object({
   highWater: Time,
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Klaviyo');
 
 export function readCursor(text: string | undefined, settings: KlaviyoSettings): PollCursor {
-  if (text === undefined || text === '') return { v: 1, page: null, since: settings.pollFrom ?? null, highWater: null };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('Klaviyo poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('Klaviyo poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  return result.data;
+  return cursorJson.read(text) ?? { v: 1, page: null, since: settings.pollFrom ?? null, highWater: null };
 }
 
 /** links.next is an absolute URL on Klaviyo's host; we keep only its page[cursor] and ask our own base URL. */
@@ -96,8 +88,8 @@ export async function pollKlaviyo(
   const { drafts, times } = pageToDrafts(page, context.instance);
   const highWater = times.reduce(later, cursor.highWater);
   const next = nextPageCursor(page);
-  if (next !== null) return { events: drafts, nextCursor: JSON.stringify({ ...cursor, page: next, highWater }), hasMore: true };
+  if (next !== null) return { events: drafts, nextCursor: cursorJson.write({ ...cursor, page: next, highWater }), hasMore: true };
   const done: PollCursor = { v: 1, page: null, since: highWater ?? cursor.since, highWater: null };
   context.log.debug('klaviyo poll caught up', { since: done.since });
-  return { events: drafts, nextCursor: JSON.stringify(done), hasMore: false };
+  return { events: drafts, nextCursor: cursorJson.write(done), hasMore: false };
 }

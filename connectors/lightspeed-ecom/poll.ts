@@ -2,7 +2,7 @@
 // A pass reads pages 1, 2, … of the records updated since the stream's high-water mark until a short page; the
 // next pass starts at the highest updatedAt it saw.
 import { z } from 'zod';
-import { mapLimited, PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, mapLimited, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { LightspeedEcomClient, type EcomClientOptions } from './client.js';
 import type { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 import { mapCustomer, mapOrder, utcTime } from './mapping.js';
@@ -22,20 +22,12 @@ export const PollCursor = z.object({
   highWater: Time,
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Lightspeed eCom');
 
 const START: PollCursor = { v: 1, stream: 'customers', page: 1, since: { customers: null, orders: null }, highWater: null };
 
 export function readCursor(text: string | undefined): PollCursor {
-  if (text === undefined || text === '') return START;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('Lightspeed eCom poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('Lightspeed eCom poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  return result.data;
+  return cursorJson.read(text) ?? START;
 }
 
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
@@ -71,10 +63,10 @@ export async function pollEcom(
   const highWater = times.reduce(later, cursor.highWater);
 
   if (count === limit) {
-    return { events, nextCursor: JSON.stringify({ ...cursor, page: cursor.page + 1, highWater }), hasMore: true };
+    return { events, nextCursor: cursorJson.write({ ...cursor, page: cursor.page + 1, highWater }), hasMore: true };
   }
   const since = { ...cursor.since, [cursor.stream]: highWater ?? cursor.since[cursor.stream] };
   const next: Stream = cursor.stream === 'customers' ? 'orders' : 'customers';
   context.log.debug('lightspeed-ecom poll stream caught up', { stream: cursor.stream, since: since[cursor.stream] });
-  return { events, nextCursor: JSON.stringify({ v: 1, stream: next, page: 1, since, highWater: null } satisfies PollCursor), hasMore: next === 'orders' };
+  return { events, nextCursor: cursorJson.write({ v: 1, stream: next, page: 1, since, highWater: null }), hasMore: next === 'orders' };
 }

@@ -2,7 +2,7 @@
 // back empty. One page per call; the cursor is the version high-water mark of each stream, so a run resumes
 // exactly where the last one stopped and a record changed again later comes back with its new version.
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { LightspeedRetailClient, type RetailClientOptions } from './client.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
@@ -17,20 +17,12 @@ export const PollCursor = z.object({
   after: z.object({ customers: z.number().int().nonnegative(), sales: z.number().int().nonnegative() }),
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Lightspeed Retail');
 
 const START: PollCursor = { v: 1, stream: 'customers', after: { customers: 0, sales: 0 } };
 
 export function readCursor(text: string | undefined): PollCursor {
-  if (text === undefined || text === '') return START;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('Lightspeed Retail poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('Lightspeed Retail poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  return result.data;
+  return cursorJson.read(text) ?? START;
 }
 
 export async function pollRetail(
@@ -59,10 +51,10 @@ export async function pollRetail(
   }
   const highest = Math.max(after, ...versions);
   if (highest > after) {
-    return { events, nextCursor: JSON.stringify({ ...cursor, after: { ...cursor.after, [cursor.stream]: highest } }), hasMore: true };
+    return { events, nextCursor: cursorJson.write({ ...cursor, after: { ...cursor.after, [cursor.stream]: highest } }), hasMore: true };
   }
   // An empty page (or one that did not move the version): this stream has caught up; read the other one next.
   const next: Stream = cursor.stream === 'customers' ? 'sales' : 'customers';
   context.log.debug('lightspeed-retail poll stream caught up', { stream: cursor.stream, after });
-  return { events, nextCursor: JSON.stringify({ ...cursor, stream: next }), hasMore: next === 'sales' };
+  return { events, nextCursor: cursorJson.write({ ...cursor, stream: next }), hasMore: next === 'sales' };
 }

@@ -20,6 +20,8 @@ export { mapLimited } from './map-limited.js';
 export { normaliseEmail, blankEmails } from './email.js';
 export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
+export { jsonCursor } from './json-cursor.js';
+export type { JsonCursor } from './json-cursor.js';
 export type { FailureReason } from './failure-reason.js';
 export type { CanonicalEvent, ConsentPurpose, EventDraft, EventType, OrderLine, Address } from '../../core/events.js';
 export type { Identifier, IdentifierType } from '../../core/identifiers.js';

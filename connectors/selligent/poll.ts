@@ -1,34 +1,21 @@
 // Engagement poll: page through the list by record id (keyset, one data/search page per call), then read each
 // record's e-mail engagement. The cursor is the last id read; a finished pass starts over at the next schedule.
 import { z } from 'zod';
-import {
-  mapLimited,
-  normaliseEmail,
-  PayloadInvalid,
-  VendorRejected,
-  type ConnectorContext,
-  type EventDraft,
-  type PollBudget,
-  type PollPage,
-} from '../sdk/index.js';
+import { jsonCursor, mapLimited, normaliseEmail, PayloadInvalid, VendorRejected, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
 import { engagementToEvents } from './mapping.js';
 
 export const PollCursor = z.object({ v: z.literal(1), afterId: z.number().int().nonnegative() });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Selligent');
 
 const START: PollCursor = { v: 1, afterId: 0 };
 /** Engagement reads in flight at once: the API has one GET per record and publishes no rate limit. */
 const CONCURRENCY = 4;
 
 export function readCursor(text: string | undefined): PollCursor {
-  if (text === undefined || text === '') return START;
-  try {
-    return PollCursor.parse(JSON.parse(text));
-  } catch {
-    throw new PayloadInvalid('Selligent poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  }
+  return cursorJson.read(text) ?? START;
 }
 
 export async function pollEngagement(
@@ -66,9 +53,9 @@ export async function pollEngagement(
   const events: EventDraft[] = perRecord.flat();
   const last = records.at(-1);
   if (records.length === settings.pageSize && last) {
-    return { events, nextCursor: JSON.stringify({ v: 1, afterId: last.id } satisfies PollCursor), hasMore: true };
+    return { events, nextCursor: cursorJson.write({ v: 1, afterId: last.id }), hasMore: true };
   }
   // A full pass is done: engagement changes on old records too, so the next scheduled run reads the list again.
   context.log.debug('selligent engagement pass finished', { records: records.length });
-  return { events, nextCursor: JSON.stringify(START), hasMore: false };
+  return { events, nextCursor: cursorJson.write(START), hasMore: false };
 }

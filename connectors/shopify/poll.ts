@@ -1,6 +1,6 @@
 // Incremental poll of customers, then orders, by updated_at: one GraphQL page per call, resumable from its cursor.
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { ShopifyClient, type ShopifyClientOptions } from './client.js';
 import type { ShopifySecrets, ShopifySettings } from './config.js';
 import { mapCustomerNode, mapOrderNode } from './graphql-mapping.js';
@@ -24,20 +24,12 @@ export const PollCursor = z.object({
   highWater: Time,
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Shopify');
 
 const START: PollCursor = { v: 1, stream: 'customers', after: null, since: { customers: null, orders: null }, highWater: null };
 
 export function readCursor(text: string | undefined): PollCursor {
-  if (text === undefined || text === '') return START;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('Shopify poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('Shopify poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  return result.data;
+  return cursorJson.read(text) ?? START;
 }
 
 /**
@@ -76,12 +68,12 @@ export async function pollShopify(
   const highWater = times.reduce(later, cursor.highWater);
 
   if (pageInfo.hasNextPage && pageInfo.endCursor) {
-    return { events, nextCursor: JSON.stringify({ ...cursor, after: pageInfo.endCursor, highWater }), hasMore: true };
+    return { events, nextCursor: cursorJson.write({ ...cursor, after: pageInfo.endCursor, highWater }), hasMore: true };
   }
   // The stream is exhausted: its next pass starts at the high-water mark; then read the other stream.
   const since = { ...cursor.since, [cursor.stream]: highWater ?? cursor.since[cursor.stream] };
   const next: Stream = cursor.stream === 'customers' ? 'orders' : 'customers';
   const nextCursor: PollCursor = { v: 1, stream: next, after: null, since, highWater: null };
   context.log.debug('shopify poll stream caught up', { stream: cursor.stream, since: since[cursor.stream] });
-  return { events, nextCursor: JSON.stringify(nextCursor), hasMore: next === 'orders' };
+  return { events, nextCursor: cursorJson.write(nextCursor), hasMore: next === 'orders' };
 }

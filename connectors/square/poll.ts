@@ -3,7 +3,7 @@
 // cursor exactly as it was. Each stream's next pass starts at Square's clock when the previous pass started, less
 // an overlap, so that an object changed while a pass ran is read by the next one (same version, same event id).
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { SquareClient, type SearchCustomersBody, type SearchOrdersBody, type SquareClientOptions } from './client.js';
 import type { SquareSecrets, SquareSettings } from './config.js';
 import { mapCustomer, mapOrder } from './mapping.js';
@@ -26,20 +26,12 @@ export const PollCursor = z.object({
   since: z.object({ customers: Time, orders: Time }),
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'Square');
 
 const START: PollCursor = { v: 1, stream: 'customers', cursor: null, passStartedAt: null, since: { customers: null, orders: null } };
 
 export function readCursor(text: string | undefined): PollCursor {
-  if (text === undefined || text === '') return START;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('Square poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('Square poll cursor is not one this connector wrote: reset the instance cursor to start over');
-  return result.data;
+  return cursorJson.read(text) ?? START;
 }
 
 const startAt = (since: string | null) => (since === null ? undefined : new Date(Date.parse(since) - OVERLAP_MS).toISOString());
@@ -86,10 +78,10 @@ export async function pollSquare(context: ConnectorContext<SquareSettings, Squar
   }
   const passStartedAt = cursor.passStartedAt ?? new Date(page.serverTime ?? context.now().getTime()).toISOString();
 
-  if (page.cursor) return { events, nextCursor: JSON.stringify({ ...cursor, cursor: page.cursor, passStartedAt }), hasMore: true };
+  if (page.cursor) return { events, nextCursor: cursorJson.write({ ...cursor, cursor: page.cursor, passStartedAt }), hasMore: true };
   const since = { ...cursor.since, [cursor.stream]: passStartedAt };
   const next: Stream = cursor.stream === 'customers' ? 'orders' : 'customers';
   const nextCursor: PollCursor = { v: 1, stream: next, cursor: null, passStartedAt: null, since };
   context.log.debug('square poll stream caught up', { stream: cursor.stream });
-  return { events, nextCursor: JSON.stringify(nextCursor), hasMore: next === 'orders' };
+  return { events, nextCursor: cursorJson.write(nextCursor), hasMore: next === 'orders' };
 }

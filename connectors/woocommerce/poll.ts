@@ -7,7 +7,7 @@
 // modified since the last pass. Each stream's next pass starts at the store's clock when the previous pass started,
 // less an overlap, so that a change saved while a pass ran is read by the next one.
 import { z } from 'zod';
-import { PayloadInvalid, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import { jsonCursor, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
 import { WooCommerceClient, type WooCommerceClientOptions } from './client.js';
 import type { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { gmtTime, mapCustomer, mapOrder } from './mapping.js';
@@ -32,23 +32,17 @@ export const PollCursor = z.object({
   since: z.object({ customers: Time, orders: Time }),
 });
 export type PollCursor = z.infer<typeof PollCursor>;
+const cursorJson = jsonCursor(PollCursor, 'WooCommerce');
 
 const start = (stream: Stream): PollCursor => ({ v: 1, stream, page: 1, passStartedAt: null, since: { customers: null, orders: null } });
 
 export function readCursor(text: string | undefined, settings: WooCommerceSettings): PollCursor {
   const first = settings.pollCustomers ? 'customers' : 'orders';
-  if (text === undefined || text === '') return start(first);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PayloadInvalid('WooCommerce poll cursor is not JSON: reset the instance cursor to start over');
-  }
-  const result = PollCursor.safeParse(json);
-  if (!result.success) throw new PayloadInvalid('WooCommerce poll cursor is not one this connector wrote: reset the instance cursor to start over');
+  const saved = cursorJson.read(text);
+  if (saved === undefined) return start(first);
   // Customers switched off since the cursor was saved: go on with orders.
-  if (!settings.pollCustomers && result.data.stream === 'customers') return { ...result.data, stream: 'orders', page: 1, passStartedAt: null };
-  return result.data;
+  if (!settings.pollCustomers && saved.stream === 'customers') return { ...saved, stream: 'orders', page: 1, passStartedAt: null };
+  return saved;
 }
 
 /** `modified_after` as WooCommerce parses it with dates_are_gmt: no offset, whole seconds. */
@@ -87,12 +81,12 @@ export async function pollWooCommerce(
   const passStartedAt = cursor.passStartedAt ?? new Date(serverTime ?? context.now().getTime()).toISOString();
 
   if (cursor.page < totalPages) {
-    return { events, nextCursor: JSON.stringify({ ...cursor, page: cursor.page + 1, passStartedAt }), hasMore: true };
+    return { events, nextCursor: cursorJson.write({ ...cursor, page: cursor.page + 1, passStartedAt }), hasMore: true };
   }
   // The stream is exhausted: its next pass starts where this one started; then read the other stream.
   const nextSince = { ...cursor.since, [cursor.stream]: passStartedAt };
   const next: Stream = cursor.stream === 'customers' || !settings.pollCustomers ? 'orders' : 'customers';
   const nextCursor: PollCursor = { v: 1, stream: next, page: 1, passStartedAt: null, since: nextSince };
   context.log.debug('woocommerce poll stream caught up', { stream: cursor.stream, pages: totalPages });
-  return { events, nextCursor: JSON.stringify(nextCursor), hasMore: cursor.stream === 'customers' };
+  return { events, nextCursor: cursorJson.write(nextCursor), hasMore: cursor.stream === 'customers' };
 }
