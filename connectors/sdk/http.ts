@@ -31,6 +31,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The vendor's clock when it answered (its Date header), as epoch ms; undefined when it sent none we can read. */
+export function answeredAt(headers: Readonly<Record<string, unknown>>): number | undefined {
+  const date = Date.parse(String(headers['date'] ?? ''));
+  return Number.isNaN(date) ? undefined : date;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isRetryableStatus(status: number): boolean {

@@ -12,7 +12,7 @@ export type {
   WebhookRequest,
 } from './define-connector.js';
 export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid } from './errors.js';
-export { createVendorClient, parseRetryAfter } from './http.js';
+export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';
 export type { VendorClient, VendorClientOptions } from './http.js';
 export { hmacSha256, signatureMatches } from './signatures.js';
 export { parsePayload, parseJsonBody } from './parse-payload.js';

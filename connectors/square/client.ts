@@ -1,5 +1,5 @@
 // The Square API client: bearer token, Square-Version, and the two search endpoints poll uses (cursor pagination).
-import { createVendorClient, parsePayload, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+import { answeredAt, createVendorClient, parsePayload, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import { apiBase, type SquareSecrets, type SquareSettings } from './config.js';
 import { SearchCustomersResponse, SearchOrdersResponse, type Customer, type Order } from './schemas.js';
 
@@ -58,8 +58,8 @@ export class SquareClient {
 
   private async search(url: string, body: object) {
     const response = await this.http.request<unknown>({ method: 'POST', url, data: body });
-    const date = Date.parse(String(response.headers['date'] ?? ''));
-    return { data: response.data, ...(Number.isNaN(date) ? {} : { serverTime: date }) };
+    const at = answeredAt(response.headers);
+    return { data: response.data, ...(at === undefined ? {} : { serverTime: at }) };
   }
 
   async searchCustomers(body: SearchCustomersBody): Promise<Page<Customer>> {

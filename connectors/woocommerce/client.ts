@@ -1,5 +1,5 @@
 // The WooCommerce REST API v3 client: consumer key/secret as HTTP Basic, page/per_page pagination with X-WP-TotalPages.
-import { createVendorClient, parsePayload, PayloadInvalid, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+import { answeredAt, createVendorClient, parsePayload, PayloadInvalid, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import { restBaseUrl, type WooCommerceSecrets, type WooCommerceSettings } from './config.js';
 import { CustomerPage, OrderPage, type Customer, type Order } from './schemas.js';
 
@@ -49,11 +49,11 @@ export class WooCommerceClient {
     // The customers endpoint lists only the `customer` role by default; keep that (staff accounts are not customers).
     const response = await this.http.request<unknown>({ method: 'GET', url: `/${resource}`, params });
     const items = parsePayload(schema, response.data, `WooCommerce ${resource} page`) as T[];
-    const date = Date.parse(String(response.headers['date'] ?? ''));
+    const at = answeredAt(response.headers);
     return {
       items,
       totalPages: headerNumber(response.headers['x-wp-totalpages'], 'X-WP-TotalPages'),
-      ...(Number.isNaN(date) ? {} : { serverTime: date }),
+      ...(at === undefined ? {} : { serverTime: at }),
     };
   }
 
