@@ -2,10 +2,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONNECTOR_NAME } from '../connectors/sdk/index.js';
 import { connectorFiles, templateNames } from './connector-templates.js';
 
-/** The same rule defineConnector enforces at load time (connectors/sdk/define-connector.ts). */
-export const CONNECTOR_NAME = /^[a-z][a-z0-9-]{1,40}$/;
+/** The rule defineConnector enforces at load time, checked before anything is written. */
+export { CONNECTOR_NAME };
 
 export class ScaffoldRefused extends Error {
   override readonly name = 'ScaffoldRefused';

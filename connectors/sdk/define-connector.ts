@@ -89,13 +89,14 @@ export function capabilitiesOf(connector: AnyConnector): ConnectorCapabilities {
   };
 }
 
-const NAME = /^[a-z][a-z0-9-]{1,40}$/;
+/** A connector's name: 2–41 lower-case letters, digits and dashes, starting with a letter (the scaffold checks it too). */
+export const CONNECTOR_NAME = /^[a-z][a-z0-9-]{1,40}$/;
 
 /** Declares a connector; checks at load time what TypeScript cannot. */
 export function defineConnector<Settings, Secrets>(
   definition: ConnectorDefinition<Settings, Secrets>,
 ): ConnectorDefinition<Settings, Secrets> {
-  if (!NAME.test(definition.name)) throw new Error(`connector name "${definition.name}" must match ${NAME}`);
+  if (!CONNECTOR_NAME.test(definition.name)) throw new Error(`connector name "${definition.name}" must match ${CONNECTOR_NAME}`);
   if ((definition.verifyWebhook === undefined) !== (definition.parseWebhook === undefined)) {
     throw new Error(`connector ${definition.name}: verifyWebhook and parseWebhook come together (no unsigned webhooks)`);
   }

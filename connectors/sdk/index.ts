@@ -1,5 +1,5 @@
 // The connector SDK: everything a connector may import.
-export { defineConnector, capabilitiesOf } from './define-connector.js';
+export { defineConnector, capabilitiesOf, CONNECTOR_NAME } from './define-connector.js';
 export type {
   AnyConnector,
   ConnectorCapabilities,
