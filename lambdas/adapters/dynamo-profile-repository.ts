@@ -1,11 +1,12 @@
-// ProfileRepository on DynamoDB: one item per profile, one pointer item per identifier, commits in one transaction.
+// ProfileRepository on DynamoDB: one item per profile, one pointer item per identifier, commits in one transaction
+// (or one conditional PutItem when only a profile changes).
 //
 // Version contract: a commit's put carries the profile as it will be stored, i.e. with
 // `profile.version === expectedVersion + 1` (the merge engine builds it that way). The item's `version` attribute
 // and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
 // is refused before anything is written.
-import { TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictRetry } from '../../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../../core/identifiers.js';
 import type { ProfileCommit, ProfileRepository } from '../../core/ports.js';
@@ -92,6 +93,22 @@ export class DynamoProfileRepository implements ProfileRepository {
       keys.add(pk);
     }
 
+    // The common case, one profile and no identifier changes, needs no transaction: a conditional PutItem is
+    // just as safe and costs half the write units.
+    const only = puts.length === 1 && claims.length === 0 ? puts[0]?.Put : undefined;
+    if (only) {
+      try {
+        await this.db.send(new PutCommand({ ...only, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          const put = commit.puts[0]!;
+          const old = error.Item as Record<string, AttributeValue> | undefined;
+          throw new ConflictRetry(`commit conflicts: profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`, { cause: error });
+        }
+        throw error;
+      }
+      return;
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: [...puts, ...claims] }));
     } catch (error) {
