@@ -12,6 +12,7 @@ import { DynamoPushSnapshotStore } from '../lambdas/adapters/dynamo-ops-store.js
 import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { sharedDynamo } from './support/shared-stack.js';
 import { computeUplift, formatUplift } from '../local/uplift.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -50,7 +51,7 @@ const config = SynclineConfig.parse({
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 2, maxReceiveCount: 2, now: () => clock });
+  stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 2, maxReceiveCount: 2, now: () => clock, ...sharedDynamo() });
 }, 120_000);
 
 afterAll(async () => {
