@@ -1,8 +1,8 @@
 // A local stand-in for the parts of Copernica REST v4 syncline uses: JWT exchange, profile upsert, search, delete.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
 
 export { createCallbackSigner, type CallbackSigner, type SignInput } from './callback-signer.js';
@@ -50,12 +50,6 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The `==` conditions of a `fields[]` selection; undefined when a condition uses an operator we do not simulate. */
 function conditions(query: URLSearchParams): Array<[string, string]> | undefined {
   const list: Array<[string, string]> = [];
@@ -73,15 +67,12 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
   const databaseId = options.databaseId ?? 4321;
   const keyField = options.keyField ?? 'email';
   const accessToken = options.accessToken ?? 'simulated-api-token';
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
   const store = new Map<number, { id: number; fields: Record<string, string>; created: string; modified: string }>();
   let nextId = 1001;
   const tokens = new Set<string>();
   let issued = 0;
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
-  let requests = 0;
 
   const matching = (conds: Array<[string, string]>) =>
     [...store.values()].filter((p) => conds.every(([field, value]) => (field === 'id' ? String(p.id) === value : p.fields[field] === value)));
@@ -95,15 +86,6 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, { error: 'too many requests' }, { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, { error: 'internal error' });
-    }
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await readBody(req);
 
@@ -180,18 +162,19 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
     return send(res, 200, { start, limit, count: data.length, ...total, data });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { error: 'simulator failure' }));
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => send(res, 429, { error: 'too many requests' }, { 'retry-after': '0' }),
+    failed: (_req, res) => send(res, 500, { error: 'internal error' }),
+    crashed: (res) => send(res, 500, { error: 'simulator failure' }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = server.origin;
 
   return {
     settings: CopernicaSettings.parse({ databaseId, keyField, apiBaseUrl: `${base}${API_PREFIX}`, authUrl: `${base}${AUTH_PATH}` }),
     secrets: { accessToken, callbackPublicKeys: {} },
     received: () => [...received],
-    requests: () => requests,
+    requests: server.requests,
     profiles: () => [...store.values()].map((p) => ({ id: p.id, fields: { ...p.fields } })),
     seedProfile(fields) {
       const id = nextId++;
@@ -201,10 +184,6 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
     log: () => [...log],
     revokeTokens: () => tokens.clear(),
     tokensIssued: () => issued,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

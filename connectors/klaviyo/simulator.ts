@@ -1,8 +1,8 @@
 // A local stand-in for the Klaviyo API calls syncline makes: import/subscription/deletion jobs and GET /api/events.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
 
 export interface SampleEvent {
@@ -76,12 +76,6 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
 
 const error = (status: number, code: string, detail: string) => ({ errors: [{ id: randomUUID(), status, code, title: code.replace(/_/g, ' '), detail, source: { pointer: '/data/' } }] });
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const JOB_LIMITS: Record<string, number> = {
   '/api/profile-bulk-import-jobs': 10_000,
   '/api/profile-subscription-bulk-create-jobs': 1000,
@@ -97,25 +91,13 @@ const JOB_TYPES: Record<string, string> = {
 export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Promise<KlaviyoSimulator> {
   const secrets: KlaviyoSecrets = { apiKey: 'pk_simulated_0123456789', webhookSecret: 'simulated-webhook-secret' };
   const pageSize = options.pageSize ?? 200;
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
   const events = [...(options.events ?? [])];
   const received: string[] = [];
   const jobs: SimulatedJob[] = [];
   const queries: URLSearchParams[] = [];
-  let requests = 0;
   let base = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, error(429, 'throttled', 'Request was throttled. Expected available in 0 seconds.'), { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, error(500, 'error', 'A server error occurred.'));
-    }
     if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`) return send(res, 401, error(401, 'not_authenticated', 'Authentication credentials were not provided.'));
     if (!/^\d{4}-\d{2}-\d{2}/.test(String(req.headers.revision ?? ''))) return send(res, 400, error(400, 'invalid', 'A revision header is required.'));
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -203,25 +185,22 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, error(500, 'error', 'simulator failure')));
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => send(res, 429, error(429, 'throttled', 'Request was throttled. Expected available in 0 seconds.'), { 'retry-after': '0' }),
+    failed: (_req, res) => send(res, 500, error(500, 'error', 'A server error occurred.')),
+    crashed: (res) => send(res, 500, error(500, 'error', 'simulator failure')),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
+  base = server.origin;
 
   return {
     settings: KlaviyoSettings.parse({ apiBaseUrl: base, listId: 'Y6nRLr', pageSize }),
     secrets,
     received: () => [...received],
-    requests: () => requests,
+    requests: server.requests,
     jobs: () => [...jobs],
     eventQueries: () => [...queries],
     addEvents: (more) => events.push(...more),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

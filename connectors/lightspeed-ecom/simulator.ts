@@ -1,8 +1,8 @@
 // A local stand-in for the Lightspeed eCom REST API: customers.json and orders.json with page/limit (≤ 250) and
 // updated_at_min, order products, customer deletion, HTTP Basic auth, X-RateLimit-* headers and injected faults.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { LightspeedEcomSettings, type LightspeedEcomSecrets } from './config.js';
 import type { SampleShop } from './sample-shop.js';
 
@@ -25,91 +25,74 @@ export interface EcomSimulator extends SimulatedVendor<LightspeedEcomSettings, L
 
 const MAX_LIMIT = 250;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body === undefined ? '' : JSON.stringify(body));
-}
+/** Limits per 5 minutes, hour and day, as comma-separated triples. */
+const rateHeaders = (request: number) => ({
+  'x-ratelimit-limit': '300,3000,12000',
+  'x-ratelimit-remaining': `${Math.max(0, 300 - request)},${3000 - request},${12000 - request}`,
+  'x-ratelimit-reset': '300,3600,86400',
+});
 
 export async function startEcomSimulator(options: EcomSimulatorOptions): Promise<EcomSimulator> {
   const secrets: LightspeedEcomSecrets = { apiKey: 'simulated-api-key', apiSecret: 'simulated-api-secret', webhookSecret: 'simulated-app-secret' };
   const language = options.language ?? 'nl';
   const data = { customers: [...options.customers].sort((a, b) => a.id - b.id), orders: [...options.orders].sort((a, b) => a.id - b.id) };
   const maxLimit = Math.min(options.pageSize ?? MAX_LIMIT, MAX_LIMIT);
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
-  let requests = 0;
   const lists: { resource: string; page: number; limit: number; updatedAtMin: string | null }[] = [];
   const deleted: string[] = [];
   const basic = `Basic ${Buffer.from(`${secrets.apiKey}:${secrets.apiSecret}`).toString('base64')}`;
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    requests++;
-    // Limits per 5 minutes, hour and day, as comma-separated triples.
-    const rate = { 'x-ratelimit-limit': '300,3000,12000', 'x-ratelimit-remaining': `${Math.max(0, 300 - requests)},${3000 - requests},${12000 - requests}`, 'x-ratelimit-reset': '300,3600,86400' };
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, { error: { code: 429, method: req.method, request: req.url, message: 'Too many requests' } }, { ...rate, 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, { error: { code: 500, message: 'Internal server error' } });
-    }
-    if (req.headers.authorization !== basic) return send(res, 401, { error: { code: 401, message: 'Invalid API key or secret' } });
+  function handle(req: IncomingMessage, res: ServerResponse, request: number): void {
+    const rate = rateHeaders(request);
+    if (req.headers.authorization !== basic) return sendJson(res, 401, { error: { code: 401, message: 'Invalid API key or secret' } });
     const url = new URL(req.url ?? '/', 'http://simulator');
     const prefix = `/${language}`;
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
     const remove = /^\/customers\/(\d+)\.json$/.exec(path);
     if (req.method === 'DELETE' && remove) {
       const at = data.customers.findIndex((c) => String(c.id) === remove[1]);
-      if (at < 0) return send(res, 404, { error: { code: 404, message: 'Not found' } });
+      if (at < 0) return sendJson(res, 404, { error: { code: 404, message: 'Not found' } });
       data.customers.splice(at, 1);
       deleted.push(remove[1] as string);
-      return send(res, 204, undefined, rate);
+      return sendJson(res, 204, undefined, rate);
     }
-    if (req.method !== 'GET') return send(res, 405, { error: { code: 405, message: 'Method not allowed' } });
+    if (req.method !== 'GET') return sendJson(res, 405, { error: { code: 405, message: 'Method not allowed' } });
     const productsOf = /^\/orders\/(\d+)\/products\.json$/.exec(path);
-    if (productsOf) return send(res, 200, { orderProducts: options.products[Number(productsOf[1])] ?? [] }, rate);
+    if (productsOf) return sendJson(res, 200, { orderProducts: options.products[Number(productsOf[1])] ?? [] }, rate);
     const list = /^\/(customers|orders)\.json$/.exec(path);
-    if (!list) return send(res, 404, { error: { code: 404, message: 'Not found' } });
+    if (!list) return sendJson(res, 404, { error: { code: 404, message: 'Not found' } });
     const resource = list[1] as 'customers' | 'orders';
     const page = Number(url.searchParams.get('page') ?? 1);
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const updatedAtMin = url.searchParams.get('updated_at_min');
     const since = updatedAtMin === null ? undefined : Date.parse(updatedAtMin);
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > maxLimit || Number.isNaN(since)) {
-      return send(res, 400, { error: { code: 400, message: `page must be ≥ 1, limit between 1 and ${maxLimit}, updated_at_min a date` } });
+      return sendJson(res, 400, { error: { code: 400, message: `page must be ≥ 1, limit between 1 and ${maxLimit}, updated_at_min a date` } });
     }
     lists.push({ resource, page, limit, updatedAtMin });
     const records = (data[resource] as { updatedAt: string }[]).filter((r) => since === undefined || Date.parse(r.updatedAt) >= since);
-    return send(res, 200, { [resource]: records.slice((page - 1) * limit, page * limit) }, rate);
+    return sendJson(res, 200, { [resource]: records.slice((page - 1) * limit, page * limit) }, rate);
   }
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      send(res, 500, { error: { code: 500, message: 'simulator failure' } });
-    }
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (req, res, request) =>
+      sendJson(res, 429, { error: { code: 429, method: req.method, request: req.url, message: 'Too many requests' } }, { ...rateHeaders(request), 'retry-after': '0' }),
+    failed: (_req, res) => sendJson(res, 500, { error: { code: 500, message: 'Internal server error' } }),
+    crashed: (res) => sendJson(res, 500, { error: { code: 500, message: 'simulator failure' } }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
     settings: LightspeedEcomSettings.parse({
       language,
-      apiBaseUrl: `http://127.0.0.1:${port}/${language}`,
+      apiBaseUrl: `${server.origin}/${language}`,
       currency: 'EUR',
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     }),
     secrets,
     received: () => [...deleted],
-    requests: () => requests,
+    requests: server.requests,
     lists: () => lists.map((l) => ({ ...l })),
     deleted: () => [...deleted],
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

@@ -1,8 +1,8 @@
 // A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PATCH, tags, delete-permanent.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { MailchimpSettings, type MailchimpSecrets } from './config.js';
 
 export interface SimulatedMember {
@@ -49,32 +49,14 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
   res.end(JSON.stringify({ type: 'https://mailchimp.com/developer/marketing/docs/errors/', title, status, detail, instance: 'simulated' }));
 }
 
-function json(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status);
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
   const listId = options.listId ?? 'a6b5da1054';
   const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
   const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
   const store = new Map<string, SimulatedMember>();
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
-  let requests = 0;
   let inFlight = 0;
   let peak = 0;
 
@@ -86,17 +68,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
     if (inFlight > MAX_CONNECTIONS) return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      // Mailchimp's 429 carries no Retry-After.
-      return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return problem(res, 500, 'Internal Server Error', 'An unexpected internal error has occurred.');
-    }
     if (!authorised(req)) return problem(res, 401, 'API Key Invalid', 'Your API key may be invalid, or you\'ve attempted to access the wrong datacenter.');
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -129,12 +101,12 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         member.tags = member.tags.filter((t) => t !== tag.name);
         if (tag.status === 'active') member.tags.push(tag.name);
       }
-      return json(res, 204);
+      return sendJson(res, 204);
     }
     if (sub === '/actions/delete-permanent' && req.method === 'POST') {
       if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
       store.delete(hash);
-      return json(res, 204);
+      return sendJson(res, 204);
     }
     if (sub === undefined && req.method === 'PATCH') {
       if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -144,7 +116,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         member.status = status;
       }
       received.push(member.email_address);
-      return json(res, 200, member);
+      return sendJson(res, 200, member);
     }
     return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
   }
@@ -191,23 +163,30 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       }
       received.push(email.toLowerCase());
     }
-    json(res, 200, { ...out, total_created: out.new_members.length, total_updated: out.updated_members.length, error_count: out.errors.length });
+    sendJson(res, 200, { ...out, total_created: out.new_members.length, total_updated: out.updated_members.length, error_count: out.errors.length });
   }
 
-  const server = createServer((req, res) => {
-    inFlight++;
-    peak = Math.max(peak, inFlight);
-    res.on('close', () => inFlight--);
-    handle(req, res).catch(() => problem(res, 500, 'Internal Server Error', 'simulator failure'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startVendorServer(
+    (req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      res.on('close', () => inFlight--);
+      return handle(req, res);
+    },
+    {
+      faults: options.faults,
+      // Mailchimp's 429 carries no Retry-After.
+      rateLimited: (_req, res) => problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.'),
+      failed: (_req, res) => problem(res, 500, 'Internal Server Error', 'An unexpected internal error has occurred.'),
+      crashed: (res) => problem(res, 500, 'Internal Server Error', 'simulator failure'),
+    },
+  );
 
   return {
-    settings: MailchimpSettings.parse({ listId, apiBaseUrl: `http://127.0.0.1:${port}/3.0` }),
+    settings: MailchimpSettings.parse({ listId, apiBaseUrl: `${server.origin}/3.0` }),
     secrets,
     received: () => [...received],
-    requests: () => requests,
+    requests: server.requests,
     members: () => [...store.values()].map((m) => ({ ...m, merge_fields: { ...m.merge_fields }, tags: [...m.tags] })),
     seedMember(email, status = 'subscribed', mergeFields = {}) {
       const hash = md5(email);
@@ -215,10 +194,6 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     },
     log: () => [...log],
     peakConcurrency: () => peak,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

@@ -1,8 +1,8 @@
 // A local stand-in for the Selligent list-data API (Portal/Api): data/load, data/search, engagement, data delete,
 // with the key:secret header, documented answer shapes and injected 429/500 faults.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { SearchDataRequest } from './schemas.js';
 
@@ -57,16 +57,8 @@ const PREFIX = '/Portal/Api';
 const ORG = 'syncline-sim';
 const LIST = 'MEMBERS';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
 const invalid = (message: string) => ({ result_code: 'ValidationFailed', message, errors: [{ error_code: 'ERR_VALIDATION', description: message }] });
 
@@ -75,9 +67,6 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
   const keyField = options.settings?.keyField ?? 'MAIL';
   const idField = options.settings?.idField ?? 'ID';
   const maxLength = options.maxFieldLength ?? 255;
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
-  let requests = 0;
   let nextId = 1;
   const store = new Map<number, Row>();
   for (const row of options.list?.records ?? []) {
@@ -92,16 +81,7 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
   const byKey = (value: string) => [...store.entries()].find(([, row]) => row[keyField] === value);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
     const raw = await readBody(req);
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, { result_code: 'Failed', message: 'Too many requests' }, { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, { result_code: 'InternalServerError', message: 'An error has occurred.' });
-    }
     if (req.headers['x-apikey'] !== `${secrets.apiKey}:${secrets.apiSecret}`) return send(res, 401, { Message: 'Authorization has been denied for this request.' });
     const url = new URL(req.url ?? '/', 'http://x');
     const route = /^\/Portal\/Api\/organizations\/([^/]+)\/lists\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -187,24 +167,21 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
     return send(res, 404, invalid('Not found'));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { result_code: 'InternalServerError' }));
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => send(res, 429, { result_code: 'Failed', message: 'Too many requests' }, { 'retry-after': '0' }),
+    failed: (_req, res) => send(res, 500, { result_code: 'InternalServerError', message: 'An error has occurred.' }),
+    crashed: (res) => send(res, 500, { result_code: 'InternalServerError' }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    settings: SelligentSettings.parse({ apiBaseUrl: `http://127.0.0.1:${port}${PREFIX}`, organization: ORG, list: LIST, keyField, idField, ...options.settings }),
+    settings: SelligentSettings.parse({ apiBaseUrl: `${server.origin}${PREFIX}`, organization: ORG, list: LIST, keyField, idField, ...options.settings }),
     secrets,
     received: () => [...received],
-    requests: () => requests,
+    requests: server.requests,
     rows: () => [...store.values()].map((r) => ({ ...r })),
     loads: () => [...loads],
     searches: () => [...searches],
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

@@ -1,8 +1,8 @@
 // A local stand-in for the GraphQL Admin API's customers and orders queries: cursor pages, updated_at search,
 // cost reports, THROTTLED answers and injected faults. No GraphQL parser: it dispatches on the root field.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './config.js';
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
 
@@ -63,17 +63,6 @@ function updatedFilter(query: string | null | undefined): ((n: Node) => boolean)
   return match[1] === '>=' ? (n) => Date.parse(n.updatedAt) >= since : (n) => Date.parse(n.updatedAt) > since;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startShopifySimulator(options: ShopifySimulatorOptions): Promise<ShopifySimulator> {
   const shopDomain = options.shopDomain ?? 'syncline-demo.myshopify.com';
   const accessToken = options.accessToken ?? 'shpat_simulated';
@@ -82,36 +71,24 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     customers: [...options.customers].sort((a, b) => compare(position(a), position(b))),
     orders: [...options.orders].sort((a, b) => compare(position(a), position(b))),
   };
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
   let throttleLeft = options.throttleFirst ?? 0;
-  let requests = 0;
   const log: SimulatedQuery[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, { errors: 'Internal Server Error' });
-    }
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (req.method !== 'POST' || !/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname)) return send(res, 404, { errors: 'Not Found' });
+    if (req.method !== 'POST' || !/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname)) return sendJson(res, 404, { errors: 'Not Found' });
     if (req.headers['x-shopify-access-token'] !== accessToken) {
-      return send(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      return sendJson(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
     }
     let body: { query?: unknown; variables?: Record<string, unknown> };
     try {
       body = JSON.parse(await readBody(req)) as typeof body;
     } catch {
-      return send(res, 400, { errors: { query: 'Required parameter missing or invalid' } });
+      return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } });
     }
     const query = typeof body.query === 'string' ? body.query : '';
     const root = /\{\s*customers\s*\(/.test(query) ? 'customers' : /\{\s*orders\s*\(/.test(query) ? 'orders' : undefined;
-    if (!root) return send(res, 200, { errors: [{ message: 'The simulator answers only the customers and orders queries', extensions: { code: 'UNSUPPORTED' } }] });
+    if (!root) return sendJson(res, 200, { errors: [{ message: 'The simulator answers only the customers and orders queries', extensions: { code: 'UNSUPPORTED' } }] });
     const variables = (body.variables ?? {}) as SimulatedQuery['variables'];
     const first = Number(variables.first ?? 0);
     // Shopify's cost: roughly one point per node plus the connection, more for nested line items.
@@ -122,25 +99,25 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       log.push({ root, variables, throttled: true });
       // Just short of the cost, so that the documented wait is a few tens of milliseconds.
       const throttleStatus = { ...BUCKET, currentlyAvailable: requestedQueryCost - 5 };
-      return send(res, 200, {
+      return sendJson(res, 200, {
         errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
         extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus } },
       });
     }
     log.push({ root, variables, throttled: false });
     if (!Number.isInteger(first) || first < 1 || first > maxFirst) {
-      return send(res, 200, { errors: [{ message: `The first argument must be between 1 and ${maxFirst}`, extensions: { code: 'BAD_REQUEST' } }] });
+      return sendJson(res, 200, { errors: [{ message: `The first argument must be between 1 and ${maxFirst}`, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const filter = updatedFilter(variables.query);
-    if (filter === 'unsupported') return send(res, 200, { errors: [{ message: 'Unsupported search query', extensions: { code: 'BAD_REQUEST' } }] });
+    if (filter === 'unsupported') return sendJson(res, 200, { errors: [{ message: 'Unsupported search query', extensions: { code: 'BAD_REQUEST' } }] });
     const after = variables.after ? decodeCursor(variables.after) : undefined;
-    if (variables.after && !after) return send(res, 200, { errors: [{ message: 'Invalid cursor for current pagination sort.', extensions: { code: 'BAD_REQUEST' } }] });
+    if (variables.after && !after) return sendJson(res, 200, { errors: [{ message: 'Invalid cursor for current pagination sort.', extensions: { code: 'BAD_REQUEST' } }] });
 
     const matching = (data[root] as Node[]).filter((n) => (filter ? filter(n) : true)).filter((n) => !after || compare(position(n), after) > 0);
     const nodes = matching.slice(0, first);
     const last = nodes.at(-1);
     const actualQueryCost = 2 + nodes.length * (root === 'orders' ? 6 : 1);
-    return send(res, 200, {
+    return sendJson(res, 200, {
       data: {
         [root]: {
           nodes,
@@ -151,27 +128,24 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { errors: 'simulator failure' }));
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => sendJson(res, 429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { 'retry-after': '0' }),
+    failed: (_req, res) => sendJson(res, 500, { errors: 'Internal Server Error' }),
+    crashed: (res) => sendJson(res, 500, { errors: 'simulator failure' }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
     settings: ShopifySettings.parse({
       shopDomain,
       apiVersion: DEFAULT_API_VERSION,
-      apiBaseUrl: `http://127.0.0.1:${port}/admin/api/${DEFAULT_API_VERSION}/graphql.json`,
+      apiBaseUrl: `${server.origin}/admin/api/${DEFAULT_API_VERSION}/graphql.json`,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     }),
     secrets: { webhookSecret: 'simulated-client-secret', accessToken },
     received: () => [],
-    requests: () => requests,
+    requests: server.requests,
     queries: () => log.map((q) => ({ ...q, variables: { ...q.variables } })),
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

@@ -1,9 +1,9 @@
 // A local stand-in for Square's SearchCustomers and SearchOrders: bearer auth, Square-Version, limits, cursors bound
 // to their query, updated_at filters, state and location filters, Square's error bodies, and injected 429/500 faults.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
 
@@ -33,17 +33,6 @@ export interface SquareSimulator extends SimulatedVendor<SquareSettings, SquareS
 
 const error = (category: string, code: string, detail: string, field?: string) => ({ errors: [{ category, code, detail, ...(field ? { field } : {}) }] });
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** A cursor names its position and the query it belongs to: Square refuses a cursor sent with another query. */
 const queryHash = (body: Record<string, unknown>) => createHash('sha256').update(JSON.stringify({ ...body, cursor: undefined })).digest('base64url').slice(0, 12);
 const encodeCursor = (offset: number, hash: string) => Buffer.from(`${offset}:${hash}`).toString('base64url');
@@ -55,42 +44,30 @@ function decodeCursor(cursor: string): { offset: number; hash: string } | undefi
 export async function startSquareSimulator(options: SquareSimulatorOptions): Promise<SquareSimulator> {
   const secrets: SquareSecrets = { accessToken: 'EAAAsimulated', signatureKey: 'simulated-signature-key' };
   const data = { customers: [...options.customers], orders: [...options.orders] };
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
-  let requests = 0;
   const log: SimulatedSearch[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    requests++;
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, error('RATE_LIMIT_ERROR', 'RATE_LIMITED', 'Rate limited.'), { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, error('API_ERROR', 'INTERNAL_SERVER_ERROR', 'An internal error has occurred.'));
-    }
     const match = /^\/v2\/(customers|orders)\/search$/.exec(new URL(req.url ?? '/', 'http://simulator').pathname);
-    if (req.method !== 'POST' || !match) return send(res, 404, error('INVALID_REQUEST_ERROR', 'NOT_FOUND', 'Resource not found.'));
+    if (req.method !== 'POST' || !match) return sendJson(res, 404, error('INVALID_REQUEST_ERROR', 'NOT_FOUND', 'Resource not found.'));
     if (req.headers.authorization !== `Bearer ${secrets.accessToken}`) {
-      return send(res, 401, error('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
+      return sendJson(res, 401, error('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
     }
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     } catch {
-      return send(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_JSON', 'Invalid JSON body.'));
+      return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_JSON', 'Invalid JSON body.'));
     }
     const endpoint = match[1] as 'customers' | 'orders';
     log.push({ endpoint, body, squareVersion: req.headers['square-version'] as string | undefined });
     const limit = Number(body.limit ?? (endpoint === 'customers' ? 100 : 500));
     const maxLimit = endpoint === 'customers' ? 100 : 1000;
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return send(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', `Limit must be between 1 and ${maxLimit}.`, 'limit'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', `Limit must be between 1 and ${maxLimit}.`, 'limit'));
     const hash = queryHash(body);
     let offset = 0;
     if (typeof body.cursor === 'string') {
       const decoded = decodeCursor(body.cursor);
-      if (!decoded || decoded.hash !== hash) return send(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid for this query.', 'cursor'));
+      if (!decoded || decoded.hash !== hash) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid for this query.', 'cursor'));
       offset = decoded.offset;
     }
     const query = (body.query ?? {}) as {
@@ -104,10 +81,10 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
       items = data.customers.filter((c) => Date.parse(c.updated_at ?? '') >= from).sort((a, b) => Date.parse(a.created_at ?? '') - Date.parse(b.created_at ?? '') || a.id.localeCompare(b.id));
     } else {
       const locations = body.location_ids;
-      if (!Array.isArray(locations) || locations.length < 1 || locations.length > 10) return send(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'location_ids must hold 1 to 10 location ids.', 'location_ids'));
+      if (!Array.isArray(locations) || locations.length < 1 || locations.length > 10) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'location_ids must hold 1 to 10 location ids.', 'location_ids'));
       const sort = (query as { sort?: { sort_field?: string } }).sort?.sort_field ?? 'CREATED_AT';
       const dateField = Object.keys(filter.date_time_filter ?? {})[0];
-      if (dateField !== undefined && dateField.toUpperCase() !== sort) return send(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_SORT_FIELD', 'The sort field must match the date_time_filter field.', 'query.sort.sort_field'));
+      if (dateField !== undefined && dateField.toUpperCase() !== sort) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_SORT_FIELD', 'The sort field must match the date_time_filter field.', 'query.sort.sort_field'));
       const updatedFrom = filter.date_time_filter?.updated_at?.start_at;
       const from = updatedFrom ? Date.parse(updatedFrom) : -Infinity;
       const states = filter.state_filter?.states;
@@ -117,20 +94,21 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
     }
     const page = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? { cursor: encodeCursor(offset + limit, hash) } : {};
-    return send(res, 200, { [endpoint]: page, ...next });
+    return sendJson(res, 200, { [endpoint]: page, ...next });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, error('API_ERROR', 'INTERNAL_SERVER_ERROR', 'simulator failure')));
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => sendJson(res, 429, error('RATE_LIMIT_ERROR', 'RATE_LIMITED', 'Rate limited.'), { 'retry-after': '0' }),
+    failed: (_req, res) => sendJson(res, 500, error('API_ERROR', 'INTERNAL_SERVER_ERROR', 'An internal error has occurred.')),
+    crashed: (res) => sendJson(res, 500, error('API_ERROR', 'INTERNAL_SERVER_ERROR', 'simulator failure')),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    settings: SquareSettings.parse({ locationIds: options.locationIds, apiBaseUrl: `http://127.0.0.1:${port}`, ...options.settings }),
+    settings: SquareSettings.parse({ locationIds: options.locationIds, apiBaseUrl: server.origin, ...options.settings }),
     secrets,
     received: () => [],
-    requests: () => requests,
+    requests: server.requests,
     searches: () => log.map((s) => ({ ...s, body: structuredClone(s.body) })),
     touchCustomer(id, change) {
       const index = data.customers.findIndex((c) => c.id === id);
@@ -138,10 +116,6 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
       const current = data.customers[index] as CustomerJson;
       data.customers[index] = { ...current, ...change, updated_at: new Date().toISOString(), version: (current.version ?? 0) + 1 };
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    stop: server.stop,
   };
 }

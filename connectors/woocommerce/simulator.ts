@@ -1,9 +1,9 @@
 // A local stand-in for a WooCommerce store's REST API v3 (customers and orders): HTTP Basic consumer keys,
 // page/per_page with X-WP-Total, X-WP-TotalPages and Link headers, orderby/order, modified_after with
 // dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
 
@@ -32,10 +32,8 @@ export interface WooCommerceSimulator extends SimulatedVendor<WooCommerceSetting
   touchOrder(id: number, change: Partial<OrderJson>): void;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
-}
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  sendJson(res, status, body, { 'content-type': 'application/json; charset=UTF-8', ...headers });
 
 const restError = (code: string, message: string, status: number) => ({ code, message, data: { status } });
 
@@ -47,22 +45,10 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     ...options.secrets,
   };
   const data = { customers: [...options.customers], orders: [...options.orders] };
-  let rateLimitLeft = options.faults?.rateLimitFirst ?? 0;
-  let failLeft = options.faults?.failNext ?? 0;
-  let requests = 0;
   const log: SimulatedRequest[] = [];
   let origin = '';
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    requests++;
-    if (rateLimitLeft > 0) {
-      rateLimitLeft--;
-      return send(res, 429, restError('too_many_requests', 'Too many requests.', 429), { 'retry-after': '0' });
-    }
-    if (failLeft > 0) {
-      failLeft--;
-      return send(res, 500, restError('internal_server_error', 'There has been a critical error on this website.', 500));
-    }
     const url = new URL(req.url ?? '/', 'http://simulator');
     const match = /^\/wp-json\/wc\/v3\/(customers|orders)\/?$/.exec(url.pathname);
     if (req.method !== 'GET' || !match) return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
@@ -102,32 +88,25 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     return send(res, 200, body, { 'x-wp-total': String(total), 'x-wp-totalpages': String(totalPages), ...(links.length ? { link: links.join(', ') } : {}) });
   }
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      send(res, 500, restError('simulator_failure', 'simulator failure', 500));
-    }
+  const server = await startVendorServer(handle, {
+    faults: options.faults,
+    rateLimited: (_req, res) => send(res, 429, restError('too_many_requests', 'Too many requests.', 429), { 'retry-after': '0' }),
+    failed: (_req, res) => send(res, 500, restError('internal_server_error', 'There has been a critical error on this website.', 500)),
+    crashed: (res) => send(res, 500, restError('simulator_failure', 'simulator failure', 500)),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  origin = server.origin;
 
   return {
     settings: WooCommerceSettings.parse({ storeUrl: `${origin}/`, apiBaseUrl: `${origin}/wp-json/wc/v3`, ...options.settings }),
     secrets,
     received: () => [],
-    requests: () => requests,
+    requests: server.requests,
     lists: () => log.map((l) => ({ ...l, query: { ...l.query } })),
     touchOrder(id, change) {
       const index = data.orders.findIndex((o) => o.id === id);
       if (index < 0) throw new Error(`no order ${id} in the simulator`);
       data.orders[index] = { ...(data.orders[index] as OrderJson), ...change };
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: server.stop,
   };
 }
