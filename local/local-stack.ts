@@ -19,6 +19,12 @@ import { startLocalServer, type LocalServer } from './server.js';
 import { startSimulators, type RunningSimulators } from './simulators.js';
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/replay-quarantine.js';
+import { runBackfill } from '../pipeline/backfill.js';
+import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
+import { DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
+import { startEventRate } from './status-page/event-rate.js';
+import { createOperatorRoutes } from './status-page/routes.js';
+import { rateKey } from './status-page/status-view.js';
 
 export interface LocalStackOptions {
   configFile?: string;
@@ -144,7 +150,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return depths;
     };
 
+    // The status page at `/` and the backfill route `syncline backfill` streams from.
+    const statusReader = new DynamoStatusRecorder(documentClient(), tableNames().ops);
+    const instanceKeys = simulators.config.tenants.flatMap((t) => t.instances.map((i) => ({ tenantId: t.id, instanceId: i.id })));
+    const rate = startEventRate(async () => {
+      const counts = new Map<string, number>();
+      for (const { tenantId, instanceId } of instanceKeys) {
+        const s = await statusReader.read(tenantId, instanceId);
+        counts.set(rateKey(tenantId, instanceId), (s.webhook?.okCount ?? 0) + (s.poll?.okCount ?? 0));
+      }
+      return counts;
+    });
+    cleanups.push(async () => rate.stop());
+    const operator = createOperatorRoutes({
+      config: simulators.config,
+      status: statusReader,
+      profiles,
+      stats: new DynamoTenantStatsStore(documentClient(), tableNames().ops),
+      quarantine: { list: (tenantId, limit) => runtime().webhook.quarantine.list(tenantId, limit) },
+      queueDepths,
+      rate,
+      replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
+      backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
+    });
+
     const server: LocalServer = await startLocalServer({
+      operator,
       port: options.port ?? 3000,
       webhook,
       findProfile,
@@ -167,12 +198,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         sqsEndpoint: emulators.sqsEndpoint,
         tables: tableNames(),
         queues: queueUrls,
+        config: simulators.config,
       });
       cleanups.push(async () => removeLocalState(stateFile));
     }
     print(`webhooks         POST ${server.url}/webhooks/{tenant}/{instance}`);
     print(`profiles         GET  ${server.url}/api/profiles/{tenant}?email=…`);
     print(`status           GET  ${server.url}/api/status`);
+    print(`status page           ${server.url}/`);
 
     const scheduler = startScheduler(simulators.config, (input) => poll(input), log, { runAtStart: options.pollAtStart ?? true });
     cleanups.push(async () => scheduler.stop());

@@ -15,6 +15,8 @@ export interface LocalServerOptions {
     list(tenantId: string): Promise<unknown>;
     replay(tenantId: string, id?: string): Promise<unknown>;
   };
+  /** The status page and other operator routes (local/status-page/routes.ts): true when it answered the request. */
+  operator?: { handle(req: IncomingMessage, url: URL, res: ServerResponse): Promise<boolean> };
 }
 
 export interface LocalServer {
@@ -54,6 +56,7 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     res.end(result.body ?? '');
     return;
   }
+  if (options.operator && (await options.operator.handle(req, url, res))) return;
   const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
   if (replay && options.quarantine) {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST to replay' });

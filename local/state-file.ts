@@ -1,6 +1,7 @@
 // The running local stack's endpoints and queue URLs, in a file, so that CLI tools in another process can find them.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { SynclineConfig } from '../core/config.js';
 
 export const DEFAULT_STATE_FILE = '.syncline/local.json';
 
@@ -14,6 +15,8 @@ export interface LocalState {
   sqsEndpoint: string;
   tables: { profiles: string; ops: string };
   queues: { changes: string; changesDlq: string; push: string; pushDlq: string };
+  /** The tenants and instances the stack runs (no secrets: those are never in the config), for `syncline`. */
+  config?: SynclineConfig;
 }
 
 export class NoLocalStack extends Error {

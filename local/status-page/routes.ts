@@ -1,0 +1,120 @@
+// The local server's operator routes: the status page at `/`, its replay button, and the backfill stream the CLI
+// reads. The page is for the person at this machine: requests for another Host (DNS rebinding) or posted from
+// another site (CSRF) are refused.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill.js';
+import type { ReplayOutcome, ReplayStatus } from '../../pipeline/replay-quarantine.js';
+import { renderStatusPage } from './render.js';
+import { readStatusView, type StatusSources } from './status-view.js';
+
+export interface OperatorRouteDeps extends StatusSources {
+  replay(tenantId: string, id: string): Promise<ReplayOutcome[]>;
+  backfill(tenantId: string, instanceId: string, options: BackfillOptions): Promise<BackfillProgress>;
+}
+
+export interface OperatorRoutes {
+  /** True when the request was one of these routes and has been answered. */
+  handle(req: IncomingMessage, url: URL, res: ServerResponse): Promise<boolean>;
+}
+
+const REPLAY_ROUTE = /^\/status\/quarantine\/([^/]+)\/([^/]+)\/replay\/?$/;
+const BACKFILL_ROUTE = /^\/api\/backfill\/([^/]+)\/([^/]+)\/?$/;
+const NOTICES: Record<ReplayStatus, string> = {
+  replayed: 'replayed: accepted and queued, removed from the quarantine',
+  'still-invalid': 'still invalid: the parser rejects it again; it stays quarantined',
+  'signature-rejected': 'signature rejected: the secret changed or the signature is too old; ask the vendor to resend',
+  'instance-unavailable': 'instance unavailable: the tenant or instance no longer takes webhooks',
+  'body-not-kept': 'body not kept: it was too large to quarantine, nothing to replay',
+  failed: 'failed: a queue or store did not answer; try again',
+  'not-found': 'not found: it was replayed or expired already',
+};
+
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+function sameMachine(req: IncomingMessage): boolean {
+  return LOOPBACK_HOST.test(req.headers.host ?? '');
+}
+
+/** Browsers send Origin on a cross-site POST, and Sec-Fetch-Site; the CLI sends neither. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  // No script at all; forms post only here; nobody may frame the page.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
+  return {
+    async handle(req, url, res) {
+      const replay = REPLAY_ROUTE.exec(url.pathname);
+      const backfill = BACKFILL_ROUTE.exec(url.pathname);
+      if (url.pathname !== '/' && !replay && !backfill) return false;
+      if (!sameMachine(req)) return refuse(res, 421, 'this page answers only to 127.0.0.1 or localhost');
+
+      if (url.pathname === '/') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'GET the status page');
+        const tenant = url.searchParams.get('tenant');
+        const query = url.searchParams.get('q');
+        const view = await readStatusView(deps, tenant !== null && query !== null ? { tenantId: tenant, query } : undefined);
+        const status = url.searchParams.get('replayed') as ReplayStatus | null;
+        const id = url.searchParams.get('id');
+        const notice = status && status in NOTICES ? `Replay of ${id ?? 'the delivery'}: ${NOTICES[status]}` : undefined;
+        res.writeHead(200, PAGE_HEADERS);
+        res.end(req.method === 'HEAD' ? undefined : renderStatusPage(view, notice ? { notice } : {}));
+        return true;
+      }
+
+      if (req.method !== 'POST') return refuse(res, 405, 'POST to this route');
+      if (!sameOrigin(req)) return refuse(res, 403, 'cross-site requests are refused');
+
+      if (replay) {
+        const tenantId = decodeURIComponent(replay[1]!);
+        const id = decodeURIComponent(replay[2]!);
+        if (!deps.config.tenants.some((t) => t.id === tenantId)) return refuse(res, 404, 'unknown tenant');
+        const [outcome] = await deps.replay(tenantId, id);
+        // Post/redirect/get: reloading the page does not replay again.
+        const back = new URLSearchParams({ replayed: outcome?.status ?? 'not-found', id });
+        res.writeHead(303, { location: `/?${back}#quarantine-${encodeURIComponent(tenantId)}` });
+        res.end();
+        return true;
+      }
+
+      const tenantId = decodeURIComponent(backfill![1]!);
+      const instanceId = decodeURIComponent(backfill![2]!);
+      const sinceText = url.searchParams.get('since');
+      const since = sinceText === null ? undefined : new Date(sinceText);
+      if (since && Number.isNaN(since.getTime())) return refuse(res, 400, `since must be an ISO time, not "${sinceText}"`);
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      // The CLI going away (Ctrl-C) stops the backfill after the page in flight; its cursor is saved per page.
+      const stop = new AbortController();
+      res.on('close', () => stop.abort());
+      try {
+        const result = await deps.backfill(tenantId, instanceId, {
+          ...(since ? { since } : {}),
+          restart: url.searchParams.get('restart') === '1',
+          signal: stop.signal,
+          onProgress: (progress) => res.write(`${JSON.stringify({ progress })}\n`),
+        });
+        res.end(`${JSON.stringify({ result })}\n`);
+      } catch (error) {
+        res.end(`${JSON.stringify({ error: (error as Error).message })}\n`);
+      }
+      return true;
+    },
+  };
+}
+
+function refuse(res: ServerResponse, status: number, error: string): true {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error }));
+  return true;
+}

@@ -1,0 +1,74 @@
+// What the status page shows, read from the stores of the running local stack: one read per page load.
+import type { SynclineConfig } from '../../core/config.js';
+import type { ProfileRepository, QuarantineEntry } from '../../core/ports.js';
+import type { TenantStats } from '../../core/campaign/tenant-stats.js';
+import { describeInstances, type InstanceHealth, type StatusReader } from '../../operator/instance-health.js';
+import { findProfile, profileQuery, segmentsOf, viewProfile, type ProfileView } from '../../operator/profile-view.js';
+import type { EventRate } from './event-rate.js';
+
+export interface StatusSources {
+  config: SynclineConfig;
+  status: StatusReader;
+  profiles: Pick<ProfileRepository, 'listProfiles' | 'lookup' | 'get'>;
+  stats: { get(tenantId: string): Promise<TenantStats | undefined> };
+  quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
+  queueDepths(): Promise<Record<string, number>>;
+  rate: EventRate;
+  now?: () => Date;
+}
+
+export interface TenantView {
+  id: string;
+  profiles: number;
+  /** Profiles per segment of the campaign projection, largest first. */
+  segments: { name: string; profiles: number }[];
+  instances: (InstanceHealth & { perMinute: number[] })[];
+  /** Reasons are the parser's words about an attacker-influenced payload: the page escapes them. */
+  quarantine: { id: string; instance: string; receivedAt: string; reason: string }[];
+}
+
+export interface StatusView {
+  generatedAt: string;
+  queues: Record<string, number>;
+  tenants: TenantView[];
+  search?: { tenantId: string; query: string; profile?: ProfileView; error?: string };
+}
+
+export const rateKey = (tenantId: string, instanceId: string) => `${tenantId}/${instanceId}`;
+
+export async function readStatusView(sources: StatusSources, search?: { tenantId: string; query: string }): Promise<StatusView> {
+  const now = sources.now?.() ?? new Date();
+  await sources.rate.sample().catch(() => {});
+  const [queues, health] = await Promise.all([sources.queueDepths(), describeInstances(sources.config, sources.status, { now })]);
+  const tenants: TenantView[] = [];
+  for (const tenant of sources.config.tenants) {
+    const stats = await sources.stats.get(tenant.id);
+    let profiles = 0;
+    const segments = new Map<string, number>();
+    // A full read of the tenant's profiles: fine for a local stack, not a thing to do per page view in production.
+    for await (const profile of sources.profiles.listProfiles(tenant.id)) {
+      profiles++;
+      for (const segment of segmentsOf(profile, tenant, stats, now)) segments.set(segment, (segments.get(segment) ?? 0) + 1);
+    }
+    const quarantine = (await sources.quarantine.list(tenant.id, 200)).map(({ id, instance, receivedAt, reason }) => ({ id, instance, receivedAt, reason }));
+    tenants.push({
+      id: tenant.id,
+      profiles,
+      segments: [...segments].map(([name, count]) => ({ name, profiles: count })).sort((a, b) => b.profiles - a.profiles || a.name.localeCompare(b.name)),
+      instances: health.filter((h) => h.tenantId === tenant.id).map((h) => ({ ...h, perMinute: sources.rate.series(rateKey(tenant.id, h.instanceId)) })),
+      quarantine,
+    });
+  }
+  const view: StatusView = { generatedAt: now.toISOString(), queues, tenants };
+  if (search && search.query.trim() !== '') {
+    const tenant = sources.config.tenants.find((t) => t.id === search.tenantId);
+    if (!tenant) view.search = { ...search, error: `unknown tenant "${search.tenantId}"` };
+    else {
+      const profile = await findProfile(sources.profiles, tenant.id, profileQuery(search.query.trim()));
+      view.search = profile
+        ? { ...search, profile: viewProfile(profile, tenant, await sources.stats.get(tenant.id), now) }
+        : { ...search, error: `no profile for "${search.query.trim()}" in tenant ${tenant.id}` };
+    }
+  }
+  return view;
+}
