@@ -1,6 +1,7 @@
 // Shared by the Copernica tests: fixtures as Copernica would post them, signers, settings and a silent context.
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { createCallbackSigner, type CallbackSigner, type SignInput } from './callback-signer.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
 import { encodeForm } from './form.js';
@@ -55,12 +56,10 @@ export function signedRequest(
   return { method: 'POST', url, headers, rawBody: Buffer.from(body) };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(
   s: CopernicaSettings,
   k: CopernicaSecrets = secrets,
   now = new Date(),
 ): ConnectorContext<CopernicaSettings, CopernicaSecrets> {
-  return { tenantId: 'acme', instance: 'copernica-nl', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'copernica-nl', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

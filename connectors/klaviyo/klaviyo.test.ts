@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { onePageBudget, runContractTests } from '../sdk/contract-kit.js';
 import { hmacSha256, PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
 import { DEFAULT_REVISION, KlaviyoSettings } from './config.js';
 import { chunk, eraseSubjects, pushChanges } from './destination.js';
@@ -134,14 +134,13 @@ async function withSimulator(run: (sim: KlaviyoSimulator) => Promise<void>, opti
   }
 }
 
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
 
 describe('Klaviyo poll', () => {
   it('asks for events oldest first with metric and profile included, and maps opens and clicks with the address', () =>
     withSimulator(
       async (sim) => {
-        const page = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, budget());
+        const page = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
         const query = sim.eventQueries()[0]!;
         expect(Object.fromEntries(query)).toEqual({ sort: 'datetime', include: 'metric,profile', 'fields[metric]': 'name', 'fields[profile]': 'email,phone_number', 'page[size]': '200' });
         const clicks = only(page.events, 'email.engaged').filter((e) => e.data.kind === 'click');
@@ -163,10 +162,10 @@ describe('Klaviyo poll', () => {
   it('starts the next pass at the high-water mark with greater-or-equal, so no event of that second is lost', () =>
     withSimulator(
       async (sim) => {
-        const first = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, budget());
+        const first = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
         expect(readCursor(first.nextCursor, sim.settings)).toEqual({ v: 1, page: null, since: '2026-02-01T09:02:00.000Z', highWater: null });
         sim.addEvents(generateSampleEvents(8).slice(6));
-        const second = await pollKlaviyo(contextFor(sim.settings, sim.secrets), first.nextCursor, budget());
+        const second = await pollKlaviyo(contextFor(sim.settings, sim.secrets), first.nextCursor, onePageBudget());
         expect(sim.eventQueries()[1]?.get('filter')).toBe('greater-or-equal(datetime,2026-02-01T09:02:00.000Z)');
         // The boundary second comes again with the same ids (dedup absorbs them): the unsubscribe (two events) and
         // an order that maps to nothing; then the new ones.
@@ -188,7 +187,7 @@ describe('Klaviyo poll', () => {
   it('honours Retry-After on 429 and goes on', () =>
     withSimulator(
       async (sim) => {
-        const page = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, budget(), { minDelayMs: 5 });
+        const page = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { minDelayMs: 5 });
         expect(page.events.length).toBeGreaterThan(0);
         expect(sim.requests()).toBe(3);
       },

@@ -1,6 +1,7 @@
 // Shared by the Klaviyo tests: documented deliveries signed as Klaviyo signs them, settings and a silent context.
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
 import { signKlaviyoWebhook } from './webhook.js';
 
@@ -24,8 +25,6 @@ export function signedRequest(body: string, now = new Date(), overrides: Record<
   };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(s: KlaviyoSettings = settings, k: KlaviyoSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<KlaviyoSettings, KlaviyoSecrets> {
-  return { tenantId: 'acme', instance: INSTANCE, settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: INSTANCE, settings: s, secrets: k, now: () => now, log: silentLogger };
 }

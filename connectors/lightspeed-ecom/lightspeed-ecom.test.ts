@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { onePageBudget, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { lightspeedEcom } from './index.js';
 import { mapOrder } from './mapping.js';
@@ -30,18 +30,12 @@ runContractTests({
 });
 
 const parse = (body: string | object) => lightspeedEcom.parseWebhook!(signedRequest(body), contextFor());
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 
 async function drain(sim: EcomSimulator, from?: string) {
   const events: EventDraft[] = [];
   let cursor = from;
   for (let i = 0; i < 100; i++) {
-    const page = await pollEcom(contextFor(sim.settings, sim.secrets), cursor, budget(), { minDelayMs: 1 });
+    const page = await pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
     events.push(...page.events);
     cursor = page.nextCursor;
     if (!page.hasMore) break;
@@ -51,7 +45,7 @@ async function drain(sim: EcomSimulator, from?: string) {
 
 describe('Lightspeed eCom webhooks', () => {
   it('maps a customers webhook field by field: identifiers, split street and number, UTC times', () => {
-    const customer = only(parse(fixtureText('customers-created.json')), 'customer.upserted');
+    const customer = onlyEvent(parse(fixtureText('customers-created.json')), 'customer.upserted');
     expect(customer.sourceEventId).toBe('customers/12345/2016-02-03T15:10:13.000Z');
     expect(customer.occurredAt).toBe('2016-02-03T15:10:13.000Z');
     expect(customer.identifiers).toEqual([
@@ -72,7 +66,7 @@ describe('Lightspeed eCom webhooks', () => {
   });
 
   it('maps an orders webhook to a web order; without embedded products it has no lines and the lower event id', () => {
-    const order = only(parse(fixtureText('orders-updated.json')), 'order.updated');
+    const order = onlyEvent(parse(fixtureText('orders-updated.json')), 'order.updated');
     expect(order.sourceEventId).toBe('orders/4567890/2016-02-04T08:12:05.000Z');
     expect(order.identifiers).toEqual([
       { type: 'customerId:webshop', value: '12345' },
@@ -97,7 +91,7 @@ describe('Lightspeed eCom webhooks', () => {
 
   it('uses products embedded in the payload when there are any', () => {
     const body = { order: { ...fixture<{ order: Record<string, unknown> }>('orders-updated.json').order, products: fixture<{ orderProducts: unknown[] }>('order-products.json').orderProducts } };
-    expect(only(parse(body), 'order.updated').data.lines).toHaveLength(2);
+    expect(onlyEvent(parse(body), 'order.updated').data.lines).toHaveLength(2);
   });
 
   it('maps order states: new order placed, cancelled, shipped, refunded', () => {
@@ -114,7 +108,7 @@ describe('Lightspeed eCom webhooks', () => {
 
   it('accepts false for absent values, as the API sends them', () => {
     const customer = { ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer, addressBillingCountry: false, mobile: false, birthDate: '0000-00-00' };
-    const event = only(parse({ customer }), 'customer.upserted');
+    const event = onlyEvent(parse({ customer }), 'customer.upserted');
     expect(event.data.address).toEqual({ line1: 'Keizersgracht 313', postalCode: '1016 EE', city: 'Amsterdam' });
     expect(event.data.birthdate).toBeUndefined();
     expect(event.data.phone).toBe('020 123 4567');
@@ -192,7 +186,7 @@ describe('Lightspeed eCom poll', () => {
   });
 
   it('refuses a cursor it did not write', async () => {
-    await expect(pollEcom(contextFor(), 'nonsense', budget())).rejects.toThrow(/not JSON/);
+    await expect(pollEcom(contextFor(), 'nonsense', onePageBudget())).rejects.toThrow(/not JSON/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared test fixtures for the Lightspeed eCom connector: settings, secrets, fixture files and signed requests.
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { LightspeedEcomSettings, type LightspeedEcomSecrets } from './config.js';
 import { signEcomWebhook } from './webhook.js';
 
@@ -24,12 +25,10 @@ export function signedRequest(body: string | object, headers: Record<string, str
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...JSON_HEADERS, ...signEcomWebhook(raw, secrets.webhookSecret!), ...headers }, rawBody: raw };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(
   s: LightspeedEcomSettings = settings,
   k: LightspeedEcomSecrets = secrets,
   now = new Date('2026-03-10T12:00:00Z'),
 ): ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets> {
-  return { tenantId: 'acme', instance: 'webshop', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'webshop', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { onePageBudget, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { lightspeedRetail } from './index.js';
 import { mapCustomer, mapSale } from './mapping.js';
@@ -31,19 +31,13 @@ runContractTests({
 });
 
 const parse = (body: string) => lightspeedRetail.parseWebhook!(signedRequest(body), contextFor());
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
 const mapping = { instance: 'store', currency: 'NZD', anonymousCustomerIds: [] as string[] };
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 
 async function drain(sim: RetailSimulator, from?: string) {
   const events: EventDraft[] = [];
   let cursor = from;
   for (let i = 0; i < 100; i++) {
-    const page = await pollRetail(contextFor(sim.settings, sim.secrets), cursor, budget(), { minDelayMs: 1 });
+    const page = await pollRetail(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
     events.push(...page.events);
     cursor = page.nextCursor;
     if (!page.hasMore) break;
@@ -53,7 +47,7 @@ async function drain(sim: RetailSimulator, from?: string) {
 
 describe('Lightspeed Retail webhooks', () => {
   it('maps customer.update field by field, with the customer code as loyalty id', () => {
-    const customer = only(parse(fixtureText('webhook-customer-update.form')), 'customer.upserted');
+    const customer = onlyEvent(parse(fixtureText('webhook-customer-update.form')), 'customer.upserted');
     expect(customer.sourceEventId).toBe('customers/0af7b240-ab83-11e7-eddc-4025043113d5/v3505431251');
     expect(customer.occurredAt).toBe('2017-05-24T02:03:59.000Z');
     expect(customer.identifiers).toEqual([
@@ -65,7 +59,7 @@ describe('Lightspeed Retail webhooks', () => {
   });
 
   it('maps sale.update to a pos order: tax-inclusive money as numbers, UTC times, lines from line_items', () => {
-    const order = only(parse(fixtureText('webhook-sale-update.form')), 'order.placed');
+    const order = onlyEvent(parse(fixtureText('webhook-sale-update.form')), 'order.placed');
     expect(order.sourceEventId).toBe('sales/a604d16b-a999-beb5-11e4-3ed46b02a0bc/v29316');
     expect(order.identifiers).toEqual([{ type: 'customerId:store', value: 'b1cabb53-f019-11e3-a0f5-b8ca3a64f8f4' }]);
     expect(order.data).toMatchObject({ orderId: 'a604d16b-a999-beb5-11e4-3ed46b02a0bc', orderNumber: 'MR-1050-NZ', channel: 'pos', currency: 'NZD', total: 14.85, placedAt: '2014-09-18T03:45:46.000Z', status: 'paid' });
@@ -74,7 +68,7 @@ describe('Lightspeed Retail webhooks', () => {
   });
 
   it('recognises an untyped delivery by its payload and marks a return as refunded', () => {
-    const order = only(parse(fixtureText('webhook-sale-return-untyped.form')), 'order.placed');
+    const order = onlyEvent(parse(fixtureText('webhook-sale-return-untyped.form')), 'order.placed');
     expect(order.data).toMatchObject({ status: 'refunded', total: -230, orderNumber: '1570' });
     expect(order.data.lines.map((l) => l.quantity)).toEqual([1, 1]);
   });
@@ -82,7 +76,7 @@ describe('Lightspeed Retail webhooks', () => {
   it('maps a later version of a sale to order.updated', () => {
     const sale = fixture<{ data: Record<string, unknown>[] }>('sales-list.json').data[0]!;
     const events = parse(formBody(sale, { type: 'sale.update', domain_prefix: 'syncline-demo' }));
-    expect(only(events, 'order.updated').data).toMatchObject({ orderNumber: '1036', total: 230, status: 'paid' });
+    expect(onlyEvent(events, 'order.updated').data).toMatchObject({ orderNumber: '1036', total: 230, status: 'paid' });
   });
 
   it('reads API 1.0 shapes too: decimal strings, times without offset, register_sale_products with names', () => {
@@ -91,7 +85,7 @@ describe('Lightspeed Retail webhooks', () => {
       created_at: '2026-03-01 10:00:00', updated_at: '2026-03-01 10:05:00', sale_date: '2026-03-01 10:00:00',
       register_sale_products: [{ product_id: 'p-1', name: 'Koffiebonen 1 kg', quantity: '2', price: '5.00000', tax: '0.75000' }],
     }, { type: 'sale.update' });
-    const order = only(parse(body), 'order.updated');
+    const order = onlyEvent(parse(body), 'order.updated');
     expect(order.occurredAt).toBe('2026-03-01T10:05:00.000Z');
     expect(order.sourceEventId).toBe('sales/sale-1/2026-03-01T10:05:00.000Z');
     expect(order.data).toMatchObject({ total: 11.5, placedAt: '2026-03-01T10:00:00.000Z', lines: [{ productId: 'p-1', name: 'Koffiebonen 1 kg', quantity: 2, price: 5.75 }] });
@@ -136,7 +130,7 @@ describe('Lightspeed Retail webhooks', () => {
 describe('Lightspeed Retail records from the API reference', () => {
   it('maps the ListCustomers example: identifiers, address, birthdate, and a nameless customer', () => {
     const [tony, unnamed] = CustomerCollection.parse(fixture('customers-list.json')).data.map((c) => mapCustomer(Customer.parse(c), mapping));
-    const customer = only(tony!, 'customer.upserted');
+    const customer = onlyEvent(tony!, 'customer.upserted');
     expect(customer.identifiers).toEqual([
       { type: 'customerId:store', value: 'b8ca3a65-0183-11e4-fbb5-4f73f02a9d1c' },
       { type: 'email', value: 'tony@stark.com' },
@@ -153,7 +147,7 @@ describe('Lightspeed Retail records from the API reference', () => {
       address: { line1: 'Street 1', line2: 'Street 2', city: 'Los Angeles', postalCode: '23422', region: 'California', country: 'NZ' },
       createdAt: '2014-10-09T05:20:09.000Z',
     });
-    expect(only(unnamed!, 'customer.upserted').data).toMatchObject({ firstName: null, lastName: null, email: null });
+    expect(onlyEvent(unnamed!, 'customer.upserted').data).toMatchObject({ firstName: null, lastName: null, email: null });
   });
 
   it('maps the ListSales example to orders with the documented version as event id', () => {
@@ -206,7 +200,7 @@ describe('Lightspeed Retail poll', () => {
   });
 
   it('refuses a cursor it did not write', async () => {
-    await expect(pollRetail(contextFor(), '{"v":2}', budget())).rejects.toThrow(/not one this connector wrote/);
+    await expect(pollRetail(contextFor(), '{"v":2}', onePageBudget())).rejects.toThrow(/not one this connector wrote/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared test fixtures for the Lightspeed Retail connector: settings, secrets, fixture files and signed requests.
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { LightspeedRetailSettings, type LightspeedRetailSecrets } from './config.js';
 import { signRetailWebhook } from './webhook.js';
 
@@ -29,12 +30,10 @@ export function signedRequest(body: string, headers: Record<string, string> = {}
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...FORM_HEADERS, ...signRetailWebhook(raw, secrets.clientSecret), ...headers }, rawBody: raw };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(
   s: LightspeedRetailSettings = settings,
   k: LightspeedRetailSecrets = secrets,
   now = new Date('2026-03-10T12:00:00Z'),
 ): ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets> {
-  return { tenantId: 'acme', instance: 'store', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'store', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

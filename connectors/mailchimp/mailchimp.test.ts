@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeEvent, runContractTests } from '../sdk/contract-kit.js';
+import { completeEvent, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { CanonicalEvent } from '../../core/events.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
 import { apiRoot, MailchimpSettings } from './config.js';
@@ -21,11 +21,6 @@ runContractTests({
 
 const parse = (file: string, overrides: Record<string, string> = {}) => mailchimp.parseWebhook!(webhookRequest(formBody(file, overrides)), contextFor());
 const verify = (url: string) => mailchimp.verifyWebhook!(webhookRequest(formBody('subscribe.json'), url), secrets, settings, new Date());
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe('Mailchimp webhook authentication (secret token in the callback URL)', () => {
   it('accepts the token Mailchimp was given in the callback URL', () => expect(() => verify(CALLBACK_URL)).not.toThrow());
@@ -77,39 +72,39 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
 
   it('reads a subscribe as the person with merge fields FNAME/LNAME and e-mail consent granted, at fired_at in UTC', () => {
     const events = parse('subscribe.json');
-    const person = only(events, 'customer.upserted');
+    const person = onlyEvent(events, 'customer.upserted');
     expect(person.identifiers).toEqual([{ type: 'email', value: 'api@mailchimp.com' }]);
     expect(person.occurredAt).toBe('2009-03-26T21:35:57.000Z');
     expect(person.data).toEqual({ email: 'api@mailchimp.com', firstName: 'MailChimp', lastName: 'API' });
-    expect(only(events, 'consent.changed').data).toEqual({ purpose: 'email_marketing', granted: true, method: 'mailchimp:subscribe' });
+    expect(onlyEvent(events, 'consent.changed').data).toEqual({ purpose: 'email_marketing', granted: true, method: 'mailchimp:subscribe' });
   });
 
   it('reads an unsubscribe as consent withdrawn plus the unsubscribe engagement with its campaign', () => {
     const events = parse('unsubscribe.json');
-    expect(only(events, 'consent.changed')).toMatchObject({
+    expect(onlyEvent(events, 'consent.changed')).toMatchObject({
       occurredAt: '2009-03-26T21:40:57.000Z',
       identifiers: [{ type: 'email', value: 'api+unsub@mailchimp.com' }],
       data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:unsub:manual' },
     });
-    expect(only(events, 'email.engaged').data).toEqual({ kind: 'unsubscribe', campaign: 'cb398d21d2' });
+    expect(onlyEvent(events, 'email.engaged').data).toEqual({ kind: 'unsubscribe', campaign: 'cb398d21d2' });
   });
 
   it('reads an unsubscribe for abuse as a complaint', () => {
-    expect(only(parse('unsubscribe.json', { 'data[reason]': 'abuse' }), 'email.engaged').data.kind).toBe('complaint');
+    expect(onlyEvent(parse('unsubscribe.json', { 'data[reason]': 'abuse' }), 'email.engaged').data.kind).toBe('complaint');
   });
 
   it('reads a profile update without touching consent', () => {
     const events = parse('profile.json');
     expect(events.map((e) => e.type)).toEqual(['customer.upserted']);
-    expect(only(events, 'customer.upserted').data).toEqual({ email: 'api@mailchimp.com', firstName: 'MailChimp', lastName: 'API' });
+    expect(onlyEvent(events, 'customer.upserted').data).toEqual({ email: 'api@mailchimp.com', firstName: 'MailChimp', lastName: 'API' });
   });
 
   it('clears a merge field that Mailchimp sends empty', () => {
-    expect(only(parse('profile.json', { 'data[merges][LNAME]': '' }), 'customer.upserted').data.lastName).toBeNull();
+    expect(onlyEvent(parse('profile.json', { 'data[merges][LNAME]': '' }), 'customer.upserted').data.lastName).toBeNull();
   });
 
   it('links the old and the new address of an e-mail change', () => {
-    const event = only(parse('upemail.json'), 'customer.upserted');
+    const event = onlyEvent(parse('upemail.json'), 'customer.upserted');
     expect(event.identifiers).toEqual([
       { type: 'email', value: 'api+new@mailchimp.com' },
       { type: 'email', value: 'api+old@mailchimp.com' },
@@ -120,10 +115,10 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
   it('reads a cleaned hard bounce as a bounce without withdrawing consent, and an abuse clean as a withdrawal', () => {
     const hard = parse('cleaned.json');
     expect(hard.map((e) => e.type)).toEqual(['email.engaged']);
-    expect(only(hard, 'email.engaged').data).toEqual({ kind: 'bounce', campaign: '4fjk2ma9xd' });
+    expect(onlyEvent(hard, 'email.engaged').data).toEqual({ kind: 'bounce', campaign: '4fjk2ma9xd' });
     const abuse = parse('cleaned.json', { 'data[reason]': 'abuse' });
-    expect(only(abuse, 'email.engaged').data.kind).toBe('complaint');
-    expect(only(abuse, 'consent.changed').data.granted).toBe(false);
+    expect(onlyEvent(abuse, 'email.engaged').data.kind).toBe('complaint');
+    expect(onlyEvent(abuse, 'consent.changed').data.granted).toBe(false);
   });
 
   it('ignores a webhook of another audience pointed at this instance', () => {

@@ -1,6 +1,7 @@
 // Shared by the Mailchimp tests: documented webhook examples posted as Mailchimp posts them, settings and a silent context.
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import { silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { MailchimpSettings, type MailchimpSecrets } from './config.js';
 import { encodeForm } from './form.js';
 
@@ -26,12 +27,10 @@ export function webhookRequest(body: string, url = CALLBACK_URL, contentType = F
   return { method: 'POST', url, headers: { 'content-type': contentType, 'user-agent': 'MailChimp' }, rawBody: Buffer.from(body) };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(
   s: MailchimpSettings = settings,
   k: MailchimpSecrets = secrets,
   now = new Date('2026-03-10T12:00:00Z'),
 ): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
-  return { tenantId: 'acme', instance: 'mailchimp-nl', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'mailchimp-nl', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

@@ -55,12 +55,23 @@ export interface ContractSuite<Settings, Secrets> {
   };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** A logger that says nothing, for contexts built in tests. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The budget of one scheduled run that may read a single page. */
+export const onePageBudget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
+
+/** The one event of `type` among `events`; the test fails when there is none or more than one. */
+export function onlyEvent<T extends EventType>(events: EventDraft[], type: T): Extract<EventDraft, { type: T }> {
+  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+}
 const TENANT = 'contract-tenant';
 const INSTANCE = 'contract-instance';
 
 function contextFor<S, K>(settings: S, secrets: K, now = new Date()): ConnectorContext<S, K> {
-  return { tenantId: TENANT, instance: INSTANCE, settings, secrets, now: () => now, log: silent };
+  return { tenantId: TENANT, instance: INSTANCE, settings, secrets, now: () => now, log: silentLogger };
 }
 
 /** Fills in the envelope as the pipeline does and validates the result as a canonical event. */
@@ -143,12 +154,11 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
     const poll = suite.poll;
     if (poll && connector.poll) {
       const pollPage = connector.poll.bind(connector);
-      const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
       async function drain(vendor: SimulatedVendor<Settings, Secrets>, from: string | undefined, limit = 1000) {
         const pages: { events: EventDraft[]; cursor: string }[] = [];
         let cursor = from;
         for (let i = 0; i < limit; i++) {
-          const page = await pollPage(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), cursor, budget());
+          const page = await pollPage(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), cursor, onePageBudget());
           pages.push({ events: page.events, cursor: page.nextCursor });
           cursor = page.nextCursor;
           if (!page.hasMore) break;

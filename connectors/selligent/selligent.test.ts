@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
-import type { ConnectorContext, Logger, ProfileChange } from '../sdk/index.js';
+import { runContractTests, silentLogger } from '../sdk/contract-kit.js';
+import type { ConnectorContext, ProfileChange } from '../sdk/index.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
 import { selligent } from './index.js';
@@ -26,14 +26,13 @@ runContractTests({
   push: { startVendor: (faults) => startSelligentSimulator({ settings: { fieldMap: { firstName: 'FIRSTNAME', lastName: 'NAME' } }, ...(faults ? { faults } : {}) }) },
 });
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => ({
   tenantId: 'acme',
   instance: 'selligent',
   settings: s,
   secrets,
   now: () => new Date('2026-03-10T12:00:00Z'),
-  log: silent,
+  log: silentLogger,
 });
 const fast = { retries: 3, minDelayMs: 1 };
 

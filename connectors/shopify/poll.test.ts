@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { onePageBudget } from '../sdk/contract-kit.js';
 import { RateLimited, VendorRejected, type EventDraft } from '../sdk/index.js';
 import { pollShopify, readCursor } from './poll.js';
 import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
-
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 
 async function withSimulator(options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) {
   const sim = await startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options });
@@ -19,7 +18,7 @@ async function drain(sim: ShopifySimulator, from?: string) {
   const events: EventDraft[] = [];
   let cursor = from;
   for (let i = 0; i < 100; i++) {
-    const page = await pollShopify(contextFor(sim.settings, sim.secrets), cursor, budget());
+    const page = await pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget());
     events.push(...page.events);
     cursor = page.nextCursor;
     if (!page.hasMore) break;
@@ -60,7 +59,7 @@ describe('Shopify poll', () => {
 
   it('keeps the high-water mark of a stream until the stream is exhausted', () =>
     withSimulator({}, async (sim) => {
-      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget());
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
       const cursor = readCursor(page.nextCursor);
       expect(cursor).toMatchObject({ stream: 'customers', since: { customers: null, orders: null } });
       expect(cursor.after).toEqual(expect.any(String));
@@ -70,7 +69,7 @@ describe('Shopify poll', () => {
   it('waits out a THROTTLED response', () =>
     withSimulator({ throttleFirst: 1 }, async (sim) => {
       const waits: number[] = [];
-      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), {
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), {
         sleep: async (ms) => {
           waits.push(ms);
         },
@@ -84,25 +83,25 @@ describe('Shopify poll', () => {
   it('waits for real when no sleep is injected', () =>
     withSimulator({ throttleFirst: 2 }, async (sim) => {
       const started = Date.now();
-      await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget());
+      await pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
       expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     }));
 
   it('stops with RateLimited when the bucket would need longer than it may wait', () =>
     withSimulator({ throttleFirst: 1 }, async (sim) => {
-      await expect(pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), { maxThrottleWaitMs: 10 })).rejects.toBeInstanceOf(RateLimited);
+      await expect(pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { maxThrottleWaitMs: 10 })).rejects.toBeInstanceOf(RateLimited);
     }));
 
   it('rides out a 429 with Retry-After and a 500 before answering', () =>
     withSimulator({ faults: { rateLimitFirst: 1, failNext: 1 } }, async (sim) => {
-      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, budget(), { minDelayMs: 1 });
+      const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { minDelayMs: 1 });
       expect(page.events).toHaveLength(3);
       expect(sim.requests()).toBe(3);
     }));
 
   it('sends the access token and fails without retrying when Shopify refuses it', () =>
     withSimulator({}, async (sim) => {
-      const attempt = pollShopify(contextFor(sim.settings, { ...secrets, accessToken: 'shpat_wrong' }), undefined, budget());
+      const attempt = pollShopify(contextFor(sim.settings, { ...secrets, accessToken: 'shpat_wrong' }), undefined, onePageBudget());
       await expect(attempt).rejects.toBeInstanceOf(VendorRejected);
       await expect(attempt).rejects.toThrow(/401/);
       expect(sim.requests()).toBe(1);
@@ -119,6 +118,6 @@ describe('Shopify poll', () => {
     }));
 
   it('refuses a cursor it did not write, with a way out', async () => {
-    await expect(pollShopify(contextFor(), '{"stream":"products"}', budget())).rejects.toThrow(/reset the instance cursor/);
+    await expect(pollShopify(contextFor(), '{"stream":"products"}', onePageBudget())).rejects.toThrow(/reset the instance cursor/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryProfileRepository } from '../../core/in-memory-profile-repository.js';
 import { mergeEvent } from '../../core/merge-service.js';
-import { completeEvent, runContractTests } from '../sdk/contract-kit.js';
+import { completeEvent, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { tenant } from '../../test/support/events.js';
 import { CanonicalEvent } from '../../core/events.js';
@@ -41,20 +41,15 @@ const parse = (topic: string, body: string | object, headers: Record<string, str
   shopify.parseWebhook!(signedRequest(topic, body, headers), contextFor());
 const verify = (topic: string, body: string | object, headers: Record<string, string> = {}) => shopify.verifyWebhook!(signedRequest(topic, body, headers), secrets, settings, new Date());
 const order = (overrides: Record<string, unknown> = {}) => ({ ...fixture('orders-create.json'), ...overrides });
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe('Shopify webhooks', () => {
   it('links an anonymous checkout to the order that completes it', async () => {
     const checkout = fixture<{ token: string }>('checkouts-update-anonymous.json');
-    const cart = only(parse('checkouts/update', checkout), 'cart.updated');
+    const cart = onlyEvent(parse('checkouts/update', checkout), 'cart.updated');
     expect(cart.identifiers).toEqual([{ type: 'anonymousId', value: `shopify-checkout:${checkout.token}` }]);
     expect(cart.data).toMatchObject({ cartId: checkout.token, recoveryUrl: expect.stringMatching(/^https:\/\/checkout\.local\//), completedAt: null });
 
-    const placed = only(parse('orders/create', order({ checkout_token: checkout.token })), 'order.placed');
+    const placed = onlyEvent(parse('orders/create', order({ checkout_token: checkout.token })), 'order.placed');
     expect(placed.identifiers).toContainEqual({ type: 'anonymousId', value: `shopify-checkout:${checkout.token}` });
     expect(placed.data.checkoutToken).toBe(checkout.token);
 
@@ -72,7 +67,7 @@ describe('Shopify webhooks', () => {
   });
 
   it('identifies a checkout with an e-mail address by that address and the customer, not by its token', () => {
-    const cart = only(parse('checkouts/create', fixture('checkouts-create.json')), 'cart.updated');
+    const cart = onlyEvent(parse('checkouts/create', fixture('checkouts-create.json')), 'cart.updated');
     expect(cart.identifiers).toEqual([
       { type: 'customerId:shop', value: '207119551' },
       { type: 'email', value: 'bob.norman@hostmail.com' },
@@ -82,8 +77,8 @@ describe('Shopify webhooks', () => {
 
   it('maps buyer_accepts_marketing to an email consent', () => {
     const events = parse('orders/create', order({ buyer_accepts_marketing: true }));
-    const placed = only(events, 'order.placed');
-    const consent = only(events, 'consent.changed');
+    const placed = onlyEvent(events, 'order.placed');
+    const consent = onlyEvent(events, 'consent.changed');
     expect(consent.data).toEqual({ purpose: 'email_marketing', granted: true, method: 'shopify checkout: buyer_accepts_marketing' });
     expect(consent.identifiers).toEqual(placed.identifiers);
     expect(consent.sourceEventId).not.toBe(placed.sourceEventId);
@@ -92,7 +87,7 @@ describe('Shopify webhooks', () => {
   });
 
   it('maps an order with lines, money as numbers, UTC times and the web channel', () => {
-    const placed = only(parse('orders/create', order()), 'order.placed');
+    const placed = onlyEvent(parse('orders/create', order()), 'order.placed');
     expect(placed.occurredAt).toBe('2008-01-10T16:00:00.000Z');
     expect(placed.identifiers).toEqual([
       { type: 'customerId:shop', value: '207119551' },
@@ -104,12 +99,12 @@ describe('Shopify webhooks', () => {
   });
 
   it('maps a point-of-sale order to the pos channel', () => {
-    expect(only(parse('orders/create', order({ source_name: 'pos' })), 'order.placed').data.channel).toBe('pos');
+    expect(onlyEvent(parse('orders/create', order({ source_name: 'pos' })), 'order.placed').data.channel).toBe('pos');
   });
 
   it('maps customers/create without consent or tags, as API 2025-01 and later send it', () => {
     const events = parse('customers/update', fixture('customers-update.json'));
-    const customer = only(events, 'customer.upserted');
+    const customer = onlyEvent(events, 'customer.upserted');
     expect(events).toHaveLength(1);
     expect(customer.data).toEqual({
       firstName: 'Bob',
@@ -122,25 +117,25 @@ describe('Shopify webhooks', () => {
 
   it('reads the exact customer id from admin_graphql_api_id when the JSON number has too many digits', () => {
     const body = '{"id":706405506930370084,"email":"bob@biller.com","first_name":"Bob","admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}';
-    expect(only(parse('customers/create', body), 'customer.upserted').identifiers[0]).toEqual({ type: 'customerId:shop', value: '706405506930370084' });
+    expect(onlyEvent(parse('customers/create', body), 'customer.upserted').identifiers[0]).toEqual({ type: 'customerId:shop', value: '706405506930370084' });
   });
 
   it('grants e-mail consent only for the subscribed state', () => {
     const consent = (state: string | null) =>
-      only(parse('customers/email_marketing_consent_update', { ...fixture<Record<string, unknown>>('customers-email-marketing-consent-update.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } }), 'consent.changed').data.granted;
+      onlyEvent(parse('customers/email_marketing_consent_update', { ...fixture<Record<string, unknown>>('customers-email-marketing-consent-update.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } }), 'consent.changed').data.granted;
     expect(consent('subscribed')).toBe(true);
     for (const state of ['pending', 'unsubscribed', 'not_subscribed', 'redacted', 'invalid', null]) expect(consent(state), String(state)).toBe(false);
   });
 
   it('treats shop/redact as erasure of every profile from that shop', () => {
-    const erasure = only(parse('shop/redact', fixture('shop-redact.json')), 'erasure.requested');
+    const erasure = onlyEvent(parse('shop/redact', fixture('shop-redact.json')), 'erasure.requested');
     expect(erasure.data).toEqual({ scope: 'source', requestId: 'shop/redact:954889' });
     expect(erasure.identifiers).toEqual([]);
     expect(erasure.occurredAt).toBe('2025-11-04T15:15:27.877Z');
   });
 
   it('turns customers/redact into erasure of the person by every identifier Shopify names', () => {
-    const erasure = only(parse('customers/redact', fixture('customers-redact.json')), 'erasure.requested');
+    const erasure = onlyEvent(parse('customers/redact', fixture('customers-redact.json')), 'erasure.requested');
     expect(erasure.data).toEqual({ scope: 'person' });
     expect(erasure.identifiers).toEqual([
       { type: 'customerId:shop', value: '191167' },
@@ -150,7 +145,7 @@ describe('Shopify webhooks', () => {
   });
 
   it('turns customers/data_request into an access request carrying its request id', () => {
-    expect(only(parse('customers/data_request', fixture('customers-data-request.json')), 'access.requested').data).toEqual({ requestId: '9999' });
+    expect(onlyEvent(parse('customers/data_request', fixture('customers-data-request.json')), 'access.requested').data).toEqual({ requestId: '9999' });
   });
 
   it('rejects an unknown topic with a clear message', () => {

@@ -1,8 +1,9 @@
 // Shared by the Shopify tests: fixtures as Shopify would deliver them, settings, secrets and a silent context.
 import { readFileSync } from 'node:fs';
+import { silentLogger } from '../sdk/contract-kit.js';
 import type { WebhookFixture } from '../sdk/contract-kit.js';
 import type { EventType } from '../../core/events.js';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { ShopifySettings, type ShopifySecrets } from './config.js';
 import { signShopifyWebhook } from './webhook.js';
 
@@ -48,8 +49,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<ShopifySettings, ShopifySecrets> {
-  return { tenantId: 'acme', instance: 'shop', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'shop', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { onePageBudget } from '../sdk/contract-kit.js';
 import { VendorRejected, type EventDraft } from '../sdk/index.js';
 import { OVERLAP_MS, pollSquare, readCursor } from './poll.js';
 import { generateSampleSeller, SAMPLE_LOCATIONS, startSquareSimulator, type SquareSimulator, type SquareSimulatorOptions } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
-
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 
 async function withSimulator(options: Partial<SquareSimulatorOptions>, run: (sim: SquareSimulator) => Promise<void>) {
   const sim = await startSquareSimulator({ ...generateSampleSeller({ customers: 5, orders: 6 }), locationIds: SAMPLE_LOCATIONS, settings: { customersPageSize: 3, ordersPageSize: 3 }, ...options });
@@ -19,7 +18,7 @@ async function drain(sim: SquareSimulator, from?: string) {
   const events: EventDraft[] = [];
   let cursor = from;
   for (let i = 0; i < 100; i++) {
-    const page = await pollSquare(contextFor(sim.settings, sim.secrets), cursor, budget(), { minDelayMs: 1 });
+    const page = await pollSquare(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
     events.push(...page.events);
     cursor = page.nextCursor;
     if (!page.hasMore) break;
@@ -67,24 +66,24 @@ describe('Square poll', () => {
 
   it('sends a saved Square cursor with the very query it belongs to', () =>
     withSimulator({}, async (sim) => {
-      const first = await pollSquare(contextFor(sim.settings, sim.secrets), undefined, budget());
+      const first = await pollSquare(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
       const saved = readCursor(first.nextCursor);
       expect(saved.cursor).toEqual(expect.any(String));
       // The simulator, like Square, refuses a cursor with another query: this succeeds only if the query is rebuilt.
-      const second = await pollSquare(contextFor(sim.settings, sim.secrets), first.nextCursor, budget());
+      const second = await pollSquare(contextFor(sim.settings, sim.secrets), first.nextCursor, onePageBudget());
       expect(second.events.length).toBeGreaterThan(0);
     }));
 
   it('rides out a 429 with Retry-After and a 500 before answering', () =>
     withSimulator({ faults: { rateLimitFirst: 1, failNext: 1 } }, async (sim) => {
-      const page = await pollSquare(contextFor(sim.settings, sim.secrets), undefined, budget(), { minDelayMs: 1 });
+      const page = await pollSquare(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { minDelayMs: 1 });
       expect(page.events.length).toBeGreaterThanOrEqual(3);
       expect(sim.requests()).toBe(3);
     }));
 
   it('sends the access token as a bearer token and fails without retrying when Square refuses it', () =>
     withSimulator({}, async (sim) => {
-      const attempt = pollSquare(contextFor(sim.settings, { ...secrets, accessToken: 'EAAAwrong' }), undefined, budget());
+      const attempt = pollSquare(contextFor(sim.settings, { ...secrets, accessToken: 'EAAAwrong' }), undefined, onePageBudget());
       await expect(attempt).rejects.toBeInstanceOf(VendorRejected);
       await expect(attempt).rejects.toThrow(/401/);
       await expect(attempt).rejects.not.toThrow(/EAAAwrong/);
@@ -102,6 +101,6 @@ describe('Square poll', () => {
     }));
 
   it('refuses a cursor it did not write, with a way out', async () => {
-    await expect(pollSquare(contextFor(), '{"stream":"payments"}', budget())).rejects.toThrow(/reset the instance cursor/);
+    await expect(pollSquare(contextFor(), '{"stream":"payments"}', onePageBudget())).rejects.toThrow(/reset the instance cursor/);
   });
 });

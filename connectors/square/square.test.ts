@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { square } from './index.js';
 import { mapOrder } from './mapping.js';
@@ -33,11 +33,6 @@ runContractTests({
 });
 
 const parse = (body: string | object, s = settings) => square.parseWebhook!(signedRequest(body), contextFor(s));
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe('Square webhook signature (known answers from square-nodejs-sdk tests/integration/webhooks.test.ts)', () => {
   const body = fixtureText('webhooks-test-notification.json');
@@ -83,7 +78,7 @@ describe('Square webhooks', () => {
   it('maps customer.created field by field', () => {
     const events = parse(fixture('customer-created.json'));
     expect(events).toHaveLength(1);
-    const customer = only(events, 'customer.upserted');
+    const customer = onlyEvent(events, 'customer.upserted');
     expect(customer.sourceEventId).toBe('customer/QPTXM8PQNX3Q726ZYHPMNP46XC@v0');
     expect(customer.occurredAt).toBe('2022-11-09T21:23:25.000Z');
     expect(customer.identifiers).toEqual([
@@ -103,25 +98,25 @@ describe('Square webhooks', () => {
   });
 
   it('keys customer events on the customer version, so retries and the poll deduplicate', () => {
-    const updated = only(parse(fixture('customer-updated.json')), 'customer.upserted');
+    const updated = onlyEvent(parse(fixture('customer-updated.json')), 'customer.upserted');
     expect(updated.sourceEventId).toBe('customer/A0AP25A6SCVTH8JES9BX01GXM4@v1');
     const retry = { ...fixture('customer-updated.json') };
-    expect(only(parse(retry), 'customer.upserted').sourceEventId).toBe(updated.sourceEventId);
+    expect(onlyEvent(parse(retry), 'customer.upserted').sourceEventId).toBe(updated.sourceEventId);
   });
 
   it('turns an email unsubscribe into a withdrawn e-mail consent, and the default into nothing', () => {
     const body = fixture('customer-updated.json') as { data: { object: { customer: Record<string, unknown> } } };
     body.data.object.customer.preferences = { email_unsubscribed: true };
     const events = parse(body);
-    const consent = only(events, 'consent.changed');
+    const consent = onlyEvent(events, 'consent.changed');
     expect(consent.data).toEqual({ purpose: 'email_marketing', granted: false, method: 'square: preferences.email_unsubscribed' });
-    expect(consent.identifiers).toEqual(only(events, 'customer.upserted').identifiers);
+    expect(consent.identifiers).toEqual(onlyEvent(events, 'customer.upserted').identifiers);
   });
 
   it('drops a birthday whose year Square does not know', () => {
     const body = fixture('customer-created.json') as { data: { object: { customer: Record<string, unknown> } } };
     body.data.object.customer.birthday = '0000-03-04';
-    expect(only(parse(body), 'customer.upserted').data.birthdate).toBeUndefined();
+    expect(onlyEvent(parse(body), 'customer.upserted').data.birthdate).toBeUndefined();
   });
 
   it('acknowledges order.created and order.updated without events: they carry no lines, the poll reads the order', () => {
@@ -150,7 +145,7 @@ describe('Square order mapping (CreateOrder response example, Square API referen
   const context = { instance: 'pos', now: new Date('2026-03-10T12:00:00Z') };
 
   it('maps money in cents to amounts, base prices to line prices and variations to names', () => {
-    const placed = only(mapOrder(order, context), 'order.placed');
+    const placed = onlyEvent(mapOrder(order, context), 'order.placed');
     expect(placed.sourceEventId).toBe('order/CAISENgvlJ6jLWAzERDzjyHVybY@v1');
     expect(placed.identifiers).toEqual([{ type: 'customerId:pos', value: 'customer_id' }]);
     expect(placed.data).toEqual({
@@ -170,7 +165,7 @@ describe('Square order mapping (CreateOrder response example, Square API referen
   it('skips anonymous sales and drafts, and reads the customer from the tender when the order has none', () => {
     expect(mapOrder({ ...order, customer_id: null }, context)).toEqual([]);
     expect(mapOrder({ ...order, state: 'DRAFT' }, context)).toEqual([]);
-    const viaTender = only(mapOrder({ ...order, customer_id: null, tenders: [{ type: 'CARD', customer_id: 'CUST1' }] }, context), 'order.placed');
+    const viaTender = onlyEvent(mapOrder({ ...order, customer_id: null, tenders: [{ type: 'CARD', customer_id: 'CUST1' }] }, context), 'order.placed');
     expect(viaTender.identifiers).toEqual([{ type: 'customerId:pos', value: 'CUST1' }]);
   });
 
@@ -178,11 +173,11 @@ describe('Square order mapping (CreateOrder response example, Square API referen
     const status = (state: string) => (mapOrder({ ...order, state }, context)[0] as Extract<EventDraft, { type: 'order.placed' }>).data.status;
     expect(status('COMPLETED')).toBe('paid');
     expect(status('CANCELED')).toBe('cancelled');
-    const shipped = only(mapOrder({ ...order, fulfillments: [{ type: 'SHIPMENT' }] }, context), 'order.placed');
+    const shipped = onlyEvent(mapOrder({ ...order, fulfillments: [{ type: 'SHIPMENT' }] }, context), 'order.placed');
     expect(shipped.data.channel).toBe('web');
-    const weighed = only(mapOrder({ ...order, line_items: [{ name: 'Koffiebonen', quantity: '0.5', base_price_money: { amount: 2400, currency: 'EUR' }, total_money: { amount: 1200, currency: 'EUR' } }] }, context), 'order.placed');
+    const weighed = onlyEvent(mapOrder({ ...order, line_items: [{ name: 'Koffiebonen', quantity: '0.5', base_price_money: { amount: 2400, currency: 'EUR' }, total_money: { amount: 1200, currency: 'EUR' } }] }, context), 'order.placed');
     expect(weighed.data.lines).toEqual([{ name: 'Koffiebonen', quantity: 1, price: 12 }]);
-    const yen = only(mapOrder({ ...order, total_money: { amount: 1500, currency: 'JPY' } }, context), 'order.placed');
+    const yen = onlyEvent(mapOrder({ ...order, total_money: { amount: 1500, currency: 'JPY' } }, context), 'order.placed');
     expect(yen.data.total).toBe(1500);
   });
 

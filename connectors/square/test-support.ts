@@ -1,8 +1,9 @@
 // Shared by the Square tests: fixtures as Square delivers them, settings, secrets and a silent context.
 import { readFileSync } from 'node:fs';
+import { silentLogger } from '../sdk/contract-kit.js';
 import type { WebhookFixture } from '../sdk/contract-kit.js';
 import type { EventType } from '../../core/events.js';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
 import { signSquareWebhook } from './webhook.js';
 
@@ -36,8 +37,6 @@ export function signedRequest(body: string | object, url = WEBHOOK_URL, key = se
   return { method: 'POST', url, headers: { ...deliveryHeaders(), ...signSquareWebhook(url, raw, key) }, rawBody: raw };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(s: SquareSettings = settings, k: SquareSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<SquareSettings, SquareSecrets> {
-  return { tenantId: 'acme', instance: 'pos', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'pos', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

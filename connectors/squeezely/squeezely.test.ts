@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
-import { capabilitiesOf, type ConnectorContext, type Logger, type ProfileChange } from '../sdk/index.js';
+import { runContractTests, silentLogger } from '../sdk/contract-kit.js';
+import { capabilitiesOf, type ConnectorContext, type ProfileChange } from '../sdk/index.js';
 import { SqueezelySettings, type SqueezelySecrets } from './config.js';
 import { pushChanges } from './destination.js';
 import { squeezely } from './index.js';
@@ -20,14 +20,13 @@ runContractTests({
   push: { startVendor: (faults) => startSqueezelySimulator(faults ? { faults } : {}) },
 });
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const contextFor = (s: SqueezelySettings, k: SqueezelySecrets = secrets): ConnectorContext<SqueezelySettings, SqueezelySecrets> => ({
   tenantId: 'acme',
   instance: 'squeezely',
   settings: s,
   secrets: k,
   now: () => new Date('2026-03-10T12:00:00Z'),
-  log: silent,
+  log: silentLogger,
 });
 
 function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { onePageBudget } from '../sdk/contract-kit.js';
 import { VendorRejected, type EventDraft } from '../sdk/index.js';
 import { OVERLAP_MS, pollWooCommerce, readCursor } from './poll.js';
 import { generateSampleStore, startWooCommerceSimulator, type WooCommerceSimulator, type WooCommerceSimulatorOptions } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
 
-const budget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 const store = () => generateSampleStore({ customers: 7, orders: 6 });
 
 async function withSimulator(options: Partial<WooCommerceSimulatorOptions>, run: (sim: WooCommerceSimulator) => Promise<void>) {
@@ -21,7 +21,7 @@ async function drain(sim: WooCommerceSimulator, from?: string, between?: (page: 
   let cursor = from;
   for (let i = 0; i < 100; i++) {
     between?.(i);
-    const page = await pollWooCommerce(contextFor(sim.settings, sim.secrets), cursor, budget(), { minDelayMs: 1 });
+    const page = await pollWooCommerce(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
     events.push(...page.events);
     cursor = page.nextCursor;
     if (!page.hasMore) break;
@@ -86,14 +86,14 @@ describe('WooCommerce poll', () => {
 
   it('rides out a 429 with Retry-After and a 500 before answering', () =>
     withSimulator({ faults: { rateLimitFirst: 1, failNext: 1 } }, async (sim) => {
-      const page = await pollWooCommerce(contextFor(sim.settings, sim.secrets), undefined, budget(), { minDelayMs: 1 });
+      const page = await pollWooCommerce(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { minDelayMs: 1 });
       expect(page.events).toHaveLength(3);
       expect(sim.requests()).toBe(3);
     }));
 
   it('sends the consumer key as HTTP Basic and fails without retrying when the store refuses it', () =>
     withSimulator({}, async (sim) => {
-      const attempt = pollWooCommerce(contextFor(sim.settings, { ...secrets, consumerSecret: 'cs_wrong' }), undefined, budget());
+      const attempt = pollWooCommerce(contextFor(sim.settings, { ...secrets, consumerSecret: 'cs_wrong' }), undefined, onePageBudget());
       await expect(attempt).rejects.toBeInstanceOf(VendorRejected);
       await expect(attempt).rejects.toThrow(/401/);
       await expect(attempt).rejects.not.toThrow(/cs_wrong/);
@@ -110,6 +110,6 @@ describe('WooCommerce poll', () => {
     }));
 
   it('refuses a cursor it did not write, with a way out', async () => {
-    await expect(pollWooCommerce(contextFor(), '{"stream":"products"}', budget())).rejects.toThrow(/reset the instance cursor/);
+    await expect(pollWooCommerce(contextFor(), '{"stream":"products"}', onePageBudget())).rejects.toThrow(/reset the instance cursor/);
   });
 });

@@ -1,8 +1,9 @@
 // Shared by the WooCommerce tests: fixtures as WooCommerce delivers them, settings, secrets and a silent context.
 import { readFileSync } from 'node:fs';
+import { silentLogger } from '../sdk/contract-kit.js';
 import type { WebhookFixture } from '../sdk/contract-kit.js';
 import type { EventType } from '../../core/events.js';
-import type { ConnectorContext, Logger, WebhookRequest } from '../sdk/index.js';
+import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import { signWooCommerceWebhook } from './webhook.js';
 
@@ -45,8 +46,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...deliveryHeaders(topic), ...signWooCommerceWebhook(raw, secrets.webhookSecret), ...headers }, rawBody: raw };
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function contextFor(s: WooCommerceSettings = settings, k: WooCommerceSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<WooCommerceSettings, WooCommerceSecrets> {
-  return { tenantId: 'acme', instance: 'woo', settings: s, secrets: k, now: () => now, log: silent };
+  return { tenantId: 'acme', instance: 'woo', settings: s, secrets: k, now: () => now, log: silentLogger };
 }

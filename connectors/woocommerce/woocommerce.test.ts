@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import { woocommerce } from './index.js';
 import { expectedPollEvents, generateSampleStore, signWooCommerceWebhook, startWooCommerceSimulator } from './simulator.js';
@@ -29,11 +29,6 @@ runContractTests({
 });
 
 const parse = (topic: string, body: string | object, headers: Record<string, string> = {}) => woocommerce.parseWebhook!(signedRequest(topic, body, headers), contextFor());
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => {
-  const found = events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0]!;
-};
 const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
   method: 'POST',
   url: WEBHOOK_URL,
@@ -43,7 +38,7 @@ const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
 
 describe('WooCommerce webhooks', () => {
   it('maps customer.created field by field, reading _gmt times as UTC', () => {
-    const customer = only(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
+    const customer = onlyEvent(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
     expect(customer.sourceEventId).toBe('customer/25@2017-03-21T19:09:30.000Z');
     expect(customer.occurredAt).toBe('2017-03-21T19:09:30.000Z');
     expect(customer.identifiers).toEqual([
@@ -62,14 +57,14 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('gives customer.updated a new event id because the customer changed', () => {
-    const created = only(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
-    const updated = only(parse('customer.updated', fixture('customer-updated.json')), 'customer.upserted');
+    const created = onlyEvent(parse('customer.created', fixture('customer-created.json')), 'customer.upserted');
+    const updated = onlyEvent(parse('customer.updated', fixture('customer-updated.json')), 'customer.upserted');
     expect(updated.data.firstName).toBe('James');
     expect(updated.sourceEventId).not.toBe(created.sourceEventId);
   });
 
   it('maps a guest order with lines, money as numbers and decoded product names', () => {
-    const placed = only(parse('order.created', fixture('order-created.json')), 'order.placed');
+    const placed = onlyEvent(parse('order.created', fixture('order-created.json')), 'order.placed');
     expect(placed.occurredAt).toBe('2017-03-22T19:28:08.000Z');
     // customer_id 0 is a guest: identified by the billing address only.
     expect(placed.identifiers).toEqual([
@@ -92,14 +87,14 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('maps order.updated to a fulfilled order under a new event id', () => {
-    const updated = only(parse('order.updated', fixture('order-updated.json')), 'order.updated');
+    const updated = onlyEvent(parse('order.updated', fixture('order-updated.json')), 'order.updated');
     expect(updated.data.status).toBe('fulfilled');
     expect(updated.sourceEventId).toBe('order/727@2017-03-22T19:30:35.000Z');
   });
 
   it('identifies a registered buyer by customer id and flags an order shipped to another address', () => {
     const order = { ...fixture('order-created.json'), customer_id: 25, shipping: { first_name: 'Jane', address_1: '1 Gift Street', postcode: '10001', country: 'US' } };
-    const placed = only(parse('order.created', order), 'order.placed');
+    const placed = onlyEvent(parse('order.created', order), 'order.placed');
     expect(placed.identifiers[0]).toEqual({ type: 'customerId:woo', value: '25' });
     expect(placed.data.shippedToOtherAddress).toBe(true);
   });
@@ -115,7 +110,7 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('maps an order created through a point-of-sale plugin to the pos channel', () => {
-    expect(only(parse('order.created', { ...fixture('order-created.json'), created_via: 'pos' }), 'order.placed').data.channel).toBe('pos');
+    expect(onlyEvent(parse('order.created', { ...fixture('order-created.json'), created_via: 'pos' }), 'order.placed').data.channel).toBe('pos');
   });
 
   it('gives a redelivery the same event id although WooCommerce sends a new delivery id', () => {
