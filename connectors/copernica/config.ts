@@ -1,5 +1,6 @@
 // Settings and secrets of one Copernica connector instance.
 import { z } from 'zod';
+import { isTimeZone } from '../sdk/index.js';
 
 const FieldName = z.string().min(1).max(100);
 
@@ -40,12 +41,3 @@ export const CopernicaSecrets = z.object({
   callbackPublicKeys: z.record(z.string().min(1), PublicKeyText).default({}),
 });
 export type CopernicaSecrets = z.infer<typeof CopernicaSecrets>;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -22,7 +22,7 @@ export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
 export { jsonCursor } from './json-cursor.js';
 export type { JsonCursor } from './json-cursor.js';
-export { instantAtWallClock, wallClockAt } from './time-zone.js';
+export { instantAtWallClock, isTimeZone, wallClockAt } from './time-zone.js';
 export type { FailureReason } from './failure-reason.js';
 export type { CanonicalEvent, ConsentPurpose, EventDraft, EventType, OrderLine, Address } from '../../core/events.js';
 export type { Identifier, IdentifierType } from '../../core/identifiers.js';

@@ -22,3 +22,13 @@ export function instantAtWallClock(wallClock: number, timeZone: string): number 
   const first = wallClock - (wallClockAt(wallClock, timeZone) - wallClock);
   return wallClock - (wallClockAt(first, timeZone) - first);
 }
+
+/** Whether `zone` is an IANA time zone this runtime knows (for settings schemas). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

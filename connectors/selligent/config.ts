@@ -1,5 +1,6 @@
 // Settings and secrets of one Selligent / Marigold Engage connector instance (one organization, one audience list).
 import { z } from 'zod';
+import { isTimeZone } from '../sdk/index.js';
 
 /** Selligent field names are upper-case API names (MAIL, NAME, …). */
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,99}$/, 'a Selligent field name such as MAIL');
@@ -38,12 +39,3 @@ export const SelligentSecrets = z.object({
   apiSecret: z.string().min(1),
 });
 export type SelligentSecrets = z.infer<typeof SelligentSecrets>;
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
