@@ -1,0 +1,8 @@
+// `syncline start [--port] [--config] [--demo]`: the local stack, exactly as `npm start` runs it.
+
+export async function startCommand(args: string[]): Promise<number> {
+  // local/main.ts reads process.argv and runs until Ctrl-C: hand it our arguments and let it take over.
+  process.argv = [process.argv[0]!, 'local/main.ts', ...args];
+  await import('../../local/main.js');
+  return new Promise<number>(() => {});
+}

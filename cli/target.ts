@@ -1,0 +1,170 @@
+// The stack a command works on: the local one (found through its state file) or a deployed stage (the user's AWS
+// credentials, resources named `syncline-<stage>-…`). Reads go straight to DynamoDB and SQS in both cases; what needs
+// the connector secrets (quarantine replay, backfill) runs inside the local stack, or in this process for a stage.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SynclineConfig, TenantConfig } from '../core/config.js';
+import type { CanonicalEvent } from '../core/events.js';
+import type { EventQueue, ProfileRepository, QuarantineEntry } from '../core/ports.js';
+import type { TenantStats } from '../core/campaign/tenant-stats.js';
+import { installedConnectors } from '../connectors/index.js';
+import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
+import { DynamoCursorStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
+import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
+import { SecretsManagerSecrets } from '../lambdas/adapters/secrets.js';
+import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
+import { loadConfig } from '../lambdas/load-config.js';
+import { createLogger } from '../lambdas/logger.js';
+import { readLocalState } from '../local/state-file.js';
+import { runBackfill, type BackfillOptions, type BackfillProgress } from '../pipeline/backfill.js';
+import { createInstanceResolver } from '../pipeline/instances.js';
+import { replayQuarantined, type ReplayOutcome } from '../pipeline/replay-quarantine.js';
+import type { StatusReader } from '../operator/instance-health.js';
+import { resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
+import type { GlobalOptions } from './args.js';
+
+export interface Target {
+  /** "the local stack at http://127.0.0.1:3000" or "stage dev": for messages. */
+  label: string;
+  config: SynclineConfig;
+  profiles: Pick<ProfileRepository, 'lookup' | 'get' | 'listProfiles'>;
+  status: StatusReader;
+  stats: { get(tenantId: string): Promise<TenantStats | undefined> };
+  quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
+  sqs: SQSClient;
+  queues: QueueUrls;
+  /** The changes queue, where canonical events enter the merge. */
+  events: EventQueue;
+  replayQuarantine(tenantId: string, id?: string): Promise<ReplayOutcome[]>;
+  backfill(tenantId: string, instanceId: string, options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>): Promise<BackfillProgress>;
+  close(): void;
+}
+
+export class UnknownTenant extends Error {
+  override readonly name = 'UnknownTenant';
+}
+
+export function requireTenant(target: Target, tenantId: string, instanceId?: string): TenantConfig {
+  const tenant = target.config.tenants.find((t) => t.id === tenantId);
+  const known = target.config.tenants.map((t) => t.id).join(', ');
+  if (!tenant) throw new UnknownTenant(`unknown tenant "${tenantId}" on ${target.label} (configured: ${known})`);
+  if (instanceId !== undefined && !tenant.instances.some((i) => i.id === instanceId)) {
+    throw new UnknownTenant(`tenant "${tenantId}" has no instance "${instanceId}" (configured: ${tenant.instances.map((i) => i.id).join(', ')})`);
+  }
+  return tenant;
+}
+
+export async function openTarget(options: GlobalOptions): Promise<Target> {
+  return options.stage ? openStage(options.stage, options.configFile) : openLocal(options.stateFile, options.configFile);
+}
+
+function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: string }) {
+  return {
+    profiles: new DynamoProfileRepository(db, tables.profiles),
+    status: new DynamoStatusRecorder(db, tables.ops),
+    stats: new DynamoTenantStatsStore(db, tables.ops),
+    quarantine: new DynamoQuarantineStore(db, tables.ops),
+  };
+}
+
+const documentClientFor = (client: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+
+async function openLocal(stateFile: string, configFile: string): Promise<Target> {
+  const state = readLocalState(stateFile);
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const dynamo = new DynamoDBClient({ endpoint: state.dynamoEndpoint, region: state.region, credentials, maxAttempts: 2 });
+  const sqs = new SQSClient({ endpoint: state.sqsEndpoint, region: state.region, credentials, maxAttempts: 2 });
+  const label = `the local stack at ${state.url}`;
+  const call = async (method: 'GET' | 'POST', path: string): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(`${state.url}${path}`, { method });
+    } catch (error) {
+      throw new Error(`${label} did not answer: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new Error(`${label} answered ${response.status} to ${method} ${path}: ${await response.text()}`);
+    return response;
+  };
+  return {
+    label,
+    // An older stack did not write its config: the file is the best guess then.
+    config: state.config ?? loadConfig(configFile),
+    ...stores(documentClientFor(dynamo), state.tables),
+    sqs,
+    queues: state.queues,
+    events: new SqsMessageQueue<CanonicalEvent>(sqs, state.queues.changes),
+    // Inside the stack: verifying a replay needs the instances' secrets, which only that process holds.
+    async replayQuarantine(tenantId, id) {
+      const response = await call('POST', `/api/quarantine/${encodeURIComponent(tenantId)}/replay${id ? `/${encodeURIComponent(id)}` : ''}`);
+      return (await response.json()) as ReplayOutcome[];
+    },
+    async backfill(tenantId, instanceId, options) {
+      const query = new URLSearchParams();
+      if (options.since) query.set('since', options.since.toISOString());
+      if (options.restart) query.set('restart', '1');
+      const response = await call('POST', `/api/backfill/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
+      return readBackfillStream(response, options.onProgress);
+    },
+    close() {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+/** The local stack streams a backfill as NDJSON: progress lines, then `{ "result": … }` or `{ "error": … }`. */
+async function readBackfillStream(response: Response, onProgress?: (p: BackfillProgress) => void): Promise<BackfillProgress> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let last: BackfillProgress | undefined;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (!line) continue;
+      const message = JSON.parse(line) as { progress?: BackfillProgress; result?: BackfillProgress; error?: string };
+      if (message.error !== undefined) throw new Error(message.error);
+      if (message.progress) onProgress?.(message.progress);
+      if (message.result) last = message.result;
+    }
+  }
+  if (!last) throw new Error('the local stack ended the backfill without a result (was it stopped?)');
+  return last;
+}
+
+async function openStage(stage: StageName, configFile: string): Promise<Target> {
+  const config = loadConfig(configFile);
+  const dynamo = new DynamoDBClient({});
+  const sqs = new SQSClient({});
+  const region = await sqs.config.region().catch(() => undefined);
+  const resources = await resolveStage(
+    stage,
+    async (QueueName) => (await sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl,
+    region ? `region ${region}` : 'the configured region',
+  );
+  const db = documentClientFor(dynamo);
+  const log = createLogger('syncline-cli', 'warn');
+  const events = new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes);
+  const base = stores(db, resources.tables);
+  // Replays and backfills run here, with the user's credentials: they need secretsmanager:GetSecretValue on
+  // syncline/<stage>/… besides the table and queue rights.
+  const instances = createInstanceResolver({ config, connectors: installedConnectors, secrets: new SecretsManagerSecrets(stage), log });
+  return {
+    label: `stage ${stage}${region ? ` (${region})` : ''}`,
+    config,
+    ...base,
+    sqs,
+    queues: resources.queues,
+    events,
+    replayQuarantine: (tenantId, id) => replayQuarantined({ instances, events, quarantine: base.quarantine, status: base.status, log }, tenantId, id),
+    backfill: (tenantId, instanceId, options) => runBackfill({ instances, events, cursors: new DynamoCursorStore(db, resources.tables.ops), log }, tenantId, instanceId, options),
+    close() {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}
