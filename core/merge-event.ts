@@ -19,9 +19,12 @@ export function hasSeen(profile: Profile, event: CanonicalEvent): boolean {
   return profile.recentEvents.includes(eventKey(event));
 }
 
-/** Returns a new profile with the event applied; the input is not modified. */
+/**
+ * Returns a new profile with the event applied; the input is not modified. Copy-on-write: only the collection the
+ * event touches is copied, so unchanged records keep their identity (contentChanged relies on it).
+ */
 export function applyEvent(profile: Profile, event: ProfileEvent, priority: number): Profile {
-  const next: Profile = structuredClone(profile);
+  const next: Profile = { ...profile };
   const at = utc(event.occurredAt);
   const prov = provenanceOf(event, priority);
   if (at < next.firstSeenAt) next.firstSeenAt = at;
@@ -37,7 +40,7 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       const { data } = event;
       const key = `${event.source.instance}/${data.orderId}`;
       const record = { ...prov, ...data, placedAt: utc(data.placedAt) };
-      next.orders[key] = latest(next.orders[key], record) ?? record;
+      next.orders = { ...next.orders, [key]: latest(next.orders[key], record) ?? record };
       break;
     }
     case 'cart.updated':
@@ -45,12 +48,12 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       const { data } = event;
       const key = `${event.source.instance}/${data.cartId}`;
       const record = { ...prov, ...data };
-      next.carts[key] = latest(next.carts[key], record) ?? record;
+      next.carts = { ...next.carts, [key]: latest(next.carts[key], record) ?? record };
       break;
     }
     case 'consent.changed': {
       const record = { ...prov, granted: event.data.granted, ...(event.data.method ? { method: event.data.method } : {}) };
-      next.consent[event.data.purpose] = latest(next.consent[event.data.purpose], record) ?? record;
+      next.consent = { ...next.consent, [event.data.purpose]: latest(next.consent[event.data.purpose], record) ?? record };
       break;
     }
     case 'product.viewed':
@@ -70,6 +73,7 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
 }
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {
+  profile.fields = { ...profile.fields };
   const { address, createdAt: _createdAt, ...person } = event.data;
   const values: Record<string, FieldValue | undefined> = { ...person };
   if (address !== undefined) {
@@ -93,10 +97,33 @@ export function setField(profile: Profile, name: string, record: FieldRecord): v
 /** Keeps the newest entries; the order is total (time, then key) so any arrival order keeps the same set. */
 export function addActivity(profile: Profile, ...records: ActivityRecord[]): void {
   const byKey = new Map(profile.activity.map((r) => [r.key, r]));
-  for (const r of records) byKey.set(r.key, r);
+  for (const r of records) if (!byKey.has(r.key)) byKey.set(r.key, r);
   profile.activity = [...byKey.values()]
     .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
     .slice(0, ACTIVITY_LIMIT);
+}
+
+/**
+ * Whether `after` (from applyEvent on `before`) differs in content; the dedup cache (recentEvents) does not count.
+ * Cheap: copy-on-write keeps unchanged records identical, so references are compared, not serialisations.
+ */
+export function contentChanged(before: Profile, after: Profile): boolean {
+  if (before.firstSeenAt !== after.firstSeenAt || before.lastSeenAt !== after.lastSeenAt) return true;
+  if (before.identifiers !== after.identifiers || before.refusedIdentifiers !== after.refusedIdentifiers || before.mergedFrom !== after.mergedFrom) return true;
+  return (
+    recordsDiffer(before.fields, after.fields) ||
+    recordsDiffer(before.orders, after.orders) ||
+    recordsDiffer(before.carts, after.carts) ||
+    recordsDiffer(before.consent, after.consent) ||
+    before.activity.length !== after.activity.length ||
+    before.activity.some((record, i) => record !== after.activity[i])
+  );
+}
+
+function recordsDiffer(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  if (a === b) return false;
+  const keys = Object.keys(b);
+  return keys.length !== Object.keys(a).length || keys.some((key) => a[key] !== b[key]);
 }
 
 function compact(data: Record<string, string | undefined>): Record<string, string> {

@@ -5,7 +5,7 @@ import { ConflictRetry } from './errors.js';
 import type { CanonicalEvent, EventOf } from './events.js';
 import { identifierKey, type Identifier } from './identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from './identity.js';
-import { applyEvent, hasSeen, isProfileEvent } from './merge-event.js';
+import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
 import type { PushMessage, ProfileCommit, ProfileRepository } from './ports.js';
 import { emptyProfile, type Profile } from './profile.js';
 import { projectProfile } from './projection.js';
@@ -69,7 +69,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   if (!identityChanged && before && hasSeen(before, event)) return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
 
   const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
-  if (!identityChanged && before && sameContent(before, after)) return { status: 'unchanged', profileId: before.profileId, push: [] };
+  if (!identityChanged && before && !contentChanged(before, after)) return { status: 'unchanged', profileId: before.profileId, push: [] };
 
   const commit: ProfileCommit = {
     puts: [
@@ -87,11 +87,15 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     ],
   };
   await deps.profiles.commit(tenant.id, dedupeClaims(commit));
+  // Whether destinations must hear of it is decided once per profile and batch (see destinationChanged).
+  return { status: 'applied', profileId: after.profileId, push: [] };
+}
 
-  // The campaign fields count too: a search or a survey answer changes nothing but them.
-  const context = { campaigns: tenant.campaigns, now: deps.now?.() ?? new Date(), stats: await deps.stats?.get(tenant.id) };
-  const changedForDestinations = before === undefined || plan.absorbed.length > 0 || JSON.stringify(projectProfile(before, context)) !== JSON.stringify(projectProfile(after, context));
-  return { status: 'applied', profileId: after.profileId, push: changedForDestinations ? [{ kind: 'sync', tenantId: tenant.id, profileId: after.profileId }] : [] };
+/** True when a destination would see a difference: campaign fields count too (a search changes nothing else). */
+export function destinationChanged(tenant: TenantConfig, before: Profile | undefined, after: Profile, context: { now: Date; stats?: Awaited<ReturnType<TenantStatsStore['get']>> }): boolean {
+  if (before === undefined || before.mergedFrom.length !== after.mergedFrom.length) return true;
+  const projection = { campaigns: tenant.campaigns, now: context.now, stats: context.stats };
+  return JSON.stringify(projectProfile(before, projection)) !== JSON.stringify(projectProfile(after, projection));
 }
 
 /**
@@ -164,12 +168,6 @@ function dedupeClaims(commit: ProfileCommit): ProfileCommit {
 
 function tombstone(profile: Profile, survivorId: string): Profile {
   return { ...emptyProfile(profile.tenantId, profile.profileId, profile.firstSeenAt), version: profile.version + 1, mergedInto: survivorId };
-}
-
-function sameContent(a: Profile, b: Profile): boolean {
-  const { recentEvents: _a, ...restA } = a;
-  const { recentEvents: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
 }
 
 function emailOf(ids: readonly Identifier[]): { email?: string } {

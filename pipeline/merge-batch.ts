@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { CanonicalEvent } from '../core/events.js';
 import { identifierKey } from '../core/identifiers.js';
-import { mergeEvent, type MergeOutcome } from '../core/merge-service.js';
+import { ConflictRetry } from '../core/errors.js';
+import { destinationChanged, mergeEvent, type MergeOutcome } from '../core/merge-service.js';
+import { StagedProfileRepository, StageConflict } from '../core/staged-profile-repository.js';
 import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
@@ -47,28 +49,24 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
       failed.add(message.id);
       continue;
     }
-    const lane = event.identifiers.map(identifierKey).sort()[0] ?? message.id;
+    const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
     lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
   }
 
   const queue = [...lanes.values()];
-  const profileIds = { newProfileId: deps.newProfileId ?? randomUUID, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.now ? { now: deps.now } : {}) };
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      const result = await mergeLane(deps, lane);
+      for (const [id, status] of result.outcomes) outcomes.set(id, status);
+      for (const id of result.failedIds) failed.add(id);
+      pushes.push(...result.pushes);
       for (const { message, event } of lane) {
-        const count = counts.get(`${event.tenantId}/${event.source.instance}`) ?? { ok: 0, error: 0, tenantId: event.tenantId, instance: event.source.instance };
-        counts.set(`${event.tenantId}/${event.source.instance}`, count);
-        try {
-          const outcome = await mergeEvent({ profiles: deps.profiles, ...profileIds }, deps.instances.tenant(event.tenantId), event);
-          outcomes.set(message.id, outcome.status);
-          pushes.push(...outcome.push);
-          count.ok++;
-        } catch (error) {
-          deps.log.error('merge failed', { messageId: message.id, tenantId: event.tenantId, type: event.type, reason: (error as Error).message });
-          failed.add(message.id);
-          count.error++;
-        }
+        const key = `${event.tenantId}/${event.source.instance}`;
+        const count = counts.get(key) ?? { ok: 0, error: 0, tenantId: event.tenantId, instance: event.source.instance };
+        counts.set(key, count);
+        if (failed.has(message.id)) count.error++;
+        else count.ok++;
       }
     }
   };
@@ -86,6 +84,55 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     if (c.error > 0) await deps.status.record(c.tenantId, c.instance, 'merge', 'error', c.error);
   }
   return { failedIds: [...failed], outcomes };
+}
+
+interface LaneResult {
+  outcomes: Map<string, MergeOutcome['status']>;
+  failedIds: string[];
+  pushes: PushMessage[];
+}
+
+const LANE_ATTEMPTS = 5;
+
+/**
+ * Merges one lane (events of one tenant sharing an identifier) through a stage, so each profile is written once
+ * for the whole lane; a conflict with another writer re-applies the lane from fresh reads.
+ */
+async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedMessage; event: CanonicalEvent }[]): Promise<LaneResult> {
+  const tenantId = lane[0]!.event.tenantId;
+  const tenant = deps.instances.tenant(tenantId);
+  for (let attempt = 1; ; attempt++) {
+    const stage = new StagedProfileRepository(deps.profiles, tenantId);
+    const merge = { profiles: stage, newProfileId: deps.newProfileId ?? randomUUID, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.now ? { now: deps.now } : {}) };
+    const result: LaneResult = { outcomes: new Map(), failedIds: [], pushes: [] };
+    try {
+      for (const { message, event } of lane) {
+        try {
+          const outcome = await mergeEvent(merge, tenant, event);
+          result.outcomes.set(message.id, outcome.status);
+          result.pushes.push(...outcome.push);
+        } catch (error) {
+          if (error instanceof StageConflict) throw error;
+          deps.log.error('merge failed', { messageId: message.id, tenantId, type: event.type, reason: (error as Error).message });
+          result.failedIds.push(message.id);
+        }
+      }
+      await stage.flush();
+    } catch (error) {
+      const conflict = error instanceof ConflictRetry || error instanceof StageConflict;
+      if (conflict && attempt < LANE_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        continue;
+      }
+      deps.log.error('lane could not be written', { tenantId, messages: lane.length, reason: (error as Error).message });
+      return { outcomes: new Map(), failedIds: lane.map((l) => l.message.id), pushes: [] };
+    }
+    const context = { now: deps.now?.() ?? new Date(), ...(deps.stats ? { stats: await deps.stats.get(tenantId) } : {}) };
+    for (const { before, after } of stage.changes()) {
+      if (after.mergedInto === undefined && destinationChanged(tenant, before, after, context)) result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId });
+    }
+    return result;
+  }
 }
 
 function decode(message: QueuedMessage): CanonicalEvent | Error {

@@ -65,10 +65,8 @@ describe('local pipeline end to end', () => {
 
   it('turns signed Shopify webhooks into merged profiles in DynamoDB and pushes to Copernica', async () => {
     const statuses: number[] = [];
-    for (const delivery of story) {
-      statuses.push((await deliver('in-order', delivery)).status);
-      await stack.waitUntilIdle();
-    }
+    for (const delivery of story) statuses.push((await deliver('in-order', delivery)).status);
+    await stack.waitUntilIdle(60_000);
     expect(statuses.slice(0, -2).every((s) => s === 202), `statuses ${statuses}`).toBe(true);
     expect(statuses.slice(-2), 'forged → 401, malformed → 422').toEqual([401, 422]);
 
@@ -87,7 +85,7 @@ describe('local pipeline end to end', () => {
         expect.objectContaining({ email: 'bob.smit@example.com', firstName: 'Robert' }),
       ]),
     );
-  });
+  }, 120_000);
 
   it('gives the same profiles when the same webhooks arrive reversed and duplicated', async () => {
     const reversedWithDuplicates = [...valid].reverse().flatMap((d, i) => (i % 2 === 0 ? [d, d] : [d]));
@@ -98,7 +96,7 @@ describe('local pipeline end to end', () => {
       const actual = content(await stack.findProfile('shuffled', { email }));
       expect(actual, email).toEqual(expected);
     }
-  });
+  }, 120_000);
 
   it('polls the simulated Shopify through the scheduler and merges what it pages through', async () => {
     await stack.scheduler.runAll();
@@ -107,5 +105,5 @@ describe('local pipeline end to end', () => {
     expect(shop.queries().length, 'several GraphQL pages').toBeGreaterThan(1);
     const depths = await stack.queueDepths();
     expect(depths.changesDlq, 'nothing dead-lettered').toBe(0);
-  });
+  }, 120_000);
 });

@@ -1,0 +1,128 @@
+// Coalesces the commits of several merges into one write per profile: the merge engine commits each event to
+// this stage, and `flush` writes the result to the real repository once, conditional on the versions first read.
+import { ConflictRetry } from './errors.js';
+import { identifierKey, type Identifier } from './identifiers.js';
+import type { ProfileCommit, ProfileRepository } from './ports.js';
+import type { Profile } from './profile.js';
+
+/** A DynamoDB transaction holds at most 100 items: a stage that grows past this flushes early. */
+const FLUSH_AT_ITEMS = 90;
+
+/** Thrown when an early flush meets a conflict: the whole lane must be applied again, not just the event. */
+export class StageConflict extends Error {
+  override readonly name = 'StageConflict';
+}
+
+interface Claim {
+  identifier: Identifier;
+  profileId: string;
+  /** What the real index held before this stage, so the flush is conditional on it. */
+  previousProfileId?: string;
+}
+
+export interface StagedChange {
+  /** The profile as the real repository held it before this stage (undefined: new). */
+  before: Profile | undefined;
+  after: Profile;
+}
+
+export class StagedProfileRepository implements ProfileRepository {
+  /** profileId → the profile as first read from the real repository (undefined: did not exist). */
+  private readonly originals = new Map<string, Profile | undefined>();
+  private readonly staged = new Map<string, Profile>();
+  private readonly claims = new Map<string, Claim>();
+  private readonly flushed: StagedChange[] = [];
+
+  constructor(
+    private readonly base: ProfileRepository,
+    private readonly tenantId: string,
+  ) {}
+
+  async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    this.assertTenant(tenantId);
+    const unknown = identifiers.filter((id) => !this.claims.has(identifierKey(id)));
+    const found = unknown.length > 0 ? await this.base.lookup(tenantId, unknown) : new Map<string, string>();
+    for (const id of identifiers) {
+      const claim = this.claims.get(identifierKey(id));
+      if (claim) found.set(identifierKey(id), claim.profileId);
+    }
+    return found;
+  }
+
+  async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
+    this.assertTenant(tenantId);
+    const staged = this.staged.get(profileId);
+    if (staged) return staged;
+    if (this.originals.has(profileId)) return this.originals.get(profileId);
+    const profile = await this.base.get(tenantId, profileId);
+    this.originals.set(profileId, profile);
+    return profile;
+  }
+
+  async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
+    this.assertTenant(tenantId);
+    for (const { profile, expectedVersion } of commit.puts) {
+      const current = this.staged.get(profile.profileId) ?? this.originals.get(profile.profileId);
+      if ((current?.version ?? 0) !== expectedVersion) throw new ConflictRetry(`staged profile ${profile.profileId} is at version ${current?.version ?? 0}, expected ${expectedVersion}`);
+    }
+    for (const { profile } of commit.puts) {
+      if (!this.originals.has(profile.profileId)) this.originals.set(profile.profileId, undefined);
+      this.staged.set(profile.profileId, profile);
+    }
+    for (const claim of commit.claims) {
+      const key = identifierKey(claim.identifier);
+      const known = this.claims.get(key);
+      this.claims.set(key, known ? { ...known, profileId: claim.profileId } : { ...claim });
+    }
+    if (this.staged.size + this.claims.size >= FLUSH_AT_ITEMS) {
+      try {
+        await this.flush();
+      } catch (error) {
+        throw error instanceof ConflictRetry ? new StageConflict(error.message, { cause: error }) : error;
+      }
+    }
+  }
+
+  /** Writes everything staged in one commit. Throws ConflictRetry when another writer got there first. */
+  async flush(): Promise<void> {
+    if (this.staged.size === 0 && this.claims.size === 0) return;
+    const puts = [...this.staged.values()].map((profile) => {
+      const expectedVersion = this.originals.get(profile.profileId)?.version ?? 0;
+      return { profile: { ...profile, version: expectedVersion + 1 }, expectedVersion };
+    });
+    const claims = [...this.claims.values()].filter((c) => c.profileId !== c.previousProfileId);
+    await this.base.commit(this.tenantId, { puts, claims });
+    for (const { profile } of puts) this.flushed.push({ before: this.originals.get(profile.profileId), after: profile });
+    // What is written is now the baseline for anything staged after an early flush.
+    for (const { profile } of puts) this.originals.set(profile.profileId, profile);
+    this.staged.clear();
+    this.claims.clear();
+  }
+
+  /** Every profile written by this stage, with its state before: the caller decides what destinations must see. */
+  changes(): StagedChange[] {
+    const byId = new Map<string, StagedChange>();
+    for (const change of this.flushed) {
+      const known = byId.get(change.after.profileId);
+      byId.set(change.after.profileId, known ? { before: known.before, after: change.after } : change);
+    }
+    return [...byId.values()];
+  }
+
+  async erase(tenantId: string, profile: Profile): Promise<void> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    await this.base.erase(tenantId, profile);
+    this.originals.delete(profile.profileId);
+  }
+
+  async *listProfiles(tenantId: string): AsyncIterable<Profile> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    yield* this.base.listProfiles(tenantId);
+  }
+
+  private assertTenant(tenantId: string): void {
+    if (tenantId !== this.tenantId) throw new Error(`a stage for tenant "${this.tenantId}" was asked about tenant "${tenantId}"`);
+  }
+}
