@@ -1,0 +1,202 @@
+// Every command of `syncline` against one local stack (the run's DynamoDB Local, port 0), through its state file as a
+// user's terminal would find it; one test runs the real bin shim in a child process.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SynclineConfig } from '../core/config.js';
+import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { sharedDynamo } from '../test/support/shared-stack.js';
+import { feedStory, operatorTenant, quarantineAcceptable } from '../test/support/operator-stack.js';
+import { runtime } from '../lambdas/runtime.js';
+import { backfillCursorSlot } from '../pipeline/backfill.js';
+import type { InstanceHealth } from '../operator/instance-health.js';
+import type { ProfileView } from '../operator/profile-view.js';
+import { runCli } from './main.js';
+
+const TENANT = 'cli-shop';
+let stack: LocalStack;
+let dir: string;
+let stateFile: string;
+
+async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli([...argv, '--state-file', stateFile], { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false }, {});
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'syncline-cli-'));
+  stateFile = join(dir, 'local.json');
+  stack = await startLocalStack({
+    config: SynclineConfig.parse({ tenants: [operatorTenant(TENANT)] }),
+    port: 0,
+    pollAtStart: false,
+    visibilityTimeout: 2,
+    maxReceiveCount: 2,
+    stateFile,
+    ...sharedDynamo(),
+  });
+  const { statuses } = await feedStory(stack, TENANT);
+  expect(statuses.at(-1), 'the malformed delivery is quarantined').toBe(422);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('syncline against the local stack', () => {
+  it('lists the installed connectors and their capabilities', async () => {
+    const { code, out } = await syncline('connectors', '--json');
+    expect(code).toBe(0);
+    const shopify = (JSON.parse(out) as { name: string; capabilities: object }[]).find((c) => c.name === 'shopify');
+    expect(shopify?.capabilities).toEqual({ webhook: true, poll: true, push: false, erase: false });
+  });
+
+  it('shows each instance with its last webhook, lag and error counts', async () => {
+    const { code, out } = await syncline('instances', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as InstanceHealth[];
+    const shopify = rows.find((r) => r.instanceId === 'shopify')!;
+    expect(shopify).toMatchObject({ tenantId: TENANT, connector: 'shopify', webhooks: true, pollEveryMinutes: 60 });
+    expect(shopify.lastWebhookAt, 'webhooks arrived').toBeDefined();
+    expect(shopify.eventsIn).toBeGreaterThan(5);
+    expect(shopify.errors.webhook, 'the malformed delivery counts as a webhook error').toBe(1);
+    expect(shopify.lagMs).toBeLessThan(120_000);
+    const text = await syncline('instances', TENANT);
+    expect(text.out).toMatch(/^tenant\s+instance\s+connector\s+state/);
+    expect(text.out).toMatch(/cli-shop\s+copernica\s+copernica/);
+  });
+
+  it('refuses an unknown tenant with the configured ones named', async () => {
+    const { code, err } = await syncline('instances', 'nope');
+    expect(code).toBe(2);
+    expect(err).toMatch(/unknown tenant "nope" on the local stack at http:\/\/127\.0\.0\.1:\d+ \(configured: cli-shop\)/);
+  });
+
+  it('shows a merged profile with the source of every field', async () => {
+    const { code, out } = await syncline('profile', TENANT, 'Bob.Smit@example.com', '--json');
+    expect(code).toBe(0);
+    const view = JSON.parse(out) as ProfileView;
+    expect(view.fields.find((f) => f.name === 'firstName'), 'the newer update won').toMatchObject({ value: 'Robert', source: 'shopify' });
+    expect(view.fields.every((f) => f.source && f.at)).toBe(true);
+    expect(view.orders.count).toBe(2);
+    expect(view.segments, 'two orders: a repeat buyer').toContain('repeat');
+    const text = await syncline('profile', TENANT, view.profileId);
+    expect(text.out).toMatch(/firstName\s+Robert\s+shopify/);
+    const missing = await syncline('profile', TENANT, 'nobody@example.com');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/no profile for "nobody@example.com" in tenant cli-shop/);
+  });
+
+  it('lists quarantined deliveries and replays one through the pipeline', async () => {
+    const listed = await syncline('quarantine', 'list', TENANT, '--json');
+    expect(listed.code).toBe(0);
+    const before = JSON.parse(listed.out) as { id: string; reason: string }[];
+    expect(before).toHaveLength(1);
+    expect(Object.keys(before[0]!).sort(), 'no request headers or body in the listing').toEqual(['id', 'instance', 'reason', 'receivedAt']);
+
+    const fixed = await quarantineAcceptable(stack, TENANT, 'fixed.parser@example.com');
+    const replayed = await syncline('quarantine', 'replay', TENANT, fixed.id);
+    expect(replayed.code, replayed.err).toBe(0);
+    expect(replayed.out).toMatch(new RegExp(`${fixed.id}\\s+shopify\\s+replayed\\s+1 event\\(s\\) queued`));
+    await stack.waitUntilIdle();
+    expect(await stack.findProfile(TENANT, { email: 'fixed.parser@example.com' })).toBeDefined();
+
+    const again = await syncline('quarantine', 'replay', TENANT, before[0]!.id);
+    expect(again.code, 'the malformed one is still invalid').toBe(1);
+    expect(again.out).toMatch(/still-invalid/);
+  });
+
+  it('backfills an instance by polling from the start with a progress line, without moving the scheduled cursor', async () => {
+    const profilesBefore = await countProfiles();
+    const { code, out, err } = await syncline('backfill', TENANT, 'shopify');
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/backfilling cli-shop\/shopify/);
+    expect(err).toMatch(/\] \d+ page\(s\), \d+ read, \d+ queued, [\d.]+\/s, .*; (ETA|done)/);
+    expect(out).toMatch(/backfill complete: \d+ page\(s\), \d+ event\(s\) read/);
+    await stack.waitUntilIdle();
+    expect(await countProfiles(), "the simulated shop's 25 customers arrived").toBeGreaterThanOrEqual(profilesBefore + 20);
+    expect(await runtime().poll.cursors.get(TENANT, 'shopify'), 'scheduled poll cursor untouched').toBeUndefined();
+    expect(await runtime().poll.cursors.get(TENANT, backfillCursorSlot('shopify'))).toMatch(/completedAt/);
+
+    const json = await syncline('backfill', TENANT, 'shopify', '--since', '2100-01-01', '--json');
+    expect(JSON.parse(json.out), 'a completed backfill starts over; nothing is that new').toMatchObject({ done: true, resumed: false, queued: 0 });
+  });
+
+  it('refuses to backfill an instance that cannot poll', async () => {
+    const { code, err } = await syncline('backfill', TENANT, 'copernica');
+    expect(code).toBe(2);
+    expect(err).toMatch(/cannot poll/);
+  });
+
+  it('erases a person through the pipeline', async () => {
+    expect(await stack.findProfile(TENANT, { email: 'anna.dejong@example.com' })).toBeDefined();
+    const { code, out } = await syncline('erase', TENANT, 'Anna.deJong@example.com', '--wait', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ tenantId: TENANT, profileFound: true, erased: true, requestId: expect.stringMatching(/^cli-/) });
+    await stack.waitUntilIdle();
+    expect(await stack.findProfile(TENANT, { email: 'anna.dejong@example.com' })).toBeUndefined();
+    const copernica = stack.simulators.copernica(TENANT, 'copernica');
+    expect(copernica, 'the simulated Copernica is running').toBeDefined();
+  });
+
+  it('shows and replays the dead-letter queues', async () => {
+    const list = await syncline('dlq', 'list', '--json');
+    expect(list.code).toBe(0);
+    const queues = JSON.parse(list.out) as { queue: string; deadLetters: number }[];
+    expect(queues.map((q) => q.queue)).toEqual(['changes', 'push']);
+    const depths = await stack.queueDepths();
+    expect(queues[0]!.deadLetters).toBe(depths.changesDlq);
+    const replay = await syncline('dlq', 'replay', '--queue', 'push');
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/moved \d+ message\(s\) from the push DLQ back to the push queue/);
+  });
+
+  it('reports the uplift of a configured campaign and refuses an unknown one', async () => {
+    const { code, out, err } = await syncline('uplift', TENANT, 'winback', '--json');
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ campaign: 'winback' });
+    const unknown = await syncline('uplift', TENANT, 'spring');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no campaign "spring" \(configured: winback\)/);
+  });
+
+  it('scaffolds a connector and refuses a bad name', async () => {
+    const connectors = join(dir, 'connectors');
+    process.env.SYNCLINE_CONNECTORS_DIR = connectors;
+    try {
+      expect((await syncline('connector', 'new', 'loyalty-cards')).code).toBe(0);
+      expect(existsSync(join(connectors, 'loyalty-cards', 'index.ts'))).toBe(true);
+      const bad = await syncline('connector', 'new', 'Bad_Name');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/is not a connector name/);
+    } finally {
+      delete process.env.SYNCLINE_CONNECTORS_DIR;
+    }
+  });
+
+  it('says how to start a stack when none is running', async () => {
+    let err = '';
+    const code = await runCli(['instances', '--state-file', join(dir, 'absent.json')], { out: () => {}, err: (t) => void (err += t), isTTY: false }, {});
+    expect(code).toBe(1);
+    expect(err).toMatch(/no local stack is running .* start one with `npm start`.*--stage dev\|prod/s);
+  });
+
+  it('runs as `npx syncline` through the bin shim, in another process', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/syncline.mjs', 'instances', TENANT, '--json', '--state-file', stateFile], { timeout: 60_000 });
+    expect((JSON.parse(stdout) as InstanceHealth[]).map((r) => r.instanceId)).toEqual(['shopify', 'copernica']);
+    const usage = await promisify(execFile)(process.execPath, ['bin/syncline.mjs', 'nope']).catch((error: { code: number; stderr: string }) => error);
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "nope"/) });
+  }, 90_000);
+});
+
+async function countProfiles(): Promise<number> {
+  let n = 0;
+  for await (const _ of stack.profiles.listProfiles(TENANT)) n++;
+  return n;
+}
