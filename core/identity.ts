@@ -83,9 +83,15 @@ export function planIdentity(
     else refuse(id, `profile would hold ${broken}`);
   }
 
-  // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order.
-  const identifiers = unionIdentifiers(profile.identifiers, [...attached, ...sightings]);
-  if (attached.length > 0 || refused.length > 0 || JSON.stringify(identifiers) !== JSON.stringify(profile.identifiers)) {
+  // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
+  // sighting of a held identifier is the only other change.
+  const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
+  const earlier = sightings.some((s) => {
+    const h = heldById.get(identifierKey(s));
+    return h !== undefined && (s.at < h.at || (s.at === h.at && s.source < h.source));
+  });
+  if (attached.length > 0 || refused.length > 0 || earlier) {
+    const identifiers = unionIdentifiers(profile.identifiers, [...attached, ...sightings]);
     profile = {
       ...profile,
       identifiers,

@@ -18,9 +18,9 @@ export class InMemoryProfileRepository implements ProfileRepository {
     return found;
   }
 
+  /** Returns the stored object itself: the merge engine never mutates a profile it is given (copy-on-write). */
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
-    const profile = this.profiles.get(`${tenantId}|${profileId}`);
-    return profile && structuredClone(profile);
+    return this.profiles.get(`${tenantId}|${profileId}`);
   }
 
   async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
@@ -32,7 +32,7 @@ export class InMemoryProfileRepository implements ProfileRepository {
       const current = this.index.get(`${tenantId}|${identifierKey(claim.identifier)}`);
       if (current !== claim.previousProfileId) throw new ConflictRetry('identifier claimed by another profile');
     }
-    for (const { profile } of commit.puts) this.profiles.set(`${tenantId}|${profile.profileId}`, structuredClone(profile));
+    for (const { profile } of commit.puts) this.profiles.set(`${tenantId}|${profile.profileId}`, profile);
     for (const claim of commit.claims) this.index.set(`${tenantId}|${identifierKey(claim.identifier)}`, claim.profileId);
     this.writes += commit.puts.length + commit.claims.length;
   }
