@@ -48,7 +48,8 @@ const PAGE_HEADERS = {
   // No script at all; forms post only here; nobody may frame the page.
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chromium posts the replay form with `Origin: null`, which the CSRF check refuses.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
