@@ -1,0 +1,223 @@
+// Hostile input at the webhook route of a local stack: never a 5xx, always a clear 4xx, nothing written to another tenant.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SynclineConfig } from '../core/config.js';
+import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
+import { documentClient } from '../lambdas/adapters/aws-clients.js';
+import { tableNames } from '../lambdas/adapters/tables.js';
+import { runtime } from '../lambdas/runtime.js';
+import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { sharedDynamo } from './support/shared-stack.js';
+
+const SHOP_A = 'shop-a.myshopify.com';
+const SHOP_B = 'shop-b.myshopify.com';
+const MIB = 1024 * 1024;
+const tenant = (id: string, shopDomain: string) => ({
+  id,
+  instances: [{ id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain, apiBaseUrl: 'simulator' } }],
+});
+
+let stack: LocalStack;
+let secretA: string;
+let secretB: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    config: SynclineConfig.parse({ tenants: [tenant('tenant-a', SHOP_A), tenant('tenant-b', SHOP_B)] }),
+    port: 0,
+    pollAtStart: false,
+    visibilityTimeout: 2,
+    maxReceiveCount: 2,
+    ...sharedDynamo(),
+  });
+  secretA = stack.simulators.secretsFor('tenant-a', 'shopify')?.webhookSecret as string;
+  secretB = stack.simulators.secretsFor('tenant-b', 'shopify')?.webhookSecret as string;
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Delivery {
+  body: Buffer;
+  headers: Record<string, string>;
+  path?: string;
+}
+
+async function post({ body, headers, path = '/webhooks/tenant-a/shopify' }: Delivery): Promise<{ status: number; json: Record<string, unknown> | undefined; text: string }> {
+  const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
+  const text = await response.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+// ---- arbitraries: bodies ----
+
+const deepNesting = fc.integer({ min: 1_000, max: 200_000 }).map((depth) => Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`));
+const deepObjectNesting = fc.integer({ min: 1_000, max: 50_000 }).map((depth) => Buffer.from(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const pollutingKeys = fc
+  .constantFrom('__proto__', 'constructor', 'prototype')
+  .chain((key) =>
+    fc.constantFrom(
+      `{"${key}":{"polluted":true},"id":1,"email":"x@example.com"}`,
+      `{"id":1,"customer":{"${key}":{"isAdmin":true}},"${key}":{"toString":1}}`,
+      `{"constructor":{"prototype":{"polluted":true}},"id":"1"}`,
+      `{"id":1,"line_items":[{"${key}":null}],"${key}":[]}`,
+    ),
+  )
+  .map((text) => Buffer.from(text));
+const truncatedJson = fc
+  .record({ id: fc.integer(), email: fc.emailAddress(), first_name: fc.string(), tags: fc.string() })
+  .chain((record) => {
+    const text = JSON.stringify(record);
+    return fc.integer({ min: 0, max: text.length - 1 }).map((cut) => Buffer.from(text.slice(0, cut)));
+  });
+const invalidUtf8 = fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(bytes), Buffer.from('"}')]));
+const utf16 = fc.jsonValue().map((value) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(value) ?? 'null', 'utf16le')]));
+const randomJson = fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null'));
+const randomBytes = fc.uint8Array({ maxLength: 4_096 }).map((bytes) => Buffer.from(bytes));
+/** Large but under the limit: a quarantined body that must still fit one DynamoDB item (or be dropped from it). */
+const large = fc.integer({ min: 200 * 1024, max: MIB }).map((size) => Buffer.alloc(size, 'x'));
+const body = fc.oneof(
+  { arbitrary: randomJson, weight: 3 },
+  { arbitrary: randomBytes, weight: 2 },
+  { arbitrary: truncatedJson, weight: 2 },
+  { arbitrary: invalidUtf8, weight: 2 },
+  { arbitrary: utf16, weight: 1 },
+  { arbitrary: pollutingKeys, weight: 2 },
+  { arbitrary: deepNesting, weight: 1 },
+  { arbitrary: deepObjectNesting, weight: 1 },
+  { arbitrary: large, weight: 1 },
+);
+
+// ---- arbitraries: headers ----
+
+const printableHeaderValue = fc.string({ maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
+const topic = fc.oneof(
+  fc.constantFrom('customers/create', 'customers/update', 'orders/create', 'orders/paid', 'checkouts/update', 'carts/update', 'customers/delete', 'app/uninstalled'),
+  printableHeaderValue,
+);
+const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', '');
+const extraHeaders = fc.dictionary(
+  fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
+  fc.oneof(printableHeaderValue, fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'a'.repeat(n))),
+  { maxKeys: 3 },
+);
+const shopDomain = fc.constantFrom(SHOP_A, SHOP_B, '', 'evil.example.com', '__proto__');
+
+const signedHeaders = fc.record({ topic, contentType, shopDomain, extra: extraHeaders, webhookId: fc.option(printableHeaderValue, { nil: undefined }) });
+
+function headersFor(raw: Buffer, h: { topic: string; contentType: string; shopDomain: string; extra: Record<string, string>; webhookId: string | undefined }, secret: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { ...h.extra };
+  if (h.contentType) headers['content-type'] = h.contentType;
+  if (h.topic) headers['x-shopify-topic'] = h.topic;
+  if (h.shopDomain) headers['x-shopify-shop-domain'] = h.shopDomain;
+  if (h.webhookId) headers['x-shopify-webhook-id'] = h.webhookId;
+  if (secret !== undefined) Object.assign(headers, signShopifyWebhook(raw, secret));
+  return headers;
+}
+
+const seen: Record<number, number> = {};
+const count = (status: number) => (seen[status] = (seen[status] ?? 0) + 1);
+
+describe('webhook endpoint under hostile input', () => {
+  it('answers validly signed garbage with 202 or 422 and a quarantine id, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(body, signedHeaders, async (raw, h) => {
+        const { status, json, text } = await post({ body: raw, headers: headersFor(raw, h, secretA) });
+        count(status);
+        expect(status, `5xx for a ${raw.length}-byte body: ${text.slice(0, 300)}`).toBeLessThan(500);
+        if (raw.length > MIB) {
+          expect(status, 'over 1 MiB').toBe(413);
+          return;
+        }
+        // Node answers 431 itself when the headers exceed its limit; nothing reaches the pipeline then.
+        if (status === 431) return;
+        expect([202, 422], `status ${status}: ${text.slice(0, 300)}`).toContain(status);
+        if (status === 422) expect(json?.quarantineId, `422 without a quarantine id: ${text.slice(0, 300)}`).toEqual(expect.any(String));
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+
+  it('answers 401 to anything unsigned, signed with another tenant\'s secret, or tampered after signing', async () => {
+    const signing = fc.constantFrom('none', 'wrong-secret', 'tenant-b-secret', 'tampered', 'garbage-hmac');
+    await fc.assert(
+      fc.asyncProperty(body, signedHeaders, signing, async (raw, h, how) => {
+        let headers: Record<string, string>;
+        let sent = raw;
+        if (how === 'none') headers = headersFor(raw, h, undefined);
+        else if (how === 'wrong-secret') headers = headersFor(raw, h, 'not-the-secret');
+        else if (how === 'tenant-b-secret') headers = headersFor(raw, h, secretB);
+        else if (how === 'garbage-hmac') headers = { ...headersFor(raw, h, undefined), 'x-shopify-hmac-sha256': 'AAAA%%%\u0001'.replace(/[^\x20-\x7e]/g, '') };
+        else {
+          headers = headersFor(raw, h, secretA);
+          sent = Buffer.concat([raw, Buffer.from(' ')]);
+        }
+        const { status, text } = await post({ body: sent, headers });
+        count(status);
+        if (sent.length > MIB) expect(status, 'over 1 MiB').toBe(413);
+        else if (status !== 431) expect(status, `${how}: ${text.slice(0, 300)}`).toBe(401);
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('rejects a body above 1 MiB with 413, signed or not', async () => {
+    const raw = Buffer.alloc(MIB + 1, 'x');
+    expect((await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) } })).status).toBe(413);
+    expect((await post({ body: Buffer.alloc(3 * MIB, '['), headers: { 'content-type': 'application/json' } })).status).toBe(413);
+  });
+
+  it('quarantines validly signed garbage at every size up to the 1 MiB limit, around the size a DynamoDB item can hold', async () => {
+    for (const size of [256 * 1024, 290 * 1024, 300 * 1024, 300 * 1024 + 1, MIB]) {
+      const raw = Buffer.alloc(size, '{');
+      const { status, json, text } = await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) } });
+      count(status);
+      expect(status, `${size} bytes: ${text.slice(0, 300)}`).toBe(422);
+      expect(json?.quarantineId, `${size} bytes`).toEqual(expect.any(String));
+    }
+  });
+
+  it('answers 401 to a tampered customer and to the right body signed with a wrong secret', async () => {
+    const customer = Buffer.from(JSON.stringify({ id: 1, email: 'anna@example.com', first_name: 'Anna', updated_at: '2026-01-01T00:00:00Z' }));
+    const headers = { 'content-type': 'application/json', 'x-shopify-topic': 'customers/update', 'x-shopify-shop-domain': SHOP_A };
+    const tampered = Buffer.from(customer.toString().replace('Anna', 'Mallory'));
+    expect((await post({ body: tampered, headers: { ...headers, ...signShopifyWebhook(customer, secretA) } })).status, 'tampered').toBe(401);
+    expect((await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, `${secretA}x`) } })).status, 'wrong secret').toBe(401);
+    expect((await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, secretB) } })).status, "tenant B's secret").toBe(401);
+  });
+
+  it('routes nothing to another tenant through odd paths', async () => {
+    const raw = Buffer.from('{}');
+    for (const path of ['/webhooks/tenant-a%2F..%2Ftenant-b/shopify', '/webhooks/tenant-a/shopify%2F..', '/webhooks/T%23tenant-b%23/shopify', '/webhooks/__proto__/shopify', '/webhooks/tenant-a/constructor']) {
+      const { status, text } = await post({ path, body: raw, headers: { 'content-type': 'application/json', ...signShopifyWebhook(raw, secretA) } });
+      expect(status, `${path}: ${text}`).toBeGreaterThanOrEqual(400);
+      expect(status, `${path}: ${text}`).toBeLessThan(500);
+    }
+  });
+
+  it('leaves tenant B without profiles, quarantine entries or any other item, and no prototype polluted', async () => {
+    await stack.waitUntilIdle(30_000);
+    const profilesOfB = [];
+    for await (const profile of stack.profiles.listProfiles('tenant-b')) profilesOfB.push(profile);
+    expect(profilesOfB, 'profiles of tenant B').toEqual([]);
+    expect(await runtime().webhook.quarantine.list('tenant-b', 10), 'quarantine of tenant B').toEqual([]);
+    const db = documentClient();
+    for (const table of [tableNames().profiles, tableNames().ops]) {
+      const { Items = [] } = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'begins_with(pk, :b)', ExpressionAttributeValues: { ':b': 'T#tenant-b#' } }));
+      expect(Items.map((i) => `${i.pk}/${i.sk}`), `items of tenant B in ${table}`).toEqual([]);
+    }
+    expect(await runtime().webhook.quarantine.list('tenant-a', 1), 'the fuzz did reach the quarantine of tenant A').toHaveLength(1);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin, 'Object.prototype polluted').toBeUndefined();
+    expect((await stack.queueDepths()).changesDlq, 'nothing dead-lettered').toBe(0);
+    console.info(`webhook fuzz statuses: ${JSON.stringify(seen)}`);
+  }, 60_000);
+});
