@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const { runCli, KEEPS_RUNNING } = await import('../cli/main.ts');
+const code = await runCli(process.argv.slice(2));
+// `start` hands the process to the local runtime, which exits on Ctrl-C.
+if (code !== KEEPS_RUNNING) process.exitCode = code;

@@ -13,10 +13,12 @@ import { eraseCommand } from './commands/erase.js';
 import { instancesCommand } from './commands/instances.js';
 import { profileCommand } from './commands/profile.js';
 import { quarantineCommand } from './commands/quarantine.js';
-import { startCommand } from './commands/start.js';
+import { KEEPS_RUNNING, startCommand } from './commands/start.js';
+
+export { KEEPS_RUNNING };
 import { upliftCommand } from './commands/uplift.js';
 
-/** Runs one command line; resolves to the exit code (0 done, 1 failed, 2 wrong arguments). */
+/** Runs one command line; resolves to the exit code (0 done, 1 failed, 2 wrong arguments), or KEEPS_RUNNING for `start`. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
@@ -86,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runCli(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      if (code !== KEEPS_RUNNING) process.exitCode = code;
     },
     (error: Error) => {
       process.stderr.write(`syncline: ${error.stack ?? error.message}\n`);
