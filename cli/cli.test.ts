@@ -16,6 +16,8 @@ import type { InstanceHealth } from '../operator/instance-health.js';
 import type { ProfileView } from '../operator/profile-view.js';
 import { runCli } from './main.js';
 
+// The simulated vendors listen on 127.0.0.1; the SDK's private-address guard (in progress in connectors/sdk) lets them through with this.
+process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
 const TENANT = 'cli-shop';
 let stack: LocalStack;
 let dir: string;

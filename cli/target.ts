@@ -23,6 +23,7 @@ import { replayQuarantined, type ReplayOutcome } from '../pipeline/replay-quaran
 import type { StatusReader } from '../operator/instance-health.js';
 import { resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
 import type { GlobalOptions } from './args.js';
+import { CommandFailed } from './context.js';
 
 export interface Target {
   /** "the local stack at http://127.0.0.1:3000" or "stage dev": for messages. */
@@ -82,9 +83,9 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
     try {
       response = await fetch(`${state.url}${path}`, { method });
     } catch (error) {
-      throw new Error(`${label} did not answer: ${(error as Error).message}`);
+      throw new CommandFailed(`${label} did not answer: ${(error as Error).message}`);
     }
-    if (!response.ok) throw new Error(`${label} answered ${response.status} to ${method} ${path}: ${await response.text()}`);
+    if (!response.ok) throw new CommandFailed(`${label} answered ${response.status} to ${method} ${path}: ${await response.text()}`);
     return response;
   };
   return {
@@ -127,12 +128,12 @@ async function readBackfillStream(response: Response, onProgress?: (p: BackfillP
       buffer = buffer.slice(newline + 1);
       if (!line) continue;
       const message = JSON.parse(line) as { progress?: BackfillProgress; result?: BackfillProgress; error?: string };
-      if (message.error !== undefined) throw new Error(message.error);
+      if (message.error !== undefined) throw new CommandFailed(`the backfill stopped: ${message.error} (run it again to resume from its cursor)`);
       if (message.progress) onProgress?.(message.progress);
       if (message.result) last = message.result;
     }
   }
-  if (!last) throw new Error('the local stack ended the backfill without a result (was it stopped?)');
+  if (!last) throw new CommandFailed('the local stack ended the backfill without a result (was it stopped?)');
   return last;
 }
 

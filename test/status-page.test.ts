@@ -16,6 +16,8 @@ import { sharedDynamo } from './support/shared-stack.js';
 const CHROMIUM = '/usr/bin/chromium';
 // The flags this machine's Chromium needs: no sandbox as root, and no background connections to Google's hosts.
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The simulated vendors listen on 127.0.0.1; the SDK's private-address guard (in progress in connectors/sdk) lets them through with this.
+process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
 const TENANT = 'page-shop';
 export const SCREENSHOT = 'test-results/status-page.png';
 
