@@ -101,6 +101,8 @@ const body = fc.oneof(
 const printableHeaderValue = fc.string({ maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
 const topic = fc.oneof(
   fc.constantFrom('customers/create', 'customers/update', 'orders/create', 'orders/paid', 'checkouts/update', 'carts/update', 'customers/delete', 'app/uninstalled'),
+  // Object.prototype's members: a topic lookup in a plain object once found `toString` and answered 503.
+  fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
   printableHeaderValue,
 );
 const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', '');
@@ -182,6 +184,15 @@ describe('webhook endpoint under hostile input', () => {
       count(status);
       expect(status, `${size} bytes: ${text.slice(0, 300)}`).toBe(422);
       expect(json?.quarantineId, `${size} bytes`).toEqual(expect.any(String));
+    }
+  });
+
+  it('quarantines topics named after Object.prototype members instead of calling them', async () => {
+    for (const topicName of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      const raw = Buffer.from('{"id":1}');
+      const { status, text } = await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': topicName, 'x-shopify-shop-domain': SHOP_A, ...signShopifyWebhook(raw, secretA) } });
+      count(status);
+      expect(status, `topic ${topicName}: ${text}`).toBe(422);
     }
   });
 

@@ -1,5 +1,5 @@
 // Why a vendor call failed, in the shape push and erase outcomes carry: a reason a person can act on, and whether to retry.
-import { blankEmails } from './email.js';
+import { redactPersonalData } from './redact.js';
 import { RateLimited, VendorRejected } from './errors.js';
 
 export interface FailureReason {
@@ -11,14 +11,14 @@ const MAX_REASON = 300;
 
 /**
  * A rejection (4xx) is final and keeps the vendor's own words; rate limiting and anything else (5xx, network) are
- * worth another try later. E-mail addresses are blanked and the reason is cut short: it is stored with the outcome.
+ * worth another try later. E-mail addresses, phone numbers and credentials are blanked and the reason is cut short: it is stored with the outcome.
  */
 export function failureReason(vendor: string, error: unknown): FailureReason {
   if (error instanceof VendorRejected) {
-    const said = blankEmails(error.message.replace(/^.*?: /, ''));
+    const said = redactPersonalData(error.message.replace(/^.*?: /, ''));
     return { reason: `${vendor} rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, MAX_REASON), retryable: false };
   }
   if (error instanceof RateLimited) return { reason: `${vendor} kept rate limiting after retries`, retryable: true };
-  const message = error instanceof Error ? blankEmails(error.message) : 'unknown error';
+  const message = error instanceof Error ? redactPersonalData(error.message) : 'unknown error';
   return { reason: `${vendor} unavailable: ${message}`.slice(0, MAX_REASON), retryable: true };
 }

@@ -2,6 +2,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import { RateLimited, VendorRejected } from './errors.js';
+import { pathOf, redactPersonalData } from './redact.js';
 
 export interface VendorClientOptions {
   /** Vendor name, for error messages. */
@@ -63,13 +64,14 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
     } catch (error) {
       // Network errors and timeouts are worth another try; anything else is a bug in the request.
       if (isAxiosError(error) && error.response === undefined) {
-        throw new Error(`${options.vendor}: ${error.code ?? 'network error'} on ${config.method ?? 'GET'} ${config.url ?? ''}`);
+        throw new Error(`${options.vendor}: ${error.code ?? 'network error'} on ${config.method ?? 'GET'} ${pathOf(config.url)}`);
       }
       throw error;
     }
     const { status } = response;
     if (status < 300) return response;
-    const where = `${options.vendor} answered ${status} to ${(config.method ?? 'GET').toUpperCase()} ${config.url ?? ''}`;
+    // Path only: query strings carry selections such as e-mail addresses, and these messages reach logs.
+    const where = `${options.vendor} answered ${status} to ${(config.method ?? 'GET').toUpperCase()} ${pathOf(config.url)}`;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(String(response.headers['retry-after'] ?? ''));
       const error = new RateLimited(`${where}: rate limited`, retryAfterMs);
@@ -94,8 +96,9 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
   };
 }
 
-/** A vendor's error body, cut short: enough to diagnose, too short to carry a customer record. */
+/** A vendor's error body, cut short and with personal data and credentials blanked (vendors echo requests back). */
 function summariseBody(data: unknown): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data ?? '');
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  const redacted = redactPersonalData(text.length > 400 ? text.slice(0, 400) : text);
+  return redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted;
 }

@@ -18,6 +18,7 @@ export { hmacSha256, signatureMatches } from './signatures.js';
 export { parsePayload, parseJsonBody } from './parse-payload.js';
 export { mapLimited } from './map-limited.js';
 export { normaliseEmail, blankEmails } from './email.js';
+export { pathOf, redactPersonalData } from './redact.js';
 export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
 export { jsonCursor } from './json-cursor.js';

@@ -1,6 +1,6 @@
 // Which Shopify webhook topics syncline reads, and how each is validated and mapped.
 import type { z } from 'zod';
-import { parseJsonBody, parsePayload, PayloadInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import { parseJsonBody, parsePayload, PayloadInvalid, redactPersonalData, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { ShopifySecrets, ShopifySettings } from './config.js';
 import {
   mapCheckout,
@@ -43,13 +43,17 @@ export const TOPICS: Readonly<Record<string, Topic<unknown>>> = {
   'shop/redact': topic(ShopRedactPayload, mapShopRedact),
 };
 
-/** A header value fit for an error message: Shopify topics are short lower-case paths, anything else is shown escaped. */
-const printable = (value: string) => (/^[a-z0-9_./-]{1,80}$/.test(value) ? value : JSON.stringify(value.slice(0, 80)));
+/**
+ * A header value fit for an error message (which is logged): Shopify topics are short lower-case paths, anything else
+ * is shown escaped with personal data blanked; the quarantined delivery keeps the header as it came.
+ */
+const printable = (value: string) => (/^[a-z0-9_./-]{1,80}$/.test(value) ? value : redactPersonalData(JSON.stringify(value.slice(0, 80))));
 
 export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorContext<ShopifySettings, ShopifySecrets>): EventDraft[] {
   const name = shopifyHeader(request.headers, 'topic');
   if (name === undefined) throw new PayloadInvalid('Shopify webhook without an X-Shopify-Topic header');
-  const handler = TOPICS[name];
+  // Own keys only: a topic header of "toString" or "__proto__" must not find Object.prototype's members.
+  const handler = Object.hasOwn(TOPICS, name) ? TOPICS[name] : undefined;
   if (!handler) {
     throw new PayloadInvalid(`Shopify topic ${printable(name)} is not one syncline reads (it reads ${Object.keys(TOPICS).join(', ')}); remove the subscription or add a mapping`);
   }

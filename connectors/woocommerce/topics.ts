@@ -1,5 +1,5 @@
 // Which WooCommerce webhook topics syncline reads, and how each is validated and mapped.
-import { parseJsonBody, parsePayload, PayloadInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import { parseJsonBody, parsePayload, PayloadInvalid, redactPersonalData, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { mapCustomer, mapOrder, type MappingContext } from './mapping.js';
 import { Customer, Order } from './schemas.js';
@@ -20,7 +20,7 @@ export const TOPICS: Readonly<Record<string, Handler>> = {
  */
 const IGNORED = new Set(['customer.deleted', 'order.deleted', 'order.restored']);
 
-const printable = (value: string) => (/^[a-z0-9_.-]{1,80}$/.test(value) ? value : JSON.stringify(value.slice(0, 80)));
+const printable = (value: string) => (/^[a-z0-9_.-]{1,80}$/.test(value) ? value : redactPersonalData(JSON.stringify(value.slice(0, 80))));
 
 /** Scheme, host and path without a trailing slash: how we compare X-WC-Webhook-Source with the configured store. */
 export function storeKey(url: string): string | undefined {
@@ -38,7 +38,8 @@ export function parseWooCommerceWebhook(request: WebhookRequest, context: Connec
     throw new PayloadInvalid(`WooCommerce webhook from store ${printable(source)} reached the instance for ${context.settings.storeUrl}`);
   }
   if (IGNORED.has(topic)) return [];
-  const handler = TOPICS[topic];
+  // Own keys only: a topic header of "toString" or "__proto__" must not find Object.prototype's members.
+  const handler = Object.hasOwn(TOPICS, topic) ? TOPICS[topic] : undefined;
   if (!handler) throw new PayloadInvalid(`WooCommerce topic ${printable(topic)} is not one syncline reads (it reads ${Object.keys(TOPICS).join(', ')}); remove the webhook or add a mapping`);
   const what = `WooCommerce ${topic} payload`;
   return handler(parseJsonBody(request.rawBody, what), { instance: context.instance, now: context.now() }, what);
