@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Connector tests and local stacks talk to vendor simulators on 127.0.0.1, which connectors/sdk/outbound.ts refuses otherwise.
+    env: { SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS: '1' },
   },
 });

@@ -83,6 +83,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
     process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
     process.env.AWS_REGION ??= 'eu-west-1';
+    // The simulators listen on 127.0.0.1; in AWS the flag is unset and vendor calls to private addresses are refused.
+    process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);

@@ -42,3 +42,11 @@ export class VendorRejected extends Error {
 export class ConfigInvalid extends Error {
   override readonly name = 'ConfigInvalid';
 }
+
+/**
+ * A vendor URL points at a private, loopback or link-local address (SSRF). Fix the connector instance's base URL;
+ * local simulators are allowed with SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS=1 or `allowPrivateNetwork`.
+ */
+export class DestinationRefused extends Error {
+  override readonly name = 'DestinationRefused';
+}

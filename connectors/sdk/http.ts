@@ -2,6 +2,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import { RateLimited, VendorRejected } from './errors.js';
+import { privateNetworkAllowed, publicAddress, resolveAll, type Resolve } from './outbound.js';
 import { pathOf, redactPersonalData } from './redact.js';
 
 export interface VendorClientOptions {
@@ -16,6 +17,13 @@ export interface VendorClientOptions {
   minDelayMs?: number;
   /** Longest wait we accept from a Retry-After before giving the message back to the queue instead. */
   maxRetryAfterMs?: number;
+  /**
+   * Allow private, loopback and link-local destinations: only for a base URL that came from a local simulator.
+   * Default: SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS=1 in the environment (the local stack and the tests set it).
+   */
+  allowPrivateNetwork?: boolean;
+  /** DNS resolution, replaceable in tests (default dns.lookup, all addresses). */
+  resolve?: Resolve;
 }
 
 export interface VendorClient {
@@ -45,6 +53,8 @@ function isRetryableStatus(status: number): boolean {
 }
 
 export function createVendorClient(options: VendorClientOptions): VendorClient {
+  const allowPrivate = options.allowPrivateNetwork ?? privateNetworkAllowed();
+  const resolve = options.resolve ?? resolveAll;
   const instance = axios.create({
     baseURL: options.baseURL,
     headers: options.headers,
@@ -52,6 +62,8 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
     // A vendor redirect could point anywhere: we only talk to the host the connector names.
     maxRedirects: 0,
     validateStatus: () => true,
+    // Checked again where the socket connects, so that a name re-resolving to a private address (DNS rebinding) fails too.
+    ...(allowPrivate ? {} : { lookup: async (hostname: string) => publicAddress(options.vendor, hostname, resolve) }),
   });
   const retries = options.retries ?? 4;
   const minDelay = options.minDelayMs ?? 250;
@@ -85,14 +97,17 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
 
   return {
     axios: instance,
-    request: <T>(config: AxiosRequestConfig) =>
-      pRetry(() => attempt<T>(config), {
+    request: async <T>(config: AxiosRequestConfig) => {
+      // Before any attempt, and not retried: a refused destination is a configuration error.
+      if (!allowPrivate) await publicAddress(options.vendor, new URL(instance.getUri(config)).hostname, resolve);
+      return pRetry(() => attempt<T>(config), {
         retries,
         minTimeout: minDelay,
         factor: 2,
         randomize: true,
         maxTimeout: 10_000,
-      }),
+      });
+    },
   };
 }
 

@@ -11,7 +11,8 @@ export type {
   PollPage,
   WebhookRequest,
 } from './define-connector.js';
-export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid } from './errors.js';
+export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid, DestinationRefused } from './errors.js';
+export { isPrivateAddress, privateNetworkAllowed } from './outbound.js';
 export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';
 export type { VendorClient, VendorClientOptions } from './http.js';
 export { hmacSha256, signatureMatches } from './signatures.js';
