@@ -7,6 +7,7 @@ import { identifierKey, type Identifier } from './identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from './identity.js';
 import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
 import type { PushMessage, ProfileCommit, ProfileRepository } from './ports.js';
+import { liveProfile } from './live-profile.js';
 import { emptyProfile, type Profile } from './profile.js';
 import { projectProfile } from './projection.js';
 import { utc } from './provenance.js';
@@ -28,7 +29,6 @@ export type MergeOutcome =
   | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
 
 const MAX_ATTEMPTS = 8;
-const MAX_TOMBSTONE_HOPS = 10;
 
 /** Applies one event, retrying on optimistic-lock conflicts. Returns the push messages the caller must send. */
 export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent): Promise<MergeOutcome> {
@@ -138,9 +138,8 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
   const live = new Map<string, Profile>();
   const resolved = new Map<string, string>();
   for (const pointer of new Set(pointers.values())) {
-    let profile = await repo.get(tenantId, pointer);
-    for (let hop = 0; profile?.mergedInto !== undefined && hop < MAX_TOMBSTONE_HOPS; hop++) profile = await repo.get(tenantId, profile.mergedInto);
-    if (profile === undefined || profile.mergedInto !== undefined) continue; // erased meanwhile: the identifier is free again
+    const profile = await liveProfile(repo, tenantId, pointer);
+    if (profile === undefined) continue; // erased meanwhile: the identifier is free again
     live.set(profile.profileId, profile);
     resolved.set(pointer, profile.profileId);
   }

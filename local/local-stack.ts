@@ -1,6 +1,6 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { identifierKey, normaliseEmail } from '../core/identifiers.js';
+import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
 import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
@@ -123,19 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
-    const findProfile = async (tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined> => {
-      let profileId = query.id;
-      if (!profileId && query.email) {
-        const email = normaliseEmail(query.email);
-        if (!email) return undefined;
-        const id = { type: 'email' as const, value: email };
-        profileId = (await profiles.lookup(tenantId, [id])).get(identifierKey(id));
-      }
-      if (!profileId) return undefined;
-      let profile = await profiles.get(tenantId, profileId);
-      for (let hop = 0; profile?.mergedInto && hop < 10; hop++) profile = await profiles.get(tenantId, profile.mergedInto);
-      return profile;
-    };
+    const findProfile = (tenantId: string, query: ProfileQuery): Promise<Profile | undefined> => findProfileIn(profiles, tenantId, query);
 
     const queueUrls = {
       changes: resources.queues.changes.url,

@@ -6,6 +6,7 @@ import { identifierKey, normaliseEmail } from '../core/identifiers.js';
 import type { ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { projectProfile } from '../core/projection.js';
+import { liveProfile } from '../core/live-profile.js';
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
 
 export interface ProfileQuery {
@@ -27,10 +28,7 @@ export async function findProfile(profiles: Pick<ProfileRepository, 'lookup' | '
     const id = { type: 'email' as const, value: email };
     profileId = (await profiles.lookup(tenantId, [id])).get(identifierKey(id));
   }
-  if (!profileId) return undefined;
-  let profile = await profiles.get(tenantId, profileId);
-  for (let hop = 0; profile?.mergedInto && hop < 10; hop++) profile = await profiles.get(tenantId, profile.mergedInto);
-  return profile;
+  return profileId === undefined ? undefined : liveProfile(profiles, tenantId, profileId);
 }
 
 export interface SourcedValue {

@@ -4,6 +4,7 @@ import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projectio
 import type { FieldValue, ProfileChange } from '../core/destination.js';
 import type { ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
+import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
 import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../core/campaign/ports.js';
@@ -170,10 +171,4 @@ async function eraseEverywhere(deps: PushDeps, message: Extract<PushMessage, { k
     destinations: outcomes,
   });
   if (problems.length > 0) throw new Error(`erasure incomplete at ${problems.join('; ')}`);
-}
-
-async function liveProfile(repo: ProfileRepository, tenantId: string, profileId: string): Promise<Profile | undefined> {
-  let profile = await repo.get(tenantId, profileId);
-  for (let hop = 0; profile?.mergedInto !== undefined && hop < 10; hop++) profile = await repo.get(tenantId, profile.mergedInto);
-  return profile?.mergedInto === undefined ? profile : undefined;
 }
