@@ -1,6 +1,7 @@
 // The one config file (syncline.config.json) that the local runtime and the CDK stack both read.
 import { z } from 'zod';
 import { CampaignConfig } from './campaign/config.js';
+import { IdentityRules } from './identity-rules.js';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
@@ -25,8 +26,8 @@ export const TenantConfig = z
     defaultCountryCode: z.string().regex(/^[1-9]\d{0,2}$/).default('31'),
     /** Instances whose values win a tie on event time, most trusted first. */
     sourcePriority: z.array(Slug).default([]),
-    /** Most identifiers of one type a profile may hold; beyond it an identifier is refused, not merged on. */
-    identifierLimits: z.record(z.string(), z.number().int().min(1)).default({ email: 5, phone: 3 }),
+    /** Which identifiers match people, their priority and limits, and values that never match (core/identity-rules.ts). */
+    identity: IdentityRules,
     instances: z.array(InstanceConfig).min(1),
     /** Segments, traits, abandoned carts, cross-sell, control groups and field mapping (core/campaign/config.ts). */
     campaigns: CampaignConfig,

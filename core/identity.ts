@@ -1,9 +1,11 @@
 // Identity resolution: which profile an event belongs to, which profiles it proves to be one person, and which
-// identifiers are refused because they would break a tenant's limits (a shared family e-mail must not fuse a household).
+// identifiers are dropped from matching because they would break the tenant's rules (core/identity-rules.ts): a shared
+// family e-mail must not fuse a household, a placeholder value must not fuse strangers.
 import type { TenantConfig } from './config.js';
 import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier } from './identifiers.js';
+import { describeLimit, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './identity-rules.js';
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
-import type { Profile, ProfileIdentifier, RefusedIdentifier } from './profile.js';
+import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from './profile.js';
 
 export interface IdentityPlan {
   /** The profile the event lands on, already joined with the absorbed ones. */
@@ -13,31 +15,47 @@ export interface IdentityPlan {
   /** Identifiers of the event new to the profile. */
   attached: ProfileIdentifier[];
   refused: RefusedIdentifier[];
+  /** Refused identifiers that another profile holds: the index counts the profiles sharing a value. */
+  shared: Identifier[];
 }
 
+export interface IdentityContext {
+  /** identifierKey → how many profiles carry the value (the holder and those refused it). */
+  sharedBy?: ReadonlyMap<string, number>;
+  /** identifierKeys that may never join two profiles, whoever holds them (an unmerge replaying history). */
+  split?: ReadonlySet<string>;
+}
+
+/** Normalised, without placeholders (built-in and the tenant's blocked values) and types the tenant does not match on. */
 export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: TenantConfig): Identifier[] {
-  return uniqueIdentifiers(ids.map((id) => normaliseIdentifier(id, tenant.defaultCountryCode)).filter((id): id is Identifier => id !== undefined));
+  return uniqueIdentifiers(
+    ids
+      .map((id) => normaliseIdentifier(id, tenant.defaultCountryCode))
+      .filter((id): id is Identifier => id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id)),
+  );
 }
 
-export function limitFor(tenant: TenantConfig, type: string): number {
-  return tenant.identifierLimits[type] ?? (type.startsWith('customerId:') ? 1 : Number.POSITIVE_INFINITY);
-}
+const DAY_MS = 86_400_000;
 
-const RANK: Record<string, number> = { loyaltyId: 1, email: 2, phone: 3, anonymousId: 4 };
-
-/** Lower is more specific: a shop's own customer id says more than an e-mail address a family may share. */
-function rank(id: Identifier): number {
-  return id.type.startsWith('customerId:') ? 0 : (RANK[id.type] ?? 5);
-}
-
-function exceedsLimits(tenant: TenantConfig, ids: readonly Identifier[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const id of ids) counts.set(id.type, (counts.get(id.type) ?? 0) + 1);
-  for (const [type, count] of counts) if (count > limitFor(tenant, type)) return `more than ${limitFor(tenant, type)} ${type}`;
+/** The first limit the identifiers break at `at`, described; undefined when all hold. */
+function brokenLimit(rules: IdentityRules, ids: Iterable<ProfileIdentifier>, at: string): string | undefined {
+  const byType = new Map<string, ProfileIdentifier[]>();
+  for (const id of ids) byType.set(id.type, [...(byType.get(id.type) ?? []), id]);
+  for (const [type, held] of byType) {
+    const limit = limitOf(rules, type);
+    const since = limit.withinDays === undefined ? undefined : new Date(Date.parse(at) - limit.withinDays * DAY_MS).toISOString();
+    const counted = since === undefined ? held.length : held.filter((h) => h.at >= since).length;
+    if (counted > limit.max) return describeLimit(type, limit);
+  }
   return undefined;
 }
 
 /**
+ * Decides an event's identity. Identifiers are taken most trusted first (the tenant's priority order); each one
+ * either joins its profile to the group or, when that would break a limit, a block or an unmerge, is dropped from
+ * matching and recorded as refused. So when an event would break a limit it is always the lowest-priority
+ * identifier that gives way: mum's shop account keeps its own profile even though it shares dad's e-mail.
+ *
  * @param candidates live profiles the event's identifiers point at (tombstones already followed)
  * @param owners identifierKey → id of the live profile holding it
  * @param fresh a new empty profile, used when no candidate exists
@@ -48,57 +66,91 @@ export function planIdentity(
   candidates: readonly Profile[],
   owners: ReadonlyMap<string, string>,
   fresh: () => Profile,
-  sighting: { source: string; at: string },
+  sighting: { source: string; at: string; eventKey: string },
+  context: IdentityContext = {},
 ): IdentityPlan {
+  const rules = tenant.identity;
   const refused: RefusedIdentifier[] = [];
+  const shared: Identifier[] = [];
   const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
+  const ownerOf = (id: Identifier) => candidates.find((c) => c.profileId === owners.get(identifierKey(id)));
+  const splits = (id: Identifier) => context.split?.has(identifierKey(id)) === true || (ownerOf(id)?.unlinkable ?? []).includes(identifierKey(id));
 
-  // The profile found by the most specific identifier anchors the event; others join it only within the limits.
-  const anchorId = [...eventIds].sort((a, b) => rank(a) - rank(b)).find((id) => owners.has(identifierKey(id)));
-  const anchor = candidates.find((c) => c.profileId === (anchorId && owners.get(identifierKey(anchorId))));
-  const group: Profile[] = anchor ? [anchor] : [];
-  for (const other of [...candidates].sort((a, b) => (survivorOf([a, b]) === a ? -1 : 1))) {
-    if (group.includes(other)) continue;
-    const broken = exceedsLimits(tenant, [...group.flatMap((p) => p.identifiers), ...other.identifiers]);
-    if (broken === undefined) group.push(other);
-    else for (const id of eventIds) if (owners.get(identifierKey(id)) === other.profileId) refuse(id, `would merge two profiles into one with ${broken}`);
+  const matchable: Identifier[] = [];
+  for (const id of eventIds) {
+    const sharedBy = context.sharedBy?.get(identifierKey(id)) ?? 0;
+    if (sharedBy > rules.blockSharedByMoreThan) refuse(id, `blocked: carried by more than ${rules.blockSharedByMoreThan} profiles`);
+    else matchable.push(id);
   }
+  // Most trusted first; identifiers that may not link profiles last, so they join a group only when alone.
+  const order = (id: Identifier) => (splits(id) ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999);
+  matchable.sort((a, b) => order(a) - order(b) || (identifierKey(a) < identifierKey(b) ? -1 : 1));
+
+  const group: Profile[] = [];
+  const links = new Map<string, Identifier>();
+  const accepted: ProfileIdentifier[] = [];
+  for (const id of matchable) {
+    const owner = ownerOf(id);
+    const key = identifierKey(id);
+    if (owner && group.includes(owner)) continue;
+    if (owner && group.length > 0 && splits(id)) {
+      refuse(id, 'kept apart by an unmerge: may not join two profiles');
+      shared.push(id);
+      continue;
+    }
+    const next = owner ? [...group, owner] : group;
+    const held = new Map<string, ProfileIdentifier>();
+    for (const h of [...next.flatMap((p) => p.identifiers), ...accepted]) if (!held.has(identifierKey(h))) held.set(identifierKey(h), h);
+    if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
+    const broken = brokenLimit(rules, held.values(), sighting.at);
+    if (broken !== undefined) {
+      refuse(id, owner ? `would join two profiles into one with more than ${broken}` : `profile would hold more than ${broken}`);
+      if (owner) shared.push(id);
+      continue;
+    }
+    if (owner) {
+      group.push(owner);
+      links.set(owner.profileId, id);
+    } else accepted.push({ ...id, source: sighting.source, at: sighting.at });
+  }
+
   const survivor = group.length > 0 ? survivorOf(group) : fresh();
   const absorbed = group.filter((p) => p !== survivor);
   let profile = absorbed.reduce(joinProfiles, survivor);
+  const journal: IdentityJournalEntry[] = absorbed.map((p) => {
+    // The identifier that brought the absorbed profile in, or the survivor's when the absorbed one anchored the event.
+    const identifier = links.get(p.profileId) ?? links.get(survivor.profileId)!;
+    const priority = priorityOf(rules, identifier.type) ?? 0;
+    return {
+      kind: 'merged',
+      at: sighting.at,
+      eventKey: sighting.eventKey,
+      survivor: survivor.profileId,
+      absorbed: p.profileId,
+      identifier: { type: identifier.type, value: identifier.value },
+      rule: `${identifier.type} match (priority ${priority + 1} of ${rules.priority.length}; ${describeLimit(identifier.type, limitOf(rules, identifier.type))})`,
+    };
+  });
 
-  const held = new Set(profile.identifiers.map(identifierKey));
-  const attached: ProfileIdentifier[] = [];
-  const sightings: ProfileIdentifier[] = [];
-  for (const id of eventIds) {
-    const key = identifierKey(id);
-    if (held.has(key)) {
-      sightings.push({ ...id, ...sighting });
-      continue;
-    }
-    const owner = owners.get(key);
-    if (owner !== undefined && owner !== profile.profileId) continue; // refused above: stays with its own profile
-    const broken = exceedsLimits(tenant, [...profile.identifiers, ...attached, id]);
-    if (broken === undefined) attached.push({ ...id, ...sighting });
-    else refuse(id, `profile would hold ${broken}`);
-  }
-
+  const heldKeys = new Set(profile.identifiers.map(identifierKey));
+  const attached = accepted.filter((id) => !heldKeys.has(identifierKey(id)));
   // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
   // sighting of a held identifier is the only other change.
+  const sightings = matchable.filter((id) => heldKeys.has(identifierKey(id)) && !refused.some((r) => identifierKey(r) === identifierKey(id))).map((id) => ({ ...id, ...sighting }));
   const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
   const earlier = sightings.some((s) => {
-    const h = heldById.get(identifierKey(s));
-    return h !== undefined && (s.at < h.at || (s.at === h.at && s.source < h.source));
+    const h = heldById.get(identifierKey(s))!;
+    return s.at < h.at || (s.at === h.at && s.source < h.source);
   });
-  if (attached.length > 0 || refused.length > 0 || earlier) {
-    const identifiers = unionIdentifiers(profile.identifiers, [...attached, ...sightings]);
+  if (attached.length > 0 || refused.length > 0 || earlier || journal.length > 0) {
     profile = {
       ...profile,
-      identifiers,
+      identifiers: unionIdentifiers(profile.identifiers, [...attached, ...sightings.map(({ type, value, source, at }) => ({ type, value, source, at }))]),
       refusedIdentifiers: mergeRefusals(profile.refusedIdentifiers, refused),
+      ...(journal.length > 0 ? { identityJournal: [...(profile.identityJournal ?? []), ...journal] } : {}),
     };
   }
-  return { profile, absorbed, attached, refused };
+  return { profile, absorbed, attached, refused, shared };
 }
 
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {

@@ -1,19 +1,33 @@
-// ProfileRepository in memory with the same conditions as the DynamoDB adapter: for unit tests and the in-memory benchmark.
+// ProfileRepository in memory with the same conditions as the DynamoDB adapter: for unit tests, the in-memory
+// benchmark and the replays of unmerge and identity dry runs.
 import { ConflictRetry } from './errors.js';
+import { eventKey } from './events.js';
 import { identifierKey, type Identifier } from './identifiers.js';
-import type { ProfileCommit, ProfileRepository } from './ports.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from './ports.js';
 import type { Profile } from './profile.js';
 
 export class InMemoryProfileRepository implements ProfileRepository {
   readonly profiles = new Map<string, Profile>();
   readonly index = new Map<string, string>();
+  /** tenant|identifierKey → profiles that were refused the value. */
+  readonly sharing = new Map<string, Set<string>>();
+  /** tenant|profileId → eventKey → entry. */
+  readonly events = new Map<string, Map<string, HistoryEntry>>();
   writes = 0;
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    return found;
+  }
+
+  async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
+    const found = new Map<string, IdentifierEntry>();
     for (const id of identifiers) {
       const owner = this.index.get(`${tenantId}|${identifierKey(id)}`);
-      if (owner !== undefined) found.set(identifierKey(id), owner);
+      const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
+      if (owner === undefined && sharing === undefined) continue;
+      found.set(identifierKey(id), { ...(owner !== undefined ? { profileId: owner } : {}), sharedBy: (owner !== undefined ? 1 : 0) + (sharing?.size ?? 0) });
     }
     return found;
   }
@@ -34,13 +48,35 @@ export class InMemoryProfileRepository implements ProfileRepository {
     }
     for (const { profile } of commit.puts) this.profiles.set(`${tenantId}|${profile.profileId}`, profile);
     for (const claim of commit.claims) this.index.set(`${tenantId}|${identifierKey(claim.identifier)}`, claim.profileId);
-    this.writes += commit.puts.length + commit.claims.length;
+    for (const share of commit.shares ?? []) {
+      const key = `${tenantId}|${identifierKey(share.identifier)}`;
+      this.sharing.set(key, new Set([...(this.sharing.get(key) ?? []), share.profileId]));
+    }
+    this.writes += commit.puts.length + commit.claims.length + (commit.shares?.length ?? 0);
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {
     this.profiles.delete(`${tenantId}|${profile.profileId}`);
     for (const id of profile.mergedFrom) this.profiles.delete(`${tenantId}|${id}`);
     for (const id of profile.identifiers) this.index.delete(`${tenantId}|${identifierKey(id)}`);
+    for (const id of [profile.profileId, ...profile.mergedFrom]) this.events.delete(`${tenantId}|${id}`);
+  }
+
+  async appendHistory(tenantId: string, entries: readonly HistoryEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const key = `${tenantId}|${entry.profileId}`;
+      const events = this.events.get(key) ?? new Map<string, HistoryEntry>();
+      events.set(eventKey(entry.event), entry);
+      this.events.set(key, events);
+    }
+  }
+
+  async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
+    return [...new Set(profileIds)].flatMap((id) => [...(this.events.get(`${tenantId}|${id}`)?.values() ?? [])]);
+  }
+
+  async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
+    for (const entry of entries) this.events.get(`${tenantId}|${entry.profileId}`)?.delete(entry.eventKey);
   }
 
   async *listProfiles(tenantId: string): AsyncIterable<Profile> {

@@ -1,7 +1,7 @@
 // Merges one profile into another when an identifier proves they are the same person.
 import { identifierKey } from './identifiers.js';
 import { addActivity, RECENT_EVENTS_LIMIT } from './merge-event.js';
-import type { Profile, ProfileIdentifier } from './profile.js';
+import type { IdentityJournalEntry, Profile, ProfileIdentifier } from './profile.js';
 import { latest } from './provenance.js';
 
 /** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
@@ -29,6 +29,10 @@ export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
   addActivity(next, ...absorbed.activity);
   next.recentEvents = [...new Set([...absorbed.recentEvents, ...next.recentEvents])].slice(-RECENT_EVENTS_LIMIT);
   next.mergedFrom = [...new Set([...next.mergedFrom, absorbed.profileId, ...absorbed.mergedFrom])].sort();
+  const journal = joinJournals(next.identityJournal, absorbed.identityJournal);
+  if (journal.length > 0) next.identityJournal = journal;
+  const unlinkable = [...new Set([...(next.unlinkable ?? []), ...(absorbed.unlinkable ?? [])])].sort();
+  if (unlinkable.length > 0) next.unlinkable = unlinkable;
   return next;
 }
 
@@ -41,4 +45,11 @@ export function unionIdentifiers(a: readonly ProfileIdentifier[], b: readonly Pr
     if (known === undefined || id.at < known.at || (id.at === known.at && id.source < known.source)) byKey.set(key, id);
   }
   return [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, id]) => id);
+}
+
+/** Both journals, each entry once, oldest first. */
+export function joinJournals(a: readonly IdentityJournalEntry[] = [], b: readonly IdentityJournalEntry[] = []): IdentityJournalEntry[] {
+  const byText = new Map<string, IdentityJournalEntry>();
+  for (const entry of [...a, ...b]) byText.set(JSON.stringify(entry), entry);
+  return [...byText.entries()].sort(([x, e], [y, f]) => (e.at !== f.at ? (e.at < f.at ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => e);
 }

@@ -21,7 +21,7 @@ function engine() {
 
 /** A profile without what legitimately differs between runs: its id, version, dedup cache and merge bookkeeping. */
 function content(profile: Profile) {
-  const { profileId: _id, version: _v, recentEvents: _r, mergedFrom: _m, refusedIdentifiers: _f, ...rest } = profile;
+  const { profileId: _id, version: _v, recentEvents: _r, mergedFrom: _m, refusedIdentifiers: _f, identityJournal: _j, ...rest } = profile;
   return rest;
 }
 

@@ -2,7 +2,7 @@
 import type { TenantConfig } from './config.js';
 import { sourcePriority } from './config.js';
 import { ConflictRetry } from './errors.js';
-import type { CanonicalEvent, EventOf } from './events.js';
+import { eventKey, type CanonicalEvent, type EventOf } from './events.js';
 import { identifierKey, type Identifier } from './identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from './identity.js';
 import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
@@ -19,6 +19,8 @@ export interface MergeDeps {
   /** Tenant stats of the last sweep (RFM quintiles, co-purchases), read through a cache. */
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
+  /** identifierKeys that may not join two profiles in this run (an unmerge or dry run replaying history). */
+  split?: ReadonlySet<string>;
 }
 
 export type MergeOutcome =
@@ -46,7 +48,7 @@ export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: C
 }
 
 async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
-  const { candidates, owners, pointers } = await loadCandidates(deps.profiles, tenant.id, ids);
+  const { candidates, owners, pointers, sharedBy } = await loadCandidates(deps.profiles, tenant.id, ids);
 
   if (event.type === 'erasure.requested') {
     for (const profile of candidates) await deps.profiles.erase(tenant.id, profile);
@@ -62,14 +64,29 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
 
   const at = utc(event.occurredAt);
-  const plan = planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), { source: event.source.instance, at });
+  const plan = planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), { source: event.source.instance, at, eventKey: eventKey(event) }, {
+    sharedBy,
+    ...(deps.split ? { split: deps.split } : {}),
+  });
   const before = candidates.find((c) => c.profileId === plan.profile.profileId);
-  const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || plan.refused.length > 0;
+  // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
+  if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
+  const newRefusals = plan.refused.filter((r) => !before?.refusedIdentifiers.some((known) => identifierKey(known) === identifierKey(r)));
+  const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || newRefusals.length > 0;
+  // History makes the profile rebuildable (unmerge); appending is idempotent, so a redelivery after a crash
+  // between commit and history write repairs it.
+  const remember = (profileId: string) => deps.profiles.appendHistory(tenant.id, [{ profileId, event }], tenant.identity.historyDays);
   // A redelivery may follow a crash between commit and push: ask for a sync again (the push diff makes it free).
-  if (!identityChanged && before && hasSeen(before, event)) return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
+  if (!identityChanged && before && hasSeen(before, event)) {
+    await remember(before.profileId);
+    return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
+  }
 
   const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
-  if (!identityChanged && before && !contentChanged(before, after)) return { status: 'unchanged', profileId: before.profileId, push: [] };
+  if (!identityChanged && before && !contentChanged(before, after)) {
+    await remember(before.profileId);
+    return { status: 'unchanged', profileId: before.profileId, push: [] };
+  }
 
   const commit: ProfileCommit = {
     puts: [
@@ -85,8 +102,11 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
         .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
         .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
     ],
+    // Counted once per profile: enough profiles refused a value and it stops matching anyone (a shop's own address).
+    shares: plan.shared.filter((id) => newRefusals.some((r) => identifierKey(r) === identifierKey(id))).map((id) => ({ identifier: bare(id), profileId: after.profileId })),
   };
   await deps.profiles.commit(tenant.id, dedupeClaims(commit));
+  await remember(after.profileId);
   // Whether destinations must hear of it is decided once per profile and batch (see destinationChanged).
   return { status: 'applied', profileId: after.profileId, push: [] };
 }
@@ -131,10 +151,18 @@ interface Candidates {
   owners: Map<string, string>;
   /** identifierKey → the profile id stored in the index item (may be a tombstone). */
   pointers: Map<string, string>;
+  /** identifierKey → how many profiles carry the value. */
+  sharedBy: Map<string, number>;
 }
 
 async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
-  const pointers = await repo.lookup(tenantId, ids);
+  const entries = await repo.lookupEntries(tenantId, ids);
+  const pointers = new Map<string, string>();
+  const sharedBy = new Map<string, number>();
+  for (const [key, entry] of entries) {
+    if (entry.profileId !== undefined) pointers.set(key, entry.profileId);
+    sharedBy.set(key, entry.sharedBy);
+  }
   const live = new Map<string, Profile>();
   const resolved = new Map<string, string>();
   for (const pointer of new Set(pointers.values())) {
@@ -148,7 +176,7 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
     const owner = resolved.get(pointer);
     if (owner !== undefined) owners.set(key, owner);
   }
-  return { candidates: [...live.values()], owners, pointers };
+  return { candidates: [...live.values()], owners, pointers, sharedBy };
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {

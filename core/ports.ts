@@ -10,6 +10,22 @@ export interface ProfileCommit {
   puts: { profile: Profile; expectedVersion: number }[];
   /** Identifier index entries: point `identifier` at `profileId`. `previousProfileId` undefined means the entry must not exist yet. */
   claims: { identifier: Identifier; profileId: string; previousProfileId?: string }[];
+  /** `profileId` carries (was refused) an identifier another profile holds: counted to block values shared too widely. */
+  shares?: { identifier: Identifier; profileId: string }[];
+}
+
+/** What the identifier index knows of one value. */
+export interface IdentifierEntry {
+  /** The profile holding it (may be a tombstone: follow mergedInto); undefined when only sharing is recorded. */
+  profileId?: string;
+  /** How many profiles carry the value: the holder plus those refused it. */
+  sharedBy: number;
+}
+
+/** An event as applied to a profile: the history an unmerge or a rule change rebuilds profiles from. */
+export interface HistoryEntry {
+  profileId: string;
+  event: CanonicalEvent;
 }
 
 export interface ProfileRepository {
@@ -18,10 +34,18 @@ export interface ProfileRepository {
   get(tenantId: string, profileId: string): Promise<Profile | undefined>;
   /** Throws ConflictRetry when a version or claim condition fails: re-read and try again. */
   commit(tenantId: string, commit: ProfileCommit): Promise<void>;
-  /** Deletes the profile, its tombstones' items and its identifier entries (GDPR erasure). */
+  /** Deletes the profile, its tombstones' items, its identifier entries and its history (GDPR erasure). */
   erase(tenantId: string, profile: Profile): Promise<void>;
   /** Every live profile of a tenant. A full read: only for rare operations such as a whole-source erasure. */
   listProfiles(tenantId: string): AsyncIterable<Profile>;
+  /** Index entries of the identifiers that have one, keyed by identifierKey. */
+  lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>>;
+  /** Records applied events under the profile they were applied to; idempotent per profile and event key. */
+  appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void>;
+  /** The recorded events of these profiles (a live profile and its mergedFrom), each entry once. */
+  history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]>;
+  /** Removes history entries that moved to another profile (an unmerge). */
+  removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void>;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */

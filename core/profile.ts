@@ -29,6 +29,30 @@ export interface RefusedIdentifier extends Identifier {
   at: string;
 }
 
+/** The identity decisions behind a profile, so a wrong merge can be found, explained and undone. */
+export type IdentityJournalEntry =
+  | {
+      kind: 'merged';
+      /** Vendor time of the event that proved the two profiles to be one person. */
+      at: string;
+      eventKey: string;
+      survivor: string;
+      absorbed: string;
+      /** The identifier of the event that the absorbed profile held. */
+      identifier: Identifier;
+      /** The tenant rule that allowed it, e.g. "email match (priority 3 of 5; at most 5 email)". */
+      rule: string;
+    }
+  | {
+      kind: 'unmerged';
+      /** Wall-clock time of the unmerge. */
+      at: string;
+      identifier: Identifier;
+      /** Every profile the unmerge left, this one included. */
+      profiles: string[];
+      reason?: string;
+    };
+
 export interface OrderRecord extends Provenance {
   orderId: string;
   orderNumber?: string;
@@ -84,8 +108,12 @@ export interface Profile {
   activity: ActivityRecord[];
   /** Recently applied `<instance>/<sourceEventId>` keys: a duplicate delivery costs no write. */
   recentEvents: string[];
-  /** Profiles merged into this one, for the journal and for unmerge later. */
+  /** Profiles merged into this one: their events and tombstones belong to this profile. */
   mergedFrom: string[];
+  /** Merges and unmerges of this profile (absent on profiles stored before the journal existed). */
+  identityJournal?: IdentityJournalEntry[];
+  /** identifierKeys this profile holds that may never join it with another profile (set by an unmerge). */
+  unlinkable?: string[];
   /** Set on the tombstone of a profile that was merged into another. */
   mergedInto?: string;
 }

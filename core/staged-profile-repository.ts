@@ -2,7 +2,8 @@
 // this stage, and `flush` writes the result to the real repository once, conditional on the versions first read.
 import { ConflictRetry } from './errors.js';
 import { identifierKey, type Identifier } from './identifiers.js';
-import type { ProfileCommit, ProfileRepository } from './ports.js';
+import { eventKey } from './events.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from './ports.js';
 import type { Profile } from './profile.js';
 
 /** A DynamoDB transaction holds at most 100 items: a stage that grows past this flushes early. */
@@ -31,6 +32,10 @@ export class StagedProfileRepository implements ProfileRepository {
   private readonly originals = new Map<string, Profile | undefined>();
   private readonly staged = new Map<string, Profile>();
   private readonly claims = new Map<string, Claim>();
+  private readonly shares = new Map<string, { identifier: Identifier; profileId: string }>();
+  /** History is written only after the profiles it belongs to: a conflict re-applies the lane and rebuilds it. */
+  private readonly pendingHistory = new Map<string, HistoryEntry>();
+  private historyDays = 1;
   private readonly flushed: StagedChange[] = [];
 
   constructor(
@@ -39,12 +44,21 @@ export class StagedProfileRepository implements ProfileRepository {
   ) {}
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    return found;
+  }
+
+  async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
     this.assertTenant(tenantId);
-    const unknown = identifiers.filter((id) => !this.claims.has(identifierKey(id)));
-    const found = unknown.length > 0 ? await this.base.lookup(tenantId, unknown) : new Map<string, string>();
+    const found = identifiers.length > 0 ? await this.base.lookupEntries(tenantId, identifiers) : new Map<string, IdentifierEntry>();
     for (const id of identifiers) {
-      const claim = this.claims.get(identifierKey(id));
-      if (claim) found.set(identifierKey(id), claim.profileId);
+      const key = identifierKey(id);
+      const claim = this.claims.get(key);
+      const known = found.get(key);
+      const staged = [...this.shares.values()].filter((s) => identifierKey(s.identifier) === key).length;
+      if (claim) found.set(key, { profileId: claim.profileId, sharedBy: Math.max(known?.sharedBy ?? 0, 1) + staged });
+      else if (staged > 0) found.set(key, { ...known, sharedBy: (known?.sharedBy ?? 0) + staged });
     }
     return found;
   }
@@ -74,7 +88,8 @@ export class StagedProfileRepository implements ProfileRepository {
       const known = this.claims.get(key);
       this.claims.set(key, known ? { ...known, profileId: claim.profileId } : { ...claim });
     }
-    if (this.staged.size + this.claims.size >= FLUSH_AT_ITEMS) {
+    for (const share of commit.shares ?? []) this.shares.set(`${identifierKey(share.identifier)}|${share.profileId}`, share);
+    if (this.staged.size + this.claims.size + this.shares.size >= FLUSH_AT_ITEMS) {
       try {
         await this.flush();
       } catch (error) {
@@ -85,18 +100,46 @@ export class StagedProfileRepository implements ProfileRepository {
 
   /** Writes everything staged in one commit. Throws ConflictRetry when another writer got there first. */
   async flush(): Promise<void> {
-    if (this.staged.size === 0 && this.claims.size === 0) return;
+    if (this.staged.size === 0 && this.claims.size === 0 && this.shares.size === 0) return this.flushHistory();
     const puts = [...this.staged.values()].map((profile) => {
       const expectedVersion = this.originals.get(profile.profileId)?.version ?? 0;
       return { profile: { ...profile, version: expectedVersion + 1 }, expectedVersion };
     });
     const claims = [...this.claims.values()].filter((c) => c.profileId !== c.previousProfileId);
-    await this.base.commit(this.tenantId, { puts, claims });
+    const shares = [...this.shares.values()];
+    await this.base.commit(this.tenantId, { puts, claims, ...(shares.length > 0 ? { shares } : {}) });
+    this.shares.clear();
     for (const { profile } of puts) this.flushed.push({ before: this.originals.get(profile.profileId), after: profile });
     // What is written is now the baseline for anything staged after an early flush.
     for (const { profile } of puts) this.originals.set(profile.profileId, profile);
     this.staged.clear();
     this.claims.clear();
+    await this.flushHistory();
+  }
+
+  private async flushHistory(): Promise<void> {
+    if (this.pendingHistory.size === 0) return;
+    const entries = [...this.pendingHistory.values()];
+    await this.base.appendHistory(this.tenantId, entries, this.historyDays);
+    this.pendingHistory.clear();
+  }
+
+  async appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void> {
+    this.assertTenant(tenantId);
+    this.historyDays = Math.max(this.historyDays, keepDays);
+    for (const entry of entries) this.pendingHistory.set(`${entry.profileId}|${eventKey(entry.event)}`, entry);
+  }
+
+  async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    return this.base.history(tenantId, profileIds);
+  }
+
+  async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    await this.base.removeHistory(tenantId, entries);
   }
 
   /** Every profile written by this stage, with its state before: the caller decides what destinations must see. */

@@ -37,7 +37,7 @@ async function profileOf(tenantId: string, email: string): Promise<Profile | und
 /** What must not depend on delivery order: everything but ids, versions and bookkeeping. */
 function content(profile: Profile | undefined) {
   if (!profile) return undefined;
-  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, ...rest } = profile;
+  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, identityJournal: _j, ...rest } = profile;
   return rest;
 }
 
@@ -92,8 +92,9 @@ describe('merge handler', () => {
     const allArrived = new Promise<void>((resolve) => (release = resolve));
     let conflicts = 0;
     const racing: ProfileRepository = {
-      async lookup(tenantId, identifiers) {
-        const found = await real.lookup(tenantId, identifiers);
+      lookup: (tenantId, identifiers) => real.lookup(tenantId, identifiers),
+      async lookupEntries(tenantId, identifiers) {
+        const found = await real.lookupEntries(tenantId, identifiers);
         if (arrived < BATCHES) {
           if (++arrived === BATCHES) release();
           await Promise.race([allArrived, new Promise((resolve) => setTimeout(resolve, 5_000))]);
@@ -111,6 +112,9 @@ describe('merge handler', () => {
       },
       erase: (tenantId, profile) => real.erase(tenantId, profile),
       listProfiles: (tenantId) => real.listProfiles(tenantId),
+      appendHistory: (tenantId, entries, keepDays) => real.appendHistory(tenantId, entries, keepDays),
+      history: (tenantId, ids) => real.history(tenantId, ids),
+      removeHistory: (tenantId, entries) => real.removeHistory(tenantId, entries),
     };
     const merge = createMergeHandler(() => ({ ...runtime().merge, profiles: racing }));
     const dana = [{ type: 'email', value: 'dana@example.com' }] as CanonicalEvent['identifiers'];

@@ -55,7 +55,7 @@ async function deliver(tenantId: string, delivery: DemoDelivery): Promise<Respon
 /** What must not depend on delivery order: everything but ids, versions and bookkeeping. */
 function content(profile: Profile | undefined) {
   if (!profile) return undefined;
-  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, ...rest } = profile;
+  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, identityJournal: _j, ...rest } = profile;
   return rest;
 }
 

@@ -73,3 +73,18 @@ export async function batchDelete(db: DynamoDBDocumentClient, table: string, key
     }
   }
 }
+
+/** Writes `items` (each with pk and sk; any number), 25 per request, retrying what DynamoDB left unprocessed. */
+export async function batchPut(db: DynamoDBDocumentClient, table: string, items: readonly (Key & Record<string, unknown>)[], options: BatchOptions = {}): Promise<void> {
+  const sleep = options.sleep ?? defaultSleep;
+  const unique = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+  for (const chunk of chunks([...unique.values()], BATCH_WRITE_LIMIT)) {
+    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${table}: ${pending.length} puts still unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt > 0) await sleep(backoff(attempt));
+      const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item as Key & Record<string, unknown> } }] : []));
+    }
+  }
+}

@@ -6,13 +6,14 @@
 // and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
 // is refused before anything is written.
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventKey } from '../../core/events.js';
 import { ConflictRetry } from '../../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../../core/identifiers.js';
-import type { ProfileCommit, ProfileRepository } from '../../core/ports.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../../core/ports.js';
 import type { Profile } from '../../core/profile.js';
-import { batchDelete, batchGet, type BatchOptions } from './dynamo-batch.js';
-import { profileKeys } from './tables.js';
+import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
+import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 export const TRANSACTION_LIMIT = 100;
@@ -35,16 +36,63 @@ export class DynamoProfileRepository implements ProfileRepository {
   ) {}
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    return found;
+  }
+
+  async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
     const byPk = new Map<string, string>();
     for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id).pk, identifierKey(id));
     // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
-    const items = await batchGet(this.db, this.table, [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })), { consistentRead: true, projection: ['pk', 'profileId'] }, this.options);
-    const found = new Map<string, string>();
+    const items = await batchGet(this.db, this.table, [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })), { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] }, this.options);
+    const found = new Map<string, IdentifierEntry>();
     for (const item of items) {
       const key = byPk.get(item.pk as string);
-      if (key !== undefined && typeof item.profileId === 'string') found.set(key, item.profileId);
+      if (key === undefined) continue;
+      const holder = typeof item.profileId === 'string' ? item.profileId : undefined;
+      const sharing = item.sharedBy instanceof Set ? item.sharedBy.size : 0;
+      found.set(key, { ...(holder !== undefined ? { profileId: holder } : {}), sharedBy: (holder !== undefined ? 1 : 0) + sharing });
     }
     return found;
+  }
+
+  async appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void> {
+    const expires = Math.floor(Date.now() / 1000) + keepDays * 86_400;
+    const items = entries.map(({ profileId, event }) => ({ ...profileKeys.history(tenantId, profileId, eventKey(event)), event, [TTL_ATTRIBUTE]: expires }));
+    await batchPut(this.db, this.table, items, this.options);
+  }
+
+  async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for (const profileId of new Set(profileIds)) {
+      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) entries.push({ profileId, event: item.event as HistoryEntry['event'] });
+    }
+    return entries;
+  }
+
+  async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
+    await batchDelete(this.db, this.table, entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)), this.options);
+  }
+
+  private async queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+          ...(projection ? { ProjectionExpression: projection } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   }
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
@@ -54,7 +102,9 @@ export class DynamoProfileRepository implements ProfileRepository {
   }
 
   async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
-    const items = commit.puts.length + commit.claims.length;
+    const claimed = new Set(commit.claims.map((c) => identifierKey(c.identifier)));
+    const shares = (commit.shares ?? []).filter((s) => !claimed.has(identifierKey(s.identifier)));
+    const items = commit.puts.length + commit.claims.length + shares.length;
     if (items === 0) return;
     if (items > TRANSACTION_LIMIT) throw new CommitTooLarge(items);
 
@@ -74,28 +124,33 @@ export class DynamoProfileRepository implements ProfileRepository {
         },
       };
     });
+    // The pointer holds only the profile id (the identifier itself is recoverable from the profile, never from a key)
+    // and the ids of profiles refused the value; an update keeps the latter when the pointer moves.
     const claims: Write[] = commit.claims.map(({ identifier, profileId, previousProfileId }) => ({
-      Put: {
+      Update: {
         TableName: this.table,
-        // The pointer holds only the profile id: the identifier itself is recoverable from the profile, never from a key.
-        Item: { ...profileKeys.identifier(tenantId, identifier), profileId },
+        Key: profileKeys.identifier(tenantId, identifier),
+        UpdateExpression: 'SET profileId = :holder',
         ...(previousProfileId === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'profileId = :previous', ExpressionAttributeValues: { ':previous': previousProfileId } }),
+          ? { ConditionExpression: 'attribute_not_exists(profileId)', ExpressionAttributeValues: { ':holder': profileId } }
+          : { ConditionExpression: 'profileId = :previous', ExpressionAttributeValues: { ':holder': profileId, ':previous': previousProfileId } }),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     }));
+    const shareWrites: Write[] = shares.map(({ identifier, profileId }) => ({
+      Update: { TableName: this.table, Key: profileKeys.identifier(tenantId, identifier), UpdateExpression: 'ADD sharedBy :refused', ExpressionAttributeValues: { ':refused': new Set([profileId]) } },
+    }));
 
     const keys = new Set<string>();
-    for (const write of [...puts, ...claims]) {
-      const { pk } = write.Put!.Item as { pk: string };
+    for (const write of [...puts, ...claims, ...shareWrites]) {
+      const { pk } = (write.Put?.Item ?? write.Update?.Key) as Key;
       if (keys.has(pk)) throw new Error(`commit writes item ${pk} twice; a transaction may touch each item once`);
       keys.add(pk);
     }
 
     // The common case, one profile and no identifier changes, needs no transaction: a conditional PutItem is
     // just as safe and costs half the write units.
-    const only = puts.length === 1 && claims.length === 0 ? puts[0]?.Put : undefined;
+    const only = puts.length === 1 && claims.length === 0 && shareWrites.length === 0 ? puts[0]?.Put : undefined;
     if (only) {
       try {
         await this.db.send(new PutCommand({ ...only, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
@@ -110,7 +165,7 @@ export class DynamoProfileRepository implements ProfileRepository {
       return;
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...puts, ...claims] }));
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...puts, ...claims, ...shareWrites] }));
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const conflict = describeConflict(tenantId, commit, error.CancellationReasons ?? []);
@@ -144,6 +199,11 @@ export class DynamoProfileRepository implements ProfileRepository {
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {
+    const ids = [profile.profileId, ...profile.mergedFrom];
+    const history: Key[] = [];
+    for (const id of ids) for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, id), 'pk, sk')) history.push({ pk: item.pk as string, sk: item.sk as string });
+    // History first: a failure leaves the profile in place, so the retried erasure finds everything again.
+    await batchDelete(this.db, this.table, history, this.options);
     await batchDelete(
       this.db,
       this.table,

@@ -32,6 +32,9 @@ export const profileKeys = {
   profile: (tenantId: string, profileId: string): Key => ({ pk: `${tenant(tenantId)}P#${part('profile id', profileId)}`, sk: 'PROFILE' }),
   /** The digest keeps e-mail addresses and phone numbers out of keys. */
   identifier: (tenantId: string, id: Identifier): Key => ({ pk: `${tenant(tenantId)}I#${identifierDigest(tenantId, id)}`, sk: 'ID' }),
+  /** The events applied to one profile (kept for unmerge), one item per event key. */
+  historyPartition: (tenantId: string, profileId: string): string => `${tenant(tenantId)}H#${part('profile id', profileId)}`,
+  history: (tenantId: string, profileId: string, eventKey: string): Key => ({ pk: profileKeys.historyPartition(tenantId, profileId), sk: `E#${eventKey}` }),
 };
 
 /** Keys of the ops table. */
