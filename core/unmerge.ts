@@ -1,0 +1,160 @@
+// Undoes a wrong merge: the profile's recorded events are replayed without letting the named identifier join
+// profiles, the resulting people are written back under their old profile ids, and the identifier stays with the
+// profile that saw it first, marked so that it never joins them again. Destinations receive every rebuilt profile.
+import { createHash } from 'node:crypto';
+import type { TenantConfig } from './config.js';
+import { ConflictRetry } from './errors.js';
+import { eventKey } from './events.js';
+import { identifierKey, normaliseIdentifier, type Identifier } from './identifiers.js';
+import { replayIdentity } from './identity-replay.js';
+import { joinJournals } from './join-profiles.js';
+import { liveProfile } from './live-profile.js';
+import type { ProfileCommit, ProfileRepository, PushMessage } from './ports.js';
+import { emptyProfile, type IdentityJournalEntry, type Profile } from './profile.js';
+
+/** The unmerge cannot be done as asked; the message says why and what to do. */
+export class UnmergeRefused extends Error {
+  override readonly name = 'UnmergeRefused';
+}
+
+export interface UnmergeDeps {
+  profiles: ProfileRepository;
+  now?: () => Date;
+}
+
+export interface UnmergeResult {
+  identifier: Identifier;
+  /** The profiles the unmerge left, the one asked about first. */
+  profiles: { profileId: string; identifiers: number; events: number; revived: boolean }[];
+  /** Sync messages: destinations must see the corrected profiles. */
+  push: PushMessage[];
+}
+
+const ATTEMPTS = 5;
+
+export async function unmergeProfile(deps: UnmergeDeps, tenant: TenantConfig, profileId: string, identifierValue: string, reason?: string): Promise<UnmergeResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await unmergeOnce(deps, tenant, profileId, identifierValue, reason);
+    } catch (error) {
+      if (!(error instanceof ConflictRetry) || attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: string, identifierValue: string, reason?: string): Promise<UnmergeResult> {
+  const repo = deps.profiles;
+  const live = await liveProfile(repo, tenant.id, profileId);
+  if (!live) throw new UnmergeRefused(`profile ${profileId} does not exist in tenant "${tenant.id}" (erased, or a wrong id)`);
+  const identifier = live.identifiers.find((id) => id.value === identifierValue.trim() || normaliseIdentifier({ type: id.type, value: identifierValue }, tenant.defaultCountryCode)?.value === id.value);
+  if (!identifier) throw new UnmergeRefused(`profile ${live.profileId} holds no identifier with that value`);
+  const key = identifierKey(identifier);
+  const merges = (live.identityJournal ?? []).filter((e) => e.kind === 'merged' && identifierKey(e.identifier) === key);
+  if (merges.length === 0) {
+    const causes = [...new Set((live.identityJournal ?? []).flatMap((e) => (e.kind === 'merged' ? [e.identifier.type] : [])))];
+    throw new UnmergeRefused(`no merge of profile ${live.profileId} was caused by that ${identifier.type}; ${causes.length > 0 ? `its journal lists merges by ${causes.join(', ')}` : 'its journal lists no merges'}`);
+  }
+
+  const members = [live.profileId, ...live.mergedFrom];
+  const history = await repo.history(tenant.id, members);
+  if (history.length === 0) throw new UnmergeRefused(`profile ${live.profileId} has no recorded events to rebuild from (history is kept ${tenant.identity.historyDays} days)`);
+  const storedUnder = new Map<string, Set<string>>();
+  for (const entry of history) storedUnder.set(eventKey(entry.event), new Set([...(storedUnder.get(eventKey(entry.event)) ?? []), entry.profileId]));
+
+  const split = new Set([...(live.unlinkable ?? []), key]);
+  const replay = await replayIdentity(tenant, history.map((h) => h.event), split);
+  if (replay.profiles.length < 2) throw new UnmergeRefused(`the events of profile ${live.profileId} still form one person without that ${identifier.type}: other identifiers join them (see its journal)`);
+
+  // Old ids go back to the people they belonged to: the oldest rebuilt profile keeps the live id (destinations know
+  // it); every other takes the merged-away id most of its events were recorded under, or a new one.
+  const eventsOf = new Map<string, string[]>();
+  for (const [event, sandboxId] of replay.placement) eventsOf.set(sandboxId, [...(eventsOf.get(sandboxId) ?? []), event]);
+  const realId = new Map<string, string>();
+  const used = new Set<string>();
+  for (const rebuilt of replay.profiles) {
+    const events = eventsOf.get(rebuilt.profileId) ?? [];
+    let chosen: string | undefined = used.has(live.profileId) ? undefined : live.profileId;
+    if (chosen === undefined) {
+      const votes = new Map<string, number>();
+      for (const e of events) for (const id of storedUnder.get(e) ?? []) if (!used.has(id)) votes.set(id, (votes.get(id) ?? 0) + 1);
+      chosen = [...votes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0] ?? derivedId(tenant.id, live.profileId, events);
+    }
+    used.add(chosen);
+    realId.set(rebuilt.profileId, chosen);
+  }
+  // Ids not given back stay tombstones, pointing at the profile holding most of their events.
+  const tombstoneOf = new Map<string, string>();
+  for (const member of members.filter((m) => !used.has(m))) {
+    const votes = new Map<string, number>();
+    for (const [event, ids] of storedUnder) if (ids.has(member)) votes.set(realId.get(replay.placement.get(event)!)!, (votes.get(realId.get(replay.placement.get(event)!)!) ?? 0) + 1);
+    tombstoneOf.set(member, [...votes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0] ?? live.profileId);
+  }
+
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const allIds = replay.profiles.map((p) => realId.get(p.profileId)!);
+  const entry: IdentityJournalEntry = { kind: 'unmerged', at: now, identifier: { type: identifier.type, value: identifier.value }, profiles: allIds, ...(reason ? { reason } : {}) };
+  const stored = new Map<string, Profile | undefined>();
+  for (const id of new Set([...allIds, ...members])) stored.set(id, id === live.profileId ? live : await repo.get(tenant.id, id));
+
+  const puts: ProfileCommit['puts'] = [];
+  for (const rebuilt of replay.profiles) {
+    const id = realId.get(rebuilt.profileId)!;
+    const mergedFrom = [...tombstoneOf.entries()].filter(([, into]) => into === id).map(([member]) => member).sort();
+    const own = new Set([id, ...mergedFrom]);
+    const journal = joinJournals((live.identityJournal ?? []).filter((e) => e.kind === 'unmerged' || own.has(e.survivor) || own.has(e.absorbed)), [entry]);
+    const held = new Set(rebuilt.identifiers.map(identifierKey));
+    const unlinkable = [...split].filter((k) => held.has(k)).sort();
+    const { mergedInto: _gone, identityJournal: _replayJournal, unlinkable: _none, ...content } = rebuilt;
+    const version = stored.get(id)?.version ?? 0;
+    puts.push({
+      profile: { ...content, tenantId: tenant.id, profileId: id, version: version + 1, mergedFrom, identityJournal: journal, ...(unlinkable.length > 0 ? { unlinkable } : {}) },
+      expectedVersion: version,
+    });
+  }
+  for (const [member, into] of tombstoneOf) {
+    const current = stored.get(member);
+    if (current?.mergedInto === into) continue;
+    const version = current?.version ?? 0;
+    puts.push({ profile: { ...emptyProfile(tenant.id, member, current?.firstSeenAt ?? live.firstSeenAt), version: version + 1, mergedInto: into }, expectedVersion: version });
+  }
+
+  const identifiers = puts.flatMap(({ profile }) => (profile.mergedInto ? [] : profile.identifiers.map((id) => ({ id: { type: id.type, value: id.value }, owner: profile.profileId }))));
+  const pointers = await repo.lookup(tenant.id, identifiers.map((i) => i.id));
+  const claims = identifiers
+    .filter(({ id, owner }) => pointers.get(identifierKey(id)) !== owner)
+    .map(({ id, owner }) => {
+      const previous = pointers.get(identifierKey(id));
+      return { identifier: id, profileId: owner, ...(previous !== undefined ? { previousProfileId: previous } : {}) };
+    });
+
+  // History first, under each event's new owner (idempotent; deterministic new ids leave no orphans on a retry).
+  const moves = [...replay.placement].map(([event, sandboxId]) => ({ event, owner: realId.get(sandboxId)! }));
+  const byKey = new Map(history.map((h) => [eventKey(h.event), h.event]));
+  await repo.appendHistory(
+    tenant.id,
+    moves.filter((m) => !storedUnder.get(m.event)?.has(m.owner)).map((m) => ({ profileId: m.owner, event: byKey.get(m.event)! })),
+    tenant.identity.historyDays,
+  );
+  await repo.commit(tenant.id, { puts, claims });
+  await repo.removeHistory(
+    tenant.id,
+    moves.flatMap((m) => [...(storedUnder.get(m.event) ?? [])].filter((id) => id !== m.owner).map((profileId) => ({ profileId, eventKey: m.event }))),
+  );
+
+  const profiles = replay.profiles.map((rebuilt) => {
+    const id = realId.get(rebuilt.profileId)!;
+    return { profileId: id, identifiers: rebuilt.identifiers.length, events: eventsOf.get(rebuilt.profileId)?.length ?? 0, revived: id !== live.profileId && stored.get(id) !== undefined };
+  });
+  return {
+    identifier: { type: identifier.type, value: identifier.value },
+    profiles,
+    push: allIds.map((id) => ({ kind: 'sync', tenantId: tenant.id, profileId: id })),
+  };
+}
+
+/** The same unmerge retried gets the same new id, so history written before a failed commit is not orphaned. */
+function derivedId(tenantId: string, liveId: string, events: readonly string[]): string {
+  const hex = createHash('sha256').update(`${tenantId}\u0000${liveId}\u0000${[...events].sort()[0] ?? ''}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
