@@ -118,8 +118,8 @@ describe('identity rules per tenant', () => {
         eventKey: 'shop/view-cookie-9-2026-10-03T10:00:00Z',
         survivor: 'p0001',
         absorbed: 'p0002',
-        identifier: { type: 'email', value: 'bob@example.com' },
-        rule: 'email match (priority 3 of 5; at most 5 email)',
+        identifier: { type: 'anonymousId', value: 'cookie-9' },
+        rule: 'anonymousId match (priority 5 of 5; no limit on anonymousId)',
       },
     ]);
   });

@@ -65,5 +65,6 @@ export function isBlockedValue(rules: IdentityRules, id: Identifier): boolean {
 
 /** Describes a limit for journals and refusals: "at most 1 customerId:shop". */
 export function describeLimit(type: string, limit: IdentifierLimit): string {
+  if (!Number.isFinite(limit.max)) return `no limit on ${type}`;
   return `at most ${limit.max} ${type}${limit.withinDays ? ` within ${limit.withinDays} days` : ''}`;
 }

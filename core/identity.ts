@@ -93,7 +93,8 @@ export function planIdentity(
     const owner = ownerOf(id);
     const key = identifierKey(id);
     if (owner && group.includes(owner)) continue;
-    if (owner && group.length > 0 && splits(id)) {
+    // Kept apart: it may not bring its holder together with anything else the event names, old or new.
+    if (owner && (group.length > 0 || accepted.length > 0) && splits(id)) {
       refuse(id, 'kept apart by an unmerge: may not join two profiles');
       shared.push(id);
       continue;
@@ -118,8 +119,8 @@ export function planIdentity(
   const absorbed = group.filter((p) => p !== survivor);
   let profile = absorbed.reduce(joinProfiles, survivor);
   const journal: IdentityJournalEntry[] = absorbed.map((p) => {
-    // The identifier that brought the absorbed profile in, or the survivor's when the absorbed one anchored the event.
-    const identifier = links.get(p.profileId) ?? links.get(survivor.profileId)!;
+    // The identifier that brought the absorbed profile in; when it anchored the event, the one that brought the survivor.
+    const identifier = (p === group[0] ? links.get(survivor.profileId) : links.get(p.profileId))!;
     const priority = priorityOf(rules, identifier.type) ?? 0;
     return {
       kind: 'merged',

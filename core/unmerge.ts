@@ -1,6 +1,8 @@
 // Undoes a wrong merge: the profile's recorded events are replayed without letting the named identifier join
 // profiles, the resulting people are written back under their old profile ids, and the identifier stays with the
 // profile that saw it first, marked so that it never joins them again. Destinations receive every rebuilt profile.
+// Limitation: only the merged profile is rebuilt. Another profile that was refused an identifier because the wrong
+// merge had made a limit full keeps that refusal (the index counts such profiles but does not name them yet).
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from './config.js';
 import { ConflictRetry } from './errors.js';
