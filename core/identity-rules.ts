@@ -68,3 +68,9 @@ export function describeLimit(type: string, limit: IdentifierLimit): string {
   if (!Number.isFinite(limit.max)) return `no limit on ${type}`;
   return `at most ${limit.max} ${type}${limit.withinDays ? ` within ${limit.withinDays} days` : ''}`;
 }
+
+/** The rule that lets an identifier join profiles, as the journal and the dry run name it. */
+export function describeMatchRule(rules: IdentityRules, type: string): string {
+  const priority = priorityOf(rules, type);
+  return `${type} match (priority ${(priority ?? rules.priority.length) + 1} of ${rules.priority.length}; ${describeLimit(type, limitOf(rules, type))})`;
+}

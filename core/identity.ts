@@ -3,7 +3,7 @@
 // family e-mail must not fuse a household, a placeholder value must not fuse strangers.
 import type { TenantConfig } from './config.js';
 import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier } from './identifiers.js';
-import { describeLimit, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './identity-rules.js';
+import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './identity-rules.js';
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from './profile.js';
 
@@ -121,7 +121,6 @@ export function planIdentity(
   const journal: IdentityJournalEntry[] = absorbed.map((p) => {
     // The identifier that brought the absorbed profile in; when it anchored the event, the one that brought the survivor.
     const identifier = (p === group[0] ? links.get(survivor.profileId) : links.get(p.profileId))!;
-    const priority = priorityOf(rules, identifier.type) ?? 0;
     return {
       kind: 'merged',
       at: sighting.at,
@@ -129,7 +128,7 @@ export function planIdentity(
       survivor: survivor.profileId,
       absorbed: p.profileId,
       identifier: { type: identifier.type, value: identifier.value },
-      rule: `${identifier.type} match (priority ${priority + 1} of ${rules.priority.length}; ${describeLimit(identifier.type, limitOf(rules, identifier.type))})`,
+      rule: describeMatchRule(rules, identifier.type),
     };
   });
 
