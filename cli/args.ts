@@ -34,7 +34,9 @@ export type Command =
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
   | { name: 'quarantine'; action: 'list' | 'replay'; tenant: string; id?: string }
   | { name: 'erase'; tenant: string; email: string; wait: boolean }
-  | { name: 'uplift'; tenant: string; campaign: string };
+  | { name: 'uplift'; tenant: string; campaign: string }
+  | { name: 'unmerge'; tenant: string; profileId: string; identifier: string; reason?: string }
+  | { name: 'identity-dry-run'; tenant: string; rules: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -78,13 +80,23 @@ export const COMMANDS: Record<string, Spec> = {
     options: { wait: { type: 'boolean' } },
   },
   uplift: { usage: 'syncline uplift <tenant> <campaign> [--json]', summary: "a campaign's uplift against its control group" },
+  unmerge: {
+    usage: 'syncline unmerge <tenant> <profile-id> --identifier <value> [--reason "shared tablet"] [--json]',
+    summary: 'split a wrong merge back into its people (journaled, destinations updated)',
+    options: { identifier: { type: 'string' }, reason: { type: 'string' } },
+  },
+  identity: {
+    usage: 'syncline identity dry-run <tenant> --rules new-rules.json [--json]',
+    summary: 'what changed identity rules would merge and split (writes nothing)',
+    options: { rules: { type: 'string' } },
+  },
 };
 
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
 
 commands:
 ${Object.entries(COMMANDS)
-  .map(([name, spec]) => `  ${(name === 'connector' ? 'connector new' : name).padEnd(14)} ${spec.summary}`)
+  .map(([name, spec]) => `  ${(name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name).padEnd(14)} ${spec.summary}`)
   .join('\n')}
 
 global options:
@@ -207,6 +219,22 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       need(2, '<tenant> <campaign>');
       atMost(2);
       return { command: { name, tenant: args[0]!, campaign: args[1]! }, options };
+    case 'unmerge': {
+      need(2, '<tenant> <profile-id>');
+      atMost(2);
+      const identifier = values.identifier as string | undefined;
+      if (!identifier?.trim()) throw new UsageError('unmerge: give --identifier <value>: the e-mail, phone, customer or visitor id that merged the profiles wrongly', usage);
+      const reason = values.reason as string | undefined;
+      return { command: { name, tenant: args[0]!, profileId: args[1]!, identifier, ...(reason ? { reason } : {}) }, options };
+    }
+    case 'identity': {
+      if (args[0] !== 'dry-run') throw new UsageError(args[0] ? `identity: unknown subcommand "${args[0]}" (only "dry-run")` : 'identity: give "dry-run <tenant> --rules <file>"', usage);
+      if (!args[1]) throw new UsageError('identity dry-run: missing <tenant>', usage);
+      if (args.length > 2) throw new UsageError(`identity dry-run: unexpected argument "${args[2]}"`, usage);
+      const rules = values.rules as string | undefined;
+      if (!rules) throw new UsageError('identity dry-run: give --rules <file> with the identity rules to try', usage);
+      return { command: { name: 'identity-dry-run', tenant: args[1], rules }, options };
+    }
     default:
       throw new UsageError(`unknown command "${name}"`, USAGE);
   }

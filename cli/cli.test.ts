@@ -1,12 +1,15 @@
 // Every command of `syncline` against one local stack (the run's DynamoDB Local, port 0), through its state file as a
 // user's terminal would find it; one test runs the real bin shim in a child process.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
+import { CanonicalEvent } from '../core/events.js';
+import { mergeEvent } from '../core/merge-service.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { sharedDynamo } from '../test/support/shared-stack.js';
 import { feedStory, operatorTenant, quarantineAcceptable } from '../test/support/operator-stack.js';
@@ -181,6 +184,46 @@ describe('syncline against the local stack', () => {
       delete process.env.SYNCLINE_CONNECTORS_DIR;
     }
   });
+
+  it('unmerges a wrong merge on the stack\'s tables and dry-runs changed identity rules', async () => {
+    const tenant = stack.config.tenants.find((t) => t.id === TENANT)!;
+    const view = (sourceEventId: string, at: string, email: string, cookie = true) =>
+      CanonicalEvent.parse({
+        tenantId: TENANT,
+        source: { connector: 'shopify', instance: 'shopify' },
+        sourceEventId,
+        occurredAt: at,
+        receivedAt: at,
+        identifiers: [{ type: 'email', value: email }, ...(cookie ? [{ type: 'anonymousId', value: 'tablet-cli' }] : [])],
+        type: 'product.viewed',
+        data: { productId: 'p-1', name: 'Kettle', category: 'kitchen' },
+      });
+    const deps = { profiles: stack.profiles, newProfileId: randomUUID };
+    for (const e of [view('v1', '2026-09-01T10:00:00Z', 'ann.tablet@example.com'), view('v0', '2026-09-01T11:00:00Z', 'ben.tablet@example.com', false), view('v2', '2026-09-02T10:00:00Z', 'ben.tablet@example.com')]) await mergeEvent(deps, tenant, e);
+    const merged = (await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))!;
+    expect(merged.mergedFrom).toHaveLength(1);
+
+    const rulesFile = join(dir, 'rules.json');
+    writeFileSync(rulesFile, JSON.stringify({ identity: { priority: ['customerId:*', 'email', 'phone'] } }));
+    const dry = await syncline('identity', 'dry-run', TENANT, '--rules', rulesFile, '--json');
+    expect(dry.code, dry.err).toBe(0);
+    const report = JSON.parse(dry.out) as { splits: { count: number; examples: { profileId: string }[] }; merges: { count: number } };
+    expect(report.splits.examples.map((e) => e.profileId)).toContain(merged.profileId);
+    expect((await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))?.version, 'the dry run wrote nothing').toBe(merged.version);
+    const bad = await syncline('identity', 'dry-run', TENANT, '--rules', join(dir, 'absent.json'));
+    expect(bad).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read the rules file/) });
+
+    const refused = await syncline('unmerge', TENANT, merged.profileId, '--identifier', 'ann.tablet@example.com');
+    expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/unmerge refused: no merge of profile .* was caused by that email; its journal lists merges by anonymousId/) });
+    const done = await syncline('unmerge', TENANT, merged.profileId, '--identifier', 'tablet-cli', '--reason', 'shared tablet');
+    expect(done.code, done.err).toBe(0);
+    expect(done.out).toMatch(/unmerged profile .* on its anonymousId: 2 profiles now/);
+    const ann = (await stack.findProfile(TENANT, { email: 'ann.tablet@example.com' }))!;
+    const ben = (await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))!;
+    expect(ann.profileId).not.toBe(ben.profileId);
+    expect(ben.identityJournal?.at(-1)).toMatchObject({ kind: 'unmerged', reason: 'shared tablet' });
+    await stack.waitUntilIdle(30_000);
+  }, 60_000);
 
   it('says how to start a stack when none is running', async () => {
     let err = '';

@@ -17,6 +17,8 @@ import { KEEPS_RUNNING, startCommand } from './commands/start.js';
 
 export { KEEPS_RUNNING };
 import { upliftCommand } from './commands/uplift.js';
+import { unmergeCommand } from './commands/unmerge.js';
+import { identityDryRunCommand } from './commands/identity.js';
 
 /** Runs one command line; resolves to the exit code (0 done, 1 failed, 2 wrong arguments), or KEEPS_RUNNING for `start`. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -60,6 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
         return await eraseCommand(ctx, command.tenant, command.email, command.wait);
       case 'uplift':
         return await upliftCommand(ctx, command.tenant, command.campaign);
+      case 'unmerge':
+        return await unmergeCommand(ctx, command.tenant, command.profileId, command.identifier, command.reason);
+      case 'identity-dry-run':
+        return await identityDryRunCommand(ctx, command.tenant, command.rules);
       default:
         return command satisfies never;
     }

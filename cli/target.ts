@@ -29,7 +29,7 @@ export interface Target {
   /** "the local stack at http://127.0.0.1:3000" or "stage dev": for messages. */
   label: string;
   config: SynclineConfig;
-  profiles: Pick<ProfileRepository, 'lookup' | 'get' | 'listProfiles'>;
+  profiles: ProfileRepository;
   status: StatusReader;
   stats: { get(tenantId: string): Promise<TenantStats | undefined> };
   quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
