@@ -90,8 +90,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
     print(`SQS emulator     ${emulators.sqsEndpoint}`);
 
-    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount: options.maxReceiveCount ?? 3 });
+    const maxReceiveCount = options.maxReceiveCount ?? 3;
+    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount });
     process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
+    // The merge handler records a dead letter when a message fails on its last receive (the event ledger).
+    process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
     process.env.PUSH_QUEUE_URL = resources.queues.push.url;
 
     const simulators = await startSimulators(baseConfig);
