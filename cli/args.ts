@@ -34,7 +34,8 @@ export type Command =
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
   | { name: 'quarantine'; action: 'list' | 'replay'; tenant: string; id?: string }
   | { name: 'erase'; tenant: string; email: string; wait: boolean }
-  | { name: 'uplift'; tenant: string; campaign: string };
+  | { name: 'uplift'; tenant: string; campaign: string }
+  | { name: 'accounting'; tenant?: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -78,6 +79,7 @@ export const COMMANDS: Record<string, Spec> = {
     options: { wait: { type: 'boolean' } },
   },
   uplift: { usage: 'syncline uplift <tenant> <campaign> [--json]', summary: "a campaign's uplift against its control group" },
+  accounting: { usage: 'syncline accounting [<tenant>] [--json]', summary: 'in = applied + quarantined + dead-lettered, per tenant and instance' },
 };
 
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
@@ -207,6 +209,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       need(2, '<tenant> <campaign>');
       atMost(2);
       return { command: { name, tenant: args[0]!, campaign: args[1]! }, options };
+    case 'accounting':
+      atMost(1);
+      return { command: args[0] ? { name, tenant: args[0] } : { name }, options };
     default:
       throw new UsageError(`unknown command "${name}"`, USAGE);
   }

@@ -5,6 +5,7 @@ import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS } from './a
 import { CommandFailed, type CommandContext } from './context.js';
 import { processIO, type CliIO } from './io.js';
 import { openTarget, UnknownTenant, type Target } from './target.js';
+import { accountingCommand } from './commands/accounting.js';
 import { backfillCommand } from './commands/backfill.js';
 import { connectorNewCommand } from './commands/connector-new.js';
 import { connectorsCommand } from './commands/connectors.js';
@@ -60,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
         return await eraseCommand(ctx, command.tenant, command.email, command.wait);
       case 'uplift':
         return await upliftCommand(ctx, command.tenant, command.campaign);
+      case 'accounting':
+        return await accountingCommand(ctx, command.tenant);
       default:
         return command satisfies never;
     }

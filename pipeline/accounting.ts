@@ -11,7 +11,7 @@ export interface AccountingDeps {
 export interface InstanceAccount {
   tenantId: string;
   instanceId: string;
-  /** The instance's connector; `null` for an instance that has quarantined deliveries but is no longer configured. */
+  /** The instance's connector; `null` for a source that is not configured (the CLI, or an instance removed since). */
   connector: string | null;
   /** Distinct events accepted onto the changes queue, plus webhook deliveries quarantined (they have no events yet). */
   in: number;
@@ -34,13 +34,14 @@ export interface TenantAccount {
   instances: InstanceAccount[];
 }
 
-export async function accountTenant(deps: AccountingDeps, tenant: TenantConfig): Promise<TenantAccount> {
+/** `alsoInstances`: sources that are not in the config (the CLI's erasure requests); reported when they have events. */
+export async function accountTenant(deps: AccountingDeps, tenant: TenantConfig, alsoInstances: readonly string[] = []): Promise<TenantAccount> {
   const quarantined = await deps.quarantine.countByInstance(tenant.id);
   const configured = tenant.instances.map((i) => ({ instanceId: i.id, connector: i.connector as string | null }));
   // Deliveries quarantined for an instance that was removed from the config are still in: they get a row too.
-  const removed = [...quarantined.keys()].filter((id) => !tenant.instances.some((i) => i.id === id)).map((instanceId) => ({ instanceId, connector: null }));
+  const unconfigured = [...new Set([...quarantined.keys(), ...alsoInstances])].filter((id) => !tenant.instances.some((i) => i.id === id)).map((instanceId) => ({ instanceId, connector: null }));
   const instances: InstanceAccount[] = [];
-  for (const { instanceId, connector } of [...configured, ...removed]) {
+  for (const { instanceId, connector } of [...configured, ...unconfigured]) {
     const ledger = await deps.ledger.count(tenant.id, instanceId);
     const q = quarantined.get(instanceId) ?? 0;
     const account: InstanceAccount = {
@@ -57,7 +58,7 @@ export async function accountTenant(deps: AccountingDeps, tenant: TenantConfig):
       ...(ledger.oldestAcceptedAt ? { oldestInFlightAt: ledger.oldestAcceptedAt } : {}),
     };
     account.inFlight = account.in - account.applied - account.quarantined - account.deadLettered;
-    instances.push(account);
+    if (connector !== null || account.in > 0) instances.push(account);
   }
   const sum = (field: keyof TenantAccount['totals']) => instances.reduce((total, i) => total + i[field], 0);
   const totals = { in: sum('in'), applied: sum('applied'), quarantined: sum('quarantined'), deadLettered: sum('deadLettered'), inFlight: sum('inFlight') };
