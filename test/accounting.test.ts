@@ -156,5 +156,8 @@ describe('accounting end to end on the emulators', () => {
     expect(replayed.shop('ledger-a'), 'dead-lettered → applied, nothing counted twice').toMatchObject({ in: eventsIn + 1, applied: eventsIn, quarantined: 1, deadLettered: 0, inFlight: 0, deadLetterReasons: {} });
     expect(replayed.shop('ledger-b')).toMatchObject({ in: inB, applied: inB });
     expect(replayed.balanced).toBe(true);
+
+    const route = (await (await fetch(`${stack.url}/api/accounting/ledger-a`)).json()) as TenantAccount[];
+    expect(route, 'the local JSON route reports what the command does').toEqual(replayed.tenants.filter((t) => t.tenantId === 'ledger-a'));
   }, 120_000);
 });
