@@ -32,13 +32,20 @@ describe('functions', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       expect(Object.keys(env).sort(), name).toEqual(
-        ['CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE'].sort(),
+        ['CHANGES_MAX_RECEIVE_COUNT', 'CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE'].sort(),
       );
       expect(env.SYNCLINE_STAGE).toBe('dev');
       expect(env.SYNCLINE_CONFIG_FILE).toBe('/var/task/syncline.config.json');
       expect(env.PROFILES_TABLE).toEqual({ Ref: logicalId(dev.stack, dev.stack.tables.profiles) });
       expect(env.CHANGES_QUEUE_URL).toEqual({ Ref: logicalId(dev.stack, dev.stack.changes.queue) });
     }
+  });
+
+  it("tells the merge function the changes queue's maxReceiveCount, so it records dead letters on the last receive", () => {
+    const resources = dev.template.toJSON().Resources;
+    const redrive = resources[logicalId(dev.stack, dev.stack.changes.queue)].Properties.RedrivePolicy as { maxReceiveCount: number };
+    const env = resources[fnLogicalId('merge')].Properties.Environment.Variables as Record<string, unknown>;
+    expect(env.CHANGES_MAX_RECEIVE_COUNT).toBe(String(redrive.maxReceiveCount));
   });
 
   it('wires every handler file in lambdas/ to exactly one function', () => {

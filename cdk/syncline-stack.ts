@@ -31,6 +31,9 @@ export interface SynclineStackProps extends StackProps {
   alarmEmail?: string;
 }
 
+/** Receives of a changes message before it moves to the DLQ; the merge function records the dead letter on the last one. */
+export const CHANGES_MAX_RECEIVE_COUNT = 5;
+
 /** Function sizing. Queue visibility timeouts derive from the consumers' timeouts. */
 const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; description: string }> = {
   // Vendors wait for the answer (Shopify gives up after 5 s), and the HTTP API allows at most 30 s.
@@ -64,7 +67,7 @@ export class SynclineStack extends Stack {
     const logRetention = stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS;
 
     this.tables = new DataTables(this, 'Tables', { namePrefix: prefix, removalPolicy });
-    this.changes = new WorkQueue(this, 'ChangesQueue', { queueName: `${prefix}-changes`, consumerTimeout: FUNCTIONS.merge.timeout, maxReceiveCount: 5 });
+    this.changes = new WorkQueue(this, 'ChangesQueue', { queueName: `${prefix}-changes`, consumerTimeout: FUNCTIONS.merge.timeout, maxReceiveCount: CHANGES_MAX_RECEIVE_COUNT });
     this.push = new WorkQueue(this, 'PushQueue', { queueName: `${prefix}-push`, consumerTimeout: FUNCTIONS.push.timeout, maxReceiveCount: 5 });
     this.secrets = new ConnectorSecrets(this, 'Secrets', { stage, config });
 
@@ -75,6 +78,7 @@ export class SynclineStack extends Stack {
       OPS_TABLE: this.tables.ops.tableName,
       CHANGES_QUEUE_URL: this.changes.queue.queueUrl,
       PUSH_QUEUE_URL: this.push.queue.queueUrl,
+      CHANGES_MAX_RECEIVE_COUNT: String(CHANGES_MAX_RECEIVE_COUNT),
       LOG_LEVEL: stage === 'prod' ? 'info' : 'debug',
     };
     const make = (name: HandlerName) =>
@@ -94,16 +98,16 @@ export class SynclineStack extends Stack {
     // serves all tenants (the tenant comes from the request or message), so isolation rests on the `T#<tenantId>#` key
     // prefix that lambdas/adapters/tables.ts puts on every key. Per-tenant roles would need per-tenant functions.
     this.changes.queue.grantSendMessages(webhook);
-    this.tables.ops.grantReadWriteData(webhook); // quarantine, status
+    this.tables.ops.grantReadWriteData(webhook); // quarantine, status, event ledger (accepted)
     for (const secret of this.secrets.where((i) => i.webhooks)) secret.grantRead(webhook);
 
     this.changes.queue.grantSendMessages(poll);
-    this.tables.ops.grantReadWriteData(poll); // cursors, status
+    this.tables.ops.grantReadWriteData(poll); // cursors, status, event ledger (accepted)
     for (const secret of this.secrets.where((i) => i.pollEveryMinutes !== undefined)) secret.grantRead(poll);
 
     this.tables.profiles.grantReadWriteData(merge); // includes ConditionCheckItem for TransactWriteItems
     this.push.queue.grantSendMessages(merge);
-    this.tables.ops.grantReadWriteData(merge); // tenant stats (read), status
+    this.tables.ops.grantReadWriteData(merge); // tenant stats (read), status, event ledger (applied, dead-lettered)
 
     this.tables.profiles.grantReadData(push);
     this.tables.ops.grantReadWriteData(push); // snapshots, contact log, erasure audit, status

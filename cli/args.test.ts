@@ -31,6 +31,8 @@ describe('syncline command line', () => {
     expect(parse('quarantine replay demo-shop abc').command).toEqual({ name: 'quarantine', action: 'replay', tenant: 'demo-shop', id: 'abc' });
     expect(parse('erase demo-shop anna@example.com --wait').command).toEqual({ name: 'erase', tenant: 'demo-shop', email: 'anna@example.com', wait: true });
     expect(parse('uplift demo-shop winback').command).toEqual({ name: 'uplift', tenant: 'demo-shop', campaign: 'winback' });
+    expect(parse('accounting').command).toEqual({ name: 'accounting' });
+    expect(parse('accounting demo-shop --json').command).toEqual({ name: 'accounting', tenant: 'demo-shop' });
   });
 
   it('takes the global options before or after the command', () => {
@@ -69,6 +71,7 @@ describe('syncline command line', () => {
     ['erase demo-shop', /missing <email>/],
     ['erase demo-shop not-an-address', /not an e-mail address/],
     ['uplift demo-shop', /missing <campaign>/],
+    ['accounting demo-shop extra', /unexpected argument "extra"/],
     ['connector', /give "new <name>"/],
     ['connector new', /missing <name>/],
     ['instances --stage staging', /--stage must be one of dev, prod/],

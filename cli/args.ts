@@ -36,7 +36,8 @@ export type Command =
   | { name: 'erase'; tenant: string; email: string; wait: boolean }
   | { name: 'uplift'; tenant: string; campaign: string }
   | { name: 'unmerge'; tenant: string; profileId: string; identifier: string; reason?: string }
-  | { name: 'identity-dry-run'; tenant: string; rules: string };
+  | { name: 'identity-dry-run'; tenant: string; rules: string }
+  | { name: 'accounting'; tenant?: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -90,6 +91,7 @@ export const COMMANDS: Record<string, Spec> = {
     summary: 'what changed identity rules would merge and split (writes nothing)',
     options: { rules: { type: 'string' } },
   },
+  accounting: { usage: 'syncline accounting [<tenant>] [--json]', summary: 'in = applied + quarantined + dead-lettered, per tenant and instance' },
 };
 
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
@@ -235,6 +237,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       if (!rules) throw new UsageError('identity dry-run: give --rules <file> with the identity rules to try', usage);
       return { command: { name: 'identity-dry-run', tenant: args[1], rules }, options };
     }
+    case 'accounting':
+      atMost(1);
+      return { command: args[0] ? { name, tenant: args[0] } : { name }, options };
     default:
       throw new UsageError(`unknown command "${name}"`, USAGE);
   }

@@ -16,6 +16,7 @@ import { feedStory, operatorTenant, quarantineAcceptable } from '../test/support
 import { runtime } from '../lambdas/runtime.js';
 import { backfillCursorSlot } from '../pipeline/backfill.js';
 import type { InstanceHealth } from '../operator/instance-health.js';
+import type { TenantAccount } from '../pipeline/accounting.js';
 import type { ProfileView } from '../operator/profile-view.js';
 import { runCli } from './main.js';
 
@@ -75,6 +76,22 @@ describe('syncline against the local stack', () => {
     const text = await syncline('instances', TENANT);
     expect(text.out).toMatch(/^tenant\s+instance\s+connector\s+state/);
     expect(text.out).toMatch(/cli-shop\s+copernica\s+copernica/);
+  });
+
+  it('accounts for every delivery of the story: in = applied + quarantined + dead-lettered, balanced', async () => {
+    const { code, out, err } = await syncline('accounting', TENANT, '--json');
+    expect(code, err).toBe(0);
+    const report = JSON.parse(out) as { balanced: boolean; tenants: TenantAccount[] };
+    expect(report.balanced).toBe(true);
+    const shopify = report.tenants[0]!.instances.find((i) => i.instanceId === 'shopify')!;
+    expect(shopify.quarantined, 'the malformed delivery').toBe(1);
+    expect(shopify.deadLettered).toBe(0);
+    expect(shopify.applied, 'the story queued events').toBeGreaterThan(5);
+    expect(shopify.in).toBe(shopify.applied + shopify.quarantined + shopify.deadLettered);
+    expect(shopify.appliedBy.duplicate ?? 0, "the redelivered order's events counted once, settled as applied").toBe(0);
+    const text = await syncline('accounting');
+    expect(text.out).toMatch(/^tenant\s+instance\s+connector\s+in\s+applied\s+quarantined\s+dead-lettered\s+in flight/);
+    expect(text.out).toMatch(new RegExp(`cli-shop: balanced: ${shopify.in} in = ${shopify.applied} applied \\+ 1 quarantined \\+ 0 dead-lettered`));
   });
 
   it('refuses an unknown tenant with the configured ones named', async () => {
@@ -160,6 +177,16 @@ describe('syncline against the local stack', () => {
     const replay = await syncline('dlq', 'replay', '--queue', 'push');
     expect(replay.code).toBe(0);
     expect(replay.out).toMatch(/moved \d+ message\(s\) from the push DLQ back to the push queue/);
+  });
+
+  it('still balances after the replay, the backfill and the erasure, with the erasure request under the CLI source', async () => {
+    await stack.waitUntilIdle();
+    const { code, out, err } = await syncline('accounting', TENANT, '--json');
+    expect(code, err).toBe(0);
+    const instances = (JSON.parse(out) as { tenants: TenantAccount[] }).tenants[0]!.instances;
+    for (const i of instances) expect(i.in, i.instanceId).toBe(i.applied + i.quarantined + i.deadLettered);
+    expect(instances.find((i) => i.instanceId === 'cli'), 'the erasure request').toMatchObject({ connector: null, in: 1, applied: 1, appliedBy: { erased: 1 } });
+    expect(instances.find((i) => i.instanceId === 'shopify')!.applied, 'plus the backfilled customers and the replayed delivery').toBeGreaterThan(25);
   });
 
   it('reports the uplift of a configured campaign and refuses an unknown one', async () => {

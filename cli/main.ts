@@ -5,6 +5,7 @@ import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS } from './a
 import { CommandFailed, type CommandContext } from './context.js';
 import { processIO, type CliIO } from './io.js';
 import { openTarget, UnknownTenant, type Target } from './target.js';
+import { accountingCommand } from './commands/accounting.js';
 import { backfillCommand } from './commands/backfill.js';
 import { connectorNewCommand } from './commands/connector-new.js';
 import { connectorsCommand } from './commands/connectors.js';
@@ -66,6 +67,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
         return await unmergeCommand(ctx, command.tenant, command.profileId, command.identifier, command.reason);
       case 'identity-dry-run':
         return await identityDryRunCommand(ctx, command.tenant, command.rules);
+      case 'accounting':
+        return await accountingCommand(ctx, command.tenant);
       default:
         return command satisfies never;
     }

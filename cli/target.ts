@@ -11,6 +11,9 @@ import type { TenantStats } from '../core/campaign/tenant-stats.js';
 import { installedConnectors } from '../connectors/index.js';
 import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
 import { DynamoCursorStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
+import { DynamoEventLedger } from '../lambdas/adapters/dynamo-event-ledger.js';
+import type { EventLedger } from '../pipeline/event-ledger.js';
+import { LedgeredEventQueue } from '../pipeline/ledgered-event-queue.js';
 import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
 import { SecretsManagerSecrets } from '../lambdas/adapters/secrets.js';
 import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
@@ -32,10 +35,12 @@ export interface Target {
   profiles: ProfileRepository;
   status: StatusReader;
   stats: { get(tenantId: string): Promise<TenantStats | undefined> };
-  quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
+  quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>; countByInstance(tenantId: string): Promise<Map<string, number>> };
+  /** What became of each event (the accounting). */
+  ledger: EventLedger;
   sqs: SQSClient;
   queues: QueueUrls;
-  /** The changes queue, where canonical events enter the merge. */
+  /** The changes queue, where canonical events enter the merge (recorded as accepted in the ledger). */
   events: EventQueue;
   replayQuarantine(tenantId: string, id?: string): Promise<ReplayOutcome[]>;
   backfill(tenantId: string, instanceId: string, options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>): Promise<BackfillProgress>;
@@ -66,6 +71,7 @@ function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: str
     status: new DynamoStatusRecorder(db, tables.ops),
     stats: new DynamoTenantStatsStore(db, tables.ops),
     quarantine: new DynamoQuarantineStore(db, tables.ops),
+    ledger: new DynamoEventLedger(db, tables.ops),
   };
 }
 
@@ -78,6 +84,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
   const dynamo = new DynamoDBClient({ endpoint: state.dynamoEndpoint, region: state.region, credentials, maxAttempts: 2 });
   const sqs = new SQSClient({ endpoint: state.sqsEndpoint, region: state.region, credentials, maxAttempts: 2 });
   const label = `the local stack at ${state.url}`;
+  const base = stores(documentClientFor(dynamo), state.tables);
   const call = async (method: 'GET' | 'POST', path: string): Promise<Response> => {
     let response: Response;
     try {
@@ -92,10 +99,10 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
     label,
     // An older stack did not write its config: the file is the best guess then.
     config: state.config ?? loadConfig(configFile),
-    ...stores(documentClientFor(dynamo), state.tables),
+    ...base,
     sqs,
     queues: state.queues,
-    events: new SqsMessageQueue<CanonicalEvent>(sqs, state.queues.changes),
+    events: new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, state.queues.changes), base.ledger),
     // Inside the stack: verifying a replay needs the instances' secrets, which only that process holds.
     async replayQuarantine(tenantId, id) {
       const response = await call('POST', `/api/quarantine/${encodeURIComponent(tenantId)}/replay${id ? `/${encodeURIComponent(id)}` : ''}`);
@@ -149,8 +156,8 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
   );
   const db = documentClientFor(dynamo);
   const log = createLogger('syncline-cli', 'warn');
-  const events = new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes);
   const base = stores(db, resources.tables);
+  const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes), base.ledger);
   // Replays and backfills run here, with the user's credentials: they need secretsmanager:GetSecretValue on
   // syncline/<stage>/… besides the table and queue rights.
   const instances = createInstanceResolver({ config, connectors: installedConnectors, secrets: new SecretsManagerSecrets(stage), log });

@@ -7,7 +7,7 @@ export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const { failedIds } = await mergeBatch(
       deps(),
-      event.Records.map((r) => ({ id: r.messageId, body: r.body })),
+      event.Records.map((r) => ({ id: r.messageId, body: r.body, receiveCount: Number(r.attributes.ApproximateReceiveCount) || 1 })),
     );
     return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
   };

@@ -15,6 +15,8 @@ import { cachedStats } from '../core/campaign/ports.js';
 import { DynamoCampaignContactLog, DynamoErasureAudit, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
 import { documentClient, sqsClient } from './adapters/aws-clients.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
+import { DynamoEventLedger } from './adapters/dynamo-event-ledger.js';
+import { LedgeredEventQueue } from '../pipeline/ledgered-event-queue.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './adapters/dynamo-ops-store.js';
 import { EnvOrFileSecrets, SecretsManagerSecrets } from './adapters/secrets.js';
 import { SqsMessageQueue } from './adapters/sqs-queue.js';
@@ -54,6 +56,15 @@ function required(name: string): string {
   return value;
 }
 
+/** The changes queue's redrive maxReceiveCount; 5 is what cdk/ and createQueues use when nothing says otherwise. */
+export function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.CHANGES_MAX_RECEIVE_COUNT;
+  if (value === undefined || value === '') return 5;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`CHANGES_MAX_RECEIVE_COUNT must be a whole number of receives ≥ 1, not "${value}"`);
+  return count;
+}
+
 export function runtime(): Runtime {
   if (current) return current;
   const log = overrides.log ?? createLogger(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'syncline');
@@ -65,7 +76,9 @@ export function runtime(): Runtime {
   const sqs = sqsClient();
   const profiles = new DynamoProfileRepository(db, names.profiles);
   const status = new DynamoStatusRecorder(db, names.ops);
-  const events = new SqsMessageQueue<CanonicalEvent>(sqs, required('CHANGES_QUEUE_URL'));
+  const ledger = new DynamoEventLedger(db, names.ops);
+  // Every producer's events are recorded as accepted once they are on the queue.
+  const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, required('CHANGES_QUEUE_URL')), ledger);
   const push = new SqsMessageQueue<PushMessage>(sqs, required('PUSH_QUEUE_URL'));
   const now = overrides.now ?? (() => new Date());
   const statsStore = new DynamoTenantStatsStore(db, names.ops);
@@ -74,7 +87,7 @@ export function runtime(): Runtime {
   current = {
     webhook: { instances, events, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
     poll: { instances, events, cursors: new DynamoCursorStore(db, names.ops), status, log },
-    merge: { instances, profiles, push, status, log, newProfileId: randomUUID, stats, now },
+    merge: { instances, profiles, push, status, log, newProfileId: randomUUID, stats, now, accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() } },
     push: {
       instances,
       profiles,

@@ -21,7 +21,10 @@ import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill.js';
 import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
-import { DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
+import { DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
+import { DynamoEventLedger } from '../lambdas/adapters/dynamo-event-ledger.js';
+import { accountTenant, type TenantAccount } from '../pipeline/accounting.js';
+import { CLI_SOURCE } from '../cli/commands/erase.js';
 import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { rateKey } from './status-page/status-view.js';
@@ -58,6 +61,8 @@ export interface LocalStack {
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined>;
   /** Messages visible or in flight per queue. */
   queueDepths(): Promise<Record<string, number>>;
+  /** What `syncline accounting` reports: per tenant (every one, or one) and instance, in = applied + quarantined + dead-lettered. */
+  accounting(tenantId?: string): Promise<TenantAccount[]>;
   /** Resolves once both queues are empty (or rejects after `timeoutMs`). */
   waitUntilIdle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -90,8 +95,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
     print(`SQS emulator     ${emulators.sqsEndpoint}`);
 
-    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount: options.maxReceiveCount ?? 3 });
+    const maxReceiveCount = options.maxReceiveCount ?? 3;
+    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount });
     process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
+    // The merge handler records a dead letter when a message fails on its last receive (the event ledger).
+    process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
     process.env.PUSH_QUEUE_URL = resources.queues.push.url;
 
     const simulators = await startSimulators(baseConfig);
@@ -164,12 +172,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
     });
 
+    const accountingDeps = { ledger: new DynamoEventLedger(documentClient(), tableNames().ops), quarantine: new DynamoQuarantineStore(documentClient(), tableNames().ops) };
+    const accounting = async (tenantId?: string) => {
+      const tenants = simulators.config.tenants.filter((t) => tenantId === undefined || t.id === tenantId);
+      return Promise.all(tenants.map((t) => accountTenant(accountingDeps, t, [CLI_SOURCE.instance])));
+    };
+
     const server: LocalServer = await startLocalServer({
       operator,
       port: options.port ?? 3000,
       webhook,
       findProfile,
       status: async () => ({ queues: await queueDepths(), consumers: { merge: pollers[0]!.stats(), push: pollers[1]!.stats() } }),
+      accounting,
       // Here, not in the CLI: verifying a replay needs the instances' secrets, which only this process holds.
       quarantine: {
         list: (tenantId) => runtime().webhook.quarantine.list(tenantId, 1_000),
@@ -195,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     print(`webhooks         POST ${server.url}/webhooks/{tenant}/{instance}`);
     print(`profiles         GET  ${server.url}/api/profiles/{tenant}?email=…`);
     print(`status           GET  ${server.url}/api/status`);
+    print(`accounting       GET  ${server.url}/api/accounting[/{tenant}]`);
     print(`status page           ${server.url}/`);
 
     const scheduler = startScheduler(simulators.config, (input) => poll(input), log, { runAtStart: options.pollAtStart ?? true });
@@ -216,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sweep,
       findProfile,
       queueDepths,
+      accounting,
       async waitUntilIdle(timeoutMs = 30_000) {
         const deadline = Date.now() + timeoutMs;
         let quietChecks = 0;

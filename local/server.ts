@@ -10,6 +10,8 @@ export interface LocalServerOptions {
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
   status(): Promise<unknown>;
+  /** `syncline accounting` as JSON (every tenant, or one); apart from /api/status, which is polled often, as it reads the whole ledger. */
+  accounting?(tenantId?: string): Promise<unknown>;
   /** Quarantined webhook deliveries: list, and replay through the webhook pipeline. */
   quarantine?: {
     list(tenantId: string): Promise<unknown>;
@@ -27,6 +29,7 @@ export interface LocalServer {
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
 const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
+const ACCOUNTING_ROUTE = /^\/api\/accounting(?:\/([^/]+))?\/?$/;
 const QUARANTINE_REPLAY_ROUTE = /^\/api\/quarantine\/([^/]+)\/replay(?:\/([^/]+))?\/?$/;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
@@ -74,9 +77,11 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     return found === undefined ? send(res, 404, { error: 'no such profile' }) : send(res, 200, found);
   }
   if (url.pathname === '/api/status') return send(res, 200, await options.status());
+  const accounting = ACCOUNTING_ROUTE.exec(url.pathname);
+  if (accounting && options.accounting) return send(res, 200, await options.accounting(accounting[1] === undefined ? undefined : decodeURIComponent(accounting[1])));
   if (url.pathname === '/') {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('syncline local runtime\n\nPOST /webhooks/{tenant}/{instance}\nGET  /api/profiles/{tenant}?email=…\nGET  /api/status\n');
+    res.end('syncline local runtime\n\nPOST /webhooks/{tenant}/{instance}\nGET  /api/profiles/{tenant}?email=…\nGET  /api/status\nGET  /api/accounting[/{tenant}]\n');
     return;
   }
   send(res, 404, { error: 'not found' });

@@ -9,6 +9,7 @@ import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder } from '
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
 import type { TenantStatsStore } from '../core/campaign/ports.js';
+import { settleInLedger, type MergeAccounting } from './settle-in-ledger.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;
@@ -20,16 +21,22 @@ export interface MergeBatchDeps {
   /** Tenant stats of the last campaign sweep (cached), so the merge sees every campaign field that changed. */
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
+  /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
+  accounting?: MergeAccounting;
 }
 
 export interface QueuedMessage {
   id: string;
   body: string;
+  /** SQS's ApproximateReceiveCount: at the queue's maxReceiveCount a failure sends the message to the DLQ. */
+  receiveCount?: number;
 }
 
 export interface BatchResult {
   failedIds: string[];
   outcomes: Map<string, MergeOutcome['status']>;
+  /** Why each failed message failed (for the ledger's dead letters; reasons name fields and errors, not values). */
+  reasons: Map<string, string>;
 }
 
 /** Events sharing an identifier go through one lane in order; lanes run concurrently. */
@@ -37,6 +44,8 @@ const LANES = 8;
 
 export async function mergeBatch(deps: MergeBatchDeps, messages: readonly QueuedMessage[]): Promise<BatchResult> {
   const failed = new Set<string>();
+  const reasons = new Map<string, string>();
+  const events = new Map<string, CanonicalEvent>();
   const outcomes = new Map<string, MergeOutcome['status']>();
   const pushes: PushMessage[] = [];
   const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
@@ -47,8 +56,10 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
       // Poison: retrying cannot fix it, but failing it sends it to the DLQ with the reason in the log.
       deps.log.error('message is not a canonical event', { messageId: message.id, reason: event.message });
       failed.add(message.id);
+      reasons.set(message.id, `not a canonical event: ${event.message}`);
       continue;
     }
+    events.set(message.id, event);
     const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
     lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
   }
@@ -60,6 +71,7 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
       const result = await mergeLane(deps, lane);
       for (const [id, status] of result.outcomes) outcomes.set(id, status);
       for (const id of result.failedIds) failed.add(id);
+      for (const [id, reason] of result.reasons) reasons.set(id, reason);
       pushes.push(...result.pushes);
       for (const { message, event } of lane) {
         const key = `${event.tenantId}/${event.source.instance}`;
@@ -77,18 +89,23 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   } catch (error) {
     // The merges are committed; redelivery finds them as duplicates and asks for the push again.
     deps.log.error('could not queue pushes; failing the batch for redelivery', { reason: (error as Error).message });
-    for (const message of messages) failed.add(message.id);
+    for (const message of messages) {
+      failed.add(message.id);
+      if (!reasons.has(message.id)) reasons.set(message.id, `could not queue pushes: ${(error as Error).message}`);
+    }
   }
+  if (deps.accounting) await settleInLedger({ ...deps.accounting, log: deps.log }, messages, events, { failed, reasons, outcomes });
   for (const c of counts.values()) {
     if (c.ok > 0) await deps.status.record(c.tenantId, c.instance, 'merge', 'ok', c.ok);
     if (c.error > 0) await deps.status.record(c.tenantId, c.instance, 'merge', 'error', c.error);
   }
-  return { failedIds: [...failed], outcomes };
+  return { failedIds: [...failed], outcomes, reasons };
 }
 
 interface LaneResult {
   outcomes: Map<string, MergeOutcome['status']>;
   failedIds: string[];
+  reasons: Map<string, string>;
   pushes: PushMessage[];
 }
 
@@ -104,7 +121,7 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
   for (let attempt = 1; ; attempt++) {
     const stage = new StagedProfileRepository(deps.profiles, tenantId);
     const merge = { profiles: stage, newProfileId: deps.newProfileId ?? randomUUID, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.now ? { now: deps.now } : {}) };
-    const result: LaneResult = { outcomes: new Map(), failedIds: [], pushes: [] };
+    const result: LaneResult = { outcomes: new Map(), failedIds: [], reasons: new Map(), pushes: [] };
     try {
       for (const { message, event } of lane) {
         try {
@@ -115,6 +132,7 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
           if (error instanceof StageConflict) throw error;
           deps.log.error('merge failed', { messageId: message.id, tenantId, type: event.type, reason: (error as Error).message });
           result.failedIds.push(message.id);
+          result.reasons.set(message.id, `merge failed: ${(error as Error).message}`);
         }
       }
       await stage.flush();
@@ -125,7 +143,8 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
         continue;
       }
       deps.log.error('lane could not be written', { tenantId, messages: lane.length, reason: (error as Error).message });
-      return { outcomes: new Map(), failedIds: lane.map((l) => l.message.id), pushes: [] };
+      const reason = `lane could not be written: ${(error as Error).message}`;
+      return { outcomes: new Map(), failedIds: lane.map((l) => l.message.id), reasons: new Map(lane.map((l) => [l.message.id, reason])), pushes: [] };
     }
     const context = { now: deps.now?.() ?? new Date(), ...(deps.stats ? { stats: await deps.stats.get(tenantId) } : {}) };
     for (const { before, after } of stage.changes()) {

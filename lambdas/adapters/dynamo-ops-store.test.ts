@@ -72,6 +72,18 @@ describe('DynamoQuarantineStore', () => {
     expect((await store.list('expiry')).map((e) => e.id)).toEqual(['new']);
   });
 
+  it('counts live quarantined deliveries per instance for the accounting, skipping expired ones and other tenants', async () => {
+    const longAgo = new Date(Date.now() - 31 * DAY);
+    await new DynamoQuarantineStore(env.db, env.tables.ops, { now: () => longAgo }).put(entry('counting', 'old', longAgo.toISOString()));
+    const store = new DynamoQuarantineStore(env.db, env.tables.ops);
+    await store.put(entry('counting', 'a', '2026-03-04T10:00:00.000Z'));
+    await store.put({ ...entry('counting', 'b', '2026-03-04T11:00:00.000Z'), instance: 'pos' });
+    await store.put({ ...entry('counting', 'c', '2026-03-04T12:00:00.000Z'), instance: 'pos' });
+    await store.put(entry('counting-other', 'd', '2026-03-04T12:00:00.000Z'));
+    expect(Object.fromEntries(await store.countByInstance('counting'))).toEqual({ shop: 1, pos: 2 });
+    expect(await store.countByInstance('nobody')).toEqual(new Map());
+  });
+
   it('removes a quarantined delivery by its id alone', async () => {
     const store = new DynamoQuarantineStore(env.db, env.tables.ops);
     await store.put(entry('removal', 'keep', '2026-03-02T10:00:00.000Z'));

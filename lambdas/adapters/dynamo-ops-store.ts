@@ -65,6 +65,16 @@ export class DynamoQuarantineStore implements QuarantineStore {
     return entries;
   }
 
+  /** Live quarantined deliveries per instance, for the accounting: reads the instance of each, not the bodies. */
+  async countByInstance(tenantId: string): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for await (const item of this.live(tenantId, { projection: 'entry.instance' })) {
+      const instance = (item.entry as { instance?: unknown } | undefined)?.instance;
+      if (typeof instance === 'string') counts.set(instance, (counts.get(instance) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   async remove(tenantId: string, id: string): Promise<void> {
     // The sort key starts with receivedAt, which the caller does not know: find the item within the tenant's
     // partition first. Quarantine is small (invalid deliveries, 30 days), so this query stays cheap.
@@ -73,7 +83,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
     for (const Key of keys) await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
   }
 
-  private async *live(tenantId: string, filter: { id?: string; includeExpired?: boolean }): AsyncGenerator<Record<string, unknown>> {
+  private async *live(tenantId: string, filter: { id?: string; includeExpired?: boolean; projection?: string }): AsyncGenerator<Record<string, unknown>> {
     const conditions: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': opsKeys.quarantinePartition(tenantId) };
@@ -93,7 +103,9 @@ export class DynamoQuarantineStore implements QuarantineStore {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
+          ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND ') }),
+          ...(filter.projection !== undefined && { ProjectionExpression: filter.projection }),
+          ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
           ExclusiveStartKey,

@@ -48,6 +48,9 @@ export const opsKeys = {
   pushSnapshot: (tenantId: string, profileId: string, instance: string): Key => ({ pk: opsKeys.pushPartition(tenantId, profileId), sk: `PUSH#${part('instance', instance)}` }),
   statusPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}S#${part('instance', instance)}`,
   status: (tenantId: string, instance: string, stage: string): Key => ({ pk: opsKeys.statusPartition(tenantId, instance), sk: part('stage', stage) }),
+  /** The event ledger: one partition per connector instance, one item per source event id. */
+  ledgerPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}LEDGER#${part('instance', instance)}`,
+  ledger: (tenantId: string, instance: string, sourceEventId: string): Key => ({ pk: opsKeys.ledgerPartition(tenantId, instance), sk: sourceEventId }),
 };
 
 /** Both tables, on demand, with string pk/sk; the ops table's `ttl` attribute is enabled separately (UpdateTimeToLive or CDK). */

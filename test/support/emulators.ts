@@ -31,7 +31,7 @@ export interface TestEmulators {
   unique(name: string): string;
 }
 
-const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PROFILES_TABLE', 'OPS_TABLE', 'CHANGES_QUEUE_URL', 'PUSH_QUEUE_URL'] as const;
+const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PROFILES_TABLE', 'OPS_TABLE', 'CHANGES_QUEUE_URL', 'PUSH_QUEUE_URL', 'CHANGES_MAX_RECEIVE_COUNT'] as const;
 
 /**
  * Call at the top of a test file. Starts the emulators in beforeAll and stops them in afterAll; the returned object
@@ -73,6 +73,7 @@ export function useEmulators(options: TestEmulatorOptions = {}): TestEmulators {
       context.queues = await createQueues(context.sqs, names, { visibilityTimeout: options.visibilityTimeout ?? 30, maxReceiveCount: options.maxReceiveCount ?? 5 });
       process.env.CHANGES_QUEUE_URL = context.queues.changes.url;
       process.env.PUSH_QUEUE_URL = context.queues.push.url;
+      process.env.CHANGES_MAX_RECEIVE_COUNT = String(options.maxReceiveCount ?? 5);
     }
   });
 

@@ -18,6 +18,11 @@ export class MemoryQuarantine implements QuarantineStore {
   async list(tenantId: string) {
     return this.entries.filter((e) => e.tenantId === tenantId);
   }
+  async countByInstance(tenantId: string) {
+    const counts = new Map<string, number>();
+    for (const e of this.entries) if (e.tenantId === tenantId) counts.set(e.instance, (counts.get(e.instance) ?? 0) + 1);
+    return counts;
+  }
   async remove(tenantId: string, id: string) {
     const i = this.entries.findIndex((e) => e.tenantId === tenantId && e.id === id);
     if (i >= 0) this.entries.splice(i, 1);

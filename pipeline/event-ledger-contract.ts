@@ -1,0 +1,74 @@
+// The semantics every event ledger adapter must have, run against the in-memory and the DynamoDB adapter alike.
+import { expect, it } from 'vitest';
+import type { EventLedger, LedgerEvent } from './event-ledger.js';
+
+export function eventLedgerContract(make: () => EventLedger): void {
+  const event = (sourceEventId: string, instance = 'shop', tenantId = 'acme'): LedgerEvent => ({ tenantId, instance, sourceEventId });
+
+  it('counts an event accepted twice (a redelivered webhook, a repeated poll page) once', async () => {
+    const ledger = make();
+    await ledger.accepted([event('e1'), event('e2')]);
+    await ledger.accepted([event('e1')]);
+    await ledger.accepted([event('e2'), event('e2')]);
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, accepted: 2, applied: 0, deadLettered: 0 });
+  });
+
+  it('moves an accepted event to applied with its outcome; a duplicate copy applied again keeps the first outcome', async () => {
+    const ledger = make();
+    await ledger.accepted([event('e1'), event('e2'), event('e3')]);
+    await ledger.applied(event('e1'), 'applied');
+    await ledger.applied(event('e2'), 'unidentified');
+    await ledger.applied(event('e1'), 'duplicate');
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 3, accepted: 1, applied: 2, appliedBy: { applied: 1, unidentified: 1 }, deadLettered: 0 });
+  });
+
+  it('dead-letters with the reason, and a replay that applies the event moves it to applied (a final state, not a sum)', async () => {
+    const ledger = make();
+    await ledger.accepted([event('e1'), event('e2')]);
+    await ledger.deadLettered(event('e1'), 'merge failed: table not found');
+    await ledger.deadLettered(event('e2'), 'merge failed:\n  table   not found');
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, accepted: 0, deadLettered: 2, deadLetterReasons: { 'merge failed: table not found': 2 } });
+
+    await ledger.applied(event('e1'), 'applied');
+    await ledger.applied(event('e1'), 'duplicate');
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, applied: 1, deadLettered: 1, deadLetterReasons: { 'merge failed: table not found': 1 } });
+  });
+
+  it('keeps applied final: a later dead letter of another copy and a late accepted record change nothing', async () => {
+    const ledger = make();
+    await ledger.applied(event('e1'), 'applied'); // the merge was quicker than the producer's record
+    await ledger.accepted([event('e1')]);
+    await ledger.deadLettered(event('e1'), 'a copy of it failed');
+    expect(await ledger.count('acme', 'shop')).toEqual({ events: 1, accepted: 0, applied: 1, appliedBy: { applied: 1 }, deadLettered: 0, deadLetterReasons: {} });
+  });
+
+  it('counts an event applied or dead-lettered without an accepted record (queued by hand, or before accounting)', async () => {
+    const ledger = make();
+    await ledger.applied(event('e1'), 'erased');
+    await ledger.deadLettered(event('e2'), 'not a canonical event');
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, accepted: 0, applied: 1, deadLettered: 1 });
+  });
+
+  it('ends in one record, applied, whatever the order of concurrent records for the same event', async () => {
+    const ledger = make();
+    const writes = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 0 ? ledger.accepted([event('e1')]) : i % 3 === 1 ? ledger.deadLettered(event('e1'), 'failed') : ledger.applied(event('e1'), i < 12 ? 'applied' : 'duplicate'),
+    );
+    await Promise.all(writes);
+    const counts = await ledger.count('acme', 'shop');
+    expect(counts).toMatchObject({ events: 1, applied: 1, accepted: 0, deadLettered: 0 });
+  });
+
+  it('keeps tenants and instances apart, and tells when the oldest event still in flight was accepted', async () => {
+    const ledger = make();
+    await ledger.accepted([event('same'), event('same', 'pos'), event('same', 'shop', 'other')]);
+    await ledger.applied(event('same', 'pos'), 'applied');
+    const shop = await ledger.count('acme', 'shop');
+    expect(shop).toMatchObject({ events: 1, accepted: 1 });
+    expect(Date.parse(shop.oldestAcceptedAt ?? ''), 'an ISO time').toBeGreaterThan(0);
+    expect(await ledger.count('acme', 'pos')).toMatchObject({ events: 1, applied: 1 });
+    expect((await ledger.count('acme', 'pos')).oldestAcceptedAt).toBeUndefined();
+    expect(await ledger.count('other', 'shop')).toMatchObject({ events: 1, accepted: 1 });
+    expect(await ledger.count('nobody', 'shop')).toMatchObject({ events: 0 });
+  });
+}
