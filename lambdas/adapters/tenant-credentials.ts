@@ -22,6 +22,9 @@ export interface RoleAssumer {
   assume(request: AssumeRoleRequest): Promise<TemporaryCredentials>;
 }
 
+/** Names the TenantDataAccess role; the stack sets it on the functions whose tenant comes from the route or schedule. */
+export const TENANT_DATA_ROLE_VARIABLE = 'SYNCLINE_TENANT_DATA_ROLE_ARN';
+
 /** The session tag the role's policy reads (`${aws:PrincipalTag/tenant}`) and its trust policy restricts. */
 export const TENANT_SESSION_TAG = 'tenant';
 

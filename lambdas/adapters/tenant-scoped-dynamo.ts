@@ -4,9 +4,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_CLIENT_OPTIONS } from './aws-clients.js';
-import { TenantCredentials, type RoleAssumer } from './tenant-credentials.js';
+import { TENANT_DATA_ROLE_VARIABLE, TenantCredentials, type RoleAssumer } from './tenant-credentials.js';
 
-export const TENANT_DATA_ROLE_VARIABLE = 'SYNCLINE_TENANT_DATA_ROLE_ARN';
+export { TENANT_DATA_ROLE_VARIABLE };
 
 export class TenantScopedDynamo {
   private readonly clients = new Map<string, DynamoDBDocumentClient>();
