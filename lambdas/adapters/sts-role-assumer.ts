@@ -11,8 +11,10 @@ export class StsRoleAssumer implements RoleAssumer {
   private readonly sts: STSClient;
 
   /** `credentials`: the function's own (its execution role); the nested client has no default chain of its own. */
-  constructor(credentials: CredentialsProvider) {
-    this.sts = new STSClient({ credentials, ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}) });
+  /** `endpoint`: a stand-in STS for tests; in Lambda the regional STS endpoint. */
+  constructor(credentials: CredentialsProvider, options: { endpoint?: string; region?: string } = {}) {
+    const region = options.region ?? process.env.AWS_REGION;
+    this.sts = new STSClient({ credentials, ...(region ? { region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   }
 
   async assume(request: AssumeRoleRequest): Promise<TemporaryCredentials> {
