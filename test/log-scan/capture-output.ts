@@ -1,20 +1,21 @@
 // vitest setupFiles: everything a test file's code prints (process.stdout/stderr writes, such as lambdas/logger.ts's
 // JSON lines, and console.*) is kept in memory while it is also printed, and scanned once the file's tests are done.
-// An e-mail address, phone number, JWT, bearer token or known test secret fails the file. Output that a test file
-// captures itself without printing it (a spy without pass-through) is not output and is not scanned.
+// An e-mail address, phone number, JWT, bearer token or known test secret fails the file. Log lines that tests keep
+// quiet (test/support's silentLogger) are scanned too (scan-unprinted.ts); output a test captures itself without
+// printing it (a spy without pass-through) is not output and is not scanned.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { afterAll, expect } from 'vitest';
 import { scanLogText, type LogFinding } from './scan-log-text.js';
 import { knownTestSecrets } from './known-test-secrets.js';
-import { LOG_SCAN_DIR_VARIABLE, SECRETS_FILE, STATS_FILE } from './files.js';
+import { CAPTURE_KEY, LOG_SCAN_DIR_VARIABLE, SECRETS_FILE, STATS_FILE } from './files.js';
 
 interface Capture {
   chunks: string[];
 }
 
-const CAPTURE = Symbol.for('syncline.log-scan.capture');
+const CAPTURE = Symbol.for(CAPTURE_KEY);
 const WRAPPED = Symbol.for('syncline.log-scan.wrapped');
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
@@ -23,7 +24,7 @@ export class LogPrivacyViolation extends Error {
     const shown = findings.slice(0, 20).map((f) => `  line ${f.line} of its output: ${f.pattern} ${f.masked}\n    ${f.context}`);
     const more = findings.length > shown.length ? `\n  … and ${findings.length - shown.length} more` : '';
     super(
-      `log privacy: ${file} printed personal data or secrets (${findings.length} finding(s)):\n${shown.join('\n')}${more}\n` +
+      `log privacy: ${file} logged personal data or secrets (${findings.length} finding(s)):\n${shown.join('\n')}${more}\n` +
         'Fix the code that logs it (log ids, counts and reasons only); do not weaken test/log-scan.',
     );
     this.name = 'LogPrivacyViolation';

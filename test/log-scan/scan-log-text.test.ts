@@ -43,7 +43,7 @@ describe('secretLiteralsIn', () => {
 });
 
 describe('the suite-wide capture (vitest.config.ts setupFiles)', () => {
-  it('fails a test file that prints personal data, naming the file and the pattern without the value, and passes a clean one', () => {
+  it('fails a test file that logs personal data, printed or to silentLogger, naming the file and the pattern without the value, and passes a clean one', () => {
     const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/log-scan/fixtures/vitest.config.ts'], {
       encoding: 'utf8',
       env: { ...process.env, SYNCLINE_LOG_SCAN_DIR: '', LOG_LEVEL: 'info', NO_COLOR: '1', CI: '' },
@@ -51,10 +51,13 @@ describe('the suite-wide capture (vitest.config.ts setupFiles)', () => {
     });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, `vitest exit code; output:\n${output}`).toBe(1);
-    expect(output).toMatch(/log privacy: test\/log-scan\/fixtures\/logs-an-email\.fixture\.ts printed personal data or secrets \(3 finding/);
+    expect(output).toMatch(/log privacy: test\/log-scan\/fixtures\/logs-an-email\.fixture\.ts logged personal data or secrets \(3 finding/);
+    expect(output, 'a line logged to silentLogger is scanned too').toMatch(/log privacy: test\/log-scan\/fixtures\/logs-quietly\.fixture\.ts logged personal data or secrets \(1 finding\(s\)\):\s+line 1 of its output: known test secret sim/);
     for (const pattern of ['e-mail address lea', 'phone number +31', 'bearer token Bea']) expect(output).toContain(pattern);
     expect(output).not.toMatch(/log privacy: test\/log-scan\/fixtures\/logs-ids-only/);
-    expect(output).toMatch(/2 test files, \d+ lines, \d+ bytes of output scanned, 3 finding\(s\)/);
-    expect(output.match(/log privacy:[^]*$/)?.[0], 'the report itself shows no full e-mail address').not.toContain('leaky.person@example.com');
+    expect(output).toMatch(/3 test files, \d+ lines, \d+ bytes of output scanned, 4 finding\(s\)/);
+    const report = output.slice(output.indexOf('Failed Suites'));
+    expect(report, 'the report itself shows no full e-mail address').not.toContain('leaky.person@example.com');
+    expect(report, 'nor the secret').not.toContain('simulated-webhook-secret');
   }, 120_000);
 });
