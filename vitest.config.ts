@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/log-scan/global-setup.ts'],
+    // Every test file's printed output is scanned for personal data and secrets: a finding fails the file (test/log-scan).
+    setupFiles: ['test/log-scan/capture-output.ts'],
     exclude: ['node_modules/**', 'cdk.out/**'],
     // Integration tests share one DynamoDB Local (Java) and one SQS emulator per file; 2-core CI.
     testTimeout: 30_000,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TTL_ATTRIBUTE } from '../lambdas/adapters/tables.js';
+import { TENANT_DATA_ROLE_VARIABLE } from '../lambdas/adapters/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
 import { baseConfig, logicalId, resourcesOf, synth, withInstance, type Synthesized } from './test-support.js';
@@ -31,8 +32,10 @@ describe('functions', () => {
   it('gives every function the runtime contract of lambdas/runtime.ts in its environment, and no secret', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      // webhook and poll also get the role of their tenant-scoped sessions (lambdas/adapters/tenant-scoped-dynamo.ts).
+      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
       expect(Object.keys(env).sort(), name).toEqual(
-        ['CHANGES_MAX_RECEIVE_COUNT', 'CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE'].sort(),
+        ['CHANGES_MAX_RECEIVE_COUNT', 'CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE', ...scoped].sort(),
       );
       expect(env.SYNCLINE_STAGE).toBe('dev');
       expect(env.SYNCLINE_CONFIG_FILE).toBe('/var/task/syncline.config.json');
@@ -322,5 +325,69 @@ describe('least privilege', () => {
       push: [],
       sweep: ['PushQueue'],
     });
+  });
+});
+
+describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown };
+  const statementsOfRole = (roleId: string): Statement[] =>
+    Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
+  const roleIdOf = (name: keyof typeof HANDLERS) => logicalId(dev.stack, dev.stack.functions[name].role as never);
+  const tenantRoleId = () => logicalId(dev.stack, dev.stack.tenantData.role as never);
+  const dynamoActions = (s: Statement) => [s.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+  const tableId = (name: 'profiles' | 'ops') => logicalId(dev.stack, dev.stack.tables[name]);
+  const confinedTo = (keys: string) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys] }, Null: { 'dynamodb:LeadingKeys': 'false' } });
+
+  it('confines every keyed DynamoDB grant of every role to `T#` keys; only Scan, of merge and sweep on profiles, is unconditioned', () => {
+    const roles = { ...Object.fromEntries(HANDLER_NAMES.map((n) => [n, roleIdOf(n)])), tenantData: tenantRoleId() };
+    const scans: string[] = [];
+    for (const [name, roleId] of Object.entries(roles)) {
+      for (const statement of statementsOfRole(roleId).filter((s) => dynamoActions(s).length > 0)) {
+        if (dynamoActions(statement).includes('dynamodb:Scan')) {
+          expect(statement.Action, `${name}: Scan stands alone`).toEqual('dynamodb:Scan');
+          expect(JSON.stringify(statement.Resource), `${name}: Scan only on profiles`).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId('profiles'), 'Arn'] }));
+          scans.push(name);
+          continue;
+        }
+        const keys = name === 'tenantData' ? 'T#${aws:PrincipalTag/tenant}#*' : 'T#*';
+        expect(statement.Condition, `${name}: ${JSON.stringify(statement.Action)}`).toEqual(confinedTo(keys));
+        expect(dynamoActions(statement).filter((a) => /Scan|DescribeTable|GetRecords|GetShardIterator|\*/.test(a)), name).toEqual([]);
+      }
+    }
+    expect(scans.sort()).toEqual(['merge', 'sweep']);
+  });
+
+  it('gives webhook and poll no table of their own: they assume TenantDataAccess, which reaches only the tagged tenant’s ops items', () => {
+    for (const name of ['webhook', 'poll'] as const) {
+      const statements = statementsOfRole(roleIdOf(name));
+      expect(statements.flatMap(dynamoActions), `${name} has no DynamoDB grant`).toEqual([]);
+      expect(statements, name).toContainEqual(
+        expect.objectContaining({ Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: { 'Fn::GetAtt': [tenantRoleId(), 'Arn'] } }),
+      );
+      const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      expect(env[TENANT_DATA_ROLE_VARIABLE], name).toEqual({ 'Fn::GetAtt': [tenantRoleId(), 'Arn'] });
+    }
+    const granted = statementsOfRole(tenantRoleId());
+    expect(granted.map((s) => JSON.stringify(s.Resource))).toEqual([JSON.stringify({ 'Fn::GetAtt': [tableId('ops'), 'Arn'] })]);
+    expect(granted[0]!.Condition).toEqual(confinedTo('T#${aws:PrincipalTag/tenant}#*'));
+  });
+
+  it('lets only the webhook and poll roles assume TenantDataAccess, and tag the session only with a configured tenant', () => {
+    const trust = dev.template.toJSON().Resources[tenantRoleId()].Properties.AssumeRolePolicyDocument.Statement as Statement[];
+    const principals = (s: Statement) => JSON.stringify(s.Principal);
+    const assumers = trust.filter((s) => s.Action === 'sts:AssumeRole').map(principals).join(' ');
+    const taggers = trust.filter((s) => s.Action === 'sts:TagSession').map(principals).join(' ');
+    for (const name of ['webhook', 'poll'] as const) {
+      expect(assumers, `${name} may assume`).toContain(roleIdOf(name));
+      expect(taggers, `${name} may tag`).toContain(roleIdOf(name));
+    }
+    for (const name of ['merge', 'push', 'sweep'] as const) expect(`${assumers} ${taggers}`, name).not.toContain(roleIdOf(name));
+    expect(trust.find((s) => s.Action === 'sts:TagSession')?.Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/tenant': ['demo-shop'] },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
+    });
+    expect([...new Set(trust.map((s) => s.Action))].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
   });
 });

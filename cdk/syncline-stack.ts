@@ -11,6 +11,9 @@ import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
+import { ANY_TENANT_KEYS, grantKeyed, grantScan } from './constructs/table-access.js';
+import { TenantDataAccess } from './constructs/tenant-data-access.js';
+import { TENANT_DATA_ROLE_VARIABLE } from '../lambdas/adapters/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
 import { WorkQueue } from './constructs/work-queue.js';
 
@@ -56,6 +59,7 @@ export class SynclineStack extends Stack {
   readonly schedules: Schedules;
   readonly secrets: ConnectorSecrets;
   readonly monitoring: Monitoring;
+  readonly tenantData: TenantDataAccess;
 
   constructor(scope: Construct, id: string, props: SynclineStackProps) {
     super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
@@ -94,27 +98,38 @@ export class SynclineStack extends Stack {
     this.functions = Object.fromEntries(HANDLER_NAMES.map((name) => [name, make(name)])) as Record<HandlerName, lambda.Function>;
     const { webhook, poll, merge, push, sweep } = this.functions;
 
-    // Least privilege per function. dynamodb:LeadingKeys cannot confine a function to one tenant here: every function
-    // serves all tenants (the tenant comes from the request or message), so isolation rests on the `T#<tenantId>#` key
-    // prefix that lambdas/adapters/tables.ts puts on every key. Per-tenant roles would need per-tenant functions.
+    // Least privilege per function, and every DynamoDB grant confined by dynamodb:LeadingKeys (cdk/constructs/table-access.ts).
+    // webhook and poll serve one tenant per invocation (route, schedule): they reach the ops table only through the
+    // TenantDataAccess role, whose sessions are tagged with that tenant and may touch only `T#<tenant>#…` keys.
+    // merge, push and sweep take batches that mix tenants (SQS, the sweep walks a tenant by Scan): their grants reach
+    // any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
+    const { profiles, ops } = this.tables;
+    this.tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
+      tables: [ops], // quarantine, cursors, status; neither function touches profiles
+      tenantIds: config.tenants.map((t) => t.id),
+      assumers: [webhook.role!, poll.role!],
+      description: `syncline ${stage}: one tenant's ops items, for webhook and poll sessions tagged with that tenant`,
+    });
+    for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, this.tenantData.role.roleArn);
+
     this.changes.queue.grantSendMessages(webhook);
-    this.tables.ops.grantReadWriteData(webhook); // quarantine, status, event ledger (accepted)
     for (const secret of this.secrets.where((i) => i.webhooks)) secret.grantRead(webhook);
 
     this.changes.queue.grantSendMessages(poll);
-    this.tables.ops.grantReadWriteData(poll); // cursors, status, event ledger (accepted)
     for (const secret of this.secrets.where((i) => i.pollEveryMinutes !== undefined)) secret.grantRead(poll);
 
-    this.tables.profiles.grantReadWriteData(merge); // includes ConditionCheckItem for TransactWriteItems
+    grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS); // includes ConditionCheckItem for TransactWriteItems
+    grantScan(merge, profiles); // whole-source erasure lists a tenant's profiles
     this.push.queue.grantSendMessages(merge);
-    this.tables.ops.grantReadWriteData(merge); // tenant stats (read), status, event ledger (applied, dead-lettered)
+    grantKeyed(merge, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats (read), status, event ledger (applied, dead-lettered)
 
-    this.tables.profiles.grantReadData(push);
-    this.tables.ops.grantReadWriteData(push); // snapshots, contact log, erasure audit, status
+    grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
+    grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure audit, status
     for (const secret of this.secrets.where((i) => i.push)) secret.grantRead(push);
 
-    this.tables.profiles.grantReadData(sweep); // every profile of a tenant
-    this.tables.ops.grantReadWriteData(sweep); // tenant stats
+    grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS);
+    grantScan(sweep, profiles); // every profile of a tenant
+    grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
 
     // Scheduled runs are not retried by Lambda: the next poll resumes from the last saved cursor, the next sweep redoes all.

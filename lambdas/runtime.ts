@@ -13,7 +13,7 @@ import type { PushDeps } from '../pipeline/push-profiles.js';
 import type { SweepDeps } from '../pipeline/sweep-campaigns.js';
 import { cachedStats } from '../core/campaign/ports.js';
 import { DynamoCampaignContactLog, DynamoErasureAudit, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
-import { documentClient, sqsClient } from './adapters/aws-clients.js';
+import { documentClient, dynamoClient, sqsClient } from './adapters/aws-clients.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
 import { DynamoEventLedger } from './adapters/dynamo-event-ledger.js';
 import { LedgeredEventQueue } from '../pipeline/ledgered-event-queue.js';
@@ -21,6 +21,9 @@ import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, Dyna
 import { EnvOrFileSecrets, SecretsManagerSecrets } from './adapters/secrets.js';
 import { SqsMessageQueue } from './adapters/sqs-queue.js';
 import { tableNames } from './adapters/tables.js';
+import { StsRoleAssumer } from './adapters/sts-role-assumer.js';
+import type { RoleAssumer } from './adapters/tenant-credentials.js';
+import { tenantScopedDynamo, type TenantScopedDynamo } from './adapters/tenant-scoped-dynamo.js';
 import { loadConfig } from './load-config.js';
 import { createLogger } from './logger.js';
 
@@ -40,14 +43,19 @@ export interface RuntimeOverrides {
   log?: Logger;
   /** The clock of the campaign rules (segments, abandoned-cart windows, contacts): tests move it forward. */
   now?: () => Date;
+  /** sts:AssumeRole for tenant-scoped credentials (SYNCLINE_TENANT_DATA_ROLE_ARN); tests pass a fake STS. */
+  roleAssumer?: RoleAssumer;
 }
 
 let overrides: RuntimeOverrides = {};
 let current: Runtime | undefined;
+let currentConfig: SynclineConfig | undefined;
+let scoped: { dynamo: TenantScopedDynamo | undefined; tenants: Map<string, Pick<Runtime, 'webhook' | 'poll'>> } | undefined;
 
 export function configureRuntime(next: RuntimeOverrides): void {
   overrides = next;
   current = undefined;
+  scoped = undefined;
 }
 
 function required(name: string): string {
@@ -69,6 +77,7 @@ export function runtime(): Runtime {
   if (current) return current;
   const log = overrides.log ?? createLogger(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'syncline');
   const config = overrides.config ?? loadConfig();
+  currentConfig = config;
   const secrets = overrides.secrets ?? (process.env.SYNCLINE_STAGE && process.env.AWS_LAMBDA_FUNCTION_NAME ? new SecretsManagerSecrets(process.env.SYNCLINE_STAGE) : new EnvOrFileSecrets());
   const instances = createInstanceResolver({ config, connectors: overrides.connectors ?? installedConnectors, secrets, log });
   const names = tableNames();
@@ -102,4 +111,33 @@ export function runtime(): Runtime {
     sweep: { instances, profiles, stats, push, log, now },
   };
   return current;
+}
+
+/**
+ * The webhook and poll dependencies of one tenant. With SYNCLINE_TENANT_DATA_ROLE_ARN set (the stack sets it on these
+ * two functions, whose tenant comes from the route or the schedule), their ops-table stores sign with credentials
+ * that IAM confines to keys starting with `T#<tenantId>#`; elsewhere they are runtime()'s.
+ */
+export function tenantRuntime(tenantId: string): Pick<Runtime, 'webhook' | 'poll'> {
+  const base = runtime();
+  scoped ??= {
+    dynamo: tenantScopedDynamo(() => overrides.roleAssumer ?? new StsRoleAssumer(() => dynamoClient().config.credentials())),
+    tenants: new Map(),
+  };
+  // A tenant id from a URL that is not configured gets a 404 before any store is used: no client, no cache entry.
+  if (!scoped.dynamo || !currentConfig?.tenants.some((t) => t.id === tenantId)) return base;
+  let deps = scoped.tenants.get(tenantId);
+  if (!deps) {
+    const db = scoped.dynamo.documentClientFor(tenantId);
+    const ops = tableNames().ops;
+    const status = new DynamoStatusRecorder(db, ops);
+    // The ledger's "accepted" records are this tenant's ops items too: written with the tenant's credentials.
+    const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqsClient(), required('CHANGES_QUEUE_URL')), new DynamoEventLedger(db, ops));
+    deps = {
+      webhook: { ...base.webhook, events, quarantine: new DynamoQuarantineStore(db, ops), status },
+      poll: { ...base.poll, events, cursors: new DynamoCursorStore(db, ops), status },
+    };
+    scoped.tenants.set(tenantId, deps);
+  }
+  return deps;
 }

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { answerWebhookCheck, ingestWebhook, type WebhookDeps } from '../pipeline/ingest-webhook.js';
 import type { WebhookRequest } from '../connectors/sdk/index.js';
-import { runtime } from './runtime.js';
+import { tenantRuntime } from './runtime.js';
 
 export function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const headers: Record<string, string> = {};
@@ -16,7 +16,8 @@ export function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest 
   };
 }
 
-export function createWebhookHandler(deps: () => WebhookDeps) {
+/** `deps` gets the tenant of the route: in AWS its stores act under credentials confined to that tenant's keys. */
+export function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const tenant = event.pathParameters?.tenant;
     const instance = event.pathParameters?.instance;
@@ -25,11 +26,11 @@ export function createWebhookHandler(deps: () => WebhookDeps) {
     if (method !== 'POST' && method !== 'GET') return json(405, { error: 'webhooks are POSTed' });
     try {
       const request = toWebhookRequest(event);
-      const response = method === 'GET' ? await answerWebhookCheck(deps(), tenant, instance, request) : await ingestWebhook(deps(), tenant, instance, request);
+      const response = method === 'GET' ? await answerWebhookCheck(deps(tenant), tenant, instance, request) : await ingestWebhook(deps(tenant), tenant, instance, request);
       return json(response.statusCode, response.body);
     } catch (error) {
       // Queue or store unavailable: 503 makes the vendor retry the delivery later.
-      deps().log.error('webhook could not be accepted', { tenantId: tenant, instance, reason: (error as Error).message });
+      deps(tenant).log.error('webhook could not be accepted', { tenantId: tenant, instance, reason: (error as Error).message });
       return json(503, { error: 'temporarily unavailable, retry later' });
     }
   };
@@ -39,4 +40,4 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-export const handler = createWebhookHandler(() => runtime().webhook);
+export const handler = createWebhookHandler((tenantId) => tenantRuntime(tenantId).webhook);

@@ -24,10 +24,10 @@ export function dynamoClient(): DynamoDBClient {
 }
 
 /** Profiles carry optional fields (`mergedInto`, …): undefined values are dropped rather than rejected. */
+export const DOCUMENT_CLIENT_OPTIONS = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } };
+
 export function documentClient(): DynamoDBDocumentClient {
-  return once('document', 'AWS_ENDPOINT_URL_DYNAMODB', () =>
-    DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } }),
-  );
+  return once('document', 'AWS_ENDPOINT_URL_DYNAMODB', () => DynamoDBDocumentClient.from(dynamoClient(), DOCUMENT_CLIENT_OPTIONS));
 }
 
 export function sqsClient(): SQSClient {

@@ -2,8 +2,22 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../../connectors/sdk/index.js';
+import { scanWithoutPrinting } from '../log-scan/scan-unprinted.js';
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** Prints nothing, but every line is formatted as lambdas/logger.ts would print it and scanned for personal data. */
+export const silentLogger: Logger = { debug: quiet('debug'), info: quiet('info'), warn: quiet('warn'), error: quiet('error') };
+
+function quiet(level: string) {
+  return (message: string, details?: Record<string, unknown>) => scanWithoutPrinting(asLogLine(level, message, details));
+}
+
+function asLogLine(level: string, message: string, details?: Record<string, unknown>): string {
+  try {
+    return JSON.stringify({ level, message, ...details });
+  } catch {
+    return `${level} ${message} ${String(details)}`; // circular or BigInt details: still scanned, as text
+  }
+}
 
 /** A POST to /webhooks/{tenant}/{instance} as API Gateway delivers it; binary-safe bodies arrive base64-encoded. */
 export function webhookEvent(options: { tenant: string; instance: string; body: Buffer | string; headers?: Record<string, string>; base64?: boolean; method?: string }): APIGatewayProxyEventV2 {

@@ -1,0 +1,36 @@
+// DynamoDB grants that name their actions and confine them with dynamodb:LeadingKeys to tenant keys (`T#<tenant>#…`,
+// lambdas/adapters/tables.ts), instead of table-wide grantReadWriteData.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { TENANT_SESSION_TAG } from '../../lambdas/adapters/tenant-credentials.js';
+
+/** Actions that address items by key, so that IAM sees their partition keys (TransactWriteItems is checked per item). */
+export const KEYED_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+export const KEYED_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** Keys of any tenant: items outside the tenant key space are unreachable. */
+export const ANY_TENANT_KEYS = 'T#*';
+/** Keys of the tenant named by the caller's session tag (the TenantDataAccess role). */
+export const SESSION_TENANT_KEYS = `T#\${aws:PrincipalTag/${TENANT_SESSION_TAG}}#*`;
+
+export function grantKeyed(grantee: iam.IGrantable, tables: readonly dynamodb.ITableV2[], access: 'read' | 'readWrite', leadingKeys: string): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: access === 'read' ? KEYED_READ : [...KEYED_READ, ...KEYED_WRITE],
+      resources: tables.map((t) => t.tableArn),
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] },
+        // ForAllValues holds for a request without keys; the keyed actions always have them, so demand it.
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    }),
+  );
+}
+
+/**
+ * Scan has no leading key, so IAM cannot confine it to a tenant: only ProfileRepository.listProfiles uses it (campaign
+ * sweep, whole-source erasure), and its filter on `T#<tenant>#P#` is code, not policy.
+ */
+export function grantScan(grantee: iam.IGrantable, table: dynamodb.ITableV2): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }));
+}

@@ -1,0 +1,43 @@
+// The TenantDataAccess role: the functions whose tenant is known from the route or the schedule (webhook, poll) assume
+// it with the session tag `tenant=<id>` (lambdas/adapters/tenant-credentials.ts), and it may touch only keys that start
+// with `T#<that tenant>#`. A bug that builds another tenant's key then fails in IAM, not silently in data.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TENANT_SESSION_TAG } from '../../lambdas/adapters/tenant-credentials.js';
+import { grantKeyed, SESSION_TENANT_KEYS } from './table-access.js';
+
+export interface TenantDataAccessProps {
+  /** The tables the tenant sessions read and write. */
+  tables: readonly dynamodb.ITableV2[];
+  /** The configured tenants: the only values the session tag may take. */
+  tenantIds: readonly string[];
+  /** The function roles that may assume it. */
+  assumers: readonly iam.IRole[];
+  description: string;
+}
+
+export class TenantDataAccess extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TenantDataAccessProps) {
+    super(scope, id);
+    const principals = props.assumers.map((r) => new iam.ArnPrincipal(r.roleArn));
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.CompositePrincipal(...principals), description: props.description });
+    // Without a tenant tag a session matches no key (the policy variable has no value); with one, only a configured tenant.
+    this.role.assumeRolePolicy!.addStatements(
+      new iam.PolicyStatement({
+        actions: ['sts:TagSession'],
+        principals,
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: [...props.tenantIds] },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
+        },
+      }),
+    );
+    grantKeyed(this.role, props.tables, 'readWrite', SESSION_TENANT_KEYS);
+    for (const assumer of props.assumers) {
+      assumer.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [this.role.roleArn] }));
+    }
+  }
+}
