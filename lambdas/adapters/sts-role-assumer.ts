@@ -1,7 +1,5 @@
-// sts:AssumeRole for TenantCredentials. @aws-sdk/client-sts is not a dependency of this project yet, so this uses the
-// SDK's own STS client from @aws-sdk/nested-clients (what the SDK's credential providers call, installed with
-// @aws-sdk/client-dynamodb); once @aws-sdk/client-sts is added, only the import changes (same commands and shapes).
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+// sts:AssumeRole for TenantCredentials, with the SDK's STS client.
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AssumeRoleRequest, RoleAssumer, TemporaryCredentials } from './tenant-credentials.js';
 
 /** The function's own credentials, as another SDK client resolves them. */
