@@ -42,6 +42,8 @@ export interface SubjectReceipt {
   requestedAt: string;
   updatedAt: string;
   state: ErasureState;
+  /** Why a receipt was closed without every destination confirming (past the max age, the person came back). */
+  closedReason?: string;
   destinations: Record<string, DestinationErasure>;
 }
 
@@ -70,10 +72,10 @@ export interface PendingErasure {
 export interface ErasureReceiptStore {
   /** Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject for retries. */
   open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt>;
-  /** Records what one destination said; written at once, so a crash never forgets a confirmation. */
+  /** Records what one destination said; written at once, so a crash never forgets a confirmation, and never over one. */
   record(tenantId: string, requestId: string, subjectDigest: string, destination: DestinationErasure, at: string): Promise<void>;
   /** Ends the receipt of a subject and forgets the kept subject. */
-  close(tenantId: string, requestId: string, subjectDigest: string, state: Exclude<ErasureState, 'open'>, at: string): Promise<void>;
+  close(tenantId: string, requestId: string, subjectDigest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void>;
   /** The sweep queued a retry: `lastTriedAt` moves so that the next sweep waits again. */
   touch(tenantId: string, requestId: string, subjectDigest: string, at: string): Promise<void>;
   /** Subjects whose erasure is still open. */

@@ -22,16 +22,17 @@ export class InMemoryErasureReceipts implements ErasureReceiptStore {
     const key = keyOf(tenantId, requestId, digest);
     const receipt = this.receipts.get(key);
     if (!receipt) throw new Error(`no erasure receipt ${requestId} for this subject in tenant ${tenantId}`);
+    if (receipt.destinations[destination.instance]?.status === 'confirmed') return; // never over a confirmation
     receipt.destinations[destination.instance] = structuredClone(destination);
     receipt.updatedAt = at;
     const kept = this.kept.get(key);
     if (kept) kept.lastTriedAt = at;
   }
 
-  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string): Promise<void> {
+  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void> {
     const key = keyOf(tenantId, requestId, digest);
     const receipt = this.receipts.get(key);
-    if (receipt) Object.assign(receipt, { state, updatedAt: at });
+    if (receipt) Object.assign(receipt, { state, updatedAt: at, ...(reason === undefined ? {} : { closedReason: reason }) });
     this.kept.delete(key);
   }
 

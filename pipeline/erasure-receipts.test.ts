@@ -212,6 +212,51 @@ describe('erasure receipts', () => {
     expect(log.lines.find((l) => l.includes('erasure failed permanently'))).toMatch(/"requestId":"gdpr-req-4"/);
   });
 
+  it('does not retry an erasure once the person is known again, and reports it for an operator', async () => {
+    const { deps, flaky, webhook, merge, push, erasure, advance, log } = setup([{ id: 'flaky', connector: 'flaky' }]);
+    await webhook({});
+    await merge();
+    await push();
+    deps.events.sent.push(erasure('gdpr-req-5'));
+    await merge();
+    expect(await push()).toEqual(['p0']);
+    deps.push.sent.splice(0);
+
+    // The person signs up again before the destination is back.
+    await webhook({ id: '2', at: '2026-10-06T10:00:00Z' });
+    await merge();
+    flaky.state.down = false;
+    await push();
+    const calls = flaky.state.calls.length;
+
+    advance(20 * MINUTE);
+    expect(await retryErasures(deps, 'acme')).toEqual({ requeued: 0, waiting: 0, givenUp: 1 });
+    expect(deps.push.sent, 'no erase message for the returned person').toEqual([]);
+    expect(flaky.state.calls).toHaveLength(calls);
+    const receipt = await deps.receipts.get('acme', 'gdpr-req-5');
+    expect(receipt?.state).toBe('failed-permanently');
+    expect(receipt?.subjects[0]?.closedReason).toMatch(/^not retried: the person is known again/);
+    expect(log.lines.some((l) => l.includes('erasure not retried: the person came back'))).toBe(true);
+  });
+
+  it('gives every profile of a whole-source erasure a receipt under one request id', async () => {
+    const { deps, fake, webhook, merge, push } = setup([{ id: 'mail', connector: 'fake' }]);
+    await webhook({ id: '1', email: 'anna@example.com' });
+    await webhook({ id: '2', email: 'bert@example.com' });
+    await merge();
+    await push();
+    deps.events.sent.push({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'uninstall-1', occurredAt: '2026-10-05T00:00:00Z', receivedAt: '2026-10-05T00:00:00Z', identifiers: [], type: 'erasure.requested', data: { scope: 'source' } });
+    await merge();
+    const requestIds = new Set(deps.push.sent.map((m) => (m.kind === 'erase' ? m.requestId : undefined)));
+    expect(requestIds.size, 'one request id for every erased profile').toBe(1);
+    expect(await push()).toEqual([]);
+
+    const [receipt] = await deps.receipts.list('acme');
+    expect(receipt).toMatchObject({ requestId: [...requestIds][0], state: 'settled', destinations: [{ instance: 'mail', status: 'confirmed', attempts: 2 }] });
+    expect(receipt!.subjects).toHaveLength(2);
+    expect(fake.erased).toHaveLength(2);
+  });
+
   it('records a destination that rejects the deletion as failed with the vendor words, redacted', async () => {
     const rejecting = defineConnector({
       name: 'rejecting',

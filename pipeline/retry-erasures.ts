@@ -2,7 +2,7 @@
 // message went to the DLQ, or was lost) are queued again as erase messages; past the max age they are closed as
 // failed-permanently and reported for an operator, and the kept subject (personal data) is dropped.
 import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
-import type { PushMessage, PushQueue } from '../core/ports.js';
+import type { ProfileRepository, PushMessage, PushQueue } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 
 const MINUTE = 60_000;
@@ -14,6 +14,8 @@ export const ERASURE_MAX_AGE_MS = 14 * 24 * 60 * MINUTE;
 export interface ErasureRetryDeps {
   receipts: ErasureReceiptStore;
   push: PushQueue;
+  /** With it, an erasure whose person is known here again (a new profile holds one of the identifiers) is not retried. */
+  profiles?: Pick<ProfileRepository, 'lookup'>;
   log: Logger;
   now?: () => Date;
   retryAfterMs?: number;
@@ -40,7 +42,7 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
   for (const pending of await deps.receipts.pending(tenantId)) {
     const { requestId, subjectDigest } = pending;
     if (now.getTime() - Date.parse(pending.requestedAt) > maxAge) {
-      await deps.receipts.close(tenantId, requestId, subjectDigest, 'failed-permanently', at);
+      await deps.receipts.close(tenantId, requestId, subjectDigest, 'failed-permanently', at, `retries stopped ${Math.round(maxAge / 86_400_000)} days after the request`);
       // An error, so that the function's error alarm calls an operator: `syncline erasure <tenant> <requestId>` says where.
       deps.log.error('erasure failed permanently: finish it at the destinations by hand', { tenantId, requestId, subjectDigest, requestedAt: pending.requestedAt });
       run.givenUp++;
@@ -48,6 +50,14 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
     }
     if (now.getTime() - Date.parse(pending.lastTriedAt) < retryAfter) {
       run.waiting++;
+      continue;
+    }
+    // The erased identifiers point nowhere any more; one that points somewhere belongs to a person who came back
+    // (signed up again). A retry would delete their new data at the destinations: an operator decides instead.
+    if (deps.profiles && (await deps.profiles.lookup(tenantId, pending.subject.identifiers)).size > 0) {
+      await deps.receipts.close(tenantId, requestId, subjectDigest, 'failed-permanently', at, 'not retried: the person is known again since the request (a new profile holds one of the identifiers); finish the failed destinations by hand');
+      deps.log.error('erasure not retried: the person came back; finish it at the destinations by hand', { tenantId, requestId, subjectDigest });
+      run.givenUp++;
       continue;
     }
     // An erase message only deletes at destinations: the profile was erased here already and is never re-created.

@@ -38,7 +38,7 @@ export async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<Sw
   const tenant = deps.instances.tenant(tenantId);
   const now = deps.now?.() ?? new Date();
   // First, and independent of the campaigns: an erasure must not wait for a long stats pass.
-  const erasures = deps.receipts ? await retryErasures({ receipts: deps.receipts, push: deps.push, log: deps.log, now: () => now }, tenantId) : undefined;
+  const erasures = deps.receipts ? await retryErasures({ receipts: deps.receipts, push: deps.push, profiles: deps.profiles, log: deps.log, now: () => now }, tenantId) : undefined;
   const previous = await deps.stats.get(tenantId);
 
   // Pass 1: the aggregates. Two passes over listProfiles keep memory independent of the number of profiles.

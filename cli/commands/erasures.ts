@@ -56,6 +56,7 @@ export function formatErasure(r: ErasureReceipt): string {
     `erasure ${r.requestId} (tenant ${r.tenantId}): ${r.state}`,
     `requested ${r.requestedAt}, last update ${r.updatedAt}; ${profiles.length} profile(s): ${profiles.join(', ')}`,
     next,
+    ...r.subjects.filter((s) => s.closedReason).map((s) => `${s.profileId ?? s.subjectDigest}: ${s.closedReason}`),
     '',
     table(
       ['destination', 'connector', 'status', 'attempts', 'last attempt', 'confirmed', 'reason'],

@@ -75,6 +75,17 @@ describe.each(stores)('erasure receipts %s', (_name, store) => {
     expect((await receipts.get(t, 'req-2'))?.state).toBe('settled');
   });
 
+  it('never turns a confirmation back into a failure (a late, concurrent redelivery that failed)', async () => {
+    const receipts = store();
+    const t = tenant();
+    const opened = await receipts.open(t, 'req-c', subject('p-c'), '2026-11-01T10:00:00.000Z');
+    await receipts.record(t, 'req-c', opened.subjectDigest, confirmed('copernica', '2026-11-01T10:00:02.000Z'), '2026-11-01T10:00:02.000Z');
+    await receipts.record(t, 'req-c', opened.subjectDigest, { ...failed('copernica', '2026-11-01T10:00:03.000Z'), connector: 'copernica' }, '2026-11-01T10:00:03.000Z');
+    expect((await receipts.get(t, 'req-c'))!.destinations).toEqual([confirmed('copernica', '2026-11-01T10:00:02.000Z')]);
+    await receipts.close(t, 'req-c', opened.subjectDigest, 'failed-permanently', '2026-11-01T10:00:04.000Z', 'retries stopped 14 days after the request');
+    expect((await receipts.get(t, 'req-c'))!.subjects[0]).toMatchObject({ state: 'failed-permanently', closedReason: 'retries stopped 14 days after the request' });
+  });
+
   it('lists a tenant’s requests newest first, and none of another tenant', async () => {
     const receipts = store();
     const t = tenant();

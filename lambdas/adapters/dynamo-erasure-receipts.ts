@@ -58,29 +58,37 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
   }
 
   async record(tenantId: string, requestId: string, digest: string, destination: DestinationErasure, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: opsKeys.erasureReceipt(tenantId, requestId, digest),
-        // One destination's entry only: two workers on two destinations never overwrite each other.
-        UpdateExpression: 'SET #destinations.#instance = :destination, #updatedAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#destinations': 'destinations', '#instance': destination.instance, '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':destination': destination, ':at': at },
-      }),
-    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: opsKeys.erasureReceipt(tenantId, requestId, digest),
+          // One destination's entry only, and never over a confirmation: a concurrent redelivery that failed
+          // after another one confirmed must not turn the receipt back to failed.
+          UpdateExpression: 'SET #destinations.#instance = :destination, #updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#destinations.#instance) OR #destinations.#instance.#status <> :confirmed)',
+          ExpressionAttributeNames: { '#destinations': 'destinations', '#instance': destination.instance, '#updatedAt': 'updatedAt', '#status': 'status' },
+          ExpressionAttributeValues: { ':destination': destination, ':at': at, ':confirmed': 'confirmed' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.erasureReceipt(tenantId, requestId, digest), ConsistentRead: true }));
+      if (!Item) throw new Error(`no erasure receipt ${requestId} for this subject in tenant ${tenantId}`);
+      return; // confirmed meanwhile
+    }
     await this.touch(tenantId, requestId, digest, at);
   }
 
-  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string): Promise<void> {
+  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: opsKeys.erasureReceipt(tenantId, requestId, digest),
-        UpdateExpression: 'SET #state = :state, #updatedAt = :at',
+        UpdateExpression: `SET #state = :state, #updatedAt = :at${reason === undefined ? '' : ', closedReason = :reason'}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#state': 'state', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':state': state, ':at': at },
+        ExpressionAttributeValues: { ':state': state, ':at': at, ...(reason === undefined ? {} : { ':reason': reason }) },
       }),
     );
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: opsKeys.erasurePending(tenantId, requestId, digest) }));
