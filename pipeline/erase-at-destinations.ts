@@ -30,8 +30,14 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   // Messages queued before request ids were always given: one receipt per subject then.
   const requestId = message.requestId ?? `unnamed-${digest}`;
   const receipt = await deps.receipts?.open(tenantId, requestId, subject, at);
+  if (receipt?.state === 'failed-permanently') {
+    // Handed to an operator (too old, or the person came back): a late redelivery must not act behind their back.
+    deps.log.warn('erasure closed as failed-permanently: not retried (a new erase request starts over)', { tenantId, requestId });
+    return;
+  }
 
   const problems: string[] = [];
+  let asked = 0;
   const outcomes: ErasureAuditEntry['destinations'] = [];
   for (const instance of deps.instances.tenant(tenantId).instances.filter((i) => i.push)) {
     const earlier = receipt?.destinations[instance.id];
@@ -41,6 +47,7 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
       continue;
     }
     const result = await eraseAt(deps, tenantId, instance, subject, earlier, at);
+    asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
     outcomes.push({ instance: instance.id, status: result.status });
     if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
@@ -49,6 +56,8 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
 
   await deps.snapshots.removeAll(tenantId, subject.profileId);
   await deps.contacts?.removeAll(tenantId, subject.profileId);
+  // A redelivery of a settled erasure asked nobody: it is no attempt, and leaves no second record.
+  if (receipt?.state === 'settled' && asked === 0) return;
   // Every attempt leaves its record, a failed one too: the audit shows what was asked and what each destination said.
   await deps.audit?.record({
     tenantId,

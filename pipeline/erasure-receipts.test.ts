@@ -118,6 +118,14 @@ describe('erasure receipts', () => {
     expect(receipt!.subjects).toEqual([expect.objectContaining({ profileId, identifierTypes: ['email'], identifierDigests: [expect.stringMatching(/^[\w-]{32}$/)] })]);
     expect(JSON.stringify(receipt), 'no e-mail address in the receipt').not.toMatch(/anna|example\.com/);
     expect(await deps.receipts.pending('acme'), 'the subject is forgotten once settled').toEqual([]);
+
+    // SQS delivers at least once: a duplicate of the settled erasure asks nobody and records nothing new.
+    const audit = { entries: [] as unknown[], record: async (e: unknown) => void audit.entries.push(e), list: async () => [] };
+    const message = { kind: 'erase' as const, tenantId: 'acme', requestId: 'gdpr-req-1', subject: { profileId, identifiers: [{ type: 'email' as const, value: 'anna@example.com' }], email: 'anna@example.com' } };
+    expect(await pushProfiles({ ...deps, audit }, [{ id: 'dup', message }])).toEqual([]);
+    expect(fake.erased).toHaveLength(1);
+    expect(audit.entries).toEqual([]);
+    expect((await deps.receipts.get('acme', 'gdpr-req-1'))?.destinations[0]?.attempts).toBe(1);
   });
 
   it('marks a destination without an erasure API unsupported, says why, and settles the request', async () => {
@@ -237,6 +245,10 @@ describe('erasure receipts', () => {
     expect(receipt?.state).toBe('failed-permanently');
     expect(receipt?.subjects[0]?.closedReason).toMatch(/^not retried: the person is known again/);
     expect(log.lines.some((l) => l.includes('erasure not retried: the person came back'))).toBe(true);
+
+    // The dead-lettered message, redriven later, does not erase the returned person either.
+    expect(await pushProfiles(deps, [{ id: 'late', message: { kind: 'erase', tenantId: 'acme', subject: { profileId: receipt!.subjects[0]!.profileId!, identifiers: [{ type: 'email', value: 'anna@example.com' }], email: 'anna@example.com' }, requestId: 'gdpr-req-5' } }])).toEqual([]);
+    expect(flaky.state.calls).toHaveLength(calls);
   });
 
   it('gives every profile of a whole-source erasure a receipt under one request id', async () => {
