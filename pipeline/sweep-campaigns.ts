@@ -1,6 +1,7 @@
 // The scheduled campaign sweep of one tenant: recomputes the tenant stats (RFM quintiles, co-purchases) from every
 // profile, then re-evaluates the time-dependent fields (new → lapsed, abandoned carts whose window passed) that no
-// event triggers, and queues a push sync for each profile whose projection changed since the previous sweep.
+// event triggers, and queues a push sync for each profile whose projection changed since the previous sweep. First of
+// all it re-queues the tenant's erasures that are still open (pipeline/retry-erasures.ts).
 import type { CampaignConfig } from '../core/campaign/config.js';
 import type { TenantStatsStore } from '../core/campaign/ports.js';
 import { TenantStatsBuilder, type TenantStats } from '../core/campaign/tenant-stats.js';
