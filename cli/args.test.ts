@@ -30,6 +30,8 @@ describe('syncline command line', () => {
     expect(parse('dlq replay --max 5').command).toEqual({ name: 'dlq', action: 'replay', max: 5 });
     expect(parse('quarantine replay demo-shop abc').command).toEqual({ name: 'quarantine', action: 'replay', tenant: 'demo-shop', id: 'abc' });
     expect(parse('erase demo-shop anna@example.com --wait').command).toEqual({ name: 'erase', tenant: 'demo-shop', email: 'anna@example.com', wait: true });
+    expect(parse('erasures demo-shop').command).toEqual({ name: 'erasures', tenant: 'demo-shop' });
+    expect(parse('erasure demo-shop shop/redact:954889 --json').command).toEqual({ name: 'erasure', tenant: 'demo-shop', requestId: 'shop/redact:954889' });
     expect(parse('uplift demo-shop winback').command).toEqual({ name: 'uplift', tenant: 'demo-shop', campaign: 'winback' });
     expect(parse('accounting').command).toEqual({ name: 'accounting' });
     expect(parse('accounting demo-shop --json').command).toEqual({ name: 'accounting', tenant: 'demo-shop' });
@@ -70,6 +72,8 @@ describe('syncline command line', () => {
     ['quarantine list shop extra', /takes only the tenant/],
     ['erase demo-shop', /missing <email>/],
     ['erase demo-shop not-an-address', /not an e-mail address/],
+    ['erasures', /missing <tenant>/],
+    ['erasure demo-shop', /missing <request-id>/],
     ['uplift demo-shop', /missing <campaign>/],
     ['accounting demo-shop extra', /unexpected argument "extra"/],
     ['connector', /give "new <name>"/],

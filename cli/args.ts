@@ -37,7 +37,9 @@ export type Command =
   | { name: 'uplift'; tenant: string; campaign: string }
   | { name: 'unmerge'; tenant: string; profileId: string; identifier: string; reason?: string }
   | { name: 'identity-dry-run'; tenant: string; rules: string }
-  | { name: 'accounting'; tenant?: string };
+  | { name: 'accounting'; tenant?: string }
+  | { name: 'erasures'; tenant: string }
+  | { name: 'erasure'; tenant: string; requestId: string };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -80,6 +82,8 @@ export const COMMANDS: Record<string, Spec> = {
     summary: 'GDPR erasure through the pipeline (profile and destinations)',
     options: { wait: { type: 'boolean' } },
   },
+  erasures: { usage: 'syncline erasures <tenant> [--json]', summary: 'erasure receipts: each request and what every destination said' },
+  erasure: { usage: 'syncline erasure <tenant> <request-id> [--json]', summary: 'one erasure receipt: status, reason and attempts per destination' },
   uplift: { usage: 'syncline uplift <tenant> <campaign> [--json]', summary: "a campaign's uplift against its control group" },
   unmerge: {
     usage: 'syncline unmerge <tenant> <profile-id> --identifier <value> [--reason "shared tablet"] [--json]',
@@ -217,6 +221,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       if (!args[1]!.includes('@')) throw new UsageError(`erase: "${args[1]}" is not an e-mail address`, usage);
       return { command: { name, tenant: args[0]!, email: args[1]!, wait: values.wait === true }, options };
     }
+    case 'erasures':
+      need(1, '<tenant>');
+      atMost(1);
+      return { command: { name, tenant: args[0]! }, options };
+    case 'erasure':
+      need(2, '<tenant> <request-id>');
+      atMost(2);
+      return { command: { name, tenant: args[0]!, requestId: args[1]! }, options };
     case 'uplift':
       need(2, '<tenant> <campaign>');
       atMost(2);

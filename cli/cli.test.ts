@@ -167,6 +167,33 @@ describe('syncline against the local stack', () => {
     expect(copernica, 'the simulated Copernica is running').toBeDefined();
   });
 
+  it('prints the request id of an erasure and shows its receipt per destination', async () => {
+    const erase = await syncline('erase', TENANT, 'bob.smit@example.com', '--wait');
+    expect(erase.code, erase.err).toBe(0);
+    const requestId = /follow it with: syncline erasure cli-shop (cli-[\w-]+)/.exec(erase.out)?.[1];
+    expect(requestId, erase.out).toBeDefined();
+    expect(erase.out).toMatch(/destinations \(settled\): copernica confirmed/);
+
+    const listed = await syncline('erasures', TENANT, '--json');
+    expect(listed.code).toBe(0);
+    const receipts = JSON.parse(listed.out) as { requestId: string; state: string; subjects: number; destinations: { instance: string; status: string; attempts: number }[] }[];
+    expect(receipts[0], 'newest first').toMatchObject({ requestId, state: 'settled', subjects: 1, destinations: [{ instance: 'copernica', status: 'confirmed', attempts: 1 }] });
+    expect(receipts.length, 'the earlier erasure is listed too').toBeGreaterThanOrEqual(2);
+    expect(listed.out, 'no personal data in receipts').not.toMatch(/bob|smit|anna|example\.com/i);
+    const text = await syncline('erasures', TENANT);
+    expect(text.out).toMatch(/^request\s+requested at\s+state\s+profiles\s+destinations/);
+    expect(text.out).toMatch(new RegExp(`${requestId}\\s+\\S+\\s+settled\\s+1\\s+copernica confirmed`));
+
+    const one = await syncline('erasure', TENANT, requestId!);
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(new RegExp(`^erasure ${requestId} \\(tenant cli-shop\\): settled`));
+    expect(one.out).toMatch(/destination\s+connector\s+status\s+attempts\s+last attempt\s+confirmed\s+reason/);
+    expect(one.out).toMatch(/copernica\s+copernica\s+confirmed\s+1\s+\d{4}-/);
+    const missing = await syncline('erasure', TENANT, 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/no erasure receipt "nope" in tenant cli-shop/);
+  });
+
   it('shows and replays the dead-letter queues', async () => {
     const list = await syncline('dlq', 'list', '--json');
     expect(list.code).toBe(0);

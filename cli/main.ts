@@ -11,6 +11,7 @@ import { connectorNewCommand } from './commands/connector-new.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { dlqCommand } from './commands/dlq.js';
 import { eraseCommand } from './commands/erase.js';
+import { erasureCommand, erasuresCommand } from './commands/erasures.js';
 import { instancesCommand } from './commands/instances.js';
 import { profileCommand } from './commands/profile.js';
 import { quarantineCommand } from './commands/quarantine.js';
@@ -61,6 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
         return await quarantineCommand(ctx, command.action, command.tenant, command.id);
       case 'erase':
         return await eraseCommand(ctx, command.tenant, command.email, command.wait);
+      case 'erasures':
+        return await erasuresCommand(ctx, command.tenant);
+      case 'erasure':
+        return await erasureCommand(ctx, command.tenant, command.requestId);
       case 'uplift':
         return await upliftCommand(ctx, command.tenant, command.campaign);
       case 'unmerge':

@@ -8,6 +8,8 @@ import type { SynclineConfig, TenantConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { EventQueue, ProfileRepository, QuarantineEntry } from '../core/ports.js';
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
+import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import { DynamoErasureReceipts } from '../lambdas/adapters/dynamo-erasure-receipts.js';
 import { installedConnectors } from '../connectors/index.js';
 import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
 import { DynamoCursorStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
@@ -38,6 +40,7 @@ export interface Target {
   quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>; countByInstance(tenantId: string): Promise<Map<string, number>> };
   /** What became of each event (the accounting). */
   ledger: EventLedger;
+  erasures: Pick<ErasureReceiptStore, 'get' | 'list'>;
   sqs: SQSClient;
   queues: QueueUrls;
   /** The changes queue, where canonical events enter the merge (recorded as accepted in the ledger). */
@@ -72,6 +75,7 @@ function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: str
     stats: new DynamoTenantStatsStore(db, tables.ops),
     quarantine: new DynamoQuarantineStore(db, tables.ops),
     ledger: new DynamoEventLedger(db, tables.ops),
+    erasures: new DynamoErasureReceipts(db, tables.ops),
   };
 }
 

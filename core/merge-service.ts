@@ -8,6 +8,7 @@ import { planIdentity, normaliseEventIdentifiers } from './identity.js';
 import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
 import type { PushMessage, ProfileCommit, ProfileRepository } from './ports.js';
 import { liveProfile } from './live-profile.js';
+import { erasureRequestId } from './erasure-receipts.js';
 import { emptyProfile, type Profile } from './profile.js';
 import { projectProfile } from './projection.js';
 import { utc } from './provenance.js';
@@ -57,7 +58,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
       kind: 'erase',
       tenantId: tenant.id,
       subject: { ...subject, ...emailOf(subject.identifiers) },
-      ...(event.data.requestId ? { requestId: event.data.requestId } : {}),
+      requestId: erasureRequestId(event),
     }));
     return { status: 'erased', profileIds: candidates.map((p) => p.profileId), push };
   }
@@ -131,7 +132,7 @@ async function eraseSource(deps: MergeDeps, tenant: TenantConfig, event: EventOf
     await deps.profiles.erase(tenant.id, profile);
     erased.push(profile.profileId);
     const identifiers = profile.identifiers.map(bare);
-    push.push({ kind: 'erase', tenantId: tenant.id, subject: { profileId: profile.profileId, identifiers, ...emailOf(identifiers) }, ...(event.data.requestId ? { requestId: event.data.requestId } : {}) });
+    push.push({ kind: 'erase', tenantId: tenant.id, subject: { profileId: profile.profileId, identifiers, ...emailOf(identifiers) }, requestId: erasureRequestId(event) });
   }
   return { status: 'erased', profileIds: erased, push };
 }

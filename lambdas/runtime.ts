@@ -17,6 +17,7 @@ import { documentClient, dynamoClient, sqsClient } from './adapters/aws-clients.
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
 import { DynamoEventLedger } from './adapters/dynamo-event-ledger.js';
 import { LedgeredEventQueue } from '../pipeline/ledgered-event-queue.js';
+import { DynamoErasureReceipts } from './adapters/dynamo-erasure-receipts.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './adapters/dynamo-ops-store.js';
 import { EnvOrFileSecrets, SecretsManagerSecrets } from './adapters/secrets.js';
 import { SqsMessageQueue } from './adapters/sqs-queue.js';
@@ -93,6 +94,7 @@ export function runtime(): Runtime {
   const statsStore = new DynamoTenantStatsStore(db, names.ops);
   // One cache per container: merges and pushes read the stats constantly, the sweep writes them every few minutes.
   const stats = cachedStats(statsStore);
+  const receipts = new DynamoErasureReceipts(db, names.ops);
   current = {
     webhook: { instances, events, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
     poll: { instances, events, cursors: new DynamoCursorStore(db, names.ops), status, log },
@@ -106,9 +108,10 @@ export function runtime(): Runtime {
       stats,
       contacts: new DynamoCampaignContactLog(db, names.ops),
       audit: new DynamoErasureAudit(db, names.ops),
+      receipts,
       now,
     },
-    sweep: { instances, profiles, stats, push, log, now },
+    sweep: { instances, profiles, stats, push, log, now, receipts },
   };
   return current;
 }

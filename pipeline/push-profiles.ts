@@ -1,5 +1,5 @@
 // Pushes changed profiles to every destination of their tenant: only what changed since the last push, only with
-// consent, in the destination's batch size; erasures are forwarded to every destination that can erase.
+// consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
 import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
 import type { ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder } from '../core/ports.js';
@@ -7,10 +7,11 @@ import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
-import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../core/campaign/ports.js';
+import type { CampaignContactLog, ErasureAudit, TenantStatsStore } from '../core/campaign/ports.js';
+import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import { eraseAtDestinations } from './erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
-import { createHash } from 'node:crypto';
 
 export interface PushDeps {
   instances: InstanceResolver;
@@ -24,6 +25,8 @@ export interface PushDeps {
   contacts?: CampaignContactLog;
   /** Erasures leave a record without personal data here. */
   audit?: ErasureAudit;
+  /** Erasure receipts: what each destination said per request; a retry skips the destinations that confirmed. */
+  receipts?: ErasureReceiptStore;
   now?: () => Date;
 }
 
@@ -48,7 +51,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
   for (const { id, message } of messages) {
     try {
       if (message.kind === 'erase') {
-        await eraseEverywhere(deps, message);
+        await eraseAtDestinations(deps, message);
         continue;
       }
       const profile = await liveProfile(deps.profiles, message.tenantId, message.profileId);
@@ -144,31 +147,4 @@ async function pendingChange(deps: PushDeps, destination: BoundInstance, profile
       consent: Object.fromEntries(Object.entries(profile.consent).map(([purpose, record]) => [purpose, record.granted])),
     },
   };
-}
-
-async function eraseEverywhere(deps: PushDeps, message: Extract<PushMessage, { kind: 'erase' }>): Promise<void> {
-  const problems: string[] = [];
-  const outcomes: ErasureAuditEntry['destinations'] = [];
-  for (const destination of await deps.instances.destinations(message.tenantId)) {
-    if (!destination.connector.erase) {
-      deps.log.warn('destination cannot erase: remove the person there by hand', { tenantId: message.tenantId, instance: destination.instance.id, profileId: message.subject.profileId });
-      outcomes.push({ instance: destination.instance.id, status: 'unsupported' });
-      continue;
-    }
-    const [outcome] = await destination.connector.erase(destination.context, [message.subject]);
-    outcomes.push({ instance: destination.instance.id, status: outcome?.status ?? 'failed' });
-    if (outcome?.status === 'failed') problems.push(`${destination.instance.id}: ${outcome.reason}`);
-  }
-  await deps.snapshots.removeAll(message.tenantId, message.subject.profileId);
-  await deps.contacts?.removeAll(message.tenantId, message.subject.profileId);
-  // Every attempt leaves its record, a failed one too: the audit shows what was asked and what each destination said.
-  await deps.audit?.record({
-    tenantId: message.tenantId,
-    subjectDigest: createHash('sha256').update(`${message.tenantId}\u0000${message.subject.profileId}`).digest('base64url').slice(0, 32),
-    ...(message.requestId ? { requestId: message.requestId } : {}),
-    erasedAt: (deps.now?.() ?? new Date()).toISOString(),
-    identifierTypes: [...new Set(message.subject.identifiers.map((i) => (i.type.startsWith('customerId:') ? 'customerId' : i.type)))].sort(),
-    destinations: outcomes,
-  });
-  if (problems.length > 0) throw new Error(`erasure incomplete at ${problems.join('; ')}`);
 }

@@ -1,6 +1,7 @@
 // The scheduled campaign sweep of one tenant: recomputes the tenant stats (RFM quintiles, co-purchases) from every
 // profile, then re-evaluates the time-dependent fields (new → lapsed, abandoned carts whose window passed) that no
-// event triggers, and queues a push sync for each profile whose projection changed since the previous sweep.
+// event triggers, and queues a push sync for each profile whose projection changed since the previous sweep. First of
+// all it re-queues the tenant's erasures that are still open (pipeline/retry-erasures.ts).
 import type { CampaignConfig } from '../core/campaign/config.js';
 import type { TenantStatsStore } from '../core/campaign/ports.js';
 import { TenantStatsBuilder, type TenantStats } from '../core/campaign/tenant-stats.js';
@@ -9,6 +10,8 @@ import type { Profile } from '../core/profile.js';
 import { projectProfile } from '../core/projection.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
+import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import { retryErasures, type ErasureRetryRun } from './retry-erasures.js';
 
 export interface SweepDeps {
   instances: Pick<InstanceResolver, 'tenant' | 'config'>;
@@ -17,6 +20,8 @@ export interface SweepDeps {
   push: PushQueue;
   log: Logger;
   now?: () => Date;
+  /** With receipts, the sweep also re-queues erasures that are still open (pipeline/retry-erasures.ts). */
+  receipts?: ErasureReceiptStore;
 }
 
 export interface SweepRun {
@@ -24,6 +29,7 @@ export interface SweepRun {
   profiles: number;
   queued: number;
   computedAt: string;
+  erasures?: ErasureRetryRun;
 }
 
 /** Push messages are sent in chunks so a large tenant never holds them all. */
@@ -32,6 +38,8 @@ const SEND_CHUNK = 100;
 export async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun> {
   const tenant = deps.instances.tenant(tenantId);
   const now = deps.now?.() ?? new Date();
+  // First, and independent of the campaigns: an erasure must not wait for a long stats pass.
+  const erasures = deps.receipts ? await retryErasures({ receipts: deps.receipts, push: deps.push, profiles: deps.profiles, log: deps.log, now: () => now }, tenantId) : undefined;
   const previous = await deps.stats.get(tenantId);
 
   // Pass 1: the aggregates. Two passes over listProfiles keep memory independent of the number of profiles.
@@ -58,7 +66,7 @@ export async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<Sw
   queued += pending.length;
   await deps.stats.put({ ...stats, complete: true });
   deps.log.info('campaign sweep', { tenantId, profiles: stats.profiles, queued });
-  return { tenantId, profiles: stats.profiles, queued, computedAt: stats.computedAt };
+  return { tenantId, profiles: stats.profiles, queued, computedAt: stats.computedAt, ...(erasures ? { erasures } : {}) };
 }
 
 /** True when the campaign fields differ between the previous sweep's view and now; always on a first sweep. */

@@ -8,6 +8,9 @@ import { findProfile } from '../../operator/profile-view.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
+import type { ErasureReceipt } from '../../core/erasure-receipts.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The source instance of operator-made events; instance ids are config slugs, and a tenant should not name one `cli`. */
 export const CLI_SOURCE = { connector: 'cli', instance: 'cli' } as const;
@@ -34,20 +37,30 @@ export async function eraseCommand(ctx: CommandContext, tenantId: string, rawEma
   const requestId = `cli-${randomUUID()}`;
   await target.events.send([erasureEvent(tenantId, email, requestId)]);
   let erased: boolean | undefined;
+  let receipt: ErasureReceipt | undefined;
   if (wait) {
     const deadline = Date.now() + waitMs;
     do {
       erased = (await findProfile(target.profiles, tenantId, { email })) === undefined;
       if (erased) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     } while (Date.now() < deadline);
+    // Then the destinations: until every one has answered (the receipt leaves `open`) or the time is up.
+    while (erased && Date.now() < deadline) {
+      receipt = await target.erasures.get(tenantId, requestId);
+      if (receipt && receipt.state !== 'open') break;
+      await sleep(250);
+    }
   }
-  const result = { tenantId, requestId, profileFound: existed, ...(erased !== undefined ? { erased } : {}) };
+  const destinations = receipt?.destinations.map(({ instance, status, reason }) => ({ instance, status, ...(reason ? { reason } : {}) }));
+  const result = { tenantId, requestId, profileFound: existed, ...(erased !== undefined ? { erased } : {}), ...(receipt ? { state: receipt.state, destinations } : {}) };
   if (ctx.options.json) ctx.io.out(json(result));
   else {
     ctx.io.out(`erasure ${requestId} queued for tenant ${tenantId}${existed ? '' : ' (no profile has this address now; destinations are still asked to erase it)'}\n`);
     if (erased === true) ctx.io.out('the profile is erased; destinations that can erase receive the request through the push queue\n');
     if (erased === false) ctx.io.out(`the profile still exists after ${waitMs / 1000} s: see \`syncline dlq list\` and the merge logs\n`);
+    if (receipt) ctx.io.out(`destinations (${receipt.state}): ${receipt.destinations.map((d) => `${d.instance} ${d.status}`).join(', ') || 'none configured'}\n`);
+    ctx.io.out(`follow it with: syncline erasure ${tenantId} ${requestId}\n`);
   }
   return erased === false ? 1 : 0;
 }

@@ -67,6 +67,8 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
     push(context: ConnectorContext<Settings, Secrets>, changes: ProfileChange[]): Promise<PushOutcome[]>;
   };
   erase?(context: ConnectorContext<Settings, Secrets>, subjects: ErasureSubject[]): Promise<ErasureOutcome[]>;
+  /** Without `erase`: why the vendor cannot erase (shown on erasure receipts as the reason for `unsupported`). */
+  eraseUnsupported?: string;
 }
 
 /** A connector with its types erased, as the pipeline holds it. */

@@ -17,6 +17,7 @@ export const squeezely = defineConnector<SqueezelySettings, SqueezelySecrets>({
     maxBatchSize: MAX_BATCH_SIZE,
     push: (context, changes) => pushChanges(context, changes),
   },
+  eraseUnsupported: 'Squeezely documents no deletion endpoint (see connectors/squeezely/fixtures/SOURCES.md): remove the person in Squeezely by hand',
 });
 
 export default squeezely;

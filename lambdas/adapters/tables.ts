@@ -51,6 +51,13 @@ export const opsKeys = {
   /** The event ledger: one partition per connector instance, one item per source event id. */
   ledgerPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}LEDGER#${part('instance', instance)}`,
   ledger: (tenantId: string, instance: string, sourceEventId: string): Key => ({ pk: opsKeys.ledgerPartition(tenantId, instance), sk: sourceEventId }),
+  /** Erasure receipts, one item per request and subject; a request id is the vendor's text, so it is URI-encoded ('#' too). */
+  erasureReceiptPartition: (tenantId: string): string => `${tenant(tenantId)}ERASURE`,
+  erasureReceiptPrefix: (requestId: string): string => `${part('request id', encodeURIComponent(requestId))}#`,
+  erasureReceipt: (tenantId: string, requestId: string, subjectDigest: string): Key => ({ pk: opsKeys.erasureReceiptPartition(tenantId), sk: `${opsKeys.erasureReceiptPrefix(requestId)}${part('subject digest', subjectDigest)}` }),
+  /** The subjects of open erasures (personal data, needed for a retry): deleted when the receipt closes. */
+  erasurePendingPartition: (tenantId: string): string => `${tenant(tenantId)}ERASURE-PENDING`,
+  erasurePending: (tenantId: string, requestId: string, subjectDigest: string): Key => ({ pk: opsKeys.erasurePendingPartition(tenantId), sk: opsKeys.erasureReceipt(tenantId, requestId, subjectDigest).sk }),
 };
 
 /** Both tables, on demand, with string pk/sk; the ops table's `ttl` attribute is enabled separately (UpdateTimeToLive or CDK). */

@@ -1,0 +1,111 @@
+// An erasure at the destinations: every push instance of the tenant is asked to delete the person, and the erasure
+// receipt keeps what each said. A retry (SQS redelivery, or the sweep re-queueing an open receipt) asks only the
+// destinations that have not confirmed yet, and only ever deletes: nothing is pushed or re-created on this path.
+import type { InstanceConfig } from '../core/config.js';
+import type { ErasureSubject } from '../core/destination.js';
+import { isFinal, subjectDigest, type DestinationErasure, type ErasureReceiptStore } from '../core/erasure-receipts.js';
+import type { PushMessage, PushSnapshotStore } from '../core/ports.js';
+import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry } from '../core/campaign/ports.js';
+import { failureReason, redactPersonalData, type Logger } from '../connectors/sdk/index.js';
+import type { InstanceResolver } from './instances.js';
+
+export interface ErasureDeps {
+  instances: InstanceResolver;
+  snapshots: PushSnapshotStore;
+  log: Logger;
+  contacts?: CampaignContactLog;
+  audit?: ErasureAudit;
+  /** Receipts per request and destination; without them every attempt asks every destination again. */
+  receipts?: ErasureReceiptStore;
+  now?: () => Date;
+}
+
+export type EraseMessage = Extract<PushMessage, { kind: 'erase' }>;
+
+/** Throws when a destination failed, so the message is retried; the receipt keeps what was confirmed meanwhile. */
+export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessage): Promise<void> {
+  const { tenantId, subject } = message;
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const digest = subjectDigest(tenantId, subject.profileId);
+  // Messages queued before request ids were always given: one receipt per subject then.
+  const requestId = message.requestId ?? `unnamed-${digest}`;
+  const receipt = await deps.receipts?.open(tenantId, requestId, subject, at);
+  if (receipt?.state === 'failed-permanently') {
+    // Handed to an operator (too old, or the person came back): a late redelivery must not act behind their back.
+    deps.log.warn('erasure closed as failed-permanently: not retried (a new erase request starts over)', { tenantId, requestId });
+    return;
+  }
+
+  const problems: string[] = [];
+  let asked = 0;
+  const outcomes: ErasureAuditEntry['destinations'] = [];
+  for (const instance of deps.instances.tenant(tenantId).instances.filter((i) => i.push)) {
+    const earlier = receipt?.destinations[instance.id];
+    if (earlier && isFinal(earlier.status)) {
+      // Confirmed (or impossible) already: a retry never asks this destination again.
+      outcomes.push({ instance: instance.id, status: earlier.status });
+      continue;
+    }
+    const result = await eraseAt(deps, tenantId, instance, subject, earlier, at);
+    asked++;
+    await deps.receipts?.record(tenantId, requestId, digest, result, at);
+    outcomes.push({ instance: instance.id, status: result.status });
+    if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
+    if (result.status === 'unsupported') deps.log.warn('destination cannot erase: remove the person there by hand', { tenantId, instance: instance.id, requestId, profileId: subject.profileId });
+  }
+
+  await deps.snapshots.removeAll(tenantId, subject.profileId);
+  await deps.contacts?.removeAll(tenantId, subject.profileId);
+  // A redelivery of a settled erasure asked nobody: it is no attempt, and leaves no second record.
+  if (receipt?.state === 'settled' && asked === 0) return;
+  // Every attempt leaves its record, a failed one too: the audit shows what was asked and what each destination said.
+  await deps.audit?.record({
+    tenantId,
+    subjectDigest: digest,
+    requestId,
+    erasedAt: at,
+    identifierTypes: [...new Set(subject.identifiers.map((i) => (i.type.startsWith('customerId:') ? 'customerId' : i.type)))].sort(),
+    destinations: outcomes,
+  });
+  if (problems.length > 0) {
+    deps.log.warn('erasure incomplete: will be retried', { tenantId, requestId, failed: problems.length });
+    throw new Error(`erasure ${requestId} incomplete at ${problems.join('; ')}`);
+  }
+  await deps.receipts?.close(tenantId, requestId, digest, 'settled', at);
+}
+
+/** Asks one destination instance to delete the subject; never throws: a failure is an outcome with its reason. */
+async function eraseAt(deps: ErasureDeps, tenantId: string, instance: InstanceConfig, subject: ErasureSubject, earlier: DestinationErasure | undefined, at: string): Promise<DestinationErasure> {
+  const base = { instance: instance.id, connector: instance.connector };
+  const attempt = { attempts: (earlier?.attempts ?? 0) + 1, firstAttemptAt: earlier?.firstAttemptAt ?? at, lastAttemptAt: at };
+  let bound;
+  try {
+    bound = await deps.instances.resolve(tenantId, instance.id);
+  } catch (error) {
+    // A missing secret or a broken setting: nothing was asked, and a retry after the fix will.
+    return { ...base, status: 'failed', reason: cut(`cannot reach ${instance.id}: ${redactPersonalData((error as Error).message)}`), attempts: earlier?.attempts ?? 0, ...(earlier?.firstAttemptAt ? { firstAttemptAt: earlier.firstAttemptAt } : {}), lastAttemptAt: at };
+  }
+  const connector = bound.connector;
+  if (!connector.erase) {
+    return { ...base, status: 'unsupported', reason: connector.eraseUnsupported ?? `the ${connector.name} connector has no erasure API: remove the person there by hand`, attempts: 0 };
+  }
+  try {
+    const [outcome] = await connector.erase(bound.context, [subject]);
+    if (!outcome) return { ...base, ...attempt, status: 'failed', reason: `the ${connector.name} connector returned no outcome` };
+    switch (outcome.status) {
+      case 'confirmed':
+        return { ...base, ...attempt, status: 'confirmed', confirmedAt: at };
+      case 'requested':
+        // The vendor acknowledged the deletion (e.g. Klaviyo's 202 for a data-privacy deletion job) and completes it on its side.
+        return { ...base, ...attempt, status: 'confirmed', confirmedAt: at, reason: `${connector.name} accepted the deletion and completes it asynchronously` };
+      case 'unsupported':
+        return { ...base, ...attempt, status: 'unsupported', reason: `${connector.name} cannot erase this person through its API: remove them there by hand` };
+      case 'failed':
+        return { ...base, ...attempt, status: 'failed', reason: cut(redactPersonalData(outcome.reason)) };
+    }
+  } catch (error) {
+    return { ...base, ...attempt, status: 'failed', reason: failureReason(connector.name, error).reason };
+  }
+}
+
+const cut = (text: string) => text.slice(0, 300);
