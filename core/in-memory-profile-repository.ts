@@ -62,7 +62,7 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const id of [profile.profileId, ...profile.mergedFrom]) this.events.delete(`${tenantId}|${id}`);
   }
 
-  async appendHistory(tenantId: string, entries: readonly HistoryEntry[]): Promise<void> {
+  async appendHistory(tenantId: string, entries: readonly HistoryEntry[], _keepDays?: number): Promise<void> {
     for (const entry of entries) {
       const key = `${tenantId}|${entry.profileId}`;
       const events = this.events.get(key) ?? new Map<string, HistoryEntry>();

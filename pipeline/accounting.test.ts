@@ -38,6 +38,10 @@ function setup() {
     get: (t, id) => real.get(t, id),
     erase: (t, p) => real.erase(t, p),
     listProfiles: (t) => real.listProfiles(t),
+    lookupEntries: (t, ids) => real.lookupEntries(t, ids),
+    appendHistory: (t, entries, days) => real.appendHistory(t, entries, days),
+    history: (t, ids) => real.history(t, ids),
+    removeHistory: (t, entries) => real.removeHistory(t, entries),
     commit: async (t, commit) => {
       if (fault.broken && commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === POISON))) throw new Error('profiles table unavailable for this item');
       return real.commit(t, commit);

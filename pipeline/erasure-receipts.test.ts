@@ -162,7 +162,7 @@ describe('erasure receipts', () => {
 
     deps.events.sent.push(erasure());
     await merge();
-    const requestId = erasureRequestId(erasure());
+    const requestId = erasureRequestId(erasure() as Parameters<typeof erasureRequestId>[0]);
     expect(requestId, 'a request without an id gets one derived from the event').toMatch(/^crm-[\w-]{22}$/);
 
     expect(await push(), 'the message fails and SQS redelivers it').toEqual(['p0']);

@@ -48,7 +48,7 @@ function deps(options: { connectors?: Record<string, AnyConnector>; now?: () => 
 }
 
 const quarantined = (tenantId: string) => new DynamoQuarantineStore(env.db, env.tables.ops).list(tenantId);
-const customerDelivery = (extra: Record<string, unknown> = {}): WebhookRequest => signedShopify('customers/create', { ...fixture('customers-create.json'), ...extra });
+const customerDelivery = (extra: Record<string, unknown> = {}): WebhookRequest => signedShopify('customers/create', { ...(fixture('customers-create.json') as object), ...extra });
 
 beforeEach(async () => {
   await takeAll(env.sqs, env.queues.changes.url);
