@@ -31,6 +31,11 @@ export interface SimulatorFaults {
   rateLimitFirst?: number;
   /** Then answer the next N requests with 500. */
   failNext?: number;
+  /**
+   * After the counted faults, decides each further request: 'rate-limit' (429), 'fail' (500), 'timeout' (no answer
+   * until the client gives up) or undefined (answer normally). Fault tests and the soak pass a seeded plan.
+   */
+  plan?: (request: number) => 'rate-limit' | 'fail' | 'timeout' | undefined;
 }
 
 export interface ContractSuite<Settings, Secrets> {
