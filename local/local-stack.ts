@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   mergeWorkers?: number;
   /** Faults the simulated vendors inject (fault tests and the soak). */
   simulatorFaults?: SimulatorOptions['faults'];
+  /** Customers in the simulated shops' sample data (see SimulatorOptions). */
+  sampleCustomers?: number;
   /** DynamoDB faults injected into the handlers' client (fault tests and the soak). */
   dynamoFaults?: DynamoFaultOptions;
 }
@@ -116,7 +118,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
     process.env.PUSH_QUEUE_URL = resources.queues.push.url;
 
-    const simulators = await startSimulators(baseConfig, options.simulatorFaults ? { faults: options.simulatorFaults } : {});
+    const simulators = await startSimulators(baseConfig, {
+      ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
+      ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
+    });
     cleanups.push(() => simulators.stop());
     for (const line of simulators.describe()) print(line);
 

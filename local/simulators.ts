@@ -10,6 +10,8 @@ import type { SimulatorFaults } from '../connectors/sdk/contract-kit.js';
 export interface SimulatorOptions {
   /** Faults a simulated vendor injects into its answers (fault tests and the soak); none by default. */
   faults?: (tenantId: string, instance: string) => SimulatorFaults | undefined;
+  /** Customers in each simulated shop's sample data, which polls read (default 25 for Shopify, 10 for WooCommerce). */
+  sampleCustomers?: number;
 }
 
 export const SIMULATOR = 'simulator';
@@ -48,7 +50,7 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
         const key = `${tenant.id}/${instance.id}`;
         const faults = options.faults?.(tenant.id, instance.id);
         if (instance.connector === 'shopify') {
-          const shop = generateSampleShop({ customers: 25 });
+          const shop = generateSampleShop({ customers: options.sampleCustomers ?? 25 });
           const sim = await startShopifySimulator({ ...shop, shopDomain: String(instance.settings.shopDomain ?? 'demo-shop.myshopify.com'), ...(faults ? { faults } : {}) });
           shopifySims.set(key, sim);
           // Each run gets its own webhook secret, as an app would from the Partner dashboard.
@@ -58,7 +60,7 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
           copernicaSims.set(key, sim);
           running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
         } else if (instance.connector === 'woocommerce') {
-          const sim = await startWooCommerceSimulator({ ...generateSampleStore({ customers: 10 }), secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
+          const sim = await startWooCommerceSimulator({ ...generateSampleStore({ customers: options.sampleCustomers ?? 10 }), secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
           running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
         } else {
           throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
