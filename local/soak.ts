@@ -41,7 +41,7 @@ export function formatSoakSummary(r: SoakResult): string[] {
     row('contacts at Copernica', (t) => t.contacts),
     row('Copernica requests', (t) => t.destinationRequests),
     `  dead-lettered                  changes ${r.deadLettered.changes} (poison sent: ${r.poisonSent}), push ${r.deadLettered.push}`,
-    `  faults injected (storm)        DynamoDB: ${r.faults.dynamo.throttled} throttled, ${r.faults.dynamo.transactionsThrottled} transactions throttled, ${r.faults.dynamo.versionsBumped} versions raced; Copernica: ${r.faults.copernica.rateLimited} × 429, ${r.faults.copernica.failed} × 500, ${r.faults.copernica.timedOut} timeouts`,
+    `  faults injected (storm)        DynamoDB: ${r.faults.dynamo.throttled} throttled, ${r.faults.dynamo.transactionsThrottled} transactions throttled, ${r.faults.dynamo.versionsBumped} versions raced, ${r.faults.dynamo.repliesLost} write replies lost; Copernica: ${r.faults.copernica.rateLimited} × 429, ${r.faults.copernica.failed} × 500, ${r.faults.copernica.timedOut} timeouts, ${r.faults.copernica.repliesLost} replies lost`,
     `  throughput                     ${(sent / r.sendingSeconds).toFixed(1)} webhooks/s for ${r.sendingSeconds.toFixed(1)} s, then ${r.drainSeconds.toFixed(1)} s to drain`,
     `  webhook latency                p50 ${r.latency.p50.toFixed(0)} ms, p95 ${r.latency.p95.toFixed(0)} ms, max ${r.latency.max.toFixed(0)} ms`,
     '  accounting:',

@@ -25,7 +25,7 @@ export interface VendorServer {
   stop(): Promise<void>;
 }
 
-export type InjectedFault = 'rate-limit' | 'fail' | 'timeout';
+export type InjectedFault = 'rate-limit' | 'fail' | 'timeout' | 'lost-reply';
 
 /** How long a 'timeout' fault holds a request before dropping the connection, if the client has not given up first. */
 const STALL_MS = 10_000;
@@ -57,11 +57,14 @@ export async function startVendorServer(handle: SimulatorHandler, options: Vendo
     const fault = nextFault(request);
     if (fault === 'rate-limit') return options.rateLimited(req, res, request);
     if (fault === 'fail') return options.failed(req, res, request);
-    if (fault === 'timeout') {
+    if (fault === 'timeout' || fault === 'lost-reply') {
       // A vendor that hangs: nothing is answered; the client's timeout fires (or the connection drops eventually).
       const timer = setTimeout(() => res.destroy(), STALL_MS);
       res.on('close', () => clearTimeout(timer));
-      return;
+      if (fault === 'timeout') return;
+      // The request takes effect, but whatever the handler answers is dropped.
+      const silenced = Object.assign(Object.create(res) as ServerResponse, { writeHead: () => silenced, setHeader: () => silenced, write: () => true, end: () => silenced });
+      return handle(req, silenced, request);
     }
     return handle(req, res, request);
   };

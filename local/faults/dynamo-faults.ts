@@ -1,8 +1,10 @@
 // DynamoDB faults for fault tests and the soak, injected as AWS SDK middleware on the client the handlers use:
-// throttling (what a hot partition or an exhausted on-demand limit answers) and a second writer that commits to a
-// profile between the merge's read and its conditional write, so that DynamoDB itself rejects the stale version.
+// throttling (what a hot partition or an exhausted on-demand limit answers), a second writer that commits to a
+// profile between the merge's read and its conditional write, so that DynamoDB itself rejects the stale version,
+// and writes that take effect while their caller sees an error (a reply lost on the way back).
 // Seeded, so a run can be replayed; scoped to tenants, so a fault-free tenant can run beside a faulty one.
 import {
+  InternalServerError,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
   UpdateItemCommand,
@@ -16,6 +18,8 @@ export interface DynamoFaultOptions {
   throttleRate?: number;
   /** Share of conditional profile writes a second writer races, making the write fail its condition (default 0.15). */
   conflictRate?: number;
+  /** Share of writes that take effect but whose reply is lost: the caller sees a 500 (default 0.02). */
+  lostReplyRate?: number;
   /** Only requests touching these tenants' keys; every request when absent. */
   tenants?: readonly string[];
   /** Starts active (default true); `pause()` and `resume()` switch it. */
@@ -29,6 +33,8 @@ export interface DynamoFaultCounts {
   transactionsThrottled: number;
   /** Profile versions bumped by the second writer just before a conditional write. */
   versionsBumped: number;
+  /** Writes applied whose caller was told InternalServerError. */
+  repliesLost: number;
 }
 
 export interface DynamoFaultInjector {
@@ -40,6 +46,7 @@ export interface DynamoFaultInjector {
 }
 
 const NAME = 'synclineFaultInjector';
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
 type Input = Record<string, unknown>;
 
@@ -54,7 +61,8 @@ export function injectDynamoFaults(client: DynamoDBClient, secondWriter: DynamoD
   const throttleRate = options.throttleRate ?? 0.03;
   const conflictRate = options.conflictRate ?? 0.15;
   const markers = options.tenants?.map((t) => `T#${t}#`);
-  const counts: DynamoFaultCounts = { throttled: 0, transactionsThrottled: 0, versionsBumped: 0 };
+  const lostReplyRate = options.lostReplyRate ?? 0.02;
+  const counts: DynamoFaultCounts = { throttled: 0, transactionsThrottled: 0, versionsBumped: 0, repliesLost: 0 };
   let active = options.active ?? true;
 
   const concerns = (input: Input) => {
@@ -84,6 +92,11 @@ export function injectDynamoFaults(client: DynamoDBClient, secondWriter: DynamoD
       }
       const target = conditionalProfileWrite(command, input);
       if (target && random.chance(conflictRate) && (await bumpVersion(secondWriter, target))) counts.versionsBumped++;
+      if (WRITES.has(command) && random.chance(lostReplyRate)) {
+        await next(args);
+        counts.repliesLost++;
+        throw new InternalServerError({ message: 'Internal server error (injected: the write was applied, its reply lost)', $metadata: { httpStatusCode: 500 } });
+      }
       return next(args);
     },
     { step: 'initialize', name: NAME, override: true },

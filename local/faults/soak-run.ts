@@ -10,7 +10,7 @@ import { runtime } from '../../lambdas/runtime.js';
 import { startLocalStack, type LocalStack } from '../local-stack.js';
 import type { DynamoFaultCounts } from './dynamo-faults.js';
 import { finalState, stateDifferences } from './final-state.js';
-import { vendorFaultPlan } from './vendor-faults.js';
+import { vendorFaultPlan, type VendorFaultPlan } from './vendor-faults.js';
 import { deliver, generateTraffic, type DeliveryResult, type TrafficDelivery } from './webhook-traffic.js';
 
 export const SOAK_TENANTS = { calm: 'soak-calm', storm: 'soak-storm' } as const;
@@ -52,7 +52,7 @@ export interface SoakResult {
   latency: { p50: number; p95: number; max: number };
   deadLettered: { changes: number; push: number };
   poisonSent: number;
-  faults: { dynamo: DynamoFaultCounts; copernica: { rateLimited: number; failed: number; timedOut: number } };
+  faults: { dynamo: DynamoFaultCounts; copernica: ReturnType<VendorFaultPlan['counts']> };
   /** Lines of the event accounting (see soakAccounting). */
   accounting: string[];
   differences: string[];
