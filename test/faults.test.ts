@@ -7,6 +7,7 @@ import { SynclineConfig } from '../core/config.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { ProfileRepository, PushQueue, StatusRecorder } from '../core/ports.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import type { QueuePoller } from '../local/queue-poller.js';
 import { finalState, stateDifferences, type FinalState } from '../local/faults/final-state.js';
 import { seededRandom } from '../local/faults/seeded-random.js';
 import { vendorFaultPlan } from '../local/faults/vendor-faults.js';
@@ -43,6 +44,7 @@ const errors: string[] = [];
 const quietLog: Logger = { debug() {}, info() {}, warn() {}, error: (message, details) => void errors.push(`${message}: ${String(details?.reason ?? '')}`) };
 const traffic: TrafficDelivery[] = generateTraffic({ seed: SEED, people: 6, duplicateShare: 0.2 });
 let calm: FinalState;
+let standardWorker: QueuePoller;
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -52,34 +54,43 @@ beforeAll(async () => {
     // Short, so that what a failed or killed worker held comes back quickly; generous, so nothing dead-letters by bad luck.
     visibilityTimeout: 1,
     maxReceiveCount: 10,
-    mergeWorkers: 1,
+    // One standard worker, started below so that a test can stop it.
+    mergeWorkers: 0,
     sampleCustomers: 8,
     dynamoFaults: { seed: SEED, tenants: DYNAMO_FAULTS, throttleRate: 0.05, conflictRate: 0.3, lostReplyRate: 0.03 },
     simulatorFaults: (tenantId, instance) => vendorPlans.get(`${tenantId}/${instance}`)?.faults,
     log: quietLog,
     ...sharedDynamo(),
   });
+  standardWorker = stack.startMergeWorker();
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** The traffic in this tenant's own order, a Shopify poll until it succeeds (a schedule would run it again), drained. */
-async function run(tenantId: Tenant, options: { concurrency?: number } = {}): Promise<FinalState> {
-  const deliveries = seededRandom(SEED + TENANTS.indexOf(tenantId)).shuffle(traffic);
-  const results = await deliverAll(stack, tenantId, deliveries, options.concurrency ?? 6);
-  const statuses = results.map((r) => r.status);
-  expect(statuses.filter((s) => s !== 202), `every delivery accepted in the end (seed ${SEED})`).toEqual([]);
+/** This tenant's own order of the traffic. */
+const deliveriesFor = (tenantId: Tenant) => seededRandom(SEED + TENANTS.indexOf(tenantId)).shuffle(traffic);
+
+async function send(tenantId: Tenant, deliveries: readonly TrafficDelivery[], concurrency = 6): Promise<void> {
+  const results = await deliverAll(stack, tenantId, deliveries, concurrency);
+  expect(results.map((r) => r.status).filter((s) => s !== 202), `every delivery accepted in the end (seed ${SEED})`).toEqual([]);
+}
+
+/** A Shopify poll, run again until it succeeds, as its schedule would. */
+async function pollShop(tenantId: Tenant): Promise<void> {
   const { handler: poll } = await import('../lambdas/poll.js');
   for (let attempt = 1; ; attempt++) {
     try {
-      const polled = await poll({ tenantId, instanceId: 'shopify' });
-      if (polled.caughtUp) break;
+      if ((await poll({ tenantId, instanceId: 'shopify' })).caughtUp) return;
     } catch (error) {
       if (attempt >= 6) throw error;
     }
   }
+}
+
+/** Waits for the queues to drain, checks nothing is left or dead-lettered, and reads the tenant's final state. */
+async function settle(tenantId: Tenant): Promise<FinalState> {
   await stack.waitUntilIdle(60_000);
   const depths = await stack.queueDepths();
   expect(depths, `nothing left in the queues, nothing dead-lettered (seed ${SEED})`).toEqual({ changes: 0, push: 0, changesDlq: 0, pushDlq: 0 });
@@ -92,39 +103,62 @@ async function run(tenantId: Tenant, options: { concurrency?: number } = {}): Pr
   }
 }
 
+async function run(tenantId: Tenant, options: { concurrency?: number } = {}): Promise<FinalState> {
+  await send(tenantId, deliveriesFor(tenantId), options.concurrency);
+  await pollShop(tenantId);
+  return settle(tenantId);
+}
+
 function expectSameAsCalm(state: FinalState, tenantId: Tenant): void {
   expect(stateDifferences(calm, state), `${tenantId} ends like the fault-free run (seed ${SEED})`).toEqual([]);
 }
 
 /**
- * A merge worker that dies at its `commitsBeforeDeath`-th commit: from then on every call it makes never returns
- * and its poller never acknowledges the batch, as when a Lambda container is killed between reading and committing.
+ * A merge worker that dies at its `after`-th profile commit (between reading and committing: the lanes before it
+ * are written, the rest not) or at its `after`-th batch's push hand-off (everything committed, nothing queued for
+ * the destination, nothing acknowledged). From then on every call it makes never returns and its poller never
+ * acknowledges the batch, as when a Lambda container is killed.
  */
-function doomedWorker(commitsBeforeDeath: number) {
+function doomedWorker(dieAt: 'commit' | 'push', after: number) {
   const real = runtime().merge;
-  let commits = 0;
+  let calls = 0;
   let dead = false;
   let kill = () => {};
   const never = <T,>(): Promise<T> => new Promise<T>(() => {});
   const alive = <T,>(call: () => Promise<T>): Promise<T> => (dead ? never<T>() : call());
+  const dieHere = (point: 'commit' | 'push') => {
+    if (!dead && point === dieAt && ++calls >= after) {
+      dead = true;
+      kill();
+    }
+  };
   const profiles: ProfileRepository = {
     lookup: (t, ids) => alive(() => real.profiles.lookup(t, ids)),
     get: (t, id) => alive(() => real.profiles.get(t, id)),
     commit: (t, commit) => {
-      if (!dead && ++commits >= commitsBeforeDeath) {
-        dead = true;
-        kill();
-      }
+      dieHere('commit');
       return alive(() => real.profiles.commit(t, commit));
     },
     erase: (t, profile) => alive(() => real.profiles.erase(t, profile)),
     listProfiles: (t) => real.profiles.listProfiles(t),
   };
-  const push: PushQueue = { send: (messages) => alive(() => real.push.send(messages)) };
+  const push: PushQueue = {
+    send: (messages) => {
+      dieHere('push');
+      return alive(() => real.push.send(messages));
+    },
+  };
   const status: StatusRecorder = { record: (...args) => alive(() => real.status.record(...args)) };
   const poller = stack.startMergeWorker({ handler: createMergeHandler(() => ({ ...runtime().merge, profiles, push, status })) });
   kill = () => poller.kill();
-  return { died: () => dead, commitsMade: () => commits - 1 };
+  return {
+    died: () => dead,
+    async untilDead(timeoutMs = 30_000): Promise<void> {
+      const until = Date.now() + timeoutMs;
+      while (!dead && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(dead, 'the doomed worker got a batch and died').toBe(true);
+    },
+  };
 }
 
 describe('faults end to end on the emulators', () => {
@@ -154,10 +188,22 @@ describe('faults end to end on the emulators', () => {
     }
   }, 60_000);
 
-  it('ends like the fault-free run when a merge worker is killed mid-batch and its messages go to another worker', async () => {
-    const doomed = doomedWorker(2);
-    expectSameAsCalm(await run('killed'), 'killed');
-    expect(doomed.died(), 'the worker died between reading and committing').toBe(true);
+  it('ends like the fault-free run when merge workers are killed mid-batch and their messages go to another worker', async () => {
+    const deliveries = deliveriesFor('killed');
+    // Killed between reading and committing, while the standard worker shares the queue.
+    const early = doomedWorker('commit', 2);
+    await send('killed', deliveries.slice(0, -10));
+    await pollShop('killed');
+    await stack.waitUntilIdle(60_000);
+    expect(early.died(), 'a worker died at its second commit').toBe(true);
+    // Killed after committing the last deliveries but before queueing their pushes: no later event of these people
+    // comes to push them, so the redelivered duplicates must.
+    await standardWorker.stop();
+    await send('killed', deliveries.slice(-10));
+    const late = doomedWorker('push', 1);
+    await late.untilDead();
+    standardWorker = stack.startMergeWorker();
+    expectSameAsCalm(await settle('killed'), 'killed');
   }, 60_000);
 
   it('ends like the fault-free run with four merge workers on one queue and table and interleaved events for the same people', async () => {
@@ -170,7 +216,7 @@ describe('faults end to end on the emulators', () => {
   }, 60_000);
 
   it('ends like the fault-free run with all of it at once', async () => {
-    const doomed = doomedWorker(3);
+    const doomed = doomedWorker('commit', 3);
     const extra = [stack.startMergeWorker(), stack.startMergeWorker()];
     try {
       expectSameAsCalm(await run('storm', { concurrency: 12 }), 'storm');
