@@ -42,7 +42,7 @@ let stack: LocalStack;
 /** The handlers' error log, kept for the failure message instead of flooding the test output. */
 const errors: string[] = [];
 const quietLog: Logger = { debug() {}, info() {}, warn() {}, error: (message, details) => void errors.push(`${message}: ${String(details?.reason ?? '')}`) };
-const traffic: TrafficDelivery[] = generateTraffic({ seed: SEED, people: 6, duplicateShare: 0.2 });
+const traffic: TrafficDelivery[] = generateTraffic({ seed: SEED, people: 6, duplicateShare: 0.2, invalid: 2 });
 let calm: FinalState;
 let standardWorker: QueuePoller;
 
@@ -66,6 +66,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // One line for RELIABILITY.md's figures: what was injected, and how often the handlers logged an error about it.
+  if (stack?.dynamoFaults) {
+    const vendors = Object.fromEntries([...vendorPlans].map(([key, plan]) => [key, plan.counts()]));
+    process.stdout.write(`faults injected (seed ${SEED}): dynamo ${JSON.stringify(stack.dynamoFaults.counts())}, vendors ${JSON.stringify(vendors)}, handler errors logged ${errors.length}\n`);
+  }
   await stack?.stop();
 });
 
@@ -74,7 +79,8 @@ const deliveriesFor = (tenantId: Tenant) => seededRandom(SEED + TENANTS.indexOf(
 
 async function send(tenantId: Tenant, deliveries: readonly TrafficDelivery[], concurrency = 6): Promise<void> {
   const results = await deliverAll(stack, tenantId, deliveries, concurrency);
-  expect(results.map((r) => r.status).filter((s) => s !== 202), `every delivery accepted in the end (seed ${SEED})`).toEqual([]);
+  const wrong = results.flatMap((r, i) => (r.status === (deliveries[i]!.invalid ? 422 : 202) ? [] : [`${deliveries[i]!.deliveryId}: ${r.status}`]));
+  expect(wrong, `every delivery accepted (202) or quarantined (422) in the end (seed ${SEED})`).toEqual([]);
 }
 
 /** A Shopify poll, run again until it succeeds, as its schedule would. */
@@ -169,6 +175,7 @@ describe('faults end to end on the emulators', () => {
     expect(webhookPeople, 'one profile per person: Shopify and WooCommerce joined by e-mail, carts by checkout token').toHaveLength(6);
     for (const person of webhookPeople) expect(person.projection.firstName, 'the newest Shopify update wins over the older one').not.toMatch(/-old$/);
     expect(Object.keys(calm.pushed).length, 'contacts pushed to Copernica').toBeGreaterThan(0);
+    expect(calm.quarantined, 'the two invalid deliveries').toBe(2);
   }, 60_000);
 
   it('ends like the fault-free run under DynamoDB throttling and conditional-check failures from a racing writer and lost write replies', async () => {

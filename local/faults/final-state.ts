@@ -3,6 +3,7 @@
 // and what is left in the queues and dead-letter queues.
 import type { Profile } from '../../core/profile.js';
 import { projectProfile } from '../../core/projection.js';
+import { runtime } from '../../lambdas/runtime.js';
 import type { LocalStack } from '../local-stack.js';
 
 export interface CanonicalProfile {
@@ -16,6 +17,8 @@ export interface FinalState {
   profiles: CanonicalProfile[];
   /** The destination's contacts by e-mail, with the fields it holds (profile-specific holdout draws left out). */
   pushed: Record<string, Record<string, string>>;
+  /** Deliveries kept in quarantine (their ids name the tenant, so only the count compares). */
+  quarantined: number;
 }
 
 export function canonicalProfile(profile: Profile): CanonicalProfile {
@@ -39,7 +42,8 @@ export async function finalState(stack: LocalStack, tenantId: string, destinatio
     if (pushed[email]) throw new Error(`the destination of ${tenantId} holds two contacts for one e-mail address`);
     pushed[email] = sortKeys(fields);
   }
-  return { profiles, pushed };
+  const quarantined = (await runtime().webhook.quarantine.list(tenantId, 10_000)).length;
+  return { profiles, pushed, quarantined };
 }
 
 /** Differences between two final states, one line each (empty when they are equal). */
@@ -61,6 +65,7 @@ export function stateDifferences(expected: FinalState, actual: FinalState): stri
     else if (JSON.stringify(other) !== JSON.stringify(fields)) out.push(`contact differs at the destination: ${email}: ${firstDifference(fields, other)}`);
   }
   for (const email of Object.keys(actual.pushed)) if (!(email in expected.pushed)) out.push(`unexpected contact at the destination: ${email}`);
+  if (expected.quarantined !== actual.quarantined) out.push(`quarantined deliveries: expected ${expected.quarantined}, got ${actual.quarantined}`);
   return out;
 }
 
