@@ -46,7 +46,7 @@ export function formatSoakSummary(r: SoakResult): string[] {
     `  webhook latency                p50 ${r.latency.p50.toFixed(0)} ms, p95 ${r.latency.p95.toFixed(0)} ms, max ${r.latency.max.toFixed(0)} ms`,
     '  accounting:',
     ...r.accounting.map((line) => `    ${line}`),
-    r.differences.length === 0 ? '  final state: the storm tenant matches the calm tenant (profiles and Copernica contacts)' : `  final state DIFFERS (${r.differences.length}):`,
+    r.differences.length === 0 ? '  final state: the storm tenant matches the calm tenant (profiles, Copernica contacts, quarantine)' : `  final state DIFFERS (${r.differences.length}):`,
     ...r.differences.slice(0, 20).map((d) => `    ${d}`),
     r.ok ? '  result: OK' : '  result: FAILED',
   ];
