@@ -1,10 +1,11 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
 import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
-import { documentClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
+import { documentClient, dynamoClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
 import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
 import { EnvOrFileSecrets } from '../lambdas/adapters/secrets.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
@@ -15,13 +16,10 @@ import type { SweepRun } from '../pipeline/sweep-campaigns.js';
 import { createResources, startEmulators } from './emulators.js';
 import { startQueuePoller, type QueuePoller, type QueuePollerOptions } from './queue-poller.js';
 import { injectDynamoFaults, type DynamoFaultInjector, type DynamoFaultOptions } from './faults/dynamo-faults.js';
-import type { SimulatorOptions } from './simulators.js';
 import type { Logger } from '../connectors/sdk/index.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../lambdas/adapters/aws-clients.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startLocalServer, type LocalServer } from './server.js';
-import { startSimulators, type RunningSimulators } from './simulators.js';
+import { startSimulators, type RunningSimulators, type SimulatorOptions } from './simulators.js';
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill.js';

@@ -58,7 +58,7 @@ export async function startVendorServer(handle: SimulatorHandler, options: Vendo
     if (fault === 'rate-limit') return options.rateLimited(req, res, request);
     if (fault === 'fail') return options.failed(req, res, request);
     if (fault === 'timeout' || fault === 'lost-reply') {
-      // A vendor that hangs: nothing is answered; the client's timeout fires (or the connection drops eventually).
+      // Neither is answered: the client's timeout fires (or the connection drops after STALL_MS).
       const timer = setTimeout(() => res.destroy(), STALL_MS);
       res.on('close', () => clearTimeout(timer));
       if (fault === 'timeout') return;
