@@ -78,6 +78,7 @@ export interface QuarantineEntry {
 }
 
 export interface QuarantineStore {
+  /** Keeps the entry once: a put with the id of an entry still kept changes nothing (a redelivery after a 503). */
   put(entry: QuarantineEntry): Promise<void>;
   list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>;
   remove(tenantId: string, id: string): Promise<void>;

@@ -1,10 +1,11 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
 import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
-import { documentClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
+import { documentClient, dynamoClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
 import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
 import { EnvOrFileSecrets } from '../lambdas/adapters/secrets.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
@@ -13,10 +14,12 @@ import { createLogger } from '../lambdas/logger.js';
 import { configureRuntime, runtime } from '../lambdas/runtime.js';
 import type { SweepRun } from '../pipeline/sweep-campaigns.js';
 import { createResources, startEmulators } from './emulators.js';
-import { startQueuePoller, type QueuePoller } from './queue-poller.js';
+import { startQueuePoller, type QueuePoller, type QueuePollerOptions } from './queue-poller.js';
+import { injectDynamoFaults, type DynamoFaultInjector, type DynamoFaultOptions } from './faults/dynamo-faults.js';
+import type { Logger } from '../connectors/sdk/index.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startLocalServer, type LocalServer } from './server.js';
-import { startSimulators, type RunningSimulators } from './simulators.js';
+import { startSimulators, type RunningSimulators, type SimulatorOptions } from './simulators.js';
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill.js';
@@ -47,7 +50,19 @@ export interface LocalStackOptions {
   now?: () => Date;
   /** Where to write the endpoints and queue URLs for CLI tools (`npm run dlq`, `npm run quarantine`); removed at stop. */
   stateFile?: string;
+  /** Where the handlers and consumers log (default: JSON lines on stdout/stderr at LOG_LEVEL, warn and up). */
+  log?: Logger;
+  /** Merge workers consuming the changes queue, each running 2 batches at a time (default 1; 0: the caller starts them). */
+  mergeWorkers?: number;
+  /** Faults the simulated vendors inject (fault tests and the soak). */
+  simulatorFaults?: SimulatorOptions['faults'];
+  /** Customers in the simulated shops' sample data (see SimulatorOptions). */
+  sampleCustomers?: number;
+  /** DynamoDB faults injected into the handlers' client (fault tests and the soak). */
+  dynamoFaults?: DynamoFaultOptions;
 }
+
+export type MergeHandler = QueuePollerOptions['handler'];
 
 export interface LocalStack {
   url: string;
@@ -56,6 +71,13 @@ export interface LocalStack {
   profiles: DynamoProfileRepository;
   queues: { changes: string; push: string; changesDlq: string; pushDlq: string };
   scheduler: Scheduler;
+  /** The DynamoDB fault injector, when `dynamoFaults` was given. */
+  dynamoFaults?: DynamoFaultInjector;
+  /**
+   * Starts another merge worker on the changes queue (by default with the merge Lambda's handler), stopped with the
+   * stack: several workers on one queue and table, or a worker whose handler a test kills mid-batch.
+   */
+  startMergeWorker(options?: { handler?: MergeHandler; concurrency?: number }): QueuePoller;
   /** Runs the campaign sweep now (every tenant, or one), as its schedule does every `campaigns.sweepEveryMinutes`. */
   sweep(tenantId?: string): Promise<SweepRun[]>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined>;
@@ -70,7 +92,7 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const print = options.print ?? (() => {});
-  const log = createLogger('local', (process.env.LOG_LEVEL as 'info') ?? 'warn');
+  const log = options.log ?? createLogger('local', (process.env.LOG_LEVEL as 'info') ?? 'warn');
   const baseConfig = options.config ?? loadConfig(options.configFile);
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -102,7 +124,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
     process.env.PUSH_QUEUE_URL = resources.queues.push.url;
 
-    const simulators = await startSimulators(baseConfig);
+    const simulators = await startSimulators(baseConfig, {
+      ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
+      ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
+    });
     cleanups.push(() => simulators.stop());
     for (const line of simulators.describe()) print(line);
 
@@ -121,13 +146,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       import('../lambdas/sweep.js'),
     ]);
 
+    let dynamoFaults: DynamoFaultInjector | undefined;
+    if (options.dynamoFaults) {
+      // The racing second writer must not go through the injector itself.
+      const secondWriter = new DynamoDBClient({});
+      const injector = injectDynamoFaults(dynamoClient(), secondWriter, options.dynamoFaults);
+      dynamoFaults = injector;
+      cleanups.push(async () => {
+        injector.detach();
+        secondWriter.destroy();
+      });
+    }
+
     const sqs = sqsClient();
-    const pollers: QueuePoller[] = [
-      startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 2, log }),
-      startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log }),
-    ];
+    const mergePollers: QueuePoller[] = [];
+    const startMergeWorker = (worker: { handler?: MergeHandler; concurrency?: number } = {}): QueuePoller => {
+      const poller = startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: worker.handler ?? merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: worker.concurrency ?? 2, log });
+      mergePollers.push(poller);
+      return poller;
+    };
+    for (let i = 0; i < (options.mergeWorkers ?? 1); i++) startMergeWorker();
+    const pushPoller = startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log });
+    const mergeStats = () =>
+      mergePollers.reduce((sum, p) => {
+        const s = p.stats();
+        return { batches: sum.batches + s.batches, succeeded: sum.succeeded + s.succeeded, failed: sum.failed + s.failed };
+      }, { batches: 0, succeeded: 0, failed: 0 });
     cleanups.push(async () => {
-      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all([...mergePollers, pushPoller].map((p) => p.stop()));
     });
 
     const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
@@ -183,7 +229,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.port ?? 3000,
       webhook,
       findProfile,
-      status: async () => ({ queues: await queueDepths(), consumers: { merge: pollers[0]!.stats(), push: pollers[1]!.stats() } }),
+      status: async () => ({ queues: await queueDepths(), consumers: { merge: mergeStats(), push: pushPoller.stats() } }),
       accounting,
       // Here, not in the CLI: verifying a replay needs the instances' secrets, which only this process holds.
       quarantine: {
@@ -229,6 +275,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       profiles,
       queues: queueUrls,
       scheduler,
+      ...(dynamoFaults ? { dynamoFaults } : {}),
+      startMergeWorker,
       sweep,
       findProfile,
       queueDepths,

@@ -20,6 +20,11 @@ export interface QueuePollerOptions {
 
 export interface QueuePoller {
   stop(): Promise<void>;
+  /**
+   * Stops at once, like a Lambda container that dies: batches in flight are never acknowledged, whatever their
+   * handler still does, so their messages come back after the visibility timeout.
+   */
+  kill(): void;
   /** Batches handled and messages deleted so far. */
   stats(): { batches: number; succeeded: number; failed: number };
 }
@@ -29,6 +34,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const batchSize = options.batchSize ?? 10;
   const visibilityTimeout = options.visibilityTimeout ?? 30;
   let running = true;
+  let killed = false;
   const stats = { batches: 0, succeeded: 0, failed: 0 };
   const controller = new AbortController();
 
@@ -71,6 +77,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       log.error('handler failed the whole batch', { queue: queueName(queueUrl), reason: (error as Error).message });
       failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
     }
+    if (killed) return;
     stats.batches++;
     const done = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     stats.succeeded += done.length;
@@ -91,7 +98,14 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     async stop() {
       running = false;
       controller.abort();
+      // A killed worker's batches may never finish; there is nothing left to wait for.
+      if (killed) return;
       await Promise.allSettled(loops);
+    },
+    kill() {
+      killed = true;
+      running = false;
+      controller.abort();
     },
   };
 }

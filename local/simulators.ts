@@ -4,6 +4,15 @@ import { randomBytes } from 'node:crypto';
 import type { InstanceConfig, SynclineConfig } from '../core/config.js';
 import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/copernica/simulator.js';
 import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from '../connectors/shopify/simulator.js';
+import { generateSampleStore, startWooCommerceSimulator } from '../connectors/woocommerce/simulator.js';
+import type { SimulatorFaults } from '../connectors/sdk/contract-kit.js';
+
+export interface SimulatorOptions {
+  /** Faults a simulated vendor injects into its answers (fault tests and the soak); none by default. */
+  faults?: (tenantId: string, instance: string) => SimulatorFaults | undefined;
+  /** Customers in each simulated shop's sample data, which polls read (default 25 for Shopify, 10 for WooCommerce). */
+  sampleCustomers?: number;
+}
 
 export const SIMULATOR = 'simulator';
 
@@ -25,7 +34,7 @@ export interface RunningSimulators {
   stop(): Promise<void>;
 }
 
-export async function startSimulators(config: SynclineConfig): Promise<RunningSimulators> {
+export async function startSimulators(config: SynclineConfig, options: SimulatorOptions = {}): Promise<RunningSimulators> {
   const running: Running[] = [];
   const shopifySims = new Map<string, ShopifySimulator>();
   const copernicaSims = new Map<string, CopernicaSimulator>();
@@ -39,15 +48,19 @@ export async function startSimulators(config: SynclineConfig): Promise<RunningSi
           continue;
         }
         const key = `${tenant.id}/${instance.id}`;
+        const faults = options.faults?.(tenant.id, instance.id);
         if (instance.connector === 'shopify') {
-          const shop = generateSampleShop({ customers: 25 });
-          const sim = await startShopifySimulator({ ...shop, shopDomain: String(instance.settings.shopDomain ?? 'demo-shop.myshopify.com') });
+          const shop = generateSampleShop({ customers: options.sampleCustomers ?? 25 });
+          const sim = await startShopifySimulator({ ...shop, shopDomain: String(instance.settings.shopDomain ?? 'demo-shop.myshopify.com'), ...(faults ? { faults } : {}) });
           shopifySims.set(key, sim);
           // Each run gets its own webhook secret, as an app would from the Partner dashboard.
           running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') }, stop: () => sim.stop() });
         } else if (instance.connector === 'copernica') {
-          const sim = await startCopernicaSimulator();
+          const sim = await startCopernicaSimulator(faults ? { faults } : {});
           copernicaSims.set(key, sim);
+          running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
+        } else if (instance.connector === 'woocommerce') {
+          const sim = await startWooCommerceSimulator({ ...generateSampleStore({ customers: options.sampleCustomers ?? 10 }), secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
           running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
         } else {
           throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);

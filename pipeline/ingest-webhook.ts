@@ -1,5 +1,5 @@
 // A vendor webhook, from raw request to queued canonical events: verify, parse, complete, enqueue; quarantine what fails.
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
 import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
@@ -37,6 +37,18 @@ function refuseUnlessWebhooksEnabled(instances: InstanceResolver, tenantId: stri
   return undefined;
 }
 
+/**
+ * Derived from the delivery, not drawn at random: when keeping the entry succeeded but the answer became a 503 (a
+ * status write throttled, a reply lost), the vendor's redelivery finds the same entry instead of adding a second
+ * one (found by test/faults.test.ts and the soak). Headers differ between attempts (delivery ids, timestamps), so
+ * they are left out; the reason is kept in, so that one body refused for two reasons (e.g. an odd topic header,
+ * then an odd shop domain) stays two entries. UUID-shaped, as before.
+ */
+export function quarantineId(tenantId: string, instanceId: string, rawBody: Buffer, reason: string): string {
+  const hex = createHash('sha256').update(`${tenantId}\u0000${instanceId}\u0000${reason}\u0000`).update(rawBody).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
   const now = deps.now?.() ?? new Date();
   const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
@@ -65,7 +77,7 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
     return { statusCode: 202, body: { accepted: events.length } };
   } catch (error) {
     if (!(error instanceof PayloadInvalid)) throw error;
-    const id = randomUUID();
+    const id = quarantineId(tenantId, instanceId, request.rawBody, error.message);
     const keepBody = request.rawBody.length <= MAX_QUARANTINED_BODY_BYTES;
     await deps.quarantine.put({
       id,

@@ -72,6 +72,22 @@ describe('webhook ingestion', () => {
     expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').toString()).toBe(bad);
   });
 
+  it('keeps an invalid delivery once when its first attempt was kept but answered with an error and the vendor redelivers', async () => {
+    const { deps, post } = setup();
+    const record = deps.status.record.bind(deps.status);
+    let failures = 1;
+    deps.status.record = async (...args) => {
+      if (failures-- > 0) throw new Error('ThrottlingException');
+      return record(...args);
+    };
+    const bad = JSON.stringify({ id: 1, email: 'anna@example.com' });
+    await expect(post(bad), 'the first attempt fails after the entry was kept: the handler answers 503').rejects.toThrow(/Throttling/);
+    const redelivery = await post(bad);
+
+    expect(redelivery.statusCode).toBe(422);
+    expect(deps.quarantine.entries.map((e) => e.id), 'one entry for the delivery and its redelivery').toEqual([redelivery.body.quarantineId]);
+  });
+
   it('answers 404 for an unknown tenant, an unknown instance and an instance without webhooks', async () => {
     const { post } = setup();
     expect((await post(body({}), undefined, 'nobody')).statusCode).toBe(404);

@@ -31,6 +31,12 @@ export interface SimulatorFaults {
   rateLimitFirst?: number;
   /** Then answer the next N requests with 500. */
   failNext?: number;
+  /**
+   * After the counted faults, decides each further request: 'rate-limit' (429), 'fail' (500), 'timeout' (no answer
+   * until the client gives up), 'lost-reply' (the request is carried out, but its answer never arrives) or
+   * undefined (answer normally). Fault tests and the soak pass a seeded plan.
+   */
+  plan?: (request: number) => 'rate-limit' | 'fail' | 'timeout' | 'lost-reply' | undefined;
 }
 
 export interface ContractSuite<Settings, Secrets> {

@@ -46,6 +46,15 @@ export function answeredAt(headers: Readonly<Record<string, unknown>>): number |
   return Number.isNaN(date) ? undefined : date;
 }
 
+/**
+ * 15 s, or SYNCLINE_VENDOR_TIMEOUT_MS: fault tests and the soak shorten it so that a simulated vendor that hangs
+ * costs them a fraction of a second per attempt instead of 15 s.
+ */
+function defaultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.SYNCLINE_VENDOR_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 15_000;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isRetryableStatus(status: number): boolean {
@@ -58,7 +67,7 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
   const instance = axios.create({
     baseURL: options.baseURL,
     headers: options.headers,
-    timeout: options.timeoutMs ?? 15_000,
+    timeout: options.timeoutMs ?? defaultTimeoutMs(),
     // A vendor redirect could point anywhere: we only talk to the host the connector names.
     maxRedirects: 0,
     validateStatus: () => true,

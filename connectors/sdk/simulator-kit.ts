@@ -25,13 +25,19 @@ export interface VendorServer {
   stop(): Promise<void>;
 }
 
-export type InjectedFault = 'rate-limit' | 'fail';
+export type InjectedFault = 'rate-limit' | 'fail' | 'timeout' | 'lost-reply';
 
-/** Counts the faults down: the first `rateLimitFirst` calls say 'rate-limit', the next `failNext` say 'fail'. */
-export function injectedFaults(faults: SimulatorFaults = {}): () => InjectedFault | undefined {
+/** How long a 'timeout' fault holds a request before dropping the connection, if the client has not given up first. */
+const STALL_MS = 10_000;
+
+/**
+ * Counts the faults down: the first `rateLimitFirst` calls say 'rate-limit', the next `failNext` say 'fail'; after
+ * them the `plan`, when there is one, decides.
+ */
+export function injectedFaults(faults: SimulatorFaults = {}): (request?: number) => InjectedFault | undefined {
   let rateLimitLeft = faults.rateLimitFirst ?? 0;
   let failLeft = faults.failNext ?? 0;
-  return () => {
+  return (request = 0) => {
     if (rateLimitLeft > 0) {
       rateLimitLeft--;
       return 'rate-limit';
@@ -40,7 +46,7 @@ export function injectedFaults(faults: SimulatorFaults = {}): () => InjectedFaul
       failLeft--;
       return 'fail';
     }
-    return undefined;
+    return faults.plan?.(request);
   };
 }
 
@@ -48,9 +54,18 @@ export async function startVendorServer(handle: SimulatorHandler, options: Vendo
   const nextFault = injectedFaults(options.faults);
   let requests = 0;
   const answer: SimulatorHandler = (req, res, request) => {
-    const fault = nextFault();
+    const fault = nextFault(request);
     if (fault === 'rate-limit') return options.rateLimited(req, res, request);
     if (fault === 'fail') return options.failed(req, res, request);
+    if (fault === 'timeout' || fault === 'lost-reply') {
+      // Neither is answered: the client's timeout fires (or the connection drops after STALL_MS).
+      const timer = setTimeout(() => res.destroy(), STALL_MS);
+      res.on('close', () => clearTimeout(timer));
+      if (fault === 'timeout') return;
+      // The request takes effect, but whatever the handler answers is dropped.
+      const silenced = Object.assign(Object.create(res) as ServerResponse, { writeHead: () => silenced, setHeader: () => silenced, write: () => true, end: () => silenced });
+      return handle(req, silenced, request);
+    }
     return handle(req, res, request);
   };
   const server = createServer((req, res) => {

@@ -84,6 +84,18 @@ describe('DynamoQuarantineStore', () => {
     expect(await store.countByInstance('nobody')).toEqual(new Map());
   });
 
+  it('keeps a delivery and its redelivery after a 503 as one quarantine entry', async () => {
+    const store = new DynamoQuarantineStore(env.db, env.tables.ops);
+    await store.put(entry('redelivered', 'same-delivery', '2026-03-01T10:00:00.000Z'));
+    await store.put(entry('redelivered', 'same-delivery', '2026-03-01T10:00:05.000Z'));
+    await store.put(entry('redelivered', 'another-delivery', '2026-03-01T10:00:06.000Z'));
+
+    expect((await store.list('redelivered')).map((e) => [e.id, e.receivedAt])).toEqual([
+      ['another-delivery', '2026-03-01T10:00:06.000Z'],
+      ['same-delivery', '2026-03-01T10:00:00.000Z'],
+    ]);
+  });
+
   it('removes a quarantined delivery by its id alone', async () => {
     const store = new DynamoQuarantineStore(env.db, env.tables.ops);
     await store.put(entry('removal', 'keep', '2026-03-02T10:00:00.000Z'));

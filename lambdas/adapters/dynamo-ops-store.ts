@@ -50,6 +50,9 @@ export class DynamoQuarantineStore implements QuarantineStore {
   }
 
   async put(entry: QuarantineEntry): Promise<void> {
+    // The sort key starts with receivedAt, which differs between a delivery and its redelivery: look the id up
+    // instead. A redelivery comes after the first attempt was answered (503), so the two never race.
+    for await (const _ of this.live(entry.tenantId, { id: entry.id })) return;
     const expiresAt = Math.floor((this.now().getTime() + this.retentionMs) / 1000);
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: { ...opsKeys.quarantine(entry.tenantId, entry.receivedAt, entry.id), id: entry.id, entry, [TTL_ATTRIBUTE]: expiresAt } }),

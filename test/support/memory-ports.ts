@@ -13,7 +13,7 @@ export class MemoryQueue<T> implements MessageQueue<T> {
 export class MemoryQuarantine implements QuarantineStore {
   readonly entries: QuarantineEntry[] = [];
   async put(entry: QuarantineEntry) {
-    this.entries.push(entry);
+    if (!this.entries.some((e) => e.tenantId === entry.tenantId && e.id === entry.id)) this.entries.push(entry);
   }
   async list(tenantId: string) {
     return this.entries.filter((e) => e.tenantId === tenantId);

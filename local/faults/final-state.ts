@@ -1,0 +1,95 @@
+// What a run leaves behind, in a form two runs can be compared by: the tenant's live profiles (everything but ids,
+// versions and bookkeeping that legitimately differ between runs), what the simulated destination holds per contact,
+// and what is left in the queues and dead-letter queues.
+import type { Profile } from '../../core/profile.js';
+import { projectProfile } from '../../core/projection.js';
+import { runtime } from '../../lambdas/runtime.js';
+import type { LocalStack } from '../local-stack.js';
+
+export interface CanonicalProfile {
+  /** The sorted identifiers, which name the person across runs. */
+  key: string;
+  content: Omit<Profile, 'profileId' | 'version' | 'recentEvents' | 'mergedFrom' | 'tenantId'>;
+  projection: ReturnType<typeof projectProfile>;
+}
+
+export interface FinalState {
+  profiles: CanonicalProfile[];
+  /** The destination's contacts by e-mail, with the fields it holds (profile-specific holdout draws left out). */
+  pushed: Record<string, Record<string, string>>;
+  /** Deliveries kept in quarantine (their ids name the tenant, so only the count compares). */
+  quarantined: number;
+}
+
+export function canonicalProfile(profile: Profile): CanonicalProfile {
+  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, ...content } = profile;
+  const key = profile.identifiers
+    .map((i) => `${i.type}=${i.value}`)
+    .sort()
+    .join(' ');
+  return { key, content: sortKeys(content), projection: projectProfile(profile) };
+}
+
+/** The live profiles of a tenant and what its simulated destination `destination` received. */
+export async function finalState(stack: LocalStack, tenantId: string, destination: string): Promise<FinalState> {
+  const profiles: CanonicalProfile[] = [];
+  for await (const profile of stack.profiles.listProfiles(tenantId)) profiles.push(canonicalProfile(profile));
+  profiles.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const pushed: FinalState['pushed'] = {};
+  for (const contact of stack.simulators.copernica(tenantId, destination)?.profiles() ?? []) {
+    const fields = Object.fromEntries(Object.entries(contact.fields).filter(([name]) => !/holdout/i.test(name)));
+    const email = fields.email ?? `#${contact.id}`;
+    if (pushed[email]) throw new Error(`the destination of ${tenantId} holds two contacts for one e-mail address`);
+    pushed[email] = sortKeys(fields);
+  }
+  const quarantined = (await runtime().webhook.quarantine.list(tenantId, 10_000)).length;
+  return { profiles, pushed, quarantined };
+}
+
+/** Differences between two final states, one line each (empty when they are equal). */
+export function stateDifferences(expected: FinalState, actual: FinalState): string[] {
+  const out: string[] = [];
+  const byKey = (list: CanonicalProfile[]) => new Map(list.map((p) => [p.key, p]));
+  const want = byKey(expected.profiles);
+  const got = byKey(actual.profiles);
+  if (expected.profiles.length !== actual.profiles.length) out.push(`profiles: expected ${expected.profiles.length}, got ${actual.profiles.length}`);
+  for (const [key, profile] of want) {
+    const other = got.get(key);
+    if (!other) out.push(`profile missing: ${key}`);
+    else if (JSON.stringify(other) !== JSON.stringify(profile)) out.push(`profile differs: ${key}: ${firstDifference(profile, other)}`);
+  }
+  for (const key of got.keys()) if (!want.has(key)) out.push(`unexpected profile: ${key}`);
+  for (const [email, fields] of Object.entries(expected.pushed)) {
+    const other = actual.pushed[email];
+    if (!other) out.push(`contact missing at the destination: ${email}`);
+    else if (JSON.stringify(other) !== JSON.stringify(fields)) out.push(`contact differs at the destination: ${email}: ${firstDifference(fields, other)}`);
+  }
+  for (const email of Object.keys(actual.pushed)) if (!(email in expected.pushed)) out.push(`unexpected contact at the destination: ${email}`);
+  if (expected.quarantined !== actual.quarantined) out.push(`quarantined deliveries: expected ${expected.quarantined}, got ${actual.quarantined}`);
+  return out;
+}
+
+function firstDifference(expected: unknown, actual: unknown, path = ''): string {
+  if (JSON.stringify(expected) === JSON.stringify(actual)) return '';
+  if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    for (const k of keys) {
+      const d = firstDifference((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${path || '.'} expected ${JSON.stringify(expected)?.slice(0, 200)}, got ${JSON.stringify(actual)?.slice(0, 200)}`;
+}
+
+/** Object keys in order, so that JSON text compares content and not insertion order. */
+function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    ) as T;
+  }
+  return value;
+}
