@@ -22,7 +22,8 @@ export interface FinalState {
 }
 
 export function canonicalProfile(profile: Profile): CanonicalProfile {
-  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, ...content } = profile;
+  // The merge journal records how a profile came about (which merges happened in which arrival order): not content.
+  const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, identityJournal: _j, ...content } = profile;
   const key = profile.identifiers
     .map((i) => `${i.type}=${i.value}`)
     .sort()
