@@ -168,6 +168,18 @@ describe('push to destinations', () => {
     expect(fake.pushed.flat()).toHaveLength(1);
   });
 
+  it('pushes one change per profile for a batch holding several messages for it', async () => {
+    const { deps, fake, post } = setup();
+    await post(body({ firstName: 'Anna', consent: true }));
+    const events = deps.events.sent.splice(0);
+    await mergeBatch(deps, events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })));
+    const [push] = deps.push.sent.splice(0);
+    const sameProfile = [0, 1, 2].map((i) => ({ id: `p${i}`, message: push! }));
+
+    expect(await pushProfiles(deps, sameProfile)).toEqual([]);
+    expect(fake.pushed.flat(), 'one change, not one per message (concurrent changes of one profile may land in any order)').toHaveLength(1);
+  });
+
   it('forwards an erasure to every destination that can erase', async () => {
     const { post, drain, fake, deps } = setup();
     await post(body({ consent: true }));

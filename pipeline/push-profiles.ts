@@ -47,8 +47,9 @@ interface Pending {
 export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush[]): Promise<string[]> {
   const failed = new Set<string>();
   const perDestination = new Map<string, { destination: BoundInstance; pending: Pending[] }>();
+  const { unique, sameProfile } = onePerProfile(messages);
 
-  for (const { id, message } of messages) {
+  for (const { id, message } of unique) {
     try {
       if (message.kind === 'erase') {
         await eraseAtDestinations(deps, message);
@@ -102,7 +103,41 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       }
     }
   }
-  return [...failed];
+  // The messages folded into another share its fate.
+  return [...failed].flatMap((id) => [id, ...(sameProfile.get(id) ?? [])]);
+}
+
+/**
+ * One sync per profile per batch. Two messages for one profile, prepared one after the other while the merge wrote a
+ * newer version in between, became two changes diffed against the same snapshot and pushed concurrently: the older
+ * one could land last and stay at the destination, with the snapshot saying the newer one had been sent (found by
+ * test/faults.test.ts). The first message stands for the others, with the newest stats any of them asked for.
+ */
+function onePerProfile(messages: readonly QueuedPush[]): { unique: QueuedPush[]; sameProfile: Map<string, string[]> } {
+  const unique: QueuedPush[] = [];
+  const sameProfile = new Map<string, string[]>();
+  const firstFor = new Map<string, number>();
+  for (const queued of messages) {
+    const { message } = queued;
+    if (message.kind !== 'sync') {
+      unique.push(queued);
+      continue;
+    }
+    const key = `${message.tenantId}|${message.profileId}`;
+    const at = firstFor.get(key);
+    if (at === undefined) {
+      firstFor.set(key, unique.length);
+      unique.push(queued);
+      sameProfile.set(queued.id, []);
+      continue;
+    }
+    const first = unique[at]!;
+    const firstMessage = first.message as Extract<PushMessage, { kind: 'sync' }>;
+    const statsAt = [firstMessage.statsAt, message.statsAt].filter((s): s is string => s !== undefined).sort().at(-1);
+    unique[at] = { id: first.id, message: { ...firstMessage, ...(statsAt !== undefined ? { statsAt } : {}) } };
+    sameProfile.get(first.id)!.push(queued.id);
+  }
+  return { unique, sameProfile };
 }
 
 /** What this destination has not yet seen of the profile, or nothing when consent is missing or nothing changed. */

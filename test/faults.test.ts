@@ -116,7 +116,8 @@ async function run(tenantId: Tenant, options: { concurrency?: number } = {}): Pr
 }
 
 function expectSameAsCalm(state: FinalState, tenantId: Tenant): void {
-  expect(stateDifferences(calm, state), `${tenantId} ends like the fault-free run (seed ${SEED})`).toEqual([]);
+  const lastErrors = errors.slice(-5).join(' | ');
+  expect(stateDifferences(calm, state), `${tenantId} ends like the fault-free run (seed ${SEED}; last handler errors: ${lastErrors})`).toEqual([]);
 }
 
 /**
