@@ -77,20 +77,15 @@ async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: s
   for (const rebuilt of replay.profiles) {
     const events = eventsOf.get(rebuilt.profileId) ?? [];
     let chosen: string | undefined = used.has(live.profileId) ? undefined : live.profileId;
-    if (chosen === undefined) {
-      const votes = new Map<string, number>();
-      for (const e of events) for (const id of storedUnder.get(e) ?? []) if (!used.has(id)) votes.set(id, (votes.get(id) ?? 0) + 1);
-      chosen = [...votes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0] ?? derivedId(tenant.id, live.profileId, events);
-    }
+    chosen ??= mostVoted(events.flatMap((e) => [...(storedUnder.get(e) ?? [])].filter((id) => !used.has(id)))) ?? derivedId(tenant.id, live.profileId, events);
     used.add(chosen);
     realId.set(rebuilt.profileId, chosen);
   }
   // Ids not given back stay tombstones, pointing at the profile holding most of their events.
   const tombstoneOf = new Map<string, string>();
   for (const member of members.filter((m) => !used.has(m))) {
-    const votes = new Map<string, number>();
-    for (const [event, ids] of storedUnder) if (ids.has(member)) votes.set(realId.get(replay.placement.get(event)!)!, (votes.get(realId.get(replay.placement.get(event)!)!) ?? 0) + 1);
-    tombstoneOf.set(member, [...votes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0] ?? live.profileId);
+    const owners = [...storedUnder].filter(([, ids]) => ids.has(member)).map(([event]) => realId.get(replay.placement.get(event)!)!);
+    tombstoneOf.set(member, mostVoted(owners) ?? live.profileId);
   }
 
   const now = (deps.now?.() ?? new Date()).toISOString();
@@ -153,6 +148,13 @@ async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: s
     profiles,
     push: allIds.map((id) => ({ kind: 'sync', tenantId: tenant.id, profileId: id })),
   };
+}
+
+/** The most frequent value, the smaller on a tie; undefined for none. */
+function mostVoted(values: readonly string[]): string | undefined {
+  const votes = new Map<string, number>();
+  for (const v of values) votes.set(v, (votes.get(v) ?? 0) + 1);
+  return [...votes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];
 }
 
 /** The same unmerge retried gets the same new id, so history written before a failed commit is not orphaned. */

@@ -4,7 +4,6 @@ import { SynclineConfig } from '../core/config.js';
 import { ConflictRetry } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
-import type { ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { projectProfile } from '../core/projection.js';
 import { customer, order } from '../test/support/events.js';
@@ -13,6 +12,7 @@ import { silentLogger, sqsEvent } from '../test/support/lambda-events.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
 import { createMergeHandler, handler } from './merge.js';
 import { configureRuntime, runtime } from './runtime.js';
+import { delegatingProfiles } from '../test/support/delegating-profiles.js';
 
 const env = useEmulators();
 const TENANTS = ['acme', 'in-order', 'shuffled', 'racing'];
@@ -91,8 +91,7 @@ describe('merge handler', () => {
     let release!: () => void;
     const allArrived = new Promise<void>((resolve) => (release = resolve));
     let conflicts = 0;
-    const racing: ProfileRepository = {
-      lookup: (tenantId, identifiers) => real.lookup(tenantId, identifiers),
+    const racing = delegatingProfiles(real, {
       async lookupEntries(tenantId, identifiers) {
         const found = await real.lookupEntries(tenantId, identifiers);
         if (arrived < BATCHES) {
@@ -101,7 +100,6 @@ describe('merge handler', () => {
         }
         return found;
       },
-      get: (tenantId, profileId) => real.get(tenantId, profileId),
       async commit(tenantId, commit) {
         try {
           await real.commit(tenantId, commit);
@@ -110,12 +108,7 @@ describe('merge handler', () => {
           throw error;
         }
       },
-      erase: (tenantId, profile) => real.erase(tenantId, profile),
-      listProfiles: (tenantId) => real.listProfiles(tenantId),
-      appendHistory: (tenantId, entries, keepDays) => real.appendHistory(tenantId, entries, keepDays),
-      history: (tenantId, ids) => real.history(tenantId, ids),
-      removeHistory: (tenantId, entries) => real.removeHistory(tenantId, entries),
-    };
+    });
     const merge = createMergeHandler(() => ({ ...runtime().merge, profiles: racing }));
     const dana = [{ type: 'email', value: 'dana@example.com' }] as CanonicalEvent['identifiers'];
     const batches = [

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.js';
-import type { ProfileRepository, PushMessage } from '../core/ports.js';
+import type { PushMessage } from '../core/ports.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
 import { MemoryQuarantine, MemoryQueue, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
 import { accountTenant, type TenantAccount } from './accounting.js';
@@ -14,6 +14,7 @@ import { ingestWebhook } from './ingest-webhook.js';
 import { createInstanceResolver } from './instances.js';
 import { LedgeredEventQueue } from './ledgered-event-queue.js';
 import { mergeBatch, type QueuedMessage } from './merge-batch.js';
+import { delegatingProfiles } from '../test/support/delegating-profiles.js';
 
 const MAX_RECEIVES = 2;
 const POISON = 'poison@example.com';
@@ -33,20 +34,12 @@ function setup() {
   const fault = { broken: true };
   // The fault: writes of the poison person's profile fail until "the fix".
   const real = new InMemoryProfileRepository();
-  const profiles: ProfileRepository = {
-    lookup: (t, ids) => real.lookup(t, ids),
-    get: (t, id) => real.get(t, id),
-    erase: (t, p) => real.erase(t, p),
-    listProfiles: (t) => real.listProfiles(t),
-    lookupEntries: (t, ids) => real.lookupEntries(t, ids),
-    appendHistory: (t, entries, days) => real.appendHistory(t, entries, days),
-    history: (t, ids) => real.history(t, ids),
-    removeHistory: (t, entries) => real.removeHistory(t, entries),
+  const profiles = delegatingProfiles(real, {
     commit: async (t, commit) => {
       if (fault.broken && commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === POISON))) throw new Error('profiles table unavailable for this item');
       return real.commit(t, commit);
     },
-  };
+  });
   const events = new LedgeredEventQueue(queue, ledger);
   const webhook = { instances, events, quarantine, status: new MemoryStatus(), log };
   const merge = { instances, profiles, push: new MemoryQueue<PushMessage>(), status: new MemoryStatus(), log, accounting: { ledger, maxReceiveCount: MAX_RECEIVES } };

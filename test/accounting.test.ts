@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { SynclineConfig } from '../core/config.js';
-import type { ProfileRepository } from '../core/ports.js';
 import { runtime } from '../lambdas/runtime.js';
 import { demoStory, type DemoDelivery } from '../local/demo.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import type { InstanceAccount, TenantAccount } from '../pipeline/accounting.js';
 import { operatorTenant, SHOP_DOMAIN } from './support/operator-stack.js';
 import { sharedDynamo } from './support/shared-stack.js';
+import { delegatingProfiles } from './support/delegating-profiles.js';
 
 const POISON = 'poison.pill@example.com';
 let stack: LocalStack;
@@ -83,20 +83,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 function breakMergeFor(email: string): { heal(): void } {
   const merge = runtime().merge;
   const real = merge.profiles;
-  const broken: ProfileRepository = {
-    lookup: (t, ids) => real.lookup(t, ids),
-    get: (t, id) => real.get(t, id),
-    erase: (t, p) => real.erase(t, p),
-    listProfiles: (t) => real.listProfiles(t),
-    lookupEntries: (t, ids) => real.lookupEntries(t, ids),
-    appendHistory: (t, entries, days) => real.appendHistory(t, entries, days),
-    history: (t, ids) => real.history(t, ids),
-    removeHistory: (t, entries) => real.removeHistory(t, entries),
+  const broken = delegatingProfiles(real, {
     commit: async (t, commit) => {
       if (commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === email))) throw new Error('simulated outage: profile write refused');
       return real.commit(t, commit);
     },
-  };
+  });
   merge.profiles = broken;
   return { heal: () => void (merge.profiles = real) };
 }

@@ -62,29 +62,26 @@ export async function batchGet(
 
 /** Deletes the items at `keys` (any number), 25 per request. Unconditional, as BatchWriteItem always is. */
 export async function batchDelete(db: DynamoDBDocumentClient, table: string, keys: readonly Key[], options: BatchOptions = {}): Promise<void> {
-  const sleep = options.sleep ?? defaultSleep;
-  for (const chunk of chunks(uniqueKeys(keys), BATCH_WRITE_LIMIT)) {
-    let pending = chunk.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${table}: ${pending.length} deletes still unprocessed after ${MAX_ATTEMPTS} attempts`);
-      if (attempt > 0) await sleep(backoff(attempt));
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.DeleteRequest?.Key ? [{ DeleteRequest: { Key: r.DeleteRequest.Key as Key } }] : []));
-    }
-  }
+  await batchWrite(db, table, uniqueKeys(keys).map((Key) => ({ DeleteRequest: { Key } })), 'deletes', options);
 }
 
-/** Writes `items` (each with pk and sk; any number), 25 per request, retrying what DynamoDB left unprocessed. */
+/** Writes `items` (each with pk and sk; any number), 25 per request; the last of two items with one key wins. */
 export async function batchPut(db: DynamoDBDocumentClient, table: string, items: readonly (Key & Record<string, unknown>)[], options: BatchOptions = {}): Promise<void> {
-  const sleep = options.sleep ?? defaultSleep;
   const unique = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
-  for (const chunk of chunks([...unique.values()], BATCH_WRITE_LIMIT)) {
-    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+  await batchWrite(db, table, [...unique.values()].map((Item) => ({ PutRequest: { Item } })), 'puts', options);
+}
+
+type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Key & Record<string, unknown> } };
+
+async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: readonly WriteRequest[], what: string, options: BatchOptions): Promise<void> {
+  const sleep = options.sleep ?? defaultSleep;
+  for (const chunk of chunks(requests, BATCH_WRITE_LIMIT)) {
+    let pending: WriteRequest[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${table}: ${pending.length} puts still unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${table}: ${pending.length} ${what} still unprocessed after ${MAX_ATTEMPTS} attempts`);
       if (attempt > 0) await sleep(backoff(attempt));
       const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item as Key & Record<string, unknown> } }] : []));
+      pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];
     }
   }
 }

@@ -1,11 +1,12 @@
 // Campaign state on the ops table: the per-tenant stats item (written by the sweep), campaign contacts per profile
 // (beside the push snapshots, expiring through TTL) and the erasure audit (no personal data).
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../../core/campaign/ports.js';
 import type { CampaignContact } from '../../core/campaign/frequency-cap.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+import { queryItems } from './dynamo-query.js';
 
 const DAY_S = 24 * 60 * 60;
 
@@ -62,22 +63,12 @@ export class DynamoCampaignContactLog implements CampaignContactLog {
   }
 
   private async items(tenantId: string, profileId: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': CONTACT_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': CONTACT_PREFIX },
+      ConsistentRead: true,
+    });
   }
 }
 
@@ -93,13 +84,7 @@ export class DynamoErasureAudit implements ErasureAudit {
   }
 
   async list(tenantId: string): Promise<ErasureAuditEntry[]> {
-    const out: ErasureAuditEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition(tenantId) }, ExclusiveStartKey }));
-      out.push(...(page.Items ?? []).map((i) => i.entry as ErasureAuditEntry));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryItems(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition(tenantId) } });
+    return items.map((i) => i.entry as ErasureAuditEntry);
   }
 }

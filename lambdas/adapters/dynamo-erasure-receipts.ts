@@ -2,7 +2,7 @@
 // personal data); a second holds the subjects of open erasures for retries, deleted when the receipt closes and
 // expiring through TTL as a backstop. Erasures are rare, so neither partition runs hot.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ErasureSubject } from '../../core/destination.js';
 import {
   newSubjectReceipt,
@@ -15,6 +15,7 @@ import {
   type SubjectReceipt,
 } from '../../core/erasure-receipts.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+import { queryItems } from './dynamo-query.js';
 
 const DAY_S = 24 * 60 * 60;
 
@@ -132,22 +133,12 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
   }
 
   private async query(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ...(skPrefix === undefined ? {} : { ':prefix': skPrefix }) },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ...(skPrefix === undefined ? {} : { ':prefix': skPrefix }) },
+      ConsistentRead: true,
+    });
   }
 }
 

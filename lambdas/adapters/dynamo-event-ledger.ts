@@ -1,7 +1,7 @@
 // The event ledger on the ops table: one item per event under `T#<tenant>#LEDGER#<instance>`, its state changed by
 // conditional updates only (never an ADD), so a redelivered, retried or replayed event is still one item in one state.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   emptyInstanceLedger,
   LEDGER_RETENTION_DAYS,
@@ -14,6 +14,7 @@ import {
   type SettledOutcome,
 } from '../../pipeline/event-ledger.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
+import { queryAll } from './dynamo-query.js';
 
 /** Conditional updates in flight at once for one `accepted` call (a poll page may carry a few hundred events). */
 const PARALLEL_WRITES = 16;
@@ -57,24 +58,17 @@ export class DynamoEventLedger implements EventLedger {
   async count(tenantId: string, instance: string): Promise<InstanceLedger> {
     const counts = emptyInstanceLedger();
     const now = Math.floor(this.now().getTime() / 1000);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          // DynamoDB Local never expires items and AWS may take days: expired records are skipped here too.
-          FilterExpression: '#ttl > :now',
-          ProjectionExpression: '#state, outcome, reason, acceptedAt',
-          ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':pk': opsKeys.ledgerPartition(tenantId, instance), ':now': now },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) tally(counts, item as Parameters<typeof tally>[1]);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const records = queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      // DynamoDB Local never expires items and AWS may take days: expired records are skipped here too.
+      FilterExpression: '#ttl > :now',
+      ProjectionExpression: '#state, outcome, reason, acceptedAt',
+      ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':pk': opsKeys.ledgerPartition(tenantId, instance), ':now': now },
+      ConsistentRead: true,
+    });
+    for await (const item of records) tally(counts, item as Parameters<typeof tally>[1]);
     return counts;
   }
 

@@ -4,6 +4,7 @@ import type { FieldValue } from '../../core/destination.js';
 import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../../core/ports.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+import { queryAll, queryItems } from './dynamo-query.js';
 
 type Clock = () => Date;
 const systemClock: Clock = () => new Date();
@@ -100,23 +101,15 @@ export class DynamoQuarantineStore implements QuarantineStore {
       names['#id'] = 'id';
       values[':id'] = filter.id;
     }
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND ') }),
-          ...(filter.projection !== undefined && { ProjectionExpression: filter.projection }),
-          ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          ExclusiveStartKey,
-        }),
-      );
-      yield* page.Items ?? [];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    yield* queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ...(conditions.length > 0 && { FilterExpression: conditions.join(' AND ') }),
+      ...(filter.projection !== undefined && { ProjectionExpression: filter.projection }),
+      ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    });
   }
 }
 
@@ -138,22 +131,14 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
   }
 
   async removeAll(tenantId: string, profileId: string): Promise<void> {
-    const keys: Key[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': opsKeys.pushSnapshotPrefix },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) keys.push({ pk: item.pk as string, sk: item.sk as string });
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': opsKeys.pushSnapshotPrefix },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    const keys: Key[] = items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
     await batchDelete(this.db, this.table, keys, this.options);
   }
 }

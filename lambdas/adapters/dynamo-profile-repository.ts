@@ -6,7 +6,7 @@
 // and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
 // is refused before anything is written.
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../../core/events.js';
 import { ConflictRetry } from '../../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../../core/identifiers.js';
@@ -14,6 +14,7 @@ import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } 
 import type { Profile } from '../../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+import { queryItems } from './dynamo-query.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 export const TRANSACTION_LIMIT = 100;
@@ -75,24 +76,8 @@ export class DynamoProfileRepository implements ProfileRepository {
     await batchDelete(this.db, this.table, entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)), this.options);
   }
 
-  private async queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-          ...(projection ? { ProjectionExpression: projection } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
+    return queryItems(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) });
   }
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
