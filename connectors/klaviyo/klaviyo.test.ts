@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onePageBudget, runContractTests } from '../sdk/contract-kit.js';
 import { hmacSha256, PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
@@ -67,6 +68,21 @@ describe('Klaviyo webhook signature', () => {
     const old = signedRequest(body, new Date(NOW.getTime() - 301_000));
     expect(() => verify(old)).toThrow(/replay/);
     expect(() => verify(signedRequest(body, new Date(NOW.getTime() - 299_000)))).not.toThrow();
+  });
+
+  it('accepts a replayed delivery only inside the window, whatever its age, and never with a re-dated timestamp (fast-check)', () => {
+    const windowMs = settings.webhookMaxAgeSeconds * 1000;
+    fc.assert(
+      fc.property(fc.integer({ min: -3 * windowMs, max: 3 * windowMs }), fc.integer({ min: 1, max: 10 * windowMs }), (ageMs, shiftMs) => {
+        const sent = signedRequest(body, new Date(NOW.getTime() - ageMs));
+        if (Math.abs(ageMs) <= windowMs - 1000) expect(() => verify(sent)).not.toThrow();
+        if (Math.abs(ageMs) > windowMs + 1000) expect(() => verify(sent)).toThrow(SignatureInvalid);
+        // Moving an old delivery's timestamp into the window breaks its signature.
+        const redated = { ...sent, headers: { ...sent.headers, 'klaviyo-timestamp': new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() } };
+        if (new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() !== sent.headers['klaviyo-timestamp']) expect(() => verify(redated)).toThrow(SignatureInvalid);
+      }),
+      { numRuns: 200, ...(process.env.CI ? { seed: 20261123 } : {}) },
+    );
   });
 
   it('rejects a changed timestamp, a wrong secret and a missing signature', () => {
