@@ -27,7 +27,8 @@ export class InMemoryProfileRepository implements ProfileRepository {
       const owner = this.index.get(`${tenantId}|${identifierKey(id)}`);
       const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
       if (owner === undefined && sharing === undefined) continue;
-      found.set(identifierKey(id), { ...(owner !== undefined ? { profileId: owner } : {}), sharedBy: (owner !== undefined ? 1 : 0) + (sharing?.size ?? 0) });
+      const refusedBy = [...(sharing ?? [])].sort();
+      found.set(identifierKey(id), { ...(owner !== undefined ? { profileId: owner } : {}), sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
     }
     return found;
   }

@@ -20,6 +20,8 @@ export interface IdentifierEntry {
   profileId?: string;
   /** How many profiles carry the value: the holder plus those refused it. */
   sharedBy: number;
+  /** The profiles that were refused the value (their ids as recorded; they may have been merged since). */
+  refusedBy: string[];
 }
 
 /** An event as applied to a profile: the history an unmerge or a rule change rebuilds profiles from. */

@@ -56,9 +56,10 @@ export class StagedProfileRepository implements ProfileRepository {
       const key = identifierKey(id);
       const claim = this.claims.get(key);
       const known = found.get(key);
-      const staged = [...this.shares.values()].filter((s) => identifierKey(s.identifier) === key).length;
-      if (claim) found.set(key, { profileId: claim.profileId, sharedBy: Math.max(known?.sharedBy ?? 0, 1) + staged });
-      else if (staged > 0) found.set(key, { ...known, sharedBy: (known?.sharedBy ?? 0) + staged });
+      const staged = [...this.shares.values()].filter((s) => identifierKey(s.identifier) === key && !known?.refusedBy.includes(s.profileId)).map((s) => s.profileId);
+      const refusedBy = [...(known?.refusedBy ?? []), ...staged].sort();
+      if (claim) found.set(key, { profileId: claim.profileId, sharedBy: 1 + refusedBy.length, refusedBy });
+      else if (staged.length > 0) found.set(key, { ...known, sharedBy: (known?.profileId !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
     }
     return found;
   }

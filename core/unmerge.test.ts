@@ -99,6 +99,7 @@ describe('unmerge', () => {
       kind: fc.constantFrom('customer', 'order', 'visit'),
       day: fc.integer({ min: 1, max: 28 }),
       withEmail: fc.boolean(),
+      withAccount: fc.boolean(),
       withCookie: fc.boolean(),
       name: fc.constantFrom('A', 'B', 'C'),
     });
@@ -107,10 +108,9 @@ describe('unmerge', () => {
       fc.asyncProperty(fc.array(personEvent, { minLength: 2, maxLength: 14 }), fc.array(fc.nat(), { maxLength: 4 }), fc.nat(), async (specs, dupes, seed) => {
         const events = specs.map((s, i) => {
           const at = `2026-10-${String(s.day).padStart(2, '0')}T10:00:${String(i % 60).padStart(2, '0')}Z`;
-          // Person 1 always shops with an account, the others as guests (e-mail only): no identifier limit is ever
-          // reached, so no profile outside the merged one refused anything because of the wrong merge (an unmerge
-          // rebuilds the merged profile only; see core/unmerge.ts).
-          const ids: CanonicalEvent['identifiers'] = s.person === '1' ? [{ type: 'customerId:shop', value: s.person }] : [];
+          // Person 1 always shops with an account; the others as guests (e-mail only) or with an account, so the
+          // one-customer-id limit makes profiles refuse identifiers, some only because of the wrong merge.
+          const ids: CanonicalEvent['identifiers'] = s.person === '1' || s.withAccount ? [{ type: 'customerId:shop', value: s.person }] : [];
           if (s.withEmail || ids.length === 0) ids.push({ type: 'email', value: `person${s.person}@example.com` });
           if (s.withCookie) ids.push({ type: 'anonymousId', value: 'shared-tablet' });
           if (s.kind === 'customer') return event({ type: 'customer.upserted', sourceEventId: `c${i}`, occurredAt: at, identifiers: ids, data: { firstName: s.name } } as Parameters<typeof event>[0]);
@@ -128,9 +128,16 @@ describe('unmerge', () => {
         const merged = engine();
         await merged.apply(...arrival);
         const joined = merged.repo.liveProfiles('acme').find((p) => p.identityJournal?.some((e) => e.kind === 'merged' && e.identifier.value === 'shared-tablet'));
+        let undone = false;
         if (joined) {
-          await unmergeProfile(merged.deps, tenant(), joined.profileId, 'shared-tablet');
-          unmerged++;
+          try {
+            await unmergeProfile(merged.deps, tenant(), joined.profileId, 'shared-tablet');
+            undone = true;
+            unmerged++;
+          } catch (error) {
+            // The tablet joined events of one person only (other identifiers join them too): nothing to undo.
+            if (!(error instanceof UnmergeRefused && /still form one person/.test(error.message))) throw error;
+          }
         }
 
         // Never merged: the same events in replay order, the tablet never allowed to join two profiles.
@@ -139,9 +146,9 @@ describe('unmerge', () => {
         for (const e of replayOrder(events)) await mergeEvent(split, tenant(), e);
         // Without a merge there is nothing to undo (the tablet may still have attached a new id to its holder, in
         // both runs alike).
-        if (joined) expect(contents(merged.repo)).toEqual(contents(never.repo));
+        if (undone) expect(contents(merged.repo)).toEqual(contents(never.repo));
       }),
-      { numRuns: process.env.CI ? 60 : 120, seed: process.env.CI ? 20261123 : undefined },
+      { numRuns: 150, seed: process.env.CI ? 20261123 : undefined },
     );
     expect(unmerged, 'runs in which the tablet had merged people and was unmerged').toBeGreaterThan(10);
   });

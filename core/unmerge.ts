@@ -1,8 +1,8 @@
 // Undoes a wrong merge: the profile's recorded events are replayed without letting the named identifier join
 // profiles, the resulting people are written back under their old profile ids, and the identifier stays with the
 // profile that saw it first, marked so that it never joins them again. Destinations receive every rebuilt profile.
-// Limitation: only the merged profile is rebuilt. Another profile that was refused an identifier because the wrong
-// merge had made a limit full keeps that refusal (the index counts such profiles but does not name them yet).
+// Profiles that were refused one of the merged profile's identifiers are rebuilt with it: the wrong merge may have
+// filled the limit that made them refuse it.
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from './config.js';
 import { ConflictRetry } from './errors.js';
@@ -58,25 +58,31 @@ async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: s
     throw new UnmergeRefused(`no merge of profile ${live.profileId} was caused by that ${identifier.type}; ${causes.length > 0 ? `its journal lists merges by ${causes.join(', ')}` : 'its journal lists no merges'}`);
   }
 
-  const members = [live.profileId, ...live.mergedFrom];
+  // Profiles refused one of this profile's identifiers may have been refused only because the wrong merge had filled a
+  // limit (mum's account refused the family e-mail the merged profile held): they are rebuilt with it.
+  const neighbours = await refusingProfiles(repo, tenant.id, live);
+  const mergedIds = new Set([live.profileId, ...live.mergedFrom]);
+  const members = [...mergedIds, ...neighbours.flatMap((n) => [n.profileId, ...n.mergedFrom])];
   const history = await repo.history(tenant.id, members);
   if (history.length === 0) throw new UnmergeRefused(`profile ${live.profileId} has no recorded events to rebuild from (history is kept ${tenant.identity.historyDays} days)`);
   const storedUnder = new Map<string, Set<string>>();
   for (const entry of history) storedUnder.set(eventKey(entry.event), new Set([...(storedUnder.get(eventKey(entry.event)) ?? []), entry.profileId]));
 
-  const split = new Set([...(live.unlinkable ?? []), key]);
+  const split = new Set([...(live.unlinkable ?? []), ...neighbours.flatMap((n) => n.unlinkable ?? []), key]);
   const replay = await replayIdentity(tenant, history.map((h) => h.event), split);
-  if (replay.profiles.length < 2) throw new UnmergeRefused(`the events of profile ${live.profileId} still form one person without that ${identifier.type}: other identifiers join them (see its journal)`);
+  const holdsOwn = (sandboxId: string) => [...replay.placement].some(([event, at]) => at === sandboxId && [...(storedUnder.get(event) ?? [])].some((id) => mergedIds.has(id)));
+  if (replay.profiles.filter((p) => holdsOwn(p.profileId)).length < 2) throw new UnmergeRefused(`the events of profile ${live.profileId} still form one person without that ${identifier.type}: other identifiers join them (see its journal)`);
 
-  // Old ids go back to the people they belonged to: the oldest rebuilt profile keeps the live id (destinations know
-  // it); every other takes the merged-away id most of its events were recorded under, or a new one.
+  // Old ids go back to the people they belonged to: the oldest rebuilt profile with events recorded under the live id
+  // keeps it (destinations know it); every other takes the id most of its events were recorded under, or a new one.
   const eventsOf = new Map<string, string[]>();
   for (const [event, sandboxId] of replay.placement) eventsOf.set(sandboxId, [...(eventsOf.get(sandboxId) ?? []), event]);
   const realId = new Map<string, string>();
   const used = new Set<string>();
   for (const rebuilt of replay.profiles) {
     const events = eventsOf.get(rebuilt.profileId) ?? [];
-    let chosen: string | undefined = used.has(live.profileId) ? undefined : live.profileId;
+    const recordedUnderLive = events.some((e) => storedUnder.get(e)?.has(live.profileId));
+    let chosen: string | undefined = used.has(live.profileId) || !recordedUnderLive ? undefined : live.profileId;
     chosen ??= mostVoted(events.flatMap((e) => [...(storedUnder.get(e) ?? [])].filter((id) => !used.has(id)))) ?? derivedId(tenant.id, live.profileId, events);
     used.add(chosen);
     realId.set(rebuilt.profileId, chosen);
@@ -92,14 +98,14 @@ async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: s
   const allIds = replay.profiles.map((p) => realId.get(p.profileId)!);
   const entry: IdentityJournalEntry = { kind: 'unmerged', at: now, identifier: { type: identifier.type, value: identifier.value }, profiles: allIds, ...(reason ? { reason } : {}) };
   const stored = new Map<string, Profile | undefined>();
-  for (const id of new Set([...allIds, ...members])) stored.set(id, id === live.profileId ? live : await repo.get(tenant.id, id));
+  for (const id of new Set([...allIds, ...members])) stored.set(id, id === live.profileId ? live : (neighbours.find((n) => n.profileId === id) ?? (await repo.get(tenant.id, id))));
 
   const puts: ProfileCommit['puts'] = [];
   for (const rebuilt of replay.profiles) {
     const id = realId.get(rebuilt.profileId)!;
     const mergedFrom = [...tombstoneOf.entries()].filter(([, into]) => into === id).map(([member]) => member).sort();
     const own = new Set([id, ...mergedFrom]);
-    const journal = joinJournals((live.identityJournal ?? []).filter((e) => e.kind === 'unmerged' || own.has(e.survivor) || own.has(e.absorbed)), [entry]);
+    const journal = joinJournals([live, ...neighbours].flatMap((p) => p.identityJournal ?? []).filter((e) => e.kind === 'unmerged' || own.has(e.survivor) || own.has(e.absorbed)), [entry]);
     const held = new Set(rebuilt.identifiers.map(identifierKey));
     const unlinkable = [...split].filter((k) => held.has(k)).sort();
     const { mergedInto: _gone, identityJournal: _replayJournal, unlinkable: _none, ...content } = rebuilt;
@@ -148,6 +154,17 @@ async function unmergeOnce(deps: UnmergeDeps, tenant: TenantConfig, profileId: s
     profiles,
     push: allIds.map((id) => ({ kind: 'sync', tenantId: tenant.id, profileId: id })),
   };
+}
+
+/** Live profiles, other than `live` and its own, that were refused one of its identifiers. */
+async function refusingProfiles(repo: ProfileRepository, tenantId: string, live: Profile): Promise<Profile[]> {
+  const entries = await repo.lookupEntries(tenantId, live.identifiers.map(({ type, value }) => ({ type, value })));
+  const found = new Map<string, Profile>();
+  for (const id of new Set([...entries.values()].flatMap((e) => e.refusedBy))) {
+    const profile = await liveProfile(repo, tenantId, id);
+    if (profile && profile.profileId !== live.profileId) found.set(profile.profileId, profile);
+  }
+  return [...found.values()];
 }
 
 /** The most frequent value, the smaller on a tie; undefined for none. */

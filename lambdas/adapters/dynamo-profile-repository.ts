@@ -52,8 +52,8 @@ export class DynamoProfileRepository implements ProfileRepository {
       const key = byPk.get(item.pk as string);
       if (key === undefined) continue;
       const holder = typeof item.profileId === 'string' ? item.profileId : undefined;
-      const sharing = item.sharedBy instanceof Set ? item.sharedBy.size : 0;
-      found.set(key, { ...(holder !== undefined ? { profileId: holder } : {}), sharedBy: (holder !== undefined ? 1 : 0) + sharing });
+      const refusedBy = item.sharedBy instanceof Set ? [...(item.sharedBy as Set<string>)].sort() : [];
+      found.set(key, { ...(holder !== undefined ? { profileId: holder } : {}), sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
     }
     return found;
   }
