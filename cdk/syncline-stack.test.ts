@@ -261,6 +261,15 @@ describe('schedules, secrets and outputs follow the config', () => {
   });
 });
 
+describe('erasures', () => {
+  it('alarms when the sweep gives up on an erasure, from its log line', () => {
+    const filters = Object.values(resourcesOf(dev.template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties!);
+    expect(filters).toContainEqual(expect.objectContaining({ FilterPattern: '{ $.message = "erasure failed permanently*" }' }));
+    const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
+    expect(alarms.find((a) => a.AlarmName === 'syncline-dev-erasure-failed-permanently')).toMatchObject({ MetricName: 'syncline-dev-erasures-failed-permanently', Namespace: 'Syncline', Threshold: 0 });
+  });
+});
+
 describe('alarms and dashboard', () => {
   it('alarms when a DLQ holds any message and when a queue’s oldest message is too old', () => {
     const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);

@@ -179,6 +179,7 @@ export class SynclineStack extends Stack {
         { name: 'push', queue: this.push, maxAge: Duration.hours(1) },
       ],
       api: this.api.api,
+      sweepLogs: this.functions.sweep.logGroup,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 

@@ -4,6 +4,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -24,6 +25,8 @@ export interface MonitoringProps {
   api: apigwv2.HttpApi;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
+  /** The sweep's log group: it logs an erasure it gives up on (pipeline/retry-erasures.ts), which must page someone. */
+  sweepLogs: logs.ILogGroup;
 }
 
 export class Monitoring extends Construct {
@@ -78,6 +81,24 @@ export class Monitoring extends Construct {
         datapointsToAlarm: 3,
       });
     }
+
+    // An erasure the sweep stopped retrying is a GDPR request not carried out: a person must finish it by hand.
+    const givenUp = new logs.MetricFilter(this, 'ErasuresGivenUp', {
+      logGroup: props.sweepLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'erasure failed permanently*'),
+      metricNamespace: 'Syncline',
+      metricName: `${props.namePrefix}-erasures-failed-permanently`,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    alarm('ErasureFailedPermanently', {
+      alarmName: `${props.namePrefix}-erasure-failed-permanently`,
+      alarmDescription: 'An erasure request was not confirmed by a destination within its maximum age: `syncline erasures <tenant>` names it; finish it at the destination by hand.',
+      metric: givenUp.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.namePrefix, defaultInterval: Duration.hours(6) });
     const fnWidgets = (name: HandlerName) => {
