@@ -22,6 +22,15 @@ export function eventLedgerContract(make: () => EventLedger): void {
     expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 3, accepted: 1, applied: 2, appliedBy: { applied: 1, unidentified: 1 }, deadLettered: 0 });
   });
 
+  it('lets the copy that did the work replace a duplicate that settled first (concurrent batches settle in either order)', async () => {
+    const ledger = make();
+    await ledger.accepted([event('e1')]);
+    await ledger.applied(event('e1'), 'duplicate');
+    await ledger.applied(event('e1'), 'applied');
+    await ledger.applied(event('e1'), 'duplicate');
+    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 1, applied: 1, appliedBy: { applied: 1 } });
+  });
+
   it('dead-letters with the reason, and a replay that applies the event moves it to applied (a final state, not a sum)', async () => {
     const ledger = make();
     await ledger.accepted([event('e1'), event('e2')]);

@@ -34,7 +34,8 @@ export class InMemoryEventLedger implements EventLedger {
 
   async applied(e: LedgerEvent, outcome: SettledOutcome): Promise<void> {
     const record = this.record(e);
-    if (record.state === 'applied') return;
+    // Applied is final, except that the copy that did the work replaces a duplicate that settled first.
+    if (record.state === 'applied' && !(record.outcome === 'duplicate' && outcome !== 'duplicate')) return;
     record.state = 'applied';
     record.outcome = outcome;
   }

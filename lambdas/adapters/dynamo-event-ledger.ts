@@ -48,7 +48,10 @@ export class DynamoEventLedger implements EventLedger {
   }
 
   async applied(e: LedgerEvent, outcome: SettledOutcome): Promise<void> {
-    await this.transition(e, 'applied', 'SET #state = :applied, outcome = :outcome, appliedAt = :now', { ':applied': 'applied', ':outcome': outcome });
+    // Applied is final, except that the copy that did the work replaces a duplicate that settled first (two deliveries
+    // of one event in concurrent batches settle in either order).
+    const replaces = outcome === 'duplicate' ? undefined : { condition: 'outcome = :duplicate', values: { ':duplicate': 'duplicate' } };
+    await this.transition(e, 'applied', 'SET #state = :applied, outcome = :outcome, appliedAt = :now', { ':applied': 'applied', ':outcome': outcome }, replaces);
   }
 
   async deadLettered(e: LedgerEvent, reason: string): Promise<void> {
@@ -72,10 +75,11 @@ export class DynamoEventLedger implements EventLedger {
     return counts;
   }
 
-  /** Moves the record to a settled state unless it is applied already (applied is final; the first outcome stays). */
-  private async transition(e: LedgerEvent, to: LedgerState, set: string, values: Record<string, unknown>): Promise<void> {
+  /** Moves the record to a settled state unless it is applied already (or `or` holds: an applied record it may replace). */
+  private async transition(e: LedgerEvent, to: LedgerState, set: string, values: Record<string, unknown>, or?: { condition: string; values: Record<string, unknown> }): Promise<void> {
     try {
-      await this.update(e, set, { ...values, ':final': 'applied' satisfies LedgerState }, 'attribute_not_exists(#state) OR #state <> :final');
+      const condition = `attribute_not_exists(#state) OR #state <> :final${or ? ` OR ${or.condition}` : ''}`;
+      await this.update(e, set, { ...values, ...or?.values, ':final': 'applied' satisfies LedgerState }, condition);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return; // applied before: this copy changes nothing
       throw new Error(`could not record ${e.tenantId}/${e.instance} event as ${to}: ${(error as Error).message}`, { cause: error });
