@@ -40,7 +40,7 @@ describe('identity rules per tenant', () => {
       expect(live.map((p) => p.fields.firstName?.value).sort()).toEqual(['Dad', 'Mum']);
       const refusing = live.find((p) => p.refusedIdentifiers.length > 0)!;
       expect(refusing.refusedIdentifiers).toEqual([
-        expect.objectContaining({ type: 'email', value: 'family@example.com', reason: 'would join two profiles into one with more than at most 1 customerId:shop' }),
+        expect.objectContaining({ type: 'email', value: 'family@example.com', reason: 'would join two profiles beyond the limit of at most 1 customerId:shop' }),
       ]);
     }
   });
@@ -85,7 +85,7 @@ describe('identity rules per tenant', () => {
     const live = repo.liveProfiles('acme');
     expect(live).toHaveLength(4);
     const reasons = live.flatMap((p) => p.refusedIdentifiers.map((r) => r.reason)).sort();
-    expect(reasons).toEqual(['blocked: carried by more than 2 profiles', 'would join two profiles into one with more than at most 1 customerId:shop', 'would join two profiles into one with more than at most 1 customerId:shop']);
+    expect(reasons).toEqual(['blocked: carried by more than 2 profiles', 'would join two profiles beyond the limit of at most 1 customerId:shop', 'would join two profiles beyond the limit of at most 1 customerId:shop']);
     expect((await repo.lookupEntries('acme', [{ type: 'email', value: 'orders@myshop.nl' }])).get('email#orders@myshop.nl')?.sharedBy).toBe(3);
     // An event carrying only the blocked value finds nobody instead of landing on the first holder.
     const [anonymousOrder] = await apply(order('9001', [{ type: 'email', value: 'orders@myshop.nl' }], '2026-10-09T10:00:00Z'));
@@ -98,7 +98,7 @@ describe('identity rules per tenant', () => {
     await apply(visit('c1', '2026-10-01T10:00:00Z', anna), visit('c2', '2026-10-05T10:00:00Z', anna), visit('c3', '2026-10-10T10:00:00Z', anna));
     let [profile] = repo.liveProfiles('acme');
     expect(profile?.identifiers.filter((i) => i.type === 'anonymousId').map((i) => i.value)).toEqual(['c1', 'c2']);
-    expect(profile?.refusedIdentifiers.map((r) => [r.value, r.reason])).toEqual([['c3', 'profile would hold more than at most 2 anonymousId within 30 days']]);
+    expect(profile?.refusedIdentifiers.map((r) => [r.value, r.reason])).toEqual([['c3', 'beyond the limit of at most 2 anonymousId within 30 days']]);
     await apply(visit('c4', '2026-11-20T10:00:00Z', anna));
     [profile] = repo.liveProfiles('acme');
     expect(profile?.identifiers.filter((i) => i.type === 'anonymousId').map((i) => i.value)).toEqual(['c1', 'c2', 'c4']);

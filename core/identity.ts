@@ -105,7 +105,7 @@ export function planIdentity(
     if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
     const broken = brokenLimit(rules, held.values(), sighting.at);
     if (broken !== undefined) {
-      refuse(id, owner ? `would join two profiles into one with more than ${broken}` : `profile would hold more than ${broken}`);
+      refuse(id, owner ? `would join two profiles beyond the limit of ${broken}` : `beyond the limit of ${broken}`);
       if (owner) shared.push(id);
       continue;
     }
