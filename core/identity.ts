@@ -39,14 +39,17 @@ const DAY_MS = 86_400_000;
 
 /** The first limit the identifiers break at `at`, described; undefined when all hold. */
 function brokenLimit(rules: IdentityRules, ids: Iterable<ProfileIdentifier>, at: string): string | undefined {
-  const byType = new Map<string, ProfileIdentifier[]>();
-  for (const id of ids) byType.set(id.type, [...(byType.get(id.type) ?? []), id]);
-  for (const [type, held] of byType) {
-    const limit = limitOf(rules, type);
-    const since = limit.withinDays === undefined ? undefined : new Date(Date.parse(at) - limit.withinDays * DAY_MS).toISOString();
-    const counted = since === undefined ? held.length : held.filter((h) => h.at >= since).length;
-    if (counted > limit.max) return describeLimit(type, limit);
+  const counts = new Map<string, number>();
+  const sinceByType = new Map<string, string | undefined>();
+  for (const id of ids) {
+    if (!sinceByType.has(id.type)) {
+      const days = limitOf(rules, id.type).withinDays;
+      sinceByType.set(id.type, days === undefined ? undefined : new Date(Date.parse(at) - days * DAY_MS).toISOString());
+    }
+    const since = sinceByType.get(id.type);
+    if (since === undefined || id.at >= since) counts.set(id.type, (counts.get(id.type) ?? 0) + 1);
   }
+  for (const [type, count] of counts) if (count > limitOf(rules, type).max) return describeLimit(type, limitOf(rules, type));
   return undefined;
 }
 
@@ -73,7 +76,11 @@ export function planIdentity(
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
   const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
-  const ownerOf = (id: Identifier) => candidates.find((c) => c.profileId === owners.get(identifierKey(id)));
+  const byId = new Map(candidates.map((c) => [c.profileId, c]));
+  const ownerOf = (id: Identifier) => {
+    const owner = owners.get(identifierKey(id));
+    return owner === undefined ? undefined : byId.get(owner);
+  };
   const splits = (id: Identifier) => context.split?.has(identifierKey(id)) === true || (ownerOf(id)?.unlinkable ?? []).includes(identifierKey(id));
 
   const matchable: Identifier[] = [];
@@ -83,8 +90,8 @@ export function planIdentity(
     else matchable.push(id);
   }
   // Most trusted first; identifiers that may not link profiles last, so they join a group only when alone.
-  const order = (id: Identifier) => (splits(id) ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999);
-  matchable.sort((a, b) => order(a) - order(b) || (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  const order = new Map(matchable.map((id) => [id, (splits(id) ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999)]));
+  matchable.sort((a, b) => order.get(a)! - order.get(b)! || (identifierKey(a) < identifierKey(b) ? -1 : 1));
 
   const group: Profile[] = [];
   const links = new Map<string, Identifier>();
@@ -136,7 +143,8 @@ export function planIdentity(
   const attached = accepted.filter((id) => !heldKeys.has(identifierKey(id)));
   // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
   // sighting of a held identifier is the only other change.
-  const sightings = matchable.filter((id) => heldKeys.has(identifierKey(id)) && !refused.some((r) => identifierKey(r) === identifierKey(id))).map((id) => ({ ...id, ...sighting }));
+  const refusedKeys = new Set(refused.map(identifierKey));
+  const sightings = matchable.filter((id) => heldKeys.has(identifierKey(id)) && !refusedKeys.has(identifierKey(id))).map((id) => ({ ...id, ...sighting }));
   const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
   const earlier = sightings.some((s) => {
     const h = heldById.get(identifierKey(s))!;
