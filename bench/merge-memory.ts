@@ -1,7 +1,7 @@
 // Merge engine in memory: canonical events merged per second on one core (mergeEvent on the in-memory repository),
 // and how the time per event grows with the history a profile carries.
-import { mergeEvent, type MergeDeps } from '../core/merge-service.js';
-import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.js';
+import { mergeEvent, type MergeDeps } from '../core/merge/merge-service.js';
+import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { events, rng, TENANT, type MixKind } from './workload.js';
 import { benchTenant } from './tenant.js';

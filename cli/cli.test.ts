@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import { CanonicalEvent } from '../core/events.js';
-import { mergeEvent } from '../core/merge-service.js';
+import { mergeEvent } from '../core/merge/merge-service.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { sharedDynamo } from '../test/support/shared-stack.js';
 import { feedStory, operatorTenant, quarantineAcceptable } from '../test/support/operator-stack.js';

@@ -8,7 +8,7 @@ import type { SynclineConfig, TenantConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { EventQueue, ProfileRepository, QuarantineEntry } from '../core/ports.js';
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
-import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import type { ErasureReceiptStore } from '../core/erasure/receipts.js';
 import { DynamoErasureReceipts } from '../lambdas/adapters/dynamo-erasure-receipts.js';
 import { installedConnectors } from '../connectors/index.js';
 import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';

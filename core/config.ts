@@ -1,7 +1,7 @@
 // The one config file (syncline.config.json) that the local runtime and the CDK stack both read.
 import { z } from 'zod';
 import { CampaignConfig } from './campaign/config.js';
-import { IdentityRules } from './identity-rules.js';
+import { IdentityRules } from './identity/rules.js';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
@@ -26,7 +26,7 @@ export const TenantConfig = z
     defaultCountryCode: z.string().regex(/^[1-9]\d{0,2}$/).default('31'),
     /** Instances whose values win a tie on event time, most trusted first. */
     sourcePriority: z.array(Slug).default([]),
-    /** Which identifiers match people, their priority and limits, and values that never match (core/identity-rules.ts). */
+    /** Which identifiers match people, their priority and limits, and values that never match (core/identity/rules.ts). */
     identity: IdentityRules,
     instances: z.array(InstanceConfig).min(1),
     /** Segments, traits, abandoned carts, cross-sell, control groups and field mapping (core/campaign/config.ts). */

@@ -3,7 +3,7 @@
 // dead-lettered → applied when a replay from the DLQ merges it. Records are keyed, never added up: a redelivered,
 // retried or replayed event changes its one record and can never count twice.
 import { type CanonicalEvent } from '../core/events.js';
-import type { MergeOutcome } from '../core/merge-service.js';
+import type { MergeOutcome } from '../core/merge/merge-service.js';
 
 /**
  * Days a record is kept after its last change. Longer than an event can wait anywhere (4 days on the changes queue,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
-import { InMemoryProfileRepository } from '../core/in-memory-profile-repository.js';
+import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
 import type { PushMessage } from '../core/ports.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
 import { MemoryCursors, MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';

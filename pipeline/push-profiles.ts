@@ -8,7 +8,7 @@ import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
 import type { CampaignContactLog, ErasureAudit, TenantStatsStore } from '../core/campaign/ports.js';
-import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import type { ErasureReceiptStore } from '../core/erasure/receipts.js';
 import { eraseAtDestinations } from './erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';

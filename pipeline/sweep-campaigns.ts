@@ -10,7 +10,7 @@ import type { Profile } from '../core/profile.js';
 import { projectProfile } from '../core/projection.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
-import type { ErasureReceiptStore } from '../core/erasure-receipts.js';
+import type { ErasureReceiptStore } from '../core/erasure/receipts.js';
 import { retryErasures, type ErasureRetryRun } from './retry-erasures.js';
 
 export interface SweepDeps {

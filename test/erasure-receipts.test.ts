@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import { CanonicalEvent } from '../core/events.js';
-import type { ErasureReceipt } from '../core/erasure-receipts.js';
+import type { ErasureReceipt } from '../core/erasure/receipts.js';
 import type { PushMessage } from '../core/ports.js';
 import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/copernica/simulator.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';

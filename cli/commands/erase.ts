@@ -8,7 +8,7 @@ import { findProfile } from '../../operator/profile-view.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
-import type { ErasureReceipt } from '../../core/erasure-receipts.js';
+import type { ErasureReceipt } from '../../core/erasure/receipts.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 // `syncline erasures <tenant>` and `syncline erasure <tenant> <request-id>`: the erasure receipts, i.e. per request
 // what every destination said (requested, confirmed, unsupported, failed with the reason), attempts and times.
 // Receipts hold no personal data, so they are printed whole.
-import type { ErasureReceipt } from '../../core/erasure-receipts.js';
+import type { ErasureReceipt } from '../../core/erasure/receipts.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json, table } from '../io.js';
 import { requireTenant } from '../target.js';

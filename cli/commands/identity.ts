@@ -1,8 +1,8 @@
 // `syncline identity dry-run <tenant> --rules new-rules.json`: what changed identity rules would merge and split,
 // from the recorded events, without writing anything.
 import { readFileSync } from 'node:fs';
-import { dryRunIdentityRules } from '../../core/identity-dry-run.js';
-import { IdentityRules } from '../../core/identity-rules.js';
+import { dryRunIdentityRules } from '../../core/identity/dry-run.js';
+import { IdentityRules } from '../../core/identity/rules.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';

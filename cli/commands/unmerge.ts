@@ -1,7 +1,7 @@
 // `syncline unmerge <tenant> <profile> --identifier <value>`: splits a wrong merge (core/unmerge.ts) on the stack's
 // own tables, then queues a sync of every rebuilt profile so destinations receive the corrected people.
 import type { PushMessage } from '../../core/ports.js';
-import { unmergeProfile, UnmergeRefused } from '../../core/unmerge.js';
+import { unmergeProfile, UnmergeRefused } from '../../core/identity/unmerge.js';
 import { SqsMessageQueue } from '../../lambdas/adapters/sqs-queue.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json } from '../io.js';

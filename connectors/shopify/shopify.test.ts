@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryProfileRepository } from '../../core/in-memory-profile-repository.js';
-import { mergeEvent } from '../../core/merge-service.js';
+import { InMemoryProfileRepository } from '../../core/identity/in-memory-profile-repository.js';
+import { mergeEvent } from '../../core/merge/merge-service.js';
 import { completeEvent, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { tenant } from '../../test/support/events.js';

@@ -1,6 +1,6 @@
 // Profiles for the campaign unit tests, built through the merge engine's own applyEvent so they are realistic.
 import { CanonicalEvent } from '../events.js';
-import { applyEvent, type ProfileEvent } from '../merge-event.js';
+import { applyEvent, type ProfileEvent } from '../merge/merge-event.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { CampaignConfig } from './config.js';
 

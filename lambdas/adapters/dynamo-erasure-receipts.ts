@@ -13,7 +13,7 @@ import {
   type ErasureState,
   type PendingErasure,
   type SubjectReceipt,
-} from '../../core/erasure-receipts.js';
+} from '../../core/erasure/receipts.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 

@@ -4,15 +4,15 @@
 // Profiles that were refused one of the merged profile's identifiers are rebuilt with it: the wrong merge may have
 // filled the limit that made them refuse it.
 import { createHash } from 'node:crypto';
-import type { TenantConfig } from './config.js';
-import { ConflictRetry } from './errors.js';
-import { eventKey } from './events.js';
-import { identifierKey, normaliseIdentifier, type Identifier } from './identifiers.js';
-import { replayIdentity } from './identity-replay.js';
+import type { TenantConfig } from '../config.js';
+import { ConflictRetry } from '../errors.js';
+import { eventKey } from '../events.js';
+import { identifierKey, normaliseIdentifier, type Identifier } from '../identifiers.js';
+import { replayIdentity } from './replay.js';
 import { joinJournals } from './join-profiles.js';
-import { liveProfile } from './live-profile.js';
-import type { ProfileCommit, ProfileRepository, PushMessage } from './ports.js';
-import { emptyProfile, type IdentityJournalEntry, type Profile } from './profile.js';
+import { liveProfile } from '../live-profile.js';
+import type { ProfileCommit, ProfileRepository, PushMessage } from '../ports.js';
+import { emptyProfile, type IdentityJournalEntry, type Profile } from '../profile.js';
 
 /** The unmerge cannot be done as asked; the message says why and what to do. */
 export class UnmergeRefused extends Error {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
+import { InMemoryProfileRepository } from '../identity/in-memory-profile-repository.js';
 import { mergeEvent } from './merge-service.js';
-import type { CanonicalEvent } from './events.js';
-import type { Profile } from './profile.js';
-import { projectProfile } from './projection.js';
-import { customer, event, order, tenant } from '../test/support/events.js';
+import type { CanonicalEvent } from '../events.js';
+import type { Profile } from '../profile.js';
+import { projectProfile } from '../projection.js';
+import { customer, event, order, tenant } from '../../test/support/events.js';
 
 function engine() {
   const repo = new InMemoryProfileRepository();

@@ -1,11 +1,11 @@
 // Identity resolution: which profile an event belongs to, which profiles it proves to be one person, and which
-// identifiers are dropped from matching because they would break the tenant's rules (core/identity-rules.ts): a shared
+// identifiers are dropped from matching because they would break the tenant's rules (core/identity/rules.ts): a shared
 // family e-mail must not fuse a household, a placeholder value must not fuse strangers.
-import type { TenantConfig } from './config.js';
-import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier } from './identifiers.js';
-import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './identity-rules.js';
+import type { TenantConfig } from '../config.js';
+import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier } from '../identifiers.js';
+import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './rules.js';
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
-import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from './profile.js';
+import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from '../profile.js';
 
 export interface IdentityPlan {
   /** The profile the event lands on, already joined with the absorbed ones. */

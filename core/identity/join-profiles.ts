@@ -1,8 +1,8 @@
 // Merges one profile into another when an identifier proves they are the same person.
-import { identifierKey } from './identifiers.js';
-import { addActivity, RECENT_EVENTS_LIMIT } from './merge-event.js';
-import type { IdentityJournalEntry, Profile, ProfileIdentifier } from './profile.js';
-import { latest } from './provenance.js';
+import { identifierKey } from '../identifiers.js';
+import { addActivity, RECENT_EVENTS_LIMIT } from '../merge/merge-event.js';
+import type { IdentityJournalEntry, Profile, ProfileIdentifier } from '../profile.js';
+import { latest } from '../merge/provenance.js';
 
 /** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
 export function survivorOf(profiles: readonly Profile[]): Profile {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
+import { InMemoryProfileRepository } from '../identity/in-memory-profile-repository.js';
 import { mergeEvent } from './merge-service.js';
 import { StagedProfileRepository } from './staged-profile-repository.js';
-import { ConflictRetry } from './errors.js';
-import { customer, order, tenant } from '../test/support/events.js';
+import { ConflictRetry } from '../errors.js';
+import { customer, order, tenant } from '../../test/support/events.js';
 
 const anna = [{ type: 'email' as const, value: 'anna@example.com' }];
 const events = [

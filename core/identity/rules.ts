@@ -1,7 +1,7 @@
 // A tenant's identity rules: which identifier types match people, in which order of trust, how many of each one
 // profile may hold, and which values never match anyone. Read from the `identity` block of the tenant config.
 import { z } from 'zod';
-import type { Identifier } from './identifiers.js';
+import type { Identifier } from '../identifiers.js';
 
 /** A type name, or `customerId:*` for "the customer id of any one instance" (one limit per instance). */
 const TypePattern = z.string().regex(/^(email|phone|anonymousId|loyaltyId|customerId:\*|customerId:[a-z0-9][a-z0-9-]{0,62})$/, 'email, phone, anonymousId, loyaltyId, customerId:* or customerId:<instance>');

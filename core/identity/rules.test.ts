@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IdentityRules } from './identity-rules.js';
+import { IdentityRules } from './rules.js';
 import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
-import { mergeEvent } from './merge-service.js';
-import type { CanonicalEvent } from './events.js';
-import type { TenantConfig } from './config.js';
-import { customer, event, order, tenant } from '../test/support/events.js';
+import { mergeEvent } from '../merge/merge-service.js';
+import type { CanonicalEvent } from '../events.js';
+import type { TenantConfig } from '../config.js';
+import { customer, event, order, tenant } from '../../test/support/events.js';
 
 function engine(rules: Record<string, unknown> = {}) {
   const repo = new InMemoryProfileRepository();

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from './events.js';
-import { eventKey } from './events.js';
-import { dryRunIdentityRules, maskIdentifier } from './identity-dry-run.js';
-import { replayOrder } from './identity-replay.js';
-import { IdentityRules } from './identity-rules.js';
+import type { CanonicalEvent } from '../events.js';
+import { eventKey } from '../events.js';
+import { dryRunIdentityRules, maskIdentifier } from './dry-run.js';
+import { replayOrder } from './replay.js';
+import { IdentityRules } from './rules.js';
 import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
-import { liveProfile } from './live-profile.js';
-import { mergeEvent } from './merge-service.js';
-import type { TenantConfig } from './config.js';
-import { customer, event, order, tenant } from '../test/support/events.js';
+import { liveProfile } from '../live-profile.js';
+import { mergeEvent } from '../merge/merge-service.js';
+import type { TenantConfig } from '../config.js';
+import { customer, event, order, tenant } from '../../test/support/events.js';
 
 const visit = (cookie: string, at: string, email: string) =>
   event({

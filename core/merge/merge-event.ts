@@ -1,8 +1,8 @@
 // Applies one canonical event to a profile. A join: idempotent, commutative and associative, so duplicates,
 // retries and out-of-order delivery all end in the same profile.
-import { eventKey, type CanonicalEvent, type EventOf } from './events.js';
-import type { FieldValue } from './destination.js';
-import type { ActivityRecord, FieldRecord, Profile, Provenance } from './profile.js';
+import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
+import type { FieldValue } from '../destination.js';
+import type { ActivityRecord, FieldRecord, Profile, Provenance } from '../profile.js';
 import { latest, provenanceOf, utc } from './provenance.js';
 
 export const ACTIVITY_LIMIT = 200;

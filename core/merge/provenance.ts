@@ -1,6 +1,6 @@
 // Which of two reports of the same fact wins: a total order, so the result never depends on arrival order.
-import type { CanonicalEvent } from './events.js';
-import type { Provenance } from './profile.js';
+import type { CanonicalEvent } from '../events.js';
+import type { Provenance } from '../profile.js';
 
 /** Normalises vendor times (any offset) to UTC ISO strings, which then compare correctly as text. */
 export function utc(iso: string): string {

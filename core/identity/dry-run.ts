@@ -1,12 +1,12 @@
 // "What would these identity rules do to my profiles?": replays every recorded event of a tenant under the new rules
 // in a sandbox and compares who ends up with whom against the stored profiles. Writes nothing.
-import type { TenantConfig } from './config.js';
-import { eventKey, type CanonicalEvent } from './events.js';
-import { identifierKey, type Identifier as Id } from './identifiers.js';
-import { describeMatchRule, type IdentityRules } from './identity-rules.js';
-import type { Profile } from './profile.js';
-import { replayIdentity } from './identity-replay.js';
-import type { ProfileRepository } from './ports.js';
+import type { TenantConfig } from '../config.js';
+import { eventKey, type CanonicalEvent } from '../events.js';
+import { identifierKey, type Identifier as Id } from '../identifiers.js';
+import { describeMatchRule, type IdentityRules } from './rules.js';
+import type { Profile } from '../profile.js';
+import { replayIdentity } from './replay.js';
+import type { ProfileRepository } from '../ports.js';
 
 export interface DryRunReport {
   tenantId: string;

@@ -3,9 +3,9 @@
 // identifier digests only. The subject itself (e-mail, identifiers) is kept apart, only until the erasure settles,
 // because a retry must be able to ask the destinations again.
 import { createHash } from 'node:crypto';
-import type { ErasureSubject } from './destination.js';
-import type { CanonicalEvent } from './events.js';
-import { identifierDigest } from './identifiers.js';
+import type { ErasureSubject } from '../destination.js';
+import type { CanonicalEvent } from '../events.js';
+import { identifierDigest } from '../identifiers.js';
 
 export type DestinationErasureStatus = 'requested' | 'confirmed' | 'unsupported' | 'failed';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from './events.js';
-import { identifierKey } from './identifiers.js';
-import { replayOrder } from './identity-replay.js';
+import type { CanonicalEvent } from '../events.js';
+import { identifierKey } from '../identifiers.js';
+import { replayOrder } from './replay.js';
 import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
-import { mergeEvent } from './merge-service.js';
-import type { Profile } from './profile.js';
+import { mergeEvent } from '../merge/merge-service.js';
+import type { Profile } from '../profile.js';
 import { unmergeProfile, UnmergeRefused } from './unmerge.js';
-import { customer, event, order, tenant } from '../test/support/events.js';
+import { customer, event, order, tenant } from '../../test/support/events.js';
 
 function engine() {
   const repo = new InMemoryProfileRepository();

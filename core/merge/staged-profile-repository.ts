@@ -1,10 +1,10 @@
 // Coalesces the commits of several merges into one write per profile: the merge engine commits each event to
 // this stage, and `flush` writes the result to the real repository once, conditional on the versions first read.
-import { ConflictRetry } from './errors.js';
-import { identifierKey, type Identifier } from './identifiers.js';
-import { eventKey } from './events.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from './ports.js';
-import type { Profile } from './profile.js';
+import { ConflictRetry } from '../errors.js';
+import { identifierKey, type Identifier } from '../identifiers.js';
+import { eventKey } from '../events.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
+import type { Profile } from '../profile.js';
 
 /** A DynamoDB transaction holds at most 100 items: a stage that grows past this flushes early. */
 const FLUSH_AT_ITEMS = 90;

@@ -1,10 +1,10 @@
 // ProfileRepository in memory with the same conditions as the DynamoDB adapter: for unit tests, the in-memory
 // benchmark and the replays of unmerge and identity dry runs.
-import { ConflictRetry } from './errors.js';
-import { eventKey } from './events.js';
-import { identifierKey, type Identifier } from './identifiers.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from './ports.js';
-import type { Profile } from './profile.js';
+import { ConflictRetry } from '../errors.js';
+import { eventKey } from '../events.js';
+import { identifierKey, type Identifier } from '../identifiers.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
+import type { Profile } from '../profile.js';
 
 export class InMemoryProfileRepository implements ProfileRepository {
   readonly profiles = new Map<string, Profile>();

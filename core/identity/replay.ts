@@ -1,12 +1,12 @@
 // Rebuilds profiles from recorded events in a sandbox (an in-memory repository): what an unmerge writes back, and
 // what an identity dry run compares with the stored profiles. Nothing here touches the real repository.
-import type { TenantConfig } from './config.js';
-import { eventKey, type CanonicalEvent } from './events.js';
+import type { TenantConfig } from '../config.js';
+import { eventKey, type CanonicalEvent } from '../events.js';
 import { InMemoryProfileRepository } from './in-memory-profile-repository.js';
-import { liveProfile } from './live-profile.js';
-import { mergeEvent } from './merge-service.js';
-import type { Profile } from './profile.js';
-import { utc } from './provenance.js';
+import { liveProfile } from '../live-profile.js';
+import { mergeEvent } from '../merge/merge-service.js';
+import type { Profile } from '../profile.js';
+import { utc } from '../merge/provenance.js';
 
 export interface Replay {
   /** Live profiles of the sandbox, with sandbox ids (`replay-0001`, …), oldest first. */
