@@ -1,8 +1,21 @@
-// The ports the core needs from the outside world. Adapters implement them for DynamoDB/SQS (lambdas/adapters) and in memory (tests).
+// The ports the core needs from the outside world, in one file: profiles, queues, cursors, quarantine, status, the
+// logger, campaign state, erasure receipts and the event ledger. Adapters implement them for DynamoDB/SQS (lambdas/adapters) and in memory (tests).
 import type { CanonicalEvent } from './events.js';
 import type { ErasureSubject, FieldValue } from './destination.js';
 import type { Identifier } from './identifiers.js';
 import type { Profile } from './profile.js';
+import type { CampaignContact } from './campaign/frequency-cap.js';
+import type { TenantStats } from './campaign/tenant-stats.js';
+import type { DestinationErasure, ErasureReceipt, ErasureState, PendingErasure, SubjectReceipt } from './erasure/receipts.js';
+import type { MergeOutcome } from './merge/merge-service.js';
+
+/** Where everything of ours logs; connectors get it through the SDK. Details name fields and ids, never personal data. */
+export interface Logger {
+  debug(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
 
 /** One atomic write of the merge engine: every part succeeds or none does. */
 export interface ProfileCommit {
@@ -101,4 +114,88 @@ export interface SecretsProvider {
 /** Counters an operator reads: last success per instance and stage, errors. */
 export interface StatusRecorder {
   record(tenantId: string, instance: string, stage: 'webhook' | 'poll' | 'merge' | 'push', outcome: 'ok' | 'error', count?: number): Promise<void>;
+}
+
+// Campaign features: tenant stats, the contact log for frequency capping, the erasure audit.
+export interface TenantStatsStore {
+  /** `computedSince`: a cache must not answer with stats computed before this (a sweep's push names its stats). */
+  get(tenantId: string, computedSince?: string): Promise<TenantStats | undefined>;
+  put(stats: TenantStats): Promise<void>;
+}
+
+/** Campaign contacts per profile; kept beside the push snapshots (ops table), not in the profile item. */
+export interface CampaignContactLog {
+  record(tenantId: string, profileId: string, contacts: readonly CampaignContact[]): Promise<void>;
+  list(tenantId: string, profileId: string): Promise<CampaignContact[]>;
+  removeAll(tenantId: string, profileId: string): Promise<void>;
+}
+
+/** Proof that an erasure ran, with nothing that identifies the person. */
+export interface ErasureAuditEntry {
+  tenantId: string;
+  /** SHA-256 of tenant and profile id: ties retries of one erasure together, names nobody. */
+  subjectDigest: string;
+  requestId?: string;
+  erasedAt: string;
+  /** Identifier types the person had (never values). */
+  identifierTypes: string[];
+  destinations: { instance: string; status: 'confirmed' | 'requested' | 'unsupported' | 'failed' }[];
+}
+
+export interface ErasureAudit {
+  record(entry: ErasureAuditEntry): Promise<void>;
+  list(tenantId: string): Promise<ErasureAuditEntry[]>;
+}
+
+export interface ErasureReceiptStore {
+  /** Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject for retries. */
+  open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt>;
+  /** Records what one destination said; written at once, so a crash never forgets a confirmation, and never over one. */
+  record(tenantId: string, requestId: string, subjectDigest: string, destination: DestinationErasure, at: string): Promise<void>;
+  /** Ends the receipt of a subject and forgets the kept subject. */
+  close(tenantId: string, requestId: string, subjectDigest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void>;
+  /** The sweep queued a retry: `lastTriedAt` moves so that the next sweep waits again. */
+  touch(tenantId: string, requestId: string, subjectDigest: string, at: string): Promise<void>;
+  /** Subjects whose erasure is still open. */
+  pending(tenantId: string): Promise<PendingErasure[]>;
+  get(tenantId: string, requestId: string): Promise<ErasureReceipt | undefined>;
+  /** Newest first. */
+  list(tenantId: string, limit?: number): Promise<ErasureReceipt[]>;
+}
+
+// The event ledger: what became of every event that entered the changes queue (pipeline/event-ledger.ts).
+/** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */
+export type SettledOutcome = MergeOutcome['status'];
+
+export type LedgerState = 'accepted' | 'applied' | 'dead-lettered';
+
+export interface LedgerEvent {
+  tenantId: string;
+  instance: string;
+  sourceEventId: string;
+}
+
+/** The records of one connector instance (within the retention), by state. */
+export interface InstanceLedger {
+  /** Distinct events recorded; each is in exactly one of the states below. */
+  events: number;
+  /** Accepted and neither applied nor dead-lettered yet: on the queue, being merged, or lost. */
+  accepted: number;
+  applied: number;
+  appliedBy: Partial<Record<SettledOutcome, number>>;
+  deadLettered: number;
+  /** Reason → events dead-lettered with it. Reasons name fields and errors, never values. */
+  deadLetterReasons: Record<string, number>;
+  /** When the oldest event still in state accepted was accepted: a long-past time means it was lost, not slow. */
+  oldestAcceptedAt?: string;
+}
+
+export interface EventLedger {
+  /** The events are on the changes queue. Creates missing records; an existing record keeps its state and counts once. */
+  accepted(events: readonly LedgerEvent[]): Promise<void>;
+  /** The merge settled the event. Final: a later failure of another copy of it does not undo this. */
+  applied(event: LedgerEvent, outcome: SettledOutcome): Promise<void>;
+  /** The event failed on its last receive: SQS moves it to the DLQ. Never overrides applied. */
+  deadLettered(event: LedgerEvent, reason: string): Promise<void>;
+  count(tenantId: string, instance: string): Promise<InstanceLedger>;
 }

@@ -11,7 +11,7 @@ import type { MergeBatchDeps } from '../pipeline/merge-batch.js';
 import type { PollDeps } from '../pipeline/run-poll.js';
 import type { PushDeps } from '../pipeline/push-profiles.js';
 import type { SweepDeps } from '../pipeline/sweep-campaigns.js';
-import { cachedStats } from '../core/campaign/ports.js';
+import { cachedStats } from '../core/campaign/cached-stats.js';
 import { DynamoCampaignContactLog, DynamoErasureAudit, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
 import { documentClient, dynamoClient, sqsClient } from './adapters/aws-clients.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';

@@ -3,9 +3,8 @@
 // destinations that have not confirmed yet, and only ever deletes: nothing is pushed or re-created on this path.
 import type { InstanceConfig } from '../core/config.js';
 import type { ErasureSubject } from '../core/destination.js';
-import { isFinal, subjectDigest, type DestinationErasure, type ErasureReceiptStore } from '../core/erasure/receipts.js';
-import type { PushMessage, PushSnapshotStore } from '../core/ports.js';
-import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry } from '../core/campaign/ports.js';
+import { isFinal, subjectDigest, type DestinationErasure } from '../core/erasure/receipts.js';
+import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../core/ports.js';
 import { failureReason, redactPersonalData, type Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
 

@@ -3,7 +3,7 @@
 // dead-lettered → applied when a replay from the DLQ merges it. Records are keyed, never added up: a redelivered,
 // retried or replayed event changes its one record and can never count twice.
 import { type CanonicalEvent } from '../core/events.js';
-import type { MergeOutcome } from '../core/merge/merge-service.js';
+import type { InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
 
 /**
  * Days a record is kept after its last change. Longer than an event can wait anywhere (4 days on the changes queue,
@@ -11,44 +11,8 @@ import type { MergeOutcome } from '../core/merge/merge-service.js';
  */
 export const LEDGER_RETENTION_DAYS = 35;
 
-/** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */
-export type SettledOutcome = MergeOutcome['status'];
-
-export type LedgerState = 'accepted' | 'applied' | 'dead-lettered';
-
-export interface LedgerEvent {
-  tenantId: string;
-  instance: string;
-  sourceEventId: string;
-}
-
 export function ledgerEvent(event: Pick<CanonicalEvent, 'tenantId' | 'source' | 'sourceEventId'>): LedgerEvent {
   return { tenantId: event.tenantId, instance: event.source.instance, sourceEventId: event.sourceEventId };
-}
-
-/** The records of one connector instance (within the retention), by state. */
-export interface InstanceLedger {
-  /** Distinct events recorded; each is in exactly one of the states below. */
-  events: number;
-  /** Accepted and neither applied nor dead-lettered yet: on the queue, being merged, or lost. */
-  accepted: number;
-  applied: number;
-  appliedBy: Partial<Record<SettledOutcome, number>>;
-  deadLettered: number;
-  /** Reason → events dead-lettered with it. Reasons name fields and errors, never values. */
-  deadLetterReasons: Record<string, number>;
-  /** When the oldest event still in state accepted was accepted: a long-past time means it was lost, not slow. */
-  oldestAcceptedAt?: string;
-}
-
-export interface EventLedger {
-  /** The events are on the changes queue. Creates missing records; an existing record keeps its state and counts once. */
-  accepted(events: readonly LedgerEvent[]): Promise<void>;
-  /** The merge settled the event. Final: a later failure of another copy of it does not undo this. */
-  applied(event: LedgerEvent, outcome: SettledOutcome): Promise<void>;
-  /** The event failed on its last receive: SQS moves it to the DLQ. Never overrides applied. */
-  deadLettered(event: LedgerEvent, reason: string): Promise<void>;
-  count(tenantId: string, instance: string): Promise<InstanceLedger>;
 }
 
 /** Reasons are kept short: they are grouped and printed, and an error message may be long. */

@@ -1,5 +1,6 @@
 // The event ledger in memory, for pipeline tests: the same transitions as the DynamoDB adapter.
-import { emptyInstanceLedger, shortReason, tally, type EventLedger, type InstanceLedger, type LedgerEvent, type LedgerState, type SettledOutcome } from './event-ledger.js';
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
+import { emptyInstanceLedger, shortReason, tally } from './event-ledger.js';
 
 interface MemoryRecord {
   tenantId: string;

@@ -5,10 +5,9 @@ import { identifierKey } from '../core/identifiers.js';
 import { ConflictRetry } from '../core/errors.js';
 import { destinationChanged, mergeEvent, type MergeOutcome } from '../core/merge/merge-service.js';
 import { StagedProfileRepository, StageConflict } from '../core/merge/staged-profile-repository.js';
-import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder } from '../core/ports.js';
+import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder, TenantStatsStore } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
-import type { TenantStatsStore } from '../core/campaign/ports.js';
 import { settleInLedger, type MergeAccounting } from './settle-in-ledger.js';
 
 export interface MergeBatchDeps {

@@ -2,13 +2,11 @@
 // consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
 import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
-import type { ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder } from '../core/ports.js';
+import type { CampaignContactLog, ErasureAudit, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder, TenantStatsStore } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
-import type { CampaignContactLog, ErasureAudit, TenantStatsStore } from '../core/campaign/ports.js';
-import type { ErasureReceiptStore } from '../core/erasure/receipts.js';
 import { eraseAtDestinations } from './erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';

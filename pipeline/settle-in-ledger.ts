@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
 import type { MergeOutcome } from '../core/merge/merge-service.js';
 import type { Logger } from '../connectors/sdk/index.js';
-import { ledgerEvent, type EventLedger, type LedgerEvent } from './event-ledger.js';
+import type { EventLedger, LedgerEvent } from '../core/ports.js';
+import { ledgerEvent } from './event-ledger.js';
 
 export interface MergeAccounting {
   ledger: EventLedger;

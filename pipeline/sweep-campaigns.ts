@@ -3,14 +3,13 @@
 // event triggers, and queues a push sync for each profile whose projection changed since the previous sweep. First of
 // all it re-queues the tenant's erasures that are still open (pipeline/retry-erasures.ts).
 import type { CampaignConfig } from '../core/campaign/config.js';
-import type { TenantStatsStore } from '../core/campaign/ports.js';
 import { TenantStatsBuilder, type TenantStats } from '../core/campaign/tenant-stats.js';
 import type { PushMessage, PushQueue, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { projectProfile } from '../core/projection.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
-import type { ErasureReceiptStore } from '../core/erasure/receipts.js';
+import type { ErasureReceiptStore, TenantStatsStore } from '../core/ports.js';
 import { retryErasures, type ErasureRetryRun } from './retry-erasures.js';
 
 export interface SweepDeps {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { ConsentPurpose, EventDraft } from '../../core/events.js';
 import type { ErasureOutcome, ErasureSubject, ProfileChange, PushOutcome } from '../../core/destination.js';
+import type { Logger } from '../../core/ports.js';
 
 export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email';
 
@@ -15,12 +16,8 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
-export interface Logger {
-  debug(message: string, details?: Record<string, unknown>): void;
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
+/** The logger port lives in the core; connectors import it from the SDK. */
+export type { Logger };
 
 /** Everything a connector call may use: its own instance's settings and secrets, a clock and a logger. */
 export interface ConnectorContext<Settings, Secrets> {

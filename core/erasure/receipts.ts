@@ -69,22 +69,6 @@ export interface PendingErasure {
   lastTriedAt: string;
 }
 
-export interface ErasureReceiptStore {
-  /** Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject for retries. */
-  open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt>;
-  /** Records what one destination said; written at once, so a crash never forgets a confirmation, and never over one. */
-  record(tenantId: string, requestId: string, subjectDigest: string, destination: DestinationErasure, at: string): Promise<void>;
-  /** Ends the receipt of a subject and forgets the kept subject. */
-  close(tenantId: string, requestId: string, subjectDigest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void>;
-  /** The sweep queued a retry: `lastTriedAt` moves so that the next sweep waits again. */
-  touch(tenantId: string, requestId: string, subjectDigest: string, at: string): Promise<void>;
-  /** Subjects whose erasure is still open. */
-  pending(tenantId: string): Promise<PendingErasure[]>;
-  get(tenantId: string, requestId: string): Promise<ErasureReceipt | undefined>;
-  /** Newest first. */
-  list(tenantId: string, limit?: number): Promise<ErasureReceipt[]>;
-}
-
 /** The same digest of a subject as the erasure audit uses. */
 export function subjectDigest(tenantId: string, profileId: string): string {
   return createHash('sha256').update(`${tenantId}\u0000${profileId}`).digest('base64url').slice(0, 32);

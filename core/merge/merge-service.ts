@@ -6,13 +6,12 @@ import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
 import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
-import type { PushMessage, ProfileCommit, ProfileRepository } from '../ports.js';
+import type { PushMessage, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { utc } from './provenance.js';
-import type { TenantStatsStore } from '../campaign/ports.js';
 
 export interface MergeDeps {
   profiles: ProfileRepository;

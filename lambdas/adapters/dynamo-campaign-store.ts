@@ -1,7 +1,7 @@
 // Campaign state on the ops table: the per-tenant stats item (written by the sweep), campaign contacts per profile
 // (beside the push snapshots, expiring through TTL) and the erasure audit (no personal data).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../../core/campaign/ports.js';
+import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../../core/ports.js';
 import type { CampaignContact } from '../../core/campaign/frequency-cap.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';

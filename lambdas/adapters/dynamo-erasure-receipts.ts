@@ -4,12 +4,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ErasureSubject } from '../../core/destination.js';
+import type { ErasureReceiptStore } from '../../core/ports.js';
 import {
   newSubjectReceipt,
   receiptsByRequest,
   type DestinationErasure,
   type ErasureReceipt,
-  type ErasureReceiptStore,
   type ErasureState,
   type PendingErasure,
   type SubjectReceipt,

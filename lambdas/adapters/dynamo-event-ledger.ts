@@ -2,17 +2,8 @@
 // conditional updates only (never an ADD), so a redelivered, retried or replayed event is still one item in one state.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  emptyInstanceLedger,
-  LEDGER_RETENTION_DAYS,
-  shortReason,
-  tally,
-  type EventLedger,
-  type InstanceLedger,
-  type LedgerEvent,
-  type LedgerState,
-  type SettledOutcome,
-} from '../../pipeline/event-ledger.js';
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
+import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../../pipeline/event-ledger.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 import { queryAll } from './dynamo-query.js';
 
