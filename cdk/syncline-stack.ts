@@ -124,7 +124,7 @@ export class SynclineStack extends Stack {
     grantKeyed(merge, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats (read), status, event ledger (applied, dead-lettered)
 
     grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
-    grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure audit, status
+    grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure receipts, status
     for (const secret of this.secrets.where((i) => i.push)) secret.grantRead(push);
 
     grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS);

@@ -116,7 +116,7 @@ export interface StatusRecorder {
   record(tenantId: string, instance: string, stage: 'webhook' | 'poll' | 'merge' | 'push', outcome: 'ok' | 'error', count?: number): Promise<void>;
 }
 
-// Campaign features: tenant stats, the contact log for frequency capping, the erasure audit.
+// Campaign features: tenant stats, the contact log for frequency capping.
 export interface TenantStatsStore {
   /** `computedSince`: a cache must not answer with stats computed before this (a sweep's push names its stats). */
   get(tenantId: string, computedSince?: string): Promise<TenantStats | undefined>;
@@ -130,23 +130,7 @@ export interface CampaignContactLog {
   removeAll(tenantId: string, profileId: string): Promise<void>;
 }
 
-/** Proof that an erasure ran, with nothing that identifies the person. */
-export interface ErasureAuditEntry {
-  tenantId: string;
-  /** SHA-256 of tenant and profile id: ties retries of one erasure together, names nobody. */
-  subjectDigest: string;
-  requestId?: string;
-  erasedAt: string;
-  /** Identifier types the person had (never values). */
-  identifierTypes: string[];
-  destinations: { instance: string; status: 'confirmed' | 'requested' | 'unsupported' | 'failed' }[];
-}
-
-export interface ErasureAudit {
-  record(entry: ErasureAuditEntry): Promise<void>;
-  list(tenantId: string): Promise<ErasureAuditEntry[]>;
-}
-
+/** The record of every erasure: what each destination said, how often it was asked, when; no personal data. */
 export interface ErasureReceiptStore {
   /** Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject for retries. */
   open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt>;

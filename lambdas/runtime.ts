@@ -12,7 +12,7 @@ import type { PollDeps } from '../pipeline/run-poll.js';
 import type { PushDeps } from '../pipeline/push-profiles.js';
 import type { SweepDeps } from '../pipeline/sweep-campaigns.js';
 import { cachedStats } from '../core/campaign/cached-stats.js';
-import { DynamoCampaignContactLog, DynamoErasureAudit, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
+import { DynamoCampaignContactLog, DynamoTenantStatsStore } from './adapters/dynamo-campaign-store.js';
 import { documentClient, dynamoClient, sqsClient } from './adapters/aws-clients.js';
 import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
 import { DynamoEventLedger } from './adapters/dynamo-event-ledger.js';
@@ -107,7 +107,6 @@ export function runtime(): Runtime {
       log,
       stats,
       contacts: new DynamoCampaignContactLog(db, names.ops),
-      audit: new DynamoErasureAudit(db, names.ops),
       receipts,
       now,
     },

@@ -4,7 +4,7 @@
 import type { InstanceConfig } from '../core/config.js';
 import type { ErasureSubject } from '../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../core/erasure/receipts.js';
-import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../core/ports.js';
+import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../core/ports.js';
 import { failureReason, redactPersonalData, type Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
 
@@ -13,7 +13,6 @@ export interface ErasureDeps {
   snapshots: PushSnapshotStore;
   log: Logger;
   contacts?: CampaignContactLog;
-  audit?: ErasureAudit;
   /** Receipts per request and destination; without them every attempt asks every destination again. */
   receipts?: ErasureReceiptStore;
   now?: () => Date;
@@ -37,35 +36,23 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
 
   const problems: string[] = [];
   let asked = 0;
-  const outcomes: ErasureAuditEntry['destinations'] = [];
   for (const instance of deps.instances.tenant(tenantId).instances.filter((i) => i.push)) {
     const earlier = receipt?.destinations[instance.id];
     if (earlier && isFinal(earlier.status)) {
       // Confirmed (or impossible) already: a retry never asks this destination again.
-      outcomes.push({ instance: instance.id, status: earlier.status });
       continue;
     }
     const result = await eraseAt(deps, tenantId, instance, subject, earlier, at);
     asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
-    outcomes.push({ instance: instance.id, status: result.status });
     if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
     if (result.status === 'unsupported') deps.log.warn('destination cannot erase: remove the person there by hand', { tenantId, instance: instance.id, requestId, profileId: subject.profileId });
   }
 
   await deps.snapshots.removeAll(tenantId, subject.profileId);
   await deps.contacts?.removeAll(tenantId, subject.profileId);
-  // A redelivery of a settled erasure asked nobody: it is no attempt, and leaves no second record.
+  // A redelivery of a settled erasure asked nobody: it is no attempt, and changes no receipt.
   if (receipt?.state === 'settled' && asked === 0) return;
-  // Every attempt leaves its record, a failed one too: the audit shows what was asked and what each destination said.
-  await deps.audit?.record({
-    tenantId,
-    subjectDigest: digest,
-    requestId,
-    erasedAt: at,
-    identifierTypes: [...new Set(subject.identifiers.map((i) => (i.type.startsWith('customerId:') ? 'customerId' : i.type)))].sort(),
-    destinations: outcomes,
-  });
   if (problems.length > 0) {
     deps.log.warn('erasure incomplete: will be retried', { tenantId, requestId, failed: problems.length });
     throw new Error(`erasure ${requestId} incomplete at ${problems.join('; ')}`);

@@ -2,7 +2,7 @@
 // consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
 import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
-import type { CampaignContactLog, ErasureAudit, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder, TenantStatsStore } from '../core/ports.js';
+import type { CampaignContactLog, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder, TenantStatsStore } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
@@ -22,7 +22,6 @@ export interface PushDeps {
   /** Campaign contacts per profile: with it, pushes are recorded and a contacts-in-window field is sent. */
   contacts?: CampaignContactLog;
   /** Erasures leave a record without personal data here. */
-  audit?: ErasureAudit;
   /** Erasure receipts: what each destination said per request; a retry skips the destinations that confirmed. */
   receipts?: ErasureReceiptStore;
   now?: () => Date;

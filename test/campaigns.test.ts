@@ -7,7 +7,8 @@ import { projectProfile } from '../core/projection.js';
 import { holdoutField, inHoldout } from '../core/campaign/control-group.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { documentClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
-import { DynamoErasureAudit, DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
+import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
+import { DynamoErasureReceipts } from '../lambdas/adapters/dynamo-erasure-receipts.js';
 import { DynamoPushSnapshotStore } from '../lambdas/adapters/dynamo-ops-store.js';
 import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
 import { tableNames } from '../lambdas/adapters/tables.js';
@@ -237,7 +238,7 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     expect(copernica(t, email), 'the order clears the abandoned cart').toMatchObject({ abandonedCartId: '', abandonedCartLines: '', abandonedCartFollowUp: '' });
   });
 
-  it('erasure: a Shopify customers/redact removes the person here and at Copernica, leaving an audit record without personal data', async () => {
+  it('erasure: a Shopify customers/redact removes the person here and at Copernica, leaving a receipt without personal data', async () => {
     const t = 'erasure';
     const email = 'erik@erase.example';
     await send(
@@ -254,9 +255,9 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     expect(copernica(t, email), 'erased at Copernica').toBeUndefined();
     expect(await new DynamoPushSnapshotStore(documentClient(), tableNames().ops).get(t, before!.profileId, 'copernica'), 'push snapshot gone').toBeUndefined();
 
-    const audit = await new DynamoErasureAudit(documentClient(), tableNames().ops).list(t);
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ tenantId: t, identifierTypes: ['customerId', 'email'], destinations: [{ instance: 'copernica', status: 'confirmed' }] });
-    expect(JSON.stringify(audit), 'no personal data in the audit').not.toMatch(/erik|191167|erase\.example/);
+    const receipts = await new DynamoErasureReceipts(documentClient(), tableNames().ops).list(t);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]).toMatchObject({ tenantId: t, state: 'settled', subjects: [{ identifierTypes: ['customerId', 'email'] }], destinations: [{ instance: 'copernica', status: 'confirmed' }] });
+    expect(JSON.stringify(receipts), 'no personal data in the receipt').not.toMatch(/erik|191167|erase\.example/);
   });
 });

@@ -31,7 +31,7 @@ export type ErasureState = 'open' | 'settled' | 'failed-permanently';
 export interface SubjectReceipt {
   tenantId: string;
   requestId: string;
-  /** SHA-256 of tenant and profile id, as in the erasure audit: names nobody. */
+  /** SHA-256 of tenant and profile id: ties retries of one erasure together, names nobody. */
   subjectDigest: string;
   /** syncline's own profile id (a random id); absent when no profile matched the request. */
   profileId?: string;
@@ -69,7 +69,7 @@ export interface PendingErasure {
   lastTriedAt: string;
 }
 
-/** The same digest of a subject as the erasure audit uses. */
+/** The digest that names a subject in receipts and logs: SHA-256 of tenant and profile id. */
 export function subjectDigest(tenantId: string, profileId: string): string {
   return createHash('sha256').update(`${tenantId}\u0000${profileId}`).digest('base64url').slice(0, 32);
 }

@@ -1,7 +1,7 @@
 // Campaign state on the ops table: the per-tenant stats item (written by the sweep), campaign contacts per profile
-// (beside the push snapshots, expiring through TTL) and the erasure audit (no personal data).
+// (beside the push snapshots, expiring through TTL).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignContactLog, ErasureAudit, ErasureAuditEntry, TenantStatsStore } from '../../core/ports.js';
+import type { CampaignContactLog, TenantStatsStore } from '../../core/ports.js';
 import type { CampaignContact } from '../../core/campaign/frequency-cap.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
@@ -17,7 +17,6 @@ const partOf = (value: string) => {
 };
 const statsKey = (tenantId: string): Key => ({ pk: `T#${partOf(tenantId)}#STATS`, sk: 'CAMPAIGN' });
 const CONTACT_PREFIX = 'CONTACT#';
-const auditPartition = (tenantId: string) => `T#${partOf(tenantId)}#AUDIT`;
 
 export class DynamoTenantStatsStore implements TenantStatsStore {
   constructor(
@@ -69,22 +68,5 @@ export class DynamoCampaignContactLog implements CampaignContactLog {
       ExpressionAttributeValues: { ':pk': opsKeys.pushPartition(tenantId, profileId), ':prefix': CONTACT_PREFIX },
       ConsistentRead: true,
     });
-  }
-}
-
-/** One partition per tenant, sorted by time: erasures are rare, so the partition never runs hot. */
-export class DynamoErasureAudit implements ErasureAudit {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  async record(entry: ErasureAuditEntry): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: auditPartition(entry.tenantId), sk: `${entry.erasedAt}#${entry.subjectDigest}`, entry } }));
-  }
-
-  async list(tenantId: string): Promise<ErasureAuditEntry[]> {
-    const items = await queryItems(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition(tenantId) } });
-    return items.map((i) => i.entry as ErasureAuditEntry);
   }
 }
