@@ -14,9 +14,9 @@ import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { sharedDynamo } from '../test/support/shared-stack.js';
 import { feedStory, operatorTenant, quarantineAcceptable } from '../test/support/operator-stack.js';
 import { runtime } from '../lambdas/runtime.js';
-import { backfillCursorSlot } from '../pipeline/backfill.js';
+import { backfillCursorSlot } from '../pipeline/backfill/backfill.js';
 import type { InstanceHealth } from '../operator/instance-health.js';
-import type { TenantAccount } from '../pipeline/accounting.js';
+import type { TenantAccount } from '../pipeline/ledger/accounting.js';
 import type { ProfileView } from '../operator/profile-view.js';
 import { runCli } from './main.js';
 

@@ -147,7 +147,7 @@ export interface ErasureReceiptStore {
   list(tenantId: string, limit?: number): Promise<ErasureReceipt[]>;
 }
 
-// The event ledger: what became of every event that entered the changes queue (pipeline/event-ledger.ts).
+// The event ledger: what became of every event that entered the changes queue (pipeline/ledger/event-ledger.ts).
 /** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */
 export type SettledOutcome = MergeOutcome['status'];
 

@@ -1,6 +1,6 @@
 // Scheduled campaign sweep: tenant stats and the time-dependent campaign fields; the schedule may name one tenant.
 import { z } from 'zod';
-import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/sweep-campaigns.js';
+import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
 import { runtime } from './runtime.js';
 
 export const SweepInput = z.object({ tenantId: z.string().min(1).optional() });

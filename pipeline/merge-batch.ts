@@ -8,7 +8,7 @@ import { StagedProfileRepository, StageConflict } from '../core/merge/staged-pro
 import type { ProfileRepository, PushMessage, PushQueue, StatusRecorder, TenantStatsStore } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
-import { settleInLedger, type MergeAccounting } from './settle-in-ledger.js';
+import { settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;

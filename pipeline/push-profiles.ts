@@ -7,7 +7,7 @@ import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
-import { eraseAtDestinations } from './erase-at-destinations.js';
+import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
 

@@ -12,7 +12,7 @@ import { SynclineConfig } from '../core/config.js';
 import { runtime } from '../lambdas/runtime.js';
 import { demoStory, type DemoDelivery } from '../local/demo.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
-import type { InstanceAccount, TenantAccount } from '../pipeline/accounting.js';
+import type { InstanceAccount, TenantAccount } from '../pipeline/ledger/accounting.js';
 import { operatorTenant, SHOP_DOMAIN } from './support/operator-stack.js';
 import { sharedDynamo } from './support/shared-stack.js';
 import { delegatingProfiles } from './support/delegating-profiles.js';

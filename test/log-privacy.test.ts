@@ -7,7 +7,7 @@ import { SynclineConfig } from '../core/config.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { runtime } from '../lambdas/runtime.js';
-import { replayQuarantined } from '../pipeline/replay-quarantine.js';
+import { replayQuarantined } from '../pipeline/quarantine/replay-quarantine.js';
 import { sharedDynamo } from './support/shared-stack.js';
 
 const TENANT = 'privacy';

@@ -25,7 +25,7 @@ export interface MonitoringProps {
   api: apigwv2.HttpApi;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
-  /** The sweep's log group: it logs an erasure it gives up on (pipeline/retry-erasures.ts), which must page someone. */
+  /** The sweep's log group: it logs an erasure it gives up on (pipeline/erasure/retry-erasures.ts), which must page someone. */
   sweepLogs: logs.ILogGroup;
 }
 

@@ -1,7 +1,7 @@
 // `syncline accounting [<tenant>]`: per tenant and connector instance, every event in is applied, quarantined or
 // dead-lettered; what is none of these yet is in flight. Exit code 1 while anything is in flight (not balanced).
-import { accountTenant, type InstanceAccount, type TenantAccount } from '../../pipeline/accounting.js';
-import { LEDGER_RETENTION_DAYS } from '../../pipeline/event-ledger.js';
+import { accountTenant, type InstanceAccount, type TenantAccount } from '../../pipeline/ledger/accounting.js';
+import { LEDGER_RETENTION_DAYS } from '../../pipeline/ledger/event-ledger.js';
 import type { CommandContext } from '../context.js';
 import { json, table } from '../io.js';
 import { requireTenant } from '../target.js';

@@ -2,7 +2,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { eventLedgerContract } from '../../pipeline/event-ledger-contract.js';
-import { LEDGER_RETENTION_DAYS } from '../../pipeline/event-ledger.js';
+import { LEDGER_RETENTION_DAYS } from '../../pipeline/ledger/event-ledger.js';
 import { useEmulators } from '../../test/support/emulators.js';
 import { DynamoEventLedger } from './dynamo-event-ledger.js';
 import { TTL_ATTRIBUTE } from './tables.js';

@@ -3,7 +3,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
-import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../../pipeline/event-ledger.js';
+import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../../pipeline/ledger/event-ledger.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 import { queryAll } from './dynamo-query.js';
 

@@ -2,8 +2,8 @@
 // reads. The page is for the person at this machine: requests for another Host (DNS rebinding) or posted from
 // another site (CSRF) are refused.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill.js';
-import type { ReplayOutcome, ReplayStatus } from '../../pipeline/replay-quarantine.js';
+import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill/backfill.js';
+import type { ReplayOutcome, ReplayStatus } from '../../pipeline/quarantine/replay-quarantine.js';
 import { renderStatusPage } from './render.js';
 import { readStatusView, type StatusSources } from './status-view.js';
 

@@ -2,8 +2,8 @@
 // One record per event (tenant, instance, source event id), whose state moves accepted → applied | dead-lettered, and
 // dead-lettered → applied when a replay from the DLQ merges it. Records are keyed, never added up: a redelivered,
 // retried or replayed event changes its one record and can never count twice.
-import { type CanonicalEvent } from '../core/events.js';
-import type { InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
+import { type CanonicalEvent } from '../../core/events.js';
+import type { InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
 
 /**
  * Days a record is kept after its last change. Longer than an event can wait anywhere (4 days on the changes queue,

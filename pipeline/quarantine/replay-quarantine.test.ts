@@ -1,18 +1,18 @@
 // Replaying quarantined webhooks on the emulators: the quarantine in DynamoDB Local, the events on the SQS emulator.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
-import type { CanonicalEvent } from '../core/events.js';
-import { PayloadInvalid, type AnyConnector, type WebhookRequest } from '../connectors/sdk/index.js';
-import { shopify } from '../connectors/shopify/index.js';
-import { copernica } from '../connectors/copernica/index.js';
-import { deliveryHeaders, fixture, secrets as shopSecrets, SHOP_DOMAIN, signedRequest as signedShopify } from '../connectors/shopify/test-support.js';
-import { secrets as copernicaSecrets, settings as copernicaSettings, signedRequest as signedCopernica } from '../connectors/copernica/test-support.js';
-import { DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
-import { SqsMessageQueue } from '../lambdas/adapters/sqs-queue.js';
-import { useEmulators } from '../test/support/emulators.js';
-import { silentLogger, takeAll, takeBodies } from '../test/support/lambda-events.js';
-import { ingestWebhook, type WebhookDeps } from './ingest-webhook.js';
-import { createInstanceResolver } from './instances.js';
+import { SynclineConfig } from '../../core/config.js';
+import type { CanonicalEvent } from '../../core/events.js';
+import { PayloadInvalid, type AnyConnector, type WebhookRequest } from '../../connectors/sdk/index.js';
+import { shopify } from '../../connectors/shopify/index.js';
+import { copernica } from '../../connectors/copernica/index.js';
+import { deliveryHeaders, fixture, secrets as shopSecrets, SHOP_DOMAIN, signedRequest as signedShopify } from '../../connectors/shopify/test-support.js';
+import { secrets as copernicaSecrets, settings as copernicaSettings, signedRequest as signedCopernica } from '../../connectors/copernica/test-support.js';
+import { DynamoQuarantineStore, DynamoStatusRecorder } from '../../lambdas/adapters/dynamo-ops-store.js';
+import { SqsMessageQueue } from '../../lambdas/adapters/sqs-queue.js';
+import { useEmulators } from '../../test/support/emulators.js';
+import { silentLogger, takeAll, takeBodies } from '../../test/support/lambda-events.js';
+import { ingestWebhook, type WebhookDeps } from '../ingest-webhook.js';
+import { createInstanceResolver } from '../instances.js';
 import { replayQuarantined } from './replay-quarantine.js';
 
 const env = useEmulators();

@@ -1,8 +1,8 @@
 // The sweep's part of erasure: receipts still open a while after their last attempt (a destination failed, the push
 // message went to the DLQ, or was lost) are queued again as erase messages; past the max age they are closed as
 // failed-permanently and reported for an operator, and the kept subject (personal data) is dropped.
-import type { ErasureReceiptStore, ProfileRepository, PushMessage, PushQueue } from '../core/ports.js';
-import type { Logger } from '../connectors/sdk/index.js';
+import type { ErasureReceiptStore, ProfileRepository, PushMessage, PushQueue } from '../../core/ports.js';
+import type { Logger } from '../../connectors/sdk/index.js';
 
 const MINUTE = 60_000;
 /** Longer than the push queue's redeliveries take, so the sweep does not race SQS's own retries. */

@@ -1,16 +1,16 @@
 // The scheduled campaign sweep of one tenant: recomputes the tenant stats (RFM quintiles, co-purchases) from every
 // profile, then re-evaluates the time-dependent fields (new → lapsed, abandoned carts whose window passed) that no
 // event triggers, and queues a push sync for each profile whose projection changed since the previous sweep. First of
-// all it re-queues the tenant's erasures that are still open (pipeline/retry-erasures.ts).
-import type { CampaignConfig } from '../core/campaign/config.js';
-import { TenantStatsBuilder, type TenantStats } from '../core/campaign/tenant-stats.js';
-import type { PushMessage, PushQueue, ProfileRepository } from '../core/ports.js';
-import type { Profile } from '../core/profile.js';
-import { projectProfile } from '../core/projection.js';
-import type { Logger } from '../connectors/sdk/index.js';
-import type { InstanceResolver } from './instances.js';
-import type { ErasureReceiptStore, TenantStatsStore } from '../core/ports.js';
-import { retryErasures, type ErasureRetryRun } from './retry-erasures.js';
+// all it re-queues the tenant's erasures that are still open (pipeline/erasure/retry-erasures.ts).
+import type { CampaignConfig } from '../../core/campaign/config.js';
+import { TenantStatsBuilder, type TenantStats } from '../../core/campaign/tenant-stats.js';
+import type { PushMessage, PushQueue, ProfileRepository } from '../../core/ports.js';
+import type { Profile } from '../../core/profile.js';
+import { projectProfile } from '../../core/projection.js';
+import type { Logger } from '../../connectors/sdk/index.js';
+import type { InstanceResolver } from '../instances.js';
+import type { ErasureReceiptStore, TenantStatsStore } from '../../core/ports.js';
+import { retryErasures, type ErasureRetryRun } from '../erasure/retry-erasures.js';
 
 export interface SweepDeps {
   instances: Pick<InstanceResolver, 'tenant' | 'config'>;
@@ -19,7 +19,7 @@ export interface SweepDeps {
   push: PushQueue;
   log: Logger;
   now?: () => Date;
-  /** With receipts, the sweep also re-queues erasures that are still open (pipeline/retry-erasures.ts). */
+  /** With receipts, the sweep also re-queues erasures that are still open (pipeline/erasure/retry-erasures.ts). */
   receipts?: ErasureReceiptStore;
 }
 

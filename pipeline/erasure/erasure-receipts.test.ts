@@ -3,19 +3,19 @@
 // confirmed the first time is never asked again.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SynclineConfig } from '../core/config.js';
-import type { CanonicalEvent } from '../core/events.js';
-import { erasureRequestId } from '../core/erasure/receipts.js';
-import { InMemoryErasureReceipts } from '../core/in-memory-erasure-receipts.js';
-import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
-import type { PushMessage } from '../core/ports.js';
-import { defineConnector, VendorRejected, type ErasureSubject } from '../connectors/sdk/index.js';
-import { fakeConnector, signFake } from '../test/support/fake-connector.js';
-import { MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
-import { ingestWebhook } from './ingest-webhook.js';
-import { createInstanceResolver } from './instances.js';
-import { mergeBatch } from './merge-batch.js';
-import { pushProfiles } from './push-profiles.js';
+import { SynclineConfig } from '../../core/config.js';
+import type { CanonicalEvent } from '../../core/events.js';
+import { erasureRequestId } from '../../core/erasure/receipts.js';
+import { InMemoryErasureReceipts } from '../../core/in-memory-erasure-receipts.js';
+import { InMemoryProfileRepository } from '../../core/identity/in-memory-profile-repository.js';
+import type { PushMessage } from '../../core/ports.js';
+import { defineConnector, VendorRejected, type ErasureSubject } from '../../connectors/sdk/index.js';
+import { fakeConnector, signFake } from '../../test/support/fake-connector.js';
+import { MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../../test/support/memory-ports.js';
+import { ingestWebhook } from '../ingest-webhook.js';
+import { createInstanceResolver } from '../instances.js';
+import { mergeBatch } from '../merge-batch.js';
+import { pushProfiles } from '../push-profiles.js';
 import { retryErasures } from './retry-erasures.js';
 
 const MINUTE = 60_000;

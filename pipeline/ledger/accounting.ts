@@ -1,7 +1,7 @@
 // The accounting of one tenant, per connector instance: every event that came in is applied, quarantined or
 // dead-lettered; what is none of these yet is in flight. Balanced when nothing is in flight.
-import type { TenantConfig } from '../core/config.js';
-import type { EventLedger, InstanceLedger } from '../core/ports.js';
+import type { TenantConfig } from '../../core/config.js';
+import type { EventLedger, InstanceLedger } from '../../core/ports.js';
 
 export interface AccountingDeps {
   ledger: Pick<EventLedger, 'count'>;

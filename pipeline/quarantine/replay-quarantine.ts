@@ -1,7 +1,7 @@
 // Replays quarantined webhook deliveries through ingestWebhook: the same verification and parsing as when they
 // arrived, so a delivery a fixed connector now accepts is queued and leaves the quarantine. Nothing is bypassed.
-import type { QuarantineEntry } from '../core/ports.js';
-import { ingestWebhook, type WebhookDeps } from './ingest-webhook.js';
+import type { QuarantineEntry } from '../../core/ports.js';
+import { ingestWebhook, type WebhookDeps } from '../ingest-webhook.js';
 
 export type ReplayStatus =
   /** Verified, parsed and queued; the entry is removed. */

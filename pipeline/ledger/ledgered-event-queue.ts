@@ -1,8 +1,8 @@
 // The changes queue as every producer sees it (webhooks, polls, backfills, quarantine replays, erasure requests): an
 // event that was sent is recorded as accepted in the event ledger, so no way into the merge can skip the accounting.
 import { ledgerEvent } from './event-ledger.js';
-import type { CanonicalEvent } from '../core/events.js';
-import type { EventLedger, EventQueue } from '../core/ports.js';
+import type { CanonicalEvent } from '../../core/events.js';
+import type { EventLedger, EventQueue } from '../../core/ports.js';
 
 export class LedgeredEventQueue implements EventQueue {
   constructor(

@@ -1,9 +1,9 @@
 // A backfill: a full (or, with `since`, partial) resync of one instance by polling from the beginning, page by page,
 // with a cursor of its own so that the scheduled poll's cursor is never moved back. Interrupted, it resumes from it.
-import type { CursorStore, EventQueue } from '../core/ports.js';
-import type { Logger } from '../connectors/sdk/index.js';
-import { completeEvents } from './complete-event.js';
-import type { InstanceResolver } from './instances.js';
+import type { CursorStore, EventQueue } from '../../core/ports.js';
+import type { Logger } from '../../connectors/sdk/index.js';
+import { completeEvents } from '../complete-event.js';
+import type { InstanceResolver } from '../instances.js';
 
 export interface BackfillDeps {
   instances: InstanceResolver;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SynclineConfig } from '../core/config.js';
-import { defineConnector, type EventDraft } from '../connectors/sdk/index.js';
-import { MemoryCursors, MemoryQueue, memoryLogger } from '../test/support/memory-ports.js';
-import type { CanonicalEvent } from '../core/events.js';
+import { SynclineConfig } from '../../core/config.js';
+import { defineConnector, type EventDraft } from '../../connectors/sdk/index.js';
+import { MemoryCursors, MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';
+import type { CanonicalEvent } from '../../core/events.js';
 import { backfillCursorSlot, runBackfill, type BackfillProgress } from './backfill.js';
-import { createInstanceResolver } from './instances.js';
+import { createInstanceResolver } from '../instances.js';
 
 /** Three pages of two customers each; page n is `page-n` as its cursor. Events of page 1 are from 2024, the rest from 2025. */
 const pager = defineConnector({

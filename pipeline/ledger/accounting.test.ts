@@ -2,19 +2,19 @@
 // merge with a queue that redelivers and dead-letters like SQS, a DLQ replay after the fix; in = applied +
 // quarantined + dead-lettered per tenant and instance at every settled point.
 import { describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
-import type { CanonicalEvent } from '../core/events.js';
-import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
-import type { PushMessage } from '../core/ports.js';
-import { fakeConnector, signFake } from '../test/support/fake-connector.js';
-import { MemoryQuarantine, MemoryQueue, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
+import { SynclineConfig } from '../../core/config.js';
+import type { CanonicalEvent } from '../../core/events.js';
+import { InMemoryProfileRepository } from '../../core/identity/in-memory-profile-repository.js';
+import type { PushMessage } from '../../core/ports.js';
+import { fakeConnector, signFake } from '../../test/support/fake-connector.js';
+import { MemoryQuarantine, MemoryQueue, MemoryStatus, memoryLogger } from '../../test/support/memory-ports.js';
 import { accountTenant, type TenantAccount } from './accounting.js';
-import { InMemoryEventLedger } from './in-memory-event-ledger.js';
-import { ingestWebhook } from './ingest-webhook.js';
-import { createInstanceResolver } from './instances.js';
+import { InMemoryEventLedger } from '../in-memory-event-ledger.js';
+import { ingestWebhook } from '../ingest-webhook.js';
+import { createInstanceResolver } from '../instances.js';
 import { LedgeredEventQueue } from './ledgered-event-queue.js';
-import { mergeBatch, type QueuedMessage } from './merge-batch.js';
-import { delegatingProfiles } from '../test/support/delegating-profiles.js';
+import { mergeBatch, type QueuedMessage } from '../merge-batch.js';
+import { delegatingProfiles } from '../../test/support/delegating-profiles.js';
 
 const MAX_RECEIVES = 2;
 const POISON = 'poison@example.com';

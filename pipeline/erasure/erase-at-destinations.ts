@@ -1,12 +1,12 @@
 // An erasure at the destinations: every push instance of the tenant is asked to delete the person, and the erasure
 // receipt keeps what each said. A retry (SQS redelivery, or the sweep re-queueing an open receipt) asks only the
 // destinations that have not confirmed yet, and only ever deletes: nothing is pushed or re-created on this path.
-import type { InstanceConfig } from '../core/config.js';
-import type { ErasureSubject } from '../core/destination.js';
-import { isFinal, subjectDigest, type DestinationErasure } from '../core/erasure/receipts.js';
-import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../core/ports.js';
-import { failureReason, redactPersonalData, type Logger } from '../connectors/sdk/index.js';
-import type { InstanceResolver } from './instances.js';
+import type { InstanceConfig } from '../../core/config.js';
+import type { ErasureSubject } from '../../core/destination.js';
+import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
+import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../../core/ports.js';
+import { failureReason, redactPersonalData, type Logger } from '../../connectors/sdk/index.js';
+import type { InstanceResolver } from '../instances.js';
 
 export interface ErasureDeps {
   instances: InstanceResolver;
