@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { TTL_ATTRIBUTE } from '../lambdas/adapters/tables.js';
-import { TENANT_DATA_ROLE_VARIABLE } from '../lambdas/adapters/tenant-credentials.js';
+import { TTL_ATTRIBUTE } from '../aws/tables.js';
+import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
 import { baseConfig, logicalId, resourcesOf, synth, withInstance, type Synthesized } from './test-support.js';
@@ -32,7 +32,7 @@ describe('functions', () => {
   it('gives every function the runtime contract of lambdas/runtime.ts in its environment, and no secret', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
-      // webhook and poll also get the role of their tenant-scoped sessions (lambdas/adapters/tenant-scoped-dynamo.ts).
+      // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
       const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
       expect(Object.keys(env).sort(), name).toEqual(
         ['CHANGES_MAX_RECEIVE_COUNT', 'CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE', ...scoped].sort(),

@@ -13,7 +13,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
 import { ANY_TENANT_KEYS, grantKeyed, grantScan } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
-import { TENANT_DATA_ROLE_VARIABLE } from '../lambdas/adapters/tenant-credentials.js';
+import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
 import { WorkQueue } from './constructs/work-queue.js';
 

@@ -1,5 +1,5 @@
 // The ports the core needs from the outside world, in one file: profiles, queues, cursors, quarantine, status, the
-// logger, campaign state, erasure receipts and the event ledger. Adapters implement them for DynamoDB/SQS (lambdas/adapters) and in memory (tests).
+// logger, campaign state, erasure receipts and the event ledger. Adapters implement them for DynamoDB/SQS (aws) and in memory (tests).
 import type { CanonicalEvent } from './events.js';
 import type { ErasureSubject, FieldValue } from './destination.js';
 import type { Identifier } from './identifiers.js';

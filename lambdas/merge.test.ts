@@ -9,7 +9,7 @@ import { projectProfile } from '../core/projection.js';
 import { customer, order } from '../test/support/events.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, sqsEvent } from '../test/support/lambda-events.js';
-import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
+import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { createMergeHandler, handler } from './merge.js';
 import { configureRuntime, runtime } from './runtime.js';
 import { delegatingProfiles } from '../test/support/delegating-profiles.js';

@@ -7,7 +7,7 @@ import type { CursorStore } from '../core/ports.js';
 import { expectedPollEvents, generateSampleShop, startShopifySimulator, type ShopifySimulator } from '../connectors/shopify/simulator.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, takeAll, takeBodies } from '../test/support/lambda-events.js';
-import { DynamoCursorStore } from './adapters/dynamo-ops-store.js';
+import { DynamoCursorStore } from '../aws/dynamo-ops-store.js';
 import { createPollHandler, handler } from './poll.js';
 import { configureRuntime, runtime } from './runtime.js';
 

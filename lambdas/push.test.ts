@@ -9,8 +9,8 @@ import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/
 import { customer, event } from '../test/support/events.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, sqsEvent, takeAll } from '../test/support/lambda-events.js';
-import { DynamoPushSnapshotStore } from './adapters/dynamo-ops-store.js';
-import { DynamoProfileRepository } from './adapters/dynamo-profile-repository.js';
+import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { handler as merge } from './merge.js';
 import { handler as push } from './push.js';
 import { configureRuntime } from './runtime.js';

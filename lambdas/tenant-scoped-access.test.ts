@@ -7,9 +7,9 @@ import { deliveryHeaders, fixture, secrets, SHOP_DOMAIN } from '../connectors/sh
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, takeAll, webhookEvent } from '../test/support/lambda-events.js';
-import { DynamoCursorStore, DynamoStatusRecorder } from './adapters/dynamo-ops-store.js';
-import type { AssumeRoleRequest, RoleAssumer, TemporaryCredentials } from './adapters/tenant-credentials.js';
-import { TENANT_DATA_ROLE_VARIABLE } from './adapters/tenant-scoped-dynamo.js';
+import { DynamoCursorStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
+import type { AssumeRoleRequest, RoleAssumer, TemporaryCredentials } from '../aws/tenant-credentials.js';
+import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-scoped-dynamo.js';
 import { configureRuntime, runtime, tenantRuntime } from './runtime.js';
 import { handler } from './webhook.js';
 

@@ -6,7 +6,7 @@ import { deliveryHeaders, fixture, secrets, SHOP_DOMAIN } from '../connectors/sh
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, takeAll, takeBodies, webhookEvent } from '../test/support/lambda-events.js';
-import { DynamoQuarantineStore } from './adapters/dynamo-ops-store.js';
+import { DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 import { configureRuntime } from './runtime.js';
 import { handler } from './webhook.js';
 

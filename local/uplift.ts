@@ -31,9 +31,9 @@ async function main(args: string[]): Promise<void> {
   if (!tenantId || !campaignId) throw new Error('usage: npm run uplift -- <tenant> <campaign> [--json]');
   const [{ loadConfig }, { documentClient }, { DynamoProfileRepository }, { tableNames }] = await Promise.all([
     import('../lambdas/load-config.js'),
-    import('../lambdas/adapters/aws-clients.js'),
-    import('../lambdas/adapters/dynamo-profile-repository.js'),
-    import('../lambdas/adapters/tables.js'),
+    import('../aws/aws-clients.js'),
+    import('../aws/dynamo-profile-repository.js'),
+    import('../aws/tables.js'),
   ]);
   const report = await computeUplift(new DynamoProfileRepository(documentClient(), tableNames().profiles), loadConfig(), tenantId, campaignId);
   process.stdout.write(`${args.includes('--json') ? JSON.stringify(report, null, 2) : formatUplift(report)}\n`);

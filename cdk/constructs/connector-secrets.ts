@@ -1,5 +1,5 @@
 // One Secrets Manager secret per connector instance, named syncline/<stage>/<tenant>/<instance> as
-// lambdas/adapters/secrets.ts reads it. CloudFormation fills it with a random string; the operator puts the real JSON.
+// aws/secrets.ts reads it. CloudFormation fills it with a random string; the operator puts the real JSON.
 import { Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';

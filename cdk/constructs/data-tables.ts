@@ -1,10 +1,10 @@
-// The two DynamoDB tables of lambdas/adapters/tables.ts: profiles (profiles + identifier index items) and ops
+// The two DynamoDB tables of aws/tables.ts: profiles (profiles + identifier index items) and ops
 // (cursors, quarantine, push snapshots, status, with TTL). Keys are strings and start with `T#<tenantId>#`.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** Must equal TTL_ATTRIBUTE in lambdas/adapters/tables.ts (the stack test checks it). */
+/** Must equal TTL_ATTRIBUTE in aws/tables.ts (the stack test checks it). */
 export const OPS_TTL_ATTRIBUTE = 'ttl';
 
 export interface DataTablesProps {

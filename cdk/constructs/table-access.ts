@@ -1,8 +1,8 @@
 // DynamoDB grants that name their actions and confine them with dynamodb:LeadingKeys to tenant keys (`T#<tenant>#…`,
-// lambdas/adapters/tables.ts), instead of table-wide grantReadWriteData.
+// aws/tables.ts), instead of table-wide grantReadWriteData.
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { TENANT_SESSION_TAG } from '../../lambdas/adapters/tenant-credentials.js';
+import { TENANT_SESSION_TAG } from '../../aws/tenant-credentials.js';
 
 /** Actions that address items by key, so that IAM sees their partition keys (TransactWriteItems is checked per item). */
 export const KEYED_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];

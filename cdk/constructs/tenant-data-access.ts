@@ -1,10 +1,10 @@
 // The TenantDataAccess role: the functions whose tenant is known from the route or the schedule (webhook, poll) assume
-// it with the session tag `tenant=<id>` (lambdas/adapters/tenant-credentials.ts), and it may touch only keys that start
+// it with the session tag `tenant=<id>` (aws/tenant-credentials.ts), and it may touch only keys that start
 // with `T#<that tenant>#`. A bug that builds another tenant's key then fails in IAM, not silently in data.
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TENANT_SESSION_TAG } from '../../lambdas/adapters/tenant-credentials.js';
+import { TENANT_SESSION_TAG } from '../../aws/tenant-credentials.js';
 import { grantKeyed, SESSION_TENANT_KEYS } from './table-access.js';
 
 export interface TenantDataAccessProps {

@@ -2,7 +2,7 @@
 // own tables, then queues a sync of every rebuilt profile so destinations receive the corrected people.
 import type { PushMessage } from '../../core/ports.js';
 import { unmergeProfile, UnmergeRefused } from '../../core/identity/unmerge.js';
-import { SqsMessageQueue } from '../../lambdas/adapters/sqs-queue.js';
+import { SqsMessageQueue } from '../../aws/sqs-queue.js';
 import { CommandFailed, type CommandContext } from '../context.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';

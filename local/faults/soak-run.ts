@@ -5,7 +5,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { SynclineConfig } from '../../core/config.js';
 import type { Logger } from '../../connectors/sdk/index.js';
-import { sqsClient } from '../../lambdas/adapters/aws-clients.js';
+import { sqsClient } from '../../aws/aws-clients.js';
 import { runtime } from '../../lambdas/runtime.js';
 import { startLocalStack, type LocalStack } from '../local-stack.js';
 import type { DynamoFaultCounts } from './dynamo-faults.js';

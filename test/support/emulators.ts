@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueues, createTables, startEmulators, type Emulators, type QueueNames, type QueueRef } from '../../local/emulators.js';
-import type { TableNames } from '../../lambdas/adapters/tables.js';
+import type { TableNames } from '../../aws/tables.js';
 
 export interface TestEmulatorOptions {
   /** Start DynamoDB Local (a JVM, ~3–5 s on 2 cores): default true. */

@@ -1,6 +1,6 @@
 // The DynamoDB table and key design, shared by the adapters, the emulators, the tests and (later) the CDK stack.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { identifierDigest, type Identifier } from '../../core/identifiers.js';
+import { identifierDigest, type Identifier } from '../core/identifiers.js';
 
 export interface TableNames {
   profiles: string;

@@ -1,7 +1,7 @@
 // The pipeline's operational state on the ops table: poll cursors, quarantined deliveries, push snapshots, status counters.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FieldValue } from '../../core/destination.js';
-import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../../core/ports.js';
+import type { FieldValue } from '../core/destination.js';
+import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../core/ports.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryAll, queryItems } from './dynamo-query.js';

@@ -1,9 +1,9 @@
 // Campaign state on the ops table: the per-tenant stats item (written by the sweep), campaign contacts per profile
 // (beside the push snapshots, expiring through TTL).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CampaignContactLog, TenantStatsStore } from '../../core/ports.js';
-import type { CampaignContact } from '../../core/campaign/frequency-cap.js';
-import type { TenantStats } from '../../core/campaign/tenant-stats.js';
+import type { CampaignContactLog, TenantStatsStore } from '../core/ports.js';
+import type { CampaignContact } from '../core/campaign/frequency-cap.js';
+import type { TenantStats } from '../core/campaign/tenant-stats.js';
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';

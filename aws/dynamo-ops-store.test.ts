@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { QuarantineEntry } from '../../core/ports.js';
-import { createTables } from '../../local/emulators.js';
-import { useEmulators } from '../../test/support/emulators.js';
+import type { QuarantineEntry } from '../core/ports.js';
+import { createTables } from '../local/emulators.js';
+import { useEmulators } from '../test/support/emulators.js';
 import { documentClient } from './aws-clients.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
 

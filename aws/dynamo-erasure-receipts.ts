@@ -3,8 +3,8 @@
 // expiring through TTL as a backstop. Erasures are rare, so neither partition runs hot.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErasureSubject } from '../../core/destination.js';
-import type { ErasureReceiptStore } from '../../core/ports.js';
+import type { ErasureSubject } from '../core/destination.js';
+import type { ErasureReceiptStore } from '../core/ports.js';
 import {
   newSubjectReceipt,
   receiptsByRequest,
@@ -13,7 +13,7 @@ import {
   type ErasureState,
   type PendingErasure,
   type SubjectReceipt,
-} from '../../core/erasure/receipts.js';
+} from '../core/erasure/receipts.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 

@@ -1,10 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ConflictRetry } from '../../core/errors.js';
-import { identifierKey, type Identifier } from '../../core/identifiers.js';
-import type { ProfileCommit } from '../../core/ports.js';
-import { emptyProfile, type Profile } from '../../core/profile.js';
-import { useEmulators } from '../../test/support/emulators.js';
+import { ConflictRetry } from '../core/errors.js';
+import { identifierKey, type Identifier } from '../core/identifiers.js';
+import type { ProfileCommit } from '../core/ports.js';
+import { emptyProfile, type Profile } from '../core/profile.js';
+import { useEmulators } from '../test/support/emulators.js';
 import { CommitTooLarge, DynamoProfileRepository } from './dynamo-profile-repository.js';
 
 const env = useEmulators({ sqs: false });

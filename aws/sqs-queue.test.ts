@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { createQueues } from '../../local/emulators.js';
-import { useEmulators } from '../../test/support/emulators.js';
+import { createQueues } from '../local/emulators.js';
+import { useEmulators } from '../test/support/emulators.js';
 import { MessageTooLarge, SendFailed, SQS_MAX_BYTES, SqsMessageQueue } from './sqs-queue.js';
 
 const env = useEmulators({ dynamo: false });

@@ -1,11 +1,11 @@
 // The erasure receipt store on DynamoDB Local, and the in-memory one held to the same behaviour.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { ErasureSubject } from '../../core/destination.js';
-import { subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
-import type { ErasureReceiptStore } from '../../core/ports.js';
-import { InMemoryErasureReceipts } from '../../core/in-memory-erasure-receipts.js';
-import { useEmulators } from '../../test/support/emulators.js';
+import type { ErasureSubject } from '../core/destination.js';
+import { subjectDigest, type DestinationErasure } from '../core/erasure/receipts.js';
+import type { ErasureReceiptStore } from '../core/ports.js';
+import { InMemoryErasureReceipts } from '../core/in-memory-erasure-receipts.js';
+import { useEmulators } from '../test/support/emulators.js';
 import { DynamoErasureReceipts } from './dynamo-erasure-receipts.js';
 import { opsKeys } from './tables.js';
 

@@ -2,8 +2,8 @@
 // conditional updates only (never an ADD), so a redelivered, retried or replayed event is still one item in one state.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
-import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../../pipeline/ledger/event-ledger.js';
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
+import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../pipeline/ledger/event-ledger.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 import { queryAll } from './dynamo-query.js';
 

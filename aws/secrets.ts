@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SecretsProvider } from '../../core/ports.js';
+import type { SecretsProvider } from '../core/ports.js';
 
 /** A secret exists but is not a JSON object. */
 export class SecretInvalid extends Error {

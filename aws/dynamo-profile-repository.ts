@@ -7,11 +7,11 @@
 // is refused before anything is written.
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { eventKey } from '../../core/events.js';
-import { ConflictRetry } from '../../core/errors.js';
-import { identifierDigest, identifierKey, type Identifier } from '../../core/identifiers.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../../core/ports.js';
-import type { Profile } from '../../core/profile.js';
+import { eventKey } from '../core/events.js';
+import { ConflictRetry } from '../core/errors.js';
+import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
+import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
+import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';

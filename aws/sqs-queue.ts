@@ -1,6 +1,6 @@
 // MessageQueue on SQS: JSON bodies, SendMessageBatch within SQS's count and size limits, failed entries retried.
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageQueue } from '../../core/ports.js';
+import type { MessageQueue } from '../core/ports.js';
 
 /** SQS's limit for one message and for the sum of a batch's messages (1 MiB since January 2026), in UTF-8 bytes. */
 export const SQS_MAX_BYTES = 1_048_576;
