@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ErasureSubject } from '../core/destination.js';
 import { subjectDigest, type DestinationErasure } from '../core/erasure/receipts.js';
 import type { ErasureReceiptStore } from '../core/ports.js';
-import { InMemoryErasureReceipts } from '../core/in-memory-erasure-receipts.js';
+import { InMemoryErasureReceipts } from '../test/support/in-memory-erasure-receipts.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { DynamoErasureReceipts } from './dynamo-erasure-receipts.js';
 import { opsKeys } from './tables.js';

@@ -1,7 +1,7 @@
 // The event ledger on DynamoDB Local: the shared semantics, plus its keys, TTL and what it does with expired records.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { eventLedgerContract } from '../pipeline/event-ledger-contract.js';
+import { eventLedgerContract } from '../test/support/event-ledger-contract.js';
 import { LEDGER_RETENTION_DAYS } from '../pipeline/ledger/event-ledger.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { DynamoEventLedger } from './dynamo-event-ledger.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { abandonedCart } from './abandoned-cart.js';
-import { activity, build, config, DAY, NOW, order, line } from './test-profiles.js';
+import { activity, build, config, DAY, NOW, order, line } from '../../test/support/campaign-profiles.js';
 
 const rules = config().abandonedCart;
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { suggestCrossSell } from './cross-sell.js';
 import { computeTenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
-import { activity, build, config, daysAgo, NOW, order, line } from './test-profiles.js';
+import { activity, build, config, daysAgo, NOW, order, line } from '../../test/support/campaign-profiles.js';
 
 const shaker = line('SHAKER', 'accessories', 9, 'Shaker');
 const whey = line('WHEY', 'protein-powder', 30, 'Whey');

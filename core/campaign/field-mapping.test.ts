@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CampaignConfig, DestinationFieldMapping } from './config.js';
 import { destinationName, selectFields, withPurposeConsent } from './field-mapping.js';
 import { contactsWithin, triggeredCampaigns } from './frequency-cap.js';
-import { NOW, daysAgo } from './test-profiles.js';
+import { NOW, daysAgo } from '../../test/support/campaign-profiles.js';
 
 const at = { source: 'shop', at: '2026-01-01T00:00:00.000Z', eventId: 'e', priority: 0 };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { build, config, DAY, daysAgo, NOW, order, line, activity } from './test-profiles.js';
+import { build, config, DAY, daysAgo, NOW, order, line, activity } from '../../test/support/campaign-profiles.js';
 import { computeTraits } from './traits.js';
 import { computeSegments, isLapsed, isNew, lapseThresholdDays } from './segments.js';
 import { quintileCuts, rfmBoundaries, rfmScore, scoreAgainst } from './rfm.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { build, config, daysAgo, line, order, activity } from './test-profiles.js';
+import { build, config, daysAgo, line, order, activity } from '../../test/support/campaign-profiles.js';
 import { computeTraits } from './traits.js';
 import { classifyLines, giftSeasonOf } from './secondary-profile.js';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SynclineConfig } from '../../core/config.js';
 import type { CanonicalEvent } from '../../core/events.js';
 import { erasureRequestId } from '../../core/erasure/receipts.js';
-import { InMemoryErasureReceipts } from '../../core/in-memory-erasure-receipts.js';
+import { InMemoryErasureReceipts } from '../../test/support/in-memory-erasure-receipts.js';
 import { InMemoryProfileRepository } from '../../core/identity/in-memory-profile-repository.js';
 import type { PushMessage } from '../../core/ports.js';
 import { defineConnector, VendorRejected, type ErasureSubject } from '../../connectors/sdk/index.js';

@@ -9,7 +9,7 @@ import type { PushMessage } from '../../core/ports.js';
 import { fakeConnector, signFake } from '../../test/support/fake-connector.js';
 import { MemoryQuarantine, MemoryQueue, MemoryStatus, memoryLogger } from '../../test/support/memory-ports.js';
 import { accountTenant, type TenantAccount } from './accounting.js';
-import { InMemoryEventLedger } from '../in-memory-event-ledger.js';
+import { InMemoryEventLedger } from '../../test/support/in-memory-event-ledger.js';
 import { ingestWebhook } from '../ingest-webhook.js';
 import { createInstanceResolver } from '../instances.js';
 import { LedgeredEventQueue } from './ledgered-event-queue.js';

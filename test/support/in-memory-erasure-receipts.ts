@@ -1,7 +1,7 @@
 // ErasureReceiptStore in memory, with the same behaviour as the DynamoDB adapter: for pipeline tests.
-import type { ErasureSubject } from './destination.js';
-import type { ErasureReceiptStore } from './ports.js';
-import { newSubjectReceipt, receiptsByRequest, subjectDigest, type DestinationErasure, type ErasureReceipt, type ErasureState, type PendingErasure, type SubjectReceipt } from './erasure/receipts.js';
+import type { ErasureSubject } from '../../core/destination.js';
+import type { ErasureReceiptStore } from '../../core/ports.js';
+import { newSubjectReceipt, receiptsByRequest, subjectDigest, type DestinationErasure, type ErasureReceipt, type ErasureState, type PendingErasure, type SubjectReceipt } from '../../core/erasure/receipts.js';
 
 export class InMemoryErasureReceipts implements ErasureReceiptStore {
   readonly receipts = new Map<string, SubjectReceipt>();

@@ -1,6 +1,6 @@
 // The semantics every event ledger adapter must have, run against the in-memory and the DynamoDB adapter alike.
 import { expect, it } from 'vitest';
-import type { EventLedger, LedgerEvent } from '../core/ports.js';
+import type { EventLedger, LedgerEvent } from '../../core/ports.js';
 
 export function eventLedgerContract(make: () => EventLedger): void {
   const event = (sourceEventId: string, instance = 'shop', tenantId = 'acme'): LedgerEvent => ({ tenantId, instance, sourceEventId });

@@ -1,8 +1,8 @@
 // Profiles for the campaign unit tests, built through the merge engine's own applyEvent so they are realistic.
-import { CanonicalEvent } from '../events.js';
-import { applyEvent, type ProfileEvent } from '../merge/merge-event.js';
-import { emptyProfile, type Profile } from '../profile.js';
-import { CampaignConfig } from './config.js';
+import { CanonicalEvent } from '../../core/events.js';
+import { applyEvent, type ProfileEvent } from '../../core/merge/merge-event.js';
+import { emptyProfile, type Profile } from '../../core/profile.js';
+import { CampaignConfig } from '../../core/campaign/config.js';
 
 let seq = 0;
 export const NOW = new Date('2026-06-15T12:00:00Z');

@@ -1,6 +1,6 @@
 // The event ledger in memory, for pipeline tests: the same transitions as the DynamoDB adapter.
-import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
-import { emptyInstanceLedger, shortReason, tally } from './ledger/event-ledger.js';
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
+import { emptyInstanceLedger, shortReason, tally } from '../../pipeline/ledger/event-ledger.js';
 
 interface MemoryRecord {
   tenantId: string;
