@@ -1,6 +1,6 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
 import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
@@ -90,183 +90,44 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+type Cleanups = (() => Promise<void>)[];
+type Print = (line: string) => void;
+type Emulators = Awaited<ReturnType<typeof startEmulators>>;
+type Resources = Awaited<ReturnType<typeof createResources>>;
+type Handlers = Awaited<ReturnType<typeof importHandlers>>;
+type QueueUrls = LocalStack['queues'];
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const print = options.print ?? (() => {});
   const log = options.log ?? createLogger('local', (process.env.LOG_LEVEL as 'info') ?? 'warn');
   const baseConfig = options.config ?? loadConfig(options.configFile);
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: Cleanups = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   };
 
   try {
-    const emulators = await startEmulators({ dynamo: options.dynamoEndpoint === undefined });
-    cleanups.push(() => emulators.stop());
-    if (options.dynamoEndpoint !== undefined) emulators.dynamoEndpoint = options.dynamoEndpoint;
-    if (options.tables) {
-      process.env.PROFILES_TABLE = options.tables.profiles;
-      process.env.OPS_TABLE = options.tables.ops;
-    }
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
-    process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
-    process.env.AWS_REGION ??= 'eu-west-1';
-    // The simulators listen on 127.0.0.1; in AWS the flag is unset and vendor calls to private addresses are refused.
-    process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
-    print(`SQS emulator     ${emulators.sqsEndpoint}`);
-
-    const maxReceiveCount = options.maxReceiveCount ?? 3;
-    const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount });
-    process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
-    // The merge handler records a dead letter when a message fails on its last receive (the event ledger).
-    process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
-    process.env.PUSH_QUEUE_URL = resources.queues.push.url;
-
-    const simulators = await startSimulators(baseConfig, {
-      ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
-      ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
-    });
-    cleanups.push(() => simulators.stop());
-    for (const line of simulators.describe()) print(line);
-
-    const fileSecrets = new EnvOrFileSecrets();
-    const secrets: SecretsProvider = {
-      get: async (tenantId, instance) => simulators.secretsFor(tenantId, instance) ?? fileSecrets.get(tenantId, instance),
-    };
-    configureRuntime({ config: simulators.config, secrets, log, ...(options.now ? { now: options.now } : {}) });
-
-    // The same modules Lambda loads, imported only now that the environment points at the emulators.
-    const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweepHandler }] = await Promise.all([
-      import('../lambdas/webhook.js'),
-      import('../lambdas/merge.js'),
-      import('../lambdas/push.js'),
-      import('../lambdas/poll.js'),
-      import('../lambdas/sweep.js'),
-    ]);
-
-    let dynamoFaults: DynamoFaultInjector | undefined;
-    if (options.dynamoFaults) {
-      // The racing second writer must not go through the injector itself.
-      const secondWriter = new DynamoDBClient({});
-      const injector = injectDynamoFaults(dynamoClient(), secondWriter, options.dynamoFaults);
-      dynamoFaults = injector;
-      cleanups.push(async () => {
-        injector.detach();
-        secondWriter.destroy();
-      });
-    }
+    const emulators = await startEmulatorsForHandlers(options, cleanups, print);
+    const resources = await createQueuesForHandlers(options);
+    const simulators = await startVendorSimulators(baseConfig, options, cleanups, print);
+    configureLocalRuntime(simulators, log, options);
+    const handlers = await importHandlers();
+    const dynamoFaults = options.dynamoFaults ? attachDynamoFaults(options.dynamoFaults, cleanups) : undefined;
 
     const sqs = sqsClient();
-    const mergePollers: QueuePoller[] = [];
-    const startMergeWorker = (worker: { handler?: MergeHandler; concurrency?: number } = {}): QueuePoller => {
-      const poller = startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: worker.handler ?? merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: worker.concurrency ?? 2, log });
-      mergePollers.push(poller);
-      return poller;
-    };
-    for (let i = 0; i < (options.mergeWorkers ?? 1); i++) startMergeWorker();
-    const pushPoller = startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log });
-    const mergeStats = () =>
-      mergePollers.reduce((sum, p) => {
-        const s = p.stats();
-        return { batches: sum.batches + s.batches, succeeded: sum.succeeded + s.succeeded, failed: sum.failed + s.failed };
-      }, { batches: 0, succeeded: 0, failed: 0 });
-    cleanups.push(async () => {
-      await Promise.all([...mergePollers, pushPoller].map((p) => p.stop()));
-    });
-
+    const consumers = startConsumers(sqs, resources, handlers.merge, handlers.push, options, log, cleanups);
     const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
     const findProfile = (tenantId: string, query: ProfileQuery): Promise<Profile | undefined> => findProfileIn(profiles, tenantId, query);
+    const queueUrls = queueUrlsOf(resources);
+    const queueDepths = () => readQueueDepths(sqs, queueUrls);
+    const operator = operatorRoutes(simulators.config, profiles, queueDepths, cleanups);
+    const accounting = accountingOf(simulators.config);
 
-    const queueUrls = {
-      changes: resources.queues.changes.url,
-      push: resources.queues.push.url,
-      changesDlq: resources.queues.changesDlq.url,
-      pushDlq: resources.queues.pushDlq.url,
-    };
-    const queueDepths = async () => {
-      const depths: Record<string, number> = {};
-      for (const [name, url] of Object.entries(queueUrls)) {
-        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-        depths[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-      }
-      return depths;
-    };
-
-    // The status page at `/` and the backfill route `syncline backfill` streams from.
-    const statusReader = new DynamoStatusRecorder(documentClient(), tableNames().ops);
-    const instanceKeys = simulators.config.tenants.flatMap((t) => t.instances.map((i) => ({ tenantId: t.id, instanceId: i.id })));
-    const rate = startEventRate(async () => {
-      const counts = new Map<string, number>();
-      for (const { tenantId, instanceId } of instanceKeys) {
-        const s = await statusReader.read(tenantId, instanceId);
-        counts.set(rateKey(tenantId, instanceId), (s.webhook?.okCount ?? 0) + (s.poll?.okCount ?? 0));
-      }
-      return counts;
-    });
-    cleanups.push(async () => rate.stop());
-    const operator = createOperatorRoutes({
-      config: simulators.config,
-      status: statusReader,
-      profiles,
-      stats: new DynamoTenantStatsStore(documentClient(), tableNames().ops),
-      quarantine: { list: (tenantId, limit) => runtime().webhook.quarantine.list(tenantId, limit) },
-      queueDepths,
-      rate,
-      replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
-      backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
-    });
-
-    const accountingDeps = { ledger: new DynamoEventLedger(documentClient(), tableNames().ops), quarantine: new DynamoQuarantineStore(documentClient(), tableNames().ops) };
-    const accounting = async (tenantId?: string) => {
-      const tenants = simulators.config.tenants.filter((t) => tenantId === undefined || t.id === tenantId);
-      return Promise.all(tenants.map((t) => accountTenant(accountingDeps, t, [CLI_SOURCE.instance])));
-    };
-
-    const server: LocalServer = await startLocalServer({
-      operator,
-      port: options.port ?? 3000,
-      webhook,
-      findProfile,
-      status: async () => ({ queues: await queueDepths(), consumers: { merge: mergeStats(), push: pushPoller.stats() } }),
-      accounting,
-      // Here, not in the CLI: verifying a replay needs the instances' secrets, which only this process holds.
-      quarantine: {
-        list: (tenantId) => runtime().webhook.quarantine.list(tenantId, 1_000),
-        replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
-      },
-    });
-    cleanups.push(() => server.close());
-    if (options.stateFile) {
-      const stateFile = options.stateFile;
-      writeLocalState(stateFile, {
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-        url: server.url,
-        region: process.env.AWS_REGION ?? 'eu-west-1',
-        dynamoEndpoint: emulators.dynamoEndpoint,
-        sqsEndpoint: emulators.sqsEndpoint,
-        tables: tableNames(),
-        queues: queueUrls,
-        config: simulators.config,
-      });
-      cleanups.push(async () => removeLocalState(stateFile));
-    }
-    print(`webhooks         POST ${server.url}/webhooks/{tenant}/{instance}`);
-    print(`profiles         GET  ${server.url}/api/profiles/{tenant}?email=…`);
-    print(`status           GET  ${server.url}/api/status`);
-    print(`accounting       GET  ${server.url}/api/accounting[/{tenant}]`);
-    print(`status page           ${server.url}/`);
-
-    const scheduler = startScheduler(simulators.config, (input) => poll(input), log, { runAtStart: options.pollAtStart ?? true });
-    cleanups.push(async () => scheduler.stop());
-    // The campaign sweep's schedule (EventBridge Scheduler in AWS), one per tenant.
-    const sweep = (tenantId?: string) => sweepHandler(tenantId ? { tenantId } : {});
-    const sweepTimers = simulators.config.tenants.map((t) =>
-      setInterval(() => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })), t.campaigns.sweepEveryMinutes * 60_000),
-    );
-    cleanups.push(async () => sweepTimers.forEach(clearInterval));
+    const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
+    const server = await startServer({ operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting }, cleanups);
+    if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);
+    printRoutes(print, server.url);
+    const { scheduler, sweep } = startSchedules(simulators.config, handlers, log, options, cleanups);
 
     return {
       url: server.url,
@@ -276,27 +137,229 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues: queueUrls,
       scheduler,
       ...(dynamoFaults ? { dynamoFaults } : {}),
-      startMergeWorker,
+      startMergeWorker: consumers.startMergeWorker,
       sweep,
       findProfile,
       queueDepths,
       accounting,
-      async waitUntilIdle(timeoutMs = 30_000) {
-        const deadline = Date.now() + timeoutMs;
-        let quietChecks = 0;
-        while (Date.now() < deadline) {
-          const depths = await queueDepths();
-          quietChecks = depths.changes === 0 && depths.push === 0 ? quietChecks + 1 : 0;
-          // Twice in a row: a merge may be about to enqueue a push.
-          if (quietChecks >= 2) return;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        throw new Error(`queues not drained after ${timeoutMs} ms: ${JSON.stringify(await queueDepths())}`);
-      },
+      waitUntilIdle: (timeoutMs = 30_000) => waitUntilIdle(queueDepths, timeoutMs),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The emulators, and the environment that points the AWS SDK and the handlers at them. */
+async function startEmulatorsForHandlers(options: LocalStackOptions, cleanups: Cleanups, print: Print): Promise<Emulators> {
+  const emulators = await startEmulators({ dynamo: options.dynamoEndpoint === undefined });
+  cleanups.push(() => emulators.stop());
+  if (options.dynamoEndpoint !== undefined) emulators.dynamoEndpoint = options.dynamoEndpoint;
+  if (options.tables) {
+    process.env.PROFILES_TABLE = options.tables.profiles;
+    process.env.OPS_TABLE = options.tables.ops;
+  }
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
+  process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
+  process.env.AWS_REGION ??= 'eu-west-1';
+  // The simulators listen on 127.0.0.1; in AWS the flag is unset and vendor calls to private addresses are refused.
+  process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
+  print(`SQS emulator     ${emulators.sqsEndpoint}`);
+  return emulators;
+}
+
+/** Tables and queues on the emulators; the handlers find the queues through the environment, as in Lambda. */
+async function createQueuesForHandlers(options: LocalStackOptions): Promise<Resources> {
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  const resources = await createResources({ visibilityTimeout: options.visibilityTimeout ?? 5, maxReceiveCount });
+  process.env.CHANGES_QUEUE_URL = resources.queues.changes.url;
+  // The merge handler records a dead letter when a message fails on its last receive (the event ledger).
+  process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
+  process.env.PUSH_QUEUE_URL = resources.queues.push.url;
+  return resources;
+}
+
+async function startVendorSimulators(baseConfig: SynclineConfig, options: LocalStackOptions, cleanups: Cleanups, print: Print): Promise<RunningSimulators> {
+  const simulators = await startSimulators(baseConfig, {
+    ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
+    ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
+  });
+  cleanups.push(() => simulators.stop());
+  for (const line of simulators.describe()) print(line);
+  return simulators;
+}
+
+/** The handlers' runtime: the simulators' config, their secrets first (else the environment or a file), this logger. */
+function configureLocalRuntime(simulators: RunningSimulators, log: Logger, options: LocalStackOptions): void {
+  const fileSecrets = new EnvOrFileSecrets();
+  const secrets: SecretsProvider = {
+    get: async (tenantId, instance) => simulators.secretsFor(tenantId, instance) ?? fileSecrets.get(tenantId, instance),
+  };
+  configureRuntime({ config: simulators.config, secrets, log, ...(options.now ? { now: options.now } : {}) });
+}
+
+/** The same modules Lambda loads, imported only once the environment points at the emulators. */
+async function importHandlers() {
+  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }] = await Promise.all([
+    import('../lambdas/webhook.js'),
+    import('../lambdas/merge.js'),
+    import('../lambdas/push.js'),
+    import('../lambdas/poll.js'),
+    import('../lambdas/sweep.js'),
+  ]);
+  return { webhook, merge, push, poll, sweep };
+}
+
+function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {
+  // The racing second writer must not go through the injector itself.
+  const secondWriter = new DynamoDBClient({});
+  const injector = injectDynamoFaults(dynamoClient(), secondWriter, faults);
+  cleanups.push(async () => {
+    injector.detach();
+    secondWriter.destroy();
+  });
+  return injector;
+}
+
+/** The queue consumers Lambda's event source mappings would be: merge workers on the changes queue, one push poller. */
+function startConsumers(sqs: SQSClient, resources: Resources, merge: MergeHandler, push: QueuePollerOptions['handler'], options: LocalStackOptions, log: Logger, cleanups: Cleanups) {
+  const mergePollers: QueuePoller[] = [];
+  const startMergeWorker = (worker: { handler?: MergeHandler; concurrency?: number } = {}): QueuePoller => {
+    const poller = startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: worker.handler ?? merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: worker.concurrency ?? 2, log });
+    mergePollers.push(poller);
+    return poller;
+  };
+  for (let i = 0; i < (options.mergeWorkers ?? 1); i++) startMergeWorker();
+  const pushPoller = startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log });
+  const mergeStats = () =>
+    mergePollers.reduce((sum, p) => {
+      const s = p.stats();
+      return { batches: sum.batches + s.batches, succeeded: sum.succeeded + s.succeeded, failed: sum.failed + s.failed };
+    }, { batches: 0, succeeded: 0, failed: 0 });
+  cleanups.push(async () => {
+    await Promise.all([...mergePollers, pushPoller].map((p) => p.stop()));
+  });
+  return { startMergeWorker, stats: () => ({ merge: mergeStats(), push: pushPoller.stats() }) };
+}
+
+function queueUrlsOf(resources: Resources): QueueUrls {
+  return {
+    changes: resources.queues.changes.url,
+    push: resources.queues.push.url,
+    changesDlq: resources.queues.changesDlq.url,
+    pushDlq: resources.queues.pushDlq.url,
+  };
+}
+
+/** Messages visible or in flight per queue. */
+async function readQueueDepths(sqs: SQSClient, queueUrls: QueueUrls): Promise<Record<string, number>> {
+  const depths: Record<string, number> = {};
+  for (const [name, url] of Object.entries(queueUrls)) {
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    depths[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+  return depths;
+}
+
+/** The status page at `/` and the backfill route `syncline backfill` streams from. */
+function operatorRoutes(config: SynclineConfig, profiles: DynamoProfileRepository, queueDepths: () => Promise<Record<string, number>>, cleanups: Cleanups) {
+  const statusReader = new DynamoStatusRecorder(documentClient(), tableNames().ops);
+  const instanceKeys = config.tenants.flatMap((t) => t.instances.map((i) => ({ tenantId: t.id, instanceId: i.id })));
+  const rate = startEventRate(async () => {
+    const counts = new Map<string, number>();
+    for (const { tenantId, instanceId } of instanceKeys) {
+      const s = await statusReader.read(tenantId, instanceId);
+      counts.set(rateKey(tenantId, instanceId), (s.webhook?.okCount ?? 0) + (s.poll?.okCount ?? 0));
+    }
+    return counts;
+  });
+  cleanups.push(async () => rate.stop());
+  return createOperatorRoutes({
+    config,
+    status: statusReader,
+    profiles,
+    stats: new DynamoTenantStatsStore(documentClient(), tableNames().ops),
+    quarantine: { list: (tenantId, limit) => runtime().webhook.quarantine.list(tenantId, limit) },
+    queueDepths,
+    rate,
+    replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
+    backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
+  });
+}
+
+/** What `syncline accounting` reports, per tenant (every one, or one). */
+function accountingOf(config: SynclineConfig): LocalStack['accounting'] {
+  const accountingDeps = { ledger: new DynamoEventLedger(documentClient(), tableNames().ops), quarantine: new DynamoQuarantineStore(documentClient(), tableNames().ops) };
+  return async (tenantId?: string) => {
+    const tenants = config.tenants.filter((t) => tenantId === undefined || t.id === tenantId);
+    return Promise.all(tenants.map((t) => accountTenant(accountingDeps, t, [CLI_SOURCE.instance])));
+  };
+}
+
+/** The local HTTP server: webhooks, profiles, status, accounting, the status page and the quarantine routes. */
+async function startServer(routes: Omit<Parameters<typeof startLocalServer>[0], 'quarantine'>, cleanups: Cleanups): Promise<LocalServer> {
+  const server = await startLocalServer({
+    ...routes,
+    // Here, not in the CLI: verifying a replay needs the instances' secrets, which only this process holds.
+    quarantine: {
+      list: (tenantId) => runtime().webhook.quarantine.list(tenantId, 1_000),
+      replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
+    },
+  });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** The endpoints and queue URLs for CLI tools (`npm run dlq`, `npm run quarantine`); removed at stop. */
+function keepStateFile(stateFile: string, url: string, emulators: Emulators, queueUrls: QueueUrls, config: SynclineConfig, cleanups: Cleanups): void {
+  writeLocalState(stateFile, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    url,
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    dynamoEndpoint: emulators.dynamoEndpoint,
+    sqsEndpoint: emulators.sqsEndpoint,
+    tables: tableNames(),
+    queues: queueUrls,
+    config,
+  });
+  cleanups.push(async () => removeLocalState(stateFile));
+}
+
+function printRoutes(print: Print, url: string): void {
+  print(`webhooks         POST ${url}/webhooks/{tenant}/{instance}`);
+  print(`profiles         GET  ${url}/api/profiles/{tenant}?email=…`);
+  print(`status           GET  ${url}/api/status`);
+  print(`accounting       GET  ${url}/api/accounting[/{tenant}]`);
+  print(`status page           ${url}/`);
+}
+
+/** The poll schedules and the campaign sweep's schedule (EventBridge Scheduler in AWS), one per tenant. */
+function startSchedules(config: SynclineConfig, handlers: Handlers, log: Logger, options: LocalStackOptions, cleanups: Cleanups) {
+  const scheduler = startScheduler(config, (input) => handlers.poll(input), log, { runAtStart: options.pollAtStart ?? true });
+  cleanups.push(async () => scheduler.stop());
+  const sweep = (tenantId?: string) => handlers.sweep(tenantId ? { tenantId } : {});
+  const sweepTimers = config.tenants.map((t) =>
+    setInterval(() => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })), t.campaigns.sweepEveryMinutes * 60_000),
+  );
+  cleanups.push(async () => sweepTimers.forEach(clearInterval));
+  return { scheduler, sweep };
+}
+
+/** Resolves once both queues are empty (or rejects after `timeoutMs`). */
+async function waitUntilIdle(queueDepths: () => Promise<Record<string, number>>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (Date.now() < deadline) {
+    const depths = await queueDepths();
+    quietChecks = depths.changes === 0 && depths.push === 0 ? quietChecks + 1 : 0;
+    // Twice in a row: a merge may be about to enqueue a push.
+    if (quietChecks >= 2) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`queues not drained after ${timeoutMs} ms: ${JSON.stringify(await queueDepths())}`);
 }
