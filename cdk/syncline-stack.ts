@@ -74,8 +74,25 @@ export class SynclineStack extends Stack {
     this.changes = new WorkQueue(this, 'ChangesQueue', { queueName: `${prefix}-changes`, consumerTimeout: FUNCTIONS.merge.timeout, maxReceiveCount: CHANGES_MAX_RECEIVE_COUNT });
     this.push = new WorkQueue(this, 'PushQueue', { queueName: `${prefix}-push`, consumerTimeout: FUNCTIONS.push.timeout, maxReceiveCount: 5 });
     this.secrets = new ConnectorSecrets(this, 'Secrets', { stage, config });
+    this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
+    this.tenantData = this.grantLeastPrivilege(stage, config);
+    this.connectQueues();
 
-    // The runtime contract of lambdas/runtime.ts: every handler builds all ports, so every function gets every name.
+    this.api = new WebhookApi(this, 'Webhooks', {
+      apiName: `${prefix}-webhooks`,
+      webhookFunction: this.functions.webhook,
+      throttle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
+      logRetention,
+      removalPolicy,
+    });
+    this.schedules = new Schedules(this, 'Schedules', { groupName: prefix, config, pollFunction: this.functions.poll, sweepFunction: this.functions.sweep });
+    this.monitoring = this.monitor(prefix, props.alarmEmail);
+    this.addOutputs(stage, config);
+  }
+
+  /** One function per handler, each with the runtime contract of lambdas/runtime.ts in its environment. */
+  private createFunctions(stage: StageName, prefix: string, code: CodeMode, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): Record<HandlerName, lambda.Function> {
+    // Every handler builds all ports, so every function gets every name.
     const environment = {
       SYNCLINE_STAGE: stage,
       PROFILES_TABLE: this.tables.profiles.tableName,
@@ -89,28 +106,32 @@ export class SynclineStack extends Stack {
       new HandlerFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, {
         handler: name,
         functionName: `${prefix}-${name}`,
-        code: props.code,
+        code,
         environment,
         logRetention,
         removalPolicy,
         ...FUNCTIONS[name],
       }).function;
-    this.functions = Object.fromEntries(HANDLER_NAMES.map((name) => [name, make(name)])) as Record<HandlerName, lambda.Function>;
-    const { webhook, poll, merge, push, sweep } = this.functions;
+    return Object.fromEntries(HANDLER_NAMES.map((name) => [name, make(name)])) as Record<HandlerName, lambda.Function>;
+  }
 
-    // Least privilege per function, and every DynamoDB grant confined by dynamodb:LeadingKeys (cdk/constructs/table-access.ts).
-    // webhook and poll serve one tenant per invocation (route, schedule): they reach the ops table only through the
-    // TenantDataAccess role, whose sessions are tagged with that tenant and may touch only `T#<tenant>#…` keys.
-    // merge, push and sweep take batches that mix tenants (SQS, the sweep walks a tenant by Scan): their grants reach
-    // any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
+  /**
+   * Least privilege per function, and every DynamoDB grant confined by dynamodb:LeadingKeys (cdk/constructs/table-access.ts).
+   * webhook and poll serve one tenant per invocation (route, schedule): they reach the ops table only through the
+   * TenantDataAccess role, whose sessions are tagged with that tenant and may touch only `T#<tenant>#…` keys.
+   * merge, push and sweep take batches that mix tenants (SQS, the sweep walks a tenant by Scan): their grants reach
+   * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
+   */
+  private grantLeastPrivilege(stage: StageName, config: SynclineConfig): TenantDataAccess {
+    const { webhook, poll, merge, push, sweep } = this.functions;
     const { profiles, ops } = this.tables;
-    this.tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
+    const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
       tenantIds: config.tenants.map((t) => t.id),
       assumers: [webhook.role!, poll.role!],
       description: `syncline ${stage}: one tenant's ops items, for webhook and poll sessions tagged with that tenant`,
     });
-    for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, this.tenantData.role.roleArn);
+    for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, tenantData.role.roleArn);
 
     this.changes.queue.grantSendMessages(webhook);
     for (const secret of this.secrets.where((i) => i.webhooks)) secret.grantRead(webhook);
@@ -131,7 +152,12 @@ export class SynclineStack extends Stack {
     grantScan(sweep, profiles); // every profile of a tenant
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+    return tenantData;
+  }
 
+  /** Retries of scheduled runs, and the queues' event sources of merge and push. */
+  private connectQueues(): void {
+    const { poll, merge, push, sweep } = this.functions;
     // Scheduled runs are not retried by Lambda: the next poll resumes from the last saved cursor, the next sweep redoes all.
     poll.configureAsyncInvoke({ retryAttempts: 0 });
     sweep.configureAsyncInvoke({ retryAttempts: 0 });
@@ -159,18 +185,10 @@ export class SynclineStack extends Stack {
         maxConcurrency: 2,
       }),
     );
+  }
 
-    this.api = new WebhookApi(this, 'Webhooks', {
-      apiName: `${prefix}-webhooks`,
-      webhookFunction: webhook,
-      throttle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
-      logRetention,
-      removalPolicy,
-    });
-
-    this.schedules = new Schedules(this, 'Schedules', { groupName: prefix, config, pollFunction: poll, sweepFunction: sweep });
-
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+  private monitor(prefix: string, alarmEmail: string | undefined): Monitoring {
+    return new Monitoring(this, 'Monitoring', {
       namePrefix: prefix,
       functions: this.functions,
       queues: [
@@ -180,9 +198,12 @@ export class SynclineStack extends Stack {
       ],
       api: this.api.api,
       sweepLogs: this.functions.sweep.logGroup,
-      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      ...(alarmEmail ? { alarmEmail } : {}),
     });
+  }
 
+  /** The base URL, every webhook URL with the name of its secret, and the alarm topic. */
+  private addOutputs(stage: StageName, config: SynclineConfig): void {
     new CfnOutput(this, 'WebhookBaseUrl', { value: this.api.baseUrl, description: `POST ${WEBHOOK_ROUTE} below this URL` });
     // Under their own scope so that the logical ids carry a hash of the path: `a-b`/`c` and `ab`/`c` cannot collide.
     const webhookUrls = new Construct(this, 'WebhookUrl');
