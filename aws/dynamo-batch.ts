@@ -2,8 +2,8 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Key } from './tables.js';
 
-export const BATCH_GET_LIMIT = 100;
-export const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
 const MAX_ATTEMPTS = 8;
 
 export interface BatchOptions {

@@ -17,7 +17,7 @@ import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
-export const TRANSACTION_LIMIT = 100;
+const TRANSACTION_LIMIT = 100;
 
 /** A commit names more items than one transaction can hold: the caller must split the merge. */
 export class CommitTooLarge extends Error {

@@ -4,7 +4,7 @@ import type { MessageQueue } from '../core/ports.js';
 
 /** SQS's limit for one message and for the sum of a batch's messages (1 MiB since January 2026), in UTF-8 bytes. */
 export const SQS_MAX_BYTES = 1_048_576;
-export const SQS_MAX_BATCH = 10;
+const SQS_MAX_BATCH = 10;
 
 /** A message SQS would refuse: send it by reference (e.g. an S3 key) instead. */
 export class MessageTooLarge extends Error {

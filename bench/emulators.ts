@@ -19,7 +19,7 @@ import { tableNames } from '../aws/tables.js';
 import { runtime } from '../lambdas/runtime.js';
 import type { PushMessage } from '../core/ports.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
-import { countDynamo, countSqs, emptyDynamoCounts, emptySqsCounts, type DynamoCounts, type SqsCounts } from './counting.js';
+import { countDynamo, countSqs, emptyDynamoCounts, emptySqsCounts } from './counting.js';
 import { median } from './stats.js';
 import { benchConfig } from './tenant.js';
 import { events, TENANT } from './workload.js';
@@ -37,7 +37,7 @@ export interface RawWriteResult {
 }
 
 /** BatchWriteItem of 25 items, `concurrency` requests in flight, into a scratch table: the emulator's own ceiling. */
-export async function measureRawWriteRate(endpoint: string, options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number } = {}): Promise<RawWriteResult> {
+async function measureRawWriteRate(endpoint: string, options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number } = {}): Promise<RawWriteResult> {
   const items = options.items ?? 2_000;
   const runs = options.runs ?? 3;
   const concurrency = options.concurrency ?? 8;
@@ -102,7 +102,7 @@ export interface AmplificationResult {
 }
 
 /** mergeBatch on the DynamoDB and SQS adapters, batches of 10 as Lambda's SQS event source delivers them. */
-export async function measureAmplification(stack: LocalStack, count: number, ordering: 'interleaved' | 'bursty', seed: number): Promise<AmplificationResult> {
+async function measureAmplification(stack: LocalStack, count: number, ordering: 'interleaved' | 'bursty', seed: number): Promise<AmplificationResult> {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
   const sqs = new SQSClient({});
   const dynamo = countDynamo(db);
@@ -179,7 +179,7 @@ interface Delivery {
 }
 
 /** A shop's webhook traffic: new customers, consent, checkouts, orders (with several lines) and profile updates. */
-export function webhookDeliveries(count: number, people: number): Delivery[] {
+function webhookDeliveries(count: number, people: number): Delivery[] {
   const customer = fixture('customers-create');
   const order = fixture('orders-create');
   const checkout = fixture('checkouts-create');
@@ -231,7 +231,7 @@ async function mergedSoFar(stack: LocalStack): Promise<number> {
   return status.consumers.merge.succeeded;
 }
 
-export async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency: number): Promise<EndToEndResult> {
+async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency: number): Promise<EndToEndResult> {
   const secret = stack.simulators.secretsFor(TENANT, 'shop')?.webhookSecret as string;
   const deliveries = webhookDeliveries(webhooks, Math.max(10, Math.round(webhooks / 6)));
   const dynamo = countDynamo(documentClient(), emptyDynamoCounts());
@@ -307,7 +307,7 @@ export interface VendorBatching {
   callsPer1000WithSqsBatchOf10: number;
 }
 
-export function vendorBatching(sqsBatch = 10): VendorBatching[] {
+function vendorBatching(sqsBatch = 10): VendorBatching[] {
   return Object.values(installedConnectors)
     .filter((c) => c.push)
     .map((c) => ({

@@ -32,7 +32,7 @@ export interface FootprintResult {
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Files in lambdas/ (not tests) that export `handler`. */
-export function handlerEntries(dir = join(ROOT, 'lambdas')): { name: string; path: string }[] {
+function handlerEntries(dir = join(ROOT, 'lambdas')): { name: string; path: string }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .filter((f) => /export\s+(const|let|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b/.test(readFileSync(join(dir, f), 'utf8')))

@@ -58,7 +58,7 @@ export interface Comparison {
   tolerance: number;
 }
 
-export function valueAt(object: unknown, path: string): number | undefined {
+function valueAt(object: unknown, path: string): number | undefined {
   let at: unknown = object;
   for (const part of path.split('.')) {
     if (at === null || typeof at !== 'object') return undefined;

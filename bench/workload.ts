@@ -23,7 +23,7 @@ export const MIX = {
 export type MixKind = keyof typeof MIX;
 
 /** person = profiles·u^SKEW: the busiest person gets (1/profiles)^(1/SKEW) of the events (1% with 1k profiles). */
-export const SKEW = 1.5;
+const SKEW = 1.5;
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -35,7 +35,7 @@ export interface SynclineStackProps extends StackProps {
 }
 
 /** Receives of a changes message before it moves to the DLQ; the merge function records the dead letter on the last one. */
-export const CHANGES_MAX_RECEIVE_COUNT = 5;
+const CHANGES_MAX_RECEIVE_COUNT = 5;
 
 /** Function sizing. Queue visibility timeouts derive from the consumers' timeouts. */
 const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; description: string }> = {

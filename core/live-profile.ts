@@ -3,7 +3,7 @@ import type { ProfileRepository } from './ports.js';
 import type { Profile } from './profile.js';
 
 /** Chains longer than this mean a bug (a cycle), not a history: stop rather than loop. */
-export const MAX_TOMBSTONE_HOPS = 10;
+const MAX_TOMBSTONE_HOPS = 10;
 
 /** The live profile `profileId` leads to, or undefined when it (or its survivor) no longer exists. */
 export async function liveProfile(repo: Pick<ProfileRepository, 'get'>, tenantId: string, profileId: string): Promise<Profile | undefined> {

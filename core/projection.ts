@@ -6,7 +6,6 @@ import type { Profile } from './profile.js';
 import { campaignFields, type ProjectionContext } from './campaign/campaign-fields.js';
 import { countedOrders, openCarts } from './campaign/orders.js';
 
-export { countedOrders, openCarts };
 export type { ProjectionContext };
 
 /** The projected field that carries each consent purpose, so a withdrawal reaches the destination. */

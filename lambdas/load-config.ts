@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SynclineConfig } from '../core/config.js';
 
-export function configPath(): string {
+function configPath(): string {
   return resolve(process.env.SYNCLINE_CONFIG_FILE ?? 'syncline.config.json');
 }
 

@@ -16,7 +16,7 @@ const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export function createPushHandler(deps: () => PushDeps) {
+function createPushHandler(deps: () => PushDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const queued: QueuedPush[] = [];
     const poison: string[] = [];

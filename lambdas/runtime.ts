@@ -66,7 +66,7 @@ function required(name: string): string {
 }
 
 /** The changes queue's redrive maxReceiveCount; 5 is what cdk/ and createQueues use when nothing says otherwise. */
-export function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
+function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.CHANGES_MAX_RECEIVE_COUNT;
   if (value === undefined || value === '') return 5;
   const count = Number(value);

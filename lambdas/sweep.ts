@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
 import { runtime } from './runtime.js';
 
-export const SweepInput = z.object({ tenantId: z.string().min(1).optional() });
+const SweepInput = z.object({ tenantId: z.string().min(1).optional() });
 export type SweepInput = z.input<typeof SweepInput>;
 
-export function createSweepHandler(deps: () => SweepDeps) {
+function createSweepHandler(deps: () => SweepDeps) {
   return async (input: SweepInput = {}): Promise<SweepRun[]> => sweepAll(deps(), SweepInput.parse(input ?? {}).tenantId);
 }
 

@@ -4,7 +4,7 @@ import { answerWebhookCheck, ingestWebhook, type WebhookDeps } from '../pipeline
 import type { WebhookRequest } from '../connectors/sdk/index.js';
 import { tenantRuntime } from './runtime.js';
 
-export function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
+function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
@@ -17,7 +17,7 @@ export function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest 
 }
 
 /** `deps` gets the tenant of the route: in AWS its stores act under credentials confined to that tenant's keys. */
-export function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
+function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const tenant = event.pathParameters?.tenant;
     const instance = event.pathParameters?.instance;

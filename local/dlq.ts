@@ -119,7 +119,7 @@ export async function peekMessages(sqs: SQSClient, queueUrl: string, max = 10): 
 }
 
 /** Tenant, kind and ids of a changes or push message; never names, addresses or other payload fields. */
-export function summarise(body: string): string {
+function summarise(body: string): string {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -197,7 +197,7 @@ export interface QueueNames {
   pushDlq: string;
 }
 
-export const defaultQueueNames: QueueNames = { changes: 'syncline-changes', changesDlq: 'syncline-changes-dlq', push: 'syncline-push', pushDlq: 'syncline-push-dlq' };
+const defaultQueueNames: QueueNames = { changes: 'syncline-changes', changesDlq: 'syncline-changes-dlq', push: 'syncline-push', pushDlq: 'syncline-push-dlq' };
 
 export interface QueueRef {
   name: string;

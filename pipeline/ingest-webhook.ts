@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
-import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
+import { PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
 import { completeEvents } from './complete-event.js';
 import type { InstanceResolver } from './instances.js';
 
@@ -44,7 +44,7 @@ function refuseUnlessWebhooksEnabled(instances: InstanceResolver, tenantId: stri
  * they are left out; the reason is kept in, so that one body refused for two reasons (e.g. an odd topic header,
  * then an odd shop domain) stays two entries. UUID-shaped, as before.
  */
-export function quarantineId(tenantId: string, instanceId: string, rawBody: Buffer, reason: string): string {
+function quarantineId(tenantId: string, instanceId: string, rawBody: Buffer, reason: string): string {
   const hex = createHash('sha256').update(`${tenantId}\u0000${instanceId}\u0000${reason}\u0000`).update(rawBody).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { HANDLERS, REPO_ROOT, type HandlerName } from '../handlers.js';
 
 /** Where the config file lands inside every bundle; the handlers read it through SYNCLINE_CONFIG_FILE. */
-export const BUNDLED_CONFIG_FILE = '/var/task/syncline.config.json';
+const BUNDLED_CONFIG_FILE = '/var/task/syncline.config.json';
 
 /**
  * How function code is produced: `bundle` runs esbuild (what `cdk synth`/`deploy` do);

@@ -5,8 +5,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { TENANT_SESSION_TAG } from '../../aws/tenant-credentials.js';
 
 /** Actions that address items by key, so that IAM sees their partition keys (TransactWriteItems is checked per item). */
-export const KEYED_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-export const KEYED_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const KEYED_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const KEYED_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** Keys of any tenant: items outside the tenant key space are unreachable. */
 export const ANY_TENANT_KEYS = 'T#*';

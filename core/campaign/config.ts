@@ -43,7 +43,7 @@ export const AbandonedCartRules = z
   .prefault({});
 export type AbandonedCartRules = z.infer<typeof AbandonedCartRules>;
 
-export const ConflictRule = z.object({
+const ConflictRule = z.object({
   /** Why, in the reason a destination may show, e.g. "lactose-free". */
   id: Id,
   /** The person bought (any time) a product of this category… */
@@ -120,5 +120,3 @@ export const CampaignConfig = z
   })
   .prefault({});
 export type CampaignConfig = z.infer<typeof CampaignConfig>;
-
-export const defaultCampaignConfig = (): CampaignConfig => CampaignConfig.parse(undefined);

@@ -6,7 +6,7 @@ import type { Profile } from '../profile.js';
 import type { DestinationFieldMapping } from './config.js';
 
 /** Fields that profile the person (need `profiling`) or personalise what they see (need `personalisation`). */
-export function purposeOf(field: string): ConsentPurpose | undefined {
+function purposeOf(field: string): ConsentPurpose | undefined {
   if (/^rfm/.test(field) || field === 'segmentLoyal') return 'profiling';
   if (/^crossSell\d/.test(field) || ['categoriesBought', 'secondaryInterests', 'giftSeasons', 'lastViewedCategory', 'lastSearchedCategory'].includes(field)) return 'personalisation';
   return undefined;

@@ -30,12 +30,12 @@ export function isLapsed(traits: Pick<Traits, 'lastOrderAt' | 'averageIntervalDa
   return traits.lastOrderAt !== null && daysBetween(traits.lastOrderAt, now) > lapseThresholdDays(traits, rules);
 }
 
-export function isLoyal(rfm: RfmScore | undefined, rules: SegmentRules): boolean {
+function isLoyal(rfm: RfmScore | undefined, rules: SegmentRules): boolean {
   return rfm !== undefined && rfm.recency >= rules.loyalMinScore && rfm.frequency >= rules.loyalMinScore && rfm.monetary >= rules.loyalMinScore;
 }
 
 /** Opens and clicks within the window say engaged; enough mails sent without either say unengaged. */
-export function engagement(profile: Profile, rules: SegmentRules, now: Date): { engaged: boolean; unengaged: boolean } {
+function engagement(profile: Profile, rules: SegmentRules, now: Date): { engaged: boolean; unengaged: boolean } {
   const inWindow = profile.activity.filter((a) => a.kind === 'email.engaged' && daysBetween(a.at, now) <= rules.engagedWithinDays);
   const engaged = inWindow.some((a) => a.detail.kind === 'open' || a.detail.kind === 'click');
   const sent = inWindow.filter((a) => a.detail.kind === 'sent').length;

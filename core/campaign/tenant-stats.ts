@@ -29,7 +29,7 @@ export interface TenantStats {
 }
 
 /** Bounds that keep the stats item well below DynamoDB's 400 KB. */
-export const STATS_LIMITS = { products: 2000, partnersPerProduct: 10, popularPerCategory: 10, productsPerCustomer: 50 };
+const STATS_LIMITS = { products: 2000, partnersPerProduct: 10, popularPerCategory: 10, productsPerCustomer: 50 };
 
 /** Streams profiles in and the stats out; memory grows with the catalogue, not with the number of profiles. */
 export class TenantStatsBuilder {

@@ -27,7 +27,7 @@ export interface UpliftReport {
 }
 
 /** The profile as it stood at `at`: only what happened before. */
-export function asOf(profile: Profile, at: string): Profile {
+function asOf(profile: Profile, at: string): Profile {
   return {
     ...profile,
     orders: Object.fromEntries(Object.entries(profile.orders).filter(([, o]) => o.placedAt < at)),

@@ -107,7 +107,7 @@ export function isFinal(status: DestinationErasureStatus | undefined): boolean {
 }
 
 /** Folds the subjects of one request into the receipt an operator reads; undefined without subjects. */
-export function combineReceipt(subjects: readonly SubjectReceipt[]): ErasureReceipt | undefined {
+function combineReceipt(subjects: readonly SubjectReceipt[]): ErasureReceipt | undefined {
   const first = subjects[0];
   if (!first) return undefined;
   const rank: Record<DestinationErasureStatus, number> = { failed: 3, requested: 2, unsupported: 1, confirmed: 0 };

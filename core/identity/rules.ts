@@ -16,7 +16,7 @@ const Limit = z.union([
 ]);
 export type IdentifierLimit = { max: number; withinDays?: number };
 
-export const DEFAULT_PRIORITY = ['customerId:*', 'loyaltyId', 'email', 'phone', 'anonymousId'];
+const DEFAULT_PRIORITY = ['customerId:*', 'loyaltyId', 'email', 'phone', 'anonymousId'];
 
 export const IdentityRules = z
   .object({

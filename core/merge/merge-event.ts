@@ -5,7 +5,7 @@ import type { FieldValue } from '../destination.js';
 import type { ActivityRecord, FieldRecord, Profile, Provenance } from '../profile.js';
 import { latest, provenanceOf, utc } from './provenance.js';
 
-export const ACTIVITY_LIMIT = 200;
+const ACTIVITY_LIMIT = 200;
 export const RECENT_EVENTS_LIMIT = 100;
 
 /** Event types that change a profile; erasure and access requests are handled by the merge service. */
@@ -90,7 +90,7 @@ function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, pr
   }
 }
 
-export function setField(profile: Profile, name: string, record: FieldRecord): void {
+function setField(profile: Profile, name: string, record: FieldRecord): void {
   profile.fields[name] = latest(profile.fields[name], record) ?? record;
 }
 

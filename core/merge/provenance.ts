@@ -12,7 +12,7 @@ export function provenanceOf(event: CanonicalEvent, priority: number): Provenanc
 }
 
 /** Positive when `a` wins over `b`: later vendor time, then higher source priority, then the larger event id. */
-export function compareProvenance(a: Provenance, b: Provenance): number {
+function compareProvenance(a: Provenance, b: Provenance): number {
   if (a.at !== b.at) return a.at > b.at ? 1 : -1;
   if (a.priority !== b.priority) return a.priority - b.priority;
   if (a.source !== b.source) return a.source > b.source ? 1 : -1;

@@ -21,7 +21,7 @@ export interface FinalState {
   quarantined: number;
 }
 
-export function canonicalProfile(profile: Profile): CanonicalProfile {
+function canonicalProfile(profile: Profile): CanonicalProfile {
   // The merge journal records how a profile came about (which merges happened in which arrival order): not content.
   const { profileId: _p, version: _v, recentEvents: _r, mergedFrom: _m, tenantId: _t, identityJournal: _j, ...content } = profile;
   const key = profile.identifiers

@@ -170,7 +170,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
  * The event accounting of the run, one line per fact: queue and DLQ depths, live profiles, and per tenant and
  * connector the ledger's `in = applied + quarantined + dead-lettered` (what `syncline accounting` prints).
  */
-export async function soakAccounting(stack: LocalStack, tenantIds: readonly string[]): Promise<string[]> {
+async function soakAccounting(stack: LocalStack, tenantIds: readonly string[]): Promise<string[]> {
   const depths = await stack.queueDepths();
   const lines = [`queues: changes ${depths.changes}, push ${depths.push}; dead letters: changes ${depths.changesDlq}, push ${depths.pushDlq}`];
   for (const tenantId of tenantIds) {

@@ -34,7 +34,7 @@ export interface SweepRun {
 /** Push messages are sent in chunks so a large tenant never holds them all. */
 const SEND_CHUNK = 100;
 
-export async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun> {
+async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun> {
   const tenant = deps.instances.tenant(tenantId);
   const now = deps.now?.() ?? new Date();
   // First, and independent of the campaigns: an erasure must not wait for a long stats pass.
@@ -69,7 +69,7 @@ export async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<Sw
 }
 
 /** True when the campaign fields differ between the previous sweep's view and now; always on a first sweep. */
-export function changedSince(profile: Profile, campaigns: CampaignConfig, previous: TenantStats | undefined, stats: TenantStats, now: Date): boolean {
+function changedSince(profile: Profile, campaigns: CampaignConfig, previous: TenantStats | undefined, stats: TenantStats, now: Date): boolean {
   if (!previous || previous.complete === false) return true;
   const before = projectProfile(profile, { campaigns, now: new Date(previous.computedAt), stats: previous });
   const after = projectProfile(profile, { campaigns, now, stats });

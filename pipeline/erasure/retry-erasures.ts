@@ -6,9 +6,9 @@ import type { Logger } from '../../connectors/sdk/index.js';
 
 const MINUTE = 60_000;
 /** Longer than the push queue's redeliveries take, so the sweep does not race SQS's own retries. */
-export const ERASURE_RETRY_AFTER_MS = 15 * MINUTE;
+const ERASURE_RETRY_AFTER_MS = 15 * MINUTE;
 /** GDPR gives a month; two weeks of automatic retries leave an operator time to finish by hand. */
-export const ERASURE_MAX_AGE_MS = 14 * 24 * 60 * MINUTE;
+const ERASURE_MAX_AGE_MS = 14 * 24 * 60 * MINUTE;
 
 export interface ErasureRetryDeps {
   receipts: ErasureReceiptStore;

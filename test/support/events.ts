@@ -4,8 +4,7 @@ import { SynclineConfig, type TenantConfig } from '../../core/config.js';
 
 type Draft = Omit<CanonicalEvent, 'tenantId' | 'receivedAt' | 'source'> & { source?: CanonicalEvent['source'] };
 
-export const SHOP = { connector: 'shopify', instance: 'shop' } as const;
-export const POS = { connector: 'lightspeed-retail', instance: 'pos' } as const;
+const SHOP = { connector: 'shopify', instance: 'shop' } as const;
 
 export function event(draft: Draft): CanonicalEvent {
   return CanonicalEvent.parse({ tenantId: 'acme', receivedAt: '2026-11-01T00:00:00Z', source: SHOP, ...draft });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineConnector, hmacSha256, parseJsonBody, parsePayload, signatureMatches, SignatureInvalid, type ProfileChange, type ErasureSubject } from '../../connectors/sdk/index.js';
 
-export const FakePayload = z.object({ id: z.string(), email: z.string(), firstName: z.string().optional(), at: z.string(), consent: z.boolean().optional() });
+const FakePayload = z.object({ id: z.string(), email: z.string(), firstName: z.string().optional(), at: z.string(), consent: z.boolean().optional() });
 
 export function fakeConnector(options: { failPushes?: number } = {}) {
   const pushed: ProfileChange[][] = [];

@@ -32,7 +32,7 @@ function signedRequest(stack: LocalStack, tenantId: string, delivery: DemoDelive
   return { body, headers };
 }
 
-export async function deliver(stack: LocalStack, tenantId: string, delivery: DemoDelivery): Promise<number> {
+async function deliver(stack: LocalStack, tenantId: string, delivery: DemoDelivery): Promise<number> {
   const { body, headers } = signedRequest(stack, tenantId, delivery);
   return (await fetch(`${stack.url}/webhooks/${tenantId}/shopify`, { method: 'POST', headers, body })).status;
 }
