@@ -5,7 +5,7 @@ import { Identifier } from './identifiers.js';
 const IsoTime = z.iso.datetime({ offset: true });
 const Money = z.number().finite();
 
-const Source = z.object({
+export const Source = z.object({
   connector: z.string().min(1).max(64),
   instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
 });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** `customerId:<instance>` scopes a vendor's customer id to one connector instance (two shops may share ids). */
-const IdentifierType = z.union([
+export const IdentifierType = z.union([
   z.enum(['email', 'phone', 'anonymousId', 'loyaltyId']),
   z.string().regex(/^customerId:[a-z0-9][a-z0-9-]{0,62}$/, 'customerId:<instance> with a lower-case instance name'),
 ]);
@@ -29,7 +29,7 @@ export function normaliseEmail(raw: string): string | undefined {
  * E.164 without a phone library: strips formatting, turns a leading 00 into +, and assumes the tenant's
  * default country code for national numbers (a leading 0). Returns undefined when it cannot be sure.
  */
-function normalisePhone(raw: string, defaultCountryCode = '31'): string | undefined {
+export function normalisePhone(raw: string, defaultCountryCode = '31'): string | undefined {
   let digits = raw.trim().replace(/[\s().-]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   else if (digits.startsWith('0')) digits = `+${defaultCountryCode}${digits.slice(1)}`;
