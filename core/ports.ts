@@ -7,7 +7,6 @@ import type { Profile } from './profile.js';
 import type { CampaignContact } from './campaign/frequency-cap.js';
 import type { TenantStats } from './campaign/tenant-stats.js';
 import type { DestinationErasure, ErasureReceipt, ErasureState, PendingErasure, SubjectReceipt } from './erasure/receipts.js';
-import type { MergeOutcome } from './merge/merge-service.js';
 
 /** Where everything of ours logs; connectors get it through the SDK. Details name fields and ids, never personal data. */
 export interface Logger {
@@ -146,6 +145,14 @@ export interface ErasureReceiptStore {
   /** Newest first. */
   list(tenantId: string, limit?: number): Promise<ErasureReceipt[]>;
 }
+
+/** What the merge made of one event (mergeEvent in core/merge/merge-service.ts); the event ledger records its status. */
+export type MergeOutcome =
+  | { status: 'applied'; profileId: string; push: PushMessage[] }
+  | { status: 'duplicate' | 'unchanged'; profileId: string; push: PushMessage[] }
+  | { status: 'unidentified'; push: PushMessage[] }
+  | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
+  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
 
 // The event ledger: what became of every event that entered the changes queue (pipeline/ledger/event-ledger.ts).
 /** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */

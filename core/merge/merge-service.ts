@@ -6,7 +6,7 @@ import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
 import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
-import type { PushMessage, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
+import type { MergeOutcome, PushMessage, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
 import { emptyProfile, type Profile } from '../profile.js';
@@ -22,13 +22,6 @@ export interface MergeDeps {
   /** identifierKeys that may not join two profiles in this run (an unmerge or dry run replaying history). */
   split?: ReadonlySet<string>;
 }
-
-export type MergeOutcome =
-  | { status: 'applied'; profileId: string; push: PushMessage[] }
-  | { status: 'duplicate' | 'unchanged'; profileId: string; push: PushMessage[] }
-  | { status: 'unidentified'; push: PushMessage[] }
-  | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
-  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
 
 const MAX_ATTEMPTS = 8;
 
