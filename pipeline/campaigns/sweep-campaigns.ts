@@ -4,12 +4,11 @@
 // all it re-queues the tenant's erasures that are still open (pipeline/erasure/retry-erasures.ts).
 import type { CampaignConfig } from '../../core/campaign/config.js';
 import { TenantStatsBuilder, type TenantStats } from '../../core/campaign/tenant-stats.js';
-import type { PushMessage, PushQueue, ProfileRepository } from '../../core/ports.js';
+import type { ErasureReceiptStore, PushMessage, PushQueue, ProfileRepository, TenantStatsStore } from '../../core/ports.js';
 import type { Profile } from '../../core/profile.js';
 import { projectProfile } from '../../core/projection.js';
 import type { Logger } from '../../connectors/sdk/index.js';
 import type { InstanceResolver } from '../instances.js';
-import type { ErasureReceiptStore, TenantStatsStore } from '../../core/ports.js';
 import { retryErasures, type ErasureRetryRun } from '../erasure/retry-erasures.js';
 
 export interface SweepDeps {
