@@ -2,9 +2,8 @@
 // message that failed on its last receive (SQS moves it to the DLQ next) is dead-lettered with the reason.
 import { z } from 'zod';
 import type { CanonicalEvent } from '../../core/events.js';
-import type { MergeOutcome } from '../../core/ports.js';
 import type { Logger } from '../../connectors/sdk/index.js';
-import type { EventLedger, LedgerEvent } from '../../core/ports.js';
+import type { EventLedger, LedgerEvent, MergeOutcome } from '../../core/ports.js';
 import { ledgerEvent } from './event-ledger.js';
 
 export interface MergeAccounting {
