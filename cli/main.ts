@@ -2,7 +2,8 @@
 import { pathToFileURL } from 'node:url';
 import { NoLocalStack } from '../local/state-file.js';
 import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS } from './args.js';
-import { CommandFailed, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
+import { CommandFailed } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { openTarget, UnknownTenant, type Target } from './target.js';
 import { accountingCommand } from './commands/accounting.js';
