@@ -1,4 +1,5 @@
 // `npx syncline <command>`: operate syncline from a terminal, locally or (with --stage) against a deployed stack.
+import '../local/quiet-node-warning.js';
 import { pathToFileURL } from 'node:url';
 import { NoLocalStack } from '../local/state-file.js';
 import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS } from './args.js';

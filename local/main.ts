@@ -1,5 +1,6 @@
 // `npm start`: syncline on one machine. Emulators for SQS and DynamoDB, simulated vendors where the config asks
 // for them, and the very Lambda handlers that run in AWS behind a local HTTP server, queue pollers and a scheduler.
+import './quiet-node-warning.js';
 import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from './local-stack.js';
 import { runDemo } from './demo.js';
