@@ -224,12 +224,13 @@ export const COMMANDS: Record<string, Spec> = {
   },
 };
 
+const LISTED = Object.entries(COMMANDS).map(([name, spec]) => [name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name, spec.summary] as const);
+const LISTED_WIDTH = Math.max(...LISTED.map(([name]) => name.length));
+
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
 
 commands:
-${Object.entries(COMMANDS)
-  .map(([name, spec]) => `  ${(name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name).padEnd(14)} ${spec.summary}`)
-  .join('\n')}
+${LISTED.map(([name, summary]) => `  ${name.padEnd(LISTED_WIDTH)}  ${summary}`).join('\n')}
 
 global options:
   --json              machine-readable output on stdout
