@@ -13,7 +13,8 @@ const HELP = `usage: npm start -- [--config syncline.config.json] [--port 3000] 
   --demo    after starting, play a story of signed Shopify webhooks through the pipeline and print the result
 `;
 
-async function main(): Promise<void> {
+/** The command line; undefined after printing --help; a wrong argument exits 2 with the usage. */
+function readOptions(): { config: string; port: number; demo: boolean } | undefined {
   let args;
   try {
     args = parseArgs({
@@ -30,18 +31,23 @@ async function main(): Promise<void> {
   }
   if (args.help) {
     process.stdout.write(HELP);
-    return;
+    return undefined;
   }
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be a port number, not "${args.port}"\n`);
     process.exit(2);
   }
+  return { config: args.config, port, demo: args.demo };
+}
 
+async function main(): Promise<void> {
+  const args = readOptions();
+  if (!args) return;
   const started = Date.now();
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ configFile: args.config, port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
+    stack = await startLocalStack({ configFile: args.config, port: args.port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     process.stderr.write(`syncline could not start: ${(error as Error).message}\n`);
     process.exit(1);
