@@ -100,7 +100,7 @@ function sinceDate(words: Words): Date | undefined {
   return date;
 }
 
-function dlqCommand(words: Words): Command {
+function parseDlq(words: Words): Command {
   const [action, rest] = subcommand(words, ['list', 'replay'] as const, 'list or replay', 'list or replay');
   positionals(rest, []);
   const queue = text(words.values, 'queue');
@@ -112,14 +112,14 @@ function dlqCommand(words: Words): Command {
   return { name: 'dlq', action, ...(queue ? { queue } : {}), ...(max !== undefined ? { max } : {}) };
 }
 
-function quarantineCommand(words: Words): Command {
+function parseQuarantine(words: Words): Command {
   const [action, rest] = subcommand(words, ['list', 'replay'] as const, 'list or replay', 'list or replay');
   const [tenant, id] = positionals(rest, ['<tenant>'], action === 'list' ? Infinity : 1);
   if (action === 'list' && id !== undefined) refuse(rest, `takes only the tenant, not "${id}"`);
   return { name: 'quarantine', action, tenant: tenant!, ...(id ? { id } : {}) };
 }
 
-function unmergeCommand(words: Words): Command {
+function parseUnmerge(words: Words): Command {
   const [tenant, profileId] = positionals(words, ['<tenant>', '<profile-id>']);
   const identifier = text(words.values, 'identifier');
   if (!identifier?.trim()) refuse(words, 'give --identifier <value>: the e-mail, phone, customer or visitor id that merged the profiles wrongly');
@@ -127,7 +127,7 @@ function unmergeCommand(words: Words): Command {
   return { name: 'unmerge', tenant: tenant!, profileId: profileId!, identifier, ...(reason ? { reason } : {}) };
 }
 
-function identityCommand(words: Words): Command {
+function parseIdentity(words: Words): Command {
   const [, rest] = subcommand(words, ['dry-run'] as const, 'only "dry-run"', '"dry-run <tenant> --rules <file>"');
   const [tenant] = positionals(rest, ['<tenant>']);
   const rules = text(words.values, 'rules');
@@ -135,7 +135,7 @@ function identityCommand(words: Words): Command {
   return { name: 'identity-dry-run', tenant: tenant!, rules };
 }
 
-function eraseCommand(words: Words): Command {
+function parseErase(words: Words): Command {
   const [tenant, email] = positionals(words, ['<tenant>', '<email>']);
   if (!email!.includes('@')) refuse(words, `"${email}" is not an e-mail address`);
   return { name: 'erase', tenant: tenant!, email: email!, wait: words.values.wait === true };
@@ -177,18 +177,18 @@ export const COMMANDS: Record<string, Spec> = {
     usage: 'syncline dlq list [--queue changes|push]\n       syncline dlq replay [--queue changes|push] [--max N]',
     summary: 'dead letters: look, and move them back after a fix',
     options: { queue: { type: 'string' }, max: { type: 'string' } },
-    build: dlqCommand,
+    build: parseDlq,
   },
   quarantine: {
     usage: 'syncline quarantine list <tenant>\n       syncline quarantine replay <tenant> [<id>]',
     summary: 'verified webhooks that failed to parse: look, and replay them',
-    build: quarantineCommand,
+    build: parseQuarantine,
   },
   erase: {
     usage: 'syncline erase <tenant> <email> [--wait]',
     summary: 'GDPR erasure through the pipeline (profile and destinations)',
     options: { wait: { type: 'boolean' } },
-    build: eraseCommand,
+    build: parseErase,
   },
   erasures: {
     usage: 'syncline erasures <tenant> [--json]',
@@ -209,13 +209,13 @@ export const COMMANDS: Record<string, Spec> = {
     usage: 'syncline unmerge <tenant> <profile-id> --identifier <value> [--reason "shared tablet"] [--json]',
     summary: 'split a wrong merge back into its people (journaled, destinations updated)',
     options: { identifier: { type: 'string' }, reason: { type: 'string' } },
-    build: unmergeCommand,
+    build: parseUnmerge,
   },
   identity: {
     usage: 'syncline identity dry-run <tenant> --rules new-rules.json [--json]',
     summary: 'what changed identity rules would merge and split (writes nothing)',
     options: { rules: { type: 'string' } },
-    build: identityCommand,
+    build: parseIdentity,
   },
   accounting: {
     usage: 'syncline accounting [<tenant>] [--json]',
