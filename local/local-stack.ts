@@ -27,7 +27,7 @@ import { DynamoTenantStatsStore } from '../lambdas/adapters/dynamo-campaign-stor
 import { DynamoQuarantineStore, DynamoStatusRecorder } from '../lambdas/adapters/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../lambdas/adapters/dynamo-event-ledger.js';
 import { accountTenant, type TenantAccount } from '../pipeline/accounting.js';
-import { CLI_SOURCE } from '../cli/commands/erase.js';
+import { CLI_SOURCE } from '../core/events.js';
 import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { rateKey } from './status-page/status-view.js';
