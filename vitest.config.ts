@@ -12,7 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    // Connector tests and local stacks talk to vendor simulators on 127.0.0.1, which connectors/sdk/outbound.ts refuses otherwise.
-    env: { SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS: '1' },
+    // The AWS SDK's Node-version warning is noise in test output (Lambda runs Node 22). Connector tests and local stacks talk to vendor simulators on 127.0.0.1, which connectors/sdk/outbound.ts refuses otherwise.
+    env: { SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

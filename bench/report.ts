@@ -1,5 +1,5 @@
 // Renders benchmark results as Markdown: the table `npm run bench` prints and writes beside the JSON.
-import type { BenchResults } from './run.js';
+import type { BenchResults } from './results.js';
 import { formatCount } from './stats.js';
 
 const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

@@ -9,12 +9,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
 import { summarise, type HotSpot } from './cpu-profile.js';
-import { measureOnEmulators, type EmulatorResults } from './emulators.js';
-import { measureFootprint, type FootprintResult } from './footprint.js';
-import { describeMachine, type Machine } from './machine.js';
-import { calibrate, measureHistoryGrowth, measureThroughput, type HistoryResult, type ThroughputResult } from './merge-memory.js';
+import { measureOnEmulators } from './emulators.js';
+import { measureFootprint } from './footprint.js';
+import { describeMachine } from './machine.js';
+import { calibrate, measureHistoryGrowth, measureThroughput } from './merge-memory.js';
 import { formatCount, parseCount } from './stats.js';
 import { renderMarkdown } from './report.js';
+import type { BenchResults } from './results.js';
 
 export const TARGETS = {
   mergeEventsPerCpuSecond: 100_000,
@@ -23,22 +24,6 @@ export const TARGETS = {
   bundleBytes: 500 * 1000,
   initMs: 100,
 } as const;
-
-export interface BenchResults {
-  machine: Machine;
-  settings: Record<string, unknown>;
-  /** JSON round trips per CPU-second: the yardstick that turns rates into machine-independent ratios. */
-  calibrationOpsPerCpuSecond: number;
-  memory?: ThroughputResult[];
-  history?: HistoryResult;
-  hotSpots?: { selfTop: HotSpot[]; totalTop: HotSpot[] };
-  emulators?: EmulatorResults;
-  footprint?: FootprintResult;
-  cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
-  /** Machine-independent figures that bench:check compares with bench/baseline.json. */
-  ratios: Record<string, number>;
-  targets: { name: string; target: string; measured: string; met: boolean }[];
-}
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);

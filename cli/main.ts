@@ -1,8 +1,10 @@
 // `npx syncline <command>`: operate syncline from a terminal, locally or (with --stage) against a deployed stack.
+import '../local/quiet-node-warning.js';
 import { pathToFileURL } from 'node:url';
 import { NoLocalStack } from '../local/state-file.js';
-import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS } from './args.js';
-import { CommandFailed, type CommandContext } from './context.js';
+import { commandUsage, parseCommandLine, USAGE, UsageError, COMMANDS, type Command } from './args.js';
+import type { CommandContext } from './context.js';
+import { CommandFailed } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { openTarget, UnknownTenant, type Target } from './target.js';
 import { accountingCommand } from './commands/accounting.js';
@@ -16,11 +18,63 @@ import { instancesCommand } from './commands/instances.js';
 import { profileCommand } from './commands/profile.js';
 import { quarantineCommand } from './commands/quarantine.js';
 import { KEEPS_RUNNING, startCommand } from './commands/start.js';
-
-export { KEEPS_RUNNING };
 import { upliftCommand } from './commands/uplift.js';
 import { unmergeCommand } from './commands/unmerge.js';
 import { identityDryRunCommand } from './commands/identity.js';
+
+export { KEEPS_RUNNING };
+
+type Handlers = { [N in Command['name']]: (ctx: CommandContext, command: Extract<Command, { name: N }>) => Promise<number> };
+
+const HANDLERS: Handlers = {
+  help: async ({ io }, { topic }) => {
+    if (topic !== undefined && !COMMANDS[topic]) {
+      io.err(`syncline: unknown command "${topic}"\n\n${USAGE}`);
+      return 2;
+    }
+    io.out(topic ? commandUsage(topic) : USAGE);
+    return 0;
+  },
+  start: (_, c) => startCommand(c.args),
+  connectors: (ctx) => connectorsCommand(ctx),
+  'connector-new': (ctx, c) => connectorNewCommand(ctx, c.connector),
+  instances: (ctx, c) => instancesCommand(ctx, c.tenant),
+  backfill: (ctx, c) => backfillCommand(ctx, c.tenant, c.instance, c.since, c.restart),
+  profile: (ctx, c) => profileCommand(ctx, c.tenant, c.emailOrId),
+  dlq: (ctx, c) => dlqCommand(ctx, c.action, c.queue, c.max),
+  quarantine: (ctx, c) => quarantineCommand(ctx, c.action, c.tenant, c.id),
+  erase: (ctx, c) => eraseCommand(ctx, c.tenant, c.email, c.wait),
+  erasures: (ctx, c) => erasuresCommand(ctx, c.tenant),
+  erasure: (ctx, c) => erasureCommand(ctx, c.tenant, c.requestId),
+  uplift: (ctx, c) => upliftCommand(ctx, c.tenant, c.campaign),
+  unmerge: (ctx, c) => unmergeCommand(ctx, c.tenant, c.profileId, c.identifier, c.reason),
+  'identity-dry-run': (ctx, c) => identityDryRunCommand(ctx, c.tenant, c.rules),
+  accounting: (ctx, c) => accountingCommand(ctx, c.tenant),
+};
+
+/** What a failed command prints, and its exit code: the user's mistakes plainly, a bug with its stack trace. */
+function reportFailure(io: CliIO, error: unknown): number {
+  if (error instanceof UnknownTenant) {
+    io.err(`syncline: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof CommandFailed) {
+    io.err(`syncline: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof NoLocalStack) {
+    io.err(`syncline: ${error.message} (or give --stage dev|prod for a deployed stack)\n`);
+    return 1;
+  }
+  const e = error as Error & { $metadata?: unknown };
+  if (e.message === 'Region is missing') {
+    io.err('syncline: the AWS SDK found no region: set AWS_REGION, or a region in your AWS profile (AWS_PROFILE)\n');
+    return 1;
+  }
+  // AWS SDK errors (no credentials, access denied) name their cause; anything else keeps its stack for a bug report.
+  io.err(`syncline: ${e.$metadata !== undefined || e.name === 'CredentialsProviderError' ? `${e.name}: ${e.message}` : (e.stack ?? e.message)}\n`);
+  return 1;
+}
 
 /** Runs one command line; resolves to the exit code (0 done, 1 failed, 2 wrong arguments), or KEEPS_RUNNING for `start`. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -35,65 +89,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO, env
   const { command, options } = parsed;
   let opened: Promise<Target> | undefined;
   const ctx: CommandContext = { options, io, target: () => (opened ??= openTarget(options)) };
+  const handler = HANDLERS[command.name] as (ctx: CommandContext, command: Command) => Promise<number>;
   try {
-    switch (command.name) {
-      case 'help':
-        if (command.topic !== undefined && !COMMANDS[command.topic]) {
-          io.err(`syncline: unknown command "${command.topic}"\n\n${USAGE}`);
-          return 2;
-        }
-        io.out(command.topic ? commandUsage(command.topic) : USAGE);
-        return 0;
-      case 'start':
-        return await startCommand(command.args);
-      case 'connectors':
-        return await connectorsCommand(ctx);
-      case 'connector-new':
-        return await connectorNewCommand(ctx, command.connector);
-      case 'instances':
-        return await instancesCommand(ctx, command.tenant);
-      case 'backfill':
-        return await backfillCommand(ctx, command.tenant, command.instance, command.since, command.restart);
-      case 'profile':
-        return await profileCommand(ctx, command.tenant, command.emailOrId);
-      case 'dlq':
-        return await dlqCommand(ctx, command.action, command.queue, command.max);
-      case 'quarantine':
-        return await quarantineCommand(ctx, command.action, command.tenant, command.id);
-      case 'erase':
-        return await eraseCommand(ctx, command.tenant, command.email, command.wait);
-      case 'erasures':
-        return await erasuresCommand(ctx, command.tenant);
-      case 'erasure':
-        return await erasureCommand(ctx, command.tenant, command.requestId);
-      case 'uplift':
-        return await upliftCommand(ctx, command.tenant, command.campaign);
-      case 'unmerge':
-        return await unmergeCommand(ctx, command.tenant, command.profileId, command.identifier, command.reason);
-      case 'identity-dry-run':
-        return await identityDryRunCommand(ctx, command.tenant, command.rules);
-      case 'accounting':
-        return await accountingCommand(ctx, command.tenant);
-      default:
-        return command satisfies never;
-    }
+    return await handler(ctx, command);
   } catch (error) {
-    if (error instanceof UnknownTenant) {
-      io.err(`syncline: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof CommandFailed) {
-      io.err(`syncline: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof NoLocalStack) {
-      io.err(`syncline: ${error.message} (or give --stage dev|prod for a deployed stack)\n`);
-      return 1;
-    }
-    const e = error as Error & { $metadata?: unknown };
-    // AWS SDK errors (no credentials, access denied) name their cause; anything else keeps its stack for a bug report.
-    io.err(`syncline: ${e.$metadata !== undefined || e.name === 'CredentialsProviderError' ? `${e.name}: ${e.message}` : (e.stack ?? e.message)}\n`);
-    return 1;
+    return reportFailure(io, error);
   } finally {
     if (opened) await opened.then((t) => t.close()).catch(() => {});
   }

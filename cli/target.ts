@@ -26,7 +26,7 @@ import { replayQuarantined, type ReplayOutcome } from '../pipeline/quarantine/re
 import type { StatusReader } from '../operator/instance-health.js';
 import { resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
 import type { GlobalOptions } from './args.js';
-import { CommandFailed } from './context.js';
+import { CommandFailed } from './errors.js';
 
 export interface Target {
   /** "the local stack at http://127.0.0.1:3000" or "stage dev": for messages. */

@@ -11,6 +11,9 @@ export const Source = z.object({
 });
 export type Source = z.infer<typeof Source>;
 
+/** The source of operator-made events (the CLI's erasure requests); instance ids are config slugs, and a tenant should not name one `cli`. */
+export const CLI_SOURCE = { connector: 'cli', instance: 'cli' } as const satisfies Source;
+
 export const Address = z.object({
   line1: z.string().optional(),
   line2: z.string().optional(),

@@ -107,7 +107,8 @@ export async function runDemo(stack: LocalStack, print: (line: string) => void):
     print('');
     print(`── simulated Copernica (${destination.id}) now holds`);
     for (const profile of copernica?.profiles() ?? []) {
-      print(`  #${profile.id}  ${Object.entries(profile.fields).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+      // Only the fields that hold something: a Copernica database has ~60 columns, most of them empty for a demo shopper.
+      print(`  #${profile.id}  ${Object.entries(profile.fields).filter(([, v]) => v !== '' && v !== undefined && v !== null).map(([k, v]) => `${k}=${v}`).join('  ')}`);
     }
   }
   print('');

@@ -27,7 +27,7 @@ import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { accountTenant, type TenantAccount } from '../pipeline/ledger/accounting.js';
-import { CLI_SOURCE } from '../cli/commands/erase.js';
+import { CLI_SOURCE } from '../core/events.js';
 import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { rateKey } from './status-page/status-view.js';

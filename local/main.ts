@@ -1,5 +1,6 @@
 // `npm start`: syncline on one machine. Emulators for SQS and DynamoDB, simulated vendors where the config asks
 // for them, and the very Lambda handlers that run in AWS behind a local HTTP server, queue pollers and a scheduler.
+import './quiet-node-warning.js';
 import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from './local-stack.js';
 import { runDemo } from './demo.js';
@@ -12,7 +13,8 @@ const HELP = `usage: npm start -- [--config syncline.config.json] [--port 3000] 
   --demo    after starting, play a story of signed Shopify webhooks through the pipeline and print the result
 `;
 
-async function main(): Promise<void> {
+/** The command line; undefined after printing --help; a wrong argument exits 2 with the usage. */
+function readOptions(): { config: string; port: number; demo: boolean } | undefined {
   let args;
   try {
     args = parseArgs({
@@ -29,18 +31,23 @@ async function main(): Promise<void> {
   }
   if (args.help) {
     process.stdout.write(HELP);
-    return;
+    return undefined;
   }
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be a port number, not "${args.port}"\n`);
     process.exit(2);
   }
+  return { config: args.config, port, demo: args.demo };
+}
 
+async function main(): Promise<void> {
+  const args = readOptions();
+  if (!args) return;
   const started = Date.now();
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ configFile: args.config, port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
+    stack = await startLocalStack({ configFile: args.config, port: args.port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     process.stderr.write(`syncline could not start: ${(error as Error).message}\n`);
     process.exit(1);

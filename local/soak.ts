@@ -1,6 +1,7 @@
 // `npm run soak`: a bounded load run with faults injected, on the embedded stand-ins and loopback only, then a
 // summary of what was sent, accepted, quarantined and dead-lettered, and whether the faulty tenant ended like the
 // fault-free one. Exits 1 when it did not.
+import './quiet-node-warning.js';
 import { parseArgs } from 'node:util';
 import { runSoak, SOAK_TENANTS, type SoakResult } from './faults/soak-run.js';
 

@@ -1,5 +1,6 @@
 // `npm run uplift -- <tenant> <campaign>`: the control-group uplift of a campaign, computed from the profiles in the
 // profiles table the environment names (PROFILES_TABLE, AWS_ENDPOINT_URL_DYNAMODB for DynamoDB Local, or AWS).
+import './quiet-node-warning.js';
 import { pathToFileURL } from 'node:url';
 import type { SynclineConfig } from '../core/config.js';
 import type { ProfileRepository } from '../core/ports.js';

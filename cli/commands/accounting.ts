@@ -5,7 +5,7 @@ import { LEDGER_RETENTION_DAYS } from '../../pipeline/ledger/event-ledger.js';
 import type { CommandContext } from '../context.js';
 import { json, table } from '../io.js';
 import { requireTenant } from '../target.js';
-import { CLI_SOURCE } from './erase.js';
+import { CLI_SOURCE } from '../../core/events.js';
 
 export async function accountingCommand(ctx: CommandContext, tenantId: string | undefined): Promise<number> {
   const target = await ctx.target();

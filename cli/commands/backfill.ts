@@ -2,7 +2,8 @@
 // line. It keeps a cursor of its own (pipeline/backfill.ts): interrupted, the next run resumes where it stopped.
 import type { BackfillProgress } from '../../pipeline/backfill/backfill.js';
 import { formatDuration } from '../../operator/instance-health.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 

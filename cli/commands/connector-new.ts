@@ -1,6 +1,7 @@
 // `syncline connector new <name>`: the scaffold of scripts/connector-new.ts.
 import { nextSteps, scaffoldConnector, ScaffoldRefused } from '../../scripts/connector-new.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 
 export async function connectorNewCommand(ctx: CommandContext, name: string): Promise<number> {

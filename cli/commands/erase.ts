@@ -2,18 +2,16 @@
 // source `cli` enters the changes queue like any vendor's; the merge erases the profile and queues the erasure at
 // every destination that can erase. Nothing is deleted behind the pipeline's back.
 import { randomUUID } from 'node:crypto';
-import { CanonicalEvent } from '../../core/events.js';
+import { CanonicalEvent, CLI_SOURCE } from '../../core/events.js';
 import { normaliseEmail } from '../../core/identifiers.js';
 import { findProfile } from '../../operator/profile-view.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 import type { ErasureReceipt } from '../../core/erasure/receipts.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The source instance of operator-made events; instance ids are config slugs, and a tenant should not name one `cli`. */
-export const CLI_SOURCE = { connector: 'cli', instance: 'cli' } as const;
 
 export function erasureEvent(tenantId: string, email: string, requestId: string, now = new Date()): CanonicalEvent {
   return CanonicalEvent.parse({

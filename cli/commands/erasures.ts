@@ -2,7 +2,8 @@
 // what every destination said (requested, confirmed, unsupported, failed with the reason), attempts and times.
 // Receipts hold no personal data, so they are printed whole.
 import type { ErasureReceipt } from '../../core/erasure/receipts.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json, table } from '../io.js';
 import { requireTenant } from '../target.js';
 

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { dryRunIdentityRules } from '../../core/identity/dry-run.js';
 import { IdentityRules } from '../../core/identity/rules.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 

@@ -1,6 +1,7 @@
 // `syncline profile <tenant> <email|id>`: the merged profile with the source of every field, segments, suggestions.
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json, table } from '../io.js';
 import { requireTenant } from '../target.js';
 

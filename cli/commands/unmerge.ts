@@ -3,7 +3,8 @@
 import type { PushMessage } from '../../core/ports.js';
 import { unmergeProfile, UnmergeRefused } from '../../core/identity/unmerge.js';
 import { SqsMessageQueue } from '../../aws/sqs-queue.js';
-import { CommandFailed, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 

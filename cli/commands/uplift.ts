@@ -1,7 +1,7 @@
 // `syncline uplift <tenant> <campaign>`: the control-group report of issue 5 (local/uplift.ts).
 import { computeUplift, formatUplift } from '../../local/uplift.js';
 import type { CommandContext } from '../context.js';
-import { CommandFailed } from '../context.js';
+import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 

@@ -1,0 +1,23 @@
+// The shape of one benchmark run: what run.ts measures, report.ts renders and check.ts compares.
+import type { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
+import type { HotSpot } from './cpu-profile.js';
+import type { EmulatorResults } from './emulators.js';
+import type { FootprintResult } from './footprint.js';
+import type { Machine } from './machine.js';
+import type { HistoryResult, ThroughputResult } from './merge-memory.js';
+
+export interface BenchResults {
+  machine: Machine;
+  settings: Record<string, unknown>;
+  /** JSON round trips per CPU-second: the yardstick that turns rates into machine-independent ratios. */
+  calibrationOpsPerCpuSecond: number;
+  memory?: ThroughputResult[];
+  history?: HistoryResult;
+  hotSpots?: { selfTop: HotSpot[]; totalTop: HotSpot[] };
+  emulators?: EmulatorResults;
+  footprint?: FootprintResult;
+  cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
+  /** Machine-independent figures that bench:check compares with bench/baseline.json. */
+  ratios: Record<string, number>;
+  targets: { name: string; target: string; measured: string; met: boolean }[];
+}
