@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runContractTests, silentLogger } from '../sdk/contract-kit.js';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf } from '../sdk/testing/index.js';
 import type { ConnectorContext, ProfileChange } from '../sdk/index.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -13,7 +13,7 @@ import { expectedEngagementEvents, generateSampleList, startSelligentSimulator, 
 const secrets: SelligentSecrets = { apiKey: 'sim-key', apiSecret: 'sim-secret' };
 const settings = SelligentSettings.parse({ apiBaseUrl: 'https://acme.slgnt.eu/Portal/Api', organization: 'syncline-sim', list: 'MEMBERS', fieldMap: { firstName: 'FIRSTNAME', lastName: 'NAME' } });
 const sampleList = generateSampleList(23);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => fixturesOf('selligent').json(name);
 
 runContractTests({
   connector: selligent,
@@ -26,14 +26,7 @@ runContractTests({
   push: { startVendor: (faults) => startSelligentSimulator({ settings: { fieldMap: { firstName: 'FIRSTNAME', lastName: 'NAME' } }, ...(faults ? { faults } : {}) }) },
 });
 
-const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => ({
-  tenantId: 'acme',
-  instance: 'selligent',
-  settings: s,
-  secrets,
-  now: () => new Date('2026-03-10T12:00:00Z'),
-  log: silentLogger,
-});
+const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => contextIn('selligent', s, secrets);
 const fast = { retries: 3, minDelayMs: 1 };
 
 function change(email: string | undefined, fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {

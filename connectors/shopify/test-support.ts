@@ -1,6 +1,5 @@
 // Shared by the Shopify tests: fixtures as Shopify would deliver them, settings, secrets and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { WebhookFixture } from '../sdk/contract-kit.js';
 import type { EventType } from '../../core/events.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
@@ -14,13 +13,10 @@ export const settings = ShopifySettings.parse({ shopDomain: SHOP_DOMAIN });
 export const secrets: ShopifySecrets = { webhookSecret: 'test-app-client-secret', accessToken: 'shpat_simulated' };
 export const wrongSecrets: ShopifySecrets = { ...secrets, webhookSecret: 'another-app-client-secret' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('shopify');
+export const fixtureText = fixtures.text;
 
-export function fixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
-}
+export const fixture = fixtures.json;
 
 /** The headers Shopify sends besides the signature; the delivery id is derived from the topic so it is stable. */
 export function deliveryHeaders(topic: string, delivery = `${topic.replace(/\W/g, '-')}-1`): Record<string, string> {
@@ -49,6 +45,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   };
 }
 
-export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<ShopifySettings, ShopifySecrets> {
-  return { tenantId: 'acme', instance: 'shop', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = TEST_NOW): ConnectorContext<ShopifySettings, ShopifySecrets> {
+  return contextIn('shop', s, k, now);
 }

@@ -1,6 +1,5 @@
 // Shared by the WooCommerce tests: fixtures as WooCommerce delivers them, settings, secrets and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { WebhookFixture } from '../sdk/contract-kit.js';
 import type { EventType } from '../../core/events.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
@@ -14,13 +13,10 @@ export const settings = WooCommerceSettings.parse({ storeUrl: STORE_URL });
 export const secrets: WooCommerceSecrets = { consumerKey: 'ck_simulated', consumerSecret: 'cs_simulated', webhookSecret: 'test-webhook-secret' };
 export const wrongSecrets: WooCommerceSecrets = { ...secrets, webhookSecret: 'another-webhook-secret' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('woocommerce');
+export const fixtureText = fixtures.text;
 
-export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(fixtureText(name)) as Record<string, unknown>;
-}
+export const fixture = (name: string) => fixtures.json(name);
 
 /** The headers WC_Webhook::deliver() sends besides the signature. */
 export function deliveryHeaders(topic: string, delivery = 'a8e1d9d1c7b34b4f9d1e2f3a4b5c6d7e'): Record<string, string> {
@@ -46,6 +42,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...deliveryHeaders(topic), ...signWooCommerceWebhook(raw, secrets.webhookSecret), ...headers }, rawBody: raw };
 }
 
-export function contextFor(s: WooCommerceSettings = settings, k: WooCommerceSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<WooCommerceSettings, WooCommerceSecrets> {
-  return { tenantId: 'acme', instance: 'woo', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: WooCommerceSettings = settings, k: WooCommerceSecrets = secrets, now = TEST_NOW): ConnectorContext<WooCommerceSettings, WooCommerceSecrets> {
+  return contextIn('woo', s, k, now);
 }
