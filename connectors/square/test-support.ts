@@ -1,7 +1,5 @@
 // Shared by the Square tests: fixtures as Square delivers them, settings, secrets and a silent context.
 import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
-import type { WebhookFixture } from '../sdk/contract-kit.js';
-import type { EventType } from '../../core/events.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
 import { signSquareWebhook } from './webhook.js';
@@ -23,10 +21,6 @@ export const deliveryHeaders = (): Record<string, string> => ({
   'square-initial-delivery-timestamp': '2022-11-09T21:23:26.125Z',
   'square-retry-number': '0',
 });
-
-export function webhookFixture(name: string, file: string, events: EventType[]): WebhookFixture {
-  return { name, body: fixtureText(file), headers: deliveryHeaders(), expect: { events: events.length, types: events } };
-}
 
 export function signedRequest(body: string | object, url = WEBHOOK_URL, key = secrets.signatureKey): WebhookRequest {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
