@@ -208,6 +208,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
             const events = drafts.map((draft) => completeEvent(draft, connector.name, instance));
             if (delivery.expect?.types) expect(events.map((e) => e.type)).toEqual(delivery.expect.types);
             expect(events.map((e) => CanonicalEvent.parse(JSON.parse(JSON.stringify(e))))).toEqual(events);
+            expect(new Set(events.map((e) => e.sourceEventId)).size, 'each event of a delivery has its own id').toBe(events.length);
           });
 
           const goldenCase = delivery.golden;
