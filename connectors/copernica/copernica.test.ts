@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runContractTests } from '../sdk/contract-kit.js';
+import { withVendor } from '../sdk/testing/index.js';
 import type { ProfileChange } from '../sdk/index.js';
 import type { CopernicaSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -36,14 +37,7 @@ function change(email: string | undefined, fields: ProfileChange['fields'], chan
   };
 }
 
-async function withSimulator(run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) {
-  const sim = await startCopernicaSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) => withVendor(startCopernicaSimulator(options), run);
 
 describe('Copernica push', () => {
   it('updates an existing profile by e-mail instead of creating a duplicate', () =>

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onePageBudget, runContractTests } from '../sdk/contract-kit.js';
+import { withVendor } from '../sdk/testing/index.js';
 import { hmacSha256, PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
 import { DEFAULT_REVISION, KlaviyoSettings } from './config.js';
 import { chunk, eraseSubjects, pushChanges } from './destination.js';
@@ -101,14 +102,7 @@ describe('Klaviyo webhooks → canonical events', () => {
   });
 });
 
-async function withSimulator(run: (sim: KlaviyoSimulator) => Promise<void>, options: Parameters<typeof startKlaviyoSimulator>[0] = {}) {
-  const sim = await startKlaviyoSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: KlaviyoSimulator) => Promise<void>, options: Parameters<typeof startKlaviyoSimulator>[0] = {}) => withVendor(startKlaviyoSimulator(options), run);
 
 const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onePageBudget, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
+import { drainPoll } from '../sdk/testing/index.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { lightspeedEcom } from './index.js';
 import { mapOrder } from './mapping.js';
@@ -29,17 +30,7 @@ runContractTests({
 
 const parse = (body: string | object) => lightspeedEcom.parseWebhook!(signedRequest(body), contextFor());
 
-async function drain(sim: EcomSimulator, from?: string) {
-  const events: EventDraft[] = [];
-  let cursor = from;
-  for (let i = 0; i < 100; i++) {
-    const page = await pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
-    events.push(...page.events);
-    cursor = page.nextCursor;
-    if (!page.hasMore) break;
-  }
-  return { events, cursor: cursor! };
-}
+const drain = (sim: EcomSimulator, from?: string) => drainPoll((cursor) => pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Lightspeed eCom webhooks', () => {
 

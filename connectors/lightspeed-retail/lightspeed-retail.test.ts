@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onePageBudget, onlyEvent, runContractTests } from '../sdk/contract-kit.js';
+import { drainPoll } from '../sdk/testing/index.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { lightspeedRetail } from './index.js';
 import { mapCustomer, mapSale } from './mapping.js';
@@ -36,17 +37,7 @@ runContractTests({
 const parse = (body: string) => lightspeedRetail.parseWebhook!(signedRequest(body), contextFor());
 const mapping = { instance: 'store', currency: 'NZD', anonymousCustomerIds: [] as string[] };
 
-async function drain(sim: RetailSimulator, from?: string) {
-  const events: EventDraft[] = [];
-  let cursor = from;
-  for (let i = 0; i < 100; i++) {
-    const page = await pollRetail(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
-    events.push(...page.events);
-    cursor = page.nextCursor;
-    if (!page.hasMore) break;
-  }
-  return { events, cursor: cursor! };
-}
+const drain = (sim: RetailSimulator, from?: string) => drainPoll((cursor) => pollRetail(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Lightspeed Retail webhooks', () => {
 

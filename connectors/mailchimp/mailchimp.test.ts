@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
+import { withVendor } from '../sdk/testing/index.js';
 import { PayloadInvalid, SignatureInvalid, type ProfileChange } from '../sdk/index.js';
 import { apiRoot, MailchimpSettings } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -99,14 +100,7 @@ function change(email: string | undefined, fields: ProfileChange['fields'], cons
   };
 }
 
-async function withSimulator(run: (sim: MailchimpSimulator) => Promise<void>, options = {}) {
-  const sim = await startMailchimpSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: MailchimpSimulator) => Promise<void>, options = {}) => withVendor(startMailchimpSimulator(options), run);
 
 describe('Mailchimp push', () => {
   it('derives the API host from the data center at the end of the key', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runContractTests } from '../sdk/contract-kit.js';
-import { contextFor as contextIn, fixturesOf } from '../sdk/testing/index.js';
+import { contextFor as contextIn, fixturesOf, withVendor } from '../sdk/testing/index.js';
 import type { ConnectorContext, ProfileChange } from '../sdk/index.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -47,14 +47,7 @@ function change(email: string | undefined, fields: ProfileChange['fields'], over
   };
 }
 
-async function withSimulator(options: Parameters<typeof startSelligentSimulator>[0], run: (sim: SelligentSimulator) => Promise<void>) {
-  const sim = await startSelligentSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (options: Parameters<typeof startSelligentSimulator>[0], run: (sim: SelligentSimulator) => Promise<void>) => withVendor(startSelligentSimulator(options), run);
 
 describe('Selligent documented examples', () => {
   it('reads the data/load answer example, invalid records field by field', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runContractTests } from '../sdk/contract-kit.js';
-import { contextFor as contextIn, fixturesOf } from '../sdk/testing/index.js';
+import { contextFor as contextIn, fixturesOf, withVendor } from '../sdk/testing/index.js';
 import { capabilitiesOf, type ConnectorContext, type ProfileChange } from '../sdk/index.js';
 import { SqueezelySettings, type SqueezelySecrets } from './config.js';
 import { pushChanges } from './destination.js';
@@ -37,14 +37,7 @@ function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChang
   };
 }
 
-async function withSimulator(run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) {
-  const sim = await startSqueezelySimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) => withVendor(startSqueezelySimulator(options), run);
 
 const fast = { retries: 3, minDelayMs: 1 };
 
