@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runContractTests } from '../sdk/contract-kit.js';
-import { withVendor } from '../sdk/testing/index.js';
+import { profileChange, withVendor } from '../sdk/testing/index.js';
 import type { ProfileChange } from '../sdk/index.js';
 import type { CopernicaSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -26,16 +26,7 @@ runContractTests({
   push: { startVendor: (faults) => startCopernicaSimulator(faults ? { faults } : {}) },
 });
 
-function change(email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)): ProfileChange {
-  return {
-    profileId: `p-${email ?? 'none'}`,
-    identifiers: email ? [{ type: 'email', value: email }] : [],
-    ...(email !== undefined ? { email } : {}),
-    fields,
-    changed,
-    consent: { email_marketing: true },
-  };
-}
+const change = (email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)) => profileChange(email, fields, { changed });
 
 const withSimulator = (run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) => withVendor(startCopernicaSimulator(options), run);
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onePageBudget, runContractTests } from '../sdk/contract-kit.js';
-import { withVendor } from '../sdk/testing/index.js';
+import { profileChange, withVendor } from '../sdk/testing/index.js';
 import { hmacSha256, PayloadInvalid, SignatureInvalid, type EventDraft, type ProfileChange } from '../sdk/index.js';
 import { DEFAULT_REVISION, KlaviyoSettings } from './config.js';
 import { chunk, eraseSubjects, pushChanges } from './destination.js';
@@ -165,9 +165,8 @@ describe('Klaviyo poll', () => {
     ));
 });
 
-function change(email: string | undefined, fields: ProfileChange['fields'], consent = true, changed = Object.keys(fields)): ProfileChange {
-  return { profileId: `p-${email ?? 'none'}`, identifiers: [], ...(email ? { email } : {}), fields, changed, consent: { email_marketing: consent } };
-}
+const change = (email: string | undefined, fields: ProfileChange['fields'], consent = true, changed = Object.keys(fields)) =>
+  profileChange(email || undefined, fields, { identifiers: [], changed, consent: { email_marketing: consent } });
 
 describe('Klaviyo push', () => {
   it('imports changed attributes in one bulk job on the list, with the revision header, location and custom properties', () =>

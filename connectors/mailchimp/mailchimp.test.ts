@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
-import { withVendor } from '../sdk/testing/index.js';
+import { profileChange, withVendor } from '../sdk/testing/index.js';
 import { PayloadInvalid, SignatureInvalid, type ProfileChange } from '../sdk/index.js';
 import { apiRoot, MailchimpSettings } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -89,16 +89,8 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
   });
 });
 
-function change(email: string | undefined, fields: ProfileChange['fields'], consent = true, changed = Object.keys(fields)): ProfileChange {
-  return {
-    profileId: `p-${email ?? 'none'}`,
-    identifiers: email ? [{ type: 'email', value: email }] : [],
-    ...(email !== undefined ? { email } : {}),
-    fields,
-    changed,
-    consent: { email_marketing: consent },
-  };
-}
+const change = (email: string | undefined, fields: ProfileChange['fields'], consent = true, changed = Object.keys(fields)) =>
+  profileChange(email, fields, { changed, consent: { email_marketing: consent } });
 
 const withSimulator = (run: (sim: MailchimpSimulator) => Promise<void>, options = {}) => withVendor(startMailchimpSimulator(options), run);
 

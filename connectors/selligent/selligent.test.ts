@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runContractTests } from '../sdk/contract-kit.js';
-import { contextFor as contextIn, fixturesOf, withVendor } from '../sdk/testing/index.js';
+import { contextFor as contextIn, fixturesOf, profileChange, withVendor } from '../sdk/testing/index.js';
 import type { ConnectorContext, ProfileChange } from '../sdk/index.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -35,17 +35,7 @@ runContractTests({
 const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => contextIn('selligent', s, secrets);
 const fast = { retries: 3, minDelayMs: 1 };
 
-function change(email: string | undefined, fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {
-  return {
-    profileId: `p-${email ?? 'none'}`,
-    identifiers: email ? [{ type: 'email', value: email }] : [],
-    ...(email !== undefined ? { email } : {}),
-    fields,
-    changed: Object.keys(fields),
-    consent: { email_marketing: true },
-    ...overrides,
-  };
-}
+const change = profileChange;
 
 const withSimulator = (options: Parameters<typeof startSelligentSimulator>[0], run: (sim: SelligentSimulator) => Promise<void>) => withVendor(startSelligentSimulator(options), run);
 
