@@ -7,12 +7,13 @@
 //   <name>.expected.json          a JSON array of the event drafts the connector returns for it, in order
 //   <name>.request.json           optional: { "headers": {…}, "url": "…", "mapping": "…" }
 // A delivery is posted to `webhooks.url` (or the request's "url") with `webhooks.headers`, then the request's
-// "headers" (names lower-cased: topic, event id, content type), then the signature from `webhooks.sign`; it must pass
-// verifyWebhook, and parseWebhook must return the expected events. With "mapping": "<key>" the payload is an API
+// "headers" (names lower-cased: topic, event id, content type), then the signature `webhooks.sign` makes over the body
+// and that URL; it must pass verifyWebhook and the kit's signature checks, and parseWebhook must return the expected
+// events, valid canonical events with an id each. With "mapping": "<key>" the payload is an API
 // answer instead, mapped by the suite's `golden.mappings[key](payload, context)`. Every call runs at TEST_NOW
 // (2026-03-10T12:00:00Z) for tenant "acme" and the suite's instance (default: the connector's name).
-// To add a pair, put `[]` in `<name>.expected.json`, run `GOLDEN=write npx vitest run connectors/<connector>`, then read
-// the file against the payload: a golden file written from a bug freezes the bug.
+// To add a pair, put `[]` in `<name>.expected.json`, run `GOLDEN=write npx vitest run connectors/<connector>` (ignored
+// in CI), then read the file against the payload: a golden file written from a bug freezes the bug.
 import { describe, expect, it } from 'vitest';
 import { CanonicalEvent, type EventDraft, type EventType } from '../../core/events.js';
 import type { ProfileChange, PushOutcome } from '../../core/destination.js';

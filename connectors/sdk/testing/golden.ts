@@ -55,5 +55,5 @@ export function goldenCases(folder: FixtureFolder): GoldenCase[] {
     });
 }
 
-/** GOLDEN=write makes the kit write what the connector produces into the expected files instead of comparing. */
-export const writingGoldenFiles = () => process.env.GOLDEN === 'write';
+/** GOLDEN=write makes the kit write what the connector produces into the expected files instead of comparing (never in CI). */
+export const writingGoldenFiles = () => process.env.GOLDEN === 'write' && !process.env.CI;
