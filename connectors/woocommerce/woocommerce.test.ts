@@ -74,12 +74,6 @@ describe('WooCommerce webhooks', () => {
     expect(() => woocommerce.verifyWebhook!(pingWithTopic, secrets, settings, new Date())).toThrow(SignatureInvalid);
   });
 
-  it('rejects a body altered after signing', () => {
-    const request = signedRequest('order.created', fixture('order-created.json'));
-    const tampered = { ...request, rawBody: Buffer.from(request.rawBody.toString().replace('29.35', '0.01')) };
-    expect(() => woocommerce.verifyWebhook!(tampered, secrets, settings, new Date())).toThrow(SignatureInvalid);
-  });
-
   it('acknowledges the deleted topics without events', () => {
     expect(parse('customer.deleted', { id: 25 })).toEqual([]);
     expect(parse('order.deleted', { id: 727 })).toEqual([]);
