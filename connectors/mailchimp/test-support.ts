@@ -5,7 +5,7 @@ import { MailchimpSettings, type MailchimpSecrets } from './config.js';
 import { encodeForm } from './form.js';
 
 export const FORM = 'application/x-www-form-urlencoded';
-export const TOKEN = 'a-long-random-webhook-token-0f3c9';
+const TOKEN = 'a-long-random-webhook-token-0f3c9';
 export const CALLBACK = 'https://hooks.syncline.example/webhooks/acme/mailchimp-nl';
 export const CALLBACK_URL = `${CALLBACK}?token=${TOKEN}`;
 
@@ -14,7 +14,7 @@ export const settings = MailchimpSettings.parse({ listId: 'a6b5da1054' });
 export const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: TOKEN };
 
 /** The documented examples list the decoded POST variables ("data[merges][FNAME]": …); Mailchimp posts them form-encoded. */
-export function fixturePairs(name: string): Record<string, string> {
+function fixturePairs(name: string): Record<string, string> {
   return fixturesOf('mailchimp').json<Record<string, string>>(name);
 }
 

@@ -4,7 +4,7 @@ import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import { signWooCommerceWebhook } from './webhook.js';
 
-export const STORE_URL = 'https://example.com/';
+const STORE_URL = 'https://example.com/';
 export const WEBHOOK_URL = 'https://hooks.syncline.example/webhooks/acme/woo';
 export const settings = WooCommerceSettings.parse({ storeUrl: STORE_URL });
 /** The consumer key matches the simulator's default, so the contract kit's poll tests can use these secrets. */
