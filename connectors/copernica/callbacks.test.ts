@@ -127,31 +127,12 @@ describe('Copernica callback signatures', () => {
 });
 
 describe('Copernica callback mapping', () => {
-  it('maps a created profile to a customer keyed by the key field and the Copernica profile id', () => {
-    const [event] = parse(signedRequest(body));
-    expect(event).toMatchObject({
-      type: 'customer.upserted',
-      identifiers: [
-        { type: 'email', value: 'johny@example.com' },
-        { type: 'customerId:copernica-nl', value: '123' },
-      ],
-      data: { email: 'johny@example.com', createdAt: '1979-02-12T11:49:23.000Z' },
-      occurredAt: '1979-02-12T11:49:23.000Z',
-    });
-  });
 
   it('reads first and last name through fieldMap or case-insensitively', () => {
     const payload = { action: 'update', profile: 5, database: 1, fields: { mail: 'a@example.com', Voornaam: 'Ann', lastname: 'Smith' } };
     const s = { ...settings, fieldMap: { firstName: 'voornaam' } };
     const [event] = parse(signedRequest(encodeForm(payload)), s);
     expect(event).toMatchObject({ data: { firstName: 'Ann', lastName: 'Smith' } });
-  });
-
-  it('turns the unsubscribe behaviour’s field values into consent.changed email_marketing=false', () => {
-    const events = parse(signedRequest(formBody('profile-unsubscribe.json')));
-    expect(events[1]).toMatchObject({ type: 'consent.changed', data: { purpose: 'email_marketing', granted: false } });
-    expect(events[1]?.identifiers).toEqual(events[0]?.identifiers);
-    expect(events[1]?.sourceEventId).not.toBe(events[0]?.sourceEventId);
   });
 
   it('does not repeat the unsubscribe on a later update that changed another field', () => {
@@ -162,21 +143,6 @@ describe('Copernica callback mapping', () => {
   it('ignores callbacks for another database', () => {
     const payload = { ...fixture('profile-create.json'), database: 2 };
     expect(parse(signedRequest(encodeForm(payload)))).toEqual([]);
-  });
-
-  it('maps a click to email.engaged with the original URL and the tags as campaign', () => {
-    const [event] = parse(signedRequest(formBody('message-click.json')));
-    expect(event).toMatchObject({
-      type: 'email.engaged',
-      occurredAt: '2024-03-05T09:16:00.000Z',
-      identifiers: [{ type: 'email', value: 'johny@example.com' }],
-      data: { kind: 'click', url: 'https://shop.example.com/spring', campaign: 'spring-sale' },
-    });
-  });
-
-  it('maps a failed delivery to a bounce and ignores the bounce webhook, which also carries out-of-office replies', () => {
-    expect(parse(signedRequest(formBody('message-failure.json')))[0]).toMatchObject({ data: { kind: 'bounce' } });
-    expect(parse(signedRequest(formBody('message-bounce.json')))).toEqual([]);
   });
 
   it('gives a redelivery the same event id and another delivery a new one', () => {

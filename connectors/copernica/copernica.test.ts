@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests, type WebhookFixture } from '../sdk/contract-kit.js';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { profileChange, withVendor } from '../sdk/testing/index.js';
 import type { ProfileChange } from '../sdk/index.js';
 import type { CopernicaSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
+import { encodeForm, type FormObject } from './form.js';
 import { copernica } from './index.js';
 import { startCopernicaSimulator } from './simulator.js';
 import { CALLBACK_URL, contextFor, forger, FORM, formBody, fixtureText, secrets, settings, signer, wrongSecrets } from './test-support.js';
 
-const form = (name: string, file: string, expect: WebhookFixture['expect']): WebhookFixture => ({
-  name,
-  body: formBody(file),
-  headers: { 'content-type': FORM },
-  expect,
-});
-
 runContractTests({
   connector: copernica,
+  instance: 'copernica-nl',
   settings,
   secrets,
   webhooks: {
@@ -23,50 +19,16 @@ runContractTests({
     sign: (rawBody: Buffer, k: CopernicaSecrets, url: string, now: Date) =>
       (k.callbackPublicKeys[signer.keyId] === signer.publicKeyPem ? signer : forger).sign({ body: rawBody, url, now }),
     wrongSecrets,
-    fixtures: [
-      form('profile created (webhook-creates.md example)', 'profile-create.json', { events: 1, types: ['customer.upserted'] }),
-      form('profile updated (webhook-updates.md example)', 'profile-update.json', { events: 1, types: ['customer.upserted'] }),
-      form('profile deleted (webhook-deletes.md example)', 'profile-delete.json', { events: 0 }),
-      form('subprofile created (webhook-creates.md example)', 'subprofile-create.json', { events: 0 }),
-      form('profile unsubscribed through the database unsubscribe behaviour', 'profile-unsubscribe.json', {
-        events: 2,
-        types: ['customer.upserted', 'consent.changed'],
-      }),
-      {
-        name: 'Publisher callback as JSON (callbacks-variables.md)',
-        body: fixtureText('publisher-callback-update.json'),
-        headers: { 'content-type': 'application/json' },
-        expect: { events: 1, types: ['customer.upserted'] },
-      },
-      form('open (webhook-opens.md variables)', 'message-open.json', { events: 1, types: ['email.engaged'] }),
-      form('click (webhook-clicks.md variables)', 'message-click.json', { events: 1, types: ['email.engaged'] }),
-      form('delivery (webhook-deliveries.md variables)', 'message-delivery.json', { events: 1, types: ['email.engaged'] }),
-      form('failure (webhook-failures.md variables)', 'message-failure.json', { events: 1, types: ['email.engaged'] }),
-      form('bounce (webhook-bounces.md variables)', 'message-bounce.json', { events: 0 }),
-    ],
+    headers: { 'content-type': FORM },
+    // The documented examples are the decoded POST variables: Copernica posts them form-encoded.
+    body: (text, headers) => (headers['content-type'] === FORM ? encodeForm(JSON.parse(text) as FormObject) : text),
   },
   push: { startVendor: (faults) => startCopernicaSimulator(faults ? { faults } : {}) },
 });
 
-function change(email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)): ProfileChange {
-  return {
-    profileId: `p-${email ?? 'none'}`,
-    identifiers: email ? [{ type: 'email', value: email }] : [],
-    ...(email !== undefined ? { email } : {}),
-    fields,
-    changed,
-    consent: { email_marketing: true },
-  };
-}
+const change = (email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)) => profileChange(email, fields, { changed });
 
-async function withSimulator(run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) {
-  const sim = await startCopernicaSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) => withVendor(startCopernicaSimulator(options), run);
 
 describe('Copernica push', () => {
   it('updates an existing profile by e-mail instead of creating a duplicate', () =>

@@ -1,6 +1,5 @@
 // Shared by the Copernica tests: fixtures as Copernica would post them, signers, settings and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { createCallbackSigner, type CallbackSigner, type SignInput } from './callback-signer.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
@@ -9,13 +8,9 @@ import { encodeForm } from './form.js';
 export const CALLBACK_URL = 'https://hooks.syncline.example/webhooks/acme/copernica-nl';
 export const FORM = 'application/x-www-form-urlencoded';
 
-export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
-}
-
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('copernica');
+export const fixture = (name: string) => fixtures.json(name);
+export const fixtureText = fixtures.text;
 
 /** The documented examples are "decoded POST requests": Copernica posts them form-encoded. */
 export function formBody(name: string): string {
@@ -56,10 +51,6 @@ export function signedRequest(
   return { method: 'POST', url, headers, rawBody: Buffer.from(body) };
 }
 
-export function contextFor(
-  s: CopernicaSettings,
-  k: CopernicaSecrets = secrets,
-  now = new Date(),
-): ConnectorContext<CopernicaSettings, CopernicaSecrets> {
-  return { tenantId: 'acme', instance: 'copernica-nl', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: CopernicaSettings, k: CopernicaSecrets = secrets, now = new Date()): ConnectorContext<CopernicaSettings, CopernicaSecrets> {
+  return contextIn('copernica-nl', s, k, now);
 }

@@ -1,6 +1,5 @@
 // Shared by the Klaviyo tests: documented deliveries signed as Klaviyo signs them, settings and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
 import { signKlaviyoWebhook } from './webhook.js';
@@ -12,9 +11,8 @@ export const settings = KlaviyoSettings.parse({ listId: 'Y6nRLr' });
 export const secrets: KlaviyoSecrets = { apiKey: 'pk_simulated_0123456789', webhookSecret: 'test-webhook-secret-0123456789' };
 export const wrongSecrets: KlaviyoSecrets = { ...secrets, webhookSecret: 'another-webhook-secret-9876543210' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('klaviyo');
+export const fixtureText = fixtures.text;
 
 export function signedRequest(body: string, now = new Date(), overrides: Record<string, string> = {}, secret = secrets.webhookSecret): WebhookRequest {
   return {
@@ -25,6 +23,6 @@ export function signedRequest(body: string, now = new Date(), overrides: Record<
   };
 }
 
-export function contextFor(s: KlaviyoSettings = settings, k: KlaviyoSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<KlaviyoSettings, KlaviyoSecrets> {
-  return { tenantId: 'acme', instance: INSTANCE, settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: KlaviyoSettings = settings, k: KlaviyoSecrets = secrets, now = TEST_NOW): ConnectorContext<KlaviyoSettings, KlaviyoSecrets> {
+  return contextIn(INSTANCE, s, k, now);
 }

@@ -1,6 +1,5 @@
 // Shared test fixtures for the Lightspeed Retail connector: settings, secrets, fixture files and signed requests.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { LightspeedRetailSettings, type LightspeedRetailSecrets } from './config.js';
 import { signRetailWebhook } from './webhook.js';
@@ -10,13 +9,10 @@ export const settings: LightspeedRetailSettings = LightspeedRetailSettings.parse
 export const secrets: LightspeedRetailSecrets = { accessToken: 'lsxs_test_access_token', clientSecret: 'test-client-secret' };
 export const wrongSecrets: LightspeedRetailSecrets = { ...secrets, clientSecret: 'another-client-secret' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('lightspeed-retail');
+export const fixtureText = fixtures.text;
 
-export function fixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
-}
+export const fixture = fixtures.json;
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -30,10 +26,6 @@ export function signedRequest(body: string, headers: Record<string, string> = {}
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...FORM_HEADERS, ...signRetailWebhook(raw, secrets.clientSecret), ...headers }, rawBody: raw };
 }
 
-export function contextFor(
-  s: LightspeedRetailSettings = settings,
-  k: LightspeedRetailSecrets = secrets,
-  now = new Date('2026-03-10T12:00:00Z'),
-): ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets> {
-  return { tenantId: 'acme', instance: 'store', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: LightspeedRetailSettings = settings, k: LightspeedRetailSecrets = secrets, now = TEST_NOW): ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets> {
+  return contextIn('store', s, k, now);
 }

@@ -1,12 +1,11 @@
 // Shared by the Mailchimp tests: documented webhook examples posted as Mailchimp posts them, settings and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { MailchimpSettings, type MailchimpSecrets } from './config.js';
 import { encodeForm } from './form.js';
 
 export const FORM = 'application/x-www-form-urlencoded';
-export const TOKEN = 'a-long-random-webhook-token-0f3c9';
+const TOKEN = 'a-long-random-webhook-token-0f3c9';
 export const CALLBACK = 'https://hooks.syncline.example/webhooks/acme/mailchimp-nl';
 export const CALLBACK_URL = `${CALLBACK}?token=${TOKEN}`;
 
@@ -15,8 +14,8 @@ export const settings = MailchimpSettings.parse({ listId: 'a6b5da1054' });
 export const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: TOKEN };
 
 /** The documented examples list the decoded POST variables ("data[merges][FNAME]": …); Mailchimp posts them form-encoded. */
-export function fixturePairs(name: string): Record<string, string> {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, string>;
+function fixturePairs(name: string): Record<string, string> {
+  return fixturesOf('mailchimp').json<Record<string, string>>(name);
 }
 
 export function formBody(name: string, overrides: Record<string, string> = {}): string {
@@ -27,10 +26,6 @@ export function webhookRequest(body: string, url = CALLBACK_URL, contentType = F
   return { method: 'POST', url, headers: { 'content-type': contentType, 'user-agent': 'MailChimp' }, rawBody: Buffer.from(body) };
 }
 
-export function contextFor(
-  s: MailchimpSettings = settings,
-  k: MailchimpSecrets = secrets,
-  now = new Date('2026-03-10T12:00:00Z'),
-): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
-  return { tenantId: 'acme', instance: 'mailchimp-nl', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: MailchimpSettings = settings, k: MailchimpSecrets = secrets, now = TEST_NOW): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
+  return contextIn('mailchimp-nl', s, k, now);
 }

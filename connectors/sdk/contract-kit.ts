@@ -1,9 +1,29 @@
 // The contract test kit: the same suite judges every connector (run it from the connector's own test file).
+//
+// Golden pairs. For every connector the kit reads connectors/<name>/fixtures/ and, for each `<name>.expected.json`,
+// checks that the payload beside it produces exactly those events:
+//   <name>.json | .form | .txt   the payload, stored byte for byte as the vendor sends it (or as its documentation
+//                                 prints it: the suite's `webhooks.body` turns e.g. decoded form variables into the body)
+//   <name>.expected.json          a JSON array of the event drafts the connector returns for it, in order
+//   <name>.request.json           optional: { "headers": {…}, "url": "…", "mapping": "…" }
+// A delivery is posted to `webhooks.url` (or the request's "url") with `webhooks.headers`, then the request's
+// "headers" (names lower-cased: topic, event id, content type), then the signature `webhooks.sign` makes over the body
+// and that URL; it must pass verifyWebhook and the kit's signature checks, and parseWebhook must return the expected
+// events, valid canonical events with an id each. With "mapping": "<key>" the payload is an API
+// answer instead, mapped by the suite's `golden.mappings[key](payload, context)`. Every call runs at TEST_NOW
+// (2026-03-10T12:00:00Z) for tenant "acme" and the suite's instance (default: the connector's name).
+// To add a pair, put `[]` in `<name>.expected.json`, run `GOLDEN=write npx vitest run connectors/<connector>` (ignored
+// in CI), then read the file against the payload: a golden file written from a bug freezes the bug.
 import { describe, expect, it } from 'vitest';
 import { CanonicalEvent, type EventDraft, type EventType } from '../../core/events.js';
 import type { ProfileChange, PushOutcome } from '../../core/destination.js';
-import type { ConnectorContext, ConnectorDefinition, Logger, WebhookRequest } from './define-connector.js';
+import type { ConnectorContext, ConnectorDefinition, WebhookRequest } from './define-connector.js';
 import { SignatureInvalid } from './errors.js';
+import { contextFor, silentLogger, TEST_NOW, TEST_TENANT } from './testing/context.js';
+import { fixturesOf, type FixtureFolder } from './testing/fixtures.js';
+import { goldenCases, writingGoldenFiles, type GoldenCase } from './testing/golden.js';
+
+export { silentLogger };
 
 export interface WebhookFixture {
   /** What the payload is, and where in the vendor's documentation it was copied from. */
@@ -43,13 +63,26 @@ export interface ContractSuite<Settings, Secrets> {
   connector: ConnectorDefinition<Settings, Secrets>;
   settings: Settings;
   secrets: Secrets;
+  /** The instance the kit's calls run as (ids are scoped by it: `customerId:<instance>`); default: the connector's name. */
+  instance?: string;
   webhooks?: {
     url: string;
-    /** Signs a raw body as the vendor does and returns the signature headers (names lower-cased). */
-    sign(rawBody: Buffer, secrets: Secrets, url: string, now: Date): Record<string, string>;
+    /** Signs a raw body as the vendor does and returns the signature headers (names lower-cased). Without it (Mailchimp: a token in the URL) the kit checks only that verifyWebhook accepts the delivery. */
+    sign?(rawBody: Buffer, secrets: Secrets, url: string, now: Date): Record<string, string>;
     /** A second secret that must not verify. */
-    wrongSecrets: Secrets;
-    fixtures: WebhookFixture[];
+    wrongSecrets?: Secrets;
+    /** Headers every delivery carries besides the signature (names lower-cased); a golden fixture's request adds its own. */
+    headers?: Record<string, string>;
+    /** The body the vendor posts for a golden fixture's text, when the fixture is not stored as posted (documented decoded form variables). */
+    body?(fixtureText: string, headers: Record<string, string>): string;
+    /** Deliveries written in code, besides the golden pairs found in fixtures/. */
+    fixtures?: WebhookFixture[];
+  };
+  golden?: {
+    /** Where the pairs are; default connectors/<connector name>/fixtures/. */
+    folder?: FixtureFolder;
+    /** Mappings of API answers for pairs whose request says `"mapping": "<key>"`. */
+    mappings?: Record<string, (payload: unknown, context: ConnectorContext<Settings, Secrets>) => EventDraft[]>;
   };
   poll?: {
     /** Starts a simulator holding data for `expectedEvents` events over several pages. */
@@ -61,9 +94,6 @@ export interface ContractSuite<Settings, Secrets> {
   };
 }
 
-/** A logger that says nothing, for contexts built in tests. */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 /** The budget of one scheduled run that may read a single page. */
 export const onePageBudget = () => ({ maxPages: 1, deadline: Date.now() + 30_000 });
 
@@ -73,19 +103,13 @@ export function onlyEvent<T extends EventType>(events: EventDraft[], type: T): E
   expect(found, `exactly one ${type}`).toHaveLength(1);
   return found[0]!;
 }
-const TENANT = 'contract-tenant';
-const INSTANCE = 'contract-instance';
-
-function contextFor<S, K>(settings: S, secrets: K, now = new Date()): ConnectorContext<S, K> {
-  return { tenantId: TENANT, instance: INSTANCE, settings, secrets, now: () => now, log: silentLogger };
-}
 
 /** Fills in the envelope as the pipeline does and validates the result as a canonical event. */
-export function completeEvent(draft: EventDraft, connector: string): CanonicalEvent {
+export function completeEvent(draft: EventDraft, connector: string, instance = connector): CanonicalEvent {
   return CanonicalEvent.parse({
     ...draft,
-    tenantId: TENANT,
-    source: { connector, instance: INSTANCE },
+    tenantId: TEST_TENANT,
+    source: { connector, instance },
     receivedAt: new Date(0).toISOString(),
   });
 }
@@ -101,6 +125,22 @@ export function sampleChanges(count: number): ProfileChange[] {
   }));
 }
 
+interface Delivery {
+  name: string;
+  body: string;
+  headers: Record<string, string>;
+  url: string;
+  expect?: WebhookFixture['expect'];
+  golden?: GoldenCase;
+}
+
+/** The drafts, as JSON would carry them, against the golden file (or into it, with GOLDEN=write). */
+function matchGolden(golden: GoldenCase, drafts: EventDraft[]): void {
+  const actual = JSON.parse(JSON.stringify(drafts)) as unknown[];
+  if (writingGoldenFiles()) return golden.write(actual);
+  expect(actual, `fixtures/${golden.input} against fixtures/${golden.name}.expected.json (GOLDEN=write rewrites it)`).toEqual(golden.expected);
+}
+
 export function runContractTests<Settings, Secrets>(suite: ContractSuite<Settings, Secrets>): void {
   const { connector } = suite;
 
@@ -110,51 +150,95 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       expect(connector.secretsSchema.safeParse(suite.secrets).success, 'secrets fail the schema').toBe(true);
     });
 
+    const instance = suite.instance ?? connector.name;
+    const context = (settings: Settings, secrets: Secrets, now = TEST_NOW) => contextFor(instance, settings, secrets, now);
+    const golden = goldenCases(suite.golden?.folder ?? fixturesOf(connector.name));
     const webhooks = suite.webhooks;
+    const deliveries: Delivery[] = [
+      ...(webhooks?.fixtures ?? []).map((f) => ({ name: f.name, body: f.body, headers: f.headers ?? {}, url: webhooks!.url, expect: f.expect })),
+      ...golden
+        .filter((g) => g.request.mapping === undefined)
+        .map((g) => {
+          const headers = { ...webhooks?.headers, ...g.request.headers };
+          const text = (suite.golden?.folder ?? fixturesOf(connector.name)).text(g.input);
+          return { name: `fixtures/${g.input}`, body: webhooks?.body ? webhooks.body(text, headers) : text, headers, url: g.request.url ?? webhooks?.url ?? '', golden: g };
+        }),
+    ];
+
+    if (deliveries.some((d) => d.golden) && !(webhooks && connector.verifyWebhook && connector.parseWebhook)) {
+      it('has webhooks to check its golden deliveries with', () => {
+        expect.fail(`${connector.name} has golden deliveries in fixtures/ but no webhooks in its suite or no verifyWebhook/parseWebhook`);
+      });
+    }
+
     if (webhooks && connector.verifyWebhook && connector.parseWebhook) {
       const verify = connector.verifyWebhook.bind(connector);
       const parse = connector.parseWebhook.bind(connector);
-      const now = new Date();
-      const request = (fixture: WebhookFixture, secrets: Secrets, body = Buffer.from(fixture.body)): WebhookRequest => ({
+      const now = TEST_NOW;
+      const request = (delivery: Delivery, secrets: Secrets, body = Buffer.from(delivery.body)): WebhookRequest => ({
         method: 'POST',
-        url: webhooks.url,
-        headers: { ...fixture.headers, ...webhooks.sign(Buffer.from(fixture.body), secrets, webhooks.url, now) },
+        url: delivery.url,
+        headers: { ...delivery.headers, ...webhooks.sign?.(Buffer.from(delivery.body), secrets, delivery.url, now) },
         rawBody: body,
       });
 
-      it('has fixtures to test against', () => expect(webhooks.fixtures.length).toBeGreaterThan(0));
+      it('has fixtures to test against', () => expect(deliveries.length).toBeGreaterThan(0));
 
-      for (const fixture of webhooks.fixtures) {
-        describe(fixture.name, () => {
+      for (const delivery of deliveries) {
+        describe(delivery.name, () => {
           it('verifies the signature the vendor would send', () => {
-            expect(() => verify(request(fixture, suite.secrets), suite.secrets, suite.settings, now)).not.toThrow();
+            expect(() => verify(request(delivery, suite.secrets), suite.secrets, suite.settings, now)).not.toThrow();
           });
 
-          it('rejects a tampered body, a wrong secret and a missing signature', () => {
-            const tampered = Buffer.from(fixture.body);
-            const middle = Math.floor(tampered.length / 2);
-            tampered[middle] = (tampered[middle] ?? 0) ^ 1;
-            expect(() => verify(request(fixture, suite.secrets, tampered), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
-            expect(() => verify(request(fixture, webhooks.wrongSecrets), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
-            const unsigned: WebhookRequest = { method: 'POST', url: webhooks.url, headers: { ...fixture.headers }, rawBody: Buffer.from(fixture.body) };
-            expect(() => verify(unsigned, suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
-          });
+          const { sign, wrongSecrets } = webhooks;
+          if (sign && wrongSecrets) {
+            it('rejects a tampered body, a wrong secret and a missing signature', () => {
+              const tampered = Buffer.from(delivery.body);
+              const middle = Math.floor(tampered.length / 2);
+              tampered[middle] = (tampered[middle] ?? 0) ^ 1;
+              expect(() => verify(request(delivery, suite.secrets, tampered), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
+              expect(() => verify(request(delivery, wrongSecrets), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
+              const unsigned: WebhookRequest = { method: 'POST', url: delivery.url, headers: { ...delivery.headers }, rawBody: Buffer.from(delivery.body) };
+              expect(() => verify(unsigned, suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
+            });
+          }
 
           it('maps the payload to valid canonical events that survive a JSON round trip', () => {
-            const drafts = parse(request(fixture, suite.secrets), contextFor(suite.settings, suite.secrets, now));
-            expect(drafts, 'number of events').toHaveLength(fixture.expect.events);
-            const events = drafts.map((draft) => completeEvent(draft, connector.name));
-            if (fixture.expect.types) expect(events.map((e) => e.type)).toEqual(fixture.expect.types);
+            const drafts = parse(request(delivery, suite.secrets), context(suite.settings, suite.secrets));
+            if (delivery.expect) expect(drafts, 'number of events').toHaveLength(delivery.expect.events);
+            const events = drafts.map((draft) => completeEvent(draft, connector.name, instance));
+            if (delivery.expect?.types) expect(events.map((e) => e.type)).toEqual(delivery.expect.types);
             expect(events.map((e) => CanonicalEvent.parse(JSON.parse(JSON.stringify(e))))).toEqual(events);
+            expect(new Set(events.map((e) => e.sourceEventId)).size, 'each event of a delivery has its own id').toBe(events.length);
           });
 
+          const goldenCase = delivery.golden;
+          if (goldenCase) {
+            it(`produces exactly the events in fixtures/${goldenCase.name}.expected.json`, () => {
+              const drafts = parse(request(delivery, suite.secrets), context(suite.settings, suite.secrets));
+              matchGolden(goldenCase, drafts);
+            });
+          }
+
           it('maps the same delivery to the same event ids (dedup depends on it)', () => {
-            const first = parse(request(fixture, suite.secrets), contextFor(suite.settings, suite.secrets, now));
-            const again = parse(request(fixture, suite.secrets), contextFor(suite.settings, suite.secrets, new Date(now.getTime() + 60_000)));
+            const first = parse(request(delivery, suite.secrets), context(suite.settings, suite.secrets));
+            const again = parse(request(delivery, suite.secrets), context(suite.settings, suite.secrets, new Date(now.getTime() + 60_000)));
             expect(again.map((e) => e.sourceEventId)).toEqual(first.map((e) => e.sourceEventId));
           });
         });
       }
+    }
+
+    for (const goldenCase of golden.filter((g) => g.request.mapping !== undefined)) {
+      const key = goldenCase.request.mapping!;
+      it(`maps fixtures/${goldenCase.input} (through the ${key} mapping) to exactly the events in fixtures/${goldenCase.name}.expected.json`, () => {
+        const map = suite.golden?.mappings?.[key];
+        if (!map) return expect.fail(`fixtures/${goldenCase.name}.request.json names the mapping "${key}", which the suite's golden.mappings lacks`);
+        const payload: unknown = JSON.parse((suite.golden?.folder ?? fixturesOf(connector.name)).text(goldenCase.input));
+        const drafts = map(payload, context(suite.settings, suite.secrets));
+        for (const draft of drafts) expect(() => completeEvent(draft, connector.name, instance)).not.toThrow();
+        matchGolden(goldenCase, drafts);
+      });
     }
 
     const poll = suite.poll;
@@ -164,7 +248,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
         const pages: { events: EventDraft[]; cursor: string }[] = [];
         let cursor = from;
         for (let i = 0; i < limit; i++) {
-          const page = await pollPage(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), cursor, onePageBudget());
+          const page = await pollPage(context(vendor.settings, vendor.secrets ?? suite.secrets, new Date()), cursor, onePageBudget());
           pages.push({ events: page.events, cursor: page.nextCursor });
           cursor = page.nextCursor;
           if (!page.hasMore) break;
@@ -177,7 +261,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
         try {
           const pages = await drain(vendor, undefined);
           expect(pages.length, 'at least three pages, so resuming is tested mid-way').toBeGreaterThanOrEqual(3);
-          const events = pages.flatMap((p) => p.events).map((e) => completeEvent(e, connector.name));
+          const events = pages.flatMap((p) => p.events).map((e) => completeEvent(e, connector.name, instance));
           expect(events).toHaveLength(poll.expectedEvents);
           expect(new Set(events.map((e) => e.sourceEventId)).size).toBe(events.length);
         } finally {
@@ -219,7 +303,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
           const changes = sampleChanges(destination.maxBatchSize * 2 + 1);
           const outcomes: PushOutcome[] = [];
           for (let i = 0; i < changes.length; i += destination.maxBatchSize) {
-            outcomes.push(...(await destination.push(contextFor(vendor.settings, vendor.secrets ?? suite.secrets), changes.slice(i, i + destination.maxBatchSize))));
+            outcomes.push(...(await destination.push(context(vendor.settings, vendor.secrets ?? suite.secrets, new Date()), changes.slice(i, i + destination.maxBatchSize))));
           }
           expect(outcomes.map((o) => o.status)).toEqual(changes.map(() => 'pushed'));
           expect(new Set(vendor.received())).toEqual(new Set(changes.map((c) => c.email)));

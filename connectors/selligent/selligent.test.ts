@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runContractTests, silentLogger } from '../sdk/contract-kit.js';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, profileChange, withVendor } from '../sdk/testing/index.js';
 import type { ConnectorContext, ProfileChange } from '../sdk/index.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -13,12 +13,18 @@ import { expectedEngagementEvents, generateSampleList, startSelligentSimulator, 
 const secrets: SelligentSecrets = { apiKey: 'sim-key', apiSecret: 'sim-secret' };
 const settings = SelligentSettings.parse({ apiBaseUrl: 'https://acme.slgnt.eu/Portal/Api', organization: 'syncline-sim', list: 'MEMBERS', fieldMap: { firstName: 'FIRSTNAME', lastName: 'NAME' } });
 const sampleList = generateSampleList(23);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => fixturesOf('selligent').json(name);
 
 runContractTests({
   connector: selligent,
   settings,
   secrets,
+  golden: {
+    mappings: {
+      // An engagement record of list member 1; the poll joins the member's address from the list.
+      engagement: (answer, { instance, settings: s }) => engagementToEvents('1', 'ann@example.com', EngagementRecord.parse(answer), { instance, list: s.list, timeZone: s.timeZone }),
+    },
+  },
   poll: {
     startVendor: (faults) => startSelligentSimulator({ list: sampleList, settings: { pageSize: 7 }, ...(faults ? { faults } : {}) }),
     expectedEvents: expectedEngagementEvents(sampleList),
@@ -26,36 +32,12 @@ runContractTests({
   push: { startVendor: (faults) => startSelligentSimulator({ settings: { fieldMap: { firstName: 'FIRSTNAME', lastName: 'NAME' } }, ...(faults ? { faults } : {}) }) },
 });
 
-const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => ({
-  tenantId: 'acme',
-  instance: 'selligent',
-  settings: s,
-  secrets,
-  now: () => new Date('2026-03-10T12:00:00Z'),
-  log: silentLogger,
-});
+const contextFor = (s: SelligentSettings): ConnectorContext<SelligentSettings, SelligentSecrets> => contextIn('selligent', s, secrets);
 const fast = { retries: 3, minDelayMs: 1 };
 
-function change(email: string | undefined, fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {
-  return {
-    profileId: `p-${email ?? 'none'}`,
-    identifiers: email ? [{ type: 'email', value: email }] : [],
-    ...(email !== undefined ? { email } : {}),
-    fields,
-    changed: Object.keys(fields),
-    consent: { email_marketing: true },
-    ...overrides,
-  };
-}
+const change = profileChange;
 
-async function withSimulator(options: Parameters<typeof startSelligentSimulator>[0], run: (sim: SelligentSimulator) => Promise<void>) {
-  const sim = await startSelligentSimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (options: Parameters<typeof startSelligentSimulator>[0], run: (sim: SelligentSimulator) => Promise<void>) => withVendor(startSelligentSimulator(options), run);
 
 describe('Selligent documented examples', () => {
   it('reads the data/load answer example, invalid records field by field', () => {
@@ -82,15 +64,6 @@ describe('Selligent documented examples', () => {
     // The documented body: a header row only when `fields` is not in the query, then one array per record.
     expect(body.every((r) => Array.isArray(r) && r.length === body[0]!.length)).toBe(true);
     expect(group).toEqual({ fields: ['MAIL', 'FIRSTNAME'], rows: [{ index: 0, values: ['ann@example.com', 'Ann'] }] });
-  });
-
-  it('maps the engagement example to sent, open and click at UTC times read in the list\'s zone', () => {
-    const events = engagementToEvents('1', 'ann@example.com', EngagementRecord.parse(fixture('engagement-record.json')), { instance: 'selligent', list: 'MEMBERS', timeZone: 'Europe/Brussels' });
-    expect(events).toEqual([
-      { type: 'email.engaged', sourceEventId: 'sent:MEMBERS:1:2020-09-11T10:01:03.01', occurredAt: '2020-09-11T08:01:03.010Z', identifiers: [{ type: 'customerId:selligent', value: '1' }, { type: 'email', value: 'ann@example.com' }], data: { kind: 'sent' } },
-      { type: 'email.engaged', sourceEventId: 'open:MEMBERS:1:2020-09-12T11:10:03.02', occurredAt: '2020-09-12T09:10:03.020Z', identifiers: [{ type: 'customerId:selligent', value: '1' }, { type: 'email', value: 'ann@example.com' }], data: { kind: 'open' } },
-      { type: 'email.engaged', sourceEventId: 'click:MEMBERS:1:2020-09-13T14:25:04.03', occurredAt: '2020-09-13T12:25:04.030Z', identifiers: [{ type: 'customerId:selligent', value: '1' }, { type: 'email', value: 'ann@example.com' }], data: { kind: 'click' } },
-    ]);
   });
 
   it('yields no event for a record without engagement ({} as documented)', () => {

@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { onePageBudget } from '../sdk/contract-kit.js';
+import { drainPoll, withVendor } from '../sdk/testing/index.js';
 import { RateLimited, VendorRejected, type EventDraft } from '../sdk/index.js';
 import { pollShopify, readCursor } from './poll.js';
 import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
 
-async function withSimulator(options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) {
-  const sim = await startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options });
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) => withVendor(startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options }), run);
 
-async function drain(sim: ShopifySimulator, from?: string) {
-  const events: EventDraft[] = [];
-  let cursor = from;
-  for (let i = 0; i < 100; i++) {
-    const page = await pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget());
-    events.push(...page.events);
-    cursor = page.nextCursor;
-    if (!page.hasMore) break;
-  }
-  return { events, cursor: cursor! };
-}
+const drain = (sim: ShopifySimulator, from?: string) => drainPoll((cursor) => pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
 
 describe('Shopify poll', () => {
   it('pages customers, then orders, sorted by UPDATED_AT, one GraphQL page per call', () =>

@@ -1,8 +1,5 @@
 // Shared by the Shopify tests: fixtures as Shopify would deliver them, settings, secrets and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
-import type { WebhookFixture } from '../sdk/contract-kit.js';
-import type { EventType } from '../../core/events.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { ShopifySettings, type ShopifySecrets } from './config.js';
 import { signShopifyWebhook } from './webhook.js';
@@ -14,29 +11,27 @@ export const settings = ShopifySettings.parse({ shopDomain: SHOP_DOMAIN });
 export const secrets: ShopifySecrets = { webhookSecret: 'test-app-client-secret', accessToken: 'shpat_simulated' };
 export const wrongSecrets: ShopifySecrets = { ...secrets, webhookSecret: 'another-app-client-secret' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('shopify');
+export const fixtureText = fixtures.text;
 
-export function fixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
-}
+export const fixture = fixtures.json;
+
+/** The headers of every Shopify delivery besides the signature, topic and ids (golden fixtures name those in <name>.request.json). */
+export const SHOPIFY_HEADERS: Record<string, string> = {
+  'content-type': 'application/json',
+  'x-shopify-shop-domain': SHOP_DOMAIN,
+  'x-shopify-api-version': '2025-10',
+  'x-shopify-triggered-at': '2025-11-04T15:15:27.877041743Z',
+};
 
 /** The headers Shopify sends besides the signature; the delivery id is derived from the topic so it is stable. */
 export function deliveryHeaders(topic: string, delivery = `${topic.replace(/\W/g, '-')}-1`): Record<string, string> {
   return {
-    'content-type': 'application/json',
+    ...SHOPIFY_HEADERS,
     'x-shopify-topic': topic,
-    'x-shopify-shop-domain': SHOP_DOMAIN,
-    'x-shopify-api-version': '2025-10',
     'x-shopify-webhook-id': `b54557e4-8a5f-4bf7-9d70-${delivery}`,
     'x-shopify-event-id': `98880550-7158-44d4-b7cd-${delivery}`,
-    'x-shopify-triggered-at': '2025-11-04T15:15:27.877041743Z',
   };
-}
-
-export function webhookFixture(name: string, topic: string, file: string, events: EventType[]): WebhookFixture {
-  return { name, body: fixtureText(file), headers: deliveryHeaders(topic), expect: { events: events.length, types: events } };
 }
 
 export function signedRequest(topic: string, body: string | object, headers: Record<string, string> = {}): WebhookRequest {
@@ -49,6 +44,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   };
 }
 
-export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<ShopifySettings, ShopifySecrets> {
-  return { tenantId: 'acme', instance: 'shop', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = TEST_NOW): ConnectorContext<ShopifySettings, ShopifySecrets> {
+  return contextIn('shop', s, k, now);
 }

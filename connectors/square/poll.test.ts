@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { onePageBudget } from '../sdk/contract-kit.js';
+import { drainPoll, withVendor } from '../sdk/testing/index.js';
 import { VendorRejected, type EventDraft } from '../sdk/index.js';
 import { OVERLAP_MS, pollSquare, readCursor } from './poll.js';
 import { generateSampleSeller, SAMPLE_LOCATIONS, startSquareSimulator, type SquareSimulator, type SquareSimulatorOptions } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
 
-async function withSimulator(options: Partial<SquareSimulatorOptions>, run: (sim: SquareSimulator) => Promise<void>) {
-  const sim = await startSquareSimulator({ ...generateSampleSeller({ customers: 5, orders: 6 }), locationIds: SAMPLE_LOCATIONS, settings: { customersPageSize: 3, ordersPageSize: 3 }, ...options });
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (options: Partial<SquareSimulatorOptions>, run: (sim: SquareSimulator) => Promise<void>) => withVendor(startSquareSimulator({ ...generateSampleSeller({ customers: 5, orders: 6 }), locationIds: SAMPLE_LOCATIONS, settings: { customersPageSize: 3, ordersPageSize: 3 }, ...options }), run);
 
-async function drain(sim: SquareSimulator, from?: string) {
-  const events: EventDraft[] = [];
-  let cursor = from;
-  for (let i = 0; i < 100; i++) {
-    const page = await pollSquare(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
-    events.push(...page.events);
-    cursor = page.nextCursor;
-    if (!page.hasMore) break;
-  }
-  return { events, cursor: cursor! };
-}
+const drain = (sim: SquareSimulator, from?: string) => drainPoll((cursor) => pollSquare(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Square poll', () => {
   it('searches customers, then orders of the configured locations, with the bodies Square documents', () =>

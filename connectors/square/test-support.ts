@@ -1,8 +1,5 @@
 // Shared by the Square tests: fixtures as Square delivers them, settings, secrets and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
-import type { WebhookFixture } from '../sdk/contract-kit.js';
-import type { EventType } from '../../core/events.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
 import { signSquareWebhook } from './webhook.js';
@@ -12,13 +9,10 @@ export const settings = SquareSettings.parse({ locationIds: ['L1AMSTERDAM0', 'L2
 export const secrets: SquareSecrets = { accessToken: 'EAAAsimulated', signatureKey: 'test-signature-key' };
 export const wrongSecrets: SquareSecrets = { ...secrets, signatureKey: 'another-signature-key' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('square');
+export const fixtureText = fixtures.text;
 
-export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(fixtureText(name)) as Record<string, unknown>;
-}
+export const fixture = (name: string) => fixtures.json(name);
 
 /** Headers Square sends besides the signature. */
 export const deliveryHeaders = (): Record<string, string> => ({
@@ -28,15 +22,11 @@ export const deliveryHeaders = (): Record<string, string> => ({
   'square-retry-number': '0',
 });
 
-export function webhookFixture(name: string, file: string, events: EventType[]): WebhookFixture {
-  return { name, body: fixtureText(file), headers: deliveryHeaders(), expect: { events: events.length, types: events } };
-}
-
 export function signedRequest(body: string | object, url = WEBHOOK_URL, key = secrets.signatureKey): WebhookRequest {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   return { method: 'POST', url, headers: { ...deliveryHeaders(), ...signSquareWebhook(url, raw, key) }, rawBody: raw };
 }
 
-export function contextFor(s: SquareSettings = settings, k: SquareSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<SquareSettings, SquareSecrets> {
-  return { tenantId: 'acme', instance: 'pos', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: SquareSettings = settings, k: SquareSecrets = secrets, now = TEST_NOW): ConnectorContext<SquareSettings, SquareSecrets> {
+  return contextIn('pos', s, k, now);
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runContractTests, silentLogger } from '../sdk/contract-kit.js';
+import { runContractTests } from '../sdk/contract-kit.js';
+import { contextFor as contextIn, fixturesOf, withVendor } from '../sdk/testing/index.js';
 import { capabilitiesOf, type ConnectorContext, type ProfileChange } from '../sdk/index.js';
 import { SqueezelySettings, type SqueezelySecrets } from './config.js';
 import { pushChanges } from './destination.js';
@@ -11,7 +11,7 @@ import { startSqueezelySimulator, type SqueezelySimulator } from './simulator.js
 
 const secrets: SqueezelySecrets = { accountId: 'sim-account', apiKey: 'sim-api-key' };
 const settings = SqueezelySettings.parse({});
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => fixturesOf('squeezely').json(name);
 
 runContractTests({
   connector: squeezely,
@@ -20,14 +20,7 @@ runContractTests({
   push: { startVendor: (faults) => startSqueezelySimulator(faults ? { faults } : {}) },
 });
 
-const contextFor = (s: SqueezelySettings, k: SqueezelySecrets = secrets): ConnectorContext<SqueezelySettings, SqueezelySecrets> => ({
-  tenantId: 'acme',
-  instance: 'squeezely',
-  settings: s,
-  secrets: k,
-  now: () => new Date('2026-03-10T12:00:00Z'),
-  log: silentLogger,
-});
+const contextFor = (s: SqueezelySettings, k: SqueezelySecrets = secrets): ConnectorContext<SqueezelySettings, SqueezelySecrets> => contextIn('squeezely', s, k);
 
 function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {
   return {
@@ -44,14 +37,7 @@ function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChang
   };
 }
 
-async function withSimulator(run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) {
-  const sim = await startSqueezelySimulator(options);
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) => withVendor(startSqueezelySimulator(options), run);
 
 const fast = { retries: 3, minDelayMs: 1 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onePageBudget } from '../sdk/contract-kit.js';
+import { drainPoll, withVendor } from '../sdk/testing/index.js';
 import { VendorRejected, type EventDraft } from '../sdk/index.js';
 import { OVERLAP_MS, pollWooCommerce, readCursor } from './poll.js';
 import { generateSampleStore, startWooCommerceSimulator, type WooCommerceSimulator, type WooCommerceSimulatorOptions } from './simulator.js';
@@ -7,27 +8,13 @@ import { contextFor, secrets } from './test-support.js';
 
 const store = () => generateSampleStore({ customers: 7, orders: 6 });
 
-async function withSimulator(options: Partial<WooCommerceSimulatorOptions>, run: (sim: WooCommerceSimulator) => Promise<void>) {
-  const sim = await startWooCommerceSimulator({ ...store(), settings: { pageSize: 3 }, ...options });
-  try {
-    await run(sim);
-  } finally {
-    await sim.stop();
-  }
-}
+const withSimulator = (options: Partial<WooCommerceSimulatorOptions>, run: (sim: WooCommerceSimulator) => Promise<void>) => withVendor(startWooCommerceSimulator({ ...store(), settings: { pageSize: 3 }, ...options }), run);
 
-async function drain(sim: WooCommerceSimulator, from?: string, between?: (page: number) => void) {
-  const events: EventDraft[] = [];
-  let cursor = from;
-  for (let i = 0; i < 100; i++) {
-    between?.(i);
-    const page = await pollWooCommerce(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
-    events.push(...page.events);
-    cursor = page.nextCursor;
-    if (!page.hasMore) break;
-  }
-  return { events, cursor: cursor! };
-}
+const drain = (sim: WooCommerceSimulator, from?: string, between?: (page: number) => void) =>
+  drainPoll((cursor, page) => {
+    between?.(page);
+    return pollWooCommerce(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 });
+  }, from);
 
 describe('WooCommerce poll', () => {
   it('pages customers by id, then orders by modification time, newest first, as the REST API documents', () =>

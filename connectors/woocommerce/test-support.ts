@@ -1,44 +1,34 @@
 // Shared by the WooCommerce tests: fixtures as WooCommerce delivers them, settings, secrets and a silent context.
-import { readFileSync } from 'node:fs';
-import { silentLogger } from '../sdk/contract-kit.js';
-import type { WebhookFixture } from '../sdk/contract-kit.js';
-import type { EventType } from '../../core/events.js';
+import { contextFor as contextIn, fixturesOf, TEST_NOW } from '../sdk/testing/index.js';
 import type { ConnectorContext, WebhookRequest } from '../sdk/index.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import { signWooCommerceWebhook } from './webhook.js';
 
-export const STORE_URL = 'https://example.com/';
+const STORE_URL = 'https://example.com/';
 export const WEBHOOK_URL = 'https://hooks.syncline.example/webhooks/acme/woo';
 export const settings = WooCommerceSettings.parse({ storeUrl: STORE_URL });
 /** The consumer key matches the simulator's default, so the contract kit's poll tests can use these secrets. */
 export const secrets: WooCommerceSecrets = { consumerKey: 'ck_simulated', consumerSecret: 'cs_simulated', webhookSecret: 'test-webhook-secret' };
 export const wrongSecrets: WooCommerceSecrets = { ...secrets, webhookSecret: 'another-webhook-secret' };
 
-export function fixtureText(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
+const fixtures = fixturesOf('woocommerce');
+export const fixtureText = fixtures.text;
 
-export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(fixtureText(name)) as Record<string, unknown>;
-}
+export const fixture = (name: string) => fixtures.json(name);
+
+/** The headers of every WC_Webhook::deliver() besides the signature and topic (golden fixtures name the topic in <name>.request.json). */
+export const WOO_HEADERS: Record<string, string> = {
+  'content-type': 'application/json',
+  'user-agent': 'WooCommerce/9.8.1 Hookshot (WordPress/6.8)',
+  'x-wc-webhook-source': STORE_URL,
+  'x-wc-webhook-id': '142',
+  'x-wc-webhook-delivery-id': 'a8e1d9d1c7b34b4f9d1e2f3a4b5c6d7e',
+};
 
 /** The headers WC_Webhook::deliver() sends besides the signature. */
 export function deliveryHeaders(topic: string, delivery = 'a8e1d9d1c7b34b4f9d1e2f3a4b5c6d7e'): Record<string, string> {
   const [resource = '', event = ''] = topic.split('.');
-  return {
-    'content-type': 'application/json',
-    'user-agent': 'WooCommerce/9.8.1 Hookshot (WordPress/6.8)',
-    'x-wc-webhook-source': STORE_URL,
-    'x-wc-webhook-topic': topic,
-    'x-wc-webhook-resource': resource,
-    'x-wc-webhook-event': event,
-    'x-wc-webhook-id': '142',
-    'x-wc-webhook-delivery-id': delivery,
-  };
-}
-
-export function webhookFixture(name: string, topic: string, file: string, events: EventType[]): WebhookFixture {
-  return { name, body: fixtureText(file), headers: deliveryHeaders(topic), expect: { events: events.length, types: events } };
+  return { ...WOO_HEADERS, 'x-wc-webhook-topic': topic, 'x-wc-webhook-resource': resource, 'x-wc-webhook-event': event, 'x-wc-webhook-delivery-id': delivery };
 }
 
 export function signedRequest(topic: string, body: string | object, headers: Record<string, string> = {}): WebhookRequest {
@@ -46,6 +36,6 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   return { method: 'POST', url: WEBHOOK_URL, headers: { ...deliveryHeaders(topic), ...signWooCommerceWebhook(raw, secrets.webhookSecret), ...headers }, rawBody: raw };
 }
 
-export function contextFor(s: WooCommerceSettings = settings, k: WooCommerceSecrets = secrets, now = new Date('2026-03-10T12:00:00Z')): ConnectorContext<WooCommerceSettings, WooCommerceSecrets> {
-  return { tenantId: 'acme', instance: 'woo', settings: s, secrets: k, now: () => now, log: silentLogger };
+export function contextFor(s: WooCommerceSettings = settings, k: WooCommerceSecrets = secrets, now = TEST_NOW): ConnectorContext<WooCommerceSettings, WooCommerceSecrets> {
+  return contextIn('woo', s, k, now);
 }
