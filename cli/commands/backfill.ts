@@ -1,5 +1,5 @@
 // `syncline backfill <tenant> <instance> [--since] [--restart]`: a resync by polling from the start with a progress
-// line. It keeps a cursor of its own (pipeline/backfill.ts): interrupted, the next run resumes where it stopped.
+// line. It keeps a cursor of its own (pipeline/backfill/backfill.ts): interrupted, the next run resumes where it stopped.
 import type { BackfillProgress } from '../../pipeline/backfill/backfill.js';
 import { formatDuration } from '../../operator/instance-health.js';
 import type { CommandContext } from '../context.js';

@@ -1,4 +1,4 @@
-// `syncline unmerge <tenant> <profile> --identifier <value>`: splits a wrong merge (core/unmerge.ts) on the stack's
+// `syncline unmerge <tenant> <profile> --identifier <value>`: splits a wrong merge (core/identity/unmerge.ts) on the stack's
 // own tables, then queues a sync of every rebuilt profile so destinations receive the corrected people.
 import type { PushMessage } from '../../core/ports.js';
 import { unmergeProfile, UnmergeRefused } from '../../core/identity/unmerge.js';
