@@ -1,15 +1,6 @@
 // Lightspeed Retail (X-Series) webhooks: the X-Signature check on the raw body, and the form-encoded delivery
 // whose `payload` field holds the changed customer or sale as JSON.
-import {
-  hmacSha256,
-  parsePayload,
-  PayloadInvalid,
-  signatureMatches,
-  SignatureInvalid,
-  type ConnectorContext,
-  type EventDraft,
-  type WebhookRequest,
-} from '../sdk/index.js';
+import { hmacWebhook, parsePayload, PayloadInvalid, SignatureInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
 import { Customer, Sale, WebhookForm } from './schemas.js';
@@ -24,23 +15,27 @@ export function signatureParts(header: string): Record<string, string> {
   return parts;
 }
 
-/** Hex HMAC-SHA256 of the raw (form-encoded) body, keyed with the app's client secret, compared in constant time. */
-export function verifyRetailWebhook(request: WebhookRequest, secrets: LightspeedRetailSecrets): void {
-  const header = request.headers['x-signature'];
-  if (header === undefined || header === '') throw new SignatureInvalid('Lightspeed Retail webhook without an X-Signature header');
-  const { signature, algorithm } = signatureParts(header);
-  if (algorithm === undefined || algorithm.toUpperCase() !== 'HMAC-SHA256') {
-    throw new SignatureInvalid('Lightspeed Retail webhook signed with an algorithm other than HMAC-SHA256');
-  }
-  if (!signatureMatches(signature, hmacSha256(secrets.clientSecret, request.rawBody), 'hex')) {
-    throw new SignatureInvalid('Lightspeed Retail webhook signature does not match the body (wrong client secret or altered body)');
-  }
-}
+/** Hex HMAC-SHA256 of the raw (form-encoded) body, keyed with the app's client secret. */
+const signature = hmacWebhook<LightspeedRetailSecrets>({
+  vendor: 'Lightspeed Retail',
+  header: 'X-Signature',
+  encoding: 'hex',
+  secret: (secrets) => secrets.clientSecret,
+  read(value) {
+    const { signature, algorithm } = signatureParts(value);
+    if (algorithm === undefined || algorithm.toUpperCase() !== 'HMAC-SHA256') {
+      throw new SignatureInvalid('Lightspeed Retail webhook signed with an algorithm other than HMAC-SHA256');
+    }
+    return signature ?? '';
+  },
+  write: (hex) => `signature=${hex},algorithm=HMAC-SHA256`,
+  mismatch: 'Lightspeed Retail webhook signature does not match the body (wrong client secret or altered body)',
+});
+
+export const verifyRetailWebhook = (request: WebhookRequest, secrets: LightspeedRetailSecrets) => signature.verify(request, secrets, undefined);
 
 /** The header Lightspeed sends with a signed delivery: what the simulator and tests send too. */
-export function signRetailWebhook(rawBody: Buffer | string, clientSecret: string): Record<string, string> {
-  return { 'x-signature': `signature=${hmacSha256(clientSecret, rawBody).toString('hex')},algorithm=HMAC-SHA256` };
-}
+export const signRetailWebhook = (rawBody: Buffer | string, clientSecret: string) => signature.sign(clientSecret, rawBody);
 
 /** The topics syncline reads. There is no create topic: a new customer or sale arrives as its first update. */
 export const TOPICS = ['customer.update', 'sale.update'] as const;

@@ -16,6 +16,8 @@ export { isPrivateAddress, privateNetworkAllowed } from './outbound.js';
 export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';
 export type { VendorClient, VendorClientOptions } from './http.js';
 export { hmacSha256, signatureMatches } from './signatures.js';
+export { hmacWebhook, headerValue } from './hmac-webhook.js';
+export type { HmacWebhook, HmacWebhookScheme } from './hmac-webhook.js';
 export { parsePayload, parseJsonBody } from './parse-payload.js';
 export { mapLimited } from './map-limited.js';
 export { normaliseEmail, blankEmails } from './email.js';
