@@ -1,6 +1,6 @@
 // Lightspeed Retail (X-Series) webhooks: the X-Signature check on the raw body, and the form-encoded delivery
 // whose `payload` field holds the changed customer or sale as JSON.
-import { hmacWebhook, parsePayload, PayloadInvalid, SignatureInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import { hmacWebhook, parsePayload, PayloadInvalid, SignatureInvalid, topic, topicTable, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
 import { Customer, Sale, WebhookForm } from './schemas.js';
@@ -37,9 +37,16 @@ export const verifyRetailWebhook = (request: WebhookRequest, secrets: Lightspeed
 /** The header Lightspeed sends with a signed delivery: what the simulator and tests send too. */
 export const signRetailWebhook = (rawBody: Buffer | string, clientSecret: string) => signature.sign(clientSecret, rawBody);
 
+type Mapping = Parameters<typeof mapCustomer>[1];
+
 /** The topics syncline reads. There is no create topic: a new customer or sale arrives as its first update. */
-export const TOPICS = ['customer.update', 'sale.update'] as const;
-type Topic = (typeof TOPICS)[number];
+export const TOPICS = topicTable<[Mapping]>({
+  vendor: 'Lightspeed Retail',
+  noun: 'webhook type',
+  topics: { 'customer.update': topic(Customer, mapCustomer), 'sale.update': topic(Sale, mapSale) },
+  remedy: 'remove the subscription or add a mapping',
+  shown: /^[a-z_.]{1,40}$/,
+});
 
 function readForm(rawBody: Buffer): WebhookForm {
   const form = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
@@ -47,12 +54,8 @@ function readForm(rawBody: Buffer): WebhookForm {
 }
 
 /** The `type` field when the delivery has it (it is not guaranteed), else what the payload looks like. */
-function topicOf(form: WebhookForm, payload: Record<string, unknown>): Topic {
-  if (form.type !== undefined) {
-    if ((TOPICS as readonly string[]).includes(form.type)) return form.type as Topic;
-    const shown = /^[a-z_.]{1,40}$/.test(form.type) ? form.type : JSON.stringify(form.type.slice(0, 40));
-    throw new PayloadInvalid(`Lightspeed Retail webhook type ${shown} is not one syncline reads (it reads ${TOPICS.join(', ')}); remove the subscription or add a mapping`);
-  }
+function topicOf(form: WebhookForm, payload: Record<string, unknown>): string {
+  if (form.type !== undefined) return form.type;
   if ('line_items' in payload || 'register_sale_products' in payload) return 'sale.update';
   if ('customer_code' in payload || 'first_name' in payload) return 'customer.update';
   throw new PayloadInvalid('Lightspeed Retail webhook payload is neither a customer nor a sale');
@@ -76,8 +79,5 @@ export function parseRetailWebhook(
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new PayloadInvalid('Lightspeed Retail webhook payload is not an object');
   const mapping = { instance: context.instance, currency: context.settings.currency, anonymousCustomerIds: context.settings.anonymousCustomerIds };
-  if (topicOf(form, json as Record<string, unknown>) === 'customer.update') {
-    return mapCustomer(parsePayload(Customer, json, 'Lightspeed Retail customer.update payload'), mapping);
-  }
-  return mapSale(parsePayload(Sale, json, 'Lightspeed Retail sale.update payload'), mapping);
+  return TOPICS.find(topicOf(form, json as Record<string, unknown>))!(json, mapping);
 }
