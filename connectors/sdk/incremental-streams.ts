@@ -56,10 +56,13 @@ export interface IncrementalStreamsSpec<Settings, Secrets, Client, Options, S ex
   enabled?: (settings: Settings | undefined) => readonly S[];
   /** How a mark is saved (default an ISO date-time with offset). */
   mark?: z.ZodType<Mark>;
-  /** A stream's mark before its first pass (default null: from the beginning). */
-  start?: Mark;
-  /** The names the cursor's fields were saved under before the kit, so saved cursors still read. */
-  cursorKeys?: { position?: string; since?: SinceKey };
+  /** A stream's mark before its first pass (default null: from the beginning); may come from the settings. */
+  start?: Mark | ((settings: Settings | undefined) => Mark | null);
+  /**
+   * The names the cursor's fields were saved under before the kit, so saved cursors still read. `flat`: one
+   * stream, saved without its name, `since` being its mark itself.
+   */
+  cursorKeys?: { position?: string; since?: SinceKey; flat?: boolean };
 }
 
 /** The cursor as saved (JSON), for tests and the CLI to look into. */
@@ -100,23 +103,25 @@ export function incrementalStreams<
   const positionKey = keyset ? undefined : (spec.cursorKeys?.position ?? (spec.paging === 'pages' ? 'page' : 'after'));
   const sinceKey = spec.cursorKeys?.since ?? 'since';
   const firstPosition = spec.paging === 'pages' ? 1 : spec.paging === 'tokens' ? null : undefined;
-  const start = spec.start ?? null;
+  const startOf = (settings: Settings | undefined): Mark | null => (typeof spec.start === 'function' ? spec.start(settings) : (spec.start ?? null));
+  const flat = spec.cursorKeys?.flat === true && all.length === 1;
 
   const markSchema = (spec.mark ?? z.iso.datetime({ offset: true })) as z.ZodType<Mark>;
-  const markValue = keyset && start !== null ? markSchema : markSchema.nullable();
-  const shape: Record<string, z.ZodType> = { v: z.literal(1), stream: z.enum(all as [S, ...S[]]) };
+  const markValue = keyset && typeof spec.start === 'number' ? markSchema : markSchema.nullable();
+  const shape: Record<string, z.ZodType> = { v: z.literal(1) };
+  if (!flat) shape['stream'] = z.enum(all as [S, ...S[]]);
   if (positionKey) shape[positionKey] = spec.paging === 'pages' ? z.number().int().min(1) : z.string().nullable();
   if (passKey) shape[passKey] = markSchema.nullable();
-  shape[sinceKey] = z.object(Object.fromEntries(all.map((s) => [s, markValue])));
+  shape[sinceKey] = flat ? markValue : z.object(Object.fromEntries(all.map((s) => [s, markValue])));
   const json = jsonCursor(z.object(shape), spec.vendor);
 
   const enabled = (settings: Settings | undefined) => spec.enabled?.(settings) ?? all;
 
   function write(state: State<S, Mark>): string {
-    const saved: Record<string, unknown> = { v: 1, stream: state.stream };
+    const saved: Record<string, unknown> = flat ? { v: 1 } : { v: 1, stream: state.stream };
     if (positionKey) saved[positionKey] = state.position;
     if (passKey === 'passStartedAt') saved[passKey] = state.pass;
-    saved[sinceKey] = state.since;
+    saved[sinceKey] = flat ? state.since[state.stream] : state.since;
     if (passKey === 'highWater') saved[passKey] = state.pass;
     return json.write(saved);
   }
@@ -125,13 +130,14 @@ export function incrementalStreams<
     const streams = enabled(settings);
     const saved = json.read(text);
     if (saved === undefined) {
+      const start = startOf(settings);
       return { stream: streams[0]!, position: firstPosition, pass: null, since: Object.fromEntries(all.map((s) => [s, start])) as Record<S, Mark | null> };
     }
     const state: State<S, Mark> = {
-      stream: saved['stream'] as S,
+      stream: flat ? all[0]! : (saved['stream'] as S),
       position: positionKey ? (saved[positionKey] as number | string | null) : undefined,
       pass: passKey ? (saved[passKey] as Mark | null) : null,
-      since: saved[sinceKey] as Record<S, Mark | null>,
+      since: (flat ? { [all[0]!]: saved[sinceKey] } : saved[sinceKey]) as Record<S, Mark | null>,
     };
     // A stream switched off since the cursor was saved: go on with the first one still read.
     if (!streams.includes(state.stream)) return { ...state, stream: streams[0]!, position: firstPosition, pass: null };
