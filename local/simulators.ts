@@ -1,11 +1,13 @@
 // Simulated vendors for instances whose settings say `"apiBaseUrl": "simulator"`: started in-process with generated
-// secrets, so `npm start` works on one machine with no vendor account.
-import { randomBytes } from 'node:crypto';
+// secrets, so `npm start` works on one machine with no vendor account. A connector has a simulator when its
+// simulator.ts exports one (defineSimulator); it is found here by that convention, never through connectors/index.ts,
+// so simulator code stays out of the Lambda bundles.
 import type { InstanceConfig, SynclineConfig } from '../core/config.js';
-import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/copernica/simulator.js';
-import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from '../connectors/shopify/simulator.js';
-import { generateSampleStore, startWooCommerceSimulator } from '../connectors/woocommerce/simulator.js';
+import type { CopernicaSimulator } from '../connectors/copernica/simulator.js';
+import type { ShopifySimulator } from '../connectors/shopify/simulator.js';
 import type { SimulatorFaults } from '../connectors/sdk/contract-kit.js';
+import type { SimulatorDefinition } from '../connectors/sdk/define-simulator.js';
+import { CONNECTOR_NAME } from '../connectors/sdk/index.js';
 
 export interface SimulatorOptions {
   /** Faults a simulated vendor injects into its answers (fault tests and the soak); none by default. */
@@ -21,6 +23,7 @@ interface Running {
   instance: string;
   settings: Record<string, unknown>;
   secrets: Record<string, unknown>;
+  handle: unknown;
   stop(): Promise<void>;
 }
 
@@ -34,10 +37,23 @@ export interface RunningSimulators {
   stop(): Promise<void>;
 }
 
+/** The `simulator` export of connectors/<name>/simulator.ts, or undefined when the connector has none. */
+export async function simulatorOf(connector: string): Promise<SimulatorDefinition | undefined> {
+  if (!CONNECTOR_NAME.test(connector)) return undefined;
+  let module: { simulator?: SimulatorDefinition };
+  try {
+    const specifier = `../connectors/${connector}/simulator.js`;
+    module = (await import(/* @vite-ignore */ specifier)) as { simulator?: SimulatorDefinition };
+  } catch (error) {
+    const notFound = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`connectors/${connector}/simulator`);
+    if (notFound) return undefined;
+    throw error;
+  }
+  return module.simulator?.connector === connector ? module.simulator : undefined;
+}
+
 export async function startSimulators(config: SynclineConfig, options: SimulatorOptions = {}): Promise<RunningSimulators> {
   const running: Running[] = [];
-  const shopifySims = new Map<string, ShopifySimulator>();
-  const copernicaSims = new Map<string, CopernicaSimulator>();
   const tenants = [];
   try {
     for (const tenant of config.tenants) {
@@ -48,25 +64,12 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
           continue;
         }
         const key = `${tenant.id}/${instance.id}`;
+        const simulator = await simulatorOf(instance.connector);
+        if (!simulator) throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
         const faults = options.faults?.(tenant.id, instance.id);
-        if (instance.connector === 'shopify') {
-          const shop = generateSampleShop({ customers: options.sampleCustomers ?? 25 });
-          const sim = await startShopifySimulator({ ...shop, shopDomain: String(instance.settings.shopDomain ?? 'demo-shop.myshopify.com'), ...(faults ? { faults } : {}) });
-          shopifySims.set(key, sim);
-          // Each run gets its own webhook secret, as an app would from the Partner dashboard.
-          running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') }, stop: () => sim.stop() });
-        } else if (instance.connector === 'copernica') {
-          const sim = await startCopernicaSimulator(faults ? { faults } : {});
-          copernicaSims.set(key, sim);
-          running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
-        } else if (instance.connector === 'woocommerce') {
-          const sim = await startWooCommerceSimulator({ ...generateSampleStore({ customers: options.sampleCustomers ?? 10 }), secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
-          running.push({ tenantId: tenant.id, instance: instance.id, settings: { ...sim.settings }, secrets: { ...sim.secrets }, stop: () => sim.stop() });
-        } else {
-          throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
-        }
-        const simulated = running.at(-1)!;
-        instances.push({ ...instance, settings: { ...instance.settings, ...simulated.settings } });
+        const sim = await simulator.start({ settings: instance.settings, faults, sampleCustomers: options.sampleCustomers });
+        running.push({ tenantId: tenant.id, instance: instance.id, settings: sim.settings, secrets: sim.secrets, handle: sim.handle, stop: () => sim.stop() });
+        instances.push({ ...instance, settings: { ...instance.settings, ...sim.settings } });
       }
       tenants.push({ ...tenant, instances });
     }
@@ -75,11 +78,16 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
     throw error;
   }
   const find = (tenantId: string, instance: string) => running.find((r) => r.tenantId === tenantId && r.instance === instance);
+  const handleOf = (connector: string, tenantId: string, instance: string) => {
+    const found = find(tenantId, instance);
+    const configured = config.tenants.find((t) => t.id === tenantId)?.instances.find((i) => i.id === instance);
+    return found && configured?.connector === connector ? found.handle : undefined;
+  };
   return {
     config: { ...config, tenants },
     secretsFor: (tenantId, instance) => find(tenantId, instance)?.secrets,
-    shopify: (tenantId, instance) => shopifySims.get(`${tenantId}/${instance}`),
-    copernica: (tenantId, instance) => copernicaSims.get(`${tenantId}/${instance}`),
+    shopify: (tenantId, instance) => handleOf('shopify', tenantId, instance) as ShopifySimulator | undefined,
+    copernica: (tenantId, instance) => handleOf('copernica', tenantId, instance) as CopernicaSimulator | undefined,
     describe: () => running.map((r) => `simulated ${r.instance.padEnd(9)} ${String(r.settings.apiBaseUrl)}  (tenant ${r.tenantId})`),
     stop: async () => {
       await Promise.allSettled(running.map((r) => r.stop()));

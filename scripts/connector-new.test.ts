@@ -9,7 +9,19 @@ import { CONNECTOR_NAME, connectorsRoot, nextSteps, ScaffoldRefused, scaffoldCon
 import { vitestArgs } from './test-connector.js';
 
 const REPO = resolve(import.meta.dirname, '..');
-const EXPECTED_FILES = ['index.ts', 'config.ts', 'schemas.ts', 'mapping.ts', 'webhook.ts', 'client.ts', 'simulator.ts', 'fixtures/SOURCES.md'];
+const EXPECTED_FILES = [
+  'index.ts',
+  'config.ts',
+  'schemas.ts',
+  'mapping.ts',
+  'webhook.ts',
+  'client.ts',
+  'poll.ts',
+  'simulator.ts',
+  'fixtures/SOURCES.md',
+  'fixtures/customer-created.json',
+  'fixtures/customer-created.expected.json',
+];
 
 /** A throw-away workspace that sees the repo's SDK, core and node_modules through symlinks, so nothing lands in the repo. */
 let workspace: string;
@@ -82,8 +94,8 @@ describe('npm run connector:new', () => {
 
   it('tells the developer what to do next, including registering the connector', () => {
     const text = nextSteps('loyalty-cards', join(root, 'loyalty-cards'));
-    expect(text).toContain('Register it in connectors/index.ts');
-    expect(text).toContain("import { loyaltyCards } from './loyalty-cards/index.js';");
+    expect(text).toContain('Register it with one line in connectors/installed.ts');
+    expect(text).toContain("export { loyaltyCards } from './loyalty-cards/index.js';");
     expect(text).toContain('npm run test:connector -- loyalty-cards');
     expect(text).toContain('syncline.config.json');
   });

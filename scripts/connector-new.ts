@@ -41,12 +41,13 @@ export function nextSteps(name: string, dir: string): string {
 
 Next steps (docs/connectors.md walks through each):
   1. Read the vendor's API docs; put payloads COPIED from them in ${where}/fixtures/ and name each source in fixtures/SOURCES.md.
-  2. Fill in schemas.ts (zod, vendor's field names), mapping.ts, webhook.ts, client.ts and simulator.ts; delete what the vendor lacks.
-  3. List the fixtures in ${name}.test.ts and replace the failing placeholder test with real ones.
+     Beside each payload, <fixture>.expected.json holds the canonical events it must produce (the contract kit checks every pair).
+  2. Fill in schemas.ts (zod, vendor's field names), mapping.ts, webhook.ts (signature scheme and topic table), poll.ts (its
+     streams), client.ts and simulator.ts; delete what the vendor lacks.
+  3. Replace the failing placeholder test in ${name}.test.ts with this vendor's specifics.
   4. Run the contract kit for this connector only:  npm run test:connector -- ${name}
-  5. Register it in connectors/index.ts:
-       import { ${camel} } from './${name}/index.js';
-       [${camel}.name]: ${camel},
+  5. Register it with one line in connectors/installed.ts:
+       export { ${camel} } from './${name}/index.js';
   6. Enable it for a tenant in syncline.config.json and set its secret (secrets.local.json or Secrets Manager syncline/<stage>/<tenant>/<instance>).
   7. npm run typecheck && npm test, then deploy with cdk.`;
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
 
@@ -187,3 +188,12 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
     stop: server.stop,
   };
 }
+
+/** The simulated Copernica database `npm start` runs. */
+export const simulator = defineSimulator<CopernicaSimulator>({
+  connector: 'copernica',
+  async start({ faults }) {
+    const sim = await startCopernicaSimulator(faults ? { faults } : {});
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

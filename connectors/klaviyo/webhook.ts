@@ -1,27 +1,24 @@
 // Klaviyo system webhooks: hex HMAC-SHA256 of the raw body followed by Klaviyo-Timestamp, replay window, webhook id check.
-import {
-  hmacSha256,
-  parseJsonBody,
-  parsePayload,
-  signatureMatches,
-  SignatureInvalid,
-  type ConnectorContext,
-  type EventDraft,
-  type WebhookRequest,
-} from '../sdk/index.js';
+import { hmacWebhook, parseJsonBody, parsePayload, SignatureInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 import { klaviyoEventToDrafts, klaviyoTimeToIso, topicSlug } from './mapping.js';
 import { SystemWebhook } from './schemas.js';
 
+const signature = hmacWebhook<KlaviyoSecrets>({
+  vendor: 'Klaviyo',
+  header: 'Klaviyo-Signature',
+  encoding: 'hex',
+  // The timestamp is signed exactly as it appears in its header, after the body.
+  signs: (request) => [request.rawBody, request.headers['klaviyo-timestamp'] ?? ''],
+  secret: (secrets) => secrets.webhookSecret,
+  mismatch: 'Klaviyo webhook signature does not match the body and timestamp (wrong secret or altered request)',
+});
+
 export function verifyKlaviyoWebhook(request: WebhookRequest, secrets: KlaviyoSecrets, settings: KlaviyoSettings, now: Date): void {
-  const signature = request.headers['klaviyo-signature'];
   const timestamp = request.headers['klaviyo-timestamp'];
   const webhookId = request.headers['klaviyo-webhook-id'];
-  if (!signature || !timestamp) throw new SignatureInvalid('Klaviyo webhook without Klaviyo-Signature and Klaviyo-Timestamp');
-  // The timestamp is signed exactly as it appears in its header, after the body.
-  if (!signatureMatches(signature, hmacSha256(secrets.webhookSecret, request.rawBody, timestamp), 'hex')) {
-    throw new SignatureInvalid('Klaviyo webhook signature does not match the body and timestamp (wrong secret or altered request)');
-  }
+  if (!request.headers['klaviyo-signature'] || !timestamp) throw new SignatureInvalid('Klaviyo webhook without Klaviyo-Signature and Klaviyo-Timestamp');
+  signature.verify(request, secrets, undefined);
   const sentAt = Date.parse(timestamp);
   if (Number.isNaN(sentAt)) throw new SignatureInvalid('Klaviyo-Timestamp is not a date');
   if (Math.abs(now.getTime() - sentAt) > settings.webhookMaxAgeSeconds * 1000) {
@@ -73,7 +70,7 @@ export function signKlaviyoWebhook(rawBody: Buffer | string, secret: string, now
     }
   }
   return {
-    'klaviyo-signature': hmacSha256(secret, rawBody, timestamp).toString('hex'),
+    ...signature.sign(secret, rawBody, timestamp),
     'klaviyo-timestamp': timestamp,
     'klaviyo-webhook-id': id,
   };

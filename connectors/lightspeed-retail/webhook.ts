@@ -1,15 +1,6 @@
 // Lightspeed Retail (X-Series) webhooks: the X-Signature check on the raw body, and the form-encoded delivery
 // whose `payload` field holds the changed customer or sale as JSON.
-import {
-  hmacSha256,
-  parsePayload,
-  PayloadInvalid,
-  signatureMatches,
-  SignatureInvalid,
-  type ConnectorContext,
-  type EventDraft,
-  type WebhookRequest,
-} from '../sdk/index.js';
+import { hmacWebhook, parsePayload, PayloadInvalid, SignatureInvalid, topic, topicTable, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
 import { Customer, Sale, WebhookForm } from './schemas.js';
@@ -24,27 +15,38 @@ export function signatureParts(header: string): Record<string, string> {
   return parts;
 }
 
-/** Hex HMAC-SHA256 of the raw (form-encoded) body, keyed with the app's client secret, compared in constant time. */
-export function verifyRetailWebhook(request: WebhookRequest, secrets: LightspeedRetailSecrets): void {
-  const header = request.headers['x-signature'];
-  if (header === undefined || header === '') throw new SignatureInvalid('Lightspeed Retail webhook without an X-Signature header');
-  const { signature, algorithm } = signatureParts(header);
-  if (algorithm === undefined || algorithm.toUpperCase() !== 'HMAC-SHA256') {
-    throw new SignatureInvalid('Lightspeed Retail webhook signed with an algorithm other than HMAC-SHA256');
-  }
-  if (!signatureMatches(signature, hmacSha256(secrets.clientSecret, request.rawBody), 'hex')) {
-    throw new SignatureInvalid('Lightspeed Retail webhook signature does not match the body (wrong client secret or altered body)');
-  }
-}
+/** Hex HMAC-SHA256 of the raw (form-encoded) body, keyed with the app's client secret. */
+const signature = hmacWebhook<LightspeedRetailSecrets>({
+  vendor: 'Lightspeed Retail',
+  header: 'X-Signature',
+  encoding: 'hex',
+  secret: (secrets) => secrets.clientSecret,
+  read(value) {
+    const { signature, algorithm } = signatureParts(value);
+    if (algorithm === undefined || algorithm.toUpperCase() !== 'HMAC-SHA256') {
+      throw new SignatureInvalid('Lightspeed Retail webhook signed with an algorithm other than HMAC-SHA256');
+    }
+    return signature ?? '';
+  },
+  write: (hex) => `signature=${hex},algorithm=HMAC-SHA256`,
+  mismatch: 'Lightspeed Retail webhook signature does not match the body (wrong client secret or altered body)',
+});
+
+export const verifyRetailWebhook = (request: WebhookRequest, secrets: LightspeedRetailSecrets) => signature.verify(request, secrets, undefined);
 
 /** The header Lightspeed sends with a signed delivery: what the simulator and tests send too. */
-export function signRetailWebhook(rawBody: Buffer | string, clientSecret: string): Record<string, string> {
-  return { 'x-signature': `signature=${hmacSha256(clientSecret, rawBody).toString('hex')},algorithm=HMAC-SHA256` };
-}
+export const signRetailWebhook = (rawBody: Buffer | string, clientSecret: string) => signature.sign(clientSecret, rawBody);
+
+type Mapping = Parameters<typeof mapCustomer>[1];
 
 /** The topics syncline reads. There is no create topic: a new customer or sale arrives as its first update. */
-export const TOPICS = ['customer.update', 'sale.update'] as const;
-type Topic = (typeof TOPICS)[number];
+export const TOPICS = topicTable<[Mapping]>({
+  vendor: 'Lightspeed Retail',
+  noun: 'webhook type',
+  topics: { 'customer.update': topic(Customer, mapCustomer), 'sale.update': topic(Sale, mapSale) },
+  remedy: 'remove the subscription or add a mapping',
+  shown: /^[a-z_.]{1,40}$/,
+});
 
 function readForm(rawBody: Buffer): WebhookForm {
   const form = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
@@ -52,12 +54,8 @@ function readForm(rawBody: Buffer): WebhookForm {
 }
 
 /** The `type` field when the delivery has it (it is not guaranteed), else what the payload looks like. */
-function topicOf(form: WebhookForm, payload: Record<string, unknown>): Topic {
-  if (form.type !== undefined) {
-    if ((TOPICS as readonly string[]).includes(form.type)) return form.type as Topic;
-    const shown = /^[a-z_.]{1,40}$/.test(form.type) ? form.type : JSON.stringify(form.type.slice(0, 40));
-    throw new PayloadInvalid(`Lightspeed Retail webhook type ${shown} is not one syncline reads (it reads ${TOPICS.join(', ')}); remove the subscription or add a mapping`);
-  }
+function topicOf(form: WebhookForm, payload: Record<string, unknown>): string {
+  if (form.type !== undefined) return form.type;
   if ('line_items' in payload || 'register_sale_products' in payload) return 'sale.update';
   if ('customer_code' in payload || 'first_name' in payload) return 'customer.update';
   throw new PayloadInvalid('Lightspeed Retail webhook payload is neither a customer nor a sale');
@@ -81,8 +79,5 @@ export function parseRetailWebhook(
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new PayloadInvalid('Lightspeed Retail webhook payload is not an object');
   const mapping = { instance: context.instance, currency: context.settings.currency, anonymousCustomerIds: context.settings.anonymousCustomerIds };
-  if (topicOf(form, json as Record<string, unknown>) === 'customer.update') {
-    return mapCustomer(parsePayload(Customer, json, 'Lightspeed Retail customer.update payload'), mapping);
-  }
-  return mapSale(parsePayload(Sale, json, 'Lightspeed Retail sale.update payload'), mapping);
+  return TOPICS.find(topicOf(form, json as Record<string, unknown>))!(json, mapping);
 }

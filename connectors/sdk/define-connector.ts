@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ConsentPurpose, EventDraft } from '../../core/events.js';
 import type { ErasureOutcome, ErasureSubject, ProfileChange, PushOutcome } from '../../core/destination.js';
 import type { Logger } from '../../core/ports.js';
+import type { CustomAttributes } from './custom-attributes.js';
 
 export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email';
 
@@ -66,6 +67,11 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
   erase?(context: ConnectorContext<Settings, Secrets>, subjects: ErasureSubject[]): Promise<ErasureOutcome[]>;
   /** Without `erase`: why the vendor cannot erase (shown on erasure receipts as the reason for `unsupported`). */
   eraseUnsupported?: string;
+  /**
+   * Vendor fields with no canonical field, per vendor record ({ customer: ['loyalty.tier'] }). Declared only, read
+   * with pickCustomAttributes; not in canonical events yet (docs/connectors.md, "Fields with no canonical field").
+   */
+  customAttributes?: CustomAttributes;
 }
 
 /** A connector with its types erased, as the pipeline holds it. */

@@ -1,9 +1,12 @@
 // A local stand-in for the GraphQL Admin API's customers and orders queries: cursor pages, updated_at search,
 // cost reports, THROTTLED answers and injected faults. No GraphQL parser: it dispatches on the root field.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './config.js';
+import { generateSampleShop } from './sample-shop.js';
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
 
 export { signShopifyWebhook } from './webhook.js';
@@ -149,3 +152,14 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     stop: server.stop,
   };
 }
+
+/** The simulated shop `npm start` runs: 25 sample customers unless told otherwise. */
+export const simulator = defineSimulator<ShopifySimulator>({
+  connector: 'shopify',
+  async start({ settings, faults, sampleCustomers }) {
+    const shop = generateSampleShop({ customers: sampleCustomers ?? 25 });
+    const sim = await startShopifySimulator({ ...shop, shopDomain: String(settings.shopDomain ?? 'demo-shop.myshopify.com'), ...(faults ? { faults } : {}) });
+    // Each run gets its own webhook secret, as an app would from the Partner dashboard.
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') }, handle: sim, stop: () => sim.stop() };
+  },
+});

@@ -1,10 +1,13 @@
 // A local stand-in for a WooCommerce store's REST API v3 (customers and orders): HTTP Basic consumer keys,
 // page/per_page with X-WP-Total, X-WP-TotalPages and Link headers, orderby/order, modified_after with
 // dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
+import { generateSampleStore } from './sample-store.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
 
 export { signWooCommerceWebhook } from './webhook.js';
@@ -110,3 +113,13 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     stop: server.stop,
   };
 }
+
+/** The simulated store `npm start` runs: 10 sample customers unless told otherwise, its own webhook secret each run. */
+export const simulator = defineSimulator<WooCommerceSimulator>({
+  connector: 'woocommerce',
+  async start({ faults, sampleCustomers }) {
+    const store = generateSampleStore({ customers: sampleCustomers ?? 10 });
+    const sim = await startWooCommerceSimulator({ ...store, secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

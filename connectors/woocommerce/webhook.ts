@@ -1,13 +1,10 @@
 // WooCommerce webhook authentication: X-WC-Webhook-Signature is the base64 HMAC-SHA256 of the exact body, keyed
 // with the webhook's secret. The one unsigned request WooCommerce sends, the ping on saving a webhook, is let through.
-import { hmacSha256, signatureMatches, SignatureInvalid, type WebhookRequest } from '../sdk/index.js';
+import { hmacWebhook, headerValue, type WebhookRequest } from '../sdk/index.js';
 import type { WooCommerceSecrets } from './config.js';
 import { PING_BODY } from './schemas.js';
 
-export function wcHeader(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  const value = headers[`x-wc-webhook-${name}`];
-  return value === undefined || value === '' ? undefined : value;
-}
+export const wcHeader = (headers: Readonly<Record<string, string>>, name: string) => headerValue(headers, `x-wc-webhook-${name}`);
 
 /**
  * The ping (WC_Webhook::deliver_ping) is a form body `webhook_id=<n>` with none of the X-WC-Webhook headers and no
@@ -18,18 +15,18 @@ export function isPing(request: WebhookRequest): boolean {
   return wcHeader(request.headers, 'signature') === undefined && wcHeader(request.headers, 'topic') === undefined && PING_BODY.test(request.rawBody.toString('latin1'));
 }
 
+const signature = hmacWebhook<WooCommerceSecrets>({
+  vendor: 'WooCommerce',
+  header: 'X-WC-Webhook-Signature',
+  encoding: 'base64',
+  secret: (secrets) => secrets.webhookSecret,
+  // Each webhook has its own secret; one left at its default (a hash of the creating user) will not match.
+  mismatch: 'WooCommerce webhook signature does not match the body (wrong or default webhook secret, or an altered body)',
+});
+
 export function verifyWooCommerceWebhook(request: WebhookRequest, secrets: WooCommerceSecrets): void {
-  if (isPing(request)) return;
-  const received = wcHeader(request.headers, 'signature');
-  if (received === undefined) throw new SignatureInvalid('WooCommerce webhook without an X-WC-Webhook-Signature header');
-  const expected = hmacSha256(secrets.webhookSecret, request.rawBody);
-  if (!signatureMatches(received, expected, 'base64')) {
-    // Each webhook has its own secret; one left at its default (a hash of the creating user) will not match.
-    throw new SignatureInvalid('WooCommerce webhook signature does not match the body (wrong or default webhook secret, or an altered body)');
-  }
+  if (!isPing(request)) signature.verify(request, secrets, undefined);
 }
 
 /** The signature header WooCommerce sends: what our tests and simulator send too. */
-export function signWooCommerceWebhook(rawBody: Buffer | string, secret: string): Record<string, string> {
-  return { 'x-wc-webhook-signature': hmacSha256(secret, rawBody).toString('base64') };
-}
+export const signWooCommerceWebhook = (rawBody: Buffer | string, secret: string) => signature.sign(secret, rawBody);

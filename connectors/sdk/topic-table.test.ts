@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PayloadInvalid } from './errors.js';
+import { topic, topicTable } from './topic-table.js';
+
+const Customer = z.object({ email: z.string() });
+const table = topicTable<[string]>({
+  vendor: 'Acme',
+  topics: { 'customer.created': topic(Customer, (c, instance) => [{ type: 'customer.upserted', sourceEventId: `${instance}:${c.email}`, occurredAt: '2026-01-01T00:00:00.000Z', identifiers: [], data: {} }]) },
+  acknowledged: ['ping'],
+  remedy: 'remove the subscription or add a mapping',
+});
+
+describe('topicTable', () => {
+  it('maps a topic it reads with its schema and mapping', () => {
+    expect(table.find('customer.created')!({ email: 'a@example.com' }, 'shop')).toMatchObject([{ sourceEventId: 'shop:a@example.com' }]);
+    expect(() => table.find('customer.created')!({ email: 1 }, 'shop')).toThrow(/Acme customer.created payload does not match/);
+  });
+
+  it('acknowledges a topic with no events and refuses one it does not read, by own key only', () => {
+    expect(table.find('ping')).toBeUndefined();
+    expect(() => table.find('order.created')).toThrow(new PayloadInvalid('Acme topic order.created is not one syncline reads (it reads customer.created); remove the subscription or add a mapping'));
+    expect(() => table.find('toString')).toThrow(PayloadInvalid);
+    expect(() => table.find('x jane@example.com')).toThrow(/<e-mail>/);
+  });
+});
