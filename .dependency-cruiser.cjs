@@ -1,6 +1,7 @@
 // The layer rules of syncline (README, "Folders"): checked by `npm run lint:deps` in CI.
 /** @type {import('dependency-cruiser').IConfiguration} */
-const TESTS = '(\\.test\\.ts$|/test-support\\.ts$|/testing/|^test/)';
+// The contract kit is test code an agency runs against its connector, like connectors/sdk/testing/.
+const TESTS = '(\\.test\\.ts$|/test-support\\.ts$|/testing/|^connectors/sdk/contract-kit\\.ts$|^test/)';
 
 module.exports = {
   forbidden: [

@@ -5,7 +5,7 @@
 import type { InstanceConfig, SynclineConfig } from '../core/config.js';
 import type { CopernicaSimulator } from '../connectors/copernica/simulator.js';
 import type { ShopifySimulator } from '../connectors/shopify/simulator.js';
-import type { SimulatorFaults } from '../connectors/sdk/contract-kit.js';
+import type { SimulatorFaults } from '../connectors/sdk/simulator-kit.js';
 import type { SimulatorDefinition } from '../connectors/sdk/define-simulator.js';
 import { CONNECTOR_NAME } from '../connectors/sdk/index.js';
 

@@ -42,8 +42,6 @@ export const ${camel} = defineConnector<${pascal}Settings, ${pascal}Secrets>({
   // Vendor fields with no canonical field, declared for later (docs/connectors.md); e.g. { customer: ['loyalty.tier'] }.
   customAttributes: {},
 });
-
-export default ${camel};
 `,
     'config.ts': `// Settings (in syncline.config.json) and secrets (secrets.local.json / Secrets Manager) of one ${name} instance.
 import { z } from 'zod';
@@ -212,7 +210,7 @@ export async function pushProfiles(context: ConnectorContext<${pascal}Settings, 
 // \`npm start\` runs it for an instance whose apiBaseUrl is "simulator" (it finds the \`simulator\` export below).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { ${pascal}Settings, type ${pascal}Secrets } from './config.js';
@@ -298,7 +296,7 @@ exists, build it from the documented field list and say so.
 - TODO: what you could not confirm (signature details, time zones, limits, …).
 `,
     [`${name}.test.ts`]: `import { describe, expect, it } from 'vitest';
-import { runContractTests, type WebhookFixture } from '../sdk/contract-kit.js';
+import { runContractTests } from '../sdk/contract-kit.js';
 import { ${pascal}Settings, type ${pascal}Secrets } from './config.js';
 import { ${camel} } from './index.js';
 import { start${pascal}Simulator } from './simulator.js';
@@ -306,9 +304,6 @@ import { sign${pascal}Webhook } from './webhook.js';
 
 const settings = ${pascal}Settings.parse({});
 const secrets: ${pascal}Secrets = { apiKey: 'simulated-api-key', webhookSecret: 'simulated-webhook-secret' };
-
-/** TODO: one entry per fixture in fixtures/, copied from the vendor's documentation (see fixtures/SOURCES.md). */
-const fixtures: WebhookFixture[] = [];
 
 runContractTests({
   connector: ${camel},
@@ -318,7 +313,6 @@ runContractTests({
     url: 'https://hooks.syncline.example/webhooks/acme/${name}',
     sign: (rawBody, k) => sign${pascal}Webhook(rawBody, k.webhookSecret),
     wrongSecrets: { ...secrets, webhookSecret: 'another-secret' },
-    fixtures,
   },
   push: { startVendor: (faults) => start${pascal}Simulator(faults) },
 });
@@ -326,7 +320,7 @@ runContractTests({
 describe('${name} specifics', () => {
   it("replace this with your vendor's documented payloads", () => {
     expect.fail(
-      'Copy payloads from the vendor documentation into fixtures/, name their sources in fixtures/SOURCES.md, list them in \`fixtures\` above, ' +
+      'Copy payloads from the vendor documentation into fixtures/, name their sources in fixtures/SOURCES.md, give each a <name>.expected.json (the kit checks every pair), ' +
         'then replace this test with field-by-field parsing tests, a tampered-body test, a 429/Retry-After test and (if it polls) a resume-from-cursor test.',
     );
   });

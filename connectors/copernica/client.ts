@@ -167,8 +167,3 @@ export class CopernicaClient {
     }
   }
 }
-
-/** Forgets cached JWTs (tests, or after the API token was rotated). */
-export function forgetCopernicaTokens(): void {
-  tokens.clear();
-}

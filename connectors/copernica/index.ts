@@ -22,5 +22,3 @@ export const copernica = defineConnector<CopernicaSettings, CopernicaSecrets>({
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
 });
-
-export default copernica;

@@ -1,12 +1,11 @@
 // A local stand-in for the parts of Copernica REST v4 syncline uses: JWT exchange, profile upsert, search, delete.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
 
-export { createCallbackSigner, type CallbackSigner, type SignInput } from './callback-signer.js';
 
 export interface SimulatedProfile {
   id: number;

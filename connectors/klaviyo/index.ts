@@ -23,5 +23,3 @@ export const klaviyo = defineConnector<KlaviyoSettings, KlaviyoSecrets>({
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
 });
-
-export default klaviyo;

@@ -1,7 +1,7 @@
 // A local stand-in for the Klaviyo API calls syncline makes: import/subscription/deletion jobs and GET /api/events.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
 

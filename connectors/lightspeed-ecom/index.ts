@@ -19,5 +19,3 @@ export const lightspeedEcom = defineConnector<LightspeedEcomSettings, Lightspeed
   poll: (context, cursor, budget) => pollEcom(context, cursor, budget),
   erase: (context, subjects) => eraseEcomCustomers(context, subjects),
 });
-
-export default lightspeedEcom;

@@ -1,7 +1,7 @@
 // A local stand-in for the Lightspeed eCom REST API: customers.json and orders.json with page/limit (≤ 250) and
 // updated_at_min, order products, customer deletion, HTTP Basic auth, X-RateLimit-* headers and injected faults.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { LightspeedEcomSettings, type LightspeedEcomSecrets } from './config.js';
 import type { SampleShop } from './sample-shop.js';

@@ -19,5 +19,3 @@ export const lightspeedRetail = defineConnector<LightspeedRetailSettings, Lights
   poll: (context, cursor, budget) => pollRetail(context, cursor, budget),
   erase: (context, subjects) => eraseRetailCustomers(context, subjects),
 });
-
-export default lightspeedRetail;

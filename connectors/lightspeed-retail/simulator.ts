@@ -2,7 +2,7 @@
 // `version {min,max}`), bearer auth, X-RateLimit-* headers, 429 with Retry-After as an HTTP date, customer
 // deletion, and injected faults.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { LightspeedRetailSettings, type LightspeedRetailSecrets } from './config.js';
 import type { CustomerJson, SaleJson } from './schemas.js';

@@ -21,5 +21,3 @@ export const mailchimp = defineConnector<MailchimpSettings, MailchimpSecrets>({
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
 });
-
-export default mailchimp;

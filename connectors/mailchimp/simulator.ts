@@ -1,7 +1,7 @@
 // A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PATCH, tags, delete-permanent.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { MailchimpSettings, type MailchimpSecrets } from './config.js';
 

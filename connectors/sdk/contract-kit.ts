@@ -23,7 +23,8 @@ import { contextFor, silentLogger, TEST_NOW, TEST_TENANT } from './testing/conte
 import { fixturesOf, type FixtureFolder } from './testing/fixtures.js';
 import { goldenCases, writingGoldenFiles, type GoldenCase } from './testing/golden.js';
 
-export { silentLogger };
+import type { SimulatedVendor, SimulatorFaults } from './simulator-kit.js';
+export type { SimulatedVendor, SimulatorFaults };
 
 export interface WebhookFixture {
   /** What the payload is, and where in the vendor's documentation it was copied from. */
@@ -32,31 +33,6 @@ export interface WebhookFixture {
   /** Headers the vendor sends besides the signature (topic, delivery id, …), names lower-cased. */
   headers?: Record<string, string>;
   expect: { events: number; types?: EventType[] };
-}
-
-export interface SimulatedVendor<Settings, Secrets = unknown> {
-  /** Settings that point the connector at this simulator. */
-  settings: Settings;
-  /** Secrets the simulator accepts, when they differ from the suite's. */
-  secrets?: Secrets;
-  /** Every profile key (e-mail or id) the simulator accepted through its push endpoint, in order. */
-  received(): string[];
-  /** Requests the simulator answered, including the faults it injected. */
-  requests(): number;
-  stop(): Promise<void>;
-}
-
-export interface SimulatorFaults {
-  /** Answer the first N requests with 429 and Retry-After: 0. */
-  rateLimitFirst?: number;
-  /** Then answer the next N requests with 500. */
-  failNext?: number;
-  /**
-   * After the counted faults, decides each further request: 'rate-limit' (429), 'fail' (500), 'timeout' (no answer
-   * until the client gives up), 'lost-reply' (the request is carried out, but its answer never arrives) or
-   * undefined (answer normally). Fault tests and the soak pass a seeded plan.
-   */
-  plan?: (request: number) => 'rate-limit' | 'fail' | 'timeout' | 'lost-reply' | undefined;
 }
 
 export interface ContractSuite<Settings, Secrets> {

@@ -2,7 +2,7 @@
 // `"apiBaseUrl": "simulator"`. A connector exports one as `simulator` from its simulator.ts; the local runtime finds it
 // there by convention, so nothing else is edited and no simulator code reaches a Lambda bundle (connectors/index.ts
 // never imports a simulator). Test-side: not in index.ts.
-import type { SimulatorFaults } from './contract-kit.js';
+import type { SimulatorFaults } from './simulator-kit.js';
 
 export interface SimulatorStart {
   /** The instance's settings from syncline.config.json (e.g. the shop domain the simulated shop answers for). */

@@ -2,7 +2,6 @@
 // faults answered in the vendor's own words, and the small helpers a handler needs. Test-side: not in index.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimulatorFaults } from './contract-kit.js';
 
 /** Answers one request; `request` counts from 1 over the server's life, faults included. */
 export type SimulatorHandler = (req: IncomingMessage, res: ServerResponse, request: number) => void | Promise<void>;
@@ -104,4 +103,29 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown, he
   }
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+export interface SimulatedVendor<Settings, Secrets = unknown> {
+  /** Settings that point the connector at this simulator. */
+  settings: Settings;
+  /** Secrets the simulator accepts, when they differ from the suite's. */
+  secrets?: Secrets;
+  /** Every profile key (e-mail or id) the simulator accepted through its push endpoint, in order. */
+  received(): string[];
+  /** Requests the simulator answered, including the faults it injected. */
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+export interface SimulatorFaults {
+  /** Answer the first N requests with 429 and Retry-After: 0. */
+  rateLimitFirst?: number;
+  /** Then answer the next N requests with 500. */
+  failNext?: number;
+  /**
+   * After the counted faults, decides each further request: 'rate-limit' (429), 'fail' (500), 'timeout' (no answer
+   * until the client gives up), 'lost-reply' (the request is carried out, but its answer never arrives) or
+   * undefined (answer normally). Fault tests and the soak pass a seeded plan.
+   */
+  plan?: (request: number) => 'rate-limit' | 'fail' | 'timeout' | 'lost-reply' | undefined;
 }

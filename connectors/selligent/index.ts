@@ -21,5 +21,3 @@ export const selligent = defineConnector<SelligentSettings, SelligentSecrets>({
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
 });
-
-export default selligent;

@@ -1,7 +1,7 @@
 // A local stand-in for the Selligent list-data API (Portal/Api): data/load, data/search, engagement, data delete,
 // with the key:secret header, documented answer shapes and injected 429/500 faults.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { SelligentSettings, type SelligentSecrets } from './config.js';
 import { SearchDataRequest } from './schemas.js';

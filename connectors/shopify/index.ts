@@ -17,5 +17,3 @@ export const shopify = defineConnector<ShopifySettings, ShopifySecrets>({
   parseWebhook: parseShopifyWebhook,
   poll: (context, cursor, budget) => pollShopify(context, cursor, budget),
 });
-
-export default shopify;

@@ -2,7 +2,7 @@
 // cost reports, THROTTLED answers and injected faults. No GraphQL parser: it dispatches on the root field.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './config.js';

@@ -17,5 +17,3 @@ export const square = defineConnector<SquareSettings, SquareSecrets>({
   parseWebhook: parseSquareWebhook,
   poll: (context, cursor, budget) => pollSquare(context, cursor, budget),
 });
-
-export default square;

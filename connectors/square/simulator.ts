@@ -2,7 +2,7 @@
 // to their query, updated_at filters, state and location filters, Square's error bodies, and injected 429/500 faults.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
 import type { CustomerJson, OrderJson } from './schemas.js';

@@ -19,5 +19,3 @@ export const squeezely = defineConnector<SqueezelySettings, SqueezelySecrets>({
   },
   eraseUnsupported: 'Squeezely documents no deletion endpoint (see connectors/squeezely/fixtures/SOURCES.md): remove the person in Squeezely by hand',
 });
-
-export default squeezely;

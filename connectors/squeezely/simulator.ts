@@ -1,6 +1,6 @@
 // A local stand-in for Squeezely's POST /v1/track: header auth, body validation, injected 429/500 faults.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { SqueezelySettings, type SqueezelySecrets } from './config.js';
 import { TrackRequest, type TrackEvent } from './schemas.js';

@@ -17,5 +17,3 @@ export const woocommerce = defineConnector<WooCommerceSettings, WooCommerceSecre
   parseWebhook: parseWooCommerceWebhook,
   poll: (context, cursor, budget) => pollWooCommerce(context, cursor, budget),
 });
-
-export default woocommerce;

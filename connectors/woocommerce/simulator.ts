@@ -3,7 +3,7 @@
 // dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedVendor, SimulatorFaults } from '../sdk/contract-kit.js';
+import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';

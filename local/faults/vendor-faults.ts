@@ -1,7 +1,7 @@
 // Seeded vendor misbehaviour for the simulated vendors: some requests answered 429 (with Retry-After), some 500,
 // some never answered (the client's timeout fires), some carried out with their answer lost. Counted, so a test can
 // show the faults really happened.
-import type { SimulatorFaults } from '../../connectors/sdk/contract-kit.js';
+import type { SimulatorFaults } from '../../connectors/sdk/simulator-kit.js';
 import { seededRandom } from './seeded-random.js';
 
 export interface VendorFaultOptions {
