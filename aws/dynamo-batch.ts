@@ -49,9 +49,12 @@ export async function batchGet(
     chunks(uniqueKeys(keys), BATCH_GET_LIMIT).map(async (chunk) => {
       let pending: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchGetItem on ${table}: ${pending.length} keys still unprocessed after ${MAX_ATTEMPTS} attempts`);
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`BatchGetItem on ${table}: ${pending.length} keys still unprocessed after ${MAX_ATTEMPTS} attempts`);
         if (attempt > 0) await sleep(backoff(attempt));
-        const result = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: request.consistentRead, ...projection } } }));
+        const result = await db.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: request.consistentRead, ...projection } } }),
+        );
         found.push(...(result.Responses?.[table] ?? []));
         pending = result.UnprocessedKeys?.[table]?.Keys ?? [];
       }
@@ -61,24 +64,53 @@ export async function batchGet(
 }
 
 /** Deletes the items at `keys` (any number), 25 per request. Unconditional, as BatchWriteItem always is. */
-export async function batchDelete(db: DynamoDBDocumentClient, table: string, keys: readonly Key[], options: BatchOptions = {}): Promise<void> {
-  await batchWrite(db, table, uniqueKeys(keys).map((Key) => ({ DeleteRequest: { Key } })), 'deletes', options);
+export async function batchDelete(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Key[],
+  options: BatchOptions = {},
+): Promise<void> {
+  await batchWrite(
+    db,
+    table,
+    uniqueKeys(keys).map((Key) => ({ DeleteRequest: { Key } })),
+    'deletes',
+    options,
+  );
 }
 
 /** Writes `items` (each with pk and sk; any number), 25 per request; the last of two items with one key wins. */
-export async function batchPut(db: DynamoDBDocumentClient, table: string, items: readonly (Key & Record<string, unknown>)[], options: BatchOptions = {}): Promise<void> {
+export async function batchPut(
+  db: DynamoDBDocumentClient,
+  table: string,
+  items: readonly (Key & Record<string, unknown>)[],
+  options: BatchOptions = {},
+): Promise<void> {
   const unique = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
-  await batchWrite(db, table, [...unique.values()].map((Item) => ({ PutRequest: { Item } })), 'puts', options);
+  await batchWrite(
+    db,
+    table,
+    [...unique.values()].map((Item) => ({ PutRequest: { Item } })),
+    'puts',
+    options,
+  );
 }
 
 type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Key & Record<string, unknown> } };
 
-async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: readonly WriteRequest[], what: string, options: BatchOptions): Promise<void> {
+async function batchWrite(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: readonly WriteRequest[],
+  what: string,
+  options: BatchOptions,
+): Promise<void> {
   const sleep = options.sleep ?? defaultSleep;
   for (const chunk of chunks(requests, BATCH_WRITE_LIMIT)) {
     let pending: WriteRequest[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`BatchWriteItem on ${table}: ${pending.length} ${what} still unprocessed after ${MAX_ATTEMPTS} attempts`);
+      if (attempt >= MAX_ATTEMPTS)
+        throw new Error(`BatchWriteItem on ${table}: ${pending.length} ${what} still unprocessed after ${MAX_ATTEMPTS} attempts`);
       if (attempt > 0) await sleep(backoff(attempt));
       const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
       pending = (result.UnprocessedItems?.[table] ?? []) as WriteRequest[];

@@ -30,7 +30,9 @@ export class DynamoTenantStatsStore implements TenantStatsStore {
   }
 
   async put(stats: TenantStats): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...statsKey(stats.tenantId), stats, computedAt: stats.computedAt } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...statsKey(stats.tenantId), stats, computedAt: stats.computedAt } }),
+    );
   }
 }
 
@@ -47,13 +49,20 @@ export class DynamoCampaignContactLog implements CampaignContactLog {
     for (const c of contacts) {
       const expiresAt = Math.floor(Date.parse(c.at) / 1000) + this.retentionDays * DAY_S;
       const sk = `${CONTACT_PREFIX}${c.at}#${partOf(c.campaign)}#${partOf(c.instance)}`;
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: opsKeys.pushPartition(tenantId, profileId), sk, contact: c, [TTL_ATTRIBUTE]: expiresAt } }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: opsKeys.pushPartition(tenantId, profileId), sk, contact: c, [TTL_ATTRIBUTE]: expiresAt },
+        }),
+      );
     }
   }
 
   async list(tenantId: string, profileId: string): Promise<CampaignContact[]> {
     const now = Math.floor(Date.now() / 1000);
-    return (await this.items(tenantId, profileId)).filter((i) => (i[TTL_ATTRIBUTE] as number) > now).map((i) => i.contact as CampaignContact);
+    return (await this.items(tenantId, profileId))
+      .filter((i) => (i[TTL_ATTRIBUTE] as number) > now)
+      .map((i) => i.contact as CampaignContact);
   }
 
   async removeAll(tenantId: string, profileId: string): Promise<void> {

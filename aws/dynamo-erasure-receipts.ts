@@ -38,20 +38,37 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
   async open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt> {
     const receipt = newSubjectReceipt(tenantId, requestId, subject, at);
     const key = opsKeys.erasureReceipt(tenantId, requestId, receipt.subjectDigest);
-    const pending: PendingErasure = { tenantId, requestId, subjectDigest: receipt.subjectDigest, subject, requestedAt: at, lastTriedAt: at };
+    const pending: PendingErasure = {
+      tenantId,
+      requestId,
+      subjectDigest: receipt.subjectDigest,
+      subject,
+      requestedAt: at,
+      lastTriedAt: at,
+    };
     try {
       // Both or neither: a receipt that exists never gets its subject back after it closed.
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: this.table, Item: { ...key, ...receipt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.table, Item: { ...opsKeys.erasurePending(tenantId, requestId, receipt.subjectDigest), ...pending, [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + this.keepSubjectS } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...opsKeys.erasurePending(tenantId, requestId, receipt.subjectDigest),
+                  ...pending,
+                  [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + this.keepSubjectS,
+                },
+              },
+            },
           ],
         }),
       );
       return receipt;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed')
+        throw error;
     }
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
     if (!Item) throw new Error(`erasure receipt ${requestId} of tenant ${tenantId} vanished while it was opened`);
@@ -67,21 +84,36 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
           // One destination's entry only, and never over a confirmation: a concurrent redelivery that failed
           // after another one confirmed must not turn the receipt back to failed.
           UpdateExpression: 'SET #destinations.#instance = :destination, #updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#destinations.#instance) OR #destinations.#instance.#status <> :confirmed)',
-          ExpressionAttributeNames: { '#destinations': 'destinations', '#instance': destination.instance, '#updatedAt': 'updatedAt', '#status': 'status' },
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#destinations.#instance) OR #destinations.#instance.#status <> :confirmed)',
+          ExpressionAttributeNames: {
+            '#destinations': 'destinations',
+            '#instance': destination.instance,
+            '#updatedAt': 'updatedAt',
+            '#status': 'status',
+          },
           ExpressionAttributeValues: { ':destination': destination, ':at': at, ':confirmed': 'confirmed' },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.erasureReceipt(tenantId, requestId, digest), ConsistentRead: true }));
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: opsKeys.erasureReceipt(tenantId, requestId, digest), ConsistentRead: true }),
+      );
       if (!Item) throw new Error(`no erasure receipt ${requestId} for this subject in tenant ${tenantId}`);
       return; // confirmed meanwhile
     }
     await this.touch(tenantId, requestId, digest, at);
   }
 
-  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void> {
+  async close(
+    tenantId: string,
+    requestId: string,
+    digest: string,
+    state: Exclude<ErasureState, 'open'>,
+    at: string,
+    reason?: string,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
@@ -125,7 +157,9 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
   }
 
   async get(tenantId: string, requestId: string): Promise<ErasureReceipt | undefined> {
-    return receiptsByRequest((await this.query(opsKeys.erasureReceiptPartition(tenantId), opsKeys.erasureReceiptPrefix(requestId))).map(receiptOf))[0];
+    return receiptsByRequest(
+      (await this.query(opsKeys.erasureReceiptPartition(tenantId), opsKeys.erasureReceiptPrefix(requestId))).map(receiptOf),
+    )[0];
   }
 
   async list(tenantId: string, limit?: number): Promise<ErasureReceipt[]> {

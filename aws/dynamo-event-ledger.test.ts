@@ -31,11 +31,16 @@ describe('the DynamoDB event ledger', () => {
     await ledger.accepted([e]);
     now = new Date('2026-11-10T00:00:00Z');
     await ledger.deadLettered(e, 'merge failed');
-    const { Item } = await env.db.send(new GetCommand({ TableName: env.tables.ops, Key: { pk: 'T#ttl-shop#LEDGER#shop', sk: 'orders/create#5001' } }));
+    const { Item } = await env.db.send(
+      new GetCommand({ TableName: env.tables.ops, Key: { pk: 'T#ttl-shop#LEDGER#shop', sk: 'orders/create#5001' } }),
+    );
     expect(Item).toMatchObject({ state: 'dead-lettered', reason: 'merge failed', acceptedAt: '2026-11-01T00:00:00.000Z' });
     expect(Item?.[TTL_ATTRIBUTE]).toBe(Date.parse('2026-11-10T00:00:00Z') / 1000 + LEDGER_RETENTION_DAYS * 86_400);
 
     now = new Date(Date.parse('2026-11-10T00:00:00Z') + (LEDGER_RETENTION_DAYS + 1) * 86_400_000);
-    expect(await ledger.count('ttl-shop', 'shop'), 'DynamoDB Local keeps expired items: the count skips them').toMatchObject({ events: 0, deadLettered: 0 });
+    expect(await ledger.count('ttl-shop', 'shop'), 'DynamoDB Local keeps expired items: the count skips them').toMatchObject({
+      events: 0,
+      deadLettered: 0,
+    });
   });
 });

@@ -33,7 +33,8 @@ export class DynamoEventLedger implements EventLedger {
     const pending = [...unique.values()];
     const worker = async () => {
       // if_not_exists: a record that exists (accepted before, or already applied by a fast merge) keeps its state.
-      for (let e = pending.shift(); e; e = pending.shift()) await this.update(e, 'SET #state = if_not_exists(#state, :accepted)', { ':accepted': 'accepted' satisfies LedgerState });
+      for (let e = pending.shift(); e; e = pending.shift())
+        await this.update(e, 'SET #state = if_not_exists(#state, :accepted)', { ':accepted': 'accepted' satisfies LedgerState });
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, pending.length) }, worker));
   }
@@ -42,11 +43,20 @@ export class DynamoEventLedger implements EventLedger {
     // Applied is final, except that the copy that did the work replaces a duplicate that settled first (two deliveries
     // of one event in concurrent batches settle in either order).
     const replaces = outcome === 'duplicate' ? undefined : { condition: 'outcome = :duplicate', values: { ':duplicate': 'duplicate' } };
-    await this.transition(e, 'applied', 'SET #state = :applied, outcome = :outcome, appliedAt = :now', { ':applied': 'applied', ':outcome': outcome }, replaces);
+    await this.transition(
+      e,
+      'applied',
+      'SET #state = :applied, outcome = :outcome, appliedAt = :now',
+      { ':applied': 'applied', ':outcome': outcome },
+      replaces,
+    );
   }
 
   async deadLettered(e: LedgerEvent, reason: string): Promise<void> {
-    await this.transition(e, 'dead-lettered', 'SET #state = :deadLettered, reason = :reason, deadLetteredAt = :now', { ':deadLettered': 'dead-lettered', ':reason': shortReason(reason) });
+    await this.transition(e, 'dead-lettered', 'SET #state = :deadLettered, reason = :reason, deadLetteredAt = :now', {
+      ':deadLettered': 'dead-lettered',
+      ':reason': shortReason(reason),
+    });
   }
 
   async count(tenantId: string, instance: string): Promise<InstanceLedger> {
@@ -67,7 +77,13 @@ export class DynamoEventLedger implements EventLedger {
   }
 
   /** Moves the record to a settled state unless it is applied already (or `or` holds: an applied record it may replace). */
-  private async transition(e: LedgerEvent, to: LedgerState, set: string, values: Record<string, unknown>, or?: { condition: string; values: Record<string, unknown> }): Promise<void> {
+  private async transition(
+    e: LedgerEvent,
+    to: LedgerState,
+    set: string,
+    values: Record<string, unknown>,
+    or?: { condition: string; values: Record<string, unknown> },
+  ): Promise<void> {
     try {
       const condition = `attribute_not_exists(#state) OR #state <> :final${or ? ` OR ${or.condition}` : ''}`;
       await this.update(e, set, { ...values, ...or?.values, ':final': 'applied' satisfies LedgerState }, condition);
@@ -87,7 +103,11 @@ export class DynamoEventLedger implements EventLedger {
         UpdateExpression: `${set}, acceptedAt = if_not_exists(acceptedAt, :now), #ttl = :expires`,
         ...(condition ? { ConditionExpression: condition } : {}),
         ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ...values, ':now': now.toISOString(), ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds },
+        ExpressionAttributeValues: {
+          ...values,
+          ':now': now.toISOString(),
+          ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+        },
       }),
     );
   }

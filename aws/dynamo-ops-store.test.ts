@@ -15,7 +15,12 @@ function entry(tenantId: string, id: string, receivedAt: string): QuarantineEntr
     instance: 'shop',
     receivedAt,
     reason: 'payload invalid: customer.email',
-    request: { method: 'POST', url: `/webhooks/${tenantId}/shop`, headers: { 'content-type': 'application/json' }, bodyBase64: Buffer.from('{"id":1}').toString('base64') },
+    request: {
+      method: 'POST',
+      url: `/webhooks/${tenantId}/shop`,
+      headers: { 'content-type': 'application/json' },
+      bodyBase64: Buffer.from('{"id":1}').toString('base64'),
+    },
   };
 }
 
@@ -30,7 +35,6 @@ describe('DynamoDB Local under the adapters', () => {
   it('creates the tables again without error', async () => {
     await expect(createTables(env.dynamo, env.tables)).resolves.toEqual(env.tables);
   });
-
 });
 
 describe('DynamoCursorStore', () => {

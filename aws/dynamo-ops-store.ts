@@ -18,12 +18,19 @@ export class DynamoCursorStore implements CursorStore {
   ) {}
 
   async get(tenantId: string, instance: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.cursor(tenantId, instance), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: opsKeys.cursor(tenantId, instance), ConsistentRead: true }),
+    );
     return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
   }
 
   async put(tenantId: string, instance: string, cursor: string): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...opsKeys.cursor(tenantId, instance), cursor, updatedAt: this.now().toISOString() } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...opsKeys.cursor(tenantId, instance), cursor, updatedAt: this.now().toISOString() },
+      }),
+    );
   }
 }
 
@@ -56,7 +63,10 @@ export class DynamoQuarantineStore implements QuarantineStore {
     for await (const _ of this.live(entry.tenantId, { id: entry.id })) return;
     const expiresAt = Math.floor((this.now().getTime() + this.retentionMs) / 1000);
     await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...opsKeys.quarantine(entry.tenantId, entry.receivedAt, entry.id), id: entry.id, entry, [TTL_ATTRIBUTE]: expiresAt } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...opsKeys.quarantine(entry.tenantId, entry.receivedAt, entry.id), id: entry.id, entry, [TTL_ATTRIBUTE]: expiresAt },
+      }),
     );
   }
 
@@ -87,7 +97,10 @@ export class DynamoQuarantineStore implements QuarantineStore {
     for (const Key of keys) await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
   }
 
-  private async *live(tenantId: string, filter: { id?: string; includeExpired?: boolean; projection?: string }): AsyncGenerator<Record<string, unknown>> {
+  private async *live(
+    tenantId: string,
+    filter: { id?: string; includeExpired?: boolean; projection?: string },
+  ): AsyncGenerator<Record<string, unknown>> {
     const conditions: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': opsKeys.quarantinePartition(tenantId) };
@@ -121,13 +134,17 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
   ) {}
 
   async get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: opsKeys.pushSnapshot(tenantId, profileId, instance), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: opsKeys.pushSnapshot(tenantId, profileId, instance), ConsistentRead: true }),
+    );
     return Item?.fields as Record<string, FieldValue> | undefined;
   }
 
   async put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void> {
     const pushedAt = (this.options.now ?? systemClock)().toISOString();
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt } }),
+    );
   }
 
   async removeAll(tenantId: string, profileId: string): Promise<void> {
@@ -172,7 +189,11 @@ export class DynamoStatusRecorder implements StatusRecorder {
   /** What an operator's status page shows for one connector instance, by stage. */
   async read(tenantId: string, instance: string): Promise<Partial<Record<Stage, StageStatus>>> {
     const { Items } = await this.db.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': opsKeys.statusPartition(tenantId, instance) } }),
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': opsKeys.statusPartition(tenantId, instance) },
+      }),
     );
     const status: Partial<Record<Stage, StageStatus>> = {};
     for (const { pk: _pk, sk, ...counters } of Items ?? []) status[sk as Stage] = counters as StageStatus;

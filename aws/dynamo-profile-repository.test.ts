@@ -24,7 +24,10 @@ function profile(tenantId: string, profileId: string, version: number, ids: Iden
 }
 
 function create(tenantId: string, profileId: string, ids: Identifier[]): ProfileCommit {
-  return { puts: [{ profile: profile(tenantId, profileId, 1, ids), expectedVersion: 0 }], claims: ids.map((identifier) => ({ identifier, profileId })) };
+  return {
+    puts: [{ profile: profile(tenantId, profileId, 1, ids), expectedVersion: 0 }],
+    claims: ids.map((identifier) => ({ identifier, profileId })),
+  };
 }
 
 describe('DynamoProfileRepository', () => {
@@ -67,7 +70,10 @@ describe('DynamoProfileRepository', () => {
 
     const unclaimed = repo().commit('acme', { puts: [], claims: [{ identifier: shared, profileId: 'p-second' }] });
     await expect(unclaimed, 'claim as if unclaimed').rejects.toThrow(/held by p-first, expected no profile/);
-    const wrongPrevious = repo().commit('acme', { puts: [], claims: [{ identifier: shared, profileId: 'p-second', previousProfileId: 'p-other' }] });
+    const wrongPrevious = repo().commit('acme', {
+      puts: [],
+      claims: [{ identifier: shared, profileId: 'p-second', previousProfileId: 'p-other' }],
+    });
     await expect(wrongPrevious, 'claim from the wrong holder').rejects.toThrow(ConflictRetry);
 
     // Moving it with the right previous holder (a merge) succeeds.
@@ -122,16 +128,19 @@ describe('DynamoProfileRepository', () => {
   });
 
   it('refuses a put whose version is not expectedVersion + 1', async () => {
-    await expect(repo().commit('acme', { puts: [{ profile: profile('acme', 'p-badversion', 0), expectedVersion: 0 }], claims: [] })).rejects.toThrow(
-      'pass it with version = expectedVersion + 1',
-    );
+    await expect(
+      repo().commit('acme', { puts: [{ profile: profile('acme', 'p-badversion', 0), expectedVersion: 0 }], claims: [] }),
+    ).rejects.toThrow('pass it with version = expectedVersion + 1');
   });
 
   it('erases a profile, its tombstones and all its identifier entries', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => ({ type: 'anonymousId', value: `erase-${seq}-${i}` }) as Identifier);
     await repo().commit('acme', create('acme', 'p-absorbed', []));
     const survivor = { ...profile('acme', 'p-erased', 1, ids), mergedFrom: ['p-absorbed'] };
-    await repo().commit('acme', { puts: [{ profile: survivor, expectedVersion: 0 }], claims: ids.map((identifier) => ({ identifier, profileId: 'p-erased' })) });
+    await repo().commit('acme', {
+      puts: [{ profile: survivor, expectedVersion: 0 }],
+      claims: ids.map((identifier) => ({ identifier, profileId: 'p-erased' })),
+    });
     await repo().commit('acme', create('acme', 'p-bystander', [email('bystander')]));
 
     await repo().erase('acme', survivor);
@@ -143,7 +152,10 @@ describe('DynamoProfileRepository', () => {
 
   it('lists the live profiles of one tenant only', async () => {
     await repo().commit('lister', create('lister', 'p-live', []));
-    await repo().commit('lister', { puts: [{ profile: { ...profile('lister', 'p-gone', 1), mergedInto: 'p-live' }, expectedVersion: 0 }], claims: [] });
+    await repo().commit('lister', {
+      puts: [{ profile: { ...profile('lister', 'p-gone', 1), mergedInto: 'p-live' }, expectedVersion: 0 }],
+      claims: [],
+    });
     await repo().commit('lister-other', create('lister-other', 'p-foreign', []));
 
     const listed: string[] = [];

@@ -5,7 +5,12 @@
 // `profile.version === expectedVersion + 1` (the merge engine builds it that way). The item's `version` attribute
 // and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
 // is refused before anything is written.
-import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type AttributeValue,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
@@ -38,7 +43,8 @@ export class DynamoProfileRepository implements ProfileRepository {
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers))
+      if (entry.profileId !== undefined) found.set(key, entry.profileId);
     return found;
   }
 
@@ -46,42 +52,70 @@ export class DynamoProfileRepository implements ProfileRepository {
     const byPk = new Map<string, string>();
     for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id).pk, identifierKey(id));
     // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
-    const items = await batchGet(this.db, this.table, [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })), { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] }, this.options);
+    const items = await batchGet(
+      this.db,
+      this.table,
+      [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })),
+      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] },
+      this.options,
+    );
     const found = new Map<string, IdentifierEntry>();
     for (const item of items) {
       const key = byPk.get(item.pk as string);
       if (key === undefined) continue;
       const holder = typeof item.profileId === 'string' ? item.profileId : undefined;
       const refusedBy = item.sharedBy instanceof Set ? [...(item.sharedBy as Set<string>)].sort() : [];
-      found.set(key, { ...(holder !== undefined ? { profileId: holder } : {}), sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
+      found.set(key, {
+        ...(holder !== undefined ? { profileId: holder } : {}),
+        sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length,
+        refusedBy,
+      });
     }
     return found;
   }
 
   async appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void> {
     const expires = Math.floor(Date.now() / 1000) + keepDays * 86_400;
-    const items = entries.map(({ profileId, event }) => ({ ...profileKeys.history(tenantId, profileId, eventKey(event)), event, [TTL_ATTRIBUTE]: expires }));
+    const items = entries.map(({ profileId, event }) => ({
+      ...profileKeys.history(tenantId, profileId, eventKey(event)),
+      event,
+      [TTL_ATTRIBUTE]: expires,
+    }));
     await batchPut(this.db, this.table, items, this.options);
   }
 
   async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     for (const profileId of new Set(profileIds)) {
-      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) entries.push({ profileId, event: item.event as HistoryEntry['event'] });
+      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
+        entries.push({ profileId, event: item.event as HistoryEntry['event'] });
     }
     return entries;
   }
 
   async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
-    await batchDelete(this.db, this.table, entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)), this.options);
+    await batchDelete(
+      this.db,
+      this.table,
+      entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)),
+      this.options,
+    );
   }
 
   private queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
-    return queryItems(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) });
+    return queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
   }
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     return { ...(Item.doc as Profile), version: Item.version as number };
   }
@@ -94,9 +128,12 @@ export class DynamoProfileRepository implements ProfileRepository {
     if (items > TRANSACTION_LIMIT) throw new CommitTooLarge(items);
 
     const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
-      if (profile.tenantId !== tenantId) throw new Error(`commit for tenant "${tenantId}" carries profile ${profile.profileId} of tenant "${profile.tenantId}"`);
+      if (profile.tenantId !== tenantId)
+        throw new Error(`commit for tenant "${tenantId}" carries profile ${profile.profileId} of tenant "${profile.tenantId}"`);
       if (profile.version !== expectedVersion + 1) {
-        throw new Error(`commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`);
+        throw new Error(
+          `commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`,
+        );
       }
       return {
         Put: {
@@ -118,12 +155,20 @@ export class DynamoProfileRepository implements ProfileRepository {
         UpdateExpression: 'SET profileId = :holder',
         ...(previousProfileId === undefined
           ? { ConditionExpression: 'attribute_not_exists(profileId)', ExpressionAttributeValues: { ':holder': profileId } }
-          : { ConditionExpression: 'profileId = :previous', ExpressionAttributeValues: { ':holder': profileId, ':previous': previousProfileId } }),
+          : {
+              ConditionExpression: 'profileId = :previous',
+              ExpressionAttributeValues: { ':holder': profileId, ':previous': previousProfileId },
+            }),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     }));
     const shareWrites: Write[] = shares.map(({ identifier, profileId }) => ({
-      Update: { TableName: this.table, Key: profileKeys.identifier(tenantId, identifier), UpdateExpression: 'ADD sharedBy :refused', ExpressionAttributeValues: { ':refused': new Set([profileId]) } },
+      Update: {
+        TableName: this.table,
+        Key: profileKeys.identifier(tenantId, identifier),
+        UpdateExpression: 'ADD sharedBy :refused',
+        ExpressionAttributeValues: { ':refused': new Set([profileId]) },
+      },
     }));
 
     const keys = new Set<string>();
@@ -143,7 +188,10 @@ export class DynamoProfileRepository implements ProfileRepository {
         if (error instanceof ConditionalCheckFailedException) {
           const put = commit.puts[0]!;
           const old = error.Item as Record<string, AttributeValue> | undefined;
-          throw new ConflictRetry(`commit conflicts: profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`, { cause: error });
+          throw new ConflictRetry(
+            `commit conflicts: profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -186,7 +234,9 @@ export class DynamoProfileRepository implements ProfileRepository {
   async erase(tenantId: string, profile: Profile): Promise<void> {
     const ids = [profile.profileId, ...profile.mergedFrom];
     const history: Key[] = [];
-    for (const id of ids) for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, id), 'pk, sk')) history.push({ pk: item.pk as string, sk: item.sk as string });
+    for (const id of ids)
+      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, id), 'pk, sk'))
+        history.push({ pk: item.pk as string, sk: item.sk as string });
     // History first: a failure leaves the profile in place, so the retried erasure finds everything again.
     await batchDelete(this.db, this.table, history, this.options);
     await batchDelete(
@@ -218,7 +268,9 @@ function describeConflict(tenantId: string, commit: ProfileCommit, reasons: Canc
     else if (put) failures.push(`profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`);
     else if (claim) {
       const holder = old?.profileId?.S;
-      failures.push(`identifier ${claim.identifier.type} ${identifierDigest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`);
+      failures.push(
+        `identifier ${claim.identifier.type} ${identifierDigest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`,
+      );
     }
   });
   return failures.length > 0 ? `commit conflicts: ${failures.join('; ')}` : undefined;

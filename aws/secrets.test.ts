@@ -24,7 +24,10 @@ describe('EnvOrFileSecrets', () => {
   it('falls back to the "<tenant>/<instance>" entry of the secrets file', async () => {
     const file = secretsFile(JSON.stringify({ 'acme/shop': { apiKey: 'from-file' } }));
     expect(await new EnvOrFileSecrets({ env: {}, file }).get('acme', 'shop')).toEqual({ apiKey: 'from-file' });
-    expect(await new EnvOrFileSecrets({ env: { SYNCLINE_SECRETS_FILE: file } }).get('acme', 'shop'), 'path from SYNCLINE_SECRETS_FILE').toEqual({ apiKey: 'from-file' });
+    expect(
+      await new EnvOrFileSecrets({ env: { SYNCLINE_SECRETS_FILE: file } }).get('acme', 'shop'),
+      'path from SYNCLINE_SECRETS_FILE',
+    ).toEqual({ apiKey: 'from-file' });
   });
 
   it('returns undefined when neither the environment nor the file has the secret', async () => {
@@ -38,9 +41,13 @@ describe('EnvOrFileSecrets', () => {
     expect(fromEnv).toBeInstanceOf(SecretInvalid);
     expect((fromEnv as Error).message).toBe('environment variable SYNCLINE_SECRET_ACME_SHOP does not hold valid JSON');
 
-    const fromFile = await new EnvOrFileSecrets({ env: {}, file: secretsFile(`{"acme/shop": ${leaky}`) }).get('acme', 'shop').catch((e: Error) => e);
+    const fromFile = await new EnvOrFileSecrets({ env: {}, file: secretsFile(`{"acme/shop": ${leaky}`) })
+      .get('acme', 'shop')
+      .catch((e: Error) => e);
     expect((fromFile as Error).message).not.toContain('s3cr3t');
-    const notAnObject = await new EnvOrFileSecrets({ env: { SYNCLINE_SECRET_ACME_SHOP: '"s3cr3t-value"' } }).get('acme', 'shop').catch((e: Error) => e);
+    const notAnObject = await new EnvOrFileSecrets({ env: { SYNCLINE_SECRET_ACME_SHOP: '"s3cr3t-value"' } })
+      .get('acme', 'shop')
+      .catch((e: Error) => e);
     expect((notAnObject as Error).message).not.toContain('s3cr3t');
   });
 });
@@ -64,11 +71,22 @@ describe('SecretsManagerSecrets', () => {
         if (value === undefined) {
           res.statusCode = 400;
           res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
-        } else res.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SecretId}`, Name: SecretId, SecretString: value }));
+        } else
+          res.end(
+            JSON.stringify({
+              ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SecretId}`,
+              Name: SecretId,
+              SecretString: value,
+            }),
+          );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new SecretsManagerClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    client = new SecretsManagerClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
   });
   afterAll(async () => {
     client.destroy();

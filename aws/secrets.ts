@@ -54,7 +54,8 @@ export class EnvOrFileSecrets implements SecretsProvider {
     }
     const entry = parseSecret(text, `secrets file ${this.file}`)[`${tenantId}/${instance}`];
     if (entry === undefined) return undefined;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new SecretInvalid(`entry "${tenantId}/${instance}" of secrets file ${this.file} must be a JSON object`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new SecretInvalid(`entry "${tenantId}/${instance}" of secrets file ${this.file} must be a JSON object`);
     return entry;
   }
 }

@@ -1,4 +1,11 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createQueues } from '../local/emulators.js';
 import { useEmulators } from '../test/support/emulators.js';
@@ -14,12 +21,19 @@ function recordingClient(options: { failFirstTry?: (id: string) => boolean; fail
     async send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput> {
       const entries = command.input.Entries ?? [];
       batches.push(entries.length);
-      const failing = entries.filter((e) => options.failAlways?.(e.MessageBody!) || (options.failFirstTry?.(e.MessageBody!) && !tried.has(e.MessageBody!)));
+      const failing = entries.filter(
+        (e) => options.failAlways?.(e.MessageBody!) || (options.failFirstTry?.(e.MessageBody!) && !tried.has(e.MessageBody!)),
+      );
       for (const e of entries) tried.add(e.MessageBody!);
       const passing = entries.filter((e) => !failing.includes(e));
       const result: SendMessageBatchCommandOutput =
-        passing.length > 0 ? await env.sqs.send(new SendMessageBatchCommand({ ...command.input, Entries: passing })) : { Successful: [], Failed: [], $metadata: {} };
-      return { ...result, Failed: failing.map((e) => ({ Id: e.Id!, Code: 'InternalError', Message: 'injected failure', SenderFault: false })) };
+        passing.length > 0
+          ? await env.sqs.send(new SendMessageBatchCommand({ ...command.input, Entries: passing }))
+          : { Successful: [], Failed: [], $metadata: {} };
+      return {
+        ...result,
+        Failed: failing.map((e) => ({ Id: e.Id!, Code: 'InternalError', Message: 'injected failure', SenderFault: false })),
+      };
     },
   };
   return { client: client as unknown as SQSClient, batches };
@@ -119,7 +133,12 @@ describe('SQS emulator (local-aws-sqs) behaviour the local runtime relies on', (
   it('moves a message to the DLQ after maxReceiveCount receives', async () => {
     const queues = await createQueues(
       env.sqs,
-      { changes: env.unique('redrive'), changesDlq: env.unique('redrive-dlq'), push: env.unique('redrive-p'), pushDlq: env.unique('redrive-p-dlq') },
+      {
+        changes: env.unique('redrive'),
+        changesDlq: env.unique('redrive-dlq'),
+        push: env.unique('redrive-p'),
+        pushDlq: env.unique('redrive-p-dlq'),
+      },
       { visibilityTimeout: 1, maxReceiveCount: 2 },
     );
     await new SqsMessageQueue(env.sqs, queues.changes.url).send([{ poison: true }]);
@@ -141,12 +160,20 @@ describe('SQS emulator (local-aws-sqs) behaviour the local runtime relies on', (
     }
     expect(receiveCounts).toEqual(['1', '2']);
 
-    const { Messages } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.changesDlq.url, MaxNumberOfMessages: 1, WaitTimeSeconds: 3 }));
+    const { Messages } = await env.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queues.changesDlq.url, MaxNumberOfMessages: 1, WaitTimeSeconds: 3 }),
+    );
     expect(Messages?.map((m) => JSON.parse(m.Body!))).toEqual([{ poison: true }]);
     const { Attributes } = await env.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queues.changes.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.changes.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    expect(Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible), 'left in the source queue').toBe(0);
+    expect(
+      Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible),
+      'left in the source queue',
+    ).toBe(0);
   });
 
   it('creates the queues again with a new visibility timeout instead of failing', async () => {
@@ -156,7 +183,9 @@ describe('SQS emulator (local-aws-sqs) behaviour the local runtime relies on', (
       { visibilityTimeout: 7 },
     );
     expect(again.changes.url).toBe(env.queues.changes.url);
-    const { Attributes } = await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: again.changes.url, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }));
+    const { Attributes } = await env.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: again.changes.url, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }),
+    );
     expect(Attributes?.VisibilityTimeout).toBe('7');
     expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({ maxReceiveCount: 5, deadLetterTargetArn: env.queues.changesDlq.arn });
   });

@@ -86,7 +86,9 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
     const byId = new Map(batch.map((m) => [String(m.index), m]));
     return (result.Failed ?? []).flatMap((f) => {
       const message = f.Id === undefined ? undefined : byId.get(f.Id);
-      return message ? [{ message, reason: `${f.Code ?? 'error'}: ${f.Message ?? 'no message'}`, senderFault: f.SenderFault === true }] : [];
+      return message
+        ? [{ message, reason: `${f.Code ?? 'error'}: ${f.Message ?? 'no message'}`, senderFault: f.SenderFault === true }]
+        : [];
     });
   }
 }

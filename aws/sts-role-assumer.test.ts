@@ -18,7 +18,9 @@ beforeAll(async () => {
       requests.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       res.writeHead(answer.status, { 'content-type': 'text/xml' });
       if (answer.status !== 200) {
-        res.end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:TagSession</Message></Error><RequestId>r</RequestId></ErrorResponse>');
+        res.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:TagSession</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+        );
         return;
       }
       res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
@@ -37,9 +39,19 @@ const functionCredentials = async () => ({ accessKeyId: 'AKIAFUNCTION', secretAc
 describe('StsRoleAssumer', () => {
   it('sends AssumeRole with the session name, duration and tenant tag, and returns the temporary credentials', async () => {
     const assumer = new StsRoleAssumer(functionCredentials, { endpoint, region: 'eu-west-1' });
-    const credentials = await assumer.assume({ roleArn: ROLE, sessionName: 'syncline-acme', tags: { tenant: 'acme' }, durationSeconds: 900 });
+    const credentials = await assumer.assume({
+      roleArn: ROLE,
+      sessionName: 'syncline-acme',
+      tags: { tenant: 'acme' },
+      durationSeconds: 900,
+    });
 
-    expect(credentials).toEqual({ accessKeyId: 'ASIATENANT', secretAccessKey: 'tenant-secret-key', sessionToken: 'tenant-session', expiration: new Date('2026-11-20T10:00:00Z') });
+    expect(credentials).toEqual({
+      accessKeyId: 'ASIATENANT',
+      secretAccessKey: 'tenant-secret-key',
+      sessionToken: 'tenant-session',
+      expiration: new Date('2026-11-20T10:00:00Z'),
+    });
     expect(Object.fromEntries(requests.at(-1)!)).toMatchObject({
       Action: 'AssumeRole',
       RoleArn: ROLE,
@@ -53,6 +65,8 @@ describe('StsRoleAssumer', () => {
   it('passes STS’s refusal on', async () => {
     answer = { ...answer, status: 403 };
     const assumer = new StsRoleAssumer(functionCredentials, { endpoint, region: 'eu-west-1' });
-    await expect(assumer.assume({ roleArn: ROLE, sessionName: 'syncline-acme', tags: { tenant: 'acme' }, durationSeconds: 900 })).rejects.toThrow(/TagSession/);
+    await expect(
+      assumer.assume({ roleArn: ROLE, sessionName: 'syncline-acme', tags: { tenant: 'acme' }, durationSeconds: 900 }),
+    ).rejects.toThrow(/TagSession/);
   });
 });

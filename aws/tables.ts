@@ -22,7 +22,8 @@ export const TTL_ATTRIBUTE = 'ttl';
 // Every key starts with the tenant, so no key of one tenant can ever equal or prefix a key of another.
 // A '#' inside a part would let one tenant forge another's prefix, hence the check.
 function part(kind: string, value: string): string {
-  if (value.length === 0 || value.includes('#')) throw new Error(`${kind} "${value}" cannot be used in a storage key: it must be non-empty and contain no '#'`);
+  if (value.length === 0 || value.includes('#'))
+    throw new Error(`${kind} "${value}" cannot be used in a storage key: it must be non-empty and contain no '#'`);
   return value;
 }
 const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}#`;
@@ -34,7 +35,10 @@ export const profileKeys = {
   identifier: (tenantId: string, id: Identifier): Key => ({ pk: `${tenant(tenantId)}I#${identifierDigest(tenantId, id)}`, sk: 'ID' }),
   /** The events applied to one profile (kept for unmerge), one item per event key. */
   historyPartition: (tenantId: string, profileId: string): string => `${tenant(tenantId)}H#${part('profile id', profileId)}`,
-  history: (tenantId: string, profileId: string, eventKey: string): Key => ({ pk: profileKeys.historyPartition(tenantId, profileId), sk: `E#${eventKey}` }),
+  history: (tenantId: string, profileId: string, eventKey: string): Key => ({
+    pk: profileKeys.historyPartition(tenantId, profileId),
+    sk: `E#${eventKey}`,
+  }),
 };
 
 /** Keys of the ops table. */
@@ -42,22 +46,40 @@ export const opsKeys = {
   cursor: (tenantId: string, instance: string): Key => ({ pk: `${tenant(tenantId)}C#${part('instance', instance)}`, sk: 'CURSOR' }),
   quarantinePartition: (tenantId: string): string => `${tenant(tenantId)}Q`,
   /** Sorted by time so that a tenant's quarantine lists newest first. */
-  quarantine: (tenantId: string, receivedAt: string, id: string): Key => ({ pk: opsKeys.quarantinePartition(tenantId), sk: `${receivedAt}#${part('quarantine id', id)}` }),
+  quarantine: (tenantId: string, receivedAt: string, id: string): Key => ({
+    pk: opsKeys.quarantinePartition(tenantId),
+    sk: `${receivedAt}#${part('quarantine id', id)}`,
+  }),
   pushPartition: (tenantId: string, profileId: string): string => `${tenant(tenantId)}P#${part('profile id', profileId)}`,
   pushSnapshotPrefix: 'PUSH#',
-  pushSnapshot: (tenantId: string, profileId: string, instance: string): Key => ({ pk: opsKeys.pushPartition(tenantId, profileId), sk: `PUSH#${part('instance', instance)}` }),
+  pushSnapshot: (tenantId: string, profileId: string, instance: string): Key => ({
+    pk: opsKeys.pushPartition(tenantId, profileId),
+    sk: `PUSH#${part('instance', instance)}`,
+  }),
   statusPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}S#${part('instance', instance)}`,
-  status: (tenantId: string, instance: string, stage: string): Key => ({ pk: opsKeys.statusPartition(tenantId, instance), sk: part('stage', stage) }),
+  status: (tenantId: string, instance: string, stage: string): Key => ({
+    pk: opsKeys.statusPartition(tenantId, instance),
+    sk: part('stage', stage),
+  }),
   /** The event ledger: one partition per connector instance, one item per source event id. */
   ledgerPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}LEDGER#${part('instance', instance)}`,
-  ledger: (tenantId: string, instance: string, sourceEventId: string): Key => ({ pk: opsKeys.ledgerPartition(tenantId, instance), sk: sourceEventId }),
+  ledger: (tenantId: string, instance: string, sourceEventId: string): Key => ({
+    pk: opsKeys.ledgerPartition(tenantId, instance),
+    sk: sourceEventId,
+  }),
   /** Erasure receipts, one item per request and subject; a request id is the vendor's text, so it is URI-encoded ('#' too). */
   erasureReceiptPartition: (tenantId: string): string => `${tenant(tenantId)}ERASURE`,
   erasureReceiptPrefix: (requestId: string): string => `${part('request id', encodeURIComponent(requestId))}#`,
-  erasureReceipt: (tenantId: string, requestId: string, subjectDigest: string): Key => ({ pk: opsKeys.erasureReceiptPartition(tenantId), sk: `${opsKeys.erasureReceiptPrefix(requestId)}${part('subject digest', subjectDigest)}` }),
+  erasureReceipt: (tenantId: string, requestId: string, subjectDigest: string): Key => ({
+    pk: opsKeys.erasureReceiptPartition(tenantId),
+    sk: `${opsKeys.erasureReceiptPrefix(requestId)}${part('subject digest', subjectDigest)}`,
+  }),
   /** The subjects of open erasures (personal data, needed for a retry): deleted when the receipt closes. */
   erasurePendingPartition: (tenantId: string): string => `${tenant(tenantId)}ERASURE-PENDING`,
-  erasurePending: (tenantId: string, requestId: string, subjectDigest: string): Key => ({ pk: opsKeys.erasurePendingPartition(tenantId), sk: opsKeys.erasureReceipt(tenantId, requestId, subjectDigest).sk }),
+  erasurePending: (tenantId: string, requestId: string, subjectDigest: string): Key => ({
+    pk: opsKeys.erasurePendingPartition(tenantId),
+    sk: opsKeys.erasureReceipt(tenantId, requestId, subjectDigest).sk,
+  }),
 };
 
 /** Both tables, on demand, with string pk/sk; the ops table's `ttl` attribute is enabled separately (UpdateTimeToLive or CDK). */

@@ -16,14 +16,25 @@ class FakeSts implements RoleAssumer {
       throw new Error('AccessDenied: not authorized to perform sts:TagSession');
     }
     const n = this.requests.length;
-    return { accessKeyId: `ASIA${n}`, secretAccessKey: `secret-${n}`, sessionToken: `session-${n}`, expiration: new Date(this.clock.now + request.durationSeconds * 1000) };
+    return {
+      accessKeyId: `ASIA${n}`,
+      secretAccessKey: `secret-${n}`,
+      sessionToken: `session-${n}`,
+      expiration: new Date(this.clock.now + request.durationSeconds * 1000),
+    };
   }
 }
 
 function setup() {
   const clock = { now: Date.parse('2026-11-20T09:00:00Z') };
   const sts = new FakeSts(clock);
-  const credentials = new TenantCredentials({ roleArn: ROLE, assumer: sts, durationSeconds: 900, refreshBeforeMs: 60_000, now: () => clock.now });
+  const credentials = new TenantCredentials({
+    roleArn: ROLE,
+    assumer: sts,
+    durationSeconds: 900,
+    refreshBeforeMs: 60_000,
+    now: () => clock.now,
+  });
   return { clock, sts, credentials };
 }
 

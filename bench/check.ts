@@ -23,7 +23,11 @@ function metricsOf(ratios: Record<string, number>): CheckedMetric[] {
 
 function newestResults(): string {
   const dir = join(ROOT, 'bench/results');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   if (files.length === 0) throw new Error('no bench/results/*.json yet: run `npm run bench` first');
   return join(dir, files.at(-1)!);
 }
@@ -46,7 +50,9 @@ const comparisons = compareMetrics(baseline, current, metricsOf(baseline.ratios)
 console.log(`comparing ${file.replace(`${ROOT}/`, '')} with bench/baseline.json`);
 for (const c of comparisons) {
   const sign = c.change >= 0 ? '+' : '';
-  console.log(`${c.regressed ? 'REGRESSED' : 'ok       '}  ${c.path.padEnd(52)} ${String(c.baseline).padStart(10)} → ${String(c.current).padStart(10)}  (${sign}${(c.change * 100).toFixed(1)} %, tolerance ${c.tolerance * 100} %)`);
+  console.log(
+    `${c.regressed ? 'REGRESSED' : 'ok       '}  ${c.path.padEnd(52)} ${String(c.baseline).padStart(10)} → ${String(c.current).padStart(10)}  (${sign}${(c.change * 100).toFixed(1)} %, tolerance ${c.tolerance * 100} %)`,
+  );
 }
 const regressed = comparisons.filter((c) => c.regressed);
 if (regressed.length > 0) {

@@ -70,17 +70,51 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   const webhookMs = a.sqsMs + a.dynamoMs + 2;
   const mergeMsPerEvent = (inputs.dynamoRequestsPerEvent * a.dynamoMs) / a.mergeParallelism + inputs.mergeCpuMicrosPerEvent / 1000;
   const pushMsPerMessage = 3 * a.dynamoMs + 50 / a.pushBatchSize;
-  const gbSeconds = gb * ((webhookInvocations * webhookMs) / 1000 + (M * mergeMsPerEvent) / 1000 + (inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000);
+  const gbSeconds =
+    gb *
+    ((webhookInvocations * webhookMs) / 1000 + (M * mergeMsPerEvent) / 1000 + (inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000);
   const secretCalls = (a.warmContainers * 12 * 24 * 30 * inputs.secretsPerTenant * M) / a.eventsPerMonth;
   const lines: CostLine[] = [
-    { item: 'API Gateway HTTP API', perMillionEvents: r4(inputs.webhooksPerEvent * PRICES.apiGatewayHttpPerMillion), basis: `${inputs.webhooksPerEvent} requests/event` },
-    { item: 'Lambda requests', perMillionEvents: r4((invocations / M) * PRICES.lambdaPerMillionRequests), basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} syncs)` },
-    { item: 'Lambda duration (arm64, as cdk/ deploys)', perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondArm), basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)` },
-    { item: 'SQS', perMillionEvents: r4(inputs.sqsBilledRequestsPerEvent * PRICES.sqsPerMillionRequests), basis: `${inputs.sqsBilledRequestsPerEvent} billed requests/event (64 KB chunks, empty receives excluded)` },
-    { item: 'DynamoDB writes', perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits), basis: `${inputs.writeUnitsPerEvent} WRU/event (transactions count twice)` },
-    { item: 'DynamoDB reads', perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits), basis: `${inputs.readUnitsPerEvent} RRU/event (strongly consistent)` },
-    { item: 'Secrets Manager API', perMillionEvents: r4((secretCalls / 10_000) * PRICES.secretsManagerPer10kCalls), basis: `${a.warmContainers} warm containers × 5-min cache at ${a.eventsPerMonth / M}M events/month; plus $${PRICES.secretsManagerPerSecretMonth}/secret/month fixed` },
-    { item: 'CloudWatch Logs ingestion', perMillionEvents: r4(((invocations * a.logBytesPerInvocation) / 2 ** 30) * PRICES.cloudWatchLogsPerGbIngested), basis: `${a.logBytesPerInvocation} B/invocation` },
+    {
+      item: 'API Gateway HTTP API',
+      perMillionEvents: r4(inputs.webhooksPerEvent * PRICES.apiGatewayHttpPerMillion),
+      basis: `${inputs.webhooksPerEvent} requests/event`,
+    },
+    {
+      item: 'Lambda requests',
+      perMillionEvents: r4((invocations / M) * PRICES.lambdaPerMillionRequests),
+      basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} syncs)`,
+    },
+    {
+      item: 'Lambda duration (arm64, as cdk/ deploys)',
+      perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondArm),
+      basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)`,
+    },
+    {
+      item: 'SQS',
+      perMillionEvents: r4(inputs.sqsBilledRequestsPerEvent * PRICES.sqsPerMillionRequests),
+      basis: `${inputs.sqsBilledRequestsPerEvent} billed requests/event (64 KB chunks, empty receives excluded)`,
+    },
+    {
+      item: 'DynamoDB writes',
+      perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits),
+      basis: `${inputs.writeUnitsPerEvent} WRU/event (transactions count twice)`,
+    },
+    {
+      item: 'DynamoDB reads',
+      perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits),
+      basis: `${inputs.readUnitsPerEvent} RRU/event (strongly consistent)`,
+    },
+    {
+      item: 'Secrets Manager API',
+      perMillionEvents: r4((secretCalls / 10_000) * PRICES.secretsManagerPer10kCalls),
+      basis: `${a.warmContainers} warm containers × 5-min cache at ${a.eventsPerMonth / M}M events/month; plus $${PRICES.secretsManagerPerSecretMonth}/secret/month fixed`,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      perMillionEvents: r4(((invocations * a.logBytesPerInvocation) / 2 ** 30) * PRICES.cloudWatchLogsPerGbIngested),
+      basis: `${a.logBytesPerInvocation} B/invocation`,
+    },
   ];
   return { lines, total: r4(lines.reduce((s, l) => s + l.perMillionEvents, 0)) };
 }

@@ -25,7 +25,16 @@ export interface DynamoCounts {
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
-  return { requests: {}, profileItemWrites: 0, pointerItemWrites: 0, otherItemWrites: 0, writeUnits: 0, readUnits: 0, profileBytesWritten: 0, profilesWritten: new Set() };
+  return {
+    requests: {},
+    profileItemWrites: 0,
+    pointerItemWrites: 0,
+    otherItemWrites: 0,
+    writeUnits: 0,
+    readUnits: 0,
+    profileBytesWritten: 0,
+    profilesWritten: new Set(),
+  };
 }
 
 type Sendable = { send: (command: unknown, ...rest: unknown[]) => Promise<unknown> };
@@ -67,7 +76,8 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
         counts.writeUnits += 1;
         break;
       case 'BatchWrite':
-        for (const requests of Object.values(c.input.RequestItems ?? {}) as any[]) for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false);
+        for (const requests of Object.values(c.input.RequestItems ?? {}) as any[])
+          for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false);
         break;
       case 'Get':
         counts.readUnits += rru(result.Item);
@@ -75,7 +85,8 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
       case 'BatchGet':
         for (const items of Object.values(result.Responses ?? {}) as any[]) for (const item of items) counts.readUnits += rru(item);
         // A key not found still costs a read unit.
-        for (const [table, req] of Object.entries(c.input.RequestItems ?? {}) as [string, any][]) counts.readUnits += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
+        for (const [table, req] of Object.entries(c.input.RequestItems ?? {}) as [string, any][])
+          counts.readUnits += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
         break;
       case 'Query':
       case 'Scan':
@@ -110,10 +121,16 @@ export function countSqs(client: SQSClient, counts = emptySqsCounts()): { counts
     counts.requests[name] = (counts.requests[name] ?? 0) + 1;
     const result = (await original.call(client, command, ...rest)) as Record<string, any>;
     if (name === 'SendMessageBatch') {
-      const bytes = (c.input.Entries ?? []).reduce((s: number, e: { MessageBody?: string }) => s + Buffer.byteLength(e.MessageBody ?? '', 'utf8'), 0);
+      const bytes = (c.input.Entries ?? []).reduce(
+        (s: number, e: { MessageBody?: string }) => s + Buffer.byteLength(e.MessageBody ?? '', 'utf8'),
+        0,
+      );
       counts.billedRequests += Math.max(1, Math.ceil(bytes / (64 * KB)));
       counts.messagesSent += c.input.Entries?.length ?? 0;
-      const queue = String(c.input.QueueUrl ?? '').split('/').pop() ?? '';
+      const queue =
+        String(c.input.QueueUrl ?? '')
+          .split('/')
+          .pop() ?? '';
       counts.sentByQueue[queue] = (counts.sentByQueue[queue] ?? 0) + (c.input.Entries?.length ?? 0);
     } else if (name === 'ReceiveMessage') {
       const bytes = (result.Messages ?? []).reduce((s: number, m: { Body?: string }) => s + Buffer.byteLength(m.Body ?? '', 'utf8'), 0);

@@ -21,7 +21,9 @@ export interface HotSpot {
 
 function where(url: string, line: number): string {
   const path = url.replace(/^file:\/\//, '');
-  const short = path.includes('/node_modules/') ? `node_modules/${path.split('/node_modules/').pop()}` : path.replace(/^.*\/work\/main\//, '');
+  const short = path.includes('/node_modules/')
+    ? `node_modules/${path.split('/node_modules/').pop()}`
+    : path.replace(/^.*\/work\/main\//, '');
   return short ? `${short}:${line + 1}` : '(native)';
 }
 
@@ -55,7 +57,12 @@ export function summarise(file: string, top = 20): { selfTop: HotSpot[]; totalTo
       .slice(0, top)
       .map(([k, t]) => {
         const [fn, w] = k.split('\u0000') as [string, string];
-        return { function: fn, where: w, selfPercent: Math.round((1000 * (selfBy.get(k) ?? 0)) / total) / 10, totalPercent: Math.round((1000 * (inclBy.get(k) ?? 0)) / total) / 10 };
+        return {
+          function: fn,
+          where: w,
+          selfPercent: Math.round((1000 * (selfBy.get(k) ?? 0)) / total) / 10,
+          totalPercent: Math.round((1000 * (inclBy.get(k) ?? 0)) / total) / 10,
+        };
       });
   return { selfTop: rows(selfBy), totalTop: rows(inclBy) };
 }

@@ -37,7 +37,10 @@ export interface RawWriteResult {
 }
 
 /** BatchWriteItem of 25 items, `concurrency` requests in flight, into a scratch table: the emulator's own ceiling. */
-async function measureRawWriteRate(endpoint: string, options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number } = {}): Promise<RawWriteResult> {
+async function measureRawWriteRate(
+  endpoint: string,
+  options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number } = {},
+): Promise<RawWriteResult> {
   const items = options.items ?? 2_000;
   const runs = options.runs ?? 3;
   const concurrency = options.concurrency ?? 8;
@@ -48,8 +51,14 @@ async function measureRawWriteRate(endpoint: string, options: { items?: number; 
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     }),
   );
   const payload = 'x'.repeat(itemBytes - 60);
@@ -63,7 +72,9 @@ async function measureRawWriteRate(endpoint: string, options: { items?: number; 
       const worker = async () => {
         while (next < batches.length) {
           const batch = batches[next++]!;
-          let pending = batch.map((i) => ({ PutRequest: { Item: { pk: { S: `R${r}#${i}` }, sk: { S: 'ITEM' }, payload: { S: payload } } } }));
+          let pending = batch.map((i) => ({
+            PutRequest: { Item: { pk: { S: `R${r}#${i}` }, sk: { S: 'ITEM' }, payload: { S: payload } } },
+          }));
           while (pending.length > 0) {
             const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
             pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
@@ -77,7 +88,13 @@ async function measureRawWriteRate(endpoint: string, options: { items?: number; 
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
     client.destroy();
   }
-  return { itemsPerSecond: Math.round(median(rates)), runsItemsPerSecond: rates.map(Math.round), itemBytes, concurrency, itemsPerRun: items };
+  return {
+    itemsPerSecond: Math.round(median(rates)),
+    runsItemsPerSecond: rates.map(Math.round),
+    itemBytes,
+    concurrency,
+    itemsPerRun: items,
+  };
 }
 
 export interface AmplificationResult {
@@ -102,8 +119,15 @@ export interface AmplificationResult {
 }
 
 /** mergeBatch on the DynamoDB and SQS adapters, batches of 10 as Lambda's SQS event source delivers them. */
-async function measureAmplification(stack: LocalStack, count: number, ordering: 'interleaved' | 'bursty', seed: number): Promise<AmplificationResult> {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+async function measureAmplification(
+  stack: LocalStack,
+  count: number,
+  ordering: 'interleaved' | 'bursty',
+  seed: number,
+): Promise<AmplificationResult> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
   const sqs = new SQSClient({});
   const dynamo = countDynamo(db);
   const queue = countSqs(sqs);
@@ -121,7 +145,14 @@ async function measureAmplification(stack: LocalStack, count: number, ordering: 
   // person puts a session's events next to each other, as they arrive from a real shop.
   if (ordering === 'bursty') {
     const sorted: CanonicalEvent[] = [];
-    for (let i = 0; i < stream.length; i += 100) sorted.push(...stream.slice(i, i + 100).sort((a, b) => (a.identifiers[0]!.value < b.identifiers[0]!.value ? -1 : a.identifiers[0]!.value > b.identifiers[0]!.value ? 1 : 0)));
+    for (let i = 0; i < stream.length; i += 100)
+      sorted.push(
+        ...stream
+          .slice(i, i + 100)
+          .sort((a, b) =>
+            a.identifiers[0]!.value < b.identifiers[0]!.value ? -1 : a.identifiers[0]!.value > b.identifiers[0]!.value ? 1 : 0,
+          ),
+      );
     stream = sorted;
   }
   const outcomes: Record<string, number> = {};
@@ -132,7 +163,10 @@ async function measureAmplification(stack: LocalStack, count: number, ordering: 
   try {
     for (let i = 0; i < stream.length; i += 10) {
       const batch = stream.slice(i, i + 10).map((e, k) => ({ id: `m${i + k}`, body: JSON.stringify(e) }));
-      const before = { profile: dynamo.counts.profileItemWrites, items: dynamo.counts.profileItemWrites + dynamo.counts.pointerItemWrites + dynamo.counts.otherItemWrites };
+      const before = {
+        profile: dynamo.counts.profileItemWrites,
+        items: dynamo.counts.profileItemWrites + dynamo.counts.pointerItemWrites + dynamo.counts.otherItemWrites,
+      };
       dynamo.counts.profilesWritten = new Set();
       const result = await mergeBatch(deps, batch);
       for (const status of result.outcomes.values()) outcomes[status] = (outcomes[status] ?? 0) + 1;
@@ -196,13 +230,38 @@ function webhookDeliveries(count: number, people: number): Delivery[] {
       body = { ...customer, ...who, created_at: '2026-03-01T09:00:00Z', updated_at: at };
     } else if (kind < 4) {
       topic = 'customers/email_marketing_consent_update';
-      body = { customer_id: who.id, email_address: who.email, email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: at } };
+      body = {
+        customer_id: who.id,
+        email_address: who.email,
+        email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: at },
+      };
     } else if (kind < 6) {
       topic = 'checkouts/update';
-      body = { ...checkout, id: 800_000 + n, token: `bench-cart-${n}`, cart_token: `bench-cart-${n}`, email: who.email, customer: { ...(checkout.customer as Json), ...who }, created_at: at, updated_at: at, completed_at: null };
+      body = {
+        ...checkout,
+        id: 800_000 + n,
+        token: `bench-cart-${n}`,
+        cart_token: `bench-cart-${n}`,
+        email: who.email,
+        customer: { ...(checkout.customer as Json), ...who },
+        created_at: at,
+        updated_at: at,
+        completed_at: null,
+      };
     } else {
       topic = 'orders/create';
-      body = { ...order, id: 700_000 + n, name: `#${n}`, order_number: n, email: who.email, created_at: at, updated_at: at, processed_at: at, currency: 'EUR', customer: { ...(order.customer as Json), ...who } };
+      body = {
+        ...order,
+        id: 700_000 + n,
+        name: `#${n}`,
+        order_number: n,
+        email: who.email,
+        created_at: at,
+        updated_at: at,
+        processed_at: at,
+        currency: 'EUR',
+        customer: { ...(order.customer as Json), ...who },
+      };
     }
     out.push({ topic, body: JSON.stringify(body), webhookId: `bench-${n}-${randomUUID()}` });
   }
@@ -221,9 +280,19 @@ export interface EndToEndResult {
   /** Until the push consumer drained too (pushes to the simulated Copernica). */
   secondsUntilPushed: number;
   dynamo: { requests: Record<string, number>; writeUnitsPerEvent: number; readUnitsPerEvent: number; itemWritesPerEvent: number };
-  sqs: { requests: Record<string, number>; billedRequestsPerEvent: number; emptyReceives: number; billedRequestsPerEventWithoutEmptyReceives: number };
+  sqs: {
+    requests: Record<string, number>;
+    billedRequestsPerEvent: number;
+    emptyReceives: number;
+    billedRequestsPerEventWithoutEmptyReceives: number;
+  };
   /** Simulated Copernica: API requests per 1,000 sync messages on the push queue. */
-  vendor: { copernicaRequests: number; syncMessages: number; copernicaRequestsPer1000ProfileChanges: number; profilesAtDestination: number };
+  vendor: {
+    copernicaRequests: number;
+    syncMessages: number;
+    copernicaRequestsPer1000ProfileChanges: number;
+    profilesAtDestination: number;
+  };
 }
 
 async function mergedSoFar(stack: LocalStack): Promise<number> {
@@ -248,7 +317,13 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
       const d = deliveries[next++]!;
       const response = await fetch(`${stack.url}/webhooks/${TENANT}/shop`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-shopify-topic': d.topic, 'x-shopify-shop-domain': SHOP_DOMAIN, 'x-shopify-webhook-id': d.webhookId, ...signShopifyWebhook(d.body, secret) },
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': d.topic,
+          'x-shopify-shop-domain': SHOP_DOMAIN,
+          'x-shopify-webhook-id': d.webhookId,
+          ...signShopifyWebhook(d.body, secret),
+        },
         body: d.body,
       });
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
@@ -294,7 +369,12 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
       emptyReceives: queue.counts.emptyReceives,
       billedRequestsPerEventWithoutEmptyReceives: round((queue.counts.billedRequests - queue.counts.emptyReceives) / accepted, 3),
     },
-    vendor: { copernicaRequests: vendorRequests, syncMessages, copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, syncMessages), 1), profilesAtDestination: copernica.profiles().length },
+    vendor: {
+      copernicaRequests: vendorRequests,
+      syncMessages,
+      copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, syncMessages), 1),
+      profilesAtDestination: copernica.profiles().length,
+    },
   };
 }
 
@@ -328,8 +408,15 @@ export interface EmulatorResults {
   vendorBatching: VendorBatching[];
 }
 
-export async function measureOnEmulators(options: { webhooks: number; concurrency: number; amplificationEvents: number }): Promise<EmulatorResults> {
-  const config = benchConfig({ shop: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' }, mail: { databaseId: 1, apiBaseUrl: 'simulator' } });
+export async function measureOnEmulators(options: {
+  webhooks: number;
+  concurrency: number;
+  amplificationEvents: number;
+}): Promise<EmulatorResults> {
+  const config = benchConfig({
+    shop: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' },
+    mail: { databaseId: 1, apiBaseUrl: 'simulator' },
+  });
   const stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 30, maxReceiveCount: 5 });
   try {
     const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
@@ -344,12 +431,29 @@ export async function measureOnEmulators(options: { webhooks: number; concurrenc
     const rawAfter = await measureRawWriteRate(endpoint, { runs: 1 });
     const combined = { ...raw, runsItemsPerSecond: [...raw.runsItemsPerSecond, ...rawAfter.runsItemsPerSecond] };
     combined.itemsPerSecond = Math.round(median(combined.runsItemsPerSecond));
-    return { dynamoStart: endpoint, raw: combined, endToEnd, endToEndOverRaw: round(endToEnd.eventsPerSecond / combined.itemsPerSecond, 3), amplification, vendorBatching: vendorBatching() };
+    return {
+      dynamoStart: endpoint,
+      raw: combined,
+      endToEnd,
+      endToEndOverRaw: round(endToEnd.eventsPerSecond / combined.itemsPerSecond, 3),
+      amplification,
+      vendorBatching: vendorBatching(),
+    };
   } finally {
     await stack.stop();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await measureOnEmulators({ webhooks: Number(process.argv[2] ?? 100), concurrency: 8, amplificationEvents: Number(process.argv[3] ?? 200) }), null, 2));
+  console.log(
+    JSON.stringify(
+      await measureOnEmulators({
+        webhooks: Number(process.argv[2] ?? 100),
+        concurrency: 8,
+        amplificationEvents: Number(process.argv[3] ?? 200),
+      }),
+      null,
+      2,
+    ),
+  );
 }

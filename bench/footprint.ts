@@ -35,7 +35,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 function handlerEntries(dir = join(ROOT, 'lambdas')): { name: string; path: string }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .filter((f) => /export\s+(const|let|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b/.test(readFileSync(join(dir, f), 'utf8')))
+    .filter((f) =>
+      /export\s+(const|let|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b/.test(readFileSync(join(dir, f), 'utf8')),
+    )
     .map((f) => ({ name: f.replace(/\.ts$/, ''), path: join(dir, f) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -87,7 +89,8 @@ export async function measureFootprint(runs = 7): Promise<FootprintResult> {
     });
     const byOwner = new Map<string, number>();
     const output = Object.values(result.metafile.outputs)[0]!;
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
+      byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
     const bytes = statSync(outfile).size;
     const timed = timeImport(outfile, runs);
     const initRunsMs = timed.map((t) => Math.round(t.wall * 10) / 10);
@@ -99,7 +102,10 @@ export async function measureFootprint(runs = 7): Promise<FootprintResult> {
       initMs: median(initRunsMs),
       initCpuMs: Math.round(median(timed.map((t) => t.cpu)) * 10) / 10,
       initRunsMs,
-      largest: [...byOwner.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([what, b]) => ({ what, bytes: b })),
+      largest: [...byOwner.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([what, b]) => ({ what, bytes: b })),
     });
   }
   const empty = join(out, 'empty.mjs');
@@ -107,4 +113,5 @@ export async function measureFootprint(runs = 7): Promise<FootprintResult> {
   return { esbuild: esbuild.version, baselineInitMs: Math.round(median(timeImport(empty, runs).map((t) => t.wall)) * 10) / 10, bundles };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await measureFootprint(Number(process.argv[2] ?? 5)), null, 2));
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(JSON.stringify(await measureFootprint(Number(process.argv[2] ?? 5)), null, 2));

@@ -36,7 +36,17 @@ function deps(repo: InMemoryProfileRepository): MergeDeps {
 }
 
 /** One run: generation happens between timed chunks, so only merging is measured. */
-async function runOnce(count: number, profiles: number, seed: number): Promise<{ seconds: number; cpuSeconds: number; repo: InMemoryProfileRepository; outcomes: Record<string, number>; perKind: Record<string, { count: number; micros: number }> }> {
+async function runOnce(
+  count: number,
+  profiles: number,
+  seed: number,
+): Promise<{
+  seconds: number;
+  cpuSeconds: number;
+  repo: InMemoryProfileRepository;
+  outcomes: Record<string, number>;
+  perKind: Record<string, { count: number; micros: number }>;
+}> {
   const tenant = benchTenant();
   const repo = new InMemoryProfileRepository();
   const d = deps(repo);
@@ -143,15 +153,37 @@ function personEvents(count: number, offset: number, seed: number): CanonicalEve
     const at = new Date(Date.parse('2024-01-01T00:00:00Z') + n * 3_600_000).toISOString();
     const env = { tenantId: TENANT, receivedAt: at, occurredAt: at, identifiers: ids, source: { connector: 'shopify', instance: 'shop' } };
     const r = random();
-    const kind: MixKind = r < 0.2 ? 'order.placed' : r < 0.5 ? 'product.viewed' : r < 0.8 ? 'email.engaged' : r < 0.95 ? 'cart.updated' : 'customer.upserted';
+    const kind: MixKind =
+      r < 0.2 ? 'order.placed' : r < 0.5 ? 'product.viewed' : r < 0.8 ? 'email.engaged' : r < 0.95 ? 'cart.updated' : 'customer.upserted';
     if (kind === 'order.placed') {
-      out.push({ ...env, sourceEventId: `h-order-${n}`, type: kind, data: { orderId: `h${n}`, channel: 'web', currency: 'EUR', total: 42, placedAt: at, status: 'paid', lines: [{ sku: 'SKU-1', name: 'Beans', category: 'coffee', quantity: 1, price: 21 }, { sku: 'SKU-2', name: 'Filter', category: 'filters', quantity: 1, price: 21 }] } });
+      out.push({
+        ...env,
+        sourceEventId: `h-order-${n}`,
+        type: kind,
+        data: {
+          orderId: `h${n}`,
+          channel: 'web',
+          currency: 'EUR',
+          total: 42,
+          placedAt: at,
+          status: 'paid',
+          lines: [
+            { sku: 'SKU-1', name: 'Beans', category: 'coffee', quantity: 1, price: 21 },
+            { sku: 'SKU-2', name: 'Filter', category: 'filters', quantity: 1, price: 21 },
+          ],
+        },
+      });
     } else if (kind === 'product.viewed') {
       out.push({ ...env, sourceEventId: `h-view-${n}`, type: kind, data: { productId: `p${n % 50}`, category: 'coffee' } });
     } else if (kind === 'email.engaged') {
       out.push({ ...env, sourceEventId: `h-mail-${n}`, type: kind, data: { kind: 'open', campaign: `c${n % 20}` } });
     } else if (kind === 'cart.updated') {
-      out.push({ ...env, sourceEventId: `h-cart-${n}`, type: kind, data: { cartId: `hc${n}`, currency: 'EUR', total: 10, lines: [{ sku: 'SKU-3', name: 'Mug', quantity: 1, price: 10 }] } });
+      out.push({
+        ...env,
+        sourceEventId: `h-cart-${n}`,
+        type: kind,
+        data: { cartId: `hc${n}`, currency: 'EUR', total: 10, lines: [{ sku: 'SKU-3', name: 'Mug', quantity: 1, price: 10 }] },
+      });
     } else {
       out.push({ ...env, sourceEventId: `h-cust-${n}`, type: kind, data: { email: 'heavy@example.com', firstName: `Name${n}` } });
     }

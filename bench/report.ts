@@ -2,39 +2,85 @@
 import type { BenchResults } from './results.js';
 import { formatCount } from './stats.js';
 
-const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const kb = (bytes: number) => `${Math.round(bytes / 1000)} kB`;
 
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(`# syncline benchmarks, ${m.date.slice(0, 10)}`);
-  out.push(`Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.java}. Calibration: ${r.calibrationOpsPerCpuSecond.toLocaleString('en')} JSON round trips per CPU-second.`);
-  out.push('Rates "per CPU-second" count this process\'s user+system time only, so they hold on a busy machine; wall-clock rates are beside them.');
+  out.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.java}. Calibration: ${r.calibrationOpsPerCpuSecond.toLocaleString('en')} JSON round trips per CPU-second.`,
+  );
+  out.push(
+    'Rates "per CPU-second" count this process\'s user+system time only, so they hold on a busy machine; wall-clock rates are beside them.',
+  );
 
   out.push('## Targets');
-  out.push(table(['what', 'target', 'measured', 'met'], r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'yes' : '**no**'])));
+  out.push(
+    table(
+      ['what', 'target', 'measured', 'met'],
+      r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'yes' : '**no**']),
+    ),
+  );
 
   if (r.memory) {
     out.push('## Merge engine in memory (one core, mergeEvent on InMemoryProfileRepository)');
     out.push(
       table(
         ['events', 'profiles', 'runs', 'events/CPU-s (median)', 'µs/event', 'events/s wall', 'live profiles', 'mean profile', 'outcomes'],
-        r.memory.map((x) => [formatCount(x.events), formatCount(x.profiles), x.runs, x.eventsPerCpuSecond.toLocaleString('en'), x.microsPerEvent, x.eventsPerSecond.toLocaleString('en'), x.liveProfiles, kb(x.meanProfileBytes), Object.entries(x.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')]),
+        r.memory.map((x) => [
+          formatCount(x.events),
+          formatCount(x.profiles),
+          x.runs,
+          x.eventsPerCpuSecond.toLocaleString('en'),
+          x.microsPerEvent,
+          x.eventsPerSecond.toLocaleString('en'),
+          x.liveProfiles,
+          kb(x.meanProfileBytes),
+          Object.entries(x.outcomes)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        ]),
       ),
     );
     const last = r.memory.at(-1)!;
-    out.push(`CPU µs per event by type (${formatCount(last.events)} run): ${Object.entries(last.microsPerEventByType).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+    out.push(
+      `CPU µs per event by type (${formatCount(last.events)} run): ${Object.entries(last.microsPerEventByType)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    );
   }
   if (r.history) {
     out.push('## Time per event against the history of the profile');
-    out.push(table(['events in history', 'orders', 'profile JSON', 'CPU µs/event'], r.history.points.map((p) => [p.history, p.orders, kb(p.profileBytes), p.microsPerEvent])));
-    out.push(`Growth exponent (log-log slope between the two longest histories) ${r.history.exponent}: **${r.history.growth}** (over all points ${r.history.overallExponent}); ×${r.history.ratioLongestToShortest} from the shortest to the longest history.`);
+    out.push(
+      table(
+        ['events in history', 'orders', 'profile JSON', 'CPU µs/event'],
+        r.history.points.map((p) => [p.history, p.orders, kb(p.profileBytes), p.microsPerEvent]),
+      ),
+    );
+    out.push(
+      `Growth exponent (log-log slope between the two longest histories) ${r.history.exponent}: **${r.history.growth}** (over all points ${r.history.overallExponent}); ×${r.history.ratioLongestToShortest} from the shortest to the longest history.`,
+    );
   }
   if (r.hotSpots) {
     out.push('## Hot spots of the merge (node --cpu-prof, 20k events over 2k profiles, including tsx start-up)');
-    out.push(table(['inclusive %', 'function', 'where'], r.hotSpots.totalTop.filter((h) => !h.where.startsWith('node:')).slice(0, 12).map((h) => [h.totalPercent, h.function, h.where])));
-    out.push(table(['self %', 'function', 'where'], r.hotSpots.selfTop.slice(0, 12).map((h) => [h.selfPercent, h.function, h.where])));
+    out.push(
+      table(
+        ['inclusive %', 'function', 'where'],
+        r.hotSpots.totalTop
+          .filter((h) => !h.where.startsWith('node:'))
+          .slice(0, 12)
+          .map((h) => [h.totalPercent, h.function, h.where]),
+      ),
+    );
+    out.push(
+      table(
+        ['self %', 'function', 'where'],
+        r.hotSpots.selfTop.slice(0, 12).map((h) => [h.selfPercent, h.function, h.where]),
+      ),
+    );
   }
   const e = r.emulators;
   if (e) {
@@ -42,36 +88,120 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       table(
         ['signed webhooks', 'events', 'concurrency', 'seconds', 'events/s', 'raw BatchWriteItem items/s (8 × 25)', 'ratio', 'statuses'],
-        [[e.endToEnd.webhooks, e.endToEnd.events, e.endToEnd.concurrency, e.endToEnd.seconds, e.endToEnd.eventsPerSecond, `${e.raw.itemsPerSecond} (runs ${e.raw.runsItemsPerSecond.join(', ')})`, `${(e.endToEndOverRaw * 100).toFixed(1)} %`, JSON.stringify(e.endToEnd.statuses)]],
-      ),
-    );
-    out.push(`Until pushed to the simulated Copernica too: ${e.endToEnd.secondsUntilPushed} s. DynamoDB requests: ${JSON.stringify(e.endToEnd.dynamo.requests)}; SQS requests: ${JSON.stringify(e.endToEnd.sqs.requests)} (GetQueueAttributes is the harness watching the queues).`);
-    out.push('## Write amplification');
-    out.push(
-      table(
-        ['stream', 'events', 'WRU/event', 'RRU/event', 'profile writes per changed profile per batch', 'item writes per changed profile per batch', 'WRU per changed profile', 'pointer writes/event', 'mean profile item', 'SQS requests/event', 'push messages/event'],
         [
-          ...e.amplification.map((a) => [`merge only, ${a.ordering}`, a.events, a.writeUnitsPerEvent, a.readUnitsPerEvent, a.profileWritesPerChangedProfilePerBatch, a.itemWritesPerChangedProfilePerBatch, a.writeUnitsPerChangedProfile, a.pointerWritesPerEvent, kb(a.meanProfileItemBytes), a.sqsRequestsPerEvent, a.pushMessagesPerEvent]),
-          ['end to end (webhook + merge + push)', e.endToEnd.events, e.endToEnd.dynamo.writeUnitsPerEvent, e.endToEnd.dynamo.readUnitsPerEvent, '', '', '', '', '', e.endToEnd.sqs.billedRequestsPerEventWithoutEmptyReceives, ''],
+          [
+            e.endToEnd.webhooks,
+            e.endToEnd.events,
+            e.endToEnd.concurrency,
+            e.endToEnd.seconds,
+            e.endToEnd.eventsPerSecond,
+            `${e.raw.itemsPerSecond} (runs ${e.raw.runsItemsPerSecond.join(', ')})`,
+            `${(e.endToEndOverRaw * 100).toFixed(1)} %`,
+            JSON.stringify(e.endToEnd.statuses),
+          ],
         ],
       ),
     );
-    out.push('Merge-only streams are the in-memory mix (customers, orders, carts, views, searches, e-mail engagement, consent) through mergeBatch on the DynamoDB and SQS adapters, batches of 10; "bursty" puts a shopper\'s session events next to each other as a real shop delivers them. Write units are estimated from item sizes (1 WRU per KB, ×2 in a transaction).');
+    out.push(
+      `Until pushed to the simulated Copernica too: ${e.endToEnd.secondsUntilPushed} s. DynamoDB requests: ${JSON.stringify(e.endToEnd.dynamo.requests)}; SQS requests: ${JSON.stringify(e.endToEnd.sqs.requests)} (GetQueueAttributes is the harness watching the queues).`,
+    );
+    out.push('## Write amplification');
+    out.push(
+      table(
+        [
+          'stream',
+          'events',
+          'WRU/event',
+          'RRU/event',
+          'profile writes per changed profile per batch',
+          'item writes per changed profile per batch',
+          'WRU per changed profile',
+          'pointer writes/event',
+          'mean profile item',
+          'SQS requests/event',
+          'push messages/event',
+        ],
+        [
+          ...e.amplification.map((a) => [
+            `merge only, ${a.ordering}`,
+            a.events,
+            a.writeUnitsPerEvent,
+            a.readUnitsPerEvent,
+            a.profileWritesPerChangedProfilePerBatch,
+            a.itemWritesPerChangedProfilePerBatch,
+            a.writeUnitsPerChangedProfile,
+            a.pointerWritesPerEvent,
+            kb(a.meanProfileItemBytes),
+            a.sqsRequestsPerEvent,
+            a.pushMessagesPerEvent,
+          ]),
+          [
+            'end to end (webhook + merge + push)',
+            e.endToEnd.events,
+            e.endToEnd.dynamo.writeUnitsPerEvent,
+            e.endToEnd.dynamo.readUnitsPerEvent,
+            '',
+            '',
+            '',
+            '',
+            '',
+            e.endToEnd.sqs.billedRequestsPerEventWithoutEmptyReceives,
+            '',
+          ],
+        ],
+      ),
+    );
+    out.push(
+      'Merge-only streams are the in-memory mix (customers, orders, carts, views, searches, e-mail engagement, consent) through mergeBatch on the DynamoDB and SQS adapters, batches of 10; "bursty" puts a shopper\'s session events next to each other as a real shop delivers them. Write units are estimated from item sizes (1 WRU per KB, ×2 in a transaction).',
+    );
     out.push('### Vendor API calls per 1,000 profile changes');
-    out.push(table(['connector', 'push.maxBatchSize', 'calls at the vendor limit', 'calls with one SQS batch of 10 per push'], e.vendorBatching.map((v) => [v.connector, v.maxBatchSize, v.callsPer1000AtVendorLimit, v.callsPer1000WithSqsBatchOf10])));
-    out.push(`Measured on the simulated Copernica: ${e.endToEnd.vendor.copernicaRequests} requests for ${e.endToEnd.vendor.syncMessages} sync messages (${e.endToEnd.vendor.copernicaRequestsPer1000ProfileChanges} per 1,000).`);
+    out.push(
+      table(
+        ['connector', 'push.maxBatchSize', 'calls at the vendor limit', 'calls with one SQS batch of 10 per push'],
+        e.vendorBatching.map((v) => [v.connector, v.maxBatchSize, v.callsPer1000AtVendorLimit, v.callsPer1000WithSqsBatchOf10]),
+      ),
+    );
+    out.push(
+      `Measured on the simulated Copernica: ${e.endToEnd.vendor.copernicaRequests} requests for ${e.endToEnd.vendor.syncMessages} sync messages (${e.endToEnd.vendor.copernicaRequestsPer1000ProfileChanges} per 1,000).`,
+    );
   }
   const f = r.footprint;
   if (f) {
     out.push(`## Lambda footprint (esbuild ${f.esbuild}, minified ESM, node22, SDK clients bundled)`);
-    out.push(table(['handler', 'bundle', 'gzip', 'init ms (median)', 'init CPU ms', 'runs', 'largest parts'], f.bundles.map((b) => [b.handler, kb(b.bytes), kb(b.gzipBytes), b.initMs, b.initCpuMs, b.initRunsMs.join(', '), b.largest.map((l) => `${l.what} ${kb(l.bytes)}`).join(', ')])));
+    out.push(
+      table(
+        ['handler', 'bundle', 'gzip', 'init ms (median)', 'init CPU ms', 'runs', 'largest parts'],
+        f.bundles.map((b) => [
+          b.handler,
+          kb(b.bytes),
+          kb(b.gzipBytes),
+          b.initMs,
+          b.initCpuMs,
+          b.initRunsMs.join(', '),
+          b.largest.map((l) => `${l.what} ${kb(l.bytes)}`).join(', '),
+        ]),
+      ),
+    );
     out.push(`An empty module imports in ${f.baselineInitMs} ms the same way (Node itself).`);
   }
   if (r.cost) {
     out.push(`## Cost per million events (${r.cost.prices.region}, list prices ${r.cost.prices.asOf})`);
-    out.push(table(['item', 'USD per million events', 'basis'], [...r.cost.lines.map((l) => [l.item, l.perMillionEvents.toFixed(4), l.basis]), ['**total**', `**${r.cost.total.toFixed(2)}**`, 'end-to-end Shopify mix']]));
+    out.push(
+      table(
+        ['item', 'USD per million events', 'basis'],
+        [
+          ...r.cost.lines.map((l) => [l.item, l.perMillionEvents.toFixed(4), l.basis]),
+          ['**total**', `**${r.cost.total.toFixed(2)}**`, 'end-to-end Shopify mix'],
+        ],
+      ),
+    );
   }
   out.push('## Ratios checked by `npm run bench:check`');
-  out.push(table(['ratio', 'value'], Object.entries(r.ratios).map(([k, v]) => [k, v])));
+  out.push(
+    table(
+      ['ratio', 'value'],
+      Object.entries(r.ratios).map(([k, v]) => [k, v]),
+    ),
+  );
   return `${out.join('\n\n')}\n`;
 }

@@ -43,17 +43,31 @@ function profileHotSpots(): { selfTop: HotSpot[]; totalTop: HotSpot[] } {
   const dir = join(ROOT, 'node_modules/.cache/syncline-bench-prof');
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) execFileSync('rm', ['-f', join(dir, f)]);
-  execFileSync(process.execPath, ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`, join(ROOT, 'bench/merge-memory.ts'), '20k', '2k'], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`, join(ROOT, 'bench/merge-memory.ts'), '20k', '2k'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   // tsx's loader thread writes a profile of its own: take the one that saw the merge engine.
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f));
   const main = files.find((f) => readFileSync(f, 'utf8').includes('"mergeOnce"')) ?? files[0]!;
   return summarise(main, 15);
 }
 
 async function main(): Promise<void> {
   const machine = describeMachine();
-  print(`syncline benchmarks — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.java}`);
-  const results: BenchResults = { machine, settings: { full, skip: [...skip] }, calibrationOpsPerCpuSecond: calibrate(), ratios: {}, targets: [] };
+  print(
+    `syncline benchmarks — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.java}`,
+  );
+  const results: BenchResults = {
+    machine,
+    settings: { full, skip: [...skip] },
+    calibrationOpsPerCpuSecond: calibrate(),
+    ratios: {},
+    targets: [],
+  };
   const runs = Number(process.env.BENCH_RUNS ?? 3);
 
   if (!skip.has('memory')) {
@@ -108,7 +122,8 @@ function derive(results: BenchResults): void {
   const e2e = results.emulators?.endToEnd;
   const amp = results.emulators?.amplification;
   const r = results.ratios;
-  if (biggestMem) r.mergeEventsPerCalibrationOp = Math.round((biggestMem.eventsPerCpuSecond / results.calibrationOpsPerCpuSecond) * 1e4) / 1e4;
+  if (biggestMem)
+    r.mergeEventsPerCalibrationOp = Math.round((biggestMem.eventsPerCpuSecond / results.calibrationOpsPerCpuSecond) * 1e4) / 1e4;
   if (results.history) {
     r.historyGrowthExponent = results.history.exponent;
     r.historyLongestOverShortest = results.history.ratioLongestToShortest;
@@ -148,13 +163,47 @@ function derive(results: BenchResults): void {
   }
 
   const t = results.targets;
-  if (biggestMem) t.push({ name: 'merge in memory, one core', target: `≥ ${TARGETS.mergeEventsPerCpuSecond.toLocaleString('en')} events/s`, measured: `${biggestMem.eventsPerCpuSecond.toLocaleString('en')} events/CPU-s (${formatCount(biggestMem.events)} events)`, met: biggestMem.eventsPerCpuSecond >= TARGETS.mergeEventsPerCpuSecond });
-  if (results.history) t.push({ name: 'time per event vs profile history', target: 'flat or logarithmic', measured: `exponent ${results.history.exponent} (${results.history.growth}), ×${results.history.ratioLongestToShortest} from ${results.history.points[0]!.history} to ${results.history.points.at(-1)!.history} events`, met: results.history.growth === 'flat' || results.history.growth === 'logarithmic' });
-  if (results.emulators) t.push({ name: 'end to end vs raw emulator writes', target: `≥ ${TARGETS.endToEndOverRaw * 100} %`, measured: `${(results.emulators.endToEndOverRaw * 100).toFixed(1)} % (${e2e!.eventsPerSecond} events/s vs ${results.emulators.raw.itemsPerSecond} items/s)`, met: results.emulators.endToEndOverRaw >= TARGETS.endToEndOverRaw });
-  for (const a of amp ?? []) t.push({ name: `profile writes per changed profile per batch (${a.ordering})`, target: `≤ ${TARGETS.writesPerChangedProfilePerBatch}`, measured: String(a.profileWritesPerChangedProfilePerBatch), met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch });
+  if (biggestMem)
+    t.push({
+      name: 'merge in memory, one core',
+      target: `≥ ${TARGETS.mergeEventsPerCpuSecond.toLocaleString('en')} events/s`,
+      measured: `${biggestMem.eventsPerCpuSecond.toLocaleString('en')} events/CPU-s (${formatCount(biggestMem.events)} events)`,
+      met: biggestMem.eventsPerCpuSecond >= TARGETS.mergeEventsPerCpuSecond,
+    });
+  if (results.history)
+    t.push({
+      name: 'time per event vs profile history',
+      target: 'flat or logarithmic',
+      measured: `exponent ${results.history.exponent} (${results.history.growth}), ×${results.history.ratioLongestToShortest} from ${results.history.points[0]!.history} to ${results.history.points.at(-1)!.history} events`,
+      met: results.history.growth === 'flat' || results.history.growth === 'logarithmic',
+    });
+  if (results.emulators)
+    t.push({
+      name: 'end to end vs raw emulator writes',
+      target: `≥ ${TARGETS.endToEndOverRaw * 100} %`,
+      measured: `${(results.emulators.endToEndOverRaw * 100).toFixed(1)} % (${e2e!.eventsPerSecond} events/s vs ${results.emulators.raw.itemsPerSecond} items/s)`,
+      met: results.emulators.endToEndOverRaw >= TARGETS.endToEndOverRaw,
+    });
+  for (const a of amp ?? [])
+    t.push({
+      name: `profile writes per changed profile per batch (${a.ordering})`,
+      target: `≤ ${TARGETS.writesPerChangedProfilePerBatch}`,
+      measured: String(a.profileWritesPerChangedProfilePerBatch),
+      met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch,
+    });
   for (const b of results.footprint?.bundles ?? []) {
-    t.push({ name: `bundle ${b.handler}`, target: '≤ 500 kB minified', measured: `${Math.round(b.bytes / 1000)} kB`, met: b.bytes <= TARGETS.bundleBytes });
-    t.push({ name: `init ${b.handler}`, target: `≤ ${TARGETS.initMs} ms`, measured: `${b.initMs} ms (node alone ${results.footprint!.baselineInitMs} ms)`, met: b.initMs <= TARGETS.initMs });
+    t.push({
+      name: `bundle ${b.handler}`,
+      target: '≤ 500 kB minified',
+      measured: `${Math.round(b.bytes / 1000)} kB`,
+      met: b.bytes <= TARGETS.bundleBytes,
+    });
+    t.push({
+      name: `init ${b.handler}`,
+      target: `≤ ${TARGETS.initMs} ms`,
+      measured: `${b.initMs} ms (node alone ${results.footprint!.baselineInitMs} ms)`,
+      met: b.initMs <= TARGETS.initMs,
+    });
   }
 }
 

@@ -27,7 +27,15 @@ describe('bench helpers', () => {
   it('flags a ratio that moved the wrong way beyond its tolerance only', () => {
     const baseline = { ratios: { rate: 100, writes: 1 } };
     const current = { ratios: { rate: 70, writes: 1.05 } };
-    const result = compareMetrics(baseline, current, [{ path: 'ratios.rate', better: 'higher' }, { path: 'ratios.writes', better: 'lower', tolerance: 0.1 }], 0.25);
+    const result = compareMetrics(
+      baseline,
+      current,
+      [
+        { path: 'ratios.rate', better: 'higher' },
+        { path: 'ratios.writes', better: 'lower', tolerance: 0.1 },
+      ],
+      0.25,
+    );
     expect(result.map((c) => [c.path, c.regressed])).toEqual([
       ['ratios.rate', true],
       ['ratios.writes', false],
@@ -43,7 +51,16 @@ describe('bench helpers', () => {
   });
 
   it('prices a million events from per-event counts', () => {
-    const { lines, total } = costPerMillionEvents({ webhooksPerEvent: 1, mergeCpuMicrosPerEvent: 1000, dynamoRequestsPerEvent: 4, writeUnitsPerEvent: 4, readUnitsPerEvent: 2, sqsBilledRequestsPerEvent: 2, syncMessagesPerEvent: 0.5, secretsPerTenant: 2 });
+    const { lines, total } = costPerMillionEvents({
+      webhooksPerEvent: 1,
+      mergeCpuMicrosPerEvent: 1000,
+      dynamoRequestsPerEvent: 4,
+      writeUnitsPerEvent: 4,
+      readUnitsPerEvent: 2,
+      sqsBilledRequestsPerEvent: 2,
+      syncMessagesPerEvent: 0.5,
+      secretsPerTenant: 2,
+    });
     expect(lines.find((l) => l.item === 'DynamoDB writes')?.perMillionEvents).toBeCloseTo(2.5);
     expect(lines.find((l) => l.item === 'API Gateway HTTP API')?.perMillionEvents).toBeCloseTo(1);
     expect(total).toBeGreaterThan(4);

@@ -68,7 +68,12 @@ function valueAt(object: unknown, path: string): number | undefined {
 }
 
 /** Compares ratios: a metric regresses when it moved in its bad direction by more than its tolerance. */
-export function compareMetrics(baseline: unknown, current: unknown, metrics: readonly CheckedMetric[], defaultTolerance: number): Comparison[] {
+export function compareMetrics(
+  baseline: unknown,
+  current: unknown,
+  metrics: readonly CheckedMetric[],
+  defaultTolerance: number,
+): Comparison[] {
   const out: Comparison[] = [];
   for (const metric of metrics) {
     const b = valueAt(baseline, metric.path);

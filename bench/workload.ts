@@ -90,16 +90,29 @@ function build(kind: MixKind, person: number, n: number, at: string, anonymous: 
   const ids: CanonicalEvent['identifiers'] = anonymous
     ? [{ type: 'anonymousId', value: anonymousId }]
     : kind === 'cart.updated' && random() < 0.3
-      ? [{ type: 'email', value: email(person) }, { type: 'anonymousId', value: anonymousId }]
+      ? [
+          { type: 'email', value: email(person) },
+          { type: 'anonymousId', value: anonymousId },
+        ]
       : kind === 'customer.upserted' || kind === 'order.placed'
-        ? [{ type: 'email', value: email(person) }, { type: 'customerId:shop', value: String(100_000 + person) }]
+        ? [
+            { type: 'email', value: email(person) },
+            { type: 'customerId:shop', value: String(100_000 + person) },
+          ]
         : [{ type: 'email', value: email(person) }];
   const envelope = { tenantId: TENANT, receivedAt: at, occurredAt: at, identifiers: ids };
   const category = CATEGORIES[Math.floor(random() * CATEGORIES.length)]!;
   const lines = (k: number) =>
     Array.from({ length: k }, (_, i) => {
       const c = CATEGORIES[(Math.floor(random() * CATEGORIES.length) + i) % CATEGORIES.length]!;
-      return { productId: `p-${c}-${i}`, sku: `SKU-${c}-${i}`, name: `${c} product ${i}`, category: c, quantity: 1 + Math.floor(random() * 3), price: Math.round(5 + random() * 60) };
+      return {
+        productId: `p-${c}-${i}`,
+        sku: `SKU-${c}-${i}`,
+        name: `${c} product ${i}`,
+        category: c,
+        quantity: 1 + Math.floor(random() * 3),
+        price: Math.round(5 + random() * 60),
+      };
     });
   switch (kind) {
     case 'customer.upserted':
@@ -108,7 +121,14 @@ function build(kind: MixKind, person: number, n: number, at: string, anonymous: 
         source: SHOP,
         sourceEventId: `customer-${person}-${n}`,
         type: kind,
-        data: { email: email(person), firstName: `First${person % 977}`, lastName: `Last${n % 31}`, phone: null, locale: 'nl-NL', address: { line1: `Straat ${person % 300}`, city: 'Utrecht', postalCode: '3511AB', country: 'NL' } },
+        data: {
+          email: email(person),
+          firstName: `First${person % 977}`,
+          lastName: `Last${n % 31}`,
+          phone: null,
+          locale: 'nl-NL',
+          address: { line1: `Straat ${person % 300}`, city: 'Utrecht', postalCode: '3511AB', country: 'NL' },
+        },
       };
     case 'order.placed': {
       const l = lines(1 + Math.floor(random() * 4));
@@ -117,24 +137,61 @@ function build(kind: MixKind, person: number, n: number, at: string, anonymous: 
         source: SHOP,
         sourceEventId: `order-${n}`,
         type: kind,
-        data: { orderId: String(n), channel: random() < 0.2 ? 'pos' : 'web', currency: 'EUR', total: l.reduce((s, x) => s + x.price * x.quantity, 0), placedAt: at, status: 'paid', lines: l },
+        data: {
+          orderId: String(n),
+          channel: random() < 0.2 ? 'pos' : 'web',
+          currency: 'EUR',
+          total: l.reduce((s, x) => s + x.price * x.quantity, 0),
+          placedAt: at,
+          status: 'paid',
+          lines: l,
+        },
       };
     }
     case 'cart.updated':
     case 'checkout.abandoned': {
       const l = lines(1 + Math.floor(random() * 3));
-      return { ...envelope, source: SHOP, sourceEventId: `cart-${n}`, type: kind, data: { cartId: `cart-${person}-${Math.floor(n / 2_000)}`, currency: 'EUR', total: l.reduce((s, x) => s + x.price * x.quantity, 0), lines: l } };
+      return {
+        ...envelope,
+        source: SHOP,
+        sourceEventId: `cart-${n}`,
+        type: kind,
+        data: {
+          cartId: `cart-${person}-${Math.floor(n / 2_000)}`,
+          currency: 'EUR',
+          total: l.reduce((s, x) => s + x.price * x.quantity, 0),
+          lines: l,
+        },
+      };
     }
     case 'product.viewed':
-      return { ...envelope, source: SHOP, sourceEventId: `view-${n}`, type: kind, data: { productId: `p-${category}-${n % 40}`, name: `${category} ${n % 40}`, category } };
+      return {
+        ...envelope,
+        source: SHOP,
+        sourceEventId: `view-${n}`,
+        type: kind,
+        data: { productId: `p-${category}-${n % 40}`, name: `${category} ${n % 40}`, category },
+      };
     case 'search.performed':
       return { ...envelope, source: SHOP, sourceEventId: `search-${n}`, type: kind, data: { query: `${category} deal`, category } };
     case 'email.engaged': {
       const r = random();
       const k = r < 0.5 ? 'sent' : r < 0.8 ? 'open' : r < 0.97 ? 'click' : 'bounce';
-      return { ...envelope, source: MAIL, sourceEventId: `mail-${n}`, type: kind, data: { kind: k, campaign: `c-${Math.floor(n / 10_000)}`, ...(k === 'click' ? { url: `https://shop.example/${category}` } : {}) } };
+      return {
+        ...envelope,
+        source: MAIL,
+        sourceEventId: `mail-${n}`,
+        type: kind,
+        data: { kind: k, campaign: `c-${Math.floor(n / 10_000)}`, ...(k === 'click' ? { url: `https://shop.example/${category}` } : {}) },
+      };
     }
     case 'consent.changed':
-      return { ...envelope, source: SHOP, sourceEventId: `consent-${n}`, type: kind, data: { purpose: 'email_marketing', granted: random() < 0.85 } };
+      return {
+        ...envelope,
+        source: SHOP,
+        sourceEventId: `consent-${n}`,
+        type: kind,
+        data: { purpose: 'email_marketing', granted: random() < 0.85 },
+      };
   }
 }

@@ -30,7 +30,10 @@ describe('bundles of the four handlers (esbuild, local, no Docker)', () => {
       bundles[name] = join(assemblyDir, asset.assetPath);
     }
     const kb = (file: string) => (existsSync(file) ? `${(statSync(file).size / 1024).toFixed(1)} KB` : '-');
-    const rows = HANDLER_NAMES.map((name) => `  ${name.padEnd(8)} ${HANDLERS[name].padEnd(20)} index.mjs ${kb(join(bundles[name], 'index.mjs')).padStart(10)}   map ${kb(join(bundles[name], 'index.mjs.map')).padStart(10)}`);
+    const rows = HANDLER_NAMES.map(
+      (name) =>
+        `  ${name.padEnd(8)} ${HANDLERS[name].padEnd(20)} index.mjs ${kb(join(bundles[name], 'index.mjs')).padStart(10)}   map ${kb(join(bundles[name], 'index.mjs.map')).padStart(10)}`,
+    );
     console.log(`bundle sizes (synth with bundling took ${seconds.toFixed(1)} s):\n${rows.join('\n')}`);
   });
 
@@ -45,7 +48,9 @@ describe('bundles of the four handlers (esbuild, local, no Docker)', () => {
     // Minified code has very long lines (the newlines left sit inside template literals such as GraphQL queries).
     expect(size / text.split('\n').length, 'average line length (minified)').toBeGreaterThan(2_000);
     expect(existsSync(join(bundles[name], 'index.mjs.map')), 'source map').toBe(true);
-    expect(JSON.parse(readFileSync(join(bundles[name], 'syncline.config.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(REPO_ROOT, 'syncline.config.json'), 'utf8')));
+    expect(JSON.parse(readFileSync(join(bundles[name], 'syncline.config.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(REPO_ROOT, 'syncline.config.json'), 'utf8')),
+    );
   });
 
   it.each(HANDLER_NAMES)('loads the %s bundle as an ES module that exports a handler function (no dynamic require left)', async (name) => {

@@ -19,7 +19,9 @@ describe.each(['dev', 'prod'] as const)('cdk-nag AwsSolutions on the %s stage', 
   });
 
   it('reports no unacknowledged finding', () => {
-    const findings = report.violations.map((v) => `${v.ruleName} on ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}: ${v.description}`);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName} on ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}: ${v.description}`,
+    );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
   });
@@ -33,7 +35,11 @@ describe.each(['dev', 'prod'] as const)('cdk-nag AwsSolutions on the %s stage', 
   it('gives every acknowledgement a reason a reviewer can check', () => {
     const acknowledgements = synthesized.app.node
       .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ path: c.node.path, rules: m.data as Record<string, string> })));
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((m) => ({ path: c.node.path, rules: m.data as Record<string, string> })),
+      );
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const { path, rules } of acknowledgements) {
       for (const [rule, reason] of Object.entries(rules)) expect(reason.length, `${rule} on ${path}`).toBeGreaterThan(60);

@@ -25,7 +25,11 @@ describe('functions', () => {
     expect(Object.keys(functions)).toHaveLength(HANDLER_NAMES.length);
     for (const name of HANDLER_NAMES) {
       const props = functions[fnLogicalId(name)]?.Properties;
-      expect(props, `function ${name}`).toMatchObject({ FunctionName: `syncline-dev-${name}`, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(props, `function ${name}`).toMatchObject({
+        FunctionName: `syncline-dev-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+      });
     }
   });
 
@@ -35,7 +39,18 @@ describe('functions', () => {
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
       const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
       expect(Object.keys(env).sort(), name).toEqual(
-        ['CHANGES_MAX_RECEIVE_COUNT', 'CHANGES_QUEUE_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'OPS_TABLE', 'PROFILES_TABLE', 'PUSH_QUEUE_URL', 'SYNCLINE_CONFIG_FILE', 'SYNCLINE_STAGE', ...scoped].sort(),
+        [
+          'CHANGES_MAX_RECEIVE_COUNT',
+          'CHANGES_QUEUE_URL',
+          'LOG_LEVEL',
+          'NODE_OPTIONS',
+          'OPS_TABLE',
+          'PROFILES_TABLE',
+          'PUSH_QUEUE_URL',
+          'SYNCLINE_CONFIG_FILE',
+          'SYNCLINE_STAGE',
+          ...scoped,
+        ].sort(),
       );
       expect(env.SYNCLINE_STAGE).toBe('dev');
       expect(env.SYNCLINE_CONFIG_FILE).toBe('/var/task/syncline.config.json');
@@ -62,13 +77,18 @@ describe('functions', () => {
 
     const functions = Object.values(resourcesOf(dev.template, 'AWS::Lambda::Function'));
     for (const file of handlerFiles) {
-      const wired = functions.filter((fn) => (fn.Properties?.Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'syncline:entry' && t.Value === file));
+      const wired = functions.filter((fn) =>
+        (fn.Properties?.Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'syncline:entry' && t.Value === file),
+      );
       expect(wired, `functions running ${file}`).toHaveLength(1);
     }
   });
 
   it('does not retry a failed poll asynchronously: the next scheduled run resumes from the cursor', () => {
-    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnLogicalId('poll') }, MaximumRetryAttempts: 0 });
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnLogicalId('poll') },
+      MaximumRetryAttempts: 0,
+    });
   });
 
   it('logs to a log group with a retention per function', () => {
@@ -76,7 +96,8 @@ describe('functions', () => {
       const props = dev.template.toJSON().Resources[fnLogicalId(name)].Properties;
       expect(props.LoggingConfig?.LogGroup, name).toBeDefined();
     }
-    for (const group of Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup'))) expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
+    for (const group of Object.values(resourcesOf(dev.template, 'AWS::Logs::LogGroup')))
+      expect(group.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 });
 
@@ -86,19 +107,25 @@ describe('queues', () => {
     push: { queue: dev.stack.push, consumer: 'push' as const },
   });
 
-  it.each(['changes', 'push'] as const)('the %s queue redrives to its DLQ after 5 receives, SSE, visibility ≥ 6 × its consumer timeout', (name) => {
-    const { queue, consumer } = queues()[name];
-    const resources = dev.template.toJSON().Resources;
-    const props = resources[logicalId(dev.stack, queue.queue)].Properties;
-    const dlq = resources[logicalId(dev.stack, queue.deadLetterQueue)].Properties;
-    const timeout = resources[fnLogicalId(consumer)].Properties.Timeout as number;
-    expect(props.QueueName).toBe(`syncline-dev-${name}`);
-    expect(dlq.QueueName).toBe(`syncline-dev-${name}-dlq`);
-    expect(props.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(dev.stack, queue.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 });
-    expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
-    expect(props.SqsManagedSseEnabled).toBe(true);
-    expect(dlq.SqsManagedSseEnabled).toBe(true);
-  });
+  it.each(['changes', 'push'] as const)(
+    'the %s queue redrives to its DLQ after 5 receives, SSE, visibility ≥ 6 × its consumer timeout',
+    (name) => {
+      const { queue, consumer } = queues()[name];
+      const resources = dev.template.toJSON().Resources;
+      const props = resources[logicalId(dev.stack, queue.queue)].Properties;
+      const dlq = resources[logicalId(dev.stack, queue.deadLetterQueue)].Properties;
+      const timeout = resources[fnLogicalId(consumer)].Properties.Timeout as number;
+      expect(props.QueueName).toBe(`syncline-dev-${name}`);
+      expect(dlq.QueueName).toBe(`syncline-dev-${name}-dlq`);
+      expect(props.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(dev.stack, queue.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      });
+      expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+      expect(props.SqsManagedSseEnabled).toBe(true);
+      expect(dlq.SqsManagedSseEnabled).toBe(true);
+    },
+  );
 
   it('denies every request to every queue that does not use TLS', () => {
     const policies = Object.values(resourcesOf(dev.template, 'AWS::SQS::QueuePolicy'));
@@ -112,7 +139,8 @@ describe('queues', () => {
 
   it('feeds merge and push from their queues with partial batch failures, batch size, window and a concurrency cap', () => {
     const mappings = resourcesOf(dev.template, 'AWS::Lambda::EventSourceMapping');
-    const byFunction = (name: 'merge' | 'push') => Object.values(mappings).filter((m) => m.Properties?.FunctionName.Ref === fnLogicalId(name));
+    const byFunction = (name: 'merge' | 'push') =>
+      Object.values(mappings).filter((m) => m.Properties?.FunctionName.Ref === fnLogicalId(name));
     for (const [name, queue, batch] of [
       ['merge', dev.stack.changes, { BatchSize: 10, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 10 } }],
       ['push', dev.stack.push, { BatchSize: 25, MaximumBatchingWindowInSeconds: 10, ScalingConfig: { MaximumConcurrency: 2 } }],
@@ -153,16 +181,23 @@ describe('tables', () => {
         ]),
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
       });
-      expect(resource?.Properties?.Replicas[0]).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true });
+      expect(resource?.Properties?.Replicas[0]).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
     }
     expect(OPS_TTL_ATTRIBUTE).toBe(TTL_ATTRIBUTE);
-    expect(tables[logicalId(dev.stack, dev.stack.tables.ops)]?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    expect(tables[logicalId(dev.stack, dev.stack.tables.ops)]?.Properties?.TimeToLiveSpecification).toEqual({
+      AttributeName: TTL_ATTRIBUTE,
+      Enabled: true,
+    });
     expect(tables[logicalId(dev.stack, dev.stack.tables.profiles)]?.Properties?.TimeToLiveSpecification).toBeUndefined();
   });
 
   it('lets only a dev stage delete its tables with the stack', () => {
     const destroyed = synth({ destroyDataOnRemoval: true });
-    for (const table of Object.values(resourcesOf(destroyed.template, 'AWS::DynamoDB::GlobalTable'))) expect(table.DeletionPolicy).toBe('Delete');
+    for (const table of Object.values(resourcesOf(destroyed.template, 'AWS::DynamoDB::GlobalTable')))
+      expect(table.DeletionPolicy).toBe('Delete');
     expect(() => synth({ stage: 'prod', destroyDataOnRemoval: true })).toThrow(/only the dev stage/);
   });
 });
@@ -170,8 +205,14 @@ describe('tables', () => {
 describe('webhook API', () => {
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
     dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{tenant}/{instance}', AuthorizationType: 'NONE' });
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/{tenant}/{instance}', AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /webhooks/{tenant}/{instance}',
+      AuthorizationType: 'NONE',
+    });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /webhooks/{tenant}/{instance}',
+      AuthorizationType: 'NONE',
+    });
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
@@ -184,16 +225,20 @@ describe('webhook API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.accessLogs), 'Arn'] }, Format: Match.stringLikeRegexp('"status":"\\$context.status"') },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.accessLogs), 'Arn'] },
+        Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
+      },
     });
-    synth({ stage: 'prod' }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+    synth({ stage: 'prod' }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+    });
   });
 });
 
 describe('schedules, secrets and outputs follow the config', () => {
   const schedulesOf = (t: Synthesized['template'], fn: string) =>
-    Object.values(resourcesOf(t, 'AWS::Scheduler::Schedule'))
-      .filter((r) => r.Properties?.Target.Arn['Fn::GetAtt'][0] === fn);
+    Object.values(resourcesOf(t, 'AWS::Scheduler::Schedule')).filter((r) => r.Properties?.Target.Arn['Fn::GetAtt'][0] === fn);
 
   it('schedules a poll of each polling instance with {tenantId, instanceId}', () => {
     const polls = schedulesOf(dev.template, fnLogicalId('poll'));
@@ -204,14 +249,19 @@ describe('schedules, secrets and outputs follow the config', () => {
       GroupName: 'syncline-dev',
       Target: { Input: JSON.stringify({ tenantId: 'demo-shop', instanceId: 'shopify' }), RetryPolicy: { MaximumRetryAttempts: 2 } },
     });
-    expect((polls[0] as { DependsOn?: string[] }).DependsOn, 'created after its group').toContain(logicalId(dev.stack, dev.stack.schedules.group));
+    expect((polls[0] as { DependsOn?: string[] }).DependsOn, 'created after its group').toContain(
+      logicalId(dev.stack, dev.stack.schedules.group),
+    );
     dev.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'syncline-dev' });
   });
 
   it('schedules a campaign sweep of each tenant every campaigns.sweepEveryMinutes', () => {
     const sweeps = schedulesOf(dev.template, fnLogicalId('sweep'));
     expect(sweeps).toHaveLength(1);
-    expect(sweeps[0]?.Properties).toMatchObject({ ScheduleExpression: `rate(${baseConfig.tenants[0]!.campaigns.sweepEveryMinutes} minutes)`, Target: { Input: JSON.stringify({ tenantId: 'demo-shop' }) } });
+    expect(sweeps[0]?.Properties).toMatchObject({
+      ScheduleExpression: `rate(${baseConfig.tenants[0]!.campaigns.sweepEveryMinutes} minutes)`,
+      Target: { Input: JSON.stringify({ tenantId: 'demo-shop' }) },
+    });
     dev.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
   });
 
@@ -266,7 +316,11 @@ describe('erasures', () => {
     const filters = Object.values(resourcesOf(dev.template, 'AWS::Logs::MetricFilter')).map((f) => f.Properties!);
     expect(filters).toContainEqual(expect.objectContaining({ FilterPattern: '{ $.message = "erasure failed permanently*" }' }));
     const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
-    expect(alarms.find((a) => a.AlarmName === 'syncline-dev-erasure-failed-permanently')).toMatchObject({ MetricName: 'syncline-dev-erasures-failed-permanently', Namespace: 'Syncline', Threshold: 0 });
+    expect(alarms.find((a) => a.AlarmName === 'syncline-dev-erasure-failed-permanently')).toMatchObject({
+      MetricName: 'syncline-dev-erasures-failed-permanently',
+      Namespace: 'Syncline',
+      Threshold: 0,
+    });
   });
 });
 
@@ -275,7 +329,9 @@ describe('alarms and dashboard', () => {
     const alarms = Object.values(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
     for (const queue of [dev.stack.changes, dev.stack.push]) {
       const on = (q: typeof queue.queue, metric: string) =>
-        alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/SQS' && JSON.stringify(a.Dimensions).includes(logicalId(dev.stack, q)));
+        alarms.filter(
+          (a) => a.MetricName === metric && a.Namespace === 'AWS/SQS' && JSON.stringify(a.Dimensions).includes(logicalId(dev.stack, q)),
+        );
       const dlq = on(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible');
       expect(dlq, `DLQ alarm of ${queue.node.id}`).toHaveLength(1);
       expect(dlq[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [expect.anything()] });
@@ -296,36 +352,54 @@ describe('least privilege', () => {
   // Actions each function's role may use, flattened from its policies.
   const actionsOf = (name: keyof typeof HANDLERS): { actions: string[]; json: string } => {
     const roleId = logicalId(dev.stack, dev.stack.functions[name].role as never);
-    const policies = Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy')).filter((p) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId));
+    const policies = Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy')).filter((p) =>
+      p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId),
+    );
     const statements = policies.flatMap((p) => p.Properties?.PolicyDocument.Statement as { Action: string | string[] }[]);
     return { actions: statements.flatMap((s) => [s.Action].flat()), json: JSON.stringify(statements) };
   };
-  const secretIds = () => dev.stack.secrets.all.map((s) => ({ key: `${s.tenant.id}/${s.instance.id}`, id: logicalId(dev.stack, s.secret) }));
+  const secretIds = () =>
+    dev.stack.secrets.all.map((s) => ({ key: `${s.tenant.id}/${s.instance.id}`, id: logicalId(dev.stack, s.secret) }));
 
   it('lets only webhook, poll and push read secrets, each only those of the instances it serves', () => {
-    const readable = (name: keyof typeof HANDLERS) => secretIds().filter((s) => actionsOf(name).json.includes(`"Ref":"${s.id}"`)).map((s) => s.key);
+    const readable = (name: keyof typeof HANDLERS) =>
+      secretIds()
+        .filter((s) => actionsOf(name).json.includes(`"Ref":"${s.id}"`))
+        .map((s) => s.key);
     expect(readable('webhook').sort()).toEqual(['demo-shop/copernica', 'demo-shop/shopify']);
     expect(readable('poll')).toEqual(['demo-shop/shopify']);
     expect(readable('push')).toEqual(['demo-shop/copernica']);
-    for (const name of ['merge', 'sweep'] as const) expect(actionsOf(name).actions.filter((a) => a.startsWith('secretsmanager:')), name).toEqual([]);
+    for (const name of ['merge', 'sweep'] as const)
+      expect(
+        actionsOf(name).actions.filter((a) => a.startsWith('secretsmanager:')),
+        name,
+      ).toEqual([]);
   });
 
   it('gives the profiles table to merge (read/write), push and sweep (read) only, and no one deletes tables', () => {
     const profilesId = logicalId(dev.stack, dev.stack.tables.profiles);
     for (const name of ['webhook', 'poll'] as const) expect(actionsOf(name).json, name).not.toContain(profilesId);
-    expect(actionsOf('merge').actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    expect(actionsOf('merge').actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
+    );
     for (const name of ['push', 'sweep'] as const) {
       const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|UpdateItem|DeleteItem)[^}]*${profilesId}`));
       expect(writes, `${name} writes to the profiles table`).toBeNull();
     }
-    for (const name of HANDLER_NAMES) expect(actionsOf(name).actions.filter((a) => /DeleteTable|dynamodb:\*|sqs:\*/.test(a)), name).toEqual([]);
+    for (const name of HANDLER_NAMES)
+      expect(
+        actionsOf(name).actions.filter((a) => /DeleteTable|dynamodb:\*|sqs:\*/.test(a)),
+        name,
+      ).toEqual([]);
   });
 
   it('lets webhook and poll send to the changes queue, merge and sweep to the push queue, and push to none', () => {
     const sendsTo = (name: keyof typeof HANDLERS) => {
       const statements = JSON.parse(actionsOf(name).json) as { Action: string | string[]; Resource: unknown }[];
       const targets = statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).map((s) => JSON.stringify(s.Resource));
-      return [dev.stack.changes.queue, dev.stack.push.queue].filter((q) => targets.some((t) => t.includes(logicalId(dev.stack, q)))).map((q) => q.node.scope?.node.id);
+      return [dev.stack.changes.queue, dev.stack.push.queue]
+        .filter((q) => targets.some((t) => t.includes(logicalId(dev.stack, q))))
+        .map((q) => q.node.scope?.node.id);
     };
     expect(Object.fromEntries(HANDLER_NAMES.map((n) => [n, sendsTo(n)]))).toEqual({
       webhook: ['ChangesQueue'],
@@ -338,7 +412,13 @@ describe('least privilege', () => {
 });
 
 describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
-  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown };
+  type Statement = {
+    Effect: string;
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+    Principal?: unknown;
+  };
   const statementsOfRole = (roleId: string): Statement[] =>
     Object.values(resourcesOf(dev.template, 'AWS::IAM::Policy'))
       .filter((p) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId))
@@ -347,7 +427,10 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
   const tenantRoleId = () => logicalId(dev.stack, dev.stack.tenantData.role as never);
   const dynamoActions = (s: Statement) => [s.Action].flat().filter((a) => a.startsWith('dynamodb:'));
   const tableId = (name: 'profiles' | 'ops') => logicalId(dev.stack, dev.stack.tables[name]);
-  const confinedTo = (keys: string) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys] }, Null: { 'dynamodb:LeadingKeys': 'false' } });
+  const confinedTo = (keys: string) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys] },
+    Null: { 'dynamodb:LeadingKeys': 'false' },
+  });
 
   it('confines every keyed DynamoDB grant of every role to `T#` keys; only Scan, of merge and sweep on profiles, is unconditioned', () => {
     const roles = { ...Object.fromEntries(HANDLER_NAMES.map((n) => [n, roleIdOf(n)])), tenantData: tenantRoleId() };
@@ -356,13 +439,18 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
       for (const statement of statementsOfRole(roleId).filter((s) => dynamoActions(s).length > 0)) {
         if (dynamoActions(statement).includes('dynamodb:Scan')) {
           expect(statement.Action, `${name}: Scan stands alone`).toEqual('dynamodb:Scan');
-          expect(JSON.stringify(statement.Resource), `${name}: Scan only on profiles`).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId('profiles'), 'Arn'] }));
+          expect(JSON.stringify(statement.Resource), `${name}: Scan only on profiles`).toBe(
+            JSON.stringify({ 'Fn::GetAtt': [tableId('profiles'), 'Arn'] }),
+          );
           scans.push(name);
           continue;
         }
         const keys = name === 'tenantData' ? 'T#${aws:PrincipalTag/tenant}#*' : 'T#*';
         expect(statement.Condition, `${name}: ${JSON.stringify(statement.Action)}`).toEqual(confinedTo(keys));
-        expect(dynamoActions(statement).filter((a) => /Scan|DescribeTable|GetRecords|GetShardIterator|\*/.test(a)), name).toEqual([]);
+        expect(
+          dynamoActions(statement).filter((a) => /Scan|DescribeTable|GetRecords|GetShardIterator|\*/.test(a)),
+          name,
+        ).toEqual([]);
       }
     }
     expect(scans.sort()).toEqual(['merge', 'sweep']);
@@ -386,8 +474,14 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
   it('lets only the webhook and poll roles assume TenantDataAccess, and tag the session only with a configured tenant', () => {
     const trust = dev.template.toJSON().Resources[tenantRoleId()].Properties.AssumeRolePolicyDocument.Statement as Statement[];
     const principals = (s: Statement) => JSON.stringify(s.Principal);
-    const assumers = trust.filter((s) => s.Action === 'sts:AssumeRole').map(principals).join(' ');
-    const taggers = trust.filter((s) => s.Action === 'sts:TagSession').map(principals).join(' ');
+    const assumers = trust
+      .filter((s) => s.Action === 'sts:AssumeRole')
+      .map(principals)
+      .join(' ');
+    const taggers = trust
+      .filter((s) => s.Action === 'sts:TagSession')
+      .map(principals)
+      .join(' ');
     for (const name of ['webhook', 'poll'] as const) {
       expect(assumers, `${name} may assume`).toContain(roleIdOf(name));
       expect(taggers, `${name} may tag`).toContain(roleIdOf(name));

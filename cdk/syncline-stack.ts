@@ -65,14 +65,23 @@ export class SynclineStack extends Stack {
     super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
     const { stage, config } = props;
     if (!STAGES.includes(stage)) throw new Error(`stage must be one of ${STAGES.join(', ')}, not "${stage}"`);
-    if (props.destroyDataOnRemoval && stage !== 'dev') throw new Error(`only the dev stage may destroy its data on removal; ${stage} retains it`);
+    if (props.destroyDataOnRemoval && stage !== 'dev')
+      throw new Error(`only the dev stage may destroy its data on removal; ${stage} retains it`);
     const prefix = `syncline-${stage}`;
     const removalPolicy = props.destroyDataOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS;
 
     this.tables = new DataTables(this, 'Tables', { namePrefix: prefix, removalPolicy });
-    this.changes = new WorkQueue(this, 'ChangesQueue', { queueName: `${prefix}-changes`, consumerTimeout: FUNCTIONS.merge.timeout, maxReceiveCount: CHANGES_MAX_RECEIVE_COUNT });
-    this.push = new WorkQueue(this, 'PushQueue', { queueName: `${prefix}-push`, consumerTimeout: FUNCTIONS.push.timeout, maxReceiveCount: 5 });
+    this.changes = new WorkQueue(this, 'ChangesQueue', {
+      queueName: `${prefix}-changes`,
+      consumerTimeout: FUNCTIONS.merge.timeout,
+      maxReceiveCount: CHANGES_MAX_RECEIVE_COUNT,
+    });
+    this.push = new WorkQueue(this, 'PushQueue', {
+      queueName: `${prefix}-push`,
+      consumerTimeout: FUNCTIONS.push.timeout,
+      maxReceiveCount: 5,
+    });
     this.secrets = new ConnectorSecrets(this, 'Secrets', { stage, config });
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
     this.tenantData = this.grantLeastPrivilege(stage, config);
@@ -85,13 +94,24 @@ export class SynclineStack extends Stack {
       logRetention,
       removalPolicy,
     });
-    this.schedules = new Schedules(this, 'Schedules', { groupName: prefix, config, pollFunction: this.functions.poll, sweepFunction: this.functions.sweep });
+    this.schedules = new Schedules(this, 'Schedules', {
+      groupName: prefix,
+      config,
+      pollFunction: this.functions.poll,
+      sweepFunction: this.functions.sweep,
+    });
     this.monitoring = this.monitor(prefix, props.alarmEmail);
     this.addOutputs(stage, config);
   }
 
   /** One function per handler, each with the runtime contract of lambdas/runtime.ts in its environment. */
-  private createFunctions(stage: StageName, prefix: string, code: CodeMode, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): Record<HandlerName, lambda.Function> {
+  private createFunctions(
+    stage: StageName,
+    prefix: string,
+    code: CodeMode,
+    logRetention: logs.RetentionDays,
+    removalPolicy: RemovalPolicy,
+  ): Record<HandlerName, lambda.Function> {
     // Every handler builds all ports, so every function gets every name.
     const environment = {
       SYNCLINE_STAGE: stage,

@@ -32,7 +32,9 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-export function synth(options: { config?: SynclineConfig; stage?: StageName; code?: CodeMode; destroyDataOnRemoval?: boolean } = {}): Synthesized {
+export function synth(
+  options: { config?: SynclineConfig; stage?: StageName; code?: CodeMode; destroyDataOnRemoval?: boolean } = {},
+): Synthesized {
   const app = new App();
   const stage = options.stage ?? 'dev';
   const stack = new SynclineStack(app, `Syncline-${stage}`, {
@@ -52,7 +54,10 @@ export function synth(options: { config?: SynclineConfig; stage?: StageName; cod
   };
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] }
+>;
 
 export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;

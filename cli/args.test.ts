@@ -25,13 +25,31 @@ describe('syncline command line', () => {
       since: new Date('2024-01-31'),
       restart: true,
     });
-    expect(parse('profile demo-shop anna@example.com').command).toEqual({ name: 'profile', tenant: 'demo-shop', emailOrId: 'anna@example.com' });
+    expect(parse('profile demo-shop anna@example.com').command).toEqual({
+      name: 'profile',
+      tenant: 'demo-shop',
+      emailOrId: 'anna@example.com',
+    });
     expect(parse('dlq list --queue push').command).toEqual({ name: 'dlq', action: 'list', queue: 'push' });
     expect(parse('dlq replay --max 5').command).toEqual({ name: 'dlq', action: 'replay', max: 5 });
-    expect(parse('quarantine replay demo-shop abc').command).toEqual({ name: 'quarantine', action: 'replay', tenant: 'demo-shop', id: 'abc' });
-    expect(parse('erase demo-shop anna@example.com --wait').command).toEqual({ name: 'erase', tenant: 'demo-shop', email: 'anna@example.com', wait: true });
+    expect(parse('quarantine replay demo-shop abc').command).toEqual({
+      name: 'quarantine',
+      action: 'replay',
+      tenant: 'demo-shop',
+      id: 'abc',
+    });
+    expect(parse('erase demo-shop anna@example.com --wait').command).toEqual({
+      name: 'erase',
+      tenant: 'demo-shop',
+      email: 'anna@example.com',
+      wait: true,
+    });
     expect(parse('erasures demo-shop').command).toEqual({ name: 'erasures', tenant: 'demo-shop' });
-    expect(parse('erasure demo-shop shop/redact:954889 --json').command).toEqual({ name: 'erasure', tenant: 'demo-shop', requestId: 'shop/redact:954889' });
+    expect(parse('erasure demo-shop shop/redact:954889 --json').command).toEqual({
+      name: 'erasure',
+      tenant: 'demo-shop',
+      requestId: 'shop/redact:954889',
+    });
     expect(parse('uplift demo-shop winback').command).toEqual({ name: 'uplift', tenant: 'demo-shop', campaign: 'winback' });
     expect(parse('accounting').command).toEqual({ name: 'accounting' });
     expect(parse('accounting demo-shop --json').command).toEqual({ name: 'accounting', tenant: 'demo-shop' });

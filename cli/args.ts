@@ -122,7 +122,8 @@ function parseQuarantine(words: Words): Command {
 function parseUnmerge(words: Words): Command {
   const [tenant, profileId] = positionals(words, ['<tenant>', '<profile-id>']);
   const identifier = text(words.values, 'identifier');
-  if (!identifier?.trim()) refuse(words, 'give --identifier <value>: the e-mail, phone, customer or visitor id that merged the profiles wrongly');
+  if (!identifier?.trim())
+    refuse(words, 'give --identifier <value>: the e-mail, phone, customer or visitor id that merged the profiles wrongly');
   const reason = text(words.values, 'reason');
   return { name: 'unmerge', tenant: tenant!, profileId: profileId!, identifier, ...(reason ? { reason } : {}) };
 }
@@ -142,7 +143,11 @@ function parseErase(words: Words): Command {
 }
 
 export const COMMANDS: Record<string, Spec> = {
-  start: { usage: 'syncline start [--port 3000] [--config syncline.config.json] [--demo]', summary: 'run the local stack (same as npm start)', build: (w) => ({ name: 'start', args: w.args }) },
+  start: {
+    usage: 'syncline start [--port 3000] [--config syncline.config.json] [--demo]',
+    summary: 'run the local stack (same as npm start)',
+    build: (w) => ({ name: 'start', args: w.args }),
+  },
   connectors: {
     usage: 'syncline connectors [--json]',
     summary: 'installed connectors and what each can do',
@@ -151,7 +156,10 @@ export const COMMANDS: Record<string, Spec> = {
   connector: {
     usage: 'syncline connector new <name>',
     summary: 'scaffold connectors/<name>/ with a failing contract test',
-    build: (w) => ({ name: 'connector-new', connector: positionals(subcommand(w, ['new'] as const, 'only "new"', '"new <name>"')[1], ['<name>'])[0]! }),
+    build: (w) => ({
+      name: 'connector-new',
+      connector: positionals(subcommand(w, ['new'] as const, 'only "new"', '"new <name>"')[1], ['<name>'])[0]!,
+    }),
   },
   instances: {
     usage: 'syncline instances [<tenant>] [--json]',
@@ -224,7 +232,9 @@ export const COMMANDS: Record<string, Spec> = {
   },
 };
 
-const LISTED = Object.entries(COMMANDS).map(([name, spec]) => [name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name, spec.summary] as const);
+const LISTED = Object.entries(COMMANDS).map(
+  ([name, spec]) => [name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name, spec.summary] as const,
+);
 const LISTED_WIDTH = Math.max(...LISTED.map(([name]) => name.length));
 
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
@@ -260,7 +270,10 @@ function parseWords(argv: readonly string[], spec: Spec | undefined, usage: stri
   }
 }
 
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { command: Command; options: GlobalOptions } {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { command: Command; options: GlobalOptions } {
   const at = commandIndex(argv);
   const name = at < 0 ? undefined : argv[at]!;
   // `start` hands its arguments to the local runtime untouched (it has its own --config and --port).

@@ -30,7 +30,11 @@ let stateFile: string;
 async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli([...argv, '--state-file', stateFile], { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false }, {});
+  const code = await runCli(
+    [...argv, '--state-file', stateFile],
+    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
+    {},
+  );
   return { code, out, err };
 }
 
@@ -91,7 +95,9 @@ describe('syncline against the local stack', () => {
     expect(shopify.appliedBy.duplicate ?? 0, "the redelivered order's events counted once, settled as applied").toBe(0);
     const text = await syncline('accounting');
     expect(text.out).toMatch(/^tenant\s+instance\s+connector\s+in\s+applied\s+quarantined\s+dead-lettered\s+in flight/);
-    expect(text.out).toMatch(new RegExp(`cli-shop: balanced: ${shopify.in} in = ${shopify.applied} applied \\+ 1 quarantined \\+ 0 dead-lettered`));
+    expect(text.out).toMatch(
+      new RegExp(`cli-shop: balanced: ${shopify.in} in = ${shopify.applied} applied \\+ 1 quarantined \\+ 0 dead-lettered`),
+    );
   });
 
   it('refuses an unknown tenant with the configured ones named', async () => {
@@ -104,7 +110,10 @@ describe('syncline against the local stack', () => {
     const { code, out } = await syncline('profile', TENANT, 'Bob.Smit@example.com', '--json');
     expect(code).toBe(0);
     const view = JSON.parse(out) as ProfileView;
-    expect(view.fields.find((f) => f.name === 'firstName'), 'the newer update won').toMatchObject({ value: 'Robert', source: 'shopify' });
+    expect(
+      view.fields.find((f) => f.name === 'firstName'),
+      'the newer update won',
+    ).toMatchObject({ value: 'Robert', source: 'shopify' });
     expect(view.fields.every((f) => f.source && f.at)).toBe(true);
     expect(view.orders.count).toBe(2);
     expect(view.segments, 'two orders: a repeat buyer').toContain('repeat');
@@ -147,7 +156,11 @@ describe('syncline against the local stack', () => {
     expect(await runtime().poll.cursors.get(TENANT, backfillCursorSlot('shopify'))).toMatch(/completedAt/);
 
     const json = await syncline('backfill', TENANT, 'shopify', '--since', '2100-01-01', '--json');
-    expect(JSON.parse(json.out), 'a completed backfill starts over; nothing is that new').toMatchObject({ done: true, resumed: false, queued: 0 });
+    expect(JSON.parse(json.out), 'a completed backfill starts over; nothing is that new').toMatchObject({
+      done: true,
+      resumed: false,
+      queued: 0,
+    });
   });
 
   it('refuses to backfill an instance that cannot poll', async () => {
@@ -160,7 +173,12 @@ describe('syncline against the local stack', () => {
     expect(await stack.findProfile(TENANT, { email: 'anna.dejong@example.com' })).toBeDefined();
     const { code, out } = await syncline('erase', TENANT, 'Anna.deJong@example.com', '--wait', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ tenantId: TENANT, profileFound: true, erased: true, requestId: expect.stringMatching(/^cli-/) });
+    expect(JSON.parse(out)).toMatchObject({
+      tenantId: TENANT,
+      profileFound: true,
+      erased: true,
+      requestId: expect.stringMatching(/^cli-/),
+    });
     await stack.waitUntilIdle();
     expect(await stack.findProfile(TENANT, { email: 'anna.dejong@example.com' })).toBeUndefined();
     const copernica = stack.simulators.copernica(TENANT, 'copernica');
@@ -176,8 +194,18 @@ describe('syncline against the local stack', () => {
 
     const listed = await syncline('erasures', TENANT, '--json');
     expect(listed.code).toBe(0);
-    const receipts = JSON.parse(listed.out) as { requestId: string; state: string; subjects: number; destinations: { instance: string; status: string; attempts: number }[] }[];
-    expect(receipts[0], 'newest first').toMatchObject({ requestId, state: 'settled', subjects: 1, destinations: [{ instance: 'copernica', status: 'confirmed', attempts: 1 }] });
+    const receipts = JSON.parse(listed.out) as {
+      requestId: string;
+      state: string;
+      subjects: number;
+      destinations: { instance: string; status: string; attempts: number }[];
+    }[];
+    expect(receipts[0], 'newest first').toMatchObject({
+      requestId,
+      state: 'settled',
+      subjects: 1,
+      destinations: [{ instance: 'copernica', status: 'confirmed', attempts: 1 }],
+    });
     expect(receipts.length, 'the earlier erasure is listed too').toBeGreaterThanOrEqual(2);
     expect(listed.out, 'no personal data in receipts').not.toMatch(/bob|smit|anna|example\.com/i);
     const text = await syncline('erasures', TENANT);
@@ -212,8 +240,14 @@ describe('syncline against the local stack', () => {
     expect(code, err).toBe(0);
     const instances = (JSON.parse(out) as { tenants: TenantAccount[] }).tenants[0]!.instances;
     for (const i of instances) expect(i.in, i.instanceId).toBe(i.applied + i.quarantined + i.deadLettered);
-    expect(instances.find((i) => i.instanceId === 'cli'), 'the erasure request').toMatchObject({ connector: null, in: 2, applied: 2, appliedBy: { erased: 2 } }); // two erase tests above
-    expect(instances.find((i) => i.instanceId === 'shopify')!.applied, 'plus the backfilled customers and the replayed delivery').toBeGreaterThan(25);
+    expect(
+      instances.find((i) => i.instanceId === 'cli'),
+      'the erasure request',
+    ).toMatchObject({ connector: null, in: 2, applied: 2, appliedBy: { erased: 2 } }); // two erase tests above
+    expect(
+      instances.find((i) => i.instanceId === 'shopify')!.applied,
+      'plus the backfilled customers and the replayed delivery',
+    ).toBeGreaterThan(25);
   });
 
   it('reports the uplift of a configured campaign and refuses an unknown one', async () => {
@@ -239,7 +273,7 @@ describe('syncline against the local stack', () => {
     }
   });
 
-  it('unmerges a wrong merge on the stack\'s tables and dry-runs changed identity rules', async () => {
+  it("unmerges a wrong merge on the stack's tables and dry-runs changed identity rules", async () => {
     const tenant = stack.config.tenants.find((t) => t.id === TENANT)!;
     const view = (sourceEventId: string, at: string, email: string, cookie = true) =>
       CanonicalEvent.parse({
@@ -253,7 +287,12 @@ describe('syncline against the local stack', () => {
         data: { productId: 'p-1', name: 'Kettle', category: 'kitchen' },
       });
     const deps = { profiles: stack.profiles, newProfileId: randomUUID };
-    for (const e of [view('v1', '2026-09-01T10:00:00Z', 'ann.tablet@example.com'), view('v0', '2026-09-01T11:00:00Z', 'ben.tablet@example.com', false), view('v2', '2026-09-02T10:00:00Z', 'ben.tablet@example.com')]) await mergeEvent(deps, tenant, e);
+    for (const e of [
+      view('v1', '2026-09-01T10:00:00Z', 'ann.tablet@example.com'),
+      view('v0', '2026-09-01T11:00:00Z', 'ben.tablet@example.com', false),
+      view('v2', '2026-09-02T10:00:00Z', 'ben.tablet@example.com'),
+    ])
+      await mergeEvent(deps, tenant, e);
     const merged = (await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))!;
     expect(merged.mergedFrom).toHaveLength(1);
 
@@ -263,12 +302,19 @@ describe('syncline against the local stack', () => {
     expect(dry.code, dry.err).toBe(0);
     const report = JSON.parse(dry.out) as { splits: { count: number; examples: { profileId: string }[] }; merges: { count: number } };
     expect(report.splits.examples.map((e) => e.profileId)).toContain(merged.profileId);
-    expect((await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))?.version, 'the dry run wrote nothing').toBe(merged.version);
+    expect((await stack.findProfile(TENANT, { email: 'ben.tablet@example.com' }))?.version, 'the dry run wrote nothing').toBe(
+      merged.version,
+    );
     const bad = await syncline('identity', 'dry-run', TENANT, '--rules', join(dir, 'absent.json'));
     expect(bad).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read the rules file/) });
 
     const refused = await syncline('unmerge', TENANT, merged.profileId, '--identifier', 'ann.tablet@example.com');
-    expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/unmerge refused: no merge of profile .* was caused by that email; its journal lists merges by anonymousId/) });
+    expect(refused).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /unmerge refused: no merge of profile .* was caused by that email; its journal lists merges by anonymousId/,
+      ),
+    });
     const done = await syncline('unmerge', TENANT, merged.profileId, '--identifier', 'tablet-cli', '--reason', 'shared tablet');
     expect(done.code, done.err).toBe(0);
     expect(done.out).toMatch(/unmerged profile .* on its anonymousId: 2 profiles now/);
@@ -281,15 +327,25 @@ describe('syncline against the local stack', () => {
 
   it('says how to start a stack when none is running', async () => {
     let err = '';
-    const code = await runCli(['instances', '--state-file', join(dir, 'absent.json')], { out: () => {}, err: (t) => void (err += t), isTTY: false }, {});
+    const code = await runCli(
+      ['instances', '--state-file', join(dir, 'absent.json')],
+      { out: () => {}, err: (t) => void (err += t), isTTY: false },
+      {},
+    );
     expect(code).toBe(1);
     expect(err).toMatch(/no local stack is running .* start one with `npm start`.*--stage dev\|prod/s);
   });
 
   it('runs as `npx syncline` through the bin shim, in another process', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/syncline.mjs', 'instances', TENANT, '--json', '--state-file', stateFile], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/syncline.mjs', 'instances', TENANT, '--json', '--state-file', stateFile],
+      { timeout: 60_000 },
+    );
     expect((JSON.parse(stdout) as InstanceHealth[]).map((r) => r.instanceId)).toEqual(['shopify', 'copernica']);
-    const usage = await promisify(execFile)(process.execPath, ['bin/syncline.mjs', 'nope']).catch((error: { code: number; stderr: string }) => error);
+    const usage = await promisify(execFile)(process.execPath, ['bin/syncline.mjs', 'nope']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "nope"/) });
   }, 90_000);
 });

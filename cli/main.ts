@@ -72,7 +72,9 @@ function reportFailure(io: CliIO, error: unknown): number {
     return 1;
   }
   // AWS SDK errors (no credentials, access denied) name their cause; anything else keeps its stack for a bug report.
-  io.err(`syncline: ${e.$metadata !== undefined || e.name === 'CredentialsProviderError' ? `${e.name}: ${e.message}` : (e.stack ?? e.message)}\n`);
+  io.err(
+    `syncline: ${e.$metadata !== undefined || e.name === 'CredentialsProviderError' ? `${e.name}: ${e.message}` : (e.stack ?? e.message)}\n`,
+  );
   return 1;
 }
 

@@ -35,7 +35,10 @@ export interface Target {
   profiles: ProfileRepository;
   status: StatusReader;
   stats: { get(tenantId: string): Promise<TenantStats | undefined> };
-  quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>; countByInstance(tenantId: string): Promise<Map<string, number>> };
+  quarantine: {
+    list(tenantId: string, limit?: number): Promise<QuarantineEntry[]>;
+    countByInstance(tenantId: string): Promise<Map<string, number>>;
+  };
   /** What became of each event (the accounting). */
   ledger: EventLedger;
   erasures: Pick<ErasureReceiptStore, 'get' | 'list'>;
@@ -44,7 +47,11 @@ export interface Target {
   /** The changes queue, where canonical events enter the merge (recorded as accepted in the ledger). */
   events: EventQueue;
   replayQuarantine(tenantId: string, id?: string): Promise<ReplayOutcome[]>;
-  backfill(tenantId: string, instanceId: string, options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>): Promise<BackfillProgress>;
+  backfill(
+    tenantId: string,
+    instanceId: string,
+    options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>,
+  ): Promise<BackfillProgress>;
   close(): void;
 }
 
@@ -57,7 +64,9 @@ export function requireTenant(target: Target, tenantId: string, instanceId?: str
   const known = target.config.tenants.map((t) => t.id).join(', ');
   if (!tenant) throw new UnknownTenant(`unknown tenant "${tenantId}" on ${target.label} (configured: ${known})`);
   if (instanceId !== undefined && !tenant.instances.some((i) => i.id === instanceId)) {
-    throw new UnknownTenant(`tenant "${tenantId}" has no instance "${instanceId}" (configured: ${tenant.instances.map((i) => i.id).join(', ')})`);
+    throw new UnknownTenant(
+      `tenant "${tenantId}" has no instance "${instanceId}" (configured: ${tenant.instances.map((i) => i.id).join(', ')})`,
+    );
   }
   return tenant;
 }
@@ -107,7 +116,10 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
     events: new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, state.queues.changes), base.ledger),
     // Inside the stack: verifying a replay needs the instances' secrets, which only that process holds.
     async replayQuarantine(tenantId, id) {
-      const response = await call('POST', `/api/quarantine/${encodeURIComponent(tenantId)}/replay${id ? `/${encodeURIComponent(id)}` : ''}`);
+      const response = await call(
+        'POST',
+        `/api/quarantine/${encodeURIComponent(tenantId)}/replay${id ? `/${encodeURIComponent(id)}` : ''}`,
+      );
       return (await response.json()) as ReplayOutcome[];
     },
     async backfill(tenantId, instanceId, options) {
@@ -137,7 +149,8 @@ async function readBackfillStream(response: Response, onProgress?: (p: BackfillP
       buffer = buffer.slice(newline + 1);
       if (!line) continue;
       const message = JSON.parse(line) as { progress?: BackfillProgress; result?: BackfillProgress; error?: string };
-      if (message.error !== undefined) throw new CommandFailed(`the backfill stopped: ${message.error} (run it again to resume from its cursor)`);
+      if (message.error !== undefined)
+        throw new CommandFailed(`the backfill stopped: ${message.error} (run it again to resume from its cursor)`);
       if (message.progress) onProgress?.(message.progress);
       if (message.result) last = message.result;
     }
@@ -170,8 +183,10 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
     sqs,
     queues: resources.queues,
     events,
-    replayQuarantine: (tenantId, id) => replayQuarantined({ instances, events, quarantine: base.quarantine, status: base.status, log }, tenantId, id),
-    backfill: (tenantId, instanceId, options) => runBackfill({ instances, events, cursors: new DynamoCursorStore(db, resources.tables.ops), log }, tenantId, instanceId, options),
+    replayQuarantine: (tenantId, id) =>
+      replayQuarantined({ instances, events, quarantine: base.quarantine, status: base.status, log }, tenantId, id),
+    backfill: (tenantId, instanceId, options) =>
+      runBackfill({ instances, events, cursors: new DynamoCursorStore(db, resources.tables.ops), log }, tenantId, instanceId, options),
     close() {
       dynamo.destroy();
       sqs.destroy();

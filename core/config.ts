@@ -23,7 +23,10 @@ export const TenantConfig = z
   .object({
     id: Slug,
     /** Calling code assumed for national phone numbers (31 = the Netherlands). */
-    defaultCountryCode: z.string().regex(/^[1-9]\d{0,2}$/).default('31'),
+    defaultCountryCode: z
+      .string()
+      .regex(/^[1-9]\d{0,2}$/)
+      .default('31'),
     /** Instances whose values win a tie on event time, most trusted first. */
     sourcePriority: z.array(Slug).default([]),
     /** Which identifiers match people, their priority and limits, and values that never match (core/identity/rules.ts). */
@@ -35,16 +38,22 @@ export const TenantConfig = z
   .superRefine((tenant, ctx) => {
     const seen = new Set<string>();
     for (const instance of tenant.instances) {
-      if (seen.has(instance.id)) ctx.addIssue({ code: 'custom', message: `instance "${instance.id}" appears twice in tenant "${tenant.id}"` });
+      if (seen.has(instance.id))
+        ctx.addIssue({ code: 'custom', message: `instance "${instance.id}" appears twice in tenant "${tenant.id}"` });
       seen.add(instance.id);
     }
     const campaigns = new Set<string>();
     for (const campaign of tenant.campaigns.campaigns) {
-      if (campaigns.has(campaign.id)) ctx.addIssue({ code: 'custom', message: `campaign "${campaign.id}" appears twice in tenant "${tenant.id}"` });
+      if (campaigns.has(campaign.id))
+        ctx.addIssue({ code: 'custom', message: `campaign "${campaign.id}" appears twice in tenant "${tenant.id}"` });
       campaigns.add(campaign.id);
     }
     for (const instance of Object.keys(tenant.campaigns.fieldMapping)) {
-      if (!seen.has(instance)) ctx.addIssue({ code: 'custom', message: `campaigns.fieldMapping names instance "${instance}", which tenant "${tenant.id}" does not have` });
+      if (!seen.has(instance))
+        ctx.addIssue({
+          code: 'custom',
+          message: `campaigns.fieldMapping names instance "${instance}", which tenant "${tenant.id}" does not have`,
+        });
     }
   });
 export type TenantConfig = z.infer<typeof TenantConfig>;
@@ -62,7 +71,11 @@ export const SynclineConfig = z
   });
 export type SynclineConfig = z.infer<typeof SynclineConfig>;
 
-export function findInstance(config: SynclineConfig, tenantId: string, instanceId: string): { tenant: TenantConfig; instance: InstanceConfig } | undefined {
+export function findInstance(
+  config: SynclineConfig,
+  tenantId: string,
+  instanceId: string,
+): { tenant: TenantConfig; instance: InstanceConfig } | undefined {
   const tenant = config.tenants.find((t) => t.id === tenantId);
   const instance = tenant?.instances.find((i) => i.id === instanceId);
   return tenant && instance ? { tenant, instance } : undefined;

@@ -16,7 +16,19 @@ export const Identifier = z.object({
 export type Identifier = z.infer<typeof Identifier>;
 
 /** Values that identify nobody: placeholders shops and POS systems send when the real value is unknown. */
-const BLOCKED_VALUES = new Set(['', '0', '-1', 'null', 'undefined', 'none', 'n/a', 'anonymous', 'unknown', 'test@test.com', 'noreply@example.com']);
+const BLOCKED_VALUES = new Set([
+  '',
+  '0',
+  '-1',
+  'null',
+  'undefined',
+  'none',
+  'n/a',
+  'anonymous',
+  'unknown',
+  'test@test.com',
+  'noreply@example.com',
+]);
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -53,7 +65,10 @@ export function identifierKey(id: Identifier): string {
 
 /** Hash used in storage keys so that no e-mail address or phone number appears in a key, log line or metric. */
 export function identifierDigest(tenantId: string, id: Identifier): string {
-  return createHash('sha256').update(`${tenantId}\u0000${identifierKey(id)}`).digest('base64url').slice(0, 32);
+  return createHash('sha256')
+    .update(`${tenantId}\u0000${identifierKey(id)}`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 export function uniqueIdentifiers(ids: readonly Identifier[]): Identifier[] {

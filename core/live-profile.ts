@@ -8,6 +8,7 @@ const MAX_TOMBSTONE_HOPS = 10;
 /** The live profile `profileId` leads to, or undefined when it (or its survivor) no longer exists. */
 export async function liveProfile(repo: Pick<ProfileRepository, 'get'>, tenantId: string, profileId: string): Promise<Profile | undefined> {
   let profile = await repo.get(tenantId, profileId);
-  for (let hop = 0; profile?.mergedInto !== undefined && hop < MAX_TOMBSTONE_HOPS; hop++) profile = await repo.get(tenantId, profile.mergedInto);
+  for (let hop = 0; profile?.mergedInto !== undefined && hop < MAX_TOMBSTONE_HOPS; hop++)
+    profile = await repo.get(tenantId, profile.mergedInto);
   return profile?.mergedInto === undefined ? profile : undefined;
 }

@@ -112,7 +112,13 @@ export interface SecretsProvider {
 
 /** Counters an operator reads: last success per instance and stage, errors. */
 export interface StatusRecorder {
-  record(tenantId: string, instance: string, stage: 'webhook' | 'poll' | 'merge' | 'push', outcome: 'ok' | 'error', count?: number): Promise<void>;
+  record(
+    tenantId: string,
+    instance: string,
+    stage: 'webhook' | 'poll' | 'merge' | 'push',
+    outcome: 'ok' | 'error',
+    count?: number,
+  ): Promise<void>;
 }
 
 // Campaign features: tenant stats, the contact log for frequency capping.
@@ -136,7 +142,14 @@ export interface ErasureReceiptStore {
   /** Records what one destination said; written at once, so a crash never forgets a confirmation, and never over one. */
   record(tenantId: string, requestId: string, subjectDigest: string, destination: DestinationErasure, at: string): Promise<void>;
   /** Ends the receipt of a subject and forgets the kept subject. */
-  close(tenantId: string, requestId: string, subjectDigest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void>;
+  close(
+    tenantId: string,
+    requestId: string,
+    subjectDigest: string,
+    state: Exclude<ErasureState, 'open'>,
+    at: string,
+    reason?: string,
+  ): Promise<void>;
   /** The sweep queued a retry: `lastTriedAt` moves so that the next sweep waits again. */
   touch(tenantId: string, requestId: string, subjectDigest: string, at: string): Promise<void>;
   /** Subjects whose erasure is still open. */

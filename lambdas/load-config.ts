@@ -16,7 +16,9 @@ export function loadConfig(path = configPath()): SynclineConfig {
   }
   const result = SynclineConfig.safeParse(raw);
   if (!result.success) {
-    throw new Error(`syncline config at ${path} is invalid:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `syncline config at ${path} is invalid:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   return result.data;
 }

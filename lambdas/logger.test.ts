@@ -20,7 +20,9 @@ describe('log lines', () => {
   it('prints a readable line with time, level, service, message and the details as key=value', () => {
     const lines = captureStdout();
     createLogger('merge', 'info', 'text').info('merged batch', { events: 10, profiles: 7, tenantId: 'demo-shop', skipped: undefined });
-    expect(lines).toEqual([expect.stringMatching(/^\d{2}:\d{2}:\d{2} INFO  merge  merged batch  events=10 profiles=7 tenantId=demo-shop\n$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^\d{2}:\d{2}:\d{2} INFO  merge  merged batch  events=10 profiles=7 tenantId=demo-shop\n$/),
+    ]);
   });
 
   it('quotes a reason with spaces so that the line still splits into fields', () => {

@@ -35,7 +35,11 @@ function jsonLine(level: Level, service: string, message: string, time: Date, de
   return JSON.stringify({ level, service, message, time: time.toISOString(), ...details });
 }
 
-export function createLogger(service: string, level: Level = (process.env.LOG_LEVEL?.toLowerCase() as Level) || 'info', format: LogFormat = logFormat()): Logger {
+export function createLogger(
+  service: string,
+  level: Level = (process.env.LOG_LEVEL?.toLowerCase() as Level) || 'info',
+  format: LogFormat = logFormat(),
+): Logger {
   const min = ORDER[level] ?? ORDER.info;
   const line = format === 'json' ? jsonLine : textLine;
   const write = (lvl: Level, message: string, details?: Record<string, unknown>) => {

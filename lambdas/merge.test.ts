@@ -74,8 +74,12 @@ describe('merge handler', () => {
   it('gives the same profile for duplicate and reordered batches', async () => {
     expect(await handler(sqsEvent(bodies(inTenant('in-order', annaStory))))).toEqual({ batchItemFailures: [] });
     // Reversed, every other event twice, in batches of three: what an at-least-once, unordered queue may deliver.
-    const shuffled = inTenant('shuffled', [...annaStory].reverse().flatMap((e, i) => (i % 2 === 0 ? [e, e] : [e])));
-    for (let i = 0; i < shuffled.length; i += 3) expect(await handler(sqsEvent(bodies(shuffled.slice(i, i + 3))))).toEqual({ batchItemFailures: [] });
+    const shuffled = inTenant(
+      'shuffled',
+      [...annaStory].reverse().flatMap((e, i) => (i % 2 === 0 ? [e, e] : [e])),
+    );
+    for (let i = 0; i < shuffled.length; i += 3)
+      expect(await handler(sqsEvent(bodies(shuffled.slice(i, i + 3))))).toEqual({ batchItemFailures: [] });
 
     const expected = await profileOf('in-order', 'anna@example.com');
     expect(projectProfile(expected!)).toMatchObject({ firstName: 'Annabel', orderCount: 2 });

@@ -32,7 +32,9 @@ beforeEach(async () => {
 const savedCursor = (instance: string) => new DynamoCursorStore(env.db, env.tables.ops).get('acme', instance);
 
 async function queuedCount(): Promise<number> {
-  const { Attributes } = await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: env.queues.changes.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes } = await env.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: env.queues.changes.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 

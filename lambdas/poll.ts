@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { runPoll, type PollDeps, type PollRun } from '../pipeline/run-poll.js';
 import { tenantRuntime } from './runtime.js';
 
-export const PollInput = z.object({ tenantId: z.string().min(1), instanceId: z.string().min(1), maxPages: z.number().int().min(1).max(1000).default(50) });
+export const PollInput = z.object({
+  tenantId: z.string().min(1),
+  instanceId: z.string().min(1),
+  maxPages: z.number().int().min(1).max(1000).default(50),
+});
 export type PollInput = z.input<typeof PollInput>;
 
 /** Leave time to save the cursor and report before Lambda stops the function. */

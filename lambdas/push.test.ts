@@ -32,7 +32,11 @@ beforeAll(async () => {
   });
   const config = SynclineConfig.parse({ tenants: [tenant('acme', copernica), tenant('flaky', flakyCopernica)] });
   const simulators: Record<string, CopernicaSimulator> = { acme: copernica, flaky: flakyCopernica };
-  configureRuntime({ config, secrets: { get: async (tenantId, instance) => (instance === 'copernica' ? simulators[tenantId]?.secrets : undefined) }, log: silentLogger });
+  configureRuntime({
+    config,
+    secrets: { get: async (tenantId, instance) => (instance === 'copernica' ? simulators[tenantId]?.secrets : undefined) },
+    log: silentLogger,
+  });
 });
 afterAll(async () => {
   await copernica?.stop();
@@ -40,7 +44,16 @@ afterAll(async () => {
 });
 
 const consent = (email: string, at: string, tenantId = 'acme') =>
-  ({ ...event({ type: 'consent.changed', sourceEventId: `consent-${email}-${at}`, occurredAt: at, identifiers: [{ type: 'email', value: email }], data: { purpose: 'email_marketing', granted: true } }), tenantId }) as CanonicalEvent;
+  ({
+    ...event({
+      type: 'consent.changed',
+      sourceEventId: `consent-${email}-${at}`,
+      occurredAt: at,
+      identifiers: [{ type: 'email', value: email }],
+      data: { purpose: 'email_marketing', granted: true },
+    }),
+    tenantId,
+  }) as CanonicalEvent;
 
 /** Merges the events through the merge handler and takes the push messages it queued. */
 async function mergeAndTakePushes(events: readonly CanonicalEvent[]): Promise<Message[]> {
@@ -54,18 +67,29 @@ async function profileIdOf(tenantId: string, email: string): Promise<string | un
 }
 
 const snapshots = () => new DynamoPushSnapshotStore(env.db, env.tables.ops);
-const lastPut = (sim: CopernicaSimulator) => sim.log().filter((r) => r.method === 'PUT').at(-1)?.body;
+const lastPut = (sim: CopernicaSimulator) =>
+  sim
+    .log()
+    .filter((r) => r.method === 'PUT')
+    .at(-1)?.body;
 
 describe('push handler', () => {
   it('pushes changed profiles to the simulated Copernica and stores the snapshot', async () => {
-    const pushes = await mergeAndTakePushes([customer('201', 'eve@example.com', '2026-10-01T10:00:00Z', { firstName: 'Eve' }), consent('eve@example.com', '2026-10-01T10:01:00Z')]);
+    const pushes = await mergeAndTakePushes([
+      customer('201', 'eve@example.com', '2026-10-01T10:00:00Z', { firstName: 'Eve' }),
+      consent('eve@example.com', '2026-10-01T10:01:00Z'),
+    ]);
     expect(pushes.map((m) => (JSON.parse(m.Body!) as PushMessage).kind)).toEqual(['sync']);
 
     expect(await push(sqsEvent(pushes))).toEqual({ batchItemFailures: [] });
 
     expect(copernica.profiles().map((p) => p.fields)).toEqual([expect.objectContaining({ email: 'eve@example.com', firstName: 'Eve' })]);
     const profileId = (await profileIdOf('acme', 'eve@example.com'))!;
-    expect(await snapshots().get('acme', profileId, 'copernica')).toMatchObject({ email: 'eve@example.com', firstName: 'Eve', consentEmailMarketing: true });
+    expect(await snapshots().get('acme', profileId, 'copernica')).toMatchObject({
+      email: 'eve@example.com',
+      firstName: 'Eve',
+      consentEmailMarketing: true,
+    });
   });
 
   it('sends only changed fields on the next push', async () => {
@@ -82,7 +106,10 @@ describe('push handler', () => {
 
   it('reports a failed push as a batch item failure while Copernica answers 500, and succeeds on redelivery', async () => {
     const pushes = await mergeAndTakePushes(
-      [customer('301', 'fay@example.com', '2026-10-01T10:00:00Z', { firstName: 'Fay' }), consent('fay@example.com', '2026-10-01T10:01:00Z', 'flaky')].map((e) => ({ ...e, tenantId: 'flaky' })),
+      [
+        customer('301', 'fay@example.com', '2026-10-01T10:00:00Z', { firstName: 'Fay' }),
+        consent('fay@example.com', '2026-10-01T10:01:00Z', 'flaky'),
+      ].map((e) => ({ ...e, tenantId: 'flaky' })),
     );
     const profileId = (await profileIdOf('flaky', 'fay@example.com'))!;
 
@@ -99,9 +126,17 @@ describe('push handler', () => {
 
   it('forwards an erasure to Copernica', async () => {
     const profileId = (await profileIdOf('acme', 'eve@example.com'))!;
-    const erasure = event({ type: 'erasure.requested', sourceEventId: 'redact-eve', occurredAt: '2026-10-10T00:00:00Z', identifiers: [{ type: 'email', value: 'eve@example.com' }], data: { scope: 'person', requestId: 'gdpr-7' } });
+    const erasure = event({
+      type: 'erasure.requested',
+      sourceEventId: 'redact-eve',
+      occurredAt: '2026-10-10T00:00:00Z',
+      identifiers: [{ type: 'email', value: 'eve@example.com' }],
+      data: { scope: 'person', requestId: 'gdpr-7' },
+    });
     const pushes = await mergeAndTakePushes([erasure]);
-    expect(pushes.map((m) => JSON.parse(m.Body!) as PushMessage)).toEqual([expect.objectContaining({ kind: 'erase', requestId: 'gdpr-7' })]);
+    expect(pushes.map((m) => JSON.parse(m.Body!) as PushMessage)).toEqual([
+      expect.objectContaining({ kind: 'erase', requestId: 'gdpr-7' }),
+    ]);
 
     expect(await push(sqsEvent(pushes))).toEqual({ batchItemFailures: [] });
 

@@ -70,7 +70,8 @@ function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.CHANGES_MAX_RECEIVE_COUNT;
   if (value === undefined || value === '') return 5;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`CHANGES_MAX_RECEIVE_COUNT must be a whole number of receives ≥ 1, not "${value}"`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`CHANGES_MAX_RECEIVE_COUNT must be a whole number of receives ≥ 1, not "${value}"`);
   return count;
 }
 
@@ -79,7 +80,11 @@ export function runtime(): Runtime {
   const log = overrides.log ?? createLogger(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'syncline');
   const config = overrides.config ?? loadConfig();
   currentConfig = config;
-  const secrets = overrides.secrets ?? (process.env.SYNCLINE_STAGE && process.env.AWS_LAMBDA_FUNCTION_NAME ? new SecretsManagerSecrets(process.env.SYNCLINE_STAGE) : new EnvOrFileSecrets());
+  const secrets =
+    overrides.secrets ??
+    (process.env.SYNCLINE_STAGE && process.env.AWS_LAMBDA_FUNCTION_NAME
+      ? new SecretsManagerSecrets(process.env.SYNCLINE_STAGE)
+      : new EnvOrFileSecrets());
   const instances = createInstanceResolver({ config, connectors: overrides.connectors ?? installedConnectors, secrets, log });
   const names = tableNames();
   const db = documentClient();
@@ -98,7 +103,17 @@ export function runtime(): Runtime {
   current = {
     webhook: { instances, events, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
     poll: { instances, events, cursors: new DynamoCursorStore(db, names.ops), status, log },
-    merge: { instances, profiles, push, status, log, newProfileId: randomUUID, stats, now, accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() } },
+    merge: {
+      instances,
+      profiles,
+      push,
+      status,
+      log,
+      newProfileId: randomUUID,
+      stats,
+      now,
+      accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },
+    },
     push: {
       instances,
       profiles,
@@ -134,7 +149,10 @@ export function tenantRuntime(tenantId: string): Pick<Runtime, 'webhook' | 'poll
     const ops = tableNames().ops;
     const status = new DynamoStatusRecorder(db, ops);
     // The ledger's "accepted" records are this tenant's ops items too: written with the tenant's credentials.
-    const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqsClient(), required('CHANGES_QUEUE_URL')), new DynamoEventLedger(db, ops));
+    const events = new LedgeredEventQueue(
+      new SqsMessageQueue<CanonicalEvent>(sqsClient(), required('CHANGES_QUEUE_URL')),
+      new DynamoEventLedger(db, ops),
+    );
     deps = {
       webhook: { ...base.webhook, events, quarantine: new DynamoQuarantineStore(db, ops), status },
       poll: { ...base.poll, events, cursors: new DynamoCursorStore(db, ops), status },

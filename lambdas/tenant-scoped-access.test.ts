@@ -28,7 +28,12 @@ class FakeSts implements RoleAssumer {
   async assume(request: AssumeRoleRequest): Promise<TemporaryCredentials> {
     this.requests.push(request);
     // DynamoDB Local keeps one database per access key unless shared (the test emulators share): any key works.
-    return { accessKeyId: `ASIAFAKE${this.requests.length}`, secretAccessKey: 'fake', sessionToken: 'fake', expiration: new Date(Date.now() + 900_000) };
+    return {
+      accessKeyId: `ASIAFAKE${this.requests.length}`,
+      secretAccessKey: 'fake',
+      sessionToken: 'fake',
+      expiration: new Date(Date.now() + 900_000),
+    };
   }
 }
 
@@ -36,7 +41,12 @@ let sts: FakeSts;
 const configure = () => configureRuntime({ config, secrets: { get: async () => secrets }, log: silentLogger, roleAssumer: sts });
 const delivery = (tenant: string) => {
   const body = JSON.stringify(fixture('customers-create.json'));
-  return webhookEvent({ tenant, instance: 'shop', body, headers: { ...deliveryHeaders('customers/create'), ...signShopifyWebhook(body, secrets.webhookSecret) } });
+  return webhookEvent({
+    tenant,
+    instance: 'shop',
+    body,
+    headers: { ...deliveryHeaders('customers/create'), ...signShopifyWebhook(body, secrets.webhookSecret) },
+  });
 };
 
 beforeAll(() => {
@@ -55,7 +65,9 @@ describe('tenant-scoped DynamoDB access of the webhook and poll functions', () =
   it('signs a webhook’s ops-table writes with credentials of the route’s tenant, assumed once per tenant', async () => {
     expect((await handler(delivery('acme'))).statusCode).toBe(202);
     expect((await handler(delivery('acme'))).statusCode).toBe(202);
-    expect(sts.requests, 'one AssumeRole for two deliveries').toEqual([{ roleArn: ROLE, sessionName: 'syncline-acme', tags: { tenant: 'acme' }, durationSeconds: 900 }]);
+    expect(sts.requests, 'one AssumeRole for two deliveries').toEqual([
+      { roleArn: ROLE, sessionName: 'syncline-acme', tags: { tenant: 'acme' }, durationSeconds: 900 },
+    ]);
     const recorded = await new DynamoStatusRecorder(env.db, env.tables.ops).read('acme', 'shop');
     expect(recorded.webhook?.okCount, 'the status write made with the scoped client landed').toBeGreaterThanOrEqual(2);
 

@@ -15,7 +15,11 @@ const env = useEmulators();
 const config = SynclineConfig.parse({
   tenants: [{ id: 'acme', instances: [{ id: 'shop', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP_DOMAIN } }] }],
 });
-const runtimeOptions = { config, secrets: { get: async (tenantId: string, instance: string) => (tenantId === 'acme' && instance === 'shop' ? secrets : undefined) }, log: silentLogger };
+const runtimeOptions = {
+  config,
+  secrets: { get: async (tenantId: string, instance: string) => (tenantId === 'acme' && instance === 'shop' ? secrets : undefined) },
+  log: silentLogger,
+};
 
 beforeAll(() => configureRuntime(runtimeOptions));
 beforeEach(async () => {
@@ -23,7 +27,13 @@ beforeEach(async () => {
 });
 
 function signed(topic: string, body: Buffer | string, secret = secrets.webhookSecret, base64 = false) {
-  return webhookEvent({ tenant: 'acme', instance: 'shop', body, base64, headers: { ...deliveryHeaders(topic), ...signShopifyWebhook(body, secret) } });
+  return webhookEvent({
+    tenant: 'acme',
+    instance: 'shop',
+    body,
+    base64,
+    headers: { ...deliveryHeaders(topic), ...signShopifyWebhook(body, secret) },
+  });
 }
 
 const customer = (extra: Record<string, unknown> = {}) => JSON.stringify({ ...fixture('customers-create.json'), ...extra });
@@ -61,12 +71,21 @@ describe('webhook handler', () => {
     const entry = entries.find((e) => e.id === quarantineId);
     expect(entry, 'quarantine entry in DynamoDB').toMatchObject({ tenantId: 'acme', instance: 'shop', reason: error });
     expect(Buffer.from(entry!.request.bodyBase64, 'base64').toString('utf8'), 'raw body kept for replay').toBe(body);
-    expect(entry!.request.headers['x-shopify-hmac-sha256'], 'signature kept for re-verification').toBe(signShopifyWebhook(body, secrets.webhookSecret)['x-shopify-hmac-sha256']);
+    expect(entry!.request.headers['x-shopify-hmac-sha256'], 'signature kept for re-verification').toBe(
+      signShopifyWebhook(body, secrets.webhookSecret)['x-shopify-hmac-sha256'],
+    );
     expect(await takeAll(env.sqs, env.queues.changes.url), 'nothing queued').toEqual([]);
   });
 
   it('answers 404 for an unknown tenant', async () => {
-    const response = await handler(webhookEvent({ tenant: 'nobody', instance: 'shop', body: customer(), headers: signShopifyWebhook(customer(), secrets.webhookSecret) }));
+    const response = await handler(
+      webhookEvent({
+        tenant: 'nobody',
+        instance: 'shop',
+        body: customer(),
+        headers: signShopifyWebhook(customer(), secrets.webhookSecret),
+      }),
+    );
 
     expect(response.statusCode).toBe(404);
     expect(await takeAll(env.sqs, env.queues.changes.url)).toEqual([]);

@@ -26,7 +26,10 @@ function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
     if (method !== 'POST' && method !== 'GET') return json(405, { error: 'webhooks are POSTed' });
     try {
       const request = toWebhookRequest(event);
-      const response = method === 'GET' ? await answerWebhookCheck(deps(tenant), tenant, instance, request) : await ingestWebhook(deps(tenant), tenant, instance, request);
+      const response =
+        method === 'GET'
+          ? await answerWebhookCheck(deps(tenant), tenant, instance, request)
+          : await ingestWebhook(deps(tenant), tenant, instance, request);
       return json(response.statusCode, response.body);
     } catch (error) {
       // Queue or store unavailable: 503 makes the vendor retry the delivery later.

@@ -39,7 +39,16 @@ const depth = async (url: string) => {
 };
 
 function consume(handler: Parameters<typeof startQueuePoller>[0]['handler']) {
-  return startQueuePoller({ sqs: env.sqs, queueUrl: env.queues.changes.url, queueArn: env.queues.changes.arn, handler, batchSize: 10, visibilityTimeout: VISIBILITY, concurrency: 1, log: silentLogger });
+  return startQueuePoller({
+    sqs: env.sqs,
+    queueUrl: env.queues.changes.url,
+    queueArn: env.queues.changes.arn,
+    handler,
+    batchSize: 10,
+    visibilityTimeout: VISIBILITY,
+    concurrency: 1,
+    log: silentLogger,
+  });
 }
 
 async function profileIdOf(table: string, email: string): Promise<string | undefined> {
@@ -52,7 +61,13 @@ describe('dead letters through the local queue poller', () => {
     const poison = '{"type":"customer.upserted","tenantId":"acme"'; // cut short: no retry can parse it
     const good = customer('401', 'gus@example.com', '2026-10-01T10:00:00Z', { firstName: 'Gus' });
     await env.sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: env.queues.changes.url, Entries: [{ Id: 'poison', MessageBody: poison }, { Id: 'good', MessageBody: JSON.stringify(good) }] }),
+      new SendMessageBatchCommand({
+        QueueUrl: env.queues.changes.url,
+        Entries: [
+          { Id: 'poison', MessageBody: poison },
+          { Id: 'good', MessageBody: JSON.stringify(good) },
+        ],
+      }),
     );
 
     const poller = consume(merge);
@@ -130,7 +145,9 @@ describe('replayDeadLetters', () => {
 
     await expect(replayDeadLetters(env.sqs, env.queues.pushDlq.url, missing, { waitTimeSeconds: 0 })).rejects.toThrow();
     // (local-aws-sqs also counts in-flight messages in ApproximateNumberOfMessages; AWS does not.)
-    expect((await queueDepth(env.sqs, env.queues.pushDlq.url)).inFlight, 'still in the DLQ, hidden until its visibility timeout ends').toBe(1);
+    expect((await queueDepth(env.sqs, env.queues.pushDlq.url)).inFlight, 'still in the DLQ, hidden until its visibility timeout ends').toBe(
+      1,
+    );
   });
 
   it('peeks at dead letters without their content and leaves them for a replay', async () => {

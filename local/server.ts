@@ -54,7 +54,9 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     // GET is a vendor's check of the callback URL (Mailchimp); the handler decides what it may answer.
     const body = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req, MAX_WEBHOOK_BYTES);
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
-    const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: decodeURIComponent(webhook[1]!), instance: decodeURIComponent(webhook[2]!) }));
+    const result = await options.webhook(
+      toApiGatewayEvent(req, url, body, { tenant: decodeURIComponent(webhook[1]!), instance: decodeURIComponent(webhook[2]!) }),
+    );
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
     res.end(result.body ?? '');
     return;
@@ -63,7 +65,11 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
   const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
   if (replay && options.quarantine) {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST to replay' });
-    return send(res, 200, await options.quarantine.replay(decodeURIComponent(replay[1]!), replay[2] === undefined ? undefined : decodeURIComponent(replay[2])));
+    return send(
+      res,
+      200,
+      await options.quarantine.replay(decodeURIComponent(replay[1]!), replay[2] === undefined ? undefined : decodeURIComponent(replay[2])),
+    );
   }
   if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
   const quarantine = QUARANTINE_ROUTE.exec(url.pathname);
@@ -78,10 +84,13 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
   }
   if (url.pathname === '/api/status') return send(res, 200, await options.status());
   const accounting = ACCOUNTING_ROUTE.exec(url.pathname);
-  if (accounting && options.accounting) return send(res, 200, await options.accounting(accounting[1] === undefined ? undefined : decodeURIComponent(accounting[1])));
+  if (accounting && options.accounting)
+    return send(res, 200, await options.accounting(accounting[1] === undefined ? undefined : decodeURIComponent(accounting[1])));
   if (url.pathname === '/') {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('syncline local runtime\n\nPOST /webhooks/{tenant}/{instance}\nGET  /api/profiles/{tenant}?email=…\nGET  /api/status\nGET  /api/accounting[/{tenant}]\n');
+    res.end(
+      'syncline local runtime\n\nPOST /webhooks/{tenant}/{instance}\nGET  /api/profiles/{tenant}?email=…\nGET  /api/status\nGET  /api/accounting[/{tenant}]\n',
+    );
     return;
   }
   send(res, 404, { error: 'not found' });
@@ -102,7 +111,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 
 function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   const now = new Date();
   return {
     version: '2.0',
@@ -118,7 +128,13 @@ function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathPar
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `${now.getTime()}`,
       routeKey: `${req.method ?? 'POST'} /webhooks/{tenant}/{instance}`,
       stage: '$default',

@@ -45,7 +45,9 @@ export async function simulatorOf(connector: string): Promise<SimulatorDefinitio
     const specifier = `../connectors/${connector}/simulator.js`;
     module = (await import(/* @vite-ignore */ specifier)) as { simulator?: SimulatorDefinition };
   } catch (error) {
-    const notFound = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`connectors/${connector}/simulator`);
+    const notFound =
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes(`connectors/${connector}/simulator`);
     if (notFound) return undefined;
     throw error;
   }
@@ -68,7 +70,14 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
         if (!simulator) throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
         const faults = options.faults?.(tenant.id, instance.id);
         const sim = await simulator.start({ settings: instance.settings, faults, sampleCustomers: options.sampleCustomers });
-        running.push({ tenantId: tenant.id, instance: instance.id, settings: sim.settings, secrets: sim.secrets, handle: sim.handle, stop: () => sim.stop() });
+        running.push({
+          tenantId: tenant.id,
+          instance: instance.id,
+          settings: sim.settings,
+          secrets: sim.secrets,
+          handle: sim.handle,
+          stop: () => sim.stop(),
+        });
         instances.push({ ...instance, settings: { ...instance.settings, ...sim.settings } });
       }
       tenants.push({ ...tenant, instances });

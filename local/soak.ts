@@ -27,7 +27,8 @@ function positive(name: string, text: string | undefined, integer = true): numbe
 export function formatSoakSummary(r: SoakResult): string[] {
   const { calm, storm } = r.tenants;
   const sent = calm.sent + storm.sent;
-  const row = (label: string, pick: (t: SoakResult['tenants']['calm']) => number) => `  ${label.padEnd(30)} ${String(pick(calm)).padStart(8)} ${String(pick(storm)).padStart(8)}`;
+  const row = (label: string, pick: (t: SoakResult['tenants']['calm']) => number) =>
+    `  ${label.padEnd(30)} ${String(pick(calm)).padStart(8)} ${String(pick(storm)).padStart(8)}`;
   return [
     '',
     `── soak summary (seed ${r.seed})`,
@@ -47,7 +48,9 @@ export function formatSoakSummary(r: SoakResult): string[] {
     `  webhook latency                p50 ${r.latency.p50.toFixed(0)} ms, p95 ${r.latency.p95.toFixed(0)} ms, max ${r.latency.max.toFixed(0)} ms`,
     '  accounting:',
     ...r.accounting.map((line) => `    ${line}`),
-    r.differences.length === 0 ? '  final state: the storm tenant matches the calm tenant (profiles, Copernica contacts, quarantine)' : `  final state DIFFERS (${r.differences.length}):`,
+    r.differences.length === 0
+      ? '  final state: the storm tenant matches the calm tenant (profiles, Copernica contacts, quarantine)'
+      : `  final state DIFFERS (${r.differences.length}):`,
     ...r.differences.slice(0, 20).map((d) => `    ${d}`),
     r.ok ? '  result: OK' : '  result: FAILED',
   ];

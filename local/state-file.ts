@@ -51,7 +51,10 @@ export function readLocalState(path = DEFAULT_STATE_FILE): LocalState {
   } catch {
     throw new NoLocalStack(`${path} is not valid JSON: stop any local stack, delete the file and run \`npm start\` again`);
   }
-  if (!isAlive(state.pid)) throw new NoLocalStack(`no local stack is running: ${path} was left by process ${state.pid}, which has exited (delete the file, or run \`npm start\`)`);
+  if (!isAlive(state.pid))
+    throw new NoLocalStack(
+      `no local stack is running: ${path} was left by process ${state.pid}, which has exited (delete the file, or run \`npm start\`)`,
+    );
   return state;
 }
 

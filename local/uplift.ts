@@ -7,7 +7,13 @@ import type { ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { upliftReport, type UpliftReport } from '../core/campaign/uplift.js';
 
-export async function computeUplift(profiles: Pick<ProfileRepository, 'listProfiles'>, config: SynclineConfig, tenantId: string, campaignId: string, now = new Date()): Promise<UpliftReport> {
+export async function computeUplift(
+  profiles: Pick<ProfileRepository, 'listProfiles'>,
+  config: SynclineConfig,
+  tenantId: string,
+  campaignId: string,
+  now = new Date(),
+): Promise<UpliftReport> {
   const tenant = config.tenants.find((t) => t.id === tenantId);
   if (!tenant) throw new Error(`tenant "${tenantId}" is not in the config`);
   const campaign = tenant.campaigns.campaigns.find((c) => c.id === campaignId);
@@ -36,7 +42,12 @@ async function main(args: string[]): Promise<void> {
     import('../aws/dynamo-profile-repository.js'),
     import('../aws/tables.js'),
   ]);
-  const report = await computeUplift(new DynamoProfileRepository(documentClient(), tableNames().profiles), loadConfig(), tenantId, campaignId);
+  const report = await computeUplift(
+    new DynamoProfileRepository(documentClient(), tableNames().profiles),
+    loadConfig(),
+    tenantId,
+    campaignId,
+  );
   process.stdout.write(`${args.includes('--json') ? JSON.stringify(report, null, 2) : formatUplift(report)}\n`);
 }
 

@@ -39,7 +39,11 @@ export interface InstanceHealth {
 
 const STAGES: Stage[] = ['webhook', 'poll', 'merge', 'push'];
 
-export async function describeInstances(config: SynclineConfig, status: StatusReader, options: { tenantId?: string; now?: Date } = {}): Promise<InstanceHealth[]> {
+export async function describeInstances(
+  config: SynclineConfig,
+  status: StatusReader,
+  options: { tenantId?: string; now?: Date } = {},
+): Promise<InstanceHealth[]> {
   const now = (options.now ?? new Date()).getTime();
   const rows: InstanceHealth[] = [];
   for (const tenant of config.tenants) {
@@ -47,14 +51,26 @@ export async function describeInstances(config: SynclineConfig, status: StatusRe
     for (const instance of tenant.instances) {
       const counters = await status.read(tenant.id, instance.id);
       const ok = (stage: Stage) => counters[stage]?.okLastAt;
-      const lastIn = [ok('webhook'), ok('poll')].filter((t): t is string => t !== undefined).sort().at(-1);
-      const errorTimes = STAGES.map((s) => counters[s]?.errorLastAt).filter((t): t is string => t !== undefined).sort();
-      const okTimes = STAGES.map((s) => ok(s)).filter((t): t is string => t !== undefined).sort();
+      const lastIn = [ok('webhook'), ok('poll')]
+        .filter((t): t is string => t !== undefined)
+        .sort()
+        .at(-1);
+      const errorTimes = STAGES.map((s) => counters[s]?.errorLastAt)
+        .filter((t): t is string => t !== undefined)
+        .sort();
+      const okTimes = STAGES.map((s) => ok(s))
+        .filter((t): t is string => t !== undefined)
+        .sort();
       const lastErrorAt = errorTimes.at(-1);
       const lagMs = lastIn === undefined ? undefined : Math.max(0, now - Date.parse(lastIn));
       const lastPollAt = ok('poll');
       let state: InstanceHealth['state'] = okTimes.length === 0 && lastErrorAt === undefined ? 'idle' : 'ok';
-      if (instance.pollEveryMinutes !== undefined && lastPollAt !== undefined && now - Date.parse(lastPollAt) > 2 * instance.pollEveryMinutes * 60_000) state = 'late';
+      if (
+        instance.pollEveryMinutes !== undefined &&
+        lastPollAt !== undefined &&
+        now - Date.parse(lastPollAt) > 2 * instance.pollEveryMinutes * 60_000
+      )
+        state = 'late';
       if (lastErrorAt !== undefined && (okTimes.at(-1) === undefined || lastErrorAt > okTimes.at(-1)!)) state = 'failing';
       rows.push({
         tenantId: tenant.id,
@@ -69,7 +85,12 @@ export async function describeInstances(config: SynclineConfig, status: StatusRe
         ...defined('lastPushAt', ok('push')),
         ...defined('lagMs', lagMs),
         eventsIn: (counters.webhook?.okCount ?? 0) + (counters.poll?.okCount ?? 0),
-        errors: { webhook: counters.webhook?.errorCount ?? 0, poll: counters.poll?.errorCount ?? 0, merge: counters.merge?.errorCount ?? 0, push: counters.push?.errorCount ?? 0 },
+        errors: {
+          webhook: counters.webhook?.errorCount ?? 0,
+          poll: counters.poll?.errorCount ?? 0,
+          merge: counters.merge?.errorCount ?? 0,
+          push: counters.push?.errorCount ?? 0,
+        },
         ...defined('lastErrorAt', lastErrorAt),
         state,
       });

@@ -20,7 +20,11 @@ export function profileQuery(emailOrId: string): ProfileQuery {
 }
 
 /** The live profile an e-mail address or profile id leads to, following merge tombstones. */
-export async function findProfile(profiles: Pick<ProfileRepository, 'lookup' | 'get'>, tenantId: string, query: ProfileQuery): Promise<Profile | undefined> {
+export async function findProfile(
+  profiles: Pick<ProfileRepository, 'lookup' | 'get'>,
+  tenantId: string,
+  query: ProfileQuery,
+): Promise<Profile | undefined> {
   let profileId = query.id;
   if (!profileId && query.email) {
     const email = normaliseEmail(query.email);
@@ -58,7 +62,8 @@ export function viewProfile(profile: Profile, tenant: TenantConfig, stats: Tenan
   const suggestions: ProfileView['suggestions'] = [];
   for (let i = 1; projected[`crossSell${i}Sku`] !== undefined; i++) {
     const sku = projected[`crossSell${i}Sku`];
-    if (typeof sku === 'string') suggestions.push({ sku, name: asText(projected[`crossSell${i}Name`]), reason: asText(projected[`crossSell${i}Reason`]) });
+    if (typeof sku === 'string')
+      suggestions.push({ sku, name: asText(projected[`crossSell${i}Name`]), reason: asText(projected[`crossSell${i}Reason`]) });
   }
   const segments = typeof projected.segments === 'string' ? projected.segments.split(',') : [];
   const orders = Object.values(profile.orders);

@@ -6,7 +6,12 @@ describe('stage resolution', () => {
   it('uses the names cdk/ gives every resource of a stage', () => {
     expect(stageNames('dev')).toEqual({
       tables: { profiles: 'syncline-dev-profiles', ops: 'syncline-dev-ops' },
-      queues: { changes: 'syncline-dev-changes', changesDlq: 'syncline-dev-changes-dlq', push: 'syncline-dev-push', pushDlq: 'syncline-dev-push-dlq' },
+      queues: {
+        changes: 'syncline-dev-changes',
+        changesDlq: 'syncline-dev-changes-dlq',
+        push: 'syncline-dev-push',
+        pushDlq: 'syncline-dev-push-dlq',
+      },
     });
   });
 
@@ -28,9 +33,13 @@ describe('stage resolution', () => {
 
   it('says the stack is not deployed when a queue does not exist', async () => {
     const missing = Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist' });
-    const attempt = resolveStage('dev', async () => {
-      throw missing;
-    }, 'region eu-west-1');
+    const attempt = resolveStage(
+      'dev',
+      async () => {
+        throw missing;
+      },
+      'region eu-west-1',
+    );
     await expect(attempt).rejects.toThrow(StageNotFound);
     await expect(attempt).rejects.toThrow(/no SQS queue syncline-dev-changes in region eu-west-1: is the stack Syncline-dev deployed/);
   });

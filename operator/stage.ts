@@ -39,7 +39,11 @@ export class StageNotFound extends Error {
  * Resolves the stage's queue URLs with `queueUrl(name)` (SQS GetQueueUrl in the CLI, a fake in tests). A queue that
  * does not exist means the stack is not deployed in this account and region: said so, with what to check.
  */
-export async function resolveStage(stage: StageName, queueUrl: (name: string) => Promise<string | undefined>, where = 'this account and region'): Promise<StageResources> {
+export async function resolveStage(
+  stage: StageName,
+  queueUrl: (name: string) => Promise<string | undefined>,
+  where = 'this account and region',
+): Promise<StageResources> {
   const names = stageNames(stage);
   const queues = {} as QueueUrls;
   for (const [kind, name] of Object.entries(names.queues) as [keyof QueueUrls, string][]) {

@@ -2,7 +2,10 @@
 import { CanonicalEvent, type EventDraft } from '../core/events.js';
 import { PayloadInvalid } from '../connectors/sdk/index.js';
 
-export function completeEvents(drafts: readonly EventDraft[], envelope: { tenantId: string; connector: string; instance: string; receivedAt: Date }): CanonicalEvent[] {
+export function completeEvents(
+  drafts: readonly EventDraft[],
+  envelope: { tenantId: string; connector: string; instance: string; receivedAt: Date },
+): CanonicalEvent[] {
   return drafts.map((draft) => {
     const result = CanonicalEvent.safeParse({
       ...draft,
@@ -11,7 +14,10 @@ export function completeEvents(drafts: readonly EventDraft[], envelope: { tenant
       receivedAt: envelope.receivedAt.toISOString(),
     });
     if (!result.success) {
-      throw new PayloadInvalid(`connector ${envelope.connector} produced an invalid ${draft.type} event`, result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      throw new PayloadInvalid(
+        `connector ${envelope.connector} produced an invalid ${draft.type} event`,
+        result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
     }
     return result.data;
   });

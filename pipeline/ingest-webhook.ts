@@ -49,12 +49,18 @@ function quarantineId(tenantId: string, instanceId: string, rawBody: Buffer, rea
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
+export async function ingestWebhook(
+  deps: WebhookDeps,
+  tenantId: string,
+  instanceId: string,
+  request: WebhookRequest,
+): Promise<WebhookResponse> {
   const now = deps.now?.() ?? new Date();
   const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
   if (refused) return refused;
   const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
-  if (!connector.verifyWebhook || !connector.parseWebhook) return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
+  if (!connector.verifyWebhook || !connector.parseWebhook)
+    return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
   if (request.rawBody.length > MAX_WEBHOOK_BYTES) {
     return { statusCode: 413, body: { error: `body of ${request.rawBody.length} bytes exceeds the ${MAX_WEBHOOK_BYTES}-byte limit` } };
   }
@@ -71,7 +77,12 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
   }
 
   try {
-    const events = completeEvents(connector.parseWebhook(request, context), { tenantId, connector: connector.name, instance: instanceId, receivedAt: now });
+    const events = completeEvents(connector.parseWebhook(request, context), {
+      tenantId,
+      connector: connector.name,
+      instance: instanceId,
+      receivedAt: now,
+    });
     await deps.events.send(events);
     await deps.status.record(tenantId, instanceId, 'webhook', 'ok', events.length);
     return { statusCode: 202, body: { accepted: events.length } };
@@ -85,7 +96,12 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
       instance: instanceId,
       receivedAt: now.toISOString(),
       reason: keepBody ? error.message : `${error.message} (body of ${request.rawBody.length} bytes not kept: too large to quarantine)`,
-      request: { method: request.method, url: request.url, headers: { ...request.headers }, bodyBase64: keepBody ? request.rawBody.toString('base64') : '' },
+      request: {
+        method: request.method,
+        url: request.url,
+        headers: { ...request.headers },
+        bodyBase64: keepBody ? request.rawBody.toString('base64') : '',
+      },
     });
     await deps.status.record(tenantId, instanceId, 'webhook', 'error');
     deps.log.warn('webhook quarantined', { tenantId, instance: instanceId, quarantineId: id, reason: error.message });
@@ -93,13 +109,17 @@ export async function ingestWebhook(deps: WebhookDeps, tenantId: string, instanc
   }
 }
 
-
 /**
  * Some vendors (Mailchimp) check a callback URL with a GET before they save it. It is answered 200 only when the
  * request authenticates the way a delivery would (for Mailchimp: the secret token in the URL), so the route tells
  * nothing to anyone else.
  */
-export async function answerWebhookCheck(deps: Pick<WebhookDeps, 'instances' | 'now'>, tenantId: string, instanceId: string, request: WebhookRequest): Promise<WebhookResponse> {
+export async function answerWebhookCheck(
+  deps: Pick<WebhookDeps, 'instances' | 'now'>,
+  tenantId: string,
+  instanceId: string,
+  request: WebhookRequest,
+): Promise<WebhookResponse> {
   const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
   if (refused) return refused;
   const { connector, context } = await deps.instances.resolve(tenantId, instanceId);

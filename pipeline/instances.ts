@@ -33,17 +33,31 @@ export function createInstanceResolver(options: {
     const found = findInstance(config, tenantId, instanceId);
     if (!found) throw new UnknownInstance(`no connector instance "${instanceId}" is configured for tenant "${tenantId}"`);
     const connector = connectors[found.instance.connector];
-    if (!connector) throw new ConfigInvalid(`instance "${instanceId}" names connector "${found.instance.connector}", which is not installed`);
+    if (!connector)
+      throw new ConfigInvalid(`instance "${instanceId}" names connector "${found.instance.connector}", which is not installed`);
     const settings = connector.settingsSchema.safeParse(found.instance.settings);
-    if (!settings.success) throw new ConfigInvalid(`settings of ${tenantId}/${instanceId} are invalid: ${settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!settings.success)
+      throw new ConfigInvalid(
+        `settings of ${tenantId}/${instanceId} are invalid: ${settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const rawSecrets = await secrets.get(tenantId, instanceId);
     // Never echo the secret: only which keys are wrong.
     const parsedSecrets = connector.secretsSchema.safeParse(rawSecrets ?? {});
-    if (!parsedSecrets.success) throw new ConfigInvalid(`secret of ${tenantId}/${instanceId} is missing or incomplete: ${parsedSecrets.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    if (!parsedSecrets.success)
+      throw new ConfigInvalid(
+        `secret of ${tenantId}/${instanceId} is missing or incomplete: ${parsedSecrets.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`,
+      );
     return {
       ...found,
       connector,
-      context: { tenantId, instance: instanceId, settings: settings.data, secrets: parsedSecrets.data, now: options.now ?? (() => new Date()), log },
+      context: {
+        tenantId,
+        instance: instanceId,
+        settings: settings.data,
+        secrets: parsedSecrets.data,
+        now: options.now ?? (() => new Date()),
+        log,
+      },
     };
   }
 

@@ -119,7 +119,12 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
   const tenant = deps.instances.tenant(tenantId);
   for (let attempt = 1; ; attempt++) {
     const stage = new StagedProfileRepository(deps.profiles, tenantId);
-    const merge = { profiles: stage, newProfileId: deps.newProfileId ?? randomUUID, ...(deps.stats ? { stats: deps.stats } : {}), ...(deps.now ? { now: deps.now } : {}) };
+    const merge = {
+      profiles: stage,
+      newProfileId: deps.newProfileId ?? randomUUID,
+      ...(deps.stats ? { stats: deps.stats } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    };
     const result: LaneResult = { outcomes: new Map(), failedIds: [], reasons: new Map(), pushes: [] };
     try {
       for (const { message, event } of lane) {
@@ -143,11 +148,17 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
       }
       deps.log.error('lane could not be written', { tenantId, messages: lane.length, reason: (error as Error).message });
       const reason = `lane could not be written: ${(error as Error).message}`;
-      return { outcomes: new Map(), failedIds: lane.map((l) => l.message.id), reasons: new Map(lane.map((l) => [l.message.id, reason])), pushes: [] };
+      return {
+        outcomes: new Map(),
+        failedIds: lane.map((l) => l.message.id),
+        reasons: new Map(lane.map((l) => [l.message.id, reason])),
+        pushes: [],
+      };
     }
     const context = { now: deps.now?.() ?? new Date(), ...(deps.stats ? { stats: await deps.stats.get(tenantId) } : {}) };
     for (const { before, after } of stage.changes()) {
-      if (after.mergedInto === undefined && destinationChanged(tenant, before, after, context)) result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId });
+      if (after.mergedInto === undefined && destinationChanged(tenant, before, after, context))
+        result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId });
     }
     return result;
   }
@@ -164,6 +175,7 @@ function decode(message: QueuedMessage): CanonicalEvent | Error {
 
 function uniquePushes(pushes: readonly PushMessage[]): PushMessage[] {
   const byKey = new Map<string, PushMessage>();
-  for (const p of pushes) byKey.set(p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`, p);
+  for (const p of pushes)
+    byKey.set(p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`, p);
   return [...byKey.values()];
 }

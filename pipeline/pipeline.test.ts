@@ -13,13 +13,24 @@ import { pushProfiles } from './push-profiles.js';
 function setup(options: { failPushes?: number } = {}) {
   const config = SynclineConfig.parse({
     tenants: [
-      { id: 'acme', instances: [{ id: 'crm', connector: 'fake', webhooks: true, push: true }, { id: 'quiet', connector: 'fake' }] },
+      {
+        id: 'acme',
+        instances: [
+          { id: 'crm', connector: 'fake', webhooks: true, push: true },
+          { id: 'quiet', connector: 'fake' },
+        ],
+      },
       { id: 'other', instances: [{ id: 'crm', connector: 'fake', webhooks: true }] },
     ],
   });
   const fake = fakeConnector(options);
   const log = memoryLogger();
-  const instances = createInstanceResolver({ config, connectors: { fake: fake.connector }, secrets: { get: async () => ({ secret: 'shh' }) }, log });
+  const instances = createInstanceResolver({
+    config,
+    connectors: { fake: fake.connector },
+    secrets: { get: async () => ({ secret: 'shh' }) },
+    log,
+  });
   const deps = {
     instances,
     events: new MemoryQueue<CanonicalEvent>(),
@@ -32,13 +43,24 @@ function setup(options: { failPushes?: number } = {}) {
     log,
   };
   const post = (body: string, headers = signFake(body), tenant = 'acme', instance = 'crm') =>
-    ingestWebhook(deps, tenant, instance, { method: 'POST', url: `https://hooks.example/webhooks/${tenant}/${instance}`, headers, rawBody: Buffer.from(body) });
+    ingestWebhook(deps, tenant, instance, {
+      method: 'POST',
+      url: `https://hooks.example/webhooks/${tenant}/${instance}`,
+      headers,
+      rawBody: Buffer.from(body),
+    });
   /** Moves everything queued through merge and push, as the queue consumers would. */
   const drain = async () => {
     const events = deps.events.sent.splice(0);
-    const merged = await mergeBatch(deps, events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })));
+    const merged = await mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
     const pushes = deps.push.sent.splice(0);
-    const failed = await pushProfiles(deps, pushes.map((message, i) => ({ id: `p${i}`, message })));
+    const failed = await pushProfiles(
+      deps,
+      pushes.map((message, i) => ({ id: `p${i}`, message })),
+    );
     return { merged, failed, pushes };
   };
   return { deps, fake, post, drain, log };
@@ -51,7 +73,11 @@ describe('webhook ingestion', () => {
     const { deps, post } = setup();
     const response = await post(body({ firstName: 'Anna' }));
     expect(response).toEqual({ statusCode: 202, body: { accepted: 1 } });
-    expect(deps.events.sent[0]).toMatchObject({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, type: 'customer.upserted' });
+    expect(deps.events.sent[0]).toMatchObject({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      type: 'customer.upserted',
+    });
   });
 
   it('answers 401 to a bad signature and keeps nothing', async () => {
@@ -68,7 +94,9 @@ describe('webhook ingestion', () => {
     const response = await post(bad);
     expect(response.statusCode).toBe(422);
     expect(response.body.error).toMatch(/does not match the documented payload: id: .*; at: /);
-    expect(deps.quarantine.entries).toEqual([expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'crm', reason: response.body.error })]);
+    expect(deps.quarantine.entries).toEqual([
+      expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'crm', reason: response.body.error }),
+    ]);
     expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').toString()).toBe(bad);
   });
 
@@ -85,7 +113,10 @@ describe('webhook ingestion', () => {
     const redelivery = await post(bad);
 
     expect(redelivery.statusCode).toBe(422);
-    expect(deps.quarantine.entries.map((e) => e.id), 'one entry for the delivery and its redelivery').toEqual([redelivery.body.quarantineId]);
+    expect(
+      deps.quarantine.entries.map((e) => e.id),
+      'one entry for the delivery and its redelivery',
+    ).toEqual([redelivery.body.quarantineId]);
   });
 
   it('answers 404 for an unknown tenant, an unknown instance and an instance without webhooks', async () => {
@@ -98,7 +129,12 @@ describe('webhook ingestion', () => {
   it("answers a vendor's GET check of the callback URL only when it authenticates", async () => {
     const { deps } = setup();
     const check = (headers: Record<string, string>, tenant = 'acme') =>
-      answerWebhookCheck(deps, tenant, 'crm', { method: 'GET', url: 'https://hooks.example/webhooks/acme/crm', headers, rawBody: Buffer.alloc(0) });
+      answerWebhookCheck(deps, tenant, 'crm', {
+        method: 'GET',
+        url: 'https://hooks.example/webhooks/acme/crm',
+        headers,
+        rawBody: Buffer.alloc(0),
+      });
     expect((await check(signFake(''))).statusCode).toBe(200);
     expect((await check(signFake('', 'wrong'))).statusCode).toBe(401);
     expect((await check(signFake(''), 'nobody')).statusCode).toBe(404);
@@ -164,7 +200,12 @@ describe('push to destinations', () => {
     await post(body({ consent: true }));
     const { failed, pushes } = await drain();
     expect(failed).toEqual(['p0']);
-    expect(await pushProfiles(deps, pushes.map((message, i) => ({ id: `p${i}`, message })))).toEqual([]);
+    expect(
+      await pushProfiles(
+        deps,
+        pushes.map((message, i) => ({ id: `p${i}`, message })),
+      ),
+    ).toEqual([]);
     expect(fake.pushed.flat()).toHaveLength(1);
   });
 
@@ -172,7 +213,10 @@ describe('push to destinations', () => {
     const { deps, fake, post } = setup();
     await post(body({ firstName: 'Anna', consent: true }));
     const events = deps.events.sent.splice(0);
-    await mergeBatch(deps, events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })));
+    await mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
     const [push] = deps.push.sent.splice(0);
     const sameProfile = [0, 1, 2].map((i) => ({ id: `p${i}`, message: push! }));
 
@@ -184,7 +228,16 @@ describe('push to destinations', () => {
     const { post, drain, fake, deps } = setup();
     await post(body({ consent: true }));
     await drain();
-    deps.events.sent.push({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'gdpr-1', occurredAt: '2026-10-05T00:00:00Z', receivedAt: '2026-10-05T00:00:00Z', identifiers: [{ type: 'email', value: 'anna@example.com' }], type: 'erasure.requested', data: { scope: 'person' } });
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'gdpr-1',
+      occurredAt: '2026-10-05T00:00:00Z',
+      receivedAt: '2026-10-05T00:00:00Z',
+      identifiers: [{ type: 'email', value: 'anna@example.com' }],
+      type: 'erasure.requested',
+      data: { scope: 'person' },
+    });
     await drain();
     expect(fake.erased).toEqual([expect.objectContaining({ email: 'anna@example.com' })]);
     expect(deps.profiles.liveProfiles('acme')).toEqual([]);

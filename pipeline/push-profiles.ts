@@ -2,7 +2,15 @@
 // consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
 import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
-import type { CampaignContactLog, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore, StatusRecorder, TenantStatsStore } from '../core/ports.js';
+import type {
+  CampaignContactLog,
+  ErasureReceiptStore,
+  ProfileRepository,
+  PushMessage,
+  PushSnapshotStore,
+  StatusRecorder,
+  TenantStatsStore,
+} from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
 import type { Logger } from '../connectors/sdk/index.js';
@@ -75,7 +83,10 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       const tenantId = destination.tenant.id;
       const instance = destination.instance.id;
       try {
-        const outcomes = await push.push(destination.context, batch.map((p) => p.change));
+        const outcomes = await push.push(
+          destination.context,
+          batch.map((p) => p.change),
+        );
         let ok = 0;
         for (const [index, item] of batch.entries()) {
           const outcome = outcomes[index];
@@ -88,7 +99,12 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
             failed.add(item.messageId);
           } else {
             // Retrying cannot help (e.g. the destination refuses the record): record it and move on.
-            deps.log.warn('destination refused a profile', { tenantId, instance, profileId: item.change.profileId, reason: outcome.reason });
+            deps.log.warn('destination refused a profile', {
+              tenantId,
+              instance,
+              profileId: item.change.profileId,
+              reason: outcome.reason,
+            });
           }
         }
         await deps.status.record(tenantId, instance, 'push', 'ok', ok);
@@ -130,7 +146,10 @@ function onePerProfile(messages: readonly QueuedPush[]): { unique: QueuedPush[];
     }
     const first = unique[at]!;
     const firstMessage = first.message as Extract<PushMessage, { kind: 'sync' }>;
-    const statsAt = [firstMessage.statsAt, message.statsAt].filter((s): s is string => s !== undefined).sort().at(-1);
+    const statsAt = [firstMessage.statsAt, message.statsAt]
+      .filter((s): s is string => s !== undefined)
+      .sort()
+      .at(-1);
     unique[at] = { id: first.id, message: { ...firstMessage, ...(statsAt !== undefined ? { statsAt } : {}) } };
     sameProfile.get(first.id)!.push(queued.id);
   }
@@ -138,7 +157,13 @@ function onePerProfile(messages: readonly QueuedPush[]): { unique: QueuedPush[];
 }
 
 /** What this destination has not yet seen of the profile, or nothing when consent is missing or nothing changed. */
-async function pendingChange(deps: PushDeps, destination: BoundInstance, profile: Profile, messageId: string, statsAt?: string): Promise<Pending | undefined> {
+async function pendingChange(
+  deps: PushDeps,
+  destination: BoundInstance,
+  profile: Profile,
+  messageId: string,
+  statsAt?: string,
+): Promise<Pending | undefined> {
   const push = destination.connector.push;
   if (!push) return undefined;
   const tenant = destination.tenant;
@@ -156,10 +181,12 @@ async function pendingChange(deps: PushDeps, destination: BoundInstance, profile
   const outgoing = consented ? fields : { ...(last ?? {}), [consentField]: fields[consentField] ?? false };
   const contacts: CampaignContact[] = [];
   if (consented && deps.contacts) {
-    for (const campaign of triggeredCampaigns(campaigns.campaigns, last, outgoing)) contacts.push({ campaign, instance: destination.instance.id, at: now.toISOString() });
+    for (const campaign of triggeredCampaigns(campaigns.campaigns, last, outgoing))
+      contacts.push({ campaign, instance: destination.instance.id, at: now.toISOString() });
     const earlier = await deps.contacts.list(profile.tenantId, profile.profileId);
     const field = contactsField(campaigns.frequency.windowDays);
-    if (selectFields({ [field]: 0 }, mapping)[field] !== undefined) outgoing[field] = contactsWithin([...earlier, ...contacts], now, campaigns.frequency.windowDays);
+    if (selectFields({ [field]: 0 }, mapping)[field] !== undefined)
+      outgoing[field] = contactsWithin([...earlier, ...contacts], now, campaigns.frequency.windowDays);
   }
   const changed = changedFields(last, outgoing);
   if (changed.length === 0) return undefined;

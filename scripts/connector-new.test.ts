@@ -50,7 +50,19 @@ const acceptedByDefineConnector = (name: string) => {
 
 describe('npm run connector:new', () => {
   it('accepts exactly the names defineConnector accepts', () => {
-    const names = ['loyalty-cards', 'ab', 'a', 'Loyalty', 'loyalty_cards', '1password', 'x'.repeat(41), 'x'.repeat(42), 'shop-2', '-shop', 'kiyoh'];
+    const names = [
+      'loyalty-cards',
+      'ab',
+      'a',
+      'Loyalty',
+      'loyalty_cards',
+      '1password',
+      'x'.repeat(41),
+      'x'.repeat(42),
+      'shop-2',
+      '-shop',
+      'kiyoh',
+    ];
     for (const name of names) expect(CONNECTOR_NAME.test(name), name).toBe(acceptedByDefineConnector(name));
   });
 
@@ -65,7 +77,9 @@ describe('npm run connector:new', () => {
     expect(dir).toBe(join(root, 'loyalty-cards'));
     expect(files.sort()).toEqual([...EXPECTED_FILES, 'loyalty-cards.test.ts'].sort());
     for (const file of files) expect(existsSync(join(dir, file)), file).toBe(true);
-    expect(readFileSync(join(dir, 'index.ts'), 'utf8')).toContain("export const loyaltyCards = defineConnector<LoyaltyCardsSettings, LoyaltyCardsSecrets>({\n  name: 'loyalty-cards',");
+    expect(readFileSync(join(dir, 'index.ts'), 'utf8')).toContain(
+      "export const loyaltyCards = defineConnector<LoyaltyCardsSettings, LoyaltyCardsSecrets>({\n  name: 'loyalty-cards',",
+    );
   });
 
   it('refuses to overwrite an existing folder and leaves it as it was', () => {
@@ -78,17 +92,32 @@ describe('npm run connector:new', () => {
 
   it('writes a connector that type-checks and whose tests fail until it is filled in', () => {
     scaffoldConnector('review-site', root);
-    writeFileSync(join(workspace, 'tsconfig.json'), JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['connectors/review-site'] }));
-    const tsc = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', join(workspace, 'tsconfig.json')], { cwd: workspace, encoding: 'utf8' });
+    writeFileSync(
+      join(workspace, 'tsconfig.json'),
+      JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['connectors/review-site'] }),
+    );
+    const tsc = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', join(workspace, 'tsconfig.json')], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
     expect(tsc.stdout + tsc.stderr, 'the scaffold type-checks').toBe('');
 
     // A clean environment: the child vitest must not think it is a worker of this one.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
     const report = join(workspace, 'report.json');
-    const run = spawnSync(join(REPO, 'node_modules', '.bin', 'vitest'), ['run', '--root', workspace, 'connectors/review-site/', '--reporter=json', `--outputFile=${report}`], { cwd: workspace, env, encoding: 'utf8' });
+    const run = spawnSync(
+      join(REPO, 'node_modules', '.bin', 'vitest'),
+      ['run', '--root', workspace, 'connectors/review-site/', '--reporter=json', `--outputFile=${report}`],
+      { cwd: workspace, env, encoding: 'utf8' },
+    );
     expect(run.status, 'the generated tests fail').not.toBe(0);
-    const results = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
-    const failed = results.testResults.flatMap((f) => f.assertionResults).filter((a) => a.status === 'failed').map((a) => a.title);
+    const results = JSON.parse(readFileSync(report, 'utf8')) as {
+      testResults: { assertionResults: { title: string; status: string }[] }[];
+    };
+    const failed = results.testResults
+      .flatMap((f) => f.assertionResults)
+      .filter((a) => a.status === 'failed')
+      .map((a) => a.title);
     expect(failed.sort()).toEqual(['has fixtures to test against', "replace this with your vendor's documented payloads"]);
   }, 90_000);
 

@@ -21,7 +21,9 @@ export function connectorsRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 export function scaffoldConnector(name: string, root = connectorsRoot()): { dir: string; files: string[] } {
   if (!CONNECTOR_NAME.test(name)) {
-    throw new ScaffoldRefused(`"${name}" is not a connector name: use 2–41 lower-case letters, digits and dashes, starting with a letter (${CONNECTOR_NAME})`);
+    throw new ScaffoldRefused(
+      `"${name}" is not a connector name: use 2–41 lower-case letters, digits and dashes, starting with a letter (${CONNECTOR_NAME})`,
+    );
   }
   if (name === 'sdk') throw new ScaffoldRefused('"sdk" is the connector SDK, not a connector');
   const dir = join(root, name);

@@ -46,7 +46,13 @@ async function deliver(tenantId: string, delivery: DemoDelivery): Promise<{ stat
   const body = typeof delivery.body === 'string' ? delivery.body : JSON.stringify(delivery.body);
   const response = await fetch(`${stack.url}/webhooks/${tenantId}/shopify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': delivery.topic, 'x-shopify-shop-domain': SHOP_DOMAIN, 'x-shopify-webhook-id': delivery.webhookId, ...signShopifyWebhook(body, secret) },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': delivery.topic,
+      'x-shopify-shop-domain': SHOP_DOMAIN,
+      'x-shopify-webhook-id': delivery.webhookId,
+      ...signShopifyWebhook(body, secret),
+    },
     body,
   });
   const answer = (await response.json()) as { accepted?: number };
@@ -56,7 +62,11 @@ async function deliver(tenantId: string, delivery: DemoDelivery): Promise<{ stat
 async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli([...argv, '--state-file', stateFile], { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false }, {});
+  const code = await runCli(
+    [...argv, '--state-file', stateFile],
+    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
+    {},
+  );
   return { code, out, err };
 }
 
@@ -65,7 +75,9 @@ async function accounting(): Promise<{ balanced: boolean; shop: (tenant: string)
   const report = JSON.parse(out) as { balanced: boolean; tenants: TenantAccount[] };
   expect(code, err).toBe(report.balanced ? 0 : 1);
   for (const i of report.tenants.flatMap((t) => t.instances)) {
-    expect(i.in, `${i.tenantId}/${i.instanceId}: in = applied + quarantined + dead-lettered + in flight`).toBe(i.applied + i.quarantined + i.deadLettered + i.inFlight);
+    expect(i.in, `${i.tenantId}/${i.instanceId}: in = applied + quarantined + dead-lettered + in flight`).toBe(
+      i.applied + i.quarantined + i.deadLettered + i.inFlight,
+    );
   }
   const shop = (tenant: string) => report.tenants.find((t) => t.tenantId === tenant)!.instances.find((i) => i.instanceId === 'shopify')!;
   return { balanced: report.balanced, shop, tenants: report.tenants };
@@ -85,7 +97,8 @@ function breakMergeFor(email: string): { heal(): void } {
   const real = merge.profiles;
   const broken = delegatingProfiles(real, {
     commit: async (t, commit) => {
-      if (commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === email))) throw new Error('simulated outage: profile write refused');
+      if (commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === email)))
+        throw new Error('simulated outage: profile write refused');
       return real.commit(t, commit);
     },
   });
@@ -101,7 +114,13 @@ describe('accounting end to end on the emulators', () => {
     step: 'a customer whose merge fails until a fix',
     topic: 'customers/create',
     webhookId: 'poison-1',
-    body: { ...(story.find((d) => d.topic === 'customers/create')!.body as object), id: 7999, email: POISON, first_name: 'Poison', updated_at: '2026-11-21T08:00:00+01:00' },
+    body: {
+      ...(story.find((d) => d.topic === 'customers/create')!.body as object),
+      id: 7999,
+      email: POISON,
+      first_name: 'Poison',
+      updated_at: '2026-11-21T08:00:00+01:00',
+    },
   };
 
   it('balances good, redelivered, quarantined and dead-lettered deliveries per tenant, and a DLQ replay moves the dead letter to applied', async () => {
@@ -111,7 +130,10 @@ describe('accounting end to end on the emulators', () => {
     const b = [];
     for (const delivery of valid.slice(0, 3)) b.push(await deliver('ledger-b', delivery));
 
-    expect(answers.filter((a) => a.status === 422).map((a) => a.delivery.webhookId), 'the malformed delivery is quarantined').toEqual(malformed.map((d) => d.webhookId));
+    expect(
+      answers.filter((a) => a.status === 422).map((a) => a.delivery.webhookId),
+      'the malformed delivery is quarantined',
+    ).toEqual(malformed.map((d) => d.webhookId));
     expect(answers.filter((a) => a.status !== 422).every((a) => a.status === 202)).toBe(true);
     // The story redelivers one order (same webhook id, same body): its events are the same events, counted once.
     const firstSeen = new Set<string>();
@@ -135,10 +157,18 @@ describe('accounting end to end on the emulators', () => {
       deadLetterReasons: { 'lane could not be written: simulated outage: profile write refused': poisonEvents },
     });
     const inB = b.reduce((n, a) => n + a.accepted, 0);
-    expect(settled.shop('ledger-b'), 'the other tenant counts only its own').toMatchObject({ in: inB, applied: inB, quarantined: 0, deadLettered: 0, inFlight: 0 });
+    expect(settled.shop('ledger-b'), 'the other tenant counts only its own').toMatchObject({
+      in: inB,
+      applied: inB,
+      quarantined: 0,
+      deadLettered: 0,
+      inFlight: 0,
+    });
     expect(settled.balanced, 'every event is applied, quarantined or dead-lettered').toBe(true);
     expect((await syncline('accounting', 'ledger-a')).out).toMatch(
-      new RegExp(`ledger-a: balanced: ${eventsIn + 1} in = ${eventsIn - poisonEvents} applied \\+ 1 quarantined \\+ ${poisonEvents} dead-lettered`),
+      new RegExp(
+        `ledger-a: balanced: ${eventsIn + 1} in = ${eventsIn - poisonEvents} applied \\+ 1 quarantined \\+ ${poisonEvents} dead-lettered`,
+      ),
     );
 
     fault.heal();
@@ -149,7 +179,14 @@ describe('accounting end to end on the emulators', () => {
     expect(await stack.findProfile('ledger-a', { email: POISON }), 'merged after the fix').toBeDefined();
 
     const replayed = await accounting();
-    expect(replayed.shop('ledger-a'), 'dead-lettered → applied, nothing counted twice').toMatchObject({ in: eventsIn + 1, applied: eventsIn, quarantined: 1, deadLettered: 0, inFlight: 0, deadLetterReasons: {} });
+    expect(replayed.shop('ledger-a'), 'dead-lettered → applied, nothing counted twice').toMatchObject({
+      in: eventsIn + 1,
+      applied: eventsIn,
+      quarantined: 1,
+      deadLettered: 0,
+      inFlight: 0,
+      deadLetterReasons: {},
+    });
     expect(replayed.shop('ledger-b')).toMatchObject({ in: inB, applied: inB });
     expect(replayed.balanced).toBe(true);
 

@@ -36,12 +36,26 @@ const tenant = (id: string, campaigns: Record<string, unknown> = {}) => ({
 
 const config = SynclineConfig.parse({
   tenants: [
-    tenant('fitness', { crossSell: { conflicts: [{ id: 'lactose-free', boughtCategory: 'lactose-free-protein', excludeCategories: ['protein-powder'] }], recentDays: 30 } }),
+    tenant('fitness', {
+      crossSell: {
+        conflicts: [{ id: 'lactose-free', boughtCategory: 'lactose-free-protein', excludeCategories: ['protein-powder'] }],
+        recentDays: 30,
+      },
+    }),
     tenant('appliances'),
     tenant('gifts', { giftSeasons: [{ id: 'sinterklaas', from: '11-15', to: '12-05' }] }),
     tenant('pizza', {
       segments: { lapsedDefaultDays: 45 },
-      campaigns: [{ id: 'win-back', controlShare: 0.5, trigger: 'segmentLapsed', audience: 'segmentLapsed', startsAt: WIN_BACK_START, measureDays: 30 }],
+      campaigns: [
+        {
+          id: 'win-back',
+          controlShare: 0.5,
+          trigger: 'segmentLapsed',
+          audience: 'segmentLapsed',
+          startsAt: WIN_BACK_START,
+          measureDays: 30,
+        },
+      ],
       fieldMapping: { copernica: { fields: { segmentLapsed: 'WeMissYou' } } },
     }),
     tenant('cameras'),
@@ -52,7 +66,15 @@ const config = SynclineConfig.parse({
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 2, maxReceiveCount: 2, now: () => clock, ...sharedDynamo() });
+  stack = await startLocalStack({
+    config,
+    port: 0,
+    pollAtStart: false,
+    visibilityTimeout: 2,
+    maxReceiveCount: 2,
+    now: () => clock,
+    ...sharedDynamo(),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -75,8 +97,21 @@ function ev(tenantId: string, email: string, at: string, body: Body, extraIds: C
 
 const line = (sku: string, name: string, category: string, price = 20) => ({ sku, name, category, quantity: 1, price });
 const orderOf = (tenantId: string, email: string, at: string, lines: ReturnType<typeof line>[], extra: Record<string, unknown> = {}) =>
-  ev(tenantId, email, at, { type: 'order.placed', data: { orderId: `o-${++seq}`, channel: 'web', currency: 'EUR', total: lines.reduce((s, l) => s + l.price, 0), placedAt: at, status: 'paid', lines, ...extra } } as Body);
-const consent = (tenantId: string, email: string, purpose: string, granted = true) => ev(tenantId, email, ago(200), { type: 'consent.changed', data: { purpose, granted } } as Body);
+  ev(tenantId, email, at, {
+    type: 'order.placed',
+    data: {
+      orderId: `o-${++seq}`,
+      channel: 'web',
+      currency: 'EUR',
+      total: lines.reduce((s, l) => s + l.price, 0),
+      placedAt: at,
+      status: 'paid',
+      lines,
+      ...extra,
+    },
+  } as Body);
+const consent = (tenantId: string, email: string, purpose: string, granted = true) =>
+  ev(tenantId, email, ago(200), { type: 'consent.changed', data: { purpose, granted } } as Body);
 
 async function send(...events: CanonicalEvent[]): Promise<void> {
   await new SqsMessageQueue<CanonicalEvent>(sqsClient(), stack.queues.changes).send(events);
@@ -107,7 +142,13 @@ async function shopifyWebhook(tenantId: string, topic: string, body: unknown): P
   const secret = stack.simulators.secretsFor(tenantId, 'shopify')?.webhookSecret as string;
   const response = await fetch(`${stack.url}/webhooks/${tenantId}/shopify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': SHOP_DOMAIN, 'x-shopify-webhook-id': `wh-${++seq}`, ...signShopifyWebhook(raw, secret) },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': topic,
+      'x-shopify-shop-domain': SHOP_DOMAIN,
+      'x-shopify-webhook-id': `wh-${++seq}`,
+      ...signShopifyWebhook(raw, secret),
+    },
     body: raw,
   });
   await stack.waitUntilIdle();
@@ -135,12 +176,18 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     await sweep(t);
 
     const sam = await projected(t, 'sam@fit.example');
-    expect(sam, 'co-purchase: shaker buyers bought whey').toMatchObject({ crossSell1Sku: 'WHEY', crossSell1Reason: 'bought-with:Shaker 600ml' });
+    expect(sam, 'co-purchase: shaker buyers bought whey').toMatchObject({
+      crossSell1Sku: 'WHEY',
+      crossSell1Reason: 'bought-with:Shaker 600ml',
+    });
     const lara = await projected(t, 'lara@fit.example');
     const laraSkus = [lara.crossSell1Sku, lara.crossSell2Sku, lara.crossSell3Sku];
     expect(laraSkus, 'lactose-free excludes regular protein powder').not.toContain('WHEY');
     expect(lara.crossSell1Sku, 'creatine still fits').toBe('CREATINE');
-    expect(copernica(t, 'sam@fit.example'), 'Copernica received the suggestion').toMatchObject({ crossSell1Sku: 'WHEY', crossSell1Name: 'Whey protein 1kg' });
+    expect(copernica(t, 'sam@fit.example'), 'Copernica received the suggestion').toMatchObject({
+      crossSell1Sku: 'WHEY',
+      crossSell1Name: 'Whey protein 1kg',
+    });
     expect(copernica(t, 'lara@fit.example')?.crossSell1Sku).toBe('CREATINE');
   });
 
@@ -160,9 +207,16 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     await sweep(t);
 
     const fiona = await projected(t, 'fiona@home.example');
-    expect(fiona).toMatchObject({ crossSell1Sku: 'WM-1', crossSell1Reason: 'searched:washing-machines', lastSearchedCategory: 'washing-machines' });
+    expect(fiona).toMatchObject({
+      crossSell1Sku: 'WM-1',
+      crossSell1Reason: 'searched:washing-machines',
+      lastSearchedCategory: 'washing-machines',
+    });
     expect([fiona.crossSell1Sku, fiona.crossSell2Sku, fiona.crossSell3Sku], 'no second fridge').not.toContain('FRIDGE-2');
-    expect(copernica(t, 'fiona@home.example')?.crossSell1Sku ?? '', 'no personalisation consent: no suggestions at the email platform').toBe('');
+    expect(
+      copernica(t, 'fiona@home.example')?.crossSell1Sku ?? '',
+      'no personalisation consent: no suggestions at the email platform',
+    ).toBe('');
 
     await send(consent(t, 'fiona@home.example', 'personalisation'));
     expect(copernica(t, 'fiona@home.example')?.crossSell1Sku, 'granted: now it travels').toBe('WM-1');
@@ -178,18 +232,32 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
       consent(t, email, 'personalisation'),
       orderOf(t, email, '2025-10-01T10:00:00Z', [line('BEANS', 'Espresso beans', 'coffee', 15)]),
       orderOf(t, email, '2025-10-25T10:00:00Z', [line('BEANS', 'Espresso beans', 'coffee', 15)]),
-      orderOf(t, email, '2025-12-02T10:00:00Z', [line('LEGO', 'LEGO fire station', 'toys', 80), line('BEANS', 'Espresso beans', 'coffee', 15)]),
+      orderOf(t, email, '2025-12-02T10:00:00Z', [
+        line('LEGO', 'LEGO fire station', 'toys', 80),
+        line('BEANS', 'Espresso beans', 'coffee', 15),
+      ]),
       orderOf(t, email, '2025-09-10T10:00:00Z', [line('ROSES', 'Roses', 'flowers', 25)], { gift: true }),
     );
     const gerrit = await projected(t, email);
-    expect(gerrit).toMatchObject({ orderCount: 4, totalSpent: 150, categoriesBought: 'coffee', secondaryInterests: 'flowers,toys', giftSeasons: 'sinterklaas' });
+    expect(gerrit).toMatchObject({
+      orderCount: 4,
+      totalSpent: 150,
+      categoriesBought: 'coffee',
+      secondaryInterests: 'flowers,toys',
+      giftSeasons: 'sinterklaas',
+    });
     expect(copernica(t, email)).toMatchObject({ categoriesBought: 'coffee', secondaryInterests: 'flowers,toys', totalSpent: '150' });
   });
 
   it('pizza win-back: new customers lapse, the holdout is stable and uncontacted, and the uplift is measured', async () => {
     const t = 'pizza';
     const emails = Array.from({ length: 12 }, (_, i) => `eater${i}@pizza.example`);
-    await send(...emails.flatMap((email) => [consent(t, email, 'email_marketing'), orderOf(t, email, ago(2), [line('MARGHERITA', 'Margherita', 'pizza', 12)])]));
+    await send(
+      ...emails.flatMap((email) => [
+        consent(t, email, 'email_marketing'),
+        orderOf(t, email, ago(2), [line('MARGHERITA', 'Margherita', 'pizza', 12)]),
+      ]),
+    );
     const first = await projected(t, emails[0]!);
     expect(first).toMatchObject({ segmentNew: true, segmentLapsed: false });
 
@@ -205,12 +273,18 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
       expect(fields, email).toMatchObject({ WeMissYou: '1', segmentNew: '0', [holdoutField('win-back')]: held ? '1' : '0' });
       expect(fields.contactsLast30Days, `${email}: only the exposed are contacted`).toBe(held ? '0' : '1');
     }
-    expect((await projected(t, emails[0]!))[holdoutField('win-back')], 'stable across runs').toBe(inHoldout(t, 'win-back', profiles[0]!.profileId, 0.5));
+    expect((await projected(t, emails[0]!))[holdoutField('win-back')], 'stable across runs').toBe(
+      inHoldout(t, 'win-back', profiles[0]!.profileId, 0.5),
+    );
 
     // Every exposed customer orders again; one holdout customer does.
     const returning = profiles.filter((p) => !holdout.includes(p)).concat(holdout.slice(0, 1));
     clock = new Date(START.getTime() + 60 * DAY);
-    await send(...returning.map((p) => orderOf(t, p!.identifiers.find((i) => i.type === 'email')!.value, ago(5), [line('MARGHERITA', 'Margherita', 'pizza', 12)])));
+    await send(
+      ...returning.map((p) =>
+        orderOf(t, p!.identifiers.find((i) => i.type === 'email')!.value, ago(5), [line('MARGHERITA', 'Margherita', 'pizza', 12)]),
+      ),
+    );
     // What `npm run uplift -- pizza win-back` prints, computed from the profiles in DynamoDB.
     const report = await computeUplift(stack.profiles, stack.config, t, 'win-back', clock);
     expect(formatUplift(report)).toContain('against the control group');
@@ -223,41 +297,72 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     const t = 'cameras';
     const email = 'carla@camera.example';
     clock = new Date(START.getTime() + 70 * DAY);
-    const cart = { cartId: 'cart-77', currency: 'EUR', total: 1899, lines: [{ sku: 'R8', name: 'Canon EOS R8', category: 'cameras', quantity: 1, price: 1899 }], recoveryUrl: 'https://camera.example/cart/77' };
+    const cart = {
+      cartId: 'cart-77',
+      currency: 'EUR',
+      total: 1899,
+      lines: [{ sku: 'R8', name: 'Canon EOS R8', category: 'cameras', quantity: 1, price: 1899 }],
+      recoveryUrl: 'https://camera.example/cart/77',
+    };
     await send(consent(t, email, 'email_marketing'), ev(t, email, ago(0.01), { type: 'cart.updated', data: cart }));
     expect((await projected(t, email)).abandonedCartId, 'still inside the window').toBeNull();
 
     clock = new Date(clock.getTime() + 2 * 60 * 60 * 1000);
     await sweep(t);
-    expect(copernica(t, email)).toMatchObject({ abandonedCartId: 'cart-77', abandonedCartLines: '1× Canon EOS R8', abandonedCartValue: '1899', abandonedCartFollowUp: 'reminder', abandonedCartUrl: 'https://camera.example/cart/77' });
+    expect(copernica(t, email)).toMatchObject({
+      abandonedCartId: 'cart-77',
+      abandonedCartLines: '1× Canon EOS R8',
+      abandonedCartValue: '1899',
+      abandonedCartFollowUp: 'reminder',
+      abandonedCartUrl: 'https://camera.example/cart/77',
+    });
 
     await send(ev(t, email, ago(0.02), { type: 'survey.answered', data: { question: 'cart-abandon-reason', answer: 'Price' } }));
     expect(copernica(t, email)).toMatchObject({ abandonedCartReason: 'price', abandonedCartFollowUp: 'discount' });
 
     await send(orderOf(t, email, ago(0.01), cart.lines, { checkoutToken: 'cart-77' }));
-    expect(copernica(t, email), 'the order clears the abandoned cart').toMatchObject({ abandonedCartId: '', abandonedCartLines: '', abandonedCartFollowUp: '' });
+    expect(copernica(t, email), 'the order clears the abandoned cart').toMatchObject({
+      abandonedCartId: '',
+      abandonedCartLines: '',
+      abandonedCartFollowUp: '',
+    });
   });
 
   it('erasure: a Shopify customers/redact removes the person here and at Copernica, leaving a receipt without personal data', async () => {
     const t = 'erasure';
     const email = 'erik@erase.example';
     await send(
-      ev(t, email, ago(10), { type: 'consent.changed', data: { purpose: 'email_marketing', granted: true } }, [{ type: 'customerId:shopify', value: '191167' }]),
+      ev(t, email, ago(10), { type: 'consent.changed', data: { purpose: 'email_marketing', granted: true } }, [
+        { type: 'customerId:shopify', value: '191167' },
+      ]),
       orderOf(t, email, ago(9), [line('X', 'Thing', 'things', 10)]),
     );
     const before = await stack.findProfile(t, { email });
     expect(copernica(t, email), 'pushed before the erasure').toBeDefined();
 
-    const status = await shopifyWebhook(t, 'customers/redact', { shop_id: 954889, shop_domain: SHOP_DOMAIN, customer: { id: 191167, email, phone: null }, orders_to_redact: [] });
+    const status = await shopifyWebhook(t, 'customers/redact', {
+      shop_id: 954889,
+      shop_domain: SHOP_DOMAIN,
+      customer: { id: 191167, email, phone: null },
+      orders_to_redact: [],
+    });
     expect(status).toBe(202);
     expect(await stack.findProfile(t, { email }), 'profile and identifier index gone').toBeUndefined();
     expect(await stack.profiles.get(t, before!.profileId)).toBeUndefined();
     expect(copernica(t, email), 'erased at Copernica').toBeUndefined();
-    expect(await new DynamoPushSnapshotStore(documentClient(), tableNames().ops).get(t, before!.profileId, 'copernica'), 'push snapshot gone').toBeUndefined();
+    expect(
+      await new DynamoPushSnapshotStore(documentClient(), tableNames().ops).get(t, before!.profileId, 'copernica'),
+      'push snapshot gone',
+    ).toBeUndefined();
 
     const receipts = await new DynamoErasureReceipts(documentClient(), tableNames().ops).list(t);
     expect(receipts).toHaveLength(1);
-    expect(receipts[0]).toMatchObject({ tenantId: t, state: 'settled', subjects: [{ identifierTypes: ['customerId', 'email'] }], destinations: [{ instance: 'copernica', status: 'confirmed' }] });
+    expect(receipts[0]).toMatchObject({
+      tenantId: t,
+      state: 'settled',
+      subjects: [{ identifierTypes: ['customerId', 'email'] }],
+      destinations: [{ instance: 'copernica', status: 'confirmed' }],
+    });
     expect(JSON.stringify(receipts), 'no personal data in the receipt').not.toMatch(/erik|191167|erase\.example/);
   });
 });

@@ -14,7 +14,13 @@ const tenantConfig = (id: string) => ({
   id,
   sourcePriority: ['shopify', 'copernica'],
   instances: [
-    { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' } },
+    {
+      id: 'shopify',
+      connector: 'shopify',
+      webhooks: true,
+      pollEveryMinutes: 60,
+      settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' },
+    },
     { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
   ],
 });
@@ -67,15 +73,25 @@ describe('local pipeline end to end', () => {
     const statuses: number[] = [];
     for (const delivery of story) statuses.push((await deliver('in-order', delivery)).status);
     await stack.waitUntilIdle(60_000);
-    expect(statuses.slice(0, -2).every((s) => s === 202), `statuses ${statuses}`).toBe(true);
+    expect(
+      statuses.slice(0, -2).every((s) => s === 202),
+      `statuses ${statuses}`,
+    ).toBe(true);
     expect(statuses.slice(-2), 'forged → 401, malformed → 422').toEqual([401, 422]);
 
     const anna = await stack.findProfile('in-order', { email: 'anna.dejong@example.com' });
-    expect(anna?.identifiers.map((i) => i.type).sort(), 'the anonymous checkout joined Anna').toEqual(['anonymousId', 'customerId:shopify', 'email']);
+    expect(anna?.identifiers.map((i) => i.type).sort(), 'the anonymous checkout joined Anna').toEqual([
+      'anonymousId',
+      'customerId:shopify',
+      'email',
+    ]);
     expect(projectProfile(anna!)).toMatchObject({ orderCount: 1, openCartValue: null, consentEmailMarketing: true, firstName: 'Anna' });
 
     const bob = await stack.findProfile('in-order', { email: 'bob.smit@example.com' });
-    expect(projectProfile(bob!), 'duplicate order counted once; the late older update lost').toMatchObject({ orderCount: 2, firstName: 'Robert' });
+    expect(projectProfile(bob!), 'duplicate order counted once; the late older update lost').toMatchObject({
+      orderCount: 2,
+      firstName: 'Robert',
+    });
 
     const copernica = stack.simulators.copernica('in-order', 'copernica')!;
     const pushed = copernica.profiles().map((p) => p.fields);

@@ -48,10 +48,14 @@ async function startSwitchableProxy(target: string): Promise<Server> {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"service unavailable"}');
       return;
     }
-    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -73,12 +77,26 @@ beforeAll(async () => {
         id: TENANT,
         instances: [
           { id: 'shopify', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' } },
-          { id: 'copernica', connector: 'copernica', push: true, settings: { ...copernica.settings, apiBaseUrl: `${proxied}/v4`, authUrl: `${proxied}/authenticate` } },
+          {
+            id: 'copernica',
+            connector: 'copernica',
+            push: true,
+            settings: { ...copernica.settings, apiBaseUrl: `${proxied}/v4`, authUrl: `${proxied}/authenticate` },
+          },
         ],
       },
     ],
   });
-  stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 1, maxReceiveCount: 2, now: () => clock, stateFile, ...sharedDynamo() });
+  stack = await startLocalStack({
+    config,
+    port: 0,
+    pollAtStart: false,
+    visibilityTimeout: 1,
+    maxReceiveCount: 2,
+    now: () => clock,
+    stateFile,
+    ...sharedDynamo(),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -92,7 +110,11 @@ afterAll(async () => {
 async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli([...argv, '--state-file', stateFile], { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false }, {});
+  const code = await runCli(
+    [...argv, '--state-file', stateFile],
+    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
+    {},
+  );
   return { code, out, err };
 }
 
@@ -100,7 +122,9 @@ async function receipts(): Promise<ErasureReceipt[]> {
   const { code, out, err } = await syncline('erasures', TENANT, '--json');
   expect(code, err).toBe(0);
   const summaries = JSON.parse(out) as { requestId: string }[];
-  return Promise.all(summaries.map(async (s) => JSON.parse((await syncline('erasure', TENANT, s.requestId, '--json')).out) as ErasureReceipt));
+  return Promise.all(
+    summaries.map(async (s) => JSON.parse((await syncline('erasure', TENANT, s.requestId, '--json')).out) as ErasureReceipt),
+  );
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
@@ -140,7 +164,19 @@ describe('erasure receipts on the emulators', () => {
   it('keeps a failed destination on the receipt with its reason, retries it through the sweep, and confirms once it answers', async () => {
     const at = new Date(clock.getTime() - 10 * 24 * 60 * MINUTE).toISOString();
     const event = (type: string, data: Record<string, unknown>, id: string) =>
-      CanonicalEvent.parse({ tenantId: TENANT, source: { connector: 'shopify', instance: 'shopify' }, sourceEventId: id, occurredAt: at, receivedAt: at, identifiers: [{ type: 'email', value: EMAIL }, { type: 'customerId:shopify', value: '5150' }], type, data });
+      CanonicalEvent.parse({
+        tenantId: TENANT,
+        source: { connector: 'shopify', instance: 'shopify' },
+        sourceEventId: id,
+        occurredAt: at,
+        receivedAt: at,
+        identifiers: [
+          { type: 'email', value: EMAIL },
+          { type: 'customerId:shopify', value: '5150' },
+        ],
+        type,
+        data,
+      });
     await new SqsMessageQueue<CanonicalEvent>(sqsClient(), stack.queues.changes).send([
       event('customer.upserted', { firstName: 'Rosa' }, 'c-1'),
       event('consent.changed', { purpose: 'email_marketing', granted: true }, 'k-1'),
@@ -150,11 +186,22 @@ describe('erasure receipts on the emulators', () => {
 
     down = true;
     const failedBefore = (await pushConsumer()).failed;
-    const raw = JSON.stringify({ shop_id: 954889, shop_domain: SHOP_DOMAIN, customer: { id: 5150, email: EMAIL, phone: null }, orders_to_redact: [] });
+    const raw = JSON.stringify({
+      shop_id: 954889,
+      shop_domain: SHOP_DOMAIN,
+      customer: { id: 5150, email: EMAIL, phone: null },
+      orders_to_redact: [],
+    });
     const secret = stack.simulators.secretsFor(TENANT, 'shopify')?.webhookSecret as string;
     const response = await fetch(`${stack.url}/webhooks/${TENANT}/shopify`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/redact', 'x-shopify-shop-domain': SHOP_DOMAIN, 'x-shopify-webhook-id': 'redact-1', ...signShopifyWebhook(raw, secret) },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'customers/redact',
+        'x-shopify-shop-domain': SHOP_DOMAIN,
+        'x-shopify-webhook-id': 'redact-1',
+        ...signShopifyWebhook(raw, secret),
+      },
       body: raw,
     });
     expect(response.status).toBe(202);
@@ -162,22 +209,33 @@ describe('erasure receipts on the emulators', () => {
     // may move it to the DLQ as it hands out the last receive, so empty queues are not enough: wait for the push
     // consumer to stay quiet too.
     await stack.waitUntilIdle(60_000);
-    await until(async () => ((await stack.queueDepths()).pushDlq ?? 0) >= 1, "the dead letter");
+    await until(async () => ((await stack.queueDepths()).pushDlq ?? 0) >= 1, 'the dead letter');
     const failedDeliveries = await quietPushFailures();
     expect(await stack.findProfile(TENANT, { email: EMAIL }), 'erased here at once').toBeUndefined();
     expect(atCopernica(), 'still at Copernica: it was down').toHaveLength(1);
     const depths = await stack.queueDepths();
     expect(depths.push, 'the push queue gave up on the message').toBe(0);
-    const dead = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: stack.queues.pushDlq, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    const dead = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.pushDlq, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
     // The emulator may hold a copy per failed receive; each is the erasure, never a sync.
     expect(dead.Messages?.length, 'dead-lettered').toBeGreaterThanOrEqual(1);
     expect(new Set(dead.Messages?.map((m) => (JSON.parse(m.Body!) as PushMessage).kind))).toEqual(new Set(['erase']));
 
     let [receipt] = await receipts();
-    expect(receipt, 'a receipt for the webhook-sourced request, with an id syncline gave it').toMatchObject({ tenantId: TENANT, requestId: expect.stringMatching(/^shopify-[\w-]{22}$/), state: 'open' });
+    expect(receipt, 'a receipt for the webhook-sourced request, with an id syncline gave it').toMatchObject({
+      tenantId: TENANT,
+      requestId: expect.stringMatching(/^shopify-[\w-]{22}$/),
+      state: 'open',
+    });
     const failed = receipt!.destinations[0]!;
     expect(failedDeliveries - failedBefore, 'the message failed at least once').toBeGreaterThanOrEqual(1);
-    expect(failed, 'one attempt per failed delivery').toMatchObject({ instance: 'copernica', connector: 'copernica', status: 'failed', attempts: failedDeliveries - failedBefore });
+    expect(failed, 'one attempt per failed delivery').toMatchObject({
+      instance: 'copernica',
+      connector: 'copernica',
+      status: 'failed',
+      attempts: failedDeliveries - failedBefore,
+    });
     expect(failed.reason).toMatch(/^Copernica unavailable: .*503/);
     expect(JSON.stringify(receipt), 'no personal data in the receipt').not.toMatch(/rosa|receipt\.example|5150/i);
     const shown = await syncline('erasure', TENANT, receipt!.requestId);
@@ -194,15 +252,24 @@ describe('erasure receipts on the emulators', () => {
     await stack.waitUntilIdle();
 
     [receipt] = await receipts();
-    expect(receipt).toMatchObject({ state: 'settled', destinations: [{ instance: 'copernica', status: 'confirmed', attempts: failed.attempts + 1 }] });
+    expect(receipt).toMatchObject({
+      state: 'settled',
+      destinations: [{ instance: 'copernica', status: 'confirmed', attempts: failed.attempts + 1 }],
+    });
     expect(receipt!.destinations[0]!.confirmedAt).toBe(clock.toISOString());
     expect(atCopernica(), 'erased at Copernica').toEqual([]);
     expect(refused, 'nothing was refused after the recovery').toBe(refusedWhileDown);
     expect(await stack.findProfile(TENANT, { email: EMAIL }), 'the retry re-created nothing here').toBeUndefined();
     const log = copernica.log();
     const deleteAt = log.findIndex((r) => r.method === 'DELETE');
-    expect(log.filter((r) => r.method === 'DELETE'), 'one deletion').toHaveLength(1);
-    expect(log.slice(deleteAt + 1).filter((r) => r.method !== 'GET'), 'nothing written to Copernica after the deletion').toEqual([]);
+    expect(
+      log.filter((r) => r.method === 'DELETE'),
+      'one deletion',
+    ).toHaveLength(1);
+    expect(
+      log.slice(deleteAt + 1).filter((r) => r.method !== 'GET'),
+      'nothing written to Copernica after the deletion',
+    ).toEqual([]);
     const deletes = 1;
 
     // A later sweep finds nothing open: a confirmed destination is never asked again.

@@ -30,18 +30,36 @@ const tenantConfig = (id: string) => ({
   id,
   sourcePriority: ['shopify', 'woocommerce', 'copernica'],
   instances: [
-    { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain: 'faults-shop.myshopify.com', apiBaseUrl: 'simulator' } },
+    {
+      id: 'shopify',
+      connector: 'shopify',
+      webhooks: true,
+      pollEveryMinutes: 60,
+      settings: { shopDomain: 'faults-shop.myshopify.com', apiBaseUrl: 'simulator' },
+    },
     { id: 'woocommerce', connector: 'woocommerce', webhooks: true, settings: { apiBaseUrl: 'simulator' } },
     { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
   ],
 });
 
-const vendorPlans = new Map(VENDOR_FAULTS.flatMap((tenant, t) => (['shopify', 'copernica'] as const).map((instance, i) => [`${tenant}/${instance}`, vendorFaultPlan({ seed: SEED + 10 * t + i, rateLimitRate: 0.1, failRate: 0.1, timeoutRate: 0.05, lostReplyRate: 0.05 })])));
+const vendorPlans = new Map(
+  VENDOR_FAULTS.flatMap((tenant, t) =>
+    (['shopify', 'copernica'] as const).map((instance, i) => [
+      `${tenant}/${instance}`,
+      vendorFaultPlan({ seed: SEED + 10 * t + i, rateLimitRate: 0.1, failRate: 0.1, timeoutRate: 0.05, lostReplyRate: 0.05 }),
+    ]),
+  ),
+);
 
 let stack: LocalStack;
 /** The handlers' error log, kept for the failure message instead of flooding the test output. */
 const errors: string[] = [];
-const quietLog: Logger = { debug() {}, info() {}, warn() {}, error: (message, details) => void errors.push(`${message}: ${String(details?.reason ?? '')}`) };
+const quietLog: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error: (message, details) => void errors.push(`${message}: ${String(details?.reason ?? '')}`),
+};
 const traffic: TrafficDelivery[] = generateTraffic({ seed: SEED, people: 6, duplicateShare: 0.2, invalid: 2 });
 let calm: FinalState;
 let standardWorker: QueuePoller;
@@ -69,7 +87,9 @@ afterAll(async () => {
   // One line for RELIABILITY.md's figures: what was injected, and how often the handlers logged an error about it.
   if (stack?.dynamoFaults) {
     const vendors = Object.fromEntries([...vendorPlans].map(([key, plan]) => [key, plan.counts()]));
-    process.stdout.write(`faults injected (seed ${SEED}): dynamo ${JSON.stringify(stack.dynamoFaults.counts())}, vendors ${JSON.stringify(vendors)}, handler errors logged ${errors.length}\n`);
+    process.stdout.write(
+      `faults injected (seed ${SEED}): dynamo ${JSON.stringify(stack.dynamoFaults.counts())}, vendors ${JSON.stringify(vendors)}, handler errors logged ${errors.length}\n`,
+    );
   }
   await stack?.stop();
 });
@@ -79,7 +99,9 @@ const deliveriesFor = (tenantId: Tenant) => seededRandom(SEED + TENANTS.indexOf(
 
 async function send(tenantId: Tenant, deliveries: readonly TrafficDelivery[], concurrency = 6): Promise<void> {
   const results = await deliverAll(stack, tenantId, deliveries, concurrency);
-  const wrong = results.flatMap((r, i) => (r.status === (deliveries[i]!.invalid ? 422 : 202) ? [] : [`${deliveries[i]!.deliveryId}: ${r.status}`]));
+  const wrong = results.flatMap((r, i) =>
+    r.status === (deliveries[i]!.invalid ? 422 : 202) ? [] : [`${deliveries[i]!.deliveryId}: ${r.status}`],
+  );
   expect(wrong, `every delivery accepted (202) or quarantined (422) in the end (seed ${SEED})`).toEqual([]);
 }
 
@@ -103,7 +125,12 @@ async function pollShop(tenantId: Tenant): Promise<void> {
 async function settle(tenantId: Tenant): Promise<FinalState> {
   await stack.waitUntilIdle(60_000);
   const depths = await stack.queueDepths();
-  expect(depths, `nothing left in the queues, nothing dead-lettered (seed ${SEED})`).toEqual({ changes: 0, push: 0, changesDlq: 0, pushDlq: 0 });
+  expect(depths, `nothing left in the queues, nothing dead-lettered (seed ${SEED})`).toEqual({
+    changes: 0,
+    push: 0,
+    changesDlq: 0,
+    pushDlq: 0,
+  });
   // The test's own reads of the final state are not part of the fault.
   stack.dynamoFaults?.pause();
   try {
@@ -121,7 +148,10 @@ async function run(tenantId: Tenant, options: { concurrency?: number } = {}): Pr
 
 function expectSameAsCalm(state: FinalState, tenantId: Tenant): void {
   const lastErrors = errors.slice(-5).join(' | ');
-  expect(stateDifferences(calm, state), `${tenantId} ends like the fault-free run (seed ${SEED}; last handler errors: ${lastErrors})`).toEqual([]);
+  expect(
+    stateDifferences(calm, state),
+    `${tenantId} ends like the fault-free run (seed ${SEED}; last handler errors: ${lastErrors})`,
+  ).toEqual([]);
 }
 
 /**
@@ -135,8 +165,8 @@ function doomedWorker(dieAt: 'commit' | 'push', after: number) {
   let calls = 0;
   let dead = false;
   let kill = () => {};
-  const never = <T,>(): Promise<T> => new Promise<T>(() => {});
-  const alive = <T,>(call: () => Promise<T>): Promise<T> => (dead ? never<T>() : call());
+  const never = <T>(): Promise<T> => new Promise<T>(() => {});
+  const alive = <T>(call: () => Promise<T>): Promise<T> => (dead ? never<T>() : call());
   const dieHere = (point: 'commit' | 'push') => {
     if (!dead && point === dieAt && ++calls >= after) {
       dead = true;
@@ -182,7 +212,8 @@ describe('faults end to end on the emulators', () => {
     expect(calm.profiles.length, 'the 6 people of the webhooks and the polled shop customers').toBeGreaterThan(6);
     const webhookPeople = calm.profiles.filter((p) => p.key.includes('@example.test'));
     expect(webhookPeople, 'one profile per person: Shopify and WooCommerce joined by e-mail, carts by checkout token').toHaveLength(6);
-    for (const person of webhookPeople) expect(person.projection.firstName, 'the newest Shopify update wins over the older one').not.toMatch(/-old$/);
+    for (const person of webhookPeople)
+      expect(person.projection.firstName, 'the newest Shopify update wins over the older one').not.toMatch(/-old$/);
     expect(Object.keys(calm.pushed).length, 'contacts pushed to Copernica').toBeGreaterThan(0);
     expect(calm.quarantined, 'the two invalid deliveries').toBe(2);
   }, 60_000);

@@ -70,9 +70,20 @@ beforeAll(async () => {
           id: TENANT,
           sourcePriority: ['shopify', 'copernica'],
           instances: [
-            { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain: SHOP, apiBaseUrl: 'simulator' } },
+            {
+              id: 'shopify',
+              connector: 'shopify',
+              webhooks: true,
+              pollEveryMinutes: 60,
+              settings: { shopDomain: SHOP, apiBaseUrl: 'simulator' },
+            },
             { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
-            { id: 'copernica-echo', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: `${origin}/v4`, authUrl: `${origin}/authenticate` } },
+            {
+              id: 'copernica-echo',
+              connector: 'copernica',
+              push: true,
+              settings: { databaseId: 1, apiBaseUrl: `${origin}/v4`, authUrl: `${origin}/authenticate` },
+            },
           ],
         },
       ],
@@ -98,7 +109,13 @@ async function deliver(topic: string, body: unknown, secret: string, extraHeader
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await fetch(`${stack.url}/webhooks/${TENANT}/shopify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': SHOP, ...extraHeaders, ...signShopifyWebhook(raw, secret) },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': topic,
+      'x-shopify-shop-domain': SHOP,
+      ...extraHeaders,
+      ...signShopifyWebhook(raw, secret),
+    },
     body: raw,
   });
   return response.status;
@@ -123,19 +140,43 @@ const customer = (p: (typeof people)[number]) => ({
 describe('log privacy', () => {
   it('logs no e-mail address, phone number, webhook secret or access token while webhooks flow, fail and get quarantined', async () => {
     const secret = stack.simulators.secretsFor(TENANT, 'shopify')?.webhookSecret as string;
-    const [lotte, forged, malformed, header] = people as [(typeof people)[number], (typeof people)[number], (typeof people)[number], (typeof people)[number]];
+    const [lotte, forged, malformed, header] = people as [
+      (typeof people)[number],
+      (typeof people)[number],
+      (typeof people)[number],
+      (typeof people)[number],
+    ];
     const statuses = {
       accepted: await deliver('customers/create', customer(lotte), secret),
-      consent: await deliver('customers/email_marketing_consent_update', { customer_id: lotte.id, email_address: lotte.email, phone: lotte.phone, email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: '2026-11-20T09:05:00+01:00' } }, secret),
+      consent: await deliver(
+        'customers/email_marketing_consent_update',
+        {
+          customer_id: lotte.id,
+          email_address: lotte.email,
+          phone: lotte.phone,
+          email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: '2026-11-20T09:05:00+01:00' },
+        },
+        secret,
+      ),
       forged: await deliver('customers/create', customer(forged), 'not-the-secret'),
       malformed: await deliver('customers/create', { ...customer(malformed), id: 'not-a-number', updated_at: malformed.email }, secret),
       notJson: await deliver('customers/create', `{"email":"${malformed.email}","phone":"${malformed.phone}"`, secret),
       topicHeader: await deliver(`customers/${header.email}`, customer(header), secret),
       shopHeader: await deliver('customers/create', customer(header), secret, { 'x-shopify-shop-domain': header.email }),
     };
-    expect(statuses, 'the deliveries took the paths this test means to cover').toEqual({ accepted: 202, consent: 202, forged: 401, malformed: 422, notJson: 422, topicHeader: 422, shopHeader: 422 });
+    expect(statuses, 'the deliveries took the paths this test means to cover').toEqual({
+      accepted: 202,
+      consent: 202,
+      forged: 401,
+      malformed: 422,
+      notJson: 422,
+      topicHeader: 422,
+      shopHeader: 422,
+    });
     await stack.waitUntilIdle(60_000);
-    expect(stack.simulators.copernica(TENANT, 'copernica')!.profiles().length, 'the working destination got the profile').toBeGreaterThan(0);
+    expect(stack.simulators.copernica(TENANT, 'copernica')!.profiles().length, 'the working destination got the profile').toBeGreaterThan(
+      0,
+    );
 
     // A quarantine replay that fails again is logged too.
     const quarantined = await runtime().webhook.quarantine.list(TENANT, 10);
@@ -146,8 +187,12 @@ describe('log privacy', () => {
       secret,
       ECHO_ACCESS_TOKEN,
       ECHO_JWT,
-      ...Object.values(stack.simulators.secretsFor(TENANT, 'copernica') ?? {}).filter((v): v is string => typeof v === 'string' && v.length >= 8),
-      ...Object.values(stack.simulators.secretsFor(TENANT, 'shopify') ?? {}).filter((v): v is string => typeof v === 'string' && v.length >= 8),
+      ...Object.values(stack.simulators.secretsFor(TENANT, 'copernica') ?? {}).filter(
+        (v): v is string => typeof v === 'string' && v.length >= 8,
+      ),
+      ...Object.values(stack.simulators.secretsFor(TENANT, 'shopify') ?? {}).filter(
+        (v): v is string => typeof v === 'string' && v.length >= 8,
+      ),
     ];
     const output = captured.join('');
     expect(output.length, 'the stack logged something (LOG_LEVEL=debug): the capture works').toBeGreaterThan(0);

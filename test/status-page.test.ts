@@ -15,7 +15,16 @@ import { sharedDynamo } from './support/shared-stack.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The flags this machine's Chromium needs: no sandbox as root, and no background connections to Google's hosts.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // The simulated vendors listen on 127.0.0.1; the SDK's private-address guard (in progress in connectors/sdk) lets them through with this.
 process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
 const TENANT = 'page-shop';
@@ -23,7 +32,9 @@ export const SCREENSHOT = 'test-results/status-page.png';
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) {
-  console.warn(`status page browser test skipped: ${CHROMIUM} is missing (apt-get install chromium); with CI set it runs and fails instead`);
+  console.warn(
+    `status page browser test skipped: ${CHROMIUM} is missing (apt-get install chromium); with CI set it runs and fails instead`,
+  );
 }
 
 describe.skipIf(!haveChromium && !process.env.CI)('status page in headless Chromium', () => {
@@ -35,7 +46,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('status page in headless Chrom
 
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs Debian's chromium package`).toBe(true);
-    stack = await startLocalStack({ config: SynclineConfig.parse({ tenants: [operatorTenant(TENANT)] }), port: 0, pollAtStart: false, visibilityTimeout: 2, maxReceiveCount: 2, ...sharedDynamo() });
+    stack = await startLocalStack({
+      config: SynclineConfig.parse({ tenants: [operatorTenant(TENANT)] }),
+      port: 0,
+      pollAtStart: false,
+      visibilityTimeout: 2,
+      maxReceiveCount: 2,
+      ...sharedDynamo(),
+    });
     await feedStory(stack, TENANT);
     fixed = await quarantineAcceptable(stack, TENANT, 'fixed.page@example.com');
     profileDir = mkdtempSync(join(tmpdir(), 'syncline-chromium-'));
@@ -74,7 +92,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('status page in headless Chrom
     expect(await metric(`profiles-${TENANT}`), 'profile count').toBe(store.profiles);
     expect(await metric(`quarantine-${TENANT}`), 'quarantine count').toBe(store.quarantine);
     expect(store.quarantine, 'the malformed delivery and the acceptable one').toBe(2);
-    for (const queue of ['changes', 'push', 'changesDlq', 'pushDlq']) expect(await metric(`queue-${queue}`), `${queue} depth`).toBe(store.queues[queue]);
+    for (const queue of ['changes', 'push', 'changesDlq', 'pushDlq'])
+      expect(await metric(`queue-${queue}`), `${queue} depth`).toBe(store.queues[queue]);
 
     const shopifyRow = page.getByRole('row', { name: /shopify \(shopify\)/ });
     await expect.poll(() => shopifyRow.innerText()).toMatch(/ok/);
@@ -108,7 +127,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('status page in headless Chrom
     await page.waitForURL(/q=bob.smit/);
     const fields = page.getByRole('table', { name: 'Fields, each with the source whose value won' });
     const firstName = fields.getByRole('row', { name: /firstName/ });
-    expect((await firstName.innerText()).split('\t').map((s) => s.trim())).toEqual(expect.arrayContaining(['firstName', 'Robert', 'shopify']));
+    expect((await firstName.innerText()).split('\t').map((s) => s.trim())).toEqual(
+      expect.arrayContaining(['firstName', 'Robert', 'shopify']),
+    );
     const rows = await fields.locator('tbody tr').count();
     const bob = await stack.findProfile(TENANT, { email: 'bob.smit@example.com' });
     expect(rows, 'one row per field of the stored profile').toBe(Object.keys(bob!.fields).length);
@@ -127,6 +148,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('status page in headless Chrom
         req.end();
       });
     expect(await status('GET', '/', { host: 'attacker.example' }), 'DNS rebinding').toBe(421);
-    expect(await status('POST', `/status/quarantine/${TENANT}/x/replay`, { host: `127.0.0.1:${port}`, origin: 'https://attacker.example' }), 'CSRF').toBe(403);
+    expect(
+      await status('POST', `/status/quarantine/${TENANT}/x/replay`, { host: `127.0.0.1:${port}`, origin: 'https://attacker.example' }),
+      'CSRF',
+    ).toBe(403);
   });
 });

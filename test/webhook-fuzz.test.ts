@@ -21,7 +21,9 @@ const SHOP_B = 'shop-b.myshopify.com';
 const MIB = 1024 * 1024;
 const tenant = (id: string, shopDomain: string) => ({
   id,
-  instances: [{ id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain, apiBaseUrl: 'simulator' } }],
+  instances: [
+    { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain, apiBaseUrl: 'simulator' } },
+  ],
 });
 
 let stack: LocalStack;
@@ -51,7 +53,11 @@ interface Delivery {
   path?: string;
 }
 
-async function post({ body, headers, path = '/webhooks/tenant-a/shopify' }: Delivery): Promise<{ status: number; json: Record<string, unknown> | undefined; text: string }> {
+async function post({
+  body,
+  headers,
+  path = '/webhooks/tenant-a/shopify',
+}: Delivery): Promise<{ status: number; json: Record<string, unknown> | undefined; text: string }> {
   const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
@@ -66,7 +72,9 @@ async function post({ body, headers, path = '/webhooks/tenant-a/shopify' }: Deli
 // ---- arbitraries: bodies ----
 
 const deepNesting = fc.integer({ min: 1_000, max: 200_000 }).map((depth) => Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`));
-const deepObjectNesting = fc.integer({ min: 1_000, max: 50_000 }).map((depth) => Buffer.from(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const deepObjectNesting = fc
+  .integer({ min: 1_000, max: 50_000 })
+  .map((depth) => Buffer.from(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
 const pollutingKeys = fc
   .constantFrom('__proto__', 'constructor', 'prototype')
   .chain((key) =>
@@ -84,8 +92,12 @@ const truncatedJson = fc
     const text = JSON.stringify(record);
     return fc.integer({ min: 0, max: text.length - 1 }).map((cut) => Buffer.from(text.slice(0, cut)));
   });
-const invalidUtf8 = fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(bytes), Buffer.from('"}')]));
-const utf16 = fc.jsonValue().map((value) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(value) ?? 'null', 'utf16le')]));
+const invalidUtf8 = fc
+  .uint8Array({ minLength: 1, maxLength: 512 })
+  .map((bytes) => Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(bytes), Buffer.from('"}')]));
+const utf16 = fc
+  .jsonValue()
+  .map((value) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(value) ?? 'null', 'utf16le')]));
 const randomJson = fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null'));
 const randomBytes = fc.uint8Array({ maxLength: 4_096 }).map((bytes) => Buffer.from(bytes));
 /** Large but under the limit: a quarantined body that must still fit one DynamoDB item (or be dropped from it). */
@@ -106,22 +118,52 @@ const body = fc.oneof(
 
 const printableHeaderValue = fc.string({ maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
 const topic = fc.oneof(
-  fc.constantFrom('customers/create', 'customers/update', 'orders/create', 'orders/paid', 'checkouts/update', 'carts/update', 'customers/delete', 'app/uninstalled'),
+  fc.constantFrom(
+    'customers/create',
+    'customers/update',
+    'orders/create',
+    'orders/paid',
+    'checkouts/update',
+    'carts/update',
+    'customers/delete',
+    'app/uninstalled',
+  ),
   // Object.prototype's members: a topic lookup in a plain object once found `toString` and answered 503.
   fc.constantFrom('toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'),
   printableHeaderValue,
 );
-const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/xml',
+  '',
+);
 const extraHeaders = fc.dictionary(
   fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
-  fc.oneof(printableHeaderValue, fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'a'.repeat(n))),
+  fc.oneof(
+    printableHeaderValue,
+    fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'a'.repeat(n)),
+  ),
   { maxKeys: 3 },
 );
 const shopDomain = fc.constantFrom(SHOP_A, SHOP_B, '', 'evil.example.com', '__proto__');
 
-const signedHeaders = fc.record({ topic, contentType, shopDomain, extra: extraHeaders, webhookId: fc.option(printableHeaderValue, { nil: undefined }) });
+const signedHeaders = fc.record({
+  topic,
+  contentType,
+  shopDomain,
+  extra: extraHeaders,
+  webhookId: fc.option(printableHeaderValue, { nil: undefined }),
+});
 
-function headersFor(raw: Buffer, h: { topic: string; contentType: string; shopDomain: string; extra: Record<string, string>; webhookId: string | undefined }, secret: string | undefined): Record<string, string> {
+function headersFor(
+  raw: Buffer,
+  h: { topic: string; contentType: string; shopDomain: string; extra: Record<string, string>; webhookId: string | undefined },
+  secret: string | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = { ...h.extra };
   if (h.contentType) headers['content-type'] = h.contentType;
   if (h.topic) headers['x-shopify-topic'] = h.topic;
@@ -154,7 +196,7 @@ describe('webhook endpoint under hostile input', () => {
     );
   }, 60_000);
 
-  it('answers 401 to anything unsigned, signed with another tenant\'s secret, or tampered after signing', async () => {
+  it("answers 401 to anything unsigned, signed with another tenant's secret, or tampered after signing", async () => {
     const signing = fc.constantFrom('none', 'wrong-secret', 'tenant-b-secret', 'tampered', 'garbage-hmac');
     await fc.assert(
       fc.asyncProperty(body, signedHeaders, signing, async (raw, h, how) => {
@@ -163,7 +205,8 @@ describe('webhook endpoint under hostile input', () => {
         if (how === 'none') headers = headersFor(raw, h, undefined);
         else if (how === 'wrong-secret') headers = headersFor(raw, h, 'not-the-secret');
         else if (how === 'tenant-b-secret') headers = headersFor(raw, h, secretB);
-        else if (how === 'garbage-hmac') headers = { ...headersFor(raw, h, undefined), 'x-shopify-hmac-sha256': 'AAAA%%%\u0001'.replace(/[^\x20-\x7e]/g, '') };
+        else if (how === 'garbage-hmac')
+          headers = { ...headersFor(raw, h, undefined), 'x-shopify-hmac-sha256': 'AAAA%%%\u0001'.replace(/[^\x20-\x7e]/g, '') };
         else {
           headers = headersFor(raw, h, secretA);
           sent = Buffer.concat([raw, Buffer.from(' ')]);
@@ -179,14 +222,24 @@ describe('webhook endpoint under hostile input', () => {
 
   it('rejects a body above 1 MiB with 413, signed or not', async () => {
     const raw = Buffer.alloc(MIB + 1, 'x');
-    expect((await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) } })).status).toBe(413);
+    expect(
+      (
+        await post({
+          body: raw,
+          headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) },
+        })
+      ).status,
+    ).toBe(413);
     expect((await post({ body: Buffer.alloc(3 * MIB, '['), headers: { 'content-type': 'application/json' } })).status).toBe(413);
   });
 
   it('quarantines validly signed garbage at every size up to the 1 MiB limit, around the size a DynamoDB item can hold', async () => {
     for (const size of [256 * 1024, 290 * 1024, 300 * 1024, 300 * 1024 + 1, MIB]) {
       const raw = Buffer.alloc(size, '{');
-      const { status, json, text } = await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) } });
+      const { status, json, text } = await post({
+        body: raw,
+        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', ...signShopifyWebhook(raw, secretA) },
+      });
       count(status);
       expect(status, `${size} bytes: ${text.slice(0, 300)}`).toBe(422);
       expect(json?.quarantineId, `${size} bytes`).toEqual(expect.any(String));
@@ -196,25 +249,53 @@ describe('webhook endpoint under hostile input', () => {
   it('quarantines topics named after Object.prototype members instead of calling them', async () => {
     for (const topicName of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']) {
       const raw = Buffer.from('{"id":1}');
-      const { status, text } = await post({ body: raw, headers: { 'content-type': 'application/json', 'x-shopify-topic': topicName, 'x-shopify-shop-domain': SHOP_A, ...signShopifyWebhook(raw, secretA) } });
+      const { status, text } = await post({
+        body: raw,
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': topicName,
+          'x-shopify-shop-domain': SHOP_A,
+          ...signShopifyWebhook(raw, secretA),
+        },
+      });
       count(status);
       expect(status, `topic ${topicName}: ${text}`).toBe(422);
     }
   });
 
   it('answers 401 to a tampered customer and to the right body signed with a wrong secret', async () => {
-    const customer = Buffer.from(JSON.stringify({ id: 1, email: 'anna@example.com', first_name: 'Anna', updated_at: '2026-01-01T00:00:00Z' }));
+    const customer = Buffer.from(
+      JSON.stringify({ id: 1, email: 'anna@example.com', first_name: 'Anna', updated_at: '2026-01-01T00:00:00Z' }),
+    );
     const headers = { 'content-type': 'application/json', 'x-shopify-topic': 'customers/update', 'x-shopify-shop-domain': SHOP_A };
     const tampered = Buffer.from(customer.toString().replace('Anna', 'Mallory'));
-    expect((await post({ body: tampered, headers: { ...headers, ...signShopifyWebhook(customer, secretA) } })).status, 'tampered').toBe(401);
-    expect((await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, `${secretA}x`) } })).status, 'wrong secret').toBe(401);
-    expect((await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, secretB) } })).status, "tenant B's secret").toBe(401);
+    expect((await post({ body: tampered, headers: { ...headers, ...signShopifyWebhook(customer, secretA) } })).status, 'tampered').toBe(
+      401,
+    );
+    expect(
+      (await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, `${secretA}x`) } })).status,
+      'wrong secret',
+    ).toBe(401);
+    expect(
+      (await post({ body: customer, headers: { ...headers, ...signShopifyWebhook(customer, secretB) } })).status,
+      "tenant B's secret",
+    ).toBe(401);
   });
 
   it('routes nothing to another tenant through odd paths', async () => {
     const raw = Buffer.from('{}');
-    for (const path of ['/webhooks/tenant-a%2F..%2Ftenant-b/shopify', '/webhooks/tenant-a/shopify%2F..', '/webhooks/T%23tenant-b%23/shopify', '/webhooks/__proto__/shopify', '/webhooks/tenant-a/constructor']) {
-      const { status, text } = await post({ path, body: raw, headers: { 'content-type': 'application/json', ...signShopifyWebhook(raw, secretA) } });
+    for (const path of [
+      '/webhooks/tenant-a%2F..%2Ftenant-b/shopify',
+      '/webhooks/tenant-a/shopify%2F..',
+      '/webhooks/T%23tenant-b%23/shopify',
+      '/webhooks/__proto__/shopify',
+      '/webhooks/tenant-a/constructor',
+    ]) {
+      const { status, text } = await post({
+        path,
+        body: raw,
+        headers: { 'content-type': 'application/json', ...signShopifyWebhook(raw, secretA) },
+      });
       expect(status, `${path}: ${text}`).toBeGreaterThanOrEqual(400);
       expect(status, `${path}: ${text}`).toBeLessThan(500);
     }
@@ -228,8 +309,13 @@ describe('webhook endpoint under hostile input', () => {
     expect(await runtime().webhook.quarantine.list('tenant-b', 10), 'quarantine of tenant B').toEqual([]);
     const db = documentClient();
     for (const table of [tableNames().profiles, tableNames().ops]) {
-      const { Items = [] } = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'begins_with(pk, :b)', ExpressionAttributeValues: { ':b': 'T#tenant-b#' } }));
-      expect(Items.map((i) => `${i.pk}/${i.sk}`), `items of tenant B in ${table}`).toEqual([]);
+      const { Items = [] } = await db.send(
+        new ScanCommand({ TableName: table, FilterExpression: 'begins_with(pk, :b)', ExpressionAttributeValues: { ':b': 'T#tenant-b#' } }),
+      );
+      expect(
+        Items.map((i) => `${i.pk}/${i.sk}`),
+        `items of tenant B in ${table}`,
+      ).toEqual([]);
     }
     expect(await runtime().webhook.quarantine.list('tenant-a', 1), 'the fuzz did reach the quarantine of tenant A').toHaveLength(1);
     expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').toBeUndefined();

@@ -25,7 +25,7 @@ export class ConnectorSecrets extends Construct {
         Validations.of(secret).acknowledge({
           id: 'AwsSolutions-SMG4',
           reason:
-            'Vendor credentials (API tokens, webhook signing secrets) are issued and rotated in the vendor\'s console, not by a Lambda rotation function; the operator puts the new value with put-secret-value and the functions pick it up within their 5-minute cache.',
+            "Vendor credentials (API tokens, webhook signing secrets) are issued and rotated in the vendor's console, not by a Lambda rotation function; the operator puts the new value with put-secret-value and the functions pick it up within their 5-minute cache.",
         });
         this.all.push({ tenant, instance, secret });
       }

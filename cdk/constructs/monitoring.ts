@@ -93,7 +93,8 @@ export class Monitoring extends Construct {
     });
     alarm('ErasureFailedPermanently', {
       alarmName: `${props.namePrefix}-erasure-failed-permanently`,
-      alarmDescription: 'An erasure request was not confirmed by a destination within its maximum age: `syncline erasures <tenant>` names it; finish it at the destination by hand.',
+      alarmDescription:
+        'An erasure request was not confirmed by a destination within its maximum age: `syncline erasures <tenant>` names it; finish it at the destination by hand.',
       metric: givenUp.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -104,14 +105,25 @@ export class Monitoring extends Construct {
     const fnWidgets = (name: HandlerName) => {
       const fn = props.functions[name];
       return [
-        new cloudwatch.GraphWidget({ title: `${name}: invocations and errors`, left: [fn.metricInvocations(), fn.metricErrors(), fn.metricThrottles()], width: 8 }),
-        new cloudwatch.GraphWidget({ title: `${name}: duration`, left: [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })], width: 8 }),
+        new cloudwatch.GraphWidget({
+          title: `${name}: invocations and errors`,
+          left: [fn.metricInvocations(), fn.metricErrors(), fn.metricThrottles()],
+          width: 8,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${name}: duration`,
+          left: [fn.metricDuration({ statistic: 'p50' }), fn.metricDuration({ statistic: 'p99' })],
+          width: 8,
+        }),
       ];
     };
     const queueWidget = (q: MonitoredQueue) =>
       new cloudwatch.GraphWidget({
         title: `${q.name} queue: depth, DLQ and oldest message (s)`,
-        left: [q.queue.queue.metricApproximateNumberOfMessagesVisible(), q.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'DLQ' })],
+        left: [
+          q.queue.queue.metricApproximateNumberOfMessagesVisible(),
+          q.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'DLQ' }),
+        ],
         right: [q.queue.queue.metricApproximateAgeOfOldestMessage()],
         width: 8,
       });
@@ -125,13 +137,19 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## poll: schedule → vendor API → changes queue', width: 24, height: 1 }));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '## poll: schedule → vendor API → changes queue', width: 24, height: 1 }),
+    );
     this.dashboard.addWidgets(...fnWidgets('poll'));
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## merge: changes queue → profiles → push queue', width: 24, height: 1 }));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '## merge: changes queue → profiles → push queue', width: 24, height: 1 }),
+    );
     this.dashboard.addWidgets(...fnWidgets('merge'), ...(changes ? [queueWidget(changes)] : []));
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## push: push queue → destinations', width: 24, height: 1 }));
     this.dashboard.addWidgets(...fnWidgets('push'), ...(push ? [queueWidget(push)] : []));
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## sweep: schedule → tenant stats → push queue', width: 24, height: 1 }));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '## sweep: schedule → tenant stats → push queue', width: 24, height: 1 }),
+    );
     this.dashboard.addWidgets(...fnWidgets('sweep'));
   }
 }

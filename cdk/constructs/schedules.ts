@@ -35,7 +35,9 @@ export class Schedules extends Construct {
 
     // One role for all schedules, assumable by EventBridge Scheduler on behalf of this account only.
     const role = new iam.Role(this, 'InvokeRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: 'EventBridge Scheduler: invoke the syncline poll and sweep functions',
     });
 

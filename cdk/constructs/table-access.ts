@@ -13,7 +13,12 @@ export const ANY_TENANT_KEYS = 'T#*';
 /** Keys of the tenant named by the caller's session tag (the TenantDataAccess role). */
 export const SESSION_TENANT_KEYS = `T#\${aws:PrincipalTag/${TENANT_SESSION_TAG}}#*`;
 
-export function grantKeyed(grantee: iam.IGrantable, tables: readonly dynamodb.ITableV2[], access: 'read' | 'readWrite', leadingKeys: string): void {
+export function grantKeyed(
+  grantee: iam.IGrantable,
+  tables: readonly dynamodb.ITableV2[],
+  access: 'read' | 'readWrite',
+  leadingKeys: string,
+): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: access === 'read' ? KEYED_READ : [...KEYED_READ, ...KEYED_WRITE],

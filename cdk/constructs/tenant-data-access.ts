@@ -37,7 +37,9 @@ export class TenantDataAccess extends Construct {
     );
     grantKeyed(this.role, props.tables, 'readWrite', SESSION_TENANT_KEYS);
     for (const assumer of props.assumers) {
-      assumer.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [this.role.roleArn] }));
+      assumer.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [this.role.roleArn] }),
+      );
     }
   }
 }

@@ -68,7 +68,7 @@ export class WebhookApi extends Construct {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Vendors cannot sign requests with AWS credentials or send our tokens: each webhook is authenticated by the connector verifying the vendor\'s signature over the raw body (HMAC / HTTP Signatures) inside the function, which answers 401 on a bad signature.',
+          "Vendors cannot sign requests with AWS credentials or send our tokens: each webhook is authenticated by the connector verifying the vendor's signature over the raw body (HMAC / HTTP Signatures) inside the function, which answers 401 on a bad signature.",
       });
     }
   }

@@ -16,7 +16,15 @@ export async function connectorsCommand(ctx: CommandContext): Promise<number> {
   ctx.io.out(
     table(
       ['connector', 'kind', 'webhook', 'poll', 'push', 'erase', 'description'],
-      rows.map((r) => [r.name, r.kind, yes(r.capabilities.webhook), yes(r.capabilities.poll), yes(r.capabilities.push), yes(r.capabilities.erase), r.description]),
+      rows.map((r) => [
+        r.name,
+        r.kind,
+        yes(r.capabilities.webhook),
+        yes(r.capabilities.poll),
+        yes(r.capabilities.push),
+        yes(r.capabilities.erase),
+        r.description,
+      ]),
     ),
   );
   return 0;

@@ -5,14 +5,25 @@ import { json } from '../io.js';
 
 type QueueKind = 'changes' | 'push';
 
-export async function dlqCommand(ctx: CommandContext, action: 'list' | 'replay', queue: QueueKind | undefined, max: number | undefined): Promise<number> {
+export async function dlqCommand(
+  ctx: CommandContext,
+  action: 'list' | 'replay',
+  queue: QueueKind | undefined,
+  max: number | undefined,
+): Promise<number> {
   const target = await ctx.target();
   const dlqOf = (kind: QueueKind) => (kind === 'changes' ? target.queues.changesDlq : target.queues.pushDlq);
   if (action === 'list') {
     const result = [];
     for (const kind of queue ? [queue] : (['changes', 'push'] as const)) {
       const [source, dlq] = await Promise.all([queueDepth(target.sqs, target.queues[kind]), queueDepth(target.sqs, dlqOf(kind))]);
-      result.push({ queue: kind, waiting: source.visible, inFlight: source.inFlight, deadLetters: dlq.visible + dlq.inFlight, first: await peekMessages(target.sqs, dlqOf(kind)) });
+      result.push({
+        queue: kind,
+        waiting: source.visible,
+        inFlight: source.inFlight,
+        deadLetters: dlq.visible + dlq.inFlight,
+        first: await peekMessages(target.sqs, dlqOf(kind)),
+      });
     }
     if (ctx.options.json) ctx.io.out(json(result));
     else
@@ -28,7 +39,8 @@ export async function dlqCommand(ctx: CommandContext, action: 'list' | 'replay',
   else {
     ctx.io.out(`moved ${report.moved} message(s) from the ${kind} DLQ back to the ${kind} queue`);
     ctx.io.out(report.failed > 0 ? `; ${report.failed} could not be sent and stay in the DLQ\n` : '\n');
-    if (report.duplicates > 0) ctx.io.out(`${report.duplicates} were sent but stay in the DLQ too: a later replay delivers them again (handled as duplicates)\n`);
+    if (report.duplicates > 0)
+      ctx.io.out(`${report.duplicates} were sent but stay in the DLQ too: a later replay delivers them again (handled as duplicates)\n`);
     for (const reason of report.reasons) ctx.io.out(`  ${reason}\n`);
   }
   return report.failed > 0 ? 1 : 0;

@@ -26,9 +26,19 @@ export function erasureEvent(tenantId: string, email: string, requestId: string,
   });
 }
 
-export async function eraseCommand(ctx: CommandContext, tenantId: string, rawEmail: string, wait: boolean, waitMs = 30_000): Promise<number> {
+export async function eraseCommand(
+  ctx: CommandContext,
+  tenantId: string,
+  rawEmail: string,
+  wait: boolean,
+  waitMs = 30_000,
+): Promise<number> {
   const email = normaliseEmail(rawEmail);
-  if (!email) throw new CommandFailed(`"${rawEmail}" is not an e-mail address syncline matches on (placeholders such as test@test.com identify nobody)`, 2);
+  if (!email)
+    throw new CommandFailed(
+      `"${rawEmail}" is not an e-mail address syncline matches on (placeholders such as test@test.com identify nobody)`,
+      2,
+    );
   const target = await ctx.target();
   requireTenant(target, tenantId);
   const existed = (await findProfile(target.profiles, tenantId, { email })) !== undefined;
@@ -51,13 +61,24 @@ export async function eraseCommand(ctx: CommandContext, tenantId: string, rawEma
     }
   }
   const destinations = receipt?.destinations.map(({ instance, status, reason }) => ({ instance, status, ...(reason ? { reason } : {}) }));
-  const result = { tenantId, requestId, profileFound: existed, ...(erased !== undefined ? { erased } : {}), ...(receipt ? { state: receipt.state, destinations } : {}) };
+  const result = {
+    tenantId,
+    requestId,
+    profileFound: existed,
+    ...(erased !== undefined ? { erased } : {}),
+    ...(receipt ? { state: receipt.state, destinations } : {}),
+  };
   if (ctx.options.json) ctx.io.out(json(result));
   else {
-    ctx.io.out(`erasure ${requestId} queued for tenant ${tenantId}${existed ? '' : ' (no profile has this address now; destinations are still asked to erase it)'}\n`);
+    ctx.io.out(
+      `erasure ${requestId} queued for tenant ${tenantId}${existed ? '' : ' (no profile has this address now; destinations are still asked to erase it)'}\n`,
+    );
     if (erased === true) ctx.io.out('the profile is erased; destinations that can erase receive the request through the push queue\n');
     if (erased === false) ctx.io.out(`the profile still exists after ${waitMs / 1000} s: see \`syncline dlq list\` and the merge logs\n`);
-    if (receipt) ctx.io.out(`destinations (${receipt.state}): ${receipt.destinations.map((d) => `${d.instance} ${d.status}`).join(', ') || 'none configured'}\n`);
+    if (receipt)
+      ctx.io.out(
+        `destinations (${receipt.state}): ${receipt.destinations.map((d) => `${d.instance} ${d.status}`).join(', ') || 'none configured'}\n`,
+      );
     ctx.io.out(`follow it with: syncline erasure ${tenantId} ${requestId}\n`);
   }
   return erased === false ? 1 : 0;

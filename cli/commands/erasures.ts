@@ -20,7 +20,10 @@ export async function erasureCommand(ctx: CommandContext, tenantId: string, requ
   const target = await ctx.target();
   requireTenant(target, tenantId);
   const receipt = await target.erasures.get(tenantId, requestId);
-  if (!receipt) throw new CommandFailed(`no erasure receipt "${requestId}" in tenant ${tenantId} on ${target.label} (\`syncline erasures ${tenantId}\` lists them; a receipt appears once the push has taken the request)`);
+  if (!receipt)
+    throw new CommandFailed(
+      `no erasure receipt "${requestId}" in tenant ${tenantId} on ${target.label} (\`syncline erasures ${tenantId}\` lists them; a receipt appears once the push has taken the request)`,
+    );
   ctx.io.out(ctx.options.json ? json(receipt) : formatErasure(receipt));
   return 0;
 }
@@ -33,7 +36,12 @@ export function summary(r: ErasureReceipt) {
     updatedAt: r.updatedAt,
     state: r.state,
     subjects: r.subjects.length,
-    destinations: r.destinations.map(({ instance, status, attempts, reason }) => ({ instance, status, attempts, ...(reason ? { reason } : {}) })),
+    destinations: r.destinations.map(({ instance, status, attempts, reason }) => ({
+      instance,
+      status,
+      attempts,
+      ...(reason ? { reason } : {}),
+    })),
   };
 }
 
@@ -41,7 +49,13 @@ export function formatErasures(tenantId: string, receipts: readonly ErasureRecei
   if (receipts.length === 0) return `no erasure receipts for tenant ${tenantId}\n`;
   return table(
     ['request', 'requested at', 'state', 'profiles', 'destinations'],
-    receipts.map((r) => [r.requestId, r.requestedAt, r.state, r.subjects.length, r.destinations.map((d) => `${d.instance} ${d.status}`).join(', ') || '(none configured)']),
+    receipts.map((r) => [
+      r.requestId,
+      r.requestedAt,
+      r.state,
+      r.subjects.length,
+      r.destinations.map((d) => `${d.instance} ${d.status}`).join(', ') || '(none configured)',
+    ]),
   );
 }
 
@@ -61,7 +75,15 @@ export function formatErasure(r: ErasureReceipt): string {
     '',
     table(
       ['destination', 'connector', 'status', 'attempts', 'last attempt', 'confirmed', 'reason'],
-      r.destinations.map((d) => [d.instance, d.connector, d.status, d.attempts, d.lastAttemptAt ?? '-', d.confirmedAt ?? '-', d.reason ?? '']),
+      r.destinations.map((d) => [
+        d.instance,
+        d.connector,
+        d.status,
+        d.attempts,
+        d.lastAttemptAt ?? '-',
+        d.confirmedAt ?? '-',
+        d.reason ?? '',
+      ]),
     ).trimEnd(),
     '',
   ].join('\n');

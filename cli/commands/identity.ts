@@ -18,7 +18,11 @@ export function readRules(file: string): IdentityRules {
   // Either the rules themselves or a tenant-shaped `{ "identity": { … } }`.
   const candidate = raw && typeof raw === 'object' && 'identity' in raw ? (raw as { identity: unknown }).identity : raw;
   const parsed = IdentityRules.safeParse(candidate);
-  if (!parsed.success) throw new CommandFailed(`the rules in ${file} are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, 2);
+  if (!parsed.success)
+    throw new CommandFailed(
+      `the rules in ${file} are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      2,
+    );
   return parsed.data;
 }
 
@@ -41,7 +45,10 @@ export async function identityDryRunCommand(ctx: CommandContext, tenantId: strin
     ...report.splits.examples.map((s) => `    ${s.profileId} into ${s.into} (events ${s.events.join(' / ')})`),
     `  unchanged:       ${report.unchanged}`,
   ];
-  if (report.profilesReplayed < report.profilesNow) lines.push(`  note: ${report.profilesNow - report.profilesReplayed} profiles have no recorded events (older than the history) and are left as they are`);
+  if (report.profilesReplayed < report.profilesNow)
+    lines.push(
+      `  note: ${report.profilesNow - report.profilesReplayed} profiles have no recorded events (older than the history) and are left as they are`,
+    );
   ctx.io.out(`${lines.join('\n')}\n`);
   return 0;
 }

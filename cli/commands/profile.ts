@@ -21,13 +21,29 @@ export function formatProfile(p: ProfileView): string {
     `profile ${p.profileId} (tenant ${p.tenantId}), first seen ${p.firstSeenAt}, last seen ${p.lastSeenAt}`,
     `orders ${p.orders.count}${p.orders.sources.length ? ` from ${p.orders.sources.join(', ')}` : ''}, open carts ${p.openCarts}`,
     `segments: ${p.segments.length ? p.segments.join(', ') : 'none'}`,
-    ...(p.suggestions.length ? [`suggestions: ${p.suggestions.map((s) => `${s.sku}${s.name ? ` ${s.name}` : ''}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}`] : []),
+    ...(p.suggestions.length
+      ? [`suggestions: ${p.suggestions.map((s) => `${s.sku}${s.name ? ` ${s.name}` : ''}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}`]
+      : []),
     ...(p.mergedFrom.length ? [`merged from: ${p.mergedFrom.join(', ')}`] : []),
     '',
-    table(['field', 'value', 'source', 'as of'], p.fields.map((f) => [f.name, value(f.value), f.source, f.at])).trimEnd(),
+    table(
+      ['field', 'value', 'source', 'as of'],
+      p.fields.map((f) => [f.name, value(f.value), f.source, f.at]),
+    ).trimEnd(),
     '',
-    table(['identifier', 'value', 'source', 'since'], p.identifiers.map((i) => [i.type, i.value, i.source, i.at])).trimEnd(),
-    ...(p.consent.length ? ['', table(['consent', 'granted', 'source', 'as of'], p.consent.map((c) => [c.purpose, c.granted ? 'yes' : 'no', c.source, c.at])).trimEnd()] : []),
+    table(
+      ['identifier', 'value', 'source', 'since'],
+      p.identifiers.map((i) => [i.type, i.value, i.source, i.at]),
+    ).trimEnd(),
+    ...(p.consent.length
+      ? [
+          '',
+          table(
+            ['consent', 'granted', 'source', 'as of'],
+            p.consent.map((c) => [c.purpose, c.granted ? 'yes' : 'no', c.source, c.at]),
+          ).trimEnd(),
+        ]
+      : []),
     '',
   ].join('\n');
 }

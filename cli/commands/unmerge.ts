@@ -8,7 +8,13 @@ import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
 import { requireTenant } from '../target.js';
 
-export async function unmergeCommand(ctx: CommandContext, tenantId: string, profileId: string, identifier: string, reason?: string): Promise<number> {
+export async function unmergeCommand(
+  ctx: CommandContext,
+  tenantId: string,
+  profileId: string,
+  identifier: string,
+  reason?: string,
+): Promise<number> {
   const target = await ctx.target();
   const tenant = requireTenant(target, tenantId);
   let result;
@@ -22,7 +28,10 @@ export async function unmergeCommand(ctx: CommandContext, tenantId: string, prof
   if (ctx.options.json) ctx.io.out(json({ tenantId, ...result, identifier: { type: result.identifier.type } }));
   else {
     ctx.io.out(`unmerged profile ${profileId} on its ${result.identifier.type}: ${result.profiles.length} profiles now\n`);
-    for (const p of result.profiles) ctx.io.out(`  ${p.profileId}  ${p.events} events, ${p.identifiers} identifiers${p.revived ? ' (id given back)' : p.profileId === profileId ? '' : ' (new)'}\n`);
+    for (const p of result.profiles)
+      ctx.io.out(
+        `  ${p.profileId}  ${p.events} events, ${p.identifiers} identifiers${p.revived ? ' (id given back)' : p.profileId === profileId ? '' : ' (new)'}\n`,
+      );
     ctx.io.out(`the journal of each profile records the unmerge; destinations receive the corrected profiles through the push queue\n`);
   }
   return 0;

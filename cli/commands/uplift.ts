@@ -10,7 +10,10 @@ export async function upliftCommand(ctx: CommandContext, tenantId: string, campa
   const tenant = requireTenant(target, tenantId);
   if (!tenant.campaigns.campaigns.some((c) => c.id === campaignId)) {
     const known = tenant.campaigns.campaigns.map((c) => c.id);
-    throw new CommandFailed(`tenant "${tenantId}" has no campaign "${campaignId}" (${known.length ? `configured: ${known.join(', ')}` : 'none configured in campaigns.campaigns'})`, 2);
+    throw new CommandFailed(
+      `tenant "${tenantId}" has no campaign "${campaignId}" (${known.length ? `configured: ${known.join(', ')}` : 'none configured in campaigns.campaigns'})`,
+      2,
+    );
   }
   const report = await computeUplift(target.profiles, target.config, tenantId, campaignId);
   ctx.io.out(ctx.options.json ? json(report) : `${formatUplift(report)}\n`);

@@ -23,7 +23,9 @@ export interface CallbackSigner {
   sign(input: SignInput): Record<string, string>;
 }
 
-export function createCallbackSigner(options: { keyId?: string; accountId?: string | number; modulusLength?: number } = {}): CallbackSigner {
+export function createCallbackSigner(
+  options: { keyId?: string; accountId?: string | number; modulusLength?: number } = {},
+): CallbackSigner {
   const keyId = options.keyId ?? 'one._domainkey.copernica.com';
   const account = `account-${options.accountId ?? 1234}`;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048 });
@@ -35,12 +37,7 @@ export function createCallbackSigner(options: { keyId?: string; accountId?: stri
   };
 }
 
-function signWith(
-  privateKey: KeyObject,
-  keyId: string,
-  account: string,
-  input: SignInput,
-): Record<string, string> {
+function signWith(privateKey: KeyObject, keyId: string, account: string, input: SignInput): Record<string, string> {
   const body = Buffer.isBuffer(input.body) ? input.body : Buffer.from(input.body);
   const url = new URL(input.url);
   const headers: Record<string, string> = {
@@ -52,7 +49,11 @@ function signWith(
   };
   const covered = input.headers ?? [...REQUIRED_SIGNED_HEADERS];
   const signingString = covered
-    .map((name) => (name === '(request-target)' ? `(request-target): ${(input.method ?? 'POST').toLowerCase()} ${url.pathname}${url.search}` : `${name}: ${headers[name] ?? ''}`))
+    .map((name) =>
+      name === '(request-target)'
+        ? `(request-target): ${(input.method ?? 'POST').toLowerCase()} ${url.pathname}${url.search}`
+        : `${name}: ${headers[name] ?? ''}`,
+    )
     .join('\n');
   const signature = sign('sha256', Buffer.from(signingString), privateKey).toString('base64');
   headers['signature'] = `keyId="${keyId}",algorithm="rsa-sha256",headers="${covered.join(' ')}",signature="${signature}"`;

@@ -34,7 +34,12 @@ describe('Copernica callback signatures', () => {
   });
 
   it('rejects a key id outside copernica.com', () => {
-    for (const keyId of ['one._domainkey.copernica.com.evil.example', 'one._domainkey.evilcopernica.com', 'copernica.com', 'one._domainkey.example.com']) {
+    for (const keyId of [
+      'one._domainkey.copernica.com.evil.example',
+      'one._domainkey.evilcopernica.com',
+      'copernica.com',
+      'one._domainkey.example.com',
+    ]) {
       const impostor = createCallbackSigner({ keyId, accountId: 1234 });
       const withKey = { ...secrets, callbackPublicKeys: { [keyId]: impostor.publicKeyPem } };
       expect(() => verify(signedRequest(body, { by: impostor }), new Date(), settings, withKey), keyId).toThrow(/copernica\.com/);
@@ -90,7 +95,9 @@ describe('Copernica callback signatures', () => {
   });
 
   it('verifies a signature that covers more headers than the documented minimum, in its own order', () => {
-    const request = signedRequest(body, { sign: { headers: ['date', 'digest', 'content-type', '(request-target)', 'x-copernica-id', 'host'] } });
+    const request = signedRequest(body, {
+      sign: { headers: ['date', 'digest', 'content-type', '(request-target)', 'x-copernica-id', 'host'] },
+    });
     expect(() => verify(request)).not.toThrow();
   });
 
@@ -107,12 +114,25 @@ describe('Copernica callback signatures', () => {
     const parsed = parseSignatureHeader(header);
     expect(parsed.keyId).toBe('one._domainkey.copernica.com');
     expect(parsed.algorithm).toBe('rsa-sha256');
-    expect(parsed.headers).toEqual(['(request-target)', 'host', 'date', 'content-length', 'content-type', 'x-copernica-id', 'digest', 'x-nonce']);
+    expect(parsed.headers).toEqual([
+      '(request-target)',
+      'host',
+      'date',
+      'content-length',
+      'content-type',
+      'x-copernica-id',
+      'digest',
+      'x-nonce',
+    ]);
     expect(Buffer.from(parsed.signature, 'base64')).toHaveLength(128);
   });
 
   it('builds the signing string of draft-cavage-10 from the listed headers', () => {
-    const request = { method: 'POST', url: 'https://example.org/path/to/your/script?x=1', headers: { host: 'example.org', date: 'Sun, 05 Jan 2014 21:31:40 GMT' } };
+    const request = {
+      method: 'POST',
+      url: 'https://example.org/path/to/your/script?x=1',
+      headers: { host: 'example.org', date: 'Sun, 05 Jan 2014 21:31:40 GMT' },
+    };
     expect(signingString(request, ['(request-target)', 'host', 'date'])).toBe(
       '(request-target): post /path/to/your/script?x=1\nhost: example.org\ndate: Sun, 05 Jan 2014 21:31:40 GMT',
     );
@@ -127,7 +147,6 @@ describe('Copernica callback signatures', () => {
 });
 
 describe('Copernica callback mapping', () => {
-
   it('reads first and last name through fieldMap or case-insensitively', () => {
     const payload = { action: 'update', profile: 5, database: 1, fields: { mail: 'a@example.com', Voornaam: 'Ann', lastname: 'Smith' } };
     const s = { ...settings, fieldMap: { firstName: 'voornaam' } };

@@ -14,11 +14,15 @@ export function decodeCallbackBody(request: WebhookRequest): Record<string, unkn
   const text = request.rawBody.toString('utf8');
   const looksJson = contentType.includes('json') || (contentType === '' && text.trimStart().startsWith('{'));
   const decoded = looksJson ? parseJsonBody(request.rawBody, 'Copernica callback') : decodeForm(text);
-  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw new PayloadInvalid('Copernica callback is not an object');
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded))
+    throw new PayloadInvalid('Copernica callback is not an object');
   return withEvent(decoded as Record<string, unknown>);
 }
 
-export function parseCopernicaCallback(request: WebhookRequest, context: ConnectorContext<CopernicaSettings, CopernicaSecrets>): EventDraft[] {
+export function parseCopernicaCallback(
+  request: WebhookRequest,
+  context: ConnectorContext<CopernicaSettings, CopernicaSecrets>,
+): EventDraft[] {
   const payload = decodeCallbackBody(request);
   const date = Date.parse(request.headers['date'] ?? '');
   const ctx = {

@@ -26,9 +26,11 @@ runContractTests({
   push: { startVendor: (faults) => startCopernicaSimulator(faults ? { faults } : {}) },
 });
 
-const change = (email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)) => profileChange(email, fields, { changed });
+const change = (email: string | undefined, fields: ProfileChange['fields'], changed = Object.keys(fields)) =>
+  profileChange(email, fields, { changed });
 
-const withSimulator = (run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) => withVendor(startCopernicaSimulator(options), run);
+const withSimulator = (run: (sim: Awaited<ReturnType<typeof startCopernicaSimulator>>) => Promise<void>, options = {}) =>
+  withVendor(startCopernicaSimulator(options), run);
 
 describe('Copernica push', () => {
   it('updates an existing profile by e-mail instead of creating a duplicate', () =>
@@ -99,7 +101,9 @@ describe('Copernica push', () => {
 
   it('reports a rejected profile as failed and not retryable, without the e-mail address in the reason', () =>
     withSimulator(async (sim) => {
-      const [outcome] = await pushChanges(contextFor({ ...sim.settings, databaseId: 999 }, sim.secrets), [change('secret.person@example.com', { a: 1 })]);
+      const [outcome] = await pushChanges(contextFor({ ...sim.settings, databaseId: 999 }, sim.secrets), [
+        change('secret.person@example.com', { a: 1 }),
+      ]);
       expect(outcome).toMatchObject({ status: 'failed', retryable: false });
       expect(outcome?.status === 'failed' && outcome.reason).toMatch(/HTTP 404/);
       expect(outcome?.status === 'failed' && outcome.reason).not.toMatch(/secret\.person/);
@@ -108,7 +112,10 @@ describe('Copernica push', () => {
   it('gives a change back as retryable when Copernica keeps failing after the retries', () =>
     withSimulator(
       async (sim) => {
-        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { a: 1 })], { retries: 1, minDelayMs: 1 });
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { a: 1 })], {
+          retries: 1,
+          minDelayMs: 1,
+        });
         expect(outcome).toMatchObject({ status: 'failed', retryable: true });
         expect(outcome?.status === 'failed' && outcome.reason).not.toMatch(/a@example\.com/);
       },
@@ -136,7 +143,9 @@ describe('Copernica push', () => {
 
   it('fails every change with a clear reason when Copernica refuses the API token', () =>
     withSimulator(async (sim) => {
-      const [outcome] = await pushChanges(contextFor(sim.settings, { ...sim.secrets, accessToken: 'revoked-token' }), [change('a@example.com', { a: 1 })]);
+      const [outcome] = await pushChanges(contextFor(sim.settings, { ...sim.secrets, accessToken: 'revoked-token' }), [
+        change('a@example.com', { a: 1 }),
+      ]);
       expect(outcome).toMatchObject({ status: 'failed', retryable: false });
       expect(JSON.stringify(outcome)).not.toMatch(/revoked-token/);
     }));
@@ -157,7 +166,12 @@ describe('Copernica erasure', () => {
       const outcomes = await eraseSubjects(contextFor(sim.settings, sim.secrets), [subject('Ann@example.com')]);
       expect(outcomes).toEqual([{ profileId: 'p-1', status: 'confirmed' }]);
       expect(sim.profiles().map((p) => p.id)).toEqual([other]);
-      expect(sim.log().filter((r) => r.method === 'DELETE').map((r) => r.body)).toEqual([{ completely: true }, { completely: true }]);
+      expect(
+        sim
+          .log()
+          .filter((r) => r.method === 'DELETE')
+          .map((r) => r.body),
+      ).toEqual([{ completely: true }, { completely: true }]);
     }));
 
   it('confirms erasure when Copernica holds no profile with the address', () =>
@@ -170,7 +184,9 @@ describe('Copernica erasure', () => {
     withSimulator(async (sim) => {
       const renamed = sim.seedProfile({ email: 'new-address@example.com' });
       const ctx = contextFor(sim.settings, sim.secrets);
-      const outcomes = await eraseSubjects(ctx, [subject('old-address@example.com', [{ type: `customerId:${ctx.instance}`, value: String(renamed) }])]);
+      const outcomes = await eraseSubjects(ctx, [
+        subject('old-address@example.com', [{ type: `customerId:${ctx.instance}`, value: String(renamed) }]),
+      ]);
       expect(outcomes[0]?.status).toBe('confirmed');
       expect(sim.profiles()).toEqual([]);
     }));

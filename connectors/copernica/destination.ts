@@ -28,7 +28,8 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const outcomes = await mapLimited(changes, context.settings.concurrency, async (change): Promise<PushOutcome> => {
     const { profileId } = change;
     // Without consent only a withdrawal may travel, so that Copernica stops mailing the person.
-    if (change.consent.email_marketing !== true && !isConsentOnly(change)) return { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false };
+    if (change.consent.email_marketing !== true && !isConsentOnly(change))
+      return { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false };
     const email = normaliseEmail(change.email);
     if (email === undefined) return { profileId, status: 'failed', reason: 'no e-mail address', retryable: false };
     try {
@@ -58,7 +59,11 @@ function erasureTargets(subject: ErasureSubject, instance: string): { emails: st
   return { emails: [...emails], profileIds: [...profileIds] };
 }
 
-export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: CopernicaClientOptions): Promise<ErasureOutcome[]> {
+export async function eraseSubjects(
+  context: Context,
+  subjects: ErasureSubject[],
+  options?: CopernicaClientOptions,
+): Promise<ErasureOutcome[]> {
   const client = new CopernicaClient(context.settings, context.secrets, options);
   const limit = context.settings.concurrency;
   return mapLimited(subjects, 1, async (subject): Promise<ErasureOutcome> => {

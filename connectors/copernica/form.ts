@@ -22,7 +22,10 @@ export function decodeForm(body: string): FormObject {
       out[name] = Array.isArray(list) ? [...list, value] : [value];
     } else {
       const existing = out[name];
-      const record = existing !== undefined && typeof existing === 'object' && !Array.isArray(existing) ? existing : (Object.create(null) as Record<string, string>);
+      const record =
+        existing !== undefined && typeof existing === 'object' && !Array.isArray(existing)
+          ? existing
+          : (Object.create(null) as Record<string, string>);
       record[sub] = value;
       out[name] = record;
     }
@@ -36,7 +39,8 @@ export function encodeForm(payload: Record<string, unknown>): string {
   const scalar = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   for (const [key, value] of Object.entries(payload)) {
     if (Array.isArray(value)) for (const item of value) params.append(`${key}[]`, scalar(item));
-    else if (value !== null && typeof value === 'object') for (const [sub, item] of Object.entries(value)) params.append(`${key}[${sub}]`, scalar(item));
+    else if (value !== null && typeof value === 'object')
+      for (const [sub, item] of Object.entries(value)) params.append(`${key}[${sub}]`, scalar(item));
     else params.append(key, scalar(value));
   }
   return params.toString();

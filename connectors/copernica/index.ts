@@ -10,7 +10,8 @@ export { CopernicaSecrets, CopernicaSettings } from './config.js';
 export const copernica = defineConnector<CopernicaSettings, CopernicaSecrets>({
   name: 'copernica',
   kind: 'email',
-  description: 'Copernica Marketing Suite / Publisher: signed profile and message callbacks, profile upsert and erasure through REST API v4',
+  description:
+    'Copernica Marketing Suite / Publisher: signed profile and message callbacks, profile upsert and erasure through REST API v4',
   settingsSchema: CopernicaSettings,
   secretsSchema: CopernicaSecrets,
   verifyWebhook: verifyCopernicaCallback,

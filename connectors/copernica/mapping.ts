@@ -97,7 +97,8 @@ function unsubscribed(callback: ProfileCallback, settings: CopernicaSettings): b
   const wanted = Object.entries(settings.unsubscribeFields ?? {});
   if (wanted.length === 0 || callback.fields === undefined) return false;
   const fields = callback.fields;
-  const same = (a: FieldValue | undefined, b: string) => a !== undefined && a !== null && String(a).trim().toLowerCase() === b.trim().toLowerCase();
+  const same = (a: FieldValue | undefined, b: string) =>
+    a !== undefined && a !== null && String(a).trim().toLowerCase() === b.trim().toLowerCase();
   if (!wanted.every(([name, value]) => same(fieldValue(fields, name), value))) return false;
   const parameters = callback.parameters;
   return parameters === undefined || wanted.some(([name]) => fieldValue(parameters, name) !== undefined);
@@ -130,7 +131,10 @@ export function messageCallbackToEvents(callback: MessageCallback, ctx: Callback
 function tagsText(tags: MessageCallback['tags']): string | undefined {
   if (tags === undefined) return undefined;
   const list = typeof tags === 'string' ? [tags] : Array.isArray(tags) ? tags : Object.values(tags);
-  const joined = list.map((t) => t.trim()).filter(Boolean).join(',');
+  const joined = list
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .join(',');
   return joined === '' ? undefined : joined.slice(0, 200);
 }
 

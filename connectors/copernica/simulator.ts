@@ -6,7 +6,6 @@ import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
 
-
 export interface SimulatedProfile {
   id: number;
   fields: Record<string, string>;
@@ -75,7 +74,9 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
   const log: SimulatedRequest[] = [];
 
   const matching = (conds: Array<[string, string]>) =>
-    [...store.values()].filter((p) => conds.every(([field, value]) => (field === 'id' ? String(p.id) === value : p.fields[field] === value)));
+    [...store.values()].filter((p) =>
+      conds.every(([field, value]) => (field === 'id' ? String(p.id) === value : p.fields[field] === value)),
+    );
 
   function issueToken(): string {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -129,7 +130,8 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
     // rest-put-database-profiles: the selection is required, so that one call cannot overwrite the whole database.
     if (conds.length === 0) return send(res, 400, { error: 'fields parameter is required' });
     const fields = (body as { fields?: unknown } | undefined)?.fields;
-    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return send(res, 400, { error: 'fields must be an object' });
+    if (fields === null || typeof fields !== 'object' || Array.isArray(fields))
+      return send(res, 400, { error: 'fields must be an object' });
     const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
     const key = conds.find(([field]) => field === keyField)?.[1];
     const targets = matching(conds);

@@ -51,6 +51,10 @@ export function signedRequest(
   return { method: 'POST', url, headers, rawBody: Buffer.from(body) };
 }
 
-export function contextFor(s: CopernicaSettings, k: CopernicaSecrets = secrets, now = new Date()): ConnectorContext<CopernicaSettings, CopernicaSecrets> {
+export function contextFor(
+  s: CopernicaSettings,
+  k: CopernicaSecrets = secrets,
+  now = new Date(),
+): ConnectorContext<CopernicaSettings, CopernicaSecrets> {
   return contextIn('copernica-nl', s, k, now);
 }

@@ -114,13 +114,15 @@ export function verifyCopernicaCallback(request: WebhookRequest, secrets: Copern
     if (!signature.headers.includes(name)) fail(`the signature does not cover ${name}`);
     if (name !== '(request-target)' && headers[name] === undefined) fail(`no ${name} header`);
   }
-  if (signature.algorithm !== undefined && signature.algorithm.toLowerCase() !== 'rsa-sha256') fail(`algorithm ${signature.algorithm} is not rsa-sha256`);
+  if (signature.algorithm !== undefined && signature.algorithm.toLowerCase() !== 'rsa-sha256')
+    fail(`algorithm ${signature.algorithm} is not rsa-sha256`);
   if (!COPERNICA_KEY_ID.test(signature.keyId)) fail('keyId is not a DNS name under copernica.com');
 
   const date = Date.parse(headers['date'] ?? '');
   if (Number.isNaN(date)) fail('Date header is not an HTTP date');
   if (Math.abs(now.getTime() - date) > MAX_CLOCK_SKEW_MS) fail('Date is more than five minutes from now (replay?)');
-  if ((headers['host'] ?? '').trim().toLowerCase() !== new URL(request.url).host.toLowerCase()) fail('Host is not the host this callback URL is served on');
+  if ((headers['host'] ?? '').trim().toLowerCase() !== new URL(request.url).host.toLowerCase())
+    fail('Host is not the host this callback URL is served on');
   if (!accountMatches(headers['x-copernica-id'], String(settings.accountId))) fail('X-Copernica-ID is not this instance’s account');
   if (!digestMatches(headers['digest'], request.rawBody)) fail('Digest does not match the body');
 
@@ -142,10 +144,7 @@ export function verifyCopernicaCallback(request: WebhookRequest, secrets: Copern
  * What a resolver of Copernica's monthly keys does: look up the DKIM TXT record named by keyId. The SDK's
  * verifyWebhook is synchronous, so this runs ahead of verification (see fixtures/SOURCES.md, "key rotation").
  */
-export async function resolveCopernicaKey(
-  keyId: string,
-  resolveTxt: (name: string) => Promise<string[][]>,
-): Promise<string> {
+export async function resolveCopernicaKey(keyId: string, resolveTxt: (name: string) => Promise<string[][]>): Promise<string> {
   if (!COPERNICA_KEY_ID.test(keyId)) throw new SignatureInvalid('Copernica callback: keyId is not a DNS name under copernica.com');
   const records = (await resolveTxt(keyId)).map((chunks) => chunks.join(''));
   const dkim = records.find((record) => {

@@ -65,7 +65,10 @@ export class KlaviyoClient {
         attributes: {
           custom_source: this.settings.customSource,
           profiles: {
-            data: emails.map((email) => ({ type: 'profile', attributes: { email, subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } } })),
+            data: emails.map((email) => ({
+              type: 'profile',
+              attributes: { email, subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } },
+            })),
           },
         },
         ...(this.settings.listId ? { relationships: { list: { data: list(this.settings.listId) } } } : {}),
@@ -83,7 +86,10 @@ export class KlaviyoClient {
         type: 'profile-subscription-bulk-delete-job',
         attributes: {
           profiles: {
-            data: emails.map((email) => ({ type: 'profile', attributes: { email, subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } } })),
+            data: emails.map((email) => ({
+              type: 'profile',
+              attributes: { email, subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } },
+            })),
           },
         },
       },
@@ -92,8 +98,11 @@ export class KlaviyoClient {
 
   /** POST /api/data-privacy-deletion-jobs with exactly one identifier (202, asynchronous). */
   async requestDeletion(identifier: { email: string } | { phone_number: string } | { id: string }): Promise<void> {
-    const profile = 'id' in identifier ? { type: 'profile', id: identifier.id, attributes: {} } : { type: 'profile', attributes: identifier };
-    await this.post('/api/data-privacy-deletion-jobs', { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } });
+    const profile =
+      'id' in identifier ? { type: 'profile', id: identifier.id, attributes: {} } : { type: 'profile', attributes: identifier };
+    await this.post('/api/data-privacy-deletion-jobs', {
+      data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } },
+    });
   }
 
   /** GET /api/events, oldest first, with the metric name and the profile's e-mail and phone included. */

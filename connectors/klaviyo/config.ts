@@ -8,7 +8,10 @@ export const KlaviyoSettings = z.object({
   /** List that pushed profiles join and that e-mail consent is recorded against; without it, consent is account-wide. */
   listId: z.string().min(1).max(64).optional(),
   /** API revision header (YYYY-MM-DD[.suffix]); each GA revision is supported for two years. */
-  revision: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z0-9]+)?$/, 'a Klaviyo API revision such as "2026-07-15"').default(DEFAULT_REVISION),
+  revision: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(\.[a-z0-9]+)?$/, 'a Klaviyo API revision such as "2026-07-15"')
+    .default(DEFAULT_REVISION),
   apiBaseUrl: z.url().default('https://a.klaviyo.com'),
   /** syncline field → Klaviyo custom property name, for fields that are not standard profile attributes. */
   propertyMap: z.record(z.string().min(1), z.string().min(1)).default({}),

@@ -87,7 +87,11 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     const failure = failures.get(index);
     return failure ? { profileId: change.profileId, status: 'failed', ...failure } : { profileId: change.profileId, status: 'pushed' };
   });
-  context.log.info('klaviyo push', { profiles: changes.length, jobs: imports.length + subscribes.length + unsubscribes.length, failed: failures.size });
+  context.log.info('klaviyo push', {
+    profiles: changes.length,
+    jobs: imports.length + subscribes.length + unsubscribes.length,
+    failed: failures.size,
+  });
   return outcomes;
 }
 
@@ -107,7 +111,11 @@ function deletionTargets(subject: ErasureSubject, instance: string): Array<{ ema
 }
 
 /** Deletion jobs are asynchronous (202): the outcome is "requested"; a subject Klaviyo cannot know is "confirmed". */
-export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: KlaviyoClientOptions): Promise<ErasureOutcome[]> {
+export async function eraseSubjects(
+  context: Context,
+  subjects: ErasureSubject[],
+  options?: KlaviyoClientOptions,
+): Promise<ErasureOutcome[]> {
   const client = new KlaviyoClient(context.settings, context.secrets, options);
   const outcomes: ErasureOutcome[] = [];
   // One at a time: the endpoint allows 3 requests per second (burst), 60 per minute.

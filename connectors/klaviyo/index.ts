@@ -10,7 +10,8 @@ export { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 export const klaviyo = defineConnector<KlaviyoSettings, KlaviyoSecrets>({
   name: 'klaviyo',
   kind: 'email',
-  description: 'Klaviyo JSON:API: HMAC-signed system webhooks and an incremental event poll (sends, opens, clicks, bounces, consent); bulk profile import jobs, subscription jobs and data-privacy deletion',
+  description:
+    'Klaviyo JSON:API: HMAC-signed system webhooks and an incremental event poll (sends, opens, clicks, bounces, consent); bulk profile import jobs, subscription jobs and data-privacy deletion',
   settingsSchema: KlaviyoSettings,
   secretsSchema: KlaviyoSecrets,
   verifyWebhook: verifyKlaviyoWebhook,

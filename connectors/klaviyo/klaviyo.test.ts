@@ -38,13 +38,15 @@ const verify = (request: ReturnType<typeof signedRequest>, s = settings, now = N
 describe('Klaviyo webhook signature', () => {
   const body = fixtureText('unsubscribed-from-email-marketing.json');
 
-  it('signs the raw body followed by the Klaviyo-Timestamp header, hex, as in Klaviyo\'s reference code', () => {
+  it("signs the raw body followed by the Klaviyo-Timestamp header, hex, as in Klaviyo's reference code", () => {
     const timestamp = 'Thu, 04 Jan 2024 18:05:25 GMT';
     const expected = hmacSha256(secrets.webhookSecret, Buffer.concat([Buffer.from(body), Buffer.from(timestamp)])).toString('hex');
     const request = signedRequest(body, NOW, { 'klaviyo-timestamp': timestamp, 'klaviyo-signature': expected });
     expect(() => verify(request, settings, new Date('2024-01-04T18:06:00Z'))).not.toThrow();
     const reversed = hmacSha256(secrets.webhookSecret, timestamp, body).toString('hex');
-    expect(() => verify({ ...request, headers: { ...request.headers, 'klaviyo-signature': reversed } }, settings, new Date('2024-01-04T18:06:00Z'))).toThrow(SignatureInvalid);
+    expect(() =>
+      verify({ ...request, headers: { ...request.headers, 'klaviyo-signature': reversed } }, settings, new Date('2024-01-04T18:06:00Z')),
+    ).toThrow(SignatureInvalid);
   });
 
   it('accepts the timestamp as an HTTP date or as ISO 8601, signed as sent', () => {
@@ -67,8 +69,12 @@ describe('Klaviyo webhook signature', () => {
         if (Math.abs(ageMs) <= windowMs - 1000) expect(() => verify(sent)).not.toThrow();
         if (Math.abs(ageMs) > windowMs + 1000) expect(() => verify(sent)).toThrow(SignatureInvalid);
         // Moving an old delivery's timestamp into the window breaks its signature.
-        const redated = { ...sent, headers: { ...sent.headers, 'klaviyo-timestamp': new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() } };
-        if (new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() !== sent.headers['klaviyo-timestamp']) expect(() => verify(redated)).toThrow(SignatureInvalid);
+        const redated = {
+          ...sent,
+          headers: { ...sent.headers, 'klaviyo-timestamp': new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() },
+        };
+        if (new Date(NOW.getTime() - ageMs + shiftMs).toUTCString() !== sent.headers['klaviyo-timestamp'])
+          expect(() => verify(redated)).toThrow(SignatureInvalid);
       }),
       { numRuns: 200, ...(process.env.CI ? { seed: 20261123 } : {}) },
     );
@@ -76,7 +82,9 @@ describe('Klaviyo webhook signature', () => {
 
   it('rejects a changed timestamp, a wrong secret and a missing signature', () => {
     const good = signedRequest(body, NOW);
-    expect(() => verify({ ...good, headers: { ...good.headers, 'klaviyo-timestamp': new Date(NOW.getTime() + 1000).toUTCString() } })).toThrow(SignatureInvalid);
+    expect(() =>
+      verify({ ...good, headers: { ...good.headers, 'klaviyo-timestamp': new Date(NOW.getTime() + 1000).toUTCString() } }),
+    ).toThrow(SignatureInvalid);
     expect(() => verify(signedRequest(body, NOW, {}, wrongSecrets.webhookSecret))).toThrow(SignatureInvalid);
     const { 'klaviyo-signature': _dropped, ...unsigned } = good.headers;
     expect(() => verify({ ...good, headers: unsigned })).toThrow(SignatureInvalid);
@@ -90,7 +98,6 @@ describe('Klaviyo webhook signature', () => {
 });
 
 describe('Klaviyo webhooks → canonical events', () => {
-
   it('ignores topics it does not sync (SMS, orders) instead of failing the delivery', () => {
     const body = fixtureText('email-delivered.json').replace('event: email_delivered', 'event:klaviyo.sent_sms');
     expect(klaviyo.parseWebhook!(signedRequest(body, NOW), contextFor())).toEqual([]);
@@ -102,9 +109,11 @@ describe('Klaviyo webhooks → canonical events', () => {
   });
 });
 
-const withSimulator = (run: (sim: KlaviyoSimulator) => Promise<void>, options: Parameters<typeof startKlaviyoSimulator>[0] = {}) => withVendor(startKlaviyoSimulator(options), run);
+const withSimulator = (run: (sim: KlaviyoSimulator) => Promise<void>, options: Parameters<typeof startKlaviyoSimulator>[0] = {}) =>
+  withVendor(startKlaviyoSimulator(options), run);
 
-const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) => events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
+const only = <T extends EventDraft['type']>(events: EventDraft[], type: T) =>
+  events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type);
 
 describe('Klaviyo poll', () => {
   it('asks for events oldest first with metric and profile included, and maps opens and clicks with the address', () =>
@@ -112,7 +121,13 @@ describe('Klaviyo poll', () => {
       async (sim) => {
         const page = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
         const query = sim.eventQueries()[0]!;
-        expect(Object.fromEntries(query)).toEqual({ sort: 'datetime', include: 'metric,profile', 'fields[metric]': 'name', 'fields[profile]': 'email,phone_number', 'page[size]': '200' });
+        expect(Object.fromEntries(query)).toEqual({
+          sort: 'datetime',
+          include: 'metric,profile',
+          'fields[metric]': 'name',
+          'fields[profile]': 'email,phone_number',
+          'page[size]': '200',
+        });
         const clicks = only(page.events, 'email.engaged').filter((e) => e.data.kind === 'click');
         expect(clicks[0]).toEqual({
           type: 'email.engaged',
@@ -133,13 +148,23 @@ describe('Klaviyo poll', () => {
     withSimulator(
       async (sim) => {
         const first = await pollKlaviyo(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
-        expect(readCursor(first.nextCursor, sim.settings)).toEqual({ v: 1, page: null, since: '2026-02-01T09:02:00.000Z', highWater: null });
+        expect(readCursor(first.nextCursor, sim.settings)).toEqual({
+          v: 1,
+          page: null,
+          since: '2026-02-01T09:02:00.000Z',
+          highWater: null,
+        });
         sim.addEvents(generateSampleEvents(8).slice(6));
         const second = await pollKlaviyo(contextFor(sim.settings, sim.secrets), first.nextCursor, onePageBudget());
         expect(sim.eventQueries()[1]?.get('filter')).toBe('greater-or-equal(datetime,2026-02-01T09:02:00.000Z)');
         // The boundary second comes again with the same ids (dedup absorbs them): the unsubscribe (two events) and
         // an order that maps to nothing; then the new ones.
-        expect(second.events.map((e) => e.sourceEventId)).toEqual(['event:4Evt000004', 'event:4Evt000004:consent', 'event:4Evt000006', 'event:4Evt000007']);
+        expect(second.events.map((e) => e.sourceEventId)).toEqual([
+          'event:4Evt000004',
+          'event:4Evt000004:consent',
+          'event:4Evt000006',
+          'event:4Evt000007',
+        ]);
       },
       { events: generateSampleEvents(6) },
     ));
@@ -173,7 +198,14 @@ describe('Klaviyo push', () => {
     withSimulator(async (sim) => {
       const s = { ...sim.settings, propertyMap: { orderCount: 'Order Count' } };
       const outcomes = await pushChanges(contextFor(s, sim.secrets), [
-        change('Ann@Example.com', { firstName: 'Ann', city: 'Utrecht', postalCode: '3511 AB', orderCount: 3, phone: '0612345678', vip: true }),
+        change('Ann@Example.com', {
+          firstName: 'Ann',
+          city: 'Utrecht',
+          postalCode: '3511 AB',
+          orderCount: 3,
+          phone: '0612345678',
+          vip: true,
+        }),
       ]);
       expect(outcomes).toEqual([{ profileId: 'p-Ann@Example.com', status: 'pushed' }]);
       expect(sim.jobs()).toEqual([
@@ -187,7 +219,12 @@ describe('Klaviyo push', () => {
                   data: [
                     {
                       type: 'profile',
-                      attributes: { email: 'ann@example.com', first_name: 'Ann', location: { city: 'Utrecht', zip: '3511 AB' }, properties: { 'Order Count': 3, vip: true } },
+                      attributes: {
+                        email: 'ann@example.com',
+                        first_name: 'Ann',
+                        location: { city: 'Utrecht', zip: '3511 AB' },
+                        properties: { 'Order Count': 3, vip: true },
+                      },
                     },
                   ],
                 },
@@ -201,14 +238,23 @@ describe('Klaviyo push', () => {
 
   it('subscribes a profile whose e-mail consent was granted, through a subscription job on the list', () =>
     withSimulator(async (sim) => {
-      await pushChanges(contextFor(sim.settings, sim.secrets), [change('ann@example.com', { consentEmailMarketing: true, firstName: 'Ann' })]);
+      await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('ann@example.com', { consentEmailMarketing: true, firstName: 'Ann' }),
+      ]);
       expect(sim.jobs().map((j) => j.path)).toEqual(['/api/profile-bulk-import-jobs', '/api/profile-subscription-bulk-create-jobs']);
       expect(sim.jobs()[1]?.body).toEqual({
         data: {
           type: 'profile-subscription-bulk-create-job',
           attributes: {
             custom_source: 'syncline',
-            profiles: { data: [{ type: 'profile', attributes: { email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } } }] },
+            profiles: {
+              data: [
+                {
+                  type: 'profile',
+                  attributes: { email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } },
+                },
+              ],
+            },
           },
           relationships: { list: { data: { type: 'list', id: 'Y6nRLr' } } },
         },
@@ -217,7 +263,9 @@ describe('Klaviyo push', () => {
 
   it('sends a withdrawal as an account-wide unsubscribe job and nothing else', () =>
     withSimulator(async (sim) => {
-      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [change('ann@example.com', { consentEmailMarketing: false }, false)]);
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('ann@example.com', { consentEmailMarketing: false }, false),
+      ]);
       expect(outcomes[0]?.status).toBe('pushed');
       expect(sim.jobs()).toEqual([
         {
@@ -225,7 +273,16 @@ describe('Klaviyo push', () => {
           body: {
             data: {
               type: 'profile-subscription-bulk-delete-job',
-              attributes: { profiles: { data: [{ type: 'profile', attributes: { email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } } }] } },
+              attributes: {
+                profiles: {
+                  data: [
+                    {
+                      type: 'profile',
+                      attributes: { email: 'ann@example.com', subscriptions: { email: { marketing: { consent: 'UNSUBSCRIBED' } } } },
+                    },
+                  ],
+                },
+              },
             },
           },
         },
@@ -251,8 +308,13 @@ describe('Klaviyo push', () => {
     withSimulator(async (sim) => {
       const withdrawals = Array.from({ length: 250 }, (_, i) => change(`w${i}@example.com`, { consentEmailMarketing: false }, false));
       await pushChanges(contextFor(sim.settings, sim.secrets), withdrawals);
-      expect(sim.jobs().map((j) => (j.body as { data: { attributes: { profiles: { data: unknown[] } } } }).data.attributes.profiles.data.length)).toEqual([100, 100, 50]);
-      const big = Array.from({ length: 40 }, (_, i) => ({ index: i, value: { email: `b${i}@example.com`, properties: { notes: 'x'.repeat(200_000) } } }));
+      expect(
+        sim.jobs().map((j) => (j.body as { data: { attributes: { profiles: { data: unknown[] } } } }).data.attributes.profiles.data.length),
+      ).toEqual([100, 100, 50]);
+      const big = Array.from({ length: 40 }, (_, i) => ({
+        index: i,
+        value: { email: `b${i}@example.com`, properties: { notes: 'x'.repeat(200_000) } },
+      }));
       const chunks = chunk(big, 10_000, 5 * 1024 * 1024 - 64 * 1024);
       expect(chunks.length).toBeGreaterThan(1);
       for (const c of chunks) expect(Buffer.byteLength(JSON.stringify(c.map((i) => i.value)))).toBeLessThan(5 * 1024 * 1024);
@@ -263,7 +325,11 @@ describe('Klaviyo push', () => {
   it('gives the changes back as retryable when Klaviyo keeps failing, without addresses in the reason', () =>
     withSimulator(
       async (sim) => {
-        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('secret.person@example.com', { firstName: 'S' })], { retries: 1, minDelayMs: 1 });
+        const [outcome] = await pushChanges(
+          contextFor(sim.settings, sim.secrets),
+          [change('secret.person@example.com', { firstName: 'S' })],
+          { retries: 1, minDelayMs: 1 },
+        );
         expect(outcome).toMatchObject({ status: 'failed', retryable: true });
         expect(outcome?.status === 'failed' && outcome.reason).not.toMatch(/secret\.person/);
       },
@@ -272,7 +338,9 @@ describe('Klaviyo push', () => {
 
   it('reports a job Klaviyo refuses as not retryable', () =>
     withSimulator(async (sim) => {
-      const [outcome] = await pushChanges(contextFor({ ...sim.settings }, { ...sim.secrets, apiKey: 'pk_wrong' }), [change('a@example.com', { firstName: 'A' })]);
+      const [outcome] = await pushChanges(contextFor({ ...sim.settings }, { ...sim.secrets, apiKey: 'pk_wrong' }), [
+        change('a@example.com', { firstName: 'A' }),
+      ]);
       expect(outcome).toMatchObject({ status: 'failed', retryable: false, reason: expect.stringContaining('HTTP 401') });
     }));
 });
@@ -297,7 +365,9 @@ describe('Klaviyo erasure', () => {
         { profileId: 'p1', status: 'requested' },
         { profileId: 'p2', status: 'confirmed' },
       ]);
-      expect(sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data)).toEqual([
+      expect(
+        sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data),
+      ).toEqual([
         { type: 'profile', attributes: { email: 'ann@example.com' } },
         { type: 'profile', attributes: { phone_number: '+31612345678' } },
         { type: 'profile', id: '01PROFILE1', attributes: {} },

@@ -29,11 +29,20 @@ const METRICS: Record<string, Meaning> = {
 };
 
 export function topicSlug(topic: string): string {
-  return topic.trim().toLowerCase().replace(/^event\s*:\s*/, '').replace(/^klaviyo\./, '').trim();
+  return topic
+    .trim()
+    .toLowerCase()
+    .replace(/^event\s*:\s*/, '')
+    .replace(/^klaviyo\./, '')
+    .trim();
 }
 
 export function metricSlug(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 /** "2023-08-10 07:21:56+00:00" or ISO 8601 → UTC ISO; undefined when it is no time. */
@@ -77,7 +86,8 @@ export function klaviyoEventToDrafts(event: KlaviyoEvent, instance: string): Eve
     drafts.push({ type: 'email.engaged', sourceEventId: `event:${event.id}`, ...base, data });
   }
   if (meaning.consent !== undefined) {
-    const method = typeof event.properties['method'] === 'string' ? `klaviyo:${event.metric}:${event.properties['method']}` : `klaviyo:${event.metric}`;
+    const method =
+      typeof event.properties['method'] === 'string' ? `klaviyo:${event.metric}:${event.properties['method']}` : `klaviyo:${event.metric}`;
     drafts.push({
       type: 'consent.changed',
       sourceEventId: `event:${event.id}:consent`,
@@ -90,8 +100,19 @@ export function klaviyoEventToDrafts(event: KlaviyoEvent, instance: string): Eve
 
 // ── outbound ────────────────────────────────────────────────────────────────────────────────────
 
-const ATTRIBUTES: Record<string, 'first_name' | 'last_name' | 'locale'> = { firstName: 'first_name', lastName: 'last_name', locale: 'locale' };
-const LOCATION: Record<string, string> = { city: 'city', postalCode: 'zip', country: 'country', region: 'region', line1: 'address1', line2: 'address2' };
+const ATTRIBUTES: Record<string, 'first_name' | 'last_name' | 'locale'> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  locale: 'locale',
+};
+const LOCATION: Record<string, string> = {
+  city: 'city',
+  postalCode: 'zip',
+  country: 'country',
+  region: 'region',
+  line1: 'address1',
+  line2: 'address2',
+};
 
 const text = (value: FieldValue): string | null => (value === null ? null : String(value));
 

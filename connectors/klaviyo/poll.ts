@@ -28,7 +28,8 @@ export function pageToDrafts(page: EventPage, instance: string): { drafts: Event
   const times: string[] = [];
   for (const event of page.data) {
     const occurredAt =
-      klaviyoTimeToIso(event.attributes.datetime) ?? (event.attributes.timestamp !== undefined ? new Date(event.attributes.timestamp * 1000).toISOString() : undefined);
+      klaviyoTimeToIso(event.attributes.datetime) ??
+      (event.attributes.timestamp !== undefined ? new Date(event.attributes.timestamp * 1000).toISOString() : undefined);
     if (occurredAt === undefined) throw new PayloadInvalid('Klaviyo event without datetime or timestamp');
     times.push(occurredAt);
     const metricName = metrics.get(event.relationships?.metric?.data?.id ?? '');
@@ -62,7 +63,8 @@ const streams = incrementalStreams({
   nextPassFrom: 'highWater',
   cursorKeys: { position: 'page', flat: true },
   start: (settings: KlaviyoSettings | undefined) => settings?.pollFrom ?? null,
-  client: (context: Context, budget, options: KlaviyoClientOptions = {}) => new KlaviyoClient(context.settings, context.secrets, { deadline: budget.deadline, ...options }),
+  client: (context: Context, budget, options: KlaviyoClientOptions = {}) =>
+    new KlaviyoClient(context.settings, context.secrets, { deadline: budget.deadline, ...options }),
   streams: {
     // greater-or-equal, not greater-than: an event in the same second as the mark but stored after the last read
     // would otherwise be lost. The boundary events come again on the next pass, with the same event ids.

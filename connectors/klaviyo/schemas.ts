@@ -32,7 +32,14 @@ export const SystemWebhook = z.object({
         .loose(),
     )
     .max(1000),
-  meta: z.object({ klaviyo_webhook_id: z.string(), klaviyo_account_id: z.string().optional(), timestamp: z.string().optional(), version: z.string().optional() }).loose(),
+  meta: z
+    .object({
+      klaviyo_webhook_id: z.string(),
+      klaviyo_account_id: z.string().optional(),
+      timestamp: z.string().optional(),
+      version: z.string().optional(),
+    })
+    .loose(),
 });
 export type SystemWebhook = z.infer<typeof SystemWebhook>;
 
@@ -50,7 +57,10 @@ const Included = z.union([IncludedMetric, IncludedProfile, z.object({ type: z.st
 export const EventPage = z.object({
   data: z.array(EventResource),
   included: z.array(Included).default([]),
-  links: z.object({ self: z.string().optional(), next: z.string().nullable().optional(), prev: z.string().nullable().optional() }).loose().optional(),
+  links: z
+    .object({ self: z.string().optional(), next: z.string().nullable().optional(), prev: z.string().nullable().optional() })
+    .loose()
+    .optional(),
 });
 export type EventPage = z.infer<typeof EventPage>;
 

@@ -51,10 +51,21 @@ export function generateSampleEvents(count: number, start = Date.parse('2026-02-
     const person = i % 7;
     // Two events per minute, so several share a datetime second boundary.
     const datetime = new Date(start + Math.floor(i / 2) * 60_000).toISOString().replace('.000Z', '+00:00');
-    const properties: Record<string, unknown> = { 'Campaign Name': `Newsletter ${Math.floor(i / 10) + 1}`, Subject: 'Spring sale', $message: `01MSG${Math.floor(i / 10)}` };
+    const properties: Record<string, unknown> = {
+      'Campaign Name': `Newsletter ${Math.floor(i / 10) + 1}`,
+      Subject: 'Spring sale',
+      $message: `01MSG${Math.floor(i / 10)}`,
+    };
     if (metric === 'Clicked Email') properties['URL'] = `https://shop.example/spring?i=${i}`;
     if (metric === 'Unsubscribed from Email Marketing') properties['method'] = 'UNSUBSCRIBE_LINK';
-    return { id: `4Evt${String(i).padStart(6, '0')}`, metric, datetime, profileId: `01PROFILE${person}`, email: `person${person}@example.com`, properties };
+    return {
+      id: `4Evt${String(i).padStart(6, '0')}`,
+      metric,
+      datetime,
+      profileId: `01PROFILE${person}`,
+      email: `person${person}@example.com`,
+      properties,
+    };
   });
 }
 
@@ -74,7 +85,9 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(JSON.stringify(body));
 }
 
-const error = (status: number, code: string, detail: string) => ({ errors: [{ id: randomUUID(), status, code, title: code.replace(/_/g, ' '), detail, source: { pointer: '/data/' } }] });
+const error = (status: number, code: string, detail: string) => ({
+  errors: [{ id: randomUUID(), status, code, title: code.replace(/_/g, ' '), detail, source: { pointer: '/data/' } }],
+});
 
 const JOB_LIMITS: Record<string, number> = {
   '/api/profile-bulk-import-jobs': 10_000,
@@ -98,16 +111,20 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
   let base = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`) return send(res, 401, error(401, 'not_authenticated', 'Authentication credentials were not provided.'));
-    if (!/^\d{4}-\d{2}-\d{2}/.test(String(req.headers.revision ?? ''))) return send(res, 400, error(400, 'invalid', 'A revision header is required.'));
+    if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`)
+      return send(res, 401, error(401, 'not_authenticated', 'Authentication credentials were not provided.'));
+    if (!/^\d{4}-\d{2}-\d{2}/.test(String(req.headers.revision ?? '')))
+      return send(res, 400, error(400, 'invalid', 'A revision header is required.'));
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await readBody(req);
 
     if (req.method === 'GET' && url.pathname === '/api/events') return listEvents(res, url.searchParams);
     const type = JOB_TYPES[url.pathname];
     if (req.method !== 'POST' || type === undefined) return send(res, 404, error(404, 'not_found', 'Not found.'));
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/vnd.api+json')) return send(res, 415, error(415, 'unsupported_media_type', 'Use application/vnd.api+json.'));
-    if (Buffer.byteLength(raw) > 5 * 1024 * 1024) return send(res, 413, error(413, 'payload_too_large', 'The maximum allowed payload size is 5MB.'));
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/vnd.api+json'))
+      return send(res, 415, error(415, 'unsupported_media_type', 'Use application/vnd.api+json.'));
+    if (Buffer.byteLength(raw) > 5 * 1024 * 1024)
+      return send(res, 413, error(413, 'payload_too_large', 'The maximum allowed payload size is 5MB.'));
     let body: { data?: { type?: string; attributes?: Record<string, unknown> } };
     try {
       body = JSON.parse(raw) as typeof body;
@@ -117,20 +134,26 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     if (body.data?.type !== type) return send(res, 409, error(409, 'conflict', `The type must be ${type}.`));
 
     if (type === 'data-privacy-deletion-job') {
-      const profile = (body.data.attributes?.['profile'] as { data?: { id?: string; attributes?: Record<string, unknown> } } | undefined)?.data;
-      const given = [profile?.id, profile?.attributes?.['email'], profile?.attributes?.['phone_number']].filter((v) => typeof v === 'string' && v !== '');
+      const profile = (body.data.attributes?.['profile'] as { data?: { id?: string; attributes?: Record<string, unknown> } } | undefined)
+        ?.data;
+      const given = [profile?.id, profile?.attributes?.['email'], profile?.attributes?.['phone_number']].filter(
+        (v) => typeof v === 'string' && v !== '',
+      );
       if (given.length !== 1) return send(res, 400, error(400, 'invalid', 'Exactly one of email, phone_number or id is required.'));
       jobs.push({ path: url.pathname, body });
       return send(res, 202);
     }
-    const profiles = ((body.data.attributes?.['profiles'] as { data?: Array<{ attributes?: Record<string, unknown> }> } | undefined)?.data ?? []) as Array<{
+    const profiles = ((body.data.attributes?.['profiles'] as { data?: Array<{ attributes?: Record<string, unknown> }> } | undefined)
+      ?.data ?? []) as Array<{
       attributes?: Record<string, unknown>;
     }>;
     const limit = JOB_LIMITS[url.pathname] as number;
-    if (profiles.length === 0 || profiles.length > limit) return send(res, 400, error(400, 'invalid', `Between 1 and ${limit} profiles per request.`));
+    if (profiles.length === 0 || profiles.length > limit)
+      return send(res, 400, error(400, 'invalid', `Between 1 and ${limit} profiles per request.`));
     for (const p of profiles) {
       const email = p.attributes?.['email'];
-      if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return send(res, 400, error(400, 'invalid', 'Invalid email address.'));
+      if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        return send(res, 400, error(400, 'invalid', 'Invalid email address.'));
     }
     jobs.push({ path: url.pathname, body });
     for (const p of profiles) received.push(String(p.attributes?.['email']));
@@ -140,7 +163,13 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
       data: {
         type,
         id,
-        attributes: { status: 'queued', created_at: new Date().toISOString(), total_count: profiles.length, completed_count: 0, failed_count: 0 },
+        attributes: {
+          status: 'queued',
+          created_at: new Date().toISOString(),
+          total_count: profiles.length,
+          completed_count: 0,
+          failed_count: 0,
+        },
         links: { self: `${base}/api/profile-bulk-import-jobs/${id}/` },
       },
       links: { self: `${base}/api/profile-bulk-import-jobs/` },
@@ -157,7 +186,9 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
       since = Date.parse(m[1] as string);
     }
     const size = Math.min(Number(query.get('page[size]') ?? pageSize), 1000, pageSize);
-    const all = events.filter((e) => Date.parse(e.datetime) >= since).sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : a.id < b.id ? -1 : 1));
+    const all = events
+      .filter((e) => Date.parse(e.datetime) >= since)
+      .sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : a.id < b.id ? -1 : 1));
     const cursor = query.get('page[cursor]');
     const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^o:/, '')) : 0;
     if (!Number.isInteger(offset) || offset < 0) return send(res, 400, error(400, 'invalid', 'Invalid page cursor.'));
@@ -176,18 +207,31 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
       data: slice.map((e) => ({
         type: 'event',
         id: e.id,
-        attributes: { timestamp: Math.floor(Date.parse(e.datetime) / 1000), event_properties: e.properties, datetime: e.datetime, uuid: randomUUID() },
-        relationships: { profile: { data: { type: 'profile', id: e.profileId } }, metric: { data: { type: 'metric', id: METRICS[e.metric] ?? 'Custom' } } },
+        attributes: {
+          timestamp: Math.floor(Date.parse(e.datetime) / 1000),
+          event_properties: e.properties,
+          datetime: e.datetime,
+          uuid: randomUUID(),
+        },
+        relationships: {
+          profile: { data: { type: 'profile', id: e.profileId } },
+          metric: { data: { type: 'metric', id: METRICS[e.metric] ?? 'Custom' } },
+        },
         links: { self: `${base}/api/events/${e.id}/` },
       })),
       included: [...included.values()],
-      links: { self: `${base}/api/events?${query.toString()}`, next: offset + size < all.length ? link(offset + size) : null, prev: offset > 0 ? link(Math.max(0, offset - size)) : null },
+      links: {
+        self: `${base}/api/events?${query.toString()}`,
+        next: offset + size < all.length ? link(offset + size) : null,
+        prev: offset > 0 ? link(Math.max(0, offset - size)) : null,
+      },
     });
   }
 
   const server = await startVendorServer(handle, {
     faults: options.faults,
-    rateLimited: (_req, res) => send(res, 429, error(429, 'throttled', 'Request was throttled. Expected available in 0 seconds.'), { 'retry-after': '0' }),
+    rateLimited: (_req, res) =>
+      send(res, 429, error(429, 'throttled', 'Request was throttled. Expected available in 0 seconds.'), { 'retry-after': '0' }),
     failed: (_req, res) => send(res, 500, error(500, 'error', 'A server error occurred.')),
     crashed: (res) => send(res, 500, error(500, 'error', 'simulator failure')),
   });

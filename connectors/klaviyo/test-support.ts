@@ -14,7 +14,12 @@ export const wrongSecrets: KlaviyoSecrets = { ...secrets, webhookSecret: 'anothe
 const fixtures = fixturesOf('klaviyo');
 export const fixtureText = fixtures.text;
 
-export function signedRequest(body: string, now = new Date(), overrides: Record<string, string> = {}, secret = secrets.webhookSecret): WebhookRequest {
+export function signedRequest(
+  body: string,
+  now = new Date(),
+  overrides: Record<string, string> = {},
+  secret = secrets.webhookSecret,
+): WebhookRequest {
   return {
     method: 'POST',
     url: WEBHOOK_URL,
@@ -23,6 +28,10 @@ export function signedRequest(body: string, now = new Date(), overrides: Record<
   };
 }
 
-export function contextFor(s: KlaviyoSettings = settings, k: KlaviyoSecrets = secrets, now = TEST_NOW): ConnectorContext<KlaviyoSettings, KlaviyoSecrets> {
+export function contextFor(
+  s: KlaviyoSettings = settings,
+  k: KlaviyoSecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<KlaviyoSettings, KlaviyoSecrets> {
   return contextIn(INSTANCE, s, k, now);
 }

@@ -1,5 +1,13 @@
 // Klaviyo system webhooks: hex HMAC-SHA256 of the raw body followed by Klaviyo-Timestamp, replay window, webhook id check.
-import { hmacWebhook, parseJsonBody, parsePayload, SignatureInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  hmacWebhook,
+  parseJsonBody,
+  parsePayload,
+  SignatureInvalid,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 import { klaviyoEventToDrafts, klaviyoTimeToIso, topicSlug } from './mapping.js';
 import { SystemWebhook } from './schemas.js';
@@ -17,7 +25,8 @@ const signature = hmacWebhook<KlaviyoSecrets>({
 export function verifyKlaviyoWebhook(request: WebhookRequest, secrets: KlaviyoSecrets, settings: KlaviyoSettings, now: Date): void {
   const timestamp = request.headers['klaviyo-timestamp'];
   const webhookId = request.headers['klaviyo-webhook-id'];
-  if (!request.headers['klaviyo-signature'] || !timestamp) throw new SignatureInvalid('Klaviyo webhook without Klaviyo-Signature and Klaviyo-Timestamp');
+  if (!request.headers['klaviyo-signature'] || !timestamp)
+    throw new SignatureInvalid('Klaviyo webhook without Klaviyo-Signature and Klaviyo-Timestamp');
   signature.verify(request, secrets, undefined);
   const sentAt = Date.parse(timestamp);
   if (Number.isNaN(sentAt)) throw new SignatureInvalid('Klaviyo-Timestamp is not a date');
@@ -25,7 +34,8 @@ export function verifyKlaviyoWebhook(request: WebhookRequest, secrets: KlaviyoSe
     throw new SignatureInvalid(`Klaviyo webhook sent more than ${settings.webhookMaxAgeSeconds} s from now: a replay or a clock problem`);
   }
   if (!webhookId) throw new SignatureInvalid('Klaviyo webhook without Klaviyo-Webhook-Id');
-  if (settings.webhookIds && !settings.webhookIds.includes(webhookId)) throw new SignatureInvalid('Klaviyo webhook id is not one this instance subscribed');
+  if (settings.webhookIds && !settings.webhookIds.includes(webhookId))
+    throw new SignatureInvalid('Klaviyo webhook id is not one this instance subscribed');
   let bodyId: unknown;
   try {
     bodyId = (JSON.parse(request.rawBody.toString('utf8')) as { meta?: { klaviyo_webhook_id?: unknown } }).meta?.klaviyo_webhook_id;
@@ -43,7 +53,8 @@ export function parseKlaviyoWebhook(request: WebhookRequest, context: ConnectorC
     const event = item.payload.data;
     const attributes = event.attributes;
     const occurredAt =
-      klaviyoTimeToIso(attributes.datetime) ?? (attributes.timestamp !== undefined ? new Date(attributes.timestamp * 1000).toISOString() : fallback);
+      klaviyoTimeToIso(attributes.datetime) ??
+      (attributes.timestamp !== undefined ? new Date(attributes.timestamp * 1000).toISOString() : fallback);
     const profileId = event.relationships?.profile?.data?.id;
     return klaviyoEventToDrafts(
       {

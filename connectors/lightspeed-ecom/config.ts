@@ -7,7 +7,10 @@ export const CLUSTERS = { eu1: 'https://api.webshopapp.com', us1: 'https://api.s
 export const LightspeedEcomSettings = z.object({
   cluster: z.enum(['eu1', 'us1']).default('eu1'),
   /** The shop language the API answers in (the path prefix of every call): "nl", "en", "de", … */
-  language: z.string().regex(/^[a-z]{2}$/, 'a two-letter shop language such as "nl"').default('nl'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'a two-letter shop language such as "nl"')
+    .default('nl'),
   /** The API root including the language, when not Lightspeed's own (the simulator, a proxy). */
   apiBaseUrl: z.url().optional(),
   /** The shop's currency, used when an order does not name its own. */

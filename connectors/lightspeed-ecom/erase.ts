@@ -12,7 +12,9 @@ export async function eraseEcomCustomers(
   const client = new LightspeedEcomClient(context.settings, context.secrets, options);
   const outcomes: ErasureOutcome[] = [];
   for (const subject of subjects) {
-    const ids = subject.identifiers.filter((id) => id.type === `customerId:${context.instance}` && /^\d+$/.test(id.value)).map((id) => id.value);
+    const ids = subject.identifiers
+      .filter((id) => id.type === `customerId:${context.instance}` && /^\d+$/.test(id.value))
+      .map((id) => id.value);
     // Without this shop's customer id there is nothing of ours to delete.
     if (ids.length === 0) {
       outcomes.push({ profileId: subject.profileId, status: 'unsupported' });
@@ -23,7 +25,11 @@ export async function eraseEcomCustomers(
       context.log.info('lightspeed-ecom erasure', { customers: ids.length });
       outcomes.push({ profileId: subject.profileId, status: 'confirmed' });
     } catch (error) {
-      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error' });
+      outcomes.push({
+        profileId: subject.profileId,
+        status: 'failed',
+        reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error',
+      });
     }
   }
   return outcomes;

@@ -11,7 +11,8 @@ export { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 export const lightspeedEcom = defineConnector<LightspeedEcomSettings, LightspeedEcomSecrets>({
   name: 'lightspeed-ecom',
   kind: 'shop',
-  description: 'Lightspeed eCom (C-Series): signed customers and orders webhooks (created/updated); poll of customers and orders with their products by updated_at_min; customer deletion for erasure',
+  description:
+    'Lightspeed eCom (C-Series): signed customers and orders webhooks (created/updated); poll of customers and orders with their products by updated_at_min; customer deletion for erasure',
   settingsSchema: LightspeedEcomSettings,
   secretsSchema: LightspeedEcomSecrets,
   verifyWebhook: (request, secrets) => verifyEcomWebhook(request, secrets),

@@ -7,7 +7,17 @@ import { mapOrder } from './mapping.js';
 import { pollEcom, readCursor } from './poll.js';
 import { OrderBody, OrderProductsPage } from './schemas.js';
 import { expectedPollEvents, generateSampleShop, signEcomWebhook, startEcomSimulator, type EcomSimulator } from './simulator.js';
-import { contextFor, fixture, fixtureText, JSON_HEADERS, secrets, settings, signedRequest, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+import {
+  contextFor,
+  fixture,
+  fixtureText,
+  JSON_HEADERS,
+  secrets,
+  settings,
+  signedRequest,
+  WEBHOOK_URL,
+  wrongSecrets,
+} from './test-support.js';
 
 const shop = generateSampleShop({ customers: 11, orders: 8 });
 
@@ -30,10 +40,10 @@ runContractTests({
 
 const parse = (body: string | object) => lightspeedEcom.parseWebhook!(signedRequest(body), contextFor());
 
-const drain = (sim: EcomSimulator, from?: string) => drainPoll((cursor) => pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
+const drain = (sim: EcomSimulator, from?: string) =>
+  drainPoll((cursor) => pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Lightspeed eCom webhooks', () => {
-
   it('maps order products to lines with product, variant, sku and the unit price including tax', () => {
     const { order } = OrderBody.parse(fixture('orders-updated.json'));
     const { orderProducts } = OrderProductsPage.parse(fixture('order-products.json'));
@@ -41,13 +51,25 @@ describe('Lightspeed eCom webhooks', () => {
     expect(event!.sourceEventId).toBe('orders/4567890/2016-02-04T08:12:05.000Z/lines');
     expect(event!.sourceEventId > 'orders/4567890/2016-02-04T08:12:05.000Z', 'the state with lines wins a tie').toBe(true);
     expect(event!.type === 'order.updated' && event!.data.lines).toEqual([
-      { productId: '163090479', variantId: '322925834', sku: 'KOF-BON-1KG', name: 'Koffiebonen Espresso - 1 kg', quantity: 2, price: 24.95 },
+      {
+        productId: '163090479',
+        variantId: '322925834',
+        sku: 'KOF-BON-1KG',
+        name: 'Koffiebonen Espresso - 1 kg',
+        quantity: 2,
+        price: 24.95,
+      },
       { productId: '163090480', variantId: '322925835', sku: 'FLT-PAP-100', name: 'Koffiefilters nr. 4', quantity: 1, price: 3.25 },
     ]);
   });
 
   it('uses products embedded in the payload when there are any', () => {
-    const body = { order: { ...fixture<{ order: Record<string, unknown> }>('orders-updated.json').order, products: fixture<{ orderProducts: unknown[] }>('order-products.json').orderProducts } };
+    const body = {
+      order: {
+        ...fixture<{ order: Record<string, unknown> }>('orders-updated.json').order,
+        products: fixture<{ orderProducts: unknown[] }>('order-products.json').orderProducts,
+      },
+    };
     expect(onlyEvent(parse(body), 'order.updated').data.lines).toHaveLength(2);
   });
 
@@ -64,7 +86,12 @@ describe('Lightspeed eCom webhooks', () => {
   });
 
   it('accepts false for absent values, as the API sends them', () => {
-    const customer = { ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer, addressBillingCountry: false, mobile: false, birthDate: '0000-00-00' };
+    const customer = {
+      ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer,
+      addressBillingCountry: false,
+      mobile: false,
+      birthDate: '0000-00-00',
+    };
     const event = onlyEvent(parse({ customer }), 'customer.upserted');
     expect(event.data.address).toEqual({ line1: 'Keizersgracht 313', postalCode: '1016 EE', city: 'Amsterdam' });
     expect(event.data.birthdate).toBeUndefined();
@@ -73,7 +100,10 @@ describe('Lightspeed eCom webhooks', () => {
 
   it('rejects other item groups and invalid payloads without personal data in the message', () => {
     expect(() => parse({ product: { id: 1, title: 'secret@example.com' } })).toThrow(/webhook for product is not one syncline reads/);
-    const attempt = () => parse({ customer: { ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer, updatedAt: 'ruud@example.com' } });
+    const attempt = () =>
+      parse({
+        customer: { ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer, updatedAt: 'ruud@example.com' },
+      });
     expect(attempt).toThrow(PayloadInvalid);
     expect(attempt).toThrow(/updatedAt/);
     expect(attempt).not.toThrow(/ruud@/);
@@ -81,7 +111,8 @@ describe('Lightspeed eCom webhooks', () => {
 
   it('verifies x-signature as md5(raw body + app secret), falling back to the API secret, in any hex case', () => {
     const body = fixtureText('customers-created.json');
-    const verify = (headers: Record<string, string>, k = secrets) => lightspeedEcom.verifyWebhook!({ method: 'POST', url: WEBHOOK_URL, headers, rawBody: Buffer.from(body) }, k, settings, new Date());
+    const verify = (headers: Record<string, string>, k = secrets) =>
+      lightspeedEcom.verifyWebhook!({ method: 'POST', url: WEBHOOK_URL, headers, rawBody: Buffer.from(body) }, k, settings, new Date());
     expect(() => verify({ 'x-signature': signEcomWebhook(body, 'test-app-secret')['x-signature']!.toUpperCase() })).not.toThrow();
     const { webhookSecret: _unused, ...withoutWebhookSecret } = secrets;
     expect(() => verify(signEcomWebhook(body, secrets.apiSecret), withoutWebhookSecret)).not.toThrow();
@@ -92,16 +123,29 @@ describe('Lightspeed eCom webhooks', () => {
 });
 
 describe('Lightspeed eCom poll', () => {
-  it('pages customers then orders with page/limit, and fetches each order\'s products', async () => {
+  it("pages customers then orders with page/limit, and fetches each order's products", async () => {
     const sample = generateSampleShop({ customers: 5, orders: 3 });
     const sim = await startEcomSimulator({ ...sample, pageSize: 2 });
     try {
       const { events, cursor } = await drain(sim);
-      expect(sim.lists().map((l) => `${l.resource}:${l.page}`)).toEqual(['customers:1', 'customers:2', 'customers:3', 'orders:1', 'orders:2']);
+      expect(sim.lists().map((l) => `${l.resource}:${l.page}`)).toEqual([
+        'customers:1',
+        'customers:2',
+        'customers:3',
+        'orders:1',
+        'orders:2',
+      ]);
       expect(sim.lists().every((l) => l.limit === 2 && l.updatedAtMin === null)).toBe(true);
-      const orders = events.filter((e): e is Extract<EventDraft, { type: 'order.placed' | 'order.updated' }> => e.type === 'order.placed' || e.type === 'order.updated');
+      const orders = events.filter(
+        (e): e is Extract<EventDraft, { type: 'order.placed' | 'order.updated' }> =>
+          e.type === 'order.placed' || e.type === 'order.updated',
+      );
       expect(orders.map((o) => o.data.lines.length)).toEqual([1, 1, 1]);
-      const latest = (records: { updatedAt: string }[]) => records.map((r) => new Date(r.updatedAt).toISOString()).sort().at(-1);
+      const latest = (records: { updatedAt: string }[]) =>
+        records
+          .map((r) => new Date(r.updatedAt).toISOString())
+          .sort()
+          .at(-1);
       expect(readCursor(cursor).since).toEqual({ customers: latest(sample.customers), orders: latest(sample.orders) });
     } finally {
       await sim.stop();
@@ -132,7 +176,10 @@ describe('Lightspeed eCom poll', () => {
   });
 
   it('retries 429 with Retry-After and 500 answers while polling', async () => {
-    const sim = await startEcomSimulator({ ...generateSampleShop({ customers: 2, orders: 1 }), faults: { rateLimitFirst: 2, failNext: 1 } });
+    const sim = await startEcomSimulator({
+      ...generateSampleShop({ customers: 2, orders: 1 }),
+      faults: { rateLimitFirst: 2, failNext: 1 },
+    });
     try {
       const { events } = await drain(sim);
       expect(events).toHaveLength(3);
@@ -148,7 +195,7 @@ describe('Lightspeed eCom poll', () => {
 });
 
 describe('Lightspeed eCom erasure', () => {
-  it('deletes the shop customer by id, confirms one already gone, and cannot act without this shop\'s id', async () => {
+  it("deletes the shop customer by id, confirms one already gone, and cannot act without this shop's id", async () => {
     const sample = generateSampleShop({ customers: 2, orders: 0 });
     const sim = await startEcomSimulator(sample);
     try {

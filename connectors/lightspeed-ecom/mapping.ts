@@ -22,19 +22,38 @@ export function utcTime(value: string, field: string): string {
 
 const money = (amount: number) => Math.round(amount * 10_000) / 10_000;
 
-export function personIdentifiers(context: MappingContext, person: { customerId?: number | null | undefined; email?: string | null; phones?: (string | null | undefined)[] }): Identifier[] {
+export function personIdentifiers(
+  context: MappingContext,
+  person: { customerId?: number | null | undefined; email?: string | null; phones?: (string | null | undefined)[] },
+): Identifier[] {
   const ids: Identifier[] = [];
-  if (typeof person.customerId === 'number' && person.customerId > 0) ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
+  if (typeof person.customerId === 'number' && person.customerId > 0)
+    ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
-  for (const phone of person.phones ?? []) if (present(phone) && !ids.some((id) => id.type === 'phone' && id.value === phone.trim())) ids.push({ type: 'phone', value: phone.trim() });
+  for (const phone of person.phones ?? [])
+    if (present(phone) && !ids.some((id) => id.type === 'phone' && id.value === phone.trim()))
+      ids.push({ type: 'phone', value: phone.trim() });
   return ids.filter((id) => id.value.length <= 320);
 }
 
-type Person = Pick<Customer, 'addressBillingStreet' | 'addressBillingStreet2' | 'addressBillingNumber' | 'addressBillingExtension' | 'addressBillingZipcode' | 'addressBillingCity' | 'addressBillingRegion' | 'addressBillingCountry'>;
+type Person = Pick<
+  Customer,
+  | 'addressBillingStreet'
+  | 'addressBillingStreet2'
+  | 'addressBillingNumber'
+  | 'addressBillingExtension'
+  | 'addressBillingZipcode'
+  | 'addressBillingCity'
+  | 'addressBillingRegion'
+  | 'addressBillingCountry'
+>;
 
 /** The billing address: eCom splits street, house number and extension ("Keizersgracht" "313" "A"). */
 function billingAddress(p: Person): Address | undefined {
-  const street = [p.addressBillingStreet, p.addressBillingNumber, p.addressBillingExtension].filter(present).map((s) => s.trim()).join(' ');
+  const street = [p.addressBillingStreet, p.addressBillingNumber, p.addressBillingExtension]
+    .filter(present)
+    .map((s) => s.trim())
+    .join(' ');
   const parts: Record<keyof Address, string | null | undefined> = {
     line1: street,
     line2: p.addressBillingStreet2,
@@ -56,7 +75,11 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
       type: 'customer.upserted',
       sourceEventId: `customers/${customer.id}/${at}`,
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId: customer.id, email: customer.email, phones: [customer.mobile, customer.phone] }),
+      identifiers: personIdentifiers(context, {
+        customerId: customer.id,
+        email: customer.email,
+        phones: [customer.mobile, customer.phone],
+      }),
       data: {
         firstName: customer.firstname ?? null,
         lastName: [customer.middlename, customer.lastname].filter(present).join(' ') || null,
@@ -109,7 +132,11 @@ export function mapOrder(order: Order, context: MappingContext, products?: Order
       type: utcTime(order.createdAt, 'order.createdAt') === at ? 'order.placed' : 'order.updated',
       sourceEventId: `orders/${order.id}/${at}${items ? '/lines' : ''}`,
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId: typeof customerId === 'number' ? customerId : undefined, email: order.email, phones: [order.mobile, order.phone] }),
+      identifiers: personIdentifiers(context, {
+        customerId: typeof customerId === 'number' ? customerId : undefined,
+        email: order.email,
+        phones: [order.mobile, order.phone],
+      }),
       data: {
         orderId: String(order.id),
         ...(present(order.number) ? { orderNumber: order.number } : {}),

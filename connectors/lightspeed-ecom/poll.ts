@@ -15,7 +15,8 @@ const streams = incrementalStreams({
   vendor: 'Lightspeed eCom',
   paging: 'pages',
   nextPassFrom: 'highWater',
-  client: (context: Context, _budget, options: EcomClientOptions = {}) => new LightspeedEcomClient(context.settings, context.secrets, options),
+  client: (context: Context, _budget, options: EcomClientOptions = {}) =>
+    new LightspeedEcomClient(context.settings, context.secrets, options),
   streams: {
     async customers(client, { since, position }, context) {
       const customers = await client.customers(query(context, position, since));

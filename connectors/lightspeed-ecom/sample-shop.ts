@@ -42,7 +42,18 @@ export function generateSampleShop(options: { customers?: number; orders?: numbe
     const id = 5_000_000 + i;
     const item = ITEMS[i % ITEMS.length]!;
     const quantity = 1 + (i % 2);
-    products[id] = [{ id: 9_000_000 + i, productTitle: item.title, variantTitle: item.variantTitle, sku: item.sku, quantityOrdered: quantity, priceIncl: item.price, product: { resource: { id: item.product } }, variant: { resource: { id: item.variant } } }];
+    products[id] = [
+      {
+        id: 9_000_000 + i,
+        productTitle: item.title,
+        variantTitle: item.variantTitle,
+        sku: item.sku,
+        quantityOrdered: quantity,
+        priceIncl: item.price,
+        product: { resource: { id: item.product } },
+        variant: { resource: { id: item.variant } },
+      },
+    ];
     const buyer = customers[i % Math.max(1, customers.length)];
     return {
       id,

@@ -3,10 +3,18 @@
 // optional fields accept both. Objects are non-strict: Lightspeed adds fields.
 import { z } from 'zod';
 
-const Text = z.string().nullish().or(z.literal(false)).transform((v) => (v === false ? null : v));
+const Text = z
+  .string()
+  .nullish()
+  .or(z.literal(false))
+  .transform((v) => (v === false ? null : v));
 const Amount = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount')]).transform(Number);
 const Id = z.number().int().nonnegative();
-const Country = z.object({ code: Text, title: Text }).nullish().or(z.literal(false)).transform((v) => (v === false ? null : v));
+const Country = z
+  .object({ code: Text, title: Text })
+  .nullish()
+  .or(z.literal(false))
+  .transform((v) => (v === false ? null : v));
 /** `{"resource": {"id": 123, "url": "customers/123", "link": "…"}}`; `id` is false for collections. */
 const Resource = z
   .object({ resource: z.object({ id: z.union([Id, z.literal(false)]).nullish(), url: Text }) })
@@ -24,7 +32,11 @@ const Person = {
   birthDate: Text,
   addressBillingStreet: Text,
   addressBillingStreet2: Text,
-  addressBillingNumber: z.union([z.string(), z.number()]).nullish().or(z.literal(false)).transform((v) => (v === false || v === null || v === undefined ? null : String(v))),
+  addressBillingNumber: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .or(z.literal(false))
+    .transform((v) => (v === false || v === null || v === undefined ? null : String(v))),
   addressBillingExtension: Text,
   addressBillingZipcode: Text,
   addressBillingCity: Text,

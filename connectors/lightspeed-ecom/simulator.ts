@@ -33,7 +33,11 @@ const rateHeaders = (request: number) => ({
 });
 
 export async function startEcomSimulator(options: EcomSimulatorOptions): Promise<EcomSimulator> {
-  const secrets: LightspeedEcomSecrets = { apiKey: 'simulated-api-key', apiSecret: 'simulated-api-secret', webhookSecret: 'simulated-app-secret' };
+  const secrets: LightspeedEcomSecrets = {
+    apiKey: 'simulated-api-key',
+    apiSecret: 'simulated-api-secret',
+    webhookSecret: 'simulated-app-secret',
+  };
   const language = options.language ?? 'nl';
   const data = { customers: [...options.customers].sort((a, b) => a.id - b.id), orders: [...options.orders].sort((a, b) => a.id - b.id) };
   const maxLimit = Math.min(options.pageSize ?? MAX_LIMIT, MAX_LIMIT);
@@ -66,7 +70,9 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     const updatedAtMin = url.searchParams.get('updated_at_min');
     const since = updatedAtMin === null ? undefined : Date.parse(updatedAtMin);
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > maxLimit || Number.isNaN(since)) {
-      return sendJson(res, 400, { error: { code: 400, message: `page must be ≥ 1, limit between 1 and ${maxLimit}, updated_at_min a date` } });
+      return sendJson(res, 400, {
+        error: { code: 400, message: `page must be ≥ 1, limit between 1 and ${maxLimit}, updated_at_min a date` },
+      });
     }
     lists.push({ resource, page, limit, updatedAtMin });
     const records = (data[resource] as { updatedAt: string }[]).filter((r) => since === undefined || Date.parse(r.updatedAt) >= since);
@@ -76,7 +82,12 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
   const server = await startVendorServer(handle, {
     faults: options.faults,
     rateLimited: (req, res, request) =>
-      sendJson(res, 429, { error: { code: 429, method: req.method, request: req.url, message: 'Too many requests' } }, { ...rateHeaders(request), 'retry-after': '0' }),
+      sendJson(
+        res,
+        429,
+        { error: { code: 429, method: req.method, request: req.url, message: 'Too many requests' } },
+        { ...rateHeaders(request), 'retry-after': '0' },
+      ),
     failed: (_req, res) => sendJson(res, 500, { error: { code: 500, message: 'Internal server error' } }),
     crashed: (res) => sendJson(res, 500, { error: { code: 500, message: 'simulator failure' } }),
   });

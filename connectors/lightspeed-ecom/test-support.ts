@@ -18,9 +18,18 @@ export const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export function signedRequest(body: string | object, headers: Record<string, string> = {}): WebhookRequest {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  return { method: 'POST', url: WEBHOOK_URL, headers: { ...JSON_HEADERS, ...signEcomWebhook(raw, secrets.webhookSecret!), ...headers }, rawBody: raw };
+  return {
+    method: 'POST',
+    url: WEBHOOK_URL,
+    headers: { ...JSON_HEADERS, ...signEcomWebhook(raw, secrets.webhookSecret!), ...headers },
+    rawBody: raw,
+  };
 }
 
-export function contextFor(s: LightspeedEcomSettings = settings, k: LightspeedEcomSecrets = secrets, now = TEST_NOW): ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets> {
+export function contextFor(
+  s: LightspeedEcomSettings = settings,
+  k: LightspeedEcomSecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets> {
   return contextIn('webshop', s, k, now);
 }

@@ -1,6 +1,14 @@
 // Lightspeed eCom webhooks: `X-Signature` is the hex MD5 of the raw body followed by the app secret, and the body
 // is the JSON resource (`{"customer": {…}}` or `{"order": {…}}`) of the itemGroup the webhook subscribes to.
-import { hmacWebhook, parseJsonBody, parsePayload, PayloadInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  hmacWebhook,
+  parseJsonBody,
+  parsePayload,
+  PayloadInvalid,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 import { mapCustomer, mapOrder } from './mapping.js';
 import { CustomerBody, OrderBody } from './schemas.js';
@@ -25,7 +33,10 @@ export const verifyEcomWebhook = (request: WebhookRequest, secrets: LightspeedEc
 export const signEcomWebhook = (rawBody: Buffer | string, secret: string) => signature.sign(secret, rawBody);
 
 /** itemGroup customers or orders, itemAction created or updated: the body says which resource it is. */
-export function parseEcomWebhook(request: WebhookRequest, context: ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets>): EventDraft[] {
+export function parseEcomWebhook(
+  request: WebhookRequest,
+  context: ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets>,
+): EventDraft[] {
   const json = parseJsonBody(request.rawBody, 'Lightspeed eCom webhook');
   const mapping = { instance: context.instance, currency: context.settings.currency };
   if (json !== null && typeof json === 'object' && 'customer' in json) {
@@ -34,6 +45,13 @@ export function parseEcomWebhook(request: WebhookRequest, context: ConnectorCont
   if (json !== null && typeof json === 'object' && 'order' in json) {
     return mapOrder(parsePayload(OrderBody, json, 'Lightspeed eCom orders webhook').order, mapping);
   }
-  const keys = json !== null && typeof json === 'object' ? Object.keys(json).filter((k) => /^[A-Za-z]{1,40}$/.test(k)).slice(0, 3) : [];
-  throw new PayloadInvalid(`Lightspeed eCom webhook for ${keys.join(', ') || 'an unknown resource'} is not one syncline reads (it reads the customers and orders item groups); remove the webhook or add a mapping`);
+  const keys =
+    json !== null && typeof json === 'object'
+      ? Object.keys(json)
+          .filter((k) => /^[A-Za-z]{1,40}$/.test(k))
+          .slice(0, 3)
+      : [];
+  throw new PayloadInvalid(
+    `Lightspeed eCom webhook for ${keys.join(', ') || 'an unknown resource'} is not one syncline reads (it reads the customers and orders item groups); remove the webhook or add a mapping`,
+  );
 }

@@ -23,7 +23,11 @@ export async function eraseRetailCustomers(
       context.log.info('lightspeed-retail erasure', { customers: ids.length });
       outcomes.push({ profileId: subject.profileId, status: 'confirmed' });
     } catch (error) {
-      outcomes.push({ profileId: subject.profileId, status: 'failed', reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error' });
+      outcomes.push({
+        profileId: subject.profileId,
+        status: 'failed',
+        reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown error',
+      });
     }
   }
   return outcomes;

@@ -11,7 +11,8 @@ export { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 export const lightspeedRetail = defineConnector<LightspeedRetailSettings, LightspeedRetailSecrets>({
   name: 'lightspeed-retail',
   kind: 'pos',
-  description: 'Lightspeed Retail (X-Series): HMAC-signed customer.update and sale.update webhooks; poll of the API 2.0 customers and sales change feed (after=<version>); customer deletion for erasure',
+  description:
+    'Lightspeed Retail (X-Series): HMAC-signed customer.update and sale.update webhooks; poll of the API 2.0 customers and sales change feed (after=<version>); customer deletion for erasure',
   settingsSchema: LightspeedRetailSettings,
   secretsSchema: LightspeedRetailSecrets,
   verifyWebhook: (request, secrets) => verifyRetailWebhook(request, secrets),

@@ -7,7 +7,18 @@ import { mapCustomer, mapSale } from './mapping.js';
 import { pollRetail, readCursor } from './poll.js';
 import { Customer, CustomerCollection, Sale, SaleCollection } from './schemas.js';
 import { expectedPollEvents, generateSampleStore, signRetailWebhook, startRetailSimulator, type RetailSimulator } from './simulator.js';
-import { contextFor, fixture, fixtureText, FORM_HEADERS, formBody, secrets, settings, signedRequest, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+import {
+  contextFor,
+  fixture,
+  fixtureText,
+  FORM_HEADERS,
+  formBody,
+  secrets,
+  settings,
+  signedRequest,
+  WEBHOOK_URL,
+  wrongSecrets,
+} from './test-support.js';
 
 const store = generateSampleStore({ customers: 11, sales: 9 });
 
@@ -24,7 +35,8 @@ runContractTests({
   },
   golden: {
     mappings: {
-      customers: (answer, { instance, settings: s }) => CustomerCollection.parse(answer).data.flatMap((c) => mapCustomer(Customer.parse(c), { instance, ...s })),
+      customers: (answer, { instance, settings: s }) =>
+        CustomerCollection.parse(answer).data.flatMap((c) => mapCustomer(Customer.parse(c), { instance, ...s })),
       sales: (answer, { instance, settings: s }) => SaleCollection.parse(answer).data.flatMap((sale) => mapSale(sale, { instance, ...s })),
     },
   },
@@ -37,10 +49,10 @@ runContractTests({
 const parse = (body: string) => lightspeedRetail.parseWebhook!(signedRequest(body), contextFor());
 const mapping = { instance: 'store', currency: 'NZD', anonymousCustomerIds: [] as string[] };
 
-const drain = (sim: RetailSimulator, from?: string) => drainPoll((cursor) => pollRetail(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
+const drain = (sim: RetailSimulator, from?: string) =>
+  drainPoll((cursor) => pollRetail(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Lightspeed Retail webhooks', () => {
-
   it('maps a later version of a sale to order.updated', () => {
     const sale = fixture<{ data: Record<string, unknown>[] }>('sales-list.json').data[0]!;
     const events = parse(formBody(sale, { type: 'sale.update', domain_prefix: 'syncline-demo' }));
@@ -48,19 +60,36 @@ describe('Lightspeed Retail webhooks', () => {
   });
 
   it('reads API 1.0 shapes too: decimal strings, times without offset, register_sale_products with names', () => {
-    const body = formBody({
-      id: 'sale-1', customer_id: 'cust-1', status: 'CLOSED', total_price: '10.00000', total_tax: '1.50000',
-      created_at: '2026-03-01 10:00:00', updated_at: '2026-03-01 10:05:00', sale_date: '2026-03-01 10:00:00',
-      register_sale_products: [{ product_id: 'p-1', name: 'Koffiebonen 1 kg', quantity: '2', price: '5.00000', tax: '0.75000' }],
-    }, { type: 'sale.update' });
+    const body = formBody(
+      {
+        id: 'sale-1',
+        customer_id: 'cust-1',
+        status: 'CLOSED',
+        total_price: '10.00000',
+        total_tax: '1.50000',
+        created_at: '2026-03-01 10:00:00',
+        updated_at: '2026-03-01 10:05:00',
+        sale_date: '2026-03-01 10:00:00',
+        register_sale_products: [{ product_id: 'p-1', name: 'Koffiebonen 1 kg', quantity: '2', price: '5.00000', tax: '0.75000' }],
+      },
+      { type: 'sale.update' },
+    );
     const order = onlyEvent(parse(body), 'order.updated');
     expect(order.occurredAt).toBe('2026-03-01T10:05:00.000Z');
     expect(order.sourceEventId).toBe('sales/sale-1/2026-03-01T10:05:00.000Z');
-    expect(order.data).toMatchObject({ total: 11.5, placedAt: '2026-03-01T10:00:00.000Z', lines: [{ productId: 'p-1', name: 'Koffiebonen 1 kg', quantity: 2, price: 5.75 }] });
+    expect(order.data).toMatchObject({
+      total: 11.5,
+      placedAt: '2026-03-01T10:00:00.000Z',
+      lines: [{ productId: 'p-1', name: 'Koffiebonen 1 kg', quantity: 2, price: 5.75 }],
+    });
   });
 
   it('turns do_not_email into an e-mail consent withdrawal and enable_promotional_sms into an SMS grant', () => {
-    const customer = { ...fixture<{ data: Record<string, unknown> }>('customer-update.json').data, do_not_email: true, enable_promotional_sms: true };
+    const customer = {
+      ...fixture<{ data: Record<string, unknown> }>('customer-update.json').data,
+      do_not_email: true,
+      enable_promotional_sms: true,
+    };
     const events = parse(formBody(customer, { type: 'customer.update' }));
     expect(events.filter((e) => e.type === 'consent.changed').map((e) => e.data)).toEqual([
       { purpose: 'email_marketing', granted: false, method: 'lightspeed-retail: do_not_email' },
@@ -76,7 +105,9 @@ describe('Lightspeed Retail webhooks', () => {
 
   it('rejects a delivery for another store, an unknown type and unreadable JSON, without personal data in the message', () => {
     const customer = fixture<{ data: Record<string, unknown> }>('customer-update.json').data;
-    expect(() => parse(formBody(customer, { domain_prefix: 'someone-else' }))).toThrow(/store someone-else reached the instance for syncline-demo/);
+    expect(() => parse(formBody(customer, { domain_prefix: 'someone-else' }))).toThrow(
+      /store someone-else reached the instance for syncline-demo/,
+    );
     expect(() => parse(formBody(customer, { type: 'product.update' }))).toThrow(/type product\.update is not one syncline reads/);
     expect(() => parse(formBody('{"email":"tony@starkinc.com"'))).toThrow(PayloadInvalid);
     const attempt = () => parse(formBody({ ...customer, updated_at: 'tony@starkinc.com' }, { type: 'customer.update' }));
@@ -86,7 +117,13 @@ describe('Lightspeed Retail webhooks', () => {
 
   it('verifies X-Signature only for HMAC-SHA256 over the exact raw body', () => {
     const body = fixtureText('webhook-customer-update.form');
-    const verify = (headers: Record<string, string>, raw = body) => lightspeedRetail.verifyWebhook!({ method: 'POST', url: WEBHOOK_URL, headers, rawBody: Buffer.from(raw) }, secrets, settings, new Date());
+    const verify = (headers: Record<string, string>, raw = body) =>
+      lightspeedRetail.verifyWebhook!(
+        { method: 'POST', url: WEBHOOK_URL, headers, rawBody: Buffer.from(raw) },
+        secrets,
+        settings,
+        new Date(),
+      );
     const hex = signRetailWebhook(body, secrets.clientSecret)['x-signature']!.split(',')[0]!.slice('signature='.length);
     expect(() => verify({ 'x-signature': `algorithm=HMAC-SHA256, signature=${hex.toUpperCase()}` })).not.toThrow();
     expect(() => verify({ 'x-signature': `signature=${hex},algorithm=HMAC-SHA1` })).toThrow(SignatureInvalid);
@@ -100,7 +137,15 @@ describe('Lightspeed Retail poll', () => {
     const sim = await startRetailSimulator({ ...generateSampleStore({ customers: 5, sales: 3 }), pageSize: 2 });
     try {
       const { cursor } = await drain(sim);
-      expect(sim.reads().map((r) => `${r.stream}>${r.after}`)).toEqual(['customers>0', 'customers>1007', 'customers>1021', 'customers>1028', 'sales>0', 'sales>5011', 'sales>5022']);
+      expect(sim.reads().map((r) => `${r.stream}>${r.after}`)).toEqual([
+        'customers>0',
+        'customers>1007',
+        'customers>1021',
+        'customers>1028',
+        'sales>0',
+        'sales>5011',
+        'sales>5022',
+      ]);
       expect(readCursor(cursor)).toEqual({ v: 1, stream: 'customers', after: { customers: 1028, sales: 5022 } });
     } finally {
       await sim.stop();
@@ -128,7 +173,10 @@ describe('Lightspeed Retail poll', () => {
   });
 
   it('retries a 429 whose Retry-After is an HTTP date, and a 500, then carries on', async () => {
-    const sim = await startRetailSimulator({ ...generateSampleStore({ customers: 2, sales: 1 }), faults: { rateLimitFirst: 2, failNext: 1 } });
+    const sim = await startRetailSimulator({
+      ...generateSampleStore({ customers: 2, sales: 1 }),
+      faults: { rateLimitFirst: 2, failNext: 1 },
+    });
     try {
       const { events } = await drain(sim);
       expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(2);
@@ -144,15 +192,27 @@ describe('Lightspeed Retail poll', () => {
 });
 
 describe('Lightspeed Retail erasure', () => {
-  it('deletes the customer by this store\'s customer id, confirms one already gone, and cannot act without the id', async () => {
+  it("deletes the customer by this store's customer id, confirms one already gone, and cannot act without the id", async () => {
     const data = generateSampleStore({ customers: 3, sales: 0 });
     const sim = await startRetailSimulator(data);
     try {
       const id = data.customers[0]!.id;
       const outcomes = await lightspeedRetail.erase!(contextFor(sim.settings, sim.secrets), [
-        { profileId: 'p1', identifiers: [{ type: 'customerId:store', value: id }, { type: 'email', value: 'x@example.com' }] },
+        {
+          profileId: 'p1',
+          identifiers: [
+            { type: 'customerId:store', value: id },
+            { type: 'email', value: 'x@example.com' },
+          ],
+        },
         { profileId: 'p2', identifiers: [{ type: 'customerId:store', value: 'already-deleted' }] },
-        { profileId: 'p3', identifiers: [{ type: 'customerId:other-store', value: data.customers[1]!.id }, { type: 'email', value: 'y@example.com' }] },
+        {
+          profileId: 'p3',
+          identifiers: [
+            { type: 'customerId:other-store', value: data.customers[1]!.id },
+            { type: 'email', value: 'y@example.com' },
+          ],
+        },
       ]);
       expect(outcomes).toEqual([
         { profileId: 'p1', status: 'confirmed' },

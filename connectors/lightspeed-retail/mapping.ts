@@ -44,7 +44,12 @@ function recordTime(record: { updated_at?: string | null | undefined; created_at
 
 export function personIdentifiers(
   context: MappingContext,
-  person: { customerId?: string | null | undefined; email?: string | null | undefined; phones?: (string | null | undefined)[]; customerCode?: string | null | undefined },
+  person: {
+    customerId?: string | null | undefined;
+    email?: string | null | undefined;
+    phones?: (string | null | undefined)[];
+    customerCode?: string | null | undefined;
+  },
 ): Identifier[] {
   if (present(person.customerId) && context.anonymousCustomerIds.includes(person.customerId)) return [];
   const ids: Identifier[] = [];
@@ -63,8 +68,22 @@ function address(c: Customer): Address | undefined {
   const line1 = c.physical_address_1 ?? c.physical_address1;
   const physical = [line1, c.physical_city, c.physical_postcode, c.physical_country_id].some(present);
   const pick = physical
-    ? { line1, line2: c.physical_address_2 ?? c.physical_address2, city: c.physical_city, postalCode: c.physical_postcode, region: c.physical_state, country: c.physical_country_id }
-    : { line1: c.postal_address_1, line2: c.postal_address_2, city: c.postal_city, postalCode: c.postal_postcode, region: c.postal_state, country: c.postal_country_id };
+    ? {
+        line1,
+        line2: c.physical_address_2 ?? c.physical_address2,
+        city: c.physical_city,
+        postalCode: c.physical_postcode,
+        region: c.physical_state,
+        country: c.physical_country_id,
+      }
+    : {
+        line1: c.postal_address_1,
+        line2: c.postal_address_2,
+        city: c.postal_city,
+        postalCode: c.postal_postcode,
+        region: c.postal_state,
+        country: c.postal_country_id,
+      };
   const out: Address = {};
   for (const [key, value] of Object.entries(pick)) if (present(value)) out[key as keyof Address] = value.trim();
   return Object.keys(out).length > 0 ? out : undefined;
@@ -101,11 +120,23 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
   ];
   // `do_not_email` is an opt-out: true withdraws e-mail consent, false grants nothing (it is the default).
   if (customer.do_not_email === true) {
-    events.push({ type: 'consent.changed', sourceEventId: `${id}#email_marketing`, occurredAt: at, identifiers, data: { purpose: 'email_marketing', granted: false, method: 'lightspeed-retail: do_not_email' } });
+    events.push({
+      type: 'consent.changed',
+      sourceEventId: `${id}#email_marketing`,
+      occurredAt: at,
+      identifiers,
+      data: { purpose: 'email_marketing', granted: false, method: 'lightspeed-retail: do_not_email' },
+    });
   }
   // `enable_promotional_sms` is an opt-in: true grants; false is also the default, so it withdraws nothing.
   if (customer.enable_promotional_sms === true) {
-    events.push({ type: 'consent.changed', sourceEventId: `${id}#sms_marketing`, occurredAt: at, identifiers, data: { purpose: 'sms_marketing', granted: true, method: 'lightspeed-retail: enable_promotional_sms' } });
+    events.push({
+      type: 'consent.changed',
+      sourceEventId: `${id}#sms_marketing`,
+      occurredAt: at,
+      identifiers,
+      data: { purpose: 'sms_marketing', granted: true, method: 'lightspeed-retail: enable_promotional_sms' },
+    });
   }
   return events;
 }

@@ -8,7 +8,11 @@ import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config
 import { mapCustomer, mapSale } from './mapping.js';
 
 type Context = ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets>;
-const mappingOf = ({ instance, settings }: Context) => ({ instance, currency: settings.currency, anonymousCustomerIds: settings.anonymousCustomerIds });
+const mappingOf = ({ instance, settings }: Context) => ({
+  instance,
+  currency: settings.currency,
+  anonymousCustomerIds: settings.anonymousCustomerIds,
+});
 
 const streams = incrementalStreams({
   vendor: 'Lightspeed Retail',
@@ -16,17 +20,24 @@ const streams = incrementalStreams({
   mark: z.number().int().nonnegative(),
   start: 0,
   cursorKeys: { since: 'after' },
-  client: (context: Context, _budget, options: RetailClientOptions = {}) => new LightspeedRetailClient(context.settings, context.secrets, options),
+  client: (context: Context, _budget, options: RetailClientOptions = {}) =>
+    new LightspeedRetailClient(context.settings, context.secrets, options),
   streams: {
     async customers(client, { since }, context) {
       const page = await client.customers(since ?? 0, context.settings.pageSize);
       const mapping = mappingOf(context);
-      return { events: page.data.flatMap((c) => mapCustomer(c, mapping)), marks: [...page.data.map((c) => c.version ?? 0), page.version?.max ?? 0] };
+      return {
+        events: page.data.flatMap((c) => mapCustomer(c, mapping)),
+        marks: [...page.data.map((c) => c.version ?? 0), page.version?.max ?? 0],
+      };
     },
     async sales(client, { since }, context) {
       const page = await client.sales(since ?? 0, context.settings.pageSize);
       const mapping = mappingOf(context);
-      return { events: page.data.flatMap((s) => mapSale(s, mapping)), marks: [...page.data.map((s) => s.version ?? 0), page.version?.max ?? 0] };
+      return {
+        events: page.data.flatMap((s) => mapSale(s, mapping)),
+        marks: [...page.data.map((s) => s.version ?? 0), page.version?.max ?? 0],
+      };
     },
   },
 });

@@ -5,9 +5,7 @@ import { z } from 'zod';
 
 const Text = z.string().nullish();
 /** Amounts: numbers in API 2.0, decimal strings in API 1.0 payloads. */
-export const Amount = z
-  .union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount')])
-  .transform(Number);
+export const Amount = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount')]).transform(Number);
 const Version = z.number().int().nonnegative();
 
 export const Customer = z.object({

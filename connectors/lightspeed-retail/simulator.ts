@@ -47,7 +47,8 @@ export async function startRetailSimulator(options: RetailSimulatorOptions): Pro
 
   function handle(req: IncomingMessage, res: ServerResponse, request: number): void {
     const rate = rateHeaders(request);
-    if (req.headers.authorization !== `Bearer ${accessToken}`) return sendJson(res, 401, { error: 'Unauthorized', error_description: 'The access token is missing, invalid or expired' });
+    if (req.headers.authorization !== `Bearer ${accessToken}`)
+      return sendJson(res, 401, { error: 'Unauthorized', error_description: 'The access token is missing, invalid or expired' });
     const url = new URL(req.url ?? '/', 'http://simulator');
     const remove = /^\/api\/2\.0\/customers\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'DELETE' && remove) {
@@ -63,18 +64,29 @@ export async function startRetailSimulator(options: RetailSimulatorOptions): Pro
     const stream = list[1] as string;
     const after = Number(url.searchParams.get('after') ?? 0);
     const pageSize = Math.min(Number(url.searchParams.get('page_size') ?? DEFAULT_PAGE_SIZE), options.pageSize ?? DEFAULT_PAGE_SIZE);
-    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(pageSize) || pageSize < 1) return sendJson(res, 400, { error: 'Bad Request', details: 'after and page_size must be positive integers' });
+    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(pageSize) || pageSize < 1)
+      return sendJson(res, 400, { error: 'Bad Request', details: 'after and page_size must be positive integers' });
     reads.push({ stream, after, pageSize });
     const data = feeds[stream]!.filter((r) => (r.version ?? 0) > after).slice(0, pageSize);
     const versions = data.map((r) => r.version ?? 0);
-    return sendJson(res, 200, { data, version: { min: versions.length ? Math.min(...versions) : null, max: versions.length ? Math.max(...versions) : null } }, rate);
+    return sendJson(
+      res,
+      200,
+      { data, version: { min: versions.length ? Math.min(...versions) : null, max: versions.length ? Math.max(...versions) : null } },
+      rate,
+    );
   }
 
   const server = await startVendorServer(handle, {
     faults: options.faults,
     // Lightspeed sends the moment to retry at as an HTTP date; this one is already past, so the wait is zero.
     rateLimited: (_req, res, request) =>
-      sendJson(res, 429, { error: 'Too Many Requests' }, { ...rateHeaders(request), 'x-ratelimit-remaining': '0', 'retry-after': new Date(Date.now() - 1000).toUTCString() }),
+      sendJson(
+        res,
+        429,
+        { error: 'Too Many Requests' },
+        { ...rateHeaders(request), 'x-ratelimit-remaining': '0', 'retry-after': new Date(Date.now() - 1000).toUTCString() },
+      ),
     failed: (_req, res) => sendJson(res, 500, { error: 'Internal Server Error' }),
     crashed: (res) => sendJson(res, 500, { error: 'simulator failure' }),
   });

@@ -23,9 +23,18 @@ export function formBody(payload: unknown, fields: Record<string, string> = {}):
 
 export function signedRequest(body: string, headers: Record<string, string> = {}): WebhookRequest {
   const raw = Buffer.from(body);
-  return { method: 'POST', url: WEBHOOK_URL, headers: { ...FORM_HEADERS, ...signRetailWebhook(raw, secrets.clientSecret), ...headers }, rawBody: raw };
+  return {
+    method: 'POST',
+    url: WEBHOOK_URL,
+    headers: { ...FORM_HEADERS, ...signRetailWebhook(raw, secrets.clientSecret), ...headers },
+    rawBody: raw,
+  };
 }
 
-export function contextFor(s: LightspeedRetailSettings = settings, k: LightspeedRetailSecrets = secrets, now = TEST_NOW): ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets> {
+export function contextFor(
+  s: LightspeedRetailSettings = settings,
+  k: LightspeedRetailSecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets> {
   return contextIn('store', s, k, now);
 }

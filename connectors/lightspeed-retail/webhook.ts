@@ -1,6 +1,16 @@
 // Lightspeed Retail (X-Series) webhooks: the X-Signature check on the raw body, and the form-encoded delivery
 // whose `payload` field holds the changed customer or sale as JSON.
-import { hmacWebhook, parsePayload, PayloadInvalid, SignatureInvalid, topic, topicTable, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  hmacWebhook,
+  parsePayload,
+  PayloadInvalid,
+  SignatureInvalid,
+  topic,
+  topicTable,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
 import { Customer, Sale, WebhookForm } from './schemas.js';
@@ -32,7 +42,8 @@ const signature = hmacWebhook<LightspeedRetailSecrets>({
   mismatch: 'Lightspeed Retail webhook signature does not match the body (wrong client secret or altered body)',
 });
 
-export const verifyRetailWebhook = (request: WebhookRequest, secrets: LightspeedRetailSecrets) => signature.verify(request, secrets, undefined);
+export const verifyRetailWebhook = (request: WebhookRequest, secrets: LightspeedRetailSecrets) =>
+  signature.verify(request, secrets, undefined);
 
 /** The header Lightspeed sends with a signed delivery: what the simulator and tests send too. */
 export const signRetailWebhook = (rawBody: Buffer | string, clientSecret: string) => signature.sign(clientSecret, rawBody);
@@ -77,7 +88,12 @@ export function parseRetailWebhook(
   } catch {
     throw new PayloadInvalid('Lightspeed Retail webhook payload field is not valid JSON');
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new PayloadInvalid('Lightspeed Retail webhook payload is not an object');
-  const mapping = { instance: context.instance, currency: context.settings.currency, anonymousCustomerIds: context.settings.anonymousCustomerIds };
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new PayloadInvalid('Lightspeed Retail webhook payload is not an object');
+  const mapping = {
+    instance: context.instance,
+    currency: context.settings.currency,
+    anonymousCustomerIds: context.settings.anonymousCustomerIds,
+  };
   return TOPICS.find(topicOf(form, json as Record<string, unknown>))!(json, mapping);
 }

@@ -47,14 +47,24 @@ export class MailchimpClient {
   /** PATCH the member's status to unsubscribed; an address that is not a member needs nothing. */
   async unsubscribe(hash: string): Promise<'unsubscribed' | 'absent'> {
     return this.absentOn404(async () => {
-      await this.api.request({ method: 'PATCH', url: `${this.list}/members/${hash}`, headers: { 'content-type': 'application/json' }, data: { status: 'unsubscribed' } });
+      await this.api.request({
+        method: 'PATCH',
+        url: `${this.list}/members/${hash}`,
+        headers: { 'content-type': 'application/json' },
+        data: { status: 'unsubscribed' },
+      });
       return 'unsubscribed' as const;
     });
   }
 
   /** POST /lists/{list_id}/members/{hash}/tags: activates and deactivates tags, leaving other tags alone. */
   async updateTags(hash: string, tags: TagUpdate[]): Promise<void> {
-    await this.api.request({ method: 'POST', url: `${this.list}/members/${hash}/tags`, headers: { 'content-type': 'application/json' }, data: { tags } });
+    await this.api.request({
+      method: 'POST',
+      url: `${this.list}/members/${hash}/tags`,
+      headers: { 'content-type': 'application/json' },
+      data: { tags },
+    });
   }
 
   /** POST …/actions/delete-permanent: erases the member and its history; the address cannot be re-imported. */

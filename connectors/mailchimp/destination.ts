@@ -35,8 +35,10 @@ function plan(change: ProfileChange): Plan {
   const consented = change.consent.email_marketing === true;
   const withdrawn = change.changed.includes(CONSENT_FIELD) && change.fields[CONSENT_FIELD] !== true;
   // Without consent only the withdrawal itself travels, so that Mailchimp stops mailing the person.
-  if (!consented && !isConsentOnly(change)) return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false } };
-  if (email === undefined) return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no e-mail address', retryable: false } };
+  if (!consented && !isConsentOnly(change))
+    return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false } };
+  if (email === undefined)
+    return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no e-mail address', retryable: false } };
   return !consented || withdrawn ? { kind: 'unsubscribe', email } : { kind: 'subscribe', email };
 }
 
@@ -67,12 +69,18 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
         else if (error) {
           const code = error.error_code ? ` (${error.error_code})` : '';
           const said = blankEmails(error.error ?? 'refused');
-          outcomes[index] = { profileId, status: 'failed', reason: `Mailchimp refused the member${code}: ${said}`.slice(0, 300), retryable: false };
+          outcomes[index] = {
+            profileId,
+            status: 'failed',
+            reason: `Mailchimp refused the member${code}: ${said}`.slice(0, 300),
+            retryable: false,
+          };
         } else outcomes[index] = { profileId, status: 'failed', reason: 'Mailchimp did not report on the member', retryable: true };
       }
     } catch (error) {
       const why = failureReason('Mailchimp', error);
-      for (const { index } of subscribing) outcomes[index] = { profileId: (changes[index] as ProfileChange).profileId, status: 'failed', ...why };
+      for (const { index } of subscribing)
+        outcomes[index] = { profileId: (changes[index] as ProfileChange).profileId, status: 'failed', ...why };
     }
   }
 
@@ -96,7 +104,10 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     },
   );
 
-  const final = outcomes.map((o, i) => o ?? { profileId: (changes[i] as ProfileChange).profileId, status: 'failed' as const, reason: 'not attempted', retryable: true });
+  const final = outcomes.map(
+    (o, i) =>
+      o ?? { profileId: (changes[i] as ProfileChange).profileId, status: 'failed' as const, reason: 'not attempted', retryable: true },
+  );
   context.log.info('mailchimp push', { profiles: changes.length, failed: final.filter((o) => o.status === 'failed').length });
   return final;
 }
@@ -113,11 +124,17 @@ function erasureEmails(subject: ErasureSubject): string[] {
   return [...emails];
 }
 
-export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: MailchimpClientOptions): Promise<ErasureOutcome[]> {
+export async function eraseSubjects(
+  context: Context,
+  subjects: ErasureSubject[],
+  options?: MailchimpClientOptions,
+): Promise<ErasureOutcome[]> {
   const client = new MailchimpClient(context.settings, context.secrets, options);
   return mapLimited(subjects, 1, async (subject): Promise<ErasureOutcome> => {
     try {
-      const results = await mapLimited(erasureEmails(subject), context.settings.concurrency, (email) => client.deletePermanent(subscriberHash(email)));
+      const results = await mapLimited(erasureEmails(subject), context.settings.concurrency, (email) =>
+        client.deletePermanent(subscriberHash(email)),
+      );
       context.log.info('mailchimp erasure', { members: results.filter((r) => r === 'deleted').length });
       // Not a member is as erased as a deleted member.
       return { profileId: subject.profileId, status: 'confirmed' };

@@ -9,7 +9,8 @@ export { MailchimpSecrets, MailchimpSettings } from './config.js';
 export const mailchimp = defineConnector<MailchimpSettings, MailchimpSecrets>({
   name: 'mailchimp',
   kind: 'email',
-  description: 'Mailchimp Marketing API 3.0: audience webhooks (subscribe, unsubscribe, profile, upemail, cleaned), batch-subscribe upserts with merge fields and tags, permanent deletion',
+  description:
+    'Mailchimp Marketing API 3.0: audience webhooks (subscribe, unsubscribe, profile, upemail, cleaned), batch-subscribe upserts with merge fields and tags, permanent deletion',
   settingsSchema: MailchimpSettings,
   secretsSchema: MailchimpSecrets,
   verifyWebhook: (request, secrets) => verifyMailchimpWebhook(request, secrets),

@@ -26,7 +26,8 @@ runContractTests({
   push: { startVendor: (faults) => startMailchimpSimulator(faults ? { faults } : {}) },
 });
 
-const parse = (file: string, overrides: Record<string, string> = {}) => mailchimp.parseWebhook!(webhookRequest(formBody(file, overrides)), contextFor());
+const parse = (file: string, overrides: Record<string, string> = {}) =>
+  mailchimp.parseWebhook!(webhookRequest(formBody(file, overrides)), contextFor());
 const verify = (url: string) => mailchimp.verifyWebhook!(webhookRequest(formBody('subscribe.json'), url), secrets, settings, new Date());
 
 describe('Mailchimp webhook authentication (secret token in the callback URL)', () => {
@@ -54,7 +55,12 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
     expect(decodeForm(formBody('subscribe.json'))).toMatchObject({
       type: 'subscribe',
       fired_at: '2009-03-26 21:35:57',
-      data: { id: '8a25ff1d98', list_id: 'a6b5da1054', email: 'api@mailchimp.com', merges: { FNAME: 'MailChimp', LNAME: 'API', INTERESTS: 'Group1,Group2' } },
+      data: {
+        id: '8a25ff1d98',
+        list_id: 'a6b5da1054',
+        email: 'api@mailchimp.com',
+        merges: { FNAME: 'MailChimp', LNAME: 'API', INTERESTS: 'Group1,Group2' },
+      },
     });
   });
 
@@ -79,7 +85,9 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
   it('rejects a body that is not what Mailchimp documents, and a JSON body', () => {
     expect(() => parse('subscribe.json', { fired_at: 'yesterday' })).toThrow(PayloadInvalid);
     expect(() => parse('subscribe.json', { type: 'something_invalid' })).toThrow(PayloadInvalid);
-    expect(() => mailchimp.parseWebhook!(webhookRequest('{"type":"subscribe"}', CALLBACK_URL, 'application/json'), contextFor())).toThrow(PayloadInvalid);
+    expect(() => mailchimp.parseWebhook!(webhookRequest('{"type":"subscribe"}', CALLBACK_URL, 'application/json'), contextFor())).toThrow(
+      PayloadInvalid,
+    );
   });
 
   it('keeps e-mail addresses out of event ids (they are logged)', () => {
@@ -144,7 +152,12 @@ describe('Mailchimp push', () => {
   it('pushes nothing but the withdrawal for a profile without consent', () =>
     withSimulator(async (sim) => {
       const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' }, false)]);
-      expect(outcome).toEqual({ profileId: 'p-a@example.com', status: 'failed', reason: 'no consent for email_marketing', retryable: false });
+      expect(outcome).toEqual({
+        profileId: 'p-a@example.com',
+        status: 'failed',
+        reason: 'no consent for email_marketing',
+        retryable: false,
+      });
       expect(sim.requests()).toBe(0);
     }));
 
@@ -156,7 +169,12 @@ describe('Mailchimp push', () => {
       expect(sim.log().at(-1)).toEqual({
         method: 'POST',
         path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}/tags`,
-        body: { tags: [{ name: 'repeat buyer', status: 'active' }, { name: 'we miss you', status: 'inactive' }] },
+        body: {
+          tags: [
+            { name: 'repeat buyer', status: 'active' },
+            { name: 'we miss you', status: 'inactive' },
+          ],
+        },
       });
       expect(sim.members()[0]?.tags).toEqual(['repeat buyer']);
     }));
@@ -179,7 +197,9 @@ describe('Mailchimp push', () => {
   it('retries a 429 without Retry-After with back-off, then succeeds', () =>
     withSimulator(
       async (sim) => {
-        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' })], { minDelayMs: 5 });
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' })], {
+          minDelayMs: 5,
+        });
         expect(outcome?.status).toBe('pushed');
         expect(sim.requests()).toBe(3);
       },
@@ -189,13 +209,17 @@ describe('Mailchimp push', () => {
   it('gives the batch back as retryable when Mailchimp keeps failing after the retries', () =>
     withSimulator(
       async (sim) => {
-        const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { a: 1 }), change('b@example.com', { a: 2 })], { retries: 1, minDelayMs: 1 });
+        const outcomes = await pushChanges(
+          contextFor(sim.settings, sim.secrets),
+          [change('a@example.com', { a: 1 }), change('b@example.com', { a: 2 })],
+          { retries: 1, minDelayMs: 1 },
+        );
         expect(outcomes.map((o) => o.status === 'failed' && o.retryable)).toEqual([true, true]);
       },
       { faults: { failNext: 5 } },
     ));
 
-  it('keeps within Mailchimp\'s 10 simultaneous connections', () =>
+  it("keeps within Mailchimp's 10 simultaneous connections", () =>
     withSimulator(
       async (sim) => {
         const s = { ...sim.settings, concurrency: 10 };
@@ -235,7 +259,11 @@ describe('Mailchimp erasure', () => {
   it('reports a failed erasure without the address', () =>
     withSimulator(
       async (sim) => {
-        const [outcome] = await eraseSubjects(contextFor(sim.settings, sim.secrets), [{ profileId: 'p1', email: 'secret.person@example.com', identifiers: [] }], { retries: 0 });
+        const [outcome] = await eraseSubjects(
+          contextFor(sim.settings, sim.secrets),
+          [{ profileId: 'p1', email: 'secret.person@example.com', identifiers: [] }],
+          { retries: 0 },
+        );
         expect(outcome).toMatchObject({ profileId: 'p1', status: 'failed' });
         expect(JSON.stringify(outcome)).not.toMatch(/secret\.person/);
       },

@@ -52,7 +52,14 @@ export const CampaignHook = z.object({
   data: z.object({ id: z.string(), list_id: z.string().optional(), status: z.string().optional() }).loose(),
 });
 
-export const MailchimpWebhook = z.discriminatedUnion('type', [SubscribeHook, ProfileHook, UnsubscribeHook, UpemailHook, CleanedHook, CampaignHook]);
+export const MailchimpWebhook = z.discriminatedUnion('type', [
+  SubscribeHook,
+  ProfileHook,
+  UnsubscribeHook,
+  UpemailHook,
+  CleanedHook,
+  CampaignHook,
+]);
 export type MailchimpWebhook = z.infer<typeof MailchimpWebhook>;
 
 /** A member as the batch-subscribe endpoint (POST /lists/{list_id}) takes it. */
@@ -69,7 +76,16 @@ export const BatchSubscribeResponse = z.object({
   new_members: z.array(MemberResult).default([]),
   updated_members: z.array(MemberResult).default([]),
   errors: z
-    .array(z.object({ email_address: z.string(), error: z.string().optional(), error_code: z.string().optional(), field: z.string().optional() }).loose())
+    .array(
+      z
+        .object({
+          email_address: z.string(),
+          error: z.string().optional(),
+          error_code: z.string().optional(),
+          field: z.string().optional(),
+        })
+        .loose(),
+    )
     .default([]),
   total_created: z.number().optional(),
   total_updated: z.number().optional(),

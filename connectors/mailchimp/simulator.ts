@@ -49,7 +49,6 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
   res.end(JSON.stringify({ type: 'https://mailchimp.com/developer/marketing/docs/errors/', title, status, detail, instance: 'simulated' }));
 }
 
-
 export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
   const listId = options.listId ?? 'a6b5da1054';
   const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
@@ -68,8 +67,10 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (inFlight > MAX_CONNECTIONS) return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
-    if (!authorised(req)) return problem(res, 401, 'API Key Invalid', 'Your API key may be invalid, or you\'ve attempted to access the wrong datacenter.');
+    if (inFlight > MAX_CONNECTIONS)
+      return problem(res, 429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
+    if (!authorised(req))
+      return problem(res, 401, 'API Key Invalid', "Your API key may be invalid, or you've attempted to access the wrong datacenter.");
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await readBody(req);
@@ -123,14 +124,24 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
 
   function batchSubscribe(res: ServerResponse, body: unknown): void {
     const request = body as { members?: unknown; update_existing?: boolean } | undefined;
-    if (!Array.isArray(request?.members)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated: members is required.');
-    if (request.members.length > 500) return problem(res, 400, 'Invalid Resource', 'You may only add or update up to 500 members per request.');
-    const out = { new_members: [] as SimulatedMember[], updated_members: [] as SimulatedMember[], errors: [] as Array<Record<string, string>> };
+    if (!Array.isArray(request?.members))
+      return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated: members is required.');
+    if (request.members.length > 500)
+      return problem(res, 400, 'Invalid Resource', 'You may only add or update up to 500 members per request.');
+    const out = {
+      new_members: [] as SimulatedMember[],
+      updated_members: [] as SimulatedMember[],
+      errors: [] as Array<Record<string, string>>,
+    };
     for (const item of request.members as Array<Record<string, unknown>>) {
       const email = typeof item.email_address === 'string' ? item.email_address : '';
       const status = item.status;
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        out.errors.push({ email_address: email, error: `${email} looks fake or invalid, please enter a real email address.`, error_code: 'ERROR_GENERIC' });
+        out.errors.push({
+          email_address: email,
+          error: `${email} looks fake or invalid, please enter a real email address.`,
+          error_code: 'ERROR_GENERIC',
+        });
         continue;
       }
       if (typeof status !== 'string' || !STATUSES.has(status)) {
@@ -140,18 +151,31 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
       const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
       if (unknown) {
-        out.errors.push({ email_address: email, error: `Your merge fields were invalid: ${unknown}`, error_code: 'ERROR_GENERIC', field: unknown });
+        out.errors.push({
+          email_address: email,
+          error: `Your merge fields were invalid: ${unknown}`,
+          error_code: 'ERROR_GENERIC',
+          field: unknown,
+        });
         continue;
       }
       const hash = md5(email);
       const existing = store.get(hash);
       if (existing) {
         if (!request.update_existing) {
-          out.errors.push({ email_address: email, error: `${email} is already a list member, do you want to update? please provide update_existing:true in the request body`, error_code: 'ERROR_CONTACT_EXISTS' });
+          out.errors.push({
+            email_address: email,
+            error: `${email} is already a list member, do you want to update? please provide update_existing:true in the request body`,
+            error_code: 'ERROR_CONTACT_EXISTS',
+          });
           continue;
         }
         if (status === 'subscribed' && (existing.status === 'unsubscribed' || existing.status === 'cleaned')) {
-          out.errors.push({ email_address: email, error: `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`, error_code: 'ERROR_GENERIC' });
+          out.errors.push({
+            email_address: email,
+            error: `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+            error_code: 'ERROR_GENERIC',
+          });
           continue;
         }
         Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge } });
@@ -163,7 +187,12 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       }
       received.push(email.toLowerCase());
     }
-    sendJson(res, 200, { ...out, total_created: out.new_members.length, total_updated: out.updated_members.length, error_count: out.errors.length });
+    sendJson(res, 200, {
+      ...out,
+      total_created: out.new_members.length,
+      total_updated: out.updated_members.length,
+      error_count: out.errors.length,
+    });
   }
 
   const server = await startVendorServer(

@@ -26,6 +26,10 @@ export function webhookRequest(body: string, url = CALLBACK_URL, contentType = F
   return { method: 'POST', url, headers: { 'content-type': contentType, 'user-agent': 'MailChimp' }, rawBody: Buffer.from(body) };
 }
 
-export function contextFor(s: MailchimpSettings = settings, k: MailchimpSecrets = secrets, now = TEST_NOW): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
+export function contextFor(
+  s: MailchimpSettings = settings,
+  k: MailchimpSecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<MailchimpSettings, MailchimpSecrets> {
   return contextIn('mailchimp-nl', s, k, now);
 }

@@ -1,6 +1,13 @@
 // Mailchimp webhooks carry no signature: the callback URL holds a secret token, compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { PayloadInvalid, parsePayload, SignatureInvalid, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  PayloadInvalid,
+  parsePayload,
+  SignatureInvalid,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { MailchimpSecrets, MailchimpSettings } from './config.js';
 import { decodeForm } from './form.js';
 import { webhookToEvents } from './mapping.js';
@@ -33,7 +40,10 @@ export function verifyMailchimpWebhook(request: WebhookRequest, secrets: Mailchi
   if (!sameSecret(received, secrets.webhookToken)) throw new SignatureInvalid('Mailchimp webhook token does not match the instance secret');
 }
 
-export function parseMailchimpWebhook(request: WebhookRequest, context: ConnectorContext<MailchimpSettings, MailchimpSecrets>): EventDraft[] {
+export function parseMailchimpWebhook(
+  request: WebhookRequest,
+  context: ConnectorContext<MailchimpSettings, MailchimpSecrets>,
+): EventDraft[] {
   const type = (request.headers['content-type'] ?? 'application/x-www-form-urlencoded').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') throw new PayloadInvalid(`Mailchimp webhooks are form-encoded, got ${type}`);
   const hook = parsePayload(MailchimpWebhook, decodeForm(request.rawBody.toString('utf8')), 'Mailchimp webhook');

@@ -114,7 +114,9 @@ interface Delivery {
 function matchGolden(golden: GoldenCase, drafts: EventDraft[]): void {
   const actual = JSON.parse(JSON.stringify(drafts)) as unknown[];
   if (writingGoldenFiles()) return golden.write(actual);
-  expect(actual, `fixtures/${golden.input} against fixtures/${golden.name}.expected.json (GOLDEN=write rewrites it)`).toEqual(golden.expected);
+  expect(actual, `fixtures/${golden.input} against fixtures/${golden.name}.expected.json (GOLDEN=write rewrites it)`).toEqual(
+    golden.expected,
+  );
 }
 
 export function runContractTests<Settings, Secrets>(suite: ContractSuite<Settings, Secrets>): void {
@@ -131,13 +133,25 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
     const golden = goldenCases(suite.golden?.folder ?? fixturesOf(connector.name));
     const webhooks = suite.webhooks;
     const deliveries: Delivery[] = [
-      ...(webhooks?.fixtures ?? []).map((f) => ({ name: f.name, body: f.body, headers: f.headers ?? {}, url: webhooks!.url, expect: f.expect })),
+      ...(webhooks?.fixtures ?? []).map((f) => ({
+        name: f.name,
+        body: f.body,
+        headers: f.headers ?? {},
+        url: webhooks!.url,
+        expect: f.expect,
+      })),
       ...golden
         .filter((g) => g.request.mapping === undefined)
         .map((g) => {
           const headers = { ...webhooks?.headers, ...g.request.headers };
           const text = (suite.golden?.folder ?? fixturesOf(connector.name)).text(g.input);
-          return { name: `fixtures/${g.input}`, body: webhooks?.body ? webhooks.body(text, headers) : text, headers, url: g.request.url ?? webhooks?.url ?? '', golden: g };
+          return {
+            name: `fixtures/${g.input}`,
+            body: webhooks?.body ? webhooks.body(text, headers) : text,
+            headers,
+            url: g.request.url ?? webhooks?.url ?? '',
+            golden: g,
+          };
         }),
     ];
 
@@ -172,9 +186,16 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
               const tampered = Buffer.from(delivery.body);
               const middle = Math.floor(tampered.length / 2);
               tampered[middle] = (tampered[middle] ?? 0) ^ 1;
-              expect(() => verify(request(delivery, suite.secrets, tampered), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
+              expect(() => verify(request(delivery, suite.secrets, tampered), suite.secrets, suite.settings, now)).toThrow(
+                SignatureInvalid,
+              );
               expect(() => verify(request(delivery, wrongSecrets), suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
-              const unsigned: WebhookRequest = { method: 'POST', url: delivery.url, headers: { ...delivery.headers }, rawBody: Buffer.from(delivery.body) };
+              const unsigned: WebhookRequest = {
+                method: 'POST',
+                url: delivery.url,
+                headers: { ...delivery.headers },
+                rawBody: Buffer.from(delivery.body),
+              };
               expect(() => verify(unsigned, suite.secrets, suite.settings, now)).toThrow(SignatureInvalid);
             });
           }
@@ -209,7 +230,10 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       const key = goldenCase.request.mapping!;
       it(`maps fixtures/${goldenCase.input} (through the ${key} mapping) to exactly the events in fixtures/${goldenCase.name}.expected.json`, () => {
         const map = suite.golden?.mappings?.[key];
-        if (!map) return expect.fail(`fixtures/${goldenCase.name}.request.json names the mapping "${key}", which the suite's golden.mappings lacks`);
+        if (!map)
+          return expect.fail(
+            `fixtures/${goldenCase.name}.request.json names the mapping "${key}", which the suite's golden.mappings lacks`,
+          );
         const payload: unknown = JSON.parse((suite.golden?.folder ?? fixturesOf(connector.name)).text(goldenCase.input));
         const drafts = map(payload, context(suite.settings, suite.secrets));
         for (const draft of drafts) expect(() => completeEvent(draft, connector.name, instance)).not.toThrow();
@@ -279,7 +303,12 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
           const changes = sampleChanges(destination.maxBatchSize * 2 + 1);
           const outcomes: PushOutcome[] = [];
           for (let i = 0; i < changes.length; i += destination.maxBatchSize) {
-            outcomes.push(...(await destination.push(context(vendor.settings, vendor.secrets ?? suite.secrets, new Date()), changes.slice(i, i + destination.maxBatchSize))));
+            outcomes.push(
+              ...(await destination.push(
+                context(vendor.settings, vendor.secrets ?? suite.secrets, new Date()),
+                changes.slice(i, i + destination.maxBatchSize),
+              )),
+            );
           }
           expect(outcomes.map((o) => o.status)).toEqual(changes.map(() => 'pushed'));
           expect(new Set(vendor.received())).toEqual(new Set(changes.map((c) => c.email)));

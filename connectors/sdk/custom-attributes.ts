@@ -14,7 +14,8 @@ export function pickCustomAttributes(record: unknown, fields: readonly string[])
   for (const path of fields) {
     let value: unknown = record;
     for (const key of path.split('.')) {
-      value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+      value =
+        value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
     }
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) picked[path] = value as CustomAttributeValue;
   }

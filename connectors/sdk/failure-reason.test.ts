@@ -5,12 +5,21 @@ import { failureReason } from './failure-reason.js';
 describe('failureReason', () => {
   it('keeps a rejection final, in the vendor words, with e-mail addresses blanked', () => {
     const error = new VendorRejected('Acme answered 400 to POST /contacts: {"error":"jan@example.com is invalid"}', 400);
-    expect(failureReason('Acme', error)).toEqual({ reason: 'Acme rejected the request (HTTP 400): {"error":"<e-mail> is invalid"}', retryable: false });
+    expect(failureReason('Acme', error)).toEqual({
+      reason: 'Acme rejected the request (HTTP 400): {"error":"<e-mail> is invalid"}',
+      retryable: false,
+    });
   });
 
   it('retries rate limiting and anything else, without e-mail addresses', () => {
-    expect(failureReason('Acme', new RateLimited('slow down'))).toEqual({ reason: 'Acme kept rate limiting after retries', retryable: true });
-    expect(failureReason('Acme', new Error('ECONNRESET for jan@example.com'))).toEqual({ reason: 'Acme unavailable: ECONNRESET for <e-mail>', retryable: true });
+    expect(failureReason('Acme', new RateLimited('slow down'))).toEqual({
+      reason: 'Acme kept rate limiting after retries',
+      retryable: true,
+    });
+    expect(failureReason('Acme', new Error('ECONNRESET for jan@example.com'))).toEqual({
+      reason: 'Acme unavailable: ECONNRESET for <e-mail>',
+      retryable: true,
+    });
   });
 
   it('cuts a long reason short', () => {

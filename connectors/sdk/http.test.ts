@@ -28,13 +28,33 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('isPrivateAddress', () => {
-  it.each(['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '127.8.8.8', '169.254.169.254', '0.0.0.0', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '[::1]'])('refuses %s', (address) => {
+  it.each([
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '127.0.0.1',
+    '127.8.8.8',
+    '169.254.169.254',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '[::1]',
+  ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '172.32.0.1', '172.15.255.255', '192.169.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows the public address %s', (address) => {
-    expect(isPrivateAddress(address)).toBe(false);
-  });
+  it.each(['8.8.8.8', '172.32.0.1', '172.15.255.255', '192.169.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+    'allows the public address %s',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe('createVendorClient outbound safety', () => {
@@ -47,14 +67,31 @@ describe('createVendorClient outbound safety', () => {
   });
 
   it('refuses a host name that resolves to a private address (localhost, or a public name re-pointed at the metadata service)', async () => {
-    const local = createVendorClient({ vendor: 'Test', baseURL: `http://localhost:${new URL(origin).port}`, allowPrivateNetwork: false, retries: 0 });
+    const local = createVendorClient({
+      vendor: 'Test',
+      baseURL: `http://localhost:${new URL(origin).port}`,
+      allowPrivateNetwork: false,
+      retries: 0,
+    });
     await expect(local.request({ url: '/x' })).rejects.toThrow(DestinationRefused);
-    const rebound = createVendorClient({ vendor: 'Test', baseURL: 'https://api.vendor.example', allowPrivateNetwork: false, retries: 0, resolve: async () => [{ address: '169.254.169.254', family: 4 }] });
+    const rebound = createVendorClient({
+      vendor: 'Test',
+      baseURL: 'https://api.vendor.example',
+      allowPrivateNetwork: false,
+      retries: 0,
+      resolve: async () => [{ address: '169.254.169.254', family: 4 }],
+    });
     await expect(rebound.request({ url: '/latest/meta-data' })).rejects.toThrow(/169\.254\.169\.254/);
   });
 
   it('refuses an absolute URL in a request that points elsewhere than the base URL, when that is private', async () => {
-    const client = createVendorClient({ vendor: 'Test', baseURL: 'https://api.vendor.example', allowPrivateNetwork: false, retries: 0, resolve: async () => [{ address: '93.184.215.14', family: 4 }] });
+    const client = createVendorClient({
+      vendor: 'Test',
+      baseURL: 'https://api.vendor.example',
+      allowPrivateNetwork: false,
+      retries: 0,
+      resolve: async () => [{ address: '93.184.215.14', family: 4 }],
+    });
     await expect(client.request({ url: 'http://10.0.0.7/admin' })).rejects.toThrow(DestinationRefused);
   });
 

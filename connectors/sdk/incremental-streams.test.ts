@@ -14,10 +14,18 @@ const context: ConnectorContext<{ customers: boolean }, object> = {
   log: quiet,
 };
 const budget = { maxPages: 1, deadline: Date.now() + 30_000 };
-const page = (marks: string[], next: number | null, serverTime?: number): StreamPage<string> => ({ events: [], marks, next, ...(serverTime ? { serverTime } : {}) });
+const page = (marks: string[], next: number | null, serverTime?: number): StreamPage<string> => ({
+  events: [],
+  marks,
+  next,
+  ...(serverTime ? { serverTime } : {}),
+});
 
 /** A vendor whose answers are scripted per stream, recording what each read asked for. */
-function scripted(answers: Record<'customers' | 'orders', StreamPage<string>[]>, options: { nextPassFrom?: 'highWater' | 'passStart' } = {}) {
+function scripted(
+  answers: Record<'customers' | 'orders', StreamPage<string>[]>,
+  options: { nextPassFrom?: 'highWater' | 'passStart' } = {},
+) {
   const asked: string[] = [];
   const read = (stream: 'customers' | 'orders') => async (_client: unknown, at: { since: string | null; position: number }) => {
     asked.push(`${stream}@${at.position} since ${at.since}`);
@@ -42,20 +50,40 @@ describe('incrementalStreams', () => {
     });
     const first = await streams.poll(context, undefined, budget);
     expect(first.hasMore).toBe(true);
-    expect(JSON.parse(first.nextCursor)).toEqual({ v: 1, stream: 'customers', page: 2, since: { customers: null, orders: null }, highWater: '2026-01-02T00:00:00.000Z' });
+    expect(JSON.parse(first.nextCursor)).toEqual({
+      v: 1,
+      stream: 'customers',
+      page: 2,
+      since: { customers: null, orders: null },
+      highWater: '2026-01-02T00:00:00.000Z',
+    });
     const second = await streams.poll(context, first.nextCursor, budget);
     expect(second.hasMore, 'orders come next in the same run').toBe(true);
     const third = await streams.poll(context, second.nextCursor, budget);
     expect(third.hasMore, 'both streams caught up').toBe(false);
     await streams.poll(context, third.nextCursor, budget);
-    expect(asked).toEqual(['customers@1 since null', 'customers@2 since null', 'orders@1 since null', 'customers@1 since 2026-01-02T00:00:00.000Z']);
+    expect(asked).toEqual([
+      'customers@1 since null',
+      'customers@2 since null',
+      'orders@1 since null',
+      'customers@1 since 2026-01-02T00:00:00.000Z',
+    ]);
     expect(streams.readCursor(third.nextCursor).since).toEqual({ customers: '2026-01-02T00:00:00.000Z', orders: null });
   });
 
   it("starts a stream's next pass at the vendor's clock when the pass began, with passStart", async () => {
-    const { streams } = scripted({ customers: [page([], 2, Date.parse('2026-02-01T00:00:00Z')), page([], null, Date.parse('2026-02-01T00:05:00Z'))], orders: [] }, { nextPassFrom: 'passStart' });
+    const { streams } = scripted(
+      { customers: [page([], 2, Date.parse('2026-02-01T00:00:00Z')), page([], null, Date.parse('2026-02-01T00:05:00Z'))], orders: [] },
+      { nextPassFrom: 'passStart' },
+    );
     const first = await streams.poll(context, undefined, budget);
-    expect(JSON.parse(first.nextCursor)).toEqual({ v: 1, stream: 'customers', page: 2, passStartedAt: '2026-02-01T00:00:00.000Z', since: { customers: null, orders: null } });
+    expect(JSON.parse(first.nextCursor)).toEqual({
+      v: 1,
+      stream: 'customers',
+      page: 2,
+      passStartedAt: '2026-02-01T00:00:00.000Z',
+      since: { customers: null, orders: null },
+    });
     const second = await streams.poll(context, first.nextCursor, budget);
     expect(streams.readCursor(second.nextCursor).since.customers).toBe('2026-02-01T00:00:00.000Z');
   });
@@ -93,7 +121,13 @@ describe('incrementalStreams', () => {
 
   it('goes on with the streams still read when one is switched off after the cursor was saved', () => {
     const { streams } = scripted({ customers: [], orders: [] });
-    const saved = JSON.stringify({ v: 1, stream: 'customers', page: 3, since: { customers: null, orders: null }, highWater: '2026-01-01T00:00:00.000Z' });
+    const saved = JSON.stringify({
+      v: 1,
+      stream: 'customers',
+      page: 3,
+      since: { customers: null, orders: null },
+      highWater: '2026-01-01T00:00:00.000Z',
+    });
     expect(streams.readCursor(saved, { customers: false })).toMatchObject({ stream: 'orders', page: 1, highWater: null });
   });
 

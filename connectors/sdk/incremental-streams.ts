@@ -39,7 +39,16 @@ export type ReadStream<Client, Settings, Secrets, Mark, Position> = (
   context: ConnectorContext<Settings, Secrets>,
 ) => Promise<StreamPage<Mark>>;
 
-export interface IncrementalStreamsSpec<Settings, Secrets, Client, Options, S extends string, Mark extends string | number, P extends Paging, SinceKey extends string> {
+export interface IncrementalStreamsSpec<
+  Settings,
+  Secrets,
+  Client,
+  Options,
+  S extends string,
+  Mark extends string | number,
+  P extends Paging,
+  SinceKey extends string,
+> {
   /** The vendor as a person knows it, for the error shown when a cursor cannot be read. */
   vendor: string;
   paging: P;
@@ -66,7 +75,9 @@ export interface IncrementalStreamsSpec<Settings, Secrets, Client, Options, S ex
 }
 
 /** The cursor as saved (JSON), for tests and the CLI to look into. */
-export type SavedCursor<S extends string, Mark, SinceKey extends string = 'since'> = { v: 1; stream: S } & { [K in SinceKey]: Record<S, Mark | null> } & {
+export type SavedCursor<S extends string, Mark, SinceKey extends string = 'since'> = { v: 1; stream: S } & {
+  [K in SinceKey]: Record<S, Mark | null>;
+} & {
   [key: string]: unknown;
 };
 
@@ -86,7 +97,6 @@ interface State<S extends string, Mark> {
 
 const later = <Mark extends string | number>(a: Mark | null, b: Mark): Mark => (a === null || b > a ? b : a);
 
-
 export function incrementalStreams<
   Settings,
   Secrets,
@@ -96,14 +106,17 @@ export function incrementalStreams<
   Mark extends string | number = string,
   P extends Paging = Paging,
   SinceKey extends string = 'since',
->(spec: IncrementalStreamsSpec<Settings, Secrets, Client, Options, S, Mark, P, SinceKey>): IncrementalStreams<Settings, Secrets, Options, S, Mark, SinceKey> {
+>(
+  spec: IncrementalStreamsSpec<Settings, Secrets, Client, Options, S, Mark, P, SinceKey>,
+): IncrementalStreams<Settings, Secrets, Options, S, Mark, SinceKey> {
   const all = Object.keys(spec.streams) as S[];
   const keyset = spec.paging === 'keyset';
   const passKey = keyset ? undefined : spec.nextPassFrom === 'passStart' ? 'passStartedAt' : 'highWater';
   const positionKey = keyset ? undefined : (spec.cursorKeys?.position ?? (spec.paging === 'pages' ? 'page' : 'after'));
   const sinceKey = spec.cursorKeys?.since ?? 'since';
   const firstPosition = spec.paging === 'pages' ? 1 : spec.paging === 'tokens' ? null : undefined;
-  const startOf = (settings: Settings | undefined): Mark | null => (typeof spec.start === 'function' ? spec.start(settings) : (spec.start ?? null));
+  const startOf = (settings: Settings | undefined): Mark | null =>
+    typeof spec.start === 'function' ? spec.start(settings) : (spec.start ?? null);
   const flat = spec.cursorKeys?.flat === true && all.length === 1;
 
   const markSchema = (spec.mark ?? z.iso.datetime({ offset: true })) as z.ZodType<Mark>;
@@ -131,7 +144,12 @@ export function incrementalStreams<
     const saved = json.read(text);
     if (saved === undefined) {
       const start = startOf(settings);
-      return { stream: streams[0]!, position: firstPosition, pass: null, since: Object.fromEntries(all.map((s) => [s, start])) as Record<S, Mark | null> };
+      return {
+        stream: streams[0]!,
+        position: firstPosition,
+        pass: null,
+        since: Object.fromEntries(all.map((s) => [s, start])) as Record<S, Mark | null>,
+      };
     }
     const state: State<S, Mark> = {
       stream: flat ? all[0]! : (saved['stream'] as S),
@@ -159,7 +177,11 @@ export function incrementalStreams<
       if (keyset) {
         const highest = marks.reduce<Mark | null>(later, since);
         if (highest !== null && (since === null || highest > since)) {
-          return { events: page.events, nextCursor: write({ ...state, since: { ...state.since, [state.stream]: highest } }), hasMore: true };
+          return {
+            events: page.events,
+            nextCursor: write({ ...state, since: { ...state.since, [state.stream]: highest } }),
+            hasMore: true,
+          };
         }
         pass = since;
       } else {
@@ -176,7 +198,11 @@ export function incrementalStreams<
       const next = streams[(at + 1) % streams.length]!;
       const nextSince = { ...state.since, [state.stream]: pass ?? since };
       context.log.debug('poll stream caught up', { connector: spec.vendor, stream: state.stream, since: nextSince[state.stream] });
-      return { events: page.events, nextCursor: write({ stream: next, position: firstPosition, pass: null, since: nextSince }), hasMore: at < streams.length - 1 };
+      return {
+        events: page.events,
+        nextCursor: write({ stream: next, position: firstPosition, pass: null, since: nextSince }),
+        hasMore: at < streams.length - 1,
+      };
     },
   };
 }

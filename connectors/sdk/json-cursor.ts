@@ -20,7 +20,8 @@ export function jsonCursor<T>(schema: z.ZodType<T>, vendor: string): JsonCursor<
         throw new PayloadInvalid(`${vendor} poll cursor is not JSON: reset the instance cursor to start over`);
       }
       const result = schema.safeParse(json);
-      if (!result.success) throw new PayloadInvalid(`${vendor} poll cursor is not one this connector wrote: reset the instance cursor to start over`);
+      if (!result.success)
+        throw new PayloadInvalid(`${vendor} poll cursor is not one this connector wrote: reset the instance cursor to start over`);
       return result.data;
     },
     write: (cursor) => JSON.stringify(cursor),

@@ -4,7 +4,14 @@ import { BlockList, isIP } from 'node:net';
 import { DestinationRefused } from './errors.js';
 
 const PRIVATE = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv4');
 }
 PRIVATE.addAddress('::', 'ipv6');
@@ -33,7 +40,11 @@ export type Resolve = (hostname: string) => Promise<{ address: string; family: n
 export const resolveAll: Resolve = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 /** Resolves `hostname` and returns its first address, refusing it when any of its addresses is private. */
-export async function publicAddress(vendor: string, hostname: string, resolve: Resolve = resolveAll): Promise<{ address: string; family: number }> {
+export async function publicAddress(
+  vendor: string,
+  hostname: string,
+  resolve: Resolve = resolveAll,
+): Promise<{ address: string; family: number }> {
   const bare = hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(bare) ? [{ address: bare, family: isIP(bare) }] : await resolve(bare);
   const refused = addresses.find((a) => isPrivateAddress(a.address));

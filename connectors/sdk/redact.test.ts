@@ -3,7 +3,9 @@ import { pathOf, redactPersonalData } from './redact.js';
 
 describe('redactPersonalData', () => {
   it('blanks e-mail addresses, also URL-encoded ones', () => {
-    expect(redactPersonalData('no profile for anna@example.com or fields[]=email%3D%3Danna.b%40example.co.uk')).toBe('no profile for <e-mail> or fields[]=<e-mail>');
+    expect(redactPersonalData('no profile for anna@example.com or fields[]=email%3D%3Danna.b%40example.co.uk')).toBe(
+      'no profile for <e-mail> or fields[]=<e-mail>',
+    );
   });
 
   it('blanks phone numbers in international, national and North-American forms', () => {
@@ -11,11 +13,15 @@ describe('redactPersonalData', () => {
   });
 
   it('blanks JWTs, bearer tokens and credential fields', () => {
-    expect(redactPersonalData('{"authorization":"Bearer abc.def","access_token":"s3cr3t"} eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.sig')).toBe('{"authorization":"<secret>","access_token":"<secret>"} <token>');
+    expect(redactPersonalData('{"authorization":"Bearer abc.def","access_token":"s3cr3t"} eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.sig')).toBe(
+      '{"authorization":"<secret>","access_token":"<secret>"} <token>',
+    );
   });
 
   it('keeps the words a person needs to act on', () => {
-    expect(redactPersonalData('field "Email" is not in database 12 (HTTP 400) on 2026-11-20')).toBe('field "Email" is not in database 12 (HTTP 400) on 2026-11-20');
+    expect(redactPersonalData('field "Email" is not in database 12 (HTTP 400) on 2026-11-20')).toBe(
+      'field "Email" is not in database 12 (HTTP 400) on 2026-11-20',
+    );
   });
 });
 

@@ -6,7 +6,8 @@ export const EMAIL_IN_TEXT = /[^\s@"'<>,;:=&?/]+(?:@|%40)[^\s@"'<>,;:&?/\\]+\.[A
 /** International (+31…), national (06…, 0612 …) and North-American (555-625-1199) forms; ids of 9+ digits go too. */
 const PHONE_IN_TEXT = /(?:\+|%2B)\d[\d\s().-]{6,}\d|\b0\d[\d\s().-]{6,}\d\b|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|\b\d{9,}\b/gi;
 const JWT_IN_TEXT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
-const CREDENTIAL_IN_TEXT = /\b(bearer|basic|token|access_token|api_key|apikey|password|secret|authorization)(["']?\s*[:=]\s*["']?|\s+)(?:(?:bearer|basic)\s+)?[^\s"'&,;}]+/gi;
+const CREDENTIAL_IN_TEXT =
+  /\b(bearer|basic|token|access_token|api_key|apikey|password|secret|authorization)(["']?\s*[:=]\s*["']?|\s+)(?:(?:bearer|basic)\s+)?[^\s"'&,;}]+/gi;
 
 /** `text` with e-mail addresses, phone numbers, JWTs and credential-looking values replaced by placeholders. */
 export function redactPersonalData(text: string): string {

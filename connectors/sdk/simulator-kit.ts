@@ -62,7 +62,12 @@ export async function startVendorServer(handle: SimulatorHandler, options: Vendo
       res.on('close', () => clearTimeout(timer));
       if (fault === 'timeout') return;
       // The request takes effect, but whatever the handler answers is dropped.
-      const silenced = Object.assign(Object.create(res) as ServerResponse, { writeHead: () => silenced, setHeader: () => silenced, write: () => true, end: () => silenced });
+      const silenced = Object.assign(Object.create(res) as ServerResponse, {
+        writeHead: () => silenced,
+        setHeader: () => silenced,
+        write: () => true,
+        end: () => silenced,
+      });
       return handle(req, silenced, request);
     }
     return handle(req, res, request);

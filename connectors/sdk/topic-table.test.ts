@@ -6,7 +6,17 @@ import { topic, topicTable } from './topic-table.js';
 const Customer = z.object({ email: z.string() });
 const table = topicTable<[string]>({
   vendor: 'Acme',
-  topics: { 'customer.created': topic(Customer, (c, instance) => [{ type: 'customer.upserted', sourceEventId: `${instance}:${c.email}`, occurredAt: '2026-01-01T00:00:00.000Z', identifiers: [], data: {} }]) },
+  topics: {
+    'customer.created': topic(Customer, (c, instance) => [
+      {
+        type: 'customer.upserted',
+        sourceEventId: `${instance}:${c.email}`,
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        identifiers: [],
+        data: {},
+      },
+    ]),
+  },
   acknowledged: ['ping'],
   remedy: 'remove the subscription or add a mapping',
 });
@@ -19,7 +29,11 @@ describe('topicTable', () => {
 
   it('acknowledges a topic with no events and refuses one it does not read, by own key only', () => {
     expect(table.find('ping')).toBeUndefined();
-    expect(() => table.find('order.created')).toThrow(new PayloadInvalid('Acme topic order.created is not one syncline reads (it reads customer.created); remove the subscription or add a mapping'));
+    expect(() => table.find('order.created')).toThrow(
+      new PayloadInvalid(
+        'Acme topic order.created is not one syncline reads (it reads customer.created); remove the subscription or add a mapping',
+      ),
+    );
     expect(() => table.find('toString')).toThrow(PayloadInvalid);
     expect(() => table.find('x jane@example.com')).toThrow(/<e-mail>/);
   });

@@ -10,7 +10,10 @@ import { redactPersonalData } from './redact.js';
 export type TopicHandler<Args extends unknown[]> = (body: unknown, what: string, ...args: Args) => EventDraft[];
 
 /** A topic whose body is `schema`, mapped by `map`. */
-export function topic<T, Args extends unknown[]>(schema: z.ZodType<T>, map: (payload: T, ...args: Args) => EventDraft[]): TopicHandler<Args> {
+export function topic<T, Args extends unknown[]>(
+  schema: z.ZodType<T>,
+  map: (payload: T, ...args: Args) => EventDraft[],
+): TopicHandler<Args> {
   return (body, what, ...args) => map(parsePayload(schema, body, what), ...args);
 }
 
@@ -53,7 +56,9 @@ export function topicTable<Args extends unknown[]>(spec: TopicTableSpec<Args>): 
       // Own keys only: a topic of "toString" or "__proto__" must not find Object.prototype's members.
       const handler = Object.hasOwn(spec.topics, name) ? spec.topics[name] : undefined;
       if (!handler) {
-        throw new PayloadInvalid(`${spec.vendor} ${spec.noun ?? 'topic'} ${printable(name)} is not one syncline reads (it reads ${names.join(', ')}); ${spec.remedy}`);
+        throw new PayloadInvalid(
+          `${spec.vendor} ${spec.noun ?? 'topic'} ${printable(name)} is not one syncline reads (it reads ${names.join(', ')}); ${spec.remedy}`,
+        );
       }
       return (body, ...args) => handler(body, `${spec.vendor} ${name} payload`, ...args);
     },

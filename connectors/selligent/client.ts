@@ -48,13 +48,21 @@ export class SelligentClient {
 
   /** POST …/data/search: one page of records (skip/take, filters, order_by). */
   async search(request: SearchDataRequest): Promise<SearchDataResponse> {
-    const response = await this.http.request<unknown>({ method: 'POST', url: `${this.listPath}/data/search`, params: { mode: this.settings.mode }, data: request });
+    const response = await this.http.request<unknown>({
+      method: 'POST',
+      url: `${this.listPath}/data/search`,
+      params: { mode: this.settings.mode },
+      data: request,
+    });
     return parsePayload(SearchDataResponse, response.data, 'Selligent data/search response');
   }
 
   /** GET …/engagement/Email/data/{record_id}: `{}` when the record has no engagement yet. */
   async emailEngagement(recordId: string): Promise<EngagementRecord> {
-    const response = await this.http.request<unknown>({ method: 'GET', url: `${this.listPath}/engagement/Email/data/${encodeURIComponent(recordId)}` });
+    const response = await this.http.request<unknown>({
+      method: 'GET',
+      url: `${this.listPath}/engagement/Email/data/${encodeURIComponent(recordId)}`,
+    });
     return parsePayload(EngagementRecord, response.data ?? {}, 'Selligent engagement record');
   }
 }

@@ -28,7 +28,15 @@ const scrub = (text: string) => blankEmails(text).slice(0, 300);
 /** Per-row outcome from a load answer: invalid_records name rows by record_index (0-based: see SOURCES.md). */
 function rowFailure(answer: LoadDataResponse, position: number): { reason: string; retryable: boolean } | undefined {
   const invalid = answer.invalid_records?.find((r) => r.record_index === position);
-  if (invalid) return { reason: scrub(`Selligent refused the row: ${invalid.validation_code ?? ''} ${invalid.field_name ?? ''} ${invalid.message ?? ''}`.replace(/\s+/g, ' ').trim()), retryable: false };
+  if (invalid)
+    return {
+      reason: scrub(
+        `Selligent refused the row: ${invalid.validation_code ?? ''} ${invalid.field_name ?? ''} ${invalid.message ?? ''}`
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
+      retryable: false,
+    };
   if (answer.result_code === 'Succeeded' || answer.result_code === 'PartiallySucceeded') return undefined;
   const retryable = answer.result_code === 'ServiceUnavailable' || answer.result_code === 'InternalServerError';
   const said = (answer.errors ?? []).map((e) => e.description ?? e.error_code ?? '').join('; ');
@@ -54,7 +62,10 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const client = new SelligentClient(settings, context.secrets, options);
   for (const group of groupRows(rows, settings.keyField)) {
     try {
-      const answer = await client.load(group.fields, group.rows.map((r) => r.values));
+      const answer = await client.load(
+        group.fields,
+        group.rows.map((r) => r.values),
+      );
       group.rows.forEach((row, position) => {
         const profileId = changes[row.index]!.profileId;
         const failed = rowFailure(answer, position);
@@ -75,7 +86,11 @@ function addresses(subject: ErasureSubject): string[] {
   return [...new Set(found.filter((e): e is string => e !== undefined))];
 }
 
-export async function eraseSubjects(context: Context, subjects: ErasureSubject[], options?: SelligentClientOptions): Promise<ErasureOutcome[]> {
+export async function eraseSubjects(
+  context: Context,
+  subjects: ErasureSubject[],
+  options?: SelligentClientOptions,
+): Promise<ErasureOutcome[]> {
   const client = new SelligentClient(context.settings, context.secrets, options);
   const outcomes: ErasureOutcome[] = [];
   for (const subject of subjects) {
@@ -87,8 +102,13 @@ export async function eraseSubjects(context: Context, subjects: ErasureSubject[]
     }
     try {
       const answer = await client.deleteByKey(emails);
-      const refused = (answer.invalid_records?.length ?? 0) > 0 || answer.result_code === 'Failed' || answer.result_code === 'ValidationFailed';
-      outcomes.push(refused ? { profileId: subject.profileId, status: 'failed', reason: `Selligent answered ${answer.result_code} to the deletion` } : { profileId: subject.profileId, status: 'confirmed' });
+      const refused =
+        (answer.invalid_records?.length ?? 0) > 0 || answer.result_code === 'Failed' || answer.result_code === 'ValidationFailed';
+      outcomes.push(
+        refused
+          ? { profileId: subject.profileId, status: 'failed', reason: `Selligent answered ${answer.result_code} to the deletion` }
+          : { profileId: subject.profileId, status: 'confirmed' },
+      );
     } catch (error) {
       outcomes.push({ profileId: subject.profileId, status: 'failed', reason: failureReason('Selligent', error).reason });
     }

@@ -10,7 +10,8 @@ export { SelligentSecrets, SelligentSettings } from './config.js';
 export const selligent = defineConnector<SelligentSettings, SelligentSecrets>({
   name: 'selligent',
   kind: 'email',
-  description: 'Selligent / Marigold Engage: profile upserts to a list (data/load), e-mail engagement per list record (data/search + engagement), erasure (data delete)',
+  description:
+    'Selligent / Marigold Engage: profile upserts to a list (data/load), e-mail engagement per list record (data/search + engagement), erasure (data delete)',
   settingsSchema: SelligentSettings,
   secretsSchema: SelligentSecrets,
   poll: (context, cursor, budget) => pollEngagement(context, cursor, budget),

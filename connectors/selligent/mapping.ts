@@ -35,7 +35,10 @@ export function toListRow(change: ProfileChange, settings: SelligentSettings): R
     carried++;
   }
   if (carried === 0 && isConsentOnly(change)) {
-    return { ok: false, reason: `no list field for ${change.changed.join(', ')}: set settings.optoutField (or fieldMap) so the withdrawal reaches Selligent` };
+    return {
+      ok: false,
+      reason: `no list field for ${change.changed.join(', ')}: set settings.optoutField (or fieldMap) so the withdrawal reaches Selligent`,
+    };
   }
   values[settings.keyField] = email;
   return { ok: true, values };
@@ -51,7 +54,12 @@ export interface LoadGroup {
 export function groupRows(rows: { index: number; values: Record<string, string> }[], keyField: string): LoadGroup[] {
   const groups = new Map<string, LoadGroup>();
   for (const row of rows) {
-    const fields = [keyField, ...Object.keys(row.values).filter((f) => f !== keyField).sort()];
+    const fields = [
+      keyField,
+      ...Object.keys(row.values)
+        .filter((f) => f !== keyField)
+        .sort(),
+    ];
     const id = fields.join(',');
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { fields, rows: [] }));
@@ -77,7 +85,12 @@ export interface EngagementContext {
  * each last date becomes one email.engaged event, identified by that date, so re-reading a record that did not
  * change yields the same event ids (and the pipeline drops the duplicates).
  */
-export function engagementToEvents(recordId: string, email: string | undefined, engagement: EngagementRecord, ctx: EngagementContext): EventDraft[] {
+export function engagementToEvents(
+  recordId: string,
+  email: string | undefined,
+  engagement: EngagementRecord,
+  ctx: EngagementContext,
+): EventDraft[] {
   const record = engagement.record;
   if (record === undefined) return [];
   const identifiers = [{ type: `customerId:${ctx.instance}`, value: recordId }, ...(email ? [{ type: 'email', value: email }] : [])];

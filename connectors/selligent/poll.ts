@@ -1,7 +1,17 @@
 // Engagement poll: page through the list by record id (keyset, one data/search page per call), then read each
 // record's e-mail engagement. The cursor is the last id read; a finished pass starts over at the next schedule.
 import { z } from 'zod';
-import { jsonCursor, mapLimited, normaliseEmail, PayloadInvalid, VendorRejected, type ConnectorContext, type EventDraft, type PollBudget, type PollPage } from '../sdk/index.js';
+import {
+  jsonCursor,
+  mapLimited,
+  normaliseEmail,
+  PayloadInvalid,
+  VendorRejected,
+  type ConnectorContext,
+  type EventDraft,
+  type PollBudget,
+  type PollPage,
+} from '../sdk/index.js';
 import { SelligentClient, type SelligentClientOptions } from './client.js';
 import type { SelligentSecrets, SelligentSettings } from './config.js';
 import { engagementToEvents } from './mapping.js';
@@ -41,7 +51,10 @@ export async function pollEngagement(
   const idAt = fields.indexOf(settings.idField);
   const mailAt = fields.indexOf(settings.keyField);
   if (idAt < 0) throw new PayloadInvalid(`Selligent data/search answered without the ${settings.idField} column`);
-  const records = (page.data ?? []).map((row) => ({ id: Number(row[idAt]), email: normaliseEmail(mailAt < 0 ? undefined : String(row[mailAt] ?? '')) }));
+  const records = (page.data ?? []).map((row) => ({
+    id: Number(row[idAt]),
+    email: normaliseEmail(mailAt < 0 ? undefined : String(row[mailAt] ?? '')),
+  }));
   if (records.some((r) => !Number.isSafeInteger(r.id) || r.id <= cursor.afterId)) {
     throw new PayloadInvalid(`Selligent data/search returned ${settings.idField} values that are not ascending ids after the cursor`);
   }

@@ -1,7 +1,15 @@
 // Selligent Marketing Cloud API payloads in Selligent's own words (Portal/Api swagger: Data_LoadData, Data_SearchData, …).
 import { z } from 'zod';
 
-const ResultCode = z.enum(['Failed', 'Succeeded', 'PartiallySucceeded', 'ValidationFailed', 'NotFound', 'ServiceUnavailable', 'InternalServerError']);
+const ResultCode = z.enum([
+  'Failed',
+  'Succeeded',
+  'PartiallySucceeded',
+  'ValidationFailed',
+  'NotFound',
+  'ServiceUnavailable',
+  'InternalServerError',
+]);
 const ErrorDto = z.object({ error_code: z.string().nullish(), description: z.string().nullish() }).loose();
 const Count = z.number().int().nonnegative().nullish();
 
@@ -30,7 +38,19 @@ export type LoadDataResponse = z.infer<typeof LoadDataResponse>;
 export const DeleteDataResponse = LoadDataResponse.omit({ number_of_inserted_records: true, number_of_updated_records: true });
 export type DeleteDataResponse = z.infer<typeof DeleteDataResponse>;
 
-export const SearchOperator = z.enum(['EqualTo', 'NotEqualTo', 'GreaterThan', 'GreaterThanOrEqualTo', 'LessThan', 'LessThanOrEqualTo', 'Like', 'IsNull', 'IsNotNull', 'IsEmpty', 'IsNotEmpty']);
+export const SearchOperator = z.enum([
+  'EqualTo',
+  'NotEqualTo',
+  'GreaterThan',
+  'GreaterThanOrEqualTo',
+  'LessThan',
+  'LessThanOrEqualTo',
+  'Like',
+  'IsNull',
+  'IsNotNull',
+  'IsEmpty',
+  'IsNotEmpty',
+]);
 
 /** SearchDataRequestModel. */
 export const SearchDataRequest = z.object({
@@ -54,7 +74,10 @@ export const SearchDataResponse = z.object({
 });
 export type SearchDataResponse = z.infer<typeof SearchDataResponse>;
 
-const LastDate = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/).nullish();
+const LastDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/)
+  .nullish();
 
 /** retrieve_engagement_list_record_example_response_model: counters and last dates per channel for one list record. */
 export const EngagementRecord = z.object({

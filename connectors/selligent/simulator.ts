@@ -33,7 +33,8 @@ export function generateSampleList(size: number): SampleList {
 /** Events a full poll of the sample list yields: one per last-date present. */
 export function expectedEngagementEvents(list: SampleList): number {
   let count = 0;
-  for (const record of list.engagement.values()) for (const key of ['DELIVERED_LASTDT', 'VIEWED_LASTDT', 'CLICKED_LASTDT']) if (record[key]) count++;
+  for (const record of list.engagement.values())
+    for (const key of ['DELIVERED_LASTDT', 'VIEWED_LASTDT', 'CLICKED_LASTDT']) if (record[key]) count++;
   return count;
 }
 
@@ -60,7 +61,11 @@ const LIST = 'MEMBERS';
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
-const invalid = (message: string) => ({ result_code: 'ValidationFailed', message, errors: [{ error_code: 'ERR_VALIDATION', description: message }] });
+const invalid = (message: string) => ({
+  result_code: 'ValidationFailed',
+  message,
+  errors: [{ error_code: 'ERR_VALIDATION', description: message }],
+});
 
 export async function startSelligentSimulator(options: SelligentSimulatorOptions = {}): Promise<SelligentSimulator> {
   const secrets: SelligentSecrets = { apiKey: 'sim-key', apiSecret: 'sim-secret' };
@@ -82,7 +87,8 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    if (req.headers['x-apikey'] !== `${secrets.apiKey}:${secrets.apiSecret}`) return send(res, 401, { Message: 'Authorization has been denied for this request.' });
+    if (req.headers['x-apikey'] !== `${secrets.apiKey}:${secrets.apiSecret}`)
+      return send(res, 401, { Message: 'Authorization has been denied for this request.' });
     const url = new URL(req.url ?? '/', 'http://x');
     const route = /^\/Portal\/Api\/organizations\/([^/]+)\/lists\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (!route || route[1] !== ORG || route[2] !== LIST) return send(res, 404, invalid('List not found'));
@@ -96,19 +102,40 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
 
     if (rest === 'data/load' && req.method === 'POST') {
       const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
-      if (url.searchParams.get('keyFields') !== keyField || !fields.includes(keyField)) return send(res, 400, invalid('keyFields must name the key field and be among fields'));
+      if (url.searchParams.get('keyFields') !== keyField || !fields.includes(keyField))
+        return send(res, 400, invalid('keyFields must name the key field and be among fields'));
       if (!Array.isArray(body)) return send(res, 400, invalid('Body must be an array of records'));
       loads.push({ fields: fields.join(','), rows: body.length });
-      const answer = { errors: null, result_code: 'Succeeded', number_of_inserted_records: 0, number_of_failed_records: 0, number_of_updated_records: 0, number_of_duplicate_records: 0, number_of_records_not_found: 0, invalid_records: [] as unknown[], number_of_deleted_records: 0 };
+      const answer = {
+        errors: null,
+        result_code: 'Succeeded',
+        number_of_inserted_records: 0,
+        number_of_failed_records: 0,
+        number_of_updated_records: 0,
+        number_of_duplicate_records: 0,
+        number_of_records_not_found: 0,
+        invalid_records: [] as unknown[],
+        number_of_deleted_records: 0,
+      };
       body.forEach((record: unknown, index: number) => {
         if (!Array.isArray(record) || record.length !== fields.length) {
-          answer.invalid_records.push({ record_index: index, field_name: null, message: 'Record contains incorrect number of fields', validation_code: 'InvalidFieldCount' });
+          answer.invalid_records.push({
+            record_index: index,
+            field_name: null,
+            message: 'Record contains incorrect number of fields',
+            validation_code: 'InvalidFieldCount',
+          });
           return;
         }
         const values = Object.fromEntries(fields.map((f, i) => [f, String(record[i] ?? '')]));
         const tooLong = fields.find((f) => (values[f] ?? '').length > maxLength);
         if (tooLong) {
-          answer.invalid_records.push({ record_index: index, field_name: tooLong, message: `Length of string (${values[tooLong]!.length}) exceeds maximum field length (${maxLength})`, validation_code: 'MaxStringLengthExceeded' });
+          answer.invalid_records.push({
+            record_index: index,
+            field_name: tooLong,
+            message: `Length of string (${values[tooLong]!.length}) exceeds maximum field length (${maxLength})`,
+            validation_code: 'MaxStringLengthExceeded',
+          });
           return;
         }
         const existing = byKey(values[keyField]!);
@@ -123,12 +150,14 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
         received.push(values[keyField]!);
       });
       answer.number_of_failed_records = answer.invalid_records.length;
-      if (answer.invalid_records.length > 0) answer.result_code = answer.invalid_records.length === body.length ? 'Failed' : 'PartiallySucceeded';
+      if (answer.invalid_records.length > 0)
+        answer.result_code = answer.invalid_records.length === body.length ? 'Failed' : 'PartiallySucceeded';
       return send(res, 200, answer);
     }
 
     if (rest === 'data' && req.method === 'DELETE') {
-      if (url.searchParams.get('keyFields') !== keyField || !Array.isArray(body)) return send(res, 400, invalid('keyFields and an array body are required'));
+      if (url.searchParams.get('keyFields') !== keyField || !Array.isArray(body))
+        return send(res, 400, invalid('keyFields and an array body are required'));
       let deleted = 0;
       let notFound = 0;
       for (const record of body as unknown[][]) {
@@ -138,7 +167,15 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
           deleted++;
         } else notFound++;
       }
-      return send(res, 200, { errors: null, result_code: 'Succeeded', number_of_deleted_records: deleted, number_of_duplicate_records: 0, number_of_failed_records: 0, number_of_records_not_found: notFound, invalid_records: [] });
+      return send(res, 200, {
+        errors: null,
+        result_code: 'Succeeded',
+        number_of_deleted_records: deleted,
+        number_of_duplicate_records: 0,
+        number_of_failed_records: 0,
+        number_of_records_not_found: notFound,
+        invalid_records: [],
+      });
     }
 
     if (rest === 'data/search' && req.method === 'POST') {
@@ -175,7 +212,14 @@ export async function startSelligentSimulator(options: SelligentSimulatorOptions
   });
 
   return {
-    settings: SelligentSettings.parse({ apiBaseUrl: `${server.origin}${PREFIX}`, organization: ORG, list: LIST, keyField, idField, ...options.settings }),
+    settings: SelligentSettings.parse({
+      apiBaseUrl: `${server.origin}${PREFIX}`,
+      organization: ORG,
+      list: LIST,
+      keyField,
+      idField,
+      ...options.settings,
+    }),
     secrets,
     received: () => [...received],
     requests: server.requests,

@@ -10,7 +10,14 @@ export function selligentTimeToIso(text: string, timeZone: string): string | und
     const at = Date.parse(text);
     return Number.isNaN(at) ? undefined : new Date(at).toISOString();
   }
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = Math.round(Number(m[7] ?? 0) * 1000);
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   return new Date(instantAtWallClock(asUtc, timeZone) + millis).toISOString();

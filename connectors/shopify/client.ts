@@ -1,5 +1,12 @@
 // The GraphQL Admin API client: access-token auth, cost-based throttling, and the two list queries poll uses.
-import { createVendorClient, parsePayload, RateLimited, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+import {
+  createVendorClient,
+  parsePayload,
+  RateLimited,
+  VendorRejected,
+  type VendorClient,
+  type VendorClientOptions,
+} from '../sdk/index.js';
 import { graphqlEndpoint, type ShopifySecrets, type ShopifySettings } from './config.js';
 import { CustomersPage, GraphqlResponse, OrdersPage } from './schemas.js';
 
@@ -84,19 +91,27 @@ export class ShopifyClient {
       if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
         const wait = throttleWaitMs(body.extensions?.cost);
         const tooLong = wait > (this.options.maxThrottleWaitMs ?? 30_000) || Date.now() + wait > (this.options.deadline ?? Infinity);
-        if (attempt >= attempts || tooLong) throw new RateLimited(`Shopify throttled ${operation} (query cost above the available points)`, wait);
+        if (attempt >= attempts || tooLong)
+          throw new RateLimited(`Shopify throttled ${operation} (query cost above the available points)`, wait);
         await this.sleep(wait);
         continue;
       }
       // Messages name fields and arguments, not customer data; cut them short all the same.
-      if (errors.length > 0) throw new VendorRejected(`Shopify rejected ${operation}: ${errors.map((e) => `${e.extensions?.code ?? 'ERROR'} ${e.message}`).join('; ').slice(0, 300)}`);
+      if (errors.length > 0)
+        throw new VendorRejected(
+          `Shopify rejected ${operation}: ${errors
+            .map((e) => `${e.extensions?.code ?? 'ERROR'} ${e.message}`)
+            .join('; ')
+            .slice(0, 300)}`,
+        );
       if (body.data === undefined || body.data === null) throw new VendorRejected(`Shopify answered ${operation} without data`);
       return body.data;
     }
   }
 
   async customers(variables: PageVariables) {
-    return parsePayload(CustomersPage, await this.query('customers query', CUSTOMERS_QUERY, { ...variables }), 'Shopify customers page').customers;
+    return parsePayload(CustomersPage, await this.query('customers query', CUSTOMERS_QUERY, { ...variables }), 'Shopify customers page')
+      .customers;
   }
 
   async orders(variables: PageVariables) {

@@ -7,7 +7,10 @@ export const ShopifySettings = z.object({
   /** The shop's permanent domain, e.g. "acme.myshopify.com" (not its custom storefront domain). */
   shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'the shop\'s myshopify.com domain, e.g. "acme.myshopify.com"'),
   /** A quarterly GraphQL Admin API version ("2025-10"); each is supported for at least 12 months. */
-  apiVersion: z.string().regex(/^(\d{4}-(01|04|07|10)|unstable)$/, 'a Shopify API version such as "2025-10"').default(DEFAULT_API_VERSION),
+  apiVersion: z
+    .string()
+    .regex(/^(\d{4}-(01|04|07|10)|unstable)$/, 'a Shopify API version such as "2025-10"')
+    .default(DEFAULT_API_VERSION),
   /** The GraphQL endpoint, when not Shopify's own (the simulator, a proxy). */
   apiBaseUrl: z.url().optional(),
   /** Records per GraphQL page; Shopify allows at most 250. */

@@ -25,7 +25,14 @@ export function mapCustomerNode(node: CustomerNode, context: MappingContext): Ev
         phone,
         locale: node.locale,
         address: a
-          ? address({ address1: a.address1, address2: a.address2, city: a.city, zip: a.zip, province_code: a.provinceCode, country_code: a.countryCodeV2 })
+          ? address({
+              address1: a.address1,
+              address2: a.address2,
+              city: a.city,
+              zip: a.zip,
+              province_code: a.provinceCode,
+              country_code: a.countryCodeV2,
+            })
           : a === null
             ? null
             : undefined,
@@ -45,7 +52,11 @@ function status(node: OrderNode): 'placed' | 'paid' | 'cancelled' | 'refunded' {
 export function mapOrderNode(node: OrderNode, context: MappingContext): EventDraft[] {
   const orderId = idOf(node.id);
   const at = utcTime(node.updatedAt, 'updatedAt');
-  const identifiers = personIdentifiers(context, { customerId: node.customer ? idOf(node.customer.id) : undefined, email: node.email, phone: node.phone });
+  const identifiers = personIdentifiers(context, {
+    customerId: node.customer ? idOf(node.customer.id) : undefined,
+    email: node.email,
+    phone: node.phone,
+  });
   const lines: OrderLine[] = node.lineItems.nodes.map((item) => ({
     ...(item.product ? { productId: idOf(item.product.id) } : {}),
     ...(item.variant ? { variantId: idOf(item.variant.id) } : {}),

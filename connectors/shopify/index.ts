@@ -10,7 +10,8 @@ export { ShopifySecrets, ShopifySettings } from './config.js';
 export const shopify = defineConnector<ShopifySettings, ShopifySecrets>({
   name: 'shopify',
   kind: 'shop',
-  description: 'Shopify: HMAC-signed webhooks for customers, orders, checkouts, e-mail consent and the privacy topics; incremental poll of customers and orders through the GraphQL Admin API',
+  description:
+    'Shopify: HMAC-signed webhooks for customers, orders, checkouts, e-mail consent and the privacy topics; incremental poll of customers and orders through the GraphQL Admin API',
   settingsSchema: ShopifySettings,
   secretsSchema: ShopifySecrets,
   verifyWebhook: (request, secrets) => verifyShopifyWebhook(request, secrets),

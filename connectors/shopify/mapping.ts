@@ -47,7 +47,10 @@ export function numericId(id: string, gid?: string | null): string {
   return fromGid ?? id;
 }
 
-export function personIdentifiers(context: MappingContext, person: { customerId?: string | undefined; email?: string | null; phone?: string | null }): Identifier[] {
+export function personIdentifiers(
+  context: MappingContext,
+  person: { customerId?: string | undefined; email?: string | null; phone?: string | null },
+): Identifier[] {
   const ids: Identifier[] = [];
   if (present(person.customerId)) ids.push({ type: `customerId:${context.instance}`, value: person.customerId });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
@@ -170,7 +173,10 @@ export function mapCheckout(c: CheckoutPayload, delivery: Delivery, context: Map
   // With neither e-mail nor customer, the token is all we have; the order that completes it carries it too.
   if (identifiers.length === 0) identifiers.push(checkoutIdentifier(c.token));
   const at = occurredAt(delivery, context, c.updated_at, c.created_at);
-  const recoveryUrl = present(c.abandoned_checkout_url) && /^https?:\/\//.test(c.abandoned_checkout_url) && URL.canParse(c.abandoned_checkout_url) ? c.abandoned_checkout_url : undefined;
+  const recoveryUrl =
+    present(c.abandoned_checkout_url) && /^https?:\/\//.test(c.abandoned_checkout_url) && URL.canParse(c.abandoned_checkout_url)
+      ? c.abandoned_checkout_url
+      : undefined;
   return [
     {
       type: 'cart.updated',
@@ -195,7 +201,11 @@ export function mapEmailConsent(p: EmailMarketingConsentPayload, delivery: Deliv
   return [
     {
       type: 'consent.changed',
-      sourceEventId: eventId(delivery, p.customer_id, `${consent.state ?? 'none'}@${consent.consent_updated_at ?? delivery.triggeredAt ?? ''}`),
+      sourceEventId: eventId(
+        delivery,
+        p.customer_id,
+        `${consent.state ?? 'none'}@${consent.consent_updated_at ?? delivery.triggeredAt ?? ''}`,
+      ),
       occurredAt: at,
       identifiers: personIdentifiers(context, { customerId: p.customer_id, email: p.email_address }),
       data: {

@@ -6,9 +6,11 @@ import { pollShopify, readCursor } from './poll.js';
 import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
 
-const withSimulator = (options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) => withVendor(startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options }), run);
+const withSimulator = (options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) =>
+  withVendor(startShopifySimulator({ ...generateSampleShop({ customers: 5, orders: 4 }), pageSize: 3, ...options }), run);
 
-const drain = (sim: ShopifySimulator, from?: string) => drainPoll((cursor) => pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
+const drain = (sim: ShopifySimulator, from?: string) =>
+  drainPoll((cursor) => pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
 
 describe('Shopify poll', () => {
   it('pages customers, then orders, sorted by UPDATED_AT, one GraphQL page per call', () =>
@@ -29,13 +31,20 @@ describe('Shopify poll', () => {
     withSimulator({}, async (sim) => {
       const shop = generateSampleShop({ customers: 5, orders: 4 });
       const { cursor } = await drain(sim);
-      const latest = (nodes: { updatedAt: string }[]) => nodes.map((n) => n.updatedAt).sort().at(-1);
+      const latest = (nodes: { updatedAt: string }[]) =>
+        nodes
+          .map((n) => n.updatedAt)
+          .sort()
+          .at(-1);
       expect(readCursor(cursor).since).toEqual({ customers: latest(shop.customers), orders: latest(shop.orders) });
 
       const before = sim.queries().length;
       const again = await drain(sim, cursor);
       const next = sim.queries().slice(before);
-      expect(next.map((q) => q.variables.query)).toEqual([`updated_at:>='${latest(shop.customers)}'`, `updated_at:>='${latest(shop.orders)}'`]);
+      expect(next.map((q) => q.variables.query)).toEqual([
+        `updated_at:>='${latest(shop.customers)}'`,
+        `updated_at:>='${latest(shop.orders)}'`,
+      ]);
       // `>=` repeats the boundary records, with the same event ids: deduplicated downstream, never skipped.
       const first = (await drain(sim)).events.map((e) => e.sourceEventId);
       expect(again.events.every((e) => first.includes(e.sourceEventId))).toBe(true);
@@ -73,7 +82,9 @@ describe('Shopify poll', () => {
 
   it('stops with RateLimited when the bucket would need longer than it may wait', () =>
     withSimulator({ throttleFirst: 1 }, async (sim) => {
-      await expect(pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { maxThrottleWaitMs: 10 })).rejects.toBeInstanceOf(RateLimited);
+      await expect(
+        pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget(), { maxThrottleWaitMs: 10 }),
+      ).rejects.toBeInstanceOf(RateLimited);
     }));
 
   it('rides out a 429 with Retry-After and a 500 before answering', () =>

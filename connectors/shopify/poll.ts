@@ -17,7 +17,8 @@ const streams = incrementalStreams({
   vendor: 'Shopify',
   paging: 'tokens',
   nextPassFrom: 'highWater',
-  client: (context: Context, budget, options: ShopifyClientOptions = {}) => new ShopifyClient(context.settings, context.secrets, { deadline: budget.deadline, ...options }),
+  client: (context: Context, budget, options: ShopifyClientOptions = {}) =>
+    new ShopifyClient(context.settings, context.secrets, { deadline: budget.deadline, ...options }),
   streams: {
     async customers(client, { since, position }, context) {
       const page = await client.customers({ first: context.settings.pageSize, after: position, query: updatedSince(since) });

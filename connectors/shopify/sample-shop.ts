@@ -14,8 +14,40 @@ export interface SampleShopOptions {
   start?: Date;
 }
 
-const FIRST = ['Sanne', 'Daan', 'Emma', 'Lucas', 'Julia', 'Sem', 'Tess', 'Finn', 'Lotte', 'Bram', 'Fleur', 'Thijs', 'Anouk', 'Jesse', 'Noor', 'Milan'];
-const LAST = ['de Vries', 'Jansen', 'van den Berg', 'Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks'];
+const FIRST = [
+  'Sanne',
+  'Daan',
+  'Emma',
+  'Lucas',
+  'Julia',
+  'Sem',
+  'Tess',
+  'Finn',
+  'Lotte',
+  'Bram',
+  'Fleur',
+  'Thijs',
+  'Anouk',
+  'Jesse',
+  'Noor',
+  'Milan',
+];
+const LAST = [
+  'de Vries',
+  'Jansen',
+  'van den Berg',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'de Boer',
+  'Mulder',
+  'de Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+];
 const CITIES: Array<[string, string, string]> = [
   ['Amsterdam', '1012', 'NH'],
   ['Rotterdam', '3011', 'ZH'],
@@ -86,7 +118,10 @@ export function generateSampleShop(options: SampleShopOptions = {}): SampleShop 
 
   const orders: OrderNodeJson[] = Array.from({ length: options.orders ?? 18 }, (_, i) => {
     const buyer = customers.length > 0 ? customers[Math.floor(rnd() * customers.length)] : undefined;
-    const lines = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({ product: pick(PRODUCTS), quantity: 1 + Math.floor(rnd() * 2) }));
+    const lines = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
+      product: pick(PRODUCTS),
+      quantity: 1 + Math.floor(rnd() * 2),
+    }));
     const total = lines.reduce((sum, l) => sum + Number(l.product.price) * l.quantity, 0) + (rnd() < 0.5 ? 4.95 : 0);
     const created = new Date(start + i * 45 * 60_000).toISOString();
     const pos = i % 5 === 4;

@@ -10,7 +10,10 @@ const Id = z
   .union([z.number().nonnegative().refine(Number.isInteger, 'an integer id'), z.string().regex(/^\d+$/)])
   .transform((id) => (typeof id === 'number' ? BigInt(id).toString() : id));
 /** `gid://shopify/Customer/123`: the exact id, whatever JSON.parse did to the number. */
-const AdminGraphqlId = z.string().regex(/^gid:\/\/shopify\/\w+\/\d+$/).nullish();
+const AdminGraphqlId = z
+  .string()
+  .regex(/^gid:\/\/shopify\/\w+\/\d+$/)
+  .nullish();
 /** Money is a decimal string ("409.94"); some payloads send numbers. */
 const Money = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount'), z.number().finite()]).transform(Number);
 const Time = z.string().min(1);
@@ -153,9 +156,7 @@ export const CustomerNode = z.object({
   updatedAt: Time,
   defaultEmailAddress: z.object({ emailAddress: Text }).nullish(),
   defaultPhoneNumber: z.object({ phoneNumber: Text }).nullish(),
-  defaultAddress: z
-    .object({ address1: Text, address2: Text, city: Text, zip: Text, provinceCode: Text, countryCodeV2: Text })
-    .nullish(),
+  defaultAddress: z.object({ address1: Text, address2: Text, city: Text, zip: Text, provinceCode: Text, countryCodeV2: Text }).nullish(),
 });
 export type CustomerNode = z.infer<typeof CustomerNode>;
 /** A customer node as the API sends it (money as decimal strings). */

@@ -30,7 +30,8 @@ runContractTests({
 
 const parse = (topic: string, body: string | object, headers: Record<string, string> = {}) =>
   shopify.parseWebhook!(signedRequest(topic, body, headers), contextFor());
-const verify = (topic: string, body: string | object, headers: Record<string, string> = {}) => shopify.verifyWebhook!(signedRequest(topic, body, headers), secrets, settings, new Date());
+const verify = (topic: string, body: string | object, headers: Record<string, string> = {}) =>
+  shopify.verifyWebhook!(signedRequest(topic, body, headers), secrets, settings, new Date());
 const order = (overrides: Record<string, unknown> = {}) => ({ ...fixture('orders-create.json'), ...overrides });
 
 describe('Shopify webhooks', () => {
@@ -38,7 +39,11 @@ describe('Shopify webhooks', () => {
     const checkout = fixture<{ token: string }>('checkouts-update-anonymous.json');
     const cart = onlyEvent(parse('checkouts/update', checkout), 'cart.updated');
     expect(cart.identifiers).toEqual([{ type: 'anonymousId', value: `shopify-checkout:${checkout.token}` }]);
-    expect(cart.data).toMatchObject({ cartId: checkout.token, recoveryUrl: expect.stringMatching(/^https:\/\/checkout\.local\//), completedAt: null });
+    expect(cart.data).toMatchObject({
+      cartId: checkout.token,
+      recoveryUrl: expect.stringMatching(/^https:\/\/checkout\.local\//),
+      completedAt: null,
+    });
 
     const placed = onlyEvent(parse('orders/create', order({ checkout_token: checkout.token })), 'order.placed');
     expect(placed.identifiers).toContainEqual({ type: 'anonymousId', value: `shopify-checkout:${checkout.token}` });
@@ -49,7 +54,12 @@ describe('Shopify webhooks', () => {
     let next = 0;
     const deps = { profiles: repo, newProfileId: () => `p${++next}` };
     for (const draft of [cart, placed]) {
-      const event = CanonicalEvent.parse({ ...draft, tenantId: 'acme', source: { connector: 'shopify', instance: 'shop' }, receivedAt: '2026-03-10T12:00:00Z' });
+      const event = CanonicalEvent.parse({
+        ...draft,
+        tenantId: 'acme',
+        source: { connector: 'shopify', instance: 'shop' },
+        receivedAt: '2026-03-10T12:00:00Z',
+      });
       await mergeEvent(deps, tenant(), event);
     }
     const live = repo.liveProfiles('acme');
@@ -73,15 +83,26 @@ describe('Shopify webhooks', () => {
   });
 
   it('reads the exact customer id from admin_graphql_api_id when the JSON number has too many digits', () => {
-    const body = '{"id":706405506930370084,"email":"bob@biller.com","first_name":"Bob","admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}';
-    expect(onlyEvent(parse('customers/create', body), 'customer.upserted').identifiers[0]).toEqual({ type: 'customerId:shop', value: '706405506930370084' });
+    const body =
+      '{"id":706405506930370084,"email":"bob@biller.com","first_name":"Bob","admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}';
+    expect(onlyEvent(parse('customers/create', body), 'customer.upserted').identifiers[0]).toEqual({
+      type: 'customerId:shop',
+      value: '706405506930370084',
+    });
   });
 
   it('grants e-mail consent only for the subscribed state', () => {
     const consent = (state: string | null) =>
-      onlyEvent(parse('customers/email_marketing_consent_update', { ...fixture<Record<string, unknown>>('customers-email-marketing-consent-update.json'), email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null } }), 'consent.changed').data.granted;
+      onlyEvent(
+        parse('customers/email_marketing_consent_update', {
+          ...fixture<Record<string, unknown>>('customers-email-marketing-consent-update.json'),
+          email_marketing_consent: { state, opt_in_level: null, consent_updated_at: null },
+        }),
+        'consent.changed',
+      ).data.granted;
     expect(consent('subscribed')).toBe(true);
-    for (const state of ['pending', 'unsubscribed', 'not_subscribed', 'redacted', 'invalid', null]) expect(consent(state), String(state)).toBe(false);
+    for (const state of ['pending', 'unsubscribed', 'not_subscribed', 'redacted', 'invalid', null])
+      expect(consent(state), String(state)).toBe(false);
   });
 
   it('rejects an unknown topic with a clear message', () => {
@@ -92,7 +113,9 @@ describe('Shopify webhooks', () => {
   });
 
   it('rejects a webhook for another shop, because one app secret signs every shop', () => {
-    expect(() => parse('orders/create', order(), { 'x-shopify-shop-domain': 'someone-else.myshopify.com' })).toThrow(/someone-else\.myshopify\.com reached the instance for syncline-demo\.myshopify\.com/);
+    expect(() => parse('orders/create', order(), { 'x-shopify-shop-domain': 'someone-else.myshopify.com' })).toThrow(
+      /someone-else\.myshopify\.com reached the instance for syncline-demo\.myshopify\.com/,
+    );
   });
 
   it('keeps personal data out of validation errors', () => {
@@ -113,7 +136,9 @@ describe('Shopify webhooks', () => {
     const unprefixed = { 'shopify-hmac-sha256': signShopifyWebhook(body, secrets.webhookSecret)['x-shopify-hmac-sha256']! };
     const request = signedRequest('customers/create', body);
     const { 'x-shopify-hmac-sha256': _dropped, ...headers } = request.headers;
-    expect(() => shopify.verifyWebhook!({ ...request, headers: { ...headers, ...unprefixed } }, secrets, settings, new Date())).not.toThrow();
+    expect(() =>
+      shopify.verifyWebhook!({ ...request, headers: { ...headers, ...unprefixed } }, secrets, settings, new Date()),
+    ).not.toThrow();
     expect(() => shopify.verifyWebhook!({ ...request, headers }, secrets, settings, new Date())).toThrow(SignatureInvalid);
     expect(() => verify('customers/create', body)).not.toThrow();
   });

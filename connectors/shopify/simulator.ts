@@ -79,7 +79,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (req.method !== 'POST' || !/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname)) return sendJson(res, 404, { errors: 'Not Found' });
+    if (req.method !== 'POST' || !/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname))
+      return sendJson(res, 404, { errors: 'Not Found' });
     if (req.headers['x-shopify-access-token'] !== accessToken) {
       return sendJson(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
     }
@@ -91,7 +92,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     }
     const query = typeof body.query === 'string' ? body.query : '';
     const root = /\{\s*customers\s*\(/.test(query) ? 'customers' : /\{\s*orders\s*\(/.test(query) ? 'orders' : undefined;
-    if (!root) return sendJson(res, 200, { errors: [{ message: 'The simulator answers only the customers and orders queries', extensions: { code: 'UNSUPPORTED' } }] });
+    if (!root)
+      return sendJson(res, 200, {
+        errors: [{ message: 'The simulator answers only the customers and orders queries', extensions: { code: 'UNSUPPORTED' } }],
+      });
     const variables = (body.variables ?? {}) as SimulatedQuery['variables'];
     const first = Number(variables.first ?? 0);
     // Shopify's cost: roughly one point per node plus the connection, more for nested line items.
@@ -109,14 +113,22 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     }
     log.push({ root, variables, throttled: false });
     if (!Number.isInteger(first) || first < 1 || first > maxFirst) {
-      return sendJson(res, 200, { errors: [{ message: `The first argument must be between 1 and ${maxFirst}`, extensions: { code: 'BAD_REQUEST' } }] });
+      return sendJson(res, 200, {
+        errors: [{ message: `The first argument must be between 1 and ${maxFirst}`, extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
     const filter = updatedFilter(variables.query);
-    if (filter === 'unsupported') return sendJson(res, 200, { errors: [{ message: 'Unsupported search query', extensions: { code: 'BAD_REQUEST' } }] });
+    if (filter === 'unsupported')
+      return sendJson(res, 200, { errors: [{ message: 'Unsupported search query', extensions: { code: 'BAD_REQUEST' } }] });
     const after = variables.after ? decodeCursor(variables.after) : undefined;
-    if (variables.after && !after) return sendJson(res, 200, { errors: [{ message: 'Invalid cursor for current pagination sort.', extensions: { code: 'BAD_REQUEST' } }] });
+    if (variables.after && !after)
+      return sendJson(res, 200, {
+        errors: [{ message: 'Invalid cursor for current pagination sort.', extensions: { code: 'BAD_REQUEST' } }],
+      });
 
-    const matching = (data[root] as Node[]).filter((n) => (filter ? filter(n) : true)).filter((n) => !after || compare(position(n), after) > 0);
+    const matching = (data[root] as Node[])
+      .filter((n) => (filter ? filter(n) : true))
+      .filter((n) => !after || compare(position(n), after) > 0);
     const nodes = matching.slice(0, first);
     const last = nodes.at(-1);
     const actualQueryCost = 2 + nodes.length * (root === 'orders' ? 6 : 1);
@@ -124,16 +136,33 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       data: {
         [root]: {
           nodes,
-          pageInfo: { hasNextPage: matching.length > nodes.length, hasPreviousPage: after !== undefined, endCursor: last ? encodeCursor(position(last)) : null, startCursor: nodes[0] ? encodeCursor(position(nodes[0])) : null },
+          pageInfo: {
+            hasNextPage: matching.length > nodes.length,
+            hasPreviousPage: after !== undefined,
+            endCursor: last ? encodeCursor(position(last)) : null,
+            startCursor: nodes[0] ? encodeCursor(position(nodes[0])) : null,
+          },
         },
       },
-      extensions: { cost: { requestedQueryCost, actualQueryCost, throttleStatus: { ...BUCKET, currentlyAvailable: BUCKET.maximumAvailable - actualQueryCost } } },
+      extensions: {
+        cost: {
+          requestedQueryCost,
+          actualQueryCost,
+          throttleStatus: { ...BUCKET, currentlyAvailable: BUCKET.maximumAvailable - actualQueryCost },
+        },
+      },
     });
   }
 
   const server = await startVendorServer(handle, {
     faults: options.faults,
-    rateLimited: (_req, res) => sendJson(res, 429, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { 'retry-after': '0' }),
+    rateLimited: (_req, res) =>
+      sendJson(
+        res,
+        429,
+        { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' },
+        { 'retry-after': '0' },
+      ),
     failed: (_req, res) => sendJson(res, 500, { errors: 'Internal Server Error' }),
     crashed: (res) => sendJson(res, 500, { errors: 'simulator failure' }),
   });
@@ -158,8 +187,17 @@ export const simulator = defineSimulator<ShopifySimulator>({
   connector: 'shopify',
   async start({ settings, faults, sampleCustomers }) {
     const shop = generateSampleShop({ customers: sampleCustomers ?? 25 });
-    const sim = await startShopifySimulator({ ...shop, shopDomain: String(settings.shopDomain ?? 'demo-shop.myshopify.com'), ...(faults ? { faults } : {}) });
+    const sim = await startShopifySimulator({
+      ...shop,
+      shopDomain: String(settings.shopDomain ?? 'demo-shop.myshopify.com'),
+      ...(faults ? { faults } : {}),
+    });
     // Each run gets its own webhook secret, as an app would from the Partner dashboard.
-    return { settings: { ...sim.settings }, secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') }, handle: sim, stop: () => sim.stop() };
+    return {
+      settings: { ...sim.settings },
+      secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') },
+      handle: sim,
+      stop: () => sim.stop(),
+    };
   },
 });

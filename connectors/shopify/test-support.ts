@@ -44,6 +44,10 @@ export function signedRequest(topic: string, body: string | object, headers: Rec
   };
 }
 
-export function contextFor(s: ShopifySettings = settings, k: ShopifySecrets = secrets, now = TEST_NOW): ConnectorContext<ShopifySettings, ShopifySecrets> {
+export function contextFor(
+  s: ShopifySettings = settings,
+  k: ShopifySecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<ShopifySettings, ShopifySecrets> {
   return contextIn('shop', s, k, now);
 }

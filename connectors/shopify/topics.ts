@@ -1,5 +1,13 @@
 // Which Shopify webhook topics syncline reads, and how each is validated and mapped.
-import { parseJsonBody, PayloadInvalid, topic, topicTable, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  parseJsonBody,
+  PayloadInvalid,
+  topic,
+  topicTable,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { ShopifySecrets, ShopifySettings } from './config.js';
 import {
   mapCheckout,

@@ -57,6 +57,8 @@ describe('Shopify webhook verification agrees with @shopify/shopify-api', () => 
     const hmac = signShopifyWebhook(body, secrets.webhookSecret)['x-shopify-hmac-sha256']!;
     const events = { 'shopify-hmac-sha256': hmac, 'shopify-topic': 'orders/create', 'shopify-shop-domain': 'syncline-demo.myshopify.com' };
     expect(await theyAgree(body, events)).toBe(true);
-    expect(await theyAgree(body, { ...events, 'shopify-hmac-sha256': signShopifyWebhook(body, 'x')['x-shopify-hmac-sha256']! })).toBe(false);
+    expect(await theyAgree(body, { ...events, 'shopify-hmac-sha256': signShopifyWebhook(body, 'x')['x-shopify-hmac-sha256']! })).toBe(
+      false,
+    );
   });
 });

@@ -6,7 +6,8 @@ import type { ShopifySecrets } from './config.js';
  * Shopify's headers. Webhook deliveries use the `X-Shopify-` names; deliveries of the newer Events API use the
  * un-prefixed ones (`shopify-hmac-sha256`, …). Like @shopify/shopify-api, the un-prefixed set wins when present.
  */
-export const shopifyHeader = (headers: Readonly<Record<string, string>>, name: string) => headerValue(headers, `shopify-${name}`, `x-shopify-${name}`);
+export const shopifyHeader = (headers: Readonly<Record<string, string>>, name: string) =>
+  headerValue(headers, `shopify-${name}`, `x-shopify-${name}`);
 
 const signature = hmacWebhook<ShopifySecrets>({
   vendor: 'Shopify',

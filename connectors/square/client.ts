@@ -65,12 +65,20 @@ export class SquareClient {
   async searchCustomers(body: SearchCustomersBody): Promise<Page<Customer>> {
     const { data, serverTime } = await this.search('/v2/customers/search', body);
     const page = parsePayload(SearchCustomersResponse, data, 'Square SearchCustomers response');
-    return { items: page.customers ?? [], ...(page.cursor ? { cursor: page.cursor } : {}), ...(serverTime !== undefined ? { serverTime } : {}) };
+    return {
+      items: page.customers ?? [],
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(serverTime !== undefined ? { serverTime } : {}),
+    };
   }
 
   async searchOrders(body: SearchOrdersBody): Promise<Page<Order>> {
     const { data, serverTime } = await this.search('/v2/orders/search', body);
     const page = parsePayload(SearchOrdersResponse, data, 'Square SearchOrders response');
-    return { items: page.orders ?? [], ...(page.cursor ? { cursor: page.cursor } : {}), ...(serverTime !== undefined ? { serverTime } : {}) };
+    return {
+      items: page.orders ?? [],
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(serverTime !== undefined ? { serverTime } : {}),
+    };
   }
 }

@@ -15,7 +15,10 @@ export const SquareSettings = z.object({
    */
   notificationUrl: z.url().optional(),
   environment: z.enum(['production', 'sandbox']).default('production'),
-  squareVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Square API version such as "2025-01-23"').default(DEFAULT_SQUARE_VERSION),
+  squareVersion: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a Square API version such as "2025-01-23"')
+    .default(DEFAULT_SQUARE_VERSION),
   /** The API root, when not Square's own (the simulator). */
   apiBaseUrl: z.url().optional(),
   /** SearchCustomers returns at most 100 per page. */

@@ -10,7 +10,8 @@ export { SquareSecrets, SquareSettings } from './config.js';
 export const square = defineConnector<SquareSettings, SquareSecrets>({
   name: 'square',
   kind: 'pos',
-  description: 'Square: webhooks signed over notification URL + body (customer.created/updated; order and payment events acknowledged), incremental poll of customers and orders via SearchCustomers and SearchOrders',
+  description:
+    'Square: webhooks signed over notification URL + body (customer.created/updated; order and payment events acknowledged), incremental poll of customers and orders via SearchCustomers and SearchOrders',
   settingsSchema: SquareSettings,
   secretsSchema: SquareSecrets,
   verifyWebhook: (request, secrets, settings) => verifySquareWebhook(request, secrets, settings),

@@ -36,7 +36,12 @@ export function amount(money: Money): number {
  * The event id is the object and its version: the same for a notification and its retries (which repeat event_id
  * and the object), and for a poll that reads the same version, so webhook and poll deduplicate.
  */
-export function objectEventId(kind: 'customer' | 'order', id: string, version: number | null | undefined, updatedAt: string | null | undefined): string {
+export function objectEventId(
+  kind: 'customer' | 'order',
+  id: string,
+  version: number | null | undefined,
+  updatedAt: string | null | undefined,
+): string {
   return `${kind}/${id}@${typeof version === 'number' ? `v${version}` : (updatedAt ?? 'unknown')}`.slice(0, 256);
 }
 
@@ -52,7 +57,10 @@ function address(a: Customer['address']): Address | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function customerIdentifiers(context: MappingContext, c: { id?: string | null; email?: string | null; phone?: string | null }): Identifier[] {
+export function customerIdentifiers(
+  context: MappingContext,
+  c: { id?: string | null; email?: string | null; phone?: string | null },
+): Identifier[] {
   const ids: Identifier[] = [];
   if (present(c.id)) ids.push({ type: `customerId:${context.instance}`, value: c.id });
   if (present(c.email)) ids.push({ type: 'email', value: c.email.trim() });
@@ -61,10 +69,15 @@ export function customerIdentifiers(context: MappingContext, c: { id?: string | 
 }
 
 export function mapCustomer(c: Customer, context: MappingContext): EventDraft[] {
-  const at = present(c.updated_at) ? utcTime(c.updated_at, 'updated_at') : present(c.created_at) ? utcTime(c.created_at, 'created_at') : context.now.toISOString();
+  const at = present(c.updated_at)
+    ? utcTime(c.updated_at, 'updated_at')
+    : present(c.created_at)
+      ? utcTime(c.created_at, 'created_at')
+      : context.now.toISOString();
   const id = objectEventId('customer', c.id, c.version, c.updated_at);
   const identifiers = customerIdentifiers(context, { id: c.id, email: c.email_address, phone: c.phone_number });
-  const birthdate = present(c.birthday) && /^\d{4}-\d{2}-\d{2}$/.test(c.birthday) && !c.birthday.startsWith('0000') ? c.birthday : undefined;
+  const birthdate =
+    present(c.birthday) && /^\d{4}-\d{2}-\d{2}$/.test(c.birthday) && !c.birthday.startsWith('0000') ? c.birthday : undefined;
   const home = address(c.address);
   const events: EventDraft[] = [
     {

@@ -29,7 +29,10 @@ export function ordersQuery(settings: SquareSettings, since: string | null, curs
     return_entries: false,
     query: {
       // DRAFT orders are not placed yet.
-      filter: { state_filter: { states: ['OPEN', 'COMPLETED', 'CANCELED'] }, ...(from ? { date_time_filter: { updated_at: { start_at: from } } } : {}) },
+      filter: {
+        state_filter: { states: ['OPEN', 'COMPLETED', 'CANCELED'] },
+        ...(from ? { date_time_filter: { updated_at: { start_at: from } } } : {}),
+      },
       sort: { sort_field: 'UPDATED_AT', sort_order: 'ASC' },
     },
   };

@@ -60,7 +60,15 @@ export function generateSampleSeller(options: { customers?: number; orders?: num
       const byWeight = item.variation === 'per kg';
       const quantity = byWeight ? '0.5' : String(1 + Math.floor(rnd() * 2));
       const total = Math.round(item.cents * Number(quantity));
-      return { uid: `line-${i}-${n}`, name: item.name, quantity, catalog_object_id: item.id, variation_name: item.variation, base_price_money: { amount: item.cents, currency: 'EUR' }, total_money: { amount: total, currency: 'EUR' } };
+      return {
+        uid: `line-${i}-${n}`,
+        name: item.name,
+        quantity,
+        catalog_object_id: item.id,
+        variation_name: item.variation,
+        base_price_money: { amount: item.cents, currency: 'EUR' },
+        total_money: { amount: total, currency: 'EUR' },
+      };
     });
     const total = items.reduce((sum, l) => sum + l.total_money.amount, 0);
     // Every fourth sale is anonymous (no customer on the order or its tender).

@@ -77,5 +77,9 @@ export const CustomerObject = z.object({ customer: Customer });
 
 const SquareErrors = z.array(z.object({ category: z.string(), code: z.string(), detail: z.string().optional() }).loose()).optional();
 
-export const SearchCustomersResponse = z.object({ customers: z.array(Customer).optional(), cursor: z.string().optional(), errors: SquareErrors });
+export const SearchCustomersResponse = z.object({
+  customers: z.array(Customer).optional(),
+  cursor: z.string().optional(),
+  errors: SquareErrors,
+});
 export const SearchOrdersResponse = z.object({ orders: z.array(Order).optional(), cursor: z.string().optional(), errors: SquareErrors });

@@ -31,10 +31,16 @@ export interface SquareSimulator extends SimulatedVendor<SquareSettings, SquareS
   touchCustomer(id: string, change: Partial<CustomerJson>): void;
 }
 
-const error = (category: string, code: string, detail: string, field?: string) => ({ errors: [{ category, code, detail, ...(field ? { field } : {}) }] });
+const error = (category: string, code: string, detail: string, field?: string) => ({
+  errors: [{ category, code, detail, ...(field ? { field } : {}) }],
+});
 
 /** A cursor names its position and the query it belongs to: Square refuses a cursor sent with another query. */
-const queryHash = (body: Record<string, unknown>) => createHash('sha256').update(JSON.stringify({ ...body, cursor: undefined })).digest('base64url').slice(0, 12);
+const queryHash = (body: Record<string, unknown>) =>
+  createHash('sha256')
+    .update(JSON.stringify({ ...body, cursor: undefined }))
+    .digest('base64url')
+    .slice(0, 12);
 const encodeCursor = (offset: number, hash: string) => Buffer.from(`${offset}:${hash}`).toString('base64url');
 function decodeCursor(cursor: string): { offset: number; hash: string } | undefined {
   const [offset, hash] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
@@ -62,29 +68,52 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
     log.push({ endpoint, body, squareVersion: req.headers['square-version'] as string | undefined });
     const limit = Number(body.limit ?? (endpoint === 'customers' ? 100 : 500));
     const maxLimit = endpoint === 'customers' ? 100 : 1000;
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', `Limit must be between 1 and ${maxLimit}.`, 'limit'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+      return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', `Limit must be between 1 and ${maxLimit}.`, 'limit'));
     const hash = queryHash(body);
     let offset = 0;
     if (typeof body.cursor === 'string') {
       const decoded = decodeCursor(body.cursor);
-      if (!decoded || decoded.hash !== hash) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid for this query.', 'cursor'));
+      if (!decoded || decoded.hash !== hash)
+        return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'The cursor is not valid for this query.', 'cursor'));
       offset = decoded.offset;
     }
     const query = (body.query ?? {}) as {
-      filter?: { updated_at?: { start_at?: string }; date_time_filter?: Record<string, { start_at?: string }>; state_filter?: { states?: string[] } };
+      filter?: {
+        updated_at?: { start_at?: string };
+        date_time_filter?: Record<string, { start_at?: string }>;
+        state_filter?: { states?: string[] };
+      };
     };
     const filter = query.filter ?? {};
 
     let items: Array<CustomerJson | OrderJson>;
     if (endpoint === 'customers') {
       const from = filter.updated_at?.start_at ? Date.parse(filter.updated_at.start_at) : -Infinity;
-      items = data.customers.filter((c) => Date.parse(c.updated_at ?? '') >= from).sort((a, b) => Date.parse(a.created_at ?? '') - Date.parse(b.created_at ?? '') || a.id.localeCompare(b.id));
+      items = data.customers
+        .filter((c) => Date.parse(c.updated_at ?? '') >= from)
+        .sort((a, b) => Date.parse(a.created_at ?? '') - Date.parse(b.created_at ?? '') || a.id.localeCompare(b.id));
     } else {
       const locations = body.location_ids;
-      if (!Array.isArray(locations) || locations.length < 1 || locations.length > 10) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'location_ids must hold 1 to 10 location ids.', 'location_ids'));
+      if (!Array.isArray(locations) || locations.length < 1 || locations.length > 10)
+        return sendJson(
+          res,
+          400,
+          error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'location_ids must hold 1 to 10 location ids.', 'location_ids'),
+        );
       const sort = (query as { sort?: { sort_field?: string } }).sort?.sort_field ?? 'CREATED_AT';
       const dateField = Object.keys(filter.date_time_filter ?? {})[0];
-      if (dateField !== undefined && dateField.toUpperCase() !== sort) return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_SORT_FIELD', 'The sort field must match the date_time_filter field.', 'query.sort.sort_field'));
+      if (dateField !== undefined && dateField.toUpperCase() !== sort)
+        return sendJson(
+          res,
+          400,
+          error(
+            'INVALID_REQUEST_ERROR',
+            'INVALID_SORT_FIELD',
+            'The sort field must match the date_time_filter field.',
+            'query.sort.sort_field',
+          ),
+        );
       const updatedFrom = filter.date_time_filter?.updated_at?.start_at;
       const from = updatedFrom ? Date.parse(updatedFrom) : -Infinity;
       const states = filter.state_filter?.states;

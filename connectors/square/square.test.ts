@@ -5,7 +5,17 @@ import { square } from './index.js';
 import { mapOrder } from './mapping.js';
 import { Order } from './schemas.js';
 import { expectedPollEvents, generateSampleSeller, SAMPLE_LOCATIONS, signSquareWebhook, startSquareSimulator } from './simulator.js';
-import { contextFor, fixture, fixtureText, secrets, settings, signedRequest, deliveryHeaders, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+import {
+  contextFor,
+  fixture,
+  fixtureText,
+  secrets,
+  settings,
+  signedRequest,
+  deliveryHeaders,
+  WEBHOOK_URL,
+  wrongSecrets,
+} from './test-support.js';
 import { SquareSettings } from './config.js';
 
 const sampleSeller = generateSampleSeller({ customers: 11, orders: 10 });
@@ -22,10 +32,19 @@ runContractTests({
     headers: deliveryHeaders(),
   },
   golden: {
-    mappings: { order: (answer, context) => mapOrder(Order.parse((answer as { order: unknown }).order), { instance: context.instance, now: context.now() }) },
+    mappings: {
+      order: (answer, context) =>
+        mapOrder(Order.parse((answer as { order: unknown }).order), { instance: context.instance, now: context.now() }),
+    },
   },
   poll: {
-    startVendor: (faults) => startSquareSimulator({ ...sampleSeller, locationIds: SAMPLE_LOCATIONS, settings: { customersPageSize: 4, ordersPageSize: 3 }, ...(faults ? { faults } : {}) }),
+    startVendor: (faults) =>
+      startSquareSimulator({
+        ...sampleSeller,
+        locationIds: SAMPLE_LOCATIONS,
+        settings: { customersPageSize: 4, ordersPageSize: 3 },
+        ...(faults ? { faults } : {}),
+      }),
     expectedEvents: expectedPollEvents(sampleSeller),
   },
 });
@@ -46,9 +65,23 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
 
   it('accepts the signatures Square computed', () => {
     expect(() => verify(body, 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=', key, url)).not.toThrow();
-    expect(() => verify('{"data":{"type":"webhooks","id":"fake_id"}}', 'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=', 'signature-key', 'https://webhook.site/webhooks')).not.toThrow();
+    expect(() =>
+      verify(
+        '{"data":{"type":"webhooks","id":"fake_id"}}',
+        'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=',
+        'signature-key',
+        'https://webhook.site/webhooks',
+      ),
+    ).not.toThrow();
     // Characters JSON encoders like to escape: the signature is over the bytes as sent.
-    expect(() => verify('{"data":{"type":"webhooks","id":">id<"}}', 'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=', 'signature-key', 'https://webhook.site/webhooks')).not.toThrow();
+    expect(() =>
+      verify(
+        '{"data":{"type":"webhooks","id":">id<"}}',
+        'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=',
+        'signature-key',
+        'https://webhook.site/webhooks',
+      ),
+    ).not.toThrow();
   });
 
   it('rejects another URL, key, signature or body, and the same body re-formatted', () => {
@@ -73,7 +106,6 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
 });
 
 describe('Square webhooks', () => {
-
   it('turns an email unsubscribe into a withdrawn e-mail consent, and the default into nothing', () => {
     const body = fixture('customer-updated.json') as { data: { object: { customer: Record<string, unknown> } } };
     body.data.object.customer.preferences = { email_unsubscribed: true };
@@ -112,17 +144,37 @@ describe('Square order mapping (variants of the CreateOrder response example, Sq
   it('skips anonymous sales and drafts, and reads the customer from the tender when the order has none', () => {
     expect(mapOrder({ ...order, customer_id: null }, context)).toEqual([]);
     expect(mapOrder({ ...order, state: 'DRAFT' }, context)).toEqual([]);
-    const viaTender = onlyEvent(mapOrder({ ...order, customer_id: null, tenders: [{ type: 'CARD', customer_id: 'CUST1' }] }, context), 'order.placed');
+    const viaTender = onlyEvent(
+      mapOrder({ ...order, customer_id: null, tenders: [{ type: 'CARD', customer_id: 'CUST1' }] }, context),
+      'order.placed',
+    );
     expect(viaTender.identifiers).toEqual([{ type: 'customerId:pos', value: 'CUST1' }]);
   });
 
   it('maps states, shipped orders to the web channel, weighed items to one line, and zero-decimal currencies', () => {
-    const status = (state: string) => (mapOrder({ ...order, state }, context)[0] as Extract<EventDraft, { type: 'order.placed' }>).data.status;
+    const status = (state: string) =>
+      (mapOrder({ ...order, state }, context)[0] as Extract<EventDraft, { type: 'order.placed' }>).data.status;
     expect(status('COMPLETED')).toBe('paid');
     expect(status('CANCELED')).toBe('cancelled');
     const shipped = onlyEvent(mapOrder({ ...order, fulfillments: [{ type: 'SHIPMENT' }] }, context), 'order.placed');
     expect(shipped.data.channel).toBe('web');
-    const weighed = onlyEvent(mapOrder({ ...order, line_items: [{ name: 'Koffiebonen', quantity: '0.5', base_price_money: { amount: 2400, currency: 'EUR' }, total_money: { amount: 1200, currency: 'EUR' } }] }, context), 'order.placed');
+    const weighed = onlyEvent(
+      mapOrder(
+        {
+          ...order,
+          line_items: [
+            {
+              name: 'Koffiebonen',
+              quantity: '0.5',
+              base_price_money: { amount: 2400, currency: 'EUR' },
+              total_money: { amount: 1200, currency: 'EUR' },
+            },
+          ],
+        },
+        context,
+      ),
+      'order.placed',
+    );
     expect(weighed.data.lines).toEqual([{ name: 'Koffiebonen', quantity: 1, price: 12 }]);
     const yen = onlyEvent(mapOrder({ ...order, total_money: { amount: 1500, currency: 'JPY' } }, context), 'order.placed');
     expect(yen.data.total).toBe(1500);

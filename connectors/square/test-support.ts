@@ -27,6 +27,10 @@ export function signedRequest(body: string | object, url = WEBHOOK_URL, key = se
   return { method: 'POST', url, headers: { ...deliveryHeaders(), ...signSquareWebhook(url, raw, key) }, rawBody: raw };
 }
 
-export function contextFor(s: SquareSettings = settings, k: SquareSecrets = secrets, now = TEST_NOW): ConnectorContext<SquareSettings, SquareSecrets> {
+export function contextFor(
+  s: SquareSettings = settings,
+  k: SquareSecrets = secrets,
+  now = TEST_NOW,
+): ConnectorContext<SquareSettings, SquareSecrets> {
   return contextIn('pos', s, k, now);
 }

@@ -1,5 +1,14 @@
 // Which Square event types syncline reads, and how each is validated and mapped.
-import { parseJsonBody, parsePayload, PayloadInvalid, topicTable, type ConnectorContext, type EventDraft, type TopicHandler, type WebhookRequest } from '../sdk/index.js';
+import {
+  parseJsonBody,
+  parsePayload,
+  PayloadInvalid,
+  topicTable,
+  type ConnectorContext,
+  type EventDraft,
+  type TopicHandler,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { SquareSecrets, SquareSettings } from './config.js';
 import { mapCustomer, type MappingContext } from './mapping.js';
 import { CustomerObject, EventNotification } from './schemas.js';
@@ -20,7 +29,15 @@ export const EVENT_TYPES = topicTable<[EventNotification, MappingContext]>({
   vendor: 'Square',
   noun: 'event type',
   topics: { 'customer.created': customer, 'customer.updated': customer },
-  acknowledged: ['order.created', 'order.updated', 'order.fulfillment.updated', 'payment.created', 'payment.updated', 'customer.deleted', 'webhooks.test_notification'],
+  acknowledged: [
+    'order.created',
+    'order.updated',
+    'order.fulfillment.updated',
+    'payment.created',
+    'payment.updated',
+    'customer.deleted',
+    'webhooks.test_notification',
+  ],
   remedy: 'remove it from the subscription',
   shown: /^[A-Za-z0-9_.-]{1,80}$/,
 });
@@ -29,7 +46,9 @@ const { printable } = EVENT_TYPES;
 export function parseSquareWebhook(request: WebhookRequest, context: ConnectorContext<SquareSettings, SquareSecrets>): EventDraft[] {
   const event = parsePayload(EventNotification, parseJsonBody(request.rawBody, 'Square event notification'), 'Square event notification');
   if (context.settings.merchantId !== undefined && event.merchant_id !== context.settings.merchantId) {
-    throw new PayloadInvalid(`Square event for merchant ${printable(event.merchant_id)} reached the instance for ${context.settings.merchantId}`);
+    throw new PayloadInvalid(
+      `Square event for merchant ${printable(event.merchant_id)} reached the instance for ${context.settings.merchantId}`,
+    );
   }
   const map = EVENT_TYPES.find(event.type);
   return map ? map(event, event, { instance: context.instance, now: context.now() }) : [];

@@ -14,10 +14,12 @@ const signature = hmacWebhook<SquareSecrets, Pick<SquareSettings, 'notificationU
   encoding: 'base64',
   signs: (request, settings) => [signedUrl(request, settings), request.rawBody],
   secret: (secrets) => secrets.signatureKey,
-  mismatch: 'Square webhook signature does not match (wrong signature key, altered body, or a notification URL other than the one registered: set settings.notificationUrl)',
+  mismatch:
+    'Square webhook signature does not match (wrong signature key, altered body, or a notification URL other than the one registered: set settings.notificationUrl)',
 });
 
 export const verifySquareWebhook = signature.verify;
 
 /** The header Square sends for a body delivered to `url`: what our tests and simulator send too. */
-export const signSquareWebhook = (url: string, rawBody: Buffer | string, signatureKey: string) => signature.sign(signatureKey, url, rawBody);
+export const signSquareWebhook = (url: string, rawBody: Buffer | string, signatureKey: string) =>
+  signature.sign(signatureKey, url, rawBody);

@@ -1,5 +1,12 @@
 // Squeezely's back-end API: the two auth headers and POST /v1/track, with retries from the SDK client.
-import { blankEmails, createVendorClient, parsePayload, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+import {
+  blankEmails,
+  createVendorClient,
+  parsePayload,
+  VendorRejected,
+  type VendorClient,
+  type VendorClientOptions,
+} from '../sdk/index.js';
 import type { SqueezelySecrets, SqueezelySettings } from './config.js';
 import { TrackResponse, type TrackEvent } from './schemas.js';
 
@@ -18,7 +25,12 @@ export class SqueezelyClient {
     this.http = createVendorClient({
       vendor: 'Squeezely',
       baseURL: settings.apiBaseUrl.replace(/\/+$/, ''),
-      headers: { 'X-AUTH-ACCOUNT': secrets.accountId, 'X-AUTH-APIKEY': secrets.apiKey, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'X-AUTH-ACCOUNT': secrets.accountId,
+        'X-AUTH-APIKEY': secrets.apiKey,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       ...options,
     });
   }

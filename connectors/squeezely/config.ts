@@ -11,7 +11,10 @@ export const SqueezelySettings = z.object({
   /** The track endpoint's host; tests and the simulator point it at 127.0.0.1. */
   apiBaseUrl: z.url().default('https://api.squeezely.tech'),
   /** The event that carries profile fields. CRMUpdate is what Squeezely's own Magento plugin sends for a changed customer. */
-  profileEvent: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/).default('CRMUpdate'),
+  profileEvent: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+    .default('CRMUpdate'),
   /**
    * syncline field → Squeezely property. Fields without an entry are not sent: Squeezely only keeps custom
    * data fields that were made in the account first. Segments/audiences travel the same way, e.g.
@@ -31,7 +34,10 @@ export const SqueezelySettings = z.object({
    * Instance whose customer id is sent as `userid` (e.g. "shopify": the shop's customer id, which the
    * Squeezely pixel on that shop also reports). Without it no userid is sent.
    */
-  userIdFrom: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
+  userIdFrom: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .optional(),
   /** Events per POST /v1/track. Squeezely documents no limit; we stay small. */
   batchSize: z.number().int().min(1).max(100).default(100),
 });

@@ -9,7 +9,8 @@ export { SqueezelySecrets, SqueezelySettings } from './config.js';
 export const squeezely = defineConnector<SqueezelySettings, SqueezelySecrets>({
   name: 'squeezely',
   kind: 'dmp',
-  description: 'Squeezely / Spotler Activate: profile fields, e-mail consent (newsletter) and segments as custom fields through POST /v1/track',
+  description:
+    'Squeezely / Spotler Activate: profile fields, e-mail consent (newsletter) and segments as custom fields through POST /v1/track',
   settingsSchema: SqueezelySettings,
   secretsSchema: SqueezelySecrets,
   push: {
@@ -17,5 +18,6 @@ export const squeezely = defineConnector<SqueezelySettings, SqueezelySecrets>({
     maxBatchSize: MAX_BATCH_SIZE,
     push: (context, changes) => pushChanges(context, changes),
   },
-  eraseUnsupported: 'Squeezely documents no deletion endpoint (see connectors/squeezely/fixtures/SOURCES.md): remove the person in Squeezely by hand',
+  eraseUnsupported:
+    'Squeezely documents no deletion endpoint (see connectors/squeezely/fixtures/SOURCES.md): remove the person in Squeezely by hand',
 });

@@ -24,7 +24,10 @@ export const TrackEvent = z
     firstname: z.string().optional(),
     lastname: z.string().optional(),
     gender: z.enum(['M', 'F', 'U']).optional(),
-    birthdate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+    birthdate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+      .optional(),
     phone: z.string().optional(),
     postcode: z.string().optional(),
     city: z.string().optional(),
@@ -40,14 +43,32 @@ export const TrackEvent = z
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.array(TrackProduct)]))
   .superRefine((event, ctx) => {
     for (const key of Object.keys(event)) {
-      if (!KNOWN.has(key) && !/^custom_[a-z0-9_]+$/.test(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is neither a documented property nor a custom_ field` });
+      if (!KNOWN.has(key) && !/^custom_[a-z0-9_]+$/.test(key))
+        ctx.addIssue({ code: 'custom', message: `"${key}" is neither a documented property nor a custom_ field` });
     }
   });
 export type TrackEvent = z.infer<typeof TrackEvent>;
 
 const KNOWN = new Set([
-  'event', 'email', 'userid', 'firstname', 'lastname', 'gender', 'birthdate', 'phone', 'postcode', 'city', 'country',
-  'language', 'newsletter', 'orderid', 'currency', 'timestamp', 'products', 'service', 'totalvalue',
+  'event',
+  'email',
+  'userid',
+  'firstname',
+  'lastname',
+  'gender',
+  'birthdate',
+  'phone',
+  'postcode',
+  'city',
+  'country',
+  'language',
+  'newsletter',
+  'orderid',
+  'currency',
+  'timestamp',
+  'products',
+  'service',
+  'totalvalue',
 ]);
 
 export const TrackRequest = z.object({ events: z.array(TrackEvent).min(1) });

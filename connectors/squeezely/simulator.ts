@@ -28,7 +28,8 @@ export async function startSqueezelySimulator(options: SqueezelySimulatorOptions
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/v1/track') return sendJson(res, 404, { success: false, errors: ['Not found'] });
+    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/v1/track')
+      return sendJson(res, 404, { success: false, errors: ['Not found'] });
     if (req.headers['x-auth-account'] !== secrets.accountId || req.headers['x-auth-apikey'] !== secrets.apiKey) {
       return sendJson(res, 401, { success: false, errors: ['Authentication failed'] });
     }
@@ -39,7 +40,8 @@ export async function startSqueezelySimulator(options: SqueezelySimulatorOptions
       return sendJson(res, 400, { success: false, errors: ['Invalid JSON'] });
     }
     const parsed = TrackRequest.safeParse(json);
-    if (!parsed.success) return sendJson(res, 400, { success: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    if (!parsed.success)
+      return sendJson(res, 400, { success: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
     if (refuseLeft > 0) {
       refuseLeft--;
       return sendJson(res, 200, { success: false, errors: ['TIMESTAMP_ERROR'] });

@@ -20,7 +20,8 @@ runContractTests({
   push: { startVendor: (faults) => startSqueezelySimulator(faults ? { faults } : {}) },
 });
 
-const contextFor = (s: SqueezelySettings, k: SqueezelySecrets = secrets): ConnectorContext<SqueezelySettings, SqueezelySecrets> => contextIn('squeezely', s, k);
+const contextFor = (s: SqueezelySettings, k: SqueezelySecrets = secrets): ConnectorContext<SqueezelySettings, SqueezelySecrets> =>
+  contextIn('squeezely', s, k);
 
 function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {
   return {
@@ -37,7 +38,8 @@ function change(fields: ProfileChange['fields'], overrides: Partial<ProfileChang
   };
 }
 
-const withSimulator = (run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) => withVendor(startSqueezelySimulator(options), run);
+const withSimulator = (run: (sim: SqueezelySimulator) => Promise<void>, options: Parameters<typeof startSqueezelySimulator>[0] = {}) =>
+  withVendor(startSqueezelySimulator(options), run);
 
 const fast = { retries: 3, minDelayMs: 1 };
 
@@ -53,7 +55,14 @@ describe('Squeezely documented payloads', () => {
 
   it('reads the documented Purchase example in Squeezely words', () => {
     const purchase = TrackEvent.parse(fixture('track-purchase-docs.json'));
-    expect(purchase).toMatchObject({ event: 'Purchase', email: 'jan@schmit.com', gender: 'M', birthdate: '1985-12-31', orderid: '12345', currency: 'EUR' });
+    expect(purchase).toMatchObject({
+      event: 'Purchase',
+      email: 'jan@schmit.com',
+      gender: 'M',
+      birthdate: '1985-12-31',
+      orderid: '12345',
+      currency: 'EUR',
+    });
     expect(purchase.products).toEqual([{ id: 'ABC123', name: 'Product 1', price: 29.99, quantity: 2 }]);
   });
 
@@ -64,33 +73,66 @@ describe('Squeezely documented payloads', () => {
 });
 
 describe('Squeezely profile mapping', () => {
-  it('builds the same CRMUpdate event as Squeezely\'s own Magento plugin', () => {
+  it("builds the same CRMUpdate event as Squeezely's own Magento plugin", () => {
     const mapped = toTrackEvent(
       change({ firstName: 'Jan', lastName: 'Schmidt', birthdate: '1985-12-31T00:00:00.000Z' }),
       SqueezelySettings.parse({ userIdFrom: 'shopify' }),
       'squeezely',
     );
-    expect(mapped).toEqual({ ok: true, event: { event: 'CRMUpdate', email: 'jan@schmit.com', userid: '42', firstname: 'Jan', lastname: 'Schmidt', birthdate: '1985-12-31' } });
+    expect(mapped).toEqual({
+      ok: true,
+      event: { event: 'CRMUpdate', email: 'jan@schmit.com', userid: '42', firstname: 'Jan', lastname: 'Schmidt', birthdate: '1985-12-31' },
+    });
     const { gender: _gender, ...plugin } = fixture('crm-update-magento.json') as Record<string, unknown>;
     expect(mapped.ok && mapped.event).toEqual(plugin);
   });
 
   it('maps every default field to its Squeezely property and leaves unmapped fields out', () => {
     const mapped = toTrackEvent(
-      change({ firstName: 'Jan', lastName: 'S', phone: '+31612345678', birthdate: '1985-12-31', city: 'Utrecht', postalCode: '3511AB', country: 'NL', locale: 'nl-NL', orderCount: 3 }),
+      change({
+        firstName: 'Jan',
+        lastName: 'S',
+        phone: '+31612345678',
+        birthdate: '1985-12-31',
+        city: 'Utrecht',
+        postalCode: '3511AB',
+        country: 'NL',
+        locale: 'nl-NL',
+        orderCount: 3,
+      }),
       settings,
       'squeezely',
     );
     expect(mapped).toEqual({
       ok: true,
-      event: { event: 'CRMUpdate', email: 'jan@schmit.com', firstname: 'Jan', lastname: 'S', phone: '+31612345678', birthdate: '1985-12-31', city: 'Utrecht', postcode: '3511AB', country: 'NL', language: 'nl-NL' },
+      event: {
+        event: 'CRMUpdate',
+        email: 'jan@schmit.com',
+        firstname: 'Jan',
+        lastname: 'S',
+        phone: '+31612345678',
+        birthdate: '1985-12-31',
+        city: 'Utrecht',
+        postcode: '3511AB',
+        country: 'NL',
+        language: 'nl-NL',
+      },
     });
   });
 
   it('sends e-mail consent as newsletter yes/no and segments as a configured custom field', () => {
     const custom = SqueezelySettings.parse({ fieldMap: { segments: 'custom_syncline_segments', orderCount: 'custom_order_count' } });
     const mapped = toTrackEvent(change({ consentEmailMarketing: false, segments: 'repeat,loyal', orderCount: 3 }), custom, 'squeezely');
-    expect(mapped).toEqual({ ok: true, event: { event: 'CRMUpdate', email: 'jan@schmit.com', newsletter: 'no', custom_syncline_segments: 'repeat,loyal', custom_order_count: 3 } });
+    expect(mapped).toEqual({
+      ok: true,
+      event: {
+        event: 'CRMUpdate',
+        email: 'jan@schmit.com',
+        newsletter: 'no',
+        custom_syncline_segments: 'repeat,loyal',
+        custom_order_count: 3,
+      },
+    });
   });
 
   it('says plainly that a personalisation withdrawal has no documented property unless one is mapped', () => {
@@ -98,7 +140,11 @@ describe('Squeezely profile mapping', () => {
     const unmapped = toTrackEvent(withdrawal, settings, 'squeezely');
     expect(unmapped.ok).toBe(false);
     expect(!unmapped.ok && unmapped.reason).toMatch(/no property for consentPersonalisation.*custom_/);
-    const mapped = toTrackEvent(withdrawal, SqueezelySettings.parse({ fieldMap: { consentPersonalisation: 'custom_personalisation' } }), 'squeezely');
+    const mapped = toTrackEvent(
+      withdrawal,
+      SqueezelySettings.parse({ fieldMap: { consentPersonalisation: 'custom_personalisation' } }),
+      'squeezely',
+    );
     expect(mapped).toEqual({ ok: true, event: { event: 'CRMUpdate', email: 'jan@schmit.com', custom_personalisation: 'no' } });
   });
 });
@@ -106,7 +152,10 @@ describe('Squeezely profile mapping', () => {
 describe('Squeezely push', () => {
   it('sends a consent withdrawal without consent, and nothing else', () =>
     withSimulator(async (sim) => {
-      const s = SqueezelySettings.parse({ apiBaseUrl: sim.settings.apiBaseUrl, fieldMap: { consentPersonalisation: 'custom_personalisation' } });
+      const s = SqueezelySettings.parse({
+        apiBaseUrl: sim.settings.apiBaseUrl,
+        fieldMap: { consentPersonalisation: 'custom_personalisation' },
+      });
       const outcomes = await pushChanges(contextFor(s), [
         change({ consentPersonalisation: false }, { profileId: 'withdrawn', consent: { personalisation: false } }),
         change({ firstName: 'Jan' }, { profileId: 'no-consent', consent: { personalisation: false } }),
@@ -121,7 +170,9 @@ describe('Squeezely push', () => {
   it('puts at most batchSize events in one request and keeps outcomes in order', () =>
     withSimulator(async (sim) => {
       const s = SqueezelySettings.parse({ apiBaseUrl: sim.settings.apiBaseUrl, batchSize: 40 });
-      const changes = Array.from({ length: 100 }, (_, i) => change({ firstName: `F${i}` }, { profileId: `p-${i}`, email: `p${i}@example.com` }));
+      const changes = Array.from({ length: 100 }, (_, i) =>
+        change({ firstName: `F${i}` }, { profileId: `p-${i}`, email: `p${i}@example.com` }),
+      );
       const outcomes = await pushChanges(contextFor(s), changes);
       expect(outcomes.map((o) => o.profileId)).toEqual(changes.map((c) => c.profileId));
       expect(outcomes.every((o) => o.status === 'pushed')).toBe(true);
@@ -142,7 +193,9 @@ describe('Squeezely push', () => {
     withSimulator(
       async (sim) => {
         const outcomes = await pushChanges(contextFor(sim.settings), [change({ firstName: 'Jan' })], fast);
-        expect(outcomes).toEqual([{ profileId: 'p-1', status: 'failed', reason: expect.stringContaining('TIMESTAMP_ERROR'), retryable: false }]);
+        expect(outcomes).toEqual([
+          { profileId: 'p-1', status: 'failed', reason: expect.stringContaining('TIMESTAMP_ERROR'), retryable: false },
+        ]);
         expect(JSON.stringify(outcomes)).not.toContain('schmit.com');
         expect(sim.requests()).toBe(1);
       },
@@ -151,7 +204,11 @@ describe('Squeezely push', () => {
 
   it('reports wrong credentials as a failure that retrying will not fix', () =>
     withSimulator(async (sim) => {
-      const outcomes = await pushChanges(contextFor(sim.settings, { accountId: 'sim-account', apiKey: 'wrong' }), [change({ firstName: 'Jan' })], fast);
+      const outcomes = await pushChanges(
+        contextFor(sim.settings, { accountId: 'sim-account', apiKey: 'wrong' }),
+        [change({ firstName: 'Jan' })],
+        fast,
+      );
       expect(outcomes).toEqual([{ profileId: 'p-1', status: 'failed', reason: expect.stringMatching(/401/), retryable: false }]);
       expect(JSON.stringify(outcomes)).not.toContain('wrong');
     }));

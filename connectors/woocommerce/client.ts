@@ -25,7 +25,8 @@ export interface ListQuery {
 
 function headerNumber(value: unknown, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new PayloadInvalid(`WooCommerce answered without a usable ${name} header`, [`${name}: ${String(value).slice(0, 20)}`]);
+  if (!Number.isInteger(n) || n < 0)
+    throw new PayloadInvalid(`WooCommerce answered without a usable ${name} header`, [`${name}: ${String(value).slice(0, 20)}`]);
   return n;
 }
 
@@ -42,7 +43,11 @@ export class WooCommerceClient {
     });
   }
 
-  private async list<T>(resource: 'customers' | 'orders', query: ListQuery, schema: typeof CustomerPage | typeof OrderPage): Promise<Page<T>> {
+  private async list<T>(
+    resource: 'customers' | 'orders',
+    query: ListQuery,
+    schema: typeof CustomerPage | typeof OrderPage,
+  ): Promise<Page<T>> {
     const params: Record<string, string | number | boolean> = { ...query };
     // Without it, modified_after is read in the store's own time zone.
     if (query.modified_after !== undefined) params.dates_are_gmt = true;

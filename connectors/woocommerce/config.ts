@@ -2,12 +2,10 @@
 import { z } from 'zod';
 
 /** HTTP Basic sends the consumer secret with every request: only over HTTPS, or to a local simulator. */
-const StoreUrl = z
-  .url()
-  .refine((url) => {
-    const { protocol, hostname } = new URL(url);
-    return protocol === 'https:' || (protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname));
-  }, 'an https:// URL (WooCommerce consumer keys travel as HTTP Basic credentials)');
+const StoreUrl = z.url().refine((url) => {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || (protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname));
+}, 'an https:// URL (WooCommerce consumer keys travel as HTTP Basic credentials)');
 
 export const WooCommerceSettings = z.object({
   /** The store's home URL as WooCommerce reports it in X-WC-Webhook-Source, e.g. "https://shop.example.nl/". */

@@ -10,7 +10,8 @@ export { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 export const woocommerce = defineConnector<WooCommerceSettings, WooCommerceSecrets>({
   name: 'woocommerce',
   kind: 'shop',
-  description: 'WooCommerce: HMAC-signed webhooks for customers and orders (created/updated); incremental poll of customers and orders through the REST API v3',
+  description:
+    'WooCommerce: HMAC-signed webhooks for customers and orders (created/updated); incremental poll of customers and orders through the REST API v3',
   settingsSchema: WooCommerceSettings,
   secretsSchema: WooCommerceSecrets,
   verifyWebhook: (request, secrets) => verifyWooCommerceWebhook(request, secrets),

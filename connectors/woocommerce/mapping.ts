@@ -22,7 +22,18 @@ export function gmtTime(value: string, field: string): string {
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#039': "'", ndash: '–', mdash: '—', nbsp: ' ', hellip: '…' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  '#039': "'",
+  ndash: '–',
+  mdash: '—',
+  nbsp: ' ',
+  hellip: '…',
+};
 
 /** Product names arrive HTML-escaped ("Ship Your Idea &ndash; Color: Black"): decode the entities WordPress emits. */
 export function decodeEntities(text: string): string {
@@ -34,10 +45,14 @@ export function decodeEntities(text: string): string {
   });
 }
 
-export function personIdentifiers(context: MappingContext, person: { customerId?: number | null; email?: string | null; phone?: string | null }): Identifier[] {
+export function personIdentifiers(
+  context: MappingContext,
+  person: { customerId?: number | null; email?: string | null; phone?: string | null },
+): Identifier[] {
   const ids: Identifier[] = [];
   // customer_id 0 is a guest checkout: no account, no id.
-  if (typeof person.customerId === 'number' && person.customerId > 0) ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
+  if (typeof person.customerId === 'number' && person.customerId > 0)
+    ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
   if (present(person.phone)) ids.push({ type: 'phone', value: person.phone.trim() });
   return ids.filter((id) => id.value.length <= 320);
@@ -107,7 +122,12 @@ function orderStatus(status: string): 'placed' | 'paid' | 'fulfilled' | 'cancell
 
 function line(item: LineItem): OrderLine {
   // `price` is the unit price after discounts; older payloads lack it, then total / quantity is the same thing.
-  const price = typeof item.price === 'number' ? item.price : item.total !== null && item.total !== undefined && item.quantity > 0 ? item.total / item.quantity : 0;
+  const price =
+    typeof item.price === 'number'
+      ? item.price
+      : item.total !== null && item.total !== undefined && item.quantity > 0
+        ? item.total / item.quantity
+        : 0;
   return {
     ...(item.product_id ? { productId: String(item.product_id) } : {}),
     ...(item.variation_id ? { variantId: String(item.variation_id) } : {}),
@@ -122,7 +142,8 @@ function line(item: LineItem): OrderLine {
 function shippedElsewhere(o: Order): boolean {
   const ship = o.shipping;
   if (!ship || !present(ship.address_1)) return false;
-  const key = (a: Address | null | undefined) => [a?.address_1, a?.postcode, a?.country].map((v) => (v ?? '').trim().toLowerCase()).join('|');
+  const key = (a: Address | null | undefined) =>
+    [a?.address_1, a?.postcode, a?.country].map((v) => (v ?? '').trim().toLowerCase()).join('|');
   return key(ship) !== key(o.billing);
 }
 

@@ -3,12 +3,18 @@ import { onePageBudget } from '../sdk/contract-kit.js';
 import { drainPoll, withVendor } from '../sdk/testing/index.js';
 import { VendorRejected, type EventDraft } from '../sdk/index.js';
 import { OVERLAP_MS, pollWooCommerce, readCursor } from './poll.js';
-import { generateSampleStore, startWooCommerceSimulator, type WooCommerceSimulator, type WooCommerceSimulatorOptions } from './simulator.js';
+import {
+  generateSampleStore,
+  startWooCommerceSimulator,
+  type WooCommerceSimulator,
+  type WooCommerceSimulatorOptions,
+} from './simulator.js';
 import { contextFor, secrets } from './test-support.js';
 
 const store = () => generateSampleStore({ customers: 7, orders: 6 });
 
-const withSimulator = (options: Partial<WooCommerceSimulatorOptions>, run: (sim: WooCommerceSimulator) => Promise<void>) => withVendor(startWooCommerceSimulator({ ...store(), settings: { pageSize: 3 }, ...options }), run);
+const withSimulator = (options: Partial<WooCommerceSimulatorOptions>, run: (sim: WooCommerceSimulator) => Promise<void>) =>
+  withVendor(startWooCommerceSimulator({ ...store(), settings: { pageSize: 3 }, ...options }), run);
 
 const drain = (sim: WooCommerceSimulator, from?: string, between?: (page: number) => void) =>
   drainPoll((cursor, page) => {
@@ -20,9 +26,25 @@ describe('WooCommerce poll', () => {
   it('pages customers by id, then orders by modification time, newest first, as the REST API documents', () =>
     withSimulator({}, async (sim) => {
       const { events } = await drain(sim);
-      expect(sim.lists().map((l) => `${l.resource}:${l.query.page}`)).toEqual(['customers:1', 'customers:2', 'customers:3', 'orders:1', 'orders:2']);
-      expect(sim.lists().filter((l) => l.resource === 'customers').every((l) => l.query.orderby === 'id' && l.query.order === 'asc' && l.query.per_page === '3')).toBe(true);
-      expect(sim.lists().filter((l) => l.resource === 'orders').every((l) => l.query.orderby === 'modified' && l.query.order === 'desc' && l.query.modified_after === undefined)).toBe(true);
+      expect(sim.lists().map((l) => `${l.resource}:${l.query.page}`)).toEqual([
+        'customers:1',
+        'customers:2',
+        'customers:3',
+        'orders:1',
+        'orders:2',
+      ]);
+      expect(
+        sim
+          .lists()
+          .filter((l) => l.resource === 'customers')
+          .every((l) => l.query.orderby === 'id' && l.query.order === 'asc' && l.query.per_page === '3'),
+      ).toBe(true);
+      expect(
+        sim
+          .lists()
+          .filter((l) => l.resource === 'orders')
+          .every((l) => l.query.orderby === 'modified' && l.query.order === 'desc' && l.query.modified_after === undefined),
+      ).toBe(true);
       expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(7);
       // Six orders, the last of them a checkout draft.
       expect(events.filter((e) => e.type === 'order.placed' || e.type === 'order.updated')).toHaveLength(5);
@@ -37,8 +59,14 @@ describe('WooCommerce poll', () => {
       expect(Date.parse(since)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
       const seen = sim.lists().length;
       await drain(sim, cursor);
-      const next = sim.lists().slice(seen).filter((l) => l.resource === 'orders');
-      expect(next[0]?.query).toMatchObject({ modified_after: new Date(Date.parse(since) - OVERLAP_MS).toISOString().slice(0, 19), dates_are_gmt: 'true' });
+      const next = sim
+        .lists()
+        .slice(seen)
+        .filter((l) => l.resource === 'orders');
+      expect(next[0]?.query).toMatchObject({
+        modified_after: new Date(Date.parse(since) - OVERLAP_MS).toISOString().slice(0, 19),
+        dates_are_gmt: 'true',
+      });
     }));
 
   it('reads in the next pass only customers and orders changed since the last one', () =>
@@ -56,7 +84,11 @@ describe('WooCommerce poll', () => {
       const touched = new Date(Date.now() + 1000).toISOString().slice(0, 19);
       // After the first page, the oldest order is modified: it jumps to the front of the newest-first list.
       // Read newest first, the others shift towards pages not yet read: this pass still sees every one of them.
-      const first = await drain(sim, undefined, (page) => page === 1 && sim.touchOrder(700, { status: 'completed', date_modified_gmt: touched }));
+      const first = await drain(
+        sim,
+        undefined,
+        (page) => page === 1 && sim.touchOrder(700, { status: 'completed', date_modified_gmt: touched }),
+      );
       for (const e of first.events) if (e.type === 'order.placed' || e.type === 'order.updated') seenOrders.add(e.data.orderId);
       expect([...seenOrders].sort()).toEqual(['701', '702', '703', '704']);
       // The moved order itself was modified after the pass started: the next pass reads it.

@@ -24,7 +24,8 @@ const streams = incrementalStreams({
   vendor: 'WooCommerce',
   paging: 'pages',
   nextPassFrom: 'passStart',
-  client: (context: Context, _budget, options: WooCommerceClientOptions = {}) => new WooCommerceClient(context.settings, context.secrets, options),
+  client: (context: Context, _budget, options: WooCommerceClientOptions = {}) =>
+    new WooCommerceClient(context.settings, context.secrets, options),
   // Customers switched off: orders only (a saved cursor on customers goes on with orders).
   enabled: (settings) => (settings?.pollCustomers === false ? ['orders'] : ['customers', 'orders']),
   streams: {
@@ -36,7 +37,11 @@ const streams = incrementalStreams({
         return threshold === undefined || !time || Date.parse(gmtTime(time, 'date_modified_gmt')) >= threshold;
       });
       const mapping = mappingOf(context);
-      return { events: changed.flatMap((c) => mapCustomer(c, mapping)), next: position < page.totalPages ? position + 1 : null, serverTime: page.serverTime };
+      return {
+        events: changed.flatMap((c) => mapCustomer(c, mapping)),
+        next: position < page.totalPages ? position + 1 : null,
+        serverTime: page.serverTime,
+      };
     },
     async orders(client, { since, position }, context) {
       const page = await client.orders({
@@ -47,7 +52,11 @@ const streams = incrementalStreams({
         ...(since !== null ? { modified_after: modifiedAfter(since) } : {}),
       });
       const mapping = mappingOf(context);
-      return { events: page.items.flatMap((o) => mapOrder(o, mapping, 'auto')), next: position < page.totalPages ? position + 1 : null, serverTime: page.serverTime };
+      return {
+        events: page.items.flatMap((o) => mapOrder(o, mapping, 'auto')),
+        next: position < page.totalPages ? position + 1 : null,
+        serverTime: page.serverTime,
+      };
     },
   },
 });

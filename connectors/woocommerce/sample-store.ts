@@ -53,7 +53,19 @@ export function generateSampleStore(options: SampleStoreOptions = {}): SampleSto
     const [city, postcode] = pick(CITIES);
     const email = `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + `${i}@voorbeeld.nl`;
     const created = start - (40 - (i % 30)) * 86_400_000;
-    const billing = { first_name: first, last_name: last, company: '', address_1: `Kerkstraat ${i + 1}`, address_2: '', city, state: '', postcode, country: 'NL', email, phone: i % 3 === 0 ? '' : `06${String(10_000_000 + i * 7919).slice(0, 8)}` };
+    const billing = {
+      first_name: first,
+      last_name: last,
+      company: '',
+      address_1: `Kerkstraat ${i + 1}`,
+      address_2: '',
+      city,
+      state: '',
+      postcode,
+      country: 'NL',
+      email,
+      phone: i % 3 === 0 ? '' : `06${String(10_000_000 + i * 7919).slice(0, 8)}`,
+    };
     return {
       id: 100 + i,
       date_created_gmt: gmt(created),
@@ -71,11 +83,29 @@ export function generateSampleStore(options: SampleStoreOptions = {}): SampleSto
   const statuses = ['processing', 'completed', 'completed', 'on-hold', 'refunded', 'cancelled'];
   const orders: OrderJson[] = Array.from({ length: options.orders ?? 15 }, (_, i) => {
     const buyer = i % 4 === 3 ? undefined : customers[Math.floor(rnd() * customers.length)];
-    const billing = buyer?.billing ?? { first_name: 'Gast', last_name: 'Koper', address_1: 'Dorpsstraat 9', city: 'Zwolle', postcode: '8011 GH', country: 'NL', email: `gast${i}@voorbeeld.nl`, phone: '' };
+    const billing = buyer?.billing ?? {
+      first_name: 'Gast',
+      last_name: 'Koper',
+      address_1: 'Dorpsstraat 9',
+      city: 'Zwolle',
+      postcode: '8011 GH',
+      country: 'NL',
+      email: `gast${i}@voorbeeld.nl`,
+      phone: '',
+    };
     const lines = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, n) => {
       const product = pick(PRODUCTS);
       const quantity = 1 + Math.floor(rnd() * 2);
-      return { id: 1000 + i * 10 + n, name: product.name, product_id: product.id, variation_id: 0, quantity, sku: product.sku, price: product.price, total: (product.price * quantity).toFixed(2) };
+      return {
+        id: 1000 + i * 10 + n,
+        name: product.name,
+        product_id: product.id,
+        variation_id: 0,
+        quantity,
+        sku: product.sku,
+        price: product.price,
+        total: (product.price * quantity).toFixed(2),
+      };
     });
     const created = start + i * 45 * 60_000;
     // The last order is an unfinished block-checkout draft: WooCommerce lists it, syncline skips it.

@@ -7,7 +7,10 @@ const Text = z.string().nullish();
 /** `_gmt` times come without an offset ("2017-03-21T19:09:28"); mapping reads them as UTC. */
 const GmtTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'a WooCommerce date-time');
 /** Money is a decimal string ("29.35"). */
-const Money = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount').transform(Number);
+const Money = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'a decimal amount')
+  .transform(Number);
 
 export const Address = z.object({
   first_name: Text,
@@ -47,7 +50,15 @@ const LineItem = z.object({
   quantity: z.number().int().nonnegative(),
   sku: Text,
   /** Unit price after discounts, a number (unlike the totals, which are strings). */
-  price: z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).nullish(),
+  price: z
+    .union([
+      z.number().finite(),
+      z
+        .string()
+        .regex(/^-?\d+(\.\d+)?$/)
+        .transform(Number),
+    ])
+    .nullish(),
   total: Money.nullish(),
 });
 export type LineItem = z.infer<typeof LineItem>;

@@ -54,9 +54,11 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const match = /^\/wp-json\/wc\/v3\/(customers|orders)\/?$/.exec(url.pathname);
-    if (req.method !== 'GET' || !match) return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
+    if (req.method !== 'GET' || !match)
+      return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
     const expected = `Basic ${Buffer.from(`${secrets.consumerKey}:${secrets.consumerSecret}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
+    if (req.headers.authorization !== expected)
+      return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
 
     const resource = match[1] as 'customers' | 'orders';
     const query = Object.fromEntries(url.searchParams);
@@ -64,7 +66,10 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     const page = Number(query.page ?? 1);
     const perPage = Number(query.per_page ?? 10);
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
-      return send(res, 400, { ...restError('rest_invalid_param', 'Invalid parameter(s): per_page', 400), data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } } });
+      return send(res, 400, {
+        ...restError('rest_invalid_param', 'Invalid parameter(s): per_page', 400),
+        data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } },
+      });
     }
     if (!Number.isInteger(page) || page < 1) return send(res, 400, restError('rest_invalid_param', 'Invalid parameter(s): page', 400));
 
@@ -77,7 +82,11 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     }
     const orderby = query.orderby ?? (resource === 'customers' ? 'name' : 'date');
     const key = (item: CustomerJson | OrderJson): number =>
-      orderby === 'modified' ? Date.parse(`${item.date_modified_gmt ?? ''}Z`) : orderby === 'id' ? item.id : Date.parse(`${item.date_created_gmt ?? ''}Z`);
+      orderby === 'modified'
+        ? Date.parse(`${item.date_modified_gmt ?? ''}Z`)
+        : orderby === 'id'
+          ? item.id
+          : Date.parse(`${item.date_created_gmt ?? ''}Z`);
     // WooCommerce adds ID to date and modified sorts "for consistency with pagination".
     const direction = (query.order ?? (resource === 'customers' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
     items.sort((a, b) => direction * (key(a) - key(b) || a.id - b.id));
@@ -87,8 +96,15 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     const body = items.slice((page - 1) * perPage, page * perPage);
     const self = `${origin}/wp-json/wc/v3/${resource}`;
     const link = (p: number) => `<${self}?${new URLSearchParams({ ...query, page: String(p) }).toString()}>`;
-    const links = [...(page > 1 ? [`${link(Math.min(page - 1, Math.max(totalPages, 1)))}; rel="prev"`] : []), ...(totalPages > page ? [`${link(page + 1)}; rel="next"`] : [])];
-    return send(res, 200, body, { 'x-wp-total': String(total), 'x-wp-totalpages': String(totalPages), ...(links.length ? { link: links.join(', ') } : {}) });
+    const links = [
+      ...(page > 1 ? [`${link(Math.min(page - 1, Math.max(totalPages, 1)))}; rel="prev"`] : []),
+      ...(totalPages > page ? [`${link(page + 1)}; rel="next"`] : []),
+    ];
+    return send(res, 200, body, {
+      'x-wp-total': String(total),
+      'x-wp-totalpages': String(totalPages),
+      ...(links.length ? { link: links.join(', ') } : {}),
+    });
   }
 
   const server = await startVendorServer(handle, {
@@ -119,7 +135,11 @@ export const simulator = defineSimulator<WooCommerceSimulator>({
   connector: 'woocommerce',
   async start({ faults, sampleCustomers }) {
     const store = generateSampleStore({ customers: sampleCustomers ?? 10 });
-    const sim = await startWooCommerceSimulator({ ...store, secrets: { webhookSecret: randomBytes(24).toString('base64url') }, ...(faults ? { faults } : {}) });
+    const sim = await startWooCommerceSimulator({
+      ...store,
+      secrets: { webhookSecret: randomBytes(24).toString('base64url') },
+      ...(faults ? { faults } : {}),
+    });
     return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
   },
 });

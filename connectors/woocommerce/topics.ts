@@ -1,5 +1,13 @@
 // Which WooCommerce webhook topics syncline reads, and how each is validated and mapped.
-import { parseJsonBody, PayloadInvalid, topic, topicTable, type ConnectorContext, type EventDraft, type WebhookRequest } from '../sdk/index.js';
+import {
+  parseJsonBody,
+  PayloadInvalid,
+  topic,
+  topicTable,
+  type ConnectorContext,
+  type EventDraft,
+  type WebhookRequest,
+} from '../sdk/index.js';
 import type { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { mapCustomer, mapOrder, type MappingContext } from './mapping.js';
 import { Customer, Order } from './schemas.js';
@@ -30,7 +38,10 @@ export function storeKey(url: string): string | undefined {
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
 }
 
-export function parseWooCommerceWebhook(request: WebhookRequest, context: ConnectorContext<WooCommerceSettings, WooCommerceSecrets>): EventDraft[] {
+export function parseWooCommerceWebhook(
+  request: WebhookRequest,
+  context: ConnectorContext<WooCommerceSettings, WooCommerceSecrets>,
+): EventDraft[] {
   if (isPing(request)) return [];
   const name = wcHeader(request.headers, 'topic');
   if (name === undefined) throw new PayloadInvalid('WooCommerce webhook without an X-WC-Webhook-Topic header');

@@ -12,7 +12,11 @@ export const wcHeader = (headers: Readonly<Record<string, string>>, name: string
  * parseWebhook turns it into no events, so a forged ping achieves nothing.
  */
 export function isPing(request: WebhookRequest): boolean {
-  return wcHeader(request.headers, 'signature') === undefined && wcHeader(request.headers, 'topic') === undefined && PING_BODY.test(request.rawBody.toString('latin1'));
+  return (
+    wcHeader(request.headers, 'signature') === undefined &&
+    wcHeader(request.headers, 'topic') === undefined &&
+    PING_BODY.test(request.rawBody.toString('latin1'))
+  );
 }
 
 const signature = hmacWebhook<WooCommerceSecrets>({

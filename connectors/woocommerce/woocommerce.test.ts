@@ -3,7 +3,17 @@ import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { PayloadInvalid, SignatureInvalid, type EventDraft, type WebhookRequest } from '../sdk/index.js';
 import { woocommerce } from './index.js';
 import { expectedPollEvents, generateSampleStore, signWooCommerceWebhook, startWooCommerceSimulator } from './simulator.js';
-import { contextFor, fixture, fixtureText, secrets, settings, signedRequest, WEBHOOK_URL, WOO_HEADERS, wrongSecrets } from './test-support.js';
+import {
+  contextFor,
+  fixture,
+  fixtureText,
+  secrets,
+  settings,
+  signedRequest,
+  WEBHOOK_URL,
+  WOO_HEADERS,
+  wrongSecrets,
+} from './test-support.js';
 
 const sampleStore = generateSampleStore({ customers: 17, orders: 13 });
 
@@ -24,7 +34,8 @@ runContractTests({
   },
 });
 
-const parse = (topic: string, body: string | object, headers: Record<string, string> = {}) => woocommerce.parseWebhook!(signedRequest(topic, body, headers), contextFor());
+const parse = (topic: string, body: string | object, headers: Record<string, string> = {}) =>
+  woocommerce.parseWebhook!(signedRequest(topic, body, headers), contextFor());
 const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
   method: 'POST',
   url: WEBHOOK_URL,
@@ -33,16 +44,22 @@ const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
 });
 
 describe('WooCommerce webhooks', () => {
-
   it('identifies a registered buyer by customer id and flags an order shipped to another address', () => {
-    const order = { ...fixture('order-created.json'), customer_id: 25, shipping: { first_name: 'Jane', address_1: '1 Gift Street', postcode: '10001', country: 'US' } };
+    const order = {
+      ...fixture('order-created.json'),
+      customer_id: 25,
+      shipping: { first_name: 'Jane', address_1: '1 Gift Street', postcode: '10001', country: 'US' },
+    };
     const placed = onlyEvent(parse('order.created', order), 'order.placed');
     expect(placed.identifiers[0]).toEqual({ type: 'customerId:woo', value: '25' });
     expect(placed.data.shippedToOtherAddress).toBe(true);
   });
 
   it('maps statuses to the canonical order status and skips checkout drafts', () => {
-    const status = (s: string) => parse('order.updated', { ...fixture('order-created.json'), status: s }).map((e) => (e as Extract<EventDraft, { type: 'order.updated' }>).data.status);
+    const status = (s: string) =>
+      parse('order.updated', { ...fixture('order-created.json'), status: s }).map(
+        (e) => (e as Extract<EventDraft, { type: 'order.updated' }>).data.status,
+      );
     expect(status('pending')).toEqual(['placed']);
     expect(status('on-hold')).toEqual(['placed']);
     expect(status('completed')).toEqual(['fulfilled']);
@@ -52,7 +69,9 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('maps an order created through a point-of-sale plugin to the pos channel', () => {
-    expect(onlyEvent(parse('order.created', { ...fixture('order-created.json'), created_via: 'pos' }), 'order.placed').data.channel).toBe('pos');
+    expect(onlyEvent(parse('order.created', { ...fixture('order-created.json'), created_via: 'pos' }), 'order.placed').data.channel).toBe(
+      'pos',
+    );
   });
 
   it('gives a redelivery the same event id although WooCommerce sends a new delivery id', () => {
@@ -68,7 +87,10 @@ describe('WooCommerce webhooks', () => {
 
   it('does not let anything else through unsigned', () => {
     expect(() => woocommerce.verifyWebhook!(ping('webhook_id=142&customer=1'), secrets, settings, new Date())).toThrow(SignatureInvalid);
-    const unsignedOrder = { ...signedRequest('order.created', fixture('order-created.json')), headers: { 'x-wc-webhook-topic': 'order.created' } };
+    const unsignedOrder = {
+      ...signedRequest('order.created', fixture('order-created.json')),
+      headers: { 'x-wc-webhook-topic': 'order.created' },
+    };
     expect(() => woocommerce.verifyWebhook!(unsignedOrder, secrets, settings, new Date())).toThrow(SignatureInvalid);
     const pingWithTopic = { ...ping(), headers: { 'x-wc-webhook-topic': 'order.created' } };
     expect(() => woocommerce.verifyWebhook!(pingWithTopic, secrets, settings, new Date())).toThrow(SignatureInvalid);
@@ -82,7 +104,9 @@ describe('WooCommerce webhooks', () => {
   it('rejects a topic it does not read, and a delivery from another store', () => {
     expect(() => parse('product.created', { id: 1 })).toThrow(PayloadInvalid);
     expect(() => parse('product.created', { id: 1 })).toThrow(/WooCommerce topic product\.created is not one syncline reads/);
-    expect(() => parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-source': 'https://other-store.example/' })).toThrow(/other-store\.example/);
+    expect(() => parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-source': 'https://other-store.example/' })).toThrow(
+      /other-store\.example/,
+    );
     // A trailing slash or letter case is not another store.
     expect(() => parse('order.created', fixture('order-created.json'), { 'x-wc-webhook-source': 'https://EXAMPLE.com' })).not.toThrow();
   });

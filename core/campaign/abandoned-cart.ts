@@ -22,7 +22,8 @@ export function abandonedCart(profile: Profile, rules: AbandonedCartRules, now: 
   if (ageMs < rules.windowMinutes * 60_000 || ageMs > rules.maxAgeDays * DAY_MS) return undefined;
   // An order after the cart (in the shop or at the till) answers it, even without the checkout token.
   if (countedOrders(profile).some((o) => o.placedAt >= cart.at)) return undefined;
-  const answer = profile.activity.find((a) => a.kind === 'survey.answered' && a.detail.question === rules.surveyQuestion && a.at >= cart.at)?.detail.answer;
+  const answer = profile.activity.find((a) => a.kind === 'survey.answered' && a.detail.question === rules.surveyQuestion && a.at >= cart.at)
+    ?.detail.answer;
   const normalised = answer?.trim().toLowerCase();
   const reason = normalised === undefined ? null : normalised in rules.followUps ? normalised : 'other';
   return {

@@ -66,6 +66,7 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     out[`crossSell${i + 1}Name`] = s?.name ?? null;
     out[`crossSell${i + 1}Reason`] = s?.reason ?? null;
   }
-  for (const campaign of config.campaigns) out[holdoutField(campaign.id)] = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
+  for (const campaign of config.campaigns)
+    out[holdoutField(campaign.id)] = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
   return out;
 }

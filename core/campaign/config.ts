@@ -37,7 +37,9 @@ export const AbandonedCartRules = z
     /** survey.answered question that asks why the cart was left. */
     surveyQuestion: z.string().default('cart-abandon-reason'),
     /** Follow-up path per reason; any other answer maps to `other`, no answer to `noAnswer`. */
-    followUps: z.record(z.string(), z.string()).default({ price: 'discount', product: 'alternatives', supplier: 'reassurance', other: 'reminder' }),
+    followUps: z
+      .record(z.string(), z.string())
+      .default({ price: 'discount', product: 'alternatives', supplier: 'reassurance', other: 'reminder' }),
     noAnswer: z.string().default('reminder'),
   })
   .prefault({});

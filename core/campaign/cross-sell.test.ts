@@ -20,7 +20,10 @@ const population = [
   build(order(daysAgo(200), [fridge, fridge2, washer])),
 ];
 const stats = computeTenantStats('acme', population, config(), NOW);
-const rules = (o: Record<string, unknown> = {}) => config({ crossSell: { conflicts: [{ id: 'lactose-free', boughtCategory: 'lactose-free-protein', excludeCategories: ['protein-powder'] }], ...o } }).crossSell;
+const rules = (o: Record<string, unknown> = {}) =>
+  config({
+    crossSell: { conflicts: [{ id: 'lactose-free', boughtCategory: 'lactose-free-protein', excludeCategories: ['protein-powder'] }], ...o },
+  }).crossSell;
 const suggest = (p: ReturnType<typeof build>, r = rules()) => suggestCrossSell(p, computeTraits(p, config()), stats, r, NOW);
 
 describe('cross-sell', () => {
@@ -37,11 +40,18 @@ describe('cross-sell', () => {
 
   it('never suggests what was just bought, nor its category; after recentDays the product may return', () => {
     expect(suggest(build(order(daysAgo(5), [shaker, whey]))).map((s) => s.key)).toEqual(['CREATINE']);
-    expect(suggest(build(order(daysAgo(5), [fridge]))).map((s) => s.key), 'no second fridge').toEqual(['WM']);
+    expect(
+      suggest(build(order(daysAgo(5), [fridge]))).map((s) => s.key),
+      'no second fridge',
+    ).toEqual(['WM']);
   });
 
   it('leads with the category the customer searches now: a fridge buyer searching washing machines', () => {
-    const p = build(order(daysAgo(3), [fridge]), activity('search.performed', daysAgo(1), { query: 'wasmachine', category: 'washing-machines' }), activity('product.viewed', daysAgo(1), { productId: 'x', category: 'fridges' }));
+    const p = build(
+      order(daysAgo(3), [fridge]),
+      activity('search.performed', daysAgo(1), { query: 'wasmachine', category: 'washing-machines' }),
+      activity('product.viewed', daysAgo(1), { productId: 'x', category: 'fridges' }),
+    );
     expect(suggest(p)).toEqual([{ key: 'WM', name: 'Washer', reason: 'searched:washing-machines' }]);
   });
 

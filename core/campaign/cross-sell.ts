@@ -13,14 +13,21 @@ export interface Suggestion {
   reason: string;
 }
 
-export function suggestCrossSell(profile: Profile, traits: Traits, stats: TenantStats | undefined, rules: CrossSellRules, now: Date): Suggestion[] {
+export function suggestCrossSell(
+  profile: Profile,
+  traits: Traits,
+  stats: TenantStats | undefined,
+  rules: CrossSellRules,
+  now: Date,
+): Suggestion[] {
   if (!stats || rules.max === 0) return [];
   const recent = traits.lines.filter((l) => daysBetween(l.order.placedAt, now) <= rules.recentDays);
   const excludedProducts = new Set(recent.map((l) => productKey(l.line)));
   const excludedCategories = new Set<string>();
   if (rules.recentExclusion === 'category') for (const l of recent) if (l.line.category) excludedCategories.add(l.line.category);
   const everBought = new Set(traits.lines.map((l) => l.line.category).filter((c): c is string => c !== undefined));
-  for (const rule of rules.conflicts) if (everBought.has(rule.boughtCategory)) for (const c of rule.excludeCategories) excludedCategories.add(c);
+  for (const rule of rules.conflicts)
+    if (everBought.has(rule.boughtCategory)) for (const c of rule.excludeCategories) excludedCategories.add(c);
 
   const out: Suggestion[] = [];
   const offer = (key: string, reason: string) => {
@@ -33,7 +40,12 @@ export function suggestCrossSell(profile: Profile, traits: Traits, stats: Tenant
   // Behaviour first: a search says what the person wants now (activity is newest first).
   const seen = new Set<string>();
   for (const a of profile.activity) {
-    if ((a.kind !== 'search.performed' && a.kind !== 'product.viewed') || !a.detail.category || daysBetween(a.at, now) > rules.behaviourDays) continue;
+    if (
+      (a.kind !== 'search.performed' && a.kind !== 'product.viewed') ||
+      !a.detail.category ||
+      daysBetween(a.at, now) > rules.behaviourDays
+    )
+      continue;
     if (seen.has(a.detail.category)) continue;
     seen.add(a.detail.category);
     const verb = a.kind === 'search.performed' ? 'searched' : 'viewed';
@@ -50,10 +62,12 @@ export function suggestCrossSell(profile: Profile, traits: Traits, stats: Tenant
       if (count < rules.minCoPurchases) continue;
       const known = scored.get(partner) ?? { score: 0, best: 0, because: line.name };
       known.score += count;
-      if (count > known.best || (count === known.best && line.name < known.because)) Object.assign(known, { best: count, because: line.name });
+      if (count > known.best || (count === known.best && line.name < known.because))
+        Object.assign(known, { best: count, because: line.name });
       scored.set(partner, known);
     }
   }
-  for (const [key, s] of [...scored.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))) offer(key, `bought-with:${s.because}`);
+  for (const [key, s] of [...scored.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)))
+    offer(key, `bought-with:${s.because}`);
   return out;
 }

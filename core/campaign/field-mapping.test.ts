@@ -9,8 +9,16 @@ const at = { source: 'shop', at: '2026-01-01T00:00:00.000Z', eventId: 'e', prior
 describe('purpose consent', () => {
   const fields = { email: 'a@x', crossSell1Sku: 'WHEY', rfm: '555', segmentLoyal: true, segmentLapsed: true };
   it('blanks personalisation and profiling fields without that consent, keeps the rest', () => {
-    expect(withPurposeConsent(fields, { email_marketing: { ...at, granted: true } }, 'email_marketing')).toEqual({ email: 'a@x', crossSell1Sku: null, rfm: null, segmentLoyal: null, segmentLapsed: true });
-    expect(withPurposeConsent(fields, { personalisation: { ...at, granted: true }, profiling: { ...at, granted: true } }, 'email_marketing')).toEqual(fields);
+    expect(withPurposeConsent(fields, { email_marketing: { ...at, granted: true } }, 'email_marketing')).toEqual({
+      email: 'a@x',
+      crossSell1Sku: null,
+      rfm: null,
+      segmentLoyal: null,
+      segmentLapsed: true,
+    });
+    expect(
+      withPurposeConsent(fields, { personalisation: { ...at, granted: true }, profiling: { ...at, granted: true } }, 'email_marketing'),
+    ).toEqual(fields);
   });
   it('needs no second consent when the destination’s own purpose is the field’s (a DMP for personalisation)', () => {
     expect(withPurposeConsent(fields, {}, 'personalisation').crossSell1Sku).toBe('WHEY');
@@ -20,15 +28,29 @@ describe('purpose consent', () => {
 describe('field mapping', () => {
   const mapping = DestinationFieldMapping.parse({ fields: { segmentLapsed: 'WeMissYou', rfm: null } });
   it('renames and leaves out per destination; email and consent always travel', () => {
-    expect(selectFields({ email: 'a', consentEmailMarketing: true, segmentLapsed: true, rfm: '555', other: 1 }, mapping)).toEqual({ email: 'a', consentEmailMarketing: true, segmentLapsed: true, other: 1 });
-    expect(selectFields({ email: 'a', consentEmailMarketing: true, segmentLapsed: true, other: 1 }, { ...mapping, only: true })).toEqual({ email: 'a', consentEmailMarketing: true, segmentLapsed: true });
+    expect(selectFields({ email: 'a', consentEmailMarketing: true, segmentLapsed: true, rfm: '555', other: 1 }, mapping)).toEqual({
+      email: 'a',
+      consentEmailMarketing: true,
+      segmentLapsed: true,
+      other: 1,
+    });
+    expect(selectFields({ email: 'a', consentEmailMarketing: true, segmentLapsed: true, other: 1 }, { ...mapping, only: true })).toEqual({
+      email: 'a',
+      consentEmailMarketing: true,
+      segmentLapsed: true,
+    });
     expect(destinationName('segmentLapsed', mapping)).toBe('WeMissYou');
   });
   it('refuses to rename a consent field', () => {
     expect(DestinationFieldMapping.safeParse({ fields: { consentEmailMarketing: 'optin' } }).success).toBe(false);
   });
   it('keeps existing configs valid: every campaign setting has a default', () => {
-    expect(CampaignConfig.parse(undefined)).toMatchObject({ segments: { newWithinDays: 30 }, abandonedCart: { windowMinutes: 60 }, crossSell: { max: 3 }, frequency: { windowDays: 30 } });
+    expect(CampaignConfig.parse(undefined)).toMatchObject({
+      segments: { newWithinDays: 30 },
+      abandonedCart: { windowMinutes: 60 },
+      crossSell: { max: 3 },
+      frequency: { windowDays: 30 },
+    });
   });
 });
 

@@ -8,7 +8,11 @@ import type { DestinationFieldMapping } from './config.js';
 /** Fields that profile the person (need `profiling`) or personalise what they see (need `personalisation`). */
 function purposeOf(field: string): ConsentPurpose | undefined {
   if (/^rfm/.test(field) || field === 'segmentLoyal') return 'profiling';
-  if (/^crossSell\d/.test(field) || ['categoriesBought', 'secondaryInterests', 'giftSeasons', 'lastViewedCategory', 'lastSearchedCategory'].includes(field)) return 'personalisation';
+  if (
+    /^crossSell\d/.test(field) ||
+    ['categoriesBought', 'secondaryInterests', 'giftSeasons', 'lastViewedCategory', 'lastSearchedCategory'].includes(field)
+  )
+    return 'personalisation';
   return undefined;
 }
 
@@ -16,7 +20,11 @@ function purposeOf(field: string): ConsentPurpose | undefined {
  * Blanks every field whose purpose the person has not consented to. Blank, not absent: a withdrawal then clears
  * what the destination was sent before. `destinationPurpose` is already checked by the push.
  */
-export function withPurposeConsent(fields: Record<string, FieldValue>, consent: Profile['consent'], destinationPurpose: ConsentPurpose): Record<string, FieldValue> {
+export function withPurposeConsent(
+  fields: Record<string, FieldValue>,
+  consent: Profile['consent'],
+  destinationPurpose: ConsentPurpose,
+): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};
   for (const [name, value] of Object.entries(fields)) {
     const purpose = purposeOf(name);
@@ -31,7 +39,9 @@ const ALWAYS_SENT = (name: string) => name === 'email' || name.startsWith('conse
 export function selectFields(fields: Record<string, FieldValue>, mapping: DestinationFieldMapping | undefined): Record<string, FieldValue> {
   if (!mapping) return fields;
   return Object.fromEntries(
-    Object.entries(fields).filter(([name]) => ALWAYS_SENT(name) || (mapping.fields[name] !== null && (!mapping.only || mapping.fields[name] !== undefined))),
+    Object.entries(fields).filter(
+      ([name]) => ALWAYS_SENT(name) || (mapping.fields[name] !== null && (!mapping.only || mapping.fields[name] !== undefined)),
+    ),
   );
 }
 

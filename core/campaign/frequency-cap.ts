@@ -24,9 +24,15 @@ export function contactsWithin(contacts: readonly CampaignContact[], now: Date, 
  * Campaigns this push starts for the person: the trigger field turns truthy compared with what the destination has,
  * and the person is not in the campaign's holdout.
  */
-export function triggeredCampaigns(campaigns: readonly CampaignDefinition[], last: Record<string, FieldValue> | undefined, outgoing: Record<string, FieldValue>): string[] {
+export function triggeredCampaigns(
+  campaigns: readonly CampaignDefinition[],
+  last: Record<string, FieldValue> | undefined,
+  outgoing: Record<string, FieldValue>,
+): string[] {
   return campaigns
-    .filter((c) => c.trigger !== undefined && truthy(outgoing[c.trigger]) && !truthy(last?.[c.trigger]) && outgoing[holdoutField(c.id)] !== true)
+    .filter(
+      (c) => c.trigger !== undefined && truthy(outgoing[c.trigger]) && !truthy(last?.[c.trigger]) && outgoing[holdoutField(c.id)] !== true,
+    )
     .map((c) => c.id);
 }
 

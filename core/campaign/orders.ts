@@ -13,7 +13,11 @@ export function countedOrders(profile: Profile): OrderRecord[] {
 
 /** Carts and checkouts that no order completed, newest first: abandoned-cart candidates. */
 export function openCarts(profile: Profile): CartRecord[] {
-  const completedTokens = new Set(Object.values(profile.orders).map((o) => o.checkoutToken).filter((t): t is string => t !== undefined));
+  const completedTokens = new Set(
+    Object.values(profile.orders)
+      .map((o) => o.checkoutToken)
+      .filter((t): t is string => t !== undefined),
+  );
   return Object.values(profile.carts)
     .filter((c) => !c.completedAt && !completedTokens.has(c.cartId))
     .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.cartId < b.cartId ? 1 : -1));

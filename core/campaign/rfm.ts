@@ -36,7 +36,10 @@ export function rfmBoundaries(customers: readonly Pick<Traits, 'lastOrderAt' | '
   };
 }
 
-export function rfmScore(traits: Pick<Traits, 'lastOrderAt' | 'orderCount' | 'revenue'>, boundaries: RfmBoundaries | undefined): RfmScore | undefined {
+export function rfmScore(
+  traits: Pick<Traits, 'lastOrderAt' | 'orderCount' | 'revenue'>,
+  boundaries: RfmBoundaries | undefined,
+): RfmScore | undefined {
   if (!boundaries || boundaries.recency.length === 0 || traits.orderCount === 0 || traits.lastOrderAt === null) return undefined;
   return {
     recency: scoreAgainst(traits.lastOrderAt, boundaries.recency),

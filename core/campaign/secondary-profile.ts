@@ -34,7 +34,8 @@ export function classifyLines(orders: readonly OrderRecord[], seasons: readonly 
     const classified = order.lines.map((line): ClassifiedLine => {
       if (order.gift) return { order, line, secondary: 'gift' };
       if (order.shippedToOtherAddress) return { order, line, secondary: 'other-address' };
-      if (season && line.category !== undefined && !ownCategories.has(line.category)) return { order, line, secondary: `season:${season.id}` };
+      if (season && line.category !== undefined && !ownCategories.has(line.category))
+        return { order, line, secondary: `season:${season.id}` };
       return { order, line };
     });
     for (const c of classified) if (c.secondary === undefined && c.line.category !== undefined) ownCategories.add(c.line.category);

@@ -66,7 +66,11 @@ describe('RFM', () => {
   });
 
   it('scores a recent, frequent, big spender 5-5-5 and makes them loyal', () => {
-    const customers = Array.from({ length: 10 }, (_, i) => ({ lastOrderAt: daysAgo(100 - i * 10), orderCount: i + 1, revenue: (i + 1) * 50 }));
+    const customers = Array.from({ length: 10 }, (_, i) => ({
+      lastOrderAt: daysAgo(100 - i * 10),
+      orderCount: i + 1,
+      revenue: (i + 1) * 50,
+    }));
     const b = rfmBoundaries(customers);
     const best = rfmScore(customers[9]!, b)!;
     expect(best).toEqual({ recency: 5, frequency: 5, monetary: 5 });

@@ -31,7 +31,9 @@ export function isLapsed(traits: Pick<Traits, 'lastOrderAt' | 'averageIntervalDa
 }
 
 function isLoyal(rfm: RfmScore | undefined, rules: SegmentRules): boolean {
-  return rfm !== undefined && rfm.recency >= rules.loyalMinScore && rfm.frequency >= rules.loyalMinScore && rfm.monetary >= rules.loyalMinScore;
+  return (
+    rfm !== undefined && rfm.recency >= rules.loyalMinScore && rfm.frequency >= rules.loyalMinScore && rfm.monetary >= rules.loyalMinScore
+  );
 }
 
 /** Opens and clicks within the window say engaged; enough mails sent without either say unengaged. */

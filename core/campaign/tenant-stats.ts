@@ -56,7 +56,11 @@ export class TenantStatsBuilder {
     }
     for (const [key, info] of own) {
       const known = this.products.get(key);
-      this.products.set(key, { ...info, ...(known?.category && !info.category ? { category: known.category } : {}), buyers: (known?.buyers ?? 0) + 1 });
+      this.products.set(key, {
+        ...info,
+        ...(known?.category && !info.category ? { category: known.category } : {}),
+        buyers: (known?.buyers ?? 0) + 1,
+      });
       for (const other of own.keys()) {
         if (other === key) continue;
         const partners = this.pairs.get(key) ?? new Map<string, number>();
@@ -68,12 +72,17 @@ export class TenantStatsBuilder {
 
   build(now: Date): TenantStats {
     const byBuyers = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
-    const kept = [...this.products.entries()].sort((a, b) => byBuyers([a[0], a[1].buyers], [b[0], b[1].buyers])).slice(0, STATS_LIMITS.products);
+    const kept = [...this.products.entries()]
+      .sort((a, b) => byBuyers([a[0], a[1].buyers], [b[0], b[1].buyers]))
+      .slice(0, STATS_LIMITS.products);
     const keptKeys = new Set(kept.map(([k]) => k));
     const coPurchase: TenantStats['coPurchase'] = {};
     for (const [key, partners] of this.pairs) {
       if (!keptKeys.has(key)) continue;
-      coPurchase[key] = [...partners.entries()].filter(([k]) => keptKeys.has(k)).sort(byBuyers).slice(0, STATS_LIMITS.partnersPerProduct);
+      coPurchase[key] = [...partners.entries()]
+        .filter(([k]) => keptKeys.has(k))
+        .sort(byBuyers)
+        .slice(0, STATS_LIMITS.partnersPerProduct);
     }
     const popularByCategory: TenantStats['popularByCategory'] = {};
     for (const [key, info] of kept) {

@@ -33,17 +33,28 @@ export function computeTraits(profile: Profile, config: CampaignConfig): Traits 
   const last = orders.at(-1)?.placedAt ?? null;
   const lines = classifyLines(orders, config.giftSeasons);
   const categories = new Set(lines.filter((l) => !l.secondary && l.line.category).map((l) => l.line.category!));
-  const secondary = new Set(lines.filter((l) => l.secondary && l.line.category && !categories.has(l.line.category)).map((l) => l.line.category!));
-  const seasons = new Set(lines.map((l) => l.secondary).filter((s): s is `season:${string}` => s?.startsWith('season:') === true).map((s) => s.slice('season:'.length)));
+  const secondary = new Set(
+    lines.filter((l) => l.secondary && l.line.category && !categories.has(l.line.category)).map((l) => l.line.category!),
+  );
+  const seasons = new Set(
+    lines
+      .map((l) => l.secondary)
+      .filter((s): s is `season:${string}` => s?.startsWith('season:') === true)
+      .map((s) => s.slice('season:'.length)),
+  );
   // profile.activity is newest first.
-  const lastOf = (kind: 'product.viewed' | 'search.performed') => profile.activity.find((a) => a.kind === kind && a.detail.category)?.detail.category ?? null;
+  const lastOf = (kind: 'product.viewed' | 'search.performed') =>
+    profile.activity.find((a) => a.kind === kind && a.detail.category)?.detail.category ?? null;
   return {
     orderCount: orders.length,
     revenue,
     averageOrderValue: orders.length > 0 ? round2(revenue / orders.length) : null,
     firstOrderAt: first,
     lastOrderAt: last,
-    averageIntervalDays: orders.length >= 2 && first && last ? Math.round(((Date.parse(last) - Date.parse(first)) / DAY_MS / (orders.length - 1)) * 10) / 10 : null,
+    averageIntervalDays:
+      orders.length >= 2 && first && last
+        ? Math.round(((Date.parse(last) - Date.parse(first)) / DAY_MS / (orders.length - 1)) * 10) / 10
+        : null,
     channels: [...new Set(orders.map((o) => o.channel))].sort(),
     categories: [...categories].sort(),
     secondaryCategories: [...secondary].sort(),

@@ -44,14 +44,20 @@ export function upliftReport(profiles: Iterable<Profile>, config: CampaignConfig
   const groups = { holdout: { profiles: 0, converted: 0 }, exposed: { profiles: 0, converted: 0 } };
   for (const profile of profiles) {
     const before = asOf(profile, startsAt);
-    const fields: Record<string, FieldValue> = { orderCount: countedOrders(before).length, ...campaignFields(before, { campaigns: config, now: new Date(startsAt) }) };
+    const fields: Record<string, FieldValue> = {
+      orderCount: countedOrders(before).length,
+      ...campaignFields(before, { campaigns: config, now: new Date(startsAt) }),
+    };
     const member = fields[audience];
     if (member === undefined || member === null || member === false || member === 0) continue;
     const group = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare) ? groups.holdout : groups.exposed;
     group.profiles++;
     if (countedOrders(profile).some((o) => o.placedAt >= startsAt && o.placedAt < until)) group.converted++;
   }
-  const result = (g: { profiles: number; converted: number }): GroupResult => ({ ...g, rate: g.profiles > 0 ? g.converted / g.profiles : null });
+  const result = (g: { profiles: number; converted: number }): GroupResult => ({
+    ...g,
+    rate: g.profiles > 0 ? g.converted / g.profiles : null,
+  });
   const holdout = result(groups.holdout);
   const exposed = result(groups.exposed);
   const both = holdout.rate !== null && exposed.rate !== null;

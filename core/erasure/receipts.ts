@@ -78,9 +78,14 @@ export function subjectDigest(tenantId: string, profileId: string): string {
  * The request id of an erasure event: the vendor's or operator's own, else one derived from the event, so that a
  * redelivered event gives the same id (and the same receipt) and the id carries nothing of the person.
  */
-export function erasureRequestId(event: Pick<CanonicalEvent, 'tenantId' | 'source' | 'sourceEventId'> & { data: { requestId?: string | undefined } }): string {
+export function erasureRequestId(
+  event: Pick<CanonicalEvent, 'tenantId' | 'source' | 'sourceEventId'> & { data: { requestId?: string | undefined } },
+): string {
   if (event.data.requestId) return event.data.requestId;
-  const digest = createHash('sha256').update(`${event.tenantId}\u0000${event.source.instance}\u0000${event.sourceEventId}`).digest('base64url').slice(0, 22);
+  const digest = createHash('sha256')
+    .update(`${event.tenantId}\u0000${event.source.instance}\u0000${event.sourceEventId}`)
+    .digest('base64url')
+    .slice(0, 22);
   return `${event.source.instance}-${digest}`;
 }
 
@@ -134,7 +139,10 @@ function combineReceipt(subjects: readonly SubjectReceipt[]): ErasureReceipt | u
     tenantId: first.tenantId,
     requestId: first.requestId,
     requestedAt: subjects.map((s) => s.requestedAt).sort()[0]!,
-    updatedAt: subjects.map((s) => s.updatedAt).sort().at(-1)!,
+    updatedAt: subjects
+      .map((s) => s.updatedAt)
+      .sort()
+      .at(-1)!,
     state,
     subjects: [...subjects],
     destinations: [...byInstance.values()].sort((a, b) => a.instance.localeCompare(b.instance)),

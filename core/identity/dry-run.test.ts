@@ -15,7 +15,10 @@ const visit = (cookie: string, at: string, email: string) =>
     type: 'product.viewed',
     sourceEventId: `view-${cookie}-${at}`,
     occurredAt: at,
-    identifiers: [{ type: 'anonymousId', value: cookie }, { type: 'email', value: email }],
+    identifiers: [
+      { type: 'anonymousId', value: cookie },
+      { type: 'email', value: email },
+    ],
     data: { productId: 'sku-1', name: 'Milk frother', category: 'kitchen' },
   } as Parameters<typeof event>[0]);
 
@@ -43,7 +46,11 @@ async function run(config: TenantConfig, list: readonly CanonicalEvent[]) {
 /** eventKey → live profile id. */
 async function placement(repo: InMemoryProfileRepository): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const entry of await repo.history('acme', [...repo.profiles.values()].map((p) => p.profileId))) out.set(eventKey(entry.event), (await liveProfile(repo, 'acme', entry.profileId))!.profileId);
+  for (const entry of await repo.history(
+    'acme',
+    [...repo.profiles.values()].map((p) => p.profileId),
+  ))
+    out.set(eventKey(entry.event), (await liveProfile(repo, 'acme', entry.profileId))!.profileId);
   return out;
 }
 
@@ -69,7 +76,14 @@ describe('identity dry run', () => {
     const merges = [...joined.values()].filter((s) => s.size > 1).map((s) => [...s].sort());
     const splits = [...spread.entries()].filter(([, s]) => s.size > 1).map(([id]) => id);
 
-    expect(report).toMatchObject({ tenantId: 'acme', profilesNow: 4, profilesReplayed: 4, events: 7, profilesAfter: applied.liveProfiles('acme').length, unchanged: 1 });
+    expect(report).toMatchObject({
+      tenantId: 'acme',
+      profilesNow: 4,
+      profilesReplayed: 4,
+      events: 7,
+      profilesAfter: applied.liveProfiles('acme').length,
+      unchanged: 1,
+    });
     expect(report.merges.count).toBe(merges.length);
     expect(report.merges.examples.map((m) => m.profiles)).toEqual(merges);
     expect(report.splits.count).toBe(splits.length);

@@ -33,7 +33,12 @@ export function maskIdentifier(id: Id): string {
   return `${id.type} ${id.value.slice(0, 3)}***`;
 }
 
-export async function dryRunIdentityRules(repo: ProfileRepository, tenant: TenantConfig, rules: IdentityRules, options: { examples?: number } = {}): Promise<DryRunReport> {
+export async function dryRunIdentityRules(
+  repo: ProfileRepository,
+  tenant: TenantConfig,
+  rules: IdentityRules,
+  options: { examples?: number } = {},
+): Promise<DryRunReport> {
   const examples = options.examples ?? 5;
   const current = new Map<string, string>(); // eventKey → current live profile id
   const events: CanonicalEvent[] = [];
@@ -79,12 +84,17 @@ export async function dryRunIdentityRules(repo: ProfileRepository, tenant: Tenan
       count: merges.length,
       examples: merges.slice(0, examples).map(([sandboxId, ids]) => ({
         profiles: [...ids].sort(),
-        by: joiningIdentifiers(byId.get(sandboxId), [...ids].map((id) => stored.get(id)!)).map((id) => `${maskIdentifier(id)} (${describeMatchRule(rules, id.type)})`),
+        by: joiningIdentifiers(
+          byId.get(sandboxId),
+          [...ids].map((id) => stored.get(id)!),
+        ).map((id) => `${maskIdentifier(id)} (${describeMatchRule(rules, id.type)})`),
       })),
     },
     splits: {
       count: splits.length,
-      examples: splits.slice(0, examples).map(([profileId, into]) => ({ profileId, into: into.size, events: [...into.values()].sort((a, b) => b - a) })),
+      examples: splits
+        .slice(0, examples)
+        .map(([profileId, into]) => ({ profileId, into: into.size, events: [...into.values()].sort((a, b) => b - a) })),
     },
     unchanged: profilesReplayed - [...touched].length,
   };
@@ -92,5 +102,9 @@ export async function dryRunIdentityRules(repo: ProfileRepository, tenant: Tenan
 
 /** Identifiers of the new profile that two or more of the current profiles carry (held or refused): what joins them. */
 function joiningIdentifiers(after: Profile | undefined, now: readonly Profile[]): Id[] {
-  return (after?.identifiers ?? []).filter((id) => now.filter((p) => [...p.identifiers, ...p.refusedIdentifiers].some((c) => identifierKey(c) === identifierKey(id))).length > 1).map(({ type, value }) => ({ type, value }));
+  return (after?.identifiers ?? [])
+    .filter(
+      (id) => now.filter((p) => [...p.identifiers, ...p.refusedIdentifiers].some((c) => identifierKey(c) === identifierKey(id))).length > 1,
+    )
+    .map(({ type, value }) => ({ type, value }));
 }

@@ -17,7 +17,8 @@ export class InMemoryProfileRepository implements ProfileRepository {
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers))
+      if (entry.profileId !== undefined) found.set(key, entry.profileId);
     return found;
   }
 
@@ -28,7 +29,11 @@ export class InMemoryProfileRepository implements ProfileRepository {
       const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
       if (owner === undefined && sharing === undefined) continue;
       const refusedBy = [...(sharing ?? [])].sort();
-      found.set(identifierKey(id), { ...(owner !== undefined ? { profileId: owner } : {}), sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
+      found.set(identifierKey(id), {
+        ...(owner !== undefined ? { profileId: owner } : {}),
+        sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length,
+        refusedBy,
+      });
     }
     return found;
   }
@@ -41,7 +46,8 @@ export class InMemoryProfileRepository implements ProfileRepository {
   async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
     for (const { profile, expectedVersion } of commit.puts) {
       const current = this.profiles.get(`${tenantId}|${profile.profileId}`);
-      if ((current?.version ?? 0) !== expectedVersion) throw new ConflictRetry(`profile version is ${current?.version ?? 0}, expected ${expectedVersion}`);
+      if ((current?.version ?? 0) !== expectedVersion)
+        throw new ConflictRetry(`profile version is ${current?.version ?? 0}, expected ${expectedVersion}`);
     }
     for (const claim of commit.claims) {
       const current = this.index.get(`${tenantId}|${identifierKey(claim.identifier)}`);

@@ -8,7 +8,10 @@ import { latest } from '../merge/provenance.js';
 export function survivorOf(profiles: readonly Profile[]): Profile {
   const [first, ...rest] = profiles;
   if (first === undefined) throw new Error('survivorOf needs at least one profile');
-  return rest.reduce((a, b) => (b.firstSeenAt < a.firstSeenAt || (b.firstSeenAt === a.firstSeenAt && b.profileId < a.profileId) ? b : a), first);
+  return rest.reduce(
+    (a, b) => (b.firstSeenAt < a.firstSeenAt || (b.firstSeenAt === a.firstSeenAt && b.profileId < a.profileId) ? b : a),
+    first,
+  );
 }
 
 /** Returns `survivor` with everything `absorbed` knew; per-key winners chosen by provenance as in applyEvent. */
@@ -51,5 +54,7 @@ export function unionIdentifiers(a: readonly ProfileIdentifier[], b: readonly Pr
 export function joinJournals(a: readonly IdentityJournalEntry[] = [], b: readonly IdentityJournalEntry[] = []): IdentityJournalEntry[] {
   const byText = new Map<string, IdentityJournalEntry>();
   for (const entry of [...a, ...b]) byText.set(JSON.stringify(entry), entry);
-  return [...byText.entries()].sort(([x, e], [y, f]) => (e.at !== f.at ? (e.at < f.at ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => e);
+  return [...byText.entries()]
+    .sort(([x, e], [y, f]) => (e.at !== f.at ? (e.at < f.at ? -1 : 1) : x < y ? -1 : x > y ? 1 : 0))
+    .map(([, e]) => e);
 }

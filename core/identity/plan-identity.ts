@@ -31,7 +31,10 @@ export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: Te
   return uniqueIdentifiers(
     ids
       .map((id) => normaliseIdentifier(id, tenant.defaultCountryCode))
-      .filter((id): id is Identifier => id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id)),
+      .filter(
+        (id): id is Identifier =>
+          id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id),
+      ),
   );
 }
 
@@ -81,7 +84,8 @@ export function planIdentity(
     const owner = owners.get(identifierKey(id));
     return owner === undefined ? undefined : byId.get(owner);
   };
-  const splits = (id: Identifier) => context.split?.has(identifierKey(id)) === true || (ownerOf(id)?.unlinkable ?? []).includes(identifierKey(id));
+  const splits = (id: Identifier) =>
+    context.split?.has(identifierKey(id)) === true || (ownerOf(id)?.unlinkable ?? []).includes(identifierKey(id));
 
   const matchable: Identifier[] = [];
   for (const id of eventIds) {
@@ -144,7 +148,9 @@ export function planIdentity(
   // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
   // sighting of a held identifier is the only other change.
   const refusedKeys = new Set(refused.map(identifierKey));
-  const sightings = matchable.filter((id) => heldKeys.has(identifierKey(id)) && !refusedKeys.has(identifierKey(id))).map((id) => ({ ...id, ...sighting }));
+  const sightings = matchable
+    .filter((id) => heldKeys.has(identifierKey(id)) && !refusedKeys.has(identifierKey(id)))
+    .map((id) => ({ ...id, ...sighting }));
   const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
   const earlier = sightings.some((s) => {
     const h = heldById.get(identifierKey(s))!;
@@ -153,7 +159,10 @@ export function planIdentity(
   if (attached.length > 0 || refused.length > 0 || earlier || journal.length > 0) {
     profile = {
       ...profile,
-      identifiers: unionIdentifiers(profile.identifiers, [...attached, ...sightings.map(({ type, value, source, at }) => ({ type, value, source, at }))]),
+      identifiers: unionIdentifiers(profile.identifiers, [
+        ...attached,
+        ...sightings.map(({ type, value, source, at }) => ({ type, value, source, at })),
+      ]),
       refusedIdentifiers: mergeRefusals(profile.refusedIdentifiers, refused),
       ...(journal.length > 0 ? { identityJournal: [...(profile.identityJournal ?? []), ...journal] } : {}),
     };

@@ -28,7 +28,11 @@ export function replayOrder(events: readonly CanonicalEvent[]): CanonicalEvent[]
  * Applies the events in replay order under `tenant`'s rules; `split` identifiers may not join two profiles (an
  * unmerge, or earlier unmerges a dry run must keep).
  */
-export async function replayIdentity(tenant: TenantConfig, events: readonly CanonicalEvent[], split: ReadonlySet<string> = new Set()): Promise<Replay> {
+export async function replayIdentity(
+  tenant: TenantConfig,
+  events: readonly CanonicalEvent[],
+  split: ReadonlySet<string> = new Set(),
+): Promise<Replay> {
   const sandbox = new InMemoryProfileRepository();
   let next = 0;
   const deps = { profiles: sandbox, newProfileId: () => `replay-${String(++next).padStart(4, '0')}`, split };
@@ -37,10 +41,15 @@ export async function replayIdentity(tenant: TenantConfig, events: readonly Cano
     await mergeEvent(deps, tenant, event);
   }
   const placement = new Map<string, string>();
-  for (const entry of await sandbox.history(tenant.id, [...sandbox.profiles.values()].map((p) => p.profileId))) {
+  for (const entry of await sandbox.history(
+    tenant.id,
+    [...sandbox.profiles.values()].map((p) => p.profileId),
+  )) {
     const live = await liveProfile(sandbox, tenant.id, entry.profileId);
     if (live) placement.set(eventKey(entry.event), live.profileId);
   }
-  const profiles = sandbox.liveProfiles(tenant.id).sort((a, b) => (a.firstSeenAt !== b.firstSeenAt ? (a.firstSeenAt < b.firstSeenAt ? -1 : 1) : a.profileId < b.profileId ? -1 : 1));
+  const profiles = sandbox
+    .liveProfiles(tenant.id)
+    .sort((a, b) => (a.firstSeenAt !== b.firstSeenAt ? (a.firstSeenAt < b.firstSeenAt ? -1 : 1) : a.profileId < b.profileId ? -1 : 1));
   return { profiles, placement };
 }

@@ -40,7 +40,11 @@ describe('identity rules per tenant', () => {
       expect(live.map((p) => p.fields.firstName?.value).sort()).toEqual(['Dad', 'Mum']);
       const refusing = live.find((p) => p.refusedIdentifiers.length > 0)!;
       expect(refusing.refusedIdentifiers).toEqual([
-        expect.objectContaining({ type: 'email', value: 'family@example.com', reason: 'would join two profiles beyond the limit of at most 1 customerId:shop' }),
+        expect.objectContaining({
+          type: 'email',
+          value: 'family@example.com',
+          reason: 'would join two profiles beyond the limit of at most 1 customerId:shop',
+        }),
       ]);
     }
   });
@@ -48,8 +52,30 @@ describe('identity rules per tenant', () => {
   it('drops the lowest-priority identifier when an event would break a limit', async () => {
     // The tenant trusts e-mail over phone: a phone shared by two people gives way, the e-mails stay.
     const { repo, apply } = engine({ priority: ['email', 'phone'], limits: { email: 1 } });
-    await apply(event({ type: 'customer.upserted', sourceEventId: 'a', occurredAt: '2026-10-01T10:00:00Z', identifiers: [{ type: 'email', value: 'a@example.com' }, { type: 'phone', value: '+31612345678' }], data: {} } as Parameters<typeof event>[0]));
-    await apply(event({ type: 'customer.upserted', sourceEventId: 'b', occurredAt: '2026-10-02T10:00:00Z', identifiers: [{ type: 'email', value: 'b@example.com' }, { type: 'phone', value: '+31612345678' }], data: {} } as Parameters<typeof event>[0]));
+    await apply(
+      event({
+        type: 'customer.upserted',
+        sourceEventId: 'a',
+        occurredAt: '2026-10-01T10:00:00Z',
+        identifiers: [
+          { type: 'email', value: 'a@example.com' },
+          { type: 'phone', value: '+31612345678' },
+        ],
+        data: {},
+      } as Parameters<typeof event>[0]),
+    );
+    await apply(
+      event({
+        type: 'customer.upserted',
+        sourceEventId: 'b',
+        occurredAt: '2026-10-02T10:00:00Z',
+        identifiers: [
+          { type: 'email', value: 'b@example.com' },
+          { type: 'phone', value: '+31612345678' },
+        ],
+        data: {},
+      } as Parameters<typeof event>[0]),
+    );
     const live = repo.liveProfiles('acme');
     expect(live).toHaveLength(2);
     const b = live.find((p) => p.identifiers.some((i) => i.value === 'b@example.com'))!;
@@ -81,12 +107,19 @@ describe('identity rules per tenant', () => {
   it('blocks a value carried by more than N profiles, so that it stops matching anyone new', async () => {
     const { repo, apply } = engine({ blockSharedByMoreThan: 2 });
     // The shop's own address typed in at the till for walk-in customers.
-    for (const [i, name] of ['Ann', 'Ben', 'Cas', 'Dirk'].entries()) await apply(customer(String(20 + i), 'orders@myshop.nl', `2026-10-0${i + 1}T10:00:00Z`, { firstName: name }));
+    for (const [i, name] of ['Ann', 'Ben', 'Cas', 'Dirk'].entries())
+      await apply(customer(String(20 + i), 'orders@myshop.nl', `2026-10-0${i + 1}T10:00:00Z`, { firstName: name }));
     const live = repo.liveProfiles('acme');
     expect(live).toHaveLength(4);
     const reasons = live.flatMap((p) => p.refusedIdentifiers.map((r) => r.reason)).sort();
-    expect(reasons).toEqual(['blocked: carried by more than 2 profiles', 'would join two profiles beyond the limit of at most 1 customerId:shop', 'would join two profiles beyond the limit of at most 1 customerId:shop']);
-    expect((await repo.lookupEntries('acme', [{ type: 'email', value: 'orders@myshop.nl' }])).get('email#orders@myshop.nl')?.sharedBy).toBe(3);
+    expect(reasons).toEqual([
+      'blocked: carried by more than 2 profiles',
+      'would join two profiles beyond the limit of at most 1 customerId:shop',
+      'would join two profiles beyond the limit of at most 1 customerId:shop',
+    ]);
+    expect((await repo.lookupEntries('acme', [{ type: 'email', value: 'orders@myshop.nl' }])).get('email#orders@myshop.nl')?.sharedBy).toBe(
+      3,
+    );
     // An event carrying only the blocked value finds nobody instead of landing on the first holder.
     const [anonymousOrder] = await apply(order('9001', [{ type: 'email', value: 'orders@myshop.nl' }], '2026-10-09T10:00:00Z'));
     expect(anonymousOrder?.status).toBe('unidentified');
@@ -95,10 +128,16 @@ describe('identity rules per tenant', () => {
   it('limits identifiers per time window: at most two visitor ids a month, a new one after the month', async () => {
     const { repo, apply } = engine({ limits: { anonymousId: { max: 2, withinDays: 30 } } });
     const anna = [{ type: 'email' as const, value: 'anna@example.com' }];
-    await apply(visit('c1', '2026-10-01T10:00:00Z', anna), visit('c2', '2026-10-05T10:00:00Z', anna), visit('c3', '2026-10-10T10:00:00Z', anna));
+    await apply(
+      visit('c1', '2026-10-01T10:00:00Z', anna),
+      visit('c2', '2026-10-05T10:00:00Z', anna),
+      visit('c3', '2026-10-10T10:00:00Z', anna),
+    );
     let [profile] = repo.liveProfiles('acme');
     expect(profile?.identifiers.filter((i) => i.type === 'anonymousId').map((i) => i.value)).toEqual(['c1', 'c2']);
-    expect(profile?.refusedIdentifiers.map((r) => [r.value, r.reason])).toEqual([['c3', 'beyond the limit of at most 2 anonymousId within 30 days']]);
+    expect(profile?.refusedIdentifiers.map((r) => [r.value, r.reason])).toEqual([
+      ['c3', 'beyond the limit of at most 2 anonymousId within 30 days'],
+    ]);
     await apply(visit('c4', '2026-11-20T10:00:00Z', anna));
     [profile] = repo.liveProfiles('acme');
     expect(profile?.identifiers.filter((i) => i.type === 'anonymousId').map((i) => i.value)).toEqual(['c1', 'c2', 'c4']);

@@ -4,10 +4,19 @@ import { z } from 'zod';
 import type { Identifier } from '../identifiers.js';
 
 /** A type name, or `customerId:*` for "the customer id of any one instance" (one limit per instance). */
-const TypePattern = z.string().regex(/^(email|phone|anonymousId|loyaltyId|customerId:\*|customerId:[a-z0-9][a-z0-9-]{0,62})$/, 'email, phone, anonymousId, loyaltyId, customerId:* or customerId:<instance>');
+const TypePattern = z
+  .string()
+  .regex(
+    /^(email|phone|anonymousId|loyaltyId|customerId:\*|customerId:[a-z0-9][a-z0-9-]{0,62})$/,
+    'email, phone, anonymousId, loyaltyId, customerId:* or customerId:<instance>',
+  );
 
 const Limit = z.union([
-  z.number().int().min(1).transform((max) => ({ max })),
+  z
+    .number()
+    .int()
+    .min(1)
+    .transform((max) => ({ max })),
   z.object({
     max: z.number().int().min(1),
     /** Count only identifiers first seen within this many days before the event (e.g. visitor ids of one month). */

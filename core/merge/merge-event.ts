@@ -109,7 +109,12 @@ export function addActivity(profile: Profile, ...records: ActivityRecord[]): voi
  */
 export function contentChanged(before: Profile, after: Profile): boolean {
   if (before.firstSeenAt !== after.firstSeenAt || before.lastSeenAt !== after.lastSeenAt) return true;
-  if (before.identifiers !== after.identifiers || before.refusedIdentifiers !== after.refusedIdentifiers || before.mergedFrom !== after.mergedFrom) return true;
+  if (
+    before.identifiers !== after.identifiers ||
+    before.refusedIdentifiers !== after.refusedIdentifiers ||
+    before.mergedFrom !== after.mergedFrom
+  )
+    return true;
   return (
     recordsDiffer(before.fields, after.fields) ||
     recordsDiffer(before.orders, after.orders) ||

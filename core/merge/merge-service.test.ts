@@ -41,7 +41,9 @@ describe('merge engine', () => {
     const [profile] = repo.liveProfiles('acme');
     expect(profile?.identifiers.map((i) => `${i.type}=${i.value}`)).toEqual(['customerId:shop=1', 'email=anna@example.com']);
     expect(profile?.fields.firstName?.value).toBe('Anna');
-    expect(await repo.lookup('acme', [{ type: 'email', value: 'anna@example.com' }])).toEqual(new Map([['email#anna@example.com', profile?.profileId]]));
+    expect(await repo.lookup('acme', [{ type: 'email', value: 'anna@example.com' }])).toEqual(
+      new Map([['email#anna@example.com', profile?.profileId]]),
+    );
   });
 
   it('merges an anonymous cart into the profile once the shopper buys with an e-mail address', async () => {
@@ -49,7 +51,18 @@ describe('merge engine', () => {
     await apply(cartEvent('tok-1', '2026-10-01T10:00:00Z'));
     await apply(customer('7', 'bob@example.com', '2026-10-02T10:00:00Z'));
     expect(repo.liveProfiles('acme')).toHaveLength(2);
-    await apply(order('1001', [{ type: 'email', value: 'bob@example.com' }, { type: 'anonymousId', value: 'shopify-checkout:tok-1' }], '2026-10-03T10:00:00Z', 42, { checkoutToken: 'tok-1' }));
+    await apply(
+      order(
+        '1001',
+        [
+          { type: 'email', value: 'bob@example.com' },
+          { type: 'anonymousId', value: 'shopify-checkout:tok-1' },
+        ],
+        '2026-10-03T10:00:00Z',
+        42,
+        { checkoutToken: 'tok-1' },
+      ),
+    );
     const live = repo.liveProfiles('acme');
     expect(live).toHaveLength(1);
     const merged = live[0]!;
@@ -72,8 +85,20 @@ describe('merge engine', () => {
   it('breaks a tie on event time by source priority', async () => {
     const { repo, apply } = engine();
     const at = '2026-10-05T10:00:00Z';
-    await apply(event({ ...customer('1', 'anna@example.com', at, { address: { city: 'Utrecht' } }), source: { connector: 'shopify', instance: 'shop' } } as CanonicalEvent));
-    await apply(event({ ...customer('9', 'anna@example.com', at, { address: { city: 'Gouda' } }), sourceEventId: 'pos-1', identifiers: [{ type: 'email', value: 'anna@example.com' }], source: { connector: 'lightspeed', instance: 'pos' } } as CanonicalEvent));
+    await apply(
+      event({
+        ...customer('1', 'anna@example.com', at, { address: { city: 'Utrecht' } }),
+        source: { connector: 'shopify', instance: 'shop' },
+      } as CanonicalEvent),
+    );
+    await apply(
+      event({
+        ...customer('9', 'anna@example.com', at, { address: { city: 'Gouda' } }),
+        sourceEventId: 'pos-1',
+        identifiers: [{ type: 'email', value: 'anna@example.com' }],
+        source: { connector: 'lightspeed', instance: 'pos' },
+      } as CanonicalEvent),
+    );
     expect(repo.liveProfiles('acme')[0]?.fields.city?.value, 'shop is listed before pos').toBe('Utrecht');
   });
 
@@ -109,9 +134,19 @@ describe('merge engine', () => {
   it('erases the person and asks destinations to erase too', async () => {
     const { repo, apply } = engine();
     await apply(customer('1', 'anna@example.com', '2026-10-01T10:00:00Z'));
-    const [outcome] = await apply(event({ type: 'erasure.requested', sourceEventId: 'redact-1', occurredAt: '2026-10-09T00:00:00Z', identifiers: [{ type: 'customerId:shop', value: '1' }], data: { scope: 'person' } }));
+    const [outcome] = await apply(
+      event({
+        type: 'erasure.requested',
+        sourceEventId: 'redact-1',
+        occurredAt: '2026-10-09T00:00:00Z',
+        identifiers: [{ type: 'customerId:shop', value: '1' }],
+        data: { scope: 'person' },
+      }),
+    );
     expect(outcome?.status).toBe('erased');
-    expect(outcome?.push).toEqual([expect.objectContaining({ kind: 'erase', subject: expect.objectContaining({ email: 'anna@example.com' }) })]);
+    expect(outcome?.push).toEqual([
+      expect.objectContaining({ kind: 'erase', subject: expect.objectContaining({ email: 'anna@example.com' }) }),
+    ]);
     expect(repo.liveProfiles('acme')).toHaveLength(0);
     expect(repo.index.size).toBe(0);
   });
@@ -120,8 +155,22 @@ describe('merge engine', () => {
     const { repo, apply } = engine();
     await apply(customer('1', 'anna@example.com', '2026-10-01T10:00:00Z'));
     await apply(customer('2', 'bob@example.com', '2026-10-01T10:00:00Z'));
-    await apply(event({ ...customer('9', 'cem@example.com', '2026-10-01T10:00:00Z'), identifiers: [{ type: 'email', value: 'cem@example.com' }], source: { connector: 'pos', instance: 'pos' } } as CanonicalEvent));
-    const [outcome] = await apply(event({ type: 'erasure.requested', sourceEventId: 'shop-redact', occurredAt: '2026-10-09T00:00:00Z', identifiers: [], data: { scope: 'source' } }));
+    await apply(
+      event({
+        ...customer('9', 'cem@example.com', '2026-10-01T10:00:00Z'),
+        identifiers: [{ type: 'email', value: 'cem@example.com' }],
+        source: { connector: 'pos', instance: 'pos' },
+      } as CanonicalEvent),
+    );
+    const [outcome] = await apply(
+      event({
+        type: 'erasure.requested',
+        sourceEventId: 'shop-redact',
+        occurredAt: '2026-10-09T00:00:00Z',
+        identifiers: [],
+        data: { scope: 'source' },
+      }),
+    );
     expect(outcome).toMatchObject({ status: 'erased' });
     expect(outcome?.push.map((p) => p.kind === 'erase' && p.subject.email).sort()).toEqual(['anna@example.com', 'bob@example.com']);
     expect(repo.liveProfiles('acme').map((p) => p.fields.email?.value)).toEqual(['cem@example.com']);
@@ -136,7 +185,11 @@ describe('merge engine', () => {
       const profile = await realGet(t, id);
       if (!interfered && profile) {
         interfered = true; // a concurrent worker commits between our read and our write
-        await mergeEvent({ ...deps, profiles: Object.assign(Object.create(repo), { get: realGet }) }, tenant(), order('1', [{ type: 'email', value: 'anna@example.com' }], '2026-10-02T10:00:00Z'));
+        await mergeEvent(
+          { ...deps, profiles: Object.assign(Object.create(repo), { get: realGet }) },
+          tenant(),
+          order('1', [{ type: 'email', value: 'anna@example.com' }], '2026-10-02T10:00:00Z'),
+        );
       }
       return profile;
     };
@@ -148,17 +201,32 @@ describe('merge engine', () => {
 describe('merge engine properties', () => {
   const people = ['anna@example.com', 'bob@example.com', 'cem@example.com'];
   const arbEvent = fc.oneof(
-    fc.record({ p: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }), name: fc.constantFrom('A', 'B', 'C') }).map(({ p, day, name }) =>
-      customer(String(p + 1), people[p]!, `2026-10-${String(day).padStart(2, '0')}T10:00:00Z`, { firstName: name }),
-    ),
-    fc.record({ p: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }), n: fc.integer({ min: 1, max: 5 }) }).map(({ p, day, n }) =>
-      order(`${p}-${n}`, [{ type: 'email', value: people[p]! }], `2026-10-${String(day).padStart(2, '0')}T12:00:00Z`, n * 10),
-    ),
-    fc.record({ t: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }) }).map(({ t, day }) => cartEvent(`tok-${t}`, `2026-10-${String(day).padStart(2, '0')}T09:00:00Z`)),
+    fc
+      .record({ p: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }), name: fc.constantFrom('A', 'B', 'C') })
+      .map(({ p, day, name }) =>
+        customer(String(p + 1), people[p]!, `2026-10-${String(day).padStart(2, '0')}T10:00:00Z`, { firstName: name }),
+      ),
+    fc
+      .record({ p: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }), n: fc.integer({ min: 1, max: 5 }) })
+      .map(({ p, day, n }) =>
+        order(`${p}-${n}`, [{ type: 'email', value: people[p]! }], `2026-10-${String(day).padStart(2, '0')}T12:00:00Z`, n * 10),
+      ),
+    fc
+      .record({ t: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }) })
+      .map(({ t, day }) => cartEvent(`tok-${t}`, `2026-10-${String(day).padStart(2, '0')}T09:00:00Z`)),
     // A checkout token belongs to one shopper: shared tokens would trip the identifier limits, whose refusals
     // depend on arrival order by design (the first account keeps the identifier).
     fc.record({ p: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 1, max: 28 }) }).map(({ p, day }) =>
-      order(`cart-${p}`, [{ type: 'email', value: people[p]! }, { type: 'anonymousId', value: `shopify-checkout:tok-${p}` }], `2026-10-${String(day).padStart(2, '0')}T13:00:00Z`, 42, { checkoutToken: `tok-${p}` }),
+      order(
+        `cart-${p}`,
+        [
+          { type: 'email', value: people[p]! },
+          { type: 'anonymousId', value: `shopify-checkout:tok-${p}` },
+        ],
+        `2026-10-${String(day).padStart(2, '0')}T13:00:00Z`,
+        42,
+        { checkoutToken: `tok-${p}` },
+      ),
     ),
   );
 
@@ -174,9 +242,14 @@ describe('merge engine properties', () => {
   it('gives the same profiles for any order of the same events, with any duplicates', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(arbEvent, { minLength: 1, maxLength: 12 }).chain((events) =>
-          fc.tuple(fc.constant(events), fc.shuffledSubarray([...events, ...events], { minLength: events.length * 2, maxLength: events.length * 2 })),
-        ),
+        fc
+          .array(arbEvent, { minLength: 1, maxLength: 12 })
+          .chain((events) =>
+            fc.tuple(
+              fc.constant(events),
+              fc.shuffledSubarray([...events, ...events], { minLength: events.length * 2, maxLength: events.length * 2 }),
+            ),
+          ),
         async ([events, shuffledWithDuplicates]) => {
           expect(await run(shuffledWithDuplicates)).toEqual(await run(events));
         },

@@ -45,7 +45,10 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 
   if (event.type === 'erasure.requested') {
     for (const profile of candidates) await deps.profiles.erase(tenant.id, profile);
-    const subjects = candidates.length > 0 ? candidates.map((p) => ({ profileId: p.profileId, identifiers: p.identifiers.map(({ type, value }) => ({ type, value })) })) : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids }];
+    const subjects =
+      candidates.length > 0
+        ? candidates.map((p) => ({ profileId: p.profileId, identifiers: p.identifiers.map(({ type, value }) => ({ type, value })) }))
+        : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids }];
     const push: PushMessage[] = subjects.map((subject) => ({
       kind: 'erase',
       tenantId: tenant.id,
@@ -57,10 +60,18 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
 
   const at = utc(event.occurredAt);
-  const plan = planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), { source: event.source.instance, at, eventKey: eventKey(event) }, {
-    sharedBy,
-    ...(deps.split ? { split: deps.split } : {}),
-  });
+  const plan = planIdentity(
+    tenant,
+    ids,
+    candidates,
+    owners,
+    () => emptyProfile(tenant.id, deps.newProfileId(), at),
+    { source: event.source.instance, at, eventKey: eventKey(event) },
+    {
+      sharedBy,
+      ...(deps.split ? { split: deps.split } : {}),
+    },
+  );
   const before = candidates.find((c) => c.profileId === plan.profile.profileId);
   // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
   if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
@@ -88,15 +99,24 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     ],
     claims: [
       ...plan.attached.map((id) => ({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) })),
-      ...plan.absorbed.flatMap((p) => p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId }))),
+      ...plan.absorbed.flatMap((p) =>
+        p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId })),
+      ),
       // Identifiers that still point at a tombstone are repaired on the way.
       ...ids
-        .filter((id) => pointers.has(identifierKey(id)) && owners.get(identifierKey(id)) === after.profileId && pointers.get(identifierKey(id)) !== after.profileId)
+        .filter(
+          (id) =>
+            pointers.has(identifierKey(id)) &&
+            owners.get(identifierKey(id)) === after.profileId &&
+            pointers.get(identifierKey(id)) !== after.profileId,
+        )
         .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
         .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
     ],
     // Counted once per profile: enough profiles refused a value and it stops matching anyone (a shop's own address).
-    shares: plan.shared.filter((id) => newRefusals.some((r) => identifierKey(r) === identifierKey(id))).map((id) => ({ identifier: bare(id), profileId: after.profileId })),
+    shares: plan.shared
+      .filter((id) => newRefusals.some((r) => identifierKey(r) === identifierKey(id)))
+      .map((id) => ({ identifier: bare(id), profileId: after.profileId })),
   };
   await deps.profiles.commit(tenant.id, dedupeClaims(commit));
   await remember(after.profileId);
@@ -105,7 +125,12 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 }
 
 /** True when a destination would see a difference: campaign fields count too (a search changes nothing else). */
-export function destinationChanged(tenant: TenantConfig, before: Profile | undefined, after: Profile, context: { now: Date; stats?: Awaited<ReturnType<TenantStatsStore['get']>> }): boolean {
+export function destinationChanged(
+  tenant: TenantConfig,
+  before: Profile | undefined,
+  after: Profile,
+  context: { now: Date; stats?: Awaited<ReturnType<TenantStatsStore['get']>> },
+): boolean {
   if (before === undefined || before.mergedFrom.length !== after.mergedFrom.length) return true;
   const projection = { campaigns: tenant.campaigns, now: context.now, stats: context.stats };
   return JSON.stringify(projectProfile(before, projection)) !== JSON.stringify(projectProfile(after, projection));
@@ -124,7 +149,12 @@ async function eraseSource(deps: MergeDeps, tenant: TenantConfig, event: EventOf
     await deps.profiles.erase(tenant.id, profile);
     erased.push(profile.profileId);
     const identifiers = profile.identifiers.map(bare);
-    push.push({ kind: 'erase', tenantId: tenant.id, subject: { profileId: profile.profileId, identifiers, ...emailOf(identifiers) }, requestId: erasureRequestId(event) });
+    push.push({
+      kind: 'erase',
+      tenantId: tenant.id,
+      subject: { profileId: profile.profileId, identifiers, ...emailOf(identifiers) },
+      requestId: erasureRequestId(event),
+    });
   }
   return { status: 'erased', profileIds: erased, push };
 }
@@ -187,7 +217,11 @@ function dedupeClaims(commit: ProfileCommit): ProfileCommit {
 }
 
 function tombstone(profile: Profile, survivorId: string): Profile {
-  return { ...emptyProfile(profile.tenantId, profile.profileId, profile.firstSeenAt), version: profile.version + 1, mergedInto: survivorId };
+  return {
+    ...emptyProfile(profile.tenantId, profile.profileId, profile.firstSeenAt),
+    version: profile.version + 1,
+    mergedInto: survivorId,
+  };
 }
 
 function emailOf(ids: readonly Identifier[]): { email?: string } {

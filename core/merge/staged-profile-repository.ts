@@ -45,7 +45,8 @@ export class StagedProfileRepository implements ProfileRepository {
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+    for (const [key, entry] of await this.lookupEntries(tenantId, identifiers))
+      if (entry.profileId !== undefined) found.set(key, entry.profileId);
     return found;
   }
 
@@ -56,10 +57,13 @@ export class StagedProfileRepository implements ProfileRepository {
       const key = identifierKey(id);
       const claim = this.claims.get(key);
       const known = found.get(key);
-      const staged = [...this.shares.values()].filter((s) => identifierKey(s.identifier) === key && !known?.refusedBy.includes(s.profileId)).map((s) => s.profileId);
+      const staged = [...this.shares.values()]
+        .filter((s) => identifierKey(s.identifier) === key && !known?.refusedBy.includes(s.profileId))
+        .map((s) => s.profileId);
       const refusedBy = [...(known?.refusedBy ?? []), ...staged].sort();
       if (claim) found.set(key, { profileId: claim.profileId, sharedBy: 1 + refusedBy.length, refusedBy });
-      else if (staged.length > 0) found.set(key, { ...known, sharedBy: (known?.profileId !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
+      else if (staged.length > 0)
+        found.set(key, { ...known, sharedBy: (known?.profileId !== undefined ? 1 : 0) + refusedBy.length, refusedBy });
     }
     return found;
   }
@@ -78,7 +82,8 @@ export class StagedProfileRepository implements ProfileRepository {
     this.assertTenant(tenantId);
     for (const { profile, expectedVersion } of commit.puts) {
       const current = this.staged.get(profile.profileId) ?? this.originals.get(profile.profileId);
-      if ((current?.version ?? 0) !== expectedVersion) throw new ConflictRetry(`staged profile ${profile.profileId} is at version ${current?.version ?? 0}, expected ${expectedVersion}`);
+      if ((current?.version ?? 0) !== expectedVersion)
+        throw new ConflictRetry(`staged profile ${profile.profileId} is at version ${current?.version ?? 0}, expected ${expectedVersion}`);
     }
     for (const { profile } of commit.puts) {
       if (!this.originals.has(profile.profileId)) this.originals.set(profile.profileId, undefined);

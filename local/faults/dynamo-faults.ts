@@ -84,18 +84,28 @@ export function injectDynamoFaults(client: DynamoDBClient, secondWriter: DynamoD
           throw new TransactionCanceledException({
             message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError] (injected)',
             $metadata,
-            CancellationReasons: items.map((_, i) => (i === 0 ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes' } : { Code: 'None' })),
+            CancellationReasons: items.map((_, i) =>
+              i === 0
+                ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes' }
+                : { Code: 'None' },
+            ),
           });
         }
         counts.throttled++;
-        throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded (injected)', $metadata });
+        throw new ProvisionedThroughputExceededException({
+          message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
+          $metadata,
+        });
       }
       const target = conditionalProfileWrite(command, input);
       if (target && random.chance(conflictRate) && (await bumpVersion(secondWriter, target))) counts.versionsBumped++;
       if (WRITES.has(command) && random.chance(lostReplyRate)) {
         await next(args);
         counts.repliesLost++;
-        throw new InternalServerError({ message: 'Internal server error (injected: the write was applied, its reply lost)', $metadata: { httpStatusCode: 500 } });
+        throw new InternalServerError({
+          message: 'Internal server error (injected: the write was applied, its reply lost)',
+          $metadata: { httpStatusCode: 500 },
+        });
       }
       return next(args);
     },
@@ -125,7 +135,11 @@ interface ProfileItem {
 /** The profile item a conditional write expects at a version (a put of an existing profile), if this is one. */
 function conditionalProfileWrite(command: string, input: Input): ProfileItem | undefined {
   const puts: Input[] =
-    command === 'PutItemCommand' ? [input] : command === 'TransactWriteItemsCommand' ? ((input.TransactItems as { Put?: Input }[] | undefined) ?? []).flatMap((t) => (t.Put ? [t.Put] : [])) : [];
+    command === 'PutItemCommand'
+      ? [input]
+      : command === 'TransactWriteItemsCommand'
+        ? ((input.TransactItems as { Put?: Input }[] | undefined) ?? []).flatMap((t) => (t.Put ? [t.Put] : []))
+        : [];
   for (const put of puts) {
     const item = put.Item as Record<string, unknown> | undefined;
     const sk = stringOf(item?.sk);

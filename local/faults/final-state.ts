@@ -53,7 +53,8 @@ export function stateDifferences(expected: FinalState, actual: FinalState): stri
   const byKey = (list: CanonicalProfile[]) => new Map(list.map((p) => [p.key, p]));
   const want = byKey(expected.profiles);
   const got = byKey(actual.profiles);
-  if (expected.profiles.length !== actual.profiles.length) out.push(`profiles: expected ${expected.profiles.length}, got ${actual.profiles.length}`);
+  if (expected.profiles.length !== actual.profiles.length)
+    out.push(`profiles: expected ${expected.profiles.length}, got ${actual.profiles.length}`);
   for (const [key, profile] of want) {
     const other = got.get(key);
     if (!other) out.push(`profile missing: ${key}`);
@@ -63,10 +64,13 @@ export function stateDifferences(expected: FinalState, actual: FinalState): stri
   for (const [email, fields] of Object.entries(expected.pushed)) {
     const other = actual.pushed[email];
     if (!other) out.push(`contact missing at the destination: ${email}`);
-    else if (JSON.stringify(other) !== JSON.stringify(fields)) out.push(`contact differs at the destination: ${email}: ${firstDifference(fields, other)}`);
+    else if (JSON.stringify(other) !== JSON.stringify(fields))
+      out.push(`contact differs at the destination: ${email}: ${firstDifference(fields, other)}`);
   }
-  for (const email of Object.keys(actual.pushed)) if (!(email in expected.pushed)) out.push(`unexpected contact at the destination: ${email}`);
-  if (expected.quarantined !== actual.quarantined) out.push(`quarantined deliveries: expected ${expected.quarantined}, got ${actual.quarantined}`);
+  for (const email of Object.keys(actual.pushed))
+    if (!(email in expected.pushed)) out.push(`unexpected contact at the destination: ${email}`);
+  if (expected.quarantined !== actual.quarantined)
+    out.push(`quarantined deliveries: expected ${expected.quarantined}, got ${actual.quarantined}`);
   return out;
 }
 

@@ -64,7 +64,13 @@ const tenantConfig = (id: string) => ({
   id,
   sourcePriority: ['shopify', 'woocommerce', 'copernica'],
   instances: [
-    { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain: 'soak-shop.myshopify.com', apiBaseUrl: 'simulator' } },
+    {
+      id: 'shopify',
+      connector: 'shopify',
+      webhooks: true,
+      pollEveryMinutes: 60,
+      settings: { shopDomain: 'soak-shop.myshopify.com', apiBaseUrl: 'simulator' },
+    },
     { id: 'woocommerce', connector: 'woocommerce', webhooks: true, settings: { apiBaseUrl: 'simulator' } },
     { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
   ],
@@ -87,7 +93,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     mergeWorkers: 2,
     sampleCustomers: 5,
     dynamoFaults: { seed: options.seed, tenants: [SOAK_TENANTS.storm], throttleRate: 0.02, conflictRate: 0.1 },
-    simulatorFaults: (tenantId, instance) => (tenantId === SOAK_TENANTS.storm && instance === 'copernica' ? copernicaFaults.faults : undefined),
+    simulatorFaults: (tenantId, instance) =>
+      tenantId === SOAK_TENANTS.storm && instance === 'copernica' ? copernicaFaults.faults : undefined,
     log: quietLog(errors),
     print,
   });
@@ -101,7 +108,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await sendPoison(stack, poison);
 
     for (let wave = 0; Date.now() < deadline && sent.calm.length < limit; wave++) {
-      const traffic = generateTraffic({ seed: options.seed + wave, people: PEOPLE_PER_WAVE, firstPerson: wave * PEOPLE_PER_WAVE, invalid: 1 }).slice(0, limit - sent.calm.length);
+      const traffic = generateTraffic({
+        seed: options.seed + wave,
+        people: PEOPLE_PER_WAVE,
+        firstPerson: wave * PEOPLE_PER_WAVE,
+        invalid: 1,
+      }).slice(0, limit - sent.calm.length);
       await Promise.all(
         (['calm', 'storm'] as const).map(async (which) => {
           results[which].push(...(await sendAll(stack, SOAK_TENANTS[which], traffic, options.concurrency ?? 4)));
@@ -172,7 +184,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
  */
 async function soakAccounting(stack: LocalStack, tenantIds: readonly string[]): Promise<string[]> {
   const depths = await stack.queueDepths();
-  const lines = [`queues: changes ${depths.changes}, push ${depths.push}; dead letters: changes ${depths.changesDlq}, push ${depths.pushDlq}`];
+  const lines = [
+    `queues: changes ${depths.changes}, push ${depths.push}; dead letters: changes ${depths.changesDlq}, push ${depths.pushDlq}`,
+  ];
   for (const tenantId of tenantIds) {
     let profiles = 0;
     for await (const _ of stack.profiles.listProfiles(tenantId)) profiles++;
@@ -181,7 +195,9 @@ async function soakAccounting(stack: LocalStack, tenantIds: readonly string[]): 
   }
   for (const account of await Promise.all(tenantIds.map((t) => stack.accounting(t).then((a) => a[0]!)))) {
     for (const i of account.instances) {
-      lines.push(`${account.tenantId}/${i.instanceId}: in ${i.in} = applied ${i.applied} + quarantined ${i.quarantined} + dead-lettered ${i.deadLettered} + in flight ${i.inFlight}`);
+      lines.push(
+        `${account.tenantId}/${i.instanceId}: in ${i.in} = applied ${i.applied} + quarantined ${i.quarantined} + dead-lettered ${i.deadLettered} + in flight ${i.inFlight}`,
+      );
     }
     lines.push(`${account.tenantId}: ${account.balanced ? 'balanced' : 'NOT balanced'}`);
   }
@@ -189,7 +205,12 @@ async function soakAccounting(stack: LocalStack, tenantIds: readonly string[]): 
 }
 
 /** A wave is always sent whole, even past the deadline, so that both tenants get exactly the same deliveries. */
-async function sendAll(stack: LocalStack, tenantId: string, traffic: readonly TrafficDelivery[], concurrency: number): Promise<DeliveryResult[]> {
+async function sendAll(
+  stack: LocalStack,
+  tenantId: string,
+  traffic: readonly TrafficDelivery[],
+  concurrency: number,
+): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = [];
   let next = 0;
   const sender = async () => {
@@ -202,8 +223,12 @@ async function sendAll(stack: LocalStack, tenantId: string, traffic: readonly Tr
 /** Messages no merge can read: each must be retried maxReceiveCount times and then dead-lettered, nothing else. */
 async function sendPoison(stack: LocalStack, count: number): Promise<void> {
   if (count === 0) return;
-  const Entries = Array.from({ length: count }, (_, i) => ({ Id: String(i), MessageBody: i % 2 === 0 ? '{"type":"customer.upserted","tenantId":' : JSON.stringify({ poison: i }) }));
-  for (let i = 0; i < Entries.length; i += 10) await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: stack.queues.changes, Entries: Entries.slice(i, i + 10) }));
+  const Entries = Array.from({ length: count }, (_, i) => ({
+    Id: String(i),
+    MessageBody: i % 2 === 0 ? '{"type":"customer.upserted","tenantId":' : JSON.stringify({ poison: i }),
+  }));
+  for (let i = 0; i < Entries.length; i += 10)
+    await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: stack.queues.changes, Entries: Entries.slice(i, i + 10) }));
 }
 
 async function waitForDeadLetters(stack: LocalStack, expected: number, timeoutMs: number): Promise<void> {

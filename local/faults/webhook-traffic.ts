@@ -36,7 +36,11 @@ export interface TrafficOptions {
 
 const fixture = (connector: string, name: string): Json =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../connectors/${connector}/fixtures/${name}.json`, import.meta.url)), 'utf8')) as Json;
-const shopify = { customer: fixture('shopify', 'customers-create'), order: fixture('shopify', 'orders-create'), checkout: fixture('shopify', 'checkouts-create') };
+const shopify = {
+  customer: fixture('shopify', 'customers-create'),
+  order: fixture('shopify', 'orders-create'),
+  checkout: fixture('shopify', 'checkouts-create'),
+};
 const woo = { customer: fixture('woocommerce', 'customer-created'), order: fixture('woocommerce', 'order-created') };
 
 const FIRST = ['Anna', 'Bram', 'Cleo', 'Daan', 'Emma', 'Finn', 'Guus', 'Hanna', 'Ilse', 'Joost', 'Kim', 'Lars'];
@@ -61,7 +65,8 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
   const customerId = 8_000_000 + p;
   const t0 = BASE + p * HOUR;
   const out: TrafficDelivery[] = [];
-  const shop = (topic: string, body: Json, id: string) => out.push({ instance: 'shopify', topic, body: JSON.stringify(body), deliveryId: `p${p}-${id}` });
+  const shop = (topic: string, body: Json, id: string) =>
+    out.push({ instance: 'shopify', topic, body: JSON.stringify(body), deliveryId: `p${p}-${id}` });
   const customer = (at: number, firstName: string): Json => ({
     ...shopify.customer,
     id: customerId,
@@ -81,7 +86,11 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
   if (p % 2 === 0) {
     shop(
       'customers/email_marketing_consent_update',
-      { customer_id: customerId, email_address: email, email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: iso(t0 + HOUR) } },
+      {
+        customer_id: customerId,
+        email_address: email,
+        email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: iso(t0 + HOUR) },
+      },
       'consent',
     );
   }
@@ -90,7 +99,17 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
   if (cart) {
     shop(
       'checkouts/create',
-      { ...shopify.checkout, token: cart, cart_token: cart, email: null, customer: null, created_at: iso(t0 + 70 * HOUR), updated_at: iso(t0 + 70 * HOUR), completed_at: null, abandoned_checkout_url: `https://shop.example/checkouts/${cart}/recover` },
+      {
+        ...shopify.checkout,
+        token: cart,
+        cart_token: cart,
+        email: null,
+        customer: null,
+        created_at: iso(t0 + 70 * HOUR),
+        updated_at: iso(t0 + 70 * HOUR),
+        completed_at: null,
+        abandoned_checkout_url: `https://shop.example/checkouts/${cart}/recover`,
+      },
       'checkout',
     );
   }
@@ -132,7 +151,18 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
   out.push({
     instance: 'woocommerce',
     topic: 'customer.updated',
-    body: JSON.stringify({ ...woo.customer, id: wooCustomerId, email, first_name: name, last_name: `Test${p}`, username: `person${p}`, date_created_gmt: iso(t0), date_modified_gmt: modified, billing: wooBilling, shipping: { ...(woo.customer.shipping as Json) } }),
+    body: JSON.stringify({
+      ...woo.customer,
+      id: wooCustomerId,
+      email,
+      first_name: name,
+      last_name: `Test${p}`,
+      username: `person${p}`,
+      date_created_gmt: iso(t0),
+      date_modified_gmt: modified,
+      billing: wooBilling,
+      shipping: { ...(woo.customer.shipping as Json) },
+    }),
     deliveryId: `p${p}-woo-customer`,
   });
   if (p % 2 === 1) {
@@ -140,7 +170,17 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
     out.push({
       instance: 'woocommerce',
       topic: 'order.created',
-      body: JSON.stringify({ ...woo.order, id: 900_000 + p, number: String(900_000 + p), customer_id: wooCustomerId, billing: wooBilling, date_created_gmt: at, date_modified_gmt: at, currency: 'EUR', total: '12.50' }),
+      body: JSON.stringify({
+        ...woo.order,
+        id: 900_000 + p,
+        number: String(900_000 + p),
+        customer_id: wooCustomerId,
+        billing: wooBilling,
+        date_created_gmt: at,
+        date_modified_gmt: at,
+        currency: 'EUR',
+        total: '12.50',
+      }),
       deliveryId: `p${p}-woo-order`,
     });
   }
@@ -150,8 +190,20 @@ function personDeliveries(p: number, random: SeededRandom): TrafficDelivery[] {
 /** Authentic (correctly signed) but not a valid payload of its topic: quarantined with a 422. */
 function invalidDelivery(i: number, random: SeededRandom): TrafficDelivery {
   return random.chance(0.5)
-    ? { instance: 'shopify', topic: 'orders/create', body: JSON.stringify({ id: `not-a-number-${i}`, line_items: 'none' }), deliveryId: `invalid-${i}`, invalid: true }
-    : { instance: 'woocommerce', topic: 'order.created', body: JSON.stringify({ id: -i, billing: 'nobody', line_items: 7 }), deliveryId: `invalid-${i}`, invalid: true };
+    ? {
+        instance: 'shopify',
+        topic: 'orders/create',
+        body: JSON.stringify({ id: `not-a-number-${i}`, line_items: 'none' }),
+        deliveryId: `invalid-${i}`,
+        invalid: true,
+      }
+    : {
+        instance: 'woocommerce',
+        topic: 'order.created',
+        body: JSON.stringify({ id: -i, billing: 'nobody', line_items: 7 }),
+        deliveryId: `invalid-${i}`,
+        invalid: true,
+      };
 }
 
 export interface DeliveryResult {
@@ -166,7 +218,8 @@ export interface DeliveryResult {
 export async function deliver(stack: LocalStack, tenantId: string, delivery: TrafficDelivery, maxAttempts = 8): Promise<DeliveryResult> {
   const instance = stack.config.tenants.find((t) => t.id === tenantId)?.instances.find((i) => i.id === delivery.instance);
   const secret = stack.simulators.secretsFor(tenantId, delivery.instance)?.webhookSecret;
-  if (!instance || typeof secret !== 'string') throw new Error(`${tenantId}/${delivery.instance} is not a simulated instance of the local stack`);
+  if (!instance || typeof secret !== 'string')
+    throw new Error(`${tenantId}/${delivery.instance} is not a simulated instance of the local stack`);
   for (let attempt = 1; ; attempt++) {
     const headers: Record<string, string> =
       delivery.instance === 'shopify'
@@ -190,7 +243,11 @@ export async function deliver(stack: LocalStack, tenantId: string, delivery: Tra
     const started = performance.now();
     let status: number;
     try {
-      const response = await fetch(`${stack.url}/webhooks/${tenantId}/${delivery.instance}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: delivery.body });
+      const response = await fetch(`${stack.url}/webhooks/${tenantId}/${delivery.instance}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: delivery.body,
+      });
       await response.arrayBuffer();
       status = response.status;
     } catch {
@@ -203,7 +260,12 @@ export async function deliver(stack: LocalStack, tenantId: string, delivery: Tra
 }
 
 /** Delivers everything with `concurrency` requests in flight, in the given order. */
-export async function deliverAll(stack: LocalStack, tenantId: string, deliveries: readonly TrafficDelivery[], concurrency = 6): Promise<DeliveryResult[]> {
+export async function deliverAll(
+  stack: LocalStack,
+  tenantId: string,
+  deliveries: readonly TrafficDelivery[],
+  concurrency = 6,
+): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = new Array(deliveries.length);
   let next = 0;
   const sender = async () => {

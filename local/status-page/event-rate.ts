@@ -10,7 +10,10 @@ export interface EventRate {
   stop(): void;
 }
 
-export function startEventRate(read: () => Promise<Map<string, number>>, options: { intervalMs?: number; minutes?: number; now?: () => number } = {}): EventRate {
+export function startEventRate(
+  read: () => Promise<Map<string, number>>,
+  options: { intervalMs?: number; minutes?: number; now?: () => number } = {},
+): EventRate {
   const minutes = options.minutes ?? 30;
   const now = options.now ?? Date.now;
   const samples: { at: number; counts: Map<string, number> }[] = [];

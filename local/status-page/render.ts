@@ -18,7 +18,11 @@ class Html {
 function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((value, i) => {
-    const part = Array.isArray(value) ? value.map((v) => (v instanceof Html ? v.text : escape(v))).join('') : value instanceof Html ? value.text : escape(value);
+    const part = Array.isArray(value)
+      ? value.map((v) => (v instanceof Html ? v.text : escape(v))).join('')
+      : value instanceof Html
+        ? value.text
+        : escape(value);
     out += part + strings[i + 1]!;
   });
   return new Html(out);
@@ -95,20 +99,25 @@ function chart(perMinute: number[], label: string): Html {
   const peak = Math.max(1, ...perMinute);
   const total = perMinute.reduce((a, b) => a + b, 0);
   const summary = `${label}: ${total} events in the last ${perMinute.length} minutes, at most ${Math.max(0, ...perMinute)} in one minute, ${perMinute.at(-1) ?? 0} in the last minute`;
-  return html`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}"><title>${summary}</title>${perMinute.map((n, i) => {
-    const h = n === 0 ? 0 : Math.max(2, Math.round((n / peak) * height));
-    return html`<rect x="${i * 5}" y="${height - h}" width="4" height="${h}"></rect>`;
-  })}</svg> <span>${perMinute.at(-1) ?? 0}/min</span>`;
+  return html`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}"><title>${summary}</title>${perMinute.map(
+    (n, i) => {
+      const h = n === 0 ? 0 : Math.max(2, Math.round((n / peak) * height));
+      return html`<rect x="${i * 5}" y="${height - h}" width="4" height="${h}"></rect>`;
+    },
+  )}</svg> <span>${perMinute.at(-1) ?? 0}/min</span>`;
 }
 
-const when = (iso: string | undefined) => (iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : '—');
+const when = (iso: string | undefined) =>
+  iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : '—';
 
 function tenantSection(tenant: TenantView): Html {
   const slug = tenant.id;
   return html`<section aria-labelledby="tenant-${slug}">
 <h2 id="tenant-${slug}">Tenant ${tenant.id}</h2>
 <p>Profiles: <strong data-metric="profiles-${slug}">${tenant.profiles}</strong>. Segments: ${
-    tenant.segments.length === 0 ? 'none yet' : html`<span data-metric="segments-${slug}">${tenant.segments.map((s, i) => html`${i > 0 ? ', ' : ''}${s.name} <strong>${s.profiles}</strong>`)}</span>`
+    tenant.segments.length === 0
+      ? 'none yet'
+      : html`<span data-metric="segments-${slug}">${tenant.segments.map((s, i) => html`${i > 0 ? ', ' : ''}${s.name} <strong>${s.profiles}</strong>`)}</span>`
   }.</p>
 <table>
 <caption>Connector instances of ${tenant.id}</caption>

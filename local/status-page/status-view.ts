@@ -50,12 +50,21 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
       profiles++;
       for (const segment of segmentsOf(profile, tenant, stats, now)) segments.set(segment, (segments.get(segment) ?? 0) + 1);
     }
-    const quarantine = (await sources.quarantine.list(tenant.id, 200)).map(({ id, instance, receivedAt, reason }) => ({ id, instance, receivedAt, reason }));
+    const quarantine = (await sources.quarantine.list(tenant.id, 200)).map(({ id, instance, receivedAt, reason }) => ({
+      id,
+      instance,
+      receivedAt,
+      reason,
+    }));
     tenants.push({
       id: tenant.id,
       profiles,
-      segments: [...segments].map(([name, count]) => ({ name, profiles: count })).sort((a, b) => b.profiles - a.profiles || a.name.localeCompare(b.name)),
-      instances: health.filter((h) => h.tenantId === tenant.id).map((h) => ({ ...h, perMinute: sources.rate.series(rateKey(tenant.id, h.instanceId)) })),
+      segments: [...segments]
+        .map(([name, count]) => ({ name, profiles: count }))
+        .sort((a, b) => b.profiles - a.profiles || a.name.localeCompare(b.name)),
+      instances: health
+        .filter((h) => h.tenantId === tenant.id)
+        .map((h) => ({ ...h, perMinute: sources.rate.series(rateKey(tenant.id, h.instanceId)) })),
       quarantine,
     });
   }

@@ -43,7 +43,10 @@ describe('backfill', () => {
     expect(result).toMatchObject({ pages: 3, read: 6, queued: 6, done: true, resumed: false });
     expect(progress.map((p) => p.pages)).toEqual([1, 2, 3]);
     expect(await deps.cursors.get('shop', 'pager'), 'scheduled cursor untouched').toBe('page-3');
-    expect(JSON.parse((await deps.cursors.get('shop', backfillCursorSlot('pager')))!)).toMatchObject({ cursor: 'page-3', completedAt: expect.any(String) });
+    expect(JSON.parse((await deps.cursors.get('shop', backfillCursorSlot('pager')))!)).toMatchObject({
+      cursor: 'page-3',
+      completedAt: expect.any(String),
+    });
   });
 
   it('resumes an interrupted backfill from its own cursor, and starts over once it completed', async () => {

@@ -70,17 +70,35 @@ function pageProgress(page: unknown): { done: number; total: number } | undefine
   return undefined;
 }
 
-export async function runBackfill(deps: BackfillDeps, tenantId: string, instanceId: string, options: BackfillOptions = {}): Promise<BackfillProgress> {
+export async function runBackfill(
+  deps: BackfillDeps,
+  tenantId: string,
+  instanceId: string,
+  options: BackfillOptions = {},
+): Promise<BackfillProgress> {
   const now = options.now ?? Date.now;
   const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
-  if (!connector.poll) throw new Error(`connector ${connector.name} of ${tenantId}/${instanceId} cannot poll, so it cannot be backfilled (its data arrives by webhook only)`);
+  if (!connector.poll)
+    throw new Error(
+      `connector ${connector.name} of ${tenantId}/${instanceId} cannot poll, so it cannot be backfilled (its data arrives by webhook only)`,
+    );
   const slot = backfillCursorSlot(instanceId);
   const saved = options.restart ? undefined : readSaved(await deps.cursors.get(tenantId, slot));
   const resumed = saved !== undefined && saved.completedAt === undefined && saved.cursor !== undefined;
   let cursor = resumed ? saved.cursor : undefined;
   const startedAt = now();
   const since = options.since?.toISOString();
-  const progress: BackfillProgress = { tenantId, instanceId, pages: 0, read: 0, queued: 0, elapsedMs: 0, resumed, done: false, interrupted: false };
+  const progress: BackfillProgress = {
+    tenantId,
+    instanceId,
+    pages: 0,
+    read: 0,
+    queued: 0,
+    elapsedMs: 0,
+    resumed,
+    done: false,
+    interrupted: false,
+  };
 
   while (true) {
     if (options.signal?.aborted) {
@@ -93,7 +111,11 @@ export async function runBackfill(deps: BackfillDeps, tenantId: string, instance
     // Queue before saving the cursor, as the scheduled poll does: a crash repeats a page (deduplicated), never skips one.
     if (wanted.length > 0) await deps.events.send(wanted);
     cursor = page.nextCursor;
-    await deps.cursors.put(tenantId, slot, JSON.stringify(page.hasMore ? { cursor } : { cursor, completedAt: new Date(now()).toISOString() }));
+    await deps.cursors.put(
+      tenantId,
+      slot,
+      JSON.stringify(page.hasMore ? { cursor } : { cursor, completedAt: new Date(now()).toISOString() }),
+    );
     progress.pages++;
     progress.read += events.length;
     progress.queued += wanted.length;
@@ -108,6 +130,12 @@ export async function runBackfill(deps: BackfillDeps, tenantId: string, instance
     if (progress.done) break;
   }
   progress.elapsedMs = now() - startedAt;
-  deps.log.info('backfill finished', { tenantId, instance: instanceId, pages: progress.pages, queued: progress.queued, done: progress.done });
+  deps.log.info('backfill finished', {
+    tenantId,
+    instance: instanceId,
+    pages: progress.pages,
+    queued: progress.queued,
+    done: progress.done,
+  });
   return progress;
 }

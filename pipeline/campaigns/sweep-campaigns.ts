@@ -37,7 +37,9 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
   const tenant = deps.instances.tenant(tenantId);
   const now = deps.now?.() ?? new Date();
   // First, and independent of the campaigns: an erasure must not wait for a long stats pass.
-  const erasures = deps.receipts ? await retryErasures({ receipts: deps.receipts, push: deps.push, profiles: deps.profiles, log: deps.log, now: () => now }, tenantId) : undefined;
+  const erasures = deps.receipts
+    ? await retryErasures({ receipts: deps.receipts, push: deps.push, profiles: deps.profiles, log: deps.log, now: () => now }, tenantId)
+    : undefined;
   const previous = await deps.stats.get(tenantId);
 
   // Pass 1: the aggregates. Two passes over listProfiles keep memory independent of the number of profiles.
@@ -68,7 +70,13 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
 }
 
 /** True when the campaign fields differ between the previous sweep's view and now; always on a first sweep. */
-function changedSince(profile: Profile, campaigns: CampaignConfig, previous: TenantStats | undefined, stats: TenantStats, now: Date): boolean {
+function changedSince(
+  profile: Profile,
+  campaigns: CampaignConfig,
+  previous: TenantStats | undefined,
+  stats: TenantStats,
+  now: Date,
+): boolean {
   if (!previous || previous.complete === false) return true;
   const before = projectProfile(profile, { campaigns, now: new Date(previous.computedAt), stats: previous });
   const after = projectProfile(profile, { campaigns, now, stats });

@@ -46,7 +46,13 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
     asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
     if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
-    if (result.status === 'unsupported') deps.log.warn('destination cannot erase: remove the person there by hand', { tenantId, instance: instance.id, requestId, profileId: subject.profileId });
+    if (result.status === 'unsupported')
+      deps.log.warn('destination cannot erase: remove the person there by hand', {
+        tenantId,
+        instance: instance.id,
+        requestId,
+        profileId: subject.profileId,
+      });
   }
 
   await deps.snapshots.removeAll(tenantId, subject.profileId);
@@ -61,7 +67,14 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
 }
 
 /** Asks one destination instance to delete the subject; never throws: a failure is an outcome with its reason. */
-async function eraseAt(deps: ErasureDeps, tenantId: string, instance: InstanceConfig, subject: ErasureSubject, earlier: DestinationErasure | undefined, at: string): Promise<DestinationErasure> {
+async function eraseAt(
+  deps: ErasureDeps,
+  tenantId: string,
+  instance: InstanceConfig,
+  subject: ErasureSubject,
+  earlier: DestinationErasure | undefined,
+  at: string,
+): Promise<DestinationErasure> {
   const base = { instance: instance.id, connector: instance.connector };
   const attempt = { attempts: (earlier?.attempts ?? 0) + 1, firstAttemptAt: earlier?.firstAttemptAt ?? at, lastAttemptAt: at };
   let bound;
@@ -69,11 +82,23 @@ async function eraseAt(deps: ErasureDeps, tenantId: string, instance: InstanceCo
     bound = await deps.instances.resolve(tenantId, instance.id);
   } catch (error) {
     // A missing secret or a broken setting: nothing was asked, and a retry after the fix will.
-    return { ...base, status: 'failed', reason: cut(`cannot reach ${instance.id}: ${redactPersonalData((error as Error).message)}`), attempts: earlier?.attempts ?? 0, ...(earlier?.firstAttemptAt ? { firstAttemptAt: earlier.firstAttemptAt } : {}), lastAttemptAt: at };
+    return {
+      ...base,
+      status: 'failed',
+      reason: cut(`cannot reach ${instance.id}: ${redactPersonalData((error as Error).message)}`),
+      attempts: earlier?.attempts ?? 0,
+      ...(earlier?.firstAttemptAt ? { firstAttemptAt: earlier.firstAttemptAt } : {}),
+      lastAttemptAt: at,
+    };
   }
   const connector = bound.connector;
   if (!connector.erase) {
-    return { ...base, status: 'unsupported', reason: connector.eraseUnsupported ?? `the ${connector.name} connector has no erasure API: remove the person there by hand`, attempts: 0 };
+    return {
+      ...base,
+      status: 'unsupported',
+      reason: connector.eraseUnsupported ?? `the ${connector.name} connector has no erasure API: remove the person there by hand`,
+      attempts: 0,
+    };
   }
   try {
     const [outcome] = await connector.erase(bound.context, [subject]);
@@ -83,9 +108,20 @@ async function eraseAt(deps: ErasureDeps, tenantId: string, instance: InstanceCo
         return { ...base, ...attempt, status: 'confirmed', confirmedAt: at };
       case 'requested':
         // The vendor acknowledged the deletion (e.g. Klaviyo's 202 for a data-privacy deletion job) and completes it on its side.
-        return { ...base, ...attempt, status: 'confirmed', confirmedAt: at, reason: `${connector.name} accepted the deletion and completes it asynchronously` };
+        return {
+          ...base,
+          ...attempt,
+          status: 'confirmed',
+          confirmedAt: at,
+          reason: `${connector.name} accepted the deletion and completes it asynchronously`,
+        };
       case 'unsupported':
-        return { ...base, ...attempt, status: 'unsupported', reason: `${connector.name} cannot erase this person through its API: remove them there by hand` };
+        return {
+          ...base,
+          ...attempt,
+          status: 'unsupported',
+          reason: `${connector.name} cannot erase this person through its API: remove them there by hand`,
+        };
       case 'failed':
         return { ...base, ...attempt, status: 'failed', reason: cut(redactPersonalData(outcome.reason)) };
     }

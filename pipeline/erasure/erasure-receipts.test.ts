@@ -50,14 +50,21 @@ const noErase = defineConnector({
 
 function setup(instances: { id: string; connector: string }[]) {
   const config = SynclineConfig.parse({
-    tenants: [{ id: 'acme', instances: [{ id: 'crm', connector: 'fake', webhooks: true }, ...instances.map((i) => ({ ...i, push: true }))] }],
+    tenants: [
+      { id: 'acme', instances: [{ id: 'crm', connector: 'fake', webhooks: true }, ...instances.map((i) => ({ ...i, push: true }))] },
+    ],
   });
   const fake = fakeConnector();
   const flaky = flakyDestination();
   const log = memoryLogger();
   let clock = new Date('2026-11-01T10:00:00Z');
   const deps = {
-    instances: createInstanceResolver({ config, connectors: { fake: fake.connector, flaky: flaky.connector, noerase: noErase }, secrets: { get: async () => ({ secret: 'shh' }) }, log }),
+    instances: createInstanceResolver({
+      config,
+      connectors: { fake: fake.connector, flaky: flaky.connector, noerase: noErase },
+      secrets: { get: async () => ({ secret: 'shh' }) },
+      log,
+    }),
     events: new MemoryQueue<CanonicalEvent>(),
     push: new MemoryQueue<PushMessage>(),
     quarantine: { put: async () => {}, list: async () => [], remove: async () => {} },
@@ -70,11 +77,19 @@ function setup(instances: { id: string; connector: string }[]) {
   };
   const webhook = (body: object) => {
     const raw = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', consent: true, ...body });
-    return ingestWebhook(deps, 'acme', 'crm', { method: 'POST', url: 'https://hooks.example/webhooks/acme/crm', headers: signFake(raw), rawBody: Buffer.from(raw) });
+    return ingestWebhook(deps, 'acme', 'crm', {
+      method: 'POST',
+      url: 'https://hooks.example/webhooks/acme/crm',
+      headers: signFake(raw),
+      rawBody: Buffer.from(raw),
+    });
   };
   const merge = async () => {
     const events = deps.events.sent.splice(0);
-    return mergeBatch(deps, events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })));
+    return mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
   };
   /** One delivery of everything on the push queue; the failed messages stay queued, as SQS redelivers them. */
   const push = async () => {
@@ -109,19 +124,32 @@ describe('erasure receipts', () => {
 
     deps.events.sent.push(erasure('gdpr-req-1'));
     await merge();
-    expect(deps.push.sent, 'the push message carries the request id').toEqual([expect.objectContaining({ kind: 'erase', requestId: 'gdpr-req-1' })]);
+    expect(deps.push.sent, 'the push message carries the request id').toEqual([
+      expect.objectContaining({ kind: 'erase', requestId: 'gdpr-req-1' }),
+    ]);
     expect(await push()).toEqual([]);
 
     expect(fake.erased).toHaveLength(1);
     const receipt = await deps.receipts.get('acme', 'gdpr-req-1');
-    expect(receipt).toMatchObject({ requestId: 'gdpr-req-1', state: 'settled', destinations: [{ instance: 'mail', connector: 'fake', status: 'confirmed', attempts: 1, confirmedAt: '2026-11-01T10:00:00.000Z' }] });
-    expect(receipt!.subjects).toEqual([expect.objectContaining({ profileId, identifierTypes: ['email'], identifierDigests: [expect.stringMatching(/^[\w-]{32}$/)] })]);
+    expect(receipt).toMatchObject({
+      requestId: 'gdpr-req-1',
+      state: 'settled',
+      destinations: [{ instance: 'mail', connector: 'fake', status: 'confirmed', attempts: 1, confirmedAt: '2026-11-01T10:00:00.000Z' }],
+    });
+    expect(receipt!.subjects).toEqual([
+      expect.objectContaining({ profileId, identifierTypes: ['email'], identifierDigests: [expect.stringMatching(/^[\w-]{32}$/)] }),
+    ]);
     expect(JSON.stringify(receipt), 'no e-mail address in the receipt').not.toMatch(/anna|example\.com/);
     expect(await deps.receipts.pending('acme'), 'the subject is forgotten once settled').toEqual([]);
 
     // SQS delivers at least once: a duplicate of the settled erasure asks nobody and records nothing new.
     const settled = await deps.receipts.get('acme', 'gdpr-req-1');
-    const message = { kind: 'erase' as const, tenantId: 'acme', requestId: 'gdpr-req-1', subject: { profileId, identifiers: [{ type: 'email' as const, value: 'anna@example.com' }], email: 'anna@example.com' } };
+    const message = {
+      kind: 'erase' as const,
+      tenantId: 'acme',
+      requestId: 'gdpr-req-1',
+      subject: { profileId, identifiers: [{ type: 'email' as const, value: 'anna@example.com' }], email: 'anna@example.com' },
+    };
     expect(await pushProfiles(deps, [{ id: 'dup', message }])).toEqual([]);
     expect(fake.erased).toHaveLength(1);
     expect(await deps.receipts.get('acme', 'gdpr-req-1'), 'the receipt is unchanged').toEqual(settled);
@@ -178,21 +206,31 @@ describe('erasure receipts', () => {
     expect(await push(), 'the redelivery fails again').toEqual(['p0']);
     deps.push.sent.splice(0); // gone to the DLQ after maxReceiveCount
     expect(fake.erased, 'the confirmed destination is asked once only').toHaveLength(1);
-    expect((await deps.receipts.get('acme', requestId))!.destinations.find((d) => d.instance === 'flaky')).toMatchObject({ status: 'failed', attempts: 2 });
+    expect((await deps.receipts.get('acme', requestId))!.destinations.find((d) => d.instance === 'flaky')).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+    });
 
     // The sweep waits until the last attempt is old enough, then queues the erasure again.
     advance(5 * MINUTE);
     expect(await retryErasures(deps, 'acme')).toEqual({ requeued: 0, waiting: 1, givenUp: 0 });
     advance(15 * MINUTE);
     expect(await retryErasures(deps, 'acme')).toEqual({ requeued: 1, waiting: 0, givenUp: 0 });
-    expect(deps.push.sent).toEqual([{ kind: 'erase', tenantId: 'acme', requestId, subject: expect.objectContaining({ email: 'anna@example.com' }) }]);
+    expect(deps.push.sent).toEqual([
+      { kind: 'erase', tenantId: 'acme', requestId, subject: expect.objectContaining({ email: 'anna@example.com' }) },
+    ]);
     expect(await retryErasures(deps, 'acme'), 'queued once per retry interval').toEqual({ requeued: 0, waiting: 1, givenUp: 0 });
 
     flaky.state.down = false;
     expect(await push()).toEqual([]);
     receipt = await deps.receipts.get('acme', requestId);
     expect(receipt?.state).toBe('settled');
-    expect(receipt!.destinations.find((d) => d.instance === 'flaky')).toMatchObject({ status: 'confirmed', attempts: 3, firstAttemptAt: '2026-11-01T10:00:00.000Z', confirmedAt: '2026-11-01T10:21:00.000Z' });
+    expect(receipt!.destinations.find((d) => d.instance === 'flaky')).toMatchObject({
+      status: 'confirmed',
+      attempts: 3,
+      firstAttemptAt: '2026-11-01T10:00:00.000Z',
+      confirmedAt: '2026-11-01T10:21:00.000Z',
+    });
     expect(fake.erased, 'still asked once').toHaveLength(1);
     expect(flaky.state.calls).toHaveLength(3);
     expect(deps.profiles.liveProfiles('acme'), 'a retry re-creates nothing').toEqual([]);
@@ -247,7 +285,23 @@ describe('erasure receipts', () => {
     expect(log.lines.some((l) => l.includes('erasure not retried: the person came back'))).toBe(true);
 
     // The dead-lettered message, redriven later, does not erase the returned person either.
-    expect(await pushProfiles(deps, [{ id: 'late', message: { kind: 'erase', tenantId: 'acme', subject: { profileId: receipt!.subjects[0]!.profileId!, identifiers: [{ type: 'email', value: 'anna@example.com' }], email: 'anna@example.com' }, requestId: 'gdpr-req-5' } }])).toEqual([]);
+    expect(
+      await pushProfiles(deps, [
+        {
+          id: 'late',
+          message: {
+            kind: 'erase',
+            tenantId: 'acme',
+            subject: {
+              profileId: receipt!.subjects[0]!.profileId!,
+              identifiers: [{ type: 'email', value: 'anna@example.com' }],
+              email: 'anna@example.com',
+            },
+            requestId: 'gdpr-req-5',
+          },
+        },
+      ]),
+    ).toEqual([]);
     expect(flaky.state.calls).toHaveLength(calls);
   });
 
@@ -257,14 +311,27 @@ describe('erasure receipts', () => {
     await webhook({ id: '2', email: 'bert@example.com' });
     await merge();
     await push();
-    deps.events.sent.push({ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'uninstall-1', occurredAt: '2026-10-05T00:00:00Z', receivedAt: '2026-10-05T00:00:00Z', identifiers: [], type: 'erasure.requested', data: { scope: 'source' } });
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'uninstall-1',
+      occurredAt: '2026-10-05T00:00:00Z',
+      receivedAt: '2026-10-05T00:00:00Z',
+      identifiers: [],
+      type: 'erasure.requested',
+      data: { scope: 'source' },
+    });
     await merge();
     const requestIds = new Set(deps.push.sent.map((m) => (m.kind === 'erase' ? m.requestId : undefined)));
     expect(requestIds.size, 'one request id for every erased profile').toBe(1);
     expect(await push()).toEqual([]);
 
     const [receipt] = await deps.receipts.list('acme');
-    expect(receipt).toMatchObject({ requestId: [...requestIds][0], state: 'settled', destinations: [{ instance: 'mail', status: 'confirmed', attempts: 2 }] });
+    expect(receipt).toMatchObject({
+      requestId: [...requestIds][0],
+      state: 'settled',
+      destinations: [{ instance: 'mail', status: 'confirmed', attempts: 2 }],
+    });
     expect(receipt!.subjects).toHaveLength(2);
     expect(fake.erased).toHaveLength(2);
   });
@@ -282,9 +349,18 @@ describe('erasure receipts', () => {
     });
     const config = SynclineConfig.parse({ tenants: [{ id: 'acme', instances: [{ id: 'r', connector: 'rejecting', push: true }] }] });
     const receipts = new InMemoryErasureReceipts();
-    const deps = { instances: createInstanceResolver({ config, connectors: { rejecting }, secrets: { get: async () => ({}) }, log: memoryLogger() }), profiles: new InMemoryProfileRepository(), snapshots: new MemorySnapshots(), status: new MemoryStatus(), log: memoryLogger(), receipts };
+    const deps = {
+      instances: createInstanceResolver({ config, connectors: { rejecting }, secrets: { get: async () => ({}) }, log: memoryLogger() }),
+      profiles: new InMemoryProfileRepository(),
+      snapshots: new MemorySnapshots(),
+      status: new MemoryStatus(),
+      log: memoryLogger(),
+      receipts,
+    };
     const subject = { profileId: 'p-1', identifiers: [{ type: 'email' as const, value: 'anna@example.com' }], email: 'anna@example.com' };
-    expect(await pushProfiles(deps, [{ id: 'x', message: { kind: 'erase', tenantId: 'acme', subject, requestId: 'req-r' } }])).toEqual(['x']);
+    expect(await pushProfiles(deps, [{ id: 'x', message: { kind: 'erase', tenantId: 'acme', subject, requestId: 'req-r' } }])).toEqual([
+      'x',
+    ]);
     const [destination] = (await receipts.get('acme', 'req-r'))!.destinations;
     expect(destination).toMatchObject({ status: 'failed', reason: 'rejecting rejected the request (HTTP 422): <e-mail> is locked' });
   });

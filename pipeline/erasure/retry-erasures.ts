@@ -41,9 +41,21 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
   for (const pending of await deps.receipts.pending(tenantId)) {
     const { requestId, subjectDigest } = pending;
     if (now.getTime() - Date.parse(pending.requestedAt) > maxAge) {
-      await deps.receipts.close(tenantId, requestId, subjectDigest, 'failed-permanently', at, `retries stopped ${Math.round(maxAge / 86_400_000)} days after the request`);
+      await deps.receipts.close(
+        tenantId,
+        requestId,
+        subjectDigest,
+        'failed-permanently',
+        at,
+        `retries stopped ${Math.round(maxAge / 86_400_000)} days after the request`,
+      );
       // An error, so that the function's error alarm calls an operator: `syncline erasure <tenant> <requestId>` says where.
-      deps.log.error('erasure failed permanently: finish it at the destinations by hand', { tenantId, requestId, subjectDigest, requestedAt: pending.requestedAt });
+      deps.log.error('erasure failed permanently: finish it at the destinations by hand', {
+        tenantId,
+        requestId,
+        subjectDigest,
+        requestedAt: pending.requestedAt,
+      });
       run.givenUp++;
       continue;
     }
@@ -54,8 +66,19 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
     // The erased identifiers point nowhere any more; one that points somewhere belongs to a person who came back
     // (signed up again). A retry would delete their new data at the destinations: an operator decides instead.
     if (deps.profiles && (await deps.profiles.lookup(tenantId, pending.subject.identifiers)).size > 0) {
-      await deps.receipts.close(tenantId, requestId, subjectDigest, 'failed-permanently', at, 'not retried: the person is known again since the request (a new profile holds one of the identifiers); finish the failed destinations by hand');
-      deps.log.error('erasure not retried: the person came back; finish it at the destinations by hand', { tenantId, requestId, subjectDigest });
+      await deps.receipts.close(
+        tenantId,
+        requestId,
+        subjectDigest,
+        'failed-permanently',
+        at,
+        'not retried: the person is known again since the request (a new profile holds one of the identifiers); finish the failed destinations by hand',
+      );
+      deps.log.error('erasure not retried: the person came back; finish it at the destinations by hand', {
+        tenantId,
+        requestId,
+        subjectDigest,
+      });
       run.givenUp++;
       continue;
     }

@@ -22,12 +22,23 @@ const POISON = 'poison@example.com';
 function setup() {
   const config = SynclineConfig.parse({
     tenants: [
-      { id: 'acme', instances: [{ id: 'crm', connector: 'fake', webhooks: true }, { id: 'quiet', connector: 'fake' }] },
+      {
+        id: 'acme',
+        instances: [
+          { id: 'crm', connector: 'fake', webhooks: true },
+          { id: 'quiet', connector: 'fake' },
+        ],
+      },
       { id: 'other', instances: [{ id: 'crm', connector: 'fake', webhooks: true }] },
     ],
   });
   const log = memoryLogger();
-  const instances = createInstanceResolver({ config, connectors: { fake: fakeConnector().connector }, secrets: { get: async () => ({ secret: 'shh' }) }, log });
+  const instances = createInstanceResolver({
+    config,
+    connectors: { fake: fakeConnector().connector },
+    secrets: { get: async () => ({ secret: 'shh' }) },
+    log,
+  });
   const ledger = new InMemoryEventLedger();
   const queue = new MemoryQueue<CanonicalEvent>();
   const quarantine = new MemoryQuarantine();
@@ -36,16 +47,29 @@ function setup() {
   const real = new InMemoryProfileRepository();
   const profiles = delegatingProfiles(real, {
     commit: async (t, commit) => {
-      if (fault.broken && commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === POISON))) throw new Error('profiles table unavailable for this item');
+      if (fault.broken && commit.puts.some((p) => p.profile.identifiers.some((i) => i.value === POISON)))
+        throw new Error('profiles table unavailable for this item');
       return real.commit(t, commit);
     },
   });
   const events = new LedgeredEventQueue(queue, ledger);
   const webhook = { instances, events, quarantine, status: new MemoryStatus(), log };
-  const merge = { instances, profiles, push: new MemoryQueue<PushMessage>(), status: new MemoryStatus(), log, accounting: { ledger, maxReceiveCount: MAX_RECEIVES } };
+  const merge = {
+    instances,
+    profiles,
+    push: new MemoryQueue<PushMessage>(),
+    status: new MemoryStatus(),
+    log,
+    accounting: { ledger, maxReceiveCount: MAX_RECEIVES },
+  };
   const post = (tenant: string, fields: Record<string, unknown>) => {
     const body = JSON.stringify({ at: '2026-10-01T10:00:00Z', ...fields });
-    return ingestWebhook(webhook, tenant, 'crm', { method: 'POST', url: `https://hooks.example/webhooks/${tenant}/crm`, headers: signFake(body), rawBody: Buffer.from(body) });
+    return ingestWebhook(webhook, tenant, 'crm', {
+      method: 'POST',
+      url: `https://hooks.example/webhooks/${tenant}/crm`,
+      headers: signFake(body),
+      rawBody: Buffer.from(body),
+    });
   };
 
   // SQS, shortly: a failed message comes back with its receive count up, and after MAX_RECEIVES goes to the DLQ.
@@ -68,7 +92,10 @@ function setup() {
 
 /** The invariant, and the row of one instance. */
 function row(account: TenantAccount, instance: string) {
-  for (const i of account.instances) expect(i.in, `${i.tenantId}/${i.instanceId}: in = applied + quarantined + dead-lettered + in flight`).toBe(i.applied + i.quarantined + i.deadLettered + i.inFlight);
+  for (const i of account.instances)
+    expect(i.in, `${i.tenantId}/${i.instanceId}: in = applied + quarantined + dead-lettered + in flight`).toBe(
+      i.applied + i.quarantined + i.deadLettered + i.inFlight,
+    );
   return account.instances.find((i) => i.instanceId === instance)!;
 }
 
@@ -85,7 +112,18 @@ describe('accounting through the pipeline', () => {
     ].map((r) => r.statusCode);
     expect(statuses).toEqual([202, 202, 202, 422, 202, 202]);
     // An event nobody can be found by: settled as "unidentified", counted, not dropped.
-    await events.send([{ tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'anonymous-1', occurredAt: '2026-10-01T10:00:00Z', receivedAt: '2026-10-01T10:00:01Z', identifiers: [], type: 'search.performed', data: { query: 'shoes' } }]);
+    await events.send([
+      {
+        tenantId: 'acme',
+        source: { connector: 'fake', instance: 'crm' },
+        sourceEventId: 'anonymous-1',
+        occurredAt: '2026-10-01T10:00:00Z',
+        receivedAt: '2026-10-01T10:00:01Z',
+        identifiers: [],
+        type: 'search.performed',
+        data: { query: 'shoes' },
+      },
+    ]);
 
     const queued = queue.sent.length;
     const before = row(await account('acme'), 'crm');
@@ -107,13 +145,22 @@ describe('accounting through the pipeline', () => {
     expect(row(settled, 'quiet')).toMatchObject({ in: 0, inFlight: 0 });
     expect(settled.balanced).toBe(true);
     expect(settled.totals).toEqual({ in: 6, applied: 4, quarantined: 1, deadLettered: 1, inFlight: 0 });
-    expect(row(await account('other'), 'crm'), 'the other tenant counts its own').toMatchObject({ in: 1, applied: 1, quarantined: 0, deadLettered: 0, inFlight: 0 });
+    expect(row(await account('other'), 'crm'), 'the other tenant counts its own').toMatchObject({
+      in: 1,
+      applied: 1,
+      quarantined: 0,
+      deadLettered: 0,
+      inFlight: 0,
+    });
     expect(dlq).toHaveLength(1);
 
     fault.broken = false;
     replayDlq();
     const replaying = row(await account('acme'), 'crm');
-    expect(replaying, 'a replayed dead letter stays dead-lettered until the merge settles it').toMatchObject({ deadLettered: 1, inFlight: 0 });
+    expect(replaying, 'a replayed dead letter stays dead-lettered until the merge settles it').toMatchObject({
+      deadLettered: 1,
+      inFlight: 0,
+    });
     await drain();
     const replayed = await account('acme');
     expect(row(replayed, 'crm')).toMatchObject({ in: 6, applied: 5, quarantined: 1, deadLettered: 0, inFlight: 0, deadLetterReasons: {} });
@@ -122,13 +169,22 @@ describe('accounting through the pipeline', () => {
 
   it('accounts a dead letter that is not a valid event but names it, and logs one that names nothing', async () => {
     const { drain, enqueue, dlq, account, log } = setup();
-    const invalid = { tenantId: 'acme', source: { connector: 'fake', instance: 'crm' }, sourceEventId: 'broken-1', type: 'customer.upserted', identifiers: 'none' };
+    const invalid = {
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'broken-1',
+      type: 'customer.upserted',
+      identifiers: 'none',
+    };
     enqueue([JSON.stringify(invalid), '{"tenantId":"acme"']);
     await drain();
     expect(dlq).toHaveLength(2);
     const crm = row(await account('acme'), 'crm');
     expect(crm).toMatchObject({ in: 1, deadLettered: 1, inFlight: 0 });
     expect(Object.keys(crm.deadLetterReasons)[0]).toMatch(/^not a canonical event: /);
-    expect(log.lines.some((l) => l.includes('it cannot be accounted')), 'the unaccountable one is logged').toBe(true);
+    expect(
+      log.lines.some((l) => l.includes('it cannot be accounted')),
+      'the unaccountable one is logged',
+    ).toBe(true);
   });
 });

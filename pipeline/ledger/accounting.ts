@@ -35,11 +35,17 @@ export interface TenantAccount {
 }
 
 /** `alsoInstances`: sources that are not in the config (the CLI's erasure requests); reported when they have events. */
-export async function accountTenant(deps: AccountingDeps, tenant: TenantConfig, alsoInstances: readonly string[] = []): Promise<TenantAccount> {
+export async function accountTenant(
+  deps: AccountingDeps,
+  tenant: TenantConfig,
+  alsoInstances: readonly string[] = [],
+): Promise<TenantAccount> {
   const quarantined = await deps.quarantine.countByInstance(tenant.id);
   const configured = tenant.instances.map((i) => ({ instanceId: i.id, connector: i.connector as string | null }));
   // Deliveries quarantined for an instance that was removed from the config are still in: they get a row too.
-  const unconfigured = [...new Set([...quarantined.keys(), ...alsoInstances])].filter((id) => !tenant.instances.some((i) => i.id === id)).map((instanceId) => ({ instanceId, connector: null }));
+  const unconfigured = [...new Set([...quarantined.keys(), ...alsoInstances])]
+    .filter((id) => !tenant.instances.some((i) => i.id === id))
+    .map((instanceId) => ({ instanceId, connector: null }));
   const instances: InstanceAccount[] = [];
   for (const { instanceId, connector } of [...configured, ...unconfigured]) {
     const ledger = await deps.ledger.count(tenant.id, instanceId);
@@ -61,6 +67,12 @@ export async function accountTenant(deps: AccountingDeps, tenant: TenantConfig, 
     if (connector !== null || account.in > 0) instances.push(account);
   }
   const sum = (field: keyof TenantAccount['totals']) => instances.reduce((total, i) => total + i[field], 0);
-  const totals = { in: sum('in'), applied: sum('applied'), quarantined: sum('quarantined'), deadLettered: sum('deadLettered'), inFlight: sum('inFlight') };
+  const totals = {
+    in: sum('in'),
+    applied: sum('applied'),
+    quarantined: sum('quarantined'),
+    deadLettered: sum('deadLettered'),
+    inFlight: sum('inFlight'),
+  };
   return { tenantId: tenant.id, balanced: instances.every((i) => i.inFlight === 0), totals, instances };
 }

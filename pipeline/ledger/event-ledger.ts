@@ -26,7 +26,10 @@ export function emptyInstanceLedger(): InstanceLedger {
 }
 
 /** Adds one record to a tally; both adapters count through this, so they cannot disagree on what a state means. */
-export function tally(into: InstanceLedger, record: { state: LedgerState; outcome?: SettledOutcome; reason?: string; acceptedAt?: string }): void {
+export function tally(
+  into: InstanceLedger,
+  record: { state: LedgerState; outcome?: SettledOutcome; reason?: string; acceptedAt?: string },
+): void {
   into.events++;
   if (record.state === 'applied') {
     into.applied++;
@@ -38,6 +41,7 @@ export function tally(into: InstanceLedger, record: { state: LedgerState; outcom
     into.deadLetterReasons[reason] = (into.deadLetterReasons[reason] ?? 0) + 1;
   } else {
     into.accepted++;
-    if (record.acceptedAt && (!into.oldestAcceptedAt || record.acceptedAt < into.oldestAcceptedAt)) into.oldestAcceptedAt = record.acceptedAt;
+    if (record.acceptedAt && (!into.oldestAcceptedAt || record.acceptedAt < into.oldestAcceptedAt))
+      into.oldestAcceptedAt = record.acceptedAt;
   }
 }

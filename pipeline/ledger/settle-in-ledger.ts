@@ -33,7 +33,11 @@ export async function settleInLedger(
         try {
           await deps.ledger.applied(ledgerEvent(event), outcome);
         } catch (error) {
-          deps.log.error('could not record an applied event; failing it so that its redelivery records it', { messageId: message.id, tenantId: event.tenantId, reason: (error as Error).message });
+          deps.log.error('could not record an applied event; failing it so that its redelivery records it', {
+            messageId: message.id,
+            tenantId: event.tenantId,
+            reason: (error as Error).message,
+          });
           settlement.failed.add(message.id);
           settlement.reasons.set(message.id, `could not record it as applied: ${(error as Error).message}`);
         }
@@ -51,7 +55,11 @@ export async function settleInLedger(
         await deps.ledger.deadLettered(key, reason);
       } catch (error) {
         // SQS dead-letters it anyway; the ledger keeps it "accepted", so the accounting shows it as in flight.
-        deps.log.error('could not record a dead letter', { messageId: message.id, tenantId: key.tenantId, reason: (error as Error).message });
+        deps.log.error('could not record a dead letter', {
+          messageId: message.id,
+          tenantId: key.tenantId,
+          reason: (error as Error).message,
+        });
       }
     }),
   );
@@ -64,7 +72,9 @@ const PoisonKey = z.object({ tenantId: Slug, source: z.object({ instance: Slug }
 function eventOfPoison(body: string): LedgerEvent | undefined {
   try {
     const parsed = PoisonKey.safeParse(JSON.parse(body));
-    return parsed.success ? { tenantId: parsed.data.tenantId, instance: parsed.data.source.instance, sourceEventId: parsed.data.sourceEventId } : undefined;
+    return parsed.success
+      ? { tenantId: parsed.data.tenantId, instance: parsed.data.source.instance, sourceEventId: parsed.data.sourceEventId }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -5,8 +5,18 @@ import type { CanonicalEvent } from '../../core/events.js';
 import { PayloadInvalid, type AnyConnector, type WebhookRequest } from '../../connectors/sdk/index.js';
 import { shopify } from '../../connectors/shopify/index.js';
 import { copernica } from '../../connectors/copernica/index.js';
-import { deliveryHeaders, fixture, secrets as shopSecrets, SHOP_DOMAIN, signedRequest as signedShopify } from '../../connectors/shopify/test-support.js';
-import { secrets as copernicaSecrets, settings as copernicaSettings, signedRequest as signedCopernica } from '../../connectors/copernica/test-support.js';
+import {
+  deliveryHeaders,
+  fixture,
+  secrets as shopSecrets,
+  SHOP_DOMAIN,
+  signedRequest as signedShopify,
+} from '../../connectors/shopify/test-support.js';
+import {
+  secrets as copernicaSecrets,
+  settings as copernicaSettings,
+  signedRequest as signedCopernica,
+} from '../../connectors/copernica/test-support.js';
 import { DynamoQuarantineStore, DynamoStatusRecorder } from '../../aws/dynamo-ops-store.js';
 import { SqsMessageQueue } from '../../aws/sqs-queue.js';
 import { useEmulators } from '../../test/support/emulators.js';
@@ -48,7 +58,8 @@ function deps(options: { connectors?: Record<string, AnyConnector>; now?: () => 
 }
 
 const quarantined = (tenantId: string) => new DynamoQuarantineStore(env.db, env.tables.ops).list(tenantId);
-const customerDelivery = (extra: Record<string, unknown> = {}): WebhookRequest => signedShopify('customers/create', { ...(fixture('customers-create.json') as object), ...extra });
+const customerDelivery = (extra: Record<string, unknown> = {}): WebhookRequest =>
+  signedShopify('customers/create', { ...(fixture('customers-create.json') as object), ...extra });
 
 beforeEach(async () => {
   await takeAll(env.sqs, env.queues.changes.url);
@@ -78,7 +89,10 @@ describe('replayQuarantined', () => {
 
     expect(outcomes).toEqual([{ id: before.body.quarantineId, instance: 'shop', status: 'still-invalid', reason: expect.any(String) }]);
     expect(outcomes[0]!.reason).toBeTruthy();
-    expect((await quarantined('still')).map((e) => e.id), 'the same single entry').toEqual([before.body.quarantineId]);
+    expect(
+      (await quarantined('still')).map((e) => e.id),
+      'the same single entry',
+    ).toEqual([before.body.quarantineId]);
     expect(await takeAll(env.sqs, env.queues.changes.url)).toEqual([]);
   });
 
@@ -87,20 +101,31 @@ describe('replayQuarantined', () => {
     const first = await ingestWebhook(broken, 'single', 'shop', customerDelivery({ id: 1001, email: 'one@example.com' }));
     const second = await ingestWebhook(broken, 'single', 'shop', customerDelivery({ id: 1002, email: 'two@example.com' }));
 
-    expect(await replayQuarantined(deps(), 'single', second.body.quarantineId)).toEqual([expect.objectContaining({ id: second.body.quarantineId, status: 'replayed' })]);
+    expect(await replayQuarantined(deps(), 'single', second.body.quarantineId)).toEqual([
+      expect.objectContaining({ id: second.body.quarantineId, status: 'replayed' }),
+    ]);
     expect((await quarantined('single')).map((e) => e.id)).toEqual([first.body.quarantineId]);
-    expect(await replayQuarantined(deps(), 'single', 'no-such-id')).toEqual([{ id: 'no-such-id', status: 'not-found', reason: expect.stringContaining('no-such-id') }]);
+    expect(await replayQuarantined(deps(), 'single', 'no-such-id')).toEqual([
+      { id: 'no-such-id', status: 'not-found', reason: expect.stringContaining('no-such-id') },
+    ]);
   });
 
   it('reports a timestamped signature that has grown too old instead of bypassing verification', async () => {
     // Copernica signs its Date header and we accept five minutes of skew: a replay ten minutes later must fail it.
     const arrived = new Date();
-    const before = await ingestWebhook(deps({ now: () => arrived }), 'signed', 'copernica-nl', signedCopernica('garbage=1', { now: arrived }));
+    const before = await ingestWebhook(
+      deps({ now: () => arrived }),
+      'signed',
+      'copernica-nl',
+      signedCopernica('garbage=1', { now: arrived }),
+    );
     expect(before.statusCode, JSON.stringify(before.body)).toBe(422);
 
     const outcomes = await replayQuarantined(deps({ now: () => new Date(arrived.getTime() + 10 * 60_000) }), 'signed');
 
-    expect(outcomes).toEqual([expect.objectContaining({ id: before.body.quarantineId, status: 'signature-rejected', reason: expect.stringMatching(/too old/) })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ id: before.body.quarantineId, status: 'signature-rejected', reason: expect.stringMatching(/too old/) }),
+    ]);
     expect(await quarantined('signed'), 'kept for a resend').toHaveLength(1);
     expect(await takeAll(env.sqs, env.queues.changes.url)).toEqual([]);
   });

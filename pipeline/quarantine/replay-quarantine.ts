@@ -35,7 +35,8 @@ const MAX_ENTRIES = 1_000;
 
 export async function replayQuarantined(deps: WebhookDeps, tenantId: string, id?: string): Promise<ReplayOutcome[]> {
   const entries = (await deps.quarantine.list(tenantId, MAX_ENTRIES)).filter((e) => id === undefined || e.id === id);
-  if (id !== undefined && entries.length === 0) return [{ id, status: 'not-found', reason: `no quarantined delivery ${id} for tenant ${tenantId}` }];
+  if (id !== undefined && entries.length === 0)
+    return [{ id, status: 'not-found', reason: `no quarantined delivery ${id} for tenant ${tenantId}` }];
   const outcomes: ReplayOutcome[] = [];
   // Oldest first, as they arrived: for the same record a later delivery then still wins on queue order too.
   for (const entry of [...entries].reverse()) outcomes.push(await replayOne(deps, entry));
@@ -59,7 +60,12 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
   };
   const { method, url, headers, bodyBase64 } = entry.request;
   try {
-    const response = await ingestWebhook(replayDeps, entry.tenantId, entry.instance, { method, url, headers: { ...headers }, rawBody: Buffer.from(bodyBase64, 'base64') });
+    const response = await ingestWebhook(replayDeps, entry.tenantId, entry.instance, {
+      method,
+      url,
+      headers: { ...headers },
+      rawBody: Buffer.from(bodyBase64, 'base64'),
+    });
     switch (response.statusCode) {
       case 202:
         await deps.quarantine.remove(entry.tenantId, entry.id);
@@ -68,7 +74,8 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
         return {
           ...base,
           status: 'signature-rejected',
-          reason: 'the signature no longer verifies (secret rotated, or a timestamped signature now too old); ask the vendor to resend the delivery',
+          reason:
+            'the signature no longer verifies (secret rotated, or a timestamped signature now too old); ask the vendor to resend the delivery',
         };
       case 404:
         return { ...base, status: 'instance-unavailable', reason: response.body.error ?? 'unknown tenant or connector instance' };
@@ -78,7 +85,12 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
         return { ...base, status: 'failed', reason: response.body.error ?? `answered ${response.statusCode}` };
     }
   } catch (error) {
-    deps.log.error('quarantine replay failed', { tenantId: entry.tenantId, instance: entry.instance, quarantineId: entry.id, reason: (error as Error).message });
+    deps.log.error('quarantine replay failed', {
+      tenantId: entry.tenantId,
+      instance: entry.instance,
+      quarantineId: entry.id,
+      reason: (error as Error).message,
+    });
     return { ...base, status: 'failed', reason: (error as Error).message };
   }
 }

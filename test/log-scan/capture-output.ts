@@ -49,22 +49,29 @@ function wrapConsole(capture: Capture): void {
   for (const method of CONSOLE_METHODS) {
     const original = console[method] as ((...args: unknown[]) => void) & { [WRAPPED]?: true };
     if (original[WRAPPED]) continue;
-    const wrapped = Object.assign((...args: unknown[]) => {
-      capture.chunks.push(`${format(...args)}\n`);
-      original.apply(console, args);
-    }, { [WRAPPED]: true as const });
+    const wrapped = Object.assign(
+      (...args: unknown[]) => {
+        capture.chunks.push(`${format(...args)}\n`);
+        original.apply(console, args);
+      },
+      { [WRAPPED]: true as const },
+    );
     console[method] = wrapped;
   }
 }
 
 function secrets(): string[] {
   const dir = process.env[LOG_SCAN_DIR_VARIABLE];
-  const collected = dir && existsSync(join(dir, SECRETS_FILE)) ? (JSON.parse(readFileSync(join(dir, SECRETS_FILE), 'utf8')) as string[]) : knownTestSecrets(process.cwd());
+  const collected =
+    dir && existsSync(join(dir, SECRETS_FILE))
+      ? (JSON.parse(readFileSync(join(dir, SECRETS_FILE), 'utf8')) as string[])
+      : knownTestSecrets(process.cwd());
   // Secrets handed to EnvOrFileSecrets while the file ran (SYNCLINE_SECRET_<TENANT>_<INSTANCE>={...}).
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('SYNCLINE_SECRET_') || !value) continue;
     try {
-      for (const v of Object.values(JSON.parse(value) as Record<string, unknown>)) if (typeof v === 'string' && v.length >= 8) collected.push(v);
+      for (const v of Object.values(JSON.parse(value) as Record<string, unknown>))
+        if (typeof v === 'string' && v.length >= 8) collected.push(v);
     } catch {
       // Not JSON: EnvOrFileSecrets rejects it too, nothing to scan for.
     }
@@ -85,7 +92,10 @@ afterAll(() => {
   const dir = process.env[LOG_SCAN_DIR_VARIABLE];
   if (dir) {
     const lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-    appendFileSync(join(dir, STATS_FILE), `${JSON.stringify({ file, lines, bytes: Buffer.byteLength(text), findings: findings.length })}\n`);
+    appendFileSync(
+      join(dir, STATS_FILE),
+      `${JSON.stringify({ file, lines, bytes: Buffer.byteLength(text), findings: findings.length })}\n`,
+    );
   }
   if (findings.length > 0) throw new LogPrivacyViolation(file, findings);
 });

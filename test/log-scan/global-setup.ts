@@ -12,10 +12,16 @@ export default function setup(): () => void {
   process.env[LOG_SCAN_DIR_VARIABLE] = dir;
   return () => {
     const stats = existsSync(join(dir, STATS_FILE))
-      ? readFileSync(join(dir, STATS_FILE), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { lines: number; bytes: number; findings: number })
+      ? readFileSync(join(dir, STATS_FILE), 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { lines: number; bytes: number; findings: number })
       : [];
     const sum = (key: 'lines' | 'bytes' | 'findings') => stats.reduce((total, s) => total + s[key], 0);
-    process.stdout.write(`log privacy scan: ${stats.length} test files, ${sum('lines')} lines, ${sum('bytes')} bytes of output scanned, ${sum('findings')} finding(s)\n`);
+    process.stdout.write(
+      `log privacy scan: ${stats.length} test files, ${sum('lines')} lines, ${sum('bytes')} bytes of output scanned, ${sum('findings')} finding(s)\n`,
+    );
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SKIP_DIRS = new Set(['node_modules', 'cdk.out', '.git', 'docs']);
-const NAMED_LIKE_A_SECRET = /\b([A-Za-z_]*(?:secret|token|api_?key|password|signature_?key|credential)[A-Za-z_]*)["']?\s*[:=]\s*(?:[\w.?]+\s*\?\?\s*)?(['"`])([^'"`\s$]+)\2/gi;
+const NAMED_LIKE_A_SECRET =
+  /\b([A-Za-z_]*(?:secret|token|api_?key|password|signature_?key|credential)[A-Za-z_]*)["']?\s*[:=]\s*(?:[\w.?]+\s*\?\?\s*)?(['"`])([^'"`\s$]+)\2/gi;
 /** Shorter literals ('sim-key') or readable words would flag ordinary log text. */
 const MIN_LENGTH = 8;
 

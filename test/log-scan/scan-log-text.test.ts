@@ -8,11 +8,22 @@ const patterns = (text: string, secrets: string[] = []) => scanLogText(text, sec
 describe('scanLogText', () => {
   it('finds an e-mail address in a JSON log line, and masks it', () => {
     const findings = scanLogText('{"level":"info","message":"merged"}\n{"level":"warn","email":"anna.jansen@example.com"}\n');
-    expect(findings).toEqual([{ pattern: 'e-mail address', masked: 'ann************ (23 chars)', line: 2, context: '{"level":"warn","email":"<e-mail address>"}' }]);
+    expect(findings).toEqual([
+      { pattern: 'e-mail address', masked: 'ann************ (23 chars)', line: 2, context: '{"level":"warn","email":"<e-mail address>"}' },
+    ]);
   });
 
   it('finds phone numbers in E.164 and common national forms', () => {
-    for (const phone of ['+31612345678', '+31 6 1234 5678', '%2B31612345678', '0612345678', '06-123 45678', '020 123 4567', '555-625-1199', '(555) 625-1199']) {
+    for (const phone of [
+      '+31612345678',
+      '+31 6 1234 5678',
+      '%2B31612345678',
+      '0612345678',
+      '06-123 45678',
+      '020 123 4567',
+      '555-625-1199',
+      '(555) 625-1199',
+    ]) {
       expect(patterns(`call ${phone} now`), phone).toEqual(['phone number']);
     }
   });
@@ -25,8 +36,22 @@ describe('scanLogText', () => {
 
   it('passes a clean log line: ids, counts, UUIDs, timestamps, vendor ids and redaction placeholders', () => {
     const clean = [
-      JSON.stringify({ level: 'info', service: 'merge', message: 'merged', tenantId: 'demo-shop', profileId: '3f0b8a52-0123-4567-89ab-0123456789ab', events: 12, time: '2026-11-20T09:00:00.123Z' }),
-      JSON.stringify({ level: 'warn', message: 'push failed', reason: 'HTTP 400: {"authorization":"<secret>","email":"<e-mail>","phone":"<phone>"} Bearer <secret>', vendorId: 207119551, at: 1763629200123 }),
+      JSON.stringify({
+        level: 'info',
+        service: 'merge',
+        message: 'merged',
+        tenantId: 'demo-shop',
+        profileId: '3f0b8a52-0123-4567-89ab-0123456789ab',
+        events: 12,
+        time: '2026-11-20T09:00:00.123Z',
+      }),
+      JSON.stringify({
+        level: 'warn',
+        message: 'push failed',
+        reason: 'HTTP 400: {"authorization":"<secret>","email":"<e-mail>","phone":"<phone>"} Bearer <secret>',
+        vendorId: 207119551,
+        at: 1763629200123,
+      }),
       'merged 3 events into profile 3f0b8a52 in 0.012345 s; cursor eyJwYWdlIjoyfQ',
     ].join('\n');
     expect(scanLogText(clean, ['simulated-webhook-secret'])).toEqual([]);
@@ -38,21 +63,32 @@ describe('secretLiteralsIn', () => {
     const source = `const secrets = { apiKey: 'pk_simulated_0123456789', webhookSecret: "simulated-webhook-secret" };
       const accessToken = options.accessToken ?? 'shpat_simulated'; const ECHO_ACCESS_TOKEN = 'echo-access-token-5f2c9a71d3';
       const tokenUrl = 'https://vendor.example/token'; const apiKeyName = 'apikey'; const cart_token = 'c0ffee0123456789';`;
-    expect(secretLiteralsIn(source).sort()).toEqual(['echo-access-token-5f2c9a71d3', 'pk_simulated_0123456789', 'shpat_simulated', 'simulated-webhook-secret']);
+    expect(secretLiteralsIn(source).sort()).toEqual([
+      'echo-access-token-5f2c9a71d3',
+      'pk_simulated_0123456789',
+      'shpat_simulated',
+      'simulated-webhook-secret',
+    ]);
   });
 });
 
 describe('the suite-wide capture (vitest.config.ts setupFiles)', () => {
   it('fails a test file that logs personal data, printed or to silentLogger, naming the file and the pattern without the value, and passes a clean one', () => {
-    const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/log-scan/fixtures/vitest.config.ts'], {
-      encoding: 'utf8',
-      env: { ...process.env, SYNCLINE_LOG_SCAN_DIR: '', LOG_LEVEL: 'info', NO_COLOR: '1', CI: '' },
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/log-scan/fixtures/vitest.config.ts'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SYNCLINE_LOG_SCAN_DIR: '', LOG_LEVEL: 'info', NO_COLOR: '1', CI: '' },
+        timeout: 120_000,
+      },
+    );
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, `vitest exit code; output:\n${output}`).toBe(1);
     expect(output).toMatch(/log privacy: test\/log-scan\/fixtures\/logs-an-email\.fixture\.ts logged personal data or secrets \(3 finding/);
-    expect(output, 'a line logged to silentLogger is scanned too').toMatch(/log privacy: test\/log-scan\/fixtures\/logs-quietly\.fixture\.ts logged personal data or secrets \(1 finding\(s\)\):\s+line 1 of its output: known test secret sim/);
+    expect(output, 'a line logged to silentLogger is scanned too').toMatch(
+      /log privacy: test\/log-scan\/fixtures\/logs-quietly\.fixture\.ts logged personal data or secrets \(1 finding\(s\)\):\s+line 1 of its output: known test secret sim/,
+    );
     for (const pattern of ['e-mail address lea', 'phone number +31', 'bearer token Bea']) expect(output).toContain(pattern);
     expect(output).not.toMatch(/log privacy: test\/log-scan\/fixtures\/logs-ids-only/);
     expect(output).toMatch(/3 test files, \d+ lines, \d+ bytes of output scanned, 4 finding\(s\)/);

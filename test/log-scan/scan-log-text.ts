@@ -26,7 +26,8 @@ const BEARER = /\bBearer\s+(?!<)[A-Za-z0-9._~+/=-]{8,}/g;
 // Three dot-separated parts: redact.ts also blanks a bare `eyJ…`, but base64url cursors of JSON start that way too.
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
-const mask = (value: string): string => `${value.slice(0, 3)}${'*'.repeat(Math.max(3, Math.min(value.length - 3, 12)))} (${value.length} chars)`;
+const mask = (value: string): string =>
+  `${value.slice(0, 3)}${'*'.repeat(Math.max(3, Math.min(value.length - 3, 12)))} (${value.length} chars)`;
 
 function lineAt(text: string, index: number): { line: number; start: number; end: number } {
   let line = 1;
@@ -44,10 +45,12 @@ export function scanLogText(text: string, knownSecrets: readonly string[] = []):
   const raw: { pattern: string; value: string; index: number }[] = [];
   const add = (pattern: string, value: string, index: number) => raw.push({ pattern, value, index });
   const matchAll = (pattern: string, regex: RegExp, accept: (value: string) => boolean = () => true) => {
-    for (const m of text.matchAll(new RegExp(regex.source, regex.flags.includes('g') ? regex.flags : `${regex.flags}g`))) if (accept(m[0])) add(pattern, m[0], m.index);
+    for (const m of text.matchAll(new RegExp(regex.source, regex.flags.includes('g') ? regex.flags : `${regex.flags}g`)))
+      if (accept(m[0])) add(pattern, m[0], m.index);
   };
   matchAll('e-mail address', EMAIL_IN_TEXT);
-  for (const phone of PHONES) matchAll('phone number', phone, (value) => value.replace(/%2B/gi, '').replace(/\D/g, '').length >= MIN_PHONE_DIGITS);
+  for (const phone of PHONES)
+    matchAll('phone number', phone, (value) => value.replace(/%2B/gi, '').replace(/\D/g, '').length >= MIN_PHONE_DIGITS);
   matchAll('JWT', JWT);
   matchAll('bearer token', BEARER);
   for (const secret of knownSecrets) {

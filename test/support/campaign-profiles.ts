@@ -15,13 +15,45 @@ export function line(sku: string, category: string, price = 10, name = sku) {
 }
 
 export function build(...events: Array<Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>>): Profile {
-  return events.reduce((p, e) => applyEvent(p, CanonicalEvent.parse({ tenantId: 'acme', source: { connector: 'shopify', instance: 'shop' }, sourceEventId: `t-${++seq}`, receivedAt: e.occurredAt, identifiers: [{ type: 'email', value: 'a@example.com' }], ...e }) as ProfileEvent, 0), emptyProfile('acme', 'p1', '2020-01-01T00:00:00.000Z'));
+  return events.reduce(
+    (p, e) =>
+      applyEvent(
+        p,
+        CanonicalEvent.parse({
+          tenantId: 'acme',
+          source: { connector: 'shopify', instance: 'shop' },
+          sourceEventId: `t-${++seq}`,
+          receivedAt: e.occurredAt,
+          identifiers: [{ type: 'email', value: 'a@example.com' }],
+          ...e,
+        }) as ProfileEvent,
+        0,
+      ),
+    emptyProfile('acme', 'p1', '2020-01-01T00:00:00.000Z'),
+  );
 }
 
 export function order(at: string, lines: ReturnType<typeof line>[], extra: Record<string, unknown> = {}) {
-  return { type: 'order.placed', occurredAt: at, data: { orderId: `o-${++seq}`, channel: 'web', currency: 'EUR', total: lines.reduce((s, l) => s + l.price, 0), placedAt: at, status: 'paid', lines, ...extra } } as Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>;
+  return {
+    type: 'order.placed',
+    occurredAt: at,
+    data: {
+      orderId: `o-${++seq}`,
+      channel: 'web',
+      currency: 'EUR',
+      total: lines.reduce((s, l) => s + l.price, 0),
+      placedAt: at,
+      status: 'paid',
+      lines,
+      ...extra,
+    },
+  } as Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>;
 }
 
-export function activity(type: 'search.performed' | 'product.viewed' | 'email.engaged' | 'survey.answered', at: string, data: Record<string, string>) {
+export function activity(
+  type: 'search.performed' | 'product.viewed' | 'email.engaged' | 'survey.answered',
+  at: string,
+  data: Record<string, string>,
+) {
   return { type, occurredAt: at, data } as Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>;
 }

@@ -31,7 +31,18 @@ export interface TestEmulators {
   unique(name: string): string;
 }
 
-const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PROFILES_TABLE', 'OPS_TABLE', 'CHANGES_QUEUE_URL', 'PUSH_QUEUE_URL', 'CHANGES_MAX_RECEIVE_COUNT'] as const;
+const ENV = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'PROFILES_TABLE',
+  'OPS_TABLE',
+  'CHANGES_QUEUE_URL',
+  'PUSH_QUEUE_URL',
+  'CHANGES_MAX_RECEIVE_COUNT',
+] as const;
 
 /**
  * Call at the top of a test file. Starts the emulators in beforeAll and stops them in afterAll; the returned object
@@ -53,7 +64,11 @@ export function useEmulators(options: TestEmulatorOptions = {}): TestEmulators {
     emulators = await startEmulators({ dynamo: wantDynamo && !shared, sqs: options.sqs !== false });
     const dynamoEndpoint = wantDynamo ? (shared ?? emulators.dynamoEndpoint) : '';
     const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-    Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    });
 
     context.started = emulators;
     context.dynamoEndpoint = dynamoEndpoint;
@@ -69,8 +84,16 @@ export function useEmulators(options: TestEmulatorOptions = {}): TestEmulators {
     if (emulators.sqsEndpoint) {
       process.env.AWS_ENDPOINT_URL_SQS = emulators.sqsEndpoint;
       context.sqs = new SQSClient({ endpoint: emulators.sqsEndpoint, region: 'eu-west-1', credentials });
-      const names = { changes: context.unique('changes'), changesDlq: context.unique('changes-dlq'), push: context.unique('push'), pushDlq: context.unique('push-dlq') };
-      context.queues = await createQueues(context.sqs, names, { visibilityTimeout: options.visibilityTimeout ?? 30, maxReceiveCount: options.maxReceiveCount ?? 5 });
+      const names = {
+        changes: context.unique('changes'),
+        changesDlq: context.unique('changes-dlq'),
+        push: context.unique('push'),
+        pushDlq: context.unique('push-dlq'),
+      };
+      context.queues = await createQueues(context.sqs, names, {
+        visibilityTimeout: options.visibilityTimeout ?? 30,
+        maxReceiveCount: options.maxReceiveCount ?? 5,
+      });
       process.env.CHANGES_QUEUE_URL = context.queues.changes.url;
       process.env.PUSH_QUEUE_URL = context.queues.push.url;
       process.env.CHANGES_MAX_RECEIVE_COUNT = String(options.maxReceiveCount ?? 5);

@@ -19,7 +19,13 @@ export function eventLedgerContract(make: () => EventLedger): void {
     await ledger.applied(event('e1'), 'applied');
     await ledger.applied(event('e2'), 'unidentified');
     await ledger.applied(event('e1'), 'duplicate');
-    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 3, accepted: 1, applied: 2, appliedBy: { applied: 1, unidentified: 1 }, deadLettered: 0 });
+    expect(await ledger.count('acme', 'shop')).toMatchObject({
+      events: 3,
+      accepted: 1,
+      applied: 2,
+      appliedBy: { applied: 1, unidentified: 1 },
+      deadLettered: 0,
+    });
   });
 
   it('lets the copy that did the work replace a duplicate that settled first (concurrent batches settle in either order)', async () => {
@@ -36,11 +42,21 @@ export function eventLedgerContract(make: () => EventLedger): void {
     await ledger.accepted([event('e1'), event('e2')]);
     await ledger.deadLettered(event('e1'), 'merge failed: table not found');
     await ledger.deadLettered(event('e2'), 'merge failed:\n  table   not found');
-    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, accepted: 0, deadLettered: 2, deadLetterReasons: { 'merge failed: table not found': 2 } });
+    expect(await ledger.count('acme', 'shop')).toMatchObject({
+      events: 2,
+      accepted: 0,
+      deadLettered: 2,
+      deadLetterReasons: { 'merge failed: table not found': 2 },
+    });
 
     await ledger.applied(event('e1'), 'applied');
     await ledger.applied(event('e1'), 'duplicate');
-    expect(await ledger.count('acme', 'shop')).toMatchObject({ events: 2, applied: 1, deadLettered: 1, deadLetterReasons: { 'merge failed: table not found': 1 } });
+    expect(await ledger.count('acme', 'shop')).toMatchObject({
+      events: 2,
+      applied: 1,
+      deadLettered: 1,
+      deadLetterReasons: { 'merge failed: table not found': 1 },
+    });
   });
 
   it('keeps applied final: a later dead letter of another copy and a late accepted record change nothing', async () => {
@@ -48,7 +64,14 @@ export function eventLedgerContract(make: () => EventLedger): void {
     await ledger.applied(event('e1'), 'applied'); // the merge was quicker than the producer's record
     await ledger.accepted([event('e1')]);
     await ledger.deadLettered(event('e1'), 'a copy of it failed');
-    expect(await ledger.count('acme', 'shop')).toEqual({ events: 1, accepted: 0, applied: 1, appliedBy: { applied: 1 }, deadLettered: 0, deadLetterReasons: {} });
+    expect(await ledger.count('acme', 'shop')).toEqual({
+      events: 1,
+      accepted: 0,
+      applied: 1,
+      appliedBy: { applied: 1 },
+      deadLettered: 0,
+      deadLetterReasons: {},
+    });
   });
 
   it('counts an event applied or dead-lettered without an accepted record (queued by hand, or before accounting)', async () => {
@@ -61,7 +84,11 @@ export function eventLedgerContract(make: () => EventLedger): void {
   it('ends in one record, applied, whatever the order of concurrent records for the same event', async () => {
     const ledger = make();
     const writes = Array.from({ length: 24 }, (_, i) =>
-      i % 3 === 0 ? ledger.accepted([event('e1')]) : i % 3 === 1 ? ledger.deadLettered(event('e1'), 'failed') : ledger.applied(event('e1'), i < 12 ? 'applied' : 'duplicate'),
+      i % 3 === 0
+        ? ledger.accepted([event('e1')])
+        : i % 3 === 1
+          ? ledger.deadLettered(event('e1'), 'failed')
+          : ledger.applied(event('e1'), i < 12 ? 'applied' : 'duplicate'),
     );
     await Promise.all(writes);
     const counts = await ledger.count('acme', 'shop');

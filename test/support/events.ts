@@ -20,7 +20,7 @@ export function tenant(overrides: Partial<TenantConfig> = {}): TenantConfig {
 export function customer(id: string, email: string, at: string, data: Record<string, unknown> = {}): CanonicalEvent {
   return event({
     type: 'customer.upserted',
-    sourceEventId: `customer-${id}-${at}-${Object.values(data).join("-")}`,
+    sourceEventId: `customer-${id}-${at}-${Object.values(data).join('-')}`,
     occurredAt: at,
     identifiers: [
       { type: 'email', value: email },
@@ -30,7 +30,13 @@ export function customer(id: string, email: string, at: string, data: Record<str
   } as Draft);
 }
 
-export function order(orderId: string, ids: CanonicalEvent['identifiers'], at: string, total = 50, extra: Record<string, unknown> = {}): CanonicalEvent {
+export function order(
+  orderId: string,
+  ids: CanonicalEvent['identifiers'],
+  at: string,
+  total = 50,
+  extra: Record<string, unknown> = {},
+): CanonicalEvent {
   return event({
     type: 'order.placed',
     sourceEventId: `order-${orderId}-${at}`,

@@ -1,8 +1,23 @@
 // A minimal connector for pipeline tests: HMAC-signed JSON webhooks in, pushes recorded in memory.
 import { z } from 'zod';
-import { defineConnector, hmacSha256, parseJsonBody, parsePayload, signatureMatches, SignatureInvalid, type ProfileChange, type ErasureSubject } from '../../connectors/sdk/index.js';
+import {
+  defineConnector,
+  hmacSha256,
+  parseJsonBody,
+  parsePayload,
+  signatureMatches,
+  SignatureInvalid,
+  type ProfileChange,
+  type ErasureSubject,
+} from '../../connectors/sdk/index.js';
 
-const FakePayload = z.object({ id: z.string(), email: z.string(), firstName: z.string().optional(), at: z.string(), consent: z.boolean().optional() });
+const FakePayload = z.object({
+  id: z.string(),
+  email: z.string(),
+  firstName: z.string().optional(),
+  at: z.string(),
+  consent: z.boolean().optional(),
+});
 
 export function fakeConnector(options: { failPushes?: number } = {}) {
   const pushed: ProfileChange[][] = [];
@@ -15,14 +30,31 @@ export function fakeConnector(options: { failPushes?: number } = {}) {
     settingsSchema: z.object({}),
     secretsSchema: z.object({ secret: z.string() }),
     verifyWebhook(request, secrets) {
-      if (!signatureMatches(request.headers['x-signature'], hmacSha256(secrets.secret, request.rawBody), 'hex')) throw new SignatureInvalid('x-signature does not match');
+      if (!signatureMatches(request.headers['x-signature'], hmacSha256(secrets.secret, request.rawBody), 'hex'))
+        throw new SignatureInvalid('x-signature does not match');
     },
     parseWebhook(request) {
       const body = parsePayload(FakePayload, parseJsonBody(request.rawBody, 'fake webhook'), 'fake webhook');
       const ids = [{ type: 'email' as const, value: body.email }];
       return [
-        { type: 'customer.upserted', sourceEventId: `c-${body.id}-${body.at}`, occurredAt: body.at, identifiers: ids, data: { email: body.email, firstName: body.firstName } },
-        ...(body.consent === undefined ? [] : [{ type: 'consent.changed' as const, sourceEventId: `k-${body.id}-${body.at}`, occurredAt: body.at, identifiers: ids, data: { purpose: 'email_marketing' as const, granted: body.consent } }]),
+        {
+          type: 'customer.upserted',
+          sourceEventId: `c-${body.id}-${body.at}`,
+          occurredAt: body.at,
+          identifiers: ids,
+          data: { email: body.email, firstName: body.firstName },
+        },
+        ...(body.consent === undefined
+          ? []
+          : [
+              {
+                type: 'consent.changed' as const,
+                sourceEventId: `k-${body.id}-${body.at}`,
+                occurredAt: body.at,
+                identifiers: ids,
+                data: { purpose: 'email_marketing' as const, granted: body.consent },
+              },
+            ]),
       ];
     },
     push: {

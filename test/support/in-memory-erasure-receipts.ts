@@ -1,7 +1,16 @@
 // ErasureReceiptStore in memory, with the same behaviour as the DynamoDB adapter: for pipeline tests.
 import type { ErasureSubject } from '../../core/destination.js';
 import type { ErasureReceiptStore } from '../../core/ports.js';
-import { newSubjectReceipt, receiptsByRequest, subjectDigest, type DestinationErasure, type ErasureReceipt, type ErasureState, type PendingErasure, type SubjectReceipt } from '../../core/erasure/receipts.js';
+import {
+  newSubjectReceipt,
+  receiptsByRequest,
+  subjectDigest,
+  type DestinationErasure,
+  type ErasureReceipt,
+  type ErasureState,
+  type PendingErasure,
+  type SubjectReceipt,
+} from '../../core/erasure/receipts.js';
 
 export class InMemoryErasureReceipts implements ErasureReceiptStore {
   readonly receipts = new Map<string, SubjectReceipt>();
@@ -14,7 +23,14 @@ export class InMemoryErasureReceipts implements ErasureReceiptStore {
     if (!receipt) {
       receipt = newSubjectReceipt(tenantId, requestId, subject, at);
       this.receipts.set(key, receipt);
-      this.kept.set(key, { tenantId, requestId, subjectDigest: receipt.subjectDigest, subject: structuredClone(subject), requestedAt: at, lastTriedAt: at });
+      this.kept.set(key, {
+        tenantId,
+        requestId,
+        subjectDigest: receipt.subjectDigest,
+        subject: structuredClone(subject),
+        requestedAt: at,
+        lastTriedAt: at,
+      });
     }
     return structuredClone(receipt);
   }
@@ -30,7 +46,14 @@ export class InMemoryErasureReceipts implements ErasureReceiptStore {
     if (kept) kept.lastTriedAt = at;
   }
 
-  async close(tenantId: string, requestId: string, digest: string, state: Exclude<ErasureState, 'open'>, at: string, reason?: string): Promise<void> {
+  async close(
+    tenantId: string,
+    requestId: string,
+    digest: string,
+    state: Exclude<ErasureState, 'open'>,
+    at: string,
+    reason?: string,
+  ): Promise<void> {
     const key = keyOf(tenantId, requestId, digest);
     const receipt = this.receipts.get(key);
     if (receipt) Object.assign(receipt, { state, updatedAt: at, ...(reason === undefined ? {} : { closedReason: reason }) });

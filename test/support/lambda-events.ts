@@ -20,7 +20,14 @@ function asLogLine(level: string, message: string, details?: Record<string, unkn
 }
 
 /** A POST to /webhooks/{tenant}/{instance} as API Gateway delivers it; binary-safe bodies arrive base64-encoded. */
-export function webhookEvent(options: { tenant: string; instance: string; body: Buffer | string; headers?: Record<string, string>; base64?: boolean; method?: string }): APIGatewayProxyEventV2 {
+export function webhookEvent(options: {
+  tenant: string;
+  instance: string;
+  body: Buffer | string;
+  headers?: Record<string, string>;
+  base64?: boolean;
+  method?: string;
+}): APIGatewayProxyEventV2 {
   const raw = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
   const base64 = options.base64 ?? false;
   const path = `/webhooks/${options.tenant}/${options.instance}`;
@@ -57,7 +64,12 @@ export function sqsEvent(messages: readonly (Message | string)[], queueArn = 'ar
         messageId: message.MessageId ?? `m${i}`,
         receiptHandle: message.ReceiptHandle ?? '',
         body: message.Body ?? '',
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: message.MD5OfBody ?? '',
         eventSource: 'aws:sqs',
@@ -73,10 +85,17 @@ export async function takeAll(sqs: SQSClient, queueUrl: string): Promise<Message
   const taken: Message[] = [];
   for (;;) {
     // WaitTimeSeconds 0: local-aws-sqs answers at once with what it has.
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }),
+    );
     if (Messages.length === 0) return taken;
     taken.push(...Messages);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 

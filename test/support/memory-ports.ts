@@ -63,6 +63,7 @@ export class MemoryStatus implements StatusRecorder {
 /** A logger that keeps lines for assertions (e.g. that no e-mail address was logged). */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (message: string, details?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, message, ...details }));
+  const write = (level: string) => (message: string, details?: Record<string, unknown>) =>
+    void lines.push(JSON.stringify({ level, message, ...details }));
   return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -13,7 +13,13 @@ export const operatorTenant = (id: string) => ({
   id,
   sourcePriority: ['shopify', 'copernica'],
   instances: [
-    { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' } },
+    {
+      id: 'shopify',
+      connector: 'shopify',
+      webhooks: true,
+      pollEveryMinutes: 60,
+      settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' },
+    },
     { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
   ],
   campaigns: { campaigns: [{ id: 'winback', audience: 'segmentRepeat', startsAt: '2026-11-01T00:00:00Z', controlShare: 0.5 }] },
@@ -50,14 +56,26 @@ export async function feedStory(stack: LocalStack, tenantId: string): Promise<{ 
  * A quarantined delivery that the connector accepts now (as after a fix of its parser): a signed customers/create
  * put straight into the quarantine store, so that a replay of it succeeds.
  */
-const customerFixture = (): Record<string, unknown> => JSON.parse(readFileSync(new URL('../../connectors/shopify/fixtures/customers-create.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const customerFixture = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL('../../connectors/shopify/fixtures/customers-create.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
 export async function quarantineAcceptable(stack: LocalStack, tenantId: string, email: string): Promise<QuarantineEntry> {
   const delivery: DemoDelivery = {
     step: 'a customer the old parser rejected',
     topic: 'customers/create',
     webhookId: `fixed-${email}`,
-    body: { ...customerFixture(), id: 9100 + email.length, email, first_name: 'Fixed', last_name: 'Parser', created_at: '2026-11-22T10:00:00+01:00', updated_at: '2026-11-22T10:00:00+01:00' },
+    body: {
+      ...customerFixture(),
+      id: 9100 + email.length,
+      email,
+      first_name: 'Fixed',
+      last_name: 'Parser',
+      created_at: '2026-11-22T10:00:00+01:00',
+      updated_at: '2026-11-22T10:00:00+01:00',
+    },
   };
   const { body, headers } = signedRequest(stack, tenantId, delivery);
   const entry: QuarantineEntry = {
@@ -66,7 +84,12 @@ export async function quarantineAcceptable(stack: LocalStack, tenantId: string, 
     instance: 'shopify',
     receivedAt: new Date().toISOString(),
     reason: 'customer payload invalid: <script>alert("reason")</script> & id: expected number',
-    request: { method: 'POST', url: `${stack.url}/webhooks/${tenantId}/shopify`, headers, bodyBase64: Buffer.from(body).toString('base64') },
+    request: {
+      method: 'POST',
+      url: `${stack.url}/webhooks/${tenantId}/shopify`,
+      headers,
+      bodyBase64: Buffer.from(body).toString('base64'),
+    },
   };
   await runtime().webhook.quarantine.put(entry);
   return entry;

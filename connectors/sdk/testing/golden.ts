@@ -41,7 +41,10 @@ export function goldenCases(folder: FixtureFolder): GoldenCase[] {
     .map((expectedFile) => {
       const name = expectedFile.slice(0, -EXPECTED.length);
       const inputs = files.filter((f) => f.startsWith(`${name}.`) && f !== expectedFile && f !== `${name}${REQUEST}`);
-      if (inputs.length !== 1) throw new Error(`fixtures/${expectedFile}: expected one payload file named ${name}.<ext> beside it, found ${inputs.length ? inputs.join(', ') : 'none'}`);
+      if (inputs.length !== 1)
+        throw new Error(
+          `fixtures/${expectedFile}: expected one payload file named ${name}.<ext> beside it, found ${inputs.length ? inputs.join(', ') : 'none'}`,
+        );
       const request = files.includes(`${name}${REQUEST}`) ? folder.json<GoldenRequest>(`${name}${REQUEST}`) : {};
       const expected = folder.json<unknown>(expectedFile);
       if (!Array.isArray(expected)) throw new Error(`fixtures/${expectedFile} must hold a JSON array of events`);

@@ -2,7 +2,11 @@
 import type { ProfileChange } from '../../../core/destination.js';
 
 /** The change of the profile with `email` (none when undefined): `fields` all changed, e-mail consent granted. */
-export function profileChange(email: string | undefined, fields: ProfileChange['fields'], overrides: Partial<ProfileChange> = {}): ProfileChange {
+export function profileChange(
+  email: string | undefined,
+  fields: ProfileChange['fields'],
+  overrides: Partial<ProfileChange> = {},
+): ProfileChange {
   return {
     profileId: `p-${email ?? 'none'}`,
     identifiers: email ? [{ type: 'email', value: email }] : [],

@@ -3,7 +3,10 @@ import type { EventDraft } from '../../../core/events.js';
 import type { PollPage } from '../define-connector.js';
 
 /** Runs `run` against a started simulator and stops the simulator afterwards, also when `run` fails. */
-export async function withVendor<Vendor extends { stop(): Promise<void> }>(started: Promise<Vendor>, run: (vendor: Vendor) => Promise<void>): Promise<void> {
+export async function withVendor<Vendor extends { stop(): Promise<void> }>(
+  started: Promise<Vendor>,
+  run: (vendor: Vendor) => Promise<void>,
+): Promise<void> {
   const vendor = await started;
   try {
     await run(vendor);
