@@ -3,6 +3,7 @@
 // (a few heavy buyers, many occasional visitors), partly out of order, with duplicates and anonymous sessions that
 // later log in (identity merges).
 import type { CanonicalEvent } from '../core/events.js';
+import { seededRandom } from '../connectors/sdk/seeded-random.js';
 
 export const TENANT = 'bench';
 const SHOP = { connector: 'shopify', instance: 'shop' } as const;
@@ -25,16 +26,8 @@ export type MixKind = keyof typeof MIX;
 /** person = profiles·u^SKEW: the busiest person gets (1/profiles)^(1/SKEW) of the events (1% with 1k profiles). */
 const SKEW = 1.5;
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The SDK's seeded random source (mulberry32), as a plain number generator. */
+export const rng = (seed: number): (() => number) => seededRandom(seed).next;
 
 const CATEGORIES = ['coffee', 'tea', 'mugs', 'grinders', 'machines', 'filters', 'gifts', 'chocolate'];
 const BASE = Date.parse('2026-01-01T00:00:00Z');

@@ -9,7 +9,7 @@ import type { ProfileRepository, PushQueue, StatusRecorder } from '../core/ports
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import type { QueuePoller } from '../local/queue-poller.js';
 import { finalState, stateDifferences, type FinalState } from '../local/faults/final-state.js';
-import { seededRandom } from '../local/faults/seeded-random.js';
+import { seededRandom } from '../connectors/sdk/seeded-random.js';
 import { vendorFaultPlan } from '../local/faults/vendor-faults.js';
 import { deliverAll, generateTraffic, type TrafficDelivery } from '../local/faults/webhook-traffic.js';
 import { createMergeHandler } from '../lambdas/merge.js';

@@ -1,5 +1,6 @@
 // A deterministic, realistic Dutch shop (EUR) as GraphQL Admin API nodes: the simulator's data for tests and the demo.
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
+import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleShop {
   customers: CustomerNodeJson[];
@@ -68,23 +69,11 @@ const PRODUCTS: Array<{ id: number; variant: number; sku: string; name: string; 
   { id: 8_012_345_006, variant: 44_100_000_006, sku: 'KOF-MOL-HND', name: 'Handkoffiemolen', price: '39.95' },
 ];
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
 const money = (amount: number) => ({ amount: amount.toFixed(2), currencyCode: 'EUR' });
 
 export function generateSampleShop(options: SampleShopOptions = {}): SampleShop {
-  const rnd = random(options.seed ?? 2026);
+  const rnd = seededRandom(options.seed ?? 2026).next;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const start = (options.start ?? new Date('2026-03-02T08:00:00Z')).getTime();
   // Every third record shares its second with the one before: the cursor must still page through both.

@@ -1,5 +1,6 @@
 // A deterministic Square seller (a Dutch café with two registers, EUR) as Customers and Orders API objects.
 import type { CustomerJson, OrderJson } from './schemas.js';
+import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleSeller {
   customers: CustomerJson[];
@@ -16,21 +17,10 @@ const ITEMS = [
   { id: 'ITMVAR03BONEN', name: 'Koffiebonen', variation: 'per kg', cents: 2400 },
 ];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const squareId = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, '0')}SYNCLINE`.slice(0, 26);
 
 export function generateSampleSeller(options: { customers?: number; orders?: number; seed?: number; start?: Date } = {}): SampleSeller {
-  const rnd = random(options.seed ?? 2026);
+  const rnd = seededRandom(options.seed ?? 2026).next;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const start = (options.start ?? new Date('2026-03-02T08:00:00Z')).getTime();
 

@@ -1,5 +1,6 @@
 // A deterministic WooCommerce store (EUR, Dutch customers) as REST v3 resources: the simulator's data for tests and demos.
 import type { CustomerJson, OrderJson } from './schemas.js';
+import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleStore {
   customers: CustomerJson[];
@@ -28,22 +29,11 @@ const PRODUCTS = [
   { id: 96, sku: 'ZEEF-RVS', name: 'Theezeef RVS', price: 7.99 },
 ];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** WooCommerce's `_gmt` form: no offset, whole seconds. */
 const gmt = (millis: number) => new Date(millis).toISOString().slice(0, 19);
 
 export function generateSampleStore(options: SampleStoreOptions = {}): SampleStore {
-  const rnd = random(options.seed ?? 2026);
+  const rnd = seededRandom(options.seed ?? 2026).next;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const start = (options.start ?? new Date('2026-03-02T08:00:00Z')).getTime();
 

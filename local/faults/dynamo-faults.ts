@@ -10,7 +10,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../connectors/sdk/seeded-random.js';
 
 export interface DynamoFaultOptions {
   seed: number;

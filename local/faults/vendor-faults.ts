@@ -2,7 +2,7 @@
 // some never answered (the client's timeout fires), some carried out with their answer lost. Counted, so a test can
 // show the faults really happened.
 import type { SimulatorFaults } from '../../connectors/sdk/simulator-kit.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../connectors/sdk/seeded-random.js';
 
 export interface VendorFaultOptions {
   seed: number;

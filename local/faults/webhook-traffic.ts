@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { signShopifyWebhook } from '../../connectors/shopify/simulator.js';
 import { signWooCommerceWebhook } from '../../connectors/woocommerce/simulator.js';
 import type { LocalStack } from '../local-stack.js';
-import { seededRandom, type SeededRandom } from './seeded-random.js';
+import { seededRandom, type SeededRandom } from '../../connectors/sdk/seeded-random.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-// A seeded random source (mulberry32) for fault plans and generated traffic: the same seed gives the same choices
-// on every machine, so a failing fault test or soak run can be replayed.
+// A seeded random source (mulberry32) for sample data, simulators, fault plans and generated traffic: the same seed
+// gives the same choices on every machine, so a failing run can be replayed.
 export interface SeededRandom {
   /** A number in [0, 1). */
   next(): number;
