@@ -67,6 +67,11 @@ export interface SecretsManagerOptions {
   now?: () => number;
 }
 
+/** The name prefix of a stage's connector secrets; the stack grants reads on it. */
+export function secretPrefix(stage: string): string {
+  return `syncline/${stage}/`;
+}
+
 /** Secrets Manager, secret id `syncline/<stage>/<tenant>/<instance>` holding a JSON object; undefined when it does not exist. */
 export class SecretsManagerSecrets implements SecretsProvider {
   private readonly client: SecretsManagerClient;
@@ -84,7 +89,7 @@ export class SecretsManagerSecrets implements SecretsProvider {
   }
 
   secretId(tenantId: string, instance: string): string {
-    return `syncline/${this.stage}/${tenantId}/${instance}`;
+    return `${secretPrefix(this.stage)}${tenantId}/${instance}`;
   }
 
   get(tenantId: string, instance: string): Promise<unknown> {

@@ -1,4 +1,4 @@
-// The synthesized template: functions, queues, tables, API, schedules, secrets, alarms, outputs, IAM.
+// The synthesized template: functions, queues, tables, API, schedules, alarms, outputs, IAM (secret grants included).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -7,7 +7,7 @@ import { TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
-import { baseConfig, logicalId, resourcesOf, synth, withInstance, type Synthesized } from './test-support.js';
+import { baseConfig, logicalId, resourcesOf, schedulesOf, synth, withInstance, type Synthesized } from './test-support.js';
 
 // Each synthesis takes 1-3 s on an idle 2-core machine (bundling ~10 s); far longer when the machine is busy.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 240_000 });
@@ -236,61 +236,55 @@ describe('webhook API', () => {
   });
 });
 
-describe('schedules, secrets and outputs follow the config', () => {
-  const schedulesOf = (t: Synthesized['template'], fn: string) =>
-    Object.values(resourcesOf(t, 'AWS::Scheduler::Schedule')).filter((r) => r.Properties?.Target.Arn['Fn::GetAtt'][0] === fn);
+describe('schedules and outputs follow the config; secrets are the operator’s', () => {
+  const schedulesTo = (synthesized: Synthesized, fn: string) => schedulesOf(synthesized).filter((s) => s.functionId === fn);
 
-  it('schedules a poll of each polling instance with {tenantId, instanceId}', () => {
-    const polls = schedulesOf(dev.template, fnLogicalId('poll'));
+  it('schedules a poll of each polling instance with {tenantId, instanceId}, in a nested stack created after the group', () => {
+    const polls = schedulesTo(dev, fnLogicalId('poll'));
     expect(polls).toHaveLength(1);
-    expect(polls[0]?.Properties).toMatchObject({
+    expect(polls[0]?.properties).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',
       State: 'ENABLED',
       GroupName: 'syncline-dev',
       Target: { Input: JSON.stringify({ tenantId: 'demo-shop', instanceId: 'shopify' }), RetryPolicy: { MaximumRetryAttempts: 2 } },
     });
-    expect((polls[0] as { DependsOn?: string[] }).DependsOn, 'created after its group').toContain(
-      logicalId(dev.stack, dev.stack.schedules.group),
-    );
+    expect(polls[0]?.stackDependsOn, 'created after its group').toContain(logicalId(dev.stack, dev.stack.schedules.group));
     dev.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'syncline-dev' });
+    dev.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    dev.template.resourceCountIs('AWS::CloudFormation::Stack', 1);
   });
 
   it('schedules a campaign sweep of each tenant every campaigns.sweepEveryMinutes', () => {
-    const sweeps = schedulesOf(dev.template, fnLogicalId('sweep'));
+    const sweeps = schedulesTo(dev, fnLogicalId('sweep'));
     expect(sweeps).toHaveLength(1);
-    expect(sweeps[0]?.Properties).toMatchObject({
+    expect(sweeps[0]?.properties).toMatchObject({
       ScheduleExpression: `rate(${baseConfig.tenants[0]!.campaigns.sweepEveryMinutes} minutes)`,
       Target: { Input: JSON.stringify({ tenantId: 'demo-shop' }) },
     });
-    dev.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    expect(schedulesOf(dev)).toHaveLength(2);
   });
 
-  it('creates one secret per connector instance under syncline/<stage>/<tenant>/<instance>', () => {
-    const names = Object.values(resourcesOf(dev.template, 'AWS::SecretsManager::Secret')).map((s) => s.Properties?.Name);
-    expect(names.sort()).toEqual(['syncline/dev/demo-shop/copernica', 'syncline/dev/demo-shop/shopify']);
+  it('creates no secret: the operator creates syncline/<stage>/<tenant>/<instance>, so secrets do not count against the stack', () => {
+    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
-  it('outputs the webhook base URL and the URL of every webhook instance', () => {
+  it('outputs the webhook base URL and the alarm topic only: `syncline webhooks` prints each instance’s URL', () => {
     const outputs = dev.template.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
     expect(outputs.WebhookBaseUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.api), 'ApiEndpoint'] });
-    const urls = Object.values(outputs).filter((o) => o.Description.startsWith('webhook URL of'));
-    expect(urls.map((o) => JSON.stringify(o.Value)).sort()).toEqual([
-      expect.stringContaining('/webhooks/demo-shop/copernica'),
-      expect.stringContaining('/webhooks/demo-shop/shopify'),
-    ]);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'WebhookBaseUrl']);
   });
 
-  it('gives a new instance in the config its schedule, secret and webhook URL with no code change', () => {
+  it('gives a new instance in the config its schedule with no code change, and adds nothing else per instance', () => {
     const config = withInstance(baseConfig, 'other-shop', { id: 'shop-eu', connector: 'shopify', webhooks: true, pollEveryMinutes: 5 });
-    const { template } = synth({ config });
-    const inputs = Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).map((s) => s.Properties?.Target.Input);
+    const synthesized = synth({ config });
+    const { template } = synthesized;
+    const inputs = schedulesOf(synthesized).map((s) => s.properties.Target.Input);
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
-    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'syncline/dev/other-shop/shop-eu' });
-    const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value));
-    expect(outputs.some((v) => v.includes('/webhooks/other-shop/shop-eu'))).toBe(true);
-    // Still one function per handler and one route (POST + its GET check): tenants share them.
+    expect(inputs).toHaveLength(4);
+    // The stack itself is the same size: tenants share the functions, the route (POST + its GET check), roles and outputs.
+    expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
+    expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
   });
@@ -303,10 +297,9 @@ describe('schedules, secrets and outputs follow the config', () => {
         ...Object.values(resourcesOf(s.template, 'AWS::Lambda::Function')).map((r) => r.Properties?.FunctionName),
         ...Object.values(resourcesOf(s.template, 'AWS::SQS::Queue')).map((r) => r.Properties?.QueueName),
         ...Object.values(resourcesOf(s.template, 'AWS::DynamoDB::GlobalTable')).map((r) => r.Properties?.TableName),
-        ...Object.values(resourcesOf(s.template, 'AWS::SecretsManager::Secret')).map((r) => r.Properties?.Name),
       ] as string[];
     const devNames = names(dev);
-    expect(devNames.every((n) => n.startsWith('syncline-dev-') || n.startsWith('syncline/dev/'))).toBe(true);
+    expect(devNames.every((n) => n.startsWith('syncline-dev-'))).toBe(true);
     expect(names(prod).filter((n) => devNames.includes(n))).toEqual([]);
   });
 });
@@ -358,22 +351,36 @@ describe('least privilege', () => {
     const statements = policies.flatMap((p) => p.Properties?.PolicyDocument.Statement as { Action: string | string[] }[]);
     return { actions: statements.flatMap((s) => [s.Action].flat()), json: JSON.stringify(statements) };
   };
-  const secretIds = () =>
-    dev.stack.secrets.all.map((s) => ({ key: `${s.tenant.id}/${s.instance.id}`, id: logicalId(dev.stack, s.secret) }));
+  const secretStatements = (synthesized: Synthesized, name: keyof typeof HANDLERS) => {
+    const roleId = logicalId(synthesized.stack, synthesized.stack.functions[name].role as never);
+    return Object.values(resourcesOf(synthesized.template, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties?.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+  };
+  const stageSecrets = (stage: string) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:secret:syncline/${stage}/*`,
+      ],
+    ],
+  });
 
-  it('lets only webhook, poll and push read secrets, each only those of the instances it serves', () => {
-    const readable = (name: keyof typeof HANDLERS) =>
-      secretIds()
-        .filter((s) => actionsOf(name).json.includes(`"Ref":"${s.id}"`))
-        .map((s) => s.key);
-    expect(readable('webhook').sort()).toEqual(['demo-shop/copernica', 'demo-shop/shopify']);
-    expect(readable('poll')).toEqual(['demo-shop/shopify']);
-    expect(readable('push')).toEqual(['demo-shop/copernica']);
-    for (const name of ['merge', 'sweep'] as const)
-      expect(
-        actionsOf(name).actions.filter((a) => a.startsWith('secretsmanager:')),
-        name,
-      ).toEqual([]);
+  it('lets only webhook, poll and push read secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+    for (const name of ['webhook', 'poll', 'push'] as const)
+      expect(secretStatements(dev, name), name).toEqual([
+        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
+      ]);
+    for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([]);
+    const prod = synth({ stage: 'prod' });
+    expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
 
   it('gives the profiles table to merge (read/write), push and sweep (read) only, and no one deletes tables', () => {
@@ -471,7 +478,7 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
     expect(granted[0]!.Condition).toEqual(confinedTo('T#${aws:PrincipalTag/tenant}#*'));
   });
 
-  it('lets only the webhook and poll roles assume TenantDataAccess, and tag the session only with a configured tenant', () => {
+  it('lets only the webhook and poll roles assume TenantDataAccess, tagging the session with one tenant and no wildcard', () => {
     const trust = dev.template.toJSON().Resources[tenantRoleId()].Properties.AssumeRolePolicyDocument.Statement as Statement[];
     const principals = (s: Statement) => JSON.stringify(s.Principal);
     const assumers = trust
@@ -487,10 +494,13 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
       expect(taggers, `${name} may tag`).toContain(roleIdOf(name));
     }
     for (const name of ['merge', 'push', 'sweep'] as const) expect(`${assumers} ${taggers}`, name).not.toContain(roleIdOf(name));
+    // No tenant list (it outgrows the 2,048-character trust policy): which tenant a session is for is the code's choice.
     expect(trust.find((s) => s.Action === 'sts:TagSession')?.Condition).toEqual({
-      StringEquals: { 'aws:RequestTag/tenant': ['demo-shop'] },
+      StringLike: { 'aws:RequestTag/tenant': '?*' },
+      StringNotLike: { 'aws:RequestTag/tenant': ['*#*', '*${*}*', '*${?}*'] },
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
     });
+    expect(JSON.stringify(trust)).not.toContain('demo-shop');
     expect([...new Set(trust.map((s) => s.Action))].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
   });
 });

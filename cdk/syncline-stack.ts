@@ -1,12 +1,13 @@
-// The syncline stack of one stage (dev or prod): HTTP API, the four functions, queues, tables, schedules, secrets, alarms.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+// The syncline stack of one stage (dev or prod): HTTP API, the five functions, queues, tables, schedules, alarms, and the
+// grants on the stage's secrets. Nothing in it grows per tenant except the schedules, which live in nested stacks.
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SynclineConfig } from '../core/config.js';
 import { HANDLER_NAMES, type HandlerName } from './handlers.js';
-import { ConnectorSecrets } from './constructs/connector-secrets.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -15,6 +16,7 @@ import { ANY_TENANT_KEYS, grantKeyed, grantScan } from './constructs/table-acces
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
+import { secretPrefix } from '../aws/secrets.js';
 import { WorkQueue } from './constructs/work-queue.js';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -57,7 +59,6 @@ export class SynclineStack extends Stack {
   readonly push: WorkQueue;
   readonly tables: DataTables;
   readonly schedules: Schedules;
-  readonly secrets: ConnectorSecrets;
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
 
@@ -82,9 +83,8 @@ export class SynclineStack extends Stack {
       consumerTimeout: FUNCTIONS.push.timeout,
       maxReceiveCount: 5,
     });
-    this.secrets = new ConnectorSecrets(this, 'Secrets', { stage, config });
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
-    this.tenantData = this.grantLeastPrivilege(stage, config);
+    this.tenantData = this.grantLeastPrivilege(stage);
     this.connectQueues();
 
     this.api = new WebhookApi(this, 'Webhooks', {
@@ -101,7 +101,7 @@ export class SynclineStack extends Stack {
       sweepFunction: this.functions.sweep,
     });
     this.monitoring = this.monitor(prefix, props.alarmEmail);
-    this.addOutputs(stage, config);
+    this.addOutputs();
   }
 
   /** One function per handler, each with the runtime contract of lambdas/runtime.ts in its environment. */
@@ -142,22 +142,19 @@ export class SynclineStack extends Stack {
    * merge, push and sweep take batches that mix tenants (SQS, the sweep walks a tenant by Scan): their grants reach
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
-  private grantLeastPrivilege(stage: StageName, config: SynclineConfig): TenantDataAccess {
+  private grantLeastPrivilege(stage: StageName): TenantDataAccess {
     const { webhook, poll, merge, push, sweep } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
-      tenantIds: config.tenants.map((t) => t.id),
       assumers: [webhook.role!, poll.role!],
       description: `syncline ${stage}: one tenant's ops items, for webhook and poll sessions tagged with that tenant`,
     });
     for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, tenantData.role.roleArn);
 
     this.changes.queue.grantSendMessages(webhook);
-    for (const secret of this.secrets.where((i) => i.webhooks)) secret.grantRead(webhook);
-
     this.changes.queue.grantSendMessages(poll);
-    for (const secret of this.secrets.where((i) => i.pollEveryMinutes !== undefined)) secret.grantRead(poll);
+    this.grantSecretReads(stage, [webhook, poll, push]);
 
     grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS); // includes ConditionCheckItem for TransactWriteItems
     grantScan(merge, profiles); // whole-source erasure lists a tenant's profiles
@@ -166,13 +163,33 @@ export class SynclineStack extends Stack {
 
     grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
     grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure receipts, status
-    for (const secret of this.secrets.where((i) => i.push)) secret.grantRead(push);
 
     grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS);
     grantScan(sweep, profiles); // every profile of a tenant
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
     return tenantData;
+  }
+
+  /**
+   * The connector secrets `syncline/<stage>/<tenant>/<instance>` (aws/secrets.ts) are created by the operator, not the
+   * stack (docs/deploy.md), so that their number does not count against the stack's resources; the functions that
+   * verify webhooks, poll or push may read them by the stage's name prefix, and only read them (GetSecretValue).
+   */
+  private grantSecretReads(stage: StageName, readers: readonly lambda.Function[]): void {
+    const stageSecrets = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${secretPrefix(stage)}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const fn of readers) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [stageSecrets] }));
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefix(stage)}*]`,
+        reason: `Connector secrets are created per instance by the operator under ${secretPrefix(stage)}<tenant>/<instance> (their ARNs end in a random suffix and are not in the stack): this function may read only this stage's syncline secrets, and reads the one of the instance it serves.`,
+      });
+    }
   }
 
   /** Retries of scheduled runs, and the queues' event sources of merge and push. */
@@ -222,20 +239,15 @@ export class SynclineStack extends Stack {
     });
   }
 
-  /** The base URL, every webhook URL with the name of its secret, and the alarm topic. */
-  private addOutputs(stage: StageName, config: SynclineConfig): void {
-    new CfnOutput(this, 'WebhookBaseUrl', { value: this.api.baseUrl, description: `POST ${WEBHOOK_ROUTE} below this URL` });
-    // Under their own scope so that the logical ids carry a hash of the path: `a-b`/`c` and `ab`/`c` cannot collide.
-    const webhookUrls = new Construct(this, 'WebhookUrl');
-    for (const tenant of config.tenants) {
-      for (const instance of tenant.instances) {
-        if (!instance.webhooks) continue;
-        new CfnOutput(webhookUrls, `${tenant.id}--${instance.id}`, {
-          value: `${this.api.baseUrl}/webhooks/${tenant.id}/${instance.id}`,
-          description: `webhook URL of ${tenant.id}/${instance.id} (${instance.connector}); its secret is syncline/${stage}/${tenant.id}/${instance.id}`,
-        });
-      }
-    }
+  /**
+   * The webhook base URL and the alarm topic. One output per webhook URL would count against CloudFormation's 200 outputs
+   * per stack: `syncline webhooks` prints every instance's URL from the base URL instead.
+   */
+  private addOutputs(): void {
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      value: this.api.baseUrl,
+      description: `POST ${WEBHOOK_ROUTE} below this URL (syncline webhooks --base-url <this> lists them)`,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'subscribe to receive syncline alarms' });
   }
 }

@@ -67,3 +67,29 @@ export function resourcesOf(template: Template, type: string): Resources {
 export function logicalId(stack: SynclineStack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
 }
+
+export interface SynthesizedSchedule {
+  properties: Record<string, any>;
+  /** The logical id, in the stack, of the function the schedule invokes. */
+  functionId: string;
+  /** The logical ids, in the stack, that the nested stack holding the schedule depends on. */
+  stackDependsOn: string[];
+}
+
+/** Every schedule of the nested schedule stacks, with its target function resolved through the nested stack's parameters. */
+export function schedulesOf(synthesized: Synthesized): SynthesizedSchedule[] {
+  const { stack } = synthesized;
+  const parent = synthesized.template.toJSON().Resources as Resources;
+  return stack.schedules.stacks.flatMap((nested) => {
+    const stackResource = parent[stack.getLogicalId(nested.nestedStackResource!)]!;
+    const parameters = (stackResource.Properties?.Parameters ?? {}) as Record<string, { 'Fn::GetAtt'?: [string, string] }>;
+    return Object.values(resourcesOf(Template.fromStack(nested), 'AWS::Scheduler::Schedule')).map((r) => {
+      const arn = r.Properties!.Target.Arn as { Ref: string };
+      return {
+        properties: r.Properties!,
+        functionId: parameters[arn.Ref]?.['Fn::GetAtt']?.[0] ?? '',
+        stackDependsOn: stackResource.DependsOn ?? [],
+      };
+    });
+  });
+}

@@ -18,6 +18,12 @@ describe('syncline command line', () => {
     expect(parse('connector new loyalty-cards').command).toEqual({ name: 'connector-new', connector: 'loyalty-cards' });
     expect(parse('instances').command).toEqual({ name: 'instances' });
     expect(parse('instances demo-shop').command).toEqual({ name: 'instances', tenant: 'demo-shop' });
+    expect(parse('webhooks').command).toEqual({ name: 'webhooks' });
+    expect(parse('webhooks demo-shop --base-url https://abc.execute-api.eu-west-1.amazonaws.com').command).toEqual({
+      name: 'webhooks',
+      tenant: 'demo-shop',
+      baseUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com',
+    });
     expect(parse('backfill demo-shop shopify --since 2024-01-31 --restart').command).toEqual({
       name: 'backfill',
       tenant: 'demo-shop',

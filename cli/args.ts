@@ -29,6 +29,7 @@ export type Command =
   | { name: 'connectors' }
   | { name: 'connector-new'; connector: string }
   | { name: 'instances'; tenant?: string }
+  | { name: 'webhooks'; tenant?: string; baseUrl?: string }
   | { name: 'backfill'; tenant: string; instance: string; since?: Date; restart: boolean }
   | { name: 'profile'; tenant: string; emailOrId: string }
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
@@ -165,6 +166,16 @@ export const COMMANDS: Record<string, Spec> = {
     usage: 'syncline instances [<tenant>] [--json]',
     summary: 'tenants and instances: last webhook/poll, lag, errors',
     build: (w) => ({ name: 'instances', ...(positionals(w, [], 1)[0] ? { tenant: w.args[0]! } : {}) }),
+  },
+  webhooks: {
+    usage: 'syncline webhooks [<tenant>] [--base-url <WebhookBaseUrl output>] [--json]',
+    summary: "each webhook instance's URL to give the vendor, and its secret's name",
+    options: { 'base-url': { type: 'string' } },
+    build: (w) => {
+      const [tenant] = positionals(w, [], 1);
+      const baseUrl = text(w.values, 'base-url');
+      return { name: 'webhooks', ...(tenant ? { tenant } : {}), ...(baseUrl ? { baseUrl } : {}) };
+    },
   },
   backfill: {
     usage: 'syncline backfill <tenant> <instance> [--since 2024-01-01] [--restart] [--json]',

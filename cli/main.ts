@@ -15,6 +15,7 @@ import { dlqCommand } from './commands/dlq.js';
 import { eraseCommand } from './commands/erase.js';
 import { erasureCommand, erasuresCommand } from './commands/erasures.js';
 import { instancesCommand } from './commands/instances.js';
+import { webhooksCommand } from './commands/webhooks.js';
 import { profileCommand } from './commands/profile.js';
 import { quarantineCommand } from './commands/quarantine.js';
 import { KEEPS_RUNNING, startCommand } from './commands/start.js';
@@ -39,6 +40,7 @@ const HANDLERS: Handlers = {
   connectors: (ctx) => connectorsCommand(ctx),
   'connector-new': (ctx, c) => connectorNewCommand(ctx, c.connector),
   instances: (ctx, c) => instancesCommand(ctx, c.tenant),
+  webhooks: (ctx, c) => webhooksCommand(ctx, c.tenant, c.baseUrl),
   backfill: (ctx, c) => backfillCommand(ctx, c.tenant, c.instance, c.since, c.restart),
   profile: (ctx, c) => profileCommand(ctx, c.tenant, c.emailOrId),
   dlq: (ctx, c) => dlqCommand(ctx, c.action, c.queue, c.max),

@@ -1,13 +1,18 @@
 // EventBridge Scheduler schedules from the config: a poll per connector instance with pollEveryMinutes
 // ({tenantId, instanceId}) and a campaign sweep per tenant every campaigns.sweepEveryMinutes ({tenantId}).
 // A new instance or tenant in the config gives its schedule with no code change.
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// The schedules live in nested stacks of at most SCHEDULES_PER_STACK each, packed in config order: a schedule is a
+// CloudFormation resource, and one stack holds 500, so the number of tenants a deploy holds does not depend on it.
+import { type CfnElement, type CfnResource, Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import type { SynclineConfig } from '../../core/config.js';
+import type { SynclineConfig, TenantConfig } from '../../core/config.js';
+
+/** Well below CloudFormation's 500 resources per stack, so that a chunk's tenants can add instances without moving. */
+const SCHEDULES_PER_STACK = 400;
 
 export interface SchedulesProps {
   groupName: string;
@@ -23,9 +28,34 @@ export interface ScheduleEntry {
   schedule: scheduler.Schedule;
 }
 
+/** A tenant's schedules: one per polling instance and its sweep. */
+const schedulesOf = (tenant: TenantConfig) => tenant.instances.filter((i) => i.pollEveryMinutes !== undefined).length + 1;
+
+/** Tenants in config order, in consecutive chunks of at most `max` schedules (a tenant is never split). */
+function chunk(tenants: readonly TenantConfig[], max: number): TenantConfig[][] {
+  const chunks: TenantConfig[][] = [];
+  let current: TenantConfig[] = [];
+  let count = 0;
+  for (const tenant of tenants) {
+    const n = schedulesOf(tenant);
+    if (n > max) throw new Error(`tenant ${tenant.id} has ${n} schedules; one stack of schedules holds at most ${max}`);
+    if (count + n > max) {
+      chunks.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(tenant);
+    count += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export class Schedules extends Construct {
   readonly group: scheduler.ScheduleGroup;
   readonly entries: ScheduleEntry[] = [];
+  /** The nested stacks holding the schedules, in config order. */
+  readonly stacks: NestedStack[] = [];
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -51,29 +81,34 @@ export class Schedules extends Construct {
         retryAttempts: 2,
       });
 
-    for (const tenant of props.config.tenants) {
-      for (const instance of tenant.instances) {
-        if (instance.pollEveryMinutes === undefined) continue;
-        const schedule = new scheduler.Schedule(this, `poll--${tenant.id}--${instance.id}`, {
-          scheduleGroup: this.group,
-          description: `poll ${tenant.id}/${instance.id} (${instance.connector}) every ${instance.pollEveryMinutes} min`,
-          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(instance.pollEveryMinutes)),
-          target: every(instance.pollEveryMinutes, props.pollFunction, { tenantId: tenant.id, instanceId: instance.id }),
-        });
-        this.entries.push({ kind: 'poll', tenantId: tenant.id, instanceId: instance.id, schedule });
-      }
-      const minutes = tenant.campaigns.sweepEveryMinutes;
-      const schedule = new scheduler.Schedule(this, `sweep--${tenant.id}`, {
-        scheduleGroup: this.group,
-        description: `campaign sweep of ${tenant.id} every ${minutes} min`,
-        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(minutes)),
-        target: every(minutes, props.sweepFunction, { tenantId: tenant.id }),
+    chunk(props.config.tenants, SCHEDULES_PER_STACK).forEach((tenants, n) => {
+      const stack = new NestedStack(this, `Tenants${n + 1}`, {
+        description: `syncline schedules of tenants ${tenants[0]!.id} … ${tenants.at(-1)!.id}`,
       });
-      this.entries.push({ kind: 'sweep', tenantId: tenant.id, schedule });
-    }
-
-    // The group's name is a literal in each schedule, which hides the dependency from CloudFormation.
-    for (const { schedule } of this.entries) schedule.node.addDependency(this.group);
+      this.stacks.push(stack);
+      for (const tenant of tenants) {
+        for (const instance of tenant.instances) {
+          if (instance.pollEveryMinutes === undefined) continue;
+          const schedule = new scheduler.Schedule(stack, `poll--${tenant.id}--${instance.id}`, {
+            scheduleGroup: this.group,
+            description: `poll ${tenant.id}/${instance.id} (${instance.connector}) every ${instance.pollEveryMinutes} min`,
+            schedule: scheduler.ScheduleExpression.rate(Duration.minutes(instance.pollEveryMinutes)),
+            target: every(instance.pollEveryMinutes, props.pollFunction, { tenantId: tenant.id, instanceId: instance.id }),
+          });
+          this.entries.push({ kind: 'poll', tenantId: tenant.id, instanceId: instance.id, schedule });
+        }
+        const minutes = tenant.campaigns.sweepEveryMinutes;
+        const schedule = new scheduler.Schedule(stack, `sweep--${tenant.id}`, {
+          scheduleGroup: this.group,
+          description: `campaign sweep of ${tenant.id} every ${minutes} min`,
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(minutes)),
+          target: every(minutes, props.sweepFunction, { tenantId: tenant.id }),
+        });
+        this.entries.push({ kind: 'sweep', tenantId: tenant.id, schedule });
+      }
+      // The group's name is a literal in each schedule, which hides the dependency from CloudFormation.
+      stack.nestedStackResource!.addResourceDependency(this.group.node.defaultChild as CfnResource);
+    });
 
     for (const fn of [props.pollFunction, props.sweepFunction]) {
       const logicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);

@@ -1,6 +1,9 @@
 // The TenantDataAccess role: the functions whose tenant is known from the route or the schedule (webhook, poll) assume
 // it with the session tag `tenant=<id>` (aws/tenant-credentials.ts), and it may touch only keys that start
 // with `T#<that tenant>#`. A bug that builds another tenant's key then fails in IAM, not silently in data.
+// The trust policy names no tenant (a list of every tenant id outgrows IAM's 2,048-character trust policy at a few
+// dozen tenants): it demands exactly one session tag, `tenant`, whose value cannot widen the key pattern. That the tag
+// is the tenant of the route or schedule being served is the functions' code (aws/tenant-credentials.ts), not IAM.
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -10,8 +13,6 @@ import { grantKeyed, SESSION_TENANT_KEYS } from './table-access.js';
 export interface TenantDataAccessProps {
   /** The tables the tenant sessions read and write. */
   tables: readonly dynamodb.ITableV2[];
-  /** The configured tenants: the only values the session tag may take. */
-  tenantIds: readonly string[];
   /** The function roles that may assume it. */
   assumers: readonly iam.IRole[];
   description: string;
@@ -24,13 +25,17 @@ export class TenantDataAccess extends Construct {
     super(scope, id);
     const principals = props.assumers.map((r) => new iam.ArnPrincipal(r.roleArn));
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.CompositePrincipal(...principals), description: props.description });
-    // Without a tenant tag a session matches no key (the policy variable has no value); with one, only a configured tenant.
+    // Without a tenant tag a session matches no key (the policy variable has no value). The tag must be a non-empty value
+    // with no `#` (which would reach into a key below another tenant's prefix) and no `*` or `?` (`${*}`, `${?}`: the
+    // literal characters), the characters a tenant id (a slug, core/config.ts) never has.
+    const tag = `aws:RequestTag/${TENANT_SESSION_TAG}`;
     this.role.assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:TagSession'],
         principals,
         conditions: {
-          StringEquals: { [`aws:RequestTag/${TENANT_SESSION_TAG}`]: [...props.tenantIds] },
+          StringLike: { [tag]: '?*' },
+          StringNotLike: { [tag]: ['*#*', '*${*}*', '*${?}*'] },
           'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
         },
       }),
