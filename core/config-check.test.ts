@@ -87,9 +87,15 @@ describe('the strict config check', () => {
     ]);
   });
 
-  it('accepts "simulator" as the base URL the local stack fills in, but no other non-URL', () => {
+  it('accepts "simulator" as the base URL, with the settings its simulated vendor fills in, but no other non-URL', () => {
     const simulated = { settings: { shopDomain: 'acme.example', apiBaseUrl: 'simulator' } };
     expect(checkConfig(configWith({}, simulated), connectors).problems).toEqual([]);
+    // The simulated vendor supplies the settings left out (its shop's domain, say), not the ones given wrongly.
+    expect(checkConfig(configWith({}, { settings: { apiBaseUrl: 'simulator' } }), connectors).problems).toEqual([]);
+    const given = { settings: { apiBaseUrl: 'simulator', pageSize: 'ten' } };
+    expect(checkConfig(configWith({}, given), connectors).problems.map((p) => p.path)).toEqual([
+      'tenants[0].instances[0].settings.pageSize',
+    ]);
     const wrong = { settings: { shopDomain: 'acme.example', apiBaseUrl: 'simulatr' } };
     expect(checkConfig(configWith({}, wrong), connectors).problems.map((p) => p.path)).toEqual([
       'tenants[0].instances[0].settings.apiBaseUrl',

@@ -138,8 +138,8 @@ function unknownKeyProblem({ path, key, known }: UnknownKey, secretKeys: readonl
   return { path: formatPath(path), message: `unknown key "${key}" (known keys: ${known.join(', ') || 'none'})` };
 }
 
-const zodProblems = (error: z.ZodError, prefix: Path): ConfigProblem[] =>
-  error.issues
+const zodProblems = (issues: readonly z.core.$ZodIssue[], prefix: Path): ConfigProblem[] =>
+  issues
     // Strict objects report their unknown keys too: those are reported with a suggestion already.
     .filter((issue) => issue.code !== 'unrecognized_keys')
     .map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
@@ -171,10 +171,17 @@ function instanceProblems(raw: unknown, connectors: Readonly<Record<string, Conn
       unknownKeys(connector.settingsSchema, settings, [...at, 'settings'], unknown);
       const secretKeys = declaredKeys(connector.secretsSchema);
       problems.push(...unknown.map((u) => unknownKeyProblem(u, secretKeys)));
-      // The local stack puts its simulator's URL in place of "simulator": any URL stands for it here.
-      const checked = settings.apiBaseUrl === SIMULATOR ? { ...settings, apiBaseUrl: 'http://simulator.invalid/' } : settings;
-      const parsed = connector.settingsSchema.safeParse(checked);
-      if (!parsed.success) problems.push(...zodProblems(parsed.error, [...at, 'settings']));
+      // A simulated vendor (the local stack) fills in its own URLs and whatever else its settings leave out: then only
+      // the settings given are held to the schema.
+      const simulated = settings.apiBaseUrl === SIMULATOR;
+      const parsed = connector.settingsSchema.safeParse(simulated ? { ...settings, apiBaseUrl: undefined } : settings);
+      if (!parsed.success) {
+        const given = (issue: z.core.$ZodIssue) => issue.path.length > 0 && Object.hasOwn(settings, issue.path[0] as string);
+        const issues = simulated
+          ? parsed.error.issues.filter((issue) => given(issue) && issue.path[0] !== 'apiBaseUrl')
+          : parsed.error.issues;
+        problems.push(...zodProblems(issues, [...at, 'settings']));
+      }
     });
   });
   return problems;
@@ -189,7 +196,7 @@ export function checkConfig(
   unknownKeys(SynclineConfig, raw, [], unknown);
   const problems = unknown.map((u) => unknownKeyProblem(u));
   const parsed = SynclineConfig.safeParse(raw);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, []));
+  if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, []));
   problems.push(...instanceProblems(raw, connectors));
   return problems.length === 0 && parsed.success ? { config: parsed.data, problems: [] } : { problems };
 }

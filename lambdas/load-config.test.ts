@@ -72,7 +72,7 @@ describe('loading syncline.config.json strictly', () => {
     const file = fileWith((c) => {
       const [shopify, copernica] = c.tenants[0]!.instances;
       shopify!.settings = { shopDomain: 'demo-shop.example.com', apiBaseUrl: 'simulator' };
-      copernica!.settings = { apiBaseUrl: 'simulator' };
+      copernica!.settings = { apiBaseUrl: 'https://api.copernica.com/v4' };
       copernica!.pushh = true;
     });
     const message = failure(file);
