@@ -15,6 +15,8 @@ function usageError(line: string): UsageError {
 describe('syncline command line', () => {
   it('parses every command with its arguments', () => {
     expect(parse('connectors').command).toEqual({ name: 'connectors' });
+    expect(parse('config check').command).toEqual({ name: 'config-check' });
+    expect(parse('config check --config other.json').options.configFile).toBe('other.json');
     expect(parse('connector new loyalty-cards').command).toEqual({ name: 'connector-new', connector: 'loyalty-cards' });
     expect(parse('instances').command).toEqual({ name: 'instances' });
     expect(parse('instances demo-shop').command).toEqual({ name: 'instances', tenant: 'demo-shop' });

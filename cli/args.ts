@@ -27,6 +27,7 @@ export type Command =
   | { name: 'help'; topic?: string }
   | { name: 'start'; args: string[] }
   | { name: 'connectors' }
+  | { name: 'config-check' }
   | { name: 'connector-new'; connector: string }
   | { name: 'instances'; tenant?: string }
   | { name: 'webhooks'; tenant?: string; baseUrl?: string }
@@ -149,6 +150,11 @@ export const COMMANDS: Record<string, Spec> = {
     summary: 'run the local stack (same as npm start)',
     build: (w) => ({ name: 'start', args: w.args }),
   },
+  config: {
+    usage: 'syncline config check [--config syncline.config.json] [--json]',
+    summary: 'check the config file: every unknown key, connector and invalid setting at once',
+    build: (w) => (positionals(subcommand(w, ['check'] as const, 'only "check"', '"check"')[1], []), { name: 'config-check' }),
+  },
   connectors: {
     usage: 'syncline connectors [--json]',
     summary: 'installed connectors and what each can do',
@@ -243,9 +249,9 @@ export const COMMANDS: Record<string, Spec> = {
   },
 };
 
-const LISTED = Object.entries(COMMANDS).map(
-  ([name, spec]) => [name === 'connector' ? 'connector new' : name === 'identity' ? 'identity dry-run' : name, spec.summary] as const,
-);
+/** Commands with one subcommand are listed with it. */
+const SUBCOMMAND_LISTED: Record<string, string> = { config: 'config check', connector: 'connector new', identity: 'identity dry-run' };
+const LISTED = Object.entries(COMMANDS).map(([name, spec]) => [SUBCOMMAND_LISTED[name] ?? name, spec.summary] as const);
 const LISTED_WIDTH = Math.max(...LISTED.map(([name]) => name.length));
 
 export const USAGE = `usage: syncline <command> [arguments] [--json] [--stage dev|prod]
@@ -256,7 +262,8 @@ ${LISTED.map(([name, summary]) => `  ${name.padEnd(LISTED_WIDTH)}  ${summary}`).
 global options:
   --json              machine-readable output on stdout
   --stage dev|prod    a deployed stack (your AWS credentials and region) instead of the local one
-  --config <file>     with --stage: the config the stage was deployed with (default syncline.config.json)
+  --config <file>     the config to check (config check), or with --stage the config the stage was deployed with
+                      (default syncline.config.json, or SYNCLINE_CONFIG_FILE)
   --state-file <file> the local stack's state file (default .syncline/local.json, or SYNCLINE_STATE_FILE)
 
 \`syncline <command> --help\` shows a command's arguments.

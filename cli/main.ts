@@ -10,6 +10,7 @@ import { openTarget, UnknownTenant, type Target } from './target.js';
 import { accountingCommand } from './commands/accounting.js';
 import { backfillCommand } from './commands/backfill.js';
 import { connectorNewCommand } from './commands/connector-new.js';
+import { configCheckCommand } from './commands/config.js';
 import { connectorsCommand } from './commands/connectors.js';
 import { dlqCommand } from './commands/dlq.js';
 import { eraseCommand } from './commands/erase.js';
@@ -37,6 +38,7 @@ const HANDLERS: Handlers = {
     return 0;
   },
   start: (_, c) => startCommand(c.args),
+  'config-check': (ctx) => configCheckCommand(ctx),
   connectors: (ctx) => connectorsCommand(ctx),
   'connector-new': (ctx, c) => connectorNewCommand(ctx, c.connector),
   instances: (ctx, c) => instancesCommand(ctx, c.tenant),

@@ -1,24 +1,42 @@
-// Reads and validates syncline.config.json, the file the local runtime and the CDK stack share.
+// Reads and checks syncline.config.json, the file the local runtime, the CLI and the CDK stack share: one loader, so
+// a config that `syncline config check` rejects also stops `npm start` and `cdk synth`, with the same message.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SynclineConfig } from '../core/config.js';
+import { checkConfig, formatProblems, type ConfigProblem } from '../core/config-check.js';
+import type { SynclineConfig } from '../core/config.js';
+import { installedConnectors } from '../connectors/index.js';
 
 function configPath(): string {
   return resolve(process.env.SYNCLINE_CONFIG_FILE ?? 'syncline.config.json');
 }
 
-export function loadConfig(path = configPath()): SynclineConfig {
+/** The config in the file, or every problem with it (an unreadable file or invalid JSON is one problem). */
+export function checkConfigFile(path = configPath()): { config: SynclineConfig; problems: [] } | { problems: ConfigProblem[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read the syncline config at ${path}: ${(error as Error).message}`);
+    return { problems: [{ path: '', message: `cannot read the syncline config at ${path}: ${(error as Error).message}` }] };
   }
-  const result = SynclineConfig.safeParse(raw);
-  if (!result.success) {
-    throw new Error(
-      `syncline config at ${path} is invalid:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
-  return result.data;
+  const checked = checkConfig(raw, installedConnectors);
+  return checked.config ? { config: checked.config, problems: [] } : { problems: checked.problems };
+}
+
+/** The message every loader fails with: the file and each of its problems on a line. */
+export function describeProblems(path: string, problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `syncline config at ${path} is invalid (${count}):\n${formatProblems(problems)}`;
+}
+
+export function loadConfig(path = configPath()): SynclineConfig {
+  const checked = checkConfigFile(path);
+  if ('config' in checked) return checked.config;
+  throw new Error(describeProblems(path, checked.problems));
+}
+
+/** A config given as a value (tests, the benchmarks), held to the same rules as the file; `source` names it in the message. */
+export function requireValidConfig(config: unknown, source: string): SynclineConfig {
+  const checked = checkConfig(config, installedConnectors);
+  if (checked.config) return checked.config;
+  throw new Error(describeProblems(source, checked.problems));
 }

@@ -9,7 +9,7 @@ import { documentClient, dynamoClient, sqsClient } from '../aws/aws-clients.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { EnvOrFileSecrets } from '../aws/secrets.js';
 import { tableNames } from '../aws/tables.js';
-import { loadConfig } from '../lambdas/load-config.js';
+import { loadConfig, requireValidConfig } from '../lambdas/load-config.js';
 import { createLogger } from '../lambdas/logger.js';
 import { configureRuntime, runtime } from '../lambdas/runtime.js';
 import type { SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
@@ -19,7 +19,7 @@ import { injectDynamoFaults, type DynamoFaultInjector, type DynamoFaultOptions }
 import type { Logger } from '../connectors/sdk/index.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startLocalServer, type LocalServer } from './server.js';
-import { startSimulators, type RunningSimulators, type SimulatorOptions } from './simulators.js';
+import { SIMULATOR, simulatorOf, startSimulators, type RunningSimulators, type SimulatorOptions } from './simulators.js';
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/quarantine/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill/backfill.js';
@@ -100,7 +100,9 @@ type QueueUrls = LocalStack['queues'];
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const print = options.print ?? (() => {});
   const log = options.log ?? createLogger('local', (process.env.LOG_LEVEL as 'info') ?? 'warn');
-  const baseConfig = options.config ?? loadConfig(options.configFile);
+  // The config is checked before any emulator starts: a typo stops `npm start` at once, with every problem listed.
+  const baseConfig = options.config ? requireValidConfig(options.config, 'the config given') : loadConfig(options.configFile);
+  await requireSimulators(baseConfig);
   const cleanups: Cleanups = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -184,6 +186,17 @@ async function createQueuesForHandlers(options: LocalStackOptions): Promise<Reso
   process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
   process.env.PUSH_QUEUE_URL = resources.queues.push.url;
   return resources;
+}
+
+/** Every instance that asks for a simulated vendor names a connector that has one. */
+async function requireSimulators(config: SynclineConfig): Promise<void> {
+  for (const tenant of config.tenants) {
+    for (const instance of tenant.instances) {
+      if (instance.settings.apiBaseUrl === SIMULATOR && !(await simulatorOf(instance.connector))) {
+        throw new Error(`${tenant.id}/${instance.id}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
+      }
+    }
+  }
 }
 
 async function startVendorSimulators(
