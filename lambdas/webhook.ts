@@ -24,8 +24,10 @@ function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
     if (!tenant || !instance) return json(404, { error: 'use POST /webhooks/{tenant}/{instance}' });
     const method = event.requestContext.http.method;
     if (method !== 'POST' && method !== 'GET') return json(405, { error: 'webhooks are POSTed' });
+    const request = toWebhookRequest(event);
+    // A path or Host that makes no URL (malformed percent-encoding, `Host: [`): the sender's error, not ours.
+    if (!URL.canParse(request.url)) return json(400, { error: 'malformed request URL' });
     try {
-      const request = toWebhookRequest(event);
       const response =
         method === 'GET'
           ? await answerWebhookCheck(deps(tenant), tenant, instance, request)

@@ -47,16 +47,38 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
+/** A Host header that is a host (and port) a URL can carry: anything else would break every URL built from it. */
+function wellFormedHost(host: string | undefined): boolean {
+  if (host === undefined || host === '') return false;
+  try {
+    return new URL(`http://${host}/`).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/** Every path parameter decoded, or undefined when one is not valid percent-encoded UTF-8 (`%ZZ`, `%E0%A4%A`). */
+function decodeAll(parts: readonly string[]): string[] | undefined {
+  try {
+    return parts.map((part) => decodeURIComponent(part));
+  } catch {
+    return undefined;
+  }
+}
+
+const MALFORMED_PATH = { error: 'the path is not valid percent-encoded UTF-8' };
+
 async function route(options: LocalServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!wellFormedHost(req.headers.host)) return send(res, 400, { error: 'malformed or missing Host header' });
   const url = new URL(req.url ?? '/', 'http://localhost');
   const webhook = WEBHOOK_ROUTE.exec(url.pathname);
   if (webhook) {
+    const params = decodeAll([webhook[1]!, webhook[2]!]);
+    if (!params) return send(res, 400, MALFORMED_PATH);
     // GET is a vendor's check of the callback URL (Mailchimp); the handler decides what it may answer.
     const body = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req, MAX_WEBHOOK_BYTES);
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
-    const result = await options.webhook(
-      toApiGatewayEvent(req, url, body, { tenant: decodeURIComponent(webhook[1]!), instance: decodeURIComponent(webhook[2]!) }),
-    );
+    const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: params[0]!, instance: params[1]! }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
     res.end(result.body ?? '');
     return;
@@ -65,27 +87,32 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
   const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
   if (replay && options.quarantine) {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST to replay' });
-    return send(
-      res,
-      200,
-      await options.quarantine.replay(decodeURIComponent(replay[1]!), replay[2] === undefined ? undefined : decodeURIComponent(replay[2])),
-    );
+    const params = decodeAll(replay.slice(1).filter((part) => part !== undefined));
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    return send(res, 200, await options.quarantine.replay(params[0]!, params[1]));
   }
   if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
   const quarantine = QUARANTINE_ROUTE.exec(url.pathname);
-  if (quarantine && options.quarantine) return send(res, 200, await options.quarantine.list(decodeURIComponent(quarantine[1]!)));
+  if (quarantine && options.quarantine) {
+    const params = decodeAll([quarantine[1]!]);
+    return params ? send(res, 200, await options.quarantine.list(params[0]!)) : send(res, 400, MALFORMED_PATH);
+  }
   const profile = PROFILE_ROUTE.exec(url.pathname);
   if (profile) {
     const email = url.searchParams.get('email') ?? undefined;
     const id = url.searchParams.get('id') ?? undefined;
     if (!email && !id) return send(res, 400, { error: 'give ?email=… or ?id=…' });
-    const found = await options.findProfile(decodeURIComponent(profile[1]!), { email, id });
+    const params = decodeAll([profile[1]!]);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    const found = await options.findProfile(params[0]!, { email, id });
     return found === undefined ? send(res, 404, { error: 'no such profile' }) : send(res, 200, found);
   }
   if (url.pathname === '/api/status') return send(res, 200, await options.status());
   const accounting = ACCOUNTING_ROUTE.exec(url.pathname);
-  if (accounting && options.accounting)
-    return send(res, 200, await options.accounting(accounting[1] === undefined ? undefined : decodeURIComponent(accounting[1])));
+  if (accounting && options.accounting) {
+    const params = decodeAll(accounting[1] === undefined ? [] : [accounting[1]]);
+    return params ? send(res, 200, await options.accounting(params[0])) : send(res, 400, MALFORMED_PATH);
+  }
   if (url.pathname === '/') {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(

@@ -1,9 +1,11 @@
 // Hostile input at the webhook route of a local stack: never a 5xx, always a clear 4xx, nothing written to another tenant.
+import { request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
+import { createCallbackSigner } from '../connectors/copernica/callback-signer.js';
 import { documentClient } from '../aws/aws-clients.js';
 import { tableNames } from '../aws/tables.js';
 import { runtime } from '../lambdas/runtime.js';
@@ -23,6 +25,8 @@ const tenant = (id: string, shopDomain: string) => ({
   id,
   instances: [
     { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 60, settings: { shopDomain, apiBaseUrl: 'simulator' } },
+    // Callbacks only (no push): the Host header of a Copernica callback is signed and compared with the URL's host.
+    { id: 'copernica', connector: 'copernica', webhooks: true, settings: { databaseId: 1, accountId: 1234, apiBaseUrl: 'simulator' } },
   ],
 });
 
@@ -67,6 +71,28 @@ async function post({
     json = undefined;
   }
   return { status: response.status, json, text };
+}
+
+/**
+ * A request exactly as written: fetch() would normalise the path and refuses to set Host. Header values given as an
+ * array are sent as that many header lines.
+ */
+async function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  body = Buffer.alloc(0),
+): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(stack.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, method, path, headers: { 'content-length': String(body.length), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 // ---- arbitraries: bodies ----
@@ -298,6 +324,26 @@ describe('webhook endpoint under hostile input', () => {
       });
       expect(status, `${path}: ${text}`).toBeGreaterThanOrEqual(400);
       expect(status, `${path}: ${text}`).toBeLessThan(500);
+    }
+  });
+
+  it('answers 400 to malformed percent-encoding in the webhook path, never 500', async () => {
+    const body = Buffer.from('{}');
+    for (const path of ['/webhooks/%E0%A4%A/shopify', '/webhooks/tenant-a/%ZZ', '/webhooks/%/shopify', '/webhooks/tenant-a/shopify%C0']) {
+      const { status, text } = await raw('POST', path, { 'content-type': 'application/json', ...signShopifyWebhook(body, secretA) }, body);
+      count(status);
+      expect(status, `${path}: ${text}`).toBe(400);
+    }
+  });
+
+  it('answers a malformed Host header with 400, never 5xx, also on a Copernica callback that signs its Host', async () => {
+    const signer = createCallbackSigner({ accountId: 1234 });
+    const body = Buffer.from('webhook=1');
+    for (const host of ['[', '[::1', 'a b', '%', 'localhost:99999x']) {
+      const headers = signer.sign({ body, url: 'http://127.0.0.1/webhooks/tenant-a/copernica', now: new Date(), overrides: { host } });
+      const { status, text } = await raw('POST', '/webhooks/tenant-a/copernica', headers, body);
+      count(status);
+      expect(status, `Host ${host}: ${text}`).toBe(400);
     }
   });
 

@@ -1,10 +1,10 @@
-// The two DynamoDB tables of aws/tables.ts: profiles (profiles + identifier index items) and ops
-// (cursors, quarantine, push snapshots, status, with TTL). Keys are strings and start with `T#<tenantId>#`.
+// The two DynamoDB tables of aws/tables.ts: profiles (profiles, identifier index items and the history kept for unmerge,
+// which expires) and ops (cursors, quarantine, push snapshots, status, ledger). Both have TTL on `ttl`. Keys are strings and start with `T#<tenantId>#`.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** Must equal TTL_ATTRIBUTE in aws/tables.ts (the stack test checks it). */
+/** Must equal TTL_ATTRIBUTE in aws/tables.ts (the stack test checks it); both tables use it. */
 export const OPS_TTL_ATTRIBUTE = 'ttl';
 
 export interface DataTablesProps {
@@ -19,7 +19,7 @@ export class DataTables extends Construct {
   constructor(scope: Construct, id: string, props: DataTablesProps) {
     super(scope, id);
     const retained = props.removalPolicy === RemovalPolicy.RETAIN;
-    const table = (tableId: string, name: string, timeToLiveAttribute?: string) =>
+    const table = (tableId: string, name: string, timeToLiveAttribute: string) =>
       new dynamodb.TableV2(this, tableId, {
         tableName: `${props.namePrefix}-${name}`,
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -31,9 +31,10 @@ export class DataTables extends Construct {
         // A retained table is also protected from a DeleteTable call outside CloudFormation.
         deletionProtection: retained,
         removalPolicy: props.removalPolicy,
-        ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+        timeToLiveAttribute,
       });
-    this.profiles = table('Profiles', 'profiles');
+    // History items (aws/dynamo-profile-repository.ts appendHistory) carry `ttl`: without TTL here they never expire.
+    this.profiles = table('Profiles', 'profiles', OPS_TTL_ATTRIBUTE);
     this.ops = table('Ops', 'ops', OPS_TTL_ATTRIBUTE);
   }
 }

@@ -96,6 +96,15 @@ function cachedKey(text: string): KeyObject {
   return key;
 }
 
+/** The callback URL's host, lower-cased; a URL that cannot be parsed (built from a malformed Host) is a refusal. */
+function urlHost(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    fail('the request URL is malformed (Host?)');
+  }
+}
+
 function fail(why: string): never {
   throw new SignatureInvalid(`Copernica callback: ${why}`);
 }
@@ -121,8 +130,7 @@ export function verifyCopernicaCallback(request: WebhookRequest, secrets: Copern
   const date = Date.parse(headers['date'] ?? '');
   if (Number.isNaN(date)) fail('Date header is not an HTTP date');
   if (Math.abs(now.getTime() - date) > MAX_CLOCK_SKEW_MS) fail('Date is more than five minutes from now (replay?)');
-  if ((headers['host'] ?? '').trim().toLowerCase() !== new URL(request.url).host.toLowerCase())
-    fail('Host is not the host this callback URL is served on');
+  if ((headers['host'] ?? '').trim().toLowerCase() !== urlHost(request.url)) fail('Host is not the host this callback URL is served on');
   if (!accountMatches(headers['x-copernica-id'], String(settings.accountId))) fail('X-Copernica-ID is not this instance’s account');
   if (!digestMatches(headers['digest'], request.rawBody)) fail('Digest does not match the body');
 

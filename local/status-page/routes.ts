@@ -77,9 +77,11 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       if (req.method !== 'POST') return refuse(res, 405, 'POST to this route');
       if (!sameOrigin(req)) return refuse(res, 403, 'cross-site requests are refused');
 
+      const params = decodeAll((replay ?? backfill!).slice(1, 3) as string[]);
+      if (!params) return refuse(res, 400, 'the path is not valid percent-encoded UTF-8');
+
       if (replay) {
-        const tenantId = decodeURIComponent(replay[1]!);
-        const id = decodeURIComponent(replay[2]!);
+        const [tenantId, id] = params as [string, string];
         if (!deps.config.tenants.some((t) => t.id === tenantId)) return refuse(res, 404, 'unknown tenant');
         const [outcome] = await deps.replay(tenantId, id);
         // Post/redirect/get: reloading the page does not replay again.
@@ -89,8 +91,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
         return true;
       }
 
-      const tenantId = decodeURIComponent(backfill![1]!);
-      const instanceId = decodeURIComponent(backfill![2]!);
+      const [tenantId, instanceId] = params as [string, string];
       const sinceText = url.searchParams.get('since');
       const since = sinceText === null ? undefined : new Date(sinceText);
       if (since && Number.isNaN(since.getTime())) return refuse(res, 400, `since must be an ISO time, not "${sinceText}"`);
@@ -112,6 +113,14 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       return true;
     },
   };
+}
+
+function decodeAll(parts: readonly string[]): string[] | undefined {
+  try {
+    return parts.map((part) => decodeURIComponent(part));
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(res: ServerResponse, status: number, error: string): true {
