@@ -13,11 +13,20 @@ const config = {
     {
       id: 'fitness-store-amsterdam',
       instances: [
-        { id: 'shopify', connector: 'shopify', webhooks: true, pollEveryMinutes: 15 },
-        { id: 'copernica', connector: 'copernica', push: true },
+        {
+          id: 'shopify',
+          connector: 'shopify',
+          webhooks: true,
+          pollEveryMinutes: 15,
+          settings: { shopDomain: 'fitness-store.myshopify.com' },
+        },
+        { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 4321 } },
       ],
     },
-    { id: 'bike-shop', instances: [{ id: 'woo', connector: 'woocommerce', webhooks: true }] },
+    {
+      id: 'bike-shop',
+      instances: [{ id: 'woo', connector: 'woocommerce', webhooks: true, settings: { storeUrl: 'https://bike-shop.example' } }],
+    },
   ],
 };
 
