@@ -2,7 +2,7 @@
 import { createVendorClient, parsePayload, VendorRejected, type VendorClient } from '../sdk/index.js';
 import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
 import type { TagUpdate } from './mapping.js';
-import { BatchSubscribeResponse, type BatchMember } from './schemas.js';
+import { BatchSubscribeResponse, type BatchMember, type MemberUpsert } from './schemas.js';
 
 export interface MailchimpClientOptions {
   /** Attempts after the first for 429/5xx/network errors (createVendorClient's default when unset). */
@@ -42,6 +42,40 @@ export class MailchimpClient {
       data: { members, update_existing: true },
     });
     return parsePayload(BatchSubscribeResponse, response.data, 'Mailchimp batch subscribe response');
+  }
+
+  /**
+   * PUT /lists/{list_id}/members/{subscriber_hash} ("Add or update list member"): creates the member with
+   * `status_if_new`, and changes an existing member's status only when the body carries `status`.
+   */
+  async upsertMember(hash: string, member: MemberUpsert): Promise<void> {
+    await this.api.request({
+      method: 'PUT',
+      url: `${this.list}/members/${hash}`,
+      headers: { 'content-type': 'application/json' },
+      data: member,
+    });
+  }
+
+  /**
+   * PATCH the member's `email_address` ("Update list member"): the member, its status and history move to the new
+   * address. 'absent' when the old address is not a member, 'taken' when the new one already is (Member Exists).
+   */
+  async changeAddress(hash: string, email: string): Promise<'moved' | 'absent' | 'taken'> {
+    try {
+      return await this.absentOn404(async () => {
+        await this.api.request({
+          method: 'PATCH',
+          url: `${this.list}/members/${hash}`,
+          headers: { 'content-type': 'application/json' },
+          data: { email_address: email },
+        });
+        return 'moved' as const;
+      });
+    } catch (error) {
+      if (error instanceof VendorRejected && error.status === 400 && /Member Exists/i.test(error.message)) return 'taken';
+      throw error;
+    }
   }
 
   /** PATCH the member's status to unsubscribed; an address that is not a member needs nothing. */

@@ -107,12 +107,11 @@ describe('Mailchimp push', () => {
     expect(apiRoot(MailchimpSettings.parse({ listId: 'a6b5da1054' }), secrets)).toBe('https://us21.api.mailchimp.com/3.0');
   });
 
-  it('upserts consenting profiles in one batch-subscribe call with their changed merge fields, keyed by subscriber hash', () =>
+  it('subscribes the profiles that gave consent in one batch-subscribe call with their changed merge fields, keyed by subscriber hash', () =>
     withSimulator(async (sim) => {
-      sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
       const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
-        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3 }),
-        change('bob@example.com', { firstName: 'Bob', phone: null }),
+        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3, consentEmailMarketing: true }),
+        change('bob@example.com', { firstName: 'Bob', phone: null, consentEmailMarketing: true }),
       ]);
       expect(outcomes).toEqual([
         { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: subscriberHash('ann@example.com') },
@@ -131,8 +130,91 @@ describe('Mailchimp push', () => {
           },
         },
       ]);
-      expect(sim.members().find((m) => m.email_address === 'ann@example.com')?.merge_fields).toEqual({ FNAME: 'Ann', LNAME: 'Smith' });
     }));
+
+  it('sends a change without new consent as "Add or update list member" without a status (status_if_new for a new member)', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3 }),
+        change('new@example.com', { firstName: 'New' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['pushed', 'pushed']);
+      expect(sim.log()).toEqual([
+        {
+          method: 'PUT',
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
+          body: { email_address: 'ann@example.com', status_if_new: 'subscribed', merge_fields: { LNAME: 'Smith' } },
+        },
+        {
+          method: 'PUT',
+          path: `/lists/a6b5da1054/members/${subscriberHash('new@example.com')}`,
+          body: { email_address: 'new@example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'New' } },
+        },
+      ]);
+      expect(sim.members().map((m) => [m.email_address, m.status, m.merge_fields])).toEqual([
+        ['ann@example.com', 'subscribed', { FNAME: 'Ann', LNAME: 'Smith' }],
+        ['new@example.com', 'subscribed', { FNAME: 'New' }],
+      ]);
+    }));
+
+  it('never resubscribes someone who unsubscribed in Mailchimp (webhook missed) when only their name changes', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com', 'unsubscribed', { FNAME: 'Ann' });
+      const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('ann@example.com', { firstName: 'Anna' })]);
+      expect(outcome?.status, 'the data reaches the member').toBe('pushed');
+      expect(sim.members()).toEqual([expect.objectContaining({ status: 'unsubscribed', merge_fields: { FNAME: 'Anna' } })]);
+      expect(JSON.stringify(sim.log()), 'no request carries a subscribed status').not.toMatch(/"status":"subscribed"/);
+    }));
+
+  describe('an address change (Mailchimp documents PATCH email_address on the member)', () => {
+    const moved = (fields: ProfileChange['fields'], consent = true) =>
+      profileChange('ann.new@example.com', fields, {
+        changed: Object.keys(fields),
+        consent: { email_marketing: consent },
+        previousEmail: 'ann@example.com',
+      });
+
+    it('moves the member to the new address: one member, still subscribed, never two', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(outcome).toEqual({ profileId: 'p-ann.new@example.com', status: 'pushed', remoteId: subscriberHash('ann.new@example.com') });
+        expect(sim.members().map((m) => [m.email_address, m.status, m.merge_fields])).toEqual([
+          ['ann.new@example.com', 'subscribed', { FNAME: 'Ann' }],
+        ]);
+        expect(sim.log()[0]).toEqual({
+          method: 'PATCH',
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
+          body: { email_address: 'ann.new@example.com' },
+        });
+      }));
+
+    it('keeps an unsubscribed member unsubscribed at the new address', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'unsubscribed');
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com', firstName: 'Ann' })]);
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([['ann.new@example.com', 'unsubscribed']]);
+      }));
+
+    it('unsubscribes the old member when the new address is a member already', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'subscribed');
+        sim.seedMember('ann.new@example.com', 'subscribed');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(outcome?.status).toBe('pushed');
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([
+          ['ann@example.com', 'unsubscribed'],
+          ['ann.new@example.com', 'subscribed'],
+        ]);
+      }));
+
+    it('subscribes the new address when the old one was never a member', () =>
+      withSimulator(async (sim) => {
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([['ann.new@example.com', 'subscribed']]);
+      }));
+  });
 
   it('sets a withdrawal as status unsubscribed without creating a member for an unknown address', () =>
     withSimulator(async (sim) => {
@@ -184,7 +266,7 @@ describe('Mailchimp push', () => {
       sim.seedMember('gone@example.com', 'unsubscribed');
       const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
         change('a@example.com', { firstName: 'A' }),
-        change('gone@example.com', { firstName: 'G' }),
+        change('gone@example.com', { firstName: 'G', consentEmailMarketing: true }),
         change(undefined, { firstName: 'Nobody' }),
         change('b@example.com', { firstName: 'B' }),
       ]);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { MailchimpSettings } from './config.js';
-import type { BatchMember, MailchimpWebhook } from './schemas.js';
+import type { BatchMember, MailchimpWebhook, MemberUpsert } from './schemas.js';
 
 /** Mailchimp's member key: the MD5 hash of the lower-cased address. */
 export function subscriberHash(email: string): string {
@@ -150,6 +150,12 @@ export function mergeFieldsFor(change: ProfileChange, settings: MailchimpSetting
 export function toBatchMember(change: ProfileChange, email: string, settings: MailchimpSettings): BatchMember {
   const merge = mergeFieldsFor(change, settings);
   return { email_address: email, status: 'subscribed', ...(Object.keys(merge).length > 0 ? { merge_fields: merge } : {}) };
+}
+
+/** A change without new consent as "Add or update list member" takes it: no status, so an existing member keeps its own. */
+export function toMemberUpsert(change: ProfileChange, email: string, settings: MailchimpSettings): MemberUpsert {
+  const merge = mergeFieldsFor(change, settings);
+  return { email_address: email, status_if_new: 'subscribed', ...(Object.keys(merge).length > 0 ? { merge_fields: merge } : {}) };
 }
 
 export interface TagUpdate {

@@ -69,6 +69,16 @@ export interface BatchMember {
   merge_fields?: Record<string, string | number>;
 }
 
+/** A member as "Add or update list member" (PUT …/members/{subscriber_hash}) takes it. */
+export interface MemberUpsert {
+  email_address: string;
+  /** Only for an address that is not yet a member. */
+  status_if_new: 'subscribed';
+  /** Changes an existing member's status: sent only when consent changed. */
+  status?: 'subscribed';
+  merge_fields?: Record<string, string | number>;
+}
+
 const MemberResult = z.object({ id: z.string().optional(), email_address: z.string() }).loose();
 
 /** POST /lists/{list_id} response: created and updated members, and an error per refused address. */

@@ -1,4 +1,5 @@
-// A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PATCH, tags, delete-permanent.
+// A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PUT and PATCH (status,
+// address change), tags, delete-permanent.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
@@ -111,15 +112,63 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     if (sub === undefined && req.method === 'PATCH') {
       if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
-      const status = (body as { status?: string })?.status;
+      const { status, email_address: email } = (body ?? {}) as { status?: string; email_address?: string };
       if (status !== undefined) {
         if (!STATUSES.has(status)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated.');
-        member.status = status;
+        if (inCompliance(member, status)) return complianceState(res, member.email_address);
       }
+      if (email !== undefined && md5(email) !== hash) {
+        // An address change: the member (status, merge fields, tags) moves to the new key, unless that is taken.
+        if (store.has(md5(email)))
+          return problem(
+            res,
+            400,
+            'Member Exists',
+            `${email.toLowerCase()} is already a list member. Use PUT to insert or update list members.`,
+          );
+        store.delete(hash);
+        member.email_address = email.toLowerCase();
+        member.id = md5(email);
+        store.set(member.id, member);
+      }
+      if (status !== undefined) member.status = status;
       received.push(member.email_address);
       return sendJson(res, 200, member);
     }
+    if (sub === undefined && req.method === 'PUT') return upsertMember(res, hash, member, body);
     return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+  }
+
+  /** Mailchimp does not let the API subscribe an address that unsubscribed or was cleaned. */
+  const inCompliance = (member: SimulatedMember, status: string) =>
+    status === 'subscribed' && (member.status === 'unsubscribed' || member.status === 'cleaned');
+  const complianceState = (res: ServerResponse, email: string) =>
+    problem(
+      res,
+      400,
+      'Member In Compliance State',
+      `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+    );
+
+  /** "Add or update list member": status_if_new creates, status (optional) changes an existing member's status. */
+  function upsertMember(res: ServerResponse, hash: string, existing: SimulatedMember | undefined, body: unknown): void {
+    const item = (body ?? {}) as { email_address?: unknown; status?: unknown; status_if_new?: unknown; merge_fields?: unknown };
+    const email = typeof item.email_address === 'string' ? item.email_address : '';
+    const invalid = (detail: string) => problem(res, 400, 'Invalid Resource', detail);
+    if (md5(email) !== hash) return invalid('The email address does not match the subscriber hash in the URL.');
+    const status = item.status ?? (existing ? undefined : item.status_if_new);
+    if (!existing && status === undefined) return invalid('The resource submitted could not be validated: status_if_new is required.');
+    if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) return invalid('Invalid status.');
+    const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
+    const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
+    if (unknown) return invalid(`Your merge fields were invalid: ${unknown}`);
+    if (existing && typeof status === 'string' && inCompliance(existing, status)) return complianceState(res, existing.email_address);
+    const member = existing ?? { id: hash, email_address: email.toLowerCase(), status: status as string, merge_fields: {}, tags: [] };
+    if (typeof status === 'string') member.status = status;
+    member.merge_fields = { ...member.merge_fields, ...merge };
+    store.set(hash, member);
+    received.push(member.email_address);
+    sendJson(res, 200, member);
   }
 
   function batchSubscribe(res: ServerResponse, body: unknown): void {
