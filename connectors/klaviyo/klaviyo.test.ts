@@ -207,7 +207,10 @@ describe('Klaviyo push', () => {
           vip: true,
         }),
       ]);
-      expect(outcomes).toEqual([{ profileId: 'p-Ann@Example.com', status: 'pushed' }]);
+      const [ann] = sim.profiles();
+      expect(outcomes, 'with the id Klaviyo gave the profile').toEqual([
+        { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: ann?.id },
+      ]);
       expect(sim.jobs()).toEqual([
         {
           path: '/api/profile-bulk-import-jobs',
@@ -299,7 +302,7 @@ describe('Klaviyo push', () => {
       expect(outcomes).toEqual([
         { profileId: 'p-a@example.com', status: 'failed', reason: 'no consent for email_marketing', retryable: false },
         { profileId: 'p-none', status: 'failed', reason: 'no e-mail address', retryable: false },
-        { profileId: 'p-b@example.com', status: 'pushed' },
+        { profileId: 'p-b@example.com', status: 'pushed', remoteId: expect.any(String) },
       ]);
       expect(sim.received()).toEqual(['b@example.com']);
     }));
@@ -335,6 +338,91 @@ describe('Klaviyo push', () => {
       },
       { faults: { failNext: 5 } },
     ));
+
+  describe('an address change', () => {
+    const moved = (id: string | undefined, remoteId?: string) =>
+      profileChange(
+        'ann.new@example.com',
+        { email: 'ann.new@example.com' },
+        {
+          previousEmail: 'ann@example.com',
+          identifiers: [
+            { type: 'email', value: 'ann.new@example.com' },
+            { type: 'email', value: 'ann@example.com' },
+            ...(id ? [{ type: `customerId:${INSTANCE}`, value: id }] : []),
+          ],
+          ...(remoteId ? { remoteId } : {}),
+        },
+      );
+
+    it('updates the known Klaviyo profile by its id and moves the subscription to the new address', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com', 'SUBSCRIBED');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved(ann.id)]);
+        expect(outcome).toEqual({ profileId: 'p-ann.new@example.com', status: 'pushed', remoteId: ann.id });
+        expect(
+          sim.profiles().map((p) => [p.id, p.email, p.consent]),
+          'one profile, at the new address, subscribed',
+        ).toEqual([[ann.id, 'ann.new@example.com', 'SUBSCRIBED']]);
+        expect(sim.jobs().map((j) => j.path)).toEqual([
+          '/api/profile-subscription-bulk-delete-jobs',
+          '/api/profile-bulk-import-jobs',
+          '/api/profile-subscription-bulk-create-jobs',
+        ]);
+      }));
+
+    it('uses the id an earlier push learnt when Klaviyo is no source of this profile', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com', 'SUBSCRIBED');
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved(undefined, ann.id)]);
+        expect(sim.profiles().map((p) => [p.id, p.email])).toEqual([[ann.id, 'ann.new@example.com']]);
+      }));
+  });
+
+  describe('import job results (GET …/import-errors)', () => {
+    it('reports a profile Klaviyo refused inside an accepted job as failed with its reason, the others as pushed', () =>
+      withSimulator(
+        async (sim) => {
+          const outcomes = await pushChanges(
+            contextFor(sim.settings, sim.secrets),
+            [change('good@example.com', { firstName: 'G' }), change('bad@example.com', { firstName: 'B' })],
+            { jobPollMs: 1 },
+          );
+          expect(outcomes[0]).toMatchObject({ status: 'pushed', remoteId: expect.any(String) });
+          expect(outcomes[1]).toEqual({
+            profileId: 'p-bad@example.com',
+            status: 'failed',
+            reason: 'Klaviyo refused the profile (invalid): Invalid input. Invalid phone number format.',
+            retryable: false,
+          });
+          expect(sim.profiles().map((p) => p.email)).toEqual(['good@example.com']);
+        },
+        { refuse: { 'bad@example.com': 'Invalid phone number format.' }, jobReadsUntilComplete: 2 },
+      ));
+
+    it('fails an update by id whose new address another Klaviyo profile holds, without naming the address', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com');
+        sim.seedProfile('taken@example.com');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [
+          profileChange('taken@example.com', { firstName: 'Ann' }, { remoteId: ann.id }),
+        ]);
+        expect(outcome).toMatchObject({ status: 'failed', retryable: false, reason: expect.stringContaining('duplicate_profile') });
+        expect(outcome?.status === 'failed' && outcome.reason).not.toMatch(/taken@/);
+      }));
+
+    it('counts a job still running when the wait ends as accepted', () =>
+      withSimulator(
+        async (sim) => {
+          const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' })], {
+            jobPollMs: 1,
+            jobWaitMs: 5,
+          });
+          expect(outcome).toEqual({ profileId: 'p-a@example.com', status: 'pushed' });
+        },
+        { jobReadsUntilComplete: 1000 },
+      ));
+  });
 
   it('reports a job Klaviyo refuses as not retryable', () =>
     withSimulator(async (sim) => {
