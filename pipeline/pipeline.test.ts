@@ -275,6 +275,30 @@ describe('push to destinations', () => {
     expect(fake.erased).toEqual([expect.objectContaining({ remoteId: 'remote-anna@example.com' })]);
   });
 
+  it('never asks a destination to erase by an address another live profile holds (a refused, shared address)', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ consent: true }));
+    await post(body({ id: '2', email: 'bob@example.com', consent: true }));
+    await drain();
+    const bob = deps.profiles.liveProfiles('acme').find((p) => p.identifiers.some((i) => i.value === 'bob@example.com'))!;
+    // Bob was refused Anna's address (it is shared): the identity index records him as holding it too.
+    deps.profiles.sharing.set('acme|email#anna@example.com', new Set([bob.profileId]));
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'gdpr-3',
+      occurredAt: '2026-10-05T00:00:00Z',
+      receivedAt: '2026-10-05T00:00:00Z',
+      identifiers: [{ type: 'email', value: 'anna@example.com' }],
+      type: 'erasure.requested',
+      data: { scope: 'person' },
+    });
+    await drain();
+    expect(fake.erased).toHaveLength(1);
+    expect(fake.erased[0]!.email).toBeUndefined();
+    expect(JSON.stringify(fake.erased[0]), 'no identifier Bob holds').not.toMatch(/anna@example\.com/);
+  });
+
   it('forwards an erasure to every destination that can erase', async () => {
     const { post, drain, fake, deps } = setup();
     await post(body({ consent: true }));

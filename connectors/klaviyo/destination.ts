@@ -174,9 +174,15 @@ async function followImport(
   return { failures, ids };
 }
 
-/** Every identifier Klaviyo deletes by: the profile id this instance learnt, each e-mail address, each E.164 phone. */
+/**
+ * Every identifier Klaviyo deletes by: first Klaviyo's own id for the person (from a push, or from its events), the
+ * one key no other person shares; then each e-mail address and E.164 phone the pipeline left in the subject (it
+ * leaves out the values another live profile holds), for profiles Klaviyo keeps under an old address.
+ */
 function deletionTargets(subject: ErasureSubject, instance: string): Array<{ email: string } | { phone_number: string } | { id: string }> {
   const targets = new Map<string, { email: string } | { phone_number: string } | { id: string }>();
+  if (subject.remoteId) targets.set(`i:${subject.remoteId}`, { id: subject.remoteId });
+  for (const id of subject.identifiers) if (id.type === `customerId:${instance}`) targets.set(`i:${id.value}`, { id: id.value });
   const email = normaliseEmail(subject.email);
   if (email) targets.set(`e:${email}`, { email });
   for (const id of subject.identifiers) {
@@ -184,7 +190,6 @@ function deletionTargets(subject: ErasureSubject, instance: string): Array<{ ema
       const value = normaliseEmail(id.value);
       if (value) targets.set(`e:${value}`, { email: value });
     } else if (id.type === 'phone' && /^\+[1-9]\d{6,14}$/.test(id.value)) targets.set(`p:${id.value}`, { phone_number: id.value });
-    else if (id.type === `customerId:${instance}`) targets.set(`i:${id.value}`, { id: id.value });
   }
   return [...targets.values()];
 }

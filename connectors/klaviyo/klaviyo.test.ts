@@ -456,9 +456,27 @@ describe('Klaviyo erasure', () => {
       expect(
         sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data),
       ).toEqual([
+        { type: 'profile', id: '01PROFILE1', attributes: {} },
         { type: 'profile', attributes: { email: 'ann@example.com' } },
         { type: 'profile', attributes: { phone_number: '+31612345678' } },
-        { type: 'profile', id: '01PROFILE1', attributes: {} },
+      ]);
+    }));
+
+  it('deletes by the id an earlier push learnt (the one key nobody else shares), before any address', () =>
+    withSimulator(async (sim) => {
+      await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        {
+          profileId: 'p1',
+          email: 'ann@example.com',
+          remoteId: '01KNOWNBYPUSH',
+          identifiers: [{ type: 'email', value: 'ann@example.com' }],
+        },
+      ]);
+      expect(
+        sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data),
+      ).toEqual([
+        { type: 'profile', id: '01KNOWNBYPUSH', attributes: {} },
+        { type: 'profile', attributes: { email: 'ann@example.com' } },
       ]);
     }));
 });

@@ -4,15 +4,18 @@
 import type { InstanceConfig } from '../../core/config.js';
 import type { ErasureSubject } from '../../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
-import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../../core/ports.js';
+import type { CampaignContactLog, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore } from '../../core/ports.js';
 import { failureReason, redactPersonalData, type Logger } from '../../connectors/sdk/index.js';
 import type { InstanceResolver } from '../instances.js';
 import { readSnapshot, storedSnapshot } from '../push-snapshot.js';
+import { withoutSharedValues } from './shared-values.js';
 
 export interface ErasureDeps {
   instances: InstanceResolver;
   snapshots: PushSnapshotStore;
   log: Logger;
+  /** With it, values another live profile holds are kept out of what destinations delete by. */
+  profiles?: Pick<ProfileRepository, 'lookupEntries' | 'get'>;
   contacts?: CampaignContactLog;
   /** Receipts per request and destination; without them every attempt asks every destination again. */
   receipts?: ErasureReceiptStore;
@@ -35,6 +38,8 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
     return;
   }
 
+  // Decided at each attempt: the receipt keeps the whole subject, and sharing may end (or start) before a retry.
+  const toErase = deps.profiles ? await withoutSharedValues(deps.profiles, tenantId, subject) : subject;
   const problems: string[] = [];
   /** The destination's own id per instance that failed: kept (without any field) for the retry to erase by. */
   const retryIds = new Map<string, string>();
@@ -47,7 +52,7 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
     }
     // The destination's own id (from the push snapshot) addresses this person only; a shared address would not.
     const remoteId = readSnapshot(await deps.snapshots.get(tenantId, subject.profileId, instance.id))?.remoteId;
-    const result = await eraseAt(deps, tenantId, instance, remoteId ? { ...subject, remoteId } : subject, earlier, at);
+    const result = await eraseAt(deps, tenantId, instance, remoteId ? { ...toErase, remoteId } : toErase, earlier, at);
     asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
     if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
