@@ -2,7 +2,7 @@
 import { createVendorClient, parsePayload, VendorRejected, type VendorClient } from '../sdk/index.js';
 import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
 import type { TagUpdate } from './mapping.js';
-import { BatchSubscribeResponse, type BatchMember, type MemberUpsert } from './schemas.js';
+import { BatchSubscribeResponse, MemberPage, type BatchMember, type MemberUpsert } from './schemas.js';
 
 export interface MailchimpClientOptions {
   /** Attempts after the first for 429/5xx/network errors (createVendorClient's default when unset). */
@@ -76,6 +76,19 @@ export class MailchimpClient {
       if (error instanceof VendorRejected && error.status === 400 && /Member Exists/i.test(error.message)) return 'taken';
       throw error;
     }
+  }
+
+  /** GET /lists/{list_id}/members: members of one status whose information changed after `since`, a page at `offset`. */
+  async members(query: { status: 'unsubscribed'; since: string | null; offset: number; count: number }): Promise<MemberPage> {
+    const params: Record<string, string> = {
+      status: query.status,
+      count: String(query.count),
+      offset: String(query.offset),
+      fields: 'members.email_address,members.status,members.last_changed,total_items',
+    };
+    if (query.since) params['since_last_changed'] = query.since;
+    const response = await this.api.request<unknown>({ method: 'GET', url: `${this.list}/members`, params });
+    return parsePayload(MemberPage, response.data, 'Mailchimp members page');
   }
 
   /** PATCH the member's status to unsubscribed; an address that is not a member needs nothing. */

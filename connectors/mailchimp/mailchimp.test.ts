@@ -7,8 +7,18 @@ import { eraseSubjects, pushChanges } from './destination.js';
 import { decodeForm, encodeForm } from './form.js';
 import { mailchimp } from './index.js';
 import { subscriberHash } from './mapping.js';
+import { pollMailchimp, readCursor } from './poll.js';
+import { onePageBudget } from '../sdk/contract-kit.js';
+import { drainPoll } from '../sdk/testing/index.js';
 import { startMailchimpSimulator, type MailchimpSimulator } from './simulator.js';
 import { CALLBACK, CALLBACK_URL, contextFor, FORM, formBody, secrets, settings, webhookRequest } from './test-support.js';
+
+/** An audience of 2,400 members, every other one unsubscribed: three pages of unsubscribes (500 a page). */
+const audience = Array.from({ length: 2400 }, (_, i) => ({
+  email: `member${i}@example.com`,
+  status: i % 2 === 0 ? 'unsubscribed' : 'subscribed',
+  lastChanged: new Date(Date.parse('2026-02-01T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', '+00:00'),
+}));
 
 // Mailchimp signs nothing: the kit's signature section (tampered body, header signatures) cannot apply, so the
 // URL token is tested below; the kit posts the golden fixtures to the URL with the token.
@@ -22,6 +32,10 @@ runContractTests({
     headers: { 'content-type': FORM, 'user-agent': 'MailChimp' },
     // The documented examples list the decoded POST variables; Mailchimp posts them form-encoded.
     body: (text) => encodeForm(JSON.parse(text) as Record<string, string>),
+  },
+  poll: {
+    startVendor: (faults) => startMailchimpSimulator({ members: audience, ...(faults ? { faults } : {}) }),
+    expectedEvents: audience.filter((m) => m.status === 'unsubscribed').length,
   },
   push: { startVendor: (faults) => startMailchimpSimulator(faults ? { faults } : {}) },
 });
@@ -350,5 +364,49 @@ describe('Mailchimp erasure', () => {
         expect(JSON.stringify(outcome)).not.toMatch(/secret\.person/);
       },
       { faults: { failNext: 1 } },
+    ));
+});
+
+describe('Mailchimp poll of unsubscribed members (since_last_changed)', () => {
+  const drain = (sim: MailchimpSimulator, from?: string) =>
+    drainPoll((cursor) => pollMailchimp(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
+
+  it('catches up an unsubscribe whose webhook was missed, dated by last_changed, without the address in its id', () =>
+    withSimulator(
+      async (sim) => {
+        const { events } = await drain(sim);
+        expect(events).toEqual([
+          {
+            type: 'consent.changed',
+            sourceEventId: expect.not.stringMatching(/@/),
+            occurredAt: '2026-03-01T10:00:00.000Z',
+            identifiers: [{ type: 'email', value: 'gone@example.com' }],
+            data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:poll:unsubscribed' },
+          },
+        ]);
+        expect(sim.log().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /lists/a6b5da1054/members']);
+      },
+      {
+        members: [
+          { email: 'stays@example.com', status: 'subscribed', lastChanged: '2026-03-01T09:00:00+00:00' },
+          { email: 'gone@example.com', status: 'unsubscribed', lastChanged: '2026-03-01T10:00:00+00:00' },
+        ],
+      },
+    ));
+
+  it('asks the next pass for members changed since the high-water mark, with a second of overlap', () =>
+    withSimulator(
+      async (sim) => {
+        const first = await drain(sim);
+        expect(readCursor(first.cursor).since).toEqual({ unsubscribes: '2026-03-01T10:00:00.000Z' });
+        sim.seedMember('later@example.com', 'unsubscribed', {}, '2026-03-02T08:00:00+00:00');
+        const again = await drain(sim, first.cursor);
+        expect(again.events.map((e) => e.identifiers[0]?.value)).toEqual(['gone@example.com', 'later@example.com']);
+        expect(
+          new Set([...first.events, ...again.events].map((e) => e.sourceEventId)).size,
+          'the overlap repeats an id, never a new one',
+        ).toBe(2);
+      },
+      { members: [{ email: 'gone@example.com', status: 'unsubscribed', lastChanged: '2026-03-01T10:00:00+00:00' }] },
     ));
 });

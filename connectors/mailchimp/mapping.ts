@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { MailchimpSettings } from './config.js';
-import type { BatchMember, MailchimpWebhook, MemberUpsert } from './schemas.js';
+import type { BatchMember, MailchimpWebhook, MemberPage, MemberUpsert } from './schemas.js';
 
 /** Mailchimp's member key: the MD5 hash of the lower-cased address. */
 export function subscriberHash(email: string): string {
@@ -124,6 +124,26 @@ export function webhookToEvents(hook: MailchimpWebhook, ctx: MappingContext): Ev
     case 'campaign':
       return [];
   }
+}
+
+/**
+ * An unsubscribed member the poll found: the withdrawal its webhook would have carried. Dated by `last_changed`
+ * (Mailchimp keeps no unsubscribe time on the member); its id names the member and that time, so the next pass's
+ * overlap dedupes.
+ */
+export function unsubscribedMemberToEvents(member: MemberPage['members'][number], listId: string): EventDraft[] {
+  const email = normaliseEmail(member.email_address);
+  if (email === undefined || member.status !== 'unsubscribed') return [];
+  const occurredAt = new Date(member.last_changed).toISOString();
+  return [
+    {
+      type: 'consent.changed',
+      sourceEventId: `member:${listId}:${subscriberHash(email)}:unsubscribed:${occurredAt}`,
+      occurredAt,
+      identifiers: [{ type: 'email', value: email }],
+      data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:poll:unsubscribed' },
+    },
+  ];
 }
 
 // ── outbound ────────────────────────────────────────────────────────────────────────────────────

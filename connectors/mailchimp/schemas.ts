@@ -79,6 +79,22 @@ export interface MemberUpsert {
   merge_fields?: Record<string, string | number>;
 }
 
+/** GET /lists/{list_id}/members with fields=members.email_address,members.status,members.last_changed,total_items. */
+export const MemberPage = z.object({
+  members: z.array(
+    z
+      .object({
+        email_address: z.string(),
+        status: z.string(),
+        /** "2015-10-21T15:41:36+00:00". */
+        last_changed: z.iso.datetime({ offset: true }),
+      })
+      .loose(),
+  ),
+  total_items: z.number().int().nonnegative(),
+});
+export type MemberPage = z.infer<typeof MemberPage>;
+
 const MemberResult = z.object({ id: z.string().optional(), email_address: z.string() }).loose();
 
 /** POST /lists/{list_id} response: created and updated members, and an error per refused address. */

@@ -12,6 +12,8 @@ export interface SimulatedMember {
   status: string;
   merge_fields: Record<string, string | number>;
   tags: string[];
+  /** Set on every change of the member, as Mailchimp's `last_changed`. */
+  last_changed: string;
 }
 
 export interface SimulatedRequest {
@@ -23,8 +25,8 @@ export interface SimulatedRequest {
 export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, MailchimpSecrets> {
   secrets: MailchimpSecrets;
   members(): SimulatedMember[];
-  /** Adds a member as if it had signed up in Mailchimp. */
-  seedMember(email: string, status?: string, mergeFields?: Record<string, string>): void;
+  /** Adds a member as if it had signed up (or unsubscribed) in Mailchimp, last changed `at` (default now). */
+  seedMember(email: string, status?: string, mergeFields?: Record<string, string>, at?: string): void;
   /** Requests that got past faults and authentication, in order. */
   log(): SimulatedRequest[];
   /** Most requests the simulator saw in flight at once. */
@@ -38,6 +40,8 @@ export interface SimulatorOptions {
   mergeTags?: string[];
   /** Simulated latency per request, so that concurrency is observable. */
   latencyMs?: number;
+  /** Members the audience starts with. */
+  members?: Array<{ email: string; status: string; lastChanged: string }>;
 }
 
 const MAX_CONNECTIONS = 10;
@@ -59,6 +63,13 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
   const log: SimulatedRequest[] = [];
   let inFlight = 0;
   let peak = 0;
+  // Mailchimp's own format: seconds and an offset.
+  const changedNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const seed = (email: string, status = 'subscribed', mergeFields: Record<string, string> = {}, at = changedNow()) => {
+    const hash = md5(email);
+    store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [], last_changed: at });
+  };
+  for (const m of options.members ?? []) seed(m.email, m.status, {}, m.lastChanged);
 
   const authorised = (req: IncomingMessage) => {
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -83,6 +94,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     const path = url.pathname.replace(/^\/3\.0/, '');
     log.push({ method: req.method ?? 'GET', path, body });
+    if (req.method === 'GET' && path === `/lists/${listId}/members`) return listMembers(res, url.searchParams);
 
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
     if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -127,16 +139,34 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
             `${email.toLowerCase()} is already a list member. Use PUT to insert or update list members.`,
           );
         store.delete(hash);
+        member.last_changed = changedNow();
         member.email_address = email.toLowerCase();
         member.id = md5(email);
         store.set(member.id, member);
       }
       if (status !== undefined) member.status = status;
+      member.last_changed = changedNow();
       received.push(member.email_address);
       return sendJson(res, 200, member);
     }
     if (sub === undefined && req.method === 'PUT') return upsertMember(res, hash, member, body);
     return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+  }
+
+  /** GET …/members: `status`, `since_last_changed` (changed after), `count` (at most 1000) and `offset`. */
+  function listMembers(res: ServerResponse, query: URLSearchParams): void {
+    const since = query.get('since_last_changed');
+    if (since !== null && Number.isNaN(Date.parse(since))) return problem(res, 400, 'Invalid Resource', 'since_last_changed is invalid.');
+    const count = Number(query.get('count') ?? 10);
+    const offset = Number(query.get('offset') ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 1000 || !Number.isInteger(offset) || offset < 0)
+      return problem(res, 400, 'Invalid Resource', 'count must be 1 to 1000 and offset at least 0.');
+    const status = query.get('status');
+    const matching = [...store.values()]
+      .filter((m) => status === null || m.status === status)
+      .filter((m) => since === null || Date.parse(m.last_changed) > Date.parse(since))
+      .sort((a, b) => a.last_changed.localeCompare(b.last_changed) || a.id.localeCompare(b.id));
+    sendJson(res, 200, { members: matching.slice(offset, offset + count), list_id: listId, total_items: matching.length });
   }
 
   /** Mailchimp does not let the API subscribe an address that unsubscribed or was cleaned. */
@@ -163,7 +193,15 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
     if (unknown) return invalid(`Your merge fields were invalid: ${unknown}`);
     if (existing && typeof status === 'string' && inCompliance(existing, status)) return complianceState(res, existing.email_address);
-    const member = existing ?? { id: hash, email_address: email.toLowerCase(), status: status as string, merge_fields: {}, tags: [] };
+    const member = existing ?? {
+      id: hash,
+      email_address: email.toLowerCase(),
+      status: status as string,
+      merge_fields: {},
+      tags: [],
+      last_changed: changedNow(),
+    };
+    member.last_changed = changedNow();
     if (typeof status === 'string') member.status = status;
     member.merge_fields = { ...member.merge_fields, ...merge };
     store.set(hash, member);
@@ -227,10 +265,17 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
           });
           continue;
         }
-        Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge } });
+        Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge }, last_changed: changedNow() });
         out.updated_members.push(existing);
       } else {
-        const member: SimulatedMember = { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...merge }, tags: [] };
+        const member: SimulatedMember = {
+          id: hash,
+          email_address: email.toLowerCase(),
+          status,
+          merge_fields: { ...merge },
+          tags: [],
+          last_changed: changedNow(),
+        };
         store.set(hash, member);
         out.new_members.push(member);
       }
@@ -266,10 +311,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     received: () => [...received],
     requests: server.requests,
     members: () => [...store.values()].map((m) => ({ ...m, merge_fields: { ...m.merge_fields }, tags: [...m.tags] })),
-    seedMember(email, status = 'subscribed', mergeFields = {}) {
-      const hash = md5(email);
-      store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [] });
-    },
+    seedMember: seed,
     log: () => [...log],
     peakConcurrency: () => peak,
     stop: server.stop,
