@@ -20,6 +20,8 @@ export const LIMITS = {
 } as const;
 
 const JSON_API = 'application/vnd.api+json';
+/** The first revision whose GET /api/events takes page[size] (klaviyo-api-node 21.0.1 changelog, revision 2026-01-15). */
+export const EVENTS_PAGE_SIZE_SINCE = '2026-01-15';
 const list = (id: string) => ({ type: 'list', id });
 
 export class KlaviyoClient {
@@ -53,7 +55,14 @@ export class KlaviyoClient {
       data: {
         type: 'profile-bulk-import-job',
         attributes: {
-          profiles: { data: profiles.map(({ id, attributes }) => ({ type: 'profile', ...(id ? { id } : {}), attributes })) },
+          profiles: {
+            data: profiles.map(({ id, attributes, meta }) => ({
+              type: 'profile',
+              ...(id ? { id } : {}),
+              attributes,
+              ...(meta ? { meta } : {}),
+            })),
+          },
         },
         ...(this.settings.listId ? { relationships: { lists: { data: [list(this.settings.listId)] } } } : {}),
       },
@@ -157,8 +166,9 @@ export class KlaviyoClient {
       include: 'metric,profile',
       'fields[metric]': 'name',
       'fields[profile]': 'email,phone_number',
-      'page[size]': String(this.settings.pageSize),
     };
+    // page[size] exists for events from revision 2026-01-15 (up to 1000); earlier revisions page by a fixed 200.
+    if (this.settings.revision >= EVENTS_PAGE_SIZE_SINCE) params['page[size]'] = String(this.settings.pageSize);
     if (query.since) params['filter'] = `greater-or-equal(datetime,${query.since})`;
     if (query.cursor) params['page[cursor]'] = query.cursor;
     const response = await this.api.request<unknown>({ method: 'GET', url: '/api/events', params });

@@ -12,7 +12,7 @@ import {
 } from '../sdk/index.js';
 import { KlaviyoClient, LIMITS, type KlaviyoClientOptions } from './client.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
-import { hasProfileData, toProfileAttributes } from './mapping.js';
+import { clearedProperties, hasProfileData, toProfileAttributes } from './mapping.js';
 import type { ImportProfile } from './schemas.js';
 
 type Context = ConnectorContext<KlaviyoSettings, KlaviyoSecrets>;
@@ -87,7 +87,10 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     if (!consented || (consentChanged && change.fields[CONSENT_FIELD] !== true)) return unsubscribes.push({ index, value: email });
     const attributes = toProfileAttributes(change, email, context.settings);
     const id = knownProfileId(change, context.instance);
-    if (hasProfileData(attributes) || !consentChanged || moved) imports.push({ index, value: { ...(id ? { id } : {}), attributes } });
+    const unset = clearedProperties(change, context.settings);
+    const meta = unset.length > 0 ? { meta: { patch_properties: { unset } } } : {};
+    if (hasProfileData(attributes) || unset.length > 0 || !consentChanged || moved)
+      imports.push({ index, value: { ...(id ? { id } : {}), attributes, ...meta } });
     if (consentChanged || moved) subscribes.push({ index, value: email });
   });
 

@@ -169,6 +169,17 @@ describe('Klaviyo poll', () => {
       { events: generateSampleEvents(6) },
     ));
 
+  it('sends page[size] only to revisions that have it for events (2026-01-15 on); older ones page by 200', () =>
+    withSimulator(
+      async (sim) => {
+        const old = { ...sim.settings, revision: '2025-10-15' };
+        const page = await pollKlaviyo(contextFor(old, sim.secrets), undefined, onePageBudget());
+        expect(page.events.length).toBeGreaterThan(0);
+        expect(sim.eventQueries()[0]?.has('page[size]')).toBe(false);
+      },
+      { events: generateSampleEvents(5) },
+    ));
+
   it('gives an event seen by webhook and by poll the same id', () => {
     const fromWebhook = parse('unsubscribed-from-email-marketing.json');
     expect(fromWebhook.map((e) => e.sourceEventId)).toEqual(['event:73WCCK7JKtE', 'event:73WCCK7JKtE:consent']);
@@ -338,6 +349,18 @@ describe('Klaviyo push', () => {
       },
       { faults: { failNext: 5 } },
     ));
+
+  it('removes a cleared custom property with meta.patch_properties.unset (the bulk import ignores null)', () =>
+    withSimulator(async (sim) => {
+      const context = contextFor({ ...sim.settings, propertyMap: { orderCount: 'Order Count' } }, sim.secrets);
+      await pushChanges(context, [change('ann@example.com', { orderCount: 3, vip: true })]);
+      await pushChanges(context, [change('ann@example.com', { orderCount: null })]);
+      expect(sim.profiles()[0]?.attributes['properties']).toEqual({ vip: true });
+      const sent = (sim.jobs().at(-1)?.body as { data: { attributes: { profiles: { data: unknown[] } } } }).data.attributes.profiles.data;
+      expect(sent).toEqual([
+        { type: 'profile', attributes: { email: 'ann@example.com' }, meta: { patch_properties: { unset: ['Order Count'] } } },
+      ]);
+    }));
 
   describe('an address change', () => {
     const moved = (id: string | undefined, remoteId?: string) =>

@@ -79,6 +79,8 @@ export interface ProfileAttributes {
 export interface ImportProfile {
   id?: string;
   attributes: ProfileAttributes;
+  /** Custom properties to remove (ProfileUpsertQueryResourceObject `meta.patch_properties.unset`). */
+  meta?: { patch_properties: { unset: string[] } };
 }
 
 const Links = z.object({ next: z.string().nullable().optional() }).loose().optional();

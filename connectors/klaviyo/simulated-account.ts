@@ -34,7 +34,26 @@ export interface AccountOptions {
   refuse?: Record<string, string>;
 }
 
-type ProfileData = { id?: unknown; attributes?: Record<string, unknown> };
+type ProfileData = { id?: unknown; attributes?: Record<string, unknown>; meta?: { patch_properties?: { unset?: unknown } } };
+
+/** What an import changes: null never clears (the bulk import ignores it); `unset` removes custom properties. */
+function applied(before: Record<string, unknown>, given: Record<string, unknown>, unset: unknown): Record<string, unknown> {
+  const out = { ...before };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === null) continue;
+    if (key === 'properties' || key === 'location') {
+      const nested = { ...((out[key] as Record<string, unknown> | undefined) ?? {}) };
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== null) nested[k] = v;
+      out[key] = nested;
+    } else out[key] = value;
+  }
+  if (Array.isArray(unset)) {
+    const properties = { ...((out['properties'] as Record<string, unknown> | undefined) ?? {}) };
+    for (const name of unset) delete properties[String(name)];
+    out['properties'] = properties;
+  }
+  return out;
+}
 
 export class SimulatedAccount {
   readonly profiles = new Map<string, SimulatedProfile>();
@@ -94,7 +113,7 @@ export class SimulatedAccount {
       } else profile = this.byEmail(email) ?? this.seed(email);
       delete attributes['email'];
       profile.email = email;
-      profile.attributes = { ...profile.attributes, ...attributes };
+      profile.attributes = applied(profile.attributes, attributes, item.meta?.patch_properties?.unset);
       job.profileIds.push(profile.id);
     });
     this.importJobs.set(job.id, job);

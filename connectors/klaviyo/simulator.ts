@@ -124,7 +124,12 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await readBody(req);
 
-    if (req.method === 'GET' && url.pathname === '/api/events') return listEvents(res, url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/api/events') {
+      // page[size] is a parameter of GET /api/events only from revision 2026-01-15 on.
+      if (url.searchParams.has('page[size]') && String(req.headers.revision) < '2026-01-15')
+        return send(res, 400, error(400, 'invalid', "'page[size]' is not a valid query parameter for this revision."));
+      return listEvents(res, url.searchParams, String(req.headers.revision) < '2026-01-15' ? 200 : pageSize);
+    }
     const jobRead = /^\/api\/profile-bulk-import-jobs\/([0-9a-f]+)(\/import-errors|\/profiles)?\/?$/.exec(url.pathname);
     if (req.method === 'GET' && jobRead) return readJob(res, jobRead[1] as string, jobRead[2], url.searchParams);
     const type = JOB_TYPES[url.pathname];
@@ -218,7 +223,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     });
   }
 
-  function listEvents(res: ServerResponse, query: URLSearchParams): void {
+  function listEvents(res: ServerResponse, query: URLSearchParams, defaultSize: number): void {
     queries.push(new URLSearchParams(query));
     const filter = query.get('filter');
     let since = -Infinity;
@@ -227,7 +232,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
       if (!m || Number.isNaN(Date.parse(m[1] as string))) return send(res, 400, error(400, 'invalid', 'Invalid filter.'));
       since = Date.parse(m[1] as string);
     }
-    const size = Math.min(Number(query.get('page[size]') ?? pageSize), 1000, pageSize);
+    const size = Math.min(Number(query.get('page[size]') ?? defaultSize), 1000, defaultSize);
     const all = events
       .filter((e) => Date.parse(e.datetime) >= since)
       .sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : a.id < b.id ? -1 : 1));
