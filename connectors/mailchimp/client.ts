@@ -117,7 +117,12 @@ export class MailchimpClient {
   /** POST …/actions/delete-permanent: erases the member and its history; the address cannot be re-imported. */
   async deletePermanent(hash: string): Promise<'deleted' | 'absent'> {
     return this.absentOn404(async () => {
-      await this.api.request({ method: 'POST', url: `${this.list}/members/${hash}/actions/delete-permanent` });
+      // No body: no content type either (axios would otherwise label the empty body as a form).
+      await this.api.request({
+        method: 'POST',
+        url: `${this.list}/members/${hash}/actions/delete-permanent`,
+        headers: { 'content-type': false },
+      });
       return 'deleted' as const;
     });
   }

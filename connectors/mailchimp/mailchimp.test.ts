@@ -352,6 +352,19 @@ describe('Mailchimp erasure', () => {
       expect(sim.log().every((r) => r.path.endsWith('/actions/delete-permanent'))).toBe(true);
     }));
 
+  it('sends no content type with the bodiless delete-permanent', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      await eraseSubjects(contextFor(sim.settings, sim.secrets), [{ profileId: 'p1', email: 'ann@example.com', identifiers: [] }]);
+      expect(sim.contentTypes()).toEqual([
+        {
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}/actions/delete-permanent`,
+          contentType: undefined,
+          hasBody: false,
+        },
+      ]);
+    }));
+
   it('reports a failed erasure without the address', () =>
     withSimulator(
       async (sim) => {

@@ -22,6 +22,13 @@ export interface SimulatedRequest {
   body: unknown;
 }
 
+/** A request's content type as sent, with whether it carried a body. */
+export interface SimulatedContentType {
+  path: string;
+  contentType: string | undefined;
+  hasBody: boolean;
+}
+
 export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, MailchimpSecrets> {
   secrets: MailchimpSecrets;
   members(): SimulatedMember[];
@@ -31,6 +38,8 @@ export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, M
   log(): SimulatedRequest[];
   /** Most requests the simulator saw in flight at once. */
   peakConcurrency(): number;
+  /** The content type of each logged request. */
+  contentTypes(): SimulatedContentType[];
 }
 
 export interface SimulatorOptions {
@@ -61,6 +70,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
   const store = new Map<string, SimulatedMember>();
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
+  const contentTypes: SimulatedContentType[] = [];
   let inFlight = 0;
   let peak = 0;
   // Mailchimp's own format: seconds and an offset.
@@ -94,6 +104,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     const path = url.pathname.replace(/^\/3\.0/, '');
     log.push({ method: req.method ?? 'GET', path, body });
+    contentTypes.push({ path, contentType: req.headers['content-type'], hasBody: raw !== '' });
     if (req.method === 'GET' && path === `/lists/${listId}/members`) return listMembers(res, url.searchParams);
 
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
@@ -314,6 +325,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     seedMember: seed,
     log: () => [...log],
     peakConcurrency: () => peak,
+    contentTypes: () => [...contentTypes],
     stop: server.stop,
   };
 }
