@@ -2,7 +2,14 @@
 import { createVendorClient, parsePayload, VendorRejected, type VendorClient } from '../sdk/index.js';
 import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
 import type { TagUpdate } from './mapping.js';
-import { BatchSubscribeResponse, MemberPage, type BatchMember, type MemberUpsert } from './schemas.js';
+import {
+  BatchSubscribeResponse,
+  MemberPage,
+  MergeFieldsPage,
+  type BatchMember,
+  type MemberUpsert,
+  type MergeFieldTypes,
+} from './schemas.js';
 
 export interface MailchimpClientOptions {
   /** Attempts after the first for 429/5xx/network errors (createVendorClient's default when unset). */
@@ -76,6 +83,19 @@ export class MailchimpClient {
       if (error instanceof VendorRejected && error.status === 400 && /Member Exists/i.test(error.message)) return 'taken';
       throw error;
     }
+  }
+
+  /** GET /lists/{list_id}/merge-fields: the audience's merge tags and their types, which decide a value's format. */
+  async mergeFieldTypes(): Promise<MergeFieldTypes> {
+    const response = await this.api.request<unknown>({
+      method: 'GET',
+      url: `${this.list}/merge-fields`,
+      params: { count: '1000', fields: 'merge_fields.tag,merge_fields.type,merge_fields.options' },
+    });
+    const page = parsePayload(MergeFieldsPage, response.data, 'Mailchimp merge fields');
+    return new Map(
+      page.merge_fields.map((f) => [f.tag, { type: f.type, ...(f.options?.date_format ? { dateFormat: f.options.date_format } : {}) }]),
+    );
   }
 
   /** GET /lists/{list_id}/members: members of one status whose information changed after `since`, a page at `offset`. */

@@ -13,7 +13,8 @@ import {
 } from '../sdk/index.js';
 import { BATCH_SUBSCRIBE_LIMIT, MailchimpClient, type MailchimpClientOptions } from './client.js';
 import type { MailchimpSecrets, MailchimpSettings } from './config.js';
-import { subscriberHash, tagUpdatesFor, toBatchMember, toMemberUpsert } from './mapping.js';
+import { mergeFieldsFor, subscriberHash, tagUpdatesFor, toBatchMember, toMemberUpsert } from './mapping.js';
+import type { MergeFieldTypes } from './schemas.js';
 
 type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 
@@ -79,13 +80,31 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     },
   );
 
+  // The audience's merge field types decide each value's format; read once per push when a value travels.
+  let types: MergeFieldTypes | undefined;
+  const carriesMergeFields = plans.some(
+    (p, i) =>
+      p.kind === 'subscribe' && outcomes[i] === undefined && Object.keys(mergeFieldsFor(changes[i] as ProfileChange, settings)).length > 0,
+  );
+  if (carriesMergeFields) {
+    try {
+      types = await client.mergeFieldTypes();
+    } catch (error) {
+      const why = failureReason('Mailchimp', error);
+      plans.forEach((p, i) => {
+        if (p.kind === 'subscribe' && outcomes[i] === undefined)
+          outcomes[i] = { profileId: (changes[i] as ProfileChange).profileId, status: 'failed', ...why };
+      });
+    }
+  }
+
   // Grants: one batch-subscribe call for every change that brings consent; an address appearing twice is sent once.
   const subscribing = plans.flatMap((p, i) =>
     p.kind === 'subscribe' && p.grant && outcomes[i] === undefined ? [{ index: i, email: p.email }] : [],
   );
   const members = new Map<string, ReturnType<typeof toBatchMember>>();
   for (const { index, email } of subscribing) {
-    const member = toBatchMember(changes[index] as ProfileChange, email, settings);
+    const member = toBatchMember(changes[index] as ProfileChange, email, settings, types);
     const earlier = members.get(email);
     members.set(email, earlier ? { ...earlier, merge_fields: { ...earlier.merge_fields, ...member.merge_fields } } : member);
   }
@@ -132,7 +151,7 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
           return;
         }
         if (p.kind === 'subscribe' && !p.grant) {
-          await client.upsertMember(subscriberHash(p.email), toMemberUpsert(change, p.email, settings));
+          await client.upsertMember(subscriberHash(p.email), toMemberUpsert(change, p.email, settings, types));
           outcomes[i] = { profileId: change.profileId, status: 'pushed', remoteId: subscriberHash(p.email) };
         }
         if (p.kind === 'subscribe' && outcomes[i]?.status === 'pushed') {

@@ -131,7 +131,7 @@ describe('Mailchimp push', () => {
         { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: subscriberHash('ann@example.com') },
         { profileId: 'p-bob@example.com', status: 'pushed', remoteId: subscriberHash('bob@example.com') },
       ]);
-      expect(sim.log()).toEqual([
+      expect(sim.log().filter((r) => r.method !== 'GET')).toEqual([
         {
           method: 'POST',
           path: '/lists/a6b5da1054',
@@ -154,7 +154,8 @@ describe('Mailchimp push', () => {
         change('new@example.com', { firstName: 'New' }),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['pushed', 'pushed']);
-      expect(sim.log()).toEqual([
+      expect(sim.log()[0], 'the merge field types first').toMatchObject({ method: 'GET', path: '/lists/a6b5da1054/merge-fields' });
+      expect(sim.log().slice(1)).toEqual([
         {
           method: 'PUT',
           path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
@@ -180,6 +181,27 @@ describe('Mailchimp push', () => {
       expect(sim.members()).toEqual([expect.objectContaining({ status: 'unsubscribed', merge_fields: { FNAME: 'Anna' } })]);
       expect(JSON.stringify(sim.log()), 'no request carries a subscribed status').not.toMatch(/"status":"subscribed"/);
     }));
+
+  it("formats merge values by the audience's field types: a birthday as MM/DD, a date in its field's format", () =>
+    withSimulator(
+      async (sim) => {
+        sim.seedMember('ann@example.com');
+        const s = { ...sim.settings, mergeFields: { birthdate: 'BIRTHDAY', firstOrderAt: 'FIRSTORDER', orderCount: 'ORDERS' } };
+        const [outcome] = await pushChanges(contextFor(s, sim.secrets), [
+          change('ann@example.com', { birthdate: '1990-05-17', firstOrderAt: '2026-02-03', orderCount: '4' }),
+        ]);
+        expect(outcome?.status).toBe('pushed');
+        expect(sim.members()[0]?.merge_fields).toEqual({ BIRTHDAY: '05/17', FIRSTORDER: '03/02/2026', ORDERS: 4 });
+      },
+      {
+        mergeTags: ['EMAIL', 'BIRTHDAY', 'FIRSTORDER', 'ORDERS'],
+        mergeFieldTypes: {
+          BIRTHDAY: { type: 'birthday', dateFormat: 'MM/DD' },
+          FIRSTORDER: { type: 'date', dateFormat: 'DD/MM/YYYY' },
+          ORDERS: { type: 'number' },
+        },
+      },
+    ));
 
   describe('an address change (Mailchimp documents PATCH email_address on the member)', () => {
     const moved = (fields: ProfileChange['fields'], consent = true) =>
@@ -297,7 +319,8 @@ describe('Mailchimp push', () => {
           minDelayMs: 5,
         });
         expect(outcome?.status).toBe('pushed');
-        expect(sim.requests()).toBe(3);
+        // The merge-field read waits out the two 429s; then one batch-subscribe call.
+        expect(sim.requests()).toBe(4);
       },
       { faults: { rateLimitFirst: 2 } },
     ));

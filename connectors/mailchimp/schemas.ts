@@ -95,6 +95,22 @@ export const MemberPage = z.object({
 });
 export type MemberPage = z.infer<typeof MemberPage>;
 
+/** GET /lists/{list_id}/merge-fields: each merge field's tag and type (text, number, address, phone, date, birthday…). */
+export const MergeFieldsPage = z.object({
+  merge_fields: z.array(
+    z
+      .object({
+        tag: z.string(),
+        type: z.string(),
+        options: z.object({ date_format: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  ),
+});
+
+/** The type of each merge tag of the audience, with a date field's format. */
+export type MergeFieldTypes = ReadonlyMap<string, { type: string; dateFormat?: string }>;
+
 const MemberResult = z.object({ id: z.string().optional(), email_address: z.string() }).loose();
 
 /** POST /lists/{list_id} response: created and updated members, and an error per refused address. */

@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   listId?: string;
   /** Merge tags the audience has (Mailchimp refuses unknown ones). */
   mergeTags?: string[];
+  /** The type of merge tags other than text (default PHONE phone, ADDRESS address, BIRTHDAY birthday). */
+  mergeFieldTypes?: Record<string, { type: string; dateFormat?: string }>;
   /** Simulated latency per request, so that concurrency is observable. */
   latencyMs?: number;
   /** Members the audience starts with. */
@@ -66,6 +68,26 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
   const listId = options.listId ?? 'a6b5da1054';
   const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
+  const fieldTypes = options.mergeFieldTypes ?? {
+    PHONE: { type: 'phone' },
+    ADDRESS: { type: 'address' },
+    BIRTHDAY: { type: 'birthday', dateFormat: 'MM/DD' },
+  };
+  /** The first merge value its field's type refuses: a birthday not "MM/DD", a date not in its format, a non-number. */
+  const badValue = (merge: Record<string, unknown>): string | undefined =>
+    Object.entries(merge).find(([tag, value]) => {
+      const field = fieldTypes[tag];
+      if (value === '' || !field) return false;
+      if (field.type === 'birthday') return typeof value !== 'string' || !/^(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])$/.test(value);
+      if (field.type === 'date') {
+        const shape =
+          field.dateFormat === 'MM/DD/YYYY' || field.dateFormat === 'DD/MM/YYYY' ? /^\d{2}\/\d{2}\/\d{4}$/ : /^\d{4}-\d{2}-\d{2}$/;
+        return typeof value !== 'string' || !shape.test(value);
+      }
+      if (field.type === 'number') return typeof value !== 'number';
+      if (field.type === 'address') return typeof value !== 'object' || value === null;
+      return false;
+    })?.[0];
   const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
   const store = new Map<string, SimulatedMember>();
   const received: string[] = [];
@@ -106,6 +128,17 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     log.push({ method: req.method ?? 'GET', path, body });
     contentTypes.push({ path, contentType: req.headers['content-type'], hasBody: raw !== '' });
     if (req.method === 'GET' && path === `/lists/${listId}/members`) return listMembers(res, url.searchParams);
+    if (req.method === 'GET' && path === `/lists/${listId}/merge-fields`)
+      return sendJson(res, 200, {
+        merge_fields: [...mergeTags]
+          .filter((tag) => tag !== 'EMAIL')
+          .map((tag) => {
+            const field = fieldTypes[tag];
+            return { tag, type: field?.type ?? 'text', options: field?.dateFormat ? { date_format: field.dateFormat } : {} };
+          }),
+        list_id: listId,
+        total_items: mergeTags.size - 1,
+      });
 
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
     if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -203,6 +236,8 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
     const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
     if (unknown) return invalid(`Your merge fields were invalid: ${unknown}`);
+    const bad = badValue(merge);
+    if (bad) return invalid(`Your merge fields were invalid: ${bad} is not in the format of its field type.`);
     if (existing && typeof status === 'string' && inCompliance(existing, status)) return complianceState(res, existing.email_address);
     const member = existing ?? {
       id: hash,
@@ -248,13 +283,9 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       }
       const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
       const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
-      if (unknown) {
-        out.errors.push({
-          email_address: email,
-          error: `Your merge fields were invalid: ${unknown}`,
-          error_code: 'ERROR_GENERIC',
-          field: unknown,
-        });
+      const bad = unknown ?? badValue(merge);
+      if (bad) {
+        out.errors.push({ email_address: email, error: `Your merge fields were invalid: ${bad}`, error_code: 'ERROR_GENERIC', field: bad });
         continue;
       }
       const hash = md5(email);
