@@ -13,6 +13,10 @@ export interface ProfileChange {
   fields: Record<string, FieldValue>;
   changed: string[];
   consent: Partial<Record<ConsentPurpose, boolean>>;
+  /** The e-mail address this destination last received, when the profile's address changed since: the old key there. */
+  previousEmail?: string;
+  /** The destination's own id for the person, as its last successful push reported it. */
+  remoteId?: string;
 }
 
 export type PushOutcome =
@@ -24,6 +28,8 @@ export interface ErasureSubject {
   profileId: string;
   identifiers: Identifier[];
   email?: string;
+  /** The destination's own id for the person, when a push learnt it: the only key no other person can share. */
+  remoteId?: string;
 }
 
 export type ErasureOutcome =

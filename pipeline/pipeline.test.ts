@@ -10,7 +10,7 @@ import { createInstanceResolver } from './instances.js';
 import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
 
-function setup(options: { failPushes?: number } = {}) {
+function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
   const config = SynclineConfig.parse({
     tenants: [
       {
@@ -222,6 +222,81 @@ describe('push to destinations', () => {
 
     expect(await pushProfiles(deps, sameProfile)).toEqual([]);
     expect(fake.pushed.flat(), 'one change, not one per message (concurrent changes of one profile may land in any order)').toHaveLength(1);
+  });
+
+  /** A source reports an address change as Mailchimp's upemail does: the new address, found by the old one. */
+  const addressChange = (from: string, to: string, at: string): CanonicalEvent => ({
+    tenantId: 'acme',
+    source: { connector: 'fake', instance: 'crm' },
+    sourceEventId: `upemail-${at}`,
+    occurredAt: at,
+    receivedAt: at,
+    identifiers: [
+      { type: 'email', value: to },
+      { type: 'email', value: from },
+    ],
+    type: 'customer.upserted',
+    data: { email: to },
+  });
+
+  it('tells the destination the address it last received when the profile changes address, once', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ firstName: 'Anna', consent: true }));
+    await drain();
+    expect(fake.pushed[0]![0]!.previousEmail, 'a first push has no earlier address').toBeUndefined();
+    deps.events.sent.push(addressChange('anna@example.com', 'anna.new@example.com', '2026-10-02T10:00:00Z'));
+    await drain();
+    expect(fake.pushed[1]![0]).toMatchObject({ email: 'anna.new@example.com', previousEmail: 'anna@example.com', changed: ['email'] });
+    await post(body({ email: 'anna.new@example.com', firstName: 'Annie', at: '2026-10-03T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[2]![0]!.previousEmail, 'the destination has the new address now').toBeUndefined();
+  });
+
+  it("keeps the destination's own id for the person and hands it to the next push and to an erasure", async () => {
+    const { post, drain, fake, deps } = setup({ remoteId: (c) => `remote-${c.email}` });
+    await post(body({ firstName: 'Anna', consent: true }));
+    await drain();
+    expect(fake.pushed[0]![0]!.remoteId).toBeUndefined();
+    await post(body({ firstName: 'Annie', at: '2026-10-02T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[1]![0]).toMatchObject({ remoteId: 'remote-anna@example.com', changed: ['firstName'] });
+    expect(Object.keys(fake.pushed[1]![0]!.fields), 'the id is no field').toEqual(['firstName']);
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'gdpr-2',
+      occurredAt: '2026-10-05T00:00:00Z',
+      receivedAt: '2026-10-05T00:00:00Z',
+      identifiers: [{ type: 'email', value: 'anna@example.com' }],
+      type: 'erasure.requested',
+      data: { scope: 'person' },
+    });
+    await drain();
+    expect(fake.erased).toEqual([expect.objectContaining({ remoteId: 'remote-anna@example.com' })]);
+  });
+
+  it('never asks a destination to erase by an address another live profile holds (a refused, shared address)', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ consent: true }));
+    await post(body({ id: '2', email: 'bob@example.com', consent: true }));
+    await drain();
+    const bob = deps.profiles.liveProfiles('acme').find((p) => p.identifiers.some((i) => i.value === 'bob@example.com'))!;
+    // Bob was refused Anna's address (it is shared): the identity index records him as holding it too.
+    deps.profiles.sharing.set('acme|email#anna@example.com', new Set([bob.profileId]));
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'crm' },
+      sourceEventId: 'gdpr-3',
+      occurredAt: '2026-10-05T00:00:00Z',
+      receivedAt: '2026-10-05T00:00:00Z',
+      identifiers: [{ type: 'email', value: 'anna@example.com' }],
+      type: 'erasure.requested',
+      data: { scope: 'person' },
+    });
+    await drain();
+    expect(fake.erased).toHaveLength(1);
+    expect(fake.erased[0]!.email).toBeUndefined();
+    expect(JSON.stringify(fake.erased[0]), 'no identifier Bob holds').not.toMatch(/anna@example\.com/);
   });
 
   it('forwards an erasure to every destination that can erase', async () => {

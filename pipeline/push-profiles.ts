@@ -18,6 +18,7 @@ import type { BoundInstance, InstanceResolver } from './instances.js';
 import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
+import { readSnapshot, storedSnapshot } from './push-snapshot.js';
 
 export interface PushDeps {
   instances: InstanceResolver;
@@ -93,7 +94,8 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
           if (outcome?.status === 'pushed') {
             // Contact first: a crash in between may count a contact twice, never lose one (at least once).
             if (item.contacts.length > 0) await deps.contacts?.record(tenantId, item.change.profileId, item.contacts);
-            await deps.snapshots.put(tenantId, item.change.profileId, instance, item.snapshot);
+            const remoteId = outcome.remoteId ?? item.change.remoteId;
+            await deps.snapshots.put(tenantId, item.change.profileId, instance, storedSnapshot(item.snapshot, remoteId));
             ok++;
           } else if (!outcome || outcome.retryable) {
             failed.add(item.messageId);
@@ -173,7 +175,8 @@ async function pendingChange(
   const projected = projectProfile(profile, { campaigns, now, stats: await deps.stats?.get(tenant.id, statsAt) });
   const fields = selectFields(campaigns.purposeConsent ? withPurposeConsent(projected, profile.consent, push.purpose) : projected, mapping);
   const consented = profile.consent[push.purpose]?.granted === true;
-  const last = await deps.snapshots.get(profile.tenantId, profile.profileId, destination.instance.id);
+  const previous = readSnapshot(await deps.snapshots.get(profile.tenantId, profile.profileId, destination.instance.id));
+  const last = previous?.fields;
   const consentField = CONSENT_FIELDS[push.purpose];
   const consentWasPushed = last !== undefined && last[consentField] === true;
   if (!consented && !consentWasPushed) return undefined;
@@ -191,6 +194,10 @@ async function pendingChange(
   const changed = changedFields(last, outgoing);
   if (changed.length === 0) return undefined;
   const email = typeof fields.email === 'string' ? fields.email : undefined;
+  // The destination knows the person by the address it last received: an address change must move that member.
+  const lastEmail = typeof last?.email === 'string' ? last.email : undefined;
+  const previousEmail =
+    lastEmail !== undefined && email !== undefined && lastEmail.toLowerCase() !== email.toLowerCase() ? lastEmail : undefined;
   // Snapshots keep syncline's names; the destination gets its own (a renamed consent field is refused by the config).
   const named = (k: string) => destinationName(k, mapping);
   return {
@@ -204,6 +211,8 @@ async function pendingChange(
       fields: Object.fromEntries(changed.map((k) => [named(k), outgoing[k] ?? null])),
       changed: changed.map(named),
       consent: Object.fromEntries(Object.entries(profile.consent).map(([purpose, record]) => [purpose, record.granted])),
+      ...(previousEmail !== undefined ? { previousEmail } : {}),
+      ...(previous?.remoteId !== undefined ? { remoteId: previous.remoteId } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 // Klaviyo JSON:API (https://a.klaviyo.com/api): API-key auth, revision header, the jobs and reads syncline uses.
 import { createVendorClient, parsePayload, type VendorClient } from '../sdk/index.js';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
-import { EventPage, type ProfileAttributes } from './schemas.js';
+import { EventPage, ImportErrorPage, ImportJob, ImportProfilePage, type ImportProfile } from './schemas.js';
 
 export interface KlaviyoClientOptions {
   retries?: number;
@@ -20,6 +20,8 @@ export const LIMITS = {
 } as const;
 
 const JSON_API = 'application/vnd.api+json';
+/** The first revision whose GET /api/events takes page[size] (klaviyo-api-node 21.0.1 changelog, revision 2026-01-15). */
+export const EVENTS_PAGE_SIZE_SINCE = '2026-01-15';
 const list = (id: string) => ({ type: 'list', id });
 
 export class KlaviyoClient {
@@ -44,17 +46,69 @@ export class KlaviyoClient {
     return this.api.request<unknown>({ method: 'POST', url, headers: { 'content-type': JSON_API }, data });
   }
 
-  /** POST /api/profile-bulk-import-jobs (202, processed asynchronously): creates or updates the profiles. */
-  async importProfiles(profiles: ProfileAttributes[]): Promise<string | undefined> {
+  /**
+   * POST /api/profile-bulk-import-jobs (202, processed asynchronously): creates or updates the profiles, a profile
+   * with an `id` by that id (so its e-mail address can change), the others by e-mail.
+   */
+  async importProfiles(profiles: ImportProfile[]): Promise<string | undefined> {
     const response = await this.post('/api/profile-bulk-import-jobs', {
       data: {
         type: 'profile-bulk-import-job',
-        attributes: { profiles: { data: profiles.map((attributes) => ({ type: 'profile', attributes })) } },
+        attributes: {
+          profiles: {
+            data: profiles.map(({ id, attributes, meta }) => ({
+              type: 'profile',
+              ...(id ? { id } : {}),
+              attributes,
+              ...(meta ? { meta } : {}),
+            })),
+          },
+        },
         ...(this.settings.listId ? { relationships: { lists: { data: [list(this.settings.listId)] } } } : {}),
       },
     });
     const id = (response.data as { data?: { id?: unknown } } | undefined)?.data?.id;
     return typeof id === 'string' ? id : undefined;
+  }
+
+  /** GET /api/profile-bulk-import-jobs/{id}: the job's status and counts. */
+  async importJob(id: string): Promise<ImportJob> {
+    const response = await this.api.request<unknown>({ method: 'GET', url: `/api/profile-bulk-import-jobs/${encodeURIComponent(id)}` });
+    return parsePayload(ImportJob, response.data, 'Klaviyo import job');
+  }
+
+  /** GET …/import-errors, every page: what Klaviyo refused, per profile, with its place in the request. */
+  async importErrors(id: string): Promise<ImportErrorPage['data']> {
+    return this.allPages(`/api/profile-bulk-import-jobs/${encodeURIComponent(id)}/import-errors`, {}, ImportErrorPage, 'import errors');
+  }
+
+  /** GET …/profiles with only the e-mail: the id Klaviyo gave each imported profile. */
+  async importedProfiles(id: string): Promise<ImportProfilePage['data']> {
+    return this.allPages(
+      `/api/profile-bulk-import-jobs/${encodeURIComponent(id)}/profiles`,
+      { 'fields[profile]': 'email' },
+      ImportProfilePage,
+      'import job profiles',
+    );
+  }
+
+  private async allPages<T extends { data: unknown[]; links?: { next?: string | null | undefined } | undefined }>(
+    url: string,
+    params: Record<string, string>,
+    schema: Parameters<typeof parsePayload<T>>[0],
+    what: string,
+  ): Promise<T['data']> {
+    const out: T['data'] = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string> = { ...params, 'page[size]': '100', ...(cursor ? { 'page[cursor]': cursor } : {}) };
+      const response = await this.api.request<unknown>({ method: 'GET', url, params: query });
+      const page = parsePayload(schema, response.data, `Klaviyo ${what}`);
+      out.push(...page.data);
+      // links.next is an absolute URL on Klaviyo's host: only its cursor is kept, asked of our own base URL.
+      cursor = page.links?.next ? new URL(page.links.next).searchParams.get('page[cursor]') : null;
+    } while (cursor);
+    return out;
   }
 
   /** POST /api/profile-subscription-bulk-create-jobs: e-mail marketing consent SUBSCRIBED (202). */
@@ -112,8 +166,9 @@ export class KlaviyoClient {
       include: 'metric,profile',
       'fields[metric]': 'name',
       'fields[profile]': 'email,phone_number',
-      'page[size]': String(this.settings.pageSize),
     };
+    // page[size] exists for events from revision 2026-01-15 (up to 1000); earlier revisions page by a fixed 200.
+    if (this.settings.revision >= EVENTS_PAGE_SIZE_SINCE) params['page[size]'] = String(this.settings.pageSize);
     if (query.since) params['filter'] = `greater-or-equal(datetime,${query.since})`;
     if (query.cursor) params['page[cursor]'] = query.cursor;
     const response = await this.api.request<unknown>({ method: 'GET', url: '/api/events', params });

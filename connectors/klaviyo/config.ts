@@ -15,7 +15,7 @@ export const KlaviyoSettings = z.object({
   apiBaseUrl: z.url().default('https://a.klaviyo.com'),
   /** syncline field → Klaviyo custom property name, for fields that are not standard profile attributes. */
   propertyMap: z.record(z.string().min(1), z.string().min(1)).default({}),
-  /** Events per GET /api/events page (documented maximum 1000). */
+  /** Events per GET /api/events page (documented maximum 1000, from revision 2026-01-15; before it a fixed 200). */
   pageSize: z.number().int().min(1).max(1000).default(200),
   /** Where the first poll starts (ISO time); without it the first poll reads the account's whole event history. */
   pollFrom: z.iso.datetime({ offset: true }).optional(),

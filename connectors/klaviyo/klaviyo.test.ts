@@ -169,6 +169,17 @@ describe('Klaviyo poll', () => {
       { events: generateSampleEvents(6) },
     ));
 
+  it('sends page[size] only to revisions that have it for events (2026-01-15 on); older ones page by 200', () =>
+    withSimulator(
+      async (sim) => {
+        const old = { ...sim.settings, revision: '2025-10-15' };
+        const page = await pollKlaviyo(contextFor(old, sim.secrets), undefined, onePageBudget());
+        expect(page.events.length).toBeGreaterThan(0);
+        expect(sim.eventQueries()[0]?.has('page[size]')).toBe(false);
+      },
+      { events: generateSampleEvents(5) },
+    ));
+
   it('gives an event seen by webhook and by poll the same id', () => {
     const fromWebhook = parse('unsubscribed-from-email-marketing.json');
     expect(fromWebhook.map((e) => e.sourceEventId)).toEqual(['event:73WCCK7JKtE', 'event:73WCCK7JKtE:consent']);
@@ -207,7 +218,10 @@ describe('Klaviyo push', () => {
           vip: true,
         }),
       ]);
-      expect(outcomes).toEqual([{ profileId: 'p-Ann@Example.com', status: 'pushed' }]);
+      const [ann] = sim.profiles();
+      expect(outcomes, 'with the id Klaviyo gave the profile').toEqual([
+        { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: ann?.id },
+      ]);
       expect(sim.jobs()).toEqual([
         {
           path: '/api/profile-bulk-import-jobs',
@@ -299,7 +313,7 @@ describe('Klaviyo push', () => {
       expect(outcomes).toEqual([
         { profileId: 'p-a@example.com', status: 'failed', reason: 'no consent for email_marketing', retryable: false },
         { profileId: 'p-none', status: 'failed', reason: 'no e-mail address', retryable: false },
-        { profileId: 'p-b@example.com', status: 'pushed' },
+        { profileId: 'p-b@example.com', status: 'pushed', remoteId: expect.any(String) },
       ]);
       expect(sim.received()).toEqual(['b@example.com']);
     }));
@@ -336,6 +350,103 @@ describe('Klaviyo push', () => {
       { faults: { failNext: 5 } },
     ));
 
+  it('removes a cleared custom property with meta.patch_properties.unset (the bulk import ignores null)', () =>
+    withSimulator(async (sim) => {
+      const context = contextFor({ ...sim.settings, propertyMap: { orderCount: 'Order Count' } }, sim.secrets);
+      await pushChanges(context, [change('ann@example.com', { orderCount: 3, vip: true })]);
+      await pushChanges(context, [change('ann@example.com', { orderCount: null })]);
+      expect(sim.profiles()[0]?.attributes['properties']).toEqual({ vip: true });
+      const sent = (sim.jobs().at(-1)?.body as { data: { attributes: { profiles: { data: unknown[] } } } }).data.attributes.profiles.data;
+      expect(sent).toEqual([
+        { type: 'profile', attributes: { email: 'ann@example.com' }, meta: { patch_properties: { unset: ['Order Count'] } } },
+      ]);
+    }));
+
+  describe('an address change', () => {
+    const moved = (id: string | undefined, remoteId?: string) =>
+      profileChange(
+        'ann.new@example.com',
+        { email: 'ann.new@example.com' },
+        {
+          previousEmail: 'ann@example.com',
+          identifiers: [
+            { type: 'email', value: 'ann.new@example.com' },
+            { type: 'email', value: 'ann@example.com' },
+            ...(id ? [{ type: `customerId:${INSTANCE}`, value: id }] : []),
+          ],
+          ...(remoteId ? { remoteId } : {}),
+        },
+      );
+
+    it('updates the known Klaviyo profile by its id and moves the subscription to the new address', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com', 'SUBSCRIBED');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved(ann.id)]);
+        expect(outcome).toEqual({ profileId: 'p-ann.new@example.com', status: 'pushed', remoteId: ann.id });
+        expect(
+          sim.profiles().map((p) => [p.id, p.email, p.consent]),
+          'one profile, at the new address, subscribed',
+        ).toEqual([[ann.id, 'ann.new@example.com', 'SUBSCRIBED']]);
+        expect(sim.jobs().map((j) => j.path)).toEqual([
+          '/api/profile-subscription-bulk-delete-jobs',
+          '/api/profile-bulk-import-jobs',
+          '/api/profile-subscription-bulk-create-jobs',
+        ]);
+      }));
+
+    it('uses the id an earlier push learnt when Klaviyo is no source of this profile', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com', 'SUBSCRIBED');
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved(undefined, ann.id)]);
+        expect(sim.profiles().map((p) => [p.id, p.email])).toEqual([[ann.id, 'ann.new@example.com']]);
+      }));
+  });
+
+  describe('import job results (GET …/import-errors)', () => {
+    it('reports a profile Klaviyo refused inside an accepted job as failed with its reason, the others as pushed', () =>
+      withSimulator(
+        async (sim) => {
+          const outcomes = await pushChanges(
+            contextFor(sim.settings, sim.secrets),
+            [change('good@example.com', { firstName: 'G' }), change('bad@example.com', { firstName: 'B' })],
+            { jobPollMs: 1 },
+          );
+          expect(outcomes[0]).toMatchObject({ status: 'pushed', remoteId: expect.any(String) });
+          expect(outcomes[1]).toEqual({
+            profileId: 'p-bad@example.com',
+            status: 'failed',
+            reason: 'Klaviyo refused the profile (invalid): Invalid input. Invalid phone number format.',
+            retryable: false,
+          });
+          expect(sim.profiles().map((p) => p.email)).toEqual(['good@example.com']);
+        },
+        { refuse: { 'bad@example.com': 'Invalid phone number format.' }, jobReadsUntilComplete: 2 },
+      ));
+
+    it('fails an update by id whose new address another Klaviyo profile holds, without naming the address', () =>
+      withSimulator(async (sim) => {
+        const ann = sim.seedProfile('ann@example.com');
+        sim.seedProfile('taken@example.com');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [
+          profileChange('taken@example.com', { firstName: 'Ann' }, { remoteId: ann.id }),
+        ]);
+        expect(outcome).toMatchObject({ status: 'failed', retryable: false, reason: expect.stringContaining('duplicate_profile') });
+        expect(outcome?.status === 'failed' && outcome.reason).not.toMatch(/taken@/);
+      }));
+
+    it('counts a job still running when the wait ends as accepted', () =>
+      withSimulator(
+        async (sim) => {
+          const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('a@example.com', { firstName: 'A' })], {
+            jobPollMs: 1,
+            jobWaitMs: 5,
+          });
+          expect(outcome).toEqual({ profileId: 'p-a@example.com', status: 'pushed' });
+        },
+        { jobReadsUntilComplete: 1000 },
+      ));
+  });
+
   it('reports a job Klaviyo refuses as not retryable', () =>
     withSimulator(async (sim) => {
       const [outcome] = await pushChanges(contextFor({ ...sim.settings }, { ...sim.secrets, apiKey: 'pk_wrong' }), [
@@ -368,9 +479,27 @@ describe('Klaviyo erasure', () => {
       expect(
         sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data),
       ).toEqual([
+        { type: 'profile', id: '01PROFILE1', attributes: {} },
         { type: 'profile', attributes: { email: 'ann@example.com' } },
         { type: 'profile', attributes: { phone_number: '+31612345678' } },
-        { type: 'profile', id: '01PROFILE1', attributes: {} },
+      ]);
+    }));
+
+  it('deletes by the id an earlier push learnt (the one key nobody else shares), before any address', () =>
+    withSimulator(async (sim) => {
+      await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        {
+          profileId: 'p1',
+          email: 'ann@example.com',
+          remoteId: '01KNOWNBYPUSH',
+          identifiers: [{ type: 'email', value: 'ann@example.com' }],
+        },
+      ]);
+      expect(
+        sim.jobs().map((j) => (j.body as { data: { attributes: { profile: { data: unknown } } } }).data.attributes.profile.data),
+      ).toEqual([
+        { type: 'profile', id: '01KNOWNBYPUSH', attributes: {} },
+        { type: 'profile', attributes: { email: 'ann@example.com' } },
       ]);
     }));
 });

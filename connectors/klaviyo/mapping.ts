@@ -128,9 +128,22 @@ export function toProfileAttributes(change: ProfileChange, email: string, settin
       // Klaviyo refuses phone numbers outside E.164; keep the rest of the profile rather than fail it.
       if (value === null || (typeof value === 'string' && E164.test(value))) attributes.phone_number = value;
     } else if (LOCATION[name]) (attributes.location ??= {})[LOCATION[name]] = text(value);
-    else (attributes.properties ??= {})[settings.propertyMap[name] ?? name] = value;
+    else if (value !== null) (attributes.properties ??= {})[settings.propertyMap[name] ?? name] = value;
   }
   return attributes;
+}
+
+/**
+ * Custom properties the change cleared: the bulk import ignores null ("does not support setting fields to null to
+ * clear them"), so they travel as `meta.patch_properties.unset`, Klaviyo's documented way to remove a property.
+ */
+export function clearedProperties(change: ProfileChange, settings: KlaviyoSettings): string[] {
+  const out: string[] = [];
+  for (const name of new Set(change.changed)) {
+    if (name === 'email' || name === 'phone' || name.startsWith('consent') || ATTRIBUTES[name] || LOCATION[name]) continue;
+    if ((change.fields[name] ?? null) === null) out.push(settings.propertyMap[name] ?? name);
+  }
+  return out;
 }
 
 export function hasProfileData(attributes: ProfileAttributes): boolean {

@@ -74,3 +74,51 @@ export interface ProfileAttributes {
   location?: Record<string, string | null>;
   properties?: Record<string, string | number | boolean | null>;
 }
+
+/** One profile of a bulk import job: by `id` when syncline knows Klaviyo's id for the person, else by e-mail. */
+export interface ImportProfile {
+  id?: string;
+  attributes: ProfileAttributes;
+  /** Custom properties to remove (ProfileUpsertQueryResourceObject `meta.patch_properties.unset`). */
+  meta?: { patch_properties: { unset: string[] } };
+}
+
+const Links = z.object({ next: z.string().nullable().optional() }).loose().optional();
+
+/** GET /api/profile-bulk-import-jobs/{id} (ProfileImportJobResponseObjectResource). */
+export const ImportJob = z.object({
+  data: z.object({
+    id: z.string(),
+    attributes: z
+      .object({ status: z.enum(['cancelled', 'complete', 'processing', 'queued']), failed_count: z.number().nullable().optional() })
+      .loose(),
+  }),
+});
+export type ImportJob = z.infer<typeof ImportJob>;
+
+/** GET /api/profile-bulk-import-jobs/{id}/import-errors. */
+export const ImportErrorPage = z.object({
+  data: z.array(
+    z.object({
+      id: z.string().optional(),
+      attributes: z
+        .object({
+          code: z.string().optional(),
+          title: z.string().optional(),
+          detail: z.string().optional(),
+          source: z.object({ pointer: z.string().optional() }).loose().optional(),
+          original_payload: z.record(z.string(), z.unknown()).optional(),
+        })
+        .loose(),
+    }),
+  ),
+  links: Links,
+});
+export type ImportErrorPage = z.infer<typeof ImportErrorPage>;
+
+/** GET /api/profile-bulk-import-jobs/{id}/profiles?fields[profile]=email. */
+export const ImportProfilePage = z.object({
+  data: z.array(z.object({ id: z.string(), attributes: z.object({ email: z.string().nullable().optional() }).loose() })),
+  links: Links,
+});
+export type ImportProfilePage = z.infer<typeof ImportProfilePage>;

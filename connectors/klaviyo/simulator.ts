@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
+import { SimulatedAccount, type AccountOptions, type SimulatedProfile } from './simulated-account.js';
 
 export interface SampleEvent {
   id: string;
@@ -26,9 +27,13 @@ export interface KlaviyoSimulator extends SimulatedVendor<KlaviyoSettings, Klavi
   /** Query strings of GET /api/events requests, in order. */
   eventQueries(): URLSearchParams[];
   addEvents(events: SampleEvent[]): void;
+  /** The account's profiles, with their e-mail consent. */
+  profiles(): SimulatedProfile[];
+  /** A profile as if it had signed up in Klaviyo. */
+  seedProfile(email: string, consent?: SimulatedProfile['consent']): SimulatedProfile;
 }
 
-export interface SimulatorOptions {
+export interface SimulatorOptions extends AccountOptions {
   faults?: SimulatorFaults;
   events?: SampleEvent[];
   pageSize?: number;
@@ -109,6 +114,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
   const jobs: SimulatedJob[] = [];
   const queries: URLSearchParams[] = [];
   let base = '';
+  const account = new SimulatedAccount(options);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`)
@@ -118,7 +124,14 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await readBody(req);
 
-    if (req.method === 'GET' && url.pathname === '/api/events') return listEvents(res, url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/api/events') {
+      // page[size] is a parameter of GET /api/events only from revision 2026-01-15 on.
+      if (url.searchParams.has('page[size]') && String(req.headers.revision) < '2026-01-15')
+        return send(res, 400, error(400, 'invalid', "'page[size]' is not a valid query parameter for this revision."));
+      return listEvents(res, url.searchParams, String(req.headers.revision) < '2026-01-15' ? 200 : pageSize);
+    }
+    const jobRead = /^\/api\/profile-bulk-import-jobs\/([0-9a-f]+)(\/import-errors|\/profiles)?\/?$/.exec(url.pathname);
+    if (req.method === 'GET' && jobRead) return readJob(res, jobRead[1] as string, jobRead[2], url.searchParams);
     const type = JOB_TYPES[url.pathname];
     if (req.method !== 'POST' || type === undefined) return send(res, 404, error(404, 'not_found', 'Not found.'));
     if (!String(req.headers['content-type'] ?? '').startsWith('application/vnd.api+json'))
@@ -150,15 +163,19 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     const limit = JOB_LIMITS[url.pathname] as number;
     if (profiles.length === 0 || profiles.length > limit)
       return send(res, 400, error(400, 'invalid', `Between 1 and ${limit} profiles per request.`));
-    for (const p of profiles) {
+    // An import validates each profile inside the job (import-errors); a subscription job refuses the request.
+    for (const p of type === 'profile-bulk-import-job' ? [] : profiles) {
       const email = p.attributes?.['email'];
       if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
         return send(res, 400, error(400, 'invalid', 'Invalid email address.'));
     }
     jobs.push({ path: url.pathname, body });
     for (const p of profiles) received.push(String(p.attributes?.['email']));
+    const emails = profiles.map((p) => String(p.attributes?.['email']));
+    if (type === 'profile-subscription-bulk-create-job') account.setConsent(emails, 'SUBSCRIBED');
+    if (type === 'profile-subscription-bulk-delete-job') account.setConsent(emails, 'UNSUBSCRIBED');
     if (type !== 'profile-bulk-import-job') return send(res, 202);
-    const id = randomUUID().replace(/-/g, '');
+    const { id } = account.runImport(profiles);
     return send(res, 202, {
       data: {
         type,
@@ -176,7 +193,37 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     });
   }
 
-  function listEvents(res: ServerResponse, query: URLSearchParams): void {
+  /** The job, its import errors or its profiles, 20 a page by default as Klaviyo pages them (page[cursor]). */
+  function readJob(res: ServerResponse, id: string, part: string | undefined, query: URLSearchParams): void {
+    const job = account.importJobs.get(id);
+    if (!job) return send(res, 404, error(404, 'not_found', 'Not found.'));
+    if (part === undefined) return send(res, 200, account.jobResource(job, base));
+    const items =
+      part === '/import-errors'
+        ? job.errors.map((e, i) => ({
+            type: 'import-error',
+            id: `${job.id}-${i}`,
+            attributes: {
+              code: e.code,
+              title: e.title,
+              detail: e.detail,
+              source: { pointer: e.pointer },
+              original_payload: e.original_payload,
+            },
+          }))
+        : job.profileIds.map((pid) => ({ type: 'profile', id: pid, attributes: { email: account.profiles.get(pid)?.email ?? null } }));
+    const size = Math.min(Number(query.get('page[size]') ?? 20), 100);
+    const cursor = query.get('page[cursor]');
+    const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^o:/, '')) : 0;
+    const next = new URLSearchParams(query);
+    next.set('page[cursor]', Buffer.from(`o:${offset + size}`).toString('base64url'));
+    send(res, 200, {
+      data: items.slice(offset, offset + size),
+      links: { next: offset + size < items.length ? `${base}/api/profile-bulk-import-jobs/${id}${part}?${next.toString()}` : null },
+    });
+  }
+
+  function listEvents(res: ServerResponse, query: URLSearchParams, defaultSize: number): void {
     queries.push(new URLSearchParams(query));
     const filter = query.get('filter');
     let since = -Infinity;
@@ -185,7 +232,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
       if (!m || Number.isNaN(Date.parse(m[1] as string))) return send(res, 400, error(400, 'invalid', 'Invalid filter.'));
       since = Date.parse(m[1] as string);
     }
-    const size = Math.min(Number(query.get('page[size]') ?? pageSize), 1000, pageSize);
+    const size = Math.min(Number(query.get('page[size]') ?? defaultSize), 1000, defaultSize);
     const all = events
       .filter((e) => Date.parse(e.datetime) >= since)
       .sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : a.id < b.id ? -1 : 1));
@@ -245,6 +292,8 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     jobs: () => [...jobs],
     eventQueries: () => [...queries],
     addEvents: (more) => events.push(...more),
+    profiles: () => [...account.profiles.values()].map((p) => ({ ...p, attributes: { ...p.attributes } })),
+    seedProfile: (email, consent) => account.seed(email.toLowerCase(), consent),
     stop: server.stop,
   };
 }

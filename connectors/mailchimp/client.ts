@@ -2,7 +2,14 @@
 import { createVendorClient, parsePayload, VendorRejected, type VendorClient } from '../sdk/index.js';
 import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
 import type { TagUpdate } from './mapping.js';
-import { BatchSubscribeResponse, type BatchMember } from './schemas.js';
+import {
+  BatchSubscribeResponse,
+  MemberPage,
+  MergeFieldsPage,
+  type BatchMember,
+  type MemberUpsert,
+  type MergeFieldTypes,
+} from './schemas.js';
 
 export interface MailchimpClientOptions {
   /** Attempts after the first for 429/5xx/network errors (createVendorClient's default when unset). */
@@ -44,6 +51,66 @@ export class MailchimpClient {
     return parsePayload(BatchSubscribeResponse, response.data, 'Mailchimp batch subscribe response');
   }
 
+  /**
+   * PUT /lists/{list_id}/members/{subscriber_hash} ("Add or update list member"): creates the member with
+   * `status_if_new`, and changes an existing member's status only when the body carries `status`.
+   */
+  async upsertMember(hash: string, member: MemberUpsert): Promise<void> {
+    await this.api.request({
+      method: 'PUT',
+      url: `${this.list}/members/${hash}`,
+      headers: { 'content-type': 'application/json' },
+      data: member,
+    });
+  }
+
+  /**
+   * PATCH the member's `email_address` ("Update list member"): the member, its status and history move to the new
+   * address. 'absent' when the old address is not a member, 'taken' when the new one already is (Member Exists).
+   */
+  async changeAddress(hash: string, email: string): Promise<'moved' | 'absent' | 'taken'> {
+    try {
+      return await this.absentOn404(async () => {
+        await this.api.request({
+          method: 'PATCH',
+          url: `${this.list}/members/${hash}`,
+          headers: { 'content-type': 'application/json' },
+          data: { email_address: email },
+        });
+        return 'moved' as const;
+      });
+    } catch (error) {
+      if (error instanceof VendorRejected && error.status === 400 && /Member Exists/i.test(error.message)) return 'taken';
+      throw error;
+    }
+  }
+
+  /** GET /lists/{list_id}/merge-fields: the audience's merge tags and their types, which decide a value's format. */
+  async mergeFieldTypes(): Promise<MergeFieldTypes> {
+    const response = await this.api.request<unknown>({
+      method: 'GET',
+      url: `${this.list}/merge-fields`,
+      params: { count: '1000', fields: 'merge_fields.tag,merge_fields.type,merge_fields.options' },
+    });
+    const page = parsePayload(MergeFieldsPage, response.data, 'Mailchimp merge fields');
+    return new Map(
+      page.merge_fields.map((f) => [f.tag, { type: f.type, ...(f.options?.date_format ? { dateFormat: f.options.date_format } : {}) }]),
+    );
+  }
+
+  /** GET /lists/{list_id}/members: members of one status whose information changed after `since`, a page at `offset`. */
+  async members(query: { status: 'unsubscribed'; since: string | null; offset: number; count: number }): Promise<MemberPage> {
+    const params: Record<string, string> = {
+      status: query.status,
+      count: String(query.count),
+      offset: String(query.offset),
+      fields: 'members.email_address,members.status,members.last_changed,total_items',
+    };
+    if (query.since) params['since_last_changed'] = query.since;
+    const response = await this.api.request<unknown>({ method: 'GET', url: `${this.list}/members`, params });
+    return parsePayload(MemberPage, response.data, 'Mailchimp members page');
+  }
+
   /** PATCH the member's status to unsubscribed; an address that is not a member needs nothing. */
   async unsubscribe(hash: string): Promise<'unsubscribed' | 'absent'> {
     return this.absentOn404(async () => {
@@ -70,7 +137,12 @@ export class MailchimpClient {
   /** POST …/actions/delete-permanent: erases the member and its history; the address cannot be re-imported. */
   async deletePermanent(hash: string): Promise<'deleted' | 'absent'> {
     return this.absentOn404(async () => {
-      await this.api.request({ method: 'POST', url: `${this.list}/members/${hash}/actions/delete-permanent` });
+      // No body: no content type either (axios would otherwise label the empty body as a form).
+      await this.api.request({
+        method: 'POST',
+        url: `${this.list}/members/${hash}/actions/delete-permanent`,
+        headers: { 'content-type': false },
+      });
       return 'deleted' as const;
     });
   }

@@ -13,13 +13,16 @@ import {
 } from '../sdk/index.js';
 import { BATCH_SUBSCRIBE_LIMIT, MailchimpClient, type MailchimpClientOptions } from './client.js';
 import type { MailchimpSecrets, MailchimpSettings } from './config.js';
-import { subscriberHash, tagUpdatesFor, toBatchMember } from './mapping.js';
+import { mergeFieldsFor, subscriberHash, tagUpdatesFor, toBatchMember, toMemberUpsert } from './mapping.js';
+import type { MergeFieldTypes } from './schemas.js';
 
 type Context = ConnectorContext<MailchimpSettings, MailchimpSecrets>;
 
 /**
- * One batch-subscribe call takes 500 members and answers synchronously with an outcome per address, so a push
- * of 500 changes is one request (plus tag and unsubscribe calls for the few that need them). POST /batches
+ * One batch-subscribe call takes 500 members and answers synchronously with an outcome per address: every grant of
+ * consent in a push of 500 changes is one request. It always sets the status, so changes that carry no new consent
+ * (a name, a segment) go one by one through "Add or update list member" without a status, which never resubscribes
+ * someone who unsubscribed in Mailchimp. POST /batches
  * would take more operations per call, but it is asynchronous: its per-operation results arrive later as a
  * gzipped tar archive, so push could not return an outcome per change.
  */
@@ -27,7 +30,9 @@ export const MAX_BATCH_SIZE = BATCH_SUBSCRIBE_LIMIT;
 
 const CONSENT_FIELD = 'consentEmailMarketing';
 
-type Plan = { kind: 'subscribe'; email: string } | { kind: 'unsubscribe'; email: string } | { kind: 'refuse'; outcome: PushOutcome };
+type Plan =
+  /** `grant`: consent was given since the last push, so the status travels; otherwise only the data does. */
+  { kind: 'subscribe'; email: string; grant: boolean } | { kind: 'unsubscribe'; email: string } | { kind: 'refuse'; outcome: PushOutcome };
 
 function plan(change: ProfileChange): Plan {
   const { profileId } = change;
@@ -39,7 +44,25 @@ function plan(change: ProfileChange): Plan {
     return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no consent for email_marketing', retryable: false } };
   if (email === undefined)
     return { kind: 'refuse', outcome: { profileId, status: 'failed', reason: 'no e-mail address', retryable: false } };
-  return !consented || withdrawn ? { kind: 'unsubscribe', email } : { kind: 'subscribe', email };
+  if (!consented || withdrawn) return { kind: 'unsubscribe', email };
+  return { kind: 'subscribe', email, grant: change.changed.includes(CONSENT_FIELD) };
+}
+
+/**
+ * The member Mailchimp holds under the address it last received moves to the new address (PATCH email_address),
+ * keeping its status and history, so that the person is not mailed twice. When the new address is a member
+ * already, the old member is unsubscribed instead. Returns a failure, or nothing when the push may go on.
+ */
+async function moveAddress(client: MailchimpClient, change: ProfileChange, email: string): Promise<PushOutcome | undefined> {
+  const previous = normaliseEmail(change.previousEmail);
+  if (previous === undefined || previous === email) return undefined;
+  try {
+    const moved = await client.changeAddress(subscriberHash(previous), email);
+    if (moved === 'taken') await client.unsubscribe(subscriberHash(previous));
+    return undefined;
+  } catch (error) {
+    return { profileId: change.profileId, status: 'failed', ...failureReason('Mailchimp', error) };
+  }
 }
 
 export async function pushChanges(context: Context, changes: ProfileChange[], options?: MailchimpClientOptions): Promise<PushOutcome[]> {
@@ -48,11 +71,40 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const plans = changes.map(plan);
   const outcomes: (PushOutcome | undefined)[] = plans.map((p) => (p.kind === 'refuse' ? p.outcome : undefined));
 
-  // Subscribe: one batch-subscribe call for every consenting change; an address appearing twice is sent once.
-  const subscribing = plans.flatMap((p, i) => (p.kind === 'subscribe' ? [{ index: i, email: p.email }] : []));
+  // Address changes first: what follows addresses the member by its new address.
+  await mapLimited(
+    plans.map((p, i) => ({ p, i })),
+    settings.concurrency,
+    async ({ p, i }) => {
+      if (p.kind !== 'refuse') outcomes[i] = await moveAddress(client, changes[i] as ProfileChange, p.email);
+    },
+  );
+
+  // The audience's merge field types decide each value's format; read once per push when a value travels.
+  let types: MergeFieldTypes | undefined;
+  const carriesMergeFields = plans.some(
+    (p, i) =>
+      p.kind === 'subscribe' && outcomes[i] === undefined && Object.keys(mergeFieldsFor(changes[i] as ProfileChange, settings)).length > 0,
+  );
+  if (carriesMergeFields) {
+    try {
+      types = await client.mergeFieldTypes();
+    } catch (error) {
+      const why = failureReason('Mailchimp', error);
+      plans.forEach((p, i) => {
+        if (p.kind === 'subscribe' && outcomes[i] === undefined)
+          outcomes[i] = { profileId: (changes[i] as ProfileChange).profileId, status: 'failed', ...why };
+      });
+    }
+  }
+
+  // Grants: one batch-subscribe call for every change that brings consent; an address appearing twice is sent once.
+  const subscribing = plans.flatMap((p, i) =>
+    p.kind === 'subscribe' && p.grant && outcomes[i] === undefined ? [{ index: i, email: p.email }] : [],
+  );
   const members = new Map<string, ReturnType<typeof toBatchMember>>();
   for (const { index, email } of subscribing) {
-    const member = toBatchMember(changes[index] as ProfileChange, email, settings);
+    const member = toBatchMember(changes[index] as ProfileChange, email, settings, types);
     const earlier = members.get(email);
     members.set(email, earlier ? { ...earlier, merge_fields: { ...earlier.merge_fields, ...member.merge_fields } } : member);
   }
@@ -84,17 +136,25 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     }
   }
 
-  // Withdrawals: PATCH status unsubscribed, never creating a member; then tags for members that took the push.
+  // Withdrawals: PATCH status unsubscribed, never creating a member. Data without new consent: PUT without a
+  // status. Then tags for members that took the push.
   await mapLimited(
     plans.map((p, i) => ({ p, i })),
     settings.concurrency,
     async ({ p, i }) => {
       const change = changes[i] as ProfileChange;
+      if (outcomes[i]?.status === 'failed') return;
       try {
         if (p.kind === 'unsubscribe') {
           await client.unsubscribe(subscriberHash(p.email));
           outcomes[i] = { profileId: change.profileId, status: 'pushed', remoteId: subscriberHash(p.email) };
-        } else if (p.kind === 'subscribe' && outcomes[i]?.status === 'pushed') {
+          return;
+        }
+        if (p.kind === 'subscribe' && !p.grant) {
+          await client.upsertMember(subscriberHash(p.email), toMemberUpsert(change, p.email, settings, types));
+          outcomes[i] = { profileId: change.profileId, status: 'pushed', remoteId: subscriberHash(p.email) };
+        }
+        if (p.kind === 'subscribe' && outcomes[i]?.status === 'pushed') {
           const tags = tagUpdatesFor(change, settings);
           if (tags.length > 0) await client.updateTags(subscriberHash(p.email), tags);
         }

@@ -7,8 +7,18 @@ import { eraseSubjects, pushChanges } from './destination.js';
 import { decodeForm, encodeForm } from './form.js';
 import { mailchimp } from './index.js';
 import { subscriberHash } from './mapping.js';
+import { pollMailchimp, readCursor } from './poll.js';
+import { onePageBudget } from '../sdk/contract-kit.js';
+import { drainPoll } from '../sdk/testing/index.js';
 import { startMailchimpSimulator, type MailchimpSimulator } from './simulator.js';
 import { CALLBACK, CALLBACK_URL, contextFor, FORM, formBody, secrets, settings, webhookRequest } from './test-support.js';
+
+/** An audience of 2,400 members, every other one unsubscribed: three pages of unsubscribes (500 a page). */
+const audience = Array.from({ length: 2400 }, (_, i) => ({
+  email: `member${i}@example.com`,
+  status: i % 2 === 0 ? 'unsubscribed' : 'subscribed',
+  lastChanged: new Date(Date.parse('2026-02-01T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', '+00:00'),
+}));
 
 // Mailchimp signs nothing: the kit's signature section (tampered body, header signatures) cannot apply, so the
 // URL token is tested below; the kit posts the golden fixtures to the URL with the token.
@@ -22,6 +32,10 @@ runContractTests({
     headers: { 'content-type': FORM, 'user-agent': 'MailChimp' },
     // The documented examples list the decoded POST variables; Mailchimp posts them form-encoded.
     body: (text) => encodeForm(JSON.parse(text) as Record<string, string>),
+  },
+  poll: {
+    startVendor: (faults) => startMailchimpSimulator({ members: audience, ...(faults ? { faults } : {}) }),
+    expectedEvents: audience.filter((m) => m.status === 'unsubscribed').length,
   },
   push: { startVendor: (faults) => startMailchimpSimulator(faults ? { faults } : {}) },
 });
@@ -107,18 +121,17 @@ describe('Mailchimp push', () => {
     expect(apiRoot(MailchimpSettings.parse({ listId: 'a6b5da1054' }), secrets)).toBe('https://us21.api.mailchimp.com/3.0');
   });
 
-  it('upserts consenting profiles in one batch-subscribe call with their changed merge fields, keyed by subscriber hash', () =>
+  it('subscribes the profiles that gave consent in one batch-subscribe call with their changed merge fields, keyed by subscriber hash', () =>
     withSimulator(async (sim) => {
-      sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
       const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
-        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3 }),
-        change('bob@example.com', { firstName: 'Bob', phone: null }),
+        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3, consentEmailMarketing: true }),
+        change('bob@example.com', { firstName: 'Bob', phone: null, consentEmailMarketing: true }),
       ]);
       expect(outcomes).toEqual([
         { profileId: 'p-Ann@Example.com', status: 'pushed', remoteId: subscriberHash('ann@example.com') },
         { profileId: 'p-bob@example.com', status: 'pushed', remoteId: subscriberHash('bob@example.com') },
       ]);
-      expect(sim.log()).toEqual([
+      expect(sim.log().filter((r) => r.method !== 'GET')).toEqual([
         {
           method: 'POST',
           path: '/lists/a6b5da1054',
@@ -131,8 +144,113 @@ describe('Mailchimp push', () => {
           },
         },
       ]);
-      expect(sim.members().find((m) => m.email_address === 'ann@example.com')?.merge_fields).toEqual({ FNAME: 'Ann', LNAME: 'Smith' });
     }));
+
+  it('sends a change without new consent as "Add or update list member" without a status (status_if_new for a new member)', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
+      const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
+        change('Ann@Example.com', { lastName: 'Smith', orderCount: 3 }),
+        change('new@example.com', { firstName: 'New' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['pushed', 'pushed']);
+      expect(sim.log()[0], 'the merge field types first').toMatchObject({ method: 'GET', path: '/lists/a6b5da1054/merge-fields' });
+      expect(sim.log().slice(1)).toEqual([
+        {
+          method: 'PUT',
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
+          body: { email_address: 'ann@example.com', status_if_new: 'subscribed', merge_fields: { LNAME: 'Smith' } },
+        },
+        {
+          method: 'PUT',
+          path: `/lists/a6b5da1054/members/${subscriberHash('new@example.com')}`,
+          body: { email_address: 'new@example.com', status_if_new: 'subscribed', merge_fields: { FNAME: 'New' } },
+        },
+      ]);
+      expect(sim.members().map((m) => [m.email_address, m.status, m.merge_fields])).toEqual([
+        ['ann@example.com', 'subscribed', { FNAME: 'Ann', LNAME: 'Smith' }],
+        ['new@example.com', 'subscribed', { FNAME: 'New' }],
+      ]);
+    }));
+
+  it('never resubscribes someone who unsubscribed in Mailchimp (webhook missed) when only their name changes', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com', 'unsubscribed', { FNAME: 'Ann' });
+      const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [change('ann@example.com', { firstName: 'Anna' })]);
+      expect(outcome?.status, 'the data reaches the member').toBe('pushed');
+      expect(sim.members()).toEqual([expect.objectContaining({ status: 'unsubscribed', merge_fields: { FNAME: 'Anna' } })]);
+      expect(JSON.stringify(sim.log()), 'no request carries a subscribed status').not.toMatch(/"status":"subscribed"/);
+    }));
+
+  it("formats merge values by the audience's field types: a birthday as MM/DD, a date in its field's format", () =>
+    withSimulator(
+      async (sim) => {
+        sim.seedMember('ann@example.com');
+        const s = { ...sim.settings, mergeFields: { birthdate: 'BIRTHDAY', firstOrderAt: 'FIRSTORDER', orderCount: 'ORDERS' } };
+        const [outcome] = await pushChanges(contextFor(s, sim.secrets), [
+          change('ann@example.com', { birthdate: '1990-05-17', firstOrderAt: '2026-02-03', orderCount: '4' }),
+        ]);
+        expect(outcome?.status).toBe('pushed');
+        expect(sim.members()[0]?.merge_fields).toEqual({ BIRTHDAY: '05/17', FIRSTORDER: '03/02/2026', ORDERS: 4 });
+      },
+      {
+        mergeTags: ['EMAIL', 'BIRTHDAY', 'FIRSTORDER', 'ORDERS'],
+        mergeFieldTypes: {
+          BIRTHDAY: { type: 'birthday', dateFormat: 'MM/DD' },
+          FIRSTORDER: { type: 'date', dateFormat: 'DD/MM/YYYY' },
+          ORDERS: { type: 'number' },
+        },
+      },
+    ));
+
+  describe('an address change (Mailchimp documents PATCH email_address on the member)', () => {
+    const moved = (fields: ProfileChange['fields'], consent = true) =>
+      profileChange('ann.new@example.com', fields, {
+        changed: Object.keys(fields),
+        consent: { email_marketing: consent },
+        previousEmail: 'ann@example.com',
+      });
+
+    it('moves the member to the new address: one member, still subscribed, never two', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'subscribed', { FNAME: 'Ann' });
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(outcome).toEqual({ profileId: 'p-ann.new@example.com', status: 'pushed', remoteId: subscriberHash('ann.new@example.com') });
+        expect(sim.members().map((m) => [m.email_address, m.status, m.merge_fields])).toEqual([
+          ['ann.new@example.com', 'subscribed', { FNAME: 'Ann' }],
+        ]);
+        expect(sim.log()[0]).toEqual({
+          method: 'PATCH',
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}`,
+          body: { email_address: 'ann.new@example.com' },
+        });
+      }));
+
+    it('keeps an unsubscribed member unsubscribed at the new address', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'unsubscribed');
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com', firstName: 'Ann' })]);
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([['ann.new@example.com', 'unsubscribed']]);
+      }));
+
+    it('unsubscribes the old member when the new address is a member already', () =>
+      withSimulator(async (sim) => {
+        sim.seedMember('ann@example.com', 'subscribed');
+        sim.seedMember('ann.new@example.com', 'subscribed');
+        const [outcome] = await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(outcome?.status).toBe('pushed');
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([
+          ['ann@example.com', 'unsubscribed'],
+          ['ann.new@example.com', 'subscribed'],
+        ]);
+      }));
+
+    it('subscribes the new address when the old one was never a member', () =>
+      withSimulator(async (sim) => {
+        await pushChanges(contextFor(sim.settings, sim.secrets), [moved({ email: 'ann.new@example.com' })]);
+        expect(sim.members().map((m) => [m.email_address, m.status])).toEqual([['ann.new@example.com', 'subscribed']]);
+      }));
+  });
 
   it('sets a withdrawal as status unsubscribed without creating a member for an unknown address', () =>
     withSimulator(async (sim) => {
@@ -184,7 +302,7 @@ describe('Mailchimp push', () => {
       sim.seedMember('gone@example.com', 'unsubscribed');
       const outcomes = await pushChanges(contextFor(sim.settings, sim.secrets), [
         change('a@example.com', { firstName: 'A' }),
-        change('gone@example.com', { firstName: 'G' }),
+        change('gone@example.com', { firstName: 'G', consentEmailMarketing: true }),
         change(undefined, { firstName: 'Nobody' }),
         change('b@example.com', { firstName: 'B' }),
       ]);
@@ -201,7 +319,8 @@ describe('Mailchimp push', () => {
           minDelayMs: 5,
         });
         expect(outcome?.status).toBe('pushed');
-        expect(sim.requests()).toBe(3);
+        // The merge-field read waits out the two 429s; then one batch-subscribe call.
+        expect(sim.requests()).toBe(4);
       },
       { faults: { rateLimitFirst: 2 } },
     ));
@@ -256,6 +375,19 @@ describe('Mailchimp erasure', () => {
       expect(sim.log().every((r) => r.path.endsWith('/actions/delete-permanent'))).toBe(true);
     }));
 
+  it('sends no content type with the bodiless delete-permanent', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      await eraseSubjects(contextFor(sim.settings, sim.secrets), [{ profileId: 'p1', email: 'ann@example.com', identifiers: [] }]);
+      expect(sim.contentTypes()).toEqual([
+        {
+          path: `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}/actions/delete-permanent`,
+          contentType: undefined,
+          hasBody: false,
+        },
+      ]);
+    }));
+
   it('reports a failed erasure without the address', () =>
     withSimulator(
       async (sim) => {
@@ -268,5 +400,49 @@ describe('Mailchimp erasure', () => {
         expect(JSON.stringify(outcome)).not.toMatch(/secret\.person/);
       },
       { faults: { failNext: 1 } },
+    ));
+});
+
+describe('Mailchimp poll of unsubscribed members (since_last_changed)', () => {
+  const drain = (sim: MailchimpSimulator, from?: string) =>
+    drainPoll((cursor) => pollMailchimp(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
+
+  it('catches up an unsubscribe whose webhook was missed, dated by last_changed, without the address in its id', () =>
+    withSimulator(
+      async (sim) => {
+        const { events } = await drain(sim);
+        expect(events).toEqual([
+          {
+            type: 'consent.changed',
+            sourceEventId: expect.not.stringMatching(/@/),
+            occurredAt: '2026-03-01T10:00:00.000Z',
+            identifiers: [{ type: 'email', value: 'gone@example.com' }],
+            data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:poll:unsubscribed' },
+          },
+        ]);
+        expect(sim.log().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /lists/a6b5da1054/members']);
+      },
+      {
+        members: [
+          { email: 'stays@example.com', status: 'subscribed', lastChanged: '2026-03-01T09:00:00+00:00' },
+          { email: 'gone@example.com', status: 'unsubscribed', lastChanged: '2026-03-01T10:00:00+00:00' },
+        ],
+      },
+    ));
+
+  it('asks the next pass for members changed since the high-water mark, with a second of overlap', () =>
+    withSimulator(
+      async (sim) => {
+        const first = await drain(sim);
+        expect(readCursor(first.cursor).since).toEqual({ unsubscribes: '2026-03-01T10:00:00.000Z' });
+        sim.seedMember('later@example.com', 'unsubscribed', {}, '2026-03-02T08:00:00+00:00');
+        const again = await drain(sim, first.cursor);
+        expect(again.events.map((e) => e.identifiers[0]?.value)).toEqual(['gone@example.com', 'later@example.com']);
+        expect(
+          new Set([...first.events, ...again.events].map((e) => e.sourceEventId)).size,
+          'the overlap repeats an id, never a new one',
+        ).toBe(2);
+      },
+      { members: [{ email: 'gone@example.com', status: 'unsubscribed', lastChanged: '2026-03-01T10:00:00+00:00' }] },
     ));
 });

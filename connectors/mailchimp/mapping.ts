@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { MailchimpSettings } from './config.js';
-import type { BatchMember, MailchimpWebhook } from './schemas.js';
+import type { BatchMember, MailchimpWebhook, MemberPage, MemberUpsert, MergeFieldTypes } from './schemas.js';
 
 /** Mailchimp's member key: the MD5 hash of the lower-cased address. */
 export function subscriberHash(email: string): string {
@@ -126,30 +126,75 @@ export function webhookToEvents(hook: MailchimpWebhook, ctx: MappingContext): Ev
   }
 }
 
+/**
+ * An unsubscribed member the poll found: the withdrawal its webhook would have carried. Dated by `last_changed`
+ * (Mailchimp keeps no unsubscribe time on the member); its id names the member and that time, so the next pass's
+ * overlap dedupes.
+ */
+export function unsubscribedMemberToEvents(member: MemberPage['members'][number], listId: string): EventDraft[] {
+  const email = normaliseEmail(member.email_address);
+  if (email === undefined || member.status !== 'unsubscribed') return [];
+  const occurredAt = new Date(member.last_changed).toISOString();
+  return [
+    {
+      type: 'consent.changed',
+      sourceEventId: `member:${listId}:${subscriberHash(email)}:unsubscribed:${occurredAt}`,
+      occurredAt,
+      identifiers: [{ type: 'email', value: email }],
+      data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:poll:unsubscribed' },
+    },
+  ];
+}
+
 // ── outbound ────────────────────────────────────────────────────────────────────────────────────
 
-/** A merge value Mailchimp accepts: text and numbers as they are, booleans as yes/no, null clears the field. */
-export function mergeValue(value: FieldValue): string | number {
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/**
+ * A merge value in the format of its field's type: a birthday as "MM/DD", a date in the field's date format
+ * ("MM/DD/YYYY", "DD/MM/YYYY"; else YYYY-MM-DD), a number as a number; other text as it is, booleans as yes/no,
+ * null as "" (which clears the field).
+ */
+export function mergeValue(value: FieldValue, field?: { type: string; dateFormat?: string }): string | number {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return Number.isFinite(value) ? value : '';
+  const date = ISO_DATE.exec(value);
+  if (field?.type === 'birthday' && date) return `${date[2]}/${date[3]}`;
+  if (field?.type === 'date' && date) {
+    const [, y, m, d] = date;
+    if (field.dateFormat === 'MM/DD/YYYY') return `${m}/${d}/${y}`;
+    if (field.dateFormat === 'DD/MM/YYYY') return `${d}/${m}/${y}`;
+    return `${y}-${m}-${d}`;
+  }
+  if (field?.type === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return value;
 }
 
-/** Only the fields that changed and have a merge tag. */
-export function mergeFieldsFor(change: ProfileChange, settings: MailchimpSettings): Record<string, string | number> {
+/** Only the fields that changed and have a merge tag, each in its field type's format. */
+export function mergeFieldsFor(
+  change: ProfileChange,
+  settings: MailchimpSettings,
+  types?: MergeFieldTypes,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const name of new Set(change.changed)) {
     const tag = settings.mergeFields[name];
-    if (tag !== undefined) out[tag] = mergeValue(change.fields[name] ?? null);
+    if (tag !== undefined) out[tag] = mergeValue(change.fields[name] ?? null, types?.get(tag));
   }
   return out;
 }
 
 /** A consenting profile as a batch-subscribe member: subscribed, with its changed merge fields. */
-export function toBatchMember(change: ProfileChange, email: string, settings: MailchimpSettings): BatchMember {
-  const merge = mergeFieldsFor(change, settings);
+export function toBatchMember(change: ProfileChange, email: string, settings: MailchimpSettings, types?: MergeFieldTypes): BatchMember {
+  const merge = mergeFieldsFor(change, settings, types);
   return { email_address: email, status: 'subscribed', ...(Object.keys(merge).length > 0 ? { merge_fields: merge } : {}) };
+}
+
+/** A change without new consent as "Add or update list member" takes it: no status, so an existing member keeps its own. */
+export function toMemberUpsert(change: ProfileChange, email: string, settings: MailchimpSettings, types?: MergeFieldTypes): MemberUpsert {
+  const merge = mergeFieldsFor(change, settings, types);
+  return { email_address: email, status_if_new: 'subscribed', ...(Object.keys(merge).length > 0 ? { merge_fields: merge } : {}) };
 }
 
 export interface TagUpdate {

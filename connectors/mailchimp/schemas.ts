@@ -69,6 +69,48 @@ export interface BatchMember {
   merge_fields?: Record<string, string | number>;
 }
 
+/** A member as "Add or update list member" (PUT …/members/{subscriber_hash}) takes it. */
+export interface MemberUpsert {
+  email_address: string;
+  /** Only for an address that is not yet a member. */
+  status_if_new: 'subscribed';
+  /** Changes an existing member's status: sent only when consent changed. */
+  status?: 'subscribed';
+  merge_fields?: Record<string, string | number>;
+}
+
+/** GET /lists/{list_id}/members with fields=members.email_address,members.status,members.last_changed,total_items. */
+export const MemberPage = z.object({
+  members: z.array(
+    z
+      .object({
+        email_address: z.string(),
+        status: z.string(),
+        /** "2015-10-21T15:41:36+00:00". */
+        last_changed: z.iso.datetime({ offset: true }),
+      })
+      .loose(),
+  ),
+  total_items: z.number().int().nonnegative(),
+});
+export type MemberPage = z.infer<typeof MemberPage>;
+
+/** GET /lists/{list_id}/merge-fields: each merge field's tag and type (text, number, address, phone, date, birthday…). */
+export const MergeFieldsPage = z.object({
+  merge_fields: z.array(
+    z
+      .object({
+        tag: z.string(),
+        type: z.string(),
+        options: z.object({ date_format: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  ),
+});
+
+/** The type of each merge tag of the audience, with a date field's format. */
+export type MergeFieldTypes = ReadonlyMap<string, { type: string; dateFormat?: string }>;
+
 const MemberResult = z.object({ id: z.string().optional(), email_address: z.string() }).loose();
 
 /** POST /lists/{list_id} response: created and updated members, and an error per refused address. */

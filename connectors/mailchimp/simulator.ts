@@ -1,4 +1,5 @@
-// A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PATCH, tags, delete-permanent.
+// A local stand-in for the Mailchimp Marketing API calls syncline makes: batch subscribe, member PUT and PATCH (status,
+// address change), tags, delete-permanent.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
@@ -11,6 +12,8 @@ export interface SimulatedMember {
   status: string;
   merge_fields: Record<string, string | number>;
   tags: string[];
+  /** Set on every change of the member, as Mailchimp's `last_changed`. */
+  last_changed: string;
 }
 
 export interface SimulatedRequest {
@@ -19,15 +22,24 @@ export interface SimulatedRequest {
   body: unknown;
 }
 
+/** A request's content type as sent, with whether it carried a body. */
+export interface SimulatedContentType {
+  path: string;
+  contentType: string | undefined;
+  hasBody: boolean;
+}
+
 export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, MailchimpSecrets> {
   secrets: MailchimpSecrets;
   members(): SimulatedMember[];
-  /** Adds a member as if it had signed up in Mailchimp. */
-  seedMember(email: string, status?: string, mergeFields?: Record<string, string>): void;
+  /** Adds a member as if it had signed up (or unsubscribed) in Mailchimp, last changed `at` (default now). */
+  seedMember(email: string, status?: string, mergeFields?: Record<string, string>, at?: string): void;
   /** Requests that got past faults and authentication, in order. */
   log(): SimulatedRequest[];
   /** Most requests the simulator saw in flight at once. */
   peakConcurrency(): number;
+  /** The content type of each logged request. */
+  contentTypes(): SimulatedContentType[];
 }
 
 export interface SimulatorOptions {
@@ -35,8 +47,12 @@ export interface SimulatorOptions {
   listId?: string;
   /** Merge tags the audience has (Mailchimp refuses unknown ones). */
   mergeTags?: string[];
+  /** The type of merge tags other than text (default PHONE phone, ADDRESS address, BIRTHDAY birthday). */
+  mergeFieldTypes?: Record<string, { type: string; dateFormat?: string }>;
   /** Simulated latency per request, so that concurrency is observable. */
   latencyMs?: number;
+  /** Members the audience starts with. */
+  members?: Array<{ email: string; status: string; lastChanged: string }>;
 }
 
 const MAX_CONNECTIONS = 10;
@@ -52,12 +68,40 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
   const listId = options.listId ?? 'a6b5da1054';
   const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
+  const fieldTypes = options.mergeFieldTypes ?? {
+    PHONE: { type: 'phone' },
+    ADDRESS: { type: 'address' },
+    BIRTHDAY: { type: 'birthday', dateFormat: 'MM/DD' },
+  };
+  /** The first merge value its field's type refuses: a birthday not "MM/DD", a date not in its format, a non-number. */
+  const badValue = (merge: Record<string, unknown>): string | undefined =>
+    Object.entries(merge).find(([tag, value]) => {
+      const field = fieldTypes[tag];
+      if (value === '' || !field) return false;
+      if (field.type === 'birthday') return typeof value !== 'string' || !/^(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])$/.test(value);
+      if (field.type === 'date') {
+        const shape =
+          field.dateFormat === 'MM/DD/YYYY' || field.dateFormat === 'DD/MM/YYYY' ? /^\d{2}\/\d{2}\/\d{4}$/ : /^\d{4}-\d{2}-\d{2}$/;
+        return typeof value !== 'string' || !shape.test(value);
+      }
+      if (field.type === 'number') return typeof value !== 'number';
+      if (field.type === 'address') return typeof value !== 'object' || value === null;
+      return false;
+    })?.[0];
   const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
   const store = new Map<string, SimulatedMember>();
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
+  const contentTypes: SimulatedContentType[] = [];
   let inFlight = 0;
   let peak = 0;
+  // Mailchimp's own format: seconds and an offset.
+  const changedNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const seed = (email: string, status = 'subscribed', mergeFields: Record<string, string> = {}, at = changedNow()) => {
+    const hash = md5(email);
+    store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [], last_changed: at });
+  };
+  for (const m of options.members ?? []) seed(m.email, m.status, {}, m.lastChanged);
 
   const authorised = (req: IncomingMessage) => {
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -82,6 +126,19 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     const path = url.pathname.replace(/^\/3\.0/, '');
     log.push({ method: req.method ?? 'GET', path, body });
+    contentTypes.push({ path, contentType: req.headers['content-type'], hasBody: raw !== '' });
+    if (req.method === 'GET' && path === `/lists/${listId}/members`) return listMembers(res, url.searchParams);
+    if (req.method === 'GET' && path === `/lists/${listId}/merge-fields`)
+      return sendJson(res, 200, {
+        merge_fields: [...mergeTags]
+          .filter((tag) => tag !== 'EMAIL')
+          .map((tag) => {
+            const field = fieldTypes[tag];
+            return { tag, type: field?.type ?? 'text', options: field?.dateFormat ? { date_format: field.dateFormat } : {} };
+          }),
+        list_id: listId,
+        total_items: mergeTags.size - 1,
+      });
 
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
     if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -111,15 +168,91 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     if (sub === undefined && req.method === 'PATCH') {
       if (!member) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
-      const status = (body as { status?: string })?.status;
+      const { status, email_address: email } = (body ?? {}) as { status?: string; email_address?: string };
       if (status !== undefined) {
         if (!STATUSES.has(status)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated.');
-        member.status = status;
+        if (inCompliance(member, status)) return complianceState(res, member.email_address);
       }
+      if (email !== undefined && md5(email) !== hash) {
+        // An address change: the member (status, merge fields, tags) moves to the new key, unless that is taken.
+        if (store.has(md5(email)))
+          return problem(
+            res,
+            400,
+            'Member Exists',
+            `${email.toLowerCase()} is already a list member. Use PUT to insert or update list members.`,
+          );
+        store.delete(hash);
+        member.last_changed = changedNow();
+        member.email_address = email.toLowerCase();
+        member.id = md5(email);
+        store.set(member.id, member);
+      }
+      if (status !== undefined) member.status = status;
+      member.last_changed = changedNow();
       received.push(member.email_address);
       return sendJson(res, 200, member);
     }
+    if (sub === undefined && req.method === 'PUT') return upsertMember(res, hash, member, body);
     return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+  }
+
+  /** GET …/members: `status`, `since_last_changed` (changed after), `count` (at most 1000) and `offset`. */
+  function listMembers(res: ServerResponse, query: URLSearchParams): void {
+    const since = query.get('since_last_changed');
+    if (since !== null && Number.isNaN(Date.parse(since))) return problem(res, 400, 'Invalid Resource', 'since_last_changed is invalid.');
+    const count = Number(query.get('count') ?? 10);
+    const offset = Number(query.get('offset') ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 1000 || !Number.isInteger(offset) || offset < 0)
+      return problem(res, 400, 'Invalid Resource', 'count must be 1 to 1000 and offset at least 0.');
+    const status = query.get('status');
+    const matching = [...store.values()]
+      .filter((m) => status === null || m.status === status)
+      .filter((m) => since === null || Date.parse(m.last_changed) > Date.parse(since))
+      .sort((a, b) => a.last_changed.localeCompare(b.last_changed) || a.id.localeCompare(b.id));
+    sendJson(res, 200, { members: matching.slice(offset, offset + count), list_id: listId, total_items: matching.length });
+  }
+
+  /** Mailchimp does not let the API subscribe an address that unsubscribed or was cleaned. */
+  const inCompliance = (member: SimulatedMember, status: string) =>
+    status === 'subscribed' && (member.status === 'unsubscribed' || member.status === 'cleaned');
+  const complianceState = (res: ServerResponse, email: string) =>
+    problem(
+      res,
+      400,
+      'Member In Compliance State',
+      `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
+    );
+
+  /** "Add or update list member": status_if_new creates, status (optional) changes an existing member's status. */
+  function upsertMember(res: ServerResponse, hash: string, existing: SimulatedMember | undefined, body: unknown): void {
+    const item = (body ?? {}) as { email_address?: unknown; status?: unknown; status_if_new?: unknown; merge_fields?: unknown };
+    const email = typeof item.email_address === 'string' ? item.email_address : '';
+    const invalid = (detail: string) => problem(res, 400, 'Invalid Resource', detail);
+    if (md5(email) !== hash) return invalid('The email address does not match the subscriber hash in the URL.');
+    const status = item.status ?? (existing ? undefined : item.status_if_new);
+    if (!existing && status === undefined) return invalid('The resource submitted could not be validated: status_if_new is required.');
+    if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status))) return invalid('Invalid status.');
+    const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
+    const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
+    if (unknown) return invalid(`Your merge fields were invalid: ${unknown}`);
+    const bad = badValue(merge);
+    if (bad) return invalid(`Your merge fields were invalid: ${bad} is not in the format of its field type.`);
+    if (existing && typeof status === 'string' && inCompliance(existing, status)) return complianceState(res, existing.email_address);
+    const member = existing ?? {
+      id: hash,
+      email_address: email.toLowerCase(),
+      status: status as string,
+      merge_fields: {},
+      tags: [],
+      last_changed: changedNow(),
+    };
+    member.last_changed = changedNow();
+    if (typeof status === 'string') member.status = status;
+    member.merge_fields = { ...member.merge_fields, ...merge };
+    store.set(hash, member);
+    received.push(member.email_address);
+    sendJson(res, 200, member);
   }
 
   function batchSubscribe(res: ServerResponse, body: unknown): void {
@@ -150,13 +283,9 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       }
       const merge = (item.merge_fields ?? {}) as Record<string, string | number>;
       const unknown = Object.keys(merge).find((tag) => !mergeTags.has(tag));
-      if (unknown) {
-        out.errors.push({
-          email_address: email,
-          error: `Your merge fields were invalid: ${unknown}`,
-          error_code: 'ERROR_GENERIC',
-          field: unknown,
-        });
+      const bad = unknown ?? badValue(merge);
+      if (bad) {
+        out.errors.push({ email_address: email, error: `Your merge fields were invalid: ${bad}`, error_code: 'ERROR_GENERIC', field: bad });
         continue;
       }
       const hash = md5(email);
@@ -178,10 +307,17 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
           });
           continue;
         }
-        Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge } });
+        Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge }, last_changed: changedNow() });
         out.updated_members.push(existing);
       } else {
-        const member: SimulatedMember = { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...merge }, tags: [] };
+        const member: SimulatedMember = {
+          id: hash,
+          email_address: email.toLowerCase(),
+          status,
+          merge_fields: { ...merge },
+          tags: [],
+          last_changed: changedNow(),
+        };
         store.set(hash, member);
         out.new_members.push(member);
       }
@@ -217,12 +353,10 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     received: () => [...received],
     requests: server.requests,
     members: () => [...store.values()].map((m) => ({ ...m, merge_fields: { ...m.merge_fields }, tags: [...m.tags] })),
-    seedMember(email, status = 'subscribed', mergeFields = {}) {
-      const hash = md5(email);
-      store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [] });
-    },
+    seedMember: seed,
     log: () => [...log],
     peakConcurrency: () => peak,
+    contentTypes: () => [...contentTypes],
     stop: server.stop,
   };
 }

@@ -112,6 +112,33 @@ describe('Shopify poll', () => {
       expect(placed.data.lines[0]).toMatchObject({ productId: expect.stringMatching(/^\d+$/), price: expect.any(Number) });
     }));
 
+  describe("Shopify's query cost (1,000 points at most per query)", () => {
+    const placedOrders = (events: EventDraft[]) =>
+      events.filter((e): e is Extract<EventDraft, { type: 'order.placed' }> => e.type === 'order.placed');
+
+    it('sizes order pages to fit the single-query maximum from the cost Shopify reports, instead of failing every poll', () =>
+      withVendor(startShopifySimulator(generateSampleShop({ customers: 2, orders: 40 })), async (sim) => {
+        const { events } = await drain(sim);
+        expect(placedOrders(events)).toHaveLength(40);
+        const orders = sim.queries().filter((q) => q.root === 'orders');
+        // 100 orders with 10 line items each would cost 2 + 100 × 56 points: refused once, then 17 a page (2 + 17 × 56 = 954).
+        expect(orders.map((q) => q.variables.first)).toEqual([100, 17, 17, 17]);
+      }));
+
+    it('pages the line items of an order that has more than the orders query asks for, keeping every line', () => {
+      const shop = generateSampleShop({ customers: 1, orders: 2 });
+      const first = shop.orders[0]!;
+      const line = first.lineItems.nodes[0]!;
+      first.lineItems.nodes = Array.from({ length: 125 }, (_, i) => ({ ...line, sku: `SKU-${i}` }));
+      return withVendor(startShopifySimulator(shop), async (sim) => {
+        const { events } = await drain(sim);
+        const placed = placedOrders(events).find((e) => e.data.orderId === /\d+$/.exec(first.id)?.[0]);
+        expect(placed?.data.lines.map((l) => l.sku)).toEqual(Array.from({ length: 125 }, (_, i) => `SKU-${i}`));
+        expect(sim.queries().filter((q) => q.root === 'order')).toHaveLength(2);
+      });
+    });
+  });
+
   it('refuses a cursor it did not write, with a way out', async () => {
     await expect(pollShopify(contextFor(), '{"stream":"products"}', onePageBudget())).rejects.toThrow(/reset the instance cursor/);
   });

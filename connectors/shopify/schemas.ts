@@ -162,6 +162,19 @@ export type CustomerNode = z.infer<typeof CustomerNode>;
 /** A customer node as the API sends it (money as decimal strings). */
 export type CustomerNodeJson = z.input<typeof CustomerNode>;
 
+const PageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() });
+
+const LineItemNode = z.object({
+  sku: Text,
+  name: z.string(),
+  quantity: z.number().int().nonnegative(),
+  product: z.object({ id: Gid }).nullish(),
+  variant: z.object({ id: Gid }).nullish(),
+  originalUnitPriceSet: z.object({ shopMoney: MoneyV2 }),
+});
+/** A page of an order's line items; the orders query asks for the first few, the order query for the rest. */
+const LineItems = z.object({ nodes: z.array(LineItemNode), pageInfo: PageInfo.optional() });
+
 export const OrderNode = z.object({
   id: Gid,
   name: Text,
@@ -175,25 +188,14 @@ export const OrderNode = z.object({
   displayFinancialStatus: Text,
   totalPriceSet: z.object({ shopMoney: MoneyV2 }),
   customer: z.object({ id: Gid }).nullish(),
-  lineItems: z.object({
-    nodes: z.array(
-      z.object({
-        sku: Text,
-        name: z.string(),
-        quantity: z.number().int().nonnegative(),
-        product: z.object({ id: Gid }).nullish(),
-        variant: z.object({ id: Gid }).nullish(),
-        originalUnitPriceSet: z.object({ shopMoney: MoneyV2 }),
-      }),
-    ),
-  }),
+  lineItems: LineItems,
 });
 export type OrderNode = z.infer<typeof OrderNode>;
 export type OrderNodeJson = z.input<typeof OrderNode>;
 
-const PageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() });
 export const CustomersPage = z.object({ customers: z.object({ nodes: z.array(CustomerNode), pageInfo: PageInfo }) });
 export const OrdersPage = z.object({ orders: z.object({ nodes: z.array(OrderNode), pageInfo: PageInfo }) });
+export const OrderLineItemsPage = z.object({ order: z.object({ lineItems: LineItems }).nullable() });
 
 export const ThrottleStatus = z.object({
   maximumAvailable: z.number(),

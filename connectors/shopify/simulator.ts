@@ -1,5 +1,6 @@
-// A local stand-in for the GraphQL Admin API's customers and orders queries: cursor pages, updated_at search,
-// cost reports, THROTTLED answers and injected faults. No GraphQL parser: it dispatches on the root field.
+// A local stand-in for the GraphQL Admin API's customers, orders and order queries: cursor pages (nested line items
+// too), updated_at search, Shopify's documented query cost (simulated-query-cost.ts) with its single-query maximum,
+// THROTTLED answers and injected faults.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
@@ -8,6 +9,7 @@ import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './config.js';
 import { generateSampleShop } from './sample-shop.js';
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
+import { actualCost, parseOperation, requestedCost, selectionAt, SINGLE_QUERY_MAX_COST, type Selection } from './simulated-query-cost.js';
 
 export { signShopifyWebhook } from './webhook.js';
 export { expectedPollEvents, generateSampleShop, type SampleShop, type SampleShopOptions } from './sample-shop.js';
@@ -25,7 +27,7 @@ export interface ShopifySimulatorOptions {
 }
 
 export interface SimulatedQuery {
-  root: 'customers' | 'orders';
+  root: 'customers' | 'orders' | 'order';
   variables: { first?: number; after?: string | null; query?: string | null };
   throttled: boolean;
 }
@@ -91,15 +93,31 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } });
     }
     const query = typeof body.query === 'string' ? body.query : '';
-    const root = /\{\s*customers\s*\(/.test(query) ? 'customers' : /\{\s*orders\s*\(/.test(query) ? 'orders' : undefined;
-    if (!root)
-      return sendJson(res, 200, {
-        errors: [{ message: 'The simulator answers only the customers and orders queries', extensions: { code: 'UNSUPPORTED' } }],
-      });
     const variables = (body.variables ?? {}) as SimulatedQuery['variables'];
-    const first = Number(variables.first ?? 0);
-    // Shopify's cost: roughly one point per node plus the connection, more for nested line items.
-    const requestedQueryCost = 2 + first * (root === 'orders' ? 6 : 1);
+    const selections = parseOperation(query, variables);
+    const top = selections[0];
+    const root = top?.name === 'customers' || top?.name === 'orders' || top?.name === 'order' ? top.name : undefined;
+    if (!root || !top)
+      return sendJson(res, 200, {
+        errors: [{ message: 'The simulator answers only the customers, orders and order queries', extensions: { code: 'UNSUPPORTED' } }],
+      });
+    const requestedQueryCost = requestedCost(selections);
+    if (requestedQueryCost > SINGLE_QUERY_MAX_COST) {
+      // Refused before it runs, whatever the bucket holds: no data, nothing charged.
+      log.push({ root, variables, throttled: false });
+      return sendJson(res, 200, {
+        errors: [
+          {
+            message: `Query cost is ${requestedQueryCost}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost: requestedQueryCost, maxCost: SINGLE_QUERY_MAX_COST },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: { ...BUCKET, currentlyAvailable: BUCKET.maximumAvailable } },
+        },
+      });
+    }
+    const first = root === 'order' ? 1 : Number(top.args['first'] ?? 0);
 
     if (throttleLeft > 0) {
       throttleLeft--;
@@ -112,6 +130,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       });
     }
     log.push({ root, variables, throttled: false });
+    if (root === 'order') return answer({ order: orderWithLineItems(top, ['lineItems']) ?? null });
     if (!Number.isInteger(first) || first < 1 || first > maxFirst) {
       return sendJson(res, 200, {
         errors: [{ message: `The first argument must be between 1 and ${maxFirst}`, extensions: { code: 'BAD_REQUEST' } }],
@@ -129,29 +148,54 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     const matching = (data[root] as Node[])
       .filter((n) => (filter ? filter(n) : true))
       .filter((n) => !after || compare(position(n), after) > 0);
-    const nodes = matching.slice(0, first);
-    const last = nodes.at(-1);
-    const actualQueryCost = 2 + nodes.length * (root === 'orders' ? 6 : 1);
-    return sendJson(res, 200, {
-      data: {
-        [root]: {
-          nodes,
-          pageInfo: {
-            hasNextPage: matching.length > nodes.length,
-            hasPreviousPage: after !== undefined,
-            endCursor: last ? encodeCursor(position(last)) : null,
-            startCursor: nodes[0] ? encodeCursor(position(nodes[0])) : null,
-          },
-        },
-      },
-      extensions: {
-        cost: {
-          requestedQueryCost,
-          actualQueryCost,
-          throttleStatus: { ...BUCKET, currentlyAvailable: BUCKET.maximumAvailable - actualQueryCost },
+    const page = matching.slice(0, first);
+    const last = page.at(-1);
+    const lineItems = selectionAt(selections, ['orders', 'nodes', 'lineItems']);
+    const nodes = root === 'orders' ? page.map((n) => withLineItemPage(n as OrderNodeJson, lineItems)) : page;
+    return answer({
+      [root]: {
+        nodes,
+        pageInfo: {
+          hasNextPage: matching.length > page.length,
+          hasPreviousPage: after !== undefined,
+          endCursor: last ? encodeCursor(position(last)) : null,
+          startCursor: page[0] ? encodeCursor(position(page[0])) : null,
         },
       },
     });
+
+    function answer(answered: Record<string, unknown>): void {
+      const actualQueryCost = actualCost(selections, answered);
+      sendJson(res, 200, {
+        data: answered,
+        extensions: {
+          cost: {
+            requestedQueryCost,
+            actualQueryCost,
+            throttleStatus: { ...BUCKET, currentlyAvailable: BUCKET.maximumAvailable - actualQueryCost },
+          },
+        },
+      });
+    }
+
+    /** `order(id:)`: one order with the requested page of its line items. */
+    function orderWithLineItems(order: Selection, path: string[]): OrderNodeJson | undefined {
+      const found = data.orders.find((o) => o.id === order.args['id']);
+      return found ? withLineItemPage(found, selectionAt(order.children ?? [], path)) : undefined;
+    }
+  }
+
+  /** The order with the page of line items `lineItems(first:, after:)` asks for, and its pageInfo. */
+  function withLineItemPage(order: OrderNodeJson, selection: Selection | undefined): OrderNodeJson {
+    if (!selection) return order;
+    const all = order.lineItems.nodes;
+    const from =
+      typeof selection.args['after'] === 'string' ? Number(Buffer.from(selection.args['after'], 'base64url').toString('utf8')) : 0;
+    const size = Number(selection.args['first'] ?? all.length);
+    const nodes = all.slice(from, from + size);
+    const end = from + nodes.length;
+    const pageInfo = { hasNextPage: end < all.length, endCursor: Buffer.from(String(end)).toString('base64url') };
+    return { ...order, lineItems: { nodes, pageInfo } as OrderNodeJson['lineItems'] };
   }
 
   const server = await startVendorServer(handle, {

@@ -4,14 +4,18 @@
 import type { InstanceConfig } from '../../core/config.js';
 import type { ErasureSubject } from '../../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
-import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../../core/ports.js';
+import type { CampaignContactLog, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore } from '../../core/ports.js';
 import { failureReason, redactPersonalData, type Logger } from '../../connectors/sdk/index.js';
 import type { InstanceResolver } from '../instances.js';
+import { readSnapshot, storedSnapshot } from '../push-snapshot.js';
+import { withoutSharedValues } from './shared-values.js';
 
 export interface ErasureDeps {
   instances: InstanceResolver;
   snapshots: PushSnapshotStore;
   log: Logger;
+  /** With it, values another live profile holds are kept out of what destinations delete by. */
+  profiles?: Pick<ProfileRepository, 'lookupEntries' | 'get'>;
   contacts?: CampaignContactLog;
   /** Receipts per request and destination; without them every attempt asks every destination again. */
   receipts?: ErasureReceiptStore;
@@ -34,7 +38,11 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
     return;
   }
 
+  // Decided at each attempt: the receipt keeps the whole subject, and sharing may end (or start) before a retry.
+  const toErase = deps.profiles ? await withoutSharedValues(deps.profiles, tenantId, subject) : subject;
   const problems: string[] = [];
+  /** The destination's own id per instance that failed: kept (without any field) for the retry to erase by. */
+  const retryIds = new Map<string, string>();
   let asked = 0;
   for (const instance of deps.instances.tenant(tenantId).instances.filter((i) => i.push)) {
     const earlier = receipt?.destinations[instance.id];
@@ -42,10 +50,13 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
       // Confirmed (or impossible) already: a retry never asks this destination again.
       continue;
     }
-    const result = await eraseAt(deps, tenantId, instance, subject, earlier, at);
+    // The destination's own id (from the push snapshot) addresses this person only; a shared address would not.
+    const remoteId = readSnapshot(await deps.snapshots.get(tenantId, subject.profileId, instance.id))?.remoteId;
+    const result = await eraseAt(deps, tenantId, instance, remoteId ? { ...toErase, remoteId } : toErase, earlier, at);
     asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
     if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
+    if (result.status === 'failed' && remoteId) retryIds.set(instance.id, remoteId);
     if (result.status === 'unsupported')
       deps.log.warn('destination cannot erase: remove the person there by hand', {
         tenantId,
@@ -56,6 +67,8 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   }
 
   await deps.snapshots.removeAll(tenantId, subject.profileId);
+  for (const [instance, remoteId] of retryIds)
+    await deps.snapshots.put(tenantId, subject.profileId, instance, storedSnapshot({}, remoteId));
   await deps.contacts?.removeAll(tenantId, subject.profileId);
   // A redelivery of a settled erasure asked nobody: it is no attempt, and changes no receipt.
   if (receipt?.state === 'settled' && asked === 0) return;

@@ -19,7 +19,7 @@ const FakePayload = z.object({
   consent: z.boolean().optional(),
 });
 
-export function fakeConnector(options: { failPushes?: number } = {}) {
+export function fakeConnector(options: { failPushes?: number; remoteId?: (change: ProfileChange) => string } = {}) {
   const pushed: ProfileChange[][] = [];
   const erased: ErasureSubject[] = [];
   let failures = options.failPushes ?? 0;
@@ -66,7 +66,11 @@ export function fakeConnector(options: { failPushes?: number } = {}) {
           throw new Error('vendor down');
         }
         pushed.push(structuredClone(changes));
-        return changes.map((c) => ({ profileId: c.profileId, status: 'pushed' as const }));
+        return changes.map((c) => ({
+          profileId: c.profileId,
+          status: 'pushed' as const,
+          ...(options.remoteId ? { remoteId: options.remoteId(c) } : {}),
+        }));
       },
     },
     async erase(_ctx, subjects) {
