@@ -3,6 +3,7 @@ import { identifierKey } from '../identifiers.js';
 import { addActivity, RECENT_EVENTS_LIMIT } from '../merge/merge-event.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier } from '../profile.js';
 import { latest } from '../merge/provenance.js';
+import { boundCarts, boundOrders, joinArchives } from '../merge/bounds.js';
 
 /** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
 export function survivorOf(profiles: readonly Profile[]): Profile {
@@ -29,6 +30,10 @@ export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
   }
   for (const [key, record] of Object.entries(absorbed.orders)) next.orders[key] = latest(next.orders[key], record) ?? record;
   for (const [key, record] of Object.entries(absorbed.carts)) next.carts[key] = latest(next.carts[key], record) ?? record;
+  const archive = joinArchives(next.orderArchive, absorbed.orderArchive);
+  if (archive !== undefined) next.orderArchive = archive;
+  boundOrders(next);
+  boundCarts(next);
   addActivity(next, ...absorbed.activity);
   next.recentEvents = [...new Set([...absorbed.recentEvents, ...next.recentEvents])].slice(-RECENT_EVENTS_LIMIT);
   next.mergedFrom = [...new Set([...next.mergedFrom, absorbed.profileId, ...absorbed.mergedFrom])].sort();

@@ -76,6 +76,8 @@ export function planIdentity(
   context: IdentityContext = {},
 ): IdentityPlan {
   const rules = tenant.identity;
+  const known = knownToOneProfile(rules, eventIds, candidates, owners, sighting, context);
+  if (known !== undefined) return { profile: known, absorbed: [], attached: [], refused: [], shared: [] };
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
   const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
@@ -168,6 +170,30 @@ export function planIdentity(
     };
   }
   return { profile, absorbed, attached, refused, shared };
+}
+
+/**
+ * The common case, decided without the planning below: one profile already holds every identifier of the event, none
+ * is blocked, the profile breaks no limit and no sighting is earlier than the one held. The plan then changes
+ * nothing, whatever the order of the identifiers (a split identifier only matters when it would join two profiles).
+ */
+function knownToOneProfile(
+  rules: IdentityRules,
+  eventIds: readonly Identifier[],
+  candidates: readonly Profile[],
+  owners: ReadonlyMap<string, string>,
+  sighting: { source: string; at: string },
+  context: IdentityContext,
+): Profile | undefined {
+  const only = candidates[0];
+  if (candidates.length !== 1 || only === undefined || eventIds.length === 0) return undefined;
+  for (const id of eventIds) {
+    const key = identifierKey(id);
+    if (owners.get(key) !== only.profileId || (context.sharedBy?.get(key) ?? 0) > rules.blockSharedByMoreThan) return undefined;
+    const held = only.identifiers.find((h) => h.type === id.type && h.value === id.value);
+    if (held === undefined || sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) return undefined;
+  }
+  return brokenLimit(rules, only.identifiers, sighting.at) === undefined ? only : undefined;
 }
 
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {
