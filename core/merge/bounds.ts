@@ -63,7 +63,7 @@ export function beforeHorizon(archive: OrderArchive | undefined, key: string, pl
  * already counted and ignored, so a late update of a folded order (a refund years later) is not applied, and an
  * order first reported after 50 newer ones is not counted; an update that moves a folded order's placedAt past the
  * horizon counts it a second time. All three need a person with more than 50 orders.
- * Mutates `profile.orders` (a copy the caller owns).
+ * Mutates or replaces `profile.orders` (a copy the caller owns).
  */
 export function boundOrders(profile: Profile): void {
   // Every compact order ranks below every full one, so only the few full orders need ranking here.
@@ -82,12 +82,15 @@ export function boundOrders(profile: Profile): void {
     channels: [],
     categories: [],
   };
+  const folded = new Set<string>();
   for (; count > ORDER_LIMIT; count--) {
     let oldest: [string, OrderRecord] | undefined;
-    for (const entry of Object.entries(profile.orders)) if (oldest === undefined || newerOrder(entry, oldest) > 0) oldest = entry;
-    delete profile.orders[oldest![0]];
+    for (const entry of Object.entries(profile.orders))
+      if (!folded.has(entry[0]) && (oldest === undefined || newerOrder(entry, oldest) > 0)) oldest = entry;
+    folded.add(oldest![0]);
     archive = foldOrder(archive, oldest![0], oldest![1]);
   }
+  profile.orders = without(profile.orders, folded);
   profile.orderArchive = archive;
 }
 
@@ -108,12 +111,22 @@ function foldOrder(archive: OrderArchive, key: string, order: OrderRecord): Orde
   };
 }
 
-/** Keeps the newest CART_LIMIT carts (by the time of their winning report, then key). Mutates `profile.carts`. */
+/** Keeps the newest CART_LIMIT carts (by the time of their winning report, then key). Replaces `profile.carts`. */
 export function boundCarts(profile: Profile): void {
   const entries = Object.entries(profile.carts);
   if (entries.length <= CART_LIMIT) return;
   entries.sort(([ka, a], [kb, b]) => (a.at !== b.at ? (a.at > b.at ? -1 : 1) : ka > kb ? -1 : ka < kb ? 1 : 0));
-  for (const [key] of entries.slice(CART_LIMIT)) delete profile.carts[key];
+  profile.carts = without(profile.carts, new Set(entries.slice(CART_LIMIT).map(([key]) => key)));
+}
+
+/**
+ * A copy without `keys`. Not `delete`: it turns the object into a hash table whose every later copy costs ~30 µs
+ * instead of ~0.5 µs (the merge copies the collection an event touches).
+ */
+function without<T>(record: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record)) if (!keys.has(key)) out[key] = record[key]!;
+  return out;
 }
 
 export function capCart(record: CartRecord): CartRecord {
