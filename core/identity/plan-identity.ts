@@ -6,6 +6,7 @@ import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier 
 import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './rules.js';
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from '../profile.js';
+import { REFUSED_LIMIT } from '../merge/bounds.js';
 
 export interface IdentityPlan {
   /** The profile the event lands on, already joined with the absorbed ones. */
@@ -199,5 +200,6 @@ function knownToOneProfile(
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {
   const byKey = new Map(known.map((r) => [identifierKey(r), r]));
   for (const r of added) if (!byKey.has(identifierKey(r))) byKey.set(identifierKey(r), r);
-  return [...byKey.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  // Bounded: a sender naming a person with ever new phone numbers must not grow the profile without end.
+  return [...byKey.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1)).slice(0, REFUSED_LIMIT);
 }

@@ -6,7 +6,7 @@ import type { CanonicalEvent } from '../events.js';
 import type { Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { event, order, tenant } from '../../test/support/events.js';
-import { CART_LIMIT, FULL_ORDERS, LINE_LIMIT, ORDER_LIMIT, TEXT_LIMIT } from './bounds.js';
+import { CART_LIMIT, FULL_ORDERS, LINE_LIMIT, ORDER_LIMIT, REFUSED_LIMIT, TEXT_LIMIT } from './bounds.js';
 
 const ANNA = [{ type: 'email' as const, value: 'anna@example.com' }];
 
@@ -47,6 +47,22 @@ describe('bounded profile', () => {
       carts.every((c) => c.recoveryUrl === undefined),
       'a cut URL would be broken: too long ones are dropped',
     ).toBe(true);
+    expect(JSON.stringify(profile).length).toBeLessThan(64_000);
+  });
+
+  it('keeps the refused identifiers bounded when a sender names the victim with ever new phone numbers', async () => {
+    const checkouts = Array.from({ length: 300 }, (_, n) =>
+      event({
+        type: 'cart.updated',
+        sourceEventId: `phone-${n}`,
+        occurredAt: day(n),
+        identifiers: [...ANNA, { type: 'phone', value: `+3161${String(n).padStart(7, '0')}` }],
+        data: { cartId: `phone-cart-${n}`, lines: [] },
+      }),
+    );
+    const profile = await merged(checkouts);
+    expect(profile.refusedIdentifiers.length).toBeLessThanOrEqual(REFUSED_LIMIT);
+    expect(profile.identifiers.filter((i) => i.type === 'phone')).toHaveLength(3);
     expect(JSON.stringify(profile).length).toBeLessThan(64_000);
   });
 

@@ -12,6 +12,8 @@ export const ORDER_LIMIT = 50;
 /** Carts kept, newest first: older carts are long abandoned or completed. */
 export const CART_LIMIT = 10;
 export const LINE_LIMIT = 20;
+/** Refused identifiers kept on a profile: the smallest keys, so the kept set does not depend on arrival order. */
+export const REFUSED_LIMIT = 50;
 /** Longest string stored in a line, an activity detail or a field value. */
 export const TEXT_LIMIT = 200;
 const FIELD_TEXT_LIMIT = 1_000;
