@@ -3,7 +3,7 @@
 //
 // Version contract: a commit's put carries the profile as it will be stored, i.e. with
 // `profile.version === expectedVersion + 1` (the merge engine builds it that way). The item's `version` attribute
-// and the `doc.version` inside it are therefore always equal; a put that breaks this is a programming error and
+// and the `version` inside the stored profile (aws/profile-codec.ts) are therefore always equal; a put that breaks this is a programming error and
 // is refused before anything is written.
 import {
   ConditionalCheckFailedException,
@@ -20,6 +20,7 @@ import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
+import { decodeProfile, encodeProfile } from './profile-codec.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 const TRANSACTION_LIMIT = 100;
@@ -117,7 +118,7 @@ export class DynamoProfileRepository implements ProfileRepository {
       new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    return { ...(Item.doc as Profile), version: Item.version as number };
+    return decodeProfile(Item);
   }
 
   async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
@@ -138,7 +139,7 @@ export class DynamoProfileRepository implements ProfileRepository {
       return {
         Put: {
           TableName: this.table,
-          Item: { ...profileKeys.profile(tenantId, profile.profileId), version: profile.version, doc: profile },
+          Item: { ...profileKeys.profile(tenantId, profile.profileId), version: profile.version, ...encodeProfile(profile) },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -226,7 +227,11 @@ export class DynamoProfileRepository implements ProfileRepository {
           ExclusiveStartKey,
         }),
       );
-      for (const item of page.Items ?? []) yield { ...(item.doc as Profile), version: item.version as number };
+      // A compressed item has no doc.mergedInto for the filter to see: its tombstone test happens here.
+      for (const item of page.Items ?? []) {
+        const profile = decodeProfile(item);
+        if (profile.mergedInto === undefined) yield profile;
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }

@@ -4,8 +4,18 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 
 const KB = 1024;
-/** DynamoDB's item size is names + values; the JSON length is a close, slightly high estimate. */
-const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item ?? {}), 'utf8');
+/**
+ * DynamoDB's item size is names + values; the JSON length is a close, slightly high estimate. A binary attribute (a
+ * compressed profile, aws/profile-codec.ts) counts its bytes, not the length of its JSON rendering.
+ */
+const size = (item: unknown) =>
+  Buffer.byteLength(
+    JSON.stringify(item ?? {}, function (this: Record<string, unknown>, key, value) {
+      const raw = this[key];
+      return raw instanceof Uint8Array ? 'x'.repeat(raw.length) : value;
+    }),
+    'utf8',
+  );
 const wru = (item: unknown) => Math.max(1, Math.ceil(size(item) / KB));
 /** Strongly consistent read: one RRU per 4 KB. */
 const rru = (item: unknown) => Math.max(1, Math.ceil(size(item) / (4 * KB)));
@@ -46,7 +56,8 @@ function countWrite(counts: DynamoCounts, item: Record<string, any>, transaction
   if (item.sk === 'PROFILE') {
     counts.profileItemWrites++;
     counts.profileBytesWritten += size(item);
-    if (item.doc?.profileId) counts.profilesWritten.add(`${item.doc.tenantId}/${item.doc.profileId}`);
+    // The key names the profile whichever form the profile is stored in.
+    counts.profilesWritten.add(item.pk);
   } else if (item.sk === 'ID') counts.pointerItemWrites++;
   else counts.otherItemWrites++;
 }

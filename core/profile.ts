@@ -65,6 +65,22 @@ export interface OrderRecord extends Provenance {
   checkoutToken?: string;
   gift?: boolean;
   shippedToOtherAddress?: boolean;
+  /** An older order (core/merge/bounds.ts): its lines are reduced to one per category. */
+  compact?: boolean;
+}
+
+/** The sums of the orders folded out of the profile past its order limit (core/merge/bounds.ts). */
+export interface OrderArchive {
+  /** Counted orders (not cancelled or refunded) and their revenue. */
+  count: number;
+  revenue: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  /** The newest folded order: reports of orders at or before it are taken as counted here. */
+  horizonAt: string;
+  horizonKey: string;
+  channels: string[];
+  categories: string[];
 }
 
 export interface CartRecord extends Provenance {
@@ -101,9 +117,10 @@ export interface Profile {
   refusedIdentifiers: RefusedIdentifier[];
   fields: Record<string, FieldRecord>;
   consent: Partial<Record<ConsentPurpose, ConsentRecord>>;
-  /** Keyed by `<instance>/<orderId>`. */
+  /** Keyed by `<instance>/<orderId>`; the newest full, older ones compact, the oldest folded into `orderArchive`. */
   orders: Record<string, OrderRecord>;
-  /** Keyed by `<instance>/<cartId>`. */
+  orderArchive?: OrderArchive;
+  /** Keyed by `<instance>/<cartId>`; the newest few. */
   carts: Record<string, CartRecord>;
   activity: ActivityRecord[];
   /** Recently applied `<instance>/<sourceEventId>` keys: a duplicate delivery costs no write. */

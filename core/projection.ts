@@ -4,7 +4,7 @@ import type { FieldValue } from './destination.js';
 import type { ConsentPurpose } from './events.js';
 import type { Profile } from './profile.js';
 import { campaignFields, type ProjectionContext } from './campaign/campaign-fields.js';
-import { countedOrders, openCarts } from './campaign/orders.js';
+import { openCarts, orderTotals } from './campaign/orders.js';
 
 export type { ProjectionContext };
 
@@ -24,11 +24,11 @@ export function projectProfile(profile: Profile, context?: ProjectionContext): R
   for (const name of PERSON_FIELDS) out[name] = profile.fields[name]?.value ?? null;
   if (out.email === null) out.email = profile.identifiers.find((i) => i.type === 'email')?.value ?? null;
 
-  const orders = countedOrders(profile);
-  out.orderCount = orders.length;
-  out.totalSpent = Math.round(orders.reduce((sum, o) => sum + o.total, 0) * 100) / 100;
-  out.firstOrderAt = orders[0]?.placedAt ?? null;
-  out.lastOrderAt = orders.at(-1)?.placedAt ?? null;
+  const totals = orderTotals(profile);
+  out.orderCount = totals.count;
+  out.totalSpent = totals.revenue;
+  out.firstOrderAt = totals.firstOrderAt;
+  out.lastOrderAt = totals.lastOrderAt;
 
   const cart = openCarts(profile)[0];
   out.openCartValue = cart?.total ?? null;

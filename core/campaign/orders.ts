@@ -11,6 +11,29 @@ export function countedOrders(profile: Profile): OrderRecord[] {
     .map(([, o]) => o);
 }
 
+export interface OrderTotals {
+  count: number;
+  revenue: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+}
+
+/** RFM figures over every counted order: those the profile keeps plus those folded into its archive. */
+export function orderTotals(profile: Profile, counted: readonly OrderRecord[] = countedOrders(profile)): OrderTotals {
+  const archive = profile.orderArchive;
+  const revenue = counted.reduce((sum, o) => sum + o.total, archive?.revenue ?? 0);
+  const first = counted[0]?.placedAt ?? null;
+  const last = counted.at(-1)?.placedAt ?? null;
+  const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null || a < b ? a : b);
+  const newest = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
+  return {
+    count: counted.length + (archive?.count ?? 0),
+    revenue: Math.round(revenue * 100) / 100,
+    firstOrderAt: earliest(archive?.firstOrderAt ?? null, first),
+    lastOrderAt: newest(archive?.lastOrderAt ?? null, last),
+  };
+}
+
 /** Carts and checkouts that no order completed, newest first: abandoned-cart candidates. */
 export function openCarts(profile: Profile): CartRecord[] {
   const completedTokens = new Set(

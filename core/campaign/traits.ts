@@ -1,7 +1,7 @@
 // Per-profile traits: what the person bought, how often, how much, where, and what they looked at lately.
 import type { Profile } from '../profile.js';
 import type { CampaignConfig } from './config.js';
-import { countedOrders, DAY_MS } from './orders.js';
+import { countedOrders, DAY_MS, orderTotals } from './orders.js';
 import { classifyLines, type ClassifiedLine } from './secondary-profile.js';
 
 export interface Traits {
@@ -28,11 +28,14 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function computeTraits(profile: Profile, config: CampaignConfig): Traits {
   const orders = countedOrders(profile);
-  const revenue = round2(orders.reduce((sum, o) => sum + o.total, 0));
-  const first = orders[0]?.placedAt ?? null;
-  const last = orders.at(-1)?.placedAt ?? null;
+  // Orders folded into the archive (a person with hundreds of orders) count with their sums and categories.
+  const archive = profile.orderArchive;
+  const { count, revenue, firstOrderAt: first, lastOrderAt: last } = orderTotals(profile, orders);
   const lines = classifyLines(orders, config.giftSeasons);
-  const categories = new Set(lines.filter((l) => !l.secondary && l.line.category).map((l) => l.line.category!));
+  const categories = new Set([
+    ...(archive?.categories ?? []),
+    ...lines.filter((l) => !l.secondary && l.line.category).map((l) => l.line.category!),
+  ]);
   const secondary = new Set(
     lines.filter((l) => l.secondary && l.line.category && !categories.has(l.line.category)).map((l) => l.line.category!),
   );
@@ -46,16 +49,14 @@ export function computeTraits(profile: Profile, config: CampaignConfig): Traits 
   const lastOf = (kind: 'product.viewed' | 'search.performed') =>
     profile.activity.find((a) => a.kind === kind && a.detail.category)?.detail.category ?? null;
   return {
-    orderCount: orders.length,
+    orderCount: count,
     revenue,
-    averageOrderValue: orders.length > 0 ? round2(revenue / orders.length) : null,
+    averageOrderValue: count > 0 ? round2(revenue / count) : null,
     firstOrderAt: first,
     lastOrderAt: last,
     averageIntervalDays:
-      orders.length >= 2 && first && last
-        ? Math.round(((Date.parse(last) - Date.parse(first)) / DAY_MS / (orders.length - 1)) * 10) / 10
-        : null,
-    channels: [...new Set(orders.map((o) => o.channel))].sort(),
+      count >= 2 && first && last ? Math.round(((Date.parse(last) - Date.parse(first)) / DAY_MS / (count - 1)) * 10) / 10 : null,
+    channels: [...new Set([...(archive?.channels ?? []), ...orders.map((o) => o.channel)])].sort(),
     categories: [...categories].sort(),
     secondaryCategories: [...secondary].sort(),
     giftSeasons: [...seasons].sort(),

@@ -3,6 +3,7 @@ import { identifierKey } from '../identifiers.js';
 import { addActivity, RECENT_EVENTS_LIMIT } from '../merge/merge-event.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier } from '../profile.js';
 import { latest } from '../merge/provenance.js';
+import { boundCarts, boundOrders, joinArchives, REFUSED_LIMIT } from '../merge/bounds.js';
 
 /** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
 export function survivorOf(profiles: readonly Profile[]): Profile {
@@ -21,7 +22,7 @@ export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
   next.lastSeenAt = absorbed.lastSeenAt > next.lastSeenAt ? absorbed.lastSeenAt : next.lastSeenAt;
   next.identifiers = unionIdentifiers(next.identifiers, absorbed.identifiers);
   const refused = new Map([...absorbed.refusedIdentifiers, ...next.refusedIdentifiers].map((r) => [identifierKey(r), r]));
-  next.refusedIdentifiers = [...refused.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  next.refusedIdentifiers = [...refused.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1)).slice(0, REFUSED_LIMIT);
   for (const [name, record] of Object.entries(absorbed.fields)) next.fields[name] = latest(next.fields[name], record) ?? record;
   for (const [purpose, record] of Object.entries(absorbed.consent)) {
     const key = purpose as keyof Profile['consent'];
@@ -29,6 +30,10 @@ export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
   }
   for (const [key, record] of Object.entries(absorbed.orders)) next.orders[key] = latest(next.orders[key], record) ?? record;
   for (const [key, record] of Object.entries(absorbed.carts)) next.carts[key] = latest(next.carts[key], record) ?? record;
+  const archive = joinArchives(next.orderArchive, absorbed.orderArchive);
+  if (archive !== undefined) next.orderArchive = archive;
+  boundOrders(next);
+  boundCarts(next);
   addActivity(next, ...absorbed.activity);
   next.recentEvents = [...new Set([...absorbed.recentEvents, ...next.recentEvents])].slice(-RECENT_EVENTS_LIMIT);
   next.mergedFrom = [...new Set([...next.mergedFrom, absorbed.profileId, ...absorbed.mergedFrom])].sort();

@@ -6,6 +6,7 @@ import { identifierKey, normaliseIdentifier, uniqueIdentifiers, type Identifier 
 import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, type IdentityRules } from './rules.js';
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from '../profile.js';
+import { REFUSED_LIMIT } from '../merge/bounds.js';
 
 export interface IdentityPlan {
   /** The profile the event lands on, already joined with the absorbed ones. */
@@ -76,6 +77,8 @@ export function planIdentity(
   context: IdentityContext = {},
 ): IdentityPlan {
   const rules = tenant.identity;
+  const known = knownToOneProfile(rules, eventIds, candidates, owners, sighting, context);
+  if (known !== undefined) return { profile: known, absorbed: [], attached: [], refused: [], shared: [] };
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
   const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
@@ -170,8 +173,33 @@ export function planIdentity(
   return { profile, absorbed, attached, refused, shared };
 }
 
+/**
+ * The common case, decided without the planning below: one profile already holds every identifier of the event, none
+ * is blocked, the profile breaks no limit and no sighting is earlier than the one held. The plan then changes
+ * nothing, whatever the order of the identifiers (a split identifier only matters when it would join two profiles).
+ */
+function knownToOneProfile(
+  rules: IdentityRules,
+  eventIds: readonly Identifier[],
+  candidates: readonly Profile[],
+  owners: ReadonlyMap<string, string>,
+  sighting: { source: string; at: string },
+  context: IdentityContext,
+): Profile | undefined {
+  const only = candidates[0];
+  if (candidates.length !== 1 || only === undefined || eventIds.length === 0) return undefined;
+  for (const id of eventIds) {
+    const key = identifierKey(id);
+    if (owners.get(key) !== only.profileId || (context.sharedBy?.get(key) ?? 0) > rules.blockSharedByMoreThan) return undefined;
+    const held = only.identifiers.find((h) => h.type === id.type && h.value === id.value);
+    if (held === undefined || sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) return undefined;
+  }
+  return brokenLimit(rules, only.identifiers, sighting.at) === undefined ? only : undefined;
+}
+
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {
   const byKey = new Map(known.map((r) => [identifierKey(r), r]));
   for (const r of added) if (!byKey.has(identifierKey(r))) byKey.set(identifierKey(r), r);
-  return [...byKey.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  // Bounded: a sender naming a person with ever new phone numbers must not grow the profile without end.
+  return [...byKey.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1)).slice(0, REFUSED_LIMIT);
 }

@@ -2,7 +2,8 @@
 // retries and out-of-order delivery all end in the same profile.
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import type { FieldValue } from '../destination.js';
-import type { ActivityRecord, FieldRecord, Profile, Provenance } from '../profile.js';
+import type { ActivityRecord, FieldRecord, OrderRecord, Profile, Provenance } from '../profile.js';
+import { beforeHorizon, boundCarts, boundOrders, capCart, capDetail, capFieldValue, capLines } from './bounds.js';
 import { latest, provenanceOf, utc } from './provenance.js';
 
 const ACTIVITY_LIMIT = 200;
@@ -25,11 +26,12 @@ export function hasSeen(profile: Profile, event: CanonicalEvent): boolean {
  */
 export function applyEvent(profile: Profile, event: ProfileEvent, priority: number): Profile {
   const next: Profile = { ...profile };
-  const at = utc(event.occurredAt);
+  const key = eventKey(event);
   const prov = provenanceOf(event, priority);
+  const at = prov.at;
   if (at < next.firstSeenAt) next.firstSeenAt = at;
   if (at > next.lastSeenAt) next.lastSeenAt = at;
-  next.recentEvents = [...next.recentEvents.filter((k) => k !== eventKey(event)), eventKey(event)].slice(-RECENT_EVENTS_LIMIT);
+  next.recentEvents = remember(next.recentEvents, key);
 
   switch (event.type) {
     case 'customer.upserted':
@@ -38,17 +40,25 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
     case 'order.placed':
     case 'order.updated': {
       const { data } = event;
-      const key = `${event.source.instance}/${data.orderId}`;
-      const record = { ...prov, ...data, placedAt: utc(data.placedAt) };
-      next.orders = { ...next.orders, [key]: latest(next.orders[key], record) ?? record };
+      const orderKey = `${event.source.instance}/${data.orderId}`;
+      const placedAt = utc(data.placedAt);
+      if (next.orders[orderKey] === undefined && beforeHorizon(next.orderArchive, orderKey, placedAt)) break;
+      const record: OrderRecord = { ...prov, ...data, placedAt, lines: capLines(data.lines) };
+      const winner = latest(next.orders[orderKey], record) ?? record;
+      if (winner === next.orders[orderKey]) break;
+      next.orders = { ...next.orders, [orderKey]: winner };
+      boundOrders(next);
       break;
     }
     case 'cart.updated':
     case 'checkout.abandoned': {
       const { data } = event;
-      const key = `${event.source.instance}/${data.cartId}`;
-      const record = { ...prov, ...data };
-      next.carts = { ...next.carts, [key]: latest(next.carts[key], record) ?? record };
+      const cartKey = `${event.source.instance}/${data.cartId}`;
+      const record = capCart({ ...prov, ...data });
+      const winner = latest(next.carts[cartKey], record) ?? record;
+      if (winner === next.carts[cartKey]) break;
+      next.carts = { ...next.carts, [cartKey]: winner };
+      boundCarts(next);
       break;
     }
     case 'consent.changed': {
@@ -57,19 +67,21 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       break;
     }
     case 'product.viewed':
-      addActivity(next, { key: eventKey(event), at, kind: event.type, detail: compact(event.data) });
-      break;
     case 'search.performed':
-      addActivity(next, { key: eventKey(event), at, kind: event.type, detail: compact(event.data) });
-      break;
     case 'email.engaged':
-      addActivity(next, { key: eventKey(event), at, kind: event.type, detail: compact(event.data) });
-      break;
     case 'survey.answered':
-      addActivity(next, { key: eventKey(event), at, kind: event.type, detail: compact(event.data) });
+      addActivity(next, { key, at, kind: event.type, detail: capDetail(compact(event.data)) });
       break;
   }
   return next;
+}
+
+/** Appends to the bounded dedup cache; a key already there stays where it is (only membership is ever read). */
+function remember(recent: readonly string[], key: string): string[] {
+  if (recent.includes(key)) return recent as string[];
+  const out = recent.length >= RECENT_EVENTS_LIMIT ? recent.slice(recent.length - RECENT_EVENTS_LIMIT + 1) : [...recent];
+  out.push(key);
+  return out;
 }
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {
@@ -86,7 +98,7 @@ function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, pr
   }
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    setField(profile, name, { ...prov, value });
+    setField(profile, name, { ...prov, value: capFieldValue(value) });
   }
 }
 
@@ -94,13 +106,33 @@ function setField(profile: Profile, name: string, record: FieldRecord): void {
   profile.fields[name] = latest(profile.fields[name], record) ?? record;
 }
 
-/** Keeps the newest entries; the order is total (time, then key) so any arrival order keeps the same set. */
+/** Newest first by time, then the larger key: a total order, so any arrival order keeps the same set. */
+function newer(a: ActivityRecord, b: ActivityRecord): boolean {
+  return a.at !== b.at ? a.at > b.at : a.key > b.key;
+}
+
+/** Keeps the newest ACTIVITY_LIMIT entries, sorted newest first; inserts in place rather than sorting per add. */
 export function addActivity(profile: Profile, ...records: ActivityRecord[]): void {
-  const byKey = new Map(profile.activity.map((r) => [r.key, r]));
-  for (const r of records) if (!byKey.has(r.key)) byKey.set(r.key, r);
-  profile.activity = [...byKey.values()]
-    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
-    .slice(0, ACTIVITY_LIMIT);
+  let list = profile.activity;
+  let copied = false;
+  for (const record of records) {
+    if (list.some((r) => r.key === record.key)) continue;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (newer(list[mid]!, record)) low = mid + 1;
+      else high = mid;
+    }
+    if (low >= ACTIVITY_LIMIT) continue;
+    if (!copied) {
+      list = [...list];
+      copied = true;
+    }
+    list.splice(low, 0, record);
+    if (list.length > ACTIVITY_LIMIT) list.length = ACTIVITY_LIMIT;
+  }
+  profile.activity = list;
 }
 
 /**

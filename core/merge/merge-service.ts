@@ -12,6 +12,7 @@ import { erasureRequestId } from '../erasure/receipts.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { utc } from './provenance.js';
+import type { FieldValue } from '../destination.js';
 
 export interface MergeDeps {
   profiles: ProfileRepository;
@@ -133,7 +134,15 @@ export function destinationChanged(
 ): boolean {
   if (before === undefined || before.mergedFrom.length !== after.mergedFrom.length) return true;
   const projection = { campaigns: tenant.campaigns, now: context.now, stats: context.stats };
-  return JSON.stringify(projectProfile(before, projection)) !== JSON.stringify(projectProfile(after, projection));
+  return !sameValues(projectProfile(before, projection), projectProfile(after, projection));
+}
+
+/** Field by field: the values are scalars, so this answers what two JSON serialisations did, without building them. */
+function sameValues(a: Record<string, FieldValue>, b: Record<string, FieldValue>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!(key in b) || a[key] !== b[key]) return false;
+  return true;
 }
 
 /**

@@ -2,9 +2,12 @@
 import type { CanonicalEvent } from '../events.js';
 import type { Provenance } from '../profile.js';
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Normalises vendor times (any offset) to UTC ISO strings, which then compare correctly as text. */
 export function utc(iso: string): string {
-  return new Date(iso).toISOString();
+  // Most vendor times already are UTC with milliseconds: parsing and printing them again was a hot spot.
+  return CANONICAL_UTC.test(iso) ? iso : new Date(iso).toISOString();
 }
 
 export function provenanceOf(event: CanonicalEvent, priority: number): Provenance {
