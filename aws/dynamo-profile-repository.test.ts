@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
@@ -206,5 +206,27 @@ describe('DynamoProfileRepository', () => {
     const listed: string[] = [];
     for await (const p of repo().listProfiles('paged')) listed.push(p.profileId);
     expect(listed).toEqual(ids);
+  });
+
+  it('migrates: gives live profile items written before the index their index attributes, once', async () => {
+    const legacy = (id: string, extra: Partial<Profile> = {}) =>
+      env.db.send(
+        new PutCommand({
+          TableName: env.tables.profiles,
+          Item: { ...profileKeys.profile('legacy', id), version: 1, doc: { ...profile('legacy', id, 1), ...extra } },
+        }),
+      );
+    await legacy('p-old');
+    await legacy('p-old-tombstone', { mergedInto: 'p-old' });
+    const listed = async () => {
+      const ids: string[] = [];
+      for await (const p of repo().listProfiles('legacy')) ids.push(p.profileId);
+      return ids;
+    };
+    expect(await listed(), 'before the migration the index does not see it').toEqual([]);
+    expect((await repo().addIndexAttributes()).updated).toBeGreaterThanOrEqual(1);
+    expect(await listed()).toEqual(['p-old']);
+    const again = await repo().addIndexAttributes();
+    expect(again, 'nothing left to migrate').toEqual({ missing: 0, updated: 0 });
   });
 });

@@ -17,6 +17,7 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../core/events.js';
@@ -281,6 +282,54 @@ export class DynamoProfileRepository implements ProfileRepository {
       for (const item of page.Items ?? []) yield { ...(item.doc as Profile), version: item.version as number };
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  /**
+   * One-off after deploying the index (docs/deploy.md, `syncline migrate`): gives the live profile items written before
+   * it their index attributes. The only Scan left, run by an operator, never on a schedule. A profile committed in the
+   * meantime carries the attributes already: its version moved on, the condition fails and it is skipped.
+   */
+  async addIndexAttributes(): Promise<{ missing: number; updated: number }> {
+    let missing = 0;
+    let updated = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#tenant)',
+          ProjectionExpression: 'pk, version',
+          ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':sk': 'PROFILE' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        missing++;
+        // `T#<tenant>#P#<profile>`: a tenant id never holds '#'.
+        const tenantId = (item.pk as string).split('#')[1]!;
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: item.pk, sk: 'PROFILE' },
+              UpdateExpression: 'SET #tenant = :tenant',
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+              ExpressionAttributeValues: {
+                ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
+                ':version': item.version,
+              },
+            }),
+          );
+          updated++;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { missing, updated };
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {
