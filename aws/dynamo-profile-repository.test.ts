@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
@@ -6,6 +6,7 @@ import type { ProfileCommit } from '../core/ports.js';
 import { emptyProfile, type Profile } from '../core/profile.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { CommitTooLarge, DynamoProfileRepository } from './dynamo-profile-repository.js';
+import { profileIndexAttributes, profileKeys } from './tables.js';
 
 const env = useEmulators({ sqs: false });
 const repo = () => new DynamoProfileRepository(env.db, env.tables.profiles);
@@ -161,5 +162,71 @@ describe('DynamoProfileRepository', () => {
     const listed: string[] = [];
     for await (const p of repo().listProfiles('lister')) listed.push(p.profileId);
     expect(listed).toEqual(['p-live']);
+  });
+
+  it('lists a tenant by a Query of its sparse index, never a Scan: tombstones and other tenants are not in it', async () => {
+    const sent: string[] = [];
+    const db = {
+      send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), env.db.send(command as never)),
+    };
+    const counted = new DynamoProfileRepository(db as never, env.tables.profiles);
+    await counted.commit('indexed', create('indexed', 'p-live', []));
+    await counted.commit('indexed', create('indexed', 'p-merged', []));
+    await counted.commit('indexed', {
+      puts: [{ profile: { ...profile('indexed', 'p-merged', 2), mergedInto: 'p-live' }, expectedVersion: 1 }],
+      claims: [],
+    });
+    await counted.commit('indexed-other', create('indexed-other', 'p-foreign', []));
+    const item = async (id: string) =>
+      (await env.db.send(new GetCommand({ TableName: env.tables.profiles, Key: profileKeys.profile('indexed', id) }))).Item;
+    expect((await item('p-live'))?.tenantProfiles, 'a live profile carries the index key').toBe('T#indexed#P');
+    expect(await item('p-merged'), 'a tombstone leaves the index').not.toHaveProperty('tenantProfiles');
+
+    sent.length = 0;
+    const listed: string[] = [];
+    for await (const p of counted.listProfiles('indexed')) listed.push(p.profileId);
+    expect(listed).toEqual(['p-live']);
+    expect(sent).not.toContain('ScanCommand');
+    expect(sent).toContain('QueryCommand');
+  });
+
+  it('lists a tenant larger than one index page, each profile once', async () => {
+    const ids = Array.from({ length: 1203 }, (_, i) => `p-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < ids.length; i += 25) {
+      const items = ids.slice(i, i + 25).map((id) => ({
+        ...profileKeys.profile('paged', id),
+        ...profileIndexAttributes('paged', {}),
+        version: 1,
+        doc: profile('paged', id, 1),
+      }));
+      await env.db.send(
+        new BatchWriteCommand({ RequestItems: { [env.tables.profiles]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+    }
+    const listed: string[] = [];
+    for await (const p of repo().listProfiles('paged')) listed.push(p.profileId);
+    expect(listed).toEqual(ids);
+  });
+
+  it('migrates: gives live profile items written before the index their index attributes, once', async () => {
+    const legacy = (id: string, extra: Partial<Profile> = {}) =>
+      env.db.send(
+        new PutCommand({
+          TableName: env.tables.profiles,
+          Item: { ...profileKeys.profile('legacy', id), version: 1, doc: { ...profile('legacy', id, 1), ...extra } },
+        }),
+      );
+    await legacy('p-old');
+    await legacy('p-old-tombstone', { mergedInto: 'p-old' });
+    const listed = async () => {
+      const ids: string[] = [];
+      for await (const p of repo().listProfiles('legacy')) ids.push(p.profileId);
+      return ids;
+    };
+    expect(await listed(), 'before the migration the index does not see it').toEqual([]);
+    expect((await repo().addIndexAttributes()).updated).toBeGreaterThanOrEqual(1);
+    expect(await listed()).toEqual(['p-old']);
+    const again = await repo().addIndexAttributes();
+    expect(again, 'nothing left to migrate').toEqual({ missing: 0, updated: 0 });
   });
 });

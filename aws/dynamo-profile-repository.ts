@@ -11,14 +11,22 @@ import {
   type AttributeValue,
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
 import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
-import { profileKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
+import { profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 import { decodeProfile, encodeProfile } from './profile-codec.js';
 
@@ -35,11 +43,19 @@ export class CommitTooLarge extends Error {
 
 type Write = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
+/** Keys a listing page asks BatchGetItem for at once: bounds memory and the burst of reads. */
+const LIST_PAGE = 500;
+
+export interface ProfileRepositoryOptions extends BatchOptions {
+  /** The old whole-table Scan behind listProfiles, kept only so that bench/scale.ts can price it beside the index. */
+  listByScan?: boolean;
+}
+
 export class DynamoProfileRepository implements ProfileRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly options: BatchOptions = {},
+    private readonly options: ProfileRepositoryOptions = {},
   ) {}
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
@@ -139,7 +155,12 @@ export class DynamoProfileRepository implements ProfileRepository {
       return {
         Put: {
           TableName: this.table,
-          Item: { ...profileKeys.profile(tenantId, profile.profileId), version: profile.version, ...encodeProfile(profile) },
+          Item: {
+            ...profileKeys.profile(tenantId, profile.profileId),
+            ...profileIndexAttributes(tenantId, profile),
+            version: profile.version,
+            ...encodeProfile(profile),
+          },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -210,11 +231,44 @@ export class DynamoProfileRepository implements ProfileRepository {
   }
 
   /**
-   * Every live profile of a tenant, by a Scan of the whole table filtered to the tenant's profile items: it reads
-   * (and pays for) every tenant's items, which is acceptable for a rare whole-source erasure. Should it become
-   * frequent, add a KEYS_ONLY GSI keyed by tenant to tableDefinitions instead.
+   * Every live profile of a tenant: a Query of the sparse tenant-profiles index (one tenant's live profile keys,
+   * nothing else, eventually consistent) page by page, each page read by a consistent BatchGetItem; a profile merged
+   * away between the two reads is skipped. Costs one read unit per profile of up to 4 KB plus ~1 per 80 keys.
    */
   async *listProfiles(tenantId: string): AsyncIterable<Profile> {
+    if (this.options.listByScan) {
+      yield* this.scanProfiles(tenantId);
+      return;
+    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: TENANT_PROFILES_INDEX.name,
+          KeyConditionExpression: '#tenant = :tenant',
+          ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey] },
+          Limit: LIST_PAGE,
+          ExclusiveStartKey,
+        }),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+      const items = await batchGet(this.db, this.table, keys, { consistentRead: true }, this.options);
+      // BatchGetItem answers in any order: keep the index's, so a listing is deterministic.
+      const byPk = new Map(items.map((item) => [item.pk as string, item]));
+      for (const { pk } of keys) {
+        const item = byPk.get(pk);
+        if (item === undefined) continue;
+        const profile = decodeProfile(item);
+        if (profile.mergedInto === undefined) yield profile;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /** The whole-table Scan listProfiles used before the index: pays for every item of every tenant (bench only). */
+  private async *scanProfiles(tenantId: string): AsyncIterable<Profile> {
     const prefix = profileKeys.profile(tenantId, 'x').pk.slice(0, -1);
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -234,6 +288,54 @@ export class DynamoProfileRepository implements ProfileRepository {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  /**
+   * One-off after deploying the index (docs/deploy.md, `syncline migrate`): gives the live profile items written before
+   * it their index attributes. The only Scan left, run by an operator, never on a schedule. A profile committed in the
+   * meantime carries the attributes already: its version moved on, the condition fails and it is skipped.
+   */
+  async addIndexAttributes(): Promise<{ missing: number; updated: number }> {
+    let missing = 0;
+    let updated = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#tenant)',
+          ProjectionExpression: 'pk, version',
+          ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':sk': 'PROFILE' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        missing++;
+        // `T#<tenant>#P#<profile>`: a tenant id never holds '#'.
+        const tenantId = (item.pk as string).split('#')[1]!;
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: item.pk, sk: 'PROFILE' },
+              UpdateExpression: 'SET #tenant = :tenant',
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+              ExpressionAttributeValues: {
+                ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
+                ':version': item.version,
+              },
+            }),
+          );
+          updated++;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { missing, updated };
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {

@@ -41,6 +41,20 @@ export const profileKeys = {
   }),
 };
 
+/**
+ * The profiles table's sparse global secondary index of a tenant's live profiles: a live profile item carries
+ * `tenantProfiles` = `T#<tenant>#P` (its partition key here; the table's `pk` sorts it), a tombstone and every other
+ * item do not, so a Query reads one tenant's live profiles and nothing else. KEYS_ONLY: the caller reads the
+ * profiles themselves by BatchGetItem (docs/deploy.md says why not ALL). The key starts with the tenant like every
+ * table key, so dynamodb:LeadingKeys confines a Query on it too (cdk/constructs/table-access.ts).
+ */
+export const TENANT_PROFILES_INDEX = { name: 'tenant-profiles', partitionKey: 'tenantProfiles', sortKey: 'pk' } as const;
+
+/** The index attributes a profile item carries: the tenant's live-profile key, none on a tombstone. */
+export function profileIndexAttributes(tenantId: string, profile: { mergedInto?: string }): Record<string, string> {
+  return profile.mergedInto === undefined ? { [TENANT_PROFILES_INDEX.partitionKey]: `${tenant(tenantId)}P` } : {};
+}
+
 /** Keys of the ops table. */
 export const opsKeys = {
   cursor: (tenantId: string, instance: string): Key => ({ pk: `${tenant(tenantId)}C#${part('instance', instance)}`, sk: 'CURSOR' }),
@@ -82,7 +96,10 @@ export const opsKeys = {
   }),
 };
 
-/** Both tables, on demand, with string pk/sk; the ops table's `ttl` attribute is enabled separately (UpdateTimeToLive or CDK). */
+/**
+ * Both tables, on demand, with string pk/sk, and the profiles table's indexes (cdk/constructs/data-tables.ts declares
+ * the same); the `ttl` attribute is enabled separately (UpdateTimeToLive or CDK).
+ */
 export function tableDefinitions(names: TableNames = tableNames()): { profiles: CreateTableCommandInput; ops: CreateTableCommandInput } {
   const table = (TableName: string): CreateTableCommandInput => ({
     TableName,
@@ -96,5 +113,18 @@ export function tableDefinitions(names: TableNames = tableNames()): { profiles: 
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
   });
-  return { profiles: table(names.profiles), ops: table(names.ops) };
+  const profiles = table(names.profiles);
+  const index = TENANT_PROFILES_INDEX;
+  profiles.AttributeDefinitions!.push({ AttributeName: index.partitionKey, AttributeType: 'S' });
+  profiles.GlobalSecondaryIndexes = [
+    {
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ];
+  return { profiles, ops: table(names.ops) };
 }

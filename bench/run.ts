@@ -3,7 +3,7 @@
 // Sizes: BENCH_MERGE_SIZES="10k:1k,100k:10k" (events:profiles; add 1m:100k for the full run, or pass --full),
 // BENCH_RUNS (merge runs per size, default 3; sizes ≥ 100k run once), BENCH_HISTORY="10,100,300,1000",
 // BENCH_WEBHOOKS (end to end, default 400), BENCH_AMPLIFICATION_EVENTS (default 600), BENCH_INIT_RUNS (default 7).
-// --skip=memory,history,emulators,footprint,profile leaves parts out.
+// --skip=memory,history,emulators,scale,footprint,profile leaves parts out; BENCH_SCALE_SIZES (bench/scale.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { describeMachine } from './machine.js';
 import { calibrate, measureHistoryGrowth, measureThroughput } from './merge-memory.js';
 import { formatCount, parseCount } from './stats.js';
 import { renderMarkdown } from './report.js';
+import { measureScale } from './scale.js';
 import type { BenchResults } from './results.js';
 
 export const TARGETS = {
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
       amplificationEvents: Number(process.env.BENCH_AMPLIFICATION_EVENTS ?? 600),
     });
   }
+  if (!skip.has('scale')) await measureScale(print);
+
   if (!skip.has('footprint')) {
     print('lambda bundles and init time…');
     results.footprint = await measureFootprint(Number(process.env.BENCH_INIT_RUNS ?? 7));

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { TTL_ATTRIBUTE } from '../aws/tables.js';
+import { tableDefinitions, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
@@ -439,28 +439,34 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
     Null: { 'dynamodb:LeadingKeys': 'false' },
   });
 
-  it('confines every keyed DynamoDB grant of every role to `T#` keys; only Scan, of merge and sweep on profiles, is unconditioned', () => {
+  it('confines every DynamoDB grant of every role to `T#` keys: no Scan, and a tenant is listed by a confined index Query', () => {
     const roles = { ...Object.fromEntries(HANDLER_NAMES.map((n) => [n, roleIdOf(n)])), tenantData: tenantRoleId() };
-    const scans: string[] = [];
+    const indexReaders: string[] = [];
     for (const [name, roleId] of Object.entries(roles)) {
       for (const statement of statementsOfRole(roleId).filter((s) => dynamoActions(s).length > 0)) {
-        if (dynamoActions(statement).includes('dynamodb:Scan')) {
-          expect(statement.Action, `${name}: Scan stands alone`).toEqual('dynamodb:Scan');
-          expect(JSON.stringify(statement.Resource), `${name}: Scan only on profiles`).toBe(
-            JSON.stringify({ 'Fn::GetAtt': [tableId('profiles'), 'Arn'] }),
-          );
-          scans.push(name);
-          continue;
-        }
         const keys = name === 'tenantData' ? 'T#${aws:PrincipalTag/tenant}#*' : 'T#*';
         expect(statement.Condition, `${name}: ${JSON.stringify(statement.Action)}`).toEqual(confinedTo(keys));
         expect(
           dynamoActions(statement).filter((a) => /Scan|DescribeTable|GetRecords|GetShardIterator|\*/.test(a)),
           name,
         ).toEqual([]);
+        const resources = JSON.stringify(statement.Resource);
+        if (resources.includes('/index/')) {
+          expect(resources, `${name}: only the tenant-profiles index, by name`).toContain(`/index/${TENANT_PROFILES_INDEX.name}`);
+          expect(resources, name).not.toContain('/index/*');
+          indexReaders.push(name);
+        }
       }
     }
-    expect(scans.sort()).toEqual(['merge', 'sweep']);
+    expect(indexReaders.sort()).toEqual(['merge', 'sweep']);
+  });
+
+  it('gives the profiles table its sparse KEYS_ONLY tenant-profiles index, as aws/tables.ts defines it for the emulators', () => {
+    const table = resourcesOf(dev.template, 'AWS::DynamoDB::GlobalTable')[tableId('profiles')]!;
+    const defined = tableDefinitions().profiles.GlobalSecondaryIndexes!;
+    expect(table.Properties?.GlobalSecondaryIndexes).toEqual(
+      defined.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+    );
   });
 
   it('gives webhook and poll no table of their own: they assume TenantDataAccess, which reaches only the tagged tenant’s ops items', () => {

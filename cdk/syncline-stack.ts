@@ -12,11 +12,12 @@ import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
-import { ANY_TENANT_KEYS, grantKeyed, grantScan } from './constructs/table-access.js';
+import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
 import { secretPrefix } from '../aws/secrets.js';
+import { TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -139,7 +140,7 @@ export class SynclineStack extends Stack {
    * Least privilege per function, and every DynamoDB grant confined by dynamodb:LeadingKeys (cdk/constructs/table-access.ts).
    * webhook and poll serve one tenant per invocation (route, schedule): they reach the ops table only through the
    * TenantDataAccess role, whose sessions are tagged with that tenant and may touch only `T#<tenant>#…` keys.
-   * merge, push and sweep take batches that mix tenants (SQS, the sweep walks a tenant by Scan): their grants reach
+   * merge, push and sweep take batches that mix tenants (SQS, the sweep walks every tenant): their grants reach
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
@@ -156,16 +157,15 @@ export class SynclineStack extends Stack {
     this.changes.queue.grantSendMessages(poll);
     this.grantSecretReads(stage, [webhook, poll, push]);
 
-    grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS); // includes ConditionCheckItem for TransactWriteItems
-    grantScan(merge, profiles); // whole-source erasure lists a tenant's profiles
+    // Includes ConditionCheckItem for TransactWriteItems; the index lists a tenant's profiles (whole-source erasure).
+    grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);
     this.push.queue.grantSendMessages(merge);
     grantKeyed(merge, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats (read), status, event ledger (applied, dead-lettered)
 
     grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
     grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure receipts, status
 
-    grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS);
-    grantScan(sweep, profiles); // every profile of a tenant
+    grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]); // a tenant's profiles by index
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
     return tenantData;

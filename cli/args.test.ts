@@ -61,6 +61,7 @@ describe('syncline command line', () => {
     expect(parse('uplift demo-shop winback').command).toEqual({ name: 'uplift', tenant: 'demo-shop', campaign: 'winback' });
     expect(parse('accounting').command).toEqual({ name: 'accounting' });
     expect(parse('accounting demo-shop --json').command).toEqual({ name: 'accounting', tenant: 'demo-shop' });
+    expect(parse('migrate --stage prod').command).toEqual({ name: 'migrate' });
   });
 
   it('takes the global options before or after the command', () => {
@@ -102,6 +103,7 @@ describe('syncline command line', () => {
     ['erasure demo-shop', /missing <request-id>/],
     ['uplift demo-shop', /missing <campaign>/],
     ['accounting demo-shop extra', /unexpected argument "extra"/],
+    ['migrate demo-shop', /unexpected argument "demo-shop"/],
     ['connector', /give "new <name>"/],
     ['connector new', /missing <name>/],
     ['instances --stage staging', /--stage must be one of dev, prod/],

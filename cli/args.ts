@@ -40,6 +40,7 @@ export type Command =
   | { name: 'unmerge'; tenant: string; profileId: string; identifier: string; reason?: string }
   | { name: 'identity-dry-run'; tenant: string; rules: string }
   | { name: 'accounting'; tenant?: string }
+  | { name: 'migrate' }
   | { name: 'erasures'; tenant: string }
   | { name: 'erasure'; tenant: string; requestId: string };
 
@@ -246,6 +247,11 @@ export const COMMANDS: Record<string, Spec> = {
     usage: 'syncline accounting [<tenant>] [--json]',
     summary: 'in = applied + quarantined + dead-lettered, per tenant and instance',
     build: (w) => ({ name: 'accounting', ...(positionals(w, [], 1)[0] ? { tenant: w.args[0]! } : {}) }),
+  },
+  migrate: {
+    usage: 'syncline migrate [--json]',
+    summary: 'once after an upgrade: gives profiles stored before it their index attributes (one Scan)',
+    build: (w) => (positionals(w, []), { name: 'migrate' }),
   },
 };
 

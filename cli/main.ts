@@ -23,6 +23,7 @@ import { KEEPS_RUNNING, startCommand } from './commands/start.js';
 import { upliftCommand } from './commands/uplift.js';
 import { unmergeCommand } from './commands/unmerge.js';
 import { identityDryRunCommand } from './commands/identity.js';
+import { migrateCommand } from './commands/migrate.js';
 
 export { KEEPS_RUNNING };
 
@@ -54,6 +55,7 @@ const HANDLERS: Handlers = {
   unmerge: (ctx, c) => unmergeCommand(ctx, c.tenant, c.profileId, c.identifier, c.reason),
   'identity-dry-run': (ctx, c) => identityDryRunCommand(ctx, c.tenant, c.rules),
   accounting: (ctx, c) => accountingCommand(ctx, c.tenant),
+  migrate: (ctx) => migrateCommand(ctx),
 };
 
 /** What a failed command prints, and its exit code: the user's mistakes plainly, a bug with its stack trace. */

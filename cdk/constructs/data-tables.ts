@@ -3,6 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { TENANT_PROFILES_INDEX } from '../../aws/tables.js';
 
 /** Must equal TTL_ATTRIBUTE in aws/tables.ts (the stack test checks it); both tables use it. */
 export const OPS_TTL_ATTRIBUTE = 'ttl';
@@ -35,6 +36,13 @@ export class DataTables extends Construct {
       });
     // History items (aws/dynamo-profile-repository.ts appendHistory) carry `ttl`: without TTL here they never expire.
     this.profiles = table('Profiles', 'profiles', OPS_TTL_ATTRIBUTE);
+    // The sparse index of a tenant's live profiles (aws/tables.ts): listProfiles queries it instead of scanning.
+    this.profiles.addGlobalSecondaryIndex({
+      indexName: TENANT_PROFILES_INDEX.name,
+      partitionKey: { name: TENANT_PROFILES_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TENANT_PROFILES_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
     this.ops = table('Ops', 'ops', OPS_TTL_ATTRIBUTE);
   }
 }

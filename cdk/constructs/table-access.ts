@@ -13,16 +13,22 @@ export const ANY_TENANT_KEYS = 'T#*';
 /** Keys of the tenant named by the caller's session tag (the TenantDataAccess role). */
 export const SESSION_TENANT_KEYS = `T#\${aws:PrincipalTag/${TENANT_SESSION_TAG}}#*`;
 
+/**
+ * `indexes` names global secondary indexes of these tables to Query as well: on an index, dynamodb:LeadingKeys is the
+ * index's partition key, which starts with `T#<tenant>#` too (aws/tables.ts TENANT_PROFILES_INDEX), so the same
+ * condition confines it.
+ */
 export function grantKeyed(
   grantee: iam.IGrantable,
   tables: readonly dynamodb.ITableV2[],
   access: 'read' | 'readWrite',
   leadingKeys: string,
+  indexes: readonly string[] = [],
 ): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: access === 'read' ? KEYED_READ : [...KEYED_READ, ...KEYED_WRITE],
-      resources: tables.map((t) => t.tableArn),
+      resources: tables.flatMap((t) => [t.tableArn, ...indexes.map((index) => `${t.tableArn}/index/${index}`)]),
       conditions: {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] },
         // ForAllValues holds for a request without keys; the keyed actions always have them, so demand it.
@@ -30,12 +36,4 @@ export function grantKeyed(
       },
     }),
   );
-}
-
-/**
- * Scan has no leading key, so IAM cannot confine it to a tenant: only ProfileRepository.listProfiles uses it (campaign
- * sweep, whole-source erasure), and its filter on `T#<tenant>#P#` is code, not policy.
- */
-export function grantScan(grantee: iam.IGrantable, table: dynamodb.ITableV2): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }));
 }

@@ -1,0 +1,87 @@
+// The scale section (issue 20, first part): what listing a tenant's profiles, the read every tenant-wide job makes
+// (sweep stats, uplift, dry run, whole-source erasure, status page), costs by the tenant-profiles index and by the old
+// whole-table Scan, on DynamoDB Local filled with tenants of different sizes with history. Part of `npm run bench`
+// (`--skip=scale` leaves it out).
+// BENCH_SCALE_SIZES="100,1000,5000" (profiles per tenant), BENCH_SCALE_HISTORY (history items per profile, default 5).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
+import { profileIndexAttributes, profileKeys } from '../aws/tables.js';
+import { emptyProfile } from '../core/profile.js';
+import { createTables, startEmulators } from '../local/emulators.js';
+import { PRICES } from './cost.js';
+import { countDynamo } from './counting.js';
+
+const sizes = (process.env.BENCH_SCALE_SIZES ?? '100,1000,5000').split(',').map(Number);
+const historyPerProfile = Number(process.env.BENCH_SCALE_HISTORY ?? 5);
+/** The agency of issue 20: 20 shops of 200,000 people, 96 sweeps a day, each listing the tenant twice (today). */
+const AGENCY = { tenants: 20, profilesPerTenant: 200_000, listingsPerDay: 96 * 2 } as const;
+
+/** Bytes as bench/counting.ts estimates them (JSON length). */
+const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item), 'utf8');
+
+/** Returns the bytes written: a Scan bills every item it reads, but bench/counting.ts sees only what its filter kept. */
+async function fill(db: DynamoDBDocumentClient, table: string, tenantId: string, profiles: number): Promise<number> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < profiles; i++) {
+    const profileId = `p-${i}`;
+    const doc = { ...emptyProfile(tenantId, profileId, '2026-01-01T00:00:00Z'), version: 1 };
+    items.push({ ...profileKeys.profile(tenantId, profileId), ...profileIndexAttributes(tenantId, doc), version: 1, doc });
+    for (let h = 0; h < historyPerProfile; h++)
+      items.push({ ...profileKeys.history(tenantId, profileId, `e-${h}`), event: { id: `e-${h}`, type: 'order.placed', tenantId } });
+  }
+  for (let i = 0; i < items.length; i += 25)
+    await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  return items.reduce((sum: number, item) => sum + size(item), 0);
+}
+
+/** A consistent Scan's bill: one read unit per 4 KB of every item in the table. */
+const scanUnits = (tableBytes: number) => Math.ceil(tableBytes / 4096);
+
+async function readUnitsOfListing(db: DynamoDBDocumentClient, table: string, tenantId: string, listByScan: boolean) {
+  const { counts, restore } = countDynamo(db);
+  let listed = 0;
+  for await (const _ of new DynamoProfileRepository(db, table, { listByScan }).listProfiles(tenantId)) listed++;
+  restore();
+  return { listed, readUnits: counts.readUnits };
+}
+
+export async function measureScale(print: (line?: string) => void): Promise<void> {
+  const emulators = await startEmulators({ sqs: false });
+  try {
+    const client = new DynamoDBClient({
+      endpoint: emulators.dynamoEndpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
+    const db = DynamoDBDocumentClient.from(client);
+    const { profiles: table } = await createTables(client, { profiles: 'scale-profiles', ops: 'scale-ops' });
+    print(`scale: listing one tenant, by index and by Scan, as other tenants are added (${historyPerProfile} history items each)`);
+    print('tenants  table items  tenant profiles  index read units  scan read units (billed)');
+    let tableItems = 0;
+    let tableBytes = 0;
+    const probe = 'tenant-0';
+    for (const [n, size] of sizes.entries()) {
+      tableBytes += await fill(db, table, `tenant-${n}`, size);
+      tableItems += size * (1 + historyPerProfile);
+      const index = await readUnitsOfListing(db, table, probe, false);
+      const scan = await readUnitsOfListing(db, table, probe, true);
+      if (scan.listed !== index.listed) throw new Error(`index listed ${index.listed} profiles, Scan ${scan.listed}`);
+      const row = [n + 1, tableItems, index.listed, index.readUnits, scanUnits(tableBytes)];
+      print(row.map((v, i) => String(v).padStart([7, 11, 15, 16, 24][i]!)).join('  '));
+    }
+    const largest = sizes.length - 1;
+    const index = await readUnitsOfListing(db, table, `tenant-${largest}`, false);
+    // Scale both to the agency: the index grows with the tenant, the Scan with the whole table.
+    const indexPerProfile = index.readUnits / index.listed;
+    const scanPerTableItem = scanUnits(tableBytes) / tableItems;
+    const agencyItems = AGENCY.tenants * AGENCY.profilesPerTenant * (1 + historyPerProfile);
+    const perDay = (units: number) => (units * AGENCY.tenants * AGENCY.listingsPerDay * PRICES.dynamoPerMillionReadUnits) / 1e6;
+    print(
+      `agency (${AGENCY.tenants} × ${AGENCY.profilesPerTenant} people, ${AGENCY.listingsPerDay} listings/day each, ${historyPerProfile} history items per person): ` +
+        `index $${perDay(indexPerProfile * AGENCY.profilesPerTenant).toFixed(2)}/day, Scan $${perDay(scanPerTableItem * agencyItems).toFixed(2)}/day`,
+    );
+  } finally {
+    await emulators.stop();
+  }
+}
