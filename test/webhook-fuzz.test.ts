@@ -308,6 +308,29 @@ describe('webhook endpoint under hostile input', () => {
     ).toBe(401);
   });
 
+  it('answers 401 to a duplicated signature header, whichever copy is valid, and to a signature in a loose format', async () => {
+    const body = Buffer.from(JSON.stringify({ id: 7, email: 'dup@example.com', updated_at: '2026-01-01T00:00:00Z' }));
+    const valid = signShopifyWebhook(body, secretA)['x-shopify-hmac-sha256']!;
+    const bogus = signShopifyWebhook(body, secretB)['x-shopify-hmac-sha256']!;
+    const headers = { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', 'x-shopify-shop-domain': SHOP_A };
+    expect((await raw('POST', '/webhooks/tenant-a/shopify', { ...headers, 'x-shopify-hmac-sha256': valid }, body)).status, 'genuine').toBe(
+      202,
+    );
+    for (const signature of [
+      [valid, bogus],
+      [bogus, valid],
+      [valid, valid],
+      `${bogus}, ${valid}`,
+      `${valid}!!`,
+      valid.replace(/=+$/, ''),
+      Buffer.from(valid, 'base64').toString('base64url'),
+    ]) {
+      const { status, text } = await raw('POST', '/webhooks/tenant-a/shopify', { ...headers, 'x-shopify-hmac-sha256': signature }, body);
+      count(status);
+      expect(status, `X-Shopify-Hmac-Sha256 ${JSON.stringify(signature)}: ${text}`).toBe(401);
+    }
+  });
+
   it('routes nothing to another tenant through odd paths', async () => {
     const raw = Buffer.from('{}');
     for (const path of [

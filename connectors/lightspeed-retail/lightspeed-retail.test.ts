@@ -130,6 +130,21 @@ describe('Lightspeed Retail webhooks', () => {
     expect(() => verify({ 'x-signature': `signature=${hex}` })).toThrow(SignatureInvalid);
     expect(() => verify({ 'x-signature': `signature=${hex},algorithm=HMAC-SHA256` }, `${body}&extra=1`)).toThrow(SignatureInvalid);
   });
+
+  it('refuses a duplicated X-Signature header (joined by HTTP into one value), whichever copy is valid', () => {
+    const body = fixtureText('webhook-customer-update.form');
+    const verify = (value: string) =>
+      lightspeedRetail.verifyWebhook!(
+        { method: 'POST', url: WEBHOOK_URL, headers: { 'x-signature': value }, rawBody: Buffer.from(body) },
+        secrets,
+        settings,
+        new Date(),
+      );
+    const valid = signRetailWebhook(body, secrets.clientSecret)['x-signature']!;
+    const bogus = `signature=${'0'.repeat(64)},algorithm=HMAC-SHA256`;
+    for (const joined of [`${bogus}, ${valid}`, `${valid}, ${bogus}`, `${valid},${valid}`])
+      expect(() => verify(joined), joined).toThrow(SignatureInvalid);
+  });
 });
 
 describe('Lightspeed Retail poll', () => {

@@ -15,12 +15,18 @@ import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config
 import { mapCustomer, mapSale } from './mapping.js';
 import { Customer, Sale, WebhookForm } from './schemas.js';
 
-/** `X-Signature: signature=<hex>,algorithm=HMAC-SHA256` → its parts (names lower-cased, spaces ignored). */
+/**
+ * `X-Signature: signature=<hex>,algorithm=HMAC-SHA256` → its parts (names lower-cased, spaces ignored). A part named
+ * twice is refused: it is a duplicated header, which HTTP joins with a comma, and only one value may be the signature.
+ */
 export function signatureParts(header: string): Record<string, string> {
   const parts: Record<string, string> = {};
   for (const piece of header.split(',')) {
     const at = piece.indexOf('=');
-    if (at > 0) parts[piece.slice(0, at).trim().toLowerCase()] = piece.slice(at + 1).trim();
+    if (at <= 0) continue;
+    const name = piece.slice(0, at).trim().toLowerCase();
+    if (Object.hasOwn(parts, name)) throw new SignatureInvalid('Lightspeed Retail webhook with more than one X-Signature');
+    parts[name] = piece.slice(at + 1).trim();
   }
   return parts;
 }

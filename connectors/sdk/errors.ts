@@ -40,13 +40,14 @@ export class VendorRejected extends Error {
 
 /** The connector instance's settings or secrets do not pass its schema. */
 export class ConfigInvalid extends Error {
-  override readonly name = 'ConfigInvalid';
+  override readonly name: string = 'ConfigInvalid';
 }
 
 /**
- * A vendor URL points at a private, loopback or link-local address (SSRF). Fix the connector instance's base URL;
- * local simulators are allowed with SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS=1 or `allowPrivateNetwork`.
+ * A vendor URL points at an address that is no public unicast (private, loopback, link-local, multicast, …: SSRF).
+ * A configuration error, never retried: fix the connector instance's base URL; local simulators are allowed with
+ * SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS=1 or `allowPrivateNetwork`.
  */
-export class DestinationRefused extends Error {
+export class DestinationRefused extends ConfigInvalid {
   override readonly name = 'DestinationRefused';
 }

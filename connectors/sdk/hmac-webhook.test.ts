@@ -34,6 +34,13 @@ describe('hmacWebhook', () => {
     expect(() => scheme.verify(request(scheme.sign('k', '{"id":2}')), { key: 'k' }, undefined)).toThrow(SignatureInvalid);
   });
 
+  it('refuses a duplicated signature header, which HTTP joins into one comma-separated value, whichever copy is valid', () => {
+    const valid = scheme.sign('k', body)['x-acme-signature']!;
+    const bogus = scheme.sign('other', body)['x-acme-signature']!;
+    for (const joined of [`${valid}, ${bogus}`, `${bogus}, ${valid}`, `${valid},${valid}`, `${valid}, ${valid}`])
+      expect(() => scheme.verify(request({ 'x-acme-signature': joined }), { key: 'k' }, undefined), joined).toThrow(SignatureInvalid);
+  });
+
   it('signs what the vendor declares, in order (URL then body)', () => {
     const square = hmacWebhook<{ key: string }>({
       vendor: 'S',

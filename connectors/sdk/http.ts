@@ -1,7 +1,7 @@
 // The one way connectors call a vendor API: axios with p-retry, honouring 429/Retry-After and retrying 5xx with jitter.
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
-import { RateLimited, VendorRejected } from './errors.js';
+import { DestinationRefused, RateLimited, VendorRejected } from './errors.js';
 import { privateNetworkAllowed, publicAddress, resolveAll, type Resolve } from './outbound.js';
 import { pathOf, redactPersonalData } from './redact.js';
 
@@ -83,6 +83,8 @@ export function createVendorClient(options: VendorClientOptions): VendorClient {
     try {
       response = await instance.request<T>(config);
     } catch (error) {
+      // Refused where the socket connects (the name re-resolved elsewhere): a configuration error, not a network one.
+      if (isAxiosError(error) && error.cause instanceof DestinationRefused) throw new AbortError(error.cause);
       // Network errors and timeouts are worth another try; anything else is a bug in the request.
       if (isAxiosError(error) && error.response === undefined) {
         throw new Error(`${options.vendor}: ${error.code ?? 'network error'} on ${config.method ?? 'GET'} ${pathOf(config.url)}`);

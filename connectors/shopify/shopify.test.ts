@@ -118,6 +118,43 @@ describe('Shopify webhooks', () => {
     );
   });
 
+  it('rejects a signed webhook without an X-Shopify-Shop-Domain header, because the signature does not name the shop', () => {
+    const request = signedRequest('orders/create', order());
+    const { 'x-shopify-shop-domain': _dropped, ...headers } = request.headers;
+    const attempt = () => shopify.parseWebhook!({ ...request, headers }, contextFor());
+    expect(attempt).toThrow(PayloadInvalid);
+    expect(attempt).toThrow(/without an X-Shopify-Shop-Domain header/);
+    expect(() => parse('orders/create', order(), { 'x-shopify-shop-domain': '' })).toThrow(/without an X-Shopify-Shop-Domain header/);
+  });
+
+  it("rejects a privacy request whose body names another shop than the instance's, even under the right header", () => {
+    const privacy = {
+      'shop/redact': { shop_id: 1, shop_domain: 'someone-else.myshopify.com' },
+      'customers/redact': {
+        shop_id: 1,
+        shop_domain: 'someone-else.myshopify.com',
+        customer: { id: 2, email: 'a@example.com', phone: null },
+        orders_to_redact: [],
+      },
+      'customers/data_request': {
+        shop_id: 1,
+        shop_domain: 'someone-else.myshopify.com',
+        customer: { id: 2, email: 'a@example.com', phone: null },
+        orders_requested: [],
+        data_request: { id: 3 },
+      },
+    };
+    for (const [topic, body] of Object.entries(privacy)) {
+      const attempt = () => parse(topic, body);
+      expect(attempt, topic).toThrow(PayloadInvalid);
+      expect(attempt, topic).toThrow(
+        /names shop someone-else\.myshopify\.com in its body; this instance is for syncline-demo\.myshopify\.com/,
+      );
+      expect(() => parse(topic, { ...body, shop_domain: settings.shopDomain }), `${topic} for this shop`).not.toThrow();
+    }
+    expect(() => parse('shop/redact', { shop_id: 1 }), 'shop/redact naming no shop').toThrow(PayloadInvalid);
+  });
+
   it('keeps personal data out of validation errors', () => {
     const attempt = () => parse('orders/create', order({ total_price: 'bob.norman@hostmail.com' }));
     expect(attempt).toThrow(/total_price/);

@@ -50,15 +50,18 @@ export const TOPICS = topicTable<[Delivery, MappingContext]>({
 // Header values in errors (which are logged) are shown escaped with personal data blanked; the quarantined delivery keeps them as they came.
 const { printable } = TOPICS;
 
+/** The mandatory compliance topics: their body names the shop too, and it must be this instance's (an erasure of the wrong shop cannot be undone). */
+const PRIVACY_TOPICS = new Set(['customers/redact', 'customers/data_request', 'shop/redact']);
+
 export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorContext<ShopifySettings, ShopifySecrets>): EventDraft[] {
   const name = shopifyHeader(request.headers, 'topic');
   if (name === undefined) throw new PayloadInvalid('Shopify webhook without an X-Shopify-Topic header');
   const map = TOPICS.find(name)!; // Shopify has no acknowledged-only topics
+  const expected = context.settings.shopDomain;
+  // One app secret signs every shop's webhooks: a valid signature does not prove the shop is this instance's.
   const shop = shopifyHeader(request.headers, 'shop-domain');
-  if (shop !== undefined && shop !== context.settings.shopDomain) {
-    // One app secret signs every shop's webhooks: a valid signature does not prove the shop is this instance's.
-    throw new PayloadInvalid(`Shopify webhook from shop ${printable(shop)} reached the instance for ${context.settings.shopDomain}`);
-  }
+  if (shop === undefined) throw new PayloadInvalid('Shopify webhook without an X-Shopify-Shop-Domain header');
+  if (shop !== expected) throw new PayloadInvalid(`Shopify webhook from shop ${printable(shop)} reached the instance for ${expected}`);
   const triggeredAt = shopifyHeader(request.headers, 'triggered-at');
   const deliveryId = shopifyHeader(request.headers, 'event-id') ?? shopifyHeader(request.headers, 'webhook-id');
   const delivery: Delivery = {
@@ -67,5 +70,13 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
     ...(triggeredAt !== undefined ? { triggeredAt: utcTime(triggeredAt, 'X-Shopify-Triggered-At') } : {}),
   };
   const what = `Shopify ${name} payload`;
-  return map(parseJsonBody(request.rawBody, what), delivery, { instance: context.instance, now: context.now() });
+  const body = parseJsonBody(request.rawBody, what);
+  if (PRIVACY_TOPICS.has(name)) {
+    const named = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).shop_domain : undefined;
+    if (named !== expected) {
+      const shown = typeof named === 'string' ? `shop ${printable(named)}` : 'no shop';
+      throw new PayloadInvalid(`Shopify ${name} names ${shown} in its body; this instance is for ${expected}`);
+    }
+  }
+  return map(body, delivery, { instance: context.instance, now: context.now() });
 }
