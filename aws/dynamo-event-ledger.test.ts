@@ -1,6 +1,7 @@
 // The event ledger on DynamoDB Local: the shared semantics, plus its keys, TTL and what it does with expired records.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { queryItems } from './dynamo-query.js';
 import { eventLedgerContract } from '../test/support/event-ledger-contract.js';
 import { LEDGER_RETENTION_DAYS } from '../pipeline/ledger/event-ledger.js';
 import { useEmulators } from '../test/support/emulators.js';
@@ -18,29 +19,66 @@ describe('the DynamoDB event ledger', () => {
     const rename = <T extends { tenantId: string }>(e: T): T => ({ ...e, tenantId: prefix + e.tenantId });
     return {
       accepted: (events) => ledger.accepted(events.map(rename)),
-      applied: (e, outcome) => ledger.applied(rename(e), outcome),
-      deadLettered: (e, reason) => ledger.deadLettered(rename(e), reason),
+      settled: (settlements) => ledger.settled(settlements.map(rename)),
       count: (tenantId, instance) => ledger.count(prefix + tenantId, instance),
     };
   });
 
-  it(`keys each event under its tenant and instance and expires it ${LEDGER_RETENTION_DAYS} days after its last change`, async () => {
+  it(`keeps a call's events in one item under its tenant and instance, expiring ${LEDGER_RETENTION_DAYS} days after it was written`, async () => {
     let now = new Date('2026-11-01T00:00:00Z');
     const ledger = new DynamoEventLedger(env.db, env.tables.ops, { now: () => now });
     const e = { tenantId: 'ttl-shop', instance: 'shop', sourceEventId: 'orders/create#5001' };
     await ledger.accepted([e]);
     now = new Date('2026-11-10T00:00:00Z');
-    await ledger.deadLettered(e, 'merge failed');
-    const { Item } = await env.db.send(
-      new GetCommand({ TableName: env.tables.ops, Key: { pk: 'T#ttl-shop#LEDGER#shop', sk: 'orders/create#5001' } }),
-    );
-    expect(Item).toMatchObject({ state: 'dead-lettered', reason: 'merge failed', acceptedAt: '2026-11-01T00:00:00.000Z' });
-    expect(Item?.[TTL_ATTRIBUTE]).toBe(Date.parse('2026-11-10T00:00:00Z') / 1000 + LEDGER_RETENTION_DAYS * 86_400);
+    const sent = vi.spyOn(env.db, 'send');
+    await ledger.settled([
+      { ...e, state: 'dead-lettered', reason: 'merge failed' },
+      ...Array.from({ length: 9 }, (_, i) => ({
+        ...e,
+        sourceEventId: `orders/create#${i}`,
+        state: 'applied' as const,
+        outcome: 'applied' as const,
+      })),
+    ]);
+    expect(sent, 'ten settled events: one write').toHaveBeenCalledTimes(1);
+    sent.mockRestore();
+    const items = await queryItems(env.db, {
+      TableName: env.tables.ops,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'T#ttl-shop#LEDGER#shop' },
+    });
+    expect(items).toHaveLength(2);
+    expect(items[1]).toMatchObject({
+      at: '2026-11-10T00:00:00.000Z',
+      events: { 'orders/create#5001': { s: 'dead-lettered', r: 'merge failed' } },
+    });
+    expect(items[1]?.[TTL_ATTRIBUTE]).toBe(Date.parse('2026-11-10T00:00:00Z') / 1000 + LEDGER_RETENTION_DAYS * 86_400);
+    expect(await ledger.count('ttl-shop', 'shop')).toMatchObject({ events: 10, applied: 9, deadLettered: 1 });
 
     now = new Date(Date.parse('2026-11-10T00:00:00Z') + (LEDGER_RETENTION_DAYS + 1) * 86_400_000);
     expect(await ledger.count('ttl-shop', 'shop'), 'DynamoDB Local keeps expired items: the count skips them').toMatchObject({
       events: 0,
       deadLettered: 0,
     });
+  });
+
+  it('still counts the items of the earlier layout, one per event, until they expire', async () => {
+    const now = new Date('2026-11-01T00:00:00Z');
+    const ledger = new DynamoEventLedger(env.db, env.tables.ops, { now: () => now });
+    const expires = Date.parse('2026-11-20T00:00:00Z') / 1000;
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.ops,
+        Item: {
+          pk: 'T#legacy-shop#LEDGER#shop',
+          sk: 'e1',
+          state: 'accepted',
+          acceptedAt: '2026-10-31T00:00:00.000Z',
+          [TTL_ATTRIBUTE]: expires,
+        },
+      }),
+    );
+    await ledger.settled([{ tenantId: 'legacy-shop', instance: 'shop', sourceEventId: 'e1', state: 'applied', outcome: 'applied' }]);
+    expect(await ledger.count('legacy-shop', 'shop')).toMatchObject({ events: 1, accepted: 0, applied: 1 });
   });
 });

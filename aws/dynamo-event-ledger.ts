@@ -1,16 +1,44 @@
-// The event ledger on the ops table: one item per event under `T#<tenant>#LEDGER#<instance>`, its state changed by
-// conditional updates only (never an ADD), so a redelivered, retried or replayed event is still one item in one state.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../core/ports.js';
-import { emptyInstanceLedger, LEDGER_RETENTION_DAYS, shortReason, tally } from '../pipeline/ledger/event-ledger.js';
+// The event ledger on the ops table: under `T#<tenant>#LEDGER#<instance>`, one item per call and instance (a
+// producer's send, a merge batch's outcomes) holding its events by source event id. Items are only ever added, never
+// updated: what an event became is what its records fold to (pipeline/ledger/event-ledger.ts), so a redelivered,
+// retried or replayed event is still one event in one state, and a batch of ten costs one write instead of twenty.
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerSettlement, LedgerState, SettledOutcome } from '../core/ports.js';
+import {
+  emptyInstanceLedger,
+  foldRecord,
+  LEDGER_RETENTION_DAYS,
+  shortReason,
+  tally,
+  type LedgerRecord,
+} from '../pipeline/ledger/event-ledger.js';
+import { batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 import { queryAll } from './dynamo-query.js';
 
-/** Conditional updates in flight at once for one `accepted` call (a poll page may carry a few hundred events). */
-const PARALLEL_WRITES = 16;
+/** Events per item: 500 ids of up to 256 characters stay far below DynamoDB's 400 KB item limit. */
+const EVENTS_PER_ITEM = 500;
 
-export interface EventLedgerOptions {
+/** One event in an item, in short attribute names: state, outcome, reason. */
+interface StoredEvent {
+  s: LedgerState;
+  o?: SettledOutcome;
+  r?: string;
+}
+
+const record = (e: StoredEvent): LedgerRecord => ({
+  state: e.s,
+  ...(e.o !== undefined ? { outcome: e.o } : {}),
+  ...(e.r !== undefined ? { reason: e.r } : {}),
+});
+const toStored = (r: LedgerRecord): StoredEvent => ({
+  s: r.state,
+  ...(r.outcome !== undefined ? { o: r.outcome } : {}),
+  ...(r.reason !== undefined ? { r: r.reason } : {}),
+});
+
+export interface EventLedgerOptions extends BatchOptions {
   retentionDays?: number;
   now?: () => Date;
 }
@@ -22,93 +50,83 @@ export class DynamoEventLedger implements EventLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    options: EventLedgerOptions = {},
+    private readonly options: EventLedgerOptions = {},
   ) {
     this.retentionSeconds = (options.retentionDays ?? LEDGER_RETENTION_DAYS) * 24 * 60 * 60;
     this.now = options.now ?? (() => new Date());
   }
 
   async accepted(events: readonly LedgerEvent[]): Promise<void> {
-    const unique = new Map(events.map((e) => [`${e.tenantId}|${e.instance}/${e.sourceEventId}`, e]));
-    const pending = [...unique.values()];
-    const worker = async () => {
-      // if_not_exists: a record that exists (accepted before, or already applied by a fast merge) keeps its state.
-      for (let e = pending.shift(); e; e = pending.shift())
-        await this.update(e, 'SET #state = if_not_exists(#state, :accepted)', { ':accepted': 'accepted' satisfies LedgerState });
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, pending.length) }, worker));
+    await this.write(events.map((e) => ({ event: e, stored: { s: 'accepted' } })));
   }
 
-  async applied(e: LedgerEvent, outcome: SettledOutcome): Promise<void> {
-    // Applied is final, except that the copy that did the work replaces a duplicate that settled first (two deliveries
-    // of one event in concurrent batches settle in either order).
-    const replaces = outcome === 'duplicate' ? undefined : { condition: 'outcome = :duplicate', values: { ':duplicate': 'duplicate' } };
-    await this.transition(
-      e,
-      'applied',
-      'SET #state = :applied, outcome = :outcome, appliedAt = :now',
-      { ':applied': 'applied', ':outcome': outcome },
-      replaces,
+  async settled(settlements: readonly LedgerSettlement[]): Promise<void> {
+    await this.write(
+      settlements.map((s) => ({
+        event: s,
+        stored: s.state === 'applied' ? { s: 'applied', o: s.outcome } : { s: 'dead-lettered', r: shortReason(s.reason) },
+      })),
     );
   }
 
-  async deadLettered(e: LedgerEvent, reason: string): Promise<void> {
-    await this.transition(e, 'dead-lettered', 'SET #state = :deadLettered, reason = :reason, deadLetteredAt = :now', {
-      ':deadLettered': 'dead-lettered',
-      ':reason': shortReason(reason),
-    });
-  }
-
   async count(tenantId: string, instance: string): Promise<InstanceLedger> {
-    const counts = emptyInstanceLedger();
     const now = Math.floor(this.now().getTime() / 1000);
-    const records = queryAll(this.db, {
+    const items = queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       // DynamoDB Local never expires items and AWS may take days: expired records are skipped here too.
       FilterExpression: '#ttl > :now',
-      ProjectionExpression: '#state, outcome, reason, acceptedAt',
-      ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
+      ProjectionExpression: 'sk, events, #at, #state, outcome, reason, acceptedAt',
+      ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE, '#at': 'at' },
       ExpressionAttributeValues: { ':pk': opsKeys.ledgerPartition(tenantId, instance), ':now': now },
       ConsistentRead: true,
     });
-    for await (const item of records) tally(counts, item as Parameters<typeof tally>[1]);
+    const byEvent = new Map<string, LedgerRecord>();
+    // Sort keys start with the write time, so records fold in the order they were written.
+    for await (const item of items) {
+      if (item.events && typeof item.events === 'object') {
+        for (const [id, e] of Object.entries(item.events as Record<string, StoredEvent>))
+          byEvent.set(id, foldRecord(byEvent.get(id), { ...record(e), acceptedAt: item.at as string }));
+      } else if (typeof item.state === 'string') {
+        // An item per event, as the ledger wrote them before batching: read until they expire.
+        const id = item.sk as string;
+        byEvent.set(id, foldRecord(byEvent.get(id), item as unknown as LedgerRecord));
+      }
+    }
+    const counts = emptyInstanceLedger();
+    for (const record of byEvent.values()) tally(counts, record);
     return counts;
   }
 
-  /** Moves the record to a settled state unless it is applied already (or `or` holds: an applied record it may replace). */
-  private async transition(
-    e: LedgerEvent,
-    to: LedgerState,
-    set: string,
-    values: Record<string, unknown>,
-    or?: { condition: string; values: Record<string, unknown> },
-  ): Promise<void> {
-    try {
-      const condition = `attribute_not_exists(#state) OR #state <> :final${or ? ` OR ${or.condition}` : ''}`;
-      await this.update(e, set, { ...values, ...or?.values, ':final': 'applied' satisfies LedgerState }, condition);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // applied before: this copy changes nothing
-      throw new Error(`could not record ${e.tenantId}/${e.instance} event as ${to}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
-  private async update(e: LedgerEvent, set: string, values: Record<string, unknown>, condition?: string): Promise<void> {
+  /** One item per tenant and instance (per 500 events), all in one BatchWriteItem where they fit. */
+  private async write(records: readonly { event: LedgerEvent; stored: StoredEvent }[]): Promise<void> {
     const now = this.now();
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: opsKeys.ledger(e.tenantId, e.instance, e.sourceEventId),
-        // acceptedAt stays the first time seen; the TTL restarts with every change, so a replayed event is kept its full time.
-        UpdateExpression: `${set}, acceptedAt = if_not_exists(acceptedAt, :now), #ttl = :expires`,
-        ...(condition ? { ConditionExpression: condition } : {}),
-        ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ...values,
-          ':now': now.toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + this.retentionSeconds,
-        },
-      }),
+    const at = now.toISOString();
+    const groups = new Map<string, { tenantId: string; instance: string; events: Record<string, StoredEvent>[] }>();
+    for (const { event, stored } of records) {
+      const key = `${event.tenantId}\u0000${event.instance}`;
+      const group = groups.get(key) ?? { tenantId: event.tenantId, instance: event.instance, events: [{}] };
+      groups.set(key, group);
+      let last = group.events.at(-1)!;
+      if (!(event.sourceEventId in last) && Object.keys(last).length >= EVENTS_PER_ITEM) group.events.push((last = {}));
+      // Within one call a later record of the same event folds over an earlier one, as across calls.
+      const earlier = last[event.sourceEventId];
+      last[event.sourceEventId] = earlier ? toStored(foldRecord(record(earlier), record(stored))) : stored;
+    }
+    const items = [...groups.values()].flatMap(({ tenantId, instance, events }) =>
+      events.map((map) => ({
+        pk: opsKeys.ledgerPartition(tenantId, instance),
+        sk: `${opsKeys.ledgerRecordPrefix}${at}#${randomUUID()}`,
+        at,
+        events: map,
+        [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+      })),
     );
+    if (items.length === 0) return;
+    try {
+      await batchPut(this.db, this.table, items, this.options);
+    } catch (error) {
+      throw new Error(`could not record ${records.length} events in the ledger: ${(error as Error).message}`, { cause: error });
+    }
   }
 }

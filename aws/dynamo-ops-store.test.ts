@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { QuarantineEntry } from '../core/ports.js';
 import { createTables } from '../local/emulators.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { documentClient } from './aws-clients.js';
+import type { MetricRecord } from '../lambdas/logger.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
 
 const env = useEmulators({ sqs: false });
@@ -143,5 +144,38 @@ describe('DynamoStatusRecorder', () => {
       poll: { okCount: 250, okLastAt: at.toISOString() },
     });
     expect(await status.read('other', 'shop')).toEqual({});
+  });
+
+  it('writes at most once a minute per instance and stage in steady traffic, an outcome change at once, every count as a metric', async () => {
+    let now = Date.parse('2026-03-03T10:00:00.000Z');
+    const metrics: MetricRecord[] = [];
+    const status = new DynamoStatusRecorder(env.db, env.tables.ops, () => new Date(now), { metrics: (m) => metrics.push(m) });
+    const sent = vi.spyOn(env.db, 'send');
+    for (let i = 0; i < 30; i++) {
+      await status.record('steady', 'shop', 'webhook', 'ok', 2);
+      now += 1_000;
+    }
+    const updates = () => sent.mock.calls.filter(([c]) => c.constructor.name === 'UpdateCommand').length;
+    expect(updates(), 'one write for 30 deliveries within the minute').toBe(1);
+    expect((await status.read('steady', 'shop')).webhook, 'the first delivery is written at once').toMatchObject({ okCount: 2 });
+
+    await status.record('steady', 'shop', 'webhook', 'error');
+    expect(updates(), 'a failure is written at once, with the counts waiting').toBe(2);
+    expect((await status.read('steady', 'shop')).webhook).toEqual({
+      okCount: 60,
+      okLastAt: new Date(now - 1_000).toISOString(),
+      errorCount: 1,
+      errorLastAt: new Date(now).toISOString(),
+    });
+    now += 60_000;
+    await status.record('steady', 'shop', 'webhook', 'error');
+    expect(updates(), 'a minute later the same outcome is written again').toBe(3);
+    expect(metrics).toHaveLength(32);
+    expect(metrics[0]).toEqual({
+      dimensions: { tenantId: 'steady', instance: 'shop', stage: 'webhook' },
+      metrics: { okCount: 2 },
+      time: new Date(Date.parse('2026-03-03T10:00:00.000Z')),
+    });
+    sent.mockRestore();
   });
 });

@@ -5,6 +5,7 @@ import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, 
 import { batchDelete, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryAll, queryItems } from './dynamo-query.js';
+import { emfMetrics, type MetricRecord } from '../lambdas/logger.js';
 
 type Clock = () => Date;
 const systemClock: Clock = () => new Date();
@@ -166,22 +167,96 @@ type Outcome = Parameters<StatusRecorder['record']>[3];
 /** Per stage: `okCount`, `okLastAt`, `errorCount`, `errorLastAt`. */
 export type StageStatus = Partial<Record<`${Outcome}Count`, number> & Record<`${Outcome}LastAt`, string>>;
 
+export interface StatusOptions {
+  /**
+   * In steady traffic, at most one table write per tenant, instance and stage in this interval (default 60 s): the
+   * counts in between are added to the next write. A change of outcome (ok → error, error → ok) is written at once,
+   * so the status page's state is never a minute behind a failure or its recovery.
+   */
+  minWriteIntervalMs?: number;
+  /** Every record, as it happens: CloudWatch embedded metrics in Lambda (the exact counts; the table's lag). */
+  metrics?: (record: MetricRecord) => void;
+}
+
+interface Pending {
+  counts: Partial<Record<Outcome, number>>;
+  lastAt: Partial<Record<Outcome, string>>;
+  writtenAtMs?: number;
+  writtenOutcome?: Outcome;
+  writing?: Promise<void>;
+}
+
 export class DynamoStatusRecorder implements StatusRecorder {
+  private readonly minWriteIntervalMs: number;
+  private readonly metrics: (record: MetricRecord) => void;
+  private readonly pending = new Map<string, Pending>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly now: Clock = systemClock,
-  ) {}
+    options: StatusOptions = {},
+  ) {
+    this.minWriteIntervalMs = options.minWriteIntervalMs ?? 60_000;
+    this.metrics = options.metrics ?? emfMetrics();
+  }
 
-  /** One UpdateItem per call: counters add up atomically however many handlers record at once. */
+  /**
+   * Counts add up atomically however many handlers record at once (ADD). A container that ends with counts not yet
+   * written loses them from the table, not from the metrics: the table's counts are a floor, its times within a minute.
+   */
   async record(tenantId: string, instance: string, stage: Stage, outcome: Outcome, count = 1): Promise<void> {
+    const at = this.now();
+    this.metrics({ dimensions: { tenantId, instance, stage }, metrics: { [`${outcome}Count`]: count }, time: at });
+    const key = `${tenantId}\u0000${instance}\u0000${stage}`;
+    const p = this.pending.get(key) ?? { counts: {}, lastAt: {} };
+    this.pending.set(key, p);
+    p.counts[outcome] = (p.counts[outcome] ?? 0) + count;
+    p.lastAt[outcome] = at.toISOString();
+    // An outcome that changes while another write is in flight waits for it, then goes out on its own.
+    while (p.writing) await p.writing.catch(() => {});
+    const due = p.writtenAtMs === undefined || p.writtenOutcome !== outcome || at.getTime() - p.writtenAtMs >= this.minWriteIntervalMs;
+    if (!due || (p.counts[outcome] ?? 0) === 0) return;
+    p.writtenAtMs = at.getTime();
+    p.writtenOutcome = outcome;
+    const counts = p.counts;
+    const lastAt = p.lastAt;
+    p.counts = {};
+    p.lastAt = {};
+    p.writing = this.write(opsKeys.status(tenantId, instance, stage), counts, lastAt);
+    try {
+      await p.writing;
+    } catch (error) {
+      // Not written: the counts wait for the next write, and the caller learns of the failure as before.
+      for (const o of Object.keys(counts) as Outcome[]) p.counts[o] = (p.counts[o] ?? 0) + counts[o]!;
+      for (const o of Object.keys(lastAt) as Outcome[]) p.lastAt[o] ??= lastAt[o];
+      p.writtenAtMs = undefined;
+      throw error;
+    } finally {
+      p.writing = undefined;
+    }
+  }
+
+  private async write(Key: Key, counts: Pending['counts'], lastAt: Pending['lastAt']): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    const sets: string[] = [];
+    for (const o of Object.keys(counts) as Outcome[]) {
+      names[`#${o}Count`] = `${o}Count`;
+      names[`#${o}LastAt`] = `${o}LastAt`;
+      values[`:${o}Count`] = counts[o];
+      values[`:${o}LastAt`] = lastAt[o];
+      adds.push(`#${o}Count :${o}Count`);
+      sets.push(`#${o}LastAt = :${o}LastAt`);
+    }
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: opsKeys.status(tenantId, instance, stage),
-        UpdateExpression: 'ADD #count :count SET #lastAt = :now',
-        ExpressionAttributeNames: { '#count': `${outcome}Count`, '#lastAt': `${outcome}LastAt` },
-        ExpressionAttributeValues: { ':count': count, ':now': this.now().toISOString() },
+        Key,
+        UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }

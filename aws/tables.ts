@@ -75,12 +75,12 @@ export const opsKeys = {
     pk: opsKeys.statusPartition(tenantId, instance),
     sk: part('stage', stage),
   }),
-  /** The event ledger: one partition per connector instance, one item per source event id. */
+  /**
+   * The event ledger: one partition per connector instance, one item per write (`B#<time>#<uuid>`) holding its events
+   * by source event id. (Items keyed by the source event id alone are the earlier layout, read until they expire.)
+   */
   ledgerPartition: (tenantId: string, instance: string): string => `${tenant(tenantId)}LEDGER#${part('instance', instance)}`,
-  ledger: (tenantId: string, instance: string, sourceEventId: string): Key => ({
-    pk: opsKeys.ledgerPartition(tenantId, instance),
-    sk: sourceEventId,
-  }),
+  ledgerRecordPrefix: 'B#',
   /** Erasure receipts, one item per request and subject; a request id is the vendor's text, so it is URI-encoded ('#' too). */
   erasureReceiptPartition: (tenantId: string): string => `${tenant(tenantId)}ERASURE`,
   erasureReceiptPrefix: (requestId: string): string => `${part('request id', encodeURIComponent(requestId))}#`,

@@ -20,8 +20,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push('## Targets');
   out.push(
     table(
-      ['what', 'target', 'measured', 'met'],
-      r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'yes' : '**no**']),
+      ['what', 'target', 'goal beyond', 'measured', 'met'],
+      r.targets.map((t) => [t.name, t.target, t.goal ?? '—', t.measured, t.met ? 'yes' : '**no**']),
     ),
   );
 

@@ -19,5 +19,5 @@ export interface BenchResults {
   cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
   /** Machine-independent figures that bench:check compares with bench/baseline.json. */
   ratios: Record<string, number>;
-  targets: { name: string; target: string; measured: string; met: boolean }[];
+  targets: { name: string; target: string; goal?: string; measured: string; met: boolean }[];
 }

@@ -194,12 +194,17 @@ export interface InstanceLedger {
   oldestAcceptedAt?: string;
 }
 
+/** What the merge learnt of one event: applied (with how), or dead-lettered on its last receive (with why). */
+export type LedgerSettlement = LedgerEvent & ({ state: 'applied'; outcome: SettledOutcome } | { state: 'dead-lettered'; reason: string });
+
 export interface EventLedger {
   /** The events are on the changes queue. Creates missing records; an existing record keeps its state and counts once. */
   accepted(events: readonly LedgerEvent[]): Promise<void>;
-  /** The merge settled the event. Final: a later failure of another copy of it does not undo this. */
-  applied(event: LedgerEvent, outcome: SettledOutcome): Promise<void>;
-  /** The event failed on its last receive: SQS moves it to the DLQ. Never overrides applied. */
-  deadLettered(event: LedgerEvent, reason: string): Promise<void>;
+  /**
+   * A merge batch's outcomes, written together (one record per instance, not per event). Applied is final: a later
+   * failure of another copy does not undo it, and only the copy that did the work replaces a duplicate. A dead
+   * letter never overrides applied. An event settled without an accepted record is "in" all the same.
+   */
+  settled(settlements: readonly LedgerSettlement[]): Promise<void>;
   count(tenantId: string, instance: string): Promise<InstanceLedger>;
 }

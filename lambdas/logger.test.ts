@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, logFormat } from './logger.js';
+import { createLogger, emfMetrics, logFormat } from './logger.js';
 
 function captureStdout(): string[] {
   const lines: string[] = [];
@@ -35,5 +35,26 @@ describe('log lines', () => {
     const lines = captureStdout();
     createLogger('syncline-dev-merge', 'info', 'json').info('merged batch', { events: 10 });
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', service: 'syncline-dev-merge', message: 'merged batch', events: 10 });
+  });
+
+  it('writes a count as a CloudWatch embedded-metric line in Lambda, and nothing in a terminal', () => {
+    const lines = captureStdout();
+    const time = new Date('2026-03-03T10:00:00.000Z');
+    const record = { dimensions: { tenantId: 'acme', instance: 'shop', stage: 'merge' }, metrics: { okCount: 10 }, time };
+    emfMetrics('syncline', 'text')(record);
+    expect(lines, 'no EMF in a terminal').toEqual([]);
+    emfMetrics('syncline', 'json')(record);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      _aws: {
+        Timestamp: time.getTime(),
+        CloudWatchMetrics: [
+          { Namespace: 'syncline', Dimensions: [['tenantId', 'instance', 'stage']], Metrics: [{ Name: 'okCount', Unit: 'Count' }] },
+        ],
+      },
+      tenantId: 'acme',
+      instance: 'shop',
+      stage: 'merge',
+      okCount: 10,
+    });
   });
 });

@@ -92,8 +92,10 @@ export function runtime(): Runtime {
   const profiles = new DynamoProfileRepository(db, names.profiles);
   const status = new DynamoStatusRecorder(db, names.ops);
   const ledger = new DynamoEventLedger(db, names.ops);
-  // Every producer's events are recorded as accepted once they are on the queue.
-  const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, required('CHANGES_QUEUE_URL')), ledger);
+  // Polls, backfills and erasure requests record their events as accepted once they are on the queue (one write per
+  // send); a webhook only sends: the merge records its events (docs/reliability.md, "The event ledger").
+  const changes = new SqsMessageQueue<CanonicalEvent>(sqs, required('CHANGES_QUEUE_URL'));
+  const events = new LedgeredEventQueue(changes, ledger);
   const push = new SqsMessageQueue<PushMessage>(sqs, required('PUSH_QUEUE_URL'));
   const now = overrides.now ?? (() => new Date());
   const statsStore = new DynamoTenantStatsStore(db, names.ops);
@@ -101,7 +103,7 @@ export function runtime(): Runtime {
   const stats = cachedStats(statsStore);
   const receipts = new DynamoErasureReceipts(db, names.ops);
   current = {
-    webhook: { instances, events, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
+    webhook: { instances, events: changes, quarantine: new DynamoQuarantineStore(db, names.ops), status, log },
     poll: { instances, events, cursors: new DynamoCursorStore(db, names.ops), status, log },
     merge: {
       instances,
@@ -154,7 +156,7 @@ export function tenantRuntime(tenantId: string): Pick<Runtime, 'webhook' | 'poll
       new DynamoEventLedger(db, ops),
     );
     deps = {
-      webhook: { ...base.webhook, events, quarantine: new DynamoQuarantineStore(db, ops), status },
+      webhook: { ...base.webhook, quarantine: new DynamoQuarantineStore(db, ops), status },
       poll: { ...base.poll, events, cursors: new DynamoCursorStore(db, ops), status },
     };
     scoped.tenants.set(tenantId, deps);

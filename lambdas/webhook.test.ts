@@ -1,5 +1,5 @@
 // The webhook Lambda on the emulators: API Gateway events in, canonical events on SQS, quarantine in DynamoDB.
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { deliveryHeaders, fixture, secrets, SHOP_DOMAIN } from '../connectors/shopify/test-support.js';
@@ -7,6 +7,7 @@ import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, takeAll, takeBodies, webhookEvent } from '../test/support/lambda-events.js';
 import { DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
+import { documentClient, sqsClient } from '../aws/aws-clients.js';
 import { configureRuntime } from './runtime.js';
 import { handler } from './webhook.js';
 
@@ -115,5 +116,23 @@ describe('webhook handler', () => {
       configureRuntime(runtimeOptions);
     }
     expect(await quarantine.list('acme'), 'a queue outage is not a bad payload').toHaveLength(quarantinedBefore);
+  });
+
+  it('accepts a delivery with one SQS send and no table write (status within the minute, the ledger by the merge)', async () => {
+    configureRuntime(runtimeOptions);
+    expect((await handler(signed('customers/create', customer()))).statusCode).toBe(202);
+    const dynamo = vi.spyOn(documentClient(), 'send');
+    const queue = vi.spyOn(sqsClient(), 'send');
+    try {
+      expect((await handler(signed('customers/update', customer({ first_name: 'Robert' })))).statusCode).toBe(202);
+      expect(
+        dynamo.mock.calls.map(([c]) => c.constructor.name),
+        'no DynamoDB request',
+      ).toEqual([]);
+      expect(queue.mock.calls.map(([c]) => c.constructor.name)).toEqual(['SendMessageBatchCommand']);
+    } finally {
+      dynamo.mockRestore();
+      queue.mockRestore();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { StagedProfileRepository, StageConflict } from '../core/merge/staged-pro
 import type { MergeOutcome, ProfileRepository, PushMessage, PushQueue, StatusRecorder, TenantStatsStore } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
-import { settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
+import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;
@@ -59,6 +59,23 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
       continue;
     }
     events.set(message.id, event);
+  }
+  if (deps.accounting) {
+    try {
+      await acceptRedelivered(deps.accounting, messages, events);
+    } catch (error) {
+      // Merged without the record, a redelivered message that died now could vanish from the accounting: wait.
+      deps.log.error('could not record redelivered messages as accepted; failing them', { reason: (error as Error).message });
+      for (const m of messages)
+        if ((m.receiveCount ?? 1) > 1 && events.has(m.id)) {
+          failed.add(m.id);
+          reasons.set(m.id, `could not record it as accepted: ${(error as Error).message}`);
+        }
+    }
+  }
+  for (const message of messages) {
+    const event = events.get(message.id);
+    if (!event || failed.has(message.id)) continue;
     const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
     lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
   }

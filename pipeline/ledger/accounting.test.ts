@@ -52,8 +52,9 @@ function setup() {
       return real.commit(t, commit);
     },
   });
+  // As the runtime wires them: polls and other producers record what they send; a webhook only sends.
   const events = new LedgeredEventQueue(queue, ledger);
-  const webhook = { instances, events, quarantine, status: new MemoryStatus(), log };
+  const webhook = { instances, events: queue, quarantine, status: new MemoryStatus(), log };
   const merge = {
     instances,
     profiles,
@@ -87,7 +88,7 @@ function setup() {
   };
   const replayDlq = () => enqueue(dlq.splice(0).map((m) => m.body));
   const account = (tenantId: string) => accountTenant({ ledger, quarantine }, config.tenants.find((t) => t.id === tenantId)!);
-  return { post, drain, enqueue, replayDlq, dlq, queue, events, account, fault, log };
+  return { post, drain, enqueue, replayDlq, dlq, queue, events, account, fault, log, ledger, merge };
 }
 
 /** The invariant, and the row of one instance. */
@@ -127,7 +128,13 @@ describe('accounting through the pipeline', () => {
 
     const queued = queue.sent.length;
     const before = row(await account('acme'), 'crm');
-    expect(before, 'nothing merged yet').toMatchObject({ in: 6, applied: 0, quarantined: 1, deadLettered: 0, inFlight: 5 });
+    expect(before, 'nothing merged yet: the webhooks’ events are on the queue, the polled one is in the ledger').toMatchObject({
+      in: 2,
+      applied: 0,
+      quarantined: 1,
+      deadLettered: 0,
+      inFlight: 1,
+    });
     expect((await account('acme')).balanced).toBe(false);
 
     await drain();
@@ -186,5 +193,24 @@ describe('accounting through the pipeline', () => {
       log.lines.some((l) => l.includes('it cannot be accounted')),
       'the unaccountable one is logged',
     ).toBe(true);
+  });
+
+  it('records a merge batch with one ledger write, and a redelivered message as accepted before it is merged', async () => {
+    const { post, drain, enqueue, queue, account, ledger, merge } = setup();
+    for (let i = 0; i < 10; i++) await post('other', { id: String(i), email: `p${i}@example.com` });
+    expect(ledger.writes, 'the webhooks wrote nothing').toBe(0);
+    await drain();
+    expect(ledger.writes, 'ten events in one batch: one write').toBe(1);
+    expect(row(await account('other'), 'crm')).toMatchObject({ in: 10, applied: 10, inFlight: 0 });
+
+    // A message on its second receive whose merge dies before it settles: it is in the ledger, in flight.
+    await post('other', { id: 'late', email: 'late@example.com' });
+    const body = JSON.stringify(queue.sent.splice(0)[0]);
+    const dying = { ...merge, push: { send: async () => Promise.reject(new Error('the Lambda timed out')) } };
+    await mergeBatch({ ...dying, accounting: { ...merge.accounting, maxReceiveCount: 5 } }, [{ id: 'x', body, receiveCount: 2 }]);
+    expect(row(await account('other'), 'crm'), 'not lost from the accounting').toMatchObject({ in: 11, applied: 10, inFlight: 1 });
+    enqueue([body]);
+    await drain();
+    expect(row(await account('other'), 'crm')).toMatchObject({ in: 11, applied: 11, inFlight: 0 });
   });
 });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CanonicalEvent } from '../../core/events.js';
 import type { Logger } from '../../connectors/sdk/index.js';
-import type { EventLedger, LedgerEvent, MergeOutcome } from '../../core/ports.js';
+import type { EventLedger, LedgerEvent, LedgerSettlement, MergeOutcome } from '../../core/ports.js';
 import { ledgerEvent } from './event-ledger.js';
 
 export interface MergeAccounting {
@@ -18,51 +18,66 @@ interface Settlement {
   outcomes: Map<string, MergeOutcome['status']>;
 }
 
-/** Mutates `settlement`: a message whose applied record cannot be written fails, so a redelivery records it. */
+/**
+ * A message received again (its first merge failed, or its Lambda died) is recorded as accepted before it is merged:
+ * the webhook writes nothing, so this is what keeps a message that dies on its last receive in flight in the
+ * accounting instead of unaccounted. A first receive needs no record: its outcome below says it was "in".
+ */
+export async function acceptRedelivered(
+  deps: MergeAccounting,
+  messages: readonly { id: string; receiveCount?: number }[],
+  events: ReadonlyMap<string, CanonicalEvent>,
+): Promise<void> {
+  const again = messages.filter((m) => (m.receiveCount ?? 1) > 1 && events.has(m.id)).map((m) => ledgerEvent(events.get(m.id)!));
+  if (again.length > 0) await deps.ledger.accepted(again);
+}
+
+/**
+ * Mutates `settlement`: all of the batch's outcomes go in one ledger write; when it fails, every message it would have
+ * settled as applied fails too, so that a redelivery records it.
+ */
 export async function settleInLedger(
   deps: MergeAccounting & { log: Logger },
   messages: readonly { id: string; body: string; receiveCount?: number }[],
   events: ReadonlyMap<string, CanonicalEvent>,
   settlement: Settlement,
 ): Promise<void> {
-  await Promise.all(
-    messages.map(async (message) => {
-      const event = events.get(message.id);
-      const outcome = settlement.outcomes.get(message.id);
-      if (!settlement.failed.has(message.id) && event && outcome) {
-        try {
-          await deps.ledger.applied(ledgerEvent(event), outcome);
-        } catch (error) {
-          deps.log.error('could not record an applied event; failing it so that its redelivery records it', {
-            messageId: message.id,
-            tenantId: event.tenantId,
-            reason: (error as Error).message,
-          });
-          settlement.failed.add(message.id);
-          settlement.reasons.set(message.id, `could not record it as applied: ${(error as Error).message}`);
-        }
-        return;
-      }
-      if (!settlement.failed.has(message.id) || (message.receiveCount ?? 1) < deps.maxReceiveCount) return;
-      const key = event ? ledgerEvent(event) : eventOfPoison(message.body);
-      const reason = settlement.reasons.get(message.id) ?? 'failed without a reason';
-      if (!key) {
-        // Never accepted through the ledgered queue either: only a hand-made or corrupted message has no event id.
-        deps.log.error('dead letter names no tenant, instance and event id: it cannot be accounted', { messageId: message.id, reason });
-        return;
-      }
-      try {
-        await deps.ledger.deadLettered(key, reason);
-      } catch (error) {
-        // SQS dead-letters it anyway; the ledger keeps it "accepted", so the accounting shows it as in flight.
-        deps.log.error('could not record a dead letter', {
-          messageId: message.id,
-          tenantId: key.tenantId,
-          reason: (error as Error).message,
-        });
-      }
-    }),
-  );
+  const settlements: LedgerSettlement[] = [];
+  const applied: string[] = [];
+  for (const message of messages) {
+    const event = events.get(message.id);
+    const outcome = settlement.outcomes.get(message.id);
+    if (!settlement.failed.has(message.id) && event && outcome) {
+      settlements.push({ ...ledgerEvent(event), state: 'applied', outcome });
+      applied.push(message.id);
+      continue;
+    }
+    if (!settlement.failed.has(message.id) || (message.receiveCount ?? 1) < deps.maxReceiveCount) continue;
+    const key = event ? ledgerEvent(event) : eventOfPoison(message.body);
+    const reason = settlement.reasons.get(message.id) ?? 'failed without a reason';
+    if (!key) {
+      // Never accepted through the ledgered queue either: only a hand-made or corrupted message has no event id.
+      deps.log.error('dead letter names no tenant, instance and event id: it cannot be accounted', { messageId: message.id, reason });
+      continue;
+    }
+    settlements.push({ ...key, state: 'dead-lettered', reason });
+  }
+  if (settlements.length === 0) return;
+  try {
+    await deps.ledger.settled(settlements);
+  } catch (error) {
+    const reason = (error as Error).message;
+    // SQS dead-letters the failed ones anyway; a redelivery records the applied ones (as duplicates of themselves).
+    deps.log.error('could not record the batch in the ledger; failing its applied messages so that their redelivery records them', {
+      messages: applied.length,
+      deadLetters: settlements.length - applied.length,
+      reason,
+    });
+    for (const id of applied) {
+      settlement.failed.add(id);
+      settlement.reasons.set(id, `could not record it as applied: ${reason}`);
+    }
+  }
 }
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);

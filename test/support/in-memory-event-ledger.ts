@@ -1,51 +1,35 @@
-// The event ledger in memory, for pipeline tests: the same transitions as the DynamoDB adapter.
-import type { EventLedger, InstanceLedger, LedgerEvent, LedgerState, SettledOutcome } from '../../core/ports.js';
-import { emptyInstanceLedger, shortReason, tally } from '../../pipeline/ledger/event-ledger.js';
-
-interface MemoryRecord {
-  tenantId: string;
-  instance: string;
-  state: LedgerState;
-  outcome?: SettledOutcome;
-  reason?: string;
-  acceptedAt: string;
-}
+// The event ledger in memory, for pipeline tests: records folded by the same transitions as the DynamoDB adapter.
+import type { EventLedger, InstanceLedger, LedgerEvent, LedgerSettlement } from '../../core/ports.js';
+import { emptyInstanceLedger, foldRecord, shortReason, tally, type LedgerRecord } from '../../pipeline/ledger/event-ledger.js';
 
 export class InMemoryEventLedger implements EventLedger {
-  readonly records = new Map<string, MemoryRecord>();
+  readonly records = new Map<string, LedgerRecord & { tenantId: string; instance: string }>();
+  /** Calls that wrote, as the DynamoDB adapter counts its writes: one per call. */
+  writes = 0;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  private key(e: LedgerEvent): string {
+  private fold(e: LedgerEvent, next: LedgerRecord): void {
     // The tenant, then eventKey's `<instance>/<sourceEventId>`.
-    return `${e.tenantId}|${e.instance}/${e.sourceEventId}`;
-  }
-
-  private record(e: LedgerEvent): MemoryRecord {
-    const existing = this.records.get(this.key(e));
-    if (existing) return existing;
-    const created: MemoryRecord = { tenantId: e.tenantId, instance: e.instance, state: 'accepted', acceptedAt: this.now().toISOString() };
-    this.records.set(this.key(e), created);
-    return created;
+    const key = `${e.tenantId}|${e.instance}/${e.sourceEventId}`;
+    this.records.set(key, { tenantId: e.tenantId, instance: e.instance, ...foldRecord(this.records.get(key), next) });
   }
 
   async accepted(events: readonly LedgerEvent[]): Promise<void> {
-    for (const e of events) this.record(e);
+    if (events.length > 0) this.writes++;
+    for (const e of events) this.fold(e, { state: 'accepted', acceptedAt: this.now().toISOString() });
   }
 
-  async applied(e: LedgerEvent, outcome: SettledOutcome): Promise<void> {
-    const record = this.record(e);
-    // Applied is final, except that the copy that did the work replaces a duplicate that settled first.
-    if (record.state === 'applied' && !(record.outcome === 'duplicate' && outcome !== 'duplicate')) return;
-    record.state = 'applied';
-    record.outcome = outcome;
-  }
-
-  async deadLettered(e: LedgerEvent, reason: string): Promise<void> {
-    const record = this.record(e);
-    if (record.state === 'applied') return;
-    record.state = 'dead-lettered';
-    record.reason = shortReason(reason);
+  async settled(settlements: readonly LedgerSettlement[]): Promise<void> {
+    if (settlements.length > 0) this.writes++;
+    const acceptedAt = this.now().toISOString();
+    for (const s of settlements)
+      this.fold(
+        s,
+        s.state === 'applied'
+          ? { state: 'applied', outcome: s.outcome, acceptedAt }
+          : { state: 'dead-lettered', reason: shortReason(s.reason), acceptedAt },
+      );
   }
 
   async count(tenantId: string, instance: string): Promise<InstanceLedger> {
