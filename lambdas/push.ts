@@ -1,6 +1,6 @@
 // SQS push queue → destination connectors; reports partial batch failures so only failed profiles are retried.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pushProfiles, type PushDeps, type QueuedPush } from '../pipeline/push-profiles.js';
 import type { PushMessage } from '../core/ports.js';
 import { Identifier } from '../core/identifiers.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { PushMessage, SecretsProvider } from '../core/ports.js';
-import { installedConnectors } from '../connectors/index.js';
+import { loadConnector } from '../connectors/installed.js';
 import type { AnyConnector, Logger } from '../connectors/sdk/index.js';
 import { createInstanceResolver } from '../pipeline/instances.js';
 import type { WebhookDeps } from '../pipeline/ingest-webhook.js';
@@ -85,7 +85,7 @@ export function runtime(): Runtime {
     (process.env.SYNCLINE_STAGE && process.env.AWS_LAMBDA_FUNCTION_NAME
       ? new SecretsManagerSecrets(process.env.SYNCLINE_STAGE)
       : new EnvOrFileSecrets());
-  const instances = createInstanceResolver({ config, connectors: overrides.connectors ?? installedConnectors, secrets, log });
+  const instances = createInstanceResolver({ config, connectors: overrides.connectors ?? loadConnector, secrets, log });
   const names = tableNames();
   const db = documentClient();
   const sqs = sqsClient();

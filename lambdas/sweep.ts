@@ -1,5 +1,5 @@
 // Scheduled campaign sweep: tenant stats and the time-dependent campaign fields; the schedule may name one tenant.
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
 import { runtime } from './runtime.js';
 
