@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector } from '../connectors/sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONNECTOR_NAME, connectorsRoot, nextSteps, registrationLine, ScaffoldRefused, scaffoldConnector } from './connector-new.js';
 import { vitestArgs } from './test-connector.js';
 
