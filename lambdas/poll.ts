@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { runPoll, type PollDeps, type PollRun } from '../pipeline/run-poll.js';
-import { tenantRuntime } from './runtime.js';
+import { tenantRuntime } from './tenant-runtime.js';
 
 export const PollInput = z.object({
   tenantId: z.string().min(1),

@@ -2,7 +2,9 @@
 import { findInstance, type InstanceConfig, type SynclineConfig, type TenantConfig } from '../core/config.js';
 import { UnknownInstance } from '../core/errors.js';
 import type { SecretsProvider } from '../core/ports.js';
-import { ConfigInvalid, type AnyConnector, type ConnectorContext, type Logger } from '../connectors/sdk/index.js';
+// The SDK's parts, not its index: the index re-exports the HTTP client, and with it axios.
+import { ConfigInvalid } from '../connectors/sdk/errors.js';
+import type { AnyConnector, ConnectorContext, Logger } from '../connectors/sdk/index.js';
 
 export interface BoundInstance {
   tenant: TenantConfig;

@@ -5,7 +5,9 @@ import type { InstanceConfig } from '../../core/config.js';
 import type { ErasureSubject } from '../../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
 import type { CampaignContactLog, ErasureReceiptStore, PushMessage, PushSnapshotStore } from '../../core/ports.js';
-import { failureReason, redactPersonalData, type Logger } from '../../connectors/sdk/index.js';
+import type { Logger } from '../../connectors/sdk/index.js';
+import { failureReason } from '../../connectors/sdk/failure-reason.js';
+import { redactPersonalData } from '../../connectors/sdk/redact.js';
 import type { InstanceResolver } from '../instances.js';
 
 export interface ErasureDeps {
