@@ -21,7 +21,9 @@ export const TARGETS = {
   mergeEventsPerCpuSecond: 100_000,
   endToEndOverRaw: 0.5,
   writesPerChangedProfilePerBatch: 1.0,
-  bundleBytes: 500 * 1000,
+  // Issue 15: ≤ 400 kB per handler, the hot paths (merge, webhook) ≤ 250 kB; init ≤ 100 ms.
+  bundleBytes: 400 * 1000,
+  hotPathBundleBytes: 250 * 1000,
   initMs: 100,
 } as const;
 
@@ -192,11 +194,12 @@ function derive(results: BenchResults): void {
       met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch,
     });
   for (const b of results.footprint?.bundles ?? []) {
+    const bundleTarget = b.handler === 'merge' || b.handler === 'webhook' ? TARGETS.hotPathBundleBytes : TARGETS.bundleBytes;
     t.push({
       name: `bundle ${b.handler}`,
-      target: '≤ 500 kB minified',
+      target: `≤ ${bundleTarget / 1000} kB minified`,
       measured: `${Math.round(b.bytes / 1000)} kB`,
-      met: b.bytes <= TARGETS.bundleBytes,
+      met: b.bytes <= bundleTarget,
     });
     t.push({
       name: `init ${b.handler}`,
