@@ -79,6 +79,8 @@ export async function bundleHandler(entry: string, outfile: string): Promise<Met
     format: 'esm',
     platform: 'node',
     target: 'node22',
+    // As cdk/constructs/handler-function.ts: the packages' ESM builds, which esbuild shakes better.
+    mainFields: ['module', 'main'],
     metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
