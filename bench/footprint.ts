@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Metafile } from 'esbuild';
 import { median } from './stats.js';
 
 export interface BundleResult {
@@ -67,26 +68,35 @@ function timeImport(file: string, runs: number): { wall: number; cpu: number }[]
   return times;
 }
 
+/** One handler bundled as NodejsFunction bundles it, with esbuild's metafile (what went in, and how it was imported). */
+export async function bundleHandler(entry: string, outfile: string): Promise<Metafile> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    // As cdk/constructs/handler-function.ts: the packages' ESM builds, which esbuild shakes better.
+    mainFields: ['module', 'main'],
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // CommonJS dependencies (the AWS SDK's parts) call require(): give ESM output one, as NodejsFunction does.
+    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+  });
+  return result.metafile;
+}
+
 export async function measureFootprint(runs = 7): Promise<FootprintResult> {
   const esbuild = await import('esbuild');
   const out = mkdtempSync(join(tmpdir(), 'syncline-bundles-'));
   const bundles: BundleResult[] = [];
   for (const entry of handlerEntries()) {
     const outfile = join(out, `${entry.name}.mjs`);
-    const result = await esbuild.build({
-      entryPoints: [entry.path],
-      outfile,
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      metafile: true,
-      legalComments: 'none',
-      logLevel: 'silent',
-      // CommonJS dependencies (the AWS SDK's parts) call require(): give ESM output one, as NodejsFunction does.
-      banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-    });
+    const result = { metafile: await bundleHandler(entry.path, outfile) };
     const byOwner = new Map<string, number>();
     const output = Object.values(result.metafile.outputs)[0]!;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs))

@@ -23,7 +23,9 @@ export const TARGETS = {
   mergeEventsPerCpuSecond: 50_000,
   endToEndOverRaw: 0.25,
   writesPerChangedProfilePerBatch: 1.0,
+  // Issue 15: ≤ 400 kB per handler, the hot paths (merge, webhook) ≤ 250 kB; init ≤ 100 ms.
   bundleBytes: 400 * 1000,
+  hotPathBundleBytes: 250 * 1000,
   initMs: 100,
   costPerMillionEvents: 4,
   writeUnitsPerEvent: 3,
@@ -238,12 +240,13 @@ function derive(results: BenchResults): void {
       met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch,
     });
   for (const b of results.footprint?.bundles ?? []) {
+    const bundleTarget = b.handler === 'merge' || b.handler === 'webhook' ? TARGETS.hotPathBundleBytes : TARGETS.bundleBytes;
     t.push({
       name: `bundle ${b.handler}`,
-      target: `≤ ${TARGETS.bundleBytes / 1000} kB minified${b.handler === 'merge' || b.handler === 'webhook' ? ' (this handler: ≤ 250 kB)' : ''}`,
+      target: `≤ ${bundleTarget / 1000} kB minified`,
       goal: '≤ 150 kB',
       measured: `${Math.round(b.bytes / 1000)} kB`,
-      met: b.bytes <= (b.handler === 'merge' || b.handler === 'webhook' ? 250_000 : TARGETS.bundleBytes),
+      met: b.bytes <= bundleTarget,
     });
     t.push({
       name: `init ${b.handler}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkConfig, suggestion, type ConnectorSchemas } from './config-check.js';
 
 // A connector's schemas as connectors declare them: plain (stripping) zod objects.

@@ -187,17 +187,21 @@ function instanceProblems(raw: unknown, connectors: Readonly<Record<string, Conn
   return problems;
 }
 
-/** The config, or every problem with it: unknown keys, schema violations, unknown connectors, invalid settings. */
+/**
+ * The config, or every problem with it: unknown keys, schema violations, unknown connectors, invalid settings. Without
+ * `connectors` (a deployed function, whose file `cdk synth` checked whole) the instances' connectors and settings are
+ * left to the binding of each instance, so the check loads no connector.
+ */
 export function checkConfig(
   raw: unknown,
-  connectors: Readonly<Record<string, ConnectorSchemas>>,
+  connectors?: Readonly<Record<string, ConnectorSchemas>>,
 ): { config: SynclineConfig; problems: [] } | { config?: undefined; problems: ConfigProblem[] } {
   const unknown: UnknownKey[] = [];
   unknownKeys(SynclineConfig, raw, [], unknown);
   const problems = unknown.map((u) => unknownKeyProblem(u));
   const parsed = SynclineConfig.safeParse(raw);
   if (!parsed.success) problems.push(...zodProblems(parsed.error.issues, []));
-  problems.push(...instanceProblems(raw, connectors));
+  if (connectors) problems.push(...instanceProblems(raw, connectors));
   return problems.length === 0 && parsed.success ? { config: parsed.data, problems: [] } : { problems };
 }
 

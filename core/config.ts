@@ -1,5 +1,5 @@
 // The one config file (syncline.config.json) that the local runtime and the CDK stack both read.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CampaignConfig } from './campaign/config.js';
 import { IdentityRules } from './identity/rules.js';
 

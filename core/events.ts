@@ -1,5 +1,5 @@
 // Canonical events: the one language every connector maps its vendor payloads into.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Identifier } from './identifiers.js';
 
 const IsoTime = z.iso.datetime({ offset: true });

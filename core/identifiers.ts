@@ -1,6 +1,6 @@
 // Identifiers that tie a person together across systems, normalised so that equal people compare equal.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `customerId:<instance>` scopes a vendor's customer id to one connector instance (two shops may share ids). */
 export const IdentifierType = z.union([

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, requireValidConfig } from './load-config.js';
+import { loadDeployedConfig } from './deployed-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-config-'));
 type Json = Record<string, unknown>;
@@ -94,5 +95,17 @@ describe('loading syncline.config.json strictly', () => {
       /syncline config at the config given is invalid \(1 problem\):\n {2}tenants\[0\]\.campaings: unknown key "campaings"; did you mean "campaigns"\?/,
     );
     expect(requireValidConfig(loadConfig('syncline.config.json'), 'the config given').tenants).toHaveLength(1);
+  });
+
+  it("reads a deployed function's file without its connectors: the config's own keys are checked, settings wait for the binding", () => {
+    const file = fileWith((c) => {
+      c.tenants[0]!.campaings = { campaigns: [] };
+    });
+    expect(() => loadDeployedConfig(file)).toThrow(/tenants\[0\]\.campaings: unknown key "campaings"; did you mean "campaigns"\?/);
+    const settings = fileWith((c) => {
+      c.tenants[0]!.instances[0]!.settings = { shopDomain: 'demo-shop.example.com' };
+    });
+    expect(failure(settings), 'the strict check (cdk synth, npm start) refuses it').toContain('settings.shopDomain');
+    expect(loadDeployedConfig(settings).tenants[0]!.instances[0]!.settings).toEqual({ shopDomain: 'demo-shop.example.com' });
   });
 });

@@ -1,7 +1,8 @@
 // SQS changes queue → merge engine → DynamoDB; reports partial batch failures (ReportBatchItemFailures).
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
-import { runtime } from './runtime.js';
+import { once, shared, tenantsOnly } from './container.js';
 
 export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -13,4 +14,32 @@ export function createMergeHandler(deps: () => MergeBatchDeps) {
   };
 }
 
-export const handler = createMergeHandler(() => runtime().merge);
+/** The changes queue's redrive maxReceiveCount; 5 is what cdk/ and createQueues use when nothing says otherwise. */
+function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.CHANGES_MAX_RECEIVE_COUNT;
+  if (value === undefined || value === '') return 5;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`CHANGES_MAX_RECEIVE_COUNT must be a whole number of receives ≥ 1, not "${value}"`);
+  return count;
+}
+
+export function mergeRuntime(): MergeBatchDeps {
+  return once('merge', () => {
+    const { log, profiles, push, status, stats, now, ledger } = shared();
+    return {
+      // The merge reads tenants' config and binds no connector instance: it loads no connector and no secret.
+      instances: tenantsOnly('merge'),
+      profiles,
+      push,
+      status,
+      log,
+      newProfileId: randomUUID,
+      stats,
+      now,
+      accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },
+    };
+  });
+}
+
+export const handler = createMergeHandler(mergeRuntime);

@@ -1,8 +1,8 @@
 // Scheduled poll of one connector instance: the schedule's input names tenant and instance.
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runPoll, type PollDeps, type PollRun } from '../pipeline/run-poll.js';
-import { tenantRuntime } from './runtime.js';
+import { tenantRuntime } from './tenant-runtime.js';
 
 export const PollInput = z.object({
   tenantId: z.string().min(1),

@@ -1,10 +1,14 @@
 // SQS push queue → destination connectors; reports partial batch failures so only failed profiles are retried.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pushProfiles, type PushDeps, type QueuedPush } from '../pipeline/push-profiles.js';
 import type { PushMessage } from '../core/ports.js';
 import { Identifier } from '../core/identifiers.js';
-import { runtime } from './runtime.js';
+import { DynamoCampaignContactLog } from '../aws/dynamo-campaign-store.js';
+import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
+import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { connectedInstances } from './connected-instances.js';
+import { once, shared } from './container.js';
 
 const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string(), statsAt: z.string().optional() }),
@@ -42,4 +46,21 @@ function safeJson(body: string): unknown {
   }
 }
 
-export const handler = createPushHandler(() => runtime().push);
+export function pushRuntime(): PushDeps {
+  return once('push', () => {
+    const { log, profiles, status, stats, now, db, names } = shared();
+    return {
+      instances: connectedInstances(),
+      profiles,
+      snapshots: new DynamoPushSnapshotStore(db, names.ops),
+      status,
+      log,
+      stats,
+      contacts: new DynamoCampaignContactLog(db, names.ops),
+      receipts: new DynamoErasureReceipts(db, names.ops),
+      now,
+    };
+  });
+}
+
+export const handler = createPushHandler(pushRuntime);

@@ -1,7 +1,8 @@
 // Scheduled campaign sweep: tenant stats and the time-dependent campaign fields; the schedule may name one tenant.
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
-import { runtime } from './runtime.js';
+import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
+import { once, shared, tenantsOnly } from './container.js';
 
 const SweepInput = z.object({ tenantId: z.string().min(1).optional() });
 export type SweepInput = z.input<typeof SweepInput>;
@@ -10,4 +11,20 @@ function createSweepHandler(deps: () => SweepDeps) {
   return async (input: SweepInput = {}): Promise<SweepRun[]> => sweepAll(deps(), SweepInput.parse(input ?? {}).tenantId);
 }
 
-export const handler = createSweepHandler(() => runtime().sweep);
+export function sweepRuntime(): SweepDeps {
+  return once('sweep', () => {
+    const { log, profiles, push, stats, now, db, names } = shared();
+    return {
+      // The sweep reads tenants' config; the pushes it queues are bound by the push function.
+      instances: tenantsOnly('sweep'),
+      profiles,
+      stats,
+      push,
+      log,
+      now,
+      receipts: new DynamoErasureReceipts(db, names.ops),
+    };
+  });
+}
+
+export const handler = createSweepHandler(sweepRuntime);

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { answerWebhookCheck, ingestWebhook, type WebhookDeps } from '../pipeline/ingest-webhook.js';
 import type { WebhookRequest } from '../connectors/sdk/index.js';
-import { tenantRuntime } from './runtime.js';
+import { tenantRuntime } from './tenant-runtime.js';
 
 function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const headers: Record<string, string> = {};

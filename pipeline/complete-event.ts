@@ -1,6 +1,6 @@
 // Turns a connector's event draft into a canonical event: the pipeline, not the connector, decides tenant and source.
 import { CanonicalEvent, type EventDraft } from '../core/events.js';
-import { PayloadInvalid } from '../connectors/sdk/index.js';
+import { PayloadInvalid } from '../connectors/sdk/errors.js';
 
 export function completeEvents(
   drafts: readonly EventDraft[],

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
-import { PayloadInvalid, SignatureInvalid, type Logger, type WebhookRequest } from '../connectors/sdk/index.js';
+import { PayloadInvalid, SignatureInvalid } from '../connectors/sdk/errors.js';
+import type { Logger, WebhookRequest } from '../connectors/sdk/index.js';
 import { completeEvents } from './complete-event.js';
 import type { InstanceResolver } from './instances.js';
 

@@ -2,7 +2,9 @@
 import { findInstance, type InstanceConfig, type SynclineConfig, type TenantConfig } from '../core/config.js';
 import { UnknownInstance } from '../core/errors.js';
 import type { SecretsProvider } from '../core/ports.js';
-import { ConfigInvalid, type AnyConnector, type ConnectorContext, type Logger } from '../connectors/sdk/index.js';
+// The SDK's parts, not its index: the index re-exports the HTTP client, and with it axios.
+import { ConfigInvalid } from '../connectors/sdk/errors.js';
+import type { AnyConnector, ConnectorContext, Logger } from '../connectors/sdk/index.js';
 
 export interface BoundInstance {
   tenant: TenantConfig;
@@ -19,9 +21,12 @@ export interface InstanceResolver {
   readonly config: SynclineConfig;
 }
 
+/** The installed connectors by name, or a loader that loads the one named (what Lambda handlers pass). */
+export type ConnectorSource = Readonly<Record<string, AnyConnector>> | ((name: string) => Promise<AnyConnector | undefined>);
+
 export function createInstanceResolver(options: {
   config: SynclineConfig;
-  connectors: Readonly<Record<string, AnyConnector>>;
+  connectors: ConnectorSource;
   secrets: SecretsProvider;
   log: Logger;
   now?: () => Date;
@@ -32,7 +37,7 @@ export function createInstanceResolver(options: {
   async function bind(tenantId: string, instanceId: string): Promise<BoundInstance> {
     const found = findInstance(config, tenantId, instanceId);
     if (!found) throw new UnknownInstance(`no connector instance "${instanceId}" is configured for tenant "${tenantId}"`);
-    const connector = connectors[found.instance.connector];
+    const connector = typeof connectors === 'function' ? await connectors(found.instance.connector) : connectors[found.instance.connector];
     if (!connector)
       throw new ConfigInvalid(`instance "${instanceId}" names connector "${found.instance.connector}", which is not installed`);
     const settings = connector.settingsSchema.safeParse(found.instance.settings);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector } from '../connectors/sdk/index.js';
-import { z } from 'zod';
-import { CONNECTOR_NAME, connectorsRoot, nextSteps, ScaffoldRefused, scaffoldConnector } from './connector-new.js';
+import * as z from 'zod';
+import { CONNECTOR_NAME, connectorsRoot, nextSteps, registrationLine, ScaffoldRefused, scaffoldConnector } from './connector-new.js';
 import { vitestArgs } from './test-connector.js';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -90,11 +90,19 @@ describe('npm run connector:new', () => {
     expect(readFileSync(join(dir, 'index.ts'), 'utf8')).toBe('// mine\n');
   });
 
-  it('writes a connector that type-checks and whose tests fail until it is filled in', () => {
+  it('writes a connector that type-checks, registered by the printed line, and whose tests fail until it is filled in', () => {
     scaffoldConnector('review-site', root);
+    // The repo's installed.ts with its own connectors' lines replaced by the one line the scaffold prints.
+    const installed = readFileSync(join(REPO, 'connectors', 'installed.ts'), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s+'?[a-z][a-z0-9-]*'?: \(\) => import\(/.test(line))
+      .join('\n')
+      .replace(/(\{\n)(\};)/, `$1  ${registrationLine('review-site')}\n$2`);
+    expect(installed, 'the printed line lands inside the registry').toContain(`{\n  ${registrationLine('review-site')}\n};`);
+    writeFileSync(join(root, 'installed.ts'), installed);
     writeFileSync(
       join(workspace, 'tsconfig.json'),
-      JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['connectors/review-site'] }),
+      JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['connectors/review-site', 'connectors/installed.ts'] }),
     );
     const tsc = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', join(workspace, 'tsconfig.json')], {
       cwd: workspace,
@@ -124,7 +132,7 @@ describe('npm run connector:new', () => {
   it('tells the developer what to do next, including registering the connector', () => {
     const text = nextSteps('loyalty-cards', join(root, 'loyalty-cards'));
     expect(text).toContain('Register it with one line in connectors/installed.ts');
-    expect(text).toContain("export { loyaltyCards } from './loyalty-cards/index.js';");
+    expect(text).toContain("'loyalty-cards': () => import('./loyalty-cards/index.js').then((m) => m.loyaltyCards),");
     expect(text).toContain('npm run test:connector -- loyalty-cards');
     expect(text).toContain('syncline.config.json');
   });

@@ -36,8 +36,14 @@ export function scaffoldConnector(name: string, root = connectorsRoot()): { dir:
   return { dir, files: Object.keys(files) };
 }
 
-export function nextSteps(name: string, dir: string): string {
+/** The line that registers a connector in connectors/installed.ts: a loader, so handlers load only what they use. */
+export function registrationLine(name: string): string {
   const { camel } = templateNames(name);
+  const key = /^[a-z][a-z0-9]*$/.test(name) ? name : `'${name}'`;
+  return `${key}: () => import('./${name}/index.js').then((m) => m.${camel}),`;
+}
+
+export function nextSteps(name: string, dir: string): string {
   const where = relative(process.cwd(), dir) || dir;
   return `Created ${where}/ — its tests fail on purpose until you fill it in.
 
@@ -48,8 +54,8 @@ Next steps (docs/connectors.md walks through each):
      streams), client.ts and simulator.ts; delete what the vendor lacks.
   3. Replace the failing placeholder test in ${name}.test.ts with this vendor's specifics.
   4. Run the contract kit for this connector only:  npm run test:connector -- ${name}
-  5. Register it with one line in connectors/installed.ts:
-       export { ${camel} } from './${name}/index.js';
+  5. Register it with one line in connectors/installed.ts, inside \`installed\`:
+       ${registrationLine(name)}
   6. Enable it for a tenant in syncline.config.json and set its secret (secrets.local.json or Secrets Manager syncline/<stage>/<tenant>/<instance>).
   7. npm run typecheck && npm test, then deploy with cdk.`;
 }

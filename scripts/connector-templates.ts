@@ -44,7 +44,7 @@ export const ${camel} = defineConnector<${pascal}Settings, ${pascal}Secrets>({
 });
 `,
     'config.ts': `// Settings (in syncline.config.json) and secrets (secrets.local.json / Secrets Manager) of one ${name} instance.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ${pascal}Settings = z.object({
   /** The vendor's API root; tests and the simulator point it at 127.0.0.1. TODO: the vendor's real URL. */
@@ -63,7 +63,7 @@ export const ${pascal}Secrets = z.object({
 export type ${pascal}Secrets = z.infer<typeof ${pascal}Secrets>;
 `,
     'schemas.ts': `// ${name}'s payloads in the vendor's own field names. TODO: replace with the documented payloads.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ${pascal}Customer = z.object({
   id: z.string().min(1),

@@ -1,5 +1,5 @@
 // Settings and secrets of one Copernica connector instance.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../sdk/index.js';
 
 const FieldName = z.string().min(1).max(100);

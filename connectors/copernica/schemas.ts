@@ -1,5 +1,5 @@
 // Copernica's payloads in Copernica's words: webhook/callback bodies (decoded) and REST v4 responses.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ids arrive as numbers in JSON and as strings in form posts. */
 const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^[A-Za-z0-9._-]{1,64}$/)]).transform(String);

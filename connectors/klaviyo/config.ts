@@ -1,5 +1,5 @@
 // Settings and secrets of one Klaviyo connector instance (one Klaviyo account).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The newest GA revision in klaviyo/openapi (openapi/stable) when this connector was written. */
 export const DEFAULT_REVISION = '2026-07-15';

@@ -1,5 +1,5 @@
 // Klaviyo payloads in Klaviyo's own field names: JSON:API event resources, system webhook deliveries, job bodies.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Relationship = z.object({ data: z.object({ id: z.string(), type: z.string() }).nullable().optional() }).loose();
 

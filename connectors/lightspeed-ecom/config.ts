@@ -1,5 +1,5 @@
 // Settings and secrets of one Lightspeed eCom (C-Series, formerly SEOshop) connector instance: one shop.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The API clusters: EU1 for shops hosted in Europe, US1 for North America. */
 export const CLUSTERS = { eu1: 'https://api.webshopapp.com', us1: 'https://api.shoplightspeed.com' } as const;

@@ -1,7 +1,7 @@
 // Zod schemas of the Lightspeed eCom payloads syncline reads, in Lightspeed's own (camelCase) field names.
 // The API marks absent values with `false` as often as with null (e.g. a country, a linked resource), so
 // optional fields accept both. Objects are non-strict: Lightspeed adds fields.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Text = z
   .string()

@@ -1,5 +1,5 @@
 // Settings and secrets of one Lightspeed Retail (X-Series, formerly Vend) connector instance: one retailer.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const LightspeedRetailSettings = z.object({
   /** The store's domain prefix: "acme" for https://acme.retail.lightspeed.app. */

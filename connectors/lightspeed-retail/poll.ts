@@ -1,7 +1,7 @@
 // Poll of the X-Series change feed: customers, then sales, each `after=<highest version seen>` until a page comes
 // back empty. One page per call; the cursor is the version high-water mark of each stream, so a run resumes
 // exactly where the last one stopped and a record changed again later comes back with its new version.
-import { z } from 'zod';
+import * as z from 'zod';
 import { incrementalStreams, type ConnectorContext } from '../sdk/index.js';
 import { LightspeedRetailClient, type RetailClientOptions } from './client.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';

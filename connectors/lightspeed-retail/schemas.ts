@@ -1,7 +1,7 @@
 // Zod schemas of the Lightspeed Retail (X-Series) payloads syncline reads, in Lightspeed's own field names.
 // API 2.0 sends numbers and ISO times; webhooks send the API 1.0 shape, where amounts may be decimal strings
 // ("0.00000") and times may lack the "T" and the offset. Objects are non-strict: Lightspeed adds fields.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Text = z.string().nullish();
 /** Amounts: numbers in API 2.0, decimal strings in API 1.0 payloads. */

@@ -1,5 +1,5 @@
 // Settings and secrets of one Mailchimp connector instance (one audience).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MergeTag = z.string().regex(/^[A-Z0-9_]{1,10}$/, 'a Mailchimp merge tag such as FNAME (upper case, at most 10 characters)');
 

@@ -1,5 +1,5 @@
 // Mailchimp payloads in Mailchimp's own field names: audience webhooks (decoded form) and the Marketing API 3.0 bodies we use.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Merges = z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())]));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext } from './define-connector.js';
 import { PayloadInvalid } from './errors.js';
 import { incrementalStreams, type StreamPage } from './incremental-streams.js';

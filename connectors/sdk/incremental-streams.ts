@@ -1,7 +1,7 @@
 // Incremental poll of a few record streams (customers, then orders…), one page per call, resumable from a saved
 // cursor. The connector declares how to read one page of a stream; the SDK owns the cursor: which stream is being
 // read, where in its pass, and per stream the mark (an updated_at time, a version) its next pass starts at.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventDraft } from '../../core/events.js';
 import type { ConnectorContext, PollBudget, PollPage } from './define-connector.js';
 import { jsonCursor } from './json-cursor.js';

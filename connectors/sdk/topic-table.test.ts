@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PayloadInvalid } from './errors.js';
 import { topic, topicTable } from './topic-table.js';
 

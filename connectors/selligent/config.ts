@@ -1,5 +1,5 @@
 // Settings and secrets of one Selligent / Marigold Engage connector instance (one organization, one audience list).
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../sdk/index.js';
 
 /** Selligent field names are upper-case API names (MAIL, NAME, …). */

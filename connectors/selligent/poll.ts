@@ -1,6 +1,6 @@
 // Engagement poll: page through the list by record id (keyset, one data/search page per call), then read each
 // record's e-mail engagement. The cursor is the last id read; a finished pass starts over at the next schedule.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   jsonCursor,
   mapLimited,

@@ -1,5 +1,5 @@
 // Selligent Marketing Cloud API payloads in Selligent's own words (Portal/Api swagger: Data_LoadData, Data_SearchData, …).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ResultCode = z.enum([
   'Failed',

@@ -1,5 +1,5 @@
 // Settings and secrets of one Shopify connector instance (one shop).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_API_VERSION = '2025-10';
 

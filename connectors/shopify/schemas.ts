@@ -1,6 +1,6 @@
 // Zod schemas of the Shopify payloads syncline reads, in Shopify's own field names. Objects are non-strict:
 // Shopify adds fields every quarter, and we only require what mapping.ts uses.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Shopify ids arrive as JSON numbers or strings. Numbers beyond 2^53 (the documentation's samples use them)

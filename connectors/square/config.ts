@@ -1,5 +1,5 @@
 // Settings and secrets of one Square connector instance (one seller).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A Square API version ("2025-01-23"), sent as the Square-Version header. */
 export const DEFAULT_SQUARE_VERSION = '2025-01-23';

@@ -1,6 +1,6 @@
 // Zod schemas of the Square payloads syncline reads, in Square's own field names. Objects are non-strict: Square
 // adds fields with every API version.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Text = z.string().nullish();
 const Time = z.string().min(1);

@@ -1,5 +1,5 @@
 // Settings and secrets of one Squeezely (Spotler Activate) connector instance.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Squeezely's standard profile properties on tracked events, and custom data fields (`custom_<name>`). */
 const SqueezelyProperty = z.union([

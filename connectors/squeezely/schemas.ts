@@ -1,5 +1,5 @@
 // Squeezely's back-end tracking payloads in Squeezely's own field names (POST /v1/track).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Yes = z.enum(['yes', 'no']);
 

@@ -1,5 +1,5 @@
 // Settings and secrets of one WooCommerce connector instance (one store).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** HTTP Basic sends the consumer secret with every request: only over HTTPS, or to a local simulator. */
 const StoreUrl = z.url().refine((url) => {

@@ -1,6 +1,6 @@
 // Zod schemas of the WooCommerce REST API v3 resources syncline reads, in WooCommerce's own field names. Webhooks
 // carry the same resources as GET /wp-json/wc/v3/{customers,orders}/<id>. Objects are non-strict: plugins add fields.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Id = z.number().int().nonnegative();
 const Text = z.string().nullish();

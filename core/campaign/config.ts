@@ -1,6 +1,6 @@
 // The per-tenant `campaigns` section of the config: thresholds, windows, seasons, rules, holdouts, field mapping.
 // Every key has a default, so a tenant without the section gets the rules of DESIGN.md ("What campaigns need").
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD');

@@ -1,6 +1,6 @@
 // A tenant's identity rules: which identifier types match people, in which order of trust, how many of each one
 // profile may hold, and which values never match anyone. Read from the `identity` block of the tenant config.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Identifier } from '../identifiers.js';
 
 /** A type name, or `customerId:*` for "the customer id of any one instance" (one limit per instance). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SynclineConfig } from '../../core/config.js';
 import { defineConnector, type EventDraft } from '../../connectors/sdk/index.js';
 import { MemoryCursors, MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';

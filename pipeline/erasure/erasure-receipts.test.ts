@@ -2,7 +2,7 @@
 // destination that fails, is retried (by redelivery and by the sweep) and then confirms, while the destination that
 // confirmed the first time is never asked again.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SynclineConfig } from '../../core/config.js';
 import type { CanonicalEvent } from '../../core/events.js';
 import { erasureRequestId } from '../../core/erasure/receipts.js';

@@ -1,6 +1,6 @@
 // After a merge batch, the event ledger learns what became of each message: settled messages are applied, and a
 // message that failed on its last receive (SQS moves it to the DLQ next) is dead-lettered with the reason.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalEvent } from '../../core/events.js';
 import type { Logger } from '../../connectors/sdk/index.js';
 import type { EventLedger, LedgerEvent, LedgerSettlement, MergeOutcome } from '../../core/ports.js';

@@ -1,5 +1,5 @@
 // A minimal connector for pipeline tests: HMAC-signed JSON webhooks in, pushes recorded in memory.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   defineConnector,
   hmacSha256,
