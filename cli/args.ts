@@ -31,6 +31,8 @@ export type Command =
   | { name: 'connector-new'; connector: string }
   | { name: 'instances'; tenant?: string }
   | { name: 'webhooks'; tenant?: string; baseUrl?: string }
+  | { name: 'connect'; tenant: string; instance: string; dryRun: boolean; check: boolean; baseUrl?: string }
+  | { name: 'doctor'; tenant?: string; baseUrl?: string }
   | { name: 'backfill'; tenant: string; instance: string; since?: Date; restart: boolean }
   | { name: 'profile'; tenant: string; emailOrId: string }
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
@@ -182,6 +184,33 @@ export const COMMANDS: Record<string, Spec> = {
       const [tenant] = positionals(w, [], 1);
       const baseUrl = text(w.values, 'base-url');
       return { name: 'webhooks', ...(tenant ? { tenant } : {}), ...(baseUrl ? { baseUrl } : {}) };
+    },
+  },
+  connect: {
+    usage: 'syncline connect <tenant> <instance> [--dry-run] [--check] [--base-url <url>] [--json]',
+    summary: "register or correct the vendor's webhook subscriptions for this stack (idempotent)",
+    options: { 'dry-run': { type: 'boolean' }, check: { type: 'boolean' }, 'base-url': { type: 'string' } },
+    build: (w) => {
+      const [tenant, instance] = positionals(w, ['<tenant>', '<instance>']);
+      const baseUrl = text(w.values, 'base-url');
+      return {
+        name: 'connect',
+        tenant: tenant!,
+        instance: instance!,
+        dryRun: w.values['dry-run'] === true,
+        check: w.values.check === true,
+        ...(baseUrl ? { baseUrl } : {}),
+      };
+    },
+  },
+  doctor: {
+    usage: 'syncline doctor [<tenant>] [--base-url <url>] [--json]',
+    summary: 'what is wrong per instance (secret, vendor, subscriptions, data, dead letters, quarantine) and the fix',
+    options: { 'base-url': { type: 'string' } },
+    build: (w) => {
+      const [tenant] = positionals(w, [], 1);
+      const baseUrl = text(w.values, 'base-url');
+      return { name: 'doctor', ...(tenant ? { tenant } : {}), ...(baseUrl ? { baseUrl } : {}) };
     },
   },
   backfill: {

@@ -17,6 +17,8 @@ import { eraseCommand } from './commands/erase.js';
 import { erasureCommand, erasuresCommand } from './commands/erasures.js';
 import { instancesCommand } from './commands/instances.js';
 import { webhooksCommand } from './commands/webhooks.js';
+import { connectCommand } from './commands/connect.js';
+import { doctorCommand } from './commands/doctor.js';
 import { profileCommand } from './commands/profile.js';
 import { quarantineCommand } from './commands/quarantine.js';
 import { KEEPS_RUNNING, startCommand } from './commands/start.js';
@@ -44,6 +46,9 @@ const HANDLERS: Handlers = {
   'connector-new': (ctx, c) => connectorNewCommand(ctx, c.connector),
   instances: (ctx, c) => instancesCommand(ctx, c.tenant),
   webhooks: (ctx, c) => webhooksCommand(ctx, c.tenant, c.baseUrl),
+  connect: (ctx, c) =>
+    connectCommand(ctx, c.tenant, c.instance, { dryRun: c.dryRun, check: c.check, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }),
+  doctor: (ctx, c) => doctorCommand(ctx, c.tenant, c.baseUrl),
   backfill: (ctx, c) => backfillCommand(ctx, c.tenant, c.instance, c.since, c.restart),
   profile: (ctx, c) => profileCommand(ctx, c.tenant, c.emailOrId),
   dlq: (ctx, c) => dlqCommand(ctx, c.action, c.queue, c.max),

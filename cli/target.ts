@@ -24,6 +24,8 @@ import { runBackfill, type BackfillOptions, type BackfillProgress } from '../pip
 import { createInstanceResolver } from '../pipeline/instances.js';
 import { replayQuarantined, type ReplayOutcome } from '../pipeline/quarantine/replay-quarantine.js';
 import type { StatusReader } from '../operator/instance-health.js';
+import { connectInstance, InstanceNotConnectable, type ConnectOutcome } from '../pipeline/subscriptions/connect.js';
+import { SecretsManagerSecretWriter } from '../aws/secret-writer.js';
 import { resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
 import type { GlobalOptions } from './args.js';
 import { CommandFailed } from './errors.js';
@@ -52,6 +54,8 @@ export interface Target {
     instanceId: string,
     options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>,
   ): Promise<BackfillProgress>;
+  /** Plans (or applies) an instance's webhook subscriptions where its secrets are: in the local stack, or here for a stage. */
+  connect(tenantId: string, instanceId: string, url: string, apply: boolean): Promise<ConnectOutcome>;
   close(): void;
 }
 
@@ -103,6 +107,11 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
     } catch (error) {
       throw new CommandFailed(`${label} did not answer: ${(error as Error).message}`);
     }
+    if (response.status === 400) {
+      // The stack's refusals name what to fix.
+      const body = (await response.json().catch(() => ({}))) as { error?: string };
+      throw new CommandFailed(body.error ?? `${label} refused ${method} ${path}`);
+    }
     if (!response.ok) throw new CommandFailed(`${label} answered ${response.status} to ${method} ${path}: ${await response.text()}`);
     return response;
   };
@@ -128,6 +137,11 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
       if (options.restart) query.set('restart', '1');
       const response = await call('POST', `/api/backfill/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
       return readBackfillStream(response, options.onProgress);
+    },
+    async connect(tenantId, instanceId, url, apply) {
+      const query = new URLSearchParams({ url, ...(apply ? { apply: '1' } : {}) });
+      const response = await call('POST', `/api/connect/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
+      return (await response.json()) as ConnectOutcome;
     },
     close() {
       dynamo.destroy();
@@ -175,7 +189,9 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
   const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes), base.ledger);
   // Replays and backfills run here, with the user's credentials: they need secretsmanager:GetSecretValue on
   // syncline/<stage>/… besides the table and queue rights.
-  const instances = createInstanceResolver({ config, connectors: installedConnectors, secrets: new SecretsManagerSecrets(stage), log });
+  const secrets = new SecretsManagerSecrets(stage);
+  const instances = createInstanceResolver({ config, connectors: installedConnectors, secrets, log });
+  const writer = new SecretsManagerSecretWriter(stage);
   return {
     label: `stage ${stage}${region ? ` (${region})` : ''}`,
     config,
@@ -187,6 +203,16 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
       replayQuarantined({ instances, events, quarantine: base.quarantine, status: base.status, log }, tenantId, id),
     backfill: (tenantId, instanceId, options) =>
       runBackfill({ instances, events, cursors: new DynamoCursorStore(db, resources.tables.ops), log }, tenantId, instanceId, options),
+    async connect(tenantId, instanceId, url, apply) {
+      try {
+        return await connectInstance({ config, connectors: installedConnectors, secrets, writer, log }, tenantId, instanceId, url, {
+          apply,
+        });
+      } catch (error) {
+        if (error instanceof InstanceNotConnectable) throw new CommandFailed(error.message);
+        throw error;
+      }
+    },
     close() {
       dynamo.destroy();
       sqs.destroy();

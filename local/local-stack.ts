@@ -30,6 +30,7 @@ import { accountTenant, type TenantAccount } from '../pipeline/ledger/accounting
 import { CLI_SOURCE } from '../core/events.js';
 import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
+import { localConnect, type LocalConnect } from './local-connect.js';
 import { rateKey } from './status-page/status-view.js';
 
 export interface LocalStackOptions {
@@ -112,7 +113,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const emulators = await startEmulatorsForHandlers(options, cleanups, print);
     const resources = await createQueuesForHandlers(options);
     const simulators = await startVendorSimulators(baseConfig, options, cleanups, print);
-    configureLocalRuntime(simulators, log, options);
+    const secrets = configureLocalRuntime(simulators, log, options);
+    const connect = localConnect(simulators.config, secrets, log, () => configureLocalRuntime(simulators, log, options));
     const handlers = await importHandlers();
     const dynamoFaults = options.dynamoFaults ? attachDynamoFaults(options.dynamoFaults, cleanups) : undefined;
 
@@ -122,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const findProfile = (tenantId: string, query: ProfileQuery): Promise<Profile | undefined> => findProfileIn(profiles, tenantId, query);
     const queueUrls = queueUrlsOf(resources);
     const queueDepths = () => readQueueDepths(sqs, queueUrls);
-    const operator = operatorRoutes(simulators.config, profiles, queueDepths, cleanups);
+    const operator = operatorRoutes(simulators.config, profiles, queueDepths, connect, cleanups);
     const accounting = accountingOf(simulators.config);
 
     const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
@@ -214,13 +216,21 @@ async function startVendorSimulators(
   return simulators;
 }
 
-/** The handlers' runtime: the simulators' config, their secrets first (else the environment or a file), this logger. */
-function configureLocalRuntime(simulators: RunningSimulators, log: Logger, options: LocalStackOptions): void {
+/**
+ * The handlers' runtime: the simulators' config and secrets, with the keys of the environment or file secret over
+ * them (a simulated vendor's signing key that `syncline connect` stored), else the environment or file alone.
+ */
+function configureLocalRuntime(simulators: RunningSimulators, log: Logger, options: LocalStackOptions): SecretsProvider {
   const fileSecrets = new EnvOrFileSecrets();
   const secrets: SecretsProvider = {
-    get: async (tenantId, instance) => simulators.secretsFor(tenantId, instance) ?? fileSecrets.get(tenantId, instance),
+    get: async (tenantId, instance) => {
+      const simulated = simulators.secretsFor(tenantId, instance);
+      const stored = (await fileSecrets.get(tenantId, instance)) as Record<string, unknown> | undefined;
+      return simulated ? { ...simulated, ...stored } : stored;
+    },
   };
   configureRuntime({ config: simulators.config, secrets, log, ...(options.now ? { now: options.now } : {}) });
+  return secrets;
 }
 
 /** The same modules Lambda loads, imported only once the environment points at the emulators. */
@@ -325,6 +335,7 @@ function operatorRoutes(
   config: SynclineConfig,
   profiles: DynamoProfileRepository,
   queueDepths: () => Promise<Record<string, number>>,
+  connect: LocalConnect,
   cleanups: Cleanups,
 ) {
   const statusReader = new DynamoStatusRecorder(documentClient(), tableNames().ops);
@@ -348,6 +359,7 @@ function operatorRoutes(
     rate,
     replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
     backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
+    connect,
   });
 }
 

@@ -33,6 +33,8 @@ export interface RunningSimulators {
   secretsFor(tenantId: string, instance: string): Record<string, unknown> | undefined;
   shopify(tenantId: string, instance: string): ShopifySimulator | undefined;
   copernica(tenantId: string, instance: string): CopernicaSimulator | undefined;
+  /** Any connector's running simulator, typed by the caller (its simulator.ts names the handle's type). */
+  handle<Handle>(tenantId: string, instance: string): Handle | undefined;
   describe(): string[];
   stop(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
     secretsFor: (tenantId, instance) => find(tenantId, instance)?.secrets,
     shopify: (tenantId, instance) => handleOf('shopify', tenantId, instance) as ShopifySimulator | undefined,
     copernica: (tenantId, instance) => handleOf('copernica', tenantId, instance) as CopernicaSimulator | undefined,
+    handle: <Handle>(tenantId: string, instance: string) => find(tenantId, instance)?.handle as Handle | undefined,
     describe: () => running.map((r) => `simulated ${r.instance.padEnd(9)} ${String(r.settings.apiBaseUrl)}  (tenant ${r.tenantId})`),
     stop: async () => {
       await Promise.allSettled(running.map((r) => r.stop()));

@@ -4,6 +4,7 @@ import type { ConsentPurpose, EventDraft } from '../../core/events.js';
 import type { ErasureOutcome, ErasureSubject, ProfileChange, PushOutcome } from '../../core/destination.js';
 import type { Logger } from '../../core/ports.js';
 import type { CustomAttributes } from './custom-attributes.js';
+import type { SubscriptionApi } from './subscriptions.js';
 
 export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email';
 
@@ -45,6 +46,9 @@ export interface PollPage {
   hasMore: boolean;
 }
 
+/** A connector's webhook-subscription capability (subscriptions.ts), typed with its own context and secret keys. */
+export type WebhookSubscriptions<Settings, Secrets> = SubscriptionApi<ConnectorContext<Settings, Secrets>, keyof Secrets & string>;
+
 export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
   name: string;
   kind: ConnectorKind;
@@ -72,6 +76,11 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
    * with pickCustomAttributes; not in canonical events yet (docs/connectors.md, "Fields with no canonical field").
    */
   customAttributes?: CustomAttributes;
+  /**
+   * The vendor's webhook-subscription API, when it has one: `syncline connect` registers the subscriptions with it.
+   * Without it, connect prints the URL and secret to enter in the vendor's admin screen.
+   */
+  subscriptions?: WebhookSubscriptions<Settings, Secrets>;
 }
 
 /** A connector with its types erased, as the pipeline holds it. */
@@ -104,6 +113,12 @@ export function defineConnector<Settings, Secrets>(
   if (!CONNECTOR_NAME.test(definition.name)) throw new Error(`connector name "${definition.name}" must match ${CONNECTOR_NAME}`);
   if ((definition.verifyWebhook === undefined) !== (definition.parseWebhook === undefined)) {
     throw new Error(`connector ${definition.name}: verifyWebhook and parseWebhook come together (no unsigned webhooks)`);
+  }
+  if (definition.subscriptions && !definition.verifyWebhook) {
+    throw new Error(`connector ${definition.name}: subscriptions need verifyWebhook and parseWebhook (what would receive them?)`);
+  }
+  if (definition.subscriptions && definition.subscriptions.topics.length === 0) {
+    throw new Error(`connector ${definition.name}: subscriptions.topics is empty`);
   }
   if (definition.push && !(definition.push.maxBatchSize >= 1)) {
     throw new Error(`connector ${definition.name}: push.maxBatchSize must be at least 1`);

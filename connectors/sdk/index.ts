@@ -10,7 +10,9 @@ export type {
   PollBudget,
   PollPage,
   WebhookRequest,
+  WebhookSubscriptions,
 } from './define-connector.js';
+export type { SubscriptionResult, SubscriptionTarget, WebhookSubscription } from './subscriptions.js';
 export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid, DestinationRefused } from './errors.js';
 export { isPrivateAddress, privateNetworkAllowed } from './outbound.js';
 export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';

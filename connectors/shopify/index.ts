@@ -2,6 +2,7 @@
 import { defineConnector } from '../sdk/index.js';
 import { ShopifySecrets, ShopifySettings } from './config.js';
 import { pollShopify } from './poll.js';
+import { shopifySubscriptions } from './subscriptions.js';
 import { parseShopifyWebhook } from './topics.js';
 import { verifyShopifyWebhook } from './webhook.js';
 
@@ -17,4 +18,5 @@ export const shopify = defineConnector<ShopifySettings, ShopifySecrets>({
   verifyWebhook: (request, secrets) => verifyShopifyWebhook(request, secrets),
   parseWebhook: parseShopifyWebhook,
   poll: (context, cursor, budget) => pollShopify(context, cursor, budget),
+  subscriptions: shopifySubscriptions,
 });

@@ -8,6 +8,7 @@ import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './config.js';
 import { generateSampleShop } from './sample-shop.js';
+import { simulatedShopifySubscriptions, type SimulatedShopifySubscriptions } from './simulated-subscriptions.js';
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
 import { actualCost, parseOperation, requestedCost, selectionAt, SINGLE_QUERY_MAX_COST, type Selection } from './simulated-query-cost.js';
 
@@ -24,6 +25,8 @@ export interface ShopifySimulatorOptions {
   throttleFirst?: number;
   shopDomain?: string;
   accessToken?: string;
+  /** The app's client secret the shop signs webhook deliveries with. */
+  webhookSecret?: string;
 }
 
 export interface SimulatedQuery {
@@ -36,6 +39,8 @@ export interface ShopifySimulator extends SimulatedVendor<ShopifySettings> {
   secrets: ShopifySecrets;
   /** GraphQL queries that got past faults and authentication, in order. */
   queries(): SimulatedQuery[];
+  /** The app's webhook subscriptions in this shop, and deliveries to them. */
+  subscriptions: SimulatedShopifySubscriptions;
 }
 
 const MAX_FIRST = 250;
@@ -76,6 +81,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     customers: [...options.customers].sort((a, b) => compare(position(a), position(b))),
     orders: [...options.orders].sort((a, b) => compare(position(a), position(b))),
   };
+  const webhookSecret = options.webhookSecret ?? 'simulated-client-secret';
+  const subscriptions = simulatedShopifySubscriptions(shopDomain, () => webhookSecret);
   let throttleLeft = options.throttleFirst ?? 0;
   const log: SimulatedQuery[] = [];
 
@@ -93,6 +100,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } });
     }
     const query = typeof body.query === 'string' ? body.query : '';
+    const subscriptionAnswer = subscriptions.answer(query, body.variables ?? {});
+    if (subscriptionAnswer !== undefined) return sendJson(res, 200, subscriptionAnswer);
     const variables = (body.variables ?? {}) as SimulatedQuery['variables'];
     const selections = parseOperation(query, variables);
     const top = selections[0];
@@ -218,10 +227,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       apiBaseUrl: `${server.origin}/admin/api/${DEFAULT_API_VERSION}/graphql.json`,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     }),
-    secrets: { webhookSecret: 'simulated-client-secret', accessToken },
+    secrets: { webhookSecret, accessToken },
     received: () => [],
     requests: server.requests,
     queries: () => log.map((q) => ({ ...q, variables: { ...q.variables } })),
+    subscriptions,
     stop: server.stop,
   };
 }
@@ -234,12 +244,13 @@ export const simulator = defineSimulator<ShopifySimulator>({
     const sim = await startShopifySimulator({
       ...shop,
       shopDomain: String(settings.shopDomain ?? 'demo-shop.myshopify.com'),
+      // Each run gets its own webhook secret, as an app would from the Partner dashboard.
+      webhookSecret: randomBytes(24).toString('base64url'),
       ...(faults ? { faults } : {}),
     });
-    // Each run gets its own webhook secret, as an app would from the Partner dashboard.
     return {
       settings: { ...sim.settings },
-      secrets: { ...sim.secrets, webhookSecret: randomBytes(24).toString('base64url') },
+      secrets: { ...sim.secrets },
       handle: sim,
       stop: () => sim.stop(),
     };

@@ -2,6 +2,7 @@
 import { defineConnector } from '../sdk/index.js';
 import { SquareSecrets, SquareSettings } from './config.js';
 import { pollSquare } from './poll.js';
+import { squareSubscriptions } from './subscriptions.js';
 import { parseSquareWebhook } from './topics.js';
 import { verifySquareWebhook } from './webhook.js';
 
@@ -17,4 +18,5 @@ export const square = defineConnector<SquareSettings, SquareSecrets>({
   verifyWebhook: (request, secrets, settings) => verifySquareWebhook(request, secrets, settings),
   parseWebhook: parseSquareWebhook,
   poll: (context, cursor, budget) => pollSquare(context, cursor, budget),
+  subscriptions: squareSubscriptions,
 });

@@ -4,7 +4,10 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 import { SquareSettings, type SquareSecrets } from './config.js';
+import { generateSampleSeller, SAMPLE_LOCATIONS } from './sample-seller.js';
+import { simulatedSquareSubscriptions, type SimulatedSquareSubscriptions } from './simulated-subscriptions.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
 
 export { signSquareWebhook } from './webhook.js';
@@ -29,6 +32,8 @@ export interface SquareSimulator extends SimulatedVendor<SquareSettings, SquareS
   searches(): SimulatedSearch[];
   /** Changes an object as the seller would, bumping updated_at. */
   touchCustomer(id: string, change: Partial<CustomerJson>): void;
+  /** The application's webhook subscriptions, and deliveries to them. */
+  subscriptions: SimulatedSquareSubscriptions;
 }
 
 const error = (category: string, code: string, detail: string, field?: string) => ({
@@ -51,9 +56,16 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
   const secrets: SquareSecrets = { accessToken: 'EAAAsimulated', signatureKey: 'simulated-signature-key' };
   const data = { customers: [...options.customers], orders: [...options.orders] };
   const log: SimulatedSearch[] = [];
+  const subscriptions = simulatedSquareSubscriptions();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/v2\/(customers|orders)\/search$/.exec(new URL(req.url ?? '/', 'http://simulator').pathname);
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith('/v2/webhooks/')) {
+      if (req.headers.authorization !== `Bearer ${secrets.accessToken}`)
+        return sendJson(res, 401, error('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
+      if (await subscriptions.handle(req, url, res)) return;
+    }
+    const match = /^\/v2\/(customers|orders)\/search$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) return sendJson(res, 404, error('INVALID_REQUEST_ERROR', 'NOT_FOUND', 'Resource not found.'));
     if (req.headers.authorization !== `Bearer ${secrets.accessToken}`) {
       return sendJson(res, 401, error('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
@@ -145,6 +157,18 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
       const current = data.customers[index] as CustomerJson;
       data.customers[index] = { ...current, ...change, updated_at: new Date().toISOString(), version: (current.version ?? 0) + 1 };
     },
+    subscriptions,
     stop: server.stop,
   };
 }
+
+/** The simulated seller `npm start` runs: 12 sample customers at the sample locations unless told otherwise. */
+export const simulator = defineSimulator<SquareSimulator>({
+  connector: 'square',
+  async start({ settings, faults, sampleCustomers }) {
+    const seller = generateSampleSeller({ customers: sampleCustomers ?? 12 });
+    const locationIds = Array.isArray(settings.locationIds) ? (settings.locationIds as string[]) : SAMPLE_LOCATIONS;
+    const sim = await startSquareSimulator({ ...seller, locationIds, ...(faults ? { faults } : {}) });
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

@@ -2,6 +2,7 @@
 import { defineConnector } from '../sdk/index.js';
 import { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { pollWooCommerce } from './poll.js';
+import { wooCommerceSubscriptions } from './subscriptions.js';
 import { parseWooCommerceWebhook } from './topics.js';
 import { verifyWooCommerceWebhook } from './webhook.js';
 
@@ -17,4 +18,5 @@ export const woocommerce = defineConnector<WooCommerceSettings, WooCommerceSecre
   verifyWebhook: (request, secrets) => verifyWooCommerceWebhook(request, secrets),
   parseWebhook: parseWooCommerceWebhook,
   poll: (context, cursor, budget) => pollWooCommerce(context, cursor, budget),
+  subscriptions: wooCommerceSubscriptions,
 });

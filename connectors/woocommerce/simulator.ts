@@ -8,6 +8,7 @@ import { defineSimulator } from '../sdk/define-simulator.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import { generateSampleStore } from './sample-store.js';
+import { simulatedWooCommerceWebhooks, type SimulatedWooCommerceWebhooks } from './simulated-webhooks.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
 
 export { signWooCommerceWebhook } from './webhook.js';
@@ -33,6 +34,8 @@ export interface WooCommerceSimulator extends SimulatedVendor<WooCommerceSetting
   lists(): SimulatedRequest[];
   /** Changes an order as the store would (new fields, a new date_modified_gmt). */
   touchOrder(id: number, change: Partial<OrderJson>): void;
+  /** The store's webhooks, deliveries to them, and WooCommerce disabling one. */
+  webhooks: SimulatedWooCommerceWebhooks;
 }
 
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -50,13 +53,19 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
   const data = { customers: [...options.customers], orders: [...options.orders] };
   const log: SimulatedRequest[] = [];
   let origin = '';
+  const webhooks = simulatedWooCommerceWebhooks(() => `${origin}/`);
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
+    const expected = `Basic ${Buffer.from(`${secrets.consumerKey}:${secrets.consumerSecret}`).toString('base64')}`;
+    if (url.pathname.startsWith('/wp-json/wc/v3/webhooks')) {
+      if (req.headers.authorization !== expected)
+        return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
+      if (await webhooks.handle(req, url, res)) return;
+    }
     const match = /^\/wp-json\/wc\/v3\/(customers|orders)\/?$/.exec(url.pathname);
     if (req.method !== 'GET' || !match)
       return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
-    const expected = `Basic ${Buffer.from(`${secrets.consumerKey}:${secrets.consumerSecret}`).toString('base64')}`;
     if (req.headers.authorization !== expected)
       return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
 
@@ -126,6 +135,7 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
       if (index < 0) throw new Error(`no order ${id} in the simulator`);
       data.orders[index] = { ...(data.orders[index] as OrderJson), ...change };
     },
+    webhooks,
     stop: server.stop,
   };
 }

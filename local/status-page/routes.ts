@@ -4,12 +4,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill/backfill.js';
 import type { ReplayOutcome, ReplayStatus } from '../../pipeline/quarantine/replay-quarantine.js';
+import { InstanceNotConnectable, type ConnectOutcome } from '../../pipeline/subscriptions/connect.js';
 import { renderStatusPage } from './render.js';
 import { readStatusView, type StatusSources } from './status-view.js';
 
 export interface OperatorRouteDeps extends StatusSources {
   replay(tenantId: string, id: string): Promise<ReplayOutcome[]>;
   backfill(tenantId: string, instanceId: string, options: BackfillOptions): Promise<BackfillProgress>;
+  /** `syncline connect` / `doctor`: plan (or apply) an instance's webhook subscriptions with the secrets of this process. */
+  connect(tenantId: string, instanceId: string, url: string, apply: boolean): Promise<ConnectOutcome>;
 }
 
 export interface OperatorRoutes {
@@ -19,6 +22,7 @@ export interface OperatorRoutes {
 
 const REPLAY_ROUTE = /^\/status\/quarantine\/([^/]+)\/([^/]+)\/replay\/?$/;
 const BACKFILL_ROUTE = /^\/api\/backfill\/([^/]+)\/([^/]+)\/?$/;
+const CONNECT_ROUTE = /^\/api\/connect\/([^/]+)\/([^/]+)\/?$/;
 const NOTICES: Record<ReplayStatus, string> = {
   replayed: 'replayed: accepted and queued, removed from the quarantine',
   'still-invalid': 'still invalid: the parser rejects it again; it stays quarantined',
@@ -58,7 +62,8 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
     async handle(req, url, res) {
       const replay = REPLAY_ROUTE.exec(url.pathname);
       const backfill = BACKFILL_ROUTE.exec(url.pathname);
-      if (url.pathname !== '/' && !replay && !backfill) return false;
+      const connect = CONNECT_ROUTE.exec(url.pathname);
+      if (url.pathname !== '/' && !replay && !backfill && !connect) return false;
       if (!sameMachine(req)) return refuse(res, 421, 'this page answers only to 127.0.0.1 or localhost');
 
       if (url.pathname === '/') {
@@ -77,7 +82,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       if (req.method !== 'POST') return refuse(res, 405, 'POST to this route');
       if (!sameOrigin(req)) return refuse(res, 403, 'cross-site requests are refused');
 
-      const params = decodeAll((replay ?? backfill!).slice(1, 3) as string[]);
+      const params = decodeAll((replay ?? backfill ?? connect!).slice(1, 3) as string[]);
       if (!params) return refuse(res, 400, 'the path is not valid percent-encoded UTF-8');
 
       if (replay) {
@@ -92,6 +97,19 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       }
 
       const [tenantId, instanceId] = params as [string, string];
+      if (connect) {
+        const webhookUrl = url.searchParams.get('url');
+        if (!webhookUrl || !URL.canParse(webhookUrl)) return refuse(res, 400, 'give url: the webhook URL the vendor should call');
+        try {
+          const outcome = await deps.connect(tenantId, instanceId, webhookUrl, url.searchParams.get('apply') === '1');
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify(outcome));
+        } catch (error) {
+          if (!(error instanceof InstanceNotConnectable)) throw error;
+          return refuse(res, 400, error.message);
+        }
+        return true;
+      }
       const sinceText = url.searchParams.get('since');
       const since = sinceText === null ? undefined : new Date(sinceText);
       if (since && Number.isNaN(since.getTime())) return refuse(res, 400, `since must be an ISO time, not "${sinceText}"`);

@@ -1,0 +1,96 @@
+// The onboarding path on the local stack: config check, connect, doctor, for a new tenant with a Shopify, a
+// WooCommerce and a Square instance on their simulated vendors.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../local/local-stack.js';
+import { sharedDynamo } from '../test/support/shared-stack.js';
+import type { ShopifySimulator } from '../connectors/shopify/simulator.js';
+import type { WooCommerceSimulator } from '../connectors/woocommerce/simulator.js';
+import type { SquareSimulator } from '../connectors/square/simulator.js';
+import { runCli } from './main.js';
+
+const T = 'onboard-shop';
+let stack: LocalStack;
+let dir: string;
+let stateFile: string;
+let configFile: string;
+
+async function syncline(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), isTTY: false };
+  const code = await runCli([...argv, '--state-file', stateFile, '--config', configFile], io, {});
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'syncline-onboard-'));
+  stateFile = join(dir, 'local.json');
+  configFile = join(dir, 'syncline.config.json');
+  process.env.SYNCLINE_SECRETS_FILE = join(dir, 'secrets.local.json');
+  const simulated = { apiBaseUrl: 'simulator' };
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      tenants: [
+        {
+          id: T,
+          instances: [
+            { id: 'shop', connector: 'shopify', webhooks: true, settings: { shopDomain: 'onboard.myshopify.com', ...simulated } },
+            { id: 'woo', connector: 'woocommerce', webhooks: true, settings: simulated },
+            { id: 'pos', connector: 'square', webhooks: true, settings: { locationIds: ['L1AMSTERDAM0'], ...simulated } },
+          ],
+        },
+      ],
+    }),
+  );
+  stack = await startLocalStack({ configFile, port: 0, pollAtStart: false, stateFile, ...sharedDynamo() });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  delete process.env.SYNCLINE_SECRETS_FILE;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('onboarding a tenant with config check, connect and doctor', () => {
+  it('subscribes at the vendors, accepts their signed deliveries, changes nothing the second time, and doctor finds a disabled webhook', async () => {
+    expect((await syncline('config', 'check')).code).toBe(0);
+    for (const instance of ['shop', 'woo', 'pos']) {
+      const { code, out, err } = await syncline('connect', T, instance);
+      expect(code, `${instance}: ${out}${err}`).toBe(0);
+    }
+    const shop = stack.simulators.handle<ShopifySimulator>(T, 'shop')!;
+    const woo = stack.simulators.handle<WooCommerceSimulator>(T, 'woo')!;
+    const pos = stack.simulators.handle<SquareSimulator>(T, 'pos')!;
+    expect(shop.subscriptions.list()).toHaveLength(6);
+    expect(woo.webhooks.list().map((w) => w.status)).toEqual(['active', 'active', 'active', 'active']);
+    expect(pos.subscriptions.list()).toHaveLength(1);
+
+    const customer = { id: 1, email: 'new.customer@example.com', first_name: 'New', last_name: 'Customer' };
+    expect(
+      (await shop.subscriptions.deliver('customers/update', { ...customer, updated_at: new Date().toISOString() })).map((d) => d.status),
+    ).toEqual([202]);
+    expect(
+      (await woo.webhooks.deliver('customer.updated', { ...customer, date_modified_gmt: '2026-03-01T10:00:00' })).map((d) => d.status)[0],
+    ).toBeLessThan(300);
+    // Square's signed deliveries are not checked here: Square signs the notification URL, and the local webhook route
+    // rebuilds it as https:// (lambdas/webhook.ts) while the local stack listens on http:// (a known gap, reported).
+
+    for (const instance of ['shop', 'woo', 'pos']) {
+      const { code, out } = await syncline('connect', T, instance, '--check');
+      expect(code, out).toBe(0);
+      expect(out).toContain('nothing to change');
+    }
+    expect(shop.subscriptions.list()).toHaveLength(6);
+
+    const disabled = woo.webhooks.list()[0]!;
+    woo.webhooks.setStatus(disabled.id, 'disabled');
+    const doctor = await syncline('doctor', T);
+    expect(doctor.code, doctor.out + doctor.err).toBe(1);
+    expect(doctor.out).toContain(`(${disabled.id}) is disabled`);
+    expect(doctor.out).toContain(`fix: syncline connect ${T} woo`);
+  }, 120_000);
+});
