@@ -12,6 +12,19 @@ import type { SquareSimulator } from '../connectors/square/simulator.js';
 import { runCli } from './main.js';
 
 const T = 'onboard-shop';
+// A customer.updated notification's data.object, as in connectors/square/fixtures/customer-updated.json.
+const SQUARE_TOPIC = 'customer.updated';
+const SQUARE_PAYLOAD = {
+  customer: {
+    id: 'A0AP25A6SCVTH8JES9BX01GXM4',
+    created_at: '2022-07-09T18:23:01.795Z',
+    updated_at: '2026-03-01T10:00:00Z',
+    email_address: 'till.customer@example.com',
+    given_name: 'Till',
+    family_name: 'Customer',
+    version: 1,
+  },
+};
 let stack: LocalStack;
 let dir: string;
 let stateFile: string;
@@ -76,8 +89,8 @@ describe('onboarding a tenant with config check, connect and doctor', () => {
     expect(
       (await woo.webhooks.deliver('customer.updated', { ...customer, date_modified_gmt: '2026-03-01T10:00:00' })).map((d) => d.status)[0],
     ).toBeLessThan(300);
-    // Square's signed deliveries are not checked here: Square signs the notification URL, and the local webhook route
-    // rebuilds it as https:// (lambdas/webhook.ts) while the local stack listens on http:// (a known gap, reported).
+    // Square signs the notification URL: the local server reports the http:// it was reached by.
+    expect((await pos.subscriptions.deliver(SQUARE_TOPIC, SQUARE_PAYLOAD)).map((d) => d.status)).toEqual([202]);
 
     for (const instance of ['shop', 'woo', 'pos']) {
       const { code, out } = await syncline('connect', T, instance, '--check');

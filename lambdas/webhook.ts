@@ -10,7 +10,9 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
   return {
     method: event.requestContext.http.method,
-    url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+    // API Gateway is https only; stage variables are set by the operator, never by a request (the local server sets
+    // `scheme` to the one it was reached by).
+    url: `${event.stageVariables?.scheme === 'http' ? 'http' : 'https'}://${event.requestContext.domainName}${event.rawPath}${query}`,
     headers,
     rawBody: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
   };

@@ -150,6 +150,9 @@ function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, pathPar
     pathParameters,
     isBase64Encoded: true,
     body: body.toString('base64'),
+    // The URL the sender used, for vendors that sign it (Square): this server speaks http, unless a tunnel in front
+    // of it says it took https (on a developer's machine its X-Forwarded-Proto is the tunnel's).
+    stageVariables: { scheme: headers['x-forwarded-proto'] === 'https' ? 'https' : 'http' },
     requestContext: {
       accountId: 'local',
       apiId: 'local',
