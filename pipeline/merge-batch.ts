@@ -5,7 +5,15 @@ import { identifierKey } from '../core/identifiers.js';
 import { ConflictRetry } from '../core/errors.js';
 import { destinationChanged, mergeEvent } from '../core/merge/merge-service.js';
 import { StagedProfileRepository, StageConflict } from '../core/merge/staged-profile-repository.js';
-import type { MergeOutcome, ProfileRepository, PushMessage, PushQueue, StatusRecorder, TenantStatsStore } from '../core/ports.js';
+import type {
+  MergeOutcome,
+  ProfileRepository,
+  PushMessage,
+  PushQueue,
+  PushSnapshotStore,
+  StatusRecorder,
+  TenantStatsStore,
+} from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
@@ -20,6 +28,8 @@ export interface MergeBatchDeps {
   /** Tenant stats of the last campaign sweep (cached), so the merge sees every campaign field that changed. */
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
+  /** What the push last wrote to each destination, so a destination's echo of it is acknowledged (core/merge/echoes.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
 }
@@ -141,6 +151,7 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
       newProfileId: deps.newProfileId ?? randomUUID,
       ...(deps.stats ? { stats: deps.stats } : {}),
       ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     };
     const result: LaneResult = { outcomes: new Map(), failedIds: [], reasons: new Map(), pushes: [] };
     try {
