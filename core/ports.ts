@@ -60,6 +60,8 @@ export interface ProfileRepository {
   history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]>;
   /** Removes history entries that moved to another profile (an unmerge). */
   removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void>;
+  /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
+  getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
@@ -103,6 +105,13 @@ export interface PushSnapshotStore {
   get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined>;
   put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void>;
   removeAll(tenantId: string, profileId: string): Promise<void>;
+  /** Several snapshots in one request (a push batch), keyed `profileId/instance`; absent ones are left out. */
+  getMany?(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<Map<string, Record<string, FieldValue>>>;
+  /** Several snapshots written in one request (a push batch). */
+  putMany?(
+    tenantId: string,
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+  ): Promise<void>;
 }
 
 export interface SecretsProvider {
