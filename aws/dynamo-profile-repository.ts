@@ -25,10 +25,18 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
+import type { DueProfiles, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
-import { profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
+import {
+  dueIndexAttributes,
+  profileIndexAttributes,
+  profileKeys,
+  TENANT_DUE_INDEX,
+  TENANT_PROFILES_INDEX,
+  TTL_ATTRIBUTE,
+  type Key,
+} from './tables.js';
 import { queryItems } from './dynamo-query.js';
 import { decodeProfile, encodeProfile } from './profile-codec.js';
 
@@ -51,9 +59,14 @@ const LIST_PAGE = 500;
 export interface ProfileRepositoryOptions extends BatchOptions {
   /** The old whole-table Scan behind listProfiles, kept only so that bench/scale.ts can price it beside the index. */
   listByScan?: boolean;
+  /**
+   * When a committed profile's campaign fields next change by the clock (core/campaign/due-time.ts nextDueAt with the
+   * tenant's rules): written beside it for the tenant-due index. Without it no profile is ever due.
+   */
+  dueAt?: (profile: Profile) => string | undefined;
 }
 
-export class DynamoProfileRepository implements ProfileRepository {
+export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -203,6 +216,7 @@ export class DynamoProfileRepository implements ProfileRepository {
           Item: {
             ...profileKeys.profile(tenantId, profile.profileId),
             ...profileIndexAttributes(tenantId, profile),
+            ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
             version: profile.version,
             ...encodeProfile(profile),
           },
@@ -310,6 +324,65 @@ export class DynamoProfileRepository implements ProfileRepository {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  /**
+   * The live profiles due by `until`: a Query of the sparse tenant-due index (`dueAt <= until`), each page read by a
+   * consistent BatchGetItem, so the sweep pays ~1 read unit per due profile of up to 4 KB and nothing for the rest of
+   * the tenant or the table. Oldest due first.
+   */
+  async *dueProfiles(tenantId: string, until: string): AsyncIterable<Profile> {
+    const { [TENANT_DUE_INDEX.partitionKey]: partition } = dueIndexAttributes(tenantId, until);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: TENANT_DUE_INDEX.name,
+          KeyConditionExpression: '#tenant = :tenant AND #due <= :until',
+          ExpressionAttributeNames: { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey },
+          ExpressionAttributeValues: { ':tenant': partition, ':until': until },
+          Limit: LIST_PAGE,
+          ExclusiveStartKey,
+        }),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+      const items = await batchGet(this.db, this.table, keys, { consistentRead: true }, this.options);
+      const byPk = new Map(items.map((item) => [item.pk as string, item]));
+      for (const { pk } of keys) {
+        const item = byPk.get(pk);
+        if (item === undefined) continue;
+        const profile = decodeProfile(item);
+        if (profile.mergedInto === undefined) yield profile;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /**
+   * Moves a profile's due time on (or off the index) after the sweep handled it. Only while the profile is still at
+   * the version the sweep read: a merge in between wrote its own due time with the profile, which stands.
+   */
+  async reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void> {
+    const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
+    const set = dueIndexAttributes(tenantId, dueAt);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: profileKeys.profile(tenantId, profile.profileId),
+          UpdateExpression: dueAt === undefined ? 'REMOVE #tenant, #due' : 'SET #tenant = :tenant, #due = :due',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':version': profile.version,
+            ...(dueAt === undefined ? {} : { ':tenant': set[TENANT_DUE_INDEX.partitionKey], ':due': dueAt }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** The whole-table Scan listProfiles used before the index: pays for every item of every tenant (bench only). */

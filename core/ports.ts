@@ -217,3 +217,14 @@ export interface EventLedger {
   settled(settlements: readonly LedgerSettlement[]): Promise<void>;
   count(tenantId: string, instance: string): Promise<InstanceLedger>;
 }
+
+/**
+ * Profiles whose campaign fields change by the clock (core/campaign/due-time.ts), by when: the campaign sweep reads
+ * only these, never the whole tenant.
+ */
+export interface DueProfiles {
+  /** Live profiles due at or before `until` (ISO time). */
+  dueProfiles(tenantId: string, until: string): AsyncIterable<Profile>;
+  /** The next due time of a profile the sweep handled (undefined: none), unless a merge changed the profile since. */
+  reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void>;
+}

@@ -14,6 +14,7 @@ import type {
   ProfileRepository,
   PushMessage,
   PushQueue,
+  PushSnapshotStore,
   StatusRecorder,
   TenantStatsStore,
 } from '../core/ports.js';
@@ -31,6 +32,8 @@ export interface MergeBatchDeps {
   /** Tenant stats of the last campaign sweep (cached), so the merge sees every campaign field that changed. */
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
+  /** What the push last wrote to each destination, so a destination's echo of it is acknowledged (core/merge/echoes.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
 }
@@ -185,6 +188,7 @@ async function mergeLane(
       newProfileId: deps.newProfileId ?? randomUUID,
       ...(deps.stats ? { stats: deps.stats } : {}),
       ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     };
     const result: LaneResult = {
       outcomes: new Map(),

@@ -16,6 +16,7 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
       {
         id: 'acme',
         instances: [
+          { id: 'shop', connector: 'fake', webhooks: true },
           { id: 'crm', connector: 'fake', webhooks: true, push: true },
           { id: 'quiet', connector: 'fake' },
         ],
@@ -42,7 +43,7 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
     cursors: new MemoryCursors(),
     log,
   };
-  const post = (body: string, headers = signFake(body), tenant = 'acme', instance = 'crm') =>
+  const post = (body: string, headers = signFake(body), tenant = 'acme', instance = tenant === 'acme' ? 'shop' : 'crm') =>
     ingestWebhook(deps, tenant, instance, {
       method: 'POST',
       url: `https://hooks.example/webhooks/${tenant}/${instance}`,
@@ -75,7 +76,7 @@ describe('webhook ingestion', () => {
     expect(response).toEqual({ statusCode: 202, body: { accepted: 1 } });
     expect(deps.events.sent[0]).toMatchObject({
       tenantId: 'acme',
-      source: { connector: 'fake', instance: 'crm' },
+      source: { connector: 'fake', instance: 'shop' },
       type: 'customer.upserted',
     });
   });
@@ -95,7 +96,7 @@ describe('webhook ingestion', () => {
     expect(response.statusCode).toBe(422);
     expect(response.body.error).toMatch(/does not match the documented payload: id: .*; at: /);
     expect(deps.quarantine.entries).toEqual([
-      expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'crm', reason: response.body.error }),
+      expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'shop', reason: response.body.error }),
     ]);
     expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').toString()).toBe(bad);
   });
@@ -188,6 +189,31 @@ describe('push to destinations', () => {
     expect(fake.pushed).toHaveLength(2);
   });
 
+  it('writes no change back to the destination it came from, and takes its echo of our write as no news (issue 22)', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ firstName: 'Anna', consent: true }));
+    await drain();
+    expect(fake.pushed).toHaveLength(1);
+    // A name edited at the destination: known there already, so no write back (case 4)...
+    const fromCrm = (o: Record<string, unknown>) => post(body(o), undefined, 'acme', 'crm');
+    await fromCrm({ firstName: 'Anne', at: '2026-10-02T10:00:00Z' });
+    await drain();
+    expect(fake.pushed, 'no write back to the destination the change came from').toHaveLength(1);
+    const profile = deps.profiles.liveProfiles('acme')[0]!;
+    expect(profile.fields.firstName).toMatchObject({ value: 'Anne', source: 'crm' });
+    expect(await deps.snapshots.get('acme', profile.profileId, 'crm')).toMatchObject({ firstName: 'Anne' });
+    // ...and its callback answering our next write (stamped later, carrying what we wrote) does not beat a newer shop
+    // edit that arrives after it (case 2).
+    await post(body({ firstName: 'Annie', at: '2026-10-03T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[1]![0]!.fields).toEqual({ firstName: 'Annie' });
+    await fromCrm({ firstName: 'Annie', at: '2026-10-03T10:00:05Z' });
+    await post(body({ firstName: 'Ann', at: '2026-10-03T10:00:02Z' }));
+    await drain();
+    expect(deps.profiles.liveProfiles('acme')[0]!.fields.firstName).toMatchObject({ value: 'Ann', source: 'shop' });
+    expect(fake.pushed.map((batch) => batch[0]!.fields.firstName)).toEqual(['Anna', 'Annie', 'Ann']);
+  });
+
   it('batches pushes to the destination limit', async () => {
     const { post, drain, fake } = setup();
     for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
@@ -227,7 +253,7 @@ describe('push to destinations', () => {
   /** A source reports an address change as Mailchimp's upemail does: the new address, found by the old one. */
   const addressChange = (from: string, to: string, at: string): CanonicalEvent => ({
     tenantId: 'acme',
-    source: { connector: 'fake', instance: 'crm' },
+    source: { connector: 'fake', instance: 'shop' },
     sourceEventId: `upemail-${at}`,
     occurredAt: at,
     receivedAt: at,

@@ -1,6 +1,6 @@
 // Pushes changed profiles to every destination of their tenant: only what changed since the last push, only with
 // consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
-import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
+import { CONSENT_FIELDS, changedFields, fieldSource, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
 import type {
   CampaignContactLog,
@@ -212,8 +212,15 @@ async function pendingChange(
       outgoing[field] = contactsWithin([...earlier, ...contacts], now, campaigns.frequency.windowDays);
     }
   }
-  const changed = changedFields(last, outgoing);
-  if (changed.length === 0) return undefined;
+  // A value that came from this destination is there already: it is not written back (that write would come back as
+  // one more callback), only recorded as known there (issue 22).
+  const instance = destination.instance.id;
+  const changed = changedFields(last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
+  if (changed.length === 0) {
+    if (changedFields(last, outgoing).length > 0)
+      await deps.snapshots.put(profile.tenantId, profile.profileId, instance, storedSnapshot(outgoing, previous?.remoteId));
+    return undefined;
+  }
   const email = typeof fields.email === 'string' ? fields.email : undefined;
   // The destination knows the person by the address it last received: an address change must move that member.
   const lastEmail = typeof last?.email === 'string' ? last.email : undefined;
