@@ -354,3 +354,82 @@ describe('push to destinations', () => {
     expect(deps.profiles.liveProfiles('other')).toHaveLength(1);
   });
 });
+
+describe('merge batch reads and writes (issue 15)', () => {
+  it('reads a batch in two rounds, commits each person once and writes its history once', async () => {
+    const { deps, post, drain } = setup();
+    await post(body({ id: 'a0', email: 'anna@example.com', firstName: 'Anna' }));
+    await post(body({ id: 'b0', email: 'bert@example.com', firstName: 'Bert' }));
+    await drain();
+    const calls: Record<string, number> = {};
+    const count = (name: string) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+    };
+    const real = deps.profiles;
+    const wrap = Object.create(real) as InMemoryProfileRepository;
+    for (const name of ['lookupEntries', 'get', 'getMany', 'commit', 'appendHistory'] as const) {
+      const method = (real[name] as (...args: unknown[]) => Promise<unknown>).bind(real);
+      Object.assign(wrap, { [name]: (...args: unknown[]) => (count(name), method(...args)) });
+    }
+    deps.profiles = wrap;
+    for (const [i, email] of ['anna@example.com', 'bert@example.com', 'anna@example.com', 'bert@example.com', 'anna@example.com'].entries())
+      await post(body({ id: `x${i}`, email, lastName: `L${i}` }));
+    const { merged } = await drain();
+
+    expect(merged.failedIds).toEqual([]);
+    expect(calls, 'one lookup and one profile read for the batch; one commit per person; one history write').toEqual({
+      lookupEntries: 1,
+      getMany: 1,
+      commit: 2,
+      appendHistory: 1,
+    });
+    const history = await real.history(
+      'acme',
+      [...real.liveProfiles('acme')].map((p) => p.profileId),
+    );
+    expect(history).toHaveLength(7);
+  });
+});
+
+describe('push batch reads and writes (issue 15)', () => {
+  it('reads the profiles and snapshots of a push batch in one request each, writes the snapshots in one, and skips the contact log when no field is mapped', async () => {
+    const { deps, post, drain, fake } = setup();
+    for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
+    const events = deps.events.sent.splice(0);
+    await mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
+    const calls: Record<string, number> = {};
+    const count = <T extends object>(real: T, names: (keyof T)[]): T => {
+      const wrap = Object.create(real) as T;
+      for (const name of names) {
+        const method = (real[name] as (...args: unknown[]) => Promise<unknown>).bind(real);
+        Object.assign(wrap, {
+          [name]: (...args: unknown[]) => {
+            calls[String(name)] = (calls[String(name)] ?? 0) + 1;
+            return method(...args);
+          },
+        });
+      }
+      return wrap;
+    };
+    const contacts = { record: async () => {}, list: async () => [], removeAll: async () => {} };
+    // The destination takes only the fields it names: no contacts-in-window field.
+    deps.instances.tenant('acme').campaigns.fieldMapping.crm = { only: true, fields: { firstName: 'first_name' } };
+    const pushes = deps.push.sent.splice(0);
+    const failed = await pushProfiles(
+      {
+        ...deps,
+        profiles: count(deps.profiles, ['get', 'getMany']),
+        snapshots: count(deps.snapshots, ['get', 'getMany', 'put', 'putMany']),
+        contacts: count(contacts, ['list']),
+      },
+      pushes.map((message, i) => ({ id: `p${i}`, message })),
+    );
+    expect(failed).toEqual([]);
+    expect(fake.pushed.flat()).toHaveLength(5);
+    expect(calls).toEqual({ getMany: 2, putMany: 1 });
+    expect(deps.snapshots.snapshots.size).toBe(5);
+  });
+});
