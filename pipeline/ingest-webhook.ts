@@ -1,4 +1,5 @@
 // A vendor webhook, from raw request to queued canonical events: verify, parse, complete, enqueue; quarantine what fails.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
@@ -88,6 +89,8 @@ export async function ingestWebhook(
   }
 
   try {
+    // A signed body with invalid UTF-8 would be read with replacement characters and stored so: kept as it came instead.
+    if (!isUtf8(request.rawBody)) throw new PayloadInvalid('webhook body is not valid UTF-8');
     const events = completeEvents(connector.parseWebhook(request, context), {
       tenantId,
       connector: connector.name,
@@ -96,7 +99,8 @@ export async function ingestWebhook(
     });
     await deps.events.send(events);
     await deps.status.record(tenantId, instanceId, 'webhook', 'ok', events.length);
-    return { statusCode: 202, body: { accepted: events.length } };
+    // Nothing queued (a ping, a topic not read) is answered 200: WooCommerce's ping accepts exactly that (WC_Webhook::deliver_ping).
+    return { statusCode: events.length === 0 ? 200 : 202, body: { accepted: events.length } };
   } catch (error) {
     if (!(error instanceof PayloadInvalid)) throw error;
     // Once, here, for every connector (issue 16 item 6): a reason may quote what the vendor sent (a header, a field
