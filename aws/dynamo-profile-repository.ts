@@ -20,6 +20,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
@@ -86,7 +88,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       this.db,
       this.table,
       [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] },
+      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt'] },
       this.options,
     );
     const found = new Map<string, IdentifierEntry>();
@@ -99,37 +101,81 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         ...(holder !== undefined ? { profileId: holder } : {}),
         sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
+        ...(typeof item.erasedAt === 'string' ? { erasedAt: item.erasedAt } : {}),
       });
     }
     return found;
   }
 
+  /**
+   * One item per profile per call (a merge batch), not one per event: its events as deflated JSON (`eventz`) when that
+   * saves write units, else as a list (`events`). The sort key is a digest of the event keys, so writing the same
+   * events again overwrites the item; readers deduplicate by event key across items (a redelivered event may sit in
+   * two). Items written before this held one event each (`E#<eventKey>`, attribute `event`): read and removed alike.
+   */
   async appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void> {
     const expires = Math.floor(Date.now() / 1000) + keepDays * 86_400;
-    const items = entries.map(({ profileId, event }) => ({
-      ...profileKeys.history(tenantId, profileId, eventKey(event)),
-      event,
-      [TTL_ATTRIBUTE]: expires,
-    }));
+    const byProfile = new Map<string, Map<string, HistoryEntry['event']>>();
+    for (const { profileId, event } of entries) {
+      const events = byProfile.get(profileId) ?? new Map<string, HistoryEntry['event']>();
+      events.set(eventKey(event), event);
+      byProfile.set(profileId, events);
+    }
+    const items: (Key & Record<string, unknown>)[] = [];
+    for (const [profileId, events] of byProfile)
+      for (const chunk of historyChunks([...events.values()]))
+        items.push({ ...historyBatchKey(tenantId, profileId, chunk), ...encodeHistory(chunk), [TTL_ATTRIBUTE]: expires });
     await batchPut(this.db, this.table, items, this.options);
   }
 
   async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     for (const profileId of new Set(profileIds)) {
+      const seen = new Set<string>();
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
-        entries.push({ profileId, event: item.event as HistoryEntry['event'] });
+        for (const event of decodeHistory(item)) {
+          const key = eventKey(event);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push({ profileId, event });
+        }
     }
     return entries;
   }
 
   async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
-    await batchDelete(
+    const byProfile = new Map<string, Set<string>>();
+    for (const e of entries) byProfile.set(e.profileId, new Set([...(byProfile.get(e.profileId) ?? []), e.eventKey]));
+    const deletes: Key[] = [];
+    const rewrites: (Key & Record<string, unknown>)[] = [];
+    for (const [profileId, keys] of byProfile) {
+      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) {
+        const events = decodeHistory(item);
+        const kept = events.filter((event) => !keys.has(eventKey(event)));
+        if (kept.length === events.length) continue;
+        const key = { pk: item.pk as string, sk: item.sk as string };
+        if (kept.length === 0 || item.event !== undefined) deletes.push(key);
+        else rewrites.push({ ...key, ...encodeHistory(kept), [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] });
+      }
+    }
+    await batchDelete(this.db, this.table, deletes, this.options);
+    await batchPut(this.db, this.table, rewrites, this.options);
+  }
+
+  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+    const items = await batchGet(
       this.db,
       this.table,
-      entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)),
+      profileIds.map((id) => profileKeys.profile(tenantId, id)),
+      { consistentRead: true },
       this.options,
     );
+    const found = new Map<string, Profile>();
+    for (const item of items) {
+      const profile = decodeProfile(item);
+      found.set(profile.profileId, profile);
+    }
+    return found;
   }
 
   private queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
@@ -430,6 +476,53 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       this.options,
     );
   }
+
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    // A whole-item put: the holder and the refused profiles' ids go, only the marker stays (no value: the key is a digest).
+    const items = new Map(
+      identifiers.map((id) => [profileKeys.identifier(tenantId, id).pk, { ...profileKeys.identifier(tenantId, id), erasedAt }]),
+    );
+    await batchPut(this.db, this.table, [...items.values()], this.options);
+  }
+}
+
+/** A history item stays well under DynamoDB's 400 KB item limit, whatever a batch holds for one person. */
+const HISTORY_ITEM_BYTES = 300_000;
+
+function historyChunks(events: readonly HistoryEntry['event'][]): HistoryEntry['event'][][] {
+  const chunks: HistoryEntry['event'][][] = [];
+  let current: HistoryEntry['event'][] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = JSON.stringify(event).length;
+    if (current.length > 0 && bytes + size > HISTORY_ITEM_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(event);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function historyBatchKey(tenantId: string, profileId: string, events: readonly HistoryEntry['event'][]): Key {
+  const digest = createHash('sha256').update(events.map(eventKey).sort().join('\n')).digest('base64url').slice(0, 22);
+  return { pk: profileKeys.historyPartition(tenantId, profileId), sk: `B#${digest}` };
+}
+
+/** The events as a list, or deflated when that makes the item smaller by a started kilobyte (what writes are billed by). */
+function encodeHistory(events: readonly HistoryEntry['event'][]): { events: HistoryEntry['event'][] } | { eventz: Uint8Array } {
+  const json = JSON.stringify(events);
+  if (json.length <= 1024) return { events: [...events] };
+  return { eventz: deflateRawSync(json) };
+}
+
+function decodeHistory(item: Record<string, unknown>): HistoryEntry['event'][] {
+  if (item.eventz instanceof Uint8Array) return JSON.parse(inflateRawSync(item.eventz).toString('utf8')) as HistoryEntry['event'][];
+  if (Array.isArray(item.events)) return item.events as HistoryEntry['event'][];
+  return item.event === undefined ? [] : [item.event as HistoryEntry['event']];
 }
 
 /**
