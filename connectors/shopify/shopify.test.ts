@@ -88,6 +88,20 @@ describe('Shopify webhooks', () => {
     expect(parse('orders/create', order({ buyer_accepts_marketing: false })).map((e) => e.type)).toEqual(['order.placed']);
   });
 
+  it("stamps an order-implied consent with the order's creation time, as the poll does (issue 22, case 3)", () => {
+    // An order edited after an unsubscribe (fulfilled) carries a later updated_at: it must not re-grant consent then.
+    const created = order({ buyer_accepts_marketing: true });
+    const updated = order({ buyer_accepts_marketing: true, updated_at: '2026-04-01T09:00:00-04:00' });
+    const first = onlyEvent(parse('orders/create', created), 'consent.changed');
+    const late = onlyEvent(parse('orders/create', updated), 'consent.changed');
+    const createdAt = new Date(String((created as { created_at: string }).created_at)).toISOString();
+    expect(first.occurredAt).toBe(createdAt);
+    expect(late.occurredAt).toBe(createdAt);
+    // One grant, whichever path or state of the order reported it: the same id as the poll's.
+    expect(late.sourceEventId).toBe(first.sourceEventId);
+    expect(first.sourceEventId).toBe(`poll/orders/${String((created as { id: number }).id)}#email_marketing`);
+  });
+
   it('maps a point-of-sale order to the pos channel', () => {
     expect(onlyEvent(parse('orders/create', order({ source_name: 'pos' })), 'order.placed').data.channel).toBe('pos');
   });
