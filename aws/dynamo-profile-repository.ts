@@ -88,7 +88,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       this.db,
       this.table,
       [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] },
+      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt'] },
       this.options,
     );
     const found = new Map<string, IdentifierEntry>();
@@ -101,6 +101,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         ...(holder !== undefined ? { profileId: holder } : {}),
         sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
+        ...(typeof item.erasedAt === 'string' ? { erasedAt: item.erasedAt } : {}),
       });
     }
     return found;
@@ -474,6 +475,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       ],
       this.options,
     );
+  }
+
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    // A whole-item put: the holder and the refused profiles' ids go, only the marker stays (no value: the key is a digest).
+    const items = new Map(
+      identifiers.map((id) => [profileKeys.identifier(tenantId, id).pk, { ...profileKeys.identifier(tenantId, id), erasedAt }]),
+    );
+    await batchPut(this.db, this.table, [...items.values()], this.options);
   }
 }
 

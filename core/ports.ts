@@ -34,6 +34,8 @@ export interface IdentifierEntry {
   sharedBy: number;
   /** The profiles that were refused the value (their ids as recorded; they may have been merged since). */
   refusedBy: string[];
+  /** When a person holding the value was erased (the erasure's receivedAt): older events must not re-create them. */
+  erasedAt?: string;
 }
 
 /** An event as applied to a profile: the history an unmerge or a rule change rebuilds profiles from. */
@@ -60,6 +62,11 @@ export interface ProfileRepository {
   history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]>;
   /** Removes history entries that moved to another profile (an unmerge). */
   removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void>;
+  /**
+   * Leaves only an erasure marker on the index entries of these identifiers (no holder, no refused profiles): the
+   * merge drops events received at or before `erasedAt` that carry one, so replays re-create nobody (core/erasure/erase-person.ts).
+   */
+  markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void>;
   /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
   getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
 }
@@ -68,7 +75,14 @@ export interface ProfileRepository {
 export type PushMessage =
   /** `statsAt`: a campaign sweep asks for a push with the tenant stats it computed at that time, or newer. */
   | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string }
-  | { kind: 'erase'; tenantId: string; subject: ErasureSubject; requestId?: string };
+  | {
+      kind: 'erase';
+      tenantId: string;
+      subject: ErasureSubject;
+      requestId?: string;
+      /** Ids the subject's profile absorbed: their push snapshots and contacts go too. */
+      mergedFrom?: string[];
+    };
 
 export interface MessageQueue<T> {
   /** Sends in batches the queue accepts; throws when any message could not be sent. */
@@ -174,7 +188,9 @@ export type MergeOutcome =
   | { status: 'duplicate' | 'unchanged'; profileId: string; push: PushMessage[] }
   | { status: 'unidentified'; push: PushMessage[] }
   | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
-  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
+  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] }
+  /** Received at or before the erasure of a person it names (a dead letter or an old message replayed): dropped. */
+  | { status: 'predates-erasure'; push: PushMessage[] };
 
 // The event ledger: what became of every event that entered the changes queue (pipeline/ledger/event-ledger.ts).
 /** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */

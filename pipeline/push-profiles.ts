@@ -10,6 +10,7 @@ import type {
   PushSnapshotStore,
   StatusRecorder,
   TenantStatsStore,
+  QuarantineStore,
 } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
@@ -34,6 +35,8 @@ export interface PushDeps {
   /** Erasure receipts: what each destination said per request; a retry skips the destinations that confirmed. */
   receipts?: ErasureReceiptStore;
   now?: () => Date;
+  /** The person's quarantined deliveries go with an erasure (pipeline/erasure/erase-quarantined.ts). */
+  quarantine?: QuarantineStore;
 }
 
 export interface QueuedPush {

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
+import { encodeForm } from '../connectors/mailchimp/form.js';
+import { mailchimp } from '../connectors/mailchimp/index.js';
 import { shopify } from '../connectors/shopify/index.js';
 import { signShopifyWebhook } from '../connectors/shopify/webhook.js';
 import { square } from '../connectors/square/index.js';
@@ -19,6 +21,8 @@ import { MemoryQuarantine, MemoryQueue, MemoryStatus, memoryLogger } from './sup
 
 const SHOP = 'syncline-demo.myshopify.com';
 const SQUARE_URL = 'https://hooks.syncline.example/webhooks/acme/pos';
+const MAILCHIMP_TOKEN = 'a-long-random-webhook-token-0f3c9';
+const RECEIVED = '2026-03-01T12:00:00.000Z';
 
 function setup(wooSecret = 'test-webhook-secret', wooSettings: Record<string, unknown> = { storeUrl: 'https://example.com/' }) {
   const config = SynclineConfig.parse({
@@ -28,6 +32,7 @@ function setup(wooSecret = 'test-webhook-secret', wooSettings: Record<string, un
         instances: [
           { id: 'woo', connector: 'woocommerce', webhooks: true, settings: wooSettings },
           { id: 'shop', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP } },
+          { id: 'list', connector: 'mailchimp', webhooks: true, settings: { listId: 'a6b5da1054' } },
           { id: 'pos', connector: 'square', webhooks: true, settings: { locationIds: ['L1'], notificationUrl: SQUARE_URL } },
         ],
       },
@@ -37,12 +42,13 @@ function setup(wooSecret = 'test-webhook-secret', wooSettings: Record<string, un
     woo: { consumerKey: 'ck', consumerSecret: 'cs', webhookSecret: wooSecret },
     shop: { webhookSecret: 'app-secret', accessToken: 'shpat' },
     pos: { accessToken: 'EAAA', signatureKey: 'sig-key' },
+    list: { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: MAILCHIMP_TOKEN },
   };
   const log = memoryLogger();
   const deps = {
     instances: createInstanceResolver({
       config,
-      connectors: { woocommerce, shopify, square },
+      connectors: { woocommerce, shopify, square, mailchimp },
       secrets: { get: async (_tenant: string, instance: string) => secrets[instance] },
       log,
     }),
@@ -50,7 +56,7 @@ function setup(wooSecret = 'test-webhook-secret', wooSettings: Record<string, un
     quarantine: new MemoryQuarantine(),
     status: new MemoryStatus(),
     log,
-    now: () => new Date('2026-03-01T12:00:00Z'),
+    now: () => new Date(RECEIVED),
   };
   const deliver = (instance: string, headers: Record<string, string>, rawBody: Buffer | string, url?: string) =>
     ingestWebhook(deps, 'acme', instance, {
@@ -182,5 +188,54 @@ describe('bodies that are not UTF-8', () => {
     expect(response.body.error).toMatch(/UTF-8/);
     expect(deps.events.sent).toEqual([]);
     expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').equals(body)).toBe(true);
+  });
+});
+
+describe('vendor times in the future', () => {
+  const subscribe = (firedAt: string) =>
+    encodeForm({ ...fixturesOf('mailchimp').json<Record<string, string>>('subscribe.json'), fired_at: firedAt });
+  const post = (deliver: ReturnType<typeof setup>['deliver'], body: string) =>
+    deliver(
+      'list',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      `https://hooks.syncline.example/webhooks/acme/list?token=${MAILCHIMP_TOKEN}`,
+    );
+
+  it('clamps a time beyond receipt plus the clock skew to the receipt time and records what the vendor said', async () => {
+    const { deps, deliver } = setup();
+    // Anyone with Mailchimp's callback URL (its token) can date a subscribe in 2099: it must not win every later change.
+    expect((await post(deliver, subscribe('2099-01-01 00:00:00'))).statusCode).toBe(202);
+    expect(deps.events.sent.length).toBeGreaterThan(0);
+    for (const event of deps.events.sent) {
+      expect(event.occurredAt).toBe(RECEIVED);
+      expect(event.clamped).toEqual({ occurredAt: '2099-01-01T00:00:00.000Z' });
+    }
+  });
+
+  it('keeps a time within the skew (clocks differ) and a past time as the vendor sent them', async () => {
+    const { deps, deliver } = setup();
+    await post(deliver, subscribe('2026-03-01 12:01:30'));
+    await post(deliver, subscribe('2009-03-26 21:35:57'));
+    expect(deps.events.sent.map((e) => [e.occurredAt, e.clamped])).toEqual([
+      ['2026-03-01T12:01:30.000Z', undefined],
+      ['2026-03-01T12:01:30.000Z', undefined],
+      ['2009-03-26T21:35:57.000Z', undefined],
+      ['2009-03-26T21:35:57.000Z', undefined],
+    ]);
+  });
+
+  it('clamps the times inside an order (placedAt) the same way', async () => {
+    const { deps, deliver } = setup();
+    const order = {
+      ...fixturesOf('shopify').json<Record<string, unknown>>('orders-create.json'),
+      created_at: '2099-01-01T00:00:00Z',
+      updated_at: '2099-01-01T00:00:00Z',
+    };
+    const body = JSON.stringify(order);
+    expect((await deliver('shop', shopifyHeaders('orders/create', body), body)).statusCode).toBe(202);
+    const placed = deps.events.sent.find((e) => e.type === 'order.placed');
+    expect(placed).toMatchObject({ occurredAt: RECEIVED, data: { placedAt: RECEIVED } });
+    expect(placed?.clamped).toMatchObject({ 'data.placedAt': '2099-01-01T00:00:00.000Z' });
   });
 });

@@ -173,6 +173,12 @@ export class StagedProfileRepository implements ProfileRepository {
     this.originals.delete(profile.profileId);
   }
 
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    await this.base.markErased(tenantId, identifiers, erasedAt);
+  }
+
   async *listProfiles(tenantId: string): AsyncIterable<Profile> {
     this.assertTenant(tenantId);
     await this.flush();
