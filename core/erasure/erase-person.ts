@@ -22,6 +22,11 @@ export interface PersonErasure {
   subjects: ErasedSubject[];
   /** Profiles kept but blanked of the person's values (they had been refused one). */
   blanked: string[];
+  /**
+   * identifierKeys another live profile was refused: left out of what destinations delete by (another person may hold
+   * the address there; pipeline/erasure/shared-values.ts decided this from the index, which now holds only markers).
+   */
+  shared: Set<string>;
 }
 
 /**
@@ -43,10 +48,13 @@ export async function erasePerson(
 
   // Profiles refused one of the values: found through the index before its entries become markers.
   const refused = new Map<string, Profile>();
-  for (const entry of (await repo.lookupEntries(tenantId, identifiers)).values()) {
+  const shared = new Set<string>();
+  for (const [key, entry] of await repo.lookupEntries(tenantId, identifiers)) {
     for (const id of entry.refusedBy) {
       const profile = await liveProfile(repo, tenantId, id);
-      if (profile && !erasedIds.has(profile.profileId)) refused.set(profile.profileId, profile);
+      if (!profile || erasedIds.has(profile.profileId)) continue;
+      refused.set(profile.profileId, profile);
+      shared.add(key);
     }
   }
 
@@ -73,6 +81,7 @@ export async function erasePerson(
       mergedFrom: [...p.mergedFrom],
     })),
     blanked: [...refused.keys()],
+    shared,
   };
 }
 
