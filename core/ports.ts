@@ -67,6 +67,8 @@ export interface ProfileRepository {
    * merge drops events received at or before `erasedAt` that carry one, so replays re-create nobody (core/erasure/erase-person.ts).
    */
   markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void>;
+  /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
+  getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
@@ -117,6 +119,13 @@ export interface PushSnapshotStore {
   get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined>;
   put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void>;
   removeAll(tenantId: string, profileId: string): Promise<void>;
+  /** Several snapshots in one request (a push batch), keyed `profileId/instance`; absent ones are left out. */
+  getMany?(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<Map<string, Record<string, FieldValue>>>;
+  /** Several snapshots written in one request (a push batch). */
+  putMany?(
+    tenantId: string,
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+  ): Promise<void>;
 }
 
 export interface SecretsProvider {
@@ -223,4 +232,15 @@ export interface EventLedger {
    */
   settled(settlements: readonly LedgerSettlement[]): Promise<void>;
   count(tenantId: string, instance: string): Promise<InstanceLedger>;
+}
+
+/**
+ * Profiles whose campaign fields change by the clock (core/campaign/due-time.ts), by when: the campaign sweep reads
+ * only these, never the whole tenant.
+ */
+export interface DueProfiles {
+  /** Live profiles due at or before `until` (ISO time). */
+  dueProfiles(tenantId: string, until: string): AsyncIterable<Profile>;
+  /** The next due time of a profile the sweep handled (undefined: none), unless a merge changed the profile since. */
+  reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void>;
 }

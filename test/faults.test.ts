@@ -187,6 +187,7 @@ function doomedWorker(dieAt: 'commit' | 'push', after: number) {
     history: (t, ids) => alive(() => real.profiles.history(t, ids)),
     removeHistory: (t, entries) => alive(() => real.profiles.removeHistory(t, entries)),
     markErased: (t, ids, at) => alive(() => real.profiles.markErased(t, ids, at)),
+    getMany: (t, ids) => alive(() => real.profiles.getMany(t, ids)),
   };
   const push: PushQueue = {
     send: (messages) => {

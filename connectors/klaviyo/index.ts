@@ -3,6 +3,7 @@ import { defineConnector } from '../sdk/index.js';
 import { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 import { eraseSubjects, MAX_BATCH_SIZE, pushChanges } from './destination.js';
 import { pollKlaviyo } from './poll.js';
+import { klaviyoSubscriptions } from './subscriptions.js';
 import { parseKlaviyoWebhook, verifyKlaviyoWebhook } from './webhook.js';
 
 export { KlaviyoSecrets, KlaviyoSettings } from './config.js';
@@ -23,4 +24,5 @@ export const klaviyo = defineConnector<KlaviyoSettings, KlaviyoSecrets>({
     push: (context, changes) => pushChanges(context, changes),
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
+  subscriptions: klaviyoSubscriptions,
 });

@@ -5,6 +5,8 @@ import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { KlaviyoSettings, type KlaviyoSecrets } from './config.js';
 import { SimulatedAccount, type AccountOptions, type SimulatedProfile } from './simulated-account.js';
+import { simulatedKlaviyoWebhooks, type SimulatedKlaviyoWebhooks } from './simulated-webhooks.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 
 export interface SampleEvent {
   id: string;
@@ -31,6 +33,8 @@ export interface KlaviyoSimulator extends SimulatedVendor<KlaviyoSettings, Klavi
   profiles(): SimulatedProfile[];
   /** A profile as if it had signed up in Klaviyo. */
   seedProfile(email: string, consent?: SimulatedProfile['consent']): SimulatedProfile;
+  /** The account's system webhooks (Webhooks API), and deliveries to them. */
+  webhooks: SimulatedKlaviyoWebhooks;
 }
 
 export interface SimulatorOptions extends AccountOptions {
@@ -115,6 +119,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
   const queries: URLSearchParams[] = [];
   let base = '';
   const account = new SimulatedAccount(options);
+  const webhooks = simulatedKlaviyoWebhooks(() => base);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.headers.authorization !== `Klaviyo-API-Key ${secrets.apiKey}`)
@@ -122,6 +127,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     if (!/^\d{4}-\d{2}-\d{2}/.test(String(req.headers.revision ?? '')))
       return send(res, 400, error(400, 'invalid', 'A revision header is required.'));
     const url = new URL(req.url ?? '/', 'http://simulator');
+    if (await webhooks.handle(req, url, (status, body) => send(res, status, body))) return;
     const raw = await readBody(req);
 
     if (req.method === 'GET' && url.pathname === '/api/events') {
@@ -294,6 +300,16 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     addEvents: (more) => events.push(...more),
     profiles: () => [...account.profiles.values()].map((p) => ({ ...p, attributes: { ...p.attributes } })),
     seedProfile: (email, consent) => account.seed(email.toLowerCase(), consent),
+    webhooks,
     stop: server.stop,
   };
 }
+
+/** The local stack's simulated Klaviyo account (`"apiBaseUrl": "simulator"`), with the sample events to poll. */
+export const simulator = defineSimulator<KlaviyoSimulator>({
+  connector: 'klaviyo',
+  async start({ faults, sampleCustomers }) {
+    const sim = await startKlaviyoSimulator({ events: generateSampleEvents(sampleCustomers ?? 10), ...(faults ? { faults } : {}) });
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

@@ -3,6 +3,7 @@ import { defineConnector } from '../sdk/index.js';
 import { MailchimpSecrets, MailchimpSettings } from './config.js';
 import { eraseSubjects, MAX_BATCH_SIZE, pushChanges } from './destination.js';
 import { pollMailchimp } from './poll.js';
+import { mailchimpSubscriptions } from './subscriptions.js';
 import { parseMailchimpWebhook, verifyMailchimpWebhook } from './webhook.js';
 
 export { MailchimpSecrets, MailchimpSettings } from './config.js';
@@ -24,4 +25,5 @@ export const mailchimp = defineConnector<MailchimpSettings, MailchimpSecrets>({
     push: (context, changes) => pushChanges(context, changes),
   },
   erase: (context, subjects) => eraseSubjects(context, subjects),
+  subscriptions: mailchimpSubscriptions,
 });

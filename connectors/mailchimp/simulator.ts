@@ -5,6 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { readBody, sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { MailchimpSettings, type MailchimpSecrets } from './config.js';
+import { simulatedMailchimpWebhooks, type SimulatedMailchimpWebhooks } from './simulated-webhooks.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 
 export interface SimulatedMember {
   id: string;
@@ -40,6 +42,8 @@ export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, M
   peakConcurrency(): number;
   /** The content type of each logged request. */
   contentTypes(): SimulatedContentType[];
+  /** The audience's webhooks (list webhooks API), and deliveries to them. */
+  webhooks: SimulatedMailchimpWebhooks;
 }
 
 export interface SimulatorOptions {
@@ -90,6 +94,8 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     })?.[0];
   const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
   const store = new Map<string, SimulatedMember>();
+  let origin = '';
+  const webhooks = simulatedMailchimpWebhooks(listId, () => origin);
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
   const contentTypes: SimulatedContentType[] = [];
@@ -140,6 +146,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         total_items: mergeTags.size - 1,
       });
 
+    if (await webhooks.handle(req.method ?? 'GET', path, body, res)) return;
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
     if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
     if (list[1] !== listId) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -347,6 +354,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     },
   );
 
+  origin = server.origin;
   return {
     settings: MailchimpSettings.parse({ listId, apiBaseUrl: `${server.origin}/3.0` }),
     secrets,
@@ -357,6 +365,19 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     log: () => [...log],
     peakConcurrency: () => peak,
     contentTypes: () => [...contentTypes],
+    webhooks,
     stop: server.stop,
   };
 }
+
+/** The local stack's simulated Mailchimp audience (`"apiBaseUrl": "simulator"`), with the configured list id. */
+export const simulator = defineSimulator<MailchimpSimulator>({
+  connector: 'mailchimp',
+  async start({ settings, faults }) {
+    const sim = await startMailchimpSimulator({
+      ...(typeof settings.listId === 'string' ? { listId: settings.listId } : {}),
+      ...(faults ? { faults } : {}),
+    });
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

@@ -13,6 +13,12 @@ export interface WebhookSubscription {
   active: boolean;
   /** The vendor's own word for its state ("active", "disabled", "enabled"…), for messages. */
   status: string;
+  /**
+   * Whether the vendor signs this subscription's deliveries with the instance's secret, for a vendor whose list shows
+   * it (Mailchimp's URL token): false when it no longer matches (connect gives the vendor the instance's secret
+   * again, doctor reports it). Absent when the vendor does not show the secret it signs with.
+   */
+  secretMatches?: boolean;
 }
 
 /** What a subscription must be: delivering these topics to this URL, signed with this secret. */

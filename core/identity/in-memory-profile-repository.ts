@@ -107,4 +107,13 @@ export class InMemoryProfileRepository implements ProfileRepository {
   liveProfiles(tenantId: string): Profile[] {
     return [...this.profiles.entries()].filter(([k, p]) => k.startsWith(`${tenantId}|`) && p.mergedInto === undefined).map(([, p]) => p);
   }
+
+  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    for (const id of profileIds) {
+      const profile = this.profiles.get(`${tenantId}|${id}`);
+      if (profile) found.set(id, profile);
+    }
+    return found;
+  }
 }

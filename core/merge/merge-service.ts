@@ -5,8 +5,9 @@ import { ConflictRetry } from '../errors.js';
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
-import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
-import type { MergeOutcome, PushMessage, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
+import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
+import { canonicalEvent, isDestination, withoutEchoes } from './echoes.js';
+import type { MergeOutcome, PushMessage, PushSnapshotStore, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
 import { erasePerson } from '../erasure/erase-person.js';
@@ -23,6 +24,8 @@ export interface MergeDeps {
   now?: () => Date;
   /** identifierKeys that may not join two profiles in this run (an unmerge or dry run replaying history). */
   split?: ReadonlySet<string>;
+  /** What syncline last wrote to each destination (the push snapshots): a destination's echo of it is not news (echoes.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get'>;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -92,7 +95,16 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
   }
 
-  const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
+  const canonical = canonicalEvent(event, tenant);
+  // Only a profile syncline has pushed can be echoed, and only by an instance it pushes to.
+  const written =
+    deps.snapshots && before && isDestination(tenant, event.source.instance)
+      ? await deps.snapshots.get(tenant.id, before.profileId, event.source.instance)
+      : undefined;
+  const news = written ? withoutEchoes(canonical, written, tenant) : canonical;
+  const after = news
+    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance))
+    : acknowledgeEvent(plan.profile, event);
   if (!identityChanged && before && !contentChanged(before, after)) {
     await remember(before.profileId);
     return { status: 'unchanged', profileId: before.profileId, push: [] };

@@ -103,11 +103,22 @@ export async function connectInstance(
     if (!options.apply || changes.every((c) => c.action === 'keep'))
       return { kind: 'planned', connector: connector.name, url, changes, subscriptions: existing };
 
+    let storedSecret: { key: string; where: string } | undefined;
+    const store = async (value: string) => {
+      await deps.writer.merge(tenantId, instanceId, { [key!]: value });
+      storedSecret = { key: key!, where };
+    };
+    // A secret syncline generates is stored before any vendor holds it: a crash after the vendor's create must not
+    // leave a subscription signing with a secret nobody kept.
+    if (key !== undefined && secret !== undefined && secret !== held) await store(secret);
     let issued: string | undefined;
     for (const change of changes) {
       const target = { url, topics: change.topics, ...(secret !== undefined || issued !== undefined ? { secret: issued ?? secret! } : {}) };
       if (change.action === 'keep') continue;
       const result = change.action === 'create' ? await api.create(context, target) : await api.update(context, change.id, target);
+      // A vendor-issued secret cannot be stored first: it is stored as soon as it is shown (the next connect has the
+      // vendor issue a new one when this write is lost).
+      if (key !== undefined && result.issuedSecret !== undefined && result.issuedSecret !== held) await store(result.issuedSecret);
       issued = result.issuedSecret ?? issued;
       deps.log.info('webhook subscription changed', {
         tenantId,
@@ -115,12 +126,6 @@ export async function connectInstance(
         action: change.action,
         topics: change.topics.join(','),
       });
-    }
-    const stored = issued ?? secret;
-    let storedSecret: { key: string; where: string } | undefined;
-    if (key !== undefined && stored !== undefined && stored !== held) {
-      await deps.writer.merge(tenantId, instanceId, { [key]: stored });
-      storedSecret = { key, where };
     }
     return {
       kind: 'applied',

@@ -60,3 +60,12 @@ describe('planSubscriptions', () => {
     expect(plan([sub('1', ['a']), sub('2', ['b'])], { secretKnown: false }).map((c) => c.action)).toEqual(['update', 'update']);
   });
 });
+
+describe('planSubscriptions and a secret the vendor shows', () => {
+  it('updates a subscription whose secret no longer matches the instance secret', () => {
+    expect(plan([sub('1', ['a'], { secretMatches: false }), sub('2', ['b'], { secretMatches: true })])).toEqual([
+      { action: 'update', id: '1', topics: ['a'], reason: "signs with a secret that no longer matches the instance's secret" },
+      { action: 'keep', id: '2', topics: ['b'] },
+    ]);
+  });
+});

@@ -27,6 +27,7 @@ function drift(subscription: WebhookSubscription, url: string, topics: readonly 
   const missing = topics.filter((t) => !subscription.topics.includes(t));
   if (missing.length > 0) reasons.push(`lacks ${missing.join(', ')}`);
   if (!secretKnown) reasons.push('signs with a secret this stack does not hold');
+  else if (subscription.secretMatches === false) reasons.push("signs with a secret that no longer matches the instance's secret");
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
