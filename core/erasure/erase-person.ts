@@ -4,7 +4,7 @@
 // per identifier (a digest, never the value) so that an event received before the erasure (a dead letter, a replay)
 // re-creates nobody. The push snapshots, contacts and quarantined deliveries are the push's part
 // (pipeline/erasure/erase-at-destinations.ts), told the merged-away ids through the erase message.
-import type { CanonicalEvent } from '../events.js';
+import { eventKey, type CanonicalEvent } from '../events.js';
 import { identifierKey, uniqueIdentifiers, type Identifier } from '../identifiers.js';
 import { liveProfile } from '../live-profile.js';
 import type { HistoryEntry, ProfileRepository } from '../ports.js';
@@ -71,7 +71,14 @@ export async function erasePerson(
     const rewritten: HistoryEntry[] = history
       .filter((h) => mentions(h.event, values))
       .map((h) => ({ profileId: h.profileId, event: blankEvent(h.event, keys, values) }));
-    if (rewritten.length > 0) await repo.appendHistory(tenantId, rewritten, historyDays);
+    // Removed, then written again blanked: history items may hold several events (aws/dynamo-profile-repository.ts).
+    if (rewritten.length > 0) {
+      await repo.removeHistory(
+        tenantId,
+        rewritten.map((h) => ({ profileId: h.profileId, eventKey: eventKey(h.event) })),
+      );
+      await repo.appendHistory(tenantId, rewritten, historyDays);
+    }
   }
 
   return {
