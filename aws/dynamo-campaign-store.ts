@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { CampaignContactLog, TenantStatsStore } from '../core/ports.js';
 import type { CampaignContact } from '../core/campaign/frequency-cap.js';
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
-import { batchDelete, type BatchOptions } from './dynamo-batch.js';
+import { batchDelete, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 
@@ -45,17 +45,15 @@ export class DynamoCampaignContactLog implements CampaignContactLog {
     private readonly options: BatchOptions = {},
   ) {}
 
+  /** One BatchWriteItem for all of a push's contacts of the person, not a PutItem each. */
   async record(tenantId: string, profileId: string, contacts: readonly CampaignContact[]): Promise<void> {
-    for (const c of contacts) {
-      const expiresAt = Math.floor(Date.parse(c.at) / 1000) + this.retentionDays * DAY_S;
-      const sk = `${CONTACT_PREFIX}${c.at}#${partOf(c.campaign)}#${partOf(c.instance)}`;
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: opsKeys.pushPartition(tenantId, profileId), sk, contact: c, [TTL_ATTRIBUTE]: expiresAt },
-        }),
-      );
-    }
+    const items = contacts.map((c) => ({
+      pk: opsKeys.pushPartition(tenantId, profileId),
+      sk: `${CONTACT_PREFIX}${c.at}#${partOf(c.campaign)}#${partOf(c.instance)}`,
+      contact: c,
+      [TTL_ATTRIBUTE]: Math.floor(Date.parse(c.at) / 1000) + this.retentionDays * DAY_S,
+    }));
+    await batchPut(this.db, this.table, items, this.options);
   }
 
   async list(tenantId: string, profileId: string): Promise<CampaignContact[]> {

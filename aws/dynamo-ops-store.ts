@@ -2,7 +2,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FieldValue } from '../core/destination.js';
 import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../core/ports.js';
-import { batchDelete, type BatchOptions } from './dynamo-batch.js';
+import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryAll, queryItems } from './dynamo-query.js';
 import { emfMetrics, type MetricRecord } from '../lambdas/logger.js';
@@ -146,6 +146,37 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: { ...opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt } }),
     );
+  }
+
+  async getMany(
+    tenantId: string,
+    keys: readonly { profileId: string; instance: string }[],
+  ): Promise<Map<string, Record<string, FieldValue>>> {
+    const byKey = new Map(
+      keys.map((k) => [JSON.stringify(opsKeys.pushSnapshot(tenantId, k.profileId, k.instance)), `${k.profileId}/${k.instance}`]),
+    );
+    const items = await batchGet(
+      this.db,
+      this.table,
+      keys.map((k) => opsKeys.pushSnapshot(tenantId, k.profileId, k.instance)),
+      { consistentRead: true },
+      this.options,
+    );
+    const found = new Map<string, Record<string, FieldValue>>();
+    for (const item of items) {
+      const key = byKey.get(JSON.stringify({ pk: item.pk, sk: item.sk }));
+      if (key !== undefined) found.set(key, item.fields as Record<string, FieldValue>);
+    }
+    return found;
+  }
+
+  async putMany(
+    tenantId: string,
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+  ): Promise<void> {
+    const pushedAt = (this.options.now ?? systemClock)().toISOString();
+    const items = snapshots.map((s) => ({ ...opsKeys.pushSnapshot(tenantId, s.profileId, s.instance), fields: s.fields, pushedAt }));
+    await batchPut(this.db, this.table, items, this.options);
   }
 
   async removeAll(tenantId: string, profileId: string): Promise<void> {

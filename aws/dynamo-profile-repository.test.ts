@@ -1,4 +1,6 @@
-import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { eventKey } from '../core/events.js';
+import { customer } from '../test/support/events.js';
 import { describe, expect, it } from 'vitest';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
@@ -228,5 +230,43 @@ describe('DynamoProfileRepository', () => {
     expect(await listed()).toEqual(['p-old']);
     const again = await repo().addIndexAttributes();
     expect(again, 'nothing left to migrate').toEqual({ missing: 0, updated: 0 });
+  });
+
+  it('keeps the history of one batch in one item per person, reads it back once per event and removes single events', async () => {
+    const profileId = fresh('p-history');
+    const events = ['h1', 'h2', 'h3'].map((id, i) =>
+      customer(id, 'ada@example.org', `2026-01-0${i + 1}T00:00:00Z`, { firstName: `Ada${i}` }),
+    );
+    await repo().appendHistory(
+      'acme',
+      events.map((event) => ({ profileId, event })),
+      30,
+    );
+    const pk = profileKeys.historyPartition('acme', profileId);
+    const items = await env.db.send(
+      new QueryCommand({ TableName: env.tables.profiles, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+    );
+    expect(items.Items, 'one item for the three events').toHaveLength(1);
+
+    // A redelivery appends one of them again in a later batch: read once all the same.
+    await repo().appendHistory('acme', [{ profileId, event: events[1]! }], 30);
+    const read = await repo().history('acme', [profileId]);
+    expect(read.map((e) => eventKey(e.event)).sort()).toEqual(events.map(eventKey).sort());
+    expect(read[0]!.event).toEqual(events.find((e) => eventKey(e) === eventKey(read[0]!.event)));
+
+    await repo().removeHistory('acme', [{ profileId, eventKey: eventKey(events[1]!) }]);
+    expect((await repo().history('acme', [profileId])).map((e) => eventKey(e.event)).sort()).toEqual(
+      [events[0]!, events[2]!].map(eventKey).sort(),
+    );
+  });
+
+  it('reads several profiles in one request', async () => {
+    const a = fresh('p-many');
+    const b = fresh('p-many');
+    await repo().commit('acme', create('acme', a, []));
+    await repo().commit('acme', create('acme', b, []));
+    const found = await repo().getMany('acme', [a, b, fresh('p-absent')]);
+    expect([...found.keys()].sort()).toEqual([a, b].sort());
+    expect(found.get(a)?.version).toBe(1);
   });
 });

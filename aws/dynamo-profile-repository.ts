@@ -20,13 +20,23 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
+import type { DueProfiles, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
-import { profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
+import {
+  dueIndexAttributes,
+  profileIndexAttributes,
+  profileKeys,
+  TENANT_DUE_INDEX,
+  TENANT_PROFILES_INDEX,
+  TTL_ATTRIBUTE,
+  type Key,
+} from './tables.js';
 import { queryItems } from './dynamo-query.js';
 import { decodeProfile, encodeProfile } from './profile-codec.js';
 
@@ -49,9 +59,14 @@ const LIST_PAGE = 500;
 export interface ProfileRepositoryOptions extends BatchOptions {
   /** The old whole-table Scan behind listProfiles, kept only so that bench/scale.ts can price it beside the index. */
   listByScan?: boolean;
+  /**
+   * When a committed profile's campaign fields next change by the clock (core/campaign/due-time.ts nextDueAt with the
+   * tenant's rules): written beside it for the tenant-due index. Without it no profile is ever due.
+   */
+  dueAt?: (profile: Profile) => string | undefined;
 }
 
-export class DynamoProfileRepository implements ProfileRepository {
+export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -73,7 +88,7 @@ export class DynamoProfileRepository implements ProfileRepository {
       this.db,
       this.table,
       [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy'] },
+      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt'] },
       this.options,
     );
     const found = new Map<string, IdentifierEntry>();
@@ -86,37 +101,81 @@ export class DynamoProfileRepository implements ProfileRepository {
         ...(holder !== undefined ? { profileId: holder } : {}),
         sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
+        ...(typeof item.erasedAt === 'string' ? { erasedAt: item.erasedAt } : {}),
       });
     }
     return found;
   }
 
+  /**
+   * One item per profile per call (a merge batch), not one per event: its events as deflated JSON (`eventz`) when that
+   * saves write units, else as a list (`events`). The sort key is a digest of the event keys, so writing the same
+   * events again overwrites the item; readers deduplicate by event key across items (a redelivered event may sit in
+   * two). Items written before this held one event each (`E#<eventKey>`, attribute `event`): read and removed alike.
+   */
   async appendHistory(tenantId: string, entries: readonly HistoryEntry[], keepDays: number): Promise<void> {
     const expires = Math.floor(Date.now() / 1000) + keepDays * 86_400;
-    const items = entries.map(({ profileId, event }) => ({
-      ...profileKeys.history(tenantId, profileId, eventKey(event)),
-      event,
-      [TTL_ATTRIBUTE]: expires,
-    }));
+    const byProfile = new Map<string, Map<string, HistoryEntry['event']>>();
+    for (const { profileId, event } of entries) {
+      const events = byProfile.get(profileId) ?? new Map<string, HistoryEntry['event']>();
+      events.set(eventKey(event), event);
+      byProfile.set(profileId, events);
+    }
+    const items: (Key & Record<string, unknown>)[] = [];
+    for (const [profileId, events] of byProfile)
+      for (const chunk of historyChunks([...events.values()]))
+        items.push({ ...historyBatchKey(tenantId, profileId, chunk), ...encodeHistory(chunk), [TTL_ATTRIBUTE]: expires });
     await batchPut(this.db, this.table, items, this.options);
   }
 
   async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     for (const profileId of new Set(profileIds)) {
+      const seen = new Set<string>();
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
-        entries.push({ profileId, event: item.event as HistoryEntry['event'] });
+        for (const event of decodeHistory(item)) {
+          const key = eventKey(event);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push({ profileId, event });
+        }
     }
     return entries;
   }
 
   async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
-    await batchDelete(
+    const byProfile = new Map<string, Set<string>>();
+    for (const e of entries) byProfile.set(e.profileId, new Set([...(byProfile.get(e.profileId) ?? []), e.eventKey]));
+    const deletes: Key[] = [];
+    const rewrites: (Key & Record<string, unknown>)[] = [];
+    for (const [profileId, keys] of byProfile) {
+      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) {
+        const events = decodeHistory(item);
+        const kept = events.filter((event) => !keys.has(eventKey(event)));
+        if (kept.length === events.length) continue;
+        const key = { pk: item.pk as string, sk: item.sk as string };
+        if (kept.length === 0 || item.event !== undefined) deletes.push(key);
+        else rewrites.push({ ...key, ...encodeHistory(kept), [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] });
+      }
+    }
+    await batchDelete(this.db, this.table, deletes, this.options);
+    await batchPut(this.db, this.table, rewrites, this.options);
+  }
+
+  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+    const items = await batchGet(
       this.db,
       this.table,
-      entries.map((e) => profileKeys.history(tenantId, e.profileId, e.eventKey)),
+      profileIds.map((id) => profileKeys.profile(tenantId, id)),
+      { consistentRead: true },
       this.options,
     );
+    const found = new Map<string, Profile>();
+    for (const item of items) {
+      const profile = decodeProfile(item);
+      found.set(profile.profileId, profile);
+    }
+    return found;
   }
 
   private queryPartition(pk: string, projection?: string): Promise<Record<string, unknown>[]> {
@@ -158,6 +217,7 @@ export class DynamoProfileRepository implements ProfileRepository {
           Item: {
             ...profileKeys.profile(tenantId, profile.profileId),
             ...profileIndexAttributes(tenantId, profile),
+            ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
             version: profile.version,
             ...encodeProfile(profile),
           },
@@ -267,6 +327,65 @@ export class DynamoProfileRepository implements ProfileRepository {
     } while (ExclusiveStartKey);
   }
 
+  /**
+   * The live profiles due by `until`: a Query of the sparse tenant-due index (`dueAt <= until`), each page read by a
+   * consistent BatchGetItem, so the sweep pays ~1 read unit per due profile of up to 4 KB and nothing for the rest of
+   * the tenant or the table. Oldest due first.
+   */
+  async *dueProfiles(tenantId: string, until: string): AsyncIterable<Profile> {
+    const { [TENANT_DUE_INDEX.partitionKey]: partition } = dueIndexAttributes(tenantId, until);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: TENANT_DUE_INDEX.name,
+          KeyConditionExpression: '#tenant = :tenant AND #due <= :until',
+          ExpressionAttributeNames: { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey },
+          ExpressionAttributeValues: { ':tenant': partition, ':until': until },
+          Limit: LIST_PAGE,
+          ExclusiveStartKey,
+        }),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+      const items = await batchGet(this.db, this.table, keys, { consistentRead: true }, this.options);
+      const byPk = new Map(items.map((item) => [item.pk as string, item]));
+      for (const { pk } of keys) {
+        const item = byPk.get(pk);
+        if (item === undefined) continue;
+        const profile = decodeProfile(item);
+        if (profile.mergedInto === undefined) yield profile;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /**
+   * Moves a profile's due time on (or off the index) after the sweep handled it. Only while the profile is still at
+   * the version the sweep read: a merge in between wrote its own due time with the profile, which stands.
+   */
+  async reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void> {
+    const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
+    const set = dueIndexAttributes(tenantId, dueAt);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: profileKeys.profile(tenantId, profile.profileId),
+          UpdateExpression: dueAt === undefined ? 'REMOVE #tenant, #due' : 'SET #tenant = :tenant, #due = :due',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':version': profile.version,
+            ...(dueAt === undefined ? {} : { ':tenant': set[TENANT_DUE_INDEX.partitionKey], ':due': dueAt }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   /** The whole-table Scan listProfiles used before the index: pays for every item of every tenant (bench only). */
   private async *scanProfiles(tenantId: string): AsyncIterable<Profile> {
     const prefix = profileKeys.profile(tenantId, 'x').pk.slice(0, -1);
@@ -357,6 +476,53 @@ export class DynamoProfileRepository implements ProfileRepository {
       this.options,
     );
   }
+
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    // A whole-item put: the holder and the refused profiles' ids go, only the marker stays (no value: the key is a digest).
+    const items = new Map(
+      identifiers.map((id) => [profileKeys.identifier(tenantId, id).pk, { ...profileKeys.identifier(tenantId, id), erasedAt }]),
+    );
+    await batchPut(this.db, this.table, [...items.values()], this.options);
+  }
+}
+
+/** A history item stays well under DynamoDB's 400 KB item limit, whatever a batch holds for one person. */
+const HISTORY_ITEM_BYTES = 300_000;
+
+function historyChunks(events: readonly HistoryEntry['event'][]): HistoryEntry['event'][][] {
+  const chunks: HistoryEntry['event'][][] = [];
+  let current: HistoryEntry['event'][] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = JSON.stringify(event).length;
+    if (current.length > 0 && bytes + size > HISTORY_ITEM_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(event);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function historyBatchKey(tenantId: string, profileId: string, events: readonly HistoryEntry['event'][]): Key {
+  const digest = createHash('sha256').update(events.map(eventKey).sort().join('\n')).digest('base64url').slice(0, 22);
+  return { pk: profileKeys.historyPartition(tenantId, profileId), sk: `B#${digest}` };
+}
+
+/** The events as a list, or deflated when that makes the item smaller by a started kilobyte (what writes are billed by). */
+function encodeHistory(events: readonly HistoryEntry['event'][]): { events: HistoryEntry['event'][] } | { eventz: Uint8Array } {
+  const json = JSON.stringify(events);
+  if (json.length <= 1024) return { events: [...events] };
+  return { eventz: deflateRawSync(json) };
+}
+
+function decodeHistory(item: Record<string, unknown>): HistoryEntry['event'][] {
+  if (item.eventz instanceof Uint8Array) return JSON.parse(inflateRawSync(item.eventz).toString('utf8')) as HistoryEntry['event'][];
+  if (Array.isArray(item.events)) return item.events as HistoryEntry['event'][];
+  return item.event === undefined ? [] : [item.event as HistoryEntry['event']];
 }
 
 /**

@@ -55,6 +55,19 @@ export function profileIndexAttributes(tenantId: string, profile: { mergedInto?:
   return profile.mergedInto === undefined ? { [TENANT_PROFILES_INDEX.partitionKey]: `${tenant(tenantId)}P` } : {};
 }
 
+/**
+ * The profiles table's sparse index of what is due (issue 20): a live profile whose campaign fields change by the clock
+ * (core/campaign/due-time.ts) carries `tenantDue` = `T#<tenant>#D` and `dueAt` (ISO time), written by the merge with
+ * the profile and moved on by the sweep; the sweep Queries `dueAt <= now` and reads only those profiles. KEYS_ONLY,
+ * like tenant-profiles; the partition key starts with the tenant, so dynamodb:LeadingKeys confines it.
+ */
+export const TENANT_DUE_INDEX = { name: 'tenant-due', partitionKey: 'tenantDue', sortKey: 'dueAt' } as const;
+
+/** The due-index attributes of a live profile due at `dueAt`; none when nothing is due (or on a tombstone). */
+export function dueIndexAttributes(tenantId: string, dueAt: string | undefined): Record<string, string> {
+  return dueAt === undefined ? {} : { [TENANT_DUE_INDEX.partitionKey]: `${tenant(tenantId)}D`, [TENANT_DUE_INDEX.sortKey]: dueAt };
+}
+
 /** Keys of the ops table. */
 export const opsKeys = {
   cursor: (tenantId: string, instance: string): Key => ({ pk: `${tenant(tenantId)}C#${part('instance', instance)}`, sk: 'CURSOR' }),
@@ -126,5 +139,18 @@ export function tableDefinitions(names: TableNames = tableNames()): { profiles: 
       Projection: { ProjectionType: 'KEYS_ONLY' },
     },
   ];
+  const due = TENANT_DUE_INDEX;
+  profiles.AttributeDefinitions!.push(
+    { AttributeName: due.partitionKey, AttributeType: 'S' },
+    { AttributeName: due.sortKey, AttributeType: 'S' },
+  );
+  profiles.GlobalSecondaryIndexes.push({
+    IndexName: due.name,
+    KeySchema: [
+      { AttributeName: due.partitionKey, KeyType: 'HASH' },
+      { AttributeName: due.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' },
+  });
   return { profiles, ops: table(names.ops) };
 }

@@ -1,24 +1,31 @@
-// Lambda footprint: every handler in lambdas/ bundled the way CDK's NodejsFunction does (esbuild, minified ESM for
-// node22, AWS SDK clients bundled, not taken from the runtime), its size, what fills it, and its module
-// initialisation time in a fresh Node process (median of runs).
+// Lambda footprint: every handler in lambdas/ bundled as the stack deploys it (cdk/handler-bundle.ts: esbuild, minified
+// code-split ESM for node22, AWS SDK clients bundled), what a cold start reads, what fills it, and its module
+// initialisation time in a fresh Node process (median of runs), with and without --enable-source-maps.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Metafile } from 'esbuild';
+import { bundleHandler, ENTRY_FILE, loadedAtInit } from '../cdk/handler-bundle.js';
 import { median } from './stats.js';
 
 export interface BundleResult {
   handler: string;
   entry: string;
+  /** What a cold start reads: the entry file and the chunks it imports statically (code, not source maps). */
   bytes: number;
+  /** Every chunk of the bundle, the lazily imported ones (connectors, axios) included. */
+  totalBytes: number;
+  chunksAtInit: number;
   gzipBytes: number;
   /** Median milliseconds to import the bundle in a fresh `node` process. */
   initMs: number;
   /** Median CPU milliseconds of the same imports (user + system, the main thread's share and the rest). */
   initCpuMs: number;
   initRunsMs: number[];
+  /** The same import with NODE_OPTIONS=--enable-source-maps, as the functions run (readable stack traces). */
+  initSourceMapsMs: number;
+  initSourceMapsCpuMs: number;
   /** Largest contributors, by package or source folder. */
   largest: { what: string; bytes: number }[];
 }
@@ -53,14 +60,14 @@ function owner(input: string): string {
   return parts.length > 2 ? `${parts[0]}/${parts[1]}/` : `${parts[0]}/`;
 }
 
-function timeImport(file: string, runs: number): { wall: number; cpu: number }[] {
+function timeImport(file: string, runs: number, nodeOptions = ''): { wall: number; cpu: number }[] {
   // Wall time is what a cold start costs; CPU time beside it shows how much of that a busy machine added.
   const script = `const t = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(`file://${file}`)}); const u = process.cpuUsage(c); process.stdout.write(String(performance.now() - t) + ' ' + String((u.user + u.system) / 1000));`;
   const times: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', NODE_OPTIONS: nodeOptions },
     });
     const [wall, cpu] = out.split(' ').map(Number);
     times.push({ wall: wall!, cpu: cpu! });
@@ -68,50 +75,36 @@ function timeImport(file: string, runs: number): { wall: number; cpu: number }[]
   return times;
 }
 
-/** One handler bundled as NodejsFunction bundles it, with esbuild's metafile (what went in, and how it was imported). */
-export async function bundleHandler(entry: string, outfile: string): Promise<Metafile> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    // As cdk/constructs/handler-function.ts: the packages' ESM builds, which esbuild shakes better.
-    mainFields: ['module', 'main'],
-    metafile: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    // CommonJS dependencies (the AWS SDK's parts) call require(): give ESM output one, as NodejsFunction does.
-    banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
-  });
-  return result.metafile;
-}
-
 export async function measureFootprint(runs = 7): Promise<FootprintResult> {
   const esbuild = await import('esbuild');
   const out = mkdtempSync(join(tmpdir(), 'syncline-bundles-'));
   const bundles: BundleResult[] = [];
   for (const entry of handlerEntries()) {
-    const outfile = join(out, `${entry.name}.mjs`);
-    const result = { metafile: await bundleHandler(entry.path, outfile) };
+    const bundle = bundleHandler(entry.path, { outdir: join(out, entry.name) });
+    const { outputs } = bundle.metafile;
+    const loaded = loadedAtInit(bundle);
     const byOwner = new Map<string, number>();
-    const output = Object.values(result.metafile.outputs)[0]!;
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
-      byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
-    const bytes = statSync(outfile).size;
-    const timed = timeImport(outfile, runs);
+    for (const file of loaded)
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[file]!.inputs))
+        byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput);
+    const codeFiles = (files: string[]) => files.filter((file) => file.endsWith('.mjs'));
+    const loadedCode = codeFiles(loaded).map((file) => readFileSync(resolve(ROOT, file)));
+    const entryFile = join(bundle.dir, ENTRY_FILE);
+    const timed = timeImport(entryFile, runs);
     const initRunsMs = timed.map((t) => Math.round(t.wall * 10) / 10);
+    const withMaps = timeImport(entryFile, runs, '--enable-source-maps');
     bundles.push({
       handler: entry.name,
       entry: `lambdas/${entry.name}.ts`,
-      bytes,
-      gzipBytes: gzipSync(readFileSync(outfile)).length,
+      bytes: loadedCode.reduce((sum, code) => sum + code.length, 0),
+      totalBytes: codeFiles(Object.keys(outputs)).reduce((sum, file) => sum + outputs[file]!.bytes, 0),
+      chunksAtInit: loadedCode.length,
+      gzipBytes: loadedCode.reduce((sum, code) => sum + gzipSync(code).length, 0),
       initMs: median(initRunsMs),
       initCpuMs: Math.round(median(timed.map((t) => t.cpu)) * 10) / 10,
       initRunsMs,
+      initSourceMapsMs: Math.round(median(withMaps.map((t) => t.wall)) * 10) / 10,
+      initSourceMapsCpuMs: Math.round(median(withMaps.map((t) => t.cpu)) * 10) / 10,
       largest: [...byOwner.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)

@@ -49,8 +49,15 @@ describe('syncline command line', () => {
     expect(parse('erase demo-shop anna@example.com --wait').command).toEqual({
       name: 'erase',
       tenant: 'demo-shop',
-      email: 'anna@example.com',
+      identifier: { type: 'email', value: 'anna@example.com' },
       wait: true,
+    });
+    expect(parse('erase demo-shop --email anna@example.com').command).toMatchObject({
+      identifier: { type: 'email', value: 'anna@example.com' },
+    });
+    expect(parse('erase demo-shop --phone +31612345678').command).toMatchObject({ identifier: { type: 'phone', value: '+31612345678' } });
+    expect(parse('erase demo-shop --customer shopify:5150').command).toMatchObject({
+      identifier: { type: 'customerId:shopify', value: '5150' },
     });
     expect(parse('erasures demo-shop').command).toEqual({ name: 'erasures', tenant: 'demo-shop' });
     expect(parse('erasure demo-shop shop/redact:954889 --json').command).toEqual({
@@ -97,7 +104,9 @@ describe('syncline command line', () => {
     ['dlq list --max 3', /--max applies to replay only/],
     ['quarantine list', /missing <tenant>/],
     ['quarantine list shop extra', /takes only the tenant/],
-    ['erase demo-shop', /missing <email>/],
+    ['erase demo-shop', /give the person's <email>, --phone or --customer/],
+    ['erase demo-shop a@example.com --phone +31612345678', /one of/],
+    ['erase demo-shop --customer 5150', /<source>:<id>/],
     ['erase demo-shop not-an-address', /not an e-mail address/],
     ['erasures', /missing <tenant>/],
     ['erasure demo-shop', /missing <request-id>/],

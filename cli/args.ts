@@ -2,6 +2,7 @@
 // what is wrong and shows the usage. Pure: no stack is touched here.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isStage, STAGES, type StageName } from '../operator/stage.js';
+import type { Identifier } from '../core/identifiers.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -37,7 +38,7 @@ export type Command =
   | { name: 'profile'; tenant: string; emailOrId: string }
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
   | { name: 'quarantine'; action: 'list' | 'replay'; tenant: string; id?: string }
-  | { name: 'erase'; tenant: string; email: string; wait: boolean }
+  | { name: 'erase'; tenant: string; identifier: Identifier; wait: boolean }
   | { name: 'uplift'; tenant: string; campaign: string }
   | { name: 'unmerge'; tenant: string; profileId: string; identifier: string; reason?: string }
   | { name: 'identity-dry-run'; tenant: string; rules: string }
@@ -142,9 +143,26 @@ function parseIdentity(words: Words): Command {
 }
 
 function parseErase(words: Words): Command {
-  const [tenant, email] = positionals(words, ['<tenant>', '<email>']);
-  if (!email!.includes('@')) refuse(words, `"${email}" is not an e-mail address`);
-  return { name: 'erase', tenant: tenant!, email: email!, wait: words.values.wait === true };
+  const [tenant, positional] = positionals(words, ['<tenant>'], 1);
+  const given = [
+    ...(positional !== undefined ? [{ flag: '<email>', type: 'email', value: positional }] : []),
+    ...(['email', 'phone', 'customer'] as const).flatMap((flag) => {
+      const value = text(words.values, flag);
+      return value === undefined ? [] : [{ flag: `--${flag}`, type: flag, value }];
+    }),
+  ];
+  if (given.length === 0) refuse(words, "give the person's <email>, --phone or --customer <source>:<id>");
+  if (given.length > 1) refuse(words, `give one of ${given.map((g) => g.flag).join(', ')}: an erasure names one person by one value`);
+  const { type, value } = given[0]!;
+  const wait = words.values.wait === true;
+  if (type === 'email') {
+    if (!value.includes('@')) refuse(words, `"${value}" is not an e-mail address`);
+    return { name: 'erase', tenant: tenant!, identifier: { type: 'email', value }, wait };
+  }
+  if (type === 'phone') return { name: 'erase', tenant: tenant!, identifier: { type: 'phone', value }, wait };
+  const match = /^([a-z0-9][a-z0-9-]{0,62}):(.+)$/.exec(value);
+  if (!match) refuse(words, `--customer takes <source>:<id>, the instance and its customer id (shopify:5150), not "${value}"`);
+  return { name: 'erase', tenant: tenant!, identifier: { type: `customerId:${match[1]!}`, value: match[2]! }, wait };
 }
 
 export const COMMANDS: Record<string, Spec> = {
@@ -240,9 +258,9 @@ export const COMMANDS: Record<string, Spec> = {
     build: parseQuarantine,
   },
   erase: {
-    usage: 'syncline erase <tenant> <email> [--wait]',
+    usage: 'syncline erase <tenant> <email>|--phone <number>|--customer <source>:<id> [--wait]',
     summary: 'GDPR erasure through the pipeline (profile and destinations)',
-    options: { wait: { type: 'boolean' } },
+    options: { wait: { type: 'boolean' }, email: { type: 'string' }, phone: { type: 'string' }, customer: { type: 'string' } },
     build: parseErase,
   },
   erasures: {

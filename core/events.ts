@@ -139,6 +139,11 @@ const Envelope = z.object({
   sourceEventId: z.string().min(1).max(256),
   occurredAt: IsoTime,
   receivedAt: IsoTime,
+  /**
+   * Vendor times that lay further in the future than receipt plus the clock skew, as the vendor sent them, by path
+   * (`occurredAt`, `data.placedAt`): the event carries the receipt time there instead (pipeline/complete-event.ts).
+   */
+  clamped: z.record(z.string(), IsoTime).optional(),
   identifiers: z.array(Identifier).max(50),
 });
 
@@ -149,7 +154,7 @@ export type EventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** What a connector produces: the pipeline fills in tenant, source and receipt time. */
-export type EventDraft = DistributiveOmit<CanonicalEvent, 'tenantId' | 'source' | 'receivedAt'>;
+export type EventDraft = DistributiveOmit<CanonicalEvent, 'tenantId' | 'source' | 'receivedAt' | 'clamped'>;
 
 export function eventKey(e: Pick<CanonicalEvent, 'source' | 'sourceEventId'>): string {
   return `${e.source.instance}/${e.sourceEventId}`;

@@ -34,6 +34,8 @@ export interface IdentifierEntry {
   sharedBy: number;
   /** The profiles that were refused the value (their ids as recorded; they may have been merged since). */
   refusedBy: string[];
+  /** When a person holding the value was erased (the erasure's receivedAt): older events must not re-create them. */
+  erasedAt?: string;
 }
 
 /** An event as applied to a profile: the history an unmerge or a rule change rebuilds profiles from. */
@@ -60,13 +62,27 @@ export interface ProfileRepository {
   history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]>;
   /** Removes history entries that moved to another profile (an unmerge). */
   removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void>;
+  /**
+   * Leaves only an erasure marker on the index entries of these identifiers (no holder, no refused profiles): the
+   * merge drops events received at or before `erasedAt` that carry one, so replays re-create nobody (core/erasure/erase-person.ts).
+   */
+  markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void>;
+  /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
+  getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
 export type PushMessage =
   /** `statsAt`: a campaign sweep asks for a push with the tenant stats it computed at that time, or newer. */
   | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string }
-  | { kind: 'erase'; tenantId: string; subject: ErasureSubject; requestId?: string };
+  | {
+      kind: 'erase';
+      tenantId: string;
+      subject: ErasureSubject;
+      requestId?: string;
+      /** Ids the subject's profile absorbed: their push snapshots and contacts go too. */
+      mergedFrom?: string[];
+    };
 
 export interface MessageQueue<T> {
   /** Sends in batches the queue accepts; throws when any message could not be sent. */
@@ -103,6 +119,13 @@ export interface PushSnapshotStore {
   get(tenantId: string, profileId: string, instance: string): Promise<Record<string, FieldValue> | undefined>;
   put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void>;
   removeAll(tenantId: string, profileId: string): Promise<void>;
+  /** Several snapshots in one request (a push batch), keyed `profileId/instance`; absent ones are left out. */
+  getMany?(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<Map<string, Record<string, FieldValue>>>;
+  /** Several snapshots written in one request (a push batch). */
+  putMany?(
+    tenantId: string,
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+  ): Promise<void>;
 }
 
 export interface SecretsProvider {
@@ -165,7 +188,9 @@ export type MergeOutcome =
   | { status: 'duplicate' | 'unchanged'; profileId: string; push: PushMessage[] }
   | { status: 'unidentified'; push: PushMessage[] }
   | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
-  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] };
+  | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] }
+  /** Received at or before the erasure of a person it names (a dead letter or an old message replayed): dropped. */
+  | { status: 'predates-erasure'; push: PushMessage[] };
 
 // The event ledger: what became of every event that entered the changes queue (pipeline/ledger/event-ledger.ts).
 /** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */
@@ -207,4 +232,15 @@ export interface EventLedger {
    */
   settled(settlements: readonly LedgerSettlement[]): Promise<void>;
   count(tenantId: string, instance: string): Promise<InstanceLedger>;
+}
+
+/**
+ * Profiles whose campaign fields change by the clock (core/campaign/due-time.ts), by when: the campaign sweep reads
+ * only these, never the whole tenant.
+ */
+export interface DueProfiles {
+  /** Live profiles due at or before `until` (ISO time). */
+  dueProfiles(tenantId: string, until: string): AsyncIterable<Profile>;
+  /** The next due time of a profile the sweep handled (undefined: none), unless a merge changed the profile since. */
+  reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void>;
 }

@@ -44,3 +44,10 @@ export function changedFields(before: Record<string, FieldValue> | undefined, af
     .filter((k) => before === undefined || before[k] !== after[k])
     .sort();
 }
+
+/** The instance whose report a projected field holds, for the fields that come from one report (person fields, consent). */
+export function fieldSource(profile: Profile, field: string): string | undefined {
+  if ((PERSON_FIELDS as readonly string[]).includes(field)) return profile.fields[field]?.source;
+  const purpose = Object.entries(CONSENT_FIELDS).find(([, name]) => name === field)?.[0] as ConsentPurpose | undefined;
+  return purpose === undefined ? undefined : profile.consent[purpose]?.source;
+}

@@ -1,18 +1,19 @@
 // What each deployed function's bundle holds and what its module initialisation evaluates (issue 15, lean functions):
-// esbuild's metafile of the handler bundled as NodejsFunction bundles it.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// esbuild's metafile of the handler bundled as the stack bundles it (cdk/handler-bundle.ts).
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleHandler } from '../bench/footprint.js';
+import { bundleHandler, loadedAtInit, type HandlerBundle } from '../cdk/handler-bundle.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT, type HandlerName } from '../cdk/handlers.js';
 
-const out = mkdtempSync(join(tmpdir(), 'syncline-bundle-imports-'));
+const bundles = {} as Record<HandlerName, HandlerBundle>;
 const metafiles = {} as Record<HandlerName, Metafile>;
 
 beforeAll(async () => {
-  for (const name of HANDLER_NAMES) metafiles[name] = await bundleHandler(join(REPO_ROOT, HANDLERS[name]), join(out, `${name}.mjs`));
+  for (const name of HANDLER_NAMES) {
+    bundles[name] = bundleHandler(join(REPO_ROOT, HANDLERS[name]));
+    metafiles[name] = bundles[name].metafile;
+  }
 }, 120_000);
 
 /** Every input in the bundle. */
@@ -53,5 +54,34 @@ describe('lean functions: each handler bundles and evaluates only what it uses',
   it('bundles the STS client only into the functions that assume the tenant role (webhook, poll)', () => {
     const withSts = HANDLER_NAMES.filter((name) => matching(inBundle(name), /node_modules\/@aws-sdk\/client-sts\//).length > 0);
     expect(withSts.sort()).toEqual(['poll', 'webhook']);
+  });
+
+  it.each(HANDLER_NAMES)('reads at %s cold start no chunk holding a connector or axios: they sit in chunks behind import()', (name) => {
+    const { outputs } = metafiles[name];
+    const loaded = loadedAtInit(bundles[name]);
+    const inputsLoaded = loaded.flatMap((file) => Object.keys(outputs[file]?.inputs ?? {}));
+    expect(matching(inputsLoaded, VENDOR_CONNECTOR), 'connector modules in the files read at init').toEqual([]);
+    expect(matching(inputsLoaded, /node_modules\/(axios|mime-db|form-data)\//), 'axios in the files read at init').toEqual([]);
+  });
+
+  it.each(HANDLER_NAMES)('signs %s requests with the environment credentials Lambda sets, no SSO/INI/metadata chain', (name) => {
+    const inputs = inBundle(name);
+    expect(matching(inputs, /aws\/lambda-env-credentials\.ts$/), 'the environment provider').toHaveLength(1);
+    expect(
+      matching(inputs, /node_modules\/@aws-sdk\/credential-provider-(node|ini|sso|process|web-identity|http)\//),
+      'other providers',
+    ).toEqual([]);
+    expect(matching(inputs, /node_modules\/@smithy\/credential-provider-imds\//), 'instance metadata provider').toEqual([]);
+  });
+
+  it.each(HANDLER_NAMES)("bundles into %s zod's tree-shaken parts only: no locale but English, no JSON Schema import", (name) => {
+    // `import { z } from 'zod'` takes the namespace as one value and so keeps all of it (~350 kB): use `import * as z`.
+    const inputs = Object.values(metafiles[name].outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => input),
+    );
+    expect(matching(inputs, /node_modules\/zod\/v4\/locales\/(?!en\.js$)/), 'zod locales').toEqual([]);
+    expect(matching(inputs, /node_modules\/zod\/v4\/classic\/from-json-schema\.js$/), 'JSON Schema').toEqual([]);
   });
 });

@@ -3,8 +3,10 @@
 // wires the rest of its own dependencies, so its bundle holds only what it uses (issue 15: lean functions).
 import type { SynclineConfig } from '../core/config.js';
 import type { PushMessage, SecretsProvider } from '../core/ports.js';
+import type { Profile } from '../core/profile.js';
 import type { AnyConnector, Logger } from '../connectors/sdk/index.js';
 import { cachedStats } from '../core/campaign/cached-stats.js';
+import { nextDueAt } from '../core/campaign/due-time.js';
 import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { documentClient, sqsClient } from '../aws/aws-clients.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
@@ -68,13 +70,20 @@ export function shared() {
     const config = overrides.config ?? loadDeployedConfig();
     const names = tableNames();
     const db = documentClient();
+    const now = overrides.now ?? (() => new Date());
+    const campaigns = new Map(config.tenants.map((t) => [t.id, t.campaigns]));
+    // Every profile the merge commits carries when its campaign fields next change by the clock (the tenant-due index).
+    const dueAt = (profile: Profile) => {
+      const rules = campaigns.get(profile.tenantId);
+      return rules ? nextDueAt(profile, rules, now()) : undefined;
+    };
     return {
       log,
       config,
       names,
       db,
-      now: overrides.now ?? (() => new Date()),
-      profiles: new DynamoProfileRepository(db, names.profiles),
+      now,
+      profiles: new DynamoProfileRepository(db, names.profiles, { dueAt }),
       status: new DynamoStatusRecorder(db, names.ops),
       ledger: new DynamoEventLedger(db, names.ops),
       push: new SqsMessageQueue<PushMessage>(sqsClient(), required('PUSH_QUEUE_URL')),

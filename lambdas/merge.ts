@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
+import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
 
 export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -26,7 +27,7 @@ function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
 
 export function mergeRuntime(): MergeBatchDeps {
   return once('merge', () => {
-    const { log, profiles, push, status, stats, now, ledger } = shared();
+    const { log, profiles, push, status, stats, now, ledger, db, names } = shared();
     return {
       // The merge reads tenants' config and binds no connector instance: it loads no connector and no secret.
       instances: tenantsOnly('merge'),
@@ -35,6 +36,8 @@ export function mergeRuntime(): MergeBatchDeps {
       status,
       log,
       newProfileId: randomUUID,
+      // The merge reads the push snapshots (never writes them): a destination's echo of our write is not news.
+      snapshots: new DynamoPushSnapshotStore(db, names.ops),
       stats,
       now,
       accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },

@@ -6,7 +6,7 @@ import type { PushMessage } from '../core/ports.js';
 import { Identifier } from '../core/identifiers.js';
 import { DynamoCampaignContactLog } from '../aws/dynamo-campaign-store.js';
 import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
-import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 import { connectedInstances } from './connected-instances.js';
 import { once, shared } from './container.js';
 
@@ -17,6 +17,7 @@ const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
     tenantId: z.string(),
     requestId: z.string().optional(),
     subject: z.object({ profileId: z.string(), identifiers: z.array(Identifier), email: z.string().optional() }),
+    mergedFrom: z.array(z.string()).optional(),
   }),
 ]);
 
@@ -58,6 +59,7 @@ export function pushRuntime(): PushDeps {
       stats,
       contacts: new DynamoCampaignContactLog(db, names.ops),
       receipts: new DynamoErasureReceipts(db, names.ops),
+      quarantine: new DynamoQuarantineStore(db, names.ops),
       now,
     };
   });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MAX_WEBHOOK_BYTES } from '../pipeline/ingest-webhook.js';
+import { sameMachine, sameOrigin } from './request-guard.js';
 
 export interface LocalServerOptions {
   port: number;
@@ -83,6 +84,11 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     res.end(result.body ?? '');
     return;
   }
+  // Everything below is for the person at this machine (issue 16 item 3): the profiles, the quarantine's raw bodies
+  // and the replay must not answer a rebound DNS name (Host) nor a post from another site (CSRF).
+  if (!sameMachine(req)) return send(res, 421, { error: 'this route answers only to 127.0.0.1 or localhost' });
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req))
+    return send(res, 403, { error: 'cross-site requests are refused' });
   if (options.operator && (await options.operator.handle(req, url, res))) return;
   const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
   if (replay && options.quarantine) {

@@ -1,11 +1,14 @@
 // A vendor webhook, from raw request to queued canonical events: verify, parse, complete, enqueue; quarantine what fails.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
 import { PayloadInvalid, SignatureInvalid } from '../connectors/sdk/errors.js';
 import type { Logger, WebhookRequest } from '../connectors/sdk/index.js';
+import { EMAIL_IN_TEXT, redactPersonalData } from '../connectors/sdk/redact.js';
 import { completeEvents } from './complete-event.js';
 import type { InstanceResolver } from './instances.js';
+import { withoutQuerySecrets } from './quarantine/query-secrets.js';
 
 /** Above the SQS message limit nothing can be queued; vendors' own limits are far below it. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -78,6 +81,8 @@ export async function ingestWebhook(
   }
 
   try {
+    // A signed body with invalid UTF-8 would be read with replacement characters and stored so: kept as it came instead.
+    if (!isUtf8(request.rawBody)) throw new PayloadInvalid('webhook body is not valid UTF-8');
     const events = completeEvents(connector.parseWebhook(request, context), {
       tenantId,
       connector: connector.name,
@@ -86,27 +91,35 @@ export async function ingestWebhook(
     });
     await deps.events.send(events);
     await deps.status.record(tenantId, instanceId, 'webhook', 'ok', events.length);
-    return { statusCode: 202, body: { accepted: events.length } };
+    // Nothing queued (a ping, a topic not read) is answered 200: WooCommerce's ping accepts exactly that (WC_Webhook::deliver_ping).
+    return { statusCode: events.length === 0 ? 200 : 202, body: { accepted: events.length } };
   } catch (error) {
     if (!(error instanceof PayloadInvalid)) throw error;
-    const id = quarantineId(tenantId, instanceId, request.rawBody, error.message);
+    // Once, here, for every connector (issue 16 item 6): a reason may quote what the vendor sent (a header, a field
+    // name such as `data[merges][<e-mail>]`); it is stored, answered and logged without personal data.
+    const reason = redactPersonalData(error.message);
+    const id = quarantineId(tenantId, instanceId, request.rawBody, reason);
     const keepBody = request.rawBody.length <= MAX_QUARANTINED_BODY_BYTES;
     await deps.quarantine.put({
       id,
       tenantId,
       instance: instanceId,
       receivedAt: now.toISOString(),
-      reason: keepBody ? error.message : `${error.message} (body of ${request.rawBody.length} bytes not kept: too large to quarantine)`,
+      reason: keepBody ? reason : `${reason} (body of ${request.rawBody.length} bytes not kept: too large to quarantine)`,
       request: {
         method: request.method,
-        url: request.url,
-        headers: { ...request.headers },
+        // Mailchimp's `?token=` is the instance secret: kept as a placeholder, filled again only by the replay.
+        url: withoutQuerySecrets(request.url, context.secrets),
+        // E-mail addresses only: other header values (timestamps, signatures) must replay as they came.
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [name, value.replace(EMAIL_IN_TEXT, '<e-mail>')]),
+        ),
         bodyBase64: keepBody ? request.rawBody.toString('base64') : '',
       },
     });
     await deps.status.record(tenantId, instanceId, 'webhook', 'error');
-    deps.log.warn('webhook quarantined', { tenantId, instance: instanceId, quarantineId: id, reason: error.message });
-    return { statusCode: 422, body: { error: error.message, quarantineId: id } };
+    deps.log.warn('webhook quarantined', { tenantId, instance: instanceId, quarantineId: id, reason });
+    return { statusCode: 422, body: { error: reason, quarantineId: id } };
   }
 }
 

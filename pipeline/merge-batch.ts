@@ -1,11 +1,23 @@
 // A batch of queued events through the merge engine; reports which messages failed so only those are retried.
 import { randomUUID } from 'node:crypto';
 import { CanonicalEvent } from '../core/events.js';
-import { identifierKey } from '../core/identifiers.js';
+import { identifierKey, type Identifier } from '../core/identifiers.js';
+import { normaliseEventIdentifiers } from '../core/identity/plan-identity.js';
+import type { Profile } from '../core/profile.js';
 import { ConflictRetry } from '../core/errors.js';
 import { destinationChanged, mergeEvent } from '../core/merge/merge-service.js';
 import { StagedProfileRepository, StageConflict } from '../core/merge/staged-profile-repository.js';
-import type { MergeOutcome, ProfileRepository, PushMessage, PushQueue, StatusRecorder, TenantStatsStore } from '../core/ports.js';
+import type {
+  HistoryEntry,
+  IdentifierEntry,
+  MergeOutcome,
+  ProfileRepository,
+  PushMessage,
+  PushQueue,
+  PushSnapshotStore,
+  StatusRecorder,
+  TenantStatsStore,
+} from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
@@ -20,6 +32,8 @@ export interface MergeBatchDeps {
   /** Tenant stats of the last campaign sweep (cached), so the merge sees every campaign field that changed. */
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
+  /** What the push last wrote to each destination, so a destination's echo of it is acknowledged (core/merge/echoes.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
 }
@@ -48,6 +62,8 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   const outcomes = new Map<string, MergeOutcome['status']>();
   const pushes: PushMessage[] = [];
   const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
+  const history = new Map<string, { entries: HistoryEntry[]; keepDays: number; messageIds: string[] }>();
+  const erased = new Set<string>();
 
   for (const message of messages) {
     const event = decode(message);
@@ -73,18 +89,24 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
         }
     }
   }
-  for (const message of messages) {
+  const ready = messages.flatMap((message) => {
     const event = events.get(message.id);
-    if (!event || failed.has(message.id)) continue;
-    const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
-    lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
-  }
+    return event && !failed.has(message.id) ? [{ message, event }] : [];
+  });
+  const { reads, keys } = await prefetchBatch(deps, ready);
+  for (const lane of lanesOf(ready, reads, keys)) lanes.set(lane[0]!.message.id, lane);
 
   const queue = [...lanes.values()];
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
-      const result = await mergeLane(deps, lane);
+      const result = await mergeLane(deps, lane, reads.get(lane[0]!.event.tenantId));
+      const tenantHistory = history.get(lane[0]!.event.tenantId) ?? { entries: [], keepDays: 1, messageIds: [] };
+      tenantHistory.entries.push(...result.history.entries);
+      tenantHistory.keepDays = Math.max(tenantHistory.keepDays, result.history.keepDays);
+      if (result.history.entries.length > 0) tenantHistory.messageIds.push(...lane.map((l) => l.message.id));
+      history.set(lane[0]!.event.tenantId, tenantHistory);
+      for (const id of result.erased) erased.add(id);
       for (const [id, status] of result.outcomes) outcomes.set(id, status);
       for (const id of result.failedIds) failed.add(id);
       for (const [id, reason] of result.reasons) reasons.set(id, reason);
@@ -99,6 +121,22 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     }
   };
   await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+
+  // History once per tenant and batch (one item per person, aws/dynamo-profile-repository.ts), after every commit it
+  // belongs to. A failure fails the lanes that had history: redelivered, they are duplicates and append it again.
+  for (const [tenantId, { entries, keepDays, messageIds }] of history) {
+    const kept = entries.filter((e) => !erased.has(e.profileId));
+    if (kept.length === 0) continue;
+    try {
+      await deps.profiles.appendHistory(tenantId, kept, keepDays);
+    } catch (error) {
+      deps.log.error('could not write history; failing its messages for redelivery', { tenantId, reason: (error as Error).message });
+      for (const id of messageIds) {
+        failed.add(id);
+        if (!reasons.has(id)) reasons.set(id, `could not write history: ${(error as Error).message}`);
+      }
+    }
+  }
 
   try {
     await deps.push.send(uniquePushes(pushes));
@@ -123,6 +161,9 @@ interface LaneResult {
   failedIds: string[];
   reasons: Map<string, string>;
   pushes: PushMessage[];
+  /** Applied events to record (written by the batch, once per tenant). */
+  history: { entries: HistoryEntry[]; keepDays: number };
+  erased: Set<string>;
 }
 
 const LANE_ATTEMPTS = 5;
@@ -131,18 +172,32 @@ const LANE_ATTEMPTS = 5;
  * Merges one lane (events of one tenant sharing an identifier) through a stage, so each profile is written once
  * for the whole lane; a conflict with another writer re-applies the lane from fresh reads.
  */
-async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedMessage; event: CanonicalEvent }[]): Promise<LaneResult> {
+async function mergeLane(
+  deps: MergeBatchDeps,
+  lane: readonly { message: QueuedMessage; event: CanonicalEvent }[],
+  reads: BatchReads | undefined,
+): Promise<LaneResult> {
   const tenantId = lane[0]!.event.tenantId;
   const tenant = deps.instances.tenant(tenantId);
   for (let attempt = 1; ; attempt++) {
-    const stage = new StagedProfileRepository(deps.profiles, tenantId);
+    // The batch's reads serve the first attempt; after a conflict the lane reads afresh.
+    const base = attempt === 1 && reads ? readThrough(deps.profiles, reads) : deps.profiles;
+    const stage = new StagedProfileRepository(base, tenantId, { deferHistory: true });
     const merge = {
       profiles: stage,
       newProfileId: deps.newProfileId ?? randomUUID,
       ...(deps.stats ? { stats: deps.stats } : {}),
       ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
     };
-    const result: LaneResult = { outcomes: new Map(), failedIds: [], reasons: new Map(), pushes: [] };
+    const result: LaneResult = {
+      outcomes: new Map(),
+      failedIds: [],
+      reasons: new Map(),
+      pushes: [],
+      history: { entries: [], keepDays: 1 },
+      erased: new Set(),
+    };
     try {
       for (const { message, event } of lane) {
         try {
@@ -157,6 +212,8 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
         }
       }
       await stage.flush();
+      result.history = stage.takeHistory();
+      for (const id of stage.erased) result.erased.add(id);
     } catch (error) {
       const conflict = error instanceof ConflictRetry || error instanceof StageConflict;
       if (conflict && attempt < LANE_ATTEMPTS) {
@@ -170,6 +227,8 @@ async function mergeLane(deps: MergeBatchDeps, lane: readonly { message: QueuedM
         failedIds: lane.map((l) => l.message.id),
         reasons: new Map(lane.map((l) => [l.message.id, reason])),
         pushes: [],
+        history: { entries: [], keepDays: 1 },
+        erased: new Set(),
       };
     }
     const context = { now: deps.now?.() ?? new Date(), ...(deps.stats ? { stats: await deps.stats.get(tenantId) } : {}) };
@@ -195,4 +254,150 @@ function uniquePushes(pushes: readonly PushMessage[]): PushMessage[] {
   for (const p of pushes)
     byKey.set(p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`, p);
   return [...byKey.values()];
+}
+
+/** What one batch read of a tenant at its start: every identifier entry of its events and the profiles they lead to. */
+interface BatchReads {
+  /** identifierKeys looked up (absent from `entries`: no entry). */
+  looked: Set<string>;
+  entries: Map<string, IdentifierEntry>;
+  /** profileId → profile (undefined: read and absent). */
+  profiles: Map<string, Profile | undefined>;
+}
+
+/** Tombstone chains are short; this bounds the rounds of reads that follow them. */
+const PREFETCH_HOPS = 4;
+
+/**
+ * Two BatchGetItem rounds per tenant (identifier entries, then their profiles and any survivors of tombstones) instead
+ * of two reads per event. A failure only costs the saving: the lanes then read for themselves.
+ */
+async function prefetchBatch(
+  deps: MergeBatchDeps,
+  ready: readonly { message: QueuedMessage; event: CanonicalEvent }[],
+): Promise<{ reads: Map<string, BatchReads>; keys: Map<string, string[]> }> {
+  const idsByTenant = new Map<string, Map<string, Identifier>>();
+  const keys = new Map<string, string[]>();
+  for (const { message, event } of ready) {
+    try {
+      const ids = idsByTenant.get(event.tenantId) ?? new Map<string, Identifier>();
+      const normalised = normaliseEventIdentifiers(event.identifiers, deps.instances.tenant(event.tenantId));
+      for (const id of normalised) ids.set(identifierKey(id), id);
+      idsByTenant.set(event.tenantId, ids);
+      keys.set(message.id, normalised.map(identifierKey));
+    } catch {
+      // An unknown tenant fails in its lane, as before.
+      keys.set(message.id, event.identifiers.map(identifierKey));
+    }
+  }
+  const reads = new Map<string, BatchReads>();
+  for (const [tenantId, ids] of idsByTenant) {
+    try {
+      const entries = await deps.profiles.lookupEntries(tenantId, [...ids.values()]);
+      const profiles = new Map<string, Profile | undefined>();
+      let next = [...new Set([...entries.values()].flatMap((e) => (e.profileId !== undefined ? [e.profileId] : [])))];
+      for (let hop = 0; next.length > 0 && hop < PREFETCH_HOPS; hop++) {
+        const found = await deps.profiles.getMany(tenantId, next);
+        for (const id of next) profiles.set(id, found.get(id));
+        next = [...found.values()].flatMap((p) => (p.mergedInto !== undefined && !profiles.has(p.mergedInto) ? [p.mergedInto] : []));
+      }
+      reads.set(tenantId, { looked: new Set(ids.keys()), entries, profiles });
+    } catch (error) {
+      deps.log.warn('could not read the batch ahead; lanes read for themselves', { tenantId, reason: (error as Error).message });
+    }
+  }
+  return { reads, keys };
+}
+
+/** The repository with the batch's reads in front; a commit forgets what it wrote, so nothing read after it is stale. */
+function readThrough(base: ProfileRepository, reads: BatchReads): ProfileRepository {
+  const lookupEntries = async (tenantId: string, ids: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> => {
+    const missing = ids.filter((id) => !reads.looked.has(identifierKey(id)));
+    const found = missing.length > 0 ? await base.lookupEntries(tenantId, missing) : new Map<string, IdentifierEntry>();
+    for (const id of ids) {
+      const entry = reads.entries.get(identifierKey(id));
+      if (entry && reads.looked.has(identifierKey(id))) found.set(identifierKey(id), entry);
+    }
+    return found;
+  };
+  return {
+    lookupEntries,
+    lookup: async (tenantId, ids) => {
+      const found = new Map<string, string>();
+      for (const [key, entry] of await lookupEntries(tenantId, ids)) if (entry.profileId !== undefined) found.set(key, entry.profileId);
+      return found;
+    },
+    get: (tenantId, profileId) =>
+      reads.profiles.has(profileId) ? Promise.resolve(reads.profiles.get(profileId)) : base.get(tenantId, profileId),
+    getMany: async (tenantId, profileIds) => {
+      const missing = profileIds.filter((id) => !reads.profiles.has(id));
+      const found = missing.length > 0 ? await base.getMany(tenantId, missing) : new Map<string, Profile>();
+      for (const id of profileIds) {
+        const profile = reads.profiles.get(id);
+        if (profile) found.set(id, profile);
+      }
+      return found;
+    },
+    commit: async (tenantId, commit) => {
+      for (const { profile } of commit.puts) reads.profiles.delete(profile.profileId);
+      for (const c of [...commit.claims, ...(commit.shares ?? [])]) reads.looked.delete(identifierKey(c.identifier));
+      await base.commit(tenantId, commit);
+    },
+    erase: (tenantId, profile) => {
+      for (const id of [profile.profileId, ...profile.mergedFrom]) reads.profiles.delete(id);
+      for (const id of profile.identifiers) reads.looked.delete(identifierKey(id));
+      return base.erase(tenantId, profile);
+    },
+    listProfiles: (tenantId) => base.listProfiles(tenantId),
+    appendHistory: (tenantId, entries, keepDays) => base.appendHistory(tenantId, entries, keepDays),
+    history: (tenantId, profileIds) => base.history(tenantId, profileIds),
+    removeHistory: (tenantId, entries) => base.removeHistory(tenantId, entries),
+    markErased: async (tenantId, ids, erasedAt) => {
+      // An erasure rewrites these index entries: what the batch read ahead of it is stale.
+      for (const id of ids) reads.looked.delete(identifierKey(id));
+      await base.markErased(tenantId, ids, erasedAt);
+    },
+  };
+}
+
+/**
+ * One lane per person: events that share an identifier, or whose identifiers lead to one profile, go through one lane
+ * in queue order, so each person is read once and committed once per batch; lanes run concurrently.
+ */
+function lanesOf(
+  ready: readonly { message: QueuedMessage; event: CanonicalEvent }[],
+  reads: Map<string, BatchReads>,
+  keysOf: Map<string, string[]>,
+): { message: QueuedMessage; event: CanonicalEvent }[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(x, root);
+    return root;
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const { message, event } of ready) {
+    const node = `m|${message.id}`;
+    find(node);
+    const tenantReads = reads.get(event.tenantId);
+    for (const key of keysOf.get(message.id) ?? []) {
+      union(node, `i|${event.tenantId}|${key}`);
+      let profileId = tenantReads?.entries.get(key)?.profileId;
+      for (let hop = 0; profileId !== undefined && hop < PREFETCH_HOPS; hop++) {
+        union(node, `p|${event.tenantId}|${profileId}`);
+        profileId = tenantReads?.profiles.get(profileId)?.mergedInto;
+      }
+    }
+  }
+  const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
+  for (const item of ready) {
+    const root = `${item.event.tenantId}|${find(`m|${item.message.id}`)}`;
+    lanes.set(root, [...(lanes.get(root) ?? []), item]);
+  }
+  return [...lanes.values()];
 }

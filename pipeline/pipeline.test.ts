@@ -16,6 +16,7 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
       {
         id: 'acme',
         instances: [
+          { id: 'shop', connector: 'fake', webhooks: true },
           { id: 'crm', connector: 'fake', webhooks: true, push: true },
           { id: 'quiet', connector: 'fake' },
         ],
@@ -42,7 +43,7 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
     cursors: new MemoryCursors(),
     log,
   };
-  const post = (body: string, headers = signFake(body), tenant = 'acme', instance = 'crm') =>
+  const post = (body: string, headers = signFake(body), tenant = 'acme', instance = tenant === 'acme' ? 'shop' : 'crm') =>
     ingestWebhook(deps, tenant, instance, {
       method: 'POST',
       url: `https://hooks.example/webhooks/${tenant}/${instance}`,
@@ -75,7 +76,7 @@ describe('webhook ingestion', () => {
     expect(response).toEqual({ statusCode: 202, body: { accepted: 1 } });
     expect(deps.events.sent[0]).toMatchObject({
       tenantId: 'acme',
-      source: { connector: 'fake', instance: 'crm' },
+      source: { connector: 'fake', instance: 'shop' },
       type: 'customer.upserted',
     });
   });
@@ -95,7 +96,7 @@ describe('webhook ingestion', () => {
     expect(response.statusCode).toBe(422);
     expect(response.body.error).toMatch(/does not match the documented payload: id: .*; at: /);
     expect(deps.quarantine.entries).toEqual([
-      expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'crm', reason: response.body.error }),
+      expect.objectContaining({ id: response.body.quarantineId, tenantId: 'acme', instance: 'shop', reason: response.body.error }),
     ]);
     expect(Buffer.from(deps.quarantine.entries[0]!.request.bodyBase64, 'base64').toString()).toBe(bad);
   });
@@ -188,6 +189,31 @@ describe('push to destinations', () => {
     expect(fake.pushed).toHaveLength(2);
   });
 
+  it('writes no change back to the destination it came from, and takes its echo of our write as no news (issue 22)', async () => {
+    const { post, drain, fake, deps } = setup();
+    await post(body({ firstName: 'Anna', consent: true }));
+    await drain();
+    expect(fake.pushed).toHaveLength(1);
+    // A name edited at the destination: known there already, so no write back (case 4)...
+    const fromCrm = (o: Record<string, unknown>) => post(body(o), undefined, 'acme', 'crm');
+    await fromCrm({ firstName: 'Anne', at: '2026-10-02T10:00:00Z' });
+    await drain();
+    expect(fake.pushed, 'no write back to the destination the change came from').toHaveLength(1);
+    const profile = deps.profiles.liveProfiles('acme')[0]!;
+    expect(profile.fields.firstName).toMatchObject({ value: 'Anne', source: 'crm' });
+    expect(await deps.snapshots.get('acme', profile.profileId, 'crm')).toMatchObject({ firstName: 'Anne' });
+    // ...and its callback answering our next write (stamped later, carrying what we wrote) does not beat a newer shop
+    // edit that arrives after it (case 2).
+    await post(body({ firstName: 'Annie', at: '2026-10-03T10:00:00Z' }));
+    await drain();
+    expect(fake.pushed[1]![0]!.fields).toEqual({ firstName: 'Annie' });
+    await fromCrm({ firstName: 'Annie', at: '2026-10-03T10:00:05Z' });
+    await post(body({ firstName: 'Ann', at: '2026-10-03T10:00:02Z' }));
+    await drain();
+    expect(deps.profiles.liveProfiles('acme')[0]!.fields.firstName).toMatchObject({ value: 'Ann', source: 'shop' });
+    expect(fake.pushed.map((batch) => batch[0]!.fields.firstName)).toEqual(['Anna', 'Annie', 'Ann']);
+  });
+
   it('batches pushes to the destination limit', async () => {
     const { post, drain, fake } = setup();
     for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
@@ -227,7 +253,7 @@ describe('push to destinations', () => {
   /** A source reports an address change as Mailchimp's upemail does: the new address, found by the old one. */
   const addressChange = (from: string, to: string, at: string): CanonicalEvent => ({
     tenantId: 'acme',
-    source: { connector: 'fake', instance: 'crm' },
+    source: { connector: 'fake', instance: 'shop' },
     sourceEventId: `upemail-${at}`,
     occurredAt: at,
     receivedAt: at,
@@ -326,5 +352,84 @@ describe('push to destinations', () => {
     await drain();
     expect(deps.profiles.liveProfiles('acme')).toHaveLength(1);
     expect(deps.profiles.liveProfiles('other')).toHaveLength(1);
+  });
+});
+
+describe('merge batch reads and writes (issue 15)', () => {
+  it('reads a batch in two rounds, commits each person once and writes its history once', async () => {
+    const { deps, post, drain } = setup();
+    await post(body({ id: 'a0', email: 'anna@example.com', firstName: 'Anna' }));
+    await post(body({ id: 'b0', email: 'bert@example.com', firstName: 'Bert' }));
+    await drain();
+    const calls: Record<string, number> = {};
+    const count = (name: string) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+    };
+    const real = deps.profiles;
+    const wrap = Object.create(real) as InMemoryProfileRepository;
+    for (const name of ['lookupEntries', 'get', 'getMany', 'commit', 'appendHistory'] as const) {
+      const method = (real[name] as (...args: unknown[]) => Promise<unknown>).bind(real);
+      Object.assign(wrap, { [name]: (...args: unknown[]) => (count(name), method(...args)) });
+    }
+    deps.profiles = wrap;
+    for (const [i, email] of ['anna@example.com', 'bert@example.com', 'anna@example.com', 'bert@example.com', 'anna@example.com'].entries())
+      await post(body({ id: `x${i}`, email, lastName: `L${i}` }));
+    const { merged } = await drain();
+
+    expect(merged.failedIds).toEqual([]);
+    expect(calls, 'one lookup and one profile read for the batch; one commit per person; one history write').toEqual({
+      lookupEntries: 1,
+      getMany: 1,
+      commit: 2,
+      appendHistory: 1,
+    });
+    const history = await real.history(
+      'acme',
+      [...real.liveProfiles('acme')].map((p) => p.profileId),
+    );
+    expect(history).toHaveLength(7);
+  });
+});
+
+describe('push batch reads and writes (issue 15)', () => {
+  it('reads the profiles and snapshots of a push batch in one request each, writes the snapshots in one, and skips the contact log when no field is mapped', async () => {
+    const { deps, post, drain, fake } = setup();
+    for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
+    const events = deps.events.sent.splice(0);
+    await mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
+    const calls: Record<string, number> = {};
+    const count = <T extends object>(real: T, names: (keyof T)[]): T => {
+      const wrap = Object.create(real) as T;
+      for (const name of names) {
+        const method = (real[name] as (...args: unknown[]) => Promise<unknown>).bind(real);
+        Object.assign(wrap, {
+          [name]: (...args: unknown[]) => {
+            calls[String(name)] = (calls[String(name)] ?? 0) + 1;
+            return method(...args);
+          },
+        });
+      }
+      return wrap;
+    };
+    const contacts = { record: async () => {}, list: async () => [], removeAll: async () => {} };
+    // The destination takes only the fields it names: no contacts-in-window field.
+    deps.instances.tenant('acme').campaigns.fieldMapping.crm = { only: true, fields: { firstName: 'first_name' } };
+    const pushes = deps.push.sent.splice(0);
+    const failed = await pushProfiles(
+      {
+        ...deps,
+        profiles: count(deps.profiles, ['get', 'getMany']),
+        snapshots: count(deps.snapshots, ['get', 'getMany', 'put', 'putMany']),
+        contacts: count(contacts, ['list']),
+      },
+      pushes.map((message, i) => ({ id: `p${i}`, message })),
+    );
+    expect(failed).toEqual([]);
+    expect(fake.pushed.flat()).toHaveLength(5);
+    expect(calls).toEqual({ getMany: 2, putMany: 1 });
+    expect(deps.snapshots.snapshots.size).toBe(5);
   });
 });

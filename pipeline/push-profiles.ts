@@ -1,6 +1,6 @@
 // Pushes changed profiles to every destination of their tenant: only what changed since the last push, only with
 // consent, in the destination's batch size; erasures go to every destination (erase-at-destinations.ts).
-import { CONSENT_FIELDS, changedFields, projectProfile } from '../core/projection.js';
+import { CONSENT_FIELDS, changedFields, fieldSource, projectProfile } from '../core/projection.js';
 import type { FieldValue, ProfileChange } from '../core/destination.js';
 import type {
   CampaignContactLog,
@@ -10,6 +10,7 @@ import type {
   PushSnapshotStore,
   StatusRecorder,
   TenantStatsStore,
+  QuarantineStore,
 } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
@@ -34,6 +35,8 @@ export interface PushDeps {
   /** Erasure receipts: what each destination said per request; a retry skips the destinations that confirmed. */
   receipts?: ErasureReceiptStore;
   now?: () => Date;
+  /** The person's quarantined deliveries go with an erasure (pipeline/erasure/erase-quarantined.ts). */
+  quarantine?: QuarantineStore;
 }
 
 export interface QueuedPush {
@@ -54,6 +57,8 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
   const failed = new Set<string>();
   const perDestination = new Map<string, { destination: BoundInstance; pending: Pending[] }>();
   const { unique, sameProfile } = onePerProfile(messages);
+  const ahead = await readAhead(deps, unique);
+  const written: { tenantId: string; profileId: string; instance: string; fields: Record<string, FieldValue>; messageId: string }[] = [];
 
   for (const { id, message } of unique) {
     try {
@@ -61,10 +66,10 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         await eraseAtDestinations(deps, message);
         continue;
       }
-      const profile = await liveProfile(deps.profiles, message.tenantId, message.profileId);
+      const profile = await liveProfile(ahead.profiles, message.tenantId, message.profileId);
       if (!profile) continue; // erased since: nothing to push
       for (const destination of await deps.instances.destinations(message.tenantId)) {
-        const pending = await pendingChange(deps, destination, profile, id, message.statsAt);
+        const pending = await pendingChange({ ...deps, snapshots: ahead.snapshots }, destination, profile, id, message.statsAt);
         if (!pending) continue;
         const key = `${message.tenantId}/${destination.instance.id}`;
         const group = perDestination.get(key) ?? { destination, pending: [] };
@@ -95,7 +100,13 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
             // Contact first: a crash in between may count a contact twice, never lose one (at least once).
             if (item.contacts.length > 0) await deps.contacts?.record(tenantId, item.change.profileId, item.contacts);
             const remoteId = outcome.remoteId ?? item.change.remoteId;
-            await deps.snapshots.put(tenantId, item.change.profileId, instance, storedSnapshot(item.snapshot, remoteId));
+            written.push({
+              tenantId,
+              profileId: item.change.profileId,
+              instance,
+              fields: storedSnapshot(item.snapshot, remoteId),
+              messageId: item.messageId,
+            });
             ok++;
           } else if (!outcome || outcome.retryable) {
             failed.add(item.messageId);
@@ -116,6 +127,17 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         await deps.status.record(tenantId, instance, 'push', 'error', batch.length);
         for (const item of batch) failed.add(item.messageId);
       }
+    }
+  }
+  // The snapshots of the batch in one write per tenant; a failure retries their messages (the destination takes a
+  // change twice, never misses one).
+  for (const [tenantId, snapshots] of groupBy(written, (w) => w.tenantId)) {
+    try {
+      if (deps.snapshots.putMany) await deps.snapshots.putMany(tenantId, snapshots);
+      else for (const w of snapshots) await deps.snapshots.put(tenantId, w.profileId, w.instance, w.fields);
+    } catch (error) {
+      deps.log.error('could not store push snapshots', { tenantId, profiles: snapshots.length, reason: (error as Error).message });
+      for (const w of snapshots) failed.add(w.messageId);
     }
   }
   // The messages folded into another share its fate.
@@ -186,13 +208,22 @@ async function pendingChange(
   if (consented && deps.contacts) {
     for (const campaign of triggeredCampaigns(campaigns.campaigns, last, outgoing))
       contacts.push({ campaign, instance: destination.instance.id, at: now.toISOString() });
-    const earlier = await deps.contacts.list(profile.tenantId, profile.profileId);
     const field = contactsField(campaigns.frequency.windowDays);
-    if (selectFields({ [field]: 0 }, mapping)[field] !== undefined)
+    // The contact log is read only when a destination field carries the count.
+    if (selectFields({ [field]: 0 }, mapping)[field] !== undefined) {
+      const earlier = await deps.contacts.list(profile.tenantId, profile.profileId);
       outgoing[field] = contactsWithin([...earlier, ...contacts], now, campaigns.frequency.windowDays);
+    }
   }
-  const changed = changedFields(last, outgoing);
-  if (changed.length === 0) return undefined;
+  // A value that came from this destination is there already: it is not written back (that write would come back as
+  // one more callback), only recorded as known there (issue 22).
+  const instance = destination.instance.id;
+  const changed = changedFields(last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
+  if (changed.length === 0) {
+    if (changedFields(last, outgoing).length > 0)
+      await deps.snapshots.put(profile.tenantId, profile.profileId, instance, storedSnapshot(outgoing, previous?.remoteId));
+    return undefined;
+  }
   const email = typeof fields.email === 'string' ? fields.email : undefined;
   // The destination knows the person by the address it last received: an address change must move that member.
   const lastEmail = typeof last?.email === 'string' ? last.email : undefined;
@@ -215,4 +246,62 @@ async function pendingChange(
       ...(previous?.remoteId !== undefined ? { remoteId: previous.remoteId } : {}),
     },
   };
+}
+
+/**
+ * The batch's profiles (tombstones followed) and their snapshots at every pushing destination, read ahead in one
+ * BatchGetItem round each; a failure only costs the saving (each is then read alone).
+ */
+async function readAhead(
+  deps: PushDeps,
+  unique: readonly QueuedPush[],
+): Promise<{ profiles: Pick<ProfileRepository, 'get'>; snapshots: PushSnapshotStore }> {
+  const profiles = new Map<string, Profile | undefined>();
+  const snapshots = new Map<string, Record<string, FieldValue> | undefined>();
+  const syncs = unique.flatMap(({ message }) => (message.kind === 'sync' ? [message] : []));
+  for (const [tenantId, messages] of groupBy(syncs, (m) => m.tenantId)) {
+    try {
+      let next = [...new Set(messages.map((m) => m.profileId))];
+      for (let hop = 0; next.length > 0 && hop < 4; hop++) {
+        const found = await deps.profiles.getMany(tenantId, next);
+        for (const id of next) profiles.set(`${tenantId}|${id}`, found.get(id));
+        next = [...found.values()].flatMap((p) =>
+          p.mergedInto !== undefined && !profiles.has(`${tenantId}|${p.mergedInto}`) ? [p.mergedInto] : [],
+        );
+      }
+      if (!deps.snapshots.getMany) continue;
+      const live = [...profiles.entries()].flatMap(([key, p]) =>
+        key.startsWith(`${tenantId}|`) && p && p.mergedInto === undefined ? [p.profileId] : [],
+      );
+      const instances = (await deps.instances.destinations(tenantId)).filter((d) => d.connector.push).map((d) => d.instance.id);
+      const keys = live.flatMap((profileId) => instances.map((instance) => ({ profileId, instance })));
+      const found = keys.length > 0 ? await deps.snapshots.getMany(tenantId, keys) : new Map<string, Record<string, FieldValue>>();
+      for (const k of keys) snapshots.set(`${tenantId}|${k.profileId}/${k.instance}`, found.get(`${k.profileId}/${k.instance}`));
+    } catch (error) {
+      deps.log.warn('could not read the push batch ahead; reading each alone', { tenantId, reason: (error as Error).message });
+    }
+  }
+  const store = deps.snapshots;
+  return {
+    profiles: {
+      get: (tenantId, profileId) =>
+        profiles.has(`${tenantId}|${profileId}`)
+          ? Promise.resolve(profiles.get(`${tenantId}|${profileId}`))
+          : deps.profiles.get(tenantId, profileId),
+    },
+    snapshots: {
+      get: (tenantId, profileId, instance) => {
+        const key = `${tenantId}|${profileId}/${instance}`;
+        return snapshots.has(key) ? Promise.resolve(snapshots.get(key)) : store.get(tenantId, profileId, instance);
+      },
+      put: (tenantId, profileId, instance, fields) => store.put(tenantId, profileId, instance, fields),
+      removeAll: (tenantId, profileId) => store.removeAll(tenantId, profileId),
+    },
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
 }

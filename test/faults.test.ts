@@ -186,6 +186,8 @@ function doomedWorker(dieAt: 'commit' | 'push', after: number) {
     appendHistory: (t, entries, days) => alive(() => real.profiles.appendHistory(t, entries, days)),
     history: (t, ids) => alive(() => real.profiles.history(t, ids)),
     removeHistory: (t, entries) => alive(() => real.profiles.removeHistory(t, entries)),
+    markErased: (t, ids, at) => alive(() => real.profiles.markErased(t, ids, at)),
+    getMany: (t, ids) => alive(() => real.profiles.getMany(t, ids)),
   };
   const push: PushQueue = {
     send: (messages) => {

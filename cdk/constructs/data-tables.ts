@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TENANT_PROFILES_INDEX } from '../../aws/tables.js';
+import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../../aws/tables.js';
 
 /** Must equal TTL_ATTRIBUTE in aws/tables.ts (the stack test checks it); both tables use it. */
 export const OPS_TTL_ATTRIBUTE = 'ttl';
@@ -41,6 +41,14 @@ export class DataTables extends Construct {
       indexName: TENANT_PROFILES_INDEX.name,
       partitionKey: { name: TENANT_PROFILES_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TENANT_PROFILES_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // The sparse index of profiles due for the campaign sweep (aws/tables.ts): the sweep queries what is due now.
+    // A second GSI on a deployed table: CloudFormation adds one per update (docs/deploy.md).
+    this.profiles.addGlobalSecondaryIndex({
+      indexName: TENANT_DUE_INDEX.name,
+      partitionKey: { name: TENANT_DUE_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TENANT_DUE_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.ops = table('Ops', 'ops', OPS_TTL_ATTRIBUTE);

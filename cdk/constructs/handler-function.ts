@@ -1,11 +1,11 @@
-// One Lambda function per handler: esbuild-bundled ESM on arm64/Node 22, its own role and log group.
+// One Lambda function per handler: esbuild-bundled, code-split ESM on arm64/Node 22, its own role and log group.
 import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { bundleForDeploy } from '../handler-bundle.js';
 import { HANDLERS, REPO_ROOT, type HandlerName } from '../handlers.js';
 
 /** Where the config file lands inside every bundle; the handlers read it through SYNCLINE_CONFIG_FILE. */
@@ -63,33 +63,12 @@ export class HandlerFunction extends Construct {
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 
     if (props.code.kind === 'bundle') {
-      const configFile = props.code.configFile;
-      this.function = new NodejsFunction(this, 'Function', {
+      // Bundled by local esbuild with code splitting (cdk/handler-bundle.ts, which bench/footprint.ts measures):
+      // NodejsFunction bundles to one --outfile, so lazily imported connectors would still sit in the entry file.
+      this.function = new lambda.Function(this, 'Function', {
         ...common,
-        entry: join(REPO_ROOT, entry),
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-        bundling: {
-          forceDockerBundling: false,
-          format: OutputFormat.ESM,
-          target: 'node22',
-          platform: 'node',
-          minify: true,
-          sourceMap: true,
-          sourceMapMode: SourceMapMode.EXTERNAL,
-          sourcesContent: false,
-          mainFields: ['module', 'main'],
-          // The SDK clients are bundled (tree-shaken) so that Lambda runs the versions the tests ran, not the runtime's copy.
-          bundleAwsSDK: true,
-          // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-          banner: "import{createRequire as __syncline_cr}from'node:module';const require=__syncline_cr(import.meta.url);",
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => [`cp "${configFile}" "${outputDir}/syncline.config.json"`],
-          },
-        },
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(bundleForDeploy(join(REPO_ROOT, entry), props.code.configFile)),
       });
     } else {
       this.function = new lambda.Function(this, 'Function', {

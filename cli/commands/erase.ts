@@ -1,10 +1,10 @@
-// `syncline erase <tenant> <email>`: a GDPR erasure through the pipeline. An `erasure.requested` event from the
+// `syncline erase <tenant> <email>` (or --phone, --customer <source>:<id>): a GDPR erasure through the pipeline. An `erasure.requested` event from the
 // source `cli` enters the changes queue like any vendor's; the merge erases the profile and queues the erasure at
 // every destination that can erase. Nothing is deleted behind the pipeline's back.
 import { randomUUID } from 'node:crypto';
 import { CanonicalEvent, CLI_SOURCE } from '../../core/events.js';
-import { normaliseEmail } from '../../core/identifiers.js';
-import { findProfile } from '../../operator/profile-view.js';
+import { identifierKey, normaliseIdentifier, type Identifier } from '../../core/identifiers.js';
+import { liveProfile } from '../../core/live-profile.js';
 import type { CommandContext } from '../context.js';
 import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
@@ -13,14 +13,14 @@ import type { ErasureReceipt } from '../../core/erasure/receipts.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function erasureEvent(tenantId: string, email: string, requestId: string, now = new Date()): CanonicalEvent {
+export function erasureEvent(tenantId: string, identifier: Identifier, requestId: string, now = new Date()): CanonicalEvent {
   return CanonicalEvent.parse({
     tenantId,
     source: CLI_SOURCE,
     sourceEventId: `erasure-${requestId}`,
     occurredAt: now.toISOString(),
     receivedAt: now.toISOString(),
-    identifiers: [{ type: 'email', value: email }],
+    identifiers: [identifier],
     type: 'erasure.requested',
     data: { scope: 'person', requestId },
   });
@@ -29,27 +29,33 @@ export function erasureEvent(tenantId: string, email: string, requestId: string,
 export async function eraseCommand(
   ctx: CommandContext,
   tenantId: string,
-  rawEmail: string,
+  raw: Identifier,
   wait: boolean,
   waitMs = 30_000,
 ): Promise<number> {
-  const email = normaliseEmail(rawEmail);
-  if (!email)
+  const target = await ctx.target();
+  const tenant = requireTenant(target, tenantId);
+  const identifier = normaliseIdentifier(raw, tenant.defaultCountryCode);
+  if (!identifier)
     throw new CommandFailed(
-      `"${rawEmail}" is not an e-mail address syncline matches on (placeholders such as test@test.com identify nobody)`,
+      raw.type === 'email'
+        ? `"${raw.value}" is not an e-mail address syncline matches on (placeholders such as test@test.com identify nobody)`
+        : `"${raw.value}" is not a ${raw.type === 'phone' ? 'phone number' : 'customer id'} syncline matches on`,
       2,
     );
-  const target = await ctx.target();
-  requireTenant(target, tenantId);
-  const existed = (await findProfile(target.profiles, tenantId, { email })) !== undefined;
+  const find = async () => {
+    const profileId = (await target.profiles.lookup(tenantId, [identifier])).get(identifierKey(identifier));
+    return profileId === undefined ? undefined : liveProfile(target.profiles, tenantId, profileId);
+  };
+  const existed = (await find()) !== undefined;
   const requestId = `cli-${randomUUID()}`;
-  await target.events.send([erasureEvent(tenantId, email, requestId)]);
+  await target.events.send([erasureEvent(tenantId, identifier, requestId)]);
   let erased: boolean | undefined;
   let receipt: ErasureReceipt | undefined;
   if (wait) {
     const deadline = Date.now() + waitMs;
     do {
-      erased = (await findProfile(target.profiles, tenantId, { email })) === undefined;
+      erased = (await find()) === undefined;
       if (erased) break;
       await sleep(250);
     } while (Date.now() < deadline);
@@ -71,7 +77,7 @@ export async function eraseCommand(
   if (ctx.options.json) ctx.io.out(json(result));
   else {
     ctx.io.out(
-      `erasure ${requestId} queued for tenant ${tenantId}${existed ? '' : ' (no profile has this address now; destinations are still asked to erase it)'}\n`,
+      `erasure ${requestId} queued for tenant ${tenantId}${existed ? '' : ' (no profile has this value now; destinations are still asked to erase it)'}\n`,
     );
     if (erased === true) ctx.io.out('the profile is erased; destinations that can erase receive the request through the push queue\n');
     if (erased === false) ctx.io.out(`the profile still exists after ${waitMs / 1000} s: see \`syncline dlq list\` and the merge logs\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
-import { profileChange, withVendor } from '../sdk/testing/index.js';
+import { fixturesOf, profileChange, withVendor } from '../sdk/testing/index.js';
 import { PayloadInvalid, SignatureInvalid, type ProfileChange } from '../sdk/index.js';
 import { apiRoot, MailchimpSettings } from './config.js';
 import { eraseSubjects, pushChanges } from './destination.js';
@@ -102,6 +102,14 @@ describe('Mailchimp webhooks → canonical events (documented examples)', () => 
     expect(() => mailchimp.parseWebhook!(webhookRequest('{"type":"subscribe"}', CALLBACK_URL, 'application/json'), contextFor())).toThrow(
       PayloadInvalid,
     );
+  });
+
+  it('accepts the interest groups Mailchimp nests in the merges (GROUPINGS) for every event type that carries merges', () => {
+    const groupings = fixturesOf('mailchimp').json<Record<string, string>>('groupings.json');
+    for (const file of ['subscribe.json', 'profile.json', 'unsubscribe.json']) {
+      expect(decodeForm(formBody(file, groupings))).toMatchObject({ data: { merges: { GROUPINGS: { 1: { groups: 'Yes' } } } } });
+      expect(parse(file, groupings)).toEqual(parse(file));
+    }
   });
 
   it('keeps e-mail addresses out of event ids (they are logged)', () => {

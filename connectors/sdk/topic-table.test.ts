@@ -38,3 +38,13 @@ describe('topicTable', () => {
     expect(() => table.find('x jane@example.com')).toThrow(/<e-mail>/);
   });
 });
+
+describe('topicTable with the vendor topic syntax (unused)', () => {
+  const lenient = topicTable<[string]>({ vendor: 'Acme', topics: {}, remedy: 'remove it', unused: /^[a-z_]+\.[a-z_]+$/ });
+
+  it('acknowledges a topic of the syntax it does not read, refuses any other name', () => {
+    expect(lenient.find('product.created')).toBeUndefined();
+    for (const name of ['toString', '__proto__', 'constructor', 'x jane@example.com', 'product.created.extra'])
+      expect(() => lenient.find(name), name).toThrow(PayloadInvalid);
+  });
+});

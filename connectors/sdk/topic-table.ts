@@ -25,6 +25,12 @@ export interface TopicTableSpec<Args extends unknown[]> {
   topics: Readonly<Record<string, TopicHandler<Args>>>;
   /** Topics answered with no events (pings, housekeeping the vendor would retry or disable the webhook over). */
   acknowledged?: readonly string[];
+  /**
+   * The vendor's topic syntax. A topic of this form that the table does not read is acknowledged with no events too:
+   * vendors count an error answer as a failed delivery (WooCommerce disables the webhook, Shopify retries and may
+   * remove the subscription). A name of another form is refused. Without it, every topic not read is refused.
+   */
+  unused?: RegExp;
   /** What a person does about a topic syncline does not read, e.g. "remove the subscription or add a mapping". */
   remedy: string;
   /** Topic names shown as they are in errors; others are shown escaped with personal data blanked. */
@@ -35,8 +41,8 @@ export interface TopicTable<Args extends unknown[]> {
   /** The topics that produce events, in the table's order. */
   readonly names: readonly string[];
   /**
-   * The mapping of topic `name` (body → events); undefined for an acknowledged topic. Throws PayloadInvalid for a topic
-   * syncline does not read.
+   * The mapping of topic `name` (body → events); undefined for an acknowledged topic or an unused one of the vendor's
+   * syntax. Throws PayloadInvalid for any other topic syncline does not read.
    */
   find(name: string): ((body: unknown, ...args: Args) => EventDraft[]) | undefined;
   /** A value fit for an error message (which is logged). */
@@ -55,6 +61,7 @@ export function topicTable<Args extends unknown[]>(spec: TopicTableSpec<Args>): 
       if (acknowledged.has(name)) return undefined;
       // Own keys only: a topic of "toString" or "__proto__" must not find Object.prototype's members.
       const handler = Object.hasOwn(spec.topics, name) ? spec.topics[name] : undefined;
+      if (!handler && spec.unused?.test(name)) return undefined;
       if (!handler) {
         throw new PayloadInvalid(
           `${spec.vendor} ${spec.noun ?? 'topic'} ${printable(name)} is not one syncline reads (it reads ${names.join(', ')}); ${spec.remedy}`,

@@ -154,12 +154,14 @@ export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingCo
       },
     },
   ];
-  // Ticking "email me with news and offers" at checkout is consent; leaving it unticked withdraws nothing.
+  // Ticking "email me with news and offers" at checkout is consent; leaving it unticked withdraws nothing. Given once,
+  // at checkout: stamped with the order's creation time and the poll's id (graphql-mapping.ts), so a delivery of the
+  // order edited after an unsubscribe (updated_at later) grants nothing again.
   if (o.buyer_accepts_marketing === true) {
     events.push({
       type: 'consent.changed',
-      sourceEventId: `${id}#email_marketing`.slice(0, 256),
-      occurredAt: at,
+      sourceEventId: `poll/orders/${orderId}#email_marketing`,
+      occurredAt: occurredAt(delivery, context, o.created_at, o.updated_at),
       identifiers,
       data: { purpose: 'email_marketing', granted: true, method: 'shopify checkout: buyer_accepts_marketing' },
     });

@@ -78,6 +78,20 @@ describe('Shopify webhooks', () => {
     expect(parse('orders/create', order({ buyer_accepts_marketing: false })).map((e) => e.type)).toEqual(['order.placed']);
   });
 
+  it("stamps an order-implied consent with the order's creation time, as the poll does (issue 22, case 3)", () => {
+    // An order edited after an unsubscribe (fulfilled) carries a later updated_at: it must not re-grant consent then.
+    const created = order({ buyer_accepts_marketing: true });
+    const updated = order({ buyer_accepts_marketing: true, updated_at: '2026-04-01T09:00:00-04:00' });
+    const first = onlyEvent(parse('orders/create', created), 'consent.changed');
+    const late = onlyEvent(parse('orders/create', updated), 'consent.changed');
+    const createdAt = new Date(String((created as { created_at: string }).created_at)).toISOString();
+    expect(first.occurredAt).toBe(createdAt);
+    expect(late.occurredAt).toBe(createdAt);
+    // One grant, whichever path or state of the order reported it: the same id as the poll's.
+    expect(late.sourceEventId).toBe(first.sourceEventId);
+    expect(first.sourceEventId).toBe(`poll/orders/${String((created as { id: number }).id)}#email_marketing`);
+  });
+
   it('maps a point-of-sale order to the pos channel', () => {
     expect(onlyEvent(parse('orders/create', order({ source_name: 'pos' })), 'order.placed').data.channel).toBe('pos');
   });
@@ -105,10 +119,14 @@ describe('Shopify webhooks', () => {
       expect(consent(state), String(state)).toBe(false);
   });
 
-  it('rejects an unknown topic with a clear message', () => {
-    const attempt = () => parse('products/create', { id: 1, title: 'Secret Person <secret@example.com>' });
+  it('acknowledges a topic it does not read with no events (Shopify retries a failed delivery and may remove the subscription)', () => {
+    expect(parse('products/create', { id: 1, title: 'Secret Person <secret@example.com>' })).toEqual([]);
+  });
+
+  it('rejects a topic header that is no Shopify topic with a clear message, without echoing personal data', () => {
+    const attempt = () => parse('Secret Person <secret@example.com>', { id: 1 });
     expect(attempt).toThrow(PayloadInvalid);
-    expect(attempt).toThrow(/Shopify topic products\/create is not one syncline reads/);
+    expect(attempt).toThrow(/is not one syncline reads/);
     expect(attempt).not.toThrow(/secret@example\.com/);
   });
 

@@ -4,7 +4,7 @@
 // shop/redact) are mandatory compliance webhooks that Shopify takes only from the app's configuration (Partner
 // Dashboard or shopify.app.toml), not through this API: they are left out here (fixtures/SOURCES.md).
 import { parsePayload, VendorRejected, type ConnectorContext, type WebhookSubscription, type WebhookSubscriptions } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ShopifyClient } from './client.js';
 import type { ShopifySecrets, ShopifySettings } from './config.js';
 

@@ -10,7 +10,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiBase, type SquareSecrets, type SquareSettings } from './config.js';
 
 /** The event types parseWebhook maps (EVENT_TYPES in topics.ts); the acknowledged ones are not subscribed. */

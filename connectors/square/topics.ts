@@ -39,6 +39,7 @@ export const EVENT_TYPES = topicTable<[EventNotification, MappingContext]>({
     'webhooks.test_notification',
   ],
   remedy: 'remove it from the subscription',
+  unused: /^[a-z_]{1,60}(\.[a-z_]{1,60}){1,3}$/,
   shown: /^[A-Za-z0-9_.-]{1,80}$/,
 });
 const { printable } = EVENT_TYPES;

@@ -14,6 +14,8 @@ interface Webhook {
   delivery_url: string;
   secret: string;
   failures: number;
+  /** Not yet pinged with success: WooCommerce pings an active webhook until its delivery URL answers exactly 200. */
+  pending: boolean;
   date_created_gmt: string;
 }
 
@@ -26,11 +28,18 @@ export interface DeliveryOutcome {
   status: number;
 }
 
+/** A ping and what WC_Webhook::deliver_ping made of it: the error it shows the shop owner unless the answer was exactly 200. */
+export interface PingOutcome extends DeliveryOutcome {
+  error?: string;
+}
+
 export interface SimulatedWooCommerceWebhooks {
   /** The webhooks as the REST API shows them (without their secrets). */
-  list(): Array<Omit<Webhook, 'secret' | 'failures'>>;
+  list(): Array<Omit<Webhook, 'secret' | 'failures' | 'pending'>>;
   /** Delivers `payload` to every active webhook of `topic`, signed with its secret; failures count towards disabling it. */
   deliver(topic: string, payload: unknown): Promise<DeliveryOutcome[]>;
+  /** The pings sent on creating or activating a webhook, in order. */
+  pings(): PingOutcome[];
   /** What WooCommerce does after repeated failures (or an admin's pause): the webhook stops delivering. */
   setStatus(id: number, status: Status): void;
   /** Answers /webhooks routes; false when the path is another resource's. */
@@ -40,7 +49,7 @@ export interface SimulatedWooCommerceWebhooks {
 const restError = (code: string, message: string, status: number) => ({ code, message, data: { status } });
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   sendJson(res, status, body, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-const shown = ({ secret: _s, failures: _f, ...rest }: Webhook) => ({
+const shown = ({ secret: _s, failures: _f, pending: _p, ...rest }: Webhook) => ({
   ...rest,
   resource: rest.topic.split('.')[0],
   event: rest.topic.split('.')[1],
@@ -51,6 +60,37 @@ export function simulatedWooCommerceWebhooks(storeUrl: () => string): SimulatedW
   const webhooks: Webhook[] = [];
   let nextId = 1;
   let deliveries = 0;
+  const pings: PingOutcome[] = [];
+
+  /**
+   * WC_Webhook::deliver_ping: an unsigned form body `webhook_id=<id>`; any answer but exactly 200 is an error shown to
+   * the owner ("Error: Delivery URL returned response code: 202") and the webhook stays pending. It counts no failure.
+   * The REST API pings after creating a webhook, the data store when an active webhook is saved while still pending.
+   */
+  async function ping(webhook: Webhook): Promise<void> {
+    if (webhook.status !== 'active' || !webhook.pending) return;
+    let status = 0;
+    try {
+      const response = await fetch(webhook.delivery_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'WooCommerce/9.8.1 Hookshot (WordPress/6.8)' },
+        body: `webhook_id=${webhook.id}`,
+        signal: AbortSignal.timeout(5_000),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch {
+      status = 0;
+    }
+    if (status === 200) webhook.pending = false;
+    const error =
+      status === 0
+        ? 'Error: Delivery URL cannot be reached'
+        : status === 200
+          ? undefined
+          : `Error: Delivery URL returned response code: ${status}`;
+    pings.push({ id: webhook.id, status, ...(error ? { error } : {}) });
+  }
 
   /** The fields of a create or update body, or the error WooCommerce answers. */
   function read(body: Record<string, unknown>, creating: boolean): Partial<Webhook> | { error: ReturnType<typeof restError> } {
@@ -82,6 +122,7 @@ export function simulatedWooCommerceWebhooks(storeUrl: () => string): SimulatedW
 
   return {
     list: () => webhooks.map(shown),
+    pings: () => [...pings],
     setStatus(id, status) {
       const webhook = webhooks.find((w) => w.id === id);
       if (!webhook) throw new Error(`no webhook ${id} in the simulated store`);
@@ -152,9 +193,11 @@ export function simulatedWooCommerceWebhooks(storeUrl: () => string): SimulatedW
           // Without one, WooCommerce derives a secret from the creating user: nobody else can verify with it.
           secret: change.secret ?? `default-secret-of-${storeUrl()}`,
           failures: 0,
+          pending: true,
           date_created_gmt: new Date().toISOString().slice(0, 19),
         };
         webhooks.push(webhook);
+        await ping(webhook);
         send(res, 201, shown(webhook));
         return true;
       }
@@ -168,6 +211,7 @@ export function simulatedWooCommerceWebhooks(storeUrl: () => string): SimulatedW
         Object.assign(webhook, change);
         // Saving a webhook as active starts it afresh.
         if (webhook.status === 'active') webhook.failures = 0;
+        await ping(webhook);
         send(res, 200, shown(webhook));
         return true;
       }

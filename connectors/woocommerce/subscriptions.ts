@@ -9,7 +9,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { restBaseUrl, type WooCommerceSecrets, type WooCommerceSettings } from './config.js';
 
 /** The topics connect subscribes (TOPICS in topics.ts without the acknowledged-only ones). */

@@ -27,6 +27,7 @@ export const TOPICS = topicTable<[MappingContext]>({
    */
   acknowledged: ['customer.deleted', 'order.deleted', 'order.restored'],
   remedy: 'remove the webhook or add a mapping',
+  unused: /^[a-z_]{1,60}\.[a-z0-9_]{1,120}$/,
   shown: /^[a-z0-9_.-]{1,80}$/,
 });
 const { printable } = TOPICS;

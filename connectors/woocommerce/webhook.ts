@@ -19,11 +19,44 @@ export function isPing(request: WebhookRequest): boolean {
   );
 }
 
+/**
+ * WordPress's wp_specialchars_decode($text, ENT_QUOTES) (wp-includes/formatting.php): WC_Webhook::generate_signature
+ * keys the HMAC with the stored secret passed through it, so `&amp;` in the secret signs as `&`. Zero-padded numeric
+ * entities are first reduced to the forms below, then one pass replaces them (PHP's strtr).
+ */
+function wpSpecialcharsDecode(text: string): string {
+  if (!text.includes('&')) return text;
+  const unpadded = text
+    .replace(/&#0*39;/g, '&#039;')
+    .replace(/&#x0*27;/gi, '&#x27;')
+    .replace(/&#0*34;/g, '&#034;')
+    .replace(/&#x0*22;/gi, '&#x22;')
+    .replace(/&#0*60;/g, '&#060;')
+    .replace(/&#0*62;/g, '&#062;')
+    .replace(/&#0*38;/g, '&#038;')
+    .replace(/&#x0*26;/gi, '&#x26;');
+  return unpadded.replace(/&(?:#039|#x27|quot|#034|#x22|lt|#060|gt|#062|amp|#038|#x26);/g, (entity) => WP_ENTITIES[entity] ?? entity);
+}
+const WP_ENTITIES: Readonly<Record<string, string>> = {
+  '&#039;': "'",
+  '&#x27;': "'",
+  '&quot;': '"',
+  '&#034;': '"',
+  '&#x22;': '"',
+  '&lt;': '<',
+  '&#060;': '<',
+  '&gt;': '>',
+  '&#062;': '>',
+  '&amp;': '&',
+  '&#038;': '&',
+  '&#x26;': '&',
+};
+
 const signature = hmacWebhook<WooCommerceSecrets>({
   vendor: 'WooCommerce',
   header: 'X-WC-Webhook-Signature',
   encoding: 'base64',
-  secret: (secrets) => secrets.webhookSecret,
+  secret: (secrets) => wpSpecialcharsDecode(secrets.webhookSecret),
   // Each webhook has its own secret; one left at its default (a hash of the creating user) will not match.
   mismatch: 'WooCommerce webhook signature does not match the body (wrong or default webhook secret, or an altered body)',
 });
@@ -33,4 +66,4 @@ export function verifyWooCommerceWebhook(request: WebhookRequest, secrets: WooCo
 }
 
 /** The signature header WooCommerce sends: what our tests and simulator send too. */
-export const signWooCommerceWebhook = (rawBody: Buffer | string, secret: string) => signature.sign(secret, rawBody);
+export const signWooCommerceWebhook = (rawBody: Buffer | string, secret: string) => signature.sign(wpSpecialcharsDecode(secret), rawBody);

@@ -119,6 +119,11 @@ export const CampaignConfig = z
     /** Fields for personalisation or profiling travel only with that purpose's consent (besides the destination's own). */
     purposeConsent: z.boolean().default(true),
     sweepEveryMinutes: z.number().int().min(1).max(1440).default(15),
+    /**
+     * How old the tenant stats (RFM quintiles, co-purchases) may grow before a sweep recounts them by reading every
+     * profile of the tenant (issue 20); the sweeps in between read only the profiles due. Default daily.
+     */
+    statsEveryMinutes: z.number().int().min(1).max(10_080).default(1440),
   })
   .prefault({});
 export type CampaignConfig = z.infer<typeof CampaignConfig>;

@@ -11,6 +11,8 @@ export class InMemoryProfileRepository implements ProfileRepository {
   readonly index = new Map<string, string>();
   /** tenant|identifierKey → profiles that were refused the value. */
   readonly sharing = new Map<string, Set<string>>();
+  /** tenant|identifierKey → when a person holding it was erased. */
+  readonly erased = new Map<string, string>();
   /** tenant|profileId → eventKey → entry. */
   readonly events = new Map<string, Map<string, HistoryEntry>>();
   writes = 0;
@@ -27,12 +29,14 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const id of identifiers) {
       const owner = this.index.get(`${tenantId}|${identifierKey(id)}`);
       const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
-      if (owner === undefined && sharing === undefined) continue;
+      const erasedAt = this.erased.get(`${tenantId}|${identifierKey(id)}`);
+      if (owner === undefined && sharing === undefined && erasedAt === undefined) continue;
       const refusedBy = [...(sharing ?? [])].sort();
       found.set(identifierKey(id), {
         ...(owner !== undefined ? { profileId: owner } : {}),
         sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
+        ...(erasedAt !== undefined ? { erasedAt } : {}),
       });
     }
     return found;
@@ -69,6 +73,15 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const id of [profile.profileId, ...profile.mergedFrom]) this.events.delete(`${tenantId}|${id}`);
   }
 
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    for (const id of identifiers) {
+      const key = `${tenantId}|${identifierKey(id)}`;
+      this.index.delete(key);
+      this.sharing.delete(key);
+      this.erased.set(key, erasedAt);
+    }
+  }
+
   async appendHistory(tenantId: string, entries: readonly HistoryEntry[], _keepDays?: number): Promise<void> {
     for (const entry of entries) {
       const key = `${tenantId}|${entry.profileId}`;
@@ -93,5 +106,14 @@ export class InMemoryProfileRepository implements ProfileRepository {
   /** Live (non-tombstone) profiles of a tenant. */
   liveProfiles(tenantId: string): Profile[] {
     return [...this.profiles.entries()].filter(([k, p]) => k.startsWith(`${tenantId}|`) && p.mergedInto === undefined).map(([, p]) => p);
+  }
+
+  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    for (const id of profileIds) {
+      const profile = this.profiles.get(`${tenantId}|${id}`);
+      if (profile) found.set(id, profile);
+    }
+    return found;
   }
 }

@@ -76,6 +76,11 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
   return next;
 }
 
+/** The profile with the event remembered as seen and nothing else changed: an echo of syncline's own write (echoes.ts). */
+export function acknowledgeEvent(profile: Profile, event: CanonicalEvent): Profile {
+  return { ...profile, recentEvents: remember(profile.recentEvents, eventKey(event)) };
+}
+
 /** Appends to the bounded dedup cache; a key already there stays where it is (only membership is ever read). */
 function remember(recent: readonly string[], key: string): string[] {
   if (recent.includes(key)) return recent as string[];

@@ -151,6 +151,55 @@ describe('merge engine', () => {
     expect(repo.index.size).toBe(0);
   });
 
+  it('blanks a profile refused the address, names merged-away ids, and drops what was received before the erasure', async () => {
+    const { repo, apply } = engine();
+    // A guest profile absorbed later, the person, and a second account refused the person's address (one id per profile).
+    await apply(
+      event({ ...customer('g', 'old@example.com', '2026-10-01T09:00:00Z'), identifiers: [{ type: 'email', value: 'old@example.com' }] }),
+    );
+    await apply(customer('1', 'anna@example.com', '2026-10-01T10:00:00Z', { lastName: 'Visser' }));
+    await apply(
+      event({
+        ...customer('1', 'old@example.com', '2026-10-02T10:00:00Z'),
+        identifiers: [
+          { type: 'customerId:shop', value: '1' },
+          { type: 'email', value: 'old@example.com' },
+        ],
+      } as CanonicalEvent),
+    );
+    await apply(customer('2', 'anna@example.com', '2026-10-03T10:00:00Z'));
+    const second = repo.liveProfiles('acme').find((p) => p.identifiers.some((i) => i.value === '2'))!;
+    expect(second.refusedIdentifiers.map((r) => r.value)).toEqual(['anna@example.com']);
+    const erasure = {
+      ...event({
+        type: 'erasure.requested',
+        sourceEventId: 'cli-1',
+        occurredAt: '2026-11-02T00:00:00Z',
+        identifiers: [{ type: 'email', value: 'anna@example.com' }],
+        data: { scope: 'person' },
+      }),
+      receivedAt: '2026-11-02T00:00:00Z',
+    };
+    const [outcome] = await apply(erasure);
+    expect(outcome?.push).toEqual([expect.objectContaining({ kind: 'erase', mergedFrom: [expect.any(String)] })]);
+    const kept = await repo.get('acme', second.profileId);
+    expect(kept?.refusedIdentifiers, 'the second account keeps no trace of the address').toEqual([]);
+    expect(JSON.stringify(kept)).not.toMatch(/anna@example\.com/);
+    expect(JSON.stringify(await repo.history('acme', [second.profileId]))).not.toMatch(/anna@example\.com/);
+
+    // A dead letter from before the erasure (received 1 November) re-creates nobody; an order after it is a new profile.
+    const [late] = await apply(customer('1', 'anna@example.com', '2026-10-04T10:00:00Z', { lastName: 'Visser' }));
+    expect(late).toEqual({ status: 'predates-erasure', push: [] });
+    expect(repo.liveProfiles('acme').map((p) => p.profileId)).toEqual([second.profileId]);
+    const after = {
+      ...order('9', [{ type: 'email', value: 'anna@example.com' }], '2026-11-03T10:00:00Z'),
+      receivedAt: '2026-11-03T10:00:00Z',
+    };
+    const [fresh] = await apply(after as CanonicalEvent);
+    expect(fresh?.status).toBe('applied');
+    expect(repo.liveProfiles('acme')).toHaveLength(2);
+  });
+
   it('erases every profile holding data from a source that asked to be forgotten (shop/redact)', async () => {
     const { repo, apply } = engine();
     await apply(customer('1', 'anna@example.com', '2026-10-01T10:00:00Z'));

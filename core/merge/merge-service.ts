@@ -5,10 +5,12 @@ import { ConflictRetry } from '../errors.js';
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
-import { applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
-import type { MergeOutcome, PushMessage, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
+import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
+import { canonicalEvent, isDestination, withoutEchoes } from './echoes.js';
+import type { MergeOutcome, PushMessage, PushSnapshotStore, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
+import { erasePerson } from '../erasure/erase-person.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { utc } from './provenance.js';
@@ -22,6 +24,8 @@ export interface MergeDeps {
   now?: () => Date;
   /** identifierKeys that may not join two profiles in this run (an unmerge or dry run replaying history). */
   split?: ReadonlySet<string>;
+  /** What syncline last wrote to each destination (the push snapshots): a destination's echo of it is not news (echoes.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get'>;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -42,22 +46,23 @@ export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: C
 }
 
 async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
-  const { candidates, owners, pointers, sharedBy } = await loadCandidates(deps.profiles, tenant.id, ids);
+  const { candidates, owners, pointers, sharedBy, erasedAt } = await loadCandidates(deps.profiles, tenant.id, ids);
 
   if (event.type === 'erasure.requested') {
-    for (const profile of candidates) await deps.profiles.erase(tenant.id, profile);
+    const erased = await erasePerson(deps.profiles, tenant.id, ids, candidates, utc(event.receivedAt), tenant.identity.historyDays);
     const subjects =
-      candidates.length > 0
-        ? candidates.map((p) => ({ profileId: p.profileId, identifiers: p.identifiers.map(({ type, value }) => ({ type, value })) }))
-        : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids }];
-    const push: PushMessage[] = subjects.map((subject) => ({
+      erased.subjects.length > 0 ? erased.subjects : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids, mergedFrom: [] }];
+    const push: PushMessage[] = subjects.map(({ mergedFrom, ...subject }) => ({
       kind: 'erase',
       tenantId: tenant.id,
       subject: { ...subject, ...emailOf(subject.identifiers) },
       requestId: erasureRequestId(event),
+      ...(mergedFrom.length > 0 ? { mergedFrom } : {}),
     }));
     return { status: 'erased', profileIds: candidates.map((p) => p.profileId), push };
   }
+  // A dead letter or a replayed message from before an erasure would bring the erased person back.
+  if (erasedAt !== undefined && utc(event.receivedAt) <= erasedAt) return { status: 'predates-erasure', push: [] };
   if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
 
   const at = utc(event.occurredAt);
@@ -87,7 +92,16 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
   }
 
-  const after = applyEvent(plan.profile, event, sourcePriority(tenant, event.source.instance));
+  const canonical = canonicalEvent(event, tenant);
+  // Only a profile syncline has pushed can be echoed, and only by an instance it pushes to.
+  const written =
+    deps.snapshots && before && isDestination(tenant, event.source.instance)
+      ? await deps.snapshots.get(tenant.id, before.profileId, event.source.instance)
+      : undefined;
+  const news = written ? withoutEchoes(canonical, written, tenant) : canonical;
+  const after = news
+    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance))
+    : acknowledgeEvent(plan.profile, event);
   if (!identityChanged && before && !contentChanged(before, after)) {
     await remember(before.profileId);
     return { status: 'unchanged', profileId: before.profileId, push: [] };
@@ -185,15 +199,19 @@ interface Candidates {
   pointers: Map<string, string>;
   /** identifierKey → how many profiles carry the value. */
   sharedBy: Map<string, number>;
+  /** The latest erasure of a person holding one of the identifiers. */
+  erasedAt?: string;
 }
 
 async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
   const entries = await repo.lookupEntries(tenantId, ids);
   const pointers = new Map<string, string>();
   const sharedBy = new Map<string, number>();
+  let erasedAt: string | undefined;
   for (const [key, entry] of entries) {
     if (entry.profileId !== undefined) pointers.set(key, entry.profileId);
     sharedBy.set(key, entry.sharedBy);
+    if (entry.erasedAt !== undefined && (erasedAt === undefined || entry.erasedAt > erasedAt)) erasedAt = entry.erasedAt;
   }
   const live = new Map<string, Profile>();
   const resolved = new Map<string, string>();
@@ -208,7 +226,7 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
     const owner = resolved.get(pointer);
     if (owner !== undefined) owners.set(key, owner);
   }
-  return { candidates: [...live.values()], owners, pointers, sharedBy };
+  return { candidates: [...live.values()], owners, pointers, sharedBy, ...(erasedAt !== undefined ? { erasedAt } : {}) };
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {

@@ -37,10 +37,14 @@ export class StagedProfileRepository implements ProfileRepository {
   private readonly pendingHistory = new Map<string, HistoryEntry>();
   private historyDays = 1;
   private readonly flushed: StagedChange[] = [];
+  /** Profile ids erased through this stage (with their tombstones): deferred history must not bring them back. */
+  readonly erased = new Set<string>();
 
   constructor(
     private readonly base: ProfileRepository,
     private readonly tenantId: string,
+    /** Keep history for the caller to write (takeHistory) instead of writing it at each flush: one write per batch. */
+    private readonly options: { deferHistory?: boolean } = {},
   ) {}
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
@@ -106,7 +110,8 @@ export class StagedProfileRepository implements ProfileRepository {
 
   /** Writes everything staged in one commit. Throws ConflictRetry when another writer got there first. */
   async flush(): Promise<void> {
-    if (this.staged.size === 0 && this.claims.size === 0 && this.shares.size === 0) return this.flushHistory();
+    if (this.staged.size === 0 && this.claims.size === 0 && this.shares.size === 0)
+      return this.options.deferHistory ? undefined : this.flushHistory();
     const puts = [...this.staged.values()].map((profile) => {
       const expectedVersion = this.originals.get(profile.profileId)?.version ?? 0;
       return { profile: { ...profile, version: expectedVersion + 1 }, expectedVersion };
@@ -120,7 +125,7 @@ export class StagedProfileRepository implements ProfileRepository {
     for (const { profile } of puts) this.originals.set(profile.profileId, profile);
     this.staged.clear();
     this.claims.clear();
-    await this.flushHistory();
+    if (!this.options.deferHistory) await this.flushHistory();
   }
 
   private async flushHistory(): Promise<void> {
@@ -160,9 +165,18 @@ export class StagedProfileRepository implements ProfileRepository {
 
   async erase(tenantId: string, profile: Profile): Promise<void> {
     this.assertTenant(tenantId);
+    // Nothing of an erased person may be written after the erasure, deferred history included.
+    for (const id of [profile.profileId, ...profile.mergedFrom]) this.erased.add(id);
+    for (const [key, entry] of this.pendingHistory) if (this.erased.has(entry.profileId)) this.pendingHistory.delete(key);
     await this.flush();
     await this.base.erase(tenantId, profile);
     this.originals.delete(profile.profileId);
+  }
+
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+    this.assertTenant(tenantId);
+    await this.flush();
+    await this.base.markErased(tenantId, identifiers, erasedAt);
   }
 
   async *listProfiles(tenantId: string): AsyncIterable<Profile> {
@@ -173,5 +187,25 @@ export class StagedProfileRepository implements ProfileRepository {
 
   private assertTenant(tenantId: string): void {
     if (tenantId !== this.tenantId) throw new Error(`a stage for tenant "${this.tenantId}" was asked about tenant "${tenantId}"`);
+  }
+
+  /** The history staged since the last call, with the days to keep it (deferHistory: written by the caller). */
+  takeHistory(): { entries: HistoryEntry[]; keepDays: number } {
+    const entries = [...this.pendingHistory.values()];
+    this.pendingHistory.clear();
+    return { entries, keepDays: this.historyDays };
+  }
+
+  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+    this.assertTenant(tenantId);
+    const missing = profileIds.filter((id) => !this.staged.has(id) && !this.originals.has(id));
+    const read = missing.length > 0 ? await this.base.getMany(tenantId, missing) : new Map<string, Profile>();
+    for (const id of missing) this.originals.set(id, read.get(id));
+    const found = new Map<string, Profile>();
+    for (const id of profileIds) {
+      const profile = this.staged.get(id) ?? this.originals.get(id);
+      if (profile) found.set(id, profile);
+    }
+    return found;
   }
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill/backfill.js';
 import type { ReplayOutcome, ReplayStatus } from '../../pipeline/quarantine/replay-quarantine.js';
 import { InstanceNotConnectable, type ConnectOutcome } from '../../pipeline/subscriptions/connect.js';
+import { sameMachine, sameOrigin } from '../request-guard.js';
 import { renderStatusPage } from './render.js';
 import { readStatusView, type StatusSources } from './status-view.js';
 
@@ -32,20 +33,6 @@ const NOTICES: Record<ReplayStatus, string> = {
   failed: 'failed: a queue or store did not answer; try again',
   'not-found': 'not found: it was replayed or expired already',
 };
-
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-
-function sameMachine(req: IncomingMessage): boolean {
-  return LOOPBACK_HOST.test(req.headers.host ?? '');
-}
-
-/** Browsers send Origin on a cross-site POST, and Sec-Fetch-Site; the CLI sends neither. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
-  const origin = req.headers.origin;
-  return origin === undefined || origin === `http://${req.headers.host}`;
-}
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',

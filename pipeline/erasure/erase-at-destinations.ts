@@ -4,13 +4,21 @@
 import type { InstanceConfig } from '../../core/config.js';
 import type { ErasureSubject } from '../../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
-import type { CampaignContactLog, ErasureReceiptStore, ProfileRepository, PushMessage, PushSnapshotStore } from '../../core/ports.js';
+import type {
+  CampaignContactLog,
+  ErasureReceiptStore,
+  ProfileRepository,
+  PushMessage,
+  PushSnapshotStore,
+  QuarantineStore,
+} from '../../core/ports.js';
 import type { Logger } from '../../connectors/sdk/index.js';
 import { failureReason } from '../../connectors/sdk/failure-reason.js';
 import { redactPersonalData } from '../../connectors/sdk/redact.js';
 import type { InstanceResolver } from '../instances.js';
 import { readSnapshot, storedSnapshot } from '../push-snapshot.js';
 import { withoutSharedValues } from './shared-values.js';
+import { eraseQuarantined } from './erase-quarantined.js';
 
 export interface ErasureDeps {
   instances: InstanceResolver;
@@ -19,6 +27,8 @@ export interface ErasureDeps {
   /** With it, values another live profile holds are kept out of what destinations delete by. */
   profiles?: Pick<ProfileRepository, 'lookupEntries' | 'get'>;
   contacts?: CampaignContactLog;
+  /** With it, the person's quarantined deliveries are removed (erase-quarantined.ts). */
+  quarantine?: QuarantineStore;
   /** Receipts per request and destination; without them every attempt asks every destination again. */
   receipts?: ErasureReceiptStore;
   now?: () => Date;
@@ -72,6 +82,12 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   for (const [instance, remoteId] of retryIds)
     await deps.snapshots.put(tenantId, subject.profileId, instance, storedSnapshot({}, remoteId));
   await deps.contacts?.removeAll(tenantId, subject.profileId);
+  // The profiles it absorbed were pushed under their own ids once: those snapshots hold the person too.
+  for (const id of message.mergedFrom ?? []) {
+    await deps.snapshots.removeAll(tenantId, id);
+    await deps.contacts?.removeAll(tenantId, id);
+  }
+  if (deps.quarantine) await eraseQuarantined(deps.quarantine, tenantId, subject.identifiers);
   // A redelivery of a settled erasure asked nobody: it is no attempt, and changes no receipt.
   if (receipt?.state === 'settled' && asked === 0) return;
   if (problems.length > 0) {

@@ -2,6 +2,7 @@
 // arrived, so a delivery a fixed connector now accepts is queued and leaves the quarantine. Nothing is bypassed.
 import type { QuarantineEntry } from '../../core/ports.js';
 import { ingestWebhook, type WebhookDeps } from '../ingest-webhook.js';
+import { withQuerySecrets } from './query-secrets.js';
 
 export type ReplayStatus =
   /** Verified, parsed and queued; the entry is removed. */
@@ -62,7 +63,7 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
   try {
     const response = await ingestWebhook(replayDeps, entry.tenantId, entry.instance, {
       method,
-      url,
+      url: await withSecretsOfInstance(deps, entry, url),
       headers: { ...headers },
       rawBody: Buffer.from(bodyBase64, 'base64'),
     });
@@ -92,5 +93,19 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
       reason: (error as Error).message,
     });
     return { ...base, status: 'failed', reason: (error as Error).message };
+  }
+}
+
+/**
+ * The stored URL's secret placeholders filled from the instance's current secrets (Mailchimp's `?token=`): the
+ * delivery was authenticated when it arrived, before it was quarantined. A rotated token is filled in as well.
+ */
+async function withSecretsOfInstance(deps: WebhookDeps, entry: QuarantineEntry, url: string): Promise<string> {
+  if (!url.includes('%7Bsecret%3A')) return url;
+  try {
+    const { context } = await deps.instances.resolve(entry.tenantId, entry.instance);
+    return withQuerySecrets(url, context.secrets);
+  } catch {
+    return url; // an instance that is gone is reported by ingestWebhook as instance-unavailable
   }
 }

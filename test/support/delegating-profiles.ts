@@ -12,6 +12,8 @@ export function delegatingProfiles(real: ProfileRepository, overrides: Partial<P
     appendHistory: (t, entries, days) => real.appendHistory(t, entries, days),
     history: (t, ids) => real.history(t, ids),
     removeHistory: (t, entries) => real.removeHistory(t, entries),
+    markErased: (t, ids, at) => real.markErased(t, ids, at),
+    getMany: (t, ids) => real.getMany(t, ids),
     ...overrides,
   };
 }

@@ -50,6 +50,17 @@ export class MemorySnapshots implements PushSnapshotStore {
   async removeAll(t: string, p: string) {
     for (const k of [...this.snapshots.keys()]) if (k.startsWith(`${t}/${p}/`)) this.snapshots.delete(k);
   }
+  async getMany(t: string, keys: readonly { profileId: string; instance: string }[]) {
+    const found = new Map<string, Record<string, FieldValue>>();
+    for (const k of keys) {
+      const fields = this.snapshots.get(`${t}/${k.profileId}/${k.instance}`);
+      if (fields) found.set(`${k.profileId}/${k.instance}`, fields);
+    }
+    return found;
+  }
+  async putMany(t: string, snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[]) {
+    for (const s of snapshots) this.snapshots.set(`${t}/${s.profileId}/${s.instance}`, s.fields);
+  }
 }
 
 export class MemoryStatus implements StatusRecorder {

@@ -1,0 +1,45 @@
+// When a profile's campaign fields next change by the clock alone (issue 20): an abandoned-cart window ending or the
+// cart going stale, a customer stopping to be new or becoming lapsed, an open or a search leaving its window, a
+// purchase leaving the cross-sell exclusion. The merge writes it beside the profile (`dueAt`) and the campaign sweep
+// reads only the profiles whose time has come, instead of every profile of the tenant. Changes that come from the
+// tenant stats (RFM quintiles, co-purchases) are the stats pass's, not this.
+import type { Profile } from '../profile.js';
+import type { CampaignConfig } from './config.js';
+import { DAY_MS, openCarts } from './orders.js';
+import { lapseThresholdDays } from './segments.js';
+import { computeTraits } from './traits.js';
+
+/**
+ * The first moment after `now` at which campaignFields(profile, at that moment) can differ from now, or undefined
+ * when the clock alone never changes them. One millisecond after each threshold: most rules compare with `<=` and `>`,
+ * so at the threshold itself the old value still holds (the cart window, `<`, is due at its end). Never late; early only costs the sweep one read.
+ */
+export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): string | undefined {
+  const at = now.getTime();
+  let next = Number.POSITIVE_INFINITY;
+  const after = (fromIso: string | null | undefined, ms: number) => {
+    if (fromIso === null || fromIso === undefined) return;
+    const from = Date.parse(fromIso);
+    if (Number.isNaN(from)) return;
+    const due = from + ms + 1;
+    if (due > at && due < next) next = due;
+  };
+  const days = (n: number) => n * DAY_MS;
+  const { segments, abandonedCart, crossSell } = config;
+  const traits = computeTraits(profile, config);
+
+  after(traits.firstOrderAt, days(segments.newWithinDays));
+  after(traits.lastOrderAt, days(lapseThresholdDays(traits, segments)));
+  for (const { order } of traits.lines) after(order.placedAt, days(crossSell.recentDays));
+  for (const a of profile.activity) {
+    if (a.kind === 'email.engaged') after(a.at, days(segments.engagedWithinDays));
+    if (a.kind === 'search.performed' || a.kind === 'product.viewed') after(a.at, days(crossSell.behaviourDays));
+  }
+  // Every open cart, not only the newest: an order or a completion can make an older one the candidate again.
+  for (const cart of openCarts(profile)) {
+    // `age < window`: abandoned at the window's end itself.
+    after(cart.at, abandonedCart.windowMinutes * 60_000 - 1);
+    after(cart.at, days(abandonedCart.maxAgeDays));
+  }
+  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
+}

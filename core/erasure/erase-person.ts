@@ -1,0 +1,121 @@
+// What erasing a person removes, decided in one place (issue 16 item 1): every live profile holding one of their
+// identifiers is erased (with its tombstones and history); a profile that was only refused one of the values (a second
+// shop account with the same address) is kept but blanked of it, its history too; and the index keeps an erasure marker
+// per identifier (a digest, never the value) so that an event received before the erasure (a dead letter, a replay)
+// re-creates nobody. The push snapshots, contacts and quarantined deliveries are the push's part
+// (pipeline/erasure/erase-at-destinations.ts), told the merged-away ids through the erase message.
+import type { CanonicalEvent } from '../events.js';
+import { identifierKey, uniqueIdentifiers, type Identifier } from '../identifiers.js';
+import { liveProfile } from '../live-profile.js';
+import type { HistoryEntry, ProfileRepository } from '../ports.js';
+import type { Profile } from '../profile.js';
+
+export interface ErasedSubject {
+  profileId: string;
+  identifiers: Identifier[];
+  /** Ids the profile absorbed: their snapshots and contacts are the person's too. */
+  mergedFrom: string[];
+}
+
+export interface PersonErasure {
+  /** The erased profiles; empty when none matched. */
+  subjects: ErasedSubject[];
+  /** Profiles kept but blanked of the person's values (they had been refused one). */
+  blanked: string[];
+}
+
+/**
+ * Erases the person `ids` name: `candidates` are the live profiles holding them (the merge has loaded these);
+ * `erasedAt` is the erasure request's receivedAt, so a redelivery of the request marks the same time.
+ */
+export async function erasePerson(
+  repo: ProfileRepository,
+  tenantId: string,
+  ids: readonly Identifier[],
+  candidates: readonly Profile[],
+  erasedAt: string,
+  historyDays: number,
+): Promise<PersonErasure> {
+  const erasedIds = new Set(candidates.map((p) => p.profileId));
+  const identifiers = uniqueIdentifiers([...ids, ...candidates.flatMap((p) => p.identifiers.map(({ type, value }) => ({ type, value })))]);
+  const keys = new Set(identifiers.map(identifierKey));
+  const values = new Set(identifiers.map((id) => id.value.trim().toLowerCase()));
+
+  // Profiles refused one of the values: found through the index before its entries become markers.
+  const refused = new Map<string, Profile>();
+  for (const entry of (await repo.lookupEntries(tenantId, identifiers)).values()) {
+    for (const id of entry.refusedBy) {
+      const profile = await liveProfile(repo, tenantId, id);
+      if (profile && !erasedIds.has(profile.profileId)) refused.set(profile.profileId, profile);
+    }
+  }
+
+  for (const profile of candidates) await repo.erase(tenantId, profile);
+  await repo.markErased(tenantId, identifiers, erasedAt);
+
+  for (const profile of refused.values()) {
+    const blanked = blankProfile(profile, keys, values);
+    await repo.commit(tenantId, {
+      puts: [{ profile: { ...blanked, version: profile.version + 1 }, expectedVersion: profile.version }],
+      claims: [],
+    });
+    const history = await repo.history(tenantId, [profile.profileId, ...profile.mergedFrom]);
+    const rewritten: HistoryEntry[] = history
+      .filter((h) => mentions(h.event, values))
+      .map((h) => ({ profileId: h.profileId, event: blankEvent(h.event, keys, values) }));
+    if (rewritten.length > 0) await repo.appendHistory(tenantId, rewritten, historyDays);
+  }
+
+  return {
+    subjects: candidates.map((p) => ({
+      profileId: p.profileId,
+      identifiers: p.identifiers.map(({ type, value }) => ({ type, value })),
+      mergedFrom: [...p.mergedFrom],
+    })),
+    blanked: [...refused.keys()],
+  };
+}
+
+function blankProfile(profile: Profile, keys: ReadonlySet<string>, values: ReadonlySet<string>): Profile {
+  const fields = Object.fromEntries(Object.entries(profile.fields).filter(([, f]) => !isErasedValue(f.value, values)));
+  const { identityJournal, unlinkable, ...rest } = profile;
+  const journal = identityJournal?.filter((entry) => !mentions(entry, values));
+  const links = unlinkable?.filter((key) => !keys.has(key));
+  return {
+    ...rest,
+    refusedIdentifiers: profile.refusedIdentifiers.filter((r) => !keys.has(identifierKey(r))),
+    fields,
+    ...(journal ? { identityJournal: journal } : {}),
+    ...(links ? { unlinkable: links } : {}),
+  };
+}
+
+function blankEvent(event: CanonicalEvent, keys: ReadonlySet<string>, values: ReadonlySet<string>): CanonicalEvent {
+  return {
+    ...event,
+    identifiers: event.identifiers.filter((id) => !keys.has(identifierKey(id)) && !isErasedValue(id.value, values)),
+    data: withoutValues(event.data, values) as CanonicalEvent['data'],
+  } as CanonicalEvent;
+}
+
+function isErasedValue(value: unknown, values: ReadonlySet<string>): boolean {
+  return typeof value === 'string' && values.has(value.trim().toLowerCase());
+}
+
+/** The value without any string equal to an erased value (object entries and array elements dropped). */
+function withoutValues(value: unknown, values: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.filter((v) => !isErasedValue(v, values)).map((v) => withoutValues(v, values));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => !isErasedValue(v, values))
+        .map(([k, v]) => [k, withoutValues(v, values)]),
+    );
+  return value;
+}
+
+function mentions(value: unknown, values: ReadonlySet<string>): boolean {
+  const text = JSON.stringify(value).toLowerCase();
+  for (const v of values) if (text.includes(v)) return true;
+  return false;
+}

@@ -1,0 +1,105 @@
+// The campaign sweep on DynamoDB Local (issue 20): it reads the profiles whose campaign fields change by the clock now,
+// found through the tenant-due index the merge writes, and nothing else of the tenant or the table; the read units it
+// consumes are counted as DynamoDB reports them.
+import { describe, expect, it } from 'vitest';
+import { DynamoTenantStatsStore } from '../../aws/dynamo-campaign-store.js';
+import { DynamoProfileRepository } from '../../aws/dynamo-profile-repository.js';
+import { nextDueAt } from '../../core/campaign/due-time.js';
+import { computeTenantStats } from '../../core/campaign/tenant-stats.js';
+import { SynclineConfig } from '../../core/config.js';
+import type { PushMessage } from '../../core/ports.js';
+import { build, DAY, daysAgo, line, NOW, order } from '../../test/support/campaign-profiles.js';
+import { useEmulators } from '../../test/support/emulators.js';
+import { MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';
+import { createInstanceResolver } from '../instances.js';
+import { sweepAll } from './sweep-campaigns.js';
+
+const env = useEmulators({ sqs: false });
+const instance = { id: 'shop', connector: 'shopify', webhooks: true };
+const config = SynclineConfig.parse({
+  tenants: ['busy', 'other'].map((id) => ({ id, sourcePriority: ['shop'], instances: [instance] })),
+});
+const campaigns = config.tenants[0]!.campaigns;
+const minutes = (m: number, from = NOW) => new Date(from.getTime() + m * 60_000);
+const cart = (at: Date, cartId: string) => ({
+  type: 'cart.updated' as const,
+  occurredAt: at.toISOString(),
+  data: { cartId, currency: 'EUR', lines: [line('R8', 'cameras', 1899)], recoveryUrl: 'https://shop.example/c' },
+});
+
+/** Read units DynamoDB reports for everything sent through the returned client while counting. */
+function counted(db: typeof env.db) {
+  const counter = { readUnits: 0, writeUnits: 0 };
+  const send = db.send.bind(db) as (command: { input: Record<string, unknown> }) => Promise<Record<string, unknown>>;
+  const wrapped = Object.create(db) as typeof env.db;
+  (wrapped as unknown as { send: unknown }).send = async (command: { input: Record<string, unknown> }) => {
+    command.input.ReturnConsumedCapacity = 'TOTAL';
+    const out = await send(command);
+    const writes = /^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(command.constructor.name);
+    for (const c of [out.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number }[])
+      counter[writes ? 'writeUnits' : 'readUnits'] += c.CapacityUnits ?? 0;
+    return out;
+  };
+  return { db: wrapped, counter };
+}
+
+describe('campaign sweep', () => {
+  it('reads only the profiles due now: read units follow the due profiles, not the tenant or the table', async () => {
+    const writer = new DynamoProfileRepository(env.db, env.tables.profiles, { dueAt: (p) => nextDueAt(p, campaigns, NOW) });
+    const commit = async (tenantId: string, profileId: string, profile: ReturnType<typeof build>) =>
+      writer.commit(tenantId, { puts: [{ profile: { ...profile, tenantId, profileId, version: 1 }, expectedVersion: 0 }], claims: [] });
+    // Idle customers whose fields no longer change by the clock, in both tenants.
+    const idle = build(order(daysAgo(400), [line('A', 'coffee')]));
+    for (let i = 0; i < 120; i++) await Promise.all([commit('busy', `idle-${i}`, idle), commit('other', `idle-${i}`, idle)]);
+    // Three carts whose window ends within the next two hours, one that is still inside it then.
+    for (let i = 0; i < 3; i++) await commit('busy', `cart-${i}`, build(cart(minutes(-20 - i), `c-${i}`)));
+    await commit('busy', `later`, build(cart(minutes(100), 'c-later')));
+
+    const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
+    // Stats counted an hour ago are fresh: this sweep is about the clock, not the stats.
+    await stats.put({ ...computeTenantStats('busy', [], campaigns, minutes(-60)), complete: true });
+    const { db, counter } = counted(env.db);
+    const repo = new DynamoProfileRepository(db, env.tables.profiles);
+    const push = new MemoryQueue<PushMessage>();
+    const log = memoryLogger();
+    const none = async () => {
+      throw new Error('the sweep loads no connector');
+    };
+    let clock = minutes(120);
+    const deps = {
+      instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
+      profiles: repo,
+      due: repo,
+      stats,
+      push,
+      log,
+      now: () => clock,
+    };
+
+    const [run] = await sweepAll(deps, 'busy');
+    // ~1 unit per due profile (a consistent read of up to 4 KB) plus the index Query and the stats item; listing the
+    // tenant (124 profiles, twice) would cost some 250.
+    expect(counter.readUnits, 'read units of the sweep').toBeLessThanOrEqual(3 + 3);
+    const queued = push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort();
+    expect(queued, 'the carts whose window ended').toEqual(['cart-0', 'cart-1', 'cart-2']);
+    expect(run?.due).toBe(3);
+
+    // Rescheduled: the next sweep a minute later reads no profile and queues nothing.
+    push.sent.length = 0;
+    counter.readUnits = 0;
+    clock = minutes(121);
+    await sweepAll(deps, 'busy');
+    expect(push.sent).toEqual([]);
+    expect(counter.readUnits).toBeLessThanOrEqual(2);
+
+    // The later cart comes due once its window ends, and the stale carts 30 days on.
+    clock = minutes(100 + 61);
+    await sweepAll(deps, 'busy');
+    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['later']);
+    push.sent.length = 0;
+    clock = new Date(NOW.getTime() + 31 * DAY);
+    await stats.put({ ...computeTenantStats('busy', [], campaigns, clock), complete: true });
+    await sweepAll(deps, 'busy');
+    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort()).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
+  }, 120_000);
+});
