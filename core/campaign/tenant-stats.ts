@@ -26,6 +26,8 @@ export interface TenantStats {
   coPurchase: Record<string, [string, number][]>;
   /** Per category: its products by number of buyers, most first. */
   popularByCategory: Record<string, string[]>;
+  /** Profiles per campaign segment as projected when these stats were counted (the status page reads these). */
+  segments?: Record<string, number>;
 }
 
 /** Bounds that keep the stats item well below DynamoDB's 400 KB. */

@@ -9,6 +9,7 @@ const view = (reason: string): StatusView => ({
     {
       id: 'shop',
       profiles: 3,
+      countedAt: '2026-11-23T03:00:00.000Z',
       segments: [{ name: 'repeat', profiles: 1 }],
       instances: [],
       quarantine: [{ id: 'q"1', instance: 'shopify', receivedAt: '2026-11-23T08:00:00.000Z', reason }],

@@ -114,7 +114,11 @@ function tenantSection(tenant: TenantView): Html {
   const slug = tenant.id;
   return html`<section aria-labelledby="tenant-${slug}">
 <h2 id="tenant-${slug}">Tenant ${tenant.id}</h2>
-<p>Profiles: <strong data-metric="profiles-${slug}">${tenant.profiles}</strong>. Segments: ${
+<p>Profiles: ${
+    tenant.profiles === undefined
+      ? 'not counted yet (the first campaign sweep counts them)'
+      : html`<strong data-metric="profiles-${slug}">${tenant.profiles}</strong>, counted <span data-metric="counted-${slug}">${when(tenant.countedAt)}</span> by the stats run`
+  }. Segments: ${
     tenant.segments.length === 0
       ? 'none yet'
       : html`<span data-metric="segments-${slug}">${tenant.segments.map((s, i) => html`${i > 0 ? ', ' : ''}${s.name} <strong>${s.profiles}</strong>`)}</span>`

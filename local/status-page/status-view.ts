@@ -3,13 +3,13 @@ import type { SynclineConfig } from '../../core/config.js';
 import type { ProfileRepository, QuarantineEntry } from '../../core/ports.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { describeInstances, type InstanceHealth, type StatusReader } from '../../operator/instance-health.js';
-import { findProfile, profileQuery, segmentsOf, viewProfile, type ProfileView } from '../../operator/profile-view.js';
+import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
 import type { EventRate } from './event-rate.js';
 
 export interface StatusSources {
   config: SynclineConfig;
   status: StatusReader;
-  profiles: Pick<ProfileRepository, 'listProfiles' | 'lookup' | 'get'>;
+  profiles: Pick<ProfileRepository, 'lookup' | 'get'>;
   stats: { get(tenantId: string): Promise<TenantStats | undefined> };
   quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
   queueDepths(): Promise<Record<string, number>>;
@@ -19,8 +19,10 @@ export interface StatusSources {
 
 export interface TenantView {
   id: string;
-  profiles: number;
-  /** Profiles per segment of the campaign projection, largest first. */
+  /** As counted by the last stats run (at `countedAt`); undefined before the first one. */
+  profiles: number | undefined;
+  countedAt: string | undefined;
+  /** Profiles per segment of the campaign projection at `countedAt`, largest first. */
   segments: { name: string; profiles: number }[];
   instances: (InstanceHealth & { perMinute: number[] })[];
   /** Reasons are the parser's words about an attacker-influenced payload: the page escapes them. */
@@ -42,14 +44,8 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
   const [queues, health] = await Promise.all([sources.queueDepths(), describeInstances(sources.config, sources.status, { now })]);
   const tenants: TenantView[] = [];
   for (const tenant of sources.config.tenants) {
+    // Counted by the sweep's stats run (daily by default), not per page view: one item read per tenant.
     const stats = await sources.stats.get(tenant.id);
-    let profiles = 0;
-    const segments = new Map<string, number>();
-    // A full read of the tenant's profiles: fine for a local stack, not a thing to do per page view in production.
-    for await (const profile of sources.profiles.listProfiles(tenant.id)) {
-      profiles++;
-      for (const segment of segmentsOf(profile, tenant, stats, now)) segments.set(segment, (segments.get(segment) ?? 0) + 1);
-    }
     const quarantine = (await sources.quarantine.list(tenant.id, 200)).map(({ id, instance, receivedAt, reason }) => ({
       id,
       instance,
@@ -58,8 +54,9 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
     }));
     tenants.push({
       id: tenant.id,
-      profiles,
-      segments: [...segments]
+      profiles: stats?.profiles,
+      countedAt: stats?.computedAt,
+      segments: Object.entries(stats?.segments ?? {})
         .map(([name, count]) => ({ name, profiles: count }))
         .sort((a, b) => b.profiles - a.profiles || a.name.localeCompare(b.name)),
       instances: health

@@ -11,6 +11,7 @@ import type { PushMessage } from '../../core/ports.js';
 import { build, DAY, daysAgo, line, NOW, order } from '../../test/support/campaign-profiles.js';
 import { useEmulators } from '../../test/support/emulators.js';
 import { MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';
+import { segmentsOf } from '../../operator/profile-view.js';
 import { createInstanceResolver } from '../instances.js';
 import { sweepAll } from './sweep-campaigns.js';
 
@@ -101,5 +102,43 @@ describe('campaign sweep', () => {
     await stats.put({ ...computeTenantStats('busy', [], campaigns, clock), complete: true });
     await sweepAll(deps, 'busy');
     expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort()).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
+  }, 120_000);
+
+  it('counts profiles per segment in its stats run, so the status page reads one item instead of every profile', async () => {
+    const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
+    const commit = async (profileId: string, profile: ReturnType<typeof build>) =>
+      repo.commit('other', {
+        puts: [{ profile: { ...profile, tenantId: 'other', profileId, version: 1 }, expectedVersion: 0 }],
+        claims: [],
+      });
+    await commit('repeat-1', build(order(daysAgo(20), [line('A', 'coffee')]), order(daysAgo(5), [line('B', 'coffee')])));
+    await commit('once-1', build(order(daysAgo(3), [line('C', 'tea')])));
+    const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
+    const log = memoryLogger();
+    const none = async () => {
+      throw new Error('the sweep loads no connector');
+    };
+    await sweepAll(
+      {
+        instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
+        profiles: repo,
+        due: repo,
+        stats,
+        push: new MemoryQueue<PushMessage>(),
+        log,
+        now: () => NOW,
+      },
+      'other',
+    );
+    const stored = await stats.get('other');
+    const expected: Record<string, number> = {};
+    let profiles = 0;
+    for await (const profile of repo.listProfiles('other')) {
+      profiles++;
+      for (const segment of segmentsOf(profile, config.tenants[1]!, stored, NOW)) expected[segment] = (expected[segment] ?? 0) + 1;
+    }
+    expect(stored?.profiles).toBe(profiles);
+    expect(Object.keys(expected).length, 'the fixture has segments').toBeGreaterThan(0);
+    expect(stored?.segments).toEqual(expected);
   }, 120_000);
 });

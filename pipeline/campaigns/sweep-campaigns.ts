@@ -80,12 +80,17 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
     // complete only at the end: a sweep that died half-way makes the next one recount and queue every profile.
     await deps.stats.put({ ...fresh, complete: false });
     // Pass 2: what changed for destinations between the previous stats (and their clock) and these.
+    // The same pass counts profiles per segment, so the status page reads one item instead of every profile.
+    const segments: Record<string, number> = {};
     for await (const profile of deps.profiles.listProfiles(tenantId)) {
-      if (changedSince(profile, tenant.campaigns, previous, fresh, now))
+      const after = projectProfile(profile, { campaigns: tenant.campaigns, now, stats: fresh });
+      if (typeof after.segments === 'string' && after.segments !== '')
+        for (const segment of after.segments.split(',')) segments[segment] = (segments[segment] ?? 0) + 1;
+      if (changedSince(profile, tenant.campaigns, previous, after))
         await queue({ kind: 'sync', tenantId, profileId: profile.profileId, statsAt: fresh.computedAt });
     }
     await flush();
-    await deps.stats.put({ ...fresh, complete: true });
+    await deps.stats.put({ ...fresh, segments, complete: true });
     stats = fresh;
   }
 
@@ -116,12 +121,10 @@ function changedSince(
   profile: Profile,
   campaigns: CampaignConfig,
   previous: TenantStats | undefined,
-  stats: TenantStats,
-  now: Date,
+  after: ReturnType<typeof projectProfile>,
 ): boolean {
   if (!previous || previous.complete === false) return true;
   const before = projectProfile(profile, { campaigns, now: new Date(previous.computedAt), stats: previous });
-  const after = projectProfile(profile, { campaigns, now, stats });
   return JSON.stringify(before) !== JSON.stringify(after);
 }
 
