@@ -457,6 +457,58 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     return { missing, updated };
   }
 
+  /**
+   * One-off after deploying the tenant-due index (`syncline migrate`): gives each live profile item without a due time
+   * the one `dueAt` computes, so a quiet customer reaches the sweep without waiting for its next merge. Conditioned on
+   * the version like `addIndexAttributes`; a profile that is never due stays off the index (and is read again by the
+   * next run: `missing` counts it, `updated` does not).
+   */
+  async addDueTimes(dueAt: (profile: Profile) => string | undefined): Promise<{ missing: number; updated: number }> {
+    const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
+    let missing = 0;
+    let updated = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
+          ProjectionExpression: 'pk, version, doc',
+          ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
+          ExpressionAttributeValues: { ':sk': 'PROFILE' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        missing++;
+        const profile = item.doc as Profile;
+        const due = dueAt(profile);
+        if (due === undefined) continue;
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: item.pk, sk: 'PROFILE' },
+              UpdateExpression: 'SET #tenant = :tenant, #due = :due',
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: {
+                ':tenant': dueIndexAttributes(profile.tenantId, due)[TENANT_DUE_INDEX.partitionKey],
+                ':due': due,
+                ':version': item.version,
+              },
+            }),
+          );
+          updated++;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { missing, updated };
+  }
+
   async erase(tenantId: string, profile: Profile): Promise<void> {
     const ids = [profile.profileId, ...profile.mergedFrom];
     const history: Key[] = [];
