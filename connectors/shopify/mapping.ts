@@ -27,7 +27,13 @@ export interface MappingContext {
   instance: string;
   /** Last resort for occurredAt when neither payload nor headers carry a time. */
   now: Date;
+  /** Whether orders Shopify marks `test: true` become events (ShopifySettings.testOrders); left out unless "include". */
+  testOrders?: 'exclude' | 'include';
 }
+
+/** A test order counts only where the instance includes test orders. */
+export const skipTestOrder = (test: boolean | null | undefined, context: MappingContext) =>
+  test === true && context.testOrders !== 'include';
 
 /** The identifier that ties an anonymous checkout to the order that completes it (which carries checkout_token). */
 export const checkoutIdentifier = (token: string): Identifier => ({ type: 'anonymousId', value: `shopify-checkout:${token}` });
@@ -125,6 +131,7 @@ function orderStatus(o: OrderPayload): 'placed' | 'paid' | 'cancelled' | 'refund
 }
 
 export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingContext): EventDraft[] {
+  if (skipTestOrder(o.test, context)) return [];
   const orderId = numericId(o.id, o.admin_graphql_api_id);
   const customerId = o.customer ? numericId(o.customer.id, o.customer.admin_graphql_api_id) : undefined;
   const identifiers = personIdentifiers(context, {

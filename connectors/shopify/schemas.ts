@@ -80,6 +80,8 @@ export const OrderPayload = z.object({
   financial_status: Text,
   source_name: Text,
   buyer_accepts_marketing: z.boolean().nullish(),
+  /** True for an order placed in test mode (the Bogus Gateway). */
+  test: z.boolean().nullish(),
   checkout_token: Text,
   customer: EmbeddedCustomer.nullish(),
   line_items: z.array(LineItem),
@@ -186,6 +188,8 @@ export const OrderNode = z.object({
   cancelledAt: Time.nullish(),
   sourceName: Text,
   customerAcceptsMarketing: z.boolean().nullish(),
+  /** True for a test order (Order.test in the Admin GraphQL API). */
+  test: z.boolean().nullish(),
   displayFinancialStatus: Text,
   totalPriceSet: z.object({ shopMoney: MoneyV2 }),
   customer: z.object({ id: Gid }).nullish(),

@@ -102,6 +102,15 @@ describe('Shopify webhooks', () => {
     expect(first.sourceEventId).toBe(`poll/orders/${String((created as { id: number }).id)}#email_marketing`);
   });
 
+  it('keeps a test order (`test: true`) out of the profile unless the instance says to include test orders (issue 19, item 14)', () => {
+    // Shopify marks orders placed with the Bogus Gateway or in test mode `test: true`; they are no purchases.
+    expect(parse('orders/create', order({ test: true, buyer_accepts_marketing: true }))).toEqual([]);
+    expect(onlyEvent(parse('orders/create', order({ test: false })), 'order.placed').data.orderId).toMatch(/^\d+$/);
+    const including = contextFor({ ...settings, testOrders: 'include' });
+    const events = shopify.parseWebhook!(signedRequest('orders/create', order({ test: true })), including);
+    expect(onlyEvent(events, 'order.placed').data.orderId).toMatch(/^\d+$/);
+  });
+
   it('maps a point-of-sale order to the pos channel', () => {
     expect(onlyEvent(parse('orders/create', order({ source_name: 'pos' })), 'order.placed').data.channel).toBe('pos');
   });
