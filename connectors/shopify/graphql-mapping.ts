@@ -17,7 +17,7 @@ export function mapCustomerNode(node: CustomerNode, context: MappingContext): Ev
       type: 'customer.upserted',
       sourceEventId: `poll/customers/${customerId}/${at}`,
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId, email, phone }),
+      identifiers: personIdentifiers(context, { customerId, email, phone, country: node.defaultAddress?.countryCodeV2 }),
       data: {
         firstName: node.firstName,
         lastName: node.lastName,

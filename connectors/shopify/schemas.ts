@@ -84,6 +84,8 @@ export const OrderPayload = z.object({
   test: z.boolean().nullish(),
   checkout_token: Text,
   customer: EmbeddedCustomer.nullish(),
+  billing_address: MailingAddress.nullish(),
+  shipping_address: MailingAddress.nullish(),
   line_items: z.array(LineItem),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;

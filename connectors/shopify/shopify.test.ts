@@ -45,6 +45,15 @@ const verify = (topic: string, body: string | object, headers: Record<string, st
 const order = (overrides: Record<string, unknown> = {}) => ({ ...fixture('orders-create.json'), ...overrides });
 
 describe('Shopify webhooks', () => {
+  it("reads a national phone number in the address's country (issue 19, item 11)", () => {
+    const customer = { ...fixture('customers-create.json'), phone: '0470 12 34 56' } as Record<string, unknown>;
+    customer.default_address = { ...(customer.default_address as object), country_code: 'BE' };
+    const phone = (events: ReturnType<typeof parse>) => events[0]!.identifiers.find((i) => i.type === 'phone');
+    expect(phone(parse('customers/create', customer))).toEqual({ type: 'phone', value: '+32470123456' });
+    const buyer = order({ phone: '0470 12 34 56', billing_address: { country_code: 'BE' } });
+    expect(phone(parse('orders/create', buyer))).toEqual({ type: 'phone', value: '+32470123456' });
+  });
+
   it('links an anonymous checkout to the order that completes it', async () => {
     const checkout = fixture<{ token: string }>('checkouts-update-anonymous.json');
     const cart = onlyEvent(parse('checkouts/update', checkout), 'cart.updated');

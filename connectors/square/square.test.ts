@@ -106,6 +106,17 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
 });
 
 describe('Square webhooks', () => {
+  it("reads a national phone number in the customer's address country, and makes no identifier of it without one (issue 19, item 11)", () => {
+    const body = fixture('customer-created.json') as { data: { object: { customer: Record<string, unknown> } } };
+    const customer = body.data.object.customer;
+    customer.phone_number = '0470 12 34 56';
+    customer.address = { ...(customer.address as object), country: 'BE' };
+    const phone = (events: ReturnType<typeof parse>) => onlyEvent(events, 'customer.upserted').identifiers.find((i) => i.type === 'phone');
+    expect(phone(parse(body))).toEqual({ type: 'phone', value: '+32470123456' });
+    customer.address = null;
+    expect(phone(parse(body))?.value).not.toMatch(/^\+/);
+  });
+
   it('turns an email unsubscribe into a withdrawn e-mail consent, and the default into nothing', () => {
     const body = fixture('customer-updated.json') as { data: { object: { customer: Record<string, unknown> } } };
     body.data.object.customer.preferences = { email_unsubscribed: true };
