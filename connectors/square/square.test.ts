@@ -93,6 +93,24 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
     expect(() => verify(JSON.stringify(JSON.parse(body), null, 4), sig, key, url)).toThrow(SignatureInvalid);
   });
 
+  it('verifies when the registered URL and the setting differ only by a trailing slash or an explicit :443 (issue 19, item 16)', () => {
+    const payload = '{"merchant_id":"M","type":"customer.updated"}';
+    const base = 'https://hooks.syncline.example/webhooks/acme/pos';
+    for (const [registered, configured] of [
+      [`${base}/`, base],
+      [base, `${base}/`],
+      ['https://hooks.syncline.example:443/webhooks/acme/pos', base],
+      [base, 'https://hooks.syncline.example:443/webhooks/acme/pos/'],
+    ] as const) {
+      const sig = signSquareWebhook(registered, payload, key)['x-square-hmacsha256-signature']!;
+      expect(() => verify(payload, sig, key, configured), `${registered} signed, ${configured} configured`).not.toThrow();
+    }
+    // Another path, scheme or port is another URL.
+    const sig = signSquareWebhook(`${base}/`, payload, key)['x-square-hmacsha256-signature']!;
+    expect(() => verify(payload, sig, key, `${base}x`)).toThrow(SignatureInvalid);
+    expect(() => verify(payload, sig, key, 'https://hooks.syncline.example:8443/webhooks/acme/pos')).toThrow(SignatureInvalid);
+  });
+
   it('checks against the registered notification URL, not the URL a proxy delivered to', () => {
     const sig = 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=';
     expect(() => verify(body, sig, key, url, 'http://10.0.3.7:8080/webhooks/acme/square')).not.toThrow();
