@@ -236,6 +236,11 @@ export class DynamoStatusRecorder implements StatusRecorder {
    * Counts add up atomically however many handlers record at once (ADD). A container that ends with counts not yet
    * written loses them from the table, not from the metrics: the table's counts are a floor, its times within a minute.
    */
+  /** A refused webhook delivery: one EMF line (`refusedCount`), no table write (a flood costs no write capacity). */
+  refused(tenantId: string, instance: string): void {
+    this.metrics({ dimensions: { tenantId, instance, stage: 'webhook' }, metrics: { refusedCount: 1 }, time: this.now() });
+  }
+
   async record(tenantId: string, instance: string, stage: Stage, outcome: Outcome, count = 1): Promise<void> {
     const at = this.now();
     this.metrics({ dimensions: { tenantId, instance, stage }, metrics: { [`${outcome}Count`]: count }, time: at });

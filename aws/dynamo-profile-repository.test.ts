@@ -153,6 +153,21 @@ describe('DynamoProfileRepository', () => {
     expect(await repo().get('acme', 'p-bystander'), 'an unrelated profile').toBeDefined();
   });
 
+  it('keeps only an erasure marker on an erased identifier: no holder, no refused profiles, no value; a later claim is allowed', async () => {
+    const held = email('erased');
+    const [holder, refused, later] = [fresh('p-marked'), fresh('p-refused'), fresh('p-new')];
+    await repo().commit('acme', create('acme', holder, [held]));
+    await repo().commit('acme', { puts: [], claims: [], shares: [{ identifier: held, profileId: refused }] });
+    await repo().markErased('acme', [held], '2026-11-02T00:00:00.000Z');
+    expect(await repo().lookupEntries('acme', [held])).toEqual(
+      new Map([[identifierKey(held), { sharedBy: 0, refusedBy: [], erasedAt: '2026-11-02T00:00:00.000Z' }]]),
+    );
+    const item = (await env.db.send(new GetCommand({ TableName: env.tables.profiles, Key: profileKeys.identifier('acme', held) }))).Item;
+    expect(JSON.stringify(item)).not.toContain(held.value);
+    await repo().commit('acme', create('acme', later, [held]));
+    expect((await repo().lookupEntries('acme', [held])).get(identifierKey(held))).toMatchObject({ profileId: later });
+  });
+
   it('lists the live profiles of one tenant only', async () => {
     await repo().commit('lister', create('lister', 'p-live', []));
     await repo().commit('lister', {

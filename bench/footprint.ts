@@ -14,9 +14,9 @@ export interface BundleResult {
   entry: string;
   /** What a cold start reads: the entry file and the chunks it imports statically (code, not source maps). */
   bytes: number;
-  /** Every chunk of the bundle, the lazily imported ones (connectors, axios) included. */
-  totalBytes: number;
-  chunksAtInit: number;
+  /** Every chunk of the bundle, the lazily imported ones (connectors, axios) included (absent from older results). */
+  totalBytes?: number;
+  chunksAtInit?: number;
   gzipBytes: number;
   /** Median milliseconds to import the bundle in a fresh `node` process. */
   initMs: number;
@@ -24,8 +24,8 @@ export interface BundleResult {
   initCpuMs: number;
   initRunsMs: number[];
   /** The same import with NODE_OPTIONS=--enable-source-maps, as the functions run (readable stack traces). */
-  initSourceMapsMs: number;
-  initSourceMapsCpuMs: number;
+  initSourceMapsMs?: number;
+  initSourceMapsCpuMs?: number;
   /** Largest contributors, by package or source folder. */
   largest: { what: string; bytes: number }[];
 }

@@ -167,16 +167,29 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const f = r.footprint;
   if (f) {
-    out.push(`## Lambda footprint (esbuild ${f.esbuild}, minified ESM, node22, SDK clients bundled)`);
+    out.push(`## Lambda footprint (esbuild ${f.esbuild}, minified code-split ESM, node22, SDK clients bundled)`);
     out.push(
       table(
-        ['handler', 'bundle', 'gzip', 'init ms (median)', 'init CPU ms', 'runs', 'largest parts'],
+        [
+          'handler',
+          'read at init',
+          'all chunks',
+          'gzip',
+          'init ms (median)',
+          'init CPU ms',
+          'with source maps ms (CPU)',
+          'runs',
+          'largest parts at init',
+        ],
         f.bundles.map((b) => [
           b.handler,
           kb(b.bytes),
+          // Results from before code splitting have one file and no source-map runs.
+          b.totalBytes === undefined ? kb(b.bytes) : kb(b.totalBytes),
           kb(b.gzipBytes),
           b.initMs,
           b.initCpuMs,
+          b.initSourceMapsMs === undefined ? '-' : `${b.initSourceMapsMs} (${b.initSourceMapsCpuMs})`,
           b.initRunsMs.join(', '),
           b.largest.map((l) => `${l.what} ${kb(l.bytes)}`).join(', '),
         ]),

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
-import { profileIndexAttributes, profileKeys } from '../aws/tables.js';
+import { dueIndexAttributes, profileIndexAttributes, profileKeys } from '../aws/tables.js';
 import { emptyProfile } from '../core/profile.js';
 import { createTables, startEmulators } from '../local/emulators.js';
 import { PRICES } from './cost.js';
@@ -14,8 +14,16 @@ import { countDynamo } from './counting.js';
 
 const sizes = (process.env.BENCH_SCALE_SIZES ?? '100,1000,5000').split(',').map(Number);
 const historyPerProfile = Number(process.env.BENCH_SCALE_HISTORY ?? 5);
-/** The agency of issue 20: 20 shops of 200,000 people, 96 sweeps a day, each listing the tenant twice (today). */
+/** The agency of issue 20: 20 shops of 200,000 people, 96 sweeps a day, each listing the tenant twice (before). */
 const AGENCY = { tenants: 20, profilesPerTenant: 200_000, listingsPerDay: 96 * 2 } as const;
+/** Every DUE_EVERY-th profile is due (e.g. a cart whose window ended): what a sweep of its tenant reads now. */
+const DUE_EVERY = 100;
+/**
+ * The agency's due profiles per tenant and day, a model: 10 million events a month are ~16,700 per tenant and day;
+ * say each sets one due time the sweep handles (a cart window, a lapse, a search leaving its window), twice that for
+ * margin. The stats recount (statsEveryMinutes, default daily) lists the tenant by index twice a day's first sweep.
+ */
+const AGENCY_DUE_PER_TENANT_PER_DAY = 2 * Math.round(10_000_000 / 30 / 20);
 
 /** Bytes as bench/counting.ts estimates them (JSON length). */
 const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item), 'utf8');
@@ -26,7 +34,8 @@ async function fill(db: DynamoDBDocumentClient, table: string, tenantId: string,
   for (let i = 0; i < profiles; i++) {
     const profileId = `p-${i}`;
     const doc = { ...emptyProfile(tenantId, profileId, '2026-01-01T00:00:00Z'), version: 1 };
-    items.push({ ...profileKeys.profile(tenantId, profileId), ...profileIndexAttributes(tenantId, doc), version: 1, doc });
+    const due = dueIndexAttributes(tenantId, i % DUE_EVERY === 0 ? '2026-01-01T00:00:00.000Z' : '2027-01-01T00:00:00.000Z');
+    items.push({ ...profileKeys.profile(tenantId, profileId), ...profileIndexAttributes(tenantId, doc), ...due, version: 1, doc });
     for (let h = 0; h < historyPerProfile; h++)
       items.push({ ...profileKeys.history(tenantId, profileId, `e-${h}`), event: { id: `e-${h}`, type: 'order.placed', tenantId } });
   }
@@ -46,6 +55,15 @@ async function readUnitsOfListing(db: DynamoDBDocumentClient, table: string, ten
   return { listed, readUnits: counts.readUnits };
 }
 
+/** What a sweep of a tenant reads of its profiles now: the ones due (read only, not rescheduled, so it repeats). */
+async function readUnitsOfDueSweep(db: DynamoDBDocumentClient, table: string, tenantId: string) {
+  const { counts, restore } = countDynamo(db);
+  let due = 0;
+  for await (const _ of new DynamoProfileRepository(db, table).dueProfiles(tenantId, '2026-06-01T00:00:00.000Z')) due++;
+  restore();
+  return { due, readUnits: counts.readUnits };
+}
+
 export async function measureScale(print: (line?: string) => void): Promise<void> {
   const emulators = await startEmulators({ sqs: false });
   try {
@@ -57,7 +75,7 @@ export async function measureScale(print: (line?: string) => void): Promise<void
     const db = DynamoDBDocumentClient.from(client);
     const { profiles: table } = await createTables(client, { profiles: 'scale-profiles', ops: 'scale-ops' });
     print(`scale: listing one tenant, by index and by Scan, as other tenants are added (${historyPerProfile} history items each)`);
-    print('tenants  table items  tenant profiles  index read units  scan read units (billed)');
+    print('tenants  table items  tenant profiles  due  due sweep read units  index read units  scan read units (billed)');
     let tableItems = 0;
     let tableBytes = 0;
     const probe = 'tenant-0';
@@ -67,8 +85,9 @@ export async function measureScale(print: (line?: string) => void): Promise<void
       const index = await readUnitsOfListing(db, table, probe, false);
       const scan = await readUnitsOfListing(db, table, probe, true);
       if (scan.listed !== index.listed) throw new Error(`index listed ${index.listed} profiles, Scan ${scan.listed}`);
-      const row = [n + 1, tableItems, index.listed, index.readUnits, scanUnits(tableBytes)];
-      print(row.map((v, i) => String(v).padStart([7, 11, 15, 16, 24][i]!)).join('  '));
+      const sweep = await readUnitsOfDueSweep(db, table, probe);
+      const row = [n + 1, tableItems, index.listed, sweep.due, sweep.readUnits, index.readUnits, scanUnits(tableBytes)];
+      print(row.map((v, i) => String(v).padStart([7, 11, 15, 3, 20, 16, 24][i]!)).join('  '));
     }
     const largest = sizes.length - 1;
     const index = await readUnitsOfListing(db, table, `tenant-${largest}`, false);
@@ -80,6 +99,15 @@ export async function measureScale(print: (line?: string) => void): Promise<void
     print(
       `agency (${AGENCY.tenants} × ${AGENCY.profilesPerTenant} people, ${AGENCY.listingsPerDay} listings/day each, ${historyPerProfile} history items per person): ` +
         `index $${perDay(indexPerProfile * AGENCY.profilesPerTenant).toFixed(2)}/day, Scan $${perDay(scanPerTableItem * agencyItems).toFixed(2)}/day`,
+    );
+    // Today's sweep: the due profiles of each of 96 sweeps, and one stats recount a day (two listings by index).
+    const largestSweep = await readUnitsOfDueSweep(db, table, `tenant-${largest}`);
+    const perDue = largestSweep.readUnits / Math.max(1, largestSweep.due);
+    const perTenantDay = perDue * AGENCY_DUE_PER_TENANT_PER_DAY + 96 * 1 + 2 * indexPerProfile * AGENCY.profilesPerTenant;
+    const dollars = (perTenantDay * AGENCY.tenants * PRICES.dynamoPerMillionReadUnits) / 1e6;
+    print(
+      `agency, due sweep (${perDue.toFixed(2)} read units per due profile, ${AGENCY_DUE_PER_TENANT_PER_DAY} due per tenant a day, ` +
+        `stats recounted daily by index): $${dollars.toFixed(2)}/day`,
     );
   } finally {
     await emulators.stop();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tableDefinitions, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
+import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
@@ -390,9 +390,12 @@ describe('least privilege', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
     );
     for (const name of ['push', 'sweep'] as const) {
-      const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|UpdateItem|DeleteItem)[^}]*${profilesId}`));
+      const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|DeleteItem|BatchWriteItem)[^}]*${profilesId}`));
       expect(writes, `${name} writes to the profiles table`).toBeNull();
     }
+    // The sweep moves a due profile's due time on (UpdateItem), nothing else; the push never writes there.
+    expect(actionsOf('push').json.match(new RegExp(`dynamodb:UpdateItem[^}]*${profilesId}`)), 'push').toBeNull();
+    expect(actionsOf('sweep').actions).toContain('dynamodb:UpdateItem');
     for (const name of HANDLER_NAMES)
       expect(
         actionsOf(name).actions.filter((a) => /DeleteTable|dynamodb:\*|sqs:\*/.test(a)),
@@ -453,6 +456,9 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
         const resources = JSON.stringify(statement.Resource);
         if (resources.includes('/index/')) {
           expect(resources, `${name}: only the tenant-profiles index, by name`).toContain(`/index/${TENANT_PROFILES_INDEX.name}`);
+          if (name !== 'sweep')
+            expect(resources, `${name}: the tenant-due index is the sweep's`).not.toContain(`/index/${TENANT_DUE_INDEX.name}`);
+          else expect(resources, 'sweep: the profiles due').toContain(`/index/${TENANT_DUE_INDEX.name}`);
           expect(resources, name).not.toContain('/index/*');
           indexReaders.push(name);
         }

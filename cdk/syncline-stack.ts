@@ -17,7 +17,7 @@ import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
 import { secretPrefix } from '../aws/secrets.js';
-import { TENANT_PROFILES_INDEX } from '../aws/tables.js';
+import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -165,7 +165,8 @@ export class SynclineStack extends Stack {
     grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
     grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure receipts, status
 
-    grantKeyed(sweep, [profiles], 'read', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]); // a tenant's profiles by index
+    // A tenant's profiles by index (the daily stats), the profiles due (tenant-due index) and moving their due time on.
+    grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
     return tenantData;

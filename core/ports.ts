@@ -142,6 +142,11 @@ export interface StatusRecorder {
     outcome: 'ok' | 'error',
     count?: number,
   ): Promise<void>;
+  /**
+   * A webhook delivery refused before anything was read for it (bad signature, unknown tenant or instance): counted as
+   * a metric, never a table write, so a flood of forged requests costs no DynamoDB capacity (issue 16 items 4, 11).
+   */
+  refused?(tenantId: string, instance: string): void;
 }
 
 // Campaign features: tenant stats, the contact log for frequency capping.

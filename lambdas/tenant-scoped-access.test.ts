@@ -78,8 +78,8 @@ describe('tenant-scoped DynamoDB access of the webhook and poll functions', () =
     expect(sts.requests.map((r) => r.tags.tenant)).toEqual(['acme', 'globex']);
   });
 
-  it('assumes nothing for a tenant that is not configured: the route answers 404 before any store is used', async () => {
-    expect((await handler(delivery('nobody'))).statusCode).toBe(404);
+  it('assumes nothing for a tenant that is not configured: the route answers 401 (as for a bad signature) before any store is used', async () => {
+    expect((await handler(delivery('nobody'))).statusCode).toBe(401);
     expect(sts.requests).toEqual([]);
   });
 

@@ -78,7 +78,7 @@ describe('webhook handler', () => {
     expect(await takeAll(env.sqs, env.queues.changes.url), 'nothing queued').toEqual([]);
   });
 
-  it('answers 404 for an unknown tenant', async () => {
+  it('answers an unknown tenant with 401, as a bad signature (no enumeration)', async () => {
     const response = await handler(
       webhookEvent({
         tenant: 'nobody',
@@ -88,7 +88,7 @@ describe('webhook handler', () => {
       }),
     );
 
-    expect(response.statusCode).toBe(404);
+    expect(response.statusCode).toBe(401);
     expect(await takeAll(env.sqs, env.queues.changes.url)).toEqual([]);
   });
 

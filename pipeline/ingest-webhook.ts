@@ -33,11 +33,22 @@ export interface WebhookResponse {
   body: { accepted?: number; quarantineId?: string; error?: string };
 }
 
+/**
+ * One answer for a bad signature and for a tenant or instance that does not exist or takes no webhooks, so that the
+ * route tells nobody which tenants and instances exist (issue 16 item 11).
+ */
+const REFUSED: WebhookResponse = { statusCode: 401, body: { error: 'signature invalid' } };
+
+/** Refusals are a metric, never a table write; names that are not configured share one dimension (no cardinality). */
+function countRefused(deps: Pick<WebhookDeps, 'status'>, tenantId: string, instanceId: string, known: boolean): WebhookResponse {
+  deps.status.refused?.(known ? tenantId : '(unknown)', known ? instanceId : '(unknown)');
+  return REFUSED;
+}
+
 /** Decided from the config alone, so that no secret is read (or needs an IAM grant) for a route that does not exist. */
 function refuseUnlessWebhooksEnabled(instances: InstanceResolver, tenantId: string, instanceId: string): WebhookResponse | undefined {
   const found = findInstance(instances.config, tenantId, instanceId);
-  if (!found) return { statusCode: 404, body: { error: 'unknown tenant or connector instance' } };
-  if (!found.instance.webhooks) return { statusCode: 404, body: { error: `webhooks are not enabled for ${instanceId}` } };
+  if (!found?.instance.webhooks) return REFUSED;
   return undefined;
 }
 
@@ -60,11 +71,9 @@ export async function ingestWebhook(
   request: WebhookRequest,
 ): Promise<WebhookResponse> {
   const now = deps.now?.() ?? new Date();
-  const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
-  if (refused) return refused;
+  if (refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId)) return countRefused(deps, tenantId, instanceId, false);
   const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
-  if (!connector.verifyWebhook || !connector.parseWebhook)
-    return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
+  if (!connector.verifyWebhook || !connector.parseWebhook) return countRefused(deps, tenantId, instanceId, false);
   if (request.rawBody.length > MAX_WEBHOOK_BYTES) {
     return { statusCode: 413, body: { error: `body of ${request.rawBody.length} bytes exceeds the ${MAX_WEBHOOK_BYTES}-byte limit` } };
   }
@@ -74,8 +83,7 @@ export async function ingestWebhook(
   } catch (error) {
     if (error instanceof SignatureInvalid) {
       deps.log.warn('webhook signature rejected', { tenantId, instance: instanceId, reason: error.message });
-      await deps.status.record(tenantId, instanceId, 'webhook', 'error');
-      return { statusCode: 401, body: { error: 'signature invalid' } };
+      return countRefused(deps, tenantId, instanceId, true);
     }
     throw error;
   }
@@ -137,11 +145,11 @@ export async function answerWebhookCheck(
   const refused = refuseUnlessWebhooksEnabled(deps.instances, tenantId, instanceId);
   if (refused) return refused;
   const { connector, context } = await deps.instances.resolve(tenantId, instanceId);
-  if (!connector.verifyWebhook) return { statusCode: 404, body: { error: `connector of ${instanceId} takes no webhooks` } };
+  if (!connector.verifyWebhook) return REFUSED;
   try {
     connector.verifyWebhook({ ...request, rawBody: Buffer.alloc(0) }, context.secrets, context.settings, deps.now?.() ?? new Date());
   } catch (error) {
-    if (error instanceof SignatureInvalid) return { statusCode: 401, body: { error: 'signature invalid' } };
+    if (error instanceof SignatureInvalid) return REFUSED;
     throw error;
   }
   return { statusCode: 200, body: {} };

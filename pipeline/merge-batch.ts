@@ -93,8 +93,11 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     const event = events.get(message.id);
     return event && !failed.has(message.id) ? [{ message, event }] : [];
   });
-  const { reads, keys } = await prefetchBatch(deps, ready);
-  for (const lane of lanesOf(ready, reads, keys)) lanes.set(lane[0]!.message.id, lane);
+  const { reads } = await prefetchBatch(deps, ready);
+  for (const { message, event } of ready) {
+    const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
+  }
 
   const queue = [...lanes.values()];
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
@@ -358,46 +361,4 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
       await base.markErased(tenantId, ids, erasedAt);
     },
   };
-}
-
-/**
- * One lane per person: events that share an identifier, or whose identifiers lead to one profile, go through one lane
- * in queue order, so each person is read once and committed once per batch; lanes run concurrently.
- */
-function lanesOf(
-  ready: readonly { message: QueuedMessage; event: CanonicalEvent }[],
-  reads: Map<string, BatchReads>,
-  keysOf: Map<string, string[]>,
-): { message: QueuedMessage; event: CanonicalEvent }[][] {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let root = x;
-    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(x, root);
-    return root;
-  };
-  const union = (a: string, b: string) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(rb, ra);
-  };
-  for (const { message, event } of ready) {
-    const node = `m|${message.id}`;
-    find(node);
-    const tenantReads = reads.get(event.tenantId);
-    for (const key of keysOf.get(message.id) ?? []) {
-      union(node, `i|${event.tenantId}|${key}`);
-      let profileId = tenantReads?.entries.get(key)?.profileId;
-      for (let hop = 0; profileId !== undefined && hop < PREFETCH_HOPS; hop++) {
-        union(node, `p|${event.tenantId}|${profileId}`);
-        profileId = tenantReads?.profiles.get(profileId)?.mergedInto;
-      }
-    }
-  }
-  const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
-  for (const item of ready) {
-    const root = `${item.event.tenantId}|${find(`m|${item.message.id}`)}`;
-    lanes.set(root, [...(lanes.get(root) ?? []), item]);
-  }
-  return [...lanes.values()];
 }

@@ -120,11 +120,11 @@ describe('webhook ingestion', () => {
     ).toEqual([redelivery.body.quarantineId]);
   });
 
-  it('answers 404 for an unknown tenant, an unknown instance and an instance without webhooks', async () => {
+  it('answers 401, as for a bad signature, for an unknown tenant, an unknown instance and an instance without webhooks', async () => {
     const { post } = setup();
-    expect((await post(body({}), undefined, 'nobody')).statusCode).toBe(404);
-    expect((await post(body({}), undefined, 'acme', 'nothing')).statusCode).toBe(404);
-    expect((await post(body({}), undefined, 'acme', 'quiet')).statusCode).toBe(404);
+    expect((await post(body({}), undefined, 'nobody')).statusCode).toBe(401);
+    expect((await post(body({}), undefined, 'acme', 'nothing')).statusCode).toBe(401);
+    expect((await post(body({}), undefined, 'acme', 'quiet')).statusCode).toBe(401);
   });
 
   it("answers a vendor's GET check of the callback URL only when it authenticates", async () => {
@@ -138,7 +138,7 @@ describe('webhook ingestion', () => {
       });
     expect((await check(signFake(''))).statusCode).toBe(200);
     expect((await check(signFake('', 'wrong'))).statusCode).toBe(401);
-    expect((await check(signFake(''), 'nobody')).statusCode).toBe(404);
+    expect((await check(signFake(''), 'nobody')).statusCode).toBe(401);
   });
 
   it('refuses a body above the queue limit with 413', async () => {

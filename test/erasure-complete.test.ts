@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
@@ -111,6 +112,13 @@ function texts(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') {
     into.push(value);
     if (value.length >= 24 && /^[A-Za-z0-9+/]+={0,2}$/.test(value)) into.push(Buffer.from(value, 'base64').toString('utf8'));
+  } else if (value instanceof Uint8Array) {
+    // Deflated history items (aws/dynamo-profile-repository.ts) are read as their events.
+    try {
+      into.push(inflateRawSync(value).toString('utf8'));
+    } catch {
+      into.push(Buffer.from(value).toString('utf8'));
+    }
   } else if (value instanceof Set) for (const v of value) texts(v, into);
   else if (Array.isArray(value)) for (const v of value) texts(v, into);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, into);

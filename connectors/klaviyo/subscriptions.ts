@@ -9,7 +9,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KlaviyoSecrets, KlaviyoSettings } from './config.js';
 
 const JSON_API = 'application/vnd.api+json';

@@ -4,6 +4,7 @@ import { defineConnector } from '../sdk/index.js';
 import { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 import { eraseEcomCustomers } from './erase.js';
 import { pollEcom } from './poll.js';
+import { lightspeedEcomSubscriptions } from './subscriptions.js';
 import { parseEcomWebhook, verifyEcomWebhook } from './webhook.js';
 
 export { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
@@ -19,4 +20,5 @@ export const lightspeedEcom = defineConnector<LightspeedEcomSettings, Lightspeed
   parseWebhook: parseEcomWebhook,
   poll: (context, cursor, budget) => pollEcom(context, cursor, budget),
   erase: (context, subjects) => eraseEcomCustomers(context, subjects),
+  subscriptions: lightspeedEcomSubscriptions,
 });

@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { LightspeedEcomSettings, type LightspeedEcomSecrets } from './config.js';
-import type { SampleShop } from './sample-shop.js';
+import { generateSampleShop, type SampleShop } from './sample-shop.js';
+import { simulatedEcomWebhooks, type SimulatedEcomWebhooks } from './simulated-webhooks.js';
+import { defineSimulator } from '../sdk/define-simulator.js';
 
 export { signEcomWebhook } from './webhook.js';
 export { expectedPollEvents, generateSampleShop, type SampleShop } from './sample-shop.js';
@@ -21,6 +23,8 @@ export interface EcomSimulator extends SimulatedVendor<LightspeedEcomSettings, L
   /** List requests that got past faults and authentication. */
   lists(): { resource: string; page: number; limit: number; updatedAtMin: string | null }[];
   deleted(): string[];
+  /** The shop's webhooks (webhooks resource), and deliveries to them. */
+  webhooks: SimulatedEcomWebhooks;
 }
 
 const MAX_LIMIT = 250;
@@ -43,14 +47,16 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
   const maxLimit = Math.min(options.pageSize ?? MAX_LIMIT, MAX_LIMIT);
   const lists: { resource: string; page: number; limit: number; updatedAtMin: string | null }[] = [];
   const deleted: string[] = [];
+  const webhooks = simulatedEcomWebhooks(language, secrets.webhookSecret ?? secrets.apiSecret);
   const basic = `Basic ${Buffer.from(`${secrets.apiKey}:${secrets.apiSecret}`).toString('base64')}`;
 
-  function handle(req: IncomingMessage, res: ServerResponse, request: number): void {
+  async function handle(req: IncomingMessage, res: ServerResponse, request: number): Promise<void> {
     const rate = rateHeaders(request);
     if (req.headers.authorization !== basic) return sendJson(res, 401, { error: { code: 401, message: 'Invalid API key or secret' } });
     const url = new URL(req.url ?? '/', 'http://simulator');
     const prefix = `/${language}`;
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+    if (await webhooks.handle(req, path, res)) return;
     const remove = /^\/customers\/(\d+)\.json$/.exec(path);
     if (req.method === 'DELETE' && remove) {
       const at = data.customers.findIndex((c) => String(c.id) === remove[1]);
@@ -104,6 +110,18 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     requests: server.requests,
     lists: () => lists.map((l) => ({ ...l })),
     deleted: () => [...deleted],
+    webhooks,
     stop: server.stop,
   };
 }
+
+/** The local stack's simulated Lightspeed eCom shop (`"apiBaseUrl": "simulator"`), with sample customers and orders. */
+export const simulator = defineSimulator<EcomSimulator>({
+  connector: 'lightspeed-ecom',
+  async start({ settings, faults, sampleCustomers }) {
+    const shop = generateSampleShop({ customers: sampleCustomers ?? 10 });
+    const language = typeof settings.language === 'string' ? settings.language : undefined;
+    const sim = await startEcomSimulator({ ...shop, ...(language ? { language } : {}), ...(faults ? { faults } : {}) });
+    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+  },
+});

@@ -1,11 +1,13 @@
 // Mailchimp payloads in Mailchimp's own field names: audience webhooks (decoded form) and the Marketing API 3.0 bodies we use.
 import * as z from 'zod';
 
-/** A decoded form value: a string, or the nesting PHP-style keys make (ADDRESS[city], GROUPINGS[0][groups]). */
-type FormValue = string | { [key: string]: FormValue };
-const FormValue: z.ZodType<FormValue> = z.lazy(() => z.union([z.string(), z.record(z.string(), FormValue)]));
-/** Merge values; interest groups arrive nested as GROUPINGS[n][id|unique_id|name|groups] (see fixtures/SOURCES.md). */
-const Merges = z.record(z.string(), FormValue);
+/**
+ * Merge values: a string, or one level of nesting (ADDRESS[city]); interest groups arrive two levels deep as
+ * GROUPINGS[n][id|unique_id|name|groups] (see fixtures/SOURCES.md). Deeper nesting elsewhere is no Mailchimp shape.
+ */
+const Merges = z
+  .object({ GROUPINGS: z.record(z.string(), z.record(z.string(), z.string())).optional() })
+  .catchall(z.union([z.string(), z.record(z.string(), z.string())]));
 
 /** "2009-03-26 21:35:57": the documented fired_at format, no zone. */
 const FiredAt = z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/, 'fired_at as "YYYY-MM-DD HH:MM:SS"');

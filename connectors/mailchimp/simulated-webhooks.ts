@@ -29,6 +29,8 @@ export interface SimulatedMailchimpWebhooks {
    * event type and `source` switched on.
    */
   deliver(pairs: Record<string, string>, source?: Source): Promise<DeliveryOutcome[]>;
+  /** What an admin editing the callback URL in Mailchimp's webhook settings does (no URL check). */
+  setUrl(id: string, url: string): void;
   /** Answers /lists/{list_id}/webhooks[/{id}]; false for other paths. */
   handle(method: string, path: string, body: unknown, res: ServerResponse): Promise<boolean>;
 }
@@ -102,6 +104,11 @@ export function simulatedMailchimpWebhooks(listId: string, origin: () => string)
 
   return {
     list: () => webhooks.map((w) => ({ ...w, events: { ...w.events }, sources: { ...w.sources } })),
+    setUrl(id, url) {
+      const found = webhooks.find((w) => w.id === id);
+      if (!found) throw new Error(`no webhook ${id} in the simulated audience`);
+      found.url = url;
+    },
     async deliver(pairs, source = 'user') {
       const type = pairs.type as (typeof EVENTS)[number];
       const outcomes: DeliveryOutcome[] = [];

@@ -11,7 +11,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config.js';
 import { TOKEN_PARAMETER } from './webhook.js';
 

@@ -20,7 +20,7 @@ export type { VendorClient, VendorClientOptions } from './http.js';
 export { hmacSha256, signatureMatches } from './signatures.js';
 export { hmacWebhook, headerValue } from './hmac-webhook.js';
 export type { HmacWebhook, HmacWebhookScheme } from './hmac-webhook.js';
-export { parsePayload, parseJsonBody } from './parse-payload.js';
+export { parsePayload, parseJsonBody, parseJsonBodyExactIntegers } from './parse-payload.js';
 export { topic, topicTable } from './topic-table.js';
 export type { TopicHandler, TopicTable, TopicTableSpec } from './topic-table.js';
 export { mapLimited } from './map-limited.js';

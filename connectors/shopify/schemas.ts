@@ -3,8 +3,9 @@
 import * as z from 'zod';
 
 /**
- * Shopify ids arrive as JSON numbers or strings. Numbers beyond 2^53 (the documentation's samples use them)
- * lose digits in JSON.parse, so mapping prefers `admin_graphql_api_id`, an exact string, when the payload has it.
+ * Shopify ids arrive as JSON numbers or strings. Numbers beyond 2^53 (the documentation's samples use them) would
+ * lose digits in JSON.parse: webhook bodies are parsed with parseJsonBodyExactIntegers, which hands them over as
+ * strings, and mapping prefers `admin_graphql_api_id`, an exact string, when the payload has it.
  */
 const Id = z
   .union([z.number().nonnegative().refine(Number.isInteger, 'an integer id'), z.string().regex(/^\d+$/)])

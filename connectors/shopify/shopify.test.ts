@@ -7,7 +7,17 @@ import { tenant } from '../../test/support/events.js';
 import { CanonicalEvent } from '../../core/events.js';
 import { shopify } from './index.js';
 import { expectedPollEvents, generateSampleShop, signShopifyWebhook, startShopifySimulator } from './simulator.js';
-import { contextFor, fixture, secrets, settings, signedRequest, SHOPIFY_HEADERS, WEBHOOK_URL, wrongSecrets } from './test-support.js';
+import {
+  contextFor,
+  fixture,
+  fixtureText,
+  secrets,
+  settings,
+  signedRequest,
+  SHOPIFY_HEADERS,
+  WEBHOOK_URL,
+  wrongSecrets,
+} from './test-support.js';
 
 const sampleShop = generateSampleShop({ customers: 23, orders: 17 });
 
@@ -103,6 +113,15 @@ describe('Shopify webhooks', () => {
       type: 'customerId:shop',
       value: '706405506930370084',
     });
+  });
+
+  it("keeps ids above 2^53 exact where the payload has no admin_graphql_api_id for them (a line item's product and variant)", () => {
+    // 788032119674292922 is the product id of Shopify's REST product sample; JSON.parse makes it …2900.
+    const body = fixtureText('orders-create.json')
+      .replace('"product_id": 632910392', '"product_id": 788032119674292922')
+      .replace('"variant_id": 39072856', '"variant_id": 9007199254740993');
+    const [first] = onlyEvent(parse('orders/create', body), 'order.placed').data.lines;
+    expect(first).toMatchObject({ productId: '788032119674292922', variantId: '9007199254740993' });
   });
 
   it('grants e-mail consent only for the subscribed state', () => {

@@ -1,6 +1,6 @@
 // Which Shopify webhook topics syncline reads, and how each is validated and mapped.
 import {
-  parseJsonBody,
+  parseJsonBodyExactIntegers,
   PayloadInvalid,
   topic,
   topicTable,
@@ -72,7 +72,7 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
     ...(triggeredAt !== undefined ? { triggeredAt: utcTime(triggeredAt, 'X-Shopify-Triggered-At') } : {}),
   };
   const what = `Shopify ${name} payload`;
-  const body = parseJsonBody(request.rawBody, what);
+  const body = parseJsonBodyExactIntegers(request.rawBody, what);
   if (PRIVACY_TOPICS.has(name)) {
     const named = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).shop_domain : undefined;
     if (named !== expected) {

@@ -4,7 +4,7 @@
 // per identifier (a digest, never the value) so that an event received before the erasure (a dead letter, a replay)
 // re-creates nobody. The push snapshots, contacts and quarantined deliveries are the push's part
 // (pipeline/erasure/erase-at-destinations.ts), told the merged-away ids through the erase message.
-import type { CanonicalEvent } from '../events.js';
+import { eventKey, type CanonicalEvent } from '../events.js';
 import { identifierKey, uniqueIdentifiers, type Identifier } from '../identifiers.js';
 import { liveProfile } from '../live-profile.js';
 import type { HistoryEntry, ProfileRepository } from '../ports.js';
@@ -22,6 +22,11 @@ export interface PersonErasure {
   subjects: ErasedSubject[];
   /** Profiles kept but blanked of the person's values (they had been refused one). */
   blanked: string[];
+  /**
+   * identifierKeys another live profile was refused: left out of what destinations delete by (another person may hold
+   * the address there; pipeline/erasure/shared-values.ts decided this from the index, which now holds only markers).
+   */
+  shared: Set<string>;
 }
 
 /**
@@ -43,10 +48,13 @@ export async function erasePerson(
 
   // Profiles refused one of the values: found through the index before its entries become markers.
   const refused = new Map<string, Profile>();
-  for (const entry of (await repo.lookupEntries(tenantId, identifiers)).values()) {
+  const shared = new Set<string>();
+  for (const [key, entry] of await repo.lookupEntries(tenantId, identifiers)) {
     for (const id of entry.refusedBy) {
       const profile = await liveProfile(repo, tenantId, id);
-      if (profile && !erasedIds.has(profile.profileId)) refused.set(profile.profileId, profile);
+      if (!profile || erasedIds.has(profile.profileId)) continue;
+      refused.set(profile.profileId, profile);
+      shared.add(key);
     }
   }
 
@@ -63,7 +71,14 @@ export async function erasePerson(
     const rewritten: HistoryEntry[] = history
       .filter((h) => mentions(h.event, values))
       .map((h) => ({ profileId: h.profileId, event: blankEvent(h.event, keys, values) }));
-    if (rewritten.length > 0) await repo.appendHistory(tenantId, rewritten, historyDays);
+    // Removed, then written again blanked: history items may hold several events (aws/dynamo-profile-repository.ts).
+    if (rewritten.length > 0) {
+      await repo.removeHistory(
+        tenantId,
+        rewritten.map((h) => ({ profileId: h.profileId, eventKey: eventKey(h.event) })),
+      );
+      await repo.appendHistory(tenantId, rewritten, historyDays);
+    }
   }
 
   return {
@@ -73,6 +88,7 @@ export async function erasePerson(
       mergedFrom: [...p.mergedFrom],
     })),
     blanked: [...refused.keys()],
+    shared,
   };
 }
 

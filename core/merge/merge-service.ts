@@ -52,13 +52,16 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     const erased = await erasePerson(deps.profiles, tenant.id, ids, candidates, utc(event.receivedAt), tenant.identity.historyDays);
     const subjects =
       erased.subjects.length > 0 ? erased.subjects : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids, mergedFrom: [] }];
-    const push: PushMessage[] = subjects.map(({ mergedFrom, ...subject }) => ({
-      kind: 'erase',
-      tenantId: tenant.id,
-      subject: { ...subject, ...emailOf(subject.identifiers) },
-      requestId: erasureRequestId(event),
-      ...(mergedFrom.length > 0 ? { mergedFrom } : {}),
-    }));
+    const push: PushMessage[] = subjects.map(({ mergedFrom, profileId, identifiers }) => {
+      const own = identifiers.filter((id) => !erased.shared.has(identifierKey(id)));
+      return {
+        kind: 'erase' as const,
+        tenantId: tenant.id,
+        subject: { profileId, identifiers: own, ...emailOf(own) },
+        requestId: erasureRequestId(event),
+        ...(mergedFrom.length > 0 ? { mergedFrom } : {}),
+      };
+    });
     return { status: 'erased', profileIds: candidates.map((p) => p.profileId), push };
   }
   // A dead letter or a replayed message from before an erasure would bring the erased person back.

@@ -1,5 +1,6 @@
 // Replays quarantined webhook deliveries through ingestWebhook: the same verification and parsing as when they
 // arrived, so a delivery a fixed connector now accepts is queued and leaves the quarantine. Nothing is bypassed.
+import { findInstance } from '../../core/config.js';
 import type { QuarantineEntry } from '../../core/ports.js';
 import { ingestWebhook, type WebhookDeps } from '../ingest-webhook.js';
 import { withQuerySecrets } from './query-secrets.js';
@@ -60,6 +61,9 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
     },
   };
   const { method, url, headers, bodyBase64 } = entry.request;
+  // The webhook answers a gone instance like a bad signature (no enumeration); the replay may tell the operator.
+  if (!findInstance(deps.instances.config, entry.tenantId, entry.instance)?.instance.webhooks)
+    return { ...base, status: 'instance-unavailable', reason: 'the tenant or instance is no longer configured to take webhooks' };
   try {
     const response = await ingestWebhook(replayDeps, entry.tenantId, entry.instance, {
       method,

@@ -78,3 +78,11 @@ export function memoryLogger(): Logger & { lines: string[] } {
     void lines.push(JSON.stringify({ level, message, ...details }));
   return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
+
+/** MemoryStatus that also keeps refused deliveries (a metric in AWS, never a table write), by `tenant/instance`. */
+export class MemoryStatusWithRefusals extends MemoryStatus {
+  readonly refusals = new Map<string, number>();
+  refused(t: string, i: string) {
+    this.refusals.set(`${t}/${i}`, (this.refusals.get(`${t}/${i}`) ?? 0) + 1);
+  }
+}
