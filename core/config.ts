@@ -22,7 +22,7 @@ export type InstanceConfig = z.infer<typeof InstanceConfig>;
 export const TenantConfig = z
   .object({
     id: Slug,
-    /** Calling code assumed for national phone numbers (31 = the Netherlands). */
+    /** Calling code assumed for national phone numbers when comparing field values (31 = the Netherlands); never for identifiers. */
     defaultCountryCode: z
       .string()
       .regex(/^[1-9]\d{0,2}$/)

@@ -49,11 +49,56 @@ export function normalisePhone(raw: string, defaultCountryCode = '31'): string |
   return digits;
 }
 
-/** Normalises an identifier, or returns undefined when it must never be used for matching. */
-export function normaliseIdentifier(id: Identifier, defaultCountryCode?: string): Identifier | undefined {
+/**
+ * Calling codes of countries whose national numbers drop a leading trunk 0 in international form. Italy, San Marino
+ * and the Vatican keep their 0, and most other countries are not listed: their national numbers stay unread.
+ */
+const CALLING_CODES: Readonly<Record<string, string>> = {
+  NL: '31',
+  BE: '32',
+  FR: '33',
+  ES: '34',
+  PT: '351',
+  LU: '352',
+  IE: '353',
+  FI: '358',
+  AT: '43',
+  CH: '41',
+  LI: '423',
+  GB: '44',
+  DK: '45',
+  SE: '46',
+  NO: '47',
+  PL: '48',
+  DE: '49',
+  CZ: '420',
+  SK: '421',
+  HU: '36',
+  GR: '30',
+  AU: '61',
+  NZ: '64',
+};
+
+/**
+ * A phone number in E.164, reading a national number (leading 0) in the given ISO country (the payload's address);
+ * undefined when the number is national and the country unknown, so no other country's code is guessed.
+ */
+export function phoneInCountry(raw: string, country: string | null | undefined): string | undefined {
+  const code = country ? CALLING_CODES[country.trim().toUpperCase()] : undefined;
+  const digits = raw.trim().replace(/[\s().-]/g, '');
+  if (code === undefined && !digits.startsWith('+') && !digits.startsWith('00')) return undefined;
+  return normalisePhone(raw, code);
+}
+
+/**
+ * Normalises an identifier, or returns undefined when it must never be used for matching. A phone identifier must be
+ * international (connectors read national numbers in the address's country, phoneInCountry): the tenant's default
+ * country would turn a foreign buyer's national number into someone else's.
+ */
+export function normaliseIdentifier(id: Identifier): Identifier | undefined {
   let value: string | undefined = id.value.trim();
   if (id.type === 'email') value = normaliseEmail(value);
-  else if (id.type === 'phone') value = normalisePhone(value, defaultCountryCode);
+  else if (id.type === 'phone') value = phoneInCountry(value, undefined);
   if (value === undefined || BLOCKED_VALUES.has(value.toLowerCase())) return undefined;
   return { type: id.type, value };
 }

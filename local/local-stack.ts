@@ -112,7 +112,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const emulators = await startEmulatorsForHandlers(options, cleanups, print);
     const resources = await createQueuesForHandlers(options);
-    const simulators = await startVendorSimulators(baseConfig, options, cleanups, print);
+    // Simulated vendors whose callbacks are set in a dashboard (Copernica) post to the server once it listens.
+    let serverUrl: string | undefined;
+    const simulators = await startVendorSimulators(baseConfig, options, cleanups, print, () => serverUrl);
     const secrets = configureLocalRuntime(simulators, log, options);
     const connect = localConnect(simulators.config, secrets, log, () => configureLocalRuntime(simulators, log, options));
     const handlers = await importHandlers();
@@ -132,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       { operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting },
       cleanups,
     );
+    serverUrl = server.url;
     if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);
     printRoutes(print, server.url);
     const { scheduler, sweep } = startSchedules(simulators.config, handlers, log, options, cleanups);
@@ -206,8 +209,10 @@ async function startVendorSimulators(
   options: LocalStackOptions,
   cleanups: Cleanups,
   print: Print,
+  webhookBase: () => string | undefined,
 ): Promise<RunningSimulators> {
   const simulators = await startSimulators(baseConfig, {
+    webhookBase,
     ...(options.simulatorFaults ? { faults: options.simulatorFaults } : {}),
     ...(options.sampleCustomers !== undefined ? { sampleCustomers: options.sampleCustomers } : {}),
   });

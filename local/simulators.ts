@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   faults?: (tenantId: string, instance: string) => SimulatorFaults | undefined;
   /** Customers in each simulated shop's sample data, which polls read (default 25 for Shopify, 10 for WooCommerce). */
   sampleCustomers?: number;
+  /** The local server's URL once it listens: vendors whose callbacks are set in a dashboard post to it. */
+  webhookBase?: () => string | undefined;
 }
 
 export const SIMULATOR = 'simulator';
@@ -71,7 +73,17 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
         const simulator = await simulatorOf(instance.connector);
         if (!simulator) throw new Error(`${key}: connector "${instance.connector}" has no simulator; give its real apiBaseUrl`);
         const faults = options.faults?.(tenant.id, instance.id);
-        const sim = await simulator.start({ settings: instance.settings, faults, sampleCustomers: options.sampleCustomers });
+        const base = options.webhookBase;
+        const webhookUrl =
+          instance.webhooks && base
+            ? () => {
+                const url = base();
+                return url === undefined
+                  ? undefined
+                  : `${url}/webhooks/${encodeURIComponent(tenant.id)}/${encodeURIComponent(instance.id)}`;
+              }
+            : undefined;
+        const sim = await simulator.start({ settings: instance.settings, faults, sampleCustomers: options.sampleCustomers, webhookUrl });
         running.push({
           tenantId: tenant.id,
           instance: instance.id,

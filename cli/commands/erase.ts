@@ -34,13 +34,13 @@ export async function eraseCommand(
   waitMs = 30_000,
 ): Promise<number> {
   const target = await ctx.target();
-  const tenant = requireTenant(target, tenantId);
-  const identifier = normaliseIdentifier(raw, tenant.defaultCountryCode);
+  requireTenant(target, tenantId);
+  const identifier = normaliseIdentifier(raw);
   if (!identifier)
     throw new CommandFailed(
       raw.type === 'email'
         ? `"${raw.value}" is not an e-mail address syncline matches on (placeholders such as test@test.com identify nobody)`
-        : `"${raw.value}" is not a ${raw.type === 'phone' ? 'phone number' : 'customer id'} syncline matches on`,
+        : `"${raw.value}" is not a ${raw.type === 'phone' ? 'phone number syncline matches on (give it with its country code, e.g. +31…)' : 'customer id syncline matches on'}`,
       2,
     );
   const find = async () => {

@@ -5,6 +5,9 @@ import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 import { readBody, startVendorServer } from '../sdk/simulator-kit.js';
 import { CopernicaSettings, type CopernicaSecrets } from './config.js';
+import { createCallbackSigner } from './callback-signer.js';
+import { encodeForm } from './form.js';
+import { isoToCopernicaTime } from './time.js';
 
 export interface SimulatedProfile {
   id: number;
@@ -30,6 +33,18 @@ export interface CopernicaSimulator extends SimulatedVendor<CopernicaSettings> {
   revokeTokens(): void;
   /** JWTs issued by the authentication endpoint. */
   tokensIssued(): number;
+  /** Changes a profile as someone in the Marketing Suite would at `at` (default now): the profile callback fires. */
+  editProfile(id: number, fields: Record<string, string>, at?: Date): void;
+  /** The profile callbacks sent so far (to `callbackUrl`), with the status each got; 0 when it could not be sent. */
+  callbacks(): SimulatedCallback[];
+  /** Resolves once every callback started so far has been answered. */
+  callbacksSettled(): Promise<void>;
+}
+
+export interface SimulatedCallback {
+  event: 'create' | 'update';
+  profile: number;
+  status: number;
 }
 
 export interface SimulatorOptions {
@@ -37,7 +52,20 @@ export interface SimulatorOptions {
   databaseId?: number;
   keyField?: string;
   accessToken?: string;
+  /**
+   * Where the database's profile webhook posts (the Marketing Suite's webhook setting), read at each change; none when
+   * undefined. As Copernica does, every change by the API fires it with the full profile and the time of the change,
+   * signed with the simulator's own key (its public key is in `secrets`, its account id in `settings`).
+   */
+  callbackUrl?: () => string | undefined;
+  /** The account id callbacks carry in X-Copernica-ID (default 1234). */
+  accountId?: number;
 }
+
+/** Copernica stores phone numbers as typed in its own (Dutch) national format: `+31612345678` becomes `0612345678`. */
+const PHONE_FIELDS = new Set(['phone', 'telefoon', 'mobile']);
+const nationalPhone = (name: string, value: string) =>
+  PHONE_FIELDS.has(name.toLowerCase()) && /^\+31\d{9}$/.test(value) ? `0${value.slice(3)}` : value;
 
 const API_PREFIX = '/v4';
 const AUTH_PATH = '/authenticate';
@@ -60,18 +88,62 @@ function conditions(query: URLSearchParams): Array<[string, string]> | undefined
   return list;
 }
 
+interface StoredProfile {
+  id: number;
+  fields: Record<string, string>;
+  created: string;
+  modified: string;
+  /** The instant it was created, for the callbacks' `created` in Copernica's zone. */
+  createdAt: string;
+}
+
 const now = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 
 export async function startCopernicaSimulator(options: SimulatorOptions = {}): Promise<CopernicaSimulator> {
   const databaseId = options.databaseId ?? 4321;
   const keyField = options.keyField ?? 'email';
   const accessToken = options.accessToken ?? 'simulated-api-token';
-  const store = new Map<number, { id: number; fields: Record<string, string>; created: string; modified: string }>();
+  const store = new Map<number, StoredProfile>();
   let nextId = 1001;
   const tokens = new Set<string>();
   let issued = 0;
   const received: string[] = [];
   const log: SimulatedRequest[] = [];
+  const accountId = options.accountId ?? 1234;
+  const signer = options.callbackUrl ? createCallbackSigner({ accountId }) : undefined;
+  const sent: SimulatedCallback[] = [];
+  const pending = new Set<Promise<void>>();
+  const callbackZone = 'Europe/Amsterdam';
+
+  /** Posts the profile webhook for one API change, form-encoded and signed as Copernica does (webhook-security). */
+  function fireCallback(event: 'create' | 'update', profile: StoredProfile, parameters: Record<string, string>, at = new Date()): void {
+    const url = options.callbackUrl?.();
+    if (url === undefined || signer === undefined) return;
+    const stamp = isoToCopernicaTime(at.toISOString(), callbackZone) ?? '';
+    const body = encodeForm({
+      action: event,
+      profile: profile.id,
+      id: profile.id,
+      database: databaseId,
+      parameters,
+      fields: profile.fields,
+      interests: [],
+      timestamp: stamp,
+      created: isoToCopernicaTime(profile.createdAt, callbackZone) ?? stamp,
+      modified: stamp,
+    });
+    const headers = signer.sign({ body, url, now: new Date(), overrides: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const record: SimulatedCallback = { event, profile: profile.id, status: 0 };
+    sent.push(record);
+    const delivery = fetch(url, { method: 'POST', headers, body })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        record.status = response.status;
+      })
+      .catch(() => {})
+      .finally(() => pending.delete(delivery));
+    pending.add(delivery);
+  }
 
   const matching = (conds: Array<[string, string]>) =>
     [...store.values()].filter((p) =>
@@ -132,17 +204,22 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
     const fields = (body as { fields?: unknown } | undefined)?.fields;
     if (fields === null || typeof fields !== 'object' || Array.isArray(fields))
       return send(res, 400, { error: 'fields must be an object' });
-    const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+    const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, nationalPhone(k, String(v))]));
     const key = conds.find(([field]) => field === keyField)?.[1];
     const targets = matching(conds);
     if (targets.length === 0) {
       if (!['1', 'true'].includes(query.get('create') ?? '')) return send(res, 204);
       const id = nextId++;
-      store.set(id, { id, fields: values, created: now(), modified: now() });
+      const created: StoredProfile = { id, fields: values, created: now(), modified: now(), createdAt: new Date().toISOString() };
+      store.set(id, created);
       if (key !== undefined) received.push(key);
+      fireCallback('create', created, values);
       return send(res, 201, undefined, { 'x-created': String(id), 'x-location': `https://api.copernica.com/v4/profile/${id}` });
     }
-    for (const profile of targets) Object.assign(profile, { fields: { ...profile.fields, ...values }, modified: now() });
+    for (const profile of targets) {
+      Object.assign(profile, { fields: { ...profile.fields, ...values }, modified: now() });
+      fireCallback('update', profile, values);
+    }
     if (key !== undefined) received.push(key);
     return send(res, 204);
   }
@@ -173,28 +250,48 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
   const base = server.origin;
 
   return {
-    settings: CopernicaSettings.parse({ databaseId, keyField, apiBaseUrl: `${base}${API_PREFIX}`, authUrl: `${base}${AUTH_PATH}` }),
-    secrets: { accessToken, callbackPublicKeys: {} },
+    settings: CopernicaSettings.parse({
+      databaseId,
+      keyField,
+      apiBaseUrl: `${base}${API_PREFIX}`,
+      authUrl: `${base}${AUTH_PATH}`,
+      ...(signer ? { accountId } : {}),
+    }),
+    secrets: { accessToken, callbackPublicKeys: signer ? { [signer.keyId]: signer.publicKeyPem } : {} },
     received: () => [...received],
     requests: server.requests,
     profiles: () => [...store.values()].map((p) => ({ id: p.id, fields: { ...p.fields } })),
     seedProfile(fields) {
       const id = nextId++;
-      store.set(id, { id, fields: { ...fields }, created: now(), modified: now() });
+      store.set(id, { id, fields: { ...fields }, created: now(), modified: now(), createdAt: new Date().toISOString() });
       return id;
+    },
+    editProfile(id, fields, at) {
+      const profile = store.get(id);
+      if (!profile) throw new Error(`no simulated Copernica profile ${id}`);
+      profile.fields = { ...profile.fields, ...fields };
+      profile.modified = now();
+      fireCallback('update', profile, fields, at);
     },
     log: () => [...log],
     revokeTokens: () => tokens.clear(),
     tokensIssued: () => issued,
-    stop: server.stop,
+    callbacks: () => sent.map((c) => ({ ...c })),
+    callbacksSettled: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    stop: async () => {
+      await Promise.allSettled([...pending]);
+      await server.stop();
+    },
   };
 }
 
 /** The simulated Copernica database `npm start` runs. */
 export const simulator = defineSimulator<CopernicaSimulator>({
   connector: 'copernica',
-  async start({ faults }) {
-    const sim = await startCopernicaSimulator(faults ? { faults } : {});
+  async start({ faults, webhookUrl }) {
+    const sim = await startCopernicaSimulator({ ...(faults ? { faults } : {}), ...(webhookUrl ? { callbackUrl: webhookUrl } : {}) });
     return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
   },
 });

@@ -44,6 +44,13 @@ const drain = (sim: EcomSimulator, from?: string) =>
   drainPoll((cursor) => pollEcom(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Lightspeed eCom webhooks', () => {
+  it("reads a national mobile number in the billing country, not the tenant's (issue 19, item 11)", () => {
+    const body = fixture('customers-created.json') as { customer: Record<string, unknown> };
+    body.customer = { ...body.customer, mobile: '0470 12 34 56', phone: null, addressBillingCountry: { code: 'be', title: 'Belgium' } };
+    const phone = parse(body)[0]!.identifiers.find((i) => i.type === 'phone');
+    expect(phone).toEqual({ type: 'phone', value: '+32470123456' });
+  });
+
   it('maps order products to lines with product, variant, sku and the unit price including tax', () => {
     const { order } = OrderBody.parse(fixture('orders-updated.json'));
     const { orderProducts } = OrderProductsPage.parse(fixture('order-products.json'));

@@ -1,7 +1,7 @@
 // Lightspeed eCom customers and orders → canonical event drafts. Pure: the same record state always gives the
 // same events, whether it came from a webhook or from the poll.
 import type { Address, EventDraft, Identifier, OrderLine } from '../sdk/index.js';
-import { PayloadInvalid } from '../sdk/index.js';
+import { PayloadInvalid, phoneInCountry } from '../sdk/index.js';
 import type { Customer, Order, OrderProduct } from './schemas.js';
 
 export interface MappingContext {
@@ -24,15 +24,22 @@ const money = (amount: number) => Math.round(amount * 10_000) / 10_000;
 
 export function personIdentifiers(
   context: MappingContext,
-  person: { customerId?: number | null | undefined; email?: string | null; phones?: (string | null | undefined)[] },
+  person: {
+    customerId?: number | null | undefined;
+    email?: string | null;
+    phones?: (string | null | undefined)[];
+    country?: string | null | undefined;
+  },
 ): Identifier[] {
   const ids: Identifier[] = [];
   if (typeof person.customerId === 'number' && person.customerId > 0)
     ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
-  for (const phone of person.phones ?? [])
-    if (present(phone) && !ids.some((id) => id.type === 'phone' && id.value === phone.trim()))
-      ids.push({ type: 'phone', value: phone.trim() });
+  // A national number is read in the billing country; without one it stays as given, and no identifier comes of it.
+  for (const phone of person.phones ?? []) {
+    const value = present(phone) ? (phoneInCountry(phone, person.country) ?? phone.trim()) : undefined;
+    if (value !== undefined && !ids.some((id) => id.type === 'phone' && id.value === value)) ids.push({ type: 'phone', value });
+  }
   return ids.filter((id) => id.value.length <= 320);
 }
 
@@ -79,6 +86,7 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
         customerId: customer.id,
         email: customer.email,
         phones: [customer.mobile, customer.phone],
+        country: customer.addressBillingCountry?.code,
       }),
       data: {
         firstName: customer.firstname ?? null,
@@ -136,6 +144,7 @@ export function mapOrder(order: Order, context: MappingContext, products?: Order
         customerId: typeof customerId === 'number' ? customerId : undefined,
         email: order.email,
         phones: [order.mobile, order.phone],
+        country: order.addressBillingCountry?.code,
       }),
       data: {
         orderId: String(order.id),

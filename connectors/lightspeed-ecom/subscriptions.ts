@@ -9,7 +9,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '../sdk/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiRoot, type LightspeedEcomSecrets, type LightspeedEcomSettings } from './config.js';
 
 /** `itemGroup.itemAction` of the webhooks parseWebhook reads. */

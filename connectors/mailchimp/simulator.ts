@@ -44,6 +44,8 @@ export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, M
   contentTypes(): SimulatedContentType[];
   /** The audience's webhooks (list webhooks API), and deliveries to them. */
   webhooks: SimulatedMailchimpWebhooks;
+  /** Resolves once every webhook delivery an API write started (source `api`) has been answered. */
+  webhooksSettled(): Promise<void>;
 }
 
 export interface SimulatorOptions {
@@ -108,6 +110,40 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     store.set(hash, { id: hash, email_address: email.toLowerCase(), status, merge_fields: { ...mergeFields }, tags: [], last_changed: at });
   };
   for (const m of options.members ?? []) seed(m.email, m.status, {}, m.lastChanged);
+
+  // Mailchimp fires the list webhooks on API changes too, to every webhook whose `api` source is on (the default).
+  const pending = new Set<Promise<unknown>>();
+  const firedAt = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+  const memberPairs = (m: SimulatedMember): Record<string, string> => ({
+    'data[id]': m.id.slice(0, 10),
+    'data[list_id]': listId,
+    'data[email]': m.email_address,
+    'data[email_type]': 'html',
+    'data[merges][EMAIL]': m.email_address,
+    ...Object.fromEntries(
+      Object.entries(m.merge_fields)
+        .filter(([, v]) => typeof v !== 'object')
+        .map(([tag, v]) => [`data[merges][${tag}]`, String(v)]),
+    ),
+  });
+  /** The webhook an API write fires: subscribe, unsubscribe or cleaned on a status change, else profile when merges changed. */
+  function fireApiWebhook(before: { status: string; merges: string } | undefined, member: SimulatedMember): void {
+    const merges = JSON.stringify(member.merge_fields);
+    let type: string | undefined;
+    if (member.status !== before?.status) {
+      if (member.status === 'subscribed') type = 'subscribe';
+      else if (member.status === 'unsubscribed') type = 'unsubscribe';
+      else if (member.status === 'cleaned') type = 'cleaned';
+    }
+    if (type === undefined && before !== undefined && merges !== before.merges) type = 'profile';
+    if (type === undefined) return;
+    const extra: Record<string, string> =
+      type === 'unsubscribe' ? { 'data[action]': 'unsub', 'data[reason]': 'manual' } : type === 'cleaned' ? { 'data[reason]': 'hard' } : {};
+    const delivery = webhooks.deliver({ type, fired_at: firedAt(), ...memberPairs(member), ...extra }, 'api');
+    const tracked = delivery.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
+  const snapshot = (m: SimulatedMember | undefined) => (m ? { status: m.status, merges: JSON.stringify(m.merge_fields) } : undefined);
 
   const authorised = (req: IncomingMessage) => {
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -180,6 +216,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         if (!STATUSES.has(status)) return problem(res, 400, 'Invalid Resource', 'The resource submitted could not be validated.');
         if (inCompliance(member, status)) return complianceState(res, member.email_address);
       }
+      const patchedFrom = snapshot(member);
       if (email !== undefined && md5(email) !== hash) {
         // An address change: the member (status, merge fields, tags) moves to the new key, unless that is taken.
         if (store.has(md5(email)))
@@ -198,6 +235,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
       if (status !== undefined) member.status = status;
       member.last_changed = changedNow();
       received.push(member.email_address);
+      fireApiWebhook(patchedFrom, member);
       return sendJson(res, 200, member);
     }
     if (sub === undefined && req.method === 'PUT') return upsertMember(res, hash, member, body);
@@ -246,6 +284,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     const bad = badValue(merge);
     if (bad) return invalid(`Your merge fields were invalid: ${bad} is not in the format of its field type.`);
     if (existing && typeof status === 'string' && inCompliance(existing, status)) return complianceState(res, existing.email_address);
+    const upsertedFrom = snapshot(existing);
     const member = existing ?? {
       id: hash,
       email_address: email.toLowerCase(),
@@ -259,6 +298,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     member.merge_fields = { ...member.merge_fields, ...merge };
     store.set(hash, member);
     received.push(member.email_address);
+    fireApiWebhook(upsertedFrom, member);
     sendJson(res, 200, member);
   }
 
@@ -314,8 +354,10 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
           });
           continue;
         }
+        const batchedFrom = snapshot(existing);
         Object.assign(existing, { status, merge_fields: { ...existing.merge_fields, ...merge }, last_changed: changedNow() });
         out.updated_members.push(existing);
+        fireApiWebhook(batchedFrom, existing);
       } else {
         const member: SimulatedMember = {
           id: hash,
@@ -327,6 +369,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         };
         store.set(hash, member);
         out.new_members.push(member);
+        fireApiWebhook(undefined, member);
       }
       received.push(email.toLowerCase());
     }
@@ -366,7 +409,13 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     peakConcurrency: () => peak,
     contentTypes: () => [...contentTypes],
     webhooks,
-    stop: server.stop,
+    webhooksSettled: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    stop: async () => {
+      await Promise.allSettled([...pending]);
+      await server.stop();
+    },
   };
 }
 

@@ -11,6 +11,12 @@ export interface SimulatorStart {
   faults?: SimulatorFaults | undefined;
   /** Customers in the simulated vendor's sample data, when it has any; the simulator's own default otherwise. */
   sampleCustomers?: number | undefined;
+  /**
+   * Where the vendor's callbacks for this instance go once the local server listens (`<url>/webhooks/<tenant>/<instance>`),
+   * when the instance has `webhooks: true`; undefined otherwise. A vendor whose callbacks are set up in its dashboard
+   * rather than through an API (Copernica) posts there; the others learn their URL from `syncline connect`.
+   */
+  webhookUrl?: (() => string | undefined) | undefined;
 }
 
 export interface StartedSimulator<Handle> {

@@ -38,4 +38,5 @@ export { instantAtWallClock, isTimeZone, wallClockAt } from './time-zone.js';
 export type { FailureReason } from './failure-reason.js';
 export type { CanonicalEvent, ConsentPurpose, EventDraft, EventType, OrderLine, Address } from '../../core/events.js';
 export type { Identifier, IdentifierType } from '../../core/identifiers.js';
+export { phoneInCountry } from '../../core/identifiers.js';
 export type { ErasureOutcome, ErasureSubject, FieldValue, ProfileChange, PushOutcome } from '../../core/destination.js';

@@ -44,7 +44,7 @@ const LINE_ITEMS_PAGE = 100;
 export const ORDERS_QUERY = `query SynclineOrders($first: Int!, $after: String, $query: String, $lineItems: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id name email phone createdAt updatedAt cancelledAt sourceName customerAcceptsMarketing displayFinancialStatus
+      id name email phone createdAt updatedAt cancelledAt sourceName customerAcceptsMarketing test displayFinancialStatus
       totalPriceSet { shopMoney { amount currencyCode } }
       customer { id }
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }

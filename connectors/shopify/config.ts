@@ -15,6 +15,11 @@ export const ShopifySettings = z.object({
   apiBaseUrl: z.url().optional(),
   /** Records per GraphQL page; Shopify allows at most 250. */
   pageSize: z.number().int().min(1).max(250).default(100),
+  /**
+   * Orders Shopify marks `test: true` (test mode, the Bogus Gateway): "exclude" (the default) keeps them out of the
+   * profile, and so out of RFM and uplift; "include" stores them as real orders.
+   */
+  testOrders: z.enum(['exclude', 'include']).default('exclude'),
 });
 export type ShopifySettings = z.infer<typeof ShopifySettings>;
 

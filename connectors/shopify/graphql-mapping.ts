@@ -1,6 +1,6 @@
 // GraphQL Admin API nodes (what poll reads) → canonical event drafts, matching what the webhooks give for the same records.
 import type { EventDraft, OrderLine } from '../sdk/index.js';
-import { address, numericId, personIdentifiers, utcTime, type MappingContext } from './mapping.js';
+import { address, numericId, personIdentifiers, skipTestOrder, utcTime, type MappingContext } from './mapping.js';
 import type { CustomerNode, OrderNode } from './schemas.js';
 
 /** `gid://shopify/Customer/123` → "123": the id webhooks carry, so both paths name the same customer. */
@@ -17,7 +17,7 @@ export function mapCustomerNode(node: CustomerNode, context: MappingContext): Ev
       type: 'customer.upserted',
       sourceEventId: `poll/customers/${customerId}/${at}`,
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId, email, phone }),
+      identifiers: personIdentifiers(context, { customerId, email, phone, country: node.defaultAddress?.countryCodeV2 }),
       data: {
         firstName: node.firstName,
         lastName: node.lastName,
@@ -50,6 +50,7 @@ function status(node: OrderNode): 'placed' | 'paid' | 'cancelled' | 'refunded' {
 }
 
 export function mapOrderNode(node: OrderNode, context: MappingContext): EventDraft[] {
+  if (skipTestOrder(node.test, context)) return [];
   const orderId = idOf(node.id);
   const at = utcTime(node.updatedAt, 'updatedAt');
   const identifiers = personIdentifiers(context, {

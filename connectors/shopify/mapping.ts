@@ -1,6 +1,6 @@
 // Shopify webhook payloads → canonical event drafts. Pure: the same payload and delivery always give the same events.
 import type { Address, EventDraft, Identifier, OrderLine } from '../sdk/index.js';
-import { PayloadInvalid } from '../sdk/index.js';
+import { PayloadInvalid, phoneInCountry } from '../sdk/index.js';
 import type {
   CheckoutPayload,
   CustomerPayload,
@@ -27,7 +27,13 @@ export interface MappingContext {
   instance: string;
   /** Last resort for occurredAt when neither payload nor headers carry a time. */
   now: Date;
+  /** Whether orders Shopify marks `test: true` become events (ShopifySettings.testOrders); left out unless "include". */
+  testOrders?: 'exclude' | 'include';
 }
+
+/** A test order counts only where the instance includes test orders. */
+export const skipTestOrder = (test: boolean | null | undefined, context: MappingContext) =>
+  test === true && context.testOrders !== 'include';
 
 /** The identifier that ties an anonymous checkout to the order that completes it (which carries checkout_token). */
 export const checkoutIdentifier = (token: string): Identifier => ({ type: 'anonymousId', value: `shopify-checkout:${token}` });
@@ -49,12 +55,13 @@ export function numericId(id: string, gid?: string | null): string {
 
 export function personIdentifiers(
   context: MappingContext,
-  person: { customerId?: string | undefined; email?: string | null; phone?: string | null },
+  person: { customerId?: string | undefined; email?: string | null; phone?: string | null; country?: string | null | undefined },
 ): Identifier[] {
   const ids: Identifier[] = [];
   if (present(person.customerId)) ids.push({ type: `customerId:${context.instance}`, value: person.customerId });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
-  if (present(person.phone)) ids.push({ type: 'phone', value: person.phone.trim() });
+  // A national number is read in the address's country; without one it stays as given, and no identifier comes of it.
+  if (present(person.phone)) ids.push({ type: 'phone', value: phoneInCountry(person.phone, person.country) ?? person.phone.trim() });
   return ids.filter((id) => id.value.length <= 320);
 }
 
@@ -103,7 +110,7 @@ export function mapCustomer(c: CustomerPayload, delivery: Delivery, context: Map
       type: 'customer.upserted',
       sourceEventId: eventId(delivery, customerId, at),
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId, email: c.email, phone: c.phone }),
+      identifiers: personIdentifiers(context, { customerId, email: c.email, phone: c.phone, country: c.default_address?.country_code }),
       data: {
         firstName: c.first_name,
         lastName: c.last_name,
@@ -125,12 +132,14 @@ function orderStatus(o: OrderPayload): 'placed' | 'paid' | 'cancelled' | 'refund
 }
 
 export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingContext): EventDraft[] {
+  if (skipTestOrder(o.test, context)) return [];
   const orderId = numericId(o.id, o.admin_graphql_api_id);
   const customerId = o.customer ? numericId(o.customer.id, o.customer.admin_graphql_api_id) : undefined;
   const identifiers = personIdentifiers(context, {
     customerId,
     email: o.email ?? o.contact_email ?? o.customer?.email,
     phone: o.phone ?? o.customer?.phone,
+    country: o.billing_address?.country_code ?? o.shipping_address?.country_code,
   });
   if (present(o.checkout_token)) identifiers.push(checkoutIdentifier(o.checkout_token));
   const at = occurredAt(delivery, context, o.updated_at, o.created_at);

@@ -112,6 +112,22 @@ describe('Shopify poll', () => {
       expect(placed.data.lines[0]).toMatchObject({ productId: expect.stringMatching(/^\d+$/), price: expect.any(Number) });
     }));
 
+  it('leaves test orders (`test: true`) out by default and reads them when the instance includes them (issue 19, item 14)', () => {
+    const shop = generateSampleShop({ customers: 2, orders: 3 });
+    shop.orders[1]!.test = true;
+    const testId = /\d+$/.exec(shop.orders[1]!.id)?.[0];
+    const orderIds = (events: EventDraft[]) =>
+      events.flatMap((e) => (e.type === 'order.placed' ? [e.data.orderId] : [])).filter((id, i, all) => all.indexOf(id) === i);
+    return withVendor(startShopifySimulator(shop), async (sim) => {
+      const { events } = await drain(sim);
+      expect(orderIds(events)).toHaveLength(2);
+      expect(orderIds(events)).not.toContain(testId);
+      const including = { ...sim.settings, testOrders: 'include' as const };
+      const all = await drainPoll((cursor) => pollShopify(contextFor(including, sim.secrets), cursor, onePageBudget()));
+      expect(orderIds(all.events)).toContain(testId);
+    });
+  });
+
   describe("Shopify's query cost (1,000 points at most per query)", () => {
     const placedOrders = (events: EventDraft[]) =>
       events.filter((e): e is Extract<EventDraft, { type: 'order.placed' }> => e.type === 'order.placed');

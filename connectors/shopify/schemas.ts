@@ -80,8 +80,12 @@ export const OrderPayload = z.object({
   financial_status: Text,
   source_name: Text,
   buyer_accepts_marketing: z.boolean().nullish(),
+  /** True for an order placed in test mode (the Bogus Gateway). */
+  test: z.boolean().nullish(),
   checkout_token: Text,
   customer: EmbeddedCustomer.nullish(),
+  billing_address: MailingAddress.nullish(),
+  shipping_address: MailingAddress.nullish(),
   line_items: z.array(LineItem),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;
@@ -186,6 +190,8 @@ export const OrderNode = z.object({
   cancelledAt: Time.nullish(),
   sourceName: Text,
   customerAcceptsMarketing: z.boolean().nullish(),
+  /** True for a test order (Order.test in the Admin GraphQL API). */
+  test: z.boolean().nullish(),
   displayFinancialStatus: Text,
   totalPriceSet: z.object({ shopMoney: MoneyV2 }),
   customer: z.object({ id: Gid }).nullish(),

@@ -45,6 +45,15 @@ const verify = (topic: string, body: string | object, headers: Record<string, st
 const order = (overrides: Record<string, unknown> = {}) => ({ ...fixture('orders-create.json'), ...overrides });
 
 describe('Shopify webhooks', () => {
+  it("reads a national phone number in the address's country (issue 19, item 11)", () => {
+    const customer = { ...fixture('customers-create.json'), phone: '0470 12 34 56' } as Record<string, unknown>;
+    customer.default_address = { ...(customer.default_address as object), country_code: 'BE' };
+    const phone = (events: ReturnType<typeof parse>) => events[0]!.identifiers.find((i) => i.type === 'phone');
+    expect(phone(parse('customers/create', customer))).toEqual({ type: 'phone', value: '+32470123456' });
+    const buyer = order({ phone: '0470 12 34 56', billing_address: { country_code: 'BE' } });
+    expect(phone(parse('orders/create', buyer))).toEqual({ type: 'phone', value: '+32470123456' });
+  });
+
   it('links an anonymous checkout to the order that completes it', async () => {
     const checkout = fixture<{ token: string }>('checkouts-update-anonymous.json');
     const cart = onlyEvent(parse('checkouts/update', checkout), 'cart.updated');
@@ -100,6 +109,15 @@ describe('Shopify webhooks', () => {
     // One grant, whichever path or state of the order reported it: the same id as the poll's.
     expect(late.sourceEventId).toBe(first.sourceEventId);
     expect(first.sourceEventId).toBe(`poll/orders/${String((created as { id: number }).id)}#email_marketing`);
+  });
+
+  it('keeps a test order (`test: true`) out of the profile unless the instance says to include test orders (issue 19, item 14)', () => {
+    // Shopify marks orders placed with the Bogus Gateway or in test mode `test: true`; they are no purchases.
+    expect(parse('orders/create', order({ test: true, buyer_accepts_marketing: true }))).toEqual([]);
+    expect(onlyEvent(parse('orders/create', order({ test: false })), 'order.placed').data.orderId).toMatch(/^\d+$/);
+    const including = contextFor({ ...settings, testOrders: 'include' });
+    const events = shopify.parseWebhook!(signedRequest('orders/create', order({ test: true })), including);
+    expect(onlyEvent(events, 'order.placed').data.orderId).toMatch(/^\d+$/);
   });
 
   it('maps a point-of-sale order to the pos channel', () => {

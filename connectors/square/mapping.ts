@@ -1,5 +1,5 @@
 // Square customers and orders → canonical event drafts. Pure: the same object always gives the same events.
-import { PayloadInvalid, type Address, type EventDraft, type Identifier, type OrderLine } from '../sdk/index.js';
+import { PayloadInvalid, phoneInCountry, type Address, type EventDraft, type Identifier, type OrderLine } from '../sdk/index.js';
 import type { Customer, LineItem, Money, Order } from './schemas.js';
 
 export interface MappingContext {
@@ -59,12 +59,13 @@ function address(a: Customer['address']): Address | undefined {
 
 export function customerIdentifiers(
   context: MappingContext,
-  c: { id?: string | null; email?: string | null; phone?: string | null },
+  c: { id?: string | null; email?: string | null; phone?: string | null; country?: string | null | undefined },
 ): Identifier[] {
   const ids: Identifier[] = [];
   if (present(c.id)) ids.push({ type: `customerId:${context.instance}`, value: c.id });
   if (present(c.email)) ids.push({ type: 'email', value: c.email.trim() });
-  if (present(c.phone)) ids.push({ type: 'phone', value: c.phone.trim() });
+  // A national number is read in the address's country; without one it stays as given, and no identifier comes of it.
+  if (present(c.phone)) ids.push({ type: 'phone', value: phoneInCountry(c.phone, c.country) ?? c.phone.trim() });
   return ids.filter((id) => id.value.length <= 320);
 }
 
@@ -75,7 +76,12 @@ export function mapCustomer(c: Customer, context: MappingContext): EventDraft[] 
       ? utcTime(c.created_at, 'created_at')
       : context.now.toISOString();
   const id = objectEventId('customer', c.id, c.version, c.updated_at);
-  const identifiers = customerIdentifiers(context, { id: c.id, email: c.email_address, phone: c.phone_number });
+  const identifiers = customerIdentifiers(context, {
+    id: c.id,
+    email: c.email_address,
+    phone: c.phone_number,
+    country: c.address?.country,
+  });
   const birthdate =
     present(c.birthday) && /^\d{4}-\d{2}-\d{2}$/.test(c.birthday) && !c.birthday.startsWith('0000') ? c.birthday : undefined;
   const home = address(c.address);

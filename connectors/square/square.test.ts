@@ -93,6 +93,24 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
     expect(() => verify(JSON.stringify(JSON.parse(body), null, 4), sig, key, url)).toThrow(SignatureInvalid);
   });
 
+  it('verifies when the registered URL and the setting differ only by a trailing slash or an explicit :443 (issue 19, item 16)', () => {
+    const payload = '{"merchant_id":"M","type":"customer.updated"}';
+    const base = 'https://hooks.syncline.example/webhooks/acme/pos';
+    for (const [registered, configured] of [
+      [`${base}/`, base],
+      [base, `${base}/`],
+      ['https://hooks.syncline.example:443/webhooks/acme/pos', base],
+      [base, 'https://hooks.syncline.example:443/webhooks/acme/pos/'],
+    ] as const) {
+      const sig = signSquareWebhook(registered, payload, key)['x-square-hmacsha256-signature']!;
+      expect(() => verify(payload, sig, key, configured), `${registered} signed, ${configured} configured`).not.toThrow();
+    }
+    // Another path, scheme or port is another URL.
+    const sig = signSquareWebhook(`${base}/`, payload, key)['x-square-hmacsha256-signature']!;
+    expect(() => verify(payload, sig, key, `${base}x`)).toThrow(SignatureInvalid);
+    expect(() => verify(payload, sig, key, 'https://hooks.syncline.example:8443/webhooks/acme/pos')).toThrow(SignatureInvalid);
+  });
+
   it('checks against the registered notification URL, not the URL a proxy delivered to', () => {
     const sig = 'GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=';
     expect(() => verify(body, sig, key, url, 'http://10.0.3.7:8080/webhooks/acme/square')).not.toThrow();
@@ -106,6 +124,17 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
 });
 
 describe('Square webhooks', () => {
+  it("reads a national phone number in the customer's address country, and makes no identifier of it without one (issue 19, item 11)", () => {
+    const body = fixture('customer-created.json') as { data: { object: { customer: Record<string, unknown> } } };
+    const customer = body.data.object.customer;
+    customer.phone_number = '0470 12 34 56';
+    customer.address = { ...(customer.address as object), country: 'BE' };
+    const phone = (events: ReturnType<typeof parse>) => onlyEvent(events, 'customer.upserted').identifiers.find((i) => i.type === 'phone');
+    expect(phone(parse(body))).toEqual({ type: 'phone', value: '+32470123456' });
+    customer.address = null;
+    expect(phone(parse(body))?.value).not.toMatch(/^\+/);
+  });
+
   it('turns an email unsubscribe into a withdrawn e-mail consent, and the default into nothing', () => {
     const body = fixture('customer-updated.json') as { data: { object: { customer: Record<string, unknown> } } };
     body.data.object.customer.preferences = { email_unsubscribed: true };

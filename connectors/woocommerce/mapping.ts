@@ -1,5 +1,12 @@
 // WooCommerce customers and orders → canonical event drafts. Pure: the same resource always gives the same events.
-import { PayloadInvalid, type Address as CanonicalAddress, type EventDraft, type Identifier, type OrderLine } from '../sdk/index.js';
+import {
+  PayloadInvalid,
+  phoneInCountry,
+  type Address as CanonicalAddress,
+  type EventDraft,
+  type Identifier,
+  type OrderLine,
+} from '../sdk/index.js';
 import type { Address, Customer, LineItem, Order } from './schemas.js';
 
 export interface MappingContext {
@@ -47,14 +54,15 @@ export function decodeEntities(text: string): string {
 
 export function personIdentifiers(
   context: MappingContext,
-  person: { customerId?: number | null; email?: string | null; phone?: string | null },
+  person: { customerId?: number | null; email?: string | null; phone?: string | null; country?: string | null | undefined },
 ): Identifier[] {
   const ids: Identifier[] = [];
   // customer_id 0 is a guest checkout: no account, no id.
   if (typeof person.customerId === 'number' && person.customerId > 0)
     ids.push({ type: `customerId:${context.instance}`, value: String(person.customerId) });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
-  if (present(person.phone)) ids.push({ type: 'phone', value: person.phone.trim() });
+  // A national number is read in the billing country; without one it stays as given, and no identifier comes of it.
+  if (present(person.phone)) ids.push({ type: 'phone', value: phoneInCountry(person.phone, person.country) ?? person.phone.trim() });
   return ids.filter((id) => id.value.length <= 320);
 }
 
@@ -90,7 +98,7 @@ export function mapCustomer(c: Customer, context: MappingContext): EventDraft[] 
       type: 'customer.upserted',
       sourceEventId: resourceEventId('customer', c.id, modified ?? created ?? 'unknown'),
       occurredAt: at,
-      identifiers: personIdentifiers(context, { customerId: c.id, email, phone }),
+      identifiers: personIdentifiers(context, { customerId: c.id, email, phone, country: c.billing?.country }),
       data: {
         firstName: present(c.first_name) ? c.first_name : present(c.billing?.first_name) ? c.billing.first_name : null,
         lastName: present(c.last_name) ? c.last_name : present(c.billing?.last_name) ? c.billing.last_name : null,
@@ -155,7 +163,12 @@ export function mapOrder(o: Order, context: MappingContext, kind: 'placed' | 'up
   if (NOT_AN_ORDER.has(o.status)) return [];
   const created = gmtTime(o.date_created_gmt, 'date_created_gmt');
   const modified = present(o.date_modified_gmt) ? gmtTime(o.date_modified_gmt, 'date_modified_gmt') : created;
-  const identifiers = personIdentifiers(context, { customerId: o.customer_id, email: o.billing?.email, phone: o.billing?.phone });
+  const identifiers = personIdentifiers(context, {
+    customerId: o.customer_id,
+    email: o.billing?.email,
+    phone: o.billing?.phone,
+    country: o.billing?.country,
+  });
   const type = kind === 'placed' || (kind === 'auto' && modified === created) ? 'order.placed' : 'order.updated';
   const channel = /\bpos\b/i.test(o.created_via ?? '') ? 'pos' : 'web';
   return [

@@ -44,6 +44,13 @@ const ping = (body = fixtureText('webhook-ping.txt')): WebhookRequest => ({
 });
 
 describe('WooCommerce webhooks', () => {
+  it("reads a Belgian buyer's national phone number as Belgian, not in the tenant's country (issue 19, item 11)", () => {
+    const body = fixture('order-created.json') as { billing: Record<string, unknown> };
+    body.billing = { ...body.billing, country: 'BE', phone: '0470 12 34 56' };
+    const placed = parse('order.created', body).find((e) => e.type === 'order.placed')!;
+    expect(placed.identifiers.find((i) => i.type === 'phone')).toEqual({ type: 'phone', value: '+32470123456' });
+  });
+
   it('identifies a registered buyer by customer id and flags an order shipped to another address', () => {
     const order = {
       ...fixture('order-created.json'),

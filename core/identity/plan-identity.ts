@@ -31,7 +31,7 @@ export interface IdentityContext {
 export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: TenantConfig): Identifier[] {
   return uniqueIdentifiers(
     ids
-      .map((id) => normaliseIdentifier(id, tenant.defaultCountryCode))
+      .map((id) => normaliseIdentifier(id))
       .filter(
         (id): id is Identifier =>
           id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id),

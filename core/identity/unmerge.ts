@@ -144,9 +144,7 @@ async function findWrongMerge(
   const live = await liveProfile(repo, tenant.id, profileId);
   if (!live) throw new UnmergeRefused(`profile ${profileId} does not exist in tenant "${tenant.id}" (erased, or a wrong id)`);
   const identifier = live.identifiers.find(
-    (id) =>
-      id.value === identifierValue.trim() ||
-      normaliseIdentifier({ type: id.type, value: identifierValue }, tenant.defaultCountryCode)?.value === id.value,
+    (id) => id.value === identifierValue.trim() || normaliseIdentifier({ type: id.type, value: identifierValue })?.value === id.value,
   );
   if (!identifier) throw new UnmergeRefused(`profile ${live.profileId} holds no identifier with that value`);
   const key = identifierKey(identifier);
