@@ -231,10 +231,10 @@ describe('an erasure leaves nothing of the person behind', () => {
     expect(await stack.profiles.get(TENANT, secondId), 'the second account is kept, without the address').toMatchObject({
       refusedIdentifiers: [],
     });
-    // KNOWN GAP, not asserted (closing note of stop 26): the person's own Copernica record survives the erasure. The erase
-    // subject leaves out the address the second account was refused (c7d52da, so a destination never deletes by a value
-    // another profile carries), and the record's remote id from the push snapshot does not reach it. The guest's record
-    // (merged-away id) is erased. Fix that and restore:
+    // KNOWN GAP, not asserted (closing note of stop 26): the person's own Copernica record sometimes survives. The erase
+    // subject leaves out the address the second account was refused (so a destination never deletes by a value another
+    // profile carries); Copernica now erases by the id our push learnt (remoteId), which made this pass in 3 of 5 runs:
+    // a race between the last sync push and the erasure remains. The guest's record (merged-away id) is erased. Restore:
     // expect(copernica.profiles().filter((p) => JSON.stringify(p).includes(SURNAME))).toEqual([]);
     expect(
       copernica.profiles().filter((p) => p.fields.email === SECOND_EMAIL),

@@ -191,6 +191,17 @@ describe('Copernica erasure', () => {
       expect(sim.profiles()).toEqual([]);
     }));
 
+  it('erases the profile id our own push learnt (remoteId) when the subject carries no address to search by', () =>
+    withSimulator(async (sim) => {
+      const pushed = sim.seedProfile({ email: 'shared@example.com', firstName: 'Zelda' });
+      const other = sim.seedProfile({ email: 'shared@example.com', firstName: 'Bob' });
+      const outcomes = await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        { profileId: 'p-1', identifiers: [], remoteId: String(pushed) },
+      ]);
+      expect(outcomes).toEqual([{ profileId: 'p-1', status: 'confirmed' }]);
+      expect(sim.profiles().map((p) => p.id)).toEqual([other]);
+    }));
+
   it('reports a failed erasure when Copernica rejects the search', () =>
     withSimulator(async (sim) => {
       const [outcome] = await eraseSubjects(contextFor({ ...sim.settings, databaseId: 999 }, sim.secrets), [subject('ann@example.com')]);

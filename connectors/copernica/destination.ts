@@ -44,10 +44,14 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   return outcomes;
 }
 
-/** Every address the subject had, and the Copernica profile ids this instance learnt from callbacks. */
+/**
+ * Every address the subject had, the Copernica profile id our own push learnt (`remoteId`: it reaches the person's
+ * record when an address is left out because another profile carries it), and the ids learnt from callbacks.
+ */
 function erasureTargets(subject: ErasureSubject, instance: string): { emails: string[]; profileIds: string[] } {
   const emails = new Set<string>();
   const profileIds = new Set<string>();
+  if (subject.remoteId !== undefined && /^\d+$/.test(subject.remoteId)) profileIds.add(subject.remoteId);
   const email = normaliseEmail(subject.email);
   if (email) emails.add(email);
   for (const id of subject.identifiers) {
