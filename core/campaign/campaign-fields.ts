@@ -9,6 +9,7 @@ import { rfmScore } from './rfm.js';
 import { computeSegments } from './segments.js';
 import type { TenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
+import { followUpFields } from './survey/follow-up.js';
 
 /** What the campaign fields depend on besides the profile: the tenant's rules, the clock and the tenant stats. */
 export interface ProjectionContext {
@@ -66,6 +67,7 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     out[`crossSell${i + 1}Name`] = s?.name ?? null;
     out[`crossSell${i + 1}Reason`] = s?.reason ?? null;
   }
+  if (config.survey.enabled) Object.assign(out, followUpFields(profile, cart, config.survey, stats));
   for (const campaign of config.campaigns)
     out[holdoutField(campaign.id)] = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
   return out;
