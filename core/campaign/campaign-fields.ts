@@ -10,6 +10,7 @@ import { rfmScore } from './rfm.js';
 import { computeSegments } from './segments.js';
 import type { TenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
+import { followUpFields } from './survey/follow-up.js';
 
 /** What the campaign fields depend on besides the profile: the tenant's rules, the clock and the tenant stats. */
 export interface ProjectionContext {
@@ -71,6 +72,7 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     out[`crossSell${i + 1}Name`] = s?.name ?? null;
     out[`crossSell${i + 1}Reason`] = s?.reason ?? null;
   }
+  if (config.survey.enabled) Object.assign(out, followUpFields(profile, cart, config.survey, stats));
   for (const campaign of config.campaigns) {
     const held = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
     out[holdoutField(campaign.id)] = held;

@@ -1,6 +1,7 @@
 // The per-tenant `campaigns` section of the config: thresholds, windows, seasons, rules, holdouts, field mapping.
 // Every key has a default, so a tenant without the section gets the rules of DESIGN.md ("What campaigns need").
 import * as z from 'zod';
+import { SurveyRules } from './survey/survey-config.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD');
@@ -36,10 +37,14 @@ export const AbandonedCartRules = z
     maxAgeDays: z.number().int().min(1).default(30),
     /** survey.answered question that asks why the cart was left. */
     surveyQuestion: z.string().default('cart-abandon-reason'),
-    /** Follow-up path per reason; any other answer maps to `other`, no answer to `noAnswer`. */
+    /**
+     * Follow-up path per reason; any other answer maps to `other`, no answer to `noAnswer`. The seed's: price doubts →
+     * comparable alternatives, product doubts → other customers' reviews, doubts about the shop → the nearest store
+     * (their content: core/campaign/survey/follow-up.ts).
+     */
     followUps: z
       .record(z.string(), z.string())
-      .default({ price: 'discount', product: 'alternatives', supplier: 'reassurance', other: 'reminder' }),
+      .default({ price: 'alternatives', product: 'reviews', supplier: 'store', other: 'reminder' }),
     noAnswer: z.string().default('reminder'),
   })
   .prefault({});
@@ -141,6 +146,8 @@ export const CampaignConfig = z
     segments: SegmentRules,
     abandonedCart: AbandonedCartRules,
     crossSell: CrossSellRules,
+    /** One-click answers in the abandoned-cart mail and their follow-ups' content (core/campaign/survey/). */
+    survey: SurveyRules,
     nextJob: JobRules,
     /** Purchases of a never-bought category in these periods (inclusive, MM-DD) go to the secondary profile. */
     giftSeasons: z.array(GiftSeason).default([
