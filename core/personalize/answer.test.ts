@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { holdoutPosition } from '../campaign/control-group.js';
 import { computeTenantStats } from '../campaign/tenant-stats.js';
 import type { CanonicalEvent } from '../events.js';
 import { activity, build, config, daysAgo, line, NOW, order } from '../../test/support/campaign-profiles.js';
@@ -74,7 +75,7 @@ describe('personalize answer', () => {
         activity('survey.answered', daysAgo(0.5), { question: 'cart-abandon-reason', answer: 'Price' }),
       ),
     );
-    expect(left.cart).toMatchObject({ reason: 'price', followUp: 'discount' });
+    expect(left.cart).toMatchObject({ reason: 'price', followUp: config().abandonedCart.followUps.price });
     expect(JSON.stringify(left)).not.toContain('recover');
   });
 
@@ -83,16 +84,35 @@ describe('personalize answer', () => {
     expect(a.cart).toBeNull();
   });
 
-  it('carries the profile nextJob field when the merge set one, and no e-mail, name or profile id', () => {
-    const p = build(consent('personalisation'), order(daysAgo(2), [drill]), {
-      type: 'customer.upserted',
-      occurredAt: daysAgo(1),
-      data: { firstName: 'Ann', lastName: 'Visser', email: 'a@example.com', address: { city: 'Utrecht' } },
-    } as Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>);
-    p.fields.nextJob = { value: 'paint-a-room', source: 'syncline', at: daysAgo(1), eventId: 'x', priority: 0 };
-    const text = JSON.stringify(answer(p));
-    expect(answer(p).nextJob).toBe('paint-a-room');
-    for (const personal of ['a@example.com', 'Ann', 'Visser', 'Utrecht', p.profileId]) expect(text).not.toContain(personal);
+  it('gives the likely next job with its reason, and no e-mail, name, city or profile id', () => {
+    const jobs = config({ nextJob: { jobs: [{ id: 'painting', categories: ['paint', 'paint-tools'] }], minConfidence: 0 } });
+    const p = build(
+      consent('personalisation'),
+      activity('search.performed', daysAgo(1), { query: 'verf', category: 'paint' }),
+      activity('product.viewed', daysAgo(1), { productId: 'ROLLER', category: 'paint-tools' }),
+      {
+        type: 'customer.upserted',
+        occurredAt: daysAgo(1),
+        data: { firstName: 'Ann', lastName: 'Visser', email: 'a@example.com', address: { city: 'Utrecht' } },
+      } as Pick<CanonicalEvent, 'type' | 'data' | 'occurredAt'>,
+    );
+    const a = answer(p, jobs);
+    expect(a.nextJob).toMatchObject({ job: 'painting' });
+    expect(a.nextJob?.reason).toMatch(/paint/);
+    for (const personal of ['a@example.com', 'Ann', 'Visser', 'Utrecht', p.profileId]) expect(JSON.stringify(a)).not.toContain(personal);
+  });
+
+  it('leaves out the next job for the control group of a campaign that personalises it', () => {
+    const p = build(consent('personalisation'), activity('search.performed', daysAgo(1), { query: 'verf', category: 'paint' }));
+    // A campaign id whose holdout hash puts this profile in a control group of half the audience.
+    const id = ['diy', 'diy-2', 'diy-3', 'diy-4', 'diy-5', 'diy-6'].find((c) => holdoutPosition('acme', c, p.profileId) < 0.5)!;
+    const jobs = (share: number) =>
+      config({
+        nextJob: { jobs: [{ id: 'painting', categories: ['paint'] }], minConfidence: 0 },
+        campaigns: [{ id, controlShare: share, holdout: 'generic-mail', personalises: ['nextJob'] }],
+      });
+    expect(answer(p, jobs(0)).nextJob).toMatchObject({ job: 'painting' });
+    expect(answer(p, jobs(0.5)).nextJob).toBeNull();
   });
 
   it('answers the empty answer for nobody', () => {

@@ -9,8 +9,9 @@ import { rfmScore } from '../campaign/rfm.js';
 import { computeSegments } from '../campaign/segments.js';
 import type { TenantStats } from '../campaign/tenant-stats.js';
 import { computeTraits } from '../campaign/traits.js';
-import type { FieldValue } from '../destination.js';
-import type { Profile } from '../profile.js';
+import { inHoldout } from '../campaign/control-group.js';
+import { nextJob } from '../campaign/next-job.js';
+import type { NextJob, Profile } from '../profile.js';
 
 export interface PersonalizeSuggestion {
   sku: string;
@@ -33,8 +34,8 @@ export interface PersonalizeAnswer {
   segments: string[];
   suggestions: PersonalizeSuggestion[];
   cart: PersonalizeCart | null;
-  /** The profile's `nextJob` field as the merge computed it (a job name or its JSON), when it has one. */
-  nextJob: FieldValue | null;
+  /** The DIY job the recent behaviour points to (core/campaign/next-job.ts): its id, reason (categories only) and confidence. */
+  nextJob: NextJob | null;
 }
 
 export interface PersonalizeContext {
@@ -61,16 +62,20 @@ export function personalizeAnswer(profile: Profile | undefined, context: Persona
   const rfm = consentFor('profiling') ? rfmScore(traits, stats?.rfm) : undefined;
   const segments = computeSegments(profile, traits, rfm, config.segments, now);
   const named = (['new', 'repeat', 'loyal', 'lapsed', 'engaged', 'unengaged'] as const).filter((s) => segments[s]);
-  const suggestions = suggestCrossSell(profile, traits, stats, config.crossSell, now).map((s) => ({
-    sku: s.key,
-    name: s.name,
-    reason: s.reason,
-  }));
+  // A generic-mail control group sees the site without what its campaign personalises, as it gets the mail without it.
+  const held = new Set(
+    config.campaigns
+      .filter((c) => inHoldout(profile.tenantId, c.id, profile.profileId, c.controlShare))
+      .flatMap((c) => c.personalises ?? []),
+  );
+  const suggestions = [...held].some((f) => f.startsWith('crossSell'))
+    ? []
+    : suggestCrossSell(profile, traits, stats, config.crossSell, now).map((s) => ({ sku: s.key, name: s.name, reason: s.reason }));
   return {
     segments: [...named, ...segments.oneCategory],
     suggestions,
     cart: currentCart(profile, config, now),
-    nextJob: profile.fields.nextJob?.value ?? null,
+    nextJob: held.has('nextJob') ? null : nextJob(profile, traits, config.nextJob, now),
   };
 }
 
