@@ -38,6 +38,8 @@ describe('functions', () => {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
       const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
+      // push writes the survey's answer links, which point at this API.
+      if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',
@@ -203,8 +205,23 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
+  it('routes GET, HEAD and POST /r/{tenant}/{token} to the survey function, and gives the push the API URL for its links', () => {
+    for (const method of ['GET', 'HEAD', 'POST'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /r/{tenant}/{token}`,
+        AuthorizationType: 'NONE',
+      });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('survey'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const push = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnLogicalId('push')];
+    expect(push?.Properties?.Environment.Variables.SYNCLINE_PUBLIC_URL, 'push knows the answer links base').toBeDefined();
+  });
+
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /webhooks/{tenant}/{instance}',
       AuthorizationType: 'NONE',
@@ -286,7 +303,7 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
     expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
   });
 
   it('deploys dev and prod side by side under different names', () => {
@@ -373,12 +390,15 @@ describe('least privilege', () => {
     ],
   });
 
-  it('lets only webhook, poll and push read secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+  it('lets only webhook, poll and push read secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
     for (const name of ['webhook', 'poll', 'push'] as const)
       expect(secretStatements(dev, name), name).toEqual([
         expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
       ]);
     for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([]);
+    // The survey function reads the tenants' survey keys, none of the connector secrets.
+    expect(JSON.stringify(secretStatements(dev, 'survey'))).toContain(':secret:syncline/dev/*/survey-??????');
+    expect(secretStatements(dev, 'survey')).toHaveLength(1);
     const prod = synth({ stage: 'prod' });
     expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
@@ -417,6 +437,7 @@ describe('least privilege', () => {
       merge: ['PushQueue'],
       push: [],
       sweep: ['PushQueue'],
+      survey: ['ChangesQueue'],
     });
   });
 });
