@@ -16,6 +16,7 @@ import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
+import { addPersonalizeRoute } from './constructs/personalize-route.js';
 import { secretPrefix } from '../aws/secrets.js';
 import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
@@ -51,6 +52,8 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
   // Reads every profile of a tenant twice (stats, then changed projections): the longest Lambda allows.
   sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
+  // A page waits for it: two reads and a projection, or nothing.
+  personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
 };
 
 export class SynclineStack extends Stack {
@@ -95,6 +98,7 @@ export class SynclineStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    addPersonalizeRoute(this.api.api, this.functions.personalize);
     this.schedules = new Schedules(this, 'Schedules', {
       groupName: prefix,
       config,
@@ -144,7 +148,7 @@ export class SynclineStack extends Stack {
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
-    const { webhook, poll, merge, push, sweep } = this.functions;
+    const { webhook, poll, merge, push, sweep, personalize } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
@@ -155,7 +159,7 @@ export class SynclineStack extends Stack {
 
     this.changes.queue.grantSendMessages(webhook);
     this.changes.queue.grantSendMessages(poll);
-    this.grantSecretReads(stage, [webhook, poll, push]);
+    this.grantSecretReads(stage, [webhook, poll, push, personalize]);
 
     // Includes ConditionCheckItem for TransactWriteItems; the index lists a tenant's profiles (whole-source erasure).
     grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);
@@ -169,6 +173,9 @@ export class SynclineStack extends Stack {
     grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+
+    // Reads only: identifier items and profiles, the tenant stats item, and the site's customer-token secret.
+    grantKeyed(personalize, [profiles, ops], 'read', ANY_TENANT_KEYS);
     return tenantData;
   }
 

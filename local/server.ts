@@ -9,6 +9,8 @@ export interface LocalServerOptions {
   port: number;
   host?: string;
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** GET /personalize/{tenant}/{site}: public like the webhooks (a shop's pages call it from any host). */
+  personalize?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
   status(): Promise<unknown>;
   /** `syncline accounting` as JSON (every tenant, or one); apart from /api/status, which is polled often, as it reads the whole ledger. */
@@ -28,6 +30,7 @@ export interface LocalServer {
 }
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+const PERSONALIZE_ROUTE = /^\/personalize\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
 const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
 const ACCOUNTING_ROUTE = /^\/api\/accounting(?:\/([^/]+))?\/?$/;
@@ -81,6 +84,16 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
     const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: params[0]!, instance: params[1]! }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+    res.end(result.body ?? '');
+    return;
+  }
+  const personalize = PERSONALIZE_ROUTE.exec(url.pathname);
+  if (personalize && options.personalize) {
+    const params = decodeAll([personalize[1]!, personalize[2]!]);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    const event = toApiGatewayEvent(req, url, Buffer.alloc(0), { tenant: params[0]!, site: params[1]! });
+    const result = await options.personalize({ ...event, routeKey: `${req.method ?? 'GET'} /personalize/{tenant}/{site}` });
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');
     return;
   }
