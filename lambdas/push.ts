@@ -49,7 +49,7 @@ function safeJson(body: string): unknown {
 
 export function pushRuntime(): PushDeps {
   return once('push', () => {
-    const { log, profiles, status, stats, now, db, names } = shared();
+    const { log, profiles, status, stats, now, db, names, digestKey } = shared();
     return {
       instances: connectedInstances(),
       profiles,
@@ -58,7 +58,7 @@ export function pushRuntime(): PushDeps {
       log,
       stats,
       contacts: new DynamoCampaignContactLog(db, names.ops),
-      receipts: new DynamoErasureReceipts(db, names.ops),
+      receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
       quarantine: new DynamoQuarantineStore(db, names.ops),
       now,
     };
