@@ -10,6 +10,7 @@ import type { SynclineConfig } from '../core/config.js';
 import { HANDLER_NAMES, type HandlerName } from './handlers.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
+import { IdentifierDigestKey } from './constructs/identifier-digest-key.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
 import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
@@ -68,6 +69,7 @@ export class SynclineStack extends Stack {
   readonly schedules: Schedules;
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
+  readonly digestKey: IdentifierDigestKey;
 
   constructor(scope: Construct, id: string, props: SynclineStackProps) {
     super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
@@ -92,6 +94,12 @@ export class SynclineStack extends Stack {
     });
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
     this.tenantData = this.grantLeastPrivilege(stage);
+    const { merge, push, sweep } = this.functions;
+    this.digestKey = new IdentifierDigestKey(this, 'IdentifierDigestKey', {
+      stage,
+      readers: [merge, push, sweep, this.functions.personalize],
+      removalPolicy,
+    });
     this.connectQueues();
 
     this.api = new WebhookApi(this, 'Webhooks', {
