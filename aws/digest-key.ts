@@ -2,7 +2,7 @@
 // (SYNCLINE_DIGEST_KEY_SECRET, its ARN), or locally a generated key file (SYNCLINE_DIGEST_KEY_FILE, local/digest-key-file.ts).
 // Read once per container; the key's value never reaches a message or a log line.
 import { readFileSync } from 'node:fs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DigestKeySource } from '../core/identifier-digest.js';
 
 /** The secret's name in a stage: outside `syncline/<stage>/`, so the connector-secret grant of webhook and poll misses it. */
@@ -10,11 +10,16 @@ export function digestKeySecretName(stage: string): string {
   return `syncline-${stage}/identifier-digest-key`;
 }
 
-/** One GetSecretValue per container, shared by every store that asks; a failed read is tried again on the next call. */
-export function secretsManagerDigestKey(secretId: string, client: SecretsManagerClient = new SecretsManagerClient({})): DigestKeySource {
+/**
+ * One GetSecretValue per container, shared by every store that asks; a failed read is tried again on the next call.
+ * The client is imported when the key is first read, behind import(): merge and sweep use Secrets Manager for this key
+ * alone, and their cold start does not evaluate it (lambdas/bundles.test.ts).
+ */
+export function secretsManagerDigestKey(secretId: string, client?: SecretsManagerClient): DigestKeySource {
   let key: Promise<Uint8Array> | undefined;
   const read = async () => {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { SecretString } = await (client ?? new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: secretId }));
     if (!SecretString) throw new Error(`the identifier digest key ${secretId} has no string value`);
     return Buffer.from(SecretString, 'utf8');
   };

@@ -38,12 +38,19 @@ const VENDOR_CONNECTOR = /(^|\/)connectors\/(?!sdk\/)[^/]+\//;
 const matching = (inputs: string[], pattern: RegExp) => inputs.filter((input) => pattern.test(input));
 
 describe('lean functions: each handler bundles and evaluates only what it uses', () => {
-  it.each(['merge', 'sweep'] as const)('bundles no connector, no axios, no Secrets Manager and no STS client into %s', (name) => {
+  it.each(['merge', 'sweep'] as const)('bundles no connector, no axios and no STS client into %s', (name) => {
     const inputs = inBundle(name);
     expect(matching(inputs, VENDOR_CONNECTOR), 'connector modules').toEqual([]);
     expect(matching(inputs, /node_modules\/(axios|mime-db|form-data)\//), 'axios and its parts').toEqual([]);
-    expect(matching(inputs, /node_modules\/@aws-sdk\/client-(secrets-manager|sts)\//), 'AWS clients it does not use').toEqual([]);
+    expect(matching(inputs, /node_modules\/@aws-sdk\/client-sts\//), 'AWS clients it does not use').toEqual([]);
   });
+
+  it.each(['merge', 'sweep'] as const)(
+    'evaluates no Secrets Manager client when %s starts: it reads the digest key behind import()',
+    (name) => {
+      expect(matching(evaluatedAtInit(name), /node_modules\/@aws-sdk\/client-secrets-manager\//)).toEqual([]);
+    },
+  );
 
   it.each(HANDLER_NAMES)('evaluates no connector and no axios when %s starts: a connector loads when an instance needs it', (name) => {
     const evaluated = evaluatedAtInit(name);
