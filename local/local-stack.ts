@@ -131,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
     const server = await startServer(
-      { operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting },
+      { operator, port: options.port ?? 3000, webhook: handlers.webhook, collect: handlers.collect, findProfile, status, accounting },
       cleanups,
     );
     serverUrl = server.url;
@@ -240,14 +240,16 @@ function configureLocalRuntime(simulators: RunningSimulators, log: Logger, optio
 
 /** The same modules Lambda loads, imported only once the environment points at the emulators. */
 async function importHandlers() {
-  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }] = await Promise.all([
-    import('../lambdas/webhook.js'),
-    import('../lambdas/merge.js'),
-    import('../lambdas/push.js'),
-    import('../lambdas/poll.js'),
-    import('../lambdas/sweep.js'),
-  ]);
-  return { webhook, merge, push, poll, sweep };
+  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }, { handler: collect }] =
+    await Promise.all([
+      import('../lambdas/webhook.js'),
+      import('../lambdas/merge.js'),
+      import('../lambdas/push.js'),
+      import('../lambdas/poll.js'),
+      import('../lambdas/sweep.js'),
+      import('../lambdas/collect.js'),
+    ]);
+  return { webhook, merge, push, poll, sweep, collect };
 }
 
 function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {

@@ -3,12 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MAX_WEBHOOK_BYTES } from '../pipeline/ingest-webhook.js';
+import { MAX_COLLECT_BYTES } from '../pipeline/collect/collect-batch.js';
 import { sameMachine, sameOrigin } from './request-guard.js';
 
 export interface LocalServerOptions {
   port: number;
   host?: string;
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** POST/OPTIONS /collect/{tenant}/{site} and GET /syncline.js (lambdas/collect.ts): pages of any origin reach them. */
+  collect?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
   status(): Promise<unknown>;
   /** `syncline accounting` as JSON (every tenant, or one); apart from /api/status, which is polled often, as it reads the whole ledger. */
@@ -28,6 +31,7 @@ export interface LocalServer {
 }
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+const COLLECT_ROUTE = /^\/collect\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
 const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
 const ACCOUNTING_ROUTE = /^\/api\/accounting(?:\/([^/]+))?\/?$/;
@@ -81,6 +85,24 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
     const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: params[0]!, instance: params[1]! }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+    res.end(result.body ?? '');
+    return;
+  }
+  const collect = options.collect && (url.pathname === '/syncline.js' ? [] : COLLECT_ROUTE.exec(url.pathname)?.slice(1));
+  if (collect && options.collect) {
+    const params = decodeAll(collect);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    // One byte over the collect limit is enough for the handler to answer 413 itself (and quarantine the refusal).
+    const body = req.method === 'POST' ? await readBody(req, MAX_COLLECT_BYTES + 1) : Buffer.alloc(0);
+    const result = await options.collect(
+      toApiGatewayEvent(
+        req,
+        url,
+        body ?? Buffer.alloc(MAX_COLLECT_BYTES + 1),
+        params.length ? { tenant: params[0]!, site: params[1]! } : {},
+      ),
+    );
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');
     return;
   }
