@@ -17,6 +17,8 @@ export interface BenchResults {
   emulators?: EmulatorResults;
   footprint?: FootprintResult;
   cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
+  /** syncline.js size and the collect path's cost (bench/collect.ts). */
+  collect?: import('./collect.js').CollectBench;
   /** Machine-independent figures that bench:check compares with bench/baseline.json. */
   ratios: Record<string, number>;
   targets: { name: string; target: string; goal?: string; measured: string; met: boolean }[];

@@ -11,6 +11,7 @@ import { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
 import { summarise, type HotSpot } from './cpu-profile.js';
 import { measureOnEmulators } from './emulators.js';
 import { measureFootprint } from './footprint.js';
+import { measureCollect, SCRIPT_LIMIT_GZIP_BYTES } from './collect.js';
 import { describeMachine } from './machine.js';
 import { calibrate, measureHistoryGrowth, measureThroughput } from './merge-memory.js';
 import { formatCount, parseCount } from './stats.js';
@@ -112,6 +113,26 @@ async function main(): Promise<void> {
   if (!skip.has('footprint')) {
     print('lambda bundles and init time…');
     results.footprint = await measureFootprint(Number(process.env.BENCH_INIT_RUNS ?? 7));
+  }
+
+  if (!skip.has('collect')) {
+    print('website tracking: script size and collect path…');
+    results.collect = await measureCollect();
+    const c = results.collect;
+    results.targets.push(
+      {
+        name: 'syncline.js gzipped, as served (minified)',
+        target: `≤ ${SCRIPT_LIMIT_GZIP_BYTES} bytes`,
+        measured: `${c.scriptGzipBytes} bytes (${c.scriptMinifiedBytes} minified)`,
+        met: c.scriptGzipBytes <= SCRIPT_LIMIT_GZIP_BYTES,
+      },
+      {
+        name: 'collect path, modelled AWS cost (before the merge)',
+        target: 'no DynamoDB request',
+        measured: `$${c.total.toFixed(2)} per million events (${c.lines.map((l) => `${l.item} $${l.perMillionEvents}`).join(', ')})`,
+        met: c.lines.find((l) => l.item === 'DynamoDB')?.perMillionEvents === 0,
+      },
+    );
   }
 
   derive(results);

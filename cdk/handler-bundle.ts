@@ -7,12 +7,18 @@
 // - the SDK's default credential chain (SSO, INI files, process, web identity, ECS/IMDS: ~135 kB) replaced by the one
 //   Lambda uses, the execution role's credentials in the environment (aws/lambda-env-credentials.ts);
 // - linked source maps without sources content: stack traces name the TypeScript line with `--enable-source-maps`.
-import { buildSync, type Metafile } from 'esbuild';
+import { buildSync, transformSync, type Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO_ROOT } from './handlers.js';
+import { HANDLERS, REPO_ROOT } from './handlers.js';
+
+/** syncline.js as it is served: minified for browsers back to ES2015 (the issue's 3 kB gzipped counts this). */
+export function minifiedTrackingScript(): string {
+  const source = readFileSync(join(REPO_ROOT, 'connectors/website/syncline.js'), 'utf8');
+  return transformSync(source, { minify: true, target: 'es2015', legalComments: 'none' }).code;
+}
 
 /** The entry file name inside every bundle directory: the Lambda handler is `index.handler`. */
 export const ENTRY_FILE = 'index.mjs';
@@ -66,6 +72,8 @@ export function bundleHandler(entry: string, options: { outdir?: string; configF
     banner: { js: "import{createRequire as __syncline_cr}from'node:module';const require=__syncline_cr(import.meta.url);" },
   });
   if (options.configFile) copyFileSync(options.configFile, join(dir, 'syncline.config.json'));
+  // The collect function serves the tracking script from its bundle (lambdas/tracking-script.ts), minified.
+  if (entry.endsWith(HANDLERS.collect)) writeFileSync(join(dir, 'syncline.js'), minifiedTrackingScript());
   return { dir, metafile: result.metafile };
 }
 

@@ -12,6 +12,7 @@ export const HANDLERS = {
   sweep: 'lambdas/sweep.ts',
   personalize: 'lambdas/personalize.ts',
   survey: 'lambdas/survey-answer.ts',
+  collect: 'lambdas/collect.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

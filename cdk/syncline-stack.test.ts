@@ -253,6 +253,16 @@ describe('webhook API', () => {
     });
   });
 
+  it('routes POST /collect/{tenant}/{site}, its CORS preflight and GET /syncline.js to the collect function', () => {
+    for (const RouteKey of ['POST /collect/{tenant}/{site}', 'OPTIONS /collect/{tenant}/{site}', 'GET /syncline.js'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey, AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('collect'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
   it('throttles the stage and writes JSON access logs to a log group', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -474,7 +484,20 @@ describe('least privilege', () => {
       sweep: ['PushQueue'],
       personalize: [],
       survey: ['ChangesQueue'],
+      collect: ['ChangesQueue'],
     });
+  });
+
+  it('gives the collect function no DynamoDB action and no secret: it only sends to the changes queue', () => {
+    const { actions } = actionsOf('collect');
+    expect(
+      actions.filter((a) => a.startsWith('dynamodb:')),
+      'no table grant: quarantine goes through the queue',
+    ).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('sqs:')).sort()).toEqual(
+      ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+    );
   });
 });
 

@@ -18,6 +18,7 @@ import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
 import { addPersonalizeRoute } from './constructs/personalize-route.js';
+import { addCollectRoutes } from './constructs/collect-route.js';
 import { secretPrefix } from '../aws/secrets.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
@@ -58,6 +59,8 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
   // A person waits on the answer: one secret read (cached) and one queue send.
   survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
+  // Pages' beacons: parse a batch of ≤ 64 KiB and one SendMessageBatch; no table, no secret.
+  collect: { timeout: Duration.seconds(5), memorySize: 256, description: 'website tracking batches (syncline.js) to the changes queue' },
 };
 
 export class SynclineStack extends Stack {
@@ -111,6 +114,7 @@ export class SynclineStack extends Stack {
       removalPolicy,
     });
     addPersonalizeRoute(this.api.api, this.functions.personalize);
+    addCollectRoutes(this.api.api, this.functions.collect);
     // The answer links the push writes into mails point at this API; the push function has no other tie to it.
     this.functions.push.addEnvironment('SYNCLINE_PUBLIC_URL', this.api.baseUrl);
     this.schedules = new Schedules(this, 'Schedules', {
@@ -162,7 +166,7 @@ export class SynclineStack extends Stack {
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
-    const { webhook, poll, merge, push, sweep, personalize, survey } = this.functions;
+    const { webhook, poll, merge, push, sweep, personalize, survey, collect } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
@@ -177,6 +181,9 @@ export class SynclineStack extends Stack {
     // The survey function sends answers and reads the tenants' survey keys only, none of the connector secrets.
     this.changes.queue.grantSendMessages(survey);
     this.grantSurveyKeyReads(stage, survey);
+    // Collect: events and its quarantine entries both go onto the changes queue (the merge keeps the entries), so it
+    // needs no table grant at all.
+    this.changes.queue.grantSendMessages(collect);
 
     // Includes ConditionCheckItem for TransactWriteItems; the index lists a tenant's profiles (whole-source erasure).
     grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);

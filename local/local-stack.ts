@@ -140,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         operator,
         port: options.port ?? 3000,
         webhook: handlers.webhook,
+        collect: handlers.collect,
         personalize: handlers.personalize,
         survey: handlers.survey,
         findProfile,
@@ -268,6 +269,7 @@ async function importHandlers() {
     { handler: sweep },
     { handler: personalize },
     { handler: survey },
+    { handler: collect },
   ] = await Promise.all([
     import('../lambdas/webhook.js'),
     import('../lambdas/merge.js'),
@@ -276,8 +278,9 @@ async function importHandlers() {
     import('../lambdas/sweep.js'),
     import('../lambdas/personalize.js'),
     import('../lambdas/survey-answer.js'),
+    import('../lambdas/collect.js'),
   ]);
-  return { webhook, merge, push, poll, sweep, personalize, survey };
+  return { webhook, merge, push, poll, sweep, personalize, survey, collect };
 }
 
 function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {

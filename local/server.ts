@@ -3,12 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MAX_WEBHOOK_BYTES } from '../pipeline/ingest-webhook.js';
+import { MAX_COLLECT_BYTES } from '../pipeline/collect/collect-batch.js';
 import { sameMachine, sameOrigin } from './request-guard.js';
 
 export interface LocalServerOptions {
   port: number;
   host?: string;
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** POST/OPTIONS /collect/{tenant}/{site} and GET /syncline.js (lambdas/collect.ts): pages of any origin reach them. */
+  collect?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   /** GET /personalize/{tenant}/{site}: public like the webhooks (a shop's pages call it from any host). */
   personalize?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   /** GET|HEAD|POST /r/{tenant}/{token}: one-click survey answers from e-mails (lambdas/survey-answer.ts). */
@@ -32,6 +35,7 @@ export interface LocalServer {
 }
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+const COLLECT_ROUTE = /^\/collect\/([^/]+)\/([^/]+)\/?$/;
 const PERSONALIZE_ROUTE = /^\/personalize\/([^/]+)\/([^/]+)\/?$/;
 const SURVEY_ROUTE = /^\/r\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
@@ -87,6 +91,24 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     if (body === undefined) return send(res, 413, { error: `body exceeds ${MAX_WEBHOOK_BYTES} bytes` });
     const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: params[0]!, instance: params[1]! }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+    res.end(result.body ?? '');
+    return;
+  }
+  const collect = options.collect && (url.pathname === '/syncline.js' ? [] : COLLECT_ROUTE.exec(url.pathname)?.slice(1));
+  if (collect && options.collect) {
+    const params = decodeAll(collect);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    // One byte over the collect limit is enough for the handler to answer 413 itself (and quarantine the refusal).
+    const body = req.method === 'POST' ? await readBody(req, MAX_COLLECT_BYTES + 1) : Buffer.alloc(0);
+    const result = await options.collect(
+      toApiGatewayEvent(
+        req,
+        url,
+        body ?? Buffer.alloc(MAX_COLLECT_BYTES + 1),
+        params.length ? { tenant: params[0]!, site: params[1]! } : {},
+      ),
+    );
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');
     return;
   }

@@ -65,7 +65,7 @@ describe('collectBatch', () => {
     const response = await collectBatch(deps, 'acme', 'web', post());
     expect(response.statusCode).toBe(202);
     expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
-    expect(response.body).toEqual({ accepted: 6, dropped: 1 });
+    expect(response.body).toEqual({ received: 7, accepted: 6 });
     expect(events.sent.map((e) => e.type)).toEqual([
       'consent.changed',
       'product.viewed',

@@ -37,7 +37,8 @@ export interface CollectRequest {
 export interface CollectResponse {
   statusCode: number;
   headers: Record<string, string>;
-  body?: { accepted?: number; dropped?: number; error?: string; quarantineId?: string };
+  /** `received`: the batch's events; `accepted`: the canonical events queued (page views none, a consent one per purpose). */
+  body?: { received?: number; accepted?: number; error?: string; quarantineId?: string };
 }
 
 const NOT_FOUND: CollectResponse = { statusCode: 404, headers: {}, body: { error: 'no such site: use POST /collect/{tenant}/{site}' } };
@@ -151,7 +152,7 @@ export async function collectBatch(deps: CollectDeps, tenantId: string, siteId: 
   // A queue outage is ours: the caller answers 503 and the script's next page sends again (events are lost otherwise).
   await deps.events.send(events);
   const sent = (body as { events: unknown[] }).events.length;
-  return { statusCode: 202, headers, body: { accepted: events.length, dropped: sent - events.length } };
+  return { statusCode: 202, headers, body: { received: sent, accepted: events.length } };
 }
 
 /** Derived from the request and reason, as the webhook's, so a resent batch finds the same entry. */

@@ -6,7 +6,7 @@ export interface SiteRateLimit {
 
 /**
  * Burst of 2 s of the rate. In memory, so the limit holds per function instance (per local server): the deployed
- * total is at most the rate × the collect function's reserved concurrency (cdk/collect-route.ts), and API Gateway's
+ * total is the rate × the collect function instances running at once, and API Gateway's
  * stage throttle caps every route together (docs/website-tracking.md, "Rate limit").
  */
 export function siteRateLimit(maxSites = 10_000): SiteRateLimit {
