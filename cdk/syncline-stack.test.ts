@@ -38,6 +38,8 @@ describe('functions', () => {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
       const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
+      // push writes the survey's answer links, which point at this API.
+      if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',
@@ -203,6 +205,21 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
+  it('routes GET, HEAD and POST /r/{tenant}/{token} to the survey function, and gives the push the API URL for its links', () => {
+    for (const method of ['GET', 'HEAD', 'POST'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /r/{tenant}/{token}`,
+        AuthorizationType: 'NONE',
+      });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('survey'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const push = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnLogicalId('push')];
+    expect(push?.Properties?.Environment.Variables.SYNCLINE_PUBLIC_URL, 'push knows the answer links base').toBeDefined();
+  });
+
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
     const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
     expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual([
@@ -387,12 +404,15 @@ describe('least privilege', () => {
     ],
   });
 
-  it('lets only webhook, poll, push and personalize read secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+  it('lets only webhook, poll, push and personalize read secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
     for (const name of ['webhook', 'poll', 'push', 'personalize'] as const)
       expect(secretStatements(dev, name), name).toEqual([
         expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
       ]);
     for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([]);
+    // The survey function reads the tenants' survey keys, none of the connector secrets.
+    expect(JSON.stringify(secretStatements(dev, 'survey'))).toContain(':secret:syncline/dev/*/survey-??????');
+    expect(secretStatements(dev, 'survey')).toHaveLength(1);
     const prod = synth({ stage: 'prod' });
     expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
@@ -444,6 +464,7 @@ describe('least privilege', () => {
       push: [],
       sweep: ['PushQueue'],
       personalize: [],
+      survey: ['ChangesQueue'],
     });
   });
 });
