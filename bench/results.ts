@@ -4,6 +4,7 @@ import type { HotSpot } from './cpu-profile.js';
 import type { EmulatorResults } from './emulators.js';
 import type { FootprintResult } from './footprint.js';
 import type { Machine } from './machine.js';
+import type { PersonalizeLatency } from './personalize.js';
 import type { HistoryResult, ThroughputResult } from './merge-memory.js';
 
 export interface BenchResults {
@@ -16,6 +17,8 @@ export interface BenchResults {
   hotSpots?: { selfTop: HotSpot[]; totalTop: HotSpot[] };
   emulators?: EmulatorResults;
   footprint?: FootprintResult;
+  /** GET /personalize latency on the local stack (bench/personalize.ts). */
+  personalize?: PersonalizeLatency[];
   cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
   /** syncline.js size and the collect path's cost (bench/collect.ts). */
   collect?: import('./collect.js').CollectBench;

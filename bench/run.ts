@@ -3,7 +3,7 @@
 // Sizes: BENCH_MERGE_SIZES="10k:1k,100k:10k" (events:profiles; add 1m:100k for the full run, or pass --full),
 // BENCH_RUNS (merge runs per size, default 3; sizes ≥ 100k run once), BENCH_HISTORY="10,100,300,1000",
 // BENCH_WEBHOOKS (end to end, default 400), BENCH_AMPLIFICATION_EVENTS (default 600), BENCH_INIT_RUNS (default 7).
-// --skip=memory,history,emulators,scale,footprint,profile leaves parts out; BENCH_SCALE_SIZES (bench/scale.ts).
+// --skip=memory,history,emulators,scale,personalize,footprint,profile leaves parts out; BENCH_SCALE_SIZES (bench/scale.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { calibrate, measureHistoryGrowth, measureThroughput } from './merge-memo
 import { formatCount, parseCount } from './stats.js';
 import { renderMarkdown } from './report.js';
 import { measureScale } from './scale.js';
+import { measurePersonalize } from './personalize.js';
 import type { BenchResults } from './results.js';
 
 /** Issue 15's targets (and goals beyond them). */
@@ -109,6 +110,10 @@ async function main(): Promise<void> {
     });
   }
   if (!skip.has('scale')) await measureScale(print);
+  if (!skip.has('personalize')) {
+    print('GET /personalize on the local stack…');
+    results.personalize = await measurePersonalize(print);
+  }
 
   if (!skip.has('footprint')) {
     print('lambda bundles and init time…');
@@ -259,6 +264,13 @@ function derive(results: BenchResults): void {
       target: `≤ ${TARGETS.writesPerChangedProfilePerBatch}`,
       measured: String(a.profileWritesPerChangedProfilePerBatch),
       met: a.profileWritesPerChangedProfilePerBatch <= TARGETS.writesPerChangedProfilePerBatch,
+    });
+  for (const p of results.personalize ?? [])
+    t.push({
+      name: `GET /personalize p95, ${p.kind}, local stack`,
+      target: 'reported (issue 13)',
+      measured: `p95 ${p.p95Ms} ms, p50 ${p.p50Ms} ms (${p.requests} requests)`,
+      met: true,
     });
   for (const b of results.footprint?.bundles ?? []) {
     const bundleTarget = b.handler === 'merge' || b.handler === 'webhook' ? TARGETS.hotPathBundleBytes : TARGETS.bundleBytes;

@@ -35,6 +35,7 @@ import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { localConnect, type LocalConnect } from './local-connect.js';
 import { rateKey } from './status-page/status-view.js';
+import { demoShopOf } from './demo-shop/demo-shop-route.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 
 export interface LocalStackOptions {
@@ -142,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         webhook: handlers.webhook,
         collect: handlers.collect,
         personalize: handlers.personalize,
+        demoShop: demoShopOf(simulators.config),
         survey: handlers.survey,
         findProfile,
         status,

@@ -12,6 +12,8 @@ export interface LocalServerOptions {
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   /** POST/OPTIONS /collect/{tenant}/{site} and GET /syncline.js (lambdas/collect.ts): pages of any origin reach them. */
   collect?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** The demo shop's pages at /demo-shop/{tenant}/{site}/… (local/demo-shop/demo-shop-page.ts), or undefined for none. */
+  demoShop?(tenant: string, site: string, path: string, query: URLSearchParams): string | undefined;
   /** GET /personalize/{tenant}/{site}: public like the webhooks (a shop's pages call it from any host). */
   personalize?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   /** GET|HEAD|POST /r/{tenant}/{token}: one-click survey answers from e-mails (lambdas/survey-answer.ts). */
@@ -37,6 +39,7 @@ export interface LocalServer {
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
 const COLLECT_ROUTE = /^\/collect\/([^/]+)\/([^/]+)\/?$/;
 const PERSONALIZE_ROUTE = /^\/personalize\/([^/]+)\/([^/]+)\/?$/;
+const DEMO_SHOP_ROUTE = /^\/demo-shop\/([^/]+)\/([^/]+)\/(.*)$/;
 const SURVEY_ROUTE = /^\/r\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
 const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
@@ -139,6 +142,15 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
   if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req))
     return send(res, 403, { error: 'cross-site requests are refused' });
   if (options.operator && (await options.operator.handle(req, url, res))) return;
+  const demo = DEMO_SHOP_ROUTE.exec(url.pathname);
+  if (demo && options.demoShop && req.method === 'GET') {
+    const params = decodeAll([demo[1]!, demo[2]!]);
+    const html = params && options.demoShop(params[0]!, params[1]!, demo[3]!, url.searchParams);
+    if (html === undefined || html === null) return send(res, 404, { error: 'no such demo shop page' });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+    return;
+  }
   const replay = QUARANTINE_REPLAY_ROUTE.exec(url.pathname);
   if (replay && options.quarantine) {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST to replay' });

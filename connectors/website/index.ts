@@ -6,12 +6,15 @@ import { mapCollectBatch } from './mapping.js';
 import { CollectBatch } from './schemas.js';
 import { WebsiteSettings } from './settings.js';
 
-export const website = defineConnector<WebsiteSettings, Record<string, never>>({
+/** Optional: the HMAC secret of the customer tokens GET /personalize accepts (core/personalize/customer-token.ts). */
+const WebsiteSecrets = z.object({ personalizeSecret: z.string().min(32).optional() }).strict();
+
+export const website = defineConnector<WebsiteSettings, z.infer<typeof WebsiteSecrets>>({
   name: 'website',
   kind: 'website',
   description: 'The shop’s own website: page, product, search, cart and checkout events, identify and consent, from syncline.js',
   settingsSchema: WebsiteSettings,
-  secretsSchema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  secretsSchema: WebsiteSecrets,
   collect: {
     site: (settings) => ({
       writeKey: settings.writeKey,
