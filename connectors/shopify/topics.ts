@@ -31,6 +31,8 @@ import {
   ShopRedactPayload,
 } from './schemas.js';
 import { shopifyHeader } from './webhook.js';
+import { mapProduct, mapProductDelete } from './product-mapping.js';
+import { ProductDeletePayload, ProductPayload } from './product-schemas.js';
 
 export const TOPICS = topicTable<[Delivery, MappingContext]>({
   vendor: 'Shopify',
@@ -44,6 +46,9 @@ export const TOPICS = topicTable<[Delivery, MappingContext]>({
     'customers/redact': topic(CustomersRedactPayload, mapCustomersRedact),
     'customers/data_request': topic(CustomersDataRequestPayload, mapDataRequest),
     'shop/redact': topic(ShopRedactPayload, mapShopRedact),
+    'products/create': topic(ProductPayload, mapProduct),
+    'products/update': topic(ProductPayload, mapProduct),
+    'products/delete': topic(ProductDeletePayload, mapProductDelete),
   },
   remedy: 'remove the subscription or add a mapping',
   unused: /^[a-z_]{1,60}\/[a-z_]{1,60}$/,
@@ -80,5 +85,10 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
       throw new PayloadInvalid(`Shopify ${name} names ${shown} in its body; this instance is for ${expected}`);
     }
   }
-  return map(body, delivery, { instance: context.instance, now: context.now(), testOrders: context.settings.testOrders });
+  return map(body, delivery, {
+    instance: context.instance,
+    now: context.now(),
+    testOrders: context.settings.testOrders,
+    shopDomain: context.settings.shopDomain,
+  });
 }
