@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
+import { DIGEST_KEY_VARIABLE } from './constructs/identifier-digest-key.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
 import { baseConfig, logicalId, resourcesOf, schedulesOf, synth, withInstance, type Synthesized } from './test-support.js';
 
@@ -37,7 +38,10 @@ describe('functions', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
-      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
+      // The survey function reads no identifier: it has no digest key.
+      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : name === 'survey' ? [] : [DIGEST_KEY_VARIABLE];
+      // push writes the survey's answer links, which point at this API.
+      if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',
@@ -203,8 +207,27 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
+  it('routes GET, HEAD and POST /r/{tenant}/{token} to the survey function, and gives the push the API URL for its links', () => {
+    for (const method of ['GET', 'HEAD', 'POST'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /r/{tenant}/{token}`,
+        AuthorizationType: 'NONE',
+      });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('survey'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const push = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnLogicalId('push')];
+    expect(push?.Properties?.Environment.Variables.SYNCLINE_PUBLIC_URL, 'push knows the answer links base').toBeDefined();
+  });
+
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
+    expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual([
+      'GET /webhooks/{tenant}/{instance}',
+      'POST /webhooks/{tenant}/{instance}',
+    ]);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /webhooks/{tenant}/{instance}',
       AuthorizationType: 'NONE',
@@ -216,6 +239,16 @@ describe('webhook API', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('routes GET /personalize/{tenant}/{site} and its CORS preflight to the personalize function', () => {
+    for (const RouteKey of ['GET /personalize/{tenant}/{site}', 'OPTIONS /personalize/{tenant}/{site}'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey, AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('personalize'), 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
   });
@@ -264,8 +297,9 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(schedulesOf(dev)).toHaveLength(2);
   });
 
-  it('creates no secret: the operator creates syncline/<stage>/<tenant>/<instance>, so secrets do not count against the stack', () => {
-    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  it('creates no connector secret: the operator creates syncline/<stage>/<tenant>/<instance>, so secrets do not count against the stack', () => {
+    // The one secret is the stage's identifier digest key, however many instances the config has.
+    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
   it('outputs the webhook base URL and the alarm topic only: `syncline webhooks` prints each instance’s URL', () => {
@@ -282,11 +316,11 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
     expect(inputs).toHaveLength(4);
-    // The stack itself is the same size: tenants share the functions, the route (POST + its GET check), roles and outputs.
+    // The stack itself is the same size: tenants share the functions, the routes, roles and outputs.
     expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
     expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', Object.keys(dev.template.findResources('AWS::ApiGatewayV2::Route')).length);
   });
 
   it('deploys dev and prod side by side under different names', () => {
@@ -373,12 +407,21 @@ describe('least privilege', () => {
     ],
   });
 
-  it('lets only webhook, poll and push read secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
-    for (const name of ['webhook', 'poll', 'push'] as const)
-      expect(secretStatements(dev, name), name).toEqual([
-        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
-      ]);
-    for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([]);
+  const digestKeyStatement = () =>
+    expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: { Ref: logicalId(dev.stack, dev.stack.digestKey.secret) },
+    });
+
+  it('lets only webhook, poll, push and personalize read connector secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+    const connectorSecrets = expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') });
+    for (const name of ['webhook', 'poll'] as const) expect(secretStatements(dev, name), name).toEqual([connectorSecrets]);
+    for (const name of ['push', 'personalize'] as const)
+      expect(secretStatements(dev, name), name).toEqual([connectorSecrets, digestKeyStatement()]);
+    for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([digestKeyStatement()]);
+    // The survey function reads the tenants' survey keys, none of the connector secrets.
+    expect(JSON.stringify(secretStatements(dev, 'survey'))).toContain(':secret:syncline/dev/*/survey-??????');
+    expect(secretStatements(dev, 'survey')).toHaveLength(1);
     const prod = synth({ stage: 'prod' });
     expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
@@ -403,6 +446,18 @@ describe('least privilege', () => {
       ).toEqual([]);
   });
 
+  it('gives the personalize function reads of the profiles and ops tables only: no write action on any table', () => {
+    const statements = JSON.parse(actionsOf('personalize').json) as { Action: string | string[]; Resource: unknown }[];
+    const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => [s.Action].flat()).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'].sort(),
+    );
+    const tables = JSON.stringify(dynamo.map((s) => s.Resource));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.profiles));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.ops));
+    expect(actionsOf('personalize').actions.filter((a) => /^(dynamodb|sqs):.*(Put|Update|Delete|Write|Send)/.test(a))).toEqual([]);
+  });
+
   it('lets webhook and poll send to the changes queue, merge and sweep to the push queue, and push to none', () => {
     const sendsTo = (name: keyof typeof HANDLERS) => {
       const statements = JSON.parse(actionsOf(name).json) as { Action: string | string[]; Resource: unknown }[];
@@ -417,6 +472,8 @@ describe('least privilege', () => {
       merge: ['PushQueue'],
       push: [],
       sweep: ['PushQueue'],
+      personalize: [],
+      survey: ['ChangesQueue'],
     });
   });
 });
@@ -514,5 +571,26 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
     });
     expect(JSON.stringify(trust)).not.toContain('demo-shop');
     expect([...new Set(trust.map((s) => s.Action))].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+  });
+});
+
+describe('identifier digest key (issue 16 item 10)', () => {
+  it('generates the stage’s digest key in Secrets Manager, outside the connector secrets’ syncline/<stage>/ prefix, kept on removal', () => {
+    const secrets = resourcesOf(dev.template, 'AWS::SecretsManager::Secret');
+    const secret = secrets[logicalId(dev.stack, dev.stack.digestKey.secret)];
+    expect(secret?.Properties).toMatchObject({
+      Name: 'syncline-dev/identifier-digest-key',
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    expect(secret?.Properties?.SecretString, 'no value in the template').toBeUndefined();
+    expect(secret?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('gives merge, push and sweep the key’s ARN, and webhook and poll neither the key nor its ARN', () => {
+    for (const name of HANDLER_NAMES) {
+      const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      if (name === 'webhook' || name === 'poll') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
+      else expect(env[DIGEST_KEY_VARIABLE], name).toEqual({ Ref: logicalId(dev.stack, dev.stack.digestKey.secret) });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
 import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
-import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 
 export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -44,6 +44,8 @@ export function mergeRuntime(): MergeBatchDeps {
       accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },
       // The tenants' product catalogs, on the profiles table: product changes are stored, lines categorised.
       catalog: new DynamoCatalogStore(db, names.profiles),
+      // Entries the collect function (no table write grant) sends along the changes queue (pipeline/quarantine/queued-quarantine.ts).
+      quarantine: new DynamoQuarantineStore(db, names.ops),
     };
   });
 }

@@ -90,5 +90,6 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
     now: context.now(),
     testOrders: context.settings.testOrders,
     shopDomain: context.settings.shopDomain,
+    giftAttributeWords: context.settings.giftAttributeWords,
   });
 }
