@@ -133,6 +133,37 @@ const SurveyAnswered = z.object({
   type: z.literal('survey.answered'),
   data: z.object({ question: z.string(), answer: z.string() }),
 });
+/** One sellable variant of a catalog product: the SKU order lines name, with its own price and stock. */
+const ProductVariant = z.object({
+  variantId: z.string().optional(),
+  sku: z.string().min(1).max(200).optional(),
+  price: Money.optional(),
+  inStock: z.boolean().optional(),
+  stock: z.number().int().optional(),
+});
+/**
+ * A shop's product as it is now (core/catalog/): its category (the vendor's product type or first category), the
+ * other groupings it is in, and its variants. Products name no person: the merge stores them in the tenant's catalog.
+ */
+const ProductUpserted = z.object({
+  type: z.literal('product.upserted'),
+  data: z.object({
+    productId: z.string().min(1).max(200),
+    name: z.string(),
+    category: z.string().optional(),
+    categories: z.array(z.string()).max(50).optional(),
+    price: Money.optional(),
+    currency: z.string().length(3).optional(),
+    url: z.string().url().optional(),
+    imageUrl: z.string().url().optional(),
+    inStock: z.boolean().optional(),
+    variants: z.array(ProductVariant).max(250).default([]),
+  }),
+});
+const ProductDeleted = z.object({
+  type: z.literal('product.deleted'),
+  data: z.object({ productId: z.string().min(1).max(200) }),
+});
 /** GDPR art. 17: remove the person everywhere. `scope: tenant` removes every profile of the tenant's source (Shopify shop/redact). */
 const ErasureRequested = z.object({
   type: z.literal('erasure.requested'),
@@ -157,6 +188,8 @@ const Body = z.discriminatedUnion('type', [
   SurveyAnswered,
   ErasureRequested,
   AccessRequested,
+  ProductUpserted,
+  ProductDeleted,
 ]);
 
 const Envelope = z.object({

@@ -195,7 +195,9 @@ export type MergeOutcome =
   | { status: 'erased'; profileIds: string[]; push: PushMessage[] }
   | { status: 'access-requested'; profileIds: string[]; push: PushMessage[] }
   /** Received at or before the erasure of a person it names (a dead letter or an old message replayed): dropped. */
-  | { status: 'predates-erasure'; push: PushMessage[] };
+  | { status: 'predates-erasure'; push: PushMessage[] }
+  /** A product change, stored in the tenant's catalog (core/catalog/): it names no person. */
+  | { status: 'catalogued'; push: PushMessage[] };
 
 // The event ledger: what became of every event that entered the changes queue (pipeline/ledger/event-ledger.ts).
 /** How the merge settled an event: every one of these is "applied" in the accounting, reported apart as a breakdown. */

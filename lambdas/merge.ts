@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
+import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
 import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 
 export function createMergeHandler(deps: () => MergeBatchDeps) {
@@ -41,6 +42,8 @@ export function mergeRuntime(): MergeBatchDeps {
       stats,
       now,
       accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },
+      // The tenants' product catalogs, on the profiles table: product changes are stored, lines categorised.
+      catalog: new DynamoCatalogStore(db, names.profiles),
       // Entries the collect function (no table write grant) sends along the changes queue (pipeline/quarantine/queued-quarantine.ts).
       quarantine: new DynamoQuarantineStore(db, names.ops),
     };

@@ -14,7 +14,8 @@ import { configureRuntime, runtime } from './runtime.js';
 const env = useEmulators();
 // 12 customers and 8 orders in pages of 5: customers 5+5+2, orders 5+3.
 const shop = generateSampleShop({ customers: 12, orders: 8 });
-const PAGES = 5;
+/** 12 customers, 8 orders and the sample shop's 6 products, 5 a page. */
+const PAGES = 7;
 const context = { getRemainingTimeInMillis: () => 120_000 };
 let simulator: ShopifySimulator;
 

@@ -23,6 +23,8 @@ import type { InstanceResolver } from './instances.js';
 import type { QuarantineStore } from '../core/ports.js';
 import { queuedQuarantineEntry } from './quarantine/queued-quarantine.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
+import type { CatalogStore } from '../core/catalog/catalog-store.js';
+import { catalogStep } from './catalog/catalog-batch.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;
@@ -38,6 +40,8 @@ export interface MergeBatchDeps {
   snapshots?: Pick<PushSnapshotStore, 'get'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
+  /** The tenants' product catalogs: product changes are stored there, lines without a category get theirs from it. */
+  catalog?: CatalogStore;
   /** Keeps the quarantine entries that routes without a table grant (POST /collect) send along the changes queue. */
   quarantine?: Pick<QuarantineStore, 'put'>;
 }
@@ -100,10 +104,19 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
         }
     }
   }
-  const ready = messages.flatMap((message) => {
+  let ready = messages.flatMap((message) => {
     const event = events.get(message.id);
     return event && !failed.has(message.id) ? [{ message, event }] : [];
   });
+  if (deps.catalog) {
+    const step = await catalogStep(deps.catalog, deps.log, ready);
+    for (const id of step.catalogued) outcomes.set(id, 'catalogued');
+    for (const [id, reason] of step.failed) {
+      failed.add(id);
+      reasons.set(id, reason);
+    }
+    ready = step.rest;
+  }
   const { reads } = await prefetchBatch(deps, ready);
   for (const { message, event } of ready) {
     const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;

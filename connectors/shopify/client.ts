@@ -9,6 +9,7 @@ import {
 } from '../sdk/index.js';
 import { graphqlEndpoint, type ShopifySecrets, type ShopifySettings } from './config.js';
 import { CustomersPage, GraphqlResponse, OrderLineItemsPage, OrdersPage } from './schemas.js';
+import { ProductsPage } from './product-schemas.js';
 
 export interface ShopifyClientOptions extends Pick<VendorClientOptions, 'retries' | 'minDelayMs' | 'timeoutMs'> {
   /** THROTTLED answers we wait out per query before giving up. */
@@ -56,6 +57,19 @@ export const ORDERS_QUERY = `query SynclineOrders($first: Int!, $after: String, 
 export const ORDER_LINE_ITEMS_QUERY = `query SynclineOrderLineItems($id: ID!, $first: Int!, $after: String) {
   order(id: $id) {
     lineItems(first: $first, after: $after) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
+  }
+}`;
+
+/** Variants, collections and tags asked with each product: enough for the catalog's category, price and stock. */
+export const PRODUCTS_QUERY = `query SynclineProducts($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id title handle productType tags status updatedAt onlineStoreUrl
+      featuredMedia { preview { image { url } } }
+      collections(first: 5) { nodes { title } }
+      variants(first: 20) { nodes { id sku price inventoryQuantity inventoryPolicy } }
+    }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 
@@ -192,6 +206,11 @@ export class ShopifyClient {
   async customers(variables: PageVariables) {
     return parsePayload(CustomersPage, await this.page('customers query', CUSTOMERS_QUERY, { ...variables }), 'Shopify customers page')
       .customers;
+  }
+
+  async products(variables: PageVariables) {
+    return parsePayload(ProductsPage, await this.page('products query', PRODUCTS_QUERY, { ...variables }), 'Shopify products page')
+      .products;
   }
 
   /** A page of orders, each with all its line items (the first few with the order, the rest paged per order). */

@@ -30,6 +30,8 @@ export interface MappingContext {
   now: Date;
   /** Whether orders Shopify marks `test: true` become events (ShopifySettings.testOrders); left out unless "include". */
   testOrders?: 'exclude' | 'include';
+  /** The shop's myshopify.com domain: a product's storefront URL is /products/<handle> on it. */
+  shopDomain?: string;
   /** Words that make a note attribute a gift attribute (ShopifySettings.giftAttributeWords). */
   giftAttributeWords?: readonly string[];
 }

@@ -13,7 +13,7 @@ const drain = (sim: ShopifySimulator, from?: string) =>
   drainPoll((cursor) => pollShopify(contextFor(sim.settings, sim.secrets), cursor, onePageBudget()), from);
 
 describe('Shopify poll', () => {
-  it('pages customers, then orders, sorted by UPDATED_AT, one GraphQL page per call', () =>
+  it('pages customers, then orders, then products, sorted by UPDATED_AT, one GraphQL page per call', () =>
     withSimulator({}, async (sim) => {
       const { events } = await drain(sim);
       expect(sim.queries().map((q) => `${q.root}:${q.variables.after ? 'after' : 'start'}`)).toEqual([
@@ -21,10 +21,20 @@ describe('Shopify poll', () => {
         'customers:after',
         'orders:start',
         'orders:after',
+        'products:start',
+        'products:after',
       ]);
       expect(sim.queries().every((q) => q.variables.first === 3 && q.variables.query === null)).toBe(true);
       expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(5);
       expect(events.filter((e) => e.type === 'order.placed')).toHaveLength(4);
+      expect(events.filter((e) => e.type === 'product.upserted').map((e) => e.type === 'product.upserted' && e.data.category)).toEqual([
+        'Koffie',
+        'Apparaten',
+        'Thee',
+        'Servies',
+        'Koffie',
+        'Apparaten',
+      ]);
     }));
 
   it('starts the next run at the high-water mark of each stream', () =>
@@ -36,7 +46,11 @@ describe('Shopify poll', () => {
           .map((n) => n.updatedAt)
           .sort()
           .at(-1);
-      expect(readCursor(cursor).since).toEqual({ customers: latest(shop.customers), orders: latest(shop.orders) });
+      expect(readCursor(cursor).since).toEqual({
+        customers: latest(shop.customers),
+        orders: latest(shop.orders),
+        products: latest(shop.products),
+      });
 
       const before = sim.queries().length;
       const again = await drain(sim, cursor);
@@ -44,17 +58,29 @@ describe('Shopify poll', () => {
       expect(next.map((q) => q.variables.query)).toEqual([
         `updated_at:>='${latest(shop.customers)}'`,
         `updated_at:>='${latest(shop.orders)}'`,
+        `updated_at:>='${latest(shop.products)}'`,
       ]);
       // `>=` repeats the boundary records, with the same event ids: deduplicated downstream, never skipped.
       const first = (await drain(sim)).events.map((e) => e.sourceEventId);
       expect(again.events.every((e) => first.includes(e.sourceEventId))).toBe(true);
     }));
 
+  it('reads a cursor saved before the products stream existed, starting products from the beginning', () => {
+    const old = JSON.stringify({
+      v: 1,
+      stream: 'orders',
+      after: null,
+      since: { customers: '2026-03-01T00:00:00.000Z', orders: null },
+      highWater: null,
+    });
+    expect(readCursor(old).since).toEqual({ customers: '2026-03-01T00:00:00.000Z', orders: null, products: null });
+  });
+
   it('keeps the high-water mark of a stream until the stream is exhausted', () =>
     withSimulator({}, async (sim) => {
       const page = await pollShopify(contextFor(sim.settings, sim.secrets), undefined, onePageBudget());
       const cursor = readCursor(page.nextCursor);
-      expect(cursor).toMatchObject({ stream: 'customers', since: { customers: null, orders: null } });
+      expect(cursor).toMatchObject({ stream: 'customers', since: { customers: null, orders: null, products: null } });
       expect(cursor.after).toEqual(expect.any(String));
       expect(cursor.highWater).toEqual(expect.any(String));
     }));

@@ -4,6 +4,7 @@ import { ShopifyClient, type ShopifyClientOptions } from './client.js';
 import type { ShopifySecrets, ShopifySettings } from './config.js';
 import { mapCustomerNode, mapOrderNode } from './graphql-mapping.js';
 import { utcTime } from './mapping.js';
+import { mapProductNode } from './product-mapping.js';
 
 /**
  * `>=`, not `>`: a record updated in the same second as the high-water mark but after the last read would
@@ -34,6 +35,16 @@ const streams = incrementalStreams({
       const mapping = { instance: context.instance, now: context.now(), testOrders: context.settings.testOrders };
       return {
         events: page.nodes.flatMap((node) => mapOrderNode(node, mapping)),
+        marks: page.nodes.map((node) => utcTime(node.updatedAt, 'updatedAt')),
+        next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+      };
+    },
+    /** The catalog (core/catalog/): products with their type, collections, tags, variants' prices and stock. */
+    async products(client, { since, position }, context) {
+      const page = await client.products({ first: context.settings.pageSize, after: position, query: updatedSince(since) });
+      const mapping = { instance: context.instance, now: context.now() };
+      return {
+        events: page.nodes.flatMap((node) => mapProductNode(node, mapping)),
         marks: page.nodes.map((node) => utcTime(node.updatedAt, 'updatedAt')),
         next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
       };

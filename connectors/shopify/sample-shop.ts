@@ -1,10 +1,12 @@
 // A deterministic, realistic Dutch shop (EUR) as GraphQL Admin API nodes: the simulator's data for tests and the demo.
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
+import type { ProductNodeJson } from './product-schemas.js';
 import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleShop {
   customers: CustomerNodeJson[];
   orders: OrderNodeJson[];
+  products: ProductNodeJson[];
 }
 
 export interface SampleShopOptions {
@@ -60,13 +62,13 @@ const CITIES: Array<[string, string, string]> = [
   ['Arnhem', '6811', 'GE'],
 ];
 const STREETS = ['Kerkstraat', 'Dorpsstraat', 'Stationsweg', 'Molenweg', 'Schoolstraat', 'Julianalaan', 'Beatrixstraat'];
-const PRODUCTS: Array<{ id: number; variant: number; sku: string; name: string; price: string }> = [
-  { id: 8_012_345_001, variant: 44_100_000_001, sku: 'KOF-BON-1KG', name: 'Koffiebonen Espresso 1 kg', price: '24.95' },
-  { id: 8_012_345_002, variant: 44_100_000_002, sku: 'KOF-MLK-OPS', name: 'Melkopschuimer', price: '59.00' },
-  { id: 8_012_345_003, variant: 44_100_000_003, sku: 'THE-GRN-100', name: 'Groene thee 100 g', price: '7.50' },
-  { id: 8_012_345_004, variant: 44_100_000_004, sku: 'MOK-STW-2', name: 'Stroopwafelmok (set van 2)', price: '14.99' },
-  { id: 8_012_345_005, variant: 44_100_000_005, sku: 'FLT-PAP-100', name: 'Koffiefilters nr. 4 (100 st.)', price: '3.25' },
-  { id: 8_012_345_006, variant: 44_100_000_006, sku: 'KOF-MOL-HND', name: 'Handkoffiemolen', price: '39.95' },
+const PRODUCTS: Array<{ id: number; variant: number; sku: string; name: string; price: string; type: string }> = [
+  { id: 8_012_345_001, variant: 44_100_000_001, sku: 'KOF-BON-1KG', name: 'Koffiebonen Espresso 1 kg', price: '24.95', type: 'Koffie' },
+  { id: 8_012_345_002, variant: 44_100_000_002, sku: 'KOF-MLK-OPS', name: 'Melkopschuimer', price: '59.00', type: 'Apparaten' },
+  { id: 8_012_345_003, variant: 44_100_000_003, sku: 'THE-GRN-100', name: 'Groene thee 100 g', price: '7.50', type: 'Thee' },
+  { id: 8_012_345_004, variant: 44_100_000_004, sku: 'MOK-STW-2', name: 'Stroopwafelmok (set van 2)', price: '14.99', type: 'Servies' },
+  { id: 8_012_345_005, variant: 44_100_000_005, sku: 'FLT-PAP-100', name: 'Koffiefilters nr. 4 (100 st.)', price: '3.25', type: 'Koffie' },
+  { id: 8_012_345_006, variant: 44_100_000_006, sku: 'KOF-MOL-HND', name: 'Handkoffiemolen', price: '39.95', type: 'Apparaten' },
 ];
 
 const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
@@ -139,10 +141,30 @@ export function generateSampleShop(options: SampleShopOptions = {}): SampleShop 
       },
     };
   });
-  return { customers, orders };
+  const products: ProductNodeJson[] = PRODUCTS.map((p, i) => ({
+    id: gid('Product', p.id),
+    title: p.name,
+    handle: p.sku.toLowerCase(),
+    productType: p.type,
+    tags: [],
+    status: 'ACTIVE',
+    updatedAt: new Date(start - 7 * 86_400_000 + i * 60_000).toISOString(),
+    onlineStoreUrl: `https://demo-shop.example/products/${p.sku.toLowerCase()}`,
+    featuredMedia: null,
+    collections: { nodes: [] },
+    variants: {
+      nodes: [{ id: gid('ProductVariant', p.variant), sku: p.sku, price: p.price, inventoryQuantity: 10, inventoryPolicy: 'DENY' }],
+    },
+  }));
+  return { customers, orders, products };
 }
 
-/** Events poll produces for a sample shop: one per customer, one per order, one more per order with marketing consent. */
+/** Events poll produces for a sample shop: one per customer, one per order, one more per order with marketing consent, one per product. */
 export function expectedPollEvents(shop: SampleShop): number {
-  return shop.customers.length + shop.orders.length + shop.orders.filter((o) => o.customerAcceptsMarketing === true).length;
+  return (
+    shop.customers.length +
+    shop.orders.length +
+    shop.orders.filter((o) => o.customerAcceptsMarketing === true).length +
+    shop.products.length
+  );
 }

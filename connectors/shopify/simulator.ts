@@ -10,6 +10,7 @@ import { DEFAULT_API_VERSION, ShopifySettings, type ShopifySecrets } from './con
 import { generateSampleShop } from './sample-shop.js';
 import { simulatedShopifySubscriptions, type SimulatedShopifySubscriptions } from './simulated-subscriptions.js';
 import type { CustomerNodeJson, OrderNodeJson } from './schemas.js';
+import type { ProductNodeJson } from './product-schemas.js';
 import { actualCost, parseOperation, requestedCost, selectionAt, SINGLE_QUERY_MAX_COST, type Selection } from './simulated-query-cost.js';
 
 export { signShopifyWebhook } from './webhook.js';
@@ -18,6 +19,8 @@ export { expectedPollEvents, generateSampleShop, type SampleShop, type SampleSho
 export interface ShopifySimulatorOptions {
   customers: CustomerNodeJson[];
   orders: OrderNodeJson[];
+  /** The shop's products (the catalog); none unless given. */
+  products?: ProductNodeJson[];
   /** Cap on `first`, like Shopify's 250. */
   pageSize?: number;
   faults?: SimulatorFaults;
@@ -30,13 +33,15 @@ export interface ShopifySimulatorOptions {
 }
 
 export interface SimulatedQuery {
-  root: 'customers' | 'orders' | 'order';
+  root: 'customers' | 'orders' | 'order' | 'products';
   variables: { first?: number; after?: string | null; query?: string | null };
   throttled: boolean;
 }
 
 export interface ShopifySimulator extends SimulatedVendor<ShopifySettings> {
   secrets: ShopifySecrets;
+  /** Adds or replaces products (by id), as a merchant editing the catalog would; the poll reads them by updatedAt. */
+  putProducts(products: readonly ProductNodeJson[]): void;
   /** GraphQL queries that got past faults and authentication, in order. */
   queries(): SimulatedQuery[];
   /** The app's webhook subscriptions in this shop, and deliveries to them. */
@@ -80,6 +85,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   const data = {
     customers: [...options.customers].sort((a, b) => compare(position(a), position(b))),
     orders: [...options.orders].sort((a, b) => compare(position(a), position(b))),
+    products: [...(options.products ?? [])].sort((a, b) => compare(position(a), position(b))),
   };
   const webhookSecret = options.webhookSecret ?? 'simulated-client-secret';
   const subscriptions = simulatedShopifySubscriptions(shopDomain, () => webhookSecret);
@@ -105,10 +111,13 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     const variables = (body.variables ?? {}) as SimulatedQuery['variables'];
     const selections = parseOperation(query, variables);
     const top = selections[0];
-    const root = top?.name === 'customers' || top?.name === 'orders' || top?.name === 'order' ? top.name : undefined;
+    const root =
+      top?.name === 'customers' || top?.name === 'orders' || top?.name === 'order' || top?.name === 'products' ? top.name : undefined;
     if (!root || !top)
       return sendJson(res, 200, {
-        errors: [{ message: 'The simulator answers only the customers, orders and order queries', extensions: { code: 'UNSUPPORTED' } }],
+        errors: [
+          { message: 'The simulator answers only the customers, orders, order and products queries', extensions: { code: 'UNSUPPORTED' } },
+        ],
       });
     const requestedQueryCost = requestedCost(selections);
     if (requestedQueryCost > SINGLE_QUERY_MAX_COST) {
@@ -231,6 +240,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     received: () => [],
     requests: server.requests,
     queries: () => log.map((q) => ({ ...q, variables: { ...q.variables } })),
+    putProducts(products) {
+      const ids = new Set(products.map((p) => p.id));
+      data.products = [...data.products.filter((p) => !ids.has(p.id)), ...products].sort((a, b) => compare(position(a), position(b)));
+    },
     subscriptions,
     stop: server.stop,
   };

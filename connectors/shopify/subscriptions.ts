@@ -16,6 +16,9 @@ export const SUBSCRIBED_TOPICS = [
   'checkouts/create',
   'checkouts/update',
   'customers/email_marketing_consent_update',
+  'products/create',
+  'products/update',
+  'products/delete',
 ] as const;
 
 /** `customers/email_marketing_consent_update` ↔ the GraphQL enum `CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE`. */

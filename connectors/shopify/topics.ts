@@ -31,6 +31,8 @@ import {
   ShopRedactPayload,
 } from './schemas.js';
 import { shopifyHeader } from './webhook.js';
+import { mapProduct, mapProductDelete } from './product-mapping.js';
+import { ProductDeletePayload, ProductPayload } from './product-schemas.js';
 
 export const TOPICS = topicTable<[Delivery, MappingContext]>({
   vendor: 'Shopify',
@@ -44,6 +46,9 @@ export const TOPICS = topicTable<[Delivery, MappingContext]>({
     'customers/redact': topic(CustomersRedactPayload, mapCustomersRedact),
     'customers/data_request': topic(CustomersDataRequestPayload, mapDataRequest),
     'shop/redact': topic(ShopRedactPayload, mapShopRedact),
+    'products/create': topic(ProductPayload, mapProduct),
+    'products/update': topic(ProductPayload, mapProduct),
+    'products/delete': topic(ProductDeletePayload, mapProductDelete),
   },
   remedy: 'remove the subscription or add a mapping',
   unused: /^[a-z_]{1,60}\/[a-z_]{1,60}$/,
@@ -84,6 +89,7 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
     instance: context.instance,
     now: context.now(),
     testOrders: context.settings.testOrders,
+    shopDomain: context.settings.shopDomain,
     giftAttributeWords: context.settings.giftAttributeWords,
   });
 }
