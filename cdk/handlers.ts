@@ -11,6 +11,7 @@ export const HANDLERS = {
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
   survey: 'lambdas/survey-answer.ts',
+  personalize: 'lambdas/personalize.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

@@ -221,7 +221,11 @@ describe('webhook API', () => {
   });
 
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
+    expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual([
+      'GET /webhooks/{tenant}/{instance}',
+      'POST /webhooks/{tenant}/{instance}',
+    ]);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'POST /webhooks/{tenant}/{instance}',
       AuthorizationType: 'NONE',
@@ -233,6 +237,16 @@ describe('webhook API', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('routes GET /personalize/{tenant}/{site} and its CORS preflight to the personalize function', () => {
+    for (const RouteKey of ['GET /personalize/{tenant}/{site}', 'OPTIONS /personalize/{tenant}/{site}'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey, AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('personalize'), 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
   });
@@ -299,11 +313,11 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
     expect(inputs).toHaveLength(4);
-    // The stack itself is the same size: tenants share the functions, the route (POST + its GET check), roles and outputs.
+    // The stack itself is the same size: tenants share the functions, the routes, roles and outputs.
     expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
     expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', Object.keys(dev.template.findResources('AWS::ApiGatewayV2::Route')).length);
   });
 
   it('deploys dev and prod side by side under different names', () => {
@@ -390,8 +404,8 @@ describe('least privilege', () => {
     ],
   });
 
-  it('lets only webhook, poll and push read secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
-    for (const name of ['webhook', 'poll', 'push'] as const)
+  it('lets only webhook, poll, push and personalize read secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+    for (const name of ['webhook', 'poll', 'push', 'personalize'] as const)
       expect(secretStatements(dev, name), name).toEqual([
         expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
       ]);
@@ -423,6 +437,18 @@ describe('least privilege', () => {
       ).toEqual([]);
   });
 
+  it('gives the personalize function reads of the profiles and ops tables only: no write action on any table', () => {
+    const statements = JSON.parse(actionsOf('personalize').json) as { Action: string | string[]; Resource: unknown }[];
+    const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => [s.Action].flat()).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'].sort(),
+    );
+    const tables = JSON.stringify(dynamo.map((s) => s.Resource));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.profiles));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.ops));
+    expect(actionsOf('personalize').actions.filter((a) => /^(dynamodb|sqs):.*(Put|Update|Delete|Write|Send)/.test(a))).toEqual([]);
+  });
+
   it('lets webhook and poll send to the changes queue, merge and sweep to the push queue, and push to none', () => {
     const sendsTo = (name: keyof typeof HANDLERS) => {
       const statements = JSON.parse(actionsOf(name).json) as { Action: string | string[]; Resource: unknown }[];
@@ -438,6 +464,7 @@ describe('least privilege', () => {
       push: [],
       sweep: ['PushQueue'],
       survey: ['ChangesQueue'],
+      personalize: [],
     });
   });
 });

@@ -16,6 +16,7 @@ import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
+import { addPersonalizeRoute } from './constructs/personalize-route.js';
 import { secretPrefix } from '../aws/secrets.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
@@ -54,6 +55,8 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
   // A person waits on the answer: one secret read (cached) and one queue send.
   survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
+  // A page waits for it: two reads and a projection, or nothing.
+  personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
 };
 
 export class SynclineStack extends Stack {
@@ -101,6 +104,7 @@ export class SynclineStack extends Stack {
     });
     // The answer links the push writes into mails point at this API; the push function has no other tie to it.
     this.functions.push.addEnvironment('SYNCLINE_PUBLIC_URL', this.api.baseUrl);
+    addPersonalizeRoute(this.api.api, this.functions.personalize);
     this.schedules = new Schedules(this, 'Schedules', {
       groupName: prefix,
       config,
@@ -150,7 +154,7 @@ export class SynclineStack extends Stack {
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
-    const { webhook, poll, merge, push, sweep, survey } = this.functions;
+    const { webhook, poll, merge, push, sweep, personalize, survey } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
@@ -161,7 +165,7 @@ export class SynclineStack extends Stack {
 
     this.changes.queue.grantSendMessages(webhook);
     this.changes.queue.grantSendMessages(poll);
-    this.grantSecretReads(stage, [webhook, poll, push]);
+    this.grantSecretReads(stage, [webhook, poll, push, personalize]);
     // The survey function sends answers and reads the tenants' survey keys only, none of the connector secrets.
     this.changes.queue.grantSendMessages(survey);
     this.grantSurveyKeyReads(stage, survey);
@@ -178,6 +182,9 @@ export class SynclineStack extends Stack {
     grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+
+    // Reads only: identifier items and profiles, the tenant stats item, and the site's customer-token secret.
+    grantKeyed(personalize, [profiles, ops], 'read', ANY_TENANT_KEYS);
     return tenantData;
   }
 

@@ -77,6 +77,8 @@ const CartData = z.object({
   lines: z.array(OrderLine),
   recoveryUrl: z.string().url().optional(),
   completedAt: IsoTime.nullable().optional(),
+  /** `checkout`: the shopper started the checkout with this cart (the website's tracking script says so). */
+  stage: z.enum(['cart', 'checkout']).optional(),
 });
 export type CartData = z.infer<typeof CartData>;
 const CartUpdated = z.object({ type: z.literal('cart.updated'), data: CartData });
@@ -84,11 +86,24 @@ const CheckoutAbandoned = z.object({ type: z.literal('checkout.abandoned'), data
 
 const ProductViewed = z.object({
   type: z.literal('product.viewed'),
-  data: z.object({ productId: z.string(), name: z.string().optional(), category: z.string().optional() }),
+  data: z.object({
+    productId: z.string(),
+    name: z.string().optional(),
+    category: z.string().optional(),
+    /** What the website's tracking script sees on a product page: the variant's SKU and its shown price. */
+    sku: z.string().optional(),
+    price: Money.optional(),
+    currency: z.string().length(3).optional(),
+  }),
 });
 const SearchPerformed = z.object({
   type: z.literal('search.performed'),
-  data: z.object({ query: z.string(), category: z.string().optional() }),
+  data: z.object({
+    query: z.string(),
+    category: z.string().optional(),
+    /** How many results the site showed: a search with none says what the shop lacks. */
+    resultCount: z.number().int().nonnegative().optional(),
+  }),
 });
 const EmailEngaged = z.object({
   type: z.literal('email.engaged'),

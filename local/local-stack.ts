@@ -133,7 +133,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
     const server = await startServer(
-      { operator, port: options.port ?? 3000, webhook: handlers.webhook, survey: handlers.survey, findProfile, status, accounting },
+      {
+        operator,
+        port: options.port ?? 3000,
+        webhook: handlers.webhook,
+        personalize: handlers.personalize,
+        survey: handlers.survey,
+        findProfile,
+        status,
+        accounting,
+      },
       cleanups,
     );
     serverUrl = server.url;
@@ -246,16 +255,24 @@ function configureLocalRuntime(simulators: RunningSimulators, log: Logger, optio
 
 /** The same modules Lambda loads, imported only once the environment points at the emulators. */
 async function importHandlers() {
-  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }, { handler: survey }] =
-    await Promise.all([
-      import('../lambdas/webhook.js'),
-      import('../lambdas/merge.js'),
-      import('../lambdas/push.js'),
-      import('../lambdas/poll.js'),
-      import('../lambdas/sweep.js'),
-      import('../lambdas/survey-answer.js'),
-    ]);
-  return { webhook, merge, push, poll, sweep, survey };
+  const [
+    { handler: webhook },
+    { handler: merge },
+    { handler: push },
+    { handler: poll },
+    { handler: sweep },
+    { handler: personalize },
+    { handler: survey },
+  ] = await Promise.all([
+    import('../lambdas/webhook.js'),
+    import('../lambdas/merge.js'),
+    import('../lambdas/push.js'),
+    import('../lambdas/poll.js'),
+    import('../lambdas/sweep.js'),
+    import('../lambdas/personalize.js'),
+    import('../lambdas/survey-answer.js'),
+  ]);
+  return { webhook, merge, push, poll, sweep, personalize, survey };
 }
 
 function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {
@@ -427,6 +444,7 @@ function keepStateFile(
 
 function printRoutes(print: Print, url: string): void {
   print(`webhooks         POST ${url}/webhooks/{tenant}/{instance}`);
+  print(`personalize      GET  ${url}/personalize/{tenant}/{site}?anonymousId=…`);
   print(`profiles         GET  ${url}/api/profiles/{tenant}?email=…`);
   print(`status           GET  ${url}/api/status`);
   print(`accounting       GET  ${url}/api/accounting[/{tenant}]`);

@@ -6,6 +6,8 @@ export type {
   ConnectorContext,
   ConnectorDefinition,
   ConnectorKind,
+  CollectSite,
+  CollectSource,
   Logger,
   PollBudget,
   PollPage,
@@ -13,6 +15,7 @@ export type {
   WebhookSubscriptions,
 } from './define-connector.js';
 export type { SubscriptionResult, SubscriptionTarget, WebhookSubscription } from './subscriptions.js';
+
 export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid, DestinationRefused } from './errors.js';
 export { isPrivateAddress, privateNetworkAllowed } from './outbound.js';
 export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';

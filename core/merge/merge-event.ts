@@ -168,8 +168,9 @@ function recordsDiffer(a: Readonly<Record<string, unknown>>, b: Readonly<Record<
   return keys.length !== Object.keys(a).length || keys.some((key) => a[key] !== b[key]);
 }
 
-function compact(data: Record<string, string | undefined>): Record<string, string> {
+/** Activity details are text: a website's numbers (price, result count) are kept as their decimal text. */
+function compact(data: Record<string, string | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = String(v);
   return out;
 }
