@@ -10,8 +10,8 @@ export const HANDLERS = {
   merge: 'lambdas/merge.ts',
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
-  survey: 'lambdas/survey-answer.ts',
   personalize: 'lambdas/personalize.ts',
+  survey: 'lambdas/survey-answer.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

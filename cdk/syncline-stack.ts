@@ -10,6 +10,7 @@ import type { SynclineConfig } from '../core/config.js';
 import { HANDLER_NAMES, type HandlerName } from './handlers.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
+import { IdentifierDigestKey } from './constructs/identifier-digest-key.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
 import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
@@ -53,10 +54,10 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
   // Reads every profile of a tenant twice (stats, then changed projections): the longest Lambda allows.
   sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
-  // A person waits on the answer: one secret read (cached) and one queue send.
-  survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
   // A page waits for it: two reads and a projection, or nothing.
   personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
+  // A person waits on the answer: one secret read (cached) and one queue send.
+  survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
 };
 
 export class SynclineStack extends Stack {
@@ -68,6 +69,7 @@ export class SynclineStack extends Stack {
   readonly schedules: Schedules;
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
+  readonly digestKey: IdentifierDigestKey;
 
   constructor(scope: Construct, id: string, props: SynclineStackProps) {
     super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
@@ -92,6 +94,12 @@ export class SynclineStack extends Stack {
     });
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
     this.tenantData = this.grantLeastPrivilege(stage);
+    const { merge, push, sweep } = this.functions;
+    this.digestKey = new IdentifierDigestKey(this, 'IdentifierDigestKey', {
+      stage,
+      readers: [merge, push, sweep, this.functions.personalize],
+      removalPolicy,
+    });
     this.connectQueues();
 
     this.api = new WebhookApi(this, 'Webhooks', {
@@ -102,9 +110,9 @@ export class SynclineStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    addPersonalizeRoute(this.api.api, this.functions.personalize);
     // The answer links the push writes into mails point at this API; the push function has no other tie to it.
     this.functions.push.addEnvironment('SYNCLINE_PUBLIC_URL', this.api.baseUrl);
-    addPersonalizeRoute(this.api.api, this.functions.personalize);
     this.schedules = new Schedules(this, 'Schedules', {
       groupName: prefix,
       config,

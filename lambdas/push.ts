@@ -51,7 +51,7 @@ function safeJson(body: string): unknown {
 
 export function pushRuntime(): PushDeps {
   return once('push', () => {
-    const { log, profiles, status, stats, now, db, names } = shared();
+    const { log, profiles, status, stats, now, db, names, digestKey } = shared();
     return {
       instances: connectedInstances(),
       profiles,
@@ -60,7 +60,7 @@ export function pushRuntime(): PushDeps {
       log,
       stats,
       contacts: new DynamoCampaignContactLog(db, names.ops),
-      receipts: new DynamoErasureReceipts(db, names.ops),
+      receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
       quarantine: new DynamoQuarantineStore(db, names.ops),
       now,
       // The stack sets the stage's API URL; the local stack its server's.

@@ -1,5 +1,7 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
 import { randomBytes } from 'node:crypto';
+import { digestKeyFromEnvironment } from '../aws/digest-key.js';
+import { ensureDigestKeyFile } from './digest-key-file.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
@@ -124,7 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const sqs = sqsClient();
     const consumers = startConsumers(sqs, resources, handlers.merge, handlers.push, options, log, cleanups);
-    const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
+    const digestKey = digestKeyFromEnvironment();
+    const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles, digestKey ? { digestKey } : {});
     const findProfile = (tenantId: string, query: ProfileQuery): Promise<Profile | undefined> => findProfileIn(profiles, tenantId, query);
     const queueUrls = queueUrlsOf(resources);
     const queueDepths = () => readQueueDepths(sqs, queueUrls);
@@ -190,6 +193,8 @@ async function startEmulatorsForHandlers(options: LocalStackOptions, cleanups: C
   process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // Identifier index keys are HMACs under a key of this machine's, as under the stage's secret in AWS (issue 16 item 10).
+  process.env.SYNCLINE_DIGEST_KEY_FILE ??= ensureDigestKeyFile();
   print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
   print(`SQS emulator     ${emulators.sqsEndpoint}`);
   return emulators;
@@ -438,6 +443,7 @@ function keepStateFile(
     tables: tableNames(),
     queues: queueUrls,
     config,
+    ...(process.env.SYNCLINE_DIGEST_KEY_FILE ? { digestKeyFile: process.env.SYNCLINE_DIGEST_KEY_FILE } : {}),
   });
   cleanups.push(async () => removeLocalState(stateFile));
 }
