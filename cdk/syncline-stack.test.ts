@@ -586,10 +586,10 @@ describe('identifier digest key (issue 16 item 10)', () => {
     expect(secret?.DeletionPolicy).toBe('Retain');
   });
 
-  it('gives merge, push and sweep the key’s ARN, and webhook and poll neither the key nor its ARN', () => {
+  it('gives merge, push and sweep the key’s ARN, and webhook, poll and survey (no identifier lookups) neither the key nor its ARN', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
-      if (name === 'webhook' || name === 'poll') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
+      if (name === 'webhook' || name === 'poll' || name === 'survey') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
       else expect(env[DIGEST_KEY_VARIABLE], name).toEqual({ Ref: logicalId(dev.stack, dev.stack.digestKey.secret) });
     }
   });

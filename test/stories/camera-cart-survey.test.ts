@@ -137,7 +137,7 @@ describe('camera cart: the reason survey and its three follow-ups', () => {
       for (const personal of ['bob', 'hostmail', '207119551', 'price', 'product', 'supplier'])
         expect(link.split(`/r/${T}/`)[1]).not.toContain(personal);
     }
-  });
+  }, 120_000);
 
   it('product doubts: the link records the answer, redirects to the thank-you page, and Copernica gets the review page', async () => {
     later(1);
