@@ -1,5 +1,6 @@
 // The one-click answer links of the abandoned-cart mail, as fields pushed with the cart: one per answer,
 // `abandonedCartAnswer<Answer>Url`, each `<base>/r/{tenant}/{token}` with a sealed token (survey-token.ts).
+import { createHash } from 'node:crypto';
 import type { FieldValue } from '../../destination.js';
 import type { Identifier } from '../../identifiers.js';
 import type { Profile } from '../../profile.js';
@@ -42,7 +43,8 @@ export function surveyLinkFields(
       ref,
       question: campaigns.abandonedCart.surveyQuestion,
       answer,
-      cartId: cart.cart.cartId,
+      // A digest, not the id: it only tells one cart's links from the next, and Mailchimp text fields hold 255 characters.
+      cartId: createHash('sha256').update(cart.cart.cartId).digest('base64url').slice(0, 11),
       expires,
     });
     out[answerField(answer)] = `${base}/r/${encodeURIComponent(profile.tenantId)}/${token}`;

@@ -14,6 +14,7 @@ export const SurveyAnswerClaim = z.object({
   ref: Identifier,
   question: z.string().min(1).max(64),
   answer: z.string().min(1).max(24),
+  /** Tells one cart's links from the next (survey-links.ts puts a short digest of the cart id here). */
   cartId: z.string().min(1).max(256),
   /** Unix seconds after which the link is refused. */
   expires: z.number().int().positive(),
