@@ -32,6 +32,10 @@ export interface SquareSimulator extends SimulatedVendor<SquareSettings, SquareS
   searches(): SimulatedSearch[];
   /** Changes an object as the seller would, bumping updated_at. */
   touchCustomer(id: string, change: Partial<CustomerJson>): void;
+  /** A customer the seller enters at the register (e.g. while signing someone up for loyalty). */
+  addCustomer(customer: CustomerJson): void;
+  /** An order rung up at a register: the next SearchOrders that covers its location and time finds it. */
+  addOrder(order: OrderJson): void;
   /** The application's webhook subscriptions, and deliveries to them. */
   subscriptions: SimulatedSquareSubscriptions;
 }
@@ -156,6 +160,12 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
       if (index < 0) throw new Error(`no customer ${id} in the simulator`);
       const current = data.customers[index] as CustomerJson;
       data.customers[index] = { ...current, ...change, updated_at: new Date().toISOString(), version: (current.version ?? 0) + 1 };
+    },
+    addCustomer(customer) {
+      data.customers.push(customer);
+    },
+    addOrder(order) {
+      data.orders.push(order);
     },
     subscriptions,
     stop: server.stop,
