@@ -125,7 +125,8 @@ export function incrementalStreams<
   if (!flat) shape['stream'] = z.enum(all as [S, ...S[]]);
   if (positionKey) shape[positionKey] = spec.paging === 'pages' ? z.number().int().min(1) : z.string().nullable();
   if (passKey) shape[passKey] = markSchema.nullable();
-  shape[sinceKey] = flat ? markValue : z.object(Object.fromEntries(all.map((s) => [s, markValue])));
+  // A stream added after a cursor was saved has no mark in it yet: it starts where a new cursor would.
+  shape[sinceKey] = flat ? markValue : z.object(Object.fromEntries(all.map((s) => [s, markValue.optional()])));
   const json = jsonCursor(z.object(shape), spec.vendor);
 
   const enabled = (settings: Settings | undefined) => spec.enabled?.(settings) ?? all;
@@ -157,6 +158,13 @@ export function incrementalStreams<
       pass: passKey ? (saved[passKey] as Mark | null) : null,
       since: (flat ? { [all[0]!]: saved[sinceKey] } : saved[sinceKey]) as Record<S, Mark | null>,
     };
+    if (!flat) {
+      const start = startOf(settings);
+      state.since = Object.fromEntries(all.map((s) => [s, state.since[s] === undefined ? start : state.since[s]])) as Record<
+        S,
+        Mark | null
+      >;
+    }
     // A stream switched off since the cursor was saved: go on with the first one still read.
     if (!streams.includes(state.stream)) return { ...state, stream: streams[0]!, position: firstPosition, pass: null };
     return state;
