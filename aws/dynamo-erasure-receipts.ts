@@ -4,6 +4,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ErasureSubject } from '../core/destination.js';
+import { digestsFrom, type DigestKeySource, type IdentifierDigests } from '../core/identifier-digest.js';
 import type { ErasureReceiptStore } from '../core/ports.js';
 import {
   newSubjectReceipt,
@@ -22,10 +23,13 @@ const DAY_S = 24 * 60 * 60;
 export interface ErasureReceiptOptions {
   /** Days after which DynamoDB's TTL drops a kept subject even if no sweep closed it (default 60: past any max age). */
   keepSubjectDays?: number;
+  /** The stage's identifier digest key: receipts name identifiers by the keyed digest (issue 16 item 10). */
+  digestKey?: DigestKeySource;
 }
 
 export class DynamoErasureReceipts implements ErasureReceiptStore {
   private readonly keepSubjectS: number;
+  private readonly digests: () => Promise<IdentifierDigests>;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -33,10 +37,11 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
     options: ErasureReceiptOptions = {},
   ) {
     this.keepSubjectS = (options.keepSubjectDays ?? 60) * DAY_S;
+    this.digests = digestsFrom(options.digestKey);
   }
 
   async open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt> {
-    const receipt = newSubjectReceipt(tenantId, requestId, subject, at);
+    const receipt = newSubjectReceipt(tenantId, requestId, subject, at, (await this.digests()).current);
     const key = opsKeys.erasureReceipt(tenantId, requestId, receipt.subjectDigest);
     const pending: PendingErasure = {
       tenantId,

@@ -21,10 +21,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
-import { identifierDigest, identifierKey, type Identifier } from '../core/identifiers.js';
+import { digestsFrom, type DigestKeySource, type IdentifierDigest, type IdentifierDigests } from '../core/identifier-digest.js';
+import { identifierKey, type Identifier } from '../core/identifiers.js';
 import type { DueProfiles, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
@@ -38,7 +38,7 @@ import {
   type Key,
 } from './tables.js';
 import { queryItems } from './dynamo-query.js';
-import { decodeProfile, encodeProfile } from './profile-codec.js';
+import { attributeBytes, decodeEvents, decodeProfile, encodeEvents, encodeProfile } from './profile-codec.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 const TRANSACTION_LIMIT = 100;
@@ -64,14 +64,23 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * tenant's rules): written beside it for the tenant-due index. Without it no profile is ever due.
    */
   dueAt?: (profile: Profile) => string | undefined;
+  /**
+   * The stage's identifier digest key (issue 16 item 10): identifier items are written under the keyed digest, and an
+   * item still under the legacy digest is copied to the keyed one when a lookup finds it. Without it, legacy digests only.
+   */
+  digestKey?: DigestKeySource;
 }
 
 export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
+  private readonly digests: () => Promise<IdentifierDigests>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly options: ProfileRepositoryOptions = {},
-  ) {}
+  ) {
+    this.digests = digestsFrom(options.digestKey);
+  }
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
@@ -81,16 +90,31 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
+    const { current, legacy } = await this.digests();
     const byPk = new Map<string, string>();
-    for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id).pk, identifierKey(id));
+    const legacyPks = new Map<string, string>();
+    for (const id of identifiers) {
+      byPk.set(profileKeys.identifier(tenantId, id, current).pk, identifierKey(id));
+      if (legacy) legacyPks.set(profileKeys.identifier(tenantId, id, legacy).pk, identifierKey(id));
+    }
     // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
-    const items = await batchGet(
+    const read = await batchGet(
       this.db,
       this.table,
-      [...byPk.keys()].map((pk) => ({ pk, sk: 'ID' })),
+      [...byPk.keys(), ...legacyPks.keys()].map((pk) => ({ pk, sk: 'ID' })),
       { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt'] },
       this.options,
     );
+    const keyed = read.filter((item) => byPk.has(item.pk as string));
+    const seen = new Set(keyed.map((item) => byPk.get(item.pk as string)));
+    const items = [...keyed];
+    // An item only under the legacy digest moves to the keyed one before anything relies on it: commits write keyed items.
+    for (const item of read) {
+      const key = legacyPks.get(item.pk as string);
+      if (key === undefined || seen.has(key)) continue;
+      const id = identifiers.find((i) => identifierKey(i) === key)!;
+      items.push(await this.rekeyIdentifier(item, profileKeys.identifier(tenantId, id, current)));
+    }
     const found = new Map<string, IdentifierEntry>();
     for (const item of items) {
       const key = byPk.get(item.pk as string);
@@ -105,6 +129,64 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       });
     }
     return found;
+  }
+
+  /**
+   * Copies a legacy identifier item to its keyed key unless one is there already (then that one wins), and answers the
+   * keyed item. Nothing writes legacy items once a key is in use, so the copy cannot miss a later change; the legacy
+   * item stays until `syncline migrate` (rekeyIdentifiers) or an erasure removes it, and lookups ignore it meanwhile.
+   */
+  private async rekeyIdentifier(legacyItem: Record<string, unknown>, keyed: Key): Promise<Record<string, unknown>> {
+    const { pk: _legacyPk, sk: _sk, ...attributes } = legacyItem;
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: { ...attributes, ...keyed }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return { ...attributes, ...keyed };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keyed, ConsistentRead: true }));
+      return Item ?? { ...keyed };
+    }
+  }
+
+  /**
+   * `syncline migrate`: moves the identifier items every live profile of `tenantIds` reaches from the legacy digest to the keyed one
+   * (copy unless present, then delete the legacy item). Erasure markers cannot move: their value is gone by design, so
+   * lookups keep reading legacy keys for them. Without a digest key there is nothing to do.
+   */
+  async rekeyIdentifiers(tenantIds: readonly string[]): Promise<{ profiles: number; moved: number }> {
+    const tenants = new Set(tenantIds);
+    const { current, legacy } = await this.digests();
+    if (!legacy) return { profiles: 0, moved: 0 };
+    let profiles = 0;
+    let moved = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :profile',
+          ExpressionAttributeValues: { ':profile': 'PROFILE' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const profile = decodeProfile(item);
+        if (profile.mergedInto !== undefined || !tenants.has(profile.tenantId)) continue;
+        profiles++;
+        for (const id of profile.identifiers) {
+          const old = profileKeys.identifier(profile.tenantId, id, legacy);
+          const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: old, ConsistentRead: true }));
+          if (!Item) continue;
+          await this.rekeyIdentifier(Item, profileKeys.identifier(profile.tenantId, id, current));
+          await batchDelete(this.db, this.table, [old], this.options);
+          moved++;
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { profiles, moved };
   }
 
   /**
@@ -123,8 +205,10 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     }
     const items: (Key & Record<string, unknown>)[] = [];
     for (const [profileId, events] of byProfile)
-      for (const chunk of historyChunks([...events.values()]))
-        items.push({ ...historyBatchKey(tenantId, profileId, chunk), ...encodeHistory(chunk), [TTL_ATTRIBUTE]: expires });
+      for (const chunk of historyChunks([...events.values()])) {
+        const attributes = { ...historyBatchKey(tenantId, profileId, chunk), [TTL_ATTRIBUTE]: expires };
+        items.push({ ...attributes, ...encodeEvents(chunk, attributeBytes(attributes)) });
+      }
     await batchPut(this.db, this.table, items, this.options);
   }
 
@@ -133,7 +217,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     for (const profileId of new Set(profileIds)) {
       const seen = new Set<string>();
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
-        for (const event of decodeHistory(item)) {
+        for (const event of decodeEvents(item)) {
           const key = eventKey(event);
           if (seen.has(key)) continue;
           seen.add(key);
@@ -150,12 +234,15 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const rewrites: (Key & Record<string, unknown>)[] = [];
     for (const [profileId, keys] of byProfile) {
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) {
-        const events = decodeHistory(item);
+        const events = decodeEvents(item);
         const kept = events.filter((event) => !keys.has(eventKey(event)));
         if (kept.length === events.length) continue;
         const key = { pk: item.pk as string, sk: item.sk as string };
         if (kept.length === 0 || item.event !== undefined) deletes.push(key);
-        else rewrites.push({ ...key, ...encodeHistory(kept), [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] });
+        else {
+          const attributes = { ...key, [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] };
+          rewrites.push({ ...attributes, ...encodeEvents(kept, attributeBytes(attributes)) });
+        }
       }
     }
     await batchDelete(this.db, this.table, deletes, this.options);
@@ -202,6 +289,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const items = commit.puts.length + commit.claims.length + shares.length;
     if (items === 0) return;
     if (items > TRANSACTION_LIMIT) throw new CommitTooLarge(items);
+    const { current } = await this.digests();
 
     const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
       if (profile.tenantId !== tenantId)
@@ -211,16 +299,16 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
           `commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`,
         );
       }
+      const attributes = {
+        ...profileKeys.profile(tenantId, profile.profileId),
+        ...profileIndexAttributes(tenantId, profile),
+        ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
+        version: profile.version,
+      };
       return {
         Put: {
           TableName: this.table,
-          Item: {
-            ...profileKeys.profile(tenantId, profile.profileId),
-            ...profileIndexAttributes(tenantId, profile),
-            ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
-            version: profile.version,
-            ...encodeProfile(profile),
-          },
+          Item: { ...attributes, ...encodeProfile(profile, attributeBytes(attributes)) },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -233,7 +321,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const claims: Write[] = commit.claims.map(({ identifier, profileId, previousProfileId }) => ({
       Update: {
         TableName: this.table,
-        Key: profileKeys.identifier(tenantId, identifier),
+        Key: profileKeys.identifier(tenantId, identifier, current),
         UpdateExpression: 'SET profileId = :holder',
         ...(previousProfileId === undefined
           ? { ConditionExpression: 'attribute_not_exists(profileId)', ExpressionAttributeValues: { ':holder': profileId } }
@@ -247,7 +335,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const shareWrites: Write[] = shares.map(({ identifier, profileId }) => ({
       Update: {
         TableName: this.table,
-        Key: profileKeys.identifier(tenantId, identifier),
+        Key: profileKeys.identifier(tenantId, identifier, current),
         UpdateExpression: 'ADD sharedBy :refused',
         ExpressionAttributeValues: { ':refused': new Set([profileId]) },
       },
@@ -283,7 +371,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       await this.db.send(new TransactWriteCommand({ TransactItems: [...puts, ...claims, ...shareWrites] }));
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        const conflict = describeConflict(tenantId, commit, error.CancellationReasons ?? []);
+        const conflict = describeConflict(tenantId, commit, error.CancellationReasons ?? [], current);
         if (conflict) throw new ConflictRetry(conflict, { cause: error });
       }
       throw error;
@@ -473,14 +561,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         new ScanCommand({
           TableName: this.table,
           FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
-          ProjectionExpression: 'pk, version, doc, docz',
+          ProjectionExpression: 'pk, version, doc, docz, docd',
           ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
           ExpressionAttributeValues: { ':sk': 'PROFILE' },
           ExclusiveStartKey,
         }),
       );
       for (const item of page.Items ?? []) {
-        // A compressed item (`docz`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
+        // A compressed item (`docz`, `docd`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
         const profile = decodeProfile(item);
         if (profile.mergedInto !== undefined) continue;
         missing++;
@@ -512,6 +600,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {
+    const { current, legacy } = await this.digests();
     const ids = [profile.profileId, ...profile.mergedFrom];
     const history: Key[] = [];
     for (const id of ids)
@@ -525,7 +614,9 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       [
         profileKeys.profile(tenantId, profile.profileId),
         ...profile.mergedFrom.map((id) => profileKeys.profile(tenantId, id)),
-        ...profile.identifiers.map((id) => profileKeys.identifier(tenantId, id)),
+        ...profile.identifiers.map((id) => profileKeys.identifier(tenantId, id, current)),
+        // A legacy item left behind would name the person's profile under a digest anyone can compute.
+        ...(legacy ? profile.identifiers.map((id) => profileKeys.identifier(tenantId, id, legacy)) : []),
       ],
       this.options,
     );
@@ -533,10 +624,22 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
 
   async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
     // A whole-item put: the holder and the refused profiles' ids go, only the marker stays (no value: the key is a digest).
+    const { current, legacy } = await this.digests();
     const items = new Map(
-      identifiers.map((id) => [profileKeys.identifier(tenantId, id).pk, { ...profileKeys.identifier(tenantId, id), erasedAt }]),
+      identifiers.map((id) => [
+        profileKeys.identifier(tenantId, id, current).pk,
+        { ...profileKeys.identifier(tenantId, id, current), erasedAt },
+      ]),
     );
     await batchPut(this.db, this.table, [...items.values()], this.options);
+    // The keyed marker now answers every lookup; a legacy item would still tie a computable digest to the profile ids.
+    if (legacy)
+      await batchDelete(
+        this.db,
+        this.table,
+        identifiers.map((id) => profileKeys.identifier(tenantId, id, legacy)),
+        this.options,
+      );
   }
 }
 
@@ -566,25 +669,17 @@ function historyBatchKey(tenantId: string, profileId: string, events: readonly H
   return { pk: profileKeys.historyPartition(tenantId, profileId), sk: `B#${digest}` };
 }
 
-/** The events as a list, or deflated when that makes the item smaller by a started kilobyte (what writes are billed by). */
-function encodeHistory(events: readonly HistoryEntry['event'][]): { events: HistoryEntry['event'][] } | { eventz: Uint8Array } {
-  const json = JSON.stringify(events);
-  if (json.length <= 1024) return { events: [...events] };
-  return { eventz: deflateRawSync(json) };
-}
-
-function decodeHistory(item: Record<string, unknown>): HistoryEntry['event'][] {
-  if (item.eventz instanceof Uint8Array) return JSON.parse(inflateRawSync(item.eventz).toString('utf8')) as HistoryEntry['event'][];
-  if (Array.isArray(item.events)) return item.events as HistoryEntry['event'][];
-  return item.event === undefined ? [] : [item.event as HistoryEntry['event']];
-}
-
 /**
  * Says which condition failed, or undefined when the cancellation was not a conflict (validation, throttling).
  * A TransactionConflict (another transaction on the same item in flight) is a conflict too: re-reading and
  * applying again is exactly the remedy. Never names an identifier's value.
  */
-function describeConflict(tenantId: string, commit: ProfileCommit, reasons: CancellationReason[]): string | undefined {
+function describeConflict(
+  tenantId: string,
+  commit: ProfileCommit,
+  reasons: CancellationReason[],
+  digest: IdentifierDigest,
+): string | undefined {
   const failures: string[] = [];
   reasons.forEach((reason, i) => {
     if (reason.Code !== 'ConditionalCheckFailed' && reason.Code !== 'TransactionConflict') return;
@@ -596,7 +691,7 @@ function describeConflict(tenantId: string, commit: ProfileCommit, reasons: Canc
     else if (claim) {
       const holder = old?.profileId?.S;
       failures.push(
-        `identifier ${claim.identifier.type} ${identifierDigest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`,
+        `identifier ${claim.identifier.type} ${digest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`,
       );
     }
   });

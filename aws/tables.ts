@@ -1,5 +1,6 @@
 // The DynamoDB table and key design, shared by the adapters, the emulators, the tests and (later) the CDK stack.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { IdentifierDigest } from '../core/identifier-digest.js';
 import { identifierDigest, type Identifier } from '../core/identifiers.js';
 
 export interface TableNames {
@@ -31,8 +32,11 @@ const tenant = (tenantId: string) => `T#${part('tenant id', tenantId)}#`;
 /** Keys of the profiles table. */
 export const profileKeys = {
   profile: (tenantId: string, profileId: string): Key => ({ pk: `${tenant(tenantId)}P#${part('profile id', profileId)}`, sk: 'PROFILE' }),
-  /** The digest keeps e-mail addresses and phone numbers out of keys. */
-  identifier: (tenantId: string, id: Identifier): Key => ({ pk: `${tenant(tenantId)}I#${identifierDigest(tenantId, id)}`, sk: 'ID' }),
+  /** The digest keeps e-mail addresses and phone numbers out of keys: keyed (core/identifier-digest.ts) or the legacy one. */
+  identifier: (tenantId: string, id: Identifier, digest: IdentifierDigest = identifierDigest): Key => ({
+    pk: `${tenant(tenantId)}I#${digest(tenantId, id)}`,
+    sk: 'ID',
+  }),
   /** The events applied to one profile (kept for unmerge), one item per event key. */
   historyPartition: (tenantId: string, profileId: string): string => `${tenant(tenantId)}H#${part('profile id', profileId)}`,
   history: (tenantId: string, profileId: string, eventKey: string): Key => ({

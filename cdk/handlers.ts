@@ -11,6 +11,7 @@ export const HANDLERS = {
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
   personalize: 'lambdas/personalize.ts',
+  survey: 'lambdas/survey-answer.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
+import { DIGEST_KEY_VARIABLE } from './constructs/identifier-digest-key.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
 import { baseConfig, logicalId, resourcesOf, schedulesOf, synth, withInstance, type Synthesized } from './test-support.js';
 
@@ -37,7 +38,10 @@ describe('functions', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
-      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [];
+      // The survey function reads no identifier: it has no digest key.
+      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : name === 'survey' ? [] : [DIGEST_KEY_VARIABLE];
+      // push writes the survey's answer links, which point at this API.
+      if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',
@@ -203,6 +207,21 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
+  it('routes GET, HEAD and POST /r/{tenant}/{token} to the survey function, and gives the push the API URL for its links', () => {
+    for (const method of ['GET', 'HEAD', 'POST'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /r/{tenant}/{token}`,
+        AuthorizationType: 'NONE',
+      });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('survey'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const push = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnLogicalId('push')];
+    expect(push?.Properties?.Environment.Variables.SYNCLINE_PUBLIC_URL, 'push knows the answer links base').toBeDefined();
+  });
+
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
     const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
     expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual([
@@ -278,8 +297,9 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(schedulesOf(dev)).toHaveLength(2);
   });
 
-  it('creates no secret: the operator creates syncline/<stage>/<tenant>/<instance>, so secrets do not count against the stack', () => {
-    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  it('creates no connector secret: the operator creates syncline/<stage>/<tenant>/<instance>, so secrets do not count against the stack', () => {
+    // The one secret is the stage's identifier digest key, however many instances the config has.
+    dev.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
   it('outputs the webhook base URL and the alarm topic only: `syncline webhooks` prints each instance’s URL', () => {
@@ -387,12 +407,21 @@ describe('least privilege', () => {
     ],
   });
 
-  it('lets only webhook, poll, push and personalize read secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
-    for (const name of ['webhook', 'poll', 'push', 'personalize'] as const)
-      expect(secretStatements(dev, name), name).toEqual([
-        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') }),
-      ]);
-    for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([]);
+  const digestKeyStatement = () =>
+    expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: { Ref: logicalId(dev.stack, dev.stack.digestKey.secret) },
+    });
+
+  it('lets only webhook, poll, push and personalize read connector secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+    const connectorSecrets = expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') });
+    for (const name of ['webhook', 'poll'] as const) expect(secretStatements(dev, name), name).toEqual([connectorSecrets]);
+    for (const name of ['push', 'personalize'] as const)
+      expect(secretStatements(dev, name), name).toEqual([connectorSecrets, digestKeyStatement()]);
+    for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([digestKeyStatement()]);
+    // The survey function reads the tenants' survey keys, none of the connector secrets.
+    expect(JSON.stringify(secretStatements(dev, 'survey'))).toContain(':secret:syncline/dev/*/survey-??????');
+    expect(secretStatements(dev, 'survey')).toHaveLength(1);
     const prod = synth({ stage: 'prod' });
     expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
@@ -444,6 +473,7 @@ describe('least privilege', () => {
       push: [],
       sweep: ['PushQueue'],
       personalize: [],
+      survey: ['ChangesQueue'],
     });
   });
 });
@@ -541,5 +571,26 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
     });
     expect(JSON.stringify(trust)).not.toContain('demo-shop');
     expect([...new Set(trust.map((s) => s.Action))].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+  });
+});
+
+describe('identifier digest key (issue 16 item 10)', () => {
+  it('generates the stage’s digest key in Secrets Manager, outside the connector secrets’ syncline/<stage>/ prefix, kept on removal', () => {
+    const secrets = resourcesOf(dev.template, 'AWS::SecretsManager::Secret');
+    const secret = secrets[logicalId(dev.stack, dev.stack.digestKey.secret)];
+    expect(secret?.Properties).toMatchObject({
+      Name: 'syncline-dev/identifier-digest-key',
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    expect(secret?.Properties?.SecretString, 'no value in the template').toBeUndefined();
+    expect(secret?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('gives merge, push and sweep the key’s ARN, and webhook and poll neither the key nor its ARN', () => {
+    for (const name of HANDLER_NAMES) {
+      const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
+      if (name === 'webhook' || name === 'poll') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
+      else expect(env[DIGEST_KEY_VARIABLE], name).toEqual({ Ref: logicalId(dev.stack, dev.stack.digestKey.secret) });
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The stack a command works on: the local one (found through its state file) or a deployed stage (the user's AWS
 // credentials, resources named `syncline-<stage>-…`). Reads go straight to DynamoDB and SQS in both cases; what needs
 // the connector secrets (quarantine replay, backfill) runs inside the local stack, or in this process for a stage.
+import { digestKeySecretName, fileDigestKey, secretsManagerDigestKey } from '../aws/digest-key.js';
+import type { DigestKeySource } from '../core/identifier-digest.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -79,14 +81,15 @@ export async function openTarget(options: GlobalOptions): Promise<Target> {
   return options.stage ? openStage(options.stage, options.configFile) : openLocal(options.stateFile, options.configFile);
 }
 
-function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: string }) {
+function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: string }, digestKey: DigestKeySource | undefined) {
+  const keyed = digestKey ? { digestKey } : {};
   return {
-    profiles: new DynamoProfileRepository(db, tables.profiles),
+    profiles: new DynamoProfileRepository(db, tables.profiles, keyed),
     status: new DynamoStatusRecorder(db, tables.ops),
     stats: new DynamoTenantStatsStore(db, tables.ops),
     quarantine: new DynamoQuarantineStore(db, tables.ops),
     ledger: new DynamoEventLedger(db, tables.ops),
-    erasures: new DynamoErasureReceipts(db, tables.ops),
+    erasures: new DynamoErasureReceipts(db, tables.ops, keyed),
   };
 }
 
@@ -99,7 +102,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
   const dynamo = new DynamoDBClient({ endpoint: state.dynamoEndpoint, region: state.region, credentials, maxAttempts: 2 });
   const sqs = new SQSClient({ endpoint: state.sqsEndpoint, region: state.region, credentials, maxAttempts: 2 });
   const label = `the local stack at ${state.url}`;
-  const base = stores(documentClientFor(dynamo), state.tables);
+  const base = stores(documentClientFor(dynamo), state.tables, state.digestKeyFile ? fileDigestKey(state.digestKeyFile) : undefined);
   const call = async (method: 'GET' | 'POST', path: string): Promise<Response> => {
     let response: Response;
     try {
@@ -185,7 +188,8 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
   );
   const db = documentClientFor(dynamo);
   const log = createLogger('syncline-cli', 'warn');
-  const base = stores(db, resources.tables);
+  // The stack's identifier digest key: profiles are found by e-mail only under its keyed digests (issue 16 item 10).
+  const base = stores(db, resources.tables, secretsManagerDigestKey(digestKeySecretName(stage)));
   const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes), base.ledger);
   // Replays and backfills run here, with the user's credentials: they need secretsmanager:GetSecretValue on
   // syncline/<stage>/… besides the table and queue rights.

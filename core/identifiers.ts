@@ -108,7 +108,10 @@ export function identifierKey(id: Identifier): string {
   return `${id.type}#${id.value}`;
 }
 
-/** Hash used in storage keys so that no e-mail address or phone number appears in a key, log line or metric. */
+/**
+ * Unkeyed hash that kept e-mail addresses and phone numbers out of keys before the stage's digest key (the legacy digest):
+ * stores write core/identifier-digest.ts's keyed one and read this one only for items written before it.
+ */
 export function identifierDigest(tenantId: string, id: Identifier): string {
   return createHash('sha256')
     .update(`${tenantId}\u0000${identifierKey(id)}`)

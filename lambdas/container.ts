@@ -9,6 +9,7 @@ import { cachedStats } from '../core/campaign/cached-stats.js';
 import { nextDueAt } from '../core/campaign/due-time.js';
 import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { documentClient, sqsClient } from '../aws/aws-clients.js';
+import { digestKeyFromEnvironment } from '../aws/digest-key.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
@@ -77,13 +78,16 @@ export function shared() {
       const rules = campaigns.get(profile.tenantId);
       return rules ? nextDueAt(profile, rules, now()) : undefined;
     };
+    // The stage's identifier digest key (issue 16 item 10), read on first use: profiles' index items and erasure receipts.
+    const digestKey = digestKeyFromEnvironment();
     return {
       log,
       config,
       names,
       db,
       now,
-      profiles: new DynamoProfileRepository(db, names.profiles, { dueAt }),
+      digestKey,
+      profiles: new DynamoProfileRepository(db, names.profiles, { dueAt, ...(digestKey ? { digestKey } : {}) }),
       status: new DynamoStatusRecorder(db, names.ops),
       ledger: new DynamoEventLedger(db, names.ops),
       push: new SqsMessageQueue<PushMessage>(sqsClient(), required('PUSH_QUEUE_URL')),

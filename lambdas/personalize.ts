@@ -7,6 +7,7 @@ import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { cachedStats } from '../core/campaign/cached-stats.js';
 import { EnvOrFileSecrets, SecretsManagerSecrets } from '../aws/secrets.js';
 import { documentClient } from '../aws/aws-clients.js';
+import { digestKeyFromEnvironment } from '../aws/digest-key.js';
 import { tableNames } from '../aws/tables.js';
 import { loadDeployedConfig } from './deployed-config.js';
 import { createLogger } from './logger.js';
@@ -49,11 +50,17 @@ export function personalizeRuntime(): PersonalizeDeps {
     return {
       config,
       site: websiteSites(config, secrets),
-      profiles: new DynamoProfileRepository(db, names.profiles),
+      // The identifier items are keyed by an HMAC digest: the visitor's anonymous id is found only with the stage's key.
+      profiles: new DynamoProfileRepository(db, names.profiles, { ...withDigestKey() }),
       stats: cachedStats(new DynamoTenantStatsStore(db, names.ops)),
       now: overrides.now ?? (() => new Date()),
     };
   });
+}
+
+function withDigestKey() {
+  const digestKey = digestKeyFromEnvironment();
+  return digestKey ? { digestKey } : {};
 }
 
 export const handler = createPersonalizeHandler(personalizeRuntime);

@@ -13,7 +13,7 @@ function createSweepHandler(deps: () => SweepDeps) {
 
 export function sweepRuntime(): SweepDeps {
   return once('sweep', () => {
-    const { log, profiles, push, stats, now, db, names } = shared();
+    const { log, profiles, push, stats, now, db, names, digestKey } = shared();
     return {
       // The sweep reads tenants' config; the pushes it queues are bound by the push function.
       instances: tenantsOnly('sweep'),
@@ -23,7 +23,7 @@ export function sweepRuntime(): SweepDeps {
       push,
       log,
       now,
-      receipts: new DynamoErasureReceipts(db, names.ops),
+      receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
     };
   });
 }

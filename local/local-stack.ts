@@ -1,4 +1,7 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { randomBytes } from 'node:crypto';
+import { digestKeyFromEnvironment } from '../aws/digest-key.js';
+import { ensureDigestKeyFile } from './digest-key-file.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { findProfile as findProfileIn, type ProfileQuery } from '../operator/profile-view.js';
@@ -32,6 +35,7 @@ import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { localConnect, type LocalConnect } from './local-connect.js';
 import { rateKey } from './status-page/status-view.js';
+import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 
 export interface LocalStackOptions {
   configFile?: string;
@@ -122,7 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const sqs = sqsClient();
     const consumers = startConsumers(sqs, resources, handlers.merge, handlers.push, options, log, cleanups);
-    const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles);
+    const digestKey = digestKeyFromEnvironment();
+    const profiles = new DynamoProfileRepository(documentClient(), tableNames().profiles, digestKey ? { digestKey } : {});
     const findProfile = (tenantId: string, query: ProfileQuery): Promise<Profile | undefined> => findProfileIn(profiles, tenantId, query);
     const queueUrls = queueUrlsOf(resources);
     const queueDepths = () => readQueueDepths(sqs, queueUrls);
@@ -136,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: options.port ?? 3000,
         webhook: handlers.webhook,
         personalize: handlers.personalize,
+        survey: handlers.survey,
         findProfile,
         status,
         accounting,
@@ -143,6 +149,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups,
     );
     serverUrl = server.url;
+    // The survey's answer links in pushed mails point here (in AWS: the stage's API URL).
+    process.env.SYNCLINE_PUBLIC_URL = server.url;
     if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);
     printRoutes(print, server.url);
     const { scheduler, sweep } = startSchedules(simulators.config, handlers, log, options, cleanups);
@@ -185,6 +193,8 @@ async function startEmulatorsForHandlers(options: LocalStackOptions, cleanups: C
   process.env.SYNCLINE_ALLOW_PRIVATE_VENDOR_URLS ??= '1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // Identifier index keys are HMACs under a key of this machine's, as under the stage's secret in AWS (issue 16 item 10).
+  process.env.SYNCLINE_DIGEST_KEY_FILE ??= ensureDigestKeyFile();
   print(`DynamoDB Local   ${emulators.dynamoEndpoint}`);
   print(`SQS emulator     ${emulators.sqsEndpoint}`);
   return emulators;
@@ -235,9 +245,11 @@ async function startVendorSimulators(
  */
 function configureLocalRuntime(simulators: RunningSimulators, log: Logger, options: LocalStackOptions): SecretsProvider {
   const fileSecrets = new EnvOrFileSecrets();
+  // Without a stored survey key the local stack makes one per start: its answer links stop working at the next start.
+  const localSurveyKey = { signingKey: randomBytes(32).toString('base64url') };
   const secrets: SecretsProvider = {
     get: async (tenantId, instance) => {
-      const simulated = simulators.secretsFor(tenantId, instance);
+      const simulated = simulators.secretsFor(tenantId, instance) ?? (instance === SURVEY_SECRET_INSTANCE ? localSurveyKey : undefined);
       const stored = (await fileSecrets.get(tenantId, instance)) as Record<string, unknown> | undefined;
       return simulated ? { ...simulated, ...stored } : stored;
     },
@@ -248,16 +260,24 @@ function configureLocalRuntime(simulators: RunningSimulators, log: Logger, optio
 
 /** The same modules Lambda loads, imported only once the environment points at the emulators. */
 async function importHandlers() {
-  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }, { handler: personalize }] =
-    await Promise.all([
-      import('../lambdas/webhook.js'),
-      import('../lambdas/merge.js'),
-      import('../lambdas/push.js'),
-      import('../lambdas/poll.js'),
-      import('../lambdas/sweep.js'),
-      import('../lambdas/personalize.js'),
-    ]);
-  return { webhook, merge, push, poll, sweep, personalize };
+  const [
+    { handler: webhook },
+    { handler: merge },
+    { handler: push },
+    { handler: poll },
+    { handler: sweep },
+    { handler: personalize },
+    { handler: survey },
+  ] = await Promise.all([
+    import('../lambdas/webhook.js'),
+    import('../lambdas/merge.js'),
+    import('../lambdas/push.js'),
+    import('../lambdas/poll.js'),
+    import('../lambdas/sweep.js'),
+    import('../lambdas/personalize.js'),
+    import('../lambdas/survey-answer.js'),
+  ]);
+  return { webhook, merge, push, poll, sweep, personalize, survey };
 }
 
 function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {
@@ -423,6 +443,7 @@ function keepStateFile(
     tables: tableNames(),
     queues: queueUrls,
     config,
+    ...(process.env.SYNCLINE_DIGEST_KEY_FILE ? { digestKeyFile: process.env.SYNCLINE_DIGEST_KEY_FILE } : {}),
   });
   cleanups.push(async () => removeLocalState(stateFile));
 }
@@ -433,6 +454,7 @@ function printRoutes(print: Print, url: string): void {
   print(`profiles         GET  ${url}/api/profiles/{tenant}?email=…`);
   print(`status           GET  ${url}/api/status`);
   print(`accounting       GET  ${url}/api/accounting[/{tenant}]`);
+  print(`survey answers   GET  ${url}/r/{tenant}/{token}`);
   print(`status page           ${url}/`);
 }
 

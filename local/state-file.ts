@@ -17,6 +17,8 @@ export interface LocalState {
   queues: { changes: string; changesDlq: string; push: string; pushDlq: string };
   /** The tenants and instances the stack runs (no secrets: those are never in the config), for `syncline`. */
   config?: SynclineConfig;
+  /** The identifier digest key's file (local/digest-key-file.ts), which the CLI reads to find profiles by e-mail. */
+  digestKeyFile?: string;
 }
 
 export class NoLocalStack extends Error {

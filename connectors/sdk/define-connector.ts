@@ -72,8 +72,9 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
   /** Without `erase`: why the vendor cannot erase (shown on erasure receipts as the reason for `unsupported`). */
   eraseUnsupported?: string;
   /**
-   * Vendor fields with no canonical field, per vendor record ({ customer: ['loyalty.tier'] }). Declared only, read
-   * with pickCustomAttributes; not in canonical events yet (docs/connectors.md, "Fields with no canonical field").
+   * Vendor fields with no canonical field, per vendor record ({ customer: ['loyalty.tier'] }): what the mapping keeps
+   * as custom attributes (customAttributesOf) unless the instance chooses its own (docs/connectors.md, "Fields with
+   * no canonical field").
    */
   customAttributes?: CustomAttributes;
   /** A website that posts batches to `POST /collect/{tenant}/{site}` (pipeline/collect/): unsigned, keyed by a public write key. */

@@ -32,7 +32,7 @@ export { pathOf, redactPersonalData } from './redact.js';
 export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
 export { jsonCursor } from './json-cursor.js';
-export { pickCustomAttributes } from './custom-attributes.js';
+export { CustomAttributeSettings, customAttributesOf, pickCustomAttributes } from './custom-attributes.js';
 export type { CustomAttributes, CustomAttributeValue } from './custom-attributes.js';
 export { incrementalStreams } from './incremental-streams.js';
 export type { IncrementalStreams, IncrementalStreamsSpec, Paging, SavedCursor, StreamPage, StreamRead } from './incremental-streams.js';

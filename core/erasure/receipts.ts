@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ErasureSubject } from '../destination.js';
 import type { CanonicalEvent } from '../events.js';
+import type { IdentifierDigest } from '../identifier-digest.js';
 import { identifierDigest } from '../identifiers.js';
 
 export type DestinationErasureStatus = 'requested' | 'confirmed' | 'unsupported' | 'failed';
@@ -35,7 +36,10 @@ export interface SubjectReceipt {
   subjectDigest: string;
   /** syncline's own profile id (a random id); absent when no profile matched the request. */
   profileId?: string;
-  /** identifierDigest of each identifier the person had: lets an operator answer "was this address erased?". */
+  /**
+   * The keyed digest (core/identifier-digest.ts; the legacy one on receipts written before the stage had a key) of each
+   * identifier the person had: lets an operator answer "was this address erased?".
+   */
   identifierDigests: string[];
   /** Identifier types (never values). */
   identifierTypes: string[];
@@ -90,14 +94,20 @@ export function erasureRequestId(
 }
 
 /** A new receipt for a subject: no destination asked yet. */
-export function newSubjectReceipt(tenantId: string, requestId: string, subject: ErasureSubject, at: string): SubjectReceipt {
+export function newSubjectReceipt(
+  tenantId: string,
+  requestId: string,
+  subject: ErasureSubject,
+  at: string,
+  digest: IdentifierDigest = identifierDigest,
+): SubjectReceipt {
   return {
     tenantId,
     requestId,
     subjectDigest: subjectDigest(tenantId, subject.profileId),
     // `unknown:<source event id>` is a placeholder for "no profile matched"; the event id is the vendor's, so it stays out.
     ...(subject.profileId.startsWith('unknown:') ? {} : { profileId: subject.profileId }),
-    identifierDigests: [...new Set(subject.identifiers.map((id) => identifierDigest(tenantId, id)))].sort(),
+    identifierDigests: [...new Set(subject.identifiers.map((id) => digest(tenantId, id)))].sort(),
     identifierTypes: [...new Set(subject.identifiers.map((i) => (i.type.startsWith('customerId:') ? 'customerId' : i.type)))].sort(),
     requestedAt: at,
     updatedAt: at,

@@ -2,6 +2,9 @@
 // mail, where their links lead, and what the follow-ups need (review pages, stores).
 import * as z from 'zod';
 
+/** The tenant's survey key is the secret of this reserved instance name (`syncline/<stage>/<tenant>/survey`). */
+export const SURVEY_SECRET_INSTANCE = 'survey';
+
 const AnswerId = z.string().regex(/^[a-z][a-z0-9]{0,23}$/, 'lower-case letters and digits, starting with a letter');
 
 export const SurveyStore = z.object({
