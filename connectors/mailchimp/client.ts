@@ -4,8 +4,10 @@ import { apiRoot, type MailchimpSecrets, type MailchimpSettings } from './config
 import type { TagUpdate } from './mapping.js';
 import {
   BatchSubscribeResponse,
+  EmailActivityPage,
   MemberPage,
   MergeFieldsPage,
+  ReportsPage,
   type BatchMember,
   type MemberUpsert,
   type MergeFieldTypes,
@@ -96,6 +98,29 @@ export class MailchimpClient {
     return new Map(
       page.merge_fields.map((f) => [f.tag, { type: f.type, ...(f.options?.date_format ? { dateFormat: f.options.date_format } : {}) }]),
     );
+  }
+
+  /** GET /reports: campaigns sent after `sinceSendTime` (at most 1,000, the documented maximum of `count`). */
+  async reports(sinceSendTime: string): Promise<ReportsPage> {
+    const params = { since_send_time: sinceSendTime, count: '1000', fields: 'reports.id,reports.list_id,reports.send_time,total_items' };
+    const response = await this.api.request<unknown>({ method: 'GET', url: '/reports', params });
+    return parsePayload(ReportsPage, response.data, 'Mailchimp reports');
+  }
+
+  /** GET /reports/{campaign_id}/email-activity: recipients' opens, clicks and bounces after `since`, a page at `offset`. */
+  async emailActivity(campaignId: string, query: { since: string | null; offset: number; count: number }): Promise<EmailActivityPage> {
+    const params: Record<string, string> = {
+      count: String(query.count),
+      offset: String(query.offset),
+      fields: 'emails.email_address,emails.activity,total_items',
+    };
+    if (query.since) params['since'] = query.since;
+    const response = await this.api.request<unknown>({
+      method: 'GET',
+      url: `/reports/${encodeURIComponent(campaignId)}/email-activity`,
+      params,
+    });
+    return parsePayload(EmailActivityPage, response.data, 'Mailchimp email activity');
   }
 
   /** GET /lists/{list_id}/members: members of one status whose information changed after `since`, a page at `offset`. */

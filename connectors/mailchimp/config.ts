@@ -15,6 +15,11 @@ export const MailchimpSettings = z.object({
   tagFields: z.record(z.string().min(1), z.string().min(1).max(100)).default({}),
   /** The API root, when not `https://{dc}.api.mailchimp.com/3.0` (the simulator, a proxy). */
   apiBaseUrl: z.url().optional(),
+  /**
+   * When set, the poll also reads the opens and clicks of the campaigns sent in the last this many days
+   * (GET /reports, GET /reports/{campaign_id}/email-activity): Mailchimp's webhooks report neither.
+   */
+  engagementDays: z.number().int().min(1).max(180).optional(),
   /** Requests in flight at once. Mailchimp allows 10 simultaneous connections per user, shared with other apps. */
   concurrency: z.number().int().min(1).max(10).default(4),
 });

@@ -12,7 +12,7 @@ export const mailchimp = defineConnector<MailchimpSettings, MailchimpSecrets>({
   name: 'mailchimp',
   kind: 'email',
   description:
-    'Mailchimp Marketing API 3.0: audience webhooks (subscribe, unsubscribe, profile, upemail, cleaned) and a poll of unsubscribed members, batch-subscribe grants and member upserts with merge fields and tags, address changes, permanent deletion',
+    'Mailchimp Marketing API 3.0: audience webhooks (subscribe, unsubscribe, profile, upemail, cleaned), a poll of unsubscribed members and (with engagementDays) of campaign opens and clicks, batch-subscribe grants and member upserts with merge fields and tags, address changes, permanent deletion',
   settingsSchema: MailchimpSettings,
   secretsSchema: MailchimpSecrets,
   verifyWebhook: (request, secrets) => verifyMailchimpWebhook(request, secrets),

@@ -442,7 +442,7 @@ describe('Mailchimp poll of unsubscribed members (since_last_changed)', () => {
     withSimulator(
       async (sim) => {
         const first = await drain(sim);
-        expect(readCursor(first.cursor).since).toEqual({ unsubscribes: '2026-03-01T10:00:00.000Z' });
+        expect(readCursor(first.cursor).since).toMatchObject({ unsubscribes: '2026-03-01T10:00:00.000Z' });
         sim.seedMember('later@example.com', 'unsubscribed', {}, '2026-03-02T08:00:00+00:00');
         const again = await drain(sim, first.cursor);
         expect(again.events.map((e) => e.identifiers[0]?.value)).toEqual(['gone@example.com', 'later@example.com']);
@@ -453,4 +453,72 @@ describe('Mailchimp poll of unsubscribed members (since_last_changed)', () => {
       },
       { members: [{ email: 'gone@example.com', status: 'unsubscribed', lastChanged: '2026-03-01T10:00:00+00:00' }] },
     ));
+});
+
+describe('Mailchimp poll of campaign opens and clicks (reports API, engagementDays)', () => {
+  const drain = (sim: MailchimpSimulator, settings: MailchimpSettings, from?: string) =>
+    drainPoll(
+      (cursor) => pollMailchimp(contextFor(settings, sim.secrets, new Date('2026-03-10T12:00:00Z')), cursor, onePageBudget()),
+      from,
+    );
+
+  it('reads each recent campaign’s email activity as email.engaged opens and clicks of that campaign, only when asked to', () =>
+    withSimulator(async (sim) => {
+      sim.addCampaignActivity({
+        id: 'old-campaign',
+        sendTime: '2026-01-01T08:00:00+00:00',
+        activity: [{ email: 'ann@example.com', action: 'open', timestamp: '2026-01-01T09:00:00+00:00' }],
+      });
+      sim.addCampaignActivity({
+        id: '42694e9e57',
+        sendTime: '2026-03-05T08:00:00+00:00',
+        activity: [
+          { email: 'Ann@Example.com', action: 'open', timestamp: '2026-03-05T09:00:00+00:00' },
+          { email: 'ann@example.com', action: 'click', timestamp: '2026-03-05T09:01:00+00:00', url: 'https://shop.example/klus' },
+          { email: 'bob@example.com', action: 'open', timestamp: '2026-03-06T10:00:00+00:00' },
+        ],
+      });
+      const off = await drain(sim, sim.settings);
+      expect(off.events, 'without engagementDays nothing of the reports is read').toEqual([]);
+      expect(sim.log().some((r) => r.path.startsWith('/reports'))).toBe(false);
+
+      const on = MailchimpSettings.parse({ ...sim.settings, engagementDays: 30 });
+      const { events, cursor } = await drain(sim, on);
+      expect(events).toEqual([
+        {
+          type: 'email.engaged',
+          sourceEventId: expect.not.stringMatching(/@/),
+          occurredAt: '2026-03-05T09:00:00.000Z',
+          identifiers: [{ type: 'email', value: 'ann@example.com' }],
+          data: { kind: 'open', campaign: '42694e9e57' },
+        },
+        expect.objectContaining({
+          occurredAt: '2026-03-05T09:01:00.000Z',
+          data: { kind: 'click', campaign: '42694e9e57', url: 'https://shop.example/klus' },
+        }),
+        expect.objectContaining({
+          identifiers: [{ type: 'email', value: 'bob@example.com' }],
+          data: { kind: 'open', campaign: '42694e9e57' },
+        }),
+      ]);
+      expect(readCursor(cursor).since).toMatchObject({ engagement: '2026-03-06T10:00:00.000Z' });
+      const again = await drain(sim, on, cursor);
+      expect(
+        again.events.every((e) => events.some((f) => f.sourceEventId === e.sourceEventId)),
+        'the next pass reads from the high-water mark: at most the overlap again',
+      ).toBe(true);
+    }));
+});
+
+describe('Mailchimp poll cursor', () => {
+  it('reads a cursor saved before the engagement stream existed, the new stream starting from the beginning', () => {
+    const saved = JSON.stringify({
+      v: 1,
+      stream: 'unsubscribes',
+      page: 1,
+      since: { unsubscribes: '2026-03-01T10:00:00.000Z' },
+      highWater: null,
+    });
+    expect(readCursor(saved).since).toEqual({ unsubscribes: '2026-03-01T10:00:00.000Z', engagement: null });
+  });
 });

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseEmail, type EventDraft, type FieldValue, type Identifier, type ProfileChange } from '../sdk/index.js';
 import type { MailchimpSettings } from './config.js';
-import type { BatchMember, MailchimpWebhook, MemberPage, MemberUpsert, MergeFieldTypes } from './schemas.js';
+import type { BatchMember, EmailActivityPage, MailchimpWebhook, MemberPage, MemberUpsert, MergeFieldTypes } from './schemas.js';
 
 /** Mailchimp's member key: the MD5 hash of the lower-cased address. */
 export function subscriberHash(email: string): string {
@@ -144,6 +144,32 @@ export function unsubscribedMemberToEvents(member: MemberPage['members'][number]
       data: { purpose: 'email_marketing', granted: false, method: 'mailchimp:poll:unsubscribed' },
     },
   ];
+}
+
+const ACTIVITY_KINDS: Record<string, 'open' | 'click' | 'bounce'> = { open: 'open', click: 'click', bounce: 'bounce' };
+
+/**
+ * One recipient's activity in a campaign (GET /reports/{campaign_id}/email-activity): each open, click and bounce
+ * becomes an email.engaged of that campaign, identified by campaign, member, action and time (re-reads are duplicates).
+ */
+export function emailActivityToEvents(recipient: EmailActivityPage['emails'][number], campaignId: string): EventDraft[] {
+  const email = normaliseEmail(recipient.email_address);
+  if (email === undefined) return [];
+  const events: EventDraft[] = [];
+  for (const a of recipient.activity) {
+    const kind = ACTIVITY_KINDS[a.action];
+    const at = Date.parse(a.timestamp);
+    if (kind === undefined || Number.isNaN(at)) continue;
+    const occurredAt = new Date(at).toISOString();
+    events.push({
+      type: 'email.engaged',
+      sourceEventId: `activity:${campaignId}:${subscriberHash(email)}:${a.action}:${occurredAt}`,
+      occurredAt,
+      identifiers: [{ type: 'email', value: email }],
+      data: { kind, campaign: campaignId, ...(kind === 'click' && a.url ? { url: a.url } : {}) },
+    });
+  }
+  return events;
 }
 
 // ── outbound ────────────────────────────────────────────────────────────────────────────────────

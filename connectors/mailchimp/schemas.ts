@@ -140,3 +140,24 @@ export const BatchSubscribeResponse = z.object({
   error_count: z.number().optional(),
 });
 export type BatchSubscribeResponse = z.infer<typeof BatchSubscribeResponse>;
+
+/** GET /reports: the campaigns sent, with their audience and send time. */
+export const ReportsPage = z.object({
+  reports: z.array(z.object({ id: z.string().min(1), list_id: z.string().optional(), send_time: z.string().optional() }).loose()),
+  total_items: z.number().int().nonnegative(),
+});
+export type ReportsPage = z.infer<typeof ReportsPage>;
+
+/** GET /reports/{campaign_id}/email-activity: per recipient, each open, click and bounce with its time. */
+export const EmailActivityPage = z.object({
+  emails: z.array(
+    z
+      .object({
+        email_address: z.string(),
+        activity: z.array(z.object({ action: z.string(), timestamp: z.string(), url: z.string().optional() }).loose()).default([]),
+      })
+      .loose(),
+  ),
+  total_items: z.number().int().nonnegative(),
+});
+export type EmailActivityPage = z.infer<typeof EmailActivityPage>;

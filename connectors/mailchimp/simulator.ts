@@ -46,6 +46,15 @@ export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, M
   webhooks: SimulatedMailchimpWebhooks;
   /** Resolves once every webhook delivery an API write started (source `api`) has been answered. */
   webhooksSettled(): Promise<void>;
+  /** A campaign sent to the audience at `sendTime`, and its recipients' opens, clicks and bounces (reports API). */
+  addCampaignActivity(campaign: SimulatedCampaign): void;
+}
+
+export interface SimulatedCampaign {
+  id: string;
+  sendTime: string;
+  listId?: string;
+  activity: Array<{ email: string; action: 'open' | 'click' | 'bounce'; timestamp: string; url?: string }>;
 }
 
 export interface SimulatorOptions {
@@ -96,6 +105,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     })?.[0];
   const secrets: MailchimpSecrets = { apiKey: 'simulatedkey0123456789abcdef-us21', webhookToken: 'simulated-webhook-token-0123456789' };
   const store = new Map<string, SimulatedMember>();
+  const campaigns: SimulatedCampaign[] = [];
   let origin = '';
   const webhooks = simulatedMailchimpWebhooks(listId, () => origin);
   const received: string[] = [];
@@ -182,6 +192,9 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
         total_items: mergeTags.size - 1,
       });
 
+    if (req.method === 'GET' && path === '/reports') return listReports(res, url.searchParams);
+    const activityPath = /^\/reports\/([^/]+)\/email-activity$/.exec(path);
+    if (req.method === 'GET' && activityPath) return listActivity(res, decodeURIComponent(activityPath[1]!), url.searchParams);
     if (await webhooks.handle(req.method ?? 'GET', path, body, res)) return;
     const list = /^\/lists\/([^/]+)(\/members\/([0-9a-f]{32})(\/tags|\/actions\/delete-permanent)?)?$/.exec(path);
     if (!list) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -240,6 +253,39 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     }
     if (sub === undefined && req.method === 'PUT') return upsertMember(res, hash, member, body);
     return problem(res, 405, 'Method Not Allowed', 'The requested method and resource are not compatible.');
+  }
+
+  /** GET /reports: campaigns sent after `since_send_time`, `count` at most 1000. */
+  function listReports(res: ServerResponse, query: URLSearchParams): void {
+    const since = query.get('since_send_time');
+    const count = Number(query.get('count') ?? 10);
+    if ((since !== null && Number.isNaN(Date.parse(since))) || !Number.isInteger(count) || count < 1 || count > 1000)
+      return problem(res, 400, 'Invalid Resource', 'since_send_time or count is invalid.');
+    const sent = campaigns.filter((c) => since === null || Date.parse(c.sendTime) > Date.parse(since));
+    sendJson(res, 200, {
+      reports: sent.slice(0, count).map((c) => ({ id: c.id, list_id: c.listId ?? listId, send_time: c.sendTime })),
+      total_items: sent.length,
+    });
+  }
+
+  /** GET /reports/{id}/email-activity: per recipient the actions after `since`, paged by `count` and `offset`. */
+  function listActivity(res: ServerResponse, campaignId: string, query: URLSearchParams): void {
+    const campaign = campaigns.find((c) => c.id === campaignId);
+    if (!campaign) return problem(res, 404, 'Resource Not Found', 'The requested resource could not be found.');
+    const since = query.get('since');
+    const count = Number(query.get('count') ?? 10);
+    const offset = Number(query.get('offset') ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 1000 || !Number.isInteger(offset) || offset < 0)
+      return problem(res, 400, 'Invalid Resource', 'count must be 1 to 1000 and offset at least 0.');
+    const byEmail = new Map<string, Array<{ action: string; timestamp: string; url?: string }>>();
+    for (const a of campaign.activity) {
+      if (since !== null && Date.parse(a.timestamp) <= Date.parse(since)) continue;
+      const list = byEmail.get(a.email) ?? [];
+      list.push({ action: a.action, timestamp: a.timestamp, ...(a.url ? { url: a.url } : {}) });
+      byEmail.set(a.email, list);
+    }
+    const emails = [...byEmail].map(([email, activity]) => ({ campaign_id: campaign.id, list_id: listId, email_address: email, activity }));
+    sendJson(res, 200, { emails: emails.slice(offset, offset + count), campaign_id: campaign.id, total_items: emails.length });
   }
 
   /** GET …/members: `status`, `since_last_changed` (changed after), `count` (at most 1000) and `offset`. */
@@ -405,6 +451,9 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     requests: server.requests,
     members: () => [...store.values()].map((m) => ({ ...m, merge_fields: { ...m.merge_fields }, tags: [...m.tags] })),
     seedMember: seed,
+    addCampaignActivity: (campaign) => {
+      campaigns.push(campaign);
+    },
     log: () => [...log],
     peakConcurrency: () => peak,
     contentTypes: () => [...contentTypes],

@@ -38,7 +38,8 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
   }
   // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
   const jobSteps = (fromIso: string) => {
-    for (const step of jobWeightSteps(fromIso, config.nextJob)) after(fromIso, step - Date.parse(fromIso));
+    // `after` adds a millisecond; these steps are already the first instant of the new weight.
+    for (const step of jobWeightSteps(fromIso, config.nextJob)) after(fromIso, step - Date.parse(fromIso) - 1);
   };
   for (const a of profile.activity) if ((a.kind === 'search.performed' || a.kind === 'product.viewed') && a.detail.category) jobSteps(a.at);
   for (const { order, secondary } of traits.lines) if (!secondary) jobSteps(order.placedAt);

@@ -94,10 +94,32 @@ describe('next job', () => {
     expect(held).toMatchObject({ nextJob: null, nextJobReason: null, nextJobConfidence: 0.67 });
   });
 
+  it('never changes between due times: walking from due time to due time, the job fades and goes (the sweep misses nothing)', () => {
+    const p = build(view(6, 'paint'), search(2, 'primer'), order(daysAgo(4), [line('T1', 'tiles')]));
+    const fieldsAt = (t: number) => campaignFields(p, { campaigns: rules(), now: new Date(t) });
+    let now = NOW.getTime();
+    const seen: unknown[] = [];
+    const changes: boolean[] = [];
+    for (let step = 0; step < 50; step++) {
+      const due = nextDueAt(p, rules(), new Date(now));
+      if (due === undefined) break;
+      const at = Date.parse(due);
+      const before = fieldsAt(now);
+      for (const t of [now + 1, Math.floor((now + at) / 2), at - 1])
+        expect(fieldsAt(t).nextJobConfidence, new Date(t).toISOString()).toBe(before.nextJobConfidence);
+      changes.push(fieldsAt(at).nextJobConfidence !== before.nextJobConfidence);
+      seen.push(before.nextJob);
+      now = at;
+    }
+    expect(seen[0]).toBe('painting');
+    expect(changes.filter(Boolean).length, 'the confidence changes at due times').toBeGreaterThan(3);
+    expect(fieldsAt(now).nextJob, 'after the window nothing is left').toBeNull();
+  });
+
   it('makes the profile due when a signal weighs less or leaves the window, so the sweep recomputes the job', () => {
     const p = build(view(6, 'paint'));
     // The view is 6 days old: it halves at 7 days.
-    expect(nextDueAt(p, rules(), NOW)).toBe(new Date(Date.parse(daysAgo(6)) + 7 * 86_400_000 + 1).toISOString());
-    expect(nextDueAt(p, config(), NOW)).not.toBe(new Date(Date.parse(daysAgo(6)) + 7 * 86_400_000 + 1).toISOString());
+    expect(nextDueAt(p, rules(), NOW)).toBe(new Date(Date.parse(daysAgo(6)) + 7 * 86_400_000).toISOString());
+    expect(nextDueAt(p, config(), NOW)).not.toBe(new Date(Date.parse(daysAgo(6)) + 7 * 86_400_000).toISOString());
   });
 });

@@ -84,12 +84,15 @@ function reasonOf(support: readonly (Signal & { weight: number })[]): string {
     .join('; ');
 }
 
-/** Times after `signal.at` at which its weight steps down or leaves the window (for the sweep's due time). */
+/**
+ * The first instants at which a signal from `at` has a new weight (for the sweep's due time): each whole half-life
+ * (the weight halves at the step itself) and one millisecond past the window (the window's last instant still counts).
+ */
 export function jobWeightSteps(at: string, rules: JobRules): number[] {
   const from = Date.parse(at);
   if (Number.isNaN(from) || rules.jobs.length === 0) return [];
   const steps: number[] = [];
   for (let d = rules.halfLifeDays; d <= rules.windowDays; d += rules.halfLifeDays) steps.push(from + d * DAY_MS);
-  steps.push(from + rules.windowDays * DAY_MS);
+  steps.push(from + rules.windowDays * DAY_MS + 1);
   return steps;
 }
