@@ -62,6 +62,28 @@ describe('the DynamoDB event ledger', () => {
     });
   });
 
+  it('deflates a batch whose item would pass one write unit, and counts it back', async () => {
+    const ledger = new DynamoEventLedger(env.db, env.tables.ops);
+    await ledger.settled(
+      Array.from({ length: 60 }, (_, i) => ({
+        tenantId: 'zip-shop',
+        instance: 'shop',
+        sourceEventId: `orders/create/${7000 + i}/bench-${i}`,
+        state: 'applied' as const,
+        outcome: 'applied' as const,
+      })),
+    );
+    const items = await queryItems(env.db, {
+      TableName: env.tables.ops,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'T#zip-shop#LEDGER#shop' },
+    });
+    expect(items).toHaveLength(1);
+    expect(items[0]!.events, 'no map when deflated').toBeUndefined();
+    expect((items[0]!.eventsd as Uint8Array).length).toBeLessThan(1024);
+    expect(await ledger.count('zip-shop', 'shop')).toMatchObject({ events: 60, applied: 60 });
+  });
+
   it('still counts the items of the earlier layout, one per event, until they expire', async () => {
     const now = new Date('2026-11-01T00:00:00Z');
     const ledger = new DynamoEventLedger(env.db, env.tables.ops, { now: () => now });

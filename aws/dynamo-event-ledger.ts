@@ -16,6 +16,7 @@ import {
 import { batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 import { queryAll } from './dynamo-query.js';
+import { attributeBytes, deflateIfItPays, inflateJson } from './profile-codec.js';
 
 /** Events per item: 500 ids of up to 256 characters stay far below DynamoDB's 400 KB item limit. */
 const EVENTS_PER_ITEM = 500;
@@ -76,7 +77,7 @@ export class DynamoEventLedger implements EventLedger {
       KeyConditionExpression: 'pk = :pk',
       // DynamoDB Local never expires items and AWS may take days: expired records are skipped here too.
       FilterExpression: '#ttl > :now',
-      ProjectionExpression: 'sk, events, #at, #state, outcome, reason, acceptedAt',
+      ProjectionExpression: 'sk, events, eventsd, #at, #state, outcome, reason, acceptedAt',
       ExpressionAttributeNames: { '#state': 'state', '#ttl': TTL_ATTRIBUTE, '#at': 'at' },
       ExpressionAttributeValues: { ':pk': opsKeys.ledgerPartition(tenantId, instance), ':now': now },
       ConsistentRead: true,
@@ -84,8 +85,10 @@ export class DynamoEventLedger implements EventLedger {
     const byEvent = new Map<string, LedgerRecord>();
     // Sort keys start with the write time, so records fold in the order they were written.
     for await (const item of items) {
-      if (item.events && typeof item.events === 'object') {
-        for (const [id, e] of Object.entries(item.events as Record<string, StoredEvent>))
+      // A batch's records as a map, or deflated (`eventsd`) where that saved a write unit.
+      const events = item.eventsd instanceof Uint8Array ? inflateJson(item.eventsd) : item.events;
+      if (events && typeof events === 'object') {
+        for (const [id, e] of Object.entries(events as Record<string, StoredEvent>))
           byEvent.set(id, foldRecord(byEvent.get(id), { ...record(e), acceptedAt: item.at as string }));
       } else if (typeof item.state === 'string') {
         // An item per event, as the ledger wrote them before batching: read until they expire.
@@ -114,13 +117,16 @@ export class DynamoEventLedger implements EventLedger {
       last[event.sourceEventId] = earlier ? toStored(foldRecord(record(earlier), record(stored))) : stored;
     }
     const items = [...groups.values()].flatMap(({ tenantId, instance, events }) =>
-      events.map((map) => ({
-        pk: opsKeys.ledgerPartition(tenantId, instance),
-        sk: `${opsKeys.ledgerRecordPrefix}${at}#${randomUUID()}`,
-        at,
-        events: map,
-        [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
-      })),
+      events.map((map) => {
+        const attributes = {
+          pk: opsKeys.ledgerPartition(tenantId, instance),
+          sk: `${opsKeys.ledgerRecordPrefix}${at}#${randomUUID()}`,
+          at,
+          [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + this.retentionSeconds,
+        };
+        const deflated = deflateIfItPays(JSON.stringify(map), attributeBytes(attributes));
+        return deflated ? { ...attributes, eventsd: deflated } : { ...attributes, events: map };
+      }),
     );
     if (items.length === 0) return;
     try {

@@ -5,6 +5,7 @@ import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, 
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryAll, queryItems } from './dynamo-query.js';
+import { attributeBytes, deflateIfItPays, inflateJson } from './profile-codec.js';
 import { emfMetrics, type MetricRecord } from '../lambdas/logger.js';
 
 type Clock = () => Date;
@@ -138,13 +139,13 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: opsKeys.pushSnapshot(tenantId, profileId, instance), ConsistentRead: true }),
     );
-    return Item?.fields as Record<string, FieldValue> | undefined;
+    return Item ? decodeSnapshotFields(Item) : undefined;
   }
 
   async put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void> {
     const pushedAt = (this.options.now ?? systemClock)().toISOString();
     await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt } }),
+      new PutCommand({ TableName: this.table, Item: snapshotItem(opsKeys.pushSnapshot(tenantId, profileId, instance), fields, pushedAt) }),
     );
   }
 
@@ -165,7 +166,7 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const found = new Map<string, Record<string, FieldValue>>();
     for (const item of items) {
       const key = byKey.get(JSON.stringify({ pk: item.pk, sk: item.sk }));
-      if (key !== undefined) found.set(key, item.fields as Record<string, FieldValue>);
+      if (key !== undefined) found.set(key, decodeSnapshotFields(item));
     }
     return found;
   }
@@ -175,7 +176,7 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
   ): Promise<void> {
     const pushedAt = (this.options.now ?? systemClock)().toISOString();
-    const items = snapshots.map((s) => ({ ...opsKeys.pushSnapshot(tenantId, s.profileId, s.instance), fields: s.fields, pushedAt }));
+    const items = snapshots.map((s) => snapshotItem(opsKeys.pushSnapshot(tenantId, s.profileId, s.instance), s.fields, pushedAt));
     await batchPut(this.db, this.table, items, this.options);
   }
 
@@ -190,6 +191,18 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const keys: Key[] = items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
     await batchDelete(this.db, this.table, keys, this.options);
   }
+}
+
+/** A snapshot item: the fields as a map, or deflated (`fieldsz`) when that saves a write unit (aws/profile-codec.ts). */
+function snapshotItem(key: Key, fields: Record<string, FieldValue>, pushedAt: string): Key & Record<string, unknown> {
+  const attributes = { ...key, pushedAt };
+  const deflated = deflateIfItPays(JSON.stringify(fields), attributeBytes(attributes));
+  return deflated ? { ...attributes, fieldsz: deflated } : { ...attributes, fields };
+}
+
+function decodeSnapshotFields(item: Record<string, unknown>): Record<string, FieldValue> {
+  if (item.fieldsz instanceof Uint8Array) return inflateJson(item.fieldsz) as Record<string, FieldValue>;
+  return item.fields as Record<string, FieldValue>;
 }
 
 type Stage = Parameters<StatusRecorder['record']>[2];

@@ -21,7 +21,6 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { digestsFrom, type DigestKeySource, type IdentifierDigest, type IdentifierDigests } from '../core/identifier-digest.js';
@@ -39,7 +38,7 @@ import {
   type Key,
 } from './tables.js';
 import { queryItems } from './dynamo-query.js';
-import { decodeProfile, encodeProfile } from './profile-codec.js';
+import { attributeBytes, decodeEvents, decodeProfile, encodeEvents, encodeProfile } from './profile-codec.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 const TRANSACTION_LIMIT = 100;
@@ -206,8 +205,10 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     }
     const items: (Key & Record<string, unknown>)[] = [];
     for (const [profileId, events] of byProfile)
-      for (const chunk of historyChunks([...events.values()]))
-        items.push({ ...historyBatchKey(tenantId, profileId, chunk), ...encodeHistory(chunk), [TTL_ATTRIBUTE]: expires });
+      for (const chunk of historyChunks([...events.values()])) {
+        const attributes = { ...historyBatchKey(tenantId, profileId, chunk), [TTL_ATTRIBUTE]: expires };
+        items.push({ ...attributes, ...encodeEvents(chunk, attributeBytes(attributes)) });
+      }
     await batchPut(this.db, this.table, items, this.options);
   }
 
@@ -216,7 +217,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     for (const profileId of new Set(profileIds)) {
       const seen = new Set<string>();
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
-        for (const event of decodeHistory(item)) {
+        for (const event of decodeEvents(item)) {
           const key = eventKey(event);
           if (seen.has(key)) continue;
           seen.add(key);
@@ -233,12 +234,15 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const rewrites: (Key & Record<string, unknown>)[] = [];
     for (const [profileId, keys] of byProfile) {
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) {
-        const events = decodeHistory(item);
+        const events = decodeEvents(item);
         const kept = events.filter((event) => !keys.has(eventKey(event)));
         if (kept.length === events.length) continue;
         const key = { pk: item.pk as string, sk: item.sk as string };
         if (kept.length === 0 || item.event !== undefined) deletes.push(key);
-        else rewrites.push({ ...key, ...encodeHistory(kept), [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] });
+        else {
+          const attributes = { ...key, [TTL_ATTRIBUTE]: item[TTL_ATTRIBUTE] };
+          rewrites.push({ ...attributes, ...encodeEvents(kept, attributeBytes(attributes)) });
+        }
       }
     }
     await batchDelete(this.db, this.table, deletes, this.options);
@@ -295,16 +299,16 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
           `commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`,
         );
       }
+      const attributes = {
+        ...profileKeys.profile(tenantId, profile.profileId),
+        ...profileIndexAttributes(tenantId, profile),
+        ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
+        version: profile.version,
+      };
       return {
         Put: {
           TableName: this.table,
-          Item: {
-            ...profileKeys.profile(tenantId, profile.profileId),
-            ...profileIndexAttributes(tenantId, profile),
-            ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
-            version: profile.version,
-            ...encodeProfile(profile),
-          },
+          Item: { ...attributes, ...encodeProfile(profile, attributeBytes(attributes)) },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -557,14 +561,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         new ScanCommand({
           TableName: this.table,
           FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
-          ProjectionExpression: 'pk, version, doc, docz',
+          ProjectionExpression: 'pk, version, doc, docz, docd',
           ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
           ExpressionAttributeValues: { ':sk': 'PROFILE' },
           ExclusiveStartKey,
         }),
       );
       for (const item of page.Items ?? []) {
-        // A compressed item (`docz`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
+        // A compressed item (`docz`, `docd`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
         const profile = decodeProfile(item);
         if (profile.mergedInto !== undefined) continue;
         missing++;
@@ -663,19 +667,6 @@ function historyChunks(events: readonly HistoryEntry['event'][]): HistoryEntry['
 function historyBatchKey(tenantId: string, profileId: string, events: readonly HistoryEntry['event'][]): Key {
   const digest = createHash('sha256').update(events.map(eventKey).sort().join('\n')).digest('base64url').slice(0, 22);
   return { pk: profileKeys.historyPartition(tenantId, profileId), sk: `B#${digest}` };
-}
-
-/** The events as a list, or deflated when that makes the item smaller by a started kilobyte (what writes are billed by). */
-function encodeHistory(events: readonly HistoryEntry['event'][]): { events: HistoryEntry['event'][] } | { eventz: Uint8Array } {
-  const json = JSON.stringify(events);
-  if (json.length <= 1024) return { events: [...events] };
-  return { eventz: deflateRawSync(json) };
-}
-
-function decodeHistory(item: Record<string, unknown>): HistoryEntry['event'][] {
-  if (item.eventz instanceof Uint8Array) return JSON.parse(inflateRawSync(item.eventz).toString('utf8')) as HistoryEntry['event'][];
-  if (Array.isArray(item.events)) return item.events as HistoryEntry['event'][];
-  return item.event === undefined ? [] : [item.event as HistoryEntry['event']];
 }
 
 /**

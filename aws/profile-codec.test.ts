@@ -1,10 +1,13 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { emptyProfile, type Profile } from '../core/profile.js';
+import { customer } from '../test/support/events.js';
 import { useEmulators } from '../test/support/emulators.js';
+import { DynamoPushSnapshotStore } from './dynamo-ops-store.js';
 import { DynamoProfileRepository } from './dynamo-profile-repository.js';
-import { COMPRESS_ABOVE_BYTES } from './profile-codec.js';
-import { profileKeys } from './tables.js';
+import { deflateRawSync } from 'node:zlib';
+import { WRITE_UNIT_BYTES } from './profile-codec.js';
+import { opsKeys, profileKeys } from './tables.js';
 
 const env = useEmulators({ sqs: false });
 const repo = () => new DynamoProfileRepository(env.db, env.tables.profiles);
@@ -29,13 +32,13 @@ const rawItem = async (tenantId: string, profileId: string) =>
 describe('profile codec on DynamoDB', () => {
   it('stores a profile above the threshold deflated in a binary attribute, a third of its JSON, and reads it back whole', async () => {
     const large = profileOf('codec', 'p-large', 40);
-    expect(JSON.stringify(large).length).toBeGreaterThan(COMPRESS_ABOVE_BYTES);
+    expect(JSON.stringify(large).length).toBeGreaterThan(WRITE_UNIT_BYTES);
     await repo().commit('codec', { puts: [{ profile: large, expectedVersion: 0 }], claims: [] });
 
     const item = await rawItem('codec', 'p-large');
     expect(item.doc, 'no map when compressed').toBeUndefined();
-    expect(item.docz).toBeInstanceOf(Uint8Array);
-    expect((item.docz as Uint8Array).length).toBeLessThan(JSON.stringify(large).length / 3);
+    expect(item.docd).toBeInstanceOf(Uint8Array);
+    expect((item.docd as Uint8Array).length).toBeLessThan(JSON.stringify(large).length / 3);
     expect(await repo().get('codec', 'p-large')).toEqual(large);
     expect([...(await collect(repo().listProfiles('codec')))].map((p) => p.profileId)).toContain('p-large');
   });
@@ -52,8 +55,69 @@ describe('profile codec on DynamoDB', () => {
     expect(await repo().get('codec', 'p-old')).toEqual(old);
     // The next write of an old plain item stores it compressed, under the same version condition.
     await repo().commit('codec', { puts: [{ profile: { ...old, version: 2 }, expectedVersion: 1 }], claims: [] });
-    expect((await rawItem('codec', 'p-old')).docz).toBeInstanceOf(Uint8Array);
+    expect((await rawItem('codec', 'p-old')).docd).toBeInstanceOf(Uint8Array);
     expect((await repo().get('codec', 'p-old'))?.version).toBe(2);
+  });
+
+  it('deflates a profile whose JSON fits one write unit but whose item with its keys and indexes does not', async () => {
+    const edge = profileOf('codec', 'p-edge', 5);
+    edge.fields.note = { value: '', source: 'shop', at: '2026-01-01T00:00:00Z', eventId: 'e-note', priority: 1 };
+    // 1,000 bytes of JSON: the item's keys, tenant index and version add ~110 more.
+    edge.fields.note.value = 'n'.repeat(1000 - JSON.stringify(edge).length);
+    expect(JSON.stringify(edge).length).toBe(1000);
+    await repo().commit('codec', { puts: [{ profile: edge, expectedVersion: 0 }], claims: [] });
+
+    const item = await rawItem('codec', 'p-edge');
+    expect(item.doc, 'keys and index attributes push the plain item past 1 KB').toBeUndefined();
+    expect((item.docd as Uint8Array).length).toBeLessThan(WRITE_UNIT_BYTES / 2);
+    expect(await repo().get('codec', 'p-edge')).toEqual(edge);
+  });
+
+  it('reads a profile deflated before the preset dictionary (docz)', async () => {
+    const old = profileOf('codec', 'p-docz', 40);
+    const { version: _version, ...doc } = old;
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.profiles,
+        Item: { ...profileKeys.profile('codec', 'p-docz'), version: 1, docz: deflateRawSync(JSON.stringify(doc)) },
+      }),
+    );
+    expect(await repo().get('codec', 'p-docz')).toEqual(old);
+  });
+
+  it('stores a batch of history events past one write unit deflated, and reads items deflated before the dictionary', async () => {
+    const events = Array.from({ length: 6 }, (_, i) =>
+      customer(`hz${i}`, 'ada@example.org', `2026-01-0${i + 1}T00:00:00Z`, { firstName: `Ada${i}`, lastName: 'Lovelace' }),
+    );
+    expect(JSON.stringify(events).length).toBeGreaterThan(WRITE_UNIT_BYTES);
+    await repo().appendHistory(
+      'codec',
+      events.map((event) => ({ profileId: 'p-hist', event })),
+      30,
+    );
+    const pk = profileKeys.historyPartition('codec', 'p-hist');
+    const { Items } = await env.db.send(
+      new QueryCommand({ TableName: env.tables.profiles, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+    );
+    expect(Items![0]!.eventsd).toBeInstanceOf(Uint8Array);
+    expect((Items![0]!.eventsd as Uint8Array).length).toBeLessThan(WRITE_UNIT_BYTES);
+
+    const older = customer('hz-old', 'ada@example.org', '2025-12-01T00:00:00Z');
+    await env.db.send(
+      new PutCommand({ TableName: env.tables.profiles, Item: { pk, sk: 'B#older', eventz: deflateRawSync(JSON.stringify([older])) } }),
+    );
+    expect((await repo().history('codec', ['p-hist'])).map((e) => e.event)).toEqual(expect.arrayContaining([...events, older]));
+  });
+
+  it('stores a push snapshot past one write unit deflated and reads it back by get and getMany', async () => {
+    const snapshots = new DynamoPushSnapshotStore(env.db, env.tables.ops);
+    const fields = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, `value ${i} of a pushed profile`]));
+    await snapshots.putMany('codec', [{ profileId: 'p-snap', instance: 'mail', fields }]);
+    const { Item } = await env.db.send(new GetCommand({ TableName: env.tables.ops, Key: opsKeys.pushSnapshot('codec', 'p-snap', 'mail') }));
+    expect(Item!.fields, 'no map when deflated').toBeUndefined();
+    expect(Item!.fieldsz).toBeInstanceOf(Uint8Array);
+    expect(await snapshots.get('codec', 'p-snap', 'mail')).toEqual(fields);
+    expect((await snapshots.getMany('codec', [{ profileId: 'p-snap', instance: 'mail' }])).get('p-snap/mail')).toEqual(fields);
   });
 
   it('lists no tombstone, whichever form it is stored in', async () => {

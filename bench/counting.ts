@@ -32,6 +32,10 @@ export interface DynamoCounts {
   profileBytesWritten: number;
   /** Profile ids written, for "writes per changed profile". */
   profilesWritten: Set<string>;
+  /** Write units by request and item kind ("Put S/accepted"): where the write cost goes. */
+  writeUnitsBy: Record<string, number>;
+  /** Items written and their bytes, by the same labels. */
+  itemsBy: Record<string, { items: number; bytes: number }>;
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
@@ -44,15 +48,38 @@ export function emptyDynamoCounts(): DynamoCounts {
     readUnits: 0,
     profileBytesWritten: 0,
     profilesWritten: new Set(),
+    writeUnitsBy: {},
+    itemsBy: {},
   };
 }
 
 type Sendable = { send: (command: unknown, ...rest: unknown[]) => Promise<unknown> };
 type Command = { constructor: { name: string }; input: Record<string, any> };
 
-function countWrite(counts: DynamoCounts, item: Record<string, any>, transactional: boolean): void {
+/**
+ * An item's kind from its key: the partition's type after the tenant (`T#<tenant>#P#…` → P, `…#LEDGER#…` → LEDGER)
+ * and the sort key's first part (PROFILE, ID, E, PUSH, a stage name), so that no id or digest ends up in a label.
+ */
+export function itemKind(key: { pk?: unknown; sk?: unknown } | undefined): string {
+  const pk = typeof key?.pk === 'string' ? key.pk : '';
+  const sk = typeof key?.sk === 'string' ? key.sk : '';
+  const partition = pk.startsWith('T#') ? (pk.split('#')[2] ?? '?') : '?';
+  const sortHead = sk.split('#')[0] ?? '';
+  return `${partition}/${/^\d/.test(sortHead) ? '<time>' : sortHead}`;
+}
+
+function addUnits(counts: DynamoCounts, request: string, key: { pk?: unknown; sk?: unknown } | undefined, units: number, bytes = 0): void {
+  const label = `${request} ${itemKind(key)}`;
+  counts.writeUnitsBy[label] = (counts.writeUnitsBy[label] ?? 0) + units;
+  const items = (counts.itemsBy[label] ??= { items: 0, bytes: 0 });
+  items.items++;
+  items.bytes += bytes;
+}
+
+function countWrite(counts: DynamoCounts, item: Record<string, any>, transactional: boolean, request: string): void {
   const units = wru(item) * (transactional ? 2 : 1);
   counts.writeUnits += units;
+  addUnits(counts, request, item, units, size(item));
   if (item.sk === 'PROFILE') {
     counts.profileItemWrites++;
     counts.profileBytesWritten += size(item);
@@ -73,22 +100,29 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
     const result = (await original.call(client, command, ...rest)) as Record<string, any>;
     switch (name) {
       case 'TransactWrite':
-        for (const t of c.input.TransactItems ?? []) if (t.Put) countWrite(counts, t.Put.Item, true);
+        for (const t of c.input.TransactItems ?? []) {
+          if (t.Put) countWrite(counts, t.Put.Item, true, name);
+          else if (t.Update || t.Delete || t.ConditionCheck) {
+            // An update or delete in a transaction: at least 2 units (1 KB, doubled); a condition check 2 as well.
+            const key = (t.Update ?? t.Delete ?? t.ConditionCheck).Key;
+            counts.otherItemWrites++;
+            counts.writeUnits += 2;
+            addUnits(counts, `${name}.${t.Update ? 'Update' : t.Delete ? 'Delete' : 'Check'}`, key, 2);
+          }
+        }
         break;
       case 'Put':
-        countWrite(counts, c.input.Item, false);
+        countWrite(counts, c.input.Item, false, name);
         break;
       case 'Update':
-        counts.otherItemWrites++;
-        counts.writeUnits += 1;
-        break;
       case 'Delete':
         counts.otherItemWrites++;
         counts.writeUnits += 1;
+        addUnits(counts, name, c.input.Key, 1);
         break;
       case 'BatchWrite':
         for (const requests of Object.values(c.input.RequestItems ?? {}) as any[])
-          for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false);
+          for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false, name);
         break;
       case 'Get':
         counts.readUnits += rru(result.Item);

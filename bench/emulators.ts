@@ -116,6 +116,8 @@ export interface AmplificationResult {
   sqsRequestsPerEvent: number;
   sqsRequests: Record<string, number>;
   pushMessagesPerEvent: number;
+  /** Write units per event by request and item kind, as end to end. */
+  writeUnitsPerEventBy?: Record<string, number>;
 }
 
 /** mergeBatch on the DynamoDB and SQS adapters, batches of 10 as Lambda's SQS event source delivers them. */
@@ -200,6 +202,11 @@ async function measureAmplification(
     sqsRequestsPerEvent: round(queue.counts.billedRequests / stream.length, 3),
     sqsRequests: queue.counts.requests,
     pushMessagesPerEvent: round(queue.counts.messagesSent / stream.length, 3),
+    writeUnitsPerEventBy: Object.fromEntries(
+      Object.entries(c.writeUnitsBy)
+        .sort(([, a], [, b]) => b - a)
+        .map(([label, units]) => [label, round(units / stream.length, 3)]),
+    ),
   };
 }
 
@@ -279,7 +286,16 @@ export interface EndToEndResult {
   webhooksPerSecond: number;
   /** Until the push consumer drained too (pushes to the simulated Copernica). */
   secondsUntilPushed: number;
-  dynamo: { requests: Record<string, number>; writeUnitsPerEvent: number; readUnitsPerEvent: number; itemWritesPerEvent: number };
+  dynamo: {
+    requests: Record<string, number>;
+    writeUnitsPerEvent: number;
+    readUnitsPerEvent: number;
+    itemWritesPerEvent: number;
+    /** Write units per event by request and item kind (bench/counting.ts `itemKind`), largest first. */
+    writeUnitsPerEventBy?: Record<string, number>;
+    /** Items written per event and their mean size in bytes, by the same labels. */
+    itemsPerEventBy?: Record<string, { perEvent: number; meanBytes: number }>;
+  };
   sqs: {
     requests: Record<string, number>;
     billedRequestsPerEvent: number;
@@ -362,6 +378,17 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
       writeUnitsPerEvent: round(c.writeUnits / accepted),
       readUnitsPerEvent: round(c.readUnits / accepted),
       itemWritesPerEvent: round((c.profileItemWrites + c.pointerItemWrites + c.otherItemWrites) / accepted),
+      writeUnitsPerEventBy: Object.fromEntries(
+        Object.entries(c.writeUnitsBy)
+          .sort(([, a], [, b]) => b - a)
+          .map(([label, units]) => [label, round(units / accepted, 3)]),
+      ),
+      itemsPerEventBy: Object.fromEntries(
+        Object.entries(c.itemsBy).map(([label, { items, bytes }]) => [
+          label,
+          { perEvent: round(items / accepted, 3), meanBytes: Math.round(bytes / Math.max(1, items)) },
+        ]),
+      ),
     },
     sqs: {
       requests: queue.counts.requests,

@@ -114,7 +114,7 @@ export async function measureThroughput(count: number, profiles: number, runs: n
   const jsonBytes = sample.map((p) => JSON.stringify(p).length);
   const storedBytes = sample.map((p) => {
     const stored = encodeProfile(p);
-    return 'docz' in stored ? stored.docz.length : JSON.stringify(stored.doc).length;
+    return 'docd' in stored ? stored.docd.length : JSON.stringify(stored.doc).length;
   });
   const mean = (values: number[]) => Math.round(values.reduce((s, v) => s + v, 0) / Math.max(1, values.length));
   // The largest profile is the busiest person's: measured whole, not only when the sample happens to include it.
@@ -137,7 +137,7 @@ export async function measureThroughput(count: number, profiles: number, runs: n
     meanProfileBytes: mean(jsonBytes),
     maxProfileBytes: Math.max(...jsonBytes, JSON.stringify(largest).length),
     meanStoredBytes: mean(storedBytes),
-    maxStoredBytes: Math.max(...storedBytes, 'docz' in largestStored ? largestStored.docz.length : JSON.stringify(largest).length),
+    maxStoredBytes: Math.max(...storedBytes, 'docd' in largestStored ? largestStored.docd.length : JSON.stringify(largest).length),
   };
 }
 

@@ -104,6 +104,16 @@ export function renderMarkdown(r: BenchResults): string {
     );
     out.push(
       `Until pushed to the simulated Copernica too: ${e.endToEnd.secondsUntilPushed} s. DynamoDB requests: ${JSON.stringify(e.endToEnd.dynamo.requests)}; SQS requests: ${JSON.stringify(e.endToEnd.sqs.requests)} (GetQueueAttributes is the harness watching the queues).`,
+      ...(e.endToEnd.dynamo.writeUnitsPerEventBy
+        ? [
+            '',
+            `Write units per event by request and item kind (partition type / sort key head): ${Object.entries(
+              e.endToEnd.dynamo.writeUnitsPerEventBy,
+            )
+              .map(([label, units]) => `${label} ${units}`)
+              .join(', ')}.`,
+          ]
+        : []),
     );
     out.push('## Write amplification');
     out.push(

@@ -10,6 +10,8 @@ export const HANDLERS = {
   merge: 'lambdas/merge.ts',
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
+  personalize: 'lambdas/personalize.ts',
+  survey: 'lambdas/survey-answer.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

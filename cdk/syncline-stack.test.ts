@@ -38,7 +38,10 @@ describe('functions', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
-      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : [DIGEST_KEY_VARIABLE];
+      // The survey function reads no identifier: it has no digest key.
+      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : name === 'survey' ? [] : [DIGEST_KEY_VARIABLE];
+      // push writes the survey's answer links, which point at this API.
+      if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',
@@ -204,9 +207,25 @@ describe('tables', () => {
 });
 
 describe('webhook API', () => {
+  it('routes GET, HEAD and POST /r/{tenant}/{token} to the survey function, and gives the push the API URL for its links', () => {
+    for (const method of ['GET', 'HEAD', 'POST'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${method} /r/{tenant}/{token}`,
+        AuthorizationType: 'NONE',
+      });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('survey'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const push = resourcesOf(dev.template, 'AWS::Lambda::Function')[fnLogicalId('push')];
+    expect(push?.Properties?.Environment.Variables.SYNCLINE_PUBLIC_URL, 'push knows the answer links base').toBeDefined();
+  });
+
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
-    // One generic route for any method (the function answers 405 to all but POST and GET), like each tenant's own route.
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    // One generic webhook route for any method (the function answers 405 to all but POST and GET), like each tenant's own.
+    const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
+    expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual(['ANY /webhooks/{tenant}/{instance}']);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /webhooks/{tenant}/{instance}',
       AuthorizationType: 'NONE',
@@ -214,6 +233,16 @@ describe('webhook API', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('webhook'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('routes GET /personalize/{tenant}/{site} and its CORS preflight to the personalize function', () => {
+    for (const RouteKey of ['GET /personalize/{tenant}/{site}', 'OPTIONS /personalize/{tenant}/{site}'])
+      dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey, AuthorizationType: 'NONE' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnLogicalId('personalize'), 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
   });
@@ -324,12 +353,12 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
     expect(inputs).toHaveLength(4);
-    // The stack itself is the same size: tenants share the functions, the generic route, roles and outputs (a tenant's own
-    // route lives in a nested stack).
+    // The stack itself is the same size: tenants share the functions, the generic routes, roles and outputs (a tenant's own
+    // webhook route lives in a nested stack).
     expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
     expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', Object.keys(dev.template.findResources('AWS::ApiGatewayV2::Route')).length);
   });
 
   it('deploys dev and prod side by side under different names', () => {
@@ -422,11 +451,15 @@ describe('least privilege', () => {
       Resource: { Ref: logicalId(dev.stack, dev.stack.digestKey.secret) },
     });
 
-  it('lets only webhook, poll and push read connector secrets: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
+  it('lets only webhook, poll, push and personalize read connector secrets, and survey its survey keys: GetSecretValue, and only on the stage’s syncline/<stage>/ names', () => {
     const connectorSecrets = expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: stageSecrets('dev') });
     for (const name of ['webhook', 'poll'] as const) expect(secretStatements(dev, name), name).toEqual([connectorSecrets]);
-    expect(secretStatements(dev, 'push'), 'push').toEqual([connectorSecrets, digestKeyStatement()]);
+    for (const name of ['push', 'personalize'] as const)
+      expect(secretStatements(dev, name), name).toEqual([connectorSecrets, digestKeyStatement()]);
     for (const name of ['merge', 'sweep'] as const) expect(secretStatements(dev, name), name).toEqual([digestKeyStatement()]);
+    // The survey function reads the tenants' survey keys, none of the connector secrets.
+    expect(JSON.stringify(secretStatements(dev, 'survey'))).toContain(':secret:syncline/dev/*/survey-??????');
+    expect(secretStatements(dev, 'survey')).toHaveLength(1);
     const prod = synth({ stage: 'prod' });
     expect(secretStatements(prod, 'webhook')).toEqual([expect.objectContaining({ Resource: stageSecrets('prod') })]);
   });
@@ -451,6 +484,18 @@ describe('least privilege', () => {
       ).toEqual([]);
   });
 
+  it('gives the personalize function reads of the profiles and ops tables only: no write action on any table', () => {
+    const statements = JSON.parse(actionsOf('personalize').json) as { Action: string | string[]; Resource: unknown }[];
+    const dynamo = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => [s.Action].flat()).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'].sort(),
+    );
+    const tables = JSON.stringify(dynamo.map((s) => s.Resource));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.profiles));
+    expect(tables).toContain(logicalId(dev.stack, dev.stack.tables.ops));
+    expect(actionsOf('personalize').actions.filter((a) => /^(dynamodb|sqs):.*(Put|Update|Delete|Write|Send)/.test(a))).toEqual([]);
+  });
+
   it('lets webhook and poll send to the changes queue, merge and sweep to the push queue, and push to none', () => {
     const sendsTo = (name: keyof typeof HANDLERS) => {
       const statements = JSON.parse(actionsOf(name).json) as { Action: string | string[]; Resource: unknown }[];
@@ -465,6 +510,8 @@ describe('least privilege', () => {
       merge: ['PushQueue'],
       push: [],
       sweep: ['PushQueue'],
+      personalize: [],
+      survey: ['ChangesQueue'],
     });
   });
 });
@@ -577,10 +624,10 @@ describe('identifier digest key (issue 16 item 10)', () => {
     expect(secret?.DeletionPolicy).toBe('Retain');
   });
 
-  it('gives merge, push and sweep the key’s ARN, and webhook and poll neither the key nor its ARN', () => {
+  it('gives merge, push, sweep and personalize (it looks visitors up by identifier) the key’s ARN, and no other function the key or its ARN', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
-      if (name === 'webhook' || name === 'poll') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
+      if (!['merge', 'push', 'sweep', 'personalize'].includes(name)) expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
       else expect(env[DIGEST_KEY_VARIABLE], name).toEqual({ Ref: logicalId(dev.stack, dev.stack.digestKey.secret) });
     }
   });

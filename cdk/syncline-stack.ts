@@ -17,7 +17,9 @@ import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { WebhookApi, WEBHOOK_ROUTE } from './constructs/webhook-api.js';
+import { addPersonalizeRoute } from './constructs/personalize-route.js';
 import { secretPrefix } from '../aws/secrets.js';
+import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
 
@@ -52,6 +54,10 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
   // Reads every profile of a tenant twice (stats, then changed projections): the longest Lambda allows.
   sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
+  // A page waits for it: two reads and a projection, or nothing.
+  personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
+  // A person waits on the answer: one secret read (cached) and one queue send.
+  survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
 };
 
 export class SynclineStack extends Stack {
@@ -89,12 +95,17 @@ export class SynclineStack extends Stack {
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
     this.tenantData = this.grantLeastPrivilege(stage);
     const { merge, push, sweep } = this.functions;
-    this.digestKey = new IdentifierDigestKey(this, 'IdentifierDigestKey', { stage, readers: [merge, push, sweep], removalPolicy });
+    this.digestKey = new IdentifierDigestKey(this, 'IdentifierDigestKey', {
+      stage,
+      readers: [merge, push, sweep, this.functions.personalize],
+      removalPolicy,
+    });
     this.connectQueues();
 
     this.api = new WebhookApi(this, 'Webhooks', {
       apiName: `${prefix}-webhooks`,
       webhookFunction: this.functions.webhook,
+      surveyFunction: this.functions.survey,
       // Paths of no configured tenant (junk, scans) share the small default; each tenant has its own budget (README).
       throttle: stage === 'prod' ? { rateLimit: 20, burstLimit: 40 } : { rateLimit: 5, burstLimit: 10 },
       tenantThrottle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
@@ -102,6 +113,9 @@ export class SynclineStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    addPersonalizeRoute(this.api.api, this.functions.personalize);
+    // The answer links the push writes into mails point at this API; the push function has no other tie to it.
+    this.functions.push.addEnvironment('SYNCLINE_PUBLIC_URL', this.api.baseUrl);
     this.schedules = new Schedules(this, 'Schedules', {
       groupName: prefix,
       config,
@@ -151,7 +165,7 @@ export class SynclineStack extends Stack {
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
-    const { webhook, poll, merge, push, sweep } = this.functions;
+    const { webhook, poll, merge, push, sweep, personalize, survey } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
@@ -162,7 +176,10 @@ export class SynclineStack extends Stack {
 
     this.changes.queue.grantSendMessages(webhook);
     this.changes.queue.grantSendMessages(poll);
-    this.grantSecretReads(stage, [webhook, poll, push]);
+    this.grantSecretReads(stage, [webhook, poll, push, personalize]);
+    // The survey function sends answers and reads the tenants' survey keys only, none of the connector secrets.
+    this.changes.queue.grantSendMessages(survey);
+    this.grantSurveyKeyReads(stage, survey);
 
     // Includes ConditionCheckItem for TransactWriteItems; the index lists a tenant's profiles (whole-source erasure).
     grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);
@@ -176,6 +193,9 @@ export class SynclineStack extends Stack {
     grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+
+    // Reads only: identifier items and profiles, the tenant stats item, and the site's customer-token secret.
+    grantKeyed(personalize, [profiles, ops], 'read', ANY_TENANT_KEYS);
     return tenantData;
   }
 
@@ -198,6 +218,21 @@ export class SynclineStack extends Stack {
         reason: `Connector secrets are created per instance by the operator under ${secretPrefix(stage)}<tenant>/<instance> (their ARNs end in a random suffix and are not in the stack): this function may read only this stage's syncline secrets, and reads the one of the instance it serves.`,
       });
     }
+  }
+
+  /** `syncline/<stage>/<tenant>/survey` (pipeline/survey/survey-secret.ts), any tenant: the route's tenant is in its URL. */
+  private grantSurveyKeyReads(stage: StageName, reader: lambda.Function): void {
+    const surveyKeys = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${secretPrefix(stage)}*/${SURVEY_SECRET_INSTANCE}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    reader.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [surveyKeys] }));
+    Validations.of(reader.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefix(stage)}*/${SURVEY_SECRET_INSTANCE}-??????]`,
+      reason: `The survey keys are created per tenant by the operator as ${secretPrefix(stage)}<tenant>/${SURVEY_SECRET_INSTANCE} (Secrets Manager adds a random 6-character suffix): this function may read only those, of this stage.`,
+    });
   }
 
   /** Retries of scheduled runs, and the queues' event sources of merge and push. */

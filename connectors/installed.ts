@@ -13,6 +13,7 @@ export const installed: Readonly<Record<string, () => Promise<AnyConnector>>> = 
   klaviyo: () => import('./klaviyo/index.js').then((m) => m.klaviyo),
   squeezely: () => import('./squeezely/index.js').then((m) => m.squeezely),
   selligent: () => import('./selligent/index.js').then((m) => m.selligent),
+  website: () => import('./website/index.js').then((m) => m.website),
 };
 
 /** Loads one installed connector by name; each is loaded once per process. Undefined when none has that name. */

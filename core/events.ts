@@ -32,11 +32,21 @@ export const OrderLine = z.object({
   category: z.string().optional(),
   quantity: z.number().int().nonnegative(),
   price: Money,
+  /** A line bought for someone else (a gift card): it counts for revenue, not for the buyer's own interests. */
+  gift: z.boolean().optional(),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
 export const ConsentPurpose = z.enum(['email_marketing', 'sms_marketing', 'personalisation', 'profiling']);
 export type ConsentPurpose = z.infer<typeof ConsentPurpose>;
+
+/** Named like a destination field (letters, digits, underscores), so a field mapping can pass it on unrenamed. */
+export const CustomAttributeName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'a letter, then up to 39 letters, digits or underscores');
+const CustomAttributes = z
+  .record(CustomAttributeName, z.union([z.string().max(1_000), z.number().finite(), z.boolean(), z.null()]))
+  .refine((attributes) => Object.keys(attributes).length <= 50, 'at most 50 custom attributes per event');
 
 const CustomerUpserted = z.object({
   type: z.literal('customer.upserted'),
@@ -49,6 +59,8 @@ const CustomerUpserted = z.object({
     locale: z.string().nullable().optional(),
     address: Address.nullable().optional(),
     createdAt: IsoTime.optional(),
+    /** Vendor fields with no canonical place (shoe size, points balance), by attribute name (core/merge/custom-attributes.ts). */
+    attributes: CustomAttributes.optional(),
   }),
 });
 
@@ -77,6 +89,8 @@ const CartData = z.object({
   lines: z.array(OrderLine),
   recoveryUrl: z.string().url().optional(),
   completedAt: IsoTime.nullable().optional(),
+  /** `checkout`: the shopper started the checkout with this cart (the website's tracking script says so). */
+  stage: z.enum(['cart', 'checkout']).optional(),
 });
 export type CartData = z.infer<typeof CartData>;
 const CartUpdated = z.object({ type: z.literal('cart.updated'), data: CartData });
@@ -84,11 +98,24 @@ const CheckoutAbandoned = z.object({ type: z.literal('checkout.abandoned'), data
 
 const ProductViewed = z.object({
   type: z.literal('product.viewed'),
-  data: z.object({ productId: z.string(), name: z.string().optional(), category: z.string().optional() }),
+  data: z.object({
+    productId: z.string(),
+    name: z.string().optional(),
+    category: z.string().optional(),
+    /** What the website's tracking script sees on a product page: the variant's SKU and its shown price. */
+    sku: z.string().optional(),
+    price: Money.optional(),
+    currency: z.string().length(3).optional(),
+  }),
 });
 const SearchPerformed = z.object({
   type: z.literal('search.performed'),
-  data: z.object({ query: z.string(), category: z.string().optional() }),
+  data: z.object({
+    query: z.string(),
+    category: z.string().optional(),
+    /** How many results the site showed: a search with none says what the shop lacks. */
+    resultCount: z.number().int().nonnegative().optional(),
+  }),
 });
 const EmailEngaged = z.object({
   type: z.literal('email.engaged'),

@@ -153,3 +153,15 @@ export function emptyProfile(tenantId: string, profileId: string, at: string): P
     mergedFrom: [],
   };
 }
+
+/**
+ * The DIY project a person is about to start (core/campaign/next-job.ts), computed on every merge and sweep from the
+ * profile (never stored apart from it), projected flat as `nextJob` (the job id from the tenant's `campaigns.nextJob.jobs`),
+ * `nextJobReason` (e.g. "searched tiles ×2; viewed grout ×1", categories only, no personal data) and
+ * `nextJobConfidence` (0–1, two decimals); all three null when nothing points to a job.
+ */
+export interface NextJob {
+  job: string;
+  reason: string;
+  confidence: number;
+}

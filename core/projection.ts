@@ -5,6 +5,7 @@ import type { ConsentPurpose } from './events.js';
 import type { Profile } from './profile.js';
 import { campaignFields, type ProjectionContext } from './campaign/campaign-fields.js';
 import { openCarts, orderTotals } from './campaign/orders.js';
+import { isCustomField } from './merge/custom-attributes.js';
 
 export type { ProjectionContext };
 
@@ -36,6 +37,8 @@ export function projectProfile(profile: Profile, context?: ProjectionContext): R
   out.openCartUpdatedAt = cart?.at ?? null;
 
   for (const [purpose, field] of Object.entries(CONSENT_FIELDS)) out[field] = profile.consent[purpose as ConsentPurpose]?.granted ?? null;
+  // Custom attributes under their profile names (custom_<name>): a field mapping renames or leaves them out.
+  for (const [name, record] of Object.entries(profile.fields)) if (isCustomField(name)) out[name] = record.value;
   return context ? { ...out, ...campaignFields(profile, context) } : out;
 }
 
@@ -47,7 +50,7 @@ export function changedFields(before: Record<string, FieldValue> | undefined, af
 
 /** The instance whose report a projected field holds, for the fields that come from one report (person fields, consent). */
 export function fieldSource(profile: Profile, field: string): string | undefined {
-  if ((PERSON_FIELDS as readonly string[]).includes(field)) return profile.fields[field]?.source;
+  if ((PERSON_FIELDS as readonly string[]).includes(field) || isCustomField(field)) return profile.fields[field]?.source;
   const purpose = Object.entries(CONSENT_FIELDS).find(([, name]) => name === field)?.[0] as ConsentPurpose | undefined;
   return purpose === undefined ? undefined : profile.consent[purpose]?.source;
 }

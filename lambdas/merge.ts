@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
-import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 
 export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -41,6 +41,8 @@ export function mergeRuntime(): MergeBatchDeps {
       stats,
       now,
       accounting: { ledger, maxReceiveCount: changesMaxReceiveCount() },
+      // Entries the collect function (no table write grant) sends along the changes queue (pipeline/quarantine/queued-quarantine.ts).
+      quarantine: new DynamoQuarantineStore(db, names.ops),
     };
   });
 }

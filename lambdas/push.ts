@@ -9,6 +9,8 @@ import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
 import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
 import { connectedInstances } from './connected-instances.js';
 import { once, shared } from './container.js';
+import { secretsProvider } from './secrets-provider.js';
+import { surveySecret } from '../pipeline/survey/survey-secret.js';
 
 const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string(), statsAt: z.string().optional() }),
@@ -61,6 +63,8 @@ export function pushRuntime(): PushDeps {
       receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
       quarantine: new DynamoQuarantineStore(db, names.ops),
       now,
+      // The stack sets the stage's API URL; the local stack its server's.
+      surveyLinks: { secret: (tenantId) => surveySecret(secretsProvider(), tenantId), baseUrl: () => process.env.SYNCLINE_PUBLIC_URL },
     };
   });
 }

@@ -1,4 +1,5 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { randomBytes } from 'node:crypto';
 import { digestKeyFromEnvironment } from '../aws/digest-key.js';
 import { ensureDigestKeyFile } from './digest-key-file.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -34,6 +35,7 @@ import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { localConnect, type LocalConnect } from './local-connect.js';
 import { rateKey } from './status-page/status-view.js';
+import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 
 export interface LocalStackOptions {
   configFile?: string;
@@ -134,10 +136,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const status = async () => ({ queues: await queueDepths(), consumers: consumers.stats() });
     const server = await startServer(
-      { operator, port: options.port ?? 3000, webhook: handlers.webhook, findProfile, status, accounting },
+      {
+        operator,
+        port: options.port ?? 3000,
+        webhook: handlers.webhook,
+        personalize: handlers.personalize,
+        survey: handlers.survey,
+        findProfile,
+        status,
+        accounting,
+      },
       cleanups,
     );
     serverUrl = server.url;
+    // The survey's answer links in pushed mails point here (in AWS: the stage's API URL).
+    process.env.SYNCLINE_PUBLIC_URL = server.url;
     if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);
     printRoutes(print, server.url);
     const { scheduler, sweep } = startSchedules(simulators.config, handlers, log, options, cleanups);
@@ -232,9 +245,11 @@ async function startVendorSimulators(
  */
 function configureLocalRuntime(simulators: RunningSimulators, log: Logger, options: LocalStackOptions): SecretsProvider {
   const fileSecrets = new EnvOrFileSecrets();
+  // Without a stored survey key the local stack makes one per start: its answer links stop working at the next start.
+  const localSurveyKey = { signingKey: randomBytes(32).toString('base64url') };
   const secrets: SecretsProvider = {
     get: async (tenantId, instance) => {
-      const simulated = simulators.secretsFor(tenantId, instance);
+      const simulated = simulators.secretsFor(tenantId, instance) ?? (instance === SURVEY_SECRET_INSTANCE ? localSurveyKey : undefined);
       const stored = (await fileSecrets.get(tenantId, instance)) as Record<string, unknown> | undefined;
       return simulated ? { ...simulated, ...stored } : stored;
     },
@@ -245,14 +260,24 @@ function configureLocalRuntime(simulators: RunningSimulators, log: Logger, optio
 
 /** The same modules Lambda loads, imported only once the environment points at the emulators. */
 async function importHandlers() {
-  const [{ handler: webhook }, { handler: merge }, { handler: push }, { handler: poll }, { handler: sweep }] = await Promise.all([
+  const [
+    { handler: webhook },
+    { handler: merge },
+    { handler: push },
+    { handler: poll },
+    { handler: sweep },
+    { handler: personalize },
+    { handler: survey },
+  ] = await Promise.all([
     import('../lambdas/webhook.js'),
     import('../lambdas/merge.js'),
     import('../lambdas/push.js'),
     import('../lambdas/poll.js'),
     import('../lambdas/sweep.js'),
+    import('../lambdas/personalize.js'),
+    import('../lambdas/survey-answer.js'),
   ]);
-  return { webhook, merge, push, poll, sweep };
+  return { webhook, merge, push, poll, sweep, personalize, survey };
 }
 
 function attachDynamoFaults(faults: DynamoFaultOptions, cleanups: Cleanups): DynamoFaultInjector {
@@ -425,9 +450,11 @@ function keepStateFile(
 
 function printRoutes(print: Print, url: string): void {
   print(`webhooks         POST ${url}/webhooks/{tenant}/{instance}`);
+  print(`personalize      GET  ${url}/personalize/{tenant}/{site}?anonymousId=…`);
   print(`profiles         GET  ${url}/api/profiles/{tenant}?email=…`);
   print(`status           GET  ${url}/api/status`);
   print(`accounting       GET  ${url}/api/accounting[/{tenant}]`);
+  print(`survey answers   GET  ${url}/r/{tenant}/{token}`);
   print(`status page           ${url}/`);
 }
 

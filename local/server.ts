@@ -9,6 +9,10 @@ export interface LocalServerOptions {
   port: number;
   host?: string;
   webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** GET /personalize/{tenant}/{site}: public like the webhooks (a shop's pages call it from any host). */
+  personalize?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** GET|HEAD|POST /r/{tenant}/{token}: one-click survey answers from e-mails (lambdas/survey-answer.ts). */
+  survey?(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<unknown | undefined>;
   status(): Promise<unknown>;
   /** `syncline accounting` as JSON (every tenant, or one); apart from /api/status, which is polled often, as it reads the whole ledger. */
@@ -28,6 +32,8 @@ export interface LocalServer {
 }
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+const PERSONALIZE_ROUTE = /^\/personalize\/([^/]+)\/([^/]+)\/?$/;
+const SURVEY_ROUTE = /^\/r\/([^/]+)\/([^/]+)\/?$/;
 const PROFILE_ROUTE = /^\/api\/profiles\/([^/]+)\/?$/;
 const QUARANTINE_ROUTE = /^\/api\/quarantine\/([^/]+)\/?$/;
 const ACCOUNTING_ROUTE = /^\/api\/accounting(?:\/([^/]+))?\/?$/;
@@ -82,6 +88,27 @@ async function route(options: LocalServerOptions, req: IncomingMessage, res: Ser
     const result = await options.webhook(toApiGatewayEvent(req, url, body, { tenant: params[0]!, instance: params[1]! }));
     res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
     res.end(result.body ?? '');
+    return;
+  }
+  const personalize = PERSONALIZE_ROUTE.exec(url.pathname);
+  if (personalize && options.personalize) {
+    const params = decodeAll([personalize[1]!, personalize[2]!]);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    const event = toApiGatewayEvent(req, url, Buffer.alloc(0), { tenant: params[0]!, site: params[1]! });
+    const result = await options.personalize({ ...event, routeKey: `${req.method ?? 'GET'} /personalize/{tenant}/{site}` });
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.body ?? '');
+    return;
+  }
+  const survey = SURVEY_ROUTE.exec(url.pathname);
+  if (survey && options.survey) {
+    const params = decodeAll([survey[1]!, survey[2]!]);
+    if (!params) return send(res, 400, MALFORMED_PATH);
+    // The confirm form posts no body that matters: read at most a little and drop it.
+    if (req.method === 'POST' && (await readBody(req, 4096)) === undefined) return send(res, 413, { error: 'body too large' });
+    const result = await options.survey(toApiGatewayEvent(req, url, Buffer.alloc(0), { tenant: params[0]!, token: params[1]! }));
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(req.method === 'HEAD' ? undefined : (result.body ?? ''));
     return;
   }
   // Everything below is for the person at this machine (issue 16 item 3): the profiles, the quarantine's raw bodies

@@ -29,8 +29,24 @@ export function formatUplift(r: UpliftReport): string {
     `campaign ${r.campaign}: audience ${r.audience} at ${r.startsAt}, measured until ${r.measuredUntil}`,
     `  exposed  ${String(r.exposed.profiles).padStart(6)} profiles, ${String(r.exposed.converted).padStart(6)} ordered again (${pct(r.exposed.rate)})`,
     `  holdout  ${String(r.holdout.profiles).padStart(6)} profiles, ${String(r.holdout.converted).padStart(6)} ordered again (${pct(r.holdout.rate)})`,
-    `  uplift   ${r.absoluteUplift === null ? 'n/a' : `${r.absoluteUplift} points`}, ${r.relativeUplift === null ? 'n/a' : `${r.relativeUplift >= 0 ? '+' : ''}${(r.relativeUplift * 100).toFixed(1)} %`} against the control group`,
+    `  uplift   ${r.absoluteUplift === null ? 'n/a' : `${r.absoluteUplift} points`}, ${signed(r.relativeUplift)} against the control group`,
+    `  revenue  exposed ${r.exposed.revenue} (${r.exposed.revenuePerProfile ?? 'n/a'} per profile), holdout ${r.holdout.revenue} (${r.holdout.revenuePerProfile ?? 'n/a'} per profile): ${signed(r.revenueUplift)}`,
+    ...engagementLines(r),
   ].join('\n');
+}
+
+const signed = (n: number | null) => (n === null ? 'n/a' : `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)} %`);
+
+function engagementLines(r: UpliftReport): string[] {
+  const { engagement: e } = r;
+  const pct = (n: number | null) => (n === null ? 'n/a' : `${(n * 100).toFixed(1)} %`);
+  const lines = [
+    `  opens    exposed ${pct(e.exposed.openRate)}, holdout ${pct(e.holdout.openRate)}: ${signed(e.openUplift)}`,
+    `  clicks   exposed ${pct(e.exposed.clickRate)}, holdout ${pct(e.holdout.clickRate)}: ${signed(e.clickUplift)}`,
+  ];
+  if (!e.comparable)
+    lines.push('  (the holdout receives no mail: opens and clicks are not compared; holdout "generic-mail" compares them)');
+  return lines;
 }
 
 async function main(args: string[]): Promise<void> {

@@ -20,6 +20,8 @@ import type {
 } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import type { InstanceResolver } from './instances.js';
+import type { QuarantineStore } from '../core/ports.js';
+import { queuedQuarantineEntry } from './quarantine/queued-quarantine.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
 
 export interface MergeBatchDeps {
@@ -36,6 +38,8 @@ export interface MergeBatchDeps {
   snapshots?: Pick<PushSnapshotStore, 'get'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
+  /** Keeps the quarantine entries that routes without a table grant (POST /collect) send along the changes queue. */
+  quarantine?: Pick<QuarantineStore, 'put'>;
 }
 
 export interface QueuedMessage {
@@ -65,7 +69,13 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   const history = new Map<string, { entries: HistoryEntry[]; keepDays: number; messageIds: string[] }>();
   const erased = new Set<string>();
 
+  const held: Promise<void>[] = [];
   for (const message of messages) {
+    const entry = queuedQuarantineEntry(message.body);
+    if (entry) {
+      held.push(keepQuarantined(deps, message, entry, failed, reasons));
+      continue;
+    }
     const event = decode(message);
     if (event instanceof Error) {
       // Poison: retrying cannot fix it, but failing it sends it to the DLQ with the reason in the log.
@@ -76,6 +86,7 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     }
     events.set(message.id, event);
   }
+  await Promise.all(held);
   if (deps.accounting) {
     try {
       await acceptRedelivered(deps.accounting, messages, events);
@@ -240,6 +251,24 @@ async function mergeLane(
         result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId });
     }
     return result;
+  }
+}
+
+async function keepQuarantined(
+  deps: Pick<MergeBatchDeps, 'quarantine' | 'log'>,
+  message: QueuedMessage,
+  entry: Parameters<QuarantineStore['put']>[0],
+  failed: Set<string>,
+  reasons: Map<string, string>,
+): Promise<void> {
+  try {
+    if (!deps.quarantine) throw new Error('this merge has no quarantine store');
+    await deps.quarantine.put(entry);
+  } catch (error) {
+    // Retried like any message; at maxReceiveCount it lands in the DLQ, the entry still inside.
+    deps.log.error('could not keep a queued quarantine entry', { messageId: message.id, reason: (error as Error).message });
+    failed.add(message.id);
+    reasons.set(message.id, `quarantine entry not kept: ${(error as Error).message}`);
   }
 }
 

@@ -20,6 +20,7 @@ import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
 import { readSnapshot, storedSnapshot } from './push-snapshot.js';
+import { withSurveyLinks, type SurveyLinkDeps } from './survey/push-survey-links.js';
 
 export interface PushDeps {
   instances: InstanceResolver;
@@ -37,6 +38,8 @@ export interface PushDeps {
   now?: () => Date;
   /** The person's quarantined deliveries go with an erasure (pipeline/erasure/erase-quarantined.ts). */
   quarantine?: QuarantineStore;
+  /** The survey's answer links for the abandoned-cart mail (pipeline/survey/push-survey-links.ts). */
+  surveyLinks?: SurveyLinkDeps;
 }
 
 export interface QueuedPush {
@@ -194,7 +197,14 @@ async function pendingChange(
   const now = deps.now?.() ?? new Date();
   const { campaigns } = tenant;
   const mapping = campaigns.fieldMapping[destination.instance.id];
-  const projected = projectProfile(profile, { campaigns, now, stats: await deps.stats?.get(tenant.id, statsAt) });
+  const projected = await withSurveyLinks(
+    deps.surveyLinks,
+    deps.log,
+    tenant,
+    profile,
+    projectProfile(profile, { campaigns, now, stats: await deps.stats?.get(tenant.id, statsAt) }),
+    now,
+  );
   const fields = selectFields(campaigns.purposeConsent ? withPurposeConsent(projected, profile.consent, push.purpose) : projected, mapping);
   const consented = profile.consent[push.purpose]?.granted === true;
   const previous = readSnapshot(await deps.snapshots.get(profile.tenantId, profile.profileId, destination.instance.id));

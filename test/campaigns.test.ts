@@ -318,7 +318,7 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
     });
 
     await send(ev(t, email, ago(0.02), { type: 'survey.answered', data: { question: 'cart-abandon-reason', answer: 'Price' } }));
-    expect(copernica(t, email)).toMatchObject({ abandonedCartReason: 'price', abandonedCartFollowUp: 'discount' });
+    expect(copernica(t, email)).toMatchObject({ abandonedCartReason: 'price', abandonedCartFollowUp: 'alternatives' });
 
     await send(orderOf(t, email, ago(0.01), cart.lines, { checkoutToken: 'cart-77' }));
     expect(copernica(t, email), 'the order clears the abandoned cart').toMatchObject({

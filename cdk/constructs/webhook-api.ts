@@ -9,10 +9,14 @@ import { Construct } from 'constructs';
 import { TenantWebhookRoutes } from './tenant-webhook-routes.js';
 
 export const WEBHOOK_ROUTE = '/webhooks/{tenant}/{instance}';
+/** One-click survey answers from e-mails (lambdas/survey-answer.ts). */
+export const SURVEY_ROUTE = '/r/{tenant}/{token}';
 
 export interface WebhookApiProps {
   apiName: string;
   webhookFunction: lambda.IFunction;
+  /** The survey answer function; without it the API has no /r route. */
+  surveyFunction?: lambda.IFunction;
   /** Steady requests per second, and the burst above it, of paths no configured tenant has (the generic route). */
   throttle: { rateLimit: number; burstLimit: number };
   /** Each tenant's own budget on its route (tenant-webhook-routes.ts), which no other tenant's traffic uses up. */
@@ -89,6 +93,23 @@ export class WebhookApi extends Construct {
         id: 'AwsSolutions-APIG4',
         reason:
           "Vendors cannot sign requests with AWS credentials or send our tokens: each webhook is authenticated by the connector verifying the vendor's signature over the raw body (HMAC / HTTP Signatures) inside the function, which answers 401 on a bad signature.",
+      });
+    }
+    if (props.surveyFunction) this.addSurveyRoute(props.surveyFunction);
+  }
+
+  /** GET and HEAD (link scanners) follow an answer link; POST is the confirm page's button. */
+  private addSurveyRoute(surveyFunction: lambda.IFunction): void {
+    const routes = this.api.addRoutes({
+      path: SURVEY_ROUTE,
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD, apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('SurveyAnswer', surveyFunction),
+    });
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'A person follows this link from an e-mail and carries no credentials: the token in the path is authenticated inside the function (AES-256-GCM with the tenant survey key, expiring), which answers 404/410 to a forged or expired one.',
       });
     }
   }

@@ -103,6 +103,20 @@ describe('Klaviyo webhooks → canonical events', () => {
     expect(klaviyo.parseWebhook!(signedRequest(body, NOW), contextFor())).toEqual([]);
   });
 
+  it('maps a Viewed Product event to product.viewed with its first category, for the next job and cross-sell', () => {
+    const body = fixtureText('email-delivered.json')
+      .replace('event: email_delivered', 'event:klaviyo.viewed_product')
+      .replace(
+        '"$ESP": 0,',
+        '"ProductID": 1234, "Name": "Tile cutter", "Categories": ["", "Tiles", "Tools"], "URL": "https://shop.example/p/1234",',
+      );
+    const [viewed, ...rest] = klaviyo.parseWebhook!(signedRequest(body, NOW), contextFor());
+    expect(rest).toEqual([]);
+    expect(viewed).toMatchObject({ type: 'product.viewed', data: { productId: '1234', name: 'Tile cutter', category: 'Tiles' } });
+    const noProduct = body.replace('"ProductID": 1234,', '');
+    expect(klaviyo.parseWebhook!(signedRequest(noProduct, NOW), contextFor()), 'no product id: nothing').toEqual([]);
+  });
+
   it('rejects a body that is not a system webhook', () => {
     expect(() => klaviyo.parseWebhook!(signedRequest('{"data":{}}', NOW), contextFor())).toThrow(PayloadInvalid);
     expect(() => klaviyo.parseWebhook!(signedRequest('not json', NOW), contextFor())).toThrow(PayloadInvalid);

@@ -66,7 +66,7 @@ export interface KlaviyoEvent {
 /** Events with a metric we do not sync (SMS, push, orders from integrations) map to nothing. */
 export function klaviyoEventToDrafts(event: KlaviyoEvent, instance: string): EventDraft[] {
   const meaning = METRICS[event.metric];
-  if (!meaning) return [];
+  if (!meaning && event.metric !== 'viewed_product') return [];
   const identifiers: Identifier[] = [];
   const email = normaliseEmail(event.email ?? event.properties['email_address'] ?? event.properties['$email']);
   if (email) identifiers.push({ type: 'email', value: email });
@@ -75,6 +75,7 @@ export function klaviyoEventToDrafts(event: KlaviyoEvent, instance: string): Eve
   if (identifiers.length === 0) return [];
 
   const base = { occurredAt: event.occurredAt, identifiers };
+  if (!meaning) return viewedProduct(event, base);
   const drafts: EventDraft[] = [];
   if (meaning.kind) {
     const data: Extract<EventDraft, { type: 'email.engaged' }>['data'] = { kind: meaning.kind };
@@ -96,6 +97,31 @@ export function klaviyoEventToDrafts(event: KlaviyoEvent, instance: string): Eve
     });
   }
   return drafts;
+}
+
+/**
+ * Klaviyo's onsite "Viewed Product" metric (its JavaScript `track` with Name, ProductID, Categories, URL, Price):
+ * behaviour for the next job and cross-sell. The first non-empty category stands for the product; none, no category.
+ */
+function viewedProduct(event: KlaviyoEvent, base: { occurredAt: string; identifiers: Identifier[] }): EventDraft[] {
+  const p = event.properties;
+  const productId = p['ProductID'] ?? p['ProductId'];
+  if ((typeof productId !== 'string' && typeof productId !== 'number') || String(productId) === '') return [];
+  const name = typeof p['Name'] === 'string' ? p['Name'] : typeof p['ProductName'] === 'string' ? p['ProductName'] : undefined;
+  const categories = Array.isArray(p['Categories']) ? p['Categories'] : [];
+  const category = categories.find((c): c is string => typeof c === 'string' && c.trim() !== '');
+  return [
+    {
+      type: 'product.viewed',
+      sourceEventId: `event:${event.id}`,
+      ...base,
+      data: {
+        productId: String(productId),
+        ...(name ? { name: name.slice(0, 200) } : {}),
+        ...(category ? { category: category.trim() } : {}),
+      },
+    },
+  ];
 }
 
 // ── outbound ────────────────────────────────────────────────────────────────────────────────────

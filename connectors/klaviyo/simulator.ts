@@ -51,6 +51,9 @@ const METRICS: Record<string, string> = {
   'Unsubscribed from Email Marketing': 'UnsEml',
   'Placed Order': 'PlcOrd',
 };
+/** Metrics the sample account does not generate but a test may add (addEvents). */
+const OTHER_METRICS: Record<string, string> = { 'Viewed Product': 'VwdPrd' };
+const metricId = (name: string) => METRICS[name] ?? OTHER_METRICS[name] ?? 'Custom';
 
 /** Events a small account produces: sends, opens, clicks, a bounce, an unsubscribe, and an order we do not map. */
 export function generateSampleEvents(count: number, start = Date.parse('2026-02-01T09:00:00Z')): SampleEvent[] {
@@ -248,7 +251,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
     const slice = all.slice(offset, offset + size);
     const included = new Map<string, unknown>();
     for (const e of slice) {
-      included.set(`m:${e.metric}`, { type: 'metric', id: METRICS[e.metric] ?? 'Custom', attributes: { name: e.metric } });
+      included.set(`m:${e.metric}`, { type: 'metric', id: metricId(e.metric), attributes: { name: e.metric } });
       included.set(`p:${e.profileId}`, { type: 'profile', id: e.profileId, attributes: { email: e.email, phone_number: null } });
     }
     const link = (o: number) => {
@@ -268,7 +271,7 @@ export async function startKlaviyoSimulator(options: SimulatorOptions = {}): Pro
         },
         relationships: {
           profile: { data: { type: 'profile', id: e.profileId } },
-          metric: { data: { type: 'metric', id: METRICS[e.metric] ?? 'Custom' } },
+          metric: { data: { type: 'metric', id: metricId(e.metric) } },
         },
         links: { self: `${base}/api/events/${e.id}/` },
       })),

@@ -1,5 +1,6 @@
 // Settings and secrets of one Lightspeed Retail (X-Series, formerly Vend) connector instance: one retailer.
 import * as z from 'zod';
+import { CustomAttributeSettings } from '../sdk/index.js';
 
 export const LightspeedRetailSettings = z.object({
   /** The store's domain prefix: "acme" for https://acme.retail.lightspeed.app. */
@@ -15,6 +16,11 @@ export const LightspeedRetailSettings = z.object({
    * store accounts): sales of these customers carry no customer identifier, so they never merge people.
    */
   anonymousCustomerIds: z.array(z.string().min(1)).default([]),
+  /**
+   * Customer fields kept as custom attributes, by attribute name (`{ customer: { shoeSize: 'custom_field_1' } }`);
+   * without it every field in CUSTOMER_ATTRIBUTES, named after the field.
+   */
+  customAttributes: CustomAttributeSettings.optional(),
 });
 export type LightspeedRetailSettings = z.infer<typeof LightspeedRetailSettings>;
 

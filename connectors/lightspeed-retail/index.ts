@@ -3,6 +3,7 @@
 import { defineConnector } from '../sdk/index.js';
 import { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { eraseRetailCustomers } from './erase.js';
+import { CUSTOMER_ATTRIBUTES } from './mapping.js';
 import { pollRetail } from './poll.js';
 import { parseRetailWebhook, verifyRetailWebhook } from './webhook.js';
 
@@ -19,4 +20,5 @@ export const lightspeedRetail = defineConnector<LightspeedRetailSettings, Lights
   parseWebhook: parseRetailWebhook,
   poll: (context, cursor, budget) => pollRetail(context, cursor, budget),
   erase: (context, subjects) => eraseRetailCustomers(context, subjects),
+  customAttributes: { customer: CUSTOMER_ATTRIBUTES },
 });

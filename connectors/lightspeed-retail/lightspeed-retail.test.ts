@@ -240,3 +240,22 @@ describe('Lightspeed Retail erasure', () => {
     }
   });
 });
+
+describe('Lightspeed Retail custom attributes', () => {
+  const tony = () => Customer.parse(fixture<{ data: Record<string, unknown>[] }>('customers-list.json').data[0]!);
+
+  it('carries the loyalty balance and the free customer fields as custom attributes instead of dropping them', () => {
+    const data = onlyEvent(mapCustomer(tony(), mapping), 'customer.upserted').data;
+    expect(data.attributes).toMatchObject({ loyalty_balance: 5809.64, custom_field_1: 'test', custom_field_2: null });
+  });
+
+  it("keeps only the instance's chosen fields, under the names it gives them", () => {
+    const chosen = { ...mapping, customAttributes: { customer: { shoeSize: 'custom_field_1', points: 'loyalty_balance' } } };
+    expect(onlyEvent(mapCustomer(tony(), chosen), 'customer.upserted').data.attributes).toEqual({ shoeSize: 'test', points: 5809.64 });
+  });
+
+  it('refuses an instance setting whose attribute name no destination field could carry', () => {
+    const bad = { ...settings, customAttributes: { customer: { 'shoe size': 'custom_field_1' } } };
+    expect(lightspeedRetail.settingsSchema.safeParse(bad).success).toBe(false);
+  });
+});

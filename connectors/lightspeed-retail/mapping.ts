@@ -1,7 +1,7 @@
 // Lightspeed Retail (X-Series) customers and sales → canonical event drafts. Pure: the same record version
 // always gives the same events, whether it came from the change feed or from a webhook.
 import type { Address, EventDraft, Identifier, OrderLine } from '../sdk/index.js';
-import { PayloadInvalid } from '../sdk/index.js';
+import { customAttributesOf, PayloadInvalid } from '../sdk/index.js';
 import type { Customer, LineItem, Sale } from './schemas.js';
 
 export interface MappingContext {
@@ -10,7 +10,22 @@ export interface MappingContext {
   /** The retailer's currency (sales carry none). */
   currency: string;
   anonymousCustomerIds: readonly string[];
+  /** The instance's choice of custom attributes (LightspeedRetailSettings.customAttributes). */
+  customAttributes?: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined;
 }
+
+/**
+ * Customer fields with no canonical place, kept unless the instance chooses others: the loyalty points balance,
+ * the year's spend and the four free fields a retailer labels itself (a shoe size, a membership number).
+ */
+export const CUSTOMER_ATTRIBUTES = [
+  'loyalty_balance',
+  'year_to_date',
+  'custom_field_1',
+  'custom_field_2',
+  'custom_field_3',
+  'custom_field_4',
+];
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
@@ -101,6 +116,7 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
     customerCode: customer.customer_code,
   });
   const place = address(customer);
+  const attributes = customAttributesOf(customer, CUSTOMER_ATTRIBUTES, context.customAttributes?.customer);
   const events: EventDraft[] = [
     {
       type: 'customer.upserted',
@@ -115,6 +131,7 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
         ...(present(customer.date_of_birth) ? { birthdate: customer.date_of_birth } : {}),
         ...(place ? { address: place } : {}),
         ...(present(customer.created_at) ? { createdAt: utcTime(customer.created_at, 'customer.created_at') } : {}),
+        ...(attributes ? { attributes } : {}),
       },
     },
   ];

@@ -12,6 +12,7 @@ const mappingOf = ({ instance, settings }: Context) => ({
   instance,
   currency: settings.currency,
   anonymousCustomerIds: settings.anonymousCustomerIds,
+  customAttributes: settings.customAttributes,
 });
 
 const streams = incrementalStreams({

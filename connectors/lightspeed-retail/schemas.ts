@@ -8,37 +8,40 @@ const Text = z.string().nullish();
 export const Amount = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount')]).transform(Number);
 const Version = z.number().int().nonnegative();
 
-export const Customer = z.object({
-  id: z.string().min(1),
-  customer_code: Text,
-  first_name: Text,
-  last_name: Text,
-  email: Text,
-  phone: Text,
-  mobile: Text,
-  date_of_birth: Text,
-  do_not_email: z.boolean().nullish(),
-  enable_promotional_sms: z.boolean().nullish(),
-  physical_address_1: Text,
-  physical_address_2: Text,
-  physical_city: Text,
-  physical_postcode: Text,
-  physical_state: Text,
-  physical_country_id: Text,
-  postal_address_1: Text,
-  postal_address_2: Text,
-  postal_city: Text,
-  postal_postcode: Text,
-  postal_state: Text,
-  postal_country_id: Text,
-  /** API 1.0 spelling of the same address fields. */
-  physical_address1: Text,
-  physical_address2: Text,
-  created_at: Text,
-  updated_at: Text,
-  deleted_at: Text,
-  version: Version.nullish(),
-});
+export const Customer = z
+  .object({
+    id: z.string().min(1),
+    customer_code: Text,
+    first_name: Text,
+    last_name: Text,
+    email: Text,
+    phone: Text,
+    mobile: Text,
+    date_of_birth: Text,
+    do_not_email: z.boolean().nullish(),
+    enable_promotional_sms: z.boolean().nullish(),
+    physical_address_1: Text,
+    physical_address_2: Text,
+    physical_city: Text,
+    physical_postcode: Text,
+    physical_state: Text,
+    physical_country_id: Text,
+    postal_address_1: Text,
+    postal_address_2: Text,
+    postal_city: Text,
+    postal_postcode: Text,
+    postal_state: Text,
+    postal_country_id: Text,
+    /** API 1.0 spelling of the same address fields. */
+    physical_address1: Text,
+    physical_address2: Text,
+    created_at: Text,
+    updated_at: Text,
+    deleted_at: Text,
+    version: Version.nullish(),
+  })
+  // Loose: the fields with no canonical place (loyalty_balance, custom_field_1…4) travel as custom attributes.
+  .loose();
 export type Customer = z.infer<typeof Customer>;
 export type CustomerJson = z.input<typeof Customer>;
 

@@ -100,6 +100,7 @@ export function parseRetailWebhook(
     instance: context.instance,
     currency: context.settings.currency,
     anonymousCustomerIds: context.settings.anonymousCustomerIds,
+    customAttributes: context.settings.customAttributes,
   };
   return TOPICS.find(topicOf(form, json as Record<string, unknown>))!(json, mapping);
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/ports.js';
 import type { CustomAttributes } from './custom-attributes.js';
 import type { SubscriptionApi } from './subscriptions.js';
 
-export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email';
+export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email' | 'website';
 
 /** An inbound webhook exactly as received: the raw bytes are what vendors sign. */
 export interface WebhookRequest {
@@ -72,15 +72,37 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
   /** Without `erase`: why the vendor cannot erase (shown on erasure receipts as the reason for `unsupported`). */
   eraseUnsupported?: string;
   /**
-   * Vendor fields with no canonical field, per vendor record ({ customer: ['loyalty.tier'] }). Declared only, read
-   * with pickCustomAttributes; not in canonical events yet (docs/connectors.md, "Fields with no canonical field").
+   * Vendor fields with no canonical field, per vendor record ({ customer: ['loyalty.tier'] }): what the mapping keeps
+   * as custom attributes (customAttributesOf) unless the instance chooses its own (docs/connectors.md, "Fields with
+   * no canonical field").
    */
   customAttributes?: CustomAttributes;
+  /** A website that posts batches to `POST /collect/{tenant}/{site}` (pipeline/collect/): unsigned, keyed by a public write key. */
+  collect?: CollectSource<Settings, Secrets>;
   /**
    * The vendor's webhook-subscription API, when it has one: `syncline connect` registers the subscriptions with it.
    * Without it, connect prints the URL and secret to enter in the vendor's admin screen.
    */
   subscriptions?: WebhookSubscriptions<Settings, Secrets>;
+}
+
+/** The settings the route enforces before a batch reaches the connector. */
+export interface CollectSite {
+  /** Public: it sits in the page's source. It names the site; the origin list is what keeps other sites out. */
+  writeKey: string;
+  /** Exact origins (`https://shop.example`) whose pages may post; CORS preflights are answered for these only. */
+  origins: readonly string[];
+  /** Requests per second one function instance accepts for this site (token bucket, burst = 2 s of it). */
+  requestsPerSecond: number;
+  /** Whether a quarantined request keeps the visitor's IP address / user agent headers (default: never). */
+  keepIp: boolean;
+  keepUserAgent: boolean;
+}
+
+export interface CollectSource<Settings, Secrets> {
+  site(settings: Settings): CollectSite;
+  /** Throws PayloadInvalid. `body` is the parsed JSON of the request. Returns no events for a batch of page views only. */
+  parse(body: unknown, context: ConnectorContext<Settings, Secrets>): EventDraft[];
 }
 
 /** A connector with its types erased, as the pipeline holds it. */

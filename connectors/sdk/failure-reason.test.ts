@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimited, VendorRejected } from './errors.js';
+import { DestinationRefused, RateLimited, VendorRejected } from './errors.js';
 import { failureReason } from './failure-reason.js';
 
 describe('failureReason', () => {
@@ -19,6 +19,14 @@ describe('failureReason', () => {
     expect(failureReason('Acme', new Error('ECONNRESET for jan@example.com'))).toEqual({
       reason: 'Acme unavailable: ECONNRESET for <e-mail>',
       retryable: true,
+    });
+  });
+
+  it('names the vendor once in a refused destination, final', () => {
+    const error = new DestinationRefused('Acme: 10.0.0.7 resolves to 10.0.0.7, which is not a public unicast address');
+    expect(failureReason('Acme', error)).toEqual({
+      reason: 'Acme configuration error: 10.0.0.7 resolves to 10.0.0.7, which is not a public unicast address',
+      retryable: false,
     });
   });
 

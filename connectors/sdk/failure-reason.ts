@@ -19,8 +19,11 @@ export function failureReason(vendor: string, error: unknown): FailureReason {
     return { reason: `${vendor} rejected the request (HTTP ${error.status ?? '?'}): ${said}`.slice(0, MAX_REASON), retryable: false };
   }
   // A refused destination or bad settings: retrying cannot help until an operator fixes the instance.
-  if (error instanceof ConfigInvalid)
-    return { reason: `${vendor} configuration error: ${redactPersonalData(error.message)}`.slice(0, MAX_REASON), retryable: false };
+  if (error instanceof ConfigInvalid) {
+    // The outbound guard already names the vendor (`Copernica: host resolves to …`): name it once.
+    const said = error.message.startsWith(`${vendor}: `) ? error.message.slice(vendor.length + 2) : error.message;
+    return { reason: `${vendor} configuration error: ${redactPersonalData(said)}`.slice(0, MAX_REASON), retryable: false };
+  }
   if (error instanceof RateLimited) return { reason: `${vendor} kept rate limiting after retries`, retryable: true };
   const message = error instanceof Error ? redactPersonalData(error.message) : 'unknown error';
   return { reason: `${vendor} unavailable: ${message}`.slice(0, MAX_REASON), retryable: true };

@@ -6,6 +6,8 @@ export type {
   ConnectorContext,
   ConnectorDefinition,
   ConnectorKind,
+  CollectSite,
+  CollectSource,
   Logger,
   PollBudget,
   PollPage,
@@ -13,6 +15,7 @@ export type {
   WebhookSubscriptions,
 } from './define-connector.js';
 export type { SubscriptionResult, SubscriptionTarget, WebhookSubscription } from './subscriptions.js';
+
 export { SignatureInvalid, PayloadInvalid, RateLimited, VendorRejected, ConfigInvalid, DestinationRefused } from './errors.js';
 export { isPrivateAddress, privateNetworkAllowed } from './outbound.js';
 export { createVendorClient, parseRetryAfter, answeredAt } from './http.js';
@@ -29,7 +32,7 @@ export { pathOf, redactPersonalData } from './redact.js';
 export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
 export { jsonCursor } from './json-cursor.js';
-export { pickCustomAttributes } from './custom-attributes.js';
+export { CustomAttributeSettings, customAttributesOf, pickCustomAttributes } from './custom-attributes.js';
 export type { CustomAttributes, CustomAttributeValue } from './custom-attributes.js';
 export { incrementalStreams } from './incremental-streams.js';
 export type { IncrementalStreams, IncrementalStreamsSpec, Paging, SavedCursor, StreamPage, StreamRead } from './incremental-streams.js';

@@ -1,5 +1,6 @@
 // Settings and secrets of one Shopify connector instance (one shop).
 import * as z from 'zod';
+import { DEFAULT_GIFT_WORDS } from './gifts.js';
 
 export const DEFAULT_API_VERSION = '2025-10';
 
@@ -20,6 +21,11 @@ export const ShopifySettings = z.object({
    * profile, and so out of RFM and uplift; "include" stores them as real orders.
    */
   testOrders: z.enum(['exclude', 'include']).default('exclude'),
+  /**
+   * An order whose note attribute names one of these words (case-insensitive, e.g. "Gift message", "Cadeauverpakking")
+   * with a value that is not a "no" is a gift: its purchases stay out of the buyer's own interests.
+   */
+  giftAttributeWords: z.array(z.string().min(2)).default(DEFAULT_GIFT_WORDS),
 });
 export type ShopifySettings = z.infer<typeof ShopifySettings>;
 

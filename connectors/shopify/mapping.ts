@@ -12,6 +12,7 @@ import type {
   OrderPayload,
   ShopRedactPayload,
 } from './schemas.js';
+import { DEFAULT_GIFT_WORDS, hasGiftAttribute, shipsToAnotherPerson } from './gifts.js';
 
 /** What the webhook headers tell us about one delivery. */
 export interface Delivery {
@@ -29,6 +30,8 @@ export interface MappingContext {
   now: Date;
   /** Whether orders Shopify marks `test: true` become events (ShopifySettings.testOrders); left out unless "include". */
   testOrders?: 'exclude' | 'include';
+  /** Words that make a note attribute a gift attribute (ShopifySettings.giftAttributeWords). */
+  giftAttributeWords?: readonly string[];
 }
 
 /** A test order counts only where the instance includes test orders. */
@@ -88,6 +91,7 @@ function line(item: LineItem): OrderLine {
     name: item.name ?? (present(item.variant_title) ? `${item.title} - ${item.variant_title}` : item.title),
     quantity: item.quantity,
     price: item.price,
+    ...(item.gift_card === true ? { gift: true } : {}),
   };
 }
 
@@ -160,6 +164,8 @@ export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingCo
         status: orderStatus(o),
         lines: o.line_items.map(line),
         ...(present(o.checkout_token) ? { checkoutToken: o.checkout_token } : {}),
+        ...(hasGiftAttribute(o.note_attributes, context.giftAttributeWords ?? DEFAULT_GIFT_WORDS) ? { gift: true } : {}),
+        ...(shipsToAnotherPerson(o.shipping_address, o.billing_address, o.customer) ? { shippedToOtherAddress: true } : {}),
       },
     },
   ];

@@ -21,6 +21,10 @@ const Time = z.string().min(1);
 const Text = z.string().nullish();
 
 export const MailingAddress = z.object({
+  /** The addressee: on a shipping address, who receives the parcel. */
+  name: Text,
+  first_name: Text,
+  last_name: Text,
   address1: Text,
   address2: Text,
   city: Text,
@@ -49,7 +53,14 @@ export const CustomerPayload = z.object({
 export type CustomerPayload = z.infer<typeof CustomerPayload>;
 
 /** The customer embedded in orders and checkouts: only its id is certain. */
-const EmbeddedCustomer = z.object({ id: Id, admin_graphql_api_id: AdminGraphqlId, email: Text, phone: Text });
+const EmbeddedCustomer = z.object({
+  id: Id,
+  admin_graphql_api_id: AdminGraphqlId,
+  email: Text,
+  phone: Text,
+  first_name: Text,
+  last_name: Text,
+});
 
 const LineItem = z.object({
   product_id: Id.nullish(),
@@ -60,6 +71,8 @@ const LineItem = z.object({
   variant_title: Text,
   quantity: z.number().int().nonnegative(),
   price: Money,
+  /** Whether the item is a gift card: bought for someone else. */
+  gift_card: z.boolean().nullish(),
 });
 export type LineItem = z.infer<typeof LineItem>;
 
@@ -86,6 +99,8 @@ export const OrderPayload = z.object({
   customer: EmbeddedCustomer.nullish(),
   billing_address: MailingAddress.nullish(),
   shipping_address: MailingAddress.nullish(),
+  /** Order attributes collected with the cart (gift messages, delivery instructions): `[{name, value}]`. */
+  note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
   line_items: z.array(LineItem),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;

@@ -235,3 +235,37 @@ describe('Shopify webhooks', () => {
     expect(() => verify('customers/create', body)).not.toThrow();
   });
 });
+
+describe('Shopify gifts', () => {
+  const gift = () => fixture<Record<string, unknown>>('orders-create-gift.json');
+
+  it('flags a gift-card line as a gift and leaves the other lines of the order as they are', () => {
+    const lines = onlyEvent(parse('orders/create', gift()), 'order.placed').data.lines;
+    expect(lines.map((l) => [l.name, l.gift ?? false])).toEqual([
+      ['IPod Nano - 8gb - green', false],
+      ['Gift Card - $25', true],
+    ]);
+  });
+
+  it('marks an order with a gift message note attribute as a gift, and one with an engraving note as not', () => {
+    expect(onlyEvent(parse('orders/create', gift()), 'order.placed').data.gift).toBe(true);
+    expect(onlyEvent(parse('orders/create', fixture('orders-create.json')), 'order.placed').data.gift).toBeUndefined();
+    const saidNo = { ...gift(), note_attributes: [{ name: 'Gift wrap', value: 'No' }] };
+    expect(onlyEvent(parse('orders/create', saidNo), 'order.placed').data.gift).toBeUndefined();
+  });
+
+  it("reads gift attributes in the instance's own words", () => {
+    const dutch = { ...gift(), note_attributes: [{ name: 'Inpakken als surprise', value: 'ja' }] };
+    const context = contextFor({ ...settings, giftAttributeWords: ['surprise'] });
+    const events = shopify.parseWebhook!(signedRequest('orders/create', dutch), context);
+    expect(onlyEvent(events, 'order.placed').data.gift).toBe(true);
+  });
+
+  it("marks an order shipped to another person's name as shipped to another address, not one shipped to the buyer", () => {
+    expect(onlyEvent(parse('orders/create', gift()), 'order.placed').data.shippedToOtherAddress).toBe(true);
+    const own = fixture<Record<string, unknown>>('orders-create.json');
+    expect(onlyEvent(parse('orders/create', own), 'order.placed').data.shippedToOtherAddress).toBeUndefined();
+    const pickup = { ...gift(), shipping_address: null };
+    expect(onlyEvent(parse('orders/create', pickup), 'order.placed').data.shippedToOtherAddress).toBeUndefined();
+  });
+});

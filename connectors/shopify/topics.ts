@@ -80,5 +80,10 @@ export function parseShopifyWebhook(request: WebhookRequest, context: ConnectorC
       throw new PayloadInvalid(`Shopify ${name} names ${shown} in its body; this instance is for ${expected}`);
     }
   }
-  return map(body, delivery, { instance: context.instance, now: context.now(), testOrders: context.settings.testOrders });
+  return map(body, delivery, {
+    instance: context.instance,
+    now: context.now(),
+    testOrders: context.settings.testOrders,
+    giftAttributeWords: context.settings.giftAttributeWords,
+  });
 }

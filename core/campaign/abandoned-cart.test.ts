@@ -42,11 +42,11 @@ describe('abandoned cart', () => {
     const answer = (a: string, at = minutesAgo(10)) => activity('survey.answered', at, { question: 'cart-abandon-reason', answer: a });
     expect(abandonedCart(build(cart(minutesAgo(120)), answer(' Price ')), rules, NOW)).toMatchObject({
       reason: 'price',
-      followUp: 'discount',
+      followUp: 'alternatives',
     });
     expect(abandonedCart(build(cart(minutesAgo(120)), answer('supplier')), rules, NOW)).toMatchObject({
       reason: 'supplier',
-      followUp: 'reassurance',
+      followUp: 'store',
     });
     expect(abandonedCart(build(cart(minutesAgo(120)), answer('too slow')), rules, NOW)).toMatchObject({
       reason: 'other',

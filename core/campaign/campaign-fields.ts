@@ -5,10 +5,12 @@ import { abandonedCart } from './abandoned-cart.js';
 import type { CampaignConfig } from './config.js';
 import { holdoutField, inHoldout } from './control-group.js';
 import { suggestCrossSell } from './cross-sell.js';
+import { nextJob } from './next-job.js';
 import { rfmScore } from './rfm.js';
 import { computeSegments } from './segments.js';
 import type { TenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
+import { followUpFields } from './survey/follow-up.js';
 
 /** What the campaign fields depend on besides the profile: the tenant's rules, the clock and the tenant stats. */
 export interface ProjectionContext {
@@ -58,6 +60,10 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     abandonedCartReason: cart?.reason ?? null,
     abandonedCartFollowUp: cart?.followUp ?? null,
   };
+  const job = nextJob(profile, traits, config.nextJob, now);
+  out.nextJob = job?.job ?? null;
+  out.nextJobReason = job?.reason ?? null;
+  out.nextJobConfidence = job?.confidence ?? null;
   const suggestions = suggestCrossSell(profile, traits, stats, config.crossSell, now);
   // Every slot always present, so a suggestion that goes away is cleared at the destination.
   for (let i = 0; i < config.crossSell.max; i++) {
@@ -66,7 +72,12 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     out[`crossSell${i + 1}Name`] = s?.name ?? null;
     out[`crossSell${i + 1}Reason`] = s?.reason ?? null;
   }
-  for (const campaign of config.campaigns)
-    out[holdoutField(campaign.id)] = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
+  if (config.survey.enabled) Object.assign(out, followUpFields(profile, cart, config.survey, stats));
+  for (const campaign of config.campaigns) {
+    const held = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
+    out[holdoutField(campaign.id)] = held;
+    // A generic-mail control group gets the same mail without the personalised content: those fields stay empty.
+    if (held) for (const field of campaign.personalises ?? []) if (field in out) out[field] = null;
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 // The per-tenant `campaigns` section of the config: thresholds, windows, seasons, rules, holdouts, field mapping.
 // Every key has a default, so a tenant without the section gets the rules of DESIGN.md ("What campaigns need").
 import * as z from 'zod';
+import { SurveyRules } from './survey/survey-config.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD');
@@ -36,10 +37,14 @@ export const AbandonedCartRules = z
     maxAgeDays: z.number().int().min(1).default(30),
     /** survey.answered question that asks why the cart was left. */
     surveyQuestion: z.string().default('cart-abandon-reason'),
-    /** Follow-up path per reason; any other answer maps to `other`, no answer to `noAnswer`. */
+    /**
+     * Follow-up path per reason; any other answer maps to `other`, no answer to `noAnswer`. The seed's: price doubts →
+     * comparable alternatives, product doubts → other customers' reviews, doubts about the shop → the nearest store
+     * (their content: core/campaign/survey/follow-up.ts).
+     */
     followUps: z
       .record(z.string(), z.string())
-      .default({ price: 'discount', product: 'alternatives', supplier: 'reassurance', other: 'reminder' }),
+      .default({ price: 'alternatives', product: 'reviews', supplier: 'store', other: 'reminder' }),
     noAnswer: z.string().default('reminder'),
   })
   .prefault({});
@@ -74,6 +79,31 @@ export type CrossSellRules = z.infer<typeof CrossSellRules>;
 export const GiftSeason = z.object({ id: Id, from: MonthDay, to: MonthDay });
 export type GiftSeason = z.infer<typeof GiftSeason>;
 
+export const JobDefinition = z.object({
+  /** The job as destinations and the website receive it, e.g. "bathroom-renovation". */
+  id: Id,
+  /** Product categories that point to the job (compared ignoring case). */
+  categories: z.array(z.string().min(1)).min(1),
+});
+export type JobDefinition = z.infer<typeof JobDefinition>;
+
+/** The next job (core/campaign/next-job.ts): which configured job the recent behaviour and purchases point to. */
+export const JobRules = z
+  .object({
+    jobs: z.array(JobDefinition).default([]),
+    /** Only views, searches and purchases of the last this many days count. */
+    windowDays: z.number().int().min(1).max(365).default(42),
+    /** A signal weighs half for every this many whole days of age (steps, so the field changes at known times). */
+    halfLifeDays: z.number().int().min(1).default(7),
+    weights: z
+      .object({ view: z.number().min(0).default(1), search: z.number().min(0).default(2), purchase: z.number().min(0).default(3) })
+      .prefault({}),
+    /** Below this confidence no job is named. */
+    minConfidence: z.number().min(0).max(1).default(0.3),
+  })
+  .prefault({});
+export type JobRules = z.infer<typeof JobRules>;
+
 export const CampaignDefinition = z.object({
   id: Id,
   /** Share of the audience held out as the control group (0–0.5). */
@@ -84,6 +114,15 @@ export const CampaignDefinition = z.object({
   audience: z.string().optional(),
   startsAt: z.iso.datetime({ offset: true }).optional(),
   measureDays: z.number().int().min(1).default(30),
+  /**
+   * What the control group gets: `no-mail` (the default: left out of the campaign, so only orders can be compared) or `generic-mail`
+   * (the same mail without the personalised content, as Praxis measured: opens and clicks can be compared too).
+   */
+  holdout: z.enum(['no-mail', 'generic-mail']).optional(),
+  /** Projected fields the holdout receives empty (e.g. nextJob), so its mail falls back to the generic content. */
+  personalises: z.array(z.string().min(1)).optional(),
+  /** The email platform's campaign names or tags (email.engaged `campaign`) whose opens and clicks count; empty: every mail. */
+  mails: z.array(z.string().min(1)).optional(),
 });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 
@@ -107,6 +146,9 @@ export const CampaignConfig = z
     segments: SegmentRules,
     abandonedCart: AbandonedCartRules,
     crossSell: CrossSellRules,
+    /** One-click answers in the abandoned-cart mail and their follow-ups' content (core/campaign/survey/). */
+    survey: SurveyRules,
+    nextJob: JobRules,
     /** Purchases of a never-bought category in these periods (inclusive, MM-DD) go to the secondary profile. */
     giftSeasons: z.array(GiftSeason).default([
       { id: 'sinterklaas', from: '11-15', to: '12-05' },

@@ -5,6 +5,7 @@
 // tenant stats (RFM quintiles, co-purchases) are the stats pass's, not this.
 import type { Profile } from '../profile.js';
 import type { CampaignConfig } from './config.js';
+import { jobWeightSteps } from './next-job.js';
 import { DAY_MS, openCarts } from './orders.js';
 import { lapseThresholdDays } from './segments.js';
 import { computeTraits } from './traits.js';
@@ -35,6 +36,12 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
     if (a.kind === 'email.engaged') after(a.at, days(segments.engagedWithinDays));
     if (a.kind === 'search.performed' || a.kind === 'product.viewed') after(a.at, days(crossSell.behaviourDays));
   }
+  // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
+  const jobSteps = (fromIso: string) => {
+    for (const step of jobWeightSteps(fromIso, config.nextJob)) after(fromIso, step - Date.parse(fromIso));
+  };
+  for (const a of profile.activity) if ((a.kind === 'search.performed' || a.kind === 'product.viewed') && a.detail.category) jobSteps(a.at);
+  for (const { order, secondary } of traits.lines) if (!secondary) jobSteps(order.placedAt);
   // Every open cart, not only the newest: an order or a completion can make an older one the candidate again.
   for (const cart of openCarts(profile)) {
     // `age < window`: abandoned at the window's end itself.

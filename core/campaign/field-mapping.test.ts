@@ -20,6 +20,15 @@ describe('purpose consent', () => {
       withPurposeConsent(fields, { personalisation: { ...at, granted: true }, profiling: { ...at, granted: true } }, 'email_marketing'),
     ).toEqual(fields);
   });
+  it('treats the next job as personalisation: sent only with that consent', () => {
+    const job = { nextJob: 'bathroom', nextJobReason: 'viewed tiles ×2', nextJobConfidence: 0.67 };
+    expect(withPurposeConsent(job, { email_marketing: { ...at, granted: true } }, 'email_marketing')).toEqual({
+      nextJob: null,
+      nextJobReason: null,
+      nextJobConfidence: null,
+    });
+    expect(withPurposeConsent(job, { personalisation: { ...at, granted: true } }, 'email_marketing')).toEqual(job);
+  });
   it('needs no second consent when the destination’s own purpose is the field’s (a DMP for personalisation)', () => {
     expect(withPurposeConsent(fields, {}, 'personalisation').crossSell1Sku).toBe('WHEY');
   });

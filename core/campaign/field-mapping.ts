@@ -10,6 +10,7 @@ function purposeOf(field: string): ConsentPurpose | undefined {
   if (/^rfm/.test(field) || field === 'segmentLoyal') return 'profiling';
   if (
     /^crossSell\d/.test(field) ||
+    /^nextJob/.test(field) ||
     ['categoriesBought', 'secondaryInterests', 'giftSeasons', 'lastViewedCategory', 'lastSearchedCategory'].includes(field)
   )
     return 'personalisation';

@@ -20,7 +20,7 @@ export function giftSeasonOf(iso: string, seasons: readonly GiftSeason[]): GiftS
 
 /**
  * Classifies every line of `orders` (oldest first, as countedOrders gives them). A gift flag or another shipping
- * address makes the whole order secondary; in a gift season, a line of a category the person never bought for
+ * address makes the whole order secondary, a gift line (a gift card) only itself; in a gift season, a line of a category the person never bought for
  * themselves before is secondary. A first order is never season-secondary: with no history there is nothing to be
  * incidental to, and the person would be left with no primary interests at all.
  * Derived from the joined orders alone, so the result never depends on the order events arrived in.
@@ -32,7 +32,7 @@ export function classifyLines(orders: readonly OrderRecord[], seasons: readonly 
   for (const order of orders) {
     const season = earlierOrders > 0 ? giftSeasonOf(order.placedAt, seasons) : undefined;
     const classified = order.lines.map((line): ClassifiedLine => {
-      if (order.gift) return { order, line, secondary: 'gift' };
+      if (order.gift || line.gift) return { order, line, secondary: 'gift' };
       if (order.shippedToOtherAddress) return { order, line, secondary: 'other-address' };
       if (season && line.category !== undefined && !ownCategories.has(line.category))
         return { order, line, secondary: `season:${season.id}` };

@@ -58,6 +58,18 @@ describe('secondary profile', () => {
     expect(t).toMatchObject({ categories: ['coffee'], secondaryCategories: ['toys'], giftSeasons: ['sinterklaas'], revenue: 100 });
   });
 
+  it('counts a gift bought in a gift season (a gift card, a gift note) for that season and keeps its category out of the own interests', () => {
+    const p = build(
+      order('2026-10-01T10:00:00Z', [line('BEANS', 'coffee')]),
+      order('2026-11-28T10:00:00Z', [{ ...line('GIFTCARD25', 'gift-cards', 25), gift: true }]),
+    );
+    expect(computeTraits(p, config({ giftSeasons: seasons }))).toMatchObject({
+      giftSeasons: ['sinterklaas'],
+      categories: ['coffee'],
+      secondaryCategories: ['gift-cards'],
+    });
+  });
+
   it('never makes a first order season-secondary', () => {
     const p = build(order('2026-12-01T10:00:00Z', [line('LEGO', 'toys')]));
     expect(computeTraits(p, config({ giftSeasons: seasons })).categories).toEqual(['toys']);

@@ -2,7 +2,7 @@
 import type { Profile } from '../profile.js';
 import type { CampaignConfig } from './config.js';
 import { countedOrders, DAY_MS, orderTotals } from './orders.js';
-import { classifyLines, type ClassifiedLine } from './secondary-profile.js';
+import { classifyLines, giftSeasonOf, type ClassifiedLine } from './secondary-profile.js';
 
 export interface Traits {
   orderCount: number;
@@ -39,11 +39,15 @@ export function computeTraits(profile: Profile, config: CampaignConfig): Traits 
   const secondary = new Set(
     lines.filter((l) => l.secondary && l.line.category && !categories.has(l.line.category)).map((l) => l.line.category!),
   );
+  // A new category bought in the season, or a gift (a gift card, a gift note, another recipient) bought in it.
   const seasons = new Set(
-    lines
-      .map((l) => l.secondary)
-      .filter((s): s is `season:${string}` => s?.startsWith('season:') === true)
-      .map((s) => s.slice('season:'.length)),
+    lines.flatMap(({ secondary, order }) =>
+      secondary?.startsWith('season:')
+        ? [secondary.slice('season:'.length)]
+        : secondary !== undefined
+          ? [giftSeasonOf(order.placedAt, config.giftSeasons)?.id].filter((id): id is string => id !== undefined)
+          : [],
+    ),
   );
   // profile.activity is newest first.
   const lastOf = (kind: 'product.viewed' | 'search.performed') =>

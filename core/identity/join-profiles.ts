@@ -4,6 +4,7 @@ import { addActivity, RECENT_EVENTS_LIMIT } from '../merge/merge-event.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier } from '../profile.js';
 import { latest } from '../merge/provenance.js';
 import { boundCarts, boundOrders, joinArchives, REFUSED_LIMIT } from '../merge/bounds.js';
+import { boundCustomAttributes } from '../merge/custom-attributes.js';
 
 /** The survivor of a merge: the profile seen first, then the smaller id, so every worker picks the same one. */
 export function survivorOf(profiles: readonly Profile[]): Profile {
@@ -24,6 +25,7 @@ export function joinProfiles(survivor: Profile, absorbed: Profile): Profile {
   const refused = new Map([...absorbed.refusedIdentifiers, ...next.refusedIdentifiers].map((r) => [identifierKey(r), r]));
   next.refusedIdentifiers = [...refused.values()].sort((a, b) => (identifierKey(a) < identifierKey(b) ? -1 : 1)).slice(0, REFUSED_LIMIT);
   for (const [name, record] of Object.entries(absorbed.fields)) next.fields[name] = latest(next.fields[name], record) ?? record;
+  boundCustomAttributes(next);
   for (const [purpose, record] of Object.entries(absorbed.consent)) {
     const key = purpose as keyof Profile['consent'];
     next.consent[key] = latest(next.consent[key], record) ?? record;

@@ -49,8 +49,13 @@ const newerOrder = ([ka, a]: [string, OrderRecord], [kb, b]: [string, OrderRecor
 
 /** An order reduced to what the campaign rules read of an old order: totals, flags, one line per category. */
 function compactOrder(order: OrderRecord): OrderRecord {
-  const categories = [...new Set(order.lines.map((l) => l.category).filter((c): c is string => c !== undefined))].sort();
-  return { ...order, lines: categories.map((category) => ({ name: '', category, quantity: 0, price: 0 })), compact: true };
+  // A gift line's category stays apart from the buyer's own (core/campaign/secondary-profile.ts).
+  const kept = new Map<string, OrderLine>();
+  for (const { category, gift } of order.lines)
+    if (category !== undefined)
+      kept.set(`${category}\u0000${gift === true}`, { name: '', category, quantity: 0, price: 0, ...(gift ? { gift } : {}) });
+  const lines = [...kept.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, line]) => line);
+  return { ...order, lines, compact: true };
 }
 
 /** Whether an order report falls behind the archive's horizon and is taken as already counted there. */

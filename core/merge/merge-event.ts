@@ -4,6 +4,7 @@ import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import type { FieldValue } from '../destination.js';
 import type { ActivityRecord, FieldRecord, OrderRecord, Profile, Provenance } from '../profile.js';
 import { beforeHorizon, boundCarts, boundOrders, capCart, capDetail, capFieldValue, capLines } from './bounds.js';
+import { boundCustomAttributes, customFieldName } from './custom-attributes.js';
 import { latest, provenanceOf, utc } from './provenance.js';
 
 const ACTIVITY_LIMIT = 200;
@@ -91,7 +92,7 @@ function remember(recent: readonly string[], key: string): string[] {
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {
   profile.fields = { ...profile.fields };
-  const { address, createdAt: _createdAt, ...person } = event.data;
+  const { address, createdAt: _createdAt, attributes, ...person } = event.data;
   const values: Record<string, FieldValue | undefined> = { ...person };
   if (address !== undefined) {
     values.addressLine1 = address?.line1 ?? null;
@@ -105,6 +106,10 @@ function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, pr
     if (value === undefined) continue;
     setField(profile, name, { ...prov, value: capFieldValue(value) });
   }
+  if (attributes === undefined) return;
+  for (const [name, value] of Object.entries(attributes))
+    setField(profile, customFieldName(name), { ...prov, value: capFieldValue(value) });
+  boundCustomAttributes(profile);
 }
 
 function setField(profile: Profile, name: string, record: FieldRecord): void {
@@ -168,8 +173,9 @@ function recordsDiffer(a: Readonly<Record<string, unknown>>, b: Readonly<Record<
   return keys.length !== Object.keys(a).length || keys.some((key) => a[key] !== b[key]);
 }
 
-function compact(data: Record<string, string | undefined>): Record<string, string> {
+/** Activity details are text: a website's numbers (price, result count) are kept as their decimal text. */
+function compact(data: Record<string, string | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = String(v);
   return out;
 }

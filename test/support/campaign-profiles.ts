@@ -33,7 +33,7 @@ export function build(...events: Array<Pick<CanonicalEvent, 'type' | 'data' | 'o
   );
 }
 
-export function order(at: string, lines: ReturnType<typeof line>[], extra: Record<string, unknown> = {}) {
+export function order(at: string, lines: (ReturnType<typeof line> & { gift?: boolean })[], extra: Record<string, unknown> = {}) {
   return {
     type: 'order.placed',
     occurredAt: at,

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { emptyProfile } from '../../profile.js';
+import type { TenantStats } from '../tenant-stats.js';
+import { abandonedCart } from '../abandoned-cart.js';
+import { AbandonedCartRules } from '../config.js';
+import { cartAlternatives, followUpFields, nearestStore, reviewUrl } from './follow-up.js';
+import { SurveyRules } from './survey-config.js';
+
+const R8 = { sku: 'R8', productId: '9001', name: 'Canon EOS R8', quantity: 1, price: 1899 };
+const stats = {
+  products: {
+    R8: { name: 'Canon EOS R8', category: 'cameras', buyers: 3 },
+    Z5: { name: 'Nikon Z5', category: 'cameras', buyers: 5 },
+    A7: { name: 'Sony A7 III', category: 'cameras', buyers: 4 },
+    SD: { name: 'SD card', category: 'memory', buyers: 9 },
+  },
+  popularByCategory: { cameras: ['Z5', 'A7', 'R8'], memory: ['SD'] },
+} as unknown as TenantStats;
+const stores = [
+  { id: 'ams', name: 'CameraShop Amsterdam', city: 'Amsterdam', postalCode: '1012 AB', url: 'https://camera.example/stores/ams' },
+  { id: 'utr', name: 'CameraShop Utrecht', city: 'Utrecht', postalCode: '3511 AA' },
+  { id: 'ehv', name: 'CameraShop Eindhoven', city: 'Eindhoven', postalCode: '5611 AB' },
+];
+const person = (fields: Record<string, string>) => {
+  const p = emptyProfile('cameras', 'p1', '2026-01-01T00:00:00.000Z');
+  for (const [name, value] of Object.entries(fields))
+    p.fields[name] = { value, source: 'shopify', at: p.firstSeenAt, eventId: 'e', priority: 0 };
+  return p;
+};
+
+describe('abandoned-cart follow-ups', () => {
+  it('follows the seed by default: price → alternatives, product → reviews, supplier → store', () => {
+    expect(AbandonedCartRules.parse({}).followUps).toMatchObject({ price: 'alternatives', product: 'reviews', supplier: 'store' });
+  });
+
+  it("offers the category's best sellers as alternatives to a cart line, never what is in the cart", () => {
+    expect(cartAlternatives([R8], stats, 3)).toEqual([
+      { key: 'Z5', name: 'Nikon Z5' },
+      { key: 'A7', name: 'Sony A7 III' },
+    ]);
+    expect(cartAlternatives([{ ...R8, sku: 'unknown' }], stats, 3), 'no category known for the line').toEqual([]);
+  });
+
+  it("fills the review page from the line's sku or product id", () => {
+    expect(reviewUrl([R8], 'https://camera.example/products/{productId}#reviews')).toEqual({
+      url: 'https://camera.example/products/9001#reviews',
+      product: 'Canon EOS R8',
+    });
+    expect(reviewUrl([{ ...R8, productId: undefined }], 'https://camera.example/p/{productId}')).toBeUndefined();
+  });
+
+  it("picks the store in the customer's city, else the nearest postal code, else the first", () => {
+    expect(nearestStore(person({ city: 'utrecht ' }), stores)?.id).toBe('utr');
+    expect(nearestStore(person({ city: 'Veldhoven', postalCode: '5504 DA' }), stores)?.id).toBe('ehv');
+    expect(nearestStore(person({}), stores)?.id).toBe('ams');
+  });
+
+  it('pushes only the content of the chosen follow-up, every slot present', () => {
+    const profile = person({ city: 'Amsterdam' });
+    profile.carts = {
+      'shopify/c1': { cartId: 'c1', lines: [R8], at: '2026-12-06T08:00:00.000Z', source: 'shopify', eventId: 'e1', priority: 0 },
+    };
+    profile.activity = [
+      {
+        key: 's',
+        at: '2026-12-06T09:30:00.000Z',
+        kind: 'survey.answered',
+        detail: { question: 'cart-abandon-reason', answer: 'supplier' },
+      },
+    ];
+    const cart = abandonedCart(profile, AbandonedCartRules.parse({}), new Date('2026-12-06T10:00:00Z'));
+    const fields = followUpFields(profile, cart, SurveyRules.parse({ stores, alternatives: 2 }), stats);
+    expect(fields).toEqual({
+      abandonedCartReviewUrl: null,
+      abandonedCartReviewProduct: null,
+      abandonedCartStoreName: 'CameraShop Amsterdam',
+      abandonedCartStoreCity: 'Amsterdam',
+      abandonedCartStoreUrl: 'https://camera.example/stores/ams',
+      abandonedCartAlternative1Sku: null,
+      abandonedCartAlternative1Name: null,
+      abandonedCartAlternative2Sku: null,
+      abandonedCartAlternative2Name: null,
+    });
+  });
+});
