@@ -1,7 +1,7 @@
 // The synthesized template: functions, queues, tables, API, schedules, alarms, outputs, IAM (secret grants included).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
@@ -223,17 +223,11 @@ describe('webhook API', () => {
   });
 
   it('routes POST /webhooks/{tenant}/{instance} and its GET URL check to the webhook function', () => {
+    // One generic webhook route for any method (the function answers 405 to all but POST and GET), like each tenant's own.
     const routeKeys = Object.values(resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string);
-    expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual([
-      'GET /webhooks/{tenant}/{instance}',
-      'POST /webhooks/{tenant}/{instance}',
-    ]);
+    expect(routeKeys.filter((k) => k.includes('/webhooks/')).sort()).toEqual(['ANY /webhooks/{tenant}/{instance}']);
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /webhooks/{tenant}/{instance}',
-      AuthorizationType: 'NONE',
-    });
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /webhooks/{tenant}/{instance}',
+      RouteKey: 'ANY /webhooks/{tenant}/{instance}',
       AuthorizationType: 'NONE',
     });
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
@@ -267,15 +261,57 @@ describe('webhook API', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      // The generic route: paths of no configured tenant (tenants have their own routes and budgets).
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
       AccessLogSettings: {
         DestinationArn: { 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.accessLogs), 'Arn'] },
         Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
       },
     });
     synth({ stage: 'prod' }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      RouteSettings: { 'ANY /webhooks/demo-shop/{instance}': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } },
     });
+  });
+});
+
+describe('per-tenant webhook budgets (issue 16 item 4)', () => {
+  const routeSettings = (synthesized: Synthesized) =>
+    Object.values(resourcesOf(synthesized.template, 'AWS::ApiGatewayV2::Stage'))[0]?.Properties?.RouteSettings as Record<string, unknown>;
+  const tenantRoutes = (synthesized: Synthesized) =>
+    synthesized.stack.api.tenantRoutes.stacks.flatMap((nested) =>
+      Object.values(resourcesOf(Template.fromStack(nested), 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey as string),
+    );
+
+  it('gives each tenant with webhooks its own route and throttle, and paths of no tenant only the small default', () => {
+    const two = synth({
+      config: withInstance(baseConfig, 'other-shop', { id: 'woo', connector: 'woocommerce', webhooks: true, settings: {} }),
+    });
+    expect(tenantRoutes(two).sort()).toEqual(['ANY /webhooks/demo-shop/{instance}', 'ANY /webhooks/other-shop/{instance}']);
+    expect(routeSettings(two)).toEqual({
+      'ANY /webhooks/demo-shop/{instance}': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'ANY /webhooks/other-shop/{instance}': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+    two.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+
+  it('routes a tenant’s own route to the webhook function, which API Gateway may invoke for it', () => {
+    const nested = Template.fromStack(dev.stack.api.tenantRoutes.stacks[0]!).toJSON().Resources as Record<string, any>;
+    const route = Object.values(nested).find((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    expect(JSON.stringify(route?.Properties.Target)).toContain('integrations/');
+    const permissions = Object.values(resourcesOf(dev.template, 'AWS::Lambda::Permission')).map((p) =>
+      JSON.stringify(p.Properties?.SourceArn),
+    );
+    expect(permissions.some((arn) => arn.includes('/*/*/webhooks/*'))).toBe(true);
+  });
+
+  it('adds no route for a tenant without webhooks', () => {
+    const quiet = synth({
+      config: withInstance(baseConfig, 'poll-only', { id: 'shop', connector: 'shopify', pollEveryMinutes: 15, settings: {} }),
+    });
+    expect(tenantRoutes(quiet)).toEqual(['ANY /webhooks/demo-shop/{instance}']);
   });
 });
 
@@ -294,7 +330,8 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(polls[0]?.stackDependsOn, 'created after its group').toContain(logicalId(dev.stack, dev.stack.schedules.group));
     dev.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'syncline-dev' });
     dev.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
-    dev.template.resourceCountIs('AWS::CloudFormation::Stack', 1);
+    // One nested stack of schedules, one of per-tenant webhook routes.
+    dev.template.resourceCountIs('AWS::CloudFormation::Stack', 2);
   });
 
   it('schedules a campaign sweep of each tenant every campaigns.sweepEveryMinutes', () => {
@@ -326,7 +363,8 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop', instanceId: 'shop-eu' }));
     expect(inputs).toContainEqual(JSON.stringify({ tenantId: 'other-shop' }));
     expect(inputs).toHaveLength(4);
-    // The stack itself is the same size: tenants share the functions, the routes, roles and outputs.
+    // The stack itself is the same size: tenants share the functions, the generic routes, roles and outputs (a tenant's own
+    // webhook route lives in a nested stack).
     expect(Object.keys(template.toJSON().Resources).length).toBe(Object.keys(dev.template.toJSON().Resources).length);
     expect(Object.keys(template.toJSON().Outputs).length).toBe(Object.keys(dev.template.toJSON().Outputs).length);
     template.resourceCountIs('AWS::Lambda::Function', HANDLER_NAMES.length);
@@ -609,10 +647,10 @@ describe('identifier digest key (issue 16 item 10)', () => {
     expect(secret?.DeletionPolicy).toBe('Retain');
   });
 
-  it('gives merge, push, sweep and personalize the key’s ARN, and webhook, poll and survey neither the key nor its ARN', () => {
+  it('gives merge, push, sweep and personalize (it looks visitors up by identifier) the key’s ARN, and no other function the key or its ARN', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
-      if (name === 'webhook' || name === 'poll' || name === 'survey') expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
+      if (!['merge', 'push', 'sweep', 'personalize'].includes(name)) expect(env[DIGEST_KEY_VARIABLE], name).toBeUndefined();
       else expect(env[DIGEST_KEY_VARIABLE], name).toEqual({ Ref: logicalId(dev.stack, dev.stack.digestKey.secret) });
     }
   });

@@ -109,7 +109,10 @@ export class SynclineStack extends Stack {
       apiName: `${prefix}-webhooks`,
       webhookFunction: this.functions.webhook,
       surveyFunction: this.functions.survey,
-      throttle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
+      // Paths of no configured tenant (junk, scans) share the small default; each tenant has its own budget (README).
+      throttle: stage === 'prod' ? { rateLimit: 20, burstLimit: 40 } : { rateLimit: 5, burstLimit: 10 },
+      tenantThrottle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
+      tenantIds: config.tenants.filter((t) => t.instances.some((i) => i.webhooks)).map((t) => t.id),
       logRetention,
       removalPolicy,
     });

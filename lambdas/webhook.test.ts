@@ -55,6 +55,19 @@ describe('webhook handler', () => {
     });
   });
 
+  it('serves a delivery through the tenant’s own route, whose key names the tenant and whose path parameters do not', async () => {
+    const event = signed('customers/create', customer());
+    const routeKey = 'ANY /webhooks/acme/{instance}';
+    const response = await handler({
+      ...event,
+      routeKey,
+      pathParameters: { instance: 'shop' },
+      requestContext: { ...event.requestContext, routeKey },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    expect((await takeBodies<CanonicalEvent>(env.sqs, env.queues.changes.url)).every((e) => e.tenantId === 'acme')).toBe(true);
+  });
+
   it('answers 401 to a forged signature and queues nothing', async () => {
     const response = await handler(signed('customers/create', customer(), 'not-the-app-secret'));
 

@@ -21,7 +21,7 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
 /** `deps` gets the tenant of the route: in AWS its stores act under credentials confined to that tenant's keys. */
 function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const tenant = event.pathParameters?.tenant;
+    const tenant = event.pathParameters?.tenant ?? tenantOfRoute(event.routeKey);
     const instance = event.pathParameters?.instance;
     if (!tenant || !instance) return json(404, { error: 'use POST /webhooks/{tenant}/{instance}' });
     const method = event.requestContext.http.method;
@@ -41,6 +41,11 @@ function createWebhookHandler(deps: (tenantId: string) => WebhookDeps) {
       return json(503, { error: 'temporarily unavailable, retry later' });
     }
   };
+}
+
+/** A tenant's own route (`ANY /webhooks/<tenant>/{instance}`, cdk/constructs/tenant-webhook-routes.ts) names it in its key, which we define. */
+function tenantOfRoute(routeKey: string | undefined): string | undefined {
+  return routeKey?.match(/^\S+ \/webhooks\/([^/{}]+)\/\{instance\}$/)?.[1];
 }
 
 function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {

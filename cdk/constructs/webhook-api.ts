@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TenantWebhookRoutes } from './tenant-webhook-routes.js';
 
 export const WEBHOOK_ROUTE = '/webhooks/{tenant}/{instance}';
 /** One-click survey answers from e-mails (lambdas/survey-answer.ts). */
@@ -16,8 +17,12 @@ export interface WebhookApiProps {
   webhookFunction: lambda.IFunction;
   /** The survey answer function; without it the API has no /r route. */
   surveyFunction?: lambda.IFunction;
-  /** Steady requests per second across all tenants, and the burst above it. */
+  /** Steady requests per second, and the burst above it, of paths no configured tenant has (the generic route). */
   throttle: { rateLimit: number; burstLimit: number };
+  /** Each tenant's own budget on its route (tenant-webhook-routes.ts), which no other tenant's traffic uses up. */
+  tenantThrottle: { rateLimit: number; burstLimit: number };
+  /** Tenants with at least one instance taking webhooks. */
+  tenantIds: readonly string[];
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
 }
@@ -26,6 +31,7 @@ export class WebhookApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   readonly accessLogs: logs.LogGroup;
+  readonly tenantRoutes: TenantWebhookRoutes;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -41,7 +47,7 @@ export class WebhookApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      // Shared by all tenants: a vendor replaying a backlog must not starve the others, and 429 makes vendors retry.
+      // The default route settings: what the generic route (paths of no configured tenant) may cost. 429 makes vendors retry.
       throttle: props.throttle,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
@@ -65,9 +71,23 @@ export class WebhookApi extends Construct {
     // GET answers a vendor's check of the callback URL (Mailchimp), authenticated the same way as a delivery.
     const routes = this.api.addRoutes({
       path: WEBHOOK_ROUTE,
-      methods: [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET],
+      // ANY, as the tenant routes: were the methods to differ, a method match could win over the literal tenant segment.
+      methods: [apigwv2.HttpMethod.ANY],
       integration: new HttpLambdaIntegration('Webhook', props.webhookFunction),
     });
+    this.tenantRoutes = new TenantWebhookRoutes(this, 'TenantRoutes', {
+      api: this.api,
+      integrationTarget: (routes[0]!.node.defaultChild as apigwv2.CfnRoute).target!,
+      webhookFunction: props.webhookFunction,
+      tenantIds: props.tenantIds,
+    });
+    // RouteSettings is raw JSON to CloudFormation: its keys are spelt as CloudFormation spells them.
+    const budget = { ThrottlingRateLimit: props.tenantThrottle.rateLimit, ThrottlingBurstLimit: props.tenantThrottle.burstLimit };
+    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = Object.fromEntries(
+      this.tenantRoutes.routeKeys.map((key) => [key, budget]),
+    );
+    // A route setting names a route key that must exist when the stage is updated.
+    for (const stack of this.tenantRoutes.stacks) this.stage.node.addDependency(stack);
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
