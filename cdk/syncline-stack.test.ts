@@ -39,7 +39,12 @@ describe('functions', () => {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
       // The survey function reads no identifier: it has no digest key.
-      const scoped = name === 'webhook' || name === 'poll' ? [TENANT_DATA_ROLE_VARIABLE] : name === 'survey' ? [] : [DIGEST_KEY_VARIABLE];
+      const scoped =
+        name === 'webhook' || name === 'poll'
+          ? [TENANT_DATA_ROLE_VARIABLE]
+          : name === 'survey' || name === 'collect'
+            ? []
+            : [DIGEST_KEY_VARIABLE];
       // push writes the survey's answer links, which point at this API.
       if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
       expect(Object.keys(env).sort(), name).toEqual(

@@ -78,7 +78,8 @@ describe('onboarding a tenant with config check, connect and doctor', () => {
     const shop = stack.simulators.handle<ShopifySimulator>(T, 'shop')!;
     const woo = stack.simulators.handle<WooCommerceSimulator>(T, 'woo')!;
     const pos = stack.simulators.handle<SquareSimulator>(T, 'pos')!;
-    expect(shop.subscriptions.list()).toHaveLength(6);
+    // Six customer/order/checkout topics and products/create|update|delete (the catalog).
+    expect(shop.subscriptions.list()).toHaveLength(9);
     expect(woo.webhooks.list().map((w) => w.status)).toEqual(['active', 'active', 'active', 'active']);
     expect(pos.subscriptions.list()).toHaveLength(1);
 
@@ -97,7 +98,7 @@ describe('onboarding a tenant with config check, connect and doctor', () => {
       expect(code, out).toBe(0);
       expect(out).toContain('nothing to change');
     }
-    expect(shop.subscriptions.list()).toHaveLength(6);
+    expect(shop.subscriptions.list()).toHaveLength(9);
 
     const disabled = woo.webhooks.list()[0]!;
     woo.webhooks.setStatus(disabled.id, 'disabled');

@@ -145,7 +145,7 @@ describe('topics syncline does not read', () => {
     const product = JSON.stringify({ id: 788032119674292922, title: 'Example T-Shirt' });
     expect((await deliver('woo', wooHeaders('product.created', product, 'k'), product)).statusCode).toBe(200);
     expect((await deliver('woo', wooHeaders('coupon.updated', product, 'k'), product)).statusCode).toBe(200);
-    expect((await deliver('shop', shopifyHeaders('products/create', product), product)).statusCode).toBe(200);
+    expect((await deliver('shop', shopifyHeaders('collections/create', product), product)).statusCode).toBe(200);
     expect((await deliver('shop', shopifyHeaders('app/uninstalled', product), product)).statusCode).toBe(200);
     const invoice = JSON.stringify({
       merchant_id: 'M1',

@@ -50,7 +50,7 @@ export async function finalState(stack: LocalStack, tenantId: string, destinatio
 /** Differences between two final states, one line each (empty when they are equal). */
 export function stateDifferences(expected: FinalState, actual: FinalState): string[] {
   const out: string[] = [];
-  const byKey = (list: CanonicalProfile[]) => new Map(list.map((p) => [p.key, p]));
+  const byKey = (list: CanonicalProfile[]) => new Map(list.map((p) => [p.key, withoutLineCategories(p)]));
   const want = byKey(expected.profiles);
   const got = byKey(actual.profiles);
   if (expected.profiles.length !== actual.profiles.length)
@@ -72,6 +72,21 @@ export function stateDifferences(expected: FinalState, actual: FinalState): stri
   if (expected.quarantined !== actual.quarantined)
     out.push(`quarantined deliveries: expected ${expected.quarantined}, got ${actual.quarantined}`);
   return out;
+}
+
+/**
+ * A line's category comes from the catalog as it stood when the line merged, and catalog changes apply from then on
+ * (issue 14): an order merged before its product's webhook keeps no category, in a calm run as under faults. Which of
+ * the two came first is not the pipeline's to decide, so line categories are left out of the comparison.
+ */
+function withoutLineCategories<T>(value: T, inLines = false): T {
+  if (Array.isArray(value)) return value.map((v) => withoutLineCategories(v, inLines)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !(inLines && k === 'category'))
+      .map(([k, v]) => [k, withoutLineCategories(v, k === 'lines')]),
+  ) as T;
 }
 
 function firstDifference(expected: unknown, actual: unknown, path = ''): string {

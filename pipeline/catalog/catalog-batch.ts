@@ -1,5 +1,6 @@
 // The catalog's part of a merge batch: product changes go to the tenant's catalog (they name no person), then the
 // other events get their categories from it, with one read for the whole batch.
+import pRetry from 'p-retry';
 import type { CanonicalEvent, EventOf } from '../../core/events.js';
 import type { CatalogStore } from '../../core/catalog/catalog-store.js';
 import { categoriseBatch, needsCatalog } from '../../core/catalog/categorise.js';
@@ -10,6 +11,9 @@ type ProductEvent = EventOf<'product.upserted'> | EventOf<'product.deleted'>;
 
 export const isProductEvent = (event: CanonicalEvent): event is ProductEvent =>
   event.type === 'product.upserted' || event.type === 'product.deleted';
+
+/** A throttled or lost catalog request is tried again within the batch (≈ 50 + 100 + 200 ms) before it fails. */
+const CATALOG_RETRIES = { retries: 3, minTimeout: 50, factor: 2, randomize: true } as const;
 
 export interface CatalogStep<M> {
   /** The batch's other events, categorised, for the lanes. */
@@ -37,9 +41,15 @@ export async function catalogStep<M extends { id: string }>(
   // First the catalog changes, so a product and an order for it in one batch see each other.
   for (const [tenantId, items] of byTenant) {
     try {
-      await catalog.apply(
-        tenantId,
-        items.map((i) => catalogChangeOf(i.event)),
+      // Retried here before the messages are failed: a product change that waits for its redelivery lets orders of the
+      // same moment merge without its category, for good (catalog changes apply from then on).
+      await pRetry(
+        () =>
+          catalog.apply(
+            tenantId,
+            items.map((i) => catalogChangeOf(i.event)),
+          ),
+        CATALOG_RETRIES,
       );
       catalogued.push(...items.map((i) => i.message.id));
     } catch (error) {
@@ -48,9 +58,13 @@ export async function catalogStep<M extends { id: string }>(
     }
   }
   try {
-    const categorised = await categoriseBatch(
-      catalog,
-      others.map((o) => o.event),
+    const categorised = await pRetry(
+      () =>
+        categoriseBatch(
+          catalog,
+          others.map((o) => o.event),
+        ),
+      CATALOG_RETRIES,
     );
     return { rest: others.map((o, i) => ({ message: o.message, event: categorised[i]! })), catalogued, failed };
   } catch (error) {
