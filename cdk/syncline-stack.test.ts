@@ -293,7 +293,7 @@ describe('per-tenant webhook budgets (issue 16 item 4)', () => {
       config: withInstance(baseConfig, 'other-shop', { id: 'woo', connector: 'woocommerce', webhooks: true, settings: {} }),
     });
     expect(tenantRoutes(two).sort()).toEqual(['ANY /webhooks/demo-shop/{instance}', 'ANY /webhooks/other-shop/{instance}']);
-    expect(routeSettings(two)).toEqual({
+    expect(routeSettings(two)).toMatchObject({
       'ANY /webhooks/demo-shop/{instance}': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       'ANY /webhooks/other-shop/{instance}': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
@@ -310,6 +310,23 @@ describe('per-tenant webhook budgets (issue 16 item 4)', () => {
       JSON.stringify(p.Properties?.SourceArn),
     );
     expect(permissions.some((arn) => arn.includes('/*/*/webhooks/*'))).toBe(true);
+  });
+
+  it('gives the shops’ pages (collect, the script, personalize) and the survey links a budget of their own, not the small default', () => {
+    const site = { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 };
+    expect(routeSettings(dev)).toMatchObject({
+      'POST /collect/{tenant}/{site}': site,
+      'OPTIONS /collect/{tenant}/{site}': site,
+      'GET /syncline.js': site,
+      'GET /personalize/{tenant}/{site}': site,
+      'OPTIONS /personalize/{tenant}/{site}': site,
+      'GET /r/{tenant}/{token}': site,
+      'HEAD /r/{tenant}/{token}': site,
+      'POST /r/{tenant}/{token}': site,
+    });
+    expect(routeSettings(synth({ stage: 'prod' }))).toMatchObject({
+      'POST /collect/{tenant}/{site}': { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+    });
   });
 
   it('adds no route for a tenant without webhooks', () => {

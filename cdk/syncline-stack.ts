@@ -63,6 +63,12 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   collect: { timeout: Duration.seconds(5), memorySize: 256, description: 'website tracking batches (syncline.js) to the changes queue' },
 };
 
+/** Page views of every shop's visitors, personalize calls and survey clicks together: far above the webhooks' budget. */
+const SITE_THROTTLE: Record<StageName, { rateLimit: number; burstLimit: number }> = {
+  dev: { rateLimit: 50, burstLimit: 100 },
+  prod: { rateLimit: 1000, burstLimit: 2000 },
+};
+
 export class SynclineStack extends Stack {
   readonly functions: Record<HandlerName, lambda.Function>;
   readonly api: WebhookApi;
@@ -112,12 +118,15 @@ export class SynclineStack extends Stack {
       // Paths of no configured tenant (junk, scans) share the small default; each tenant has its own budget (README).
       throttle: stage === 'prod' ? { rateLimit: 20, burstLimit: 40 } : { rateLimit: 5, burstLimit: 10 },
       tenantThrottle: stage === 'prod' ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
+      siteThrottle: SITE_THROTTLE[stage],
       tenantIds: config.tenants.filter((t) => t.instances.some((i) => i.webhooks)).map((t) => t.id),
       logRetention,
       removalPolicy,
     });
-    addPersonalizeRoute(this.api.api, this.functions.personalize);
-    addCollectRoutes(this.api.api, this.functions.collect);
+    this.api.addRouteBudget(
+      [...addPersonalizeRoute(this.api.api, this.functions.personalize), ...addCollectRoutes(this.api.api, this.functions.collect)],
+      SITE_THROTTLE[stage],
+    );
     // The answer links the push writes into mails point at this API; the push function has no other tie to it.
     this.functions.push.addEnvironment('SYNCLINE_PUBLIC_URL', this.api.baseUrl);
     this.schedules = new Schedules(this, 'Schedules', {

@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 export const COLLECT_ROUTE = '/collect/{tenant}/{site}';
 export const TRACKING_SCRIPT_ROUTE = '/syncline.js';
 
-export function addCollectRoutes(api: apigwv2.HttpApi, fn: lambda.IFunction): void {
+export function addCollectRoutes(api: apigwv2.HttpApi, fn: lambda.IFunction): apigwv2.HttpRoute[] {
   const integration = new HttpLambdaIntegration('Collect', fn);
   // OPTIONS goes to the function: it answers preflights for the site's own origins only, which one API-wide CORS
   // configuration for every tenant could not.
@@ -22,4 +22,5 @@ export function addCollectRoutes(api: apigwv2.HttpApi, fn: lambda.IFunction): vo
       reason:
         "A shop's visitors have no AWS credentials: a batch is accepted only from the site's configured origins with its write key, validated and rate-limited per site by the function, which can do nothing but queue events; the script itself is public.",
     });
+  return routes;
 }

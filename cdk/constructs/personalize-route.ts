@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
 export const PERSONALIZE_ROUTE = '/personalize/{tenant}/{site}';
 
-export function addPersonalizeRoute(api: apigwv2.HttpApi, fn: lambda.IFunction): void {
+export function addPersonalizeRoute(api: apigwv2.HttpApi, fn: lambda.IFunction): apigwv2.HttpRoute[] {
   // OPTIONS goes to the function too: it answers preflights for the site's own origins only (its settings), which the
   // API's one CORS configuration for every tenant could not.
   const routes = api.addRoutes({
@@ -20,4 +20,5 @@ export function addPersonalizeRoute(api: apigwv2.HttpApi, fn: lambda.IFunction):
       reason:
         "A shop's visitors have no AWS credentials: the function answers only for the visitor named by the site's anonymous id (a random bearer value from the visitor's own cookie) or a customer token the shop signed (HMAC, expiring), and the answer holds no personal data.",
     });
+  return routes;
 }

@@ -21,6 +21,8 @@ export interface WebhookApiProps {
   throttle: { rateLimit: number; burstLimit: number };
   /** Each tenant's own budget on its route (tenant-webhook-routes.ts), which no other tenant's traffic uses up. */
   tenantThrottle: { rateLimit: number; burstLimit: number };
+  /** The shops' pages and the survey links, every tenant together (addRouteBudget). */
+  siteThrottle: { rateLimit: number; burstLimit: number };
   /** Tenants with at least one instance taking webhooks. */
   tenantIds: readonly string[];
   logRetention: logs.RetentionDays;
@@ -95,11 +97,24 @@ export class WebhookApi extends Construct {
           "Vendors cannot sign requests with AWS credentials or send our tokens: each webhook is authenticated by the connector verifying the vendor's signature over the raw body (HMAC / HTTP Signatures) inside the function, which answers 401 on a bad signature.",
       });
     }
-    if (props.surveyFunction) this.addSurveyRoute(props.surveyFunction);
+    if (props.surveyFunction) this.addRouteBudget(this.addSurveyRoute(props.surveyFunction), props.siteThrottle);
+  }
+
+  /**
+   * Gives routes a budget of their own, apart from the stage default that paths of no configured tenant share: the
+   * shops' pages (collect, personalize, the script) and the survey links are public traffic of every tenant together.
+   */
+  addRouteBudget(routes: readonly apigwv2.HttpRoute[], throttle: { rateLimit: number; burstLimit: number }): void {
+    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    const budget = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+    const keys = routes.map((route) => (route.node.defaultChild as apigwv2.CfnRoute).routeKey);
+    stage.routeSettings = { ...(stage.routeSettings as Record<string, unknown>), ...Object.fromEntries(keys.map((key) => [key, budget])) };
+    // A route setting names a route key that must exist when the stage is updated.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 
   /** GET and HEAD (link scanners) follow an answer link; POST is the confirm page's button. */
-  private addSurveyRoute(surveyFunction: lambda.IFunction): void {
+  private addSurveyRoute(surveyFunction: lambda.IFunction): apigwv2.HttpRoute[] {
     const routes = this.api.addRoutes({
       path: SURVEY_ROUTE,
       methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD, apigwv2.HttpMethod.POST],
@@ -112,6 +127,7 @@ export class WebhookApi extends Construct {
           'A person follows this link from an e-mail and carries no credentials: the token in the path is authenticated inside the function (AES-256-GCM with the tenant survey key, expiring), which answers 404/410 to a forged or expired one.',
       });
     }
+    return routes;
   }
 
   /** `https://<id>.execute-api.<region>.amazonaws.com` (the $default stage has no path). */
