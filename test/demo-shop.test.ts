@@ -143,7 +143,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('demo shop in headless Chromiu
     await stack.waitUntilIdle(60_000);
 
     profileDir = mkdtempSync(join(tmpdir(), 'syncline-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    // Collect drops bot traffic, HeadlessChrome's user agent included: the visitor here is a person's browser.
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/collect/')) collected.push(request.postData() ?? '');
@@ -176,8 +182,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('demo shop in headless Chromiu
     ).toEqual([]);
   });
 
-  // NOT DONE (issue 13): in this test the visit's events do not reach the Shopify customer's profile; not yet traced
-  // (collect's own end-to-end test, connectors/website, joins an anonymous visit to a login). Skipped, not deleted.
+  // NOT DONE (issue 13): with a browser's user agent (HeadlessChrome's is dropped as a bot, rightly) the visit now joins
+  // the customer, but only the last product view reaches the profile: 3 collect requests (202) for 6 page loads, so
+  // beacons sent at pagehide during navigation go missing here. Not traced further; skipped, not deleted.
   it.skip('joins the accepted visit (three products, a search, the cart) to the customer the shop knows once they log in', async () => {
     await page.goto(shop());
     await page.getByRole('button', { name: 'Accept' }).click();
@@ -216,7 +223,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('demo shop in headless Chromiu
     expect(Object.values(profile.carts).flatMap((c) => c.lines.map((l) => l.sku))).toContain(FILTERS.sku);
     expect(profile.consent.personalisation?.granted).toBe(true);
     expect(Object.values(profile.orders).some((o) => o.lines.some((l) => l.sku === GRINDER.sku))).toBe(true);
-  });
+  }, 120_000);
 
   it.skip('answers GET /personalize with what others bought with the purchase, never the purchase, and shows it on the page', async () => {
     await stack.sweep(TENANT); // the co-purchase stats
