@@ -16,6 +16,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  type ScanCommandInput,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -161,31 +162,19 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     if (!legacy) return { profiles: 0, moved: 0 };
     let profiles = 0;
     let moved = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :profile',
-          ExpressionAttributeValues: { ':profile': 'PROFILE' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const profile = decodeProfile(item);
-        if (profile.mergedInto !== undefined || !tenants.has(profile.tenantId)) continue;
-        profiles++;
-        for (const id of profile.identifiers) {
-          const old = profileKeys.identifier(profile.tenantId, id, legacy);
-          const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: old, ConsistentRead: true }));
-          if (!Item) continue;
-          await this.rekeyIdentifier(Item, profileKeys.identifier(profile.tenantId, id, current));
-          await batchDelete(this.db, this.table, [old], this.options);
-          moved++;
-        }
+    for await (const item of this.scanItems({ FilterExpression: 'sk = :profile', ExpressionAttributeValues: { ':profile': 'PROFILE' } })) {
+      const profile = decodeProfile(item);
+      if (profile.mergedInto !== undefined || !tenants.has(profile.tenantId)) continue;
+      profiles++;
+      for (const id of profile.identifiers) {
+        const old = profileKeys.identifier(profile.tenantId, id, legacy);
+        const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: old, ConsistentRead: true }));
+        if (!Item) continue;
+        await this.rekeyIdentifier(Item, profileKeys.identifier(profile.tenantId, id, current));
+        await batchDelete(this.db, this.table, [old], this.options);
+        moved++;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return { profiles, moved };
   }
 
@@ -474,27 +463,28 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     }
   }
 
+  /** Every item a Scan with `input` returns, page by page (operator migrations and the bench's whole-table baseline). */
+  private async *scanItems(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncIterable<Record<string, unknown>> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new ScanCommand({ ...input, TableName: this.table, ExclusiveStartKey }));
+      yield* page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   /** The whole-table Scan listProfiles used before the index: pays for every item of every tenant (bench only). */
   private async *scanProfiles(tenantId: string): AsyncIterable<Profile> {
     const prefix = profileKeys.profile(tenantId, 'x').pk.slice(0, -1);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'begins_with(pk, :prefix) AND sk = :sk AND attribute_not_exists(doc.mergedInto)',
-          ExpressionAttributeValues: { ':prefix': prefix, ':sk': 'PROFILE' },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      // A compressed item has no doc.mergedInto for the filter to see: its tombstone test happens here.
-      for (const item of page.Items ?? []) {
-        const profile = decodeProfile(item);
-        if (profile.mergedInto === undefined) yield profile;
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    // A compressed item has no doc.mergedInto for the filter to see: its tombstone test happens here.
+    for await (const item of this.scanItems({
+      FilterExpression: 'begins_with(pk, :prefix) AND sk = :sk AND attribute_not_exists(doc.mergedInto)',
+      ExpressionAttributeValues: { ':prefix': prefix, ':sk': 'PROFILE' },
+      ConsistentRead: true,
+    })) {
+      const profile = decodeProfile(item);
+      if (profile.mergedInto === undefined) yield profile;
+    }
   }
 
   /**
@@ -505,43 +495,34 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   async addIndexAttributes(): Promise<{ missing: number; updated: number }> {
     let missing = 0;
     let updated = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#tenant)',
-          ProjectionExpression: 'pk, version',
-          ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
-          ExpressionAttributeValues: { ':sk': 'PROFILE' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        missing++;
-        // `T#<tenant>#P#<profile>`: a tenant id never holds '#'.
-        const tenantId = (item.pk as string).split('#')[1]!;
-        try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: { pk: item.pk, sk: 'PROFILE' },
-              UpdateExpression: 'SET #tenant = :tenant',
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
-              ExpressionAttributeValues: {
-                ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
-                ':version': item.version,
-              },
-            }),
-          );
-          updated++;
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
+    for await (const item of this.scanItems({
+      FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#tenant)',
+      ProjectionExpression: 'pk, version',
+      ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':sk': 'PROFILE' },
+    })) {
+      missing++;
+      // `T#<tenant>#P#<profile>`: a tenant id never holds '#'.
+      const tenantId = (item.pk as string).split('#')[1]!;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: item.pk, sk: 'PROFILE' },
+            UpdateExpression: 'SET #tenant = :tenant',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
+            ExpressionAttributeValues: {
+              ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
+              ':version': item.version,
+            },
+          }),
+        );
+        updated++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return { missing, updated };
   }
 
@@ -555,47 +536,38 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
     let missing = 0;
     let updated = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
-          ProjectionExpression: 'pk, version, doc, docz, docd',
-          ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
-          ExpressionAttributeValues: { ':sk': 'PROFILE' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        // A compressed item (`docz`, `docd`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
-        const profile = decodeProfile(item);
-        if (profile.mergedInto !== undefined) continue;
-        missing++;
-        const due = dueAt(profile);
-        if (due === undefined) continue;
-        try {
-          await this.db.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: { pk: item.pk, sk: 'PROFILE' },
-              UpdateExpression: 'SET #tenant = :tenant, #due = :due',
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: {
-                ':tenant': dueIndexAttributes(profile.tenantId, due)[TENANT_DUE_INDEX.partitionKey],
-                ':due': due,
-                ':version': item.version,
-              },
-            }),
-          );
-          updated++;
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
+    for await (const item of this.scanItems({
+      FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
+      ProjectionExpression: 'pk, version, doc, docz, docd',
+      ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
+      ExpressionAttributeValues: { ':sk': 'PROFILE' },
+    })) {
+      // A compressed item (`docz`, `docd`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
+      const profile = decodeProfile(item);
+      if (profile.mergedInto !== undefined) continue;
+      missing++;
+      const due = dueAt(profile);
+      if (due === undefined) continue;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: item.pk, sk: 'PROFILE' },
+            UpdateExpression: 'SET #tenant = :tenant, #due = :due',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':tenant': dueIndexAttributes(profile.tenantId, due)[TENANT_DUE_INDEX.partitionKey],
+              ':due': due,
+              ':version': item.version,
+            },
+          }),
+        );
+        updated++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return { missing, updated };
   }
 
