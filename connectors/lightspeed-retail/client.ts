@@ -1,8 +1,8 @@
-// The X-Series API 2.0 client: bearer auth, the version-ordered change feed of customers and sales, and
+// The X-Series API 2.0 client: bearer auth, the version-ordered change feed of customers, products and sales, and
 // customer deletion. Retries (429 with Retry-After as an HTTP date, 5xx) come from createVendorClient.
 import { createVendorClient, parsePayload, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import { apiRoot, type LightspeedRetailSecrets, type LightspeedRetailSettings } from './config.js';
-import { CustomerCollection, SaleCollection } from './schemas.js';
+import { CustomerCollection, ProductCollection, SaleCollection } from './schemas.js';
 
 export type RetailClientOptions = Pick<VendorClientOptions, 'retries' | 'minDelayMs' | 'timeoutMs' | 'maxRetryAfterMs'>;
 
@@ -27,6 +27,16 @@ export class LightspeedRetailClient {
   async sales(after: number, pageSize: number) {
     const response = await this.http.request<unknown>({ method: 'GET', url: '/sales', params: { after, page_size: pageSize } });
     return parsePayload(SaleCollection, response.data, 'Lightspeed Retail sales page');
+  }
+
+  /** Products (every variant is one) above `after`, deleted ones included (`deleted=true`) so the catalog drops them. */
+  async products(after: number, pageSize: number) {
+    const response = await this.http.request<unknown>({
+      method: 'GET',
+      url: '/products',
+      params: { after, page_size: pageSize, deleted: true },
+    });
+    return parsePayload(ProductCollection, response.data, 'Lightspeed Retail products page');
   }
 
   /** DELETE /customers/{id}; a customer that is already gone counts as deleted. */

@@ -1,5 +1,5 @@
 // The Lightspeed Retail (X-Series, formerly Vend) connector: signed customer.update and sale.update webhooks, a
-// poll of the API 2.0 change feed of customers and sales, and erasure of the customer record.
+// poll of the API 2.0 change feed of customers, products (the catalog) and sales, and erasure of the customer record.
 import { defineConnector } from '../sdk/index.js';
 import { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { eraseRetailCustomers } from './erase.js';
@@ -13,7 +13,7 @@ export const lightspeedRetail = defineConnector<LightspeedRetailSettings, Lights
   name: 'lightspeed-retail',
   kind: 'pos',
   description:
-    'Lightspeed Retail (X-Series): HMAC-signed customer.update and sale.update webhooks; poll of the API 2.0 customers and sales change feed (after=<version>); customer deletion for erasure',
+    'Lightspeed Retail (X-Series): HMAC-signed customer.update and sale.update webhooks; poll of the API 2.0 customers, products (catalog: type, categories, price) and sales change feed (after=<version>); customer deletion for erasure',
   settingsSchema: LightspeedRetailSettings,
   secretsSchema: LightspeedRetailSecrets,
   verifyWebhook: (request, secrets) => verifyRetailWebhook(request, secrets),

@@ -5,7 +5,8 @@ import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.
 import { lightspeedRetail } from './index.js';
 import { mapCustomer, mapSale } from './mapping.js';
 import { pollRetail, readCursor } from './poll.js';
-import { Customer, CustomerCollection, Sale, SaleCollection } from './schemas.js';
+import { mapProduct } from './product-mapping.js';
+import { Customer, CustomerCollection, Product, ProductCollection, Sale, SaleCollection } from './schemas.js';
 import { expectedPollEvents, generateSampleStore, signRetailWebhook, startRetailSimulator, type RetailSimulator } from './simulator.js';
 import {
   contextFor,
@@ -38,6 +39,10 @@ runContractTests({
       customers: (answer, { instance, settings: s }) =>
         CustomerCollection.parse(answer).data.flatMap((c) => mapCustomer(Customer.parse(c), { instance, ...s })),
       sales: (answer, { instance, settings: s }) => SaleCollection.parse(answer).data.flatMap((sale) => mapSale(sale, { instance, ...s })),
+      products: (answer, { settings: s, now }) =>
+        ProductCollection.parse(answer).data.flatMap((p) => mapProduct(p, { currency: s.currency, now: now() })),
+      product: (answer, { settings: s, now }) =>
+        mapProduct(Product.parse((answer as { data: unknown }).data), { currency: s.currency, now: now() }),
     },
   },
   poll: {
@@ -148,7 +153,7 @@ describe('Lightspeed Retail webhooks', () => {
 });
 
 describe('Lightspeed Retail poll', () => {
-  it('reads the change feed customers then sales, after=<highest version>, until a page comes back empty', async () => {
+  it('reads the change feed customers, products, then sales, after=<highest version>, until a page comes back empty', async () => {
     const sim = await startRetailSimulator({ ...generateSampleStore({ customers: 5, sales: 3 }), pageSize: 2 });
     try {
       const { cursor } = await drain(sim);
@@ -157,11 +162,14 @@ describe('Lightspeed Retail poll', () => {
         'customers>1007',
         'customers>1021',
         'customers>1028',
+        'products>0',
+        'products>3005',
+        'products>3010',
         'sales>0',
         'sales>5011',
         'sales>5022',
       ]);
-      expect(readCursor(cursor)).toEqual({ v: 1, stream: 'customers', after: { customers: 1028, sales: 5022 } });
+      expect(readCursor(cursor)).toEqual({ v: 1, stream: 'customers', after: { customers: 1028, products: 3010, sales: 5022 } });
     } finally {
       await sim.stop();
     }
@@ -201,8 +209,64 @@ describe('Lightspeed Retail poll', () => {
     }
   });
 
+  it('reads a cursor saved before products were read: the catalog starts from the beginning, the others go on', async () => {
+    const saved = JSON.stringify({ v: 1, stream: 'sales', after: { customers: 1028, sales: 5022 } });
+    expect(readCursor(saved)).toEqual({ v: 1, stream: 'sales', after: { customers: 1028, products: 0, sales: 5022 } });
+  });
+
+  it('asks for deleted products too and turns them into product.deleted; a product changed later comes back with its new version', async () => {
+    const store = generateSampleStore({ customers: 0, sales: 0 });
+    const sim = await startRetailSimulator(store);
+    try {
+      const first = await drain(sim);
+      const gone = store.products[0]!;
+      const version = sim.addProduct({ ...gone, deleted_at: '2026-03-05T09:00:00+00:00', updated_at: '2026-03-05T09:00:00+00:00' });
+      const { events } = await drain(sim, first.cursor);
+      expect(events.map((e) => [e.type, e.sourceEventId])).toEqual([['product.deleted', `products/${gone.id}/v${version}`]]);
+      expect(sim.reads().filter((r) => r.stream === 'products').length).toBeGreaterThan(0);
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('refuses a cursor it did not write', async () => {
     await expect(pollRetail(contextFor(), '{"v":2}', onePageBudget())).rejects.toThrow(/not one this connector wrote/);
+  });
+});
+
+describe('Lightspeed Retail catalog', () => {
+  const context = { currency: 'EUR', now: new Date('2026-03-02T08:00:00Z') };
+  const bravo = () => Product.parse(fixture<{ data: unknown }>('product-get.json').data);
+
+  it('makes the product type the category, the categories the other groupings, and the tax-inclusive price the price', () => {
+    const data = onlyEvent(mapProduct(bravo(), context), 'product.upserted').data;
+    expect(data).toMatchObject({
+      productId: 'b8ca3a65-0183-11e4-fbb5-7988a6ed80f8',
+      name: 'Bravo / Black / Cotton / Cotton',
+      category: 'General',
+      categories: ['tag_test', 'variant'],
+      price: 126.5,
+      currency: 'EUR',
+      variants: [{ variantId: 'b8ca3a65-0183-11e4-fbb5-7988a6ed80f8', sku: '787878', price: 126.5 }],
+    });
+    expect(data, 'stock is not read, so it is not claimed').not.toHaveProperty('inStock');
+  });
+
+  it("leaves out Lightspeed's no-image placeholder and a missing type, and marks an inactive product as not sellable", () => {
+    const listed = ProductCollection.parse(fixture('products-list.json')).data[0]!;
+    const data = onlyEvent(mapProduct({ ...listed, is_active: false }, context), 'product.upserted').data;
+    expect(data).not.toHaveProperty('imageUrl');
+    expect(data).not.toHaveProperty('category');
+    expect(data).toMatchObject({ inStock: false, variants: [{ sku: '0003', inStock: false }] });
+  });
+
+  it('names the product id that sale line items carry, so a till sale finds its category', () => {
+    const store = generateSampleStore({ customers: 1, sales: 1 });
+    const line = store.sales[0]!.line_items![0]!;
+    const product = store.products.find((p) => p.id === line.product_id)!;
+    const data = onlyEvent(mapProduct(Product.parse(product), context), 'product.upserted').data;
+    expect(data.productId).toBe(line.product_id);
+    expect(data.category).toBe('Schilderen');
   });
 });
 

@@ -1,4 +1,5 @@
-// Poll of the X-Series change feed: customers, then sales, each `after=<highest version seen>` until a page comes
+// Poll of the X-Series change feed: customers, then products (the catalog, read before the sales so their lines find
+// their categories), then sales, each `after=<highest version seen>` until a page comes
 // back empty. One page per call; the cursor is the version high-water mark of each stream, so a run resumes
 // exactly where the last one stopped and a record changed again later comes back with its new version.
 import * as z from 'zod';
@@ -6,6 +7,7 @@ import { incrementalStreams, type ConnectorContext } from '../sdk/index.js';
 import { LightspeedRetailClient, type RetailClientOptions } from './client.js';
 import type { LightspeedRetailSecrets, LightspeedRetailSettings } from './config.js';
 import { mapCustomer, mapSale } from './mapping.js';
+import { mapProduct } from './product-mapping.js';
 
 type Context = ConnectorContext<LightspeedRetailSettings, LightspeedRetailSecrets>;
 const mappingOf = ({ instance, settings }: Context) => ({
@@ -30,6 +32,15 @@ const streams = incrementalStreams({
       return {
         events: page.data.flatMap((c) => mapCustomer(c, mapping)),
         marks: [...page.data.map((c) => c.version ?? 0), page.version?.max ?? 0],
+      };
+    },
+    /** The catalog (core/catalog/): every product, deleted ones included, with its type, categories and price. */
+    async products(client, { since }, context) {
+      const page = await client.products(since ?? 0, context.settings.pageSize);
+      const mapping = { currency: context.settings.currency, now: context.now() };
+      return {
+        events: page.data.flatMap((p) => mapProduct(p, mapping)),
+        marks: [...page.data.map((p) => p.version ?? 0), page.version?.max ?? 0],
       };
     },
     async sales(client, { since }, context) {

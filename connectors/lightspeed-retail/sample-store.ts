@@ -1,17 +1,18 @@
-// A deterministic Dutch store (EUR) as X-Series API 2.0 records: the simulator's data for tests and the demo.
-import type { CustomerJson, SaleJson } from './schemas.js';
+// A deterministic Dutch DIY store (EUR) as X-Series API 2.0 records (customers, products, sales): the simulator's data for tests and the demo.
+import type { CustomerJson, ProductJson, SaleJson } from './schemas.js';
 
 export interface SampleStore {
   customers: CustomerJson[];
+  products: ProductJson[];
   sales: SaleJson[];
 }
 
 const FIRST = ['Sanne', 'Daan', 'Emma', 'Lucas', 'Julia', 'Sem', 'Tess', 'Finn', 'Lotte', 'Bram'];
 const LAST = ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder'];
 const PRODUCTS = [
-  { id: '0242ac12-0002-11e9-e8c4-659494e33153', price: 20.62, tax: 4.33 },
-  { id: '0242ac12-0002-11e9-e8c4-6594951d2a09', price: 48.76, tax: 10.24 },
-  { id: '0242ac12-0002-11e9-e8c4-65949543f2c1', price: 6.2, tax: 1.3 },
+  { id: '0242ac12-0002-11e9-e8c4-659494e33153', price: 20.62, tax: 4.33, name: 'Verfroller 25 cm', sku: 'VR-25', type: 'Schilderen' },
+  { id: '0242ac12-0002-11e9-e8c4-6594951d2a09', price: 48.76, tax: 10.24, name: 'Accuboormachine 18V', sku: 'AB-18V', type: 'Gereedschap' },
+  { id: '0242ac12-0002-11e9-e8c4-65949543f2c1', price: 6.2, tax: 1.3, name: 'Schuurpapier K120', sku: 'SP-K120', type: 'Schilderen' },
 ];
 
 const uuid = (kind: number, i: number) => `0242ac12-0002-11e9-e8c4-${kind.toString(16).padStart(4, '0')}${i.toString(16).padStart(8, '0')}`;
@@ -56,10 +57,26 @@ export function generateSampleStore(options: { customers?: number; sales?: numbe
       version: 5000 + i * 11,
     };
   });
-  return { customers, sales };
+  const products: ProductJson[] = PRODUCTS.map((p, i) => ({
+    id: p.id,
+    name: p.name,
+    variant_name: p.name,
+    sku: p.sku,
+    handle: p.sku.toLowerCase(),
+    price_excluding_tax: p.price,
+    price_including_tax: p.price + p.tax,
+    type: { id: uuid(4, p.type.length), name: p.type },
+    categories: [{ id: uuid(5, i), name: 'Klussen' }],
+    is_active: true,
+    created_at: iso(start - 86_400_000 * 90),
+    updated_at: iso(start - 86_400_000 * (10 - i)),
+    version: 3000 + i * 5,
+  }));
+  return { customers, products, sales };
 }
 
-/** Events poll produces for a sample store: one per customer (plus its e-mail opt-out), one per sale. */
+/** Events poll produces for a sample store: one per customer (plus its e-mail opt-out), one per product and per sale. */
 export function expectedPollEvents(store: SampleStore): number {
-  return store.customers.length + store.customers.filter((c) => c.do_not_email === true).length + store.sales.length;
+  const optOuts = store.customers.filter((c) => c.do_not_email === true).length;
+  return store.customers.length + optOuts + store.products.length + store.sales.length;
 }

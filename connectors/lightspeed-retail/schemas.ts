@@ -86,6 +86,36 @@ export const Sale = z.object({
 export type Sale = z.infer<typeof Sale>;
 export type SaleJson = z.input<typeof Sale>;
 
+/** A named reference inside a product: its `type`, `brand`, `categories` ({} when the product has none). */
+const Named = z.object({ id: Text, name: Text });
+
+/**
+ * A product as the API 2.0 change feed lists it. Every variant is a product of its own (its id is what a sale's
+ * line items name); `type` is the product type and `categories` the groupings the retailer puts it in.
+ */
+export const Product = z.object({
+  id: z.string().min(1),
+  name: Text,
+  variant_name: Text,
+  sku: Text,
+  handle: Text,
+  /** What the shopper pays; `price_excluding_tax` is the price before tax. */
+  price_including_tax: Amount.nullish(),
+  price_excluding_tax: Amount.nullish(),
+  type: Named.nullish(),
+  brand: Named.nullish(),
+  categories: z.array(Named).nullish(),
+  image_url: Text,
+  is_active: z.boolean().nullish(),
+  active: z.boolean().nullish(),
+  created_at: Text,
+  updated_at: Text,
+  deleted_at: Text,
+  version: Version.nullish(),
+});
+export type Product = z.infer<typeof Product>;
+export type ProductJson = z.input<typeof Product>;
+
 /** Every API 2.0 list: a page of the change feed and the version range it covers. */
 const collection = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -94,6 +124,7 @@ const collection = <T extends z.ZodType>(item: T) =>
   });
 export const CustomerCollection = collection(Customer);
 export const SaleCollection = collection(Sale);
+export const ProductCollection = collection(Product);
 
 /** The form fields of a webhook delivery (application/x-www-form-urlencoded). */
 export const WebhookForm = z.object({
