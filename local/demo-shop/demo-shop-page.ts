@@ -117,7 +117,9 @@ aside{border-top:1px solid #ccc;margin-top:1rem}header a{margin-right:1rem}</sty
   function recommend() {
     var m = document.cookie.match(/(?:^|;\\s*)_syncline_id=([A-Za-z0-9_-]+)/);
     if (!m) return;
-    fetch(${personalize} + '?anonymousId=' + m[1]).then(function (r) { return r.json(); }).then(function (a) {
+    // no-cache: the browser asks again with the ETag it holds (a 304 when nothing changed), so a page right after a
+    // login or a purchase shows the answer as it is now, not the one cached at consent time.
+    fetch(${personalize} + '?anonymousId=' + m[1], { cache: 'no-cache' }).then(function (r) { return r.json(); }).then(function (a) {
       var ul = document.getElementById('suggestions');
       ul.textContent = '';
       (a.suggestions || []).forEach(function (s) {
