@@ -2,6 +2,7 @@
 import { answeredAt, createVendorClient, parsePayload, PayloadInvalid, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import { restBaseUrl, type WooCommerceSecrets, type WooCommerceSettings } from './config.js';
 import { CustomerPage, OrderPage, type Customer, type Order } from './schemas.js';
+import { ProductPage, type Product } from './product-schemas.js';
 
 export type WooCommerceClientOptions = Pick<VendorClientOptions, 'retries' | 'minDelayMs' | 'timeoutMs'>;
 
@@ -19,7 +20,7 @@ export interface ListQuery {
   per_page: number;
   orderby: 'id' | 'modified';
   order: 'asc' | 'desc';
-  /** Orders only: ISO time without offset, read as GMT because of dates_are_gmt. */
+  /** Orders and products: ISO time without offset, read as GMT because of dates_are_gmt. */
   modified_after?: string;
 }
 
@@ -44,9 +45,9 @@ export class WooCommerceClient {
   }
 
   private async list<T>(
-    resource: 'customers' | 'orders',
+    resource: 'customers' | 'orders' | 'products',
     query: ListQuery,
-    schema: typeof CustomerPage | typeof OrderPage,
+    schema: typeof CustomerPage | typeof OrderPage | typeof ProductPage,
   ): Promise<Page<T>> {
     const params: Record<string, string | number | boolean> = { ...query };
     // Without it, modified_after is read in the store's own time zone.
@@ -68,5 +69,10 @@ export class WooCommerceClient {
 
   orders(query: ListQuery): Promise<Page<Order>> {
     return this.list<Order>('orders', query, OrderPage);
+  }
+
+  /** Every status (the endpoint's default `any`: drafts and private products too, the trash not). */
+  products(query: ListQuery): Promise<Page<Product>> {
+    return this.list<Product>('products', query, ProductPage);
   }
 }

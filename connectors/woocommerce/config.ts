@@ -27,7 +27,7 @@ export const WooCommerceSecrets = z.object({
   consumerKey: z.string().min(1),
   /** REST API consumer secret (cs_…). */
   consumerSecret: z.string().min(1),
-  /** The secret set on the store's webhooks (give all four the same one): WooCommerce signs deliveries with it. */
+  /** The secret set on the store's webhooks (give all eight the same one): WooCommerce signs deliveries with it. */
   webhookSecret: z.string().min(1),
 });
 export type WooCommerceSecrets = z.infer<typeof WooCommerceSecrets>;

@@ -1,4 +1,4 @@
-// The WooCommerce connector: signed webhooks for customers and orders, incremental poll through the REST API v3.
+// The WooCommerce connector: signed webhooks for customers, orders and products, incremental poll through the REST API v3.
 import { defineConnector } from '../sdk/index.js';
 import { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { pollWooCommerce } from './poll.js';
@@ -12,7 +12,7 @@ export const woocommerce = defineConnector<WooCommerceSettings, WooCommerceSecre
   name: 'woocommerce',
   kind: 'shop',
   description:
-    'WooCommerce: HMAC-signed webhooks for customers and orders (created/updated); incremental poll of customers and orders through the REST API v3',
+    'WooCommerce: HMAC-signed webhooks for customers and orders (created/updated) and products (created/updated/deleted/restored); incremental poll of products, customers and orders through the REST API v3',
   settingsSchema: WooCommerceSettings,
   secretsSchema: WooCommerceSecrets,
   verifyWebhook: (request, secrets) => verifyWooCommerceWebhook(request, secrets),

@@ -83,7 +83,7 @@ export function address(a: Address | null | undefined): CanonicalAddress | undef
  * version (so they deduplicate), and for a redelivery. WooCommerce's X-WC-Webhook-Delivery-ID cannot serve: it is
  * a fresh hash on every delivery attempt.
  */
-export function resourceEventId(kind: 'customer' | 'order', id: number, version: string): string {
+export function resourceEventId(kind: 'customer' | 'order' | 'product', id: number, version: string): string {
   return `${kind}/${id}@${version}`;
 }
 

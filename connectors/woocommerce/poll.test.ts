@@ -23,10 +23,12 @@ const drain = (sim: WooCommerceSimulator, from?: string, between?: (page: number
   }, from);
 
 describe('WooCommerce poll', () => {
-  it('pages customers by id, then orders by modification time, newest first, as the REST API documents', () =>
+  it('pages products, then customers by id, then orders, products and orders by modification time, newest first', () =>
     withSimulator({}, async (sim) => {
       const { events } = await drain(sim);
       expect(sim.lists().map((l) => `${l.resource}:${l.query.page}`)).toEqual([
+        'products:1',
+        'products:2',
         'customers:1',
         'customers:2',
         'customers:3',
@@ -42,9 +44,12 @@ describe('WooCommerce poll', () => {
       expect(
         sim
           .lists()
-          .filter((l) => l.resource === 'orders')
+          .filter((l) => l.resource === 'orders' || l.resource === 'products')
           .every((l) => l.query.orderby === 'modified' && l.query.order === 'desc' && l.query.modified_after === undefined),
       ).toBe(true);
+      // The catalog comes first: a first sync categorises the orders' lines from it at merge time.
+      expect(events.filter((e) => e.type === 'product.upserted')).toHaveLength(4);
+      expect(events.findIndex((e) => e.type === 'product.upserted')).toBe(0);
       expect(events.filter((e) => e.type === 'customer.upserted')).toHaveLength(7);
       // Six orders, the last of them a checkout draft.
       expect(events.filter((e) => e.type === 'order.placed' || e.type === 'order.updated')).toHaveLength(5);
@@ -79,7 +84,7 @@ describe('WooCommerce poll', () => {
     }));
 
   it('does not lose an order that moves while a pass pages through the orders', () =>
-    withSimulator({ settings: { pageSize: 2, pollCustomers: false } }, async (sim) => {
+    withSimulator({ products: [], settings: { pageSize: 2, pollCustomers: false } }, async (sim) => {
       const seenOrders = new Set<string>();
       const touched = new Date(Date.now() + 1000).toISOString().slice(0, 19);
       // After the first page, the oldest order is modified: it jumps to the front of the newest-first list.
@@ -87,7 +92,8 @@ describe('WooCommerce poll', () => {
       const first = await drain(
         sim,
         undefined,
-        (page) => page === 1 && sim.touchOrder(700, { status: 'completed', date_modified_gmt: touched }),
+        // Call 0 reads the (empty) products, call 1 the first page of orders.
+        (page) => page === 2 && sim.touchOrder(700, { status: 'completed', date_modified_gmt: touched }),
       );
       for (const e of first.events) if (e.type === 'order.placed' || e.type === 'order.updated') seenOrders.add(e.data.orderId);
       expect([...seenOrders].sort()).toEqual(['701', '702', '703', '704']);
@@ -96,10 +102,10 @@ describe('WooCommerce poll', () => {
       expect(next.events.map((e) => e.sourceEventId)).toEqual([`order/700@${touched}.000Z`]);
     }));
 
-  it('reads only orders when customers polling is off', () =>
+  it('reads only products and orders when customers polling is off', () =>
     withSimulator({ settings: { pageSize: 3, pollCustomers: false } }, async (sim) => {
       const { events } = await drain(sim);
-      expect(new Set(sim.lists().map((l) => l.resource))).toEqual(new Set(['orders']));
+      expect(new Set(sim.lists().map((l) => l.resource))).toEqual(new Set(['products', 'orders']));
       expect(events.every((e) => e.type !== 'customer.upserted')).toBe(true);
     }));
 

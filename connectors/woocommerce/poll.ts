@@ -1,4 +1,7 @@
-// Incremental poll of customers, then orders: one REST page per call, resumable from its cursor.
+// Incremental poll of products, customers, then orders: one REST page per call, resumable from its cursor.
+//
+// Products first, so that a first sync has the catalog before the orders whose lines it categorises at merge time.
+// Products and orders: `modified_after` (GMT) with `orderby=modified&order=desc`, for the reason below.
 //
 // Orders: `modified_after` (GMT) with `orderby=modified&order=desc`. Descending on purpose: an order modified while
 // a pass pages through moves to page 1, which shifts later orders onto pages not yet read (read twice, same event id,
@@ -10,6 +13,7 @@ import { incrementalStreams, type ConnectorContext } from '../sdk/index.js';
 import { WooCommerceClient, type WooCommerceClientOptions } from './client.js';
 import type { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { gmtTime, mapCustomer, mapOrder } from './mapping.js';
+import { mapProduct } from './product-mapping.js';
 
 /** Reads overlap by this much: WooCommerce times have whole seconds, and a save may commit after our pass started. */
 export const OVERLAP_MS = 60_000;
@@ -26,9 +30,25 @@ const streams = incrementalStreams({
   nextPassFrom: 'passStart',
   client: (context: Context, _budget, options: WooCommerceClientOptions = {}) =>
     new WooCommerceClient(context.settings, context.secrets, options),
-  // Customers switched off: orders only (a saved cursor on customers goes on with orders).
-  enabled: (settings) => (settings?.pollCustomers === false ? ['orders'] : ['customers', 'orders']),
+  // Customers switched off: products and orders (a saved cursor on customers goes on with products).
+  enabled: (settings) => (settings?.pollCustomers === false ? ['products', 'orders'] : ['products', 'customers', 'orders']),
   streams: {
+    /** The catalog (core/catalog/): products with their categories, tags, price and stock status. */
+    async products(client, { since, position }, context) {
+      const page = await client.products({
+        page: position,
+        per_page: context.settings.pageSize,
+        orderby: 'modified',
+        order: 'desc',
+        ...(since !== null ? { modified_after: modifiedAfter(since) } : {}),
+      });
+      const mapping = mappingOf(context);
+      return {
+        events: page.items.flatMap((p) => mapProduct(p, mapping)),
+        next: position < page.totalPages ? position + 1 : null,
+        serverTime: page.serverTime,
+      };
+    },
     async customers(client, { since, position }, context) {
       const page = await client.customers({ page: position, per_page: context.settings.pageSize, orderby: 'id', order: 'asc' });
       const threshold = since === null ? undefined : Date.parse(since) - OVERLAP_MS;

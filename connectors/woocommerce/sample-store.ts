@@ -1,10 +1,13 @@
 // A deterministic WooCommerce store (EUR, Dutch customers) as REST v3 resources: the simulator's data for tests and demos.
 import type { CustomerJson, OrderJson } from './schemas.js';
+import type { ProductJson } from './product-schemas.js';
 import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleStore {
   customers: CustomerJson[];
   orders: OrderJson[];
+  /** The catalog: the products the orders' lines name, with WooCommerce categories. */
+  products: ProductJson[];
 }
 
 export interface SampleStoreOptions {
@@ -23,11 +26,11 @@ const CITIES: Array<[string, string]> = [
   ['Zwolle', '8011 GH'],
 ];
 const PRODUCTS = [
-  { id: 93, sku: 'THEE-EARL-100', name: 'Earl Grey 100 g', price: 6.5 },
-  { id: 94, sku: 'THEE-MUNT-50', name: 'Verse munt &amp; citroen 50 g', price: 4.25 },
-  { id: 95, sku: 'POT-GIET-1L', name: 'Gietijzeren theepot 1 l', price: 39.95 },
-  { id: 96, sku: 'ZEEF-RVS', name: 'Theezeef RVS', price: 7.99 },
-];
+  { id: 93, sku: 'THEE-EARL-100', name: 'Earl Grey 100 g', price: 6.5, category: [31, 'Zwarte thee', 'zwarte-thee'] },
+  { id: 94, sku: 'THEE-MUNT-50', name: 'Verse munt &amp; citroen 50 g', price: 4.25, category: [32, 'Kruiden &amp; munt', 'kruiden-munt'] },
+  { id: 95, sku: 'POT-GIET-1L', name: 'Gietijzeren theepot 1 l', price: 39.95, category: [33, 'Theepotten', 'theepotten'] },
+  { id: 96, sku: 'ZEEF-RVS', name: 'Theezeef RVS', price: 7.99, category: [34, 'Accessoires', 'accessoires'] },
+] as const;
 
 /** WooCommerce's `_gmt` form: no offset, whole seconds. */
 const gmt = (millis: number) => new Date(millis).toISOString().slice(0, 19);
@@ -117,10 +120,36 @@ export function generateSampleStore(options: SampleStoreOptions = {}): SampleSto
       line_items: lines,
     };
   });
-  return { customers, orders };
+  const products = PRODUCTS.map((p, i) => sampleProduct(p, gmt(start - (60 - i) * 86_400_000)));
+  return { customers, orders, products };
 }
 
-/** Events a full poll produces: one per customer and one per order that is not a draft. */
+/** A product as GET /products/<id> shows it (the fields of the REST reference's example that syncline reads). */
+function sampleProduct(p: (typeof PRODUCTS)[number], modified: string): ProductJson {
+  const slug = p.sku.toLowerCase();
+  const [id, name, categorySlug] = p.category;
+  return {
+    id: p.id,
+    name: p.name,
+    slug,
+    permalink: `https://thee.example/product/${slug}/`,
+    date_created_gmt: modified,
+    date_modified_gmt: modified,
+    type: 'simple',
+    status: 'publish',
+    sku: p.sku,
+    price: p.price.toFixed(2),
+    stock_status: p.id === 96 ? 'outofstock' : 'instock',
+    stock_quantity: null,
+    parent_id: 0,
+    categories: [{ id, name, slug: categorySlug }],
+    tags: [],
+    images: [{ src: `https://thee.example/wp-content/uploads/2026/01/${slug}.jpg` }],
+    variations: [],
+  };
+}
+
+/** Events a full poll produces: one per product, one per customer and one per order that is not a draft. */
 export function expectedPollEvents(store: SampleStore): number {
-  return store.customers.length + store.orders.filter((o) => o.status !== 'checkout-draft').length;
+  return store.products.length + store.customers.length + store.orders.filter((o) => o.status !== 'checkout-draft').length;
 }

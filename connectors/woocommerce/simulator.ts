@@ -1,6 +1,7 @@
-// A local stand-in for a WooCommerce store's REST API v3 (customers and orders): HTTP Basic consumer keys,
+// A local stand-in for a WooCommerce store's REST API v3 (customers, orders, products): HTTP Basic consumer keys,
 // page/per_page with X-WP-Total, X-WP-TotalPages and Link headers, orderby/order, modified_after with
-// dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults.
+// dates_are_gmt, WooCommerce's error bodies, and injected 429/500 faults. Changing a product as a merchant would
+// fires the store's product webhooks (created, updated, deleted when trashed, restored).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
@@ -10,6 +11,8 @@ import { WooCommerceSettings, type WooCommerceSecrets } from './config.js';
 import { generateSampleStore } from './sample-store.js';
 import { simulatedWooCommerceWebhooks, type SimulatedWooCommerceWebhooks } from './simulated-webhooks.js';
 import type { CustomerJson, OrderJson } from './schemas.js';
+import type { ProductJson } from './product-schemas.js';
+import type { DeliveryOutcome } from './simulated-webhooks.js';
 
 export { signWooCommerceWebhook } from './webhook.js';
 export { expectedPollEvents, generateSampleStore, type SampleStore } from './sample-store.js';
@@ -17,6 +20,8 @@ export { expectedPollEvents, generateSampleStore, type SampleStore } from './sam
 export interface WooCommerceSimulatorOptions {
   customers: CustomerJson[];
   orders: OrderJson[];
+  /** The catalog; none unless given. */
+  products?: ProductJson[];
   faults?: SimulatorFaults;
   secrets?: Partial<WooCommerceSecrets>;
   /** Settings besides the URL (pageSize, pollCustomers). */
@@ -24,7 +29,7 @@ export interface WooCommerceSimulatorOptions {
 }
 
 export interface SimulatedRequest {
-  resource: 'customers' | 'orders';
+  resource: 'customers' | 'orders' | 'products';
   query: Record<string, string>;
 }
 
@@ -34,6 +39,17 @@ export interface WooCommerceSimulator extends SimulatedVendor<WooCommerceSetting
   lists(): SimulatedRequest[];
   /** Changes an order as the store would (new fields, a new date_modified_gmt). */
   touchOrder(id: number, change: Partial<OrderJson>): void;
+  /**
+   * Saves a product as the merchant would (a new date_modified_gmt) and fires product.created for a new id,
+   * product.updated otherwise, to the store's webhooks of that topic.
+   */
+  putProduct(product: ProductJson): Promise<DeliveryOutcome[]>;
+  /** Moves a product to the trash: it leaves the list (status `any` excludes the trash); product.deleted gets `{"id"}`. */
+  trashProduct(id: number): Promise<DeliveryOutcome[]>;
+  /** The products the list shows now (not the trash). */
+  products(): ProductJson[];
+  /** Takes a product out of the trash: back in the list, modified now; product.restored gets the product. */
+  restoreProduct(id: number): Promise<DeliveryOutcome[]>;
   /** The store's webhooks, deliveries to them, and WooCommerce disabling one. */
   webhooks: SimulatedWooCommerceWebhooks;
 }
@@ -50,7 +66,9 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     webhookSecret: 'simulated-webhook-secret',
     ...options.secrets,
   };
-  const data = { customers: [...options.customers], orders: [...options.orders] };
+  const data = { customers: [...options.customers], orders: [...options.orders], products: [...(options.products ?? [])] };
+  const trash: ProductJson[] = [];
+  const nowGmt = () => new Date().toISOString().slice(0, 19);
   const log: SimulatedRequest[] = [];
   let origin = '';
   const webhooks = simulatedWooCommerceWebhooks(() => `${origin}/`);
@@ -63,13 +81,13 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
         return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
       if (await webhooks.handle(req, url, res)) return;
     }
-    const match = /^\/wp-json\/wc\/v3\/(customers|orders)\/?$/.exec(url.pathname);
+    const match = /^\/wp-json\/wc\/v3\/(customers|orders|products)\/?$/.exec(url.pathname);
     if (req.method !== 'GET' || !match)
       return send(res, 404, restError('rest_no_route', 'No route was found matching the URL and request method.', 404));
     if (req.headers.authorization !== expected)
       return send(res, 401, restError('woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.', 401));
 
-    const resource = match[1] as 'customers' | 'orders';
+    const resource = match[1] as 'customers' | 'orders' | 'products';
     const query = Object.fromEntries(url.searchParams);
     log.push({ resource, query });
     const page = Number(query.page ?? 1);
@@ -82,15 +100,15 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     }
     if (!Number.isInteger(page) || page < 1) return send(res, 400, restError('rest_invalid_param', 'Invalid parameter(s): page', 400));
 
-    let items: Array<CustomerJson | OrderJson> = resource === 'customers' ? [...data.customers] : [...data.orders];
-    if (resource === 'orders' && query.modified_after !== undefined) {
+    let items: Array<CustomerJson | OrderJson | ProductJson> = [...data[resource]];
+    if (resource !== 'customers' && query.modified_after !== undefined) {
       // Without dates_are_gmt the store would read the time in its own zone; the simulator's zone is UTC either way.
       const after = Date.parse(`${query.modified_after.replace(/Z$/, '')}Z`);
       if (Number.isNaN(after)) return send(res, 400, restError('rest_invalid_param', 'Invalid parameter(s): modified_after', 400));
-      items = items.filter((o) => Date.parse(`${(o as OrderJson).date_modified_gmt}Z`) > after);
+      items = items.filter((o) => Date.parse(`${(o as OrderJson | ProductJson).date_modified_gmt}Z`) > after);
     }
     const orderby = query.orderby ?? (resource === 'customers' ? 'name' : 'date');
-    const key = (item: CustomerJson | OrderJson): number =>
+    const key = (item: CustomerJson | OrderJson | ProductJson): number =>
       orderby === 'modified'
         ? Date.parse(`${item.date_modified_gmt ?? ''}Z`)
         : orderby === 'id'
@@ -130,6 +148,28 @@ export async function startWooCommerceSimulator(options: WooCommerceSimulatorOpt
     received: () => [],
     requests: server.requests,
     lists: () => log.map((l) => ({ ...l, query: { ...l.query } })),
+    async putProduct(product) {
+      const saved = { ...product, date_modified_gmt: nowGmt() };
+      const index = data.products.findIndex((p) => p.id === product.id);
+      if (index < 0) data.products.push({ ...saved, date_created_gmt: saved.date_created_gmt ?? saved.date_modified_gmt });
+      else data.products[index] = saved;
+      return webhooks.deliver(index < 0 ? 'product.created' : 'product.updated', saved);
+    },
+    products: () => data.products.map((p) => ({ ...p })),
+    async trashProduct(id) {
+      const index = data.products.findIndex((p) => p.id === id);
+      if (index < 0) throw new Error(`no product ${id} in the simulator`);
+      trash.push(...data.products.splice(index, 1));
+      return webhooks.deliver('product.deleted', { id });
+    },
+    async restoreProduct(id) {
+      const index = trash.findIndex((p) => p.id === id);
+      if (index < 0) throw new Error(`no product ${id} in the simulator's trash`);
+      const [product] = trash.splice(index, 1);
+      const restored = { ...(product as ProductJson), date_modified_gmt: nowGmt() };
+      data.products.push(restored);
+      return webhooks.deliver('product.restored', restored);
+    },
     touchOrder(id, change) {
       const index = data.orders.findIndex((o) => o.id === id);
       if (index < 0) throw new Error(`no order ${id} in the simulator`);

@@ -13,7 +13,16 @@ import * as z from 'zod';
 import { restBaseUrl, type WooCommerceSecrets, type WooCommerceSettings } from './config.js';
 
 /** The topics connect subscribes (TOPICS in topics.ts without the acknowledged-only ones). */
-const SUBSCRIBED_TOPICS = ['customer.created', 'customer.updated', 'order.created', 'order.updated'] as const;
+const SUBSCRIBED_TOPICS = [
+  'customer.created',
+  'customer.updated',
+  'order.created',
+  'order.updated',
+  'product.created',
+  'product.updated',
+  'product.deleted',
+  'product.restored',
+] as const;
 
 const Webhook = z
   .object({ id: z.number(), name: z.string().optional(), status: z.string(), topic: z.string(), delivery_url: z.string() })

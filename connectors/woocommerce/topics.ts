@@ -11,15 +11,22 @@ import {
 import type { WooCommerceSecrets, WooCommerceSettings } from './config.js';
 import { mapCustomer, mapOrder, type MappingContext } from './mapping.js';
 import { Customer, Order } from './schemas.js';
+import { mapProduct, mapProductDelete, type ProductMappingContext } from './product-mapping.js';
+import { Product, ProductDeleted } from './product-schemas.js';
 import { isPing, wcHeader } from './webhook.js';
 
-export const TOPICS = topicTable<[MappingContext]>({
+export const TOPICS = topicTable<[ProductMappingContext]>({
   vendor: 'WooCommerce',
   topics: {
     'customer.created': topic(Customer, mapCustomer),
     'customer.updated': topic(Customer, mapCustomer),
     'order.created': topic(Order, (order, context: MappingContext) => mapOrder(order, context, 'placed')),
     'order.updated': topic(Order, (order, context: MappingContext) => mapOrder(order, context, 'updated')),
+    // The catalog: created, updated and restored (from the trash) carry the product; deleted (trashed) only its id.
+    'product.created': topic(Product, mapProduct),
+    'product.updated': topic(Product, mapProduct),
+    'product.restored': topic(Product, mapProduct),
+    'product.deleted': topic(ProductDeleted, mapProductDelete),
   },
   /**
    * A deleted account or order is shop housekeeping, not a person's erasure request; answering them with an error
@@ -52,5 +59,10 @@ export function parseWooCommerceWebhook(
   }
   const map = TOPICS.find(name);
   if (!map) return [];
-  return map(parseJsonBody(request.rawBody, `WooCommerce ${name} payload`), { instance: context.instance, now: context.now() });
+  const deliveryId = wcHeader(request.headers, 'delivery-id');
+  return map(parseJsonBody(request.rawBody, `WooCommerce ${name} payload`), {
+    instance: context.instance,
+    now: context.now(),
+    ...(deliveryId !== undefined ? { deliveryId: deliveryId.slice(0, 128) } : {}),
+  });
 }
