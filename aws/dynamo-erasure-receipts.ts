@@ -40,7 +40,13 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
     this.digests = digestsFrom(options.digestKey);
   }
 
-  async open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt> {
+  async open(
+    tenantId: string,
+    requestId: string,
+    subject: ErasureSubject,
+    at: string,
+    mergedFrom: readonly string[] = [],
+  ): Promise<SubjectReceipt> {
     const receipt = newSubjectReceipt(tenantId, requestId, subject, at, (await this.digests()).current);
     const key = opsKeys.erasureReceipt(tenantId, requestId, receipt.subjectDigest);
     const pending: PendingErasure = {
@@ -48,6 +54,7 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
       requestId,
       subjectDigest: receipt.subjectDigest,
       subject,
+      ...(mergedFrom.length > 0 ? { mergedFrom: [...mergedFrom] } : {}),
       requestedAt: at,
       lastTriedAt: at,
     };
@@ -156,6 +163,7 @@ export class DynamoErasureReceipts implements ErasureReceiptStore {
       requestId: item.requestId as string,
       subjectDigest: item.subjectDigest as string,
       subject: item.subject as ErasureSubject,
+      ...(Array.isArray(item.mergedFrom) ? { mergedFrom: item.mergedFrom as string[] } : {}),
       requestedAt: item.requestedAt as string,
       lastTriedAt: item.lastTriedAt as string,
     }));

@@ -165,8 +165,11 @@ export interface CampaignContactLog {
 
 /** The record of every erasure: what each destination said, how often it was asked, when; no personal data. */
 export interface ErasureReceiptStore {
-  /** Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject for retries. */
-  open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt>;
+  /**
+   * Opens the receipt of one subject (idempotent: a retry gets the receipt as it stands) and keeps the subject, with the
+   * ids its profile absorbed (their destination ids are kept for a retry too), for retries.
+   */
+  open(tenantId: string, requestId: string, subject: ErasureSubject, at: string, mergedFrom?: readonly string[]): Promise<SubjectReceipt>;
   /** Records what one destination said; written at once, so a crash never forgets a confirmation, and never over one. */
   record(tenantId: string, requestId: string, subjectDigest: string, destination: DestinationErasure, at: string): Promise<void>;
   /** Ends the receipt of a subject and forgets the kept subject. */

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
 import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
+import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
 import { once, shared, tenantsOnly } from './container.js';
 
 const SweepInput = z.object({ tenantId: z.string().min(1).optional() });
@@ -24,6 +25,7 @@ export function sweepRuntime(): SweepDeps {
       log,
       now,
       receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
+      snapshots: new DynamoPushSnapshotStore(db, names.ops),
     };
   });
 }

@@ -68,6 +68,8 @@ export interface PendingErasure {
   requestId: string;
   subjectDigest: string;
   subject: ErasureSubject;
+  /** Ids the subject's profile absorbed: a retry erases their records at the destinations too. */
+  mergedFrom?: string[];
   requestedAt: string;
   /** The last time the push tried, or the sweep queued a retry. */
   lastTriedAt: string;

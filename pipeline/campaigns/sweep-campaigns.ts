@@ -8,7 +8,15 @@
 import type { CampaignConfig } from '../../core/campaign/config.js';
 import { TenantStatsBuilder, type TenantStats } from '../../core/campaign/tenant-stats.js';
 import { nextDueAt } from '../../core/campaign/due-time.js';
-import type { DueProfiles, ErasureReceiptStore, PushMessage, PushQueue, ProfileRepository, TenantStatsStore } from '../../core/ports.js';
+import type {
+  DueProfiles,
+  ErasureReceiptStore,
+  PushMessage,
+  PushQueue,
+  PushSnapshotStore,
+  ProfileRepository,
+  TenantStatsStore,
+} from '../../core/ports.js';
 import type { Profile } from '../../core/profile.js';
 import { projectProfile } from '../../core/projection.js';
 import type { Logger } from '../../connectors/sdk/index.js';
@@ -24,6 +32,8 @@ export interface SweepDeps {
   now?: () => Date;
   /** With receipts, the sweep also re-queues erasures that are still open (pipeline/erasure/retry-erasures.ts). */
   receipts?: ErasureReceiptStore;
+  /** With them, an erasure given up drops the destination ids kept for its retries (retry-erasures.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'removeAll'>;
   /** The profiles due now (the tenant-due index): all a sweep reads of the profiles, besides the slow stats pass. */
   due: DueProfiles;
 }
@@ -48,7 +58,17 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
   const now = deps.now?.() ?? new Date();
   // First, and independent of the campaigns: an erasure must not wait for a long stats pass.
   const erasures = deps.receipts
-    ? await retryErasures({ receipts: deps.receipts, push: deps.push, profiles: deps.profiles, log: deps.log, now: () => now }, tenantId)
+    ? await retryErasures(
+        {
+          receipts: deps.receipts,
+          push: deps.push,
+          profiles: deps.profiles,
+          log: deps.log,
+          now: () => now,
+          ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
+        },
+        tenantId,
+      )
     : undefined;
   const previous = await deps.stats.get(tenantId);
   const statsAge = previous ? now.getTime() - Date.parse(previous.computedAt) : Number.POSITIVE_INFINITY;

@@ -2,7 +2,7 @@
 // receipt keeps what each said. A retry (SQS redelivery, or the sweep re-queueing an open receipt) asks only the
 // destinations that have not confirmed yet, and only ever deletes: nothing is pushed or re-created on this path.
 import type { InstanceConfig } from '../../core/config.js';
-import type { ErasureSubject } from '../../core/destination.js';
+import type { ErasureOutcome, ErasureSubject } from '../../core/destination.js';
 import { isFinal, subjectDigest, type DestinationErasure } from '../../core/erasure/receipts.js';
 import type {
   CampaignContactLog,
@@ -43,9 +43,13 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   const digest = subjectDigest(tenantId, subject.profileId);
   // Messages queued before request ids were always given: one receipt per subject then.
   const requestId = message.requestId ?? `unnamed-${digest}`;
-  const receipt = await deps.receipts?.open(tenantId, requestId, subject, at);
+  const mergedFrom = message.mergedFrom ?? [];
+  const receipt = await deps.receipts?.open(tenantId, requestId, subject, at, mergedFrom);
+  const ids = [subject.profileId, ...mergedFrom];
   if (receipt?.state === 'failed-permanently') {
-    // Handed to an operator (too old, or the person came back): a late redelivery must not act behind their back.
+    // Handed to an operator (too old, or the person came back): a late redelivery must not act behind their back, and
+    // what a retry would have needed (the destinations' ids) goes, as the sweep dropped the kept subject.
+    for (const id of ids) await deps.snapshots.removeAll(tenantId, id);
     deps.log.warn('erasure closed as failed-permanently: not retried (a new erase request starts over)', { tenantId, requestId });
     return;
   }
@@ -53,8 +57,8 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   // Decided at each attempt: the receipt keeps the whole subject, and sharing may end (or start) before a retry.
   const toErase = deps.profiles ? await withoutSharedValues(deps.profiles, tenantId, subject) : subject;
   const problems: string[] = [];
-  /** The destination's own id per instance that failed: kept (without any field) for the retry to erase by. */
-  const retryIds = new Map<string, string>();
+  /** The destinations' own ids (per profile id and instance) where the erasure failed: kept, without any field, for the retry. */
+  const retryIds: { profileId: string; instance: string; remoteId: string }[] = [];
   let asked = 0;
   for (const instance of deps.instances.tenant(tenantId).instances.filter((i) => i.push)) {
     const earlier = receipt?.destinations[instance.id];
@@ -62,13 +66,16 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
       // Confirmed (or impossible) already: a retry never asks this destination again.
       continue;
     }
-    // The destination's own id (from the push snapshot) addresses this person only; a shared address would not.
-    const remoteId = readSnapshot(await deps.snapshots.get(tenantId, subject.profileId, instance.id))?.remoteId;
-    const result = await eraseAt(deps, tenantId, instance, remoteId ? { ...toErase, remoteId } : toErase, earlier, at);
+    // The destination's own ids (from the push snapshots) address this person only; a shared address would not. The
+    // profiles it absorbed were pushed under their own ids, so their records there have ids of their own.
+    const remote = await remoteIds(deps.snapshots, tenantId, ids, instance.id);
+    const result = await eraseAt(deps, tenantId, instance, erasureSubjects(toErase, remote), earlier, at);
     asked++;
     await deps.receipts?.record(tenantId, requestId, digest, result, at);
-    if (result.status === 'failed') problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
-    if (result.status === 'failed' && remoteId) retryIds.set(instance.id, remoteId);
+    if (result.status === 'failed') {
+      problems.push(`${instance.id}: ${result.reason ?? 'failed'}`);
+      for (const r of remote) retryIds.push({ ...r, instance: instance.id });
+    }
     if (result.status === 'unsupported')
       deps.log.warn('destination cannot erase: remove the person there by hand', {
         tenantId,
@@ -79,14 +86,14 @@ export async function eraseAtDestinations(deps: ErasureDeps, message: EraseMessa
   }
 
   await deps.snapshots.removeAll(tenantId, subject.profileId);
-  for (const [instance, remoteId] of retryIds)
-    await deps.snapshots.put(tenantId, subject.profileId, instance, storedSnapshot({}, remoteId));
   await deps.contacts?.removeAll(tenantId, subject.profileId);
   // The profiles it absorbed were pushed under their own ids once: those snapshots hold the person too.
-  for (const id of message.mergedFrom ?? []) {
+  for (const id of mergedFrom) {
     await deps.snapshots.removeAll(tenantId, id);
     await deps.contacts?.removeAll(tenantId, id);
   }
+  for (const { profileId, instance, remoteId } of retryIds)
+    await deps.snapshots.put(tenantId, profileId, instance, storedSnapshot({}, remoteId));
   if (deps.quarantine) await eraseQuarantined(deps.quarantine, tenantId, subject.identifiers);
   // A redelivery of a settled erasure asked nobody: it is no attempt, and changes no receipt.
   if (receipt?.state === 'settled' && asked === 0) return;
@@ -102,7 +109,7 @@ async function eraseAt(
   deps: ErasureDeps,
   tenantId: string,
   instance: InstanceConfig,
-  subject: ErasureSubject,
+  subjects: ErasureSubject[],
   earlier: DestinationErasure | undefined,
   at: string,
 ): Promise<DestinationErasure> {
@@ -132,7 +139,7 @@ async function eraseAt(
     };
   }
   try {
-    const [outcome] = await connector.erase(bound.context, [subject]);
+    const outcome = worstOutcome(await connector.erase(bound.context, subjects), subjects.length);
     if (!outcome) return { ...base, ...attempt, status: 'failed', reason: `the ${connector.name} connector returned no outcome` };
     switch (outcome.status) {
       case 'confirmed':
@@ -162,3 +169,37 @@ async function eraseAt(
 }
 
 const cut = (text: string) => text.slice(0, 300);
+
+/** The destination's own id for each of the ids that has one at this instance (one record may serve several). */
+async function remoteIds(
+  snapshots: PushSnapshotStore,
+  tenantId: string,
+  ids: readonly string[],
+  instance: string,
+): Promise<{ profileId: string; remoteId: string }[]> {
+  const found: { profileId: string; remoteId: string }[] = [];
+  for (const profileId of ids) {
+    const remoteId = readSnapshot(await snapshots.get(tenantId, profileId, instance))?.remoteId;
+    if (remoteId !== undefined && !found.some((f) => f.remoteId === remoteId)) found.push({ profileId, remoteId });
+  }
+  return found;
+}
+
+/**
+ * What the connector is asked to delete: the subject (with the first destination id), and one subject with nothing but
+ * its destination id for each further record (an absorbed profile's, reachable otherwise only by a value left out).
+ */
+function erasureSubjects(subject: ErasureSubject, remote: readonly { remoteId: string }[]): ErasureSubject[] {
+  const [first, ...more] = remote;
+  return [
+    first ? { ...subject, remoteId: first.remoteId } : subject,
+    ...more.map((r) => ({ profileId: subject.profileId, identifiers: [], remoteId: r.remoteId })),
+  ];
+}
+
+/** One outcome for the destination: a failure of any record fails it, then "unsupported", then "requested". */
+function worstOutcome(outcomes: readonly ErasureOutcome[], expected: number): ErasureOutcome | undefined {
+  if (outcomes.length < expected) return undefined;
+  const rank = { failed: 3, unsupported: 2, requested: 1, confirmed: 0 } as const;
+  return outcomes.reduce((worst, o) => (rank[o.status] > rank[worst.status] ? o : worst));
+}

@@ -16,6 +16,7 @@ import { ingestWebhook } from '../ingest-webhook.js';
 import { createInstanceResolver } from '../instances.js';
 import { mergeBatch } from '../merge-batch.js';
 import { pushProfiles } from '../push-profiles.js';
+import { storedSnapshot } from '../push-snapshot.js';
 import { retryErasures } from './retry-erasures.js';
 
 const MINUTE = 60_000;
@@ -256,6 +257,40 @@ describe('erasure receipts', () => {
     expect(receipt).toMatchObject({ state: 'failed-permanently', destinations: [{ instance: 'flaky', status: 'failed' }] });
     expect(await deps.receipts.pending('acme'), 'the subject is no longer kept').toEqual([]);
     expect(log.lines.find((l) => l.includes('erasure failed permanently'))).toMatch(/"requestId":"gdpr-req-4"/);
+  });
+
+  it('erases the records of the profiles it absorbed by their own destination ids, keeps only those ids for a retry, and drops them when the erasure is given up', async () => {
+    const { deps, flaky, advance } = setup([{ id: 'flaky', connector: 'flaky' }]);
+    // The survivor and a profile it absorbed were each pushed, each with a record (and id) of its own there.
+    await deps.snapshots.put('acme', 'p-1', 'flaky', storedSnapshot({ email: 'anna@example.com', lastName: 'Berg' }, 'r-1'));
+    await deps.snapshots.put('acme', 'p-old', 'flaky', storedSnapshot({ email: 'ab@old.example', lastName: 'Berg' }, 'r-2'));
+    const message: PushMessage = {
+      kind: 'erase',
+      tenantId: 'acme',
+      subject: { profileId: 'p-1', identifiers: [{ type: 'email', value: 'anna@example.com' }], email: 'anna@example.com' },
+      requestId: 'gdpr-req-6',
+      mergedFrom: ['p-old'],
+    };
+    expect(await pushProfiles(deps, [{ id: 'e', message }])).toEqual(['e']);
+    expect(flaky.state.calls.map((c) => c.remoteId)).toEqual(['r-1', 'r-2']);
+    expect(flaky.state.calls[1], 'the absorbed record by its id alone').toEqual({ profileId: 'p-1', identifiers: [], remoteId: 'r-2' });
+    expect(Object.fromEntries(deps.snapshots.snapshots), 'only the ids are kept, no field').toEqual({
+      'acme/p-1/flaky': { '@remoteId': 'r-1' },
+      'acme/p-old/flaky': { '@remoteId': 'r-2' },
+    });
+
+    // The sweep's retry reaches both records again.
+    advance(20 * MINUTE);
+    expect(await retryErasures(deps, 'acme')).toMatchObject({ requeued: 1 });
+    const retry = deps.push.sent.splice(0);
+    expect(retry).toEqual([expect.objectContaining({ kind: 'erase', mergedFrom: ['p-old'] })]);
+    expect(await pushProfiles(deps, [{ id: 'r', message: retry[0]! }])).toEqual(['r']);
+    expect(flaky.state.calls.slice(2).map((c) => c.remoteId)).toEqual(['r-1', 'r-2']);
+
+    // Given up: the kept ids go with the kept subject; nothing of the person is left for an operator to clean up.
+    advance(15 * 24 * 60 * MINUTE);
+    expect(await retryErasures(deps, 'acme')).toMatchObject({ givenUp: 1 });
+    expect(deps.snapshots.snapshots.size).toBe(0);
   });
 
   it('does not retry an erasure once the person is known again, and reports it for an operator', async () => {

@@ -1,7 +1,8 @@
 // The sweep's part of erasure: receipts still open a while after their last attempt (a destination failed, the push
 // message went to the DLQ, or was lost) are queued again as erase messages; past the max age they are closed as
 // failed-permanently and reported for an operator, and the kept subject (personal data) is dropped.
-import type { ErasureReceiptStore, ProfileRepository, PushMessage, PushQueue } from '../../core/ports.js';
+import type { PendingErasure } from '../../core/erasure/receipts.js';
+import type { ErasureReceiptStore, ProfileRepository, PushMessage, PushQueue, PushSnapshotStore } from '../../core/ports.js';
 import type { Logger } from '../../connectors/sdk/index.js';
 
 const MINUTE = 60_000;
@@ -15,6 +16,11 @@ export interface ErasureRetryDeps {
   push: PushQueue;
   /** With it, an erasure whose person is known here again (a new profile holds one of the identifiers) is not retried. */
   profiles?: Pick<ProfileRepository, 'lookup'>;
+  /**
+   * With them, an erasure given up also drops what was kept for its retries at the push snapshots: the destinations'
+   * own ids for the person (id-only snapshots, erase-at-destinations.ts), which nothing else would ever remove.
+   */
+  snapshots?: Pick<PushSnapshotStore, 'removeAll'>;
   log: Logger;
   now?: () => Date;
   retryAfterMs?: number;
@@ -49,6 +55,7 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
         at,
         `retries stopped ${Math.round(maxAge / 86_400_000)} days after the request`,
       );
+      await dropRetryIds(deps, pending);
       // An error, so that the function's error alarm calls an operator: `syncline erasure <tenant> <requestId>` says where.
       deps.log.error('erasure failed permanently: finish it at the destinations by hand', {
         tenantId,
@@ -74,6 +81,7 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
         at,
         'not retried: the person is known again since the request (a new profile holds one of the identifiers); finish the failed destinations by hand',
       );
+      await dropRetryIds(deps, pending);
       deps.log.error('erasure not retried: the person came back; finish it at the destinations by hand', {
         tenantId,
         requestId,
@@ -83,7 +91,12 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
       continue;
     }
     // An erase message only deletes at destinations: the profile was erased here already and is never re-created.
-    retries.push({ message: { kind: 'erase', tenantId, subject: pending.subject, requestId }, requestId, subjectDigest });
+    const mergedFrom = pending.mergedFrom ?? [];
+    retries.push({
+      message: { kind: 'erase', tenantId, subject: pending.subject, requestId, ...(mergedFrom.length > 0 ? { mergedFrom } : {}) },
+      requestId,
+      subjectDigest,
+    });
   }
 
   for (let i = 0; i < retries.length; i += 10) {
@@ -95,4 +108,10 @@ export async function retryErasures(deps: ErasureRetryDeps, tenantId: string): P
   }
   if (run.requeued + run.givenUp > 0) deps.log.info('erasure retries', { tenantId, ...run });
   return run;
+}
+
+/** The id-only snapshots a failed attempt kept for retries, under the subject's id and the ids it absorbed. */
+async function dropRetryIds(deps: ErasureRetryDeps, pending: PendingErasure): Promise<void> {
+  if (!deps.snapshots) return;
+  for (const id of [pending.subject.profileId, ...(pending.mergedFrom ?? [])]) await deps.snapshots.removeAll(pending.tenantId, id);
 }

@@ -17,7 +17,13 @@ export class InMemoryErasureReceipts implements ErasureReceiptStore {
   /** The kept subjects (personal data), by the same key; gone once a receipt closes. */
   readonly kept = new Map<string, PendingErasure>();
 
-  async open(tenantId: string, requestId: string, subject: ErasureSubject, at: string): Promise<SubjectReceipt> {
+  async open(
+    tenantId: string,
+    requestId: string,
+    subject: ErasureSubject,
+    at: string,
+    mergedFrom: readonly string[] = [],
+  ): Promise<SubjectReceipt> {
     const key = keyOf(tenantId, requestId, subjectDigest(tenantId, subject.profileId));
     let receipt = this.receipts.get(key);
     if (!receipt) {
@@ -28,6 +34,7 @@ export class InMemoryErasureReceipts implements ErasureReceiptStore {
         requestId,
         subjectDigest: receipt.subjectDigest,
         subject: structuredClone(subject),
+        ...(mergedFrom.length > 0 ? { mergedFrom: [...mergedFrom] } : {}),
         requestedAt: at,
         lastTriedAt: at,
       });
