@@ -79,4 +79,30 @@ describe('diagnoseInstance', () => {
     );
     expect(found.map((f) => f.check)).toEqual(['data', 'dead letters', 'quarantine']);
   });
+
+  it("compares Square's notification URL setting with the URL its subscription signs (issue 19, item 16)", () => {
+    const square = (value: string | undefined, signs = URL_HERE): ConnectOutcome => ({
+      kind: 'planned',
+      connector: 'square',
+      url: URL_HERE,
+      changes: [{ action: 'keep', id: 'wbhk_1', topics: ['customer.created'] }],
+      subscriptions: [{ id: 'wbhk_1', url: signs, topics: ['customer.created'], active: true, status: 'enabled' }],
+      urlSetting: { name: 'notificationUrl', ...(value !== undefined ? { value } : {}) },
+    });
+    const fix = `set "notificationUrl": "${URL_HERE}" in the settings of acme/news (syncline.config.json), and deploy`;
+    expect(problems(evidence(square(undefined)))).toEqual([
+      { check: 'settings', ok: false, detail: 'notificationUrl is not set: no delivery can be verified (each is answered 503)', fix },
+    ]);
+    expect(problems(evidence(square('https://old.example/webhooks/acme/news')))).toEqual([
+      {
+        check: 'settings',
+        ok: false,
+        detail: `notificationUrl is https://old.example/webhooks/acme/news, but the subscription signs ${URL_HERE}: no delivery verifies`,
+        fix,
+      },
+    ]);
+    // The same address spelled with :443 or a trailing slash is no problem; nor is a subscription still to be created.
+    expect(problems(evidence(square('https://api.example:443/webhooks/acme/news/')))).toEqual([]);
+    expect(diagnoseInstance(evidence(square(URL_HERE))).find((f) => f.check === 'settings')).toMatchObject({ ok: true });
+  });
 });

@@ -3,7 +3,7 @@
 import type { InstanceHealth } from '../operator/instance-health.js';
 import type { ConnectOutcome } from '../pipeline/subscriptions/connect.js';
 
-export type Check = 'secret' | 'vendor' | 'subscriptions' | 'data' | 'dead letters' | 'quarantine';
+export type Check = 'secret' | 'vendor' | 'subscriptions' | 'settings' | 'data' | 'dead letters' | 'quarantine';
 
 export interface Finding {
   check: Check;
@@ -71,6 +71,40 @@ function subscriptionFindings(e: InstanceEvidence, outcome: ConnectOutcome): Fin
   }
 }
 
+/** One address however spelled: `:443` on https (`:80` on http) and a trailing slash on the path say nothing more. */
+function sameAddress(a: string, b: string): boolean {
+  if (!URL.canParse(a) || !URL.canParse(b)) return a === b;
+  const canonical = (u: string) => {
+    const url = new URL(u);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
+  };
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * A vendor that signs the subscription's URL (Square) is verified against a setting: it must name the URL the
+ * subscription delivers to (or, before connect, the one connect registers).
+ */
+function urlSettingFinding(e: InstanceEvidence, outcome: ConnectOutcome): Finding | undefined {
+  if ((outcome.kind !== 'planned' && outcome.kind !== 'applied') || !outcome.urlSetting) return undefined;
+  const { name, value } = outcome.urlSetting;
+  const ids = new Set(outcome.changes.flatMap((c) => (c.action === 'create' ? [] : [c.id])));
+  const signed = outcome.subscriptions.filter((s) => ids.has(s.id)).map((s) => s.url);
+  const expected = signed[0] ?? outcome.url;
+  const fix = `set "${name}": "${expected}" in the settings of ${e.tenantId}/${e.instanceId} (syncline.config.json), and deploy`;
+  if (value === undefined)
+    return { check: 'settings', ok: false, detail: `${name} is not set: no delivery can be verified (each is answered 503)`, fix };
+  const other = [...signed, ...(signed.length === 0 ? [outcome.url] : [])].find((url) => !sameAddress(url, value));
+  if (other !== undefined)
+    return {
+      check: 'settings',
+      ok: false,
+      detail: `${name} is ${value}, but the subscription ${signed.length > 0 ? 'signs' : 'will sign'} ${other}: no delivery verifies`,
+      fix,
+    };
+  return { check: 'settings', ok: true, detail: `${name} is the subscription's URL` };
+}
+
 function dataFinding(e: InstanceEvidence): Finding {
   const h = e.health;
   const last = [h.lastWebhookAt && `webhook ${h.lastWebhookAt}`, h.lastPollAt && `poll ${h.lastPollAt}`].filter(Boolean).join(', ');
@@ -95,6 +129,7 @@ function dataFinding(e: InstanceEvidence): Finding {
 export function diagnoseInstance(e: InstanceEvidence): Finding[] {
   return [
     ...(e.subscriptions ? subscriptionFindings(e, e.subscriptions) : []),
+    ...(e.subscriptions ? [urlSettingFinding(e, e.subscriptions)].filter((f) => f !== undefined) : []),
     dataFinding(e),
     e.deadLettered > 0
       ? {

@@ -91,7 +91,11 @@ describe('onboarding a tenant with config check, connect and doctor', () => {
     expect(
       (await woo.webhooks.deliver('customer.updated', { ...customer, date_modified_gmt: '2026-03-01T10:00:00' })).map((d) => d.status)[0],
     ).toBeLessThan(300);
-    // Square signs the notification URL: the local server reports the http:// it was reached by.
+    // Square signs the notification URL: the stack filled settings.notificationUrl with its webhook URL once it listened
+    // (the config names none), and connect registered the same URL.
+    const posSettings = stack.config.tenants.find((t) => t.id === T)!.instances.find((i) => i.id === 'pos')!.settings;
+    expect(posSettings.notificationUrl).toBe(`${stack.url}/webhooks/${T}/pos`);
+    expect(pos.subscriptions.list().map((s) => s.notification_url)).toEqual([posSettings.notificationUrl]);
     expect((await pos.subscriptions.deliver(SQUARE_TOPIC, SQUARE_PAYLOAD)).map((d) => d.status)).toEqual([202]);
 
     for (const instance of ['shop', 'woo', 'pos']) {
@@ -107,5 +111,6 @@ describe('onboarding a tenant with config check, connect and doctor', () => {
     expect(doctor.code, doctor.out + doctor.err).toBe(1);
     expect(doctor.out).toContain(`(${disabled.id}) is disabled`);
     expect(doctor.out).toContain(`fix: syncline connect ${T} woo`);
+    expect(doctor.out).toMatch(/ok +settings +notificationUrl is the subscription's URL/);
   }, 120_000);
 });

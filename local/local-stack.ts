@@ -152,6 +152,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups,
     );
     serverUrl = server.url;
+    // Settings that follow from the webhook URL (Square's notificationUrl) are known now: filled before anything binds.
+    simulators.webhooksListening();
     // The survey's answer links in pushed mails point here (in AWS: the stage's API URL).
     process.env.SYNCLINE_PUBLIC_URL = server.url;
     if (options.stateFile) keepStateFile(options.stateFile, server.url, emulators, queueUrls, simulators.config, cleanups);

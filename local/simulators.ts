@@ -24,6 +24,8 @@ interface Running {
   tenantId: string;
   instance: string;
   settings: Record<string, unknown>;
+  /** Fills the settings that follow from the webhook URL into the config's instance settings, once it is known. */
+  fillWebhookSettings(): void;
   secrets: Record<string, unknown>;
   handle: unknown;
   stop(): Promise<void>;
@@ -37,6 +39,11 @@ export interface RunningSimulators {
   copernica(tenantId: string, instance: string): CopernicaSimulator | undefined;
   /** Any connector's running simulator, typed by the caller (its simulator.ts names the handle's type). */
   handle<Handle>(tenantId: string, instance: string): Handle | undefined;
+  /**
+   * Called once the local server listens (`webhookBase` answers): fills each simulated instance's webhook-URL-derived
+   * settings (SimulatorDefinition.webhookSettings) into `config`, in place, before any delivery or poll binds it.
+   */
+  webhooksListening(): void;
   describe(): string[];
   stop(): Promise<void>;
 }
@@ -84,15 +91,22 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
               }
             : undefined;
         const sim = await simulator.start({ settings: instance.settings, faults, sampleCustomers: options.sampleCustomers, webhookUrl });
+        const settings = { ...instance.settings, ...sim.settings };
+        const configured = instance.settings;
         running.push({
           tenantId: tenant.id,
           instance: instance.id,
           settings: sim.settings,
+          fillWebhookSettings: () => {
+            const url = webhookUrl?.();
+            if (url === undefined || !simulator.webhookSettings) return;
+            for (const [key, value] of Object.entries(simulator.webhookSettings(url))) if (!(key in configured)) settings[key] = value;
+          },
           secrets: sim.secrets,
           handle: sim.handle,
           stop: () => sim.stop(),
         });
-        instances.push({ ...instance, settings: { ...instance.settings, ...sim.settings } });
+        instances.push({ ...instance, settings });
       }
       tenants.push({ ...tenant, instances });
     }
@@ -112,6 +126,9 @@ export async function startSimulators(config: SynclineConfig, options: Simulator
     shopify: (tenantId, instance) => handleOf('shopify', tenantId, instance) as ShopifySimulator | undefined,
     copernica: (tenantId, instance) => handleOf('copernica', tenantId, instance) as CopernicaSimulator | undefined,
     handle: <Handle>(tenantId: string, instance: string) => find(tenantId, instance)?.handle as Handle | undefined,
+    webhooksListening: () => {
+      for (const r of running) r.fillWebhookSettings();
+    },
     describe: () => running.map((r) => `simulated ${r.instance.padEnd(9)} ${String(r.settings.apiBaseUrl)}  (tenant ${r.tenantId})`),
     stop: async () => {
       await Promise.allSettled(running.map((r) => r.stop()));

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInstance } from '../core/config.js';
 import type { EventQueue, QuarantineStore, StatusRecorder } from '../core/ports.js';
-import { PayloadInvalid, SignatureInvalid } from '../connectors/sdk/errors.js';
+import { ConfigInvalid, PayloadInvalid, SignatureInvalid } from '../connectors/sdk/errors.js';
 import type { Logger, WebhookRequest } from '../connectors/sdk/index.js';
 import { EMAIL_IN_TEXT, redactPersonalData } from '../connectors/sdk/redact.js';
 import { completeEvents } from './complete-event.js';
@@ -38,6 +38,7 @@ export interface WebhookResponse {
  * route tells nobody which tenants and instances exist (issue 16 item 11).
  */
 const REFUSED: WebhookResponse = { statusCode: 401, body: { error: 'signature invalid' } };
+const MISCONFIGURED: WebhookResponse = { statusCode: 503, body: { error: 'instance configuration incomplete, retry later' } };
 
 /** Refusals are a metric, never a table write; names that are not configured share one dimension (no cardinality). */
 function countRefused(deps: Pick<WebhookDeps, 'status'>, tenantId: string, instanceId: string, known: boolean): WebhookResponse {
@@ -84,6 +85,13 @@ export async function ingestWebhook(
     if (error instanceof SignatureInvalid) {
       deps.log.warn('webhook signature rejected', { tenantId, instance: instanceId, reason: error.message });
       return countRefused(deps, tenantId, instanceId, true);
+    }
+    // The instance cannot verify anything (e.g. Square without its notification URL): the operator's to fix. Answered
+    // 503 so that the vendor keeps retrying until then; nothing is verified, queued or quarantined meanwhile.
+    if (error instanceof ConfigInvalid) {
+      deps.log.error('webhook instance misconfigured', { tenantId, instance: instanceId, reason: error.message });
+      await deps.status.record(tenantId, instanceId, 'webhook', 'error');
+      return MISCONFIGURED;
     }
     throw error;
   }

@@ -33,6 +33,12 @@ export interface SimulatorDefinition<Handle = unknown> {
   /** The connector it stands in for. */
   connector: string;
   start(options: SimulatorStart): Promise<StartedSimulator<Handle>>;
+  /**
+   * Settings that follow from the instance's webhook URL (Square's `notificationUrl`, the URL it signs), which the
+   * local stack knows only once its server listens: it then fills them into the instance's settings, before any
+   * delivery or poll, unless the config sets them itself. For instances with `webhooks: true`.
+   */
+  webhookSettings?(webhookUrl: string): Record<string, unknown>;
 }
 
 export function defineSimulator<Handle>(definition: SimulatorDefinition<Handle>): SimulatorDefinition<Handle> {

@@ -47,6 +47,11 @@ export interface SubscriptionApi<Context, SecretKey extends string> {
   grouping: 'per-topic' | 'combined';
   /** Where the signing secret comes from, when the vendor signs per subscription; absent when it signs otherwise. */
   signingSecret?: { key: SecretKey; issuedBy: 'vendor' | 'syncline' };
+  /**
+   * The setting that must hold the subscription's URL, when the vendor signs that URL (Square's `notificationUrl`):
+   * `syncline doctor` compares the two.
+   */
+  urlSetting?: string;
   /** Every subscription of this shop or application, disabled ones included. Also the cheap authenticated read `doctor` makes. */
   list(context: Context): Promise<WebhookSubscription[]>;
   create(context: Context, target: SubscriptionTarget): Promise<SubscriptionResult>;

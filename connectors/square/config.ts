@@ -10,8 +10,10 @@ export const SquareSettings = z.object({
   /** The seller's merchant id: when set, events for another merchant are refused (one app can serve many sellers). */
   merchantId: z.string().min(1).max(64).optional(),
   /**
-   * The notification URL exactly as registered in the webhook subscription. Square signs it together with the body;
-   * a proxy or load balancer can change the URL we see, so when set it is used instead of the request's URL.
+   * The notification URL as registered in the webhook subscription. Square signs it together with the body; the URL a
+   * request arrives on is named by its Host header (the sender's choice, rewritten by proxies), so webhooks are
+   * verified only over this setting: an instance with webhooks and without it answers deliveries as misconfigured
+   * (ConfigInvalid). Optional for an instance that only polls. `syncline doctor` compares it with the subscription.
    */
   notificationUrl: z.url().optional(),
   environment: z.enum(['production', 'sandbox']).default('production'),

@@ -181,4 +181,6 @@ export const simulator = defineSimulator<SquareSimulator>({
     const sim = await startSquareSimulator({ ...seller, locationIds, ...(faults ? { faults } : {}) });
     return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
   },
+  // The URL `syncline connect` registers with the subscription, which Square signs (connectors/square/webhook.ts).
+  webhookSettings: (webhookUrl) => ({ notificationUrl: webhookUrl }),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
-import { PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
+import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { square } from './index.js';
 import { mapOrder } from './mapping.js';
 import { Order } from './schemas.js';
@@ -116,10 +116,13 @@ describe('Square webhook signature (known answers from square-nodejs-sdk tests/i
     expect(() => verify(body, sig, key, url, 'http://10.0.3.7:8080/webhooks/acme/square')).not.toThrow();
   });
 
-  it('uses the request URL when no notification URL is configured', () => {
-    const request = signedRequest(fixture('customer-created.json'));
-    expect(() => square.verifyWebhook!(request, secrets, settings, new Date())).not.toThrow();
-    expect(() => square.verifyWebhook!({ ...request, url: `${WEBHOOK_URL}?x=1` }, secrets, settings, new Date())).toThrow(SignatureInvalid);
+  it('refuses to verify without settings.notificationUrl instead of trusting the Host the request names (issue 19, item 16)', () => {
+    // Signed by whoever chose the Host header: without the registered URL there is nothing trustworthy to check against.
+    const forged = signedRequest(fixture('customer-created.json'), 'https://attacker.example/webhooks/acme/square');
+    const { notificationUrl: _, ...withoutUrl } = settings;
+    expect(() => square.verifyWebhook!(forged, secrets, withoutUrl, new Date())).toThrow(ConfigInvalid);
+    expect(() => square.verifyWebhook!(forged, secrets, settings, new Date())).toThrow(SignatureInvalid);
+    expect(() => square.verifyWebhook!(signedRequest(fixture('customer-created.json')), secrets, settings, new Date())).not.toThrow();
   });
 });
 

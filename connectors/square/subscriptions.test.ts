@@ -34,7 +34,7 @@ const verify = (signatureKey: string) => {
   square.verifyWebhook!(
     { method: 'POST', url: receiver.url, headers: delivery.headers, rawBody: delivery.body },
     { ...sim.secrets, signatureKey },
-    sim.settings,
+    { ...sim.settings, notificationUrl: receiver.url },
     new Date(),
   );
 };

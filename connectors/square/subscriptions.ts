@@ -54,6 +54,8 @@ export const squareSubscriptions: WebhookSubscriptions<SquareSettings, SquareSec
   topics: SUBSCRIBED_EVENT_TYPES,
   grouping: 'combined',
   signingSecret: { key: 'signatureKey', issuedBy: 'vendor' },
+  // Square signs the notification URL with the body: the verifier reads it from this setting (webhook.ts).
+  urlSetting: 'notificationUrl',
   async list(context) {
     const http = client(context);
     const found: WebhookSubscription[] = [];

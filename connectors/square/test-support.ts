@@ -5,7 +5,7 @@ import { SquareSettings, type SquareSecrets } from './config.js';
 import { signSquareWebhook } from './webhook.js';
 
 export const WEBHOOK_URL = 'https://hooks.syncline.example/webhooks/acme/square';
-export const settings = SquareSettings.parse({ locationIds: ['L1AMSTERDAM0', 'L2UTRECHT00'] });
+export const settings = SquareSettings.parse({ locationIds: ['L1AMSTERDAM0', 'L2UTRECHT00'], notificationUrl: WEBHOOK_URL });
 export const secrets: SquareSecrets = { accessToken: 'EAAAsimulated', signatureKey: 'test-signature-key' };
 export const wrongSecrets: SquareSecrets = { ...secrets, signatureKey: 'another-signature-key' };
 

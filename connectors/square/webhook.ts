@@ -1,21 +1,28 @@
 // Square webhook authentication: x-square-hmacsha256-signature is the base64 HMAC-SHA256 of the notification URL
 // followed by the raw body, keyed with the subscription's signature key. Unlike Square's SDK, compared in constant time.
-import { hmacWebhook, SignatureInvalid, type WebhookRequest } from '../sdk/index.js';
+import { ConfigInvalid, hmacWebhook, SignatureInvalid, type WebhookRequest } from '../sdk/index.js';
 import type { SquareSecrets, SquareSettings } from './config.js';
 
-/** The URL Square signed: the one registered with the subscription when configured, else the one we were called on. */
-export function signedUrl(request: WebhookRequest, settings: Pick<SquareSettings, 'notificationUrl'>): string {
-  return settings.notificationUrl ?? request.url;
+/**
+ * The URL Square signed: the one registered with the subscription. Required: the URL a request arrived on is named by
+ * its Host header, which the sender chooses (and a proxy rewrites), so it is never what a signature is checked over.
+ */
+function signedUrl(settings: Pick<SquareSettings, 'notificationUrl'>): string {
+  if (settings.notificationUrl === undefined)
+    throw new ConfigInvalid(
+      'Square webhooks need settings.notificationUrl, the notification URL registered with the subscription (syncline connect prints it)',
+    );
+  return settings.notificationUrl;
 }
 
 const signature = hmacWebhook<SquareSecrets, Pick<SquareSettings, 'notificationUrl'>>({
   vendor: 'Square',
   header: 'x-square-hmacsha256-signature',
   encoding: 'base64',
-  signs: (request, settings) => [signedUrl(request, settings), request.rawBody],
+  signs: (request, settings) => [signedUrl(settings), request.rawBody],
   secret: (secrets) => secrets.signatureKey,
   mismatch:
-    'Square webhook signature does not match (wrong signature key, altered body, or a notification URL other than the one registered: set settings.notificationUrl)',
+    'Square webhook signature does not match (wrong signature key, altered body, or a subscription whose notification URL is not settings.notificationUrl: syncline doctor compares them)',
 });
 
 /**
@@ -41,7 +48,7 @@ export function verifySquareWebhook(
   secrets: SquareSecrets,
   settings: Pick<SquareSettings, 'notificationUrl'>,
 ): void {
-  const spellings = notificationUrlSpellings(signedUrl(request, settings));
+  const spellings = notificationUrlSpellings(signedUrl(settings));
   for (const [i, notificationUrl] of spellings.entries()) {
     try {
       return signature.verify(request, secrets, { notificationUrl });

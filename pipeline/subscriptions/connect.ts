@@ -39,6 +39,8 @@ export type ConnectOutcome =
       subscriptions: WebhookSubscription[];
       /** The secret key stored in the instance's secret, when it changed. */
       storedSecret?: { key: string; where: string };
+      /** The setting that must equal the subscription's URL (the vendor signs it), and its configured value. */
+      urlSetting?: { name: string; value?: string };
     };
 
 export class InstanceNotConnectable extends Error {
@@ -91,6 +93,11 @@ export async function connectInstance(
     log: deps.log,
   };
 
+  const configuredUrl = api.urlSetting === undefined ? undefined : (instance.settings as Record<string, unknown>)[api.urlSetting];
+  const urlSetting =
+    api.urlSetting === undefined
+      ? {}
+      : { urlSetting: { name: api.urlSetting, ...(typeof configuredUrl === 'string' ? { value: configuredUrl } : {}) } };
   try {
     const existing = await api.list(context);
     const changes = planSubscriptions({
@@ -101,7 +108,7 @@ export async function connectInstance(
       secretKnown: held !== undefined || key === undefined,
     });
     if (!options.apply || changes.every((c) => c.action === 'keep'))
-      return { kind: 'planned', connector: connector.name, url, changes, subscriptions: existing };
+      return { kind: 'planned', connector: connector.name, url, changes, subscriptions: existing, ...urlSetting };
 
     let storedSecret: { key: string; where: string } | undefined;
     const store = async (value: string) => {
@@ -134,6 +141,7 @@ export async function connectInstance(
       changes,
       subscriptions: await api.list(context),
       ...(storedSecret ? { storedSecret } : {}),
+      ...urlSetting,
     };
   } catch (error) {
     if (error instanceof InstanceNotConnectable) throw error;
