@@ -33,6 +33,20 @@ export interface TenantStats {
 /** Bounds that keep the stats item well below DynamoDB's 400 KB. */
 const STATS_LIMITS = { products: 2000, partnersPerProduct: 10, popularPerCategory: 10, productsPerCustomer: 50 };
 
+/**
+ * The products a customer bought for themselves, newest first, at most 50, by product key: what co-purchases count
+ * (gifts say nothing about what goes together for one person). Shared with the analytics export (core/analytics/).
+ */
+export function ownProducts(traits: Pick<ReturnType<typeof computeTraits>, 'lines'>): Map<string, { name: string; category?: string }> {
+  const own = new Map<string, { name: string; category?: string }>();
+  for (const { line, secondary } of [...traits.lines].reverse()) {
+    if (secondary || own.size >= STATS_LIMITS.productsPerCustomer) continue;
+    const key = productKey(line);
+    if (!own.has(key)) own.set(key, { name: line.name, ...(line.category !== undefined ? { category: line.category } : {}) });
+  }
+  return own;
+}
+
 /** Streams profiles in and the stats out; memory grows with the catalogue, not with the number of profiles. */
 export class TenantStatsBuilder {
   private readonly customers: { lastOrderAt: string | null; orderCount: number; revenue: number }[] = [];
@@ -49,13 +63,7 @@ export class TenantStatsBuilder {
     this.profiles++;
     const traits = computeTraits(profile, this.config);
     this.customers.push({ lastOrderAt: traits.lastOrderAt, orderCount: traits.orderCount, revenue: traits.revenue });
-    // Gifts say nothing about what goes together for one person: own purchases only.
-    const own = new Map<string, { name: string; category?: string }>();
-    for (const { line, secondary } of [...traits.lines].reverse()) {
-      if (secondary || own.size >= STATS_LIMITS.productsPerCustomer) continue;
-      const key = productKey(line);
-      if (!own.has(key)) own.set(key, { name: line.name, ...(line.category !== undefined ? { category: line.category } : {}) });
-    }
+    const own = ownProducts(traits);
     for (const [key, info] of own) {
       const known = this.products.get(key);
       this.products.set(key, {

@@ -33,8 +33,9 @@ export function maskIdentifier(id: Id): string {
   return `${id.type} ${id.value.slice(0, 3)}***`;
 }
 
+/** Reads the profiles and their history: the table (a Query per profile), or an export (local/analytics/). */
 export async function dryRunIdentityRules(
-  repo: ProfileRepository,
+  repo: Pick<ProfileRepository, 'listProfiles' | 'history'>,
   tenant: TenantConfig,
   rules: IdentityRules,
   options: { examples?: number } = {},
