@@ -166,6 +166,20 @@ describe('syncline.js', () => {
     expect(p.sent.map((s) => s.body.events.length)).toEqual([20, 20, 7]);
   });
 
+  it('starts the next cart empty after the thank-you page reports the purchase', () => {
+    const p = page();
+    p.load();
+    p.call('init', INIT);
+    p.call('consent', { analytics: true });
+    p.call('addToCart', { sku: 'DR-1', price: 99.5 });
+    p.call('purchase');
+    expect(p.storage.has('_syncline_cart'), 'the stored cart').toBe(false);
+    p.call('addToCart', { sku: 'BIT-8', price: 4 });
+    p.leave();
+    const carts = p.events().filter((e) => e.type === 'cart');
+    expect(carts.map((e) => (e.data.lines as { sku: string }[]).map((l) => l.sku))).toEqual([['DR-1'], ['BIT-8']]);
+  });
+
   it('falls back to fetch with keepalive where sendBeacon is missing', () => {
     const p = page({ beacon: false });
     p.load();

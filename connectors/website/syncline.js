@@ -221,6 +221,12 @@
     checkout: function (o) {
       track('checkout', { currency: (o && o.currency) || undefined, total: o && o.total, lines: cart() });
     },
+    // The shop's thank-you page: the order (from the shop) closes the cart on the profile; this forgets the stored copy
+    // so the next cart does not start with what was just bought.
+    purchase: function () {
+      var s = store();
+      if (s) s.removeItem(CART);
+    },
     identify: function (p) {
       track('identify', { email: p.email, customerId: p.customerId, via: p.via });
       flush();

@@ -34,15 +34,30 @@ export function orderTotals(profile: Profile, counted: readonly OrderRecord[] = 
   };
 }
 
-/** Carts and checkouts that no order completed, newest first: abandoned-cart candidates. */
+/**
+ * How long before a cart's last change an order sharing one of its products still completes it. A website cart's time
+ * is the visitor's browser clock, and a page may report the cart again (the script's stored copy) just after the order.
+ */
+export const CART_ORDER_OVERLAP_MS = DAY_MS;
+
+/**
+ * Carts and checkouts that no order completed, newest first: abandoned-cart candidates. An order completes a cart by
+ * its checkout token, by being placed after the cart's last change (in the shop or at the till: the person bought), or
+ * by sharing a product with it shortly before (a website cart has no checkout token: it is matched by the person).
+ */
 export function openCarts(profile: Profile): CartRecord[] {
+  const orders = countedOrders(profile);
   const completedTokens = new Set(
     Object.values(profile.orders)
       .map((o) => o.checkoutToken)
       .filter((t): t is string => t !== undefined),
   );
+  const completes = (order: OrderRecord, cart: CartRecord) =>
+    order.placedAt >= cart.at ||
+    (Date.parse(order.placedAt) >= Date.parse(cart.at) - CART_ORDER_OVERLAP_MS &&
+      order.lines.some((l) => cart.lines.some((c) => productKey(c) === productKey(l))));
   return Object.values(profile.carts)
-    .filter((c) => !c.completedAt && !completedTokens.has(c.cartId))
+    .filter((c) => !c.completedAt && !completedTokens.has(c.cartId) && !orders.some((o) => completes(o, c)))
     .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.cartId < b.cartId ? 1 : -1));
 }
 
