@@ -33,7 +33,8 @@ export const CUSTOMERS_QUERY = `query SynclineCustomers($first: Int!, $after: St
   }
 }`;
 
-const LINE_ITEM_FIELDS = 'sku name quantity product { id } variant { id } originalUnitPriceSet { shopMoney { amount currencyCode } }';
+const LINE_ITEM_FIELDS =
+  'sku name quantity isGiftCard product { id } variant { id } originalUnitPriceSet { shopMoney { amount currencyCode } }';
 
 /**
  * Line items asked with each order: every one multiplies the order's cost (5 points a line at most), so the orders
@@ -47,7 +48,10 @@ export const ORDERS_QUERY = `query SynclineOrders($first: Int!, $after: String, 
     nodes {
       id name email phone createdAt updatedAt cancelledAt sourceName customerAcceptsMarketing test displayFinancialStatus
       totalPriceSet { shopMoney { amount currencyCode } }
-      customer { id }
+      customer { id firstName lastName }
+      customAttributes { key value }
+      shippingAddress { name firstName lastName }
+      billingAddress { name firstName lastName }
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }

@@ -2,6 +2,7 @@
 import type { EventDraft, OrderLine } from '../sdk/index.js';
 import { address, numericId, personIdentifiers, skipTestOrder, utcTime, type MappingContext } from './mapping.js';
 import type { CustomerNode, OrderNode } from './schemas.js';
+import { DEFAULT_GIFT_WORDS, hasGiftAttribute, shipsToAnotherPerson } from './gifts.js';
 
 /** `gid://shopify/Customer/123` → "123": the id webhooks carry, so both paths name the same customer. */
 const idOf = (gid: string) => numericId(gid, gid);
@@ -42,6 +43,9 @@ export function mapCustomerNode(node: CustomerNode, context: MappingContext): Ev
   ];
 }
 
+type Names = { name?: string | null | undefined; firstName?: string | null | undefined; lastName?: string | null | undefined };
+const named = (n: Names | null | undefined) => (n ? { name: n.name, first_name: n.firstName, last_name: n.lastName } : n);
+
 function status(node: OrderNode): 'placed' | 'paid' | 'cancelled' | 'refunded' {
   if (node.cancelledAt || node.displayFinancialStatus === 'VOIDED') return 'cancelled';
   if (node.displayFinancialStatus === 'REFUNDED') return 'refunded';
@@ -65,7 +69,10 @@ export function mapOrderNode(node: OrderNode, context: MappingContext): EventDra
     name: item.name,
     quantity: item.quantity,
     price: item.originalUnitPriceSet.shopMoney.amount,
+    ...(item.isGiftCard === true ? { gift: true } : {}),
   }));
+  // The same gift rules as the orders/create webhook (mapping.ts): a gift note attribute, another addressee.
+  const attributes = (node.customAttributes ?? []).map((a) => ({ name: a.key, value: a.value }));
   // Each state of the order is its own event; the merge keeps one order per id, the latest state winning.
   const id = `poll/orders/${orderId}/${at}`;
   const events: EventDraft[] = [
@@ -83,6 +90,10 @@ export function mapOrderNode(node: OrderNode, context: MappingContext): EventDra
         placedAt: utcTime(node.createdAt, 'createdAt'),
         status: status(node),
         lines,
+        ...(hasGiftAttribute(attributes, context.giftAttributeWords ?? DEFAULT_GIFT_WORDS) ? { gift: true } : {}),
+        ...(shipsToAnotherPerson(named(node.shippingAddress), named(node.billingAddress), named(node.customer))
+          ? { shippedToOtherAddress: true }
+          : {}),
       },
     },
   ];

@@ -163,8 +163,8 @@ describe('Shopify poll', () => {
         const { events } = await drain(sim);
         expect(placedOrders(events)).toHaveLength(40);
         const orders = sim.queries().filter((q) => q.root === 'orders');
-        // 100 orders with 10 line items each would cost 2 + 100 × 56 points: refused once, then 17 a page (2 + 17 × 56 = 954).
-        expect(orders.map((q) => q.variables.first)).toEqual([100, 17, 17, 17]);
+        // 100 orders with 10 line items each would cost 2 + 100 × 59 points: refused once, then 16 a page (2 + 16 × 59 = 946).
+        expect(orders.map((q) => q.variables.first)).toEqual([100, 16, 16, 16]);
       }));
 
     it('pages the line items of an order that has more than the orders query asks for, keeping every line', () => {

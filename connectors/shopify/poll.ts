@@ -32,7 +32,12 @@ const streams = incrementalStreams({
     },
     async orders(client, { since, position }, context) {
       const page = await client.orders({ first: context.settings.pageSize, after: position, query: updatedSince(since) });
-      const mapping = { instance: context.instance, now: context.now(), testOrders: context.settings.testOrders };
+      const mapping = {
+        instance: context.instance,
+        now: context.now(),
+        testOrders: context.settings.testOrders,
+        giftAttributeWords: context.settings.giftAttributeWords,
+      };
       return {
         events: page.nodes.flatMap((node) => mapOrderNode(node, mapping)),
         marks: page.nodes.map((node) => utcTime(node.updatedAt, 'updatedAt')),

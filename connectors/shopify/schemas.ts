@@ -191,6 +191,8 @@ const LineItemNode = z.object({
   product: z.object({ id: Gid }).nullish(),
   variant: z.object({ id: Gid }).nullish(),
   originalUnitPriceSet: z.object({ shopMoney: MoneyV2 }),
+  /** LineItem.isGiftCard: the line sells a gift card. */
+  isGiftCard: z.boolean().nullish(),
 });
 /** A page of an order's line items; the orders query asks for the first few, the order query for the rest. */
 const LineItems = z.object({ nodes: z.array(LineItemNode), pageInfo: PageInfo.optional() });
@@ -209,7 +211,12 @@ export const OrderNode = z.object({
   test: z.boolean().nullish(),
   displayFinancialStatus: Text,
   totalPriceSet: z.object({ shopMoney: MoneyV2 }),
-  customer: z.object({ id: Gid }).nullish(),
+  customer: z.object({ id: Gid, firstName: Text, lastName: Text }).nullish(),
+  /** Order.customAttributes: the checkout's note attributes (a gift message, gift wrap), keyed `key`, not `name`. */
+  customAttributes: z.array(z.object({ key: z.string(), value: Text })).nullish(),
+  /** The addressee names only: whether the parcel goes to someone else (gifts.ts). */
+  shippingAddress: z.object({ name: Text, firstName: Text, lastName: Text }).nullish(),
+  billingAddress: z.object({ name: Text, firstName: Text, lastName: Text }).nullish(),
   lineItems: LineItems,
 });
 export type OrderNode = z.infer<typeof OrderNode>;
