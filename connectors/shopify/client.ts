@@ -48,6 +48,8 @@ export const ORDERS_QUERY = `query SynclineOrders($first: Int!, $after: String, 
       id name email phone createdAt updatedAt cancelledAt sourceName customerAcceptsMarketing test displayFinancialStatus
       totalPriceSet { shopMoney { amount currencyCode } }
       customer { id }
+      billingAddress { countryCodeV2 }
+      shippingAddress { countryCodeV2 }
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }

@@ -118,6 +118,9 @@ export const CheckoutPayload = z.object({
   total_price: Money.nullish(),
   abandoned_checkout_url: Text,
   customer: EmbeddedCustomer.nullish(),
+  /** Their country reads the checkout's national phone number (issue 19, item 11). */
+  billing_address: MailingAddress.nullish(),
+  shipping_address: MailingAddress.nullish(),
   line_items: z.array(LineItem),
 });
 export type CheckoutPayload = z.infer<typeof CheckoutPayload>;
@@ -210,6 +213,9 @@ export const OrderNode = z.object({
   displayFinancialStatus: Text,
   totalPriceSet: z.object({ shopMoney: MoneyV2 }),
   customer: z.object({ id: Gid }).nullish(),
+  /** Their country reads the order's national phone number (issue 19, item 11). */
+  billingAddress: z.object({ countryCodeV2: Text }).nullish(),
+  shippingAddress: z.object({ countryCodeV2: Text }).nullish(),
   lineItems: LineItems,
 });
 export type OrderNode = z.infer<typeof OrderNode>;
