@@ -50,8 +50,8 @@ export const ORDERS_QUERY = `query SynclineOrders($first: Int!, $after: String, 
       totalPriceSet { shopMoney { amount currencyCode } }
       customer { id firstName lastName }
       customAttributes { key value }
-      shippingAddress { name firstName lastName }
-      billingAddress { name firstName lastName }
+      shippingAddress { name firstName lastName countryCodeV2 }
+      billingAddress { name firstName lastName countryCodeV2 }
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }

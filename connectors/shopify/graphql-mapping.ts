@@ -61,6 +61,7 @@ export function mapOrderNode(node: OrderNode, context: MappingContext): EventDra
     customerId: node.customer ? idOf(node.customer.id) : undefined,
     email: node.email,
     phone: node.phone,
+    country: node.billingAddress?.countryCodeV2 ?? node.shippingAddress?.countryCodeV2,
   });
   const lines: OrderLine[] = node.lineItems.nodes.map((item) => ({
     ...(item.product ? { productId: idOf(item.product.id) } : {}),

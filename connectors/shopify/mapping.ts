@@ -188,7 +188,12 @@ export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingCo
 
 export function mapCheckout(c: CheckoutPayload, delivery: Delivery, context: MappingContext): EventDraft[] {
   const customerId = c.customer ? numericId(c.customer.id, c.customer.admin_graphql_api_id) : undefined;
-  const identifiers = personIdentifiers(context, { customerId, email: c.email ?? c.customer?.email, phone: c.phone ?? c.customer?.phone });
+  const identifiers = personIdentifiers(context, {
+    customerId,
+    email: c.email ?? c.customer?.email,
+    phone: c.phone ?? c.customer?.phone,
+    country: c.billing_address?.country_code ?? c.shipping_address?.country_code,
+  });
   // With neither e-mail nor customer, the token is all we have; the order that completes it carries it too.
   if (identifiers.length === 0) identifiers.push(checkoutIdentifier(c.token));
   const at = occurredAt(delivery, context, c.updated_at, c.created_at);

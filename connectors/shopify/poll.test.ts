@@ -4,6 +4,7 @@ import { drainPoll, withVendor } from '../sdk/testing/index.js';
 import { RateLimited, VendorRejected, type EventDraft } from '../sdk/index.js';
 import { pollShopify, readCursor } from './poll.js';
 import { generateSampleShop, startShopifySimulator, type ShopifySimulator } from './simulator.js';
+import type { OrderNodeJson } from './schemas.js';
 import { contextFor, secrets } from './test-support.js';
 
 const withSimulator = (options: Partial<Parameters<typeof startShopifySimulator>[0]>, run: (sim: ShopifySimulator) => Promise<void>) =>
@@ -163,9 +164,29 @@ describe('Shopify poll', () => {
         const { events } = await drain(sim);
         expect(placedOrders(events)).toHaveLength(40);
         const orders = sim.queries().filter((q) => q.root === 'orders');
-        // 100 orders with 10 line items each would cost 2 + 100 × 59 points: refused once, then 16 a page (2 + 16 × 59 = 946).
+        // 100 orders with 10 line items would cost 2 + 100 × 59 points (gift fields and address countries included):
+        // refused once, then 16 a page (2 + 16 × 59 = 946).
         expect(orders.map((q) => q.variables.first)).toEqual([100, 16, 16, 16]);
       }));
+
+    it("reads an order's national phone number in its billing (else shipping) country, within the cost limit (issue 19, item 11)", () => {
+      const shop = generateSampleShop({ customers: 1, orders: 3 });
+      const [billed, shipped, unknown] = shop.orders as [OrderNodeJson, OrderNodeJson, OrderNodeJson];
+      Object.assign(billed, { phone: '0470 12 34 56', billingAddress: { countryCodeV2: 'BE' }, shippingAddress: { countryCodeV2: 'NL' } });
+      Object.assign(shipped, { phone: '0470 12 34 56', billingAddress: null, shippingAddress: { countryCodeV2: 'BE' } });
+      Object.assign(unknown, { phone: '0470 12 34 56', billingAddress: null, shippingAddress: null });
+      return withVendor(startShopifySimulator(shop), async (sim) => {
+        const { events } = await drain(sim);
+        const phoneOf = (order: OrderNodeJson) =>
+          placedOrders(events)
+            .find((e) => e.data.orderId === /\d+$/.exec(order.id)?.[0])
+            ?.identifiers.find((i) => i.type === 'phone')?.value;
+        expect(phoneOf(billed)).toBe('+32470123456');
+        expect(phoneOf(shipped)).toBe('+32470123456');
+        // No country: the national number is no E.164 identifier (it would name someone in the tenant's country).
+        expect(phoneOf(unknown)).not.toMatch(/^\+/);
+      });
+    });
 
     it('pages the line items of an order that has more than the orders query asks for, keeping every line', () => {
       const shop = generateSampleShop({ customers: 1, orders: 2 });

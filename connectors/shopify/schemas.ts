@@ -118,6 +118,9 @@ export const CheckoutPayload = z.object({
   total_price: Money.nullish(),
   abandoned_checkout_url: Text,
   customer: EmbeddedCustomer.nullish(),
+  /** Their country reads the checkout's national phone number (issue 19, item 11). */
+  billing_address: MailingAddress.nullish(),
+  shipping_address: MailingAddress.nullish(),
   line_items: z.array(LineItem),
 });
 export type CheckoutPayload = z.infer<typeof CheckoutPayload>;
@@ -214,9 +217,10 @@ export const OrderNode = z.object({
   customer: z.object({ id: Gid, firstName: Text, lastName: Text }).nullish(),
   /** Order.customAttributes: the checkout's note attributes (a gift message, gift wrap), keyed `key`, not `name`. */
   customAttributes: z.array(z.object({ key: z.string(), value: Text })).nullish(),
-  /** The addressee names only: whether the parcel goes to someone else (gifts.ts). */
-  shippingAddress: z.object({ name: Text, firstName: Text, lastName: Text }).nullish(),
-  billingAddress: z.object({ name: Text, firstName: Text, lastName: Text }).nullish(),
+  /** The addressee names (whether the parcel goes to someone else, gifts.ts) and the country that reads the order's
+   *  national phone number (issue 19, item 11). */
+  shippingAddress: z.object({ name: Text, firstName: Text, lastName: Text, countryCodeV2: Text }).nullish(),
+  billingAddress: z.object({ name: Text, firstName: Text, lastName: Text, countryCodeV2: Text }).nullish(),
   lineItems: LineItems,
 });
 export type OrderNode = z.infer<typeof OrderNode>;

@@ -54,6 +54,22 @@ describe('Shopify webhooks', () => {
     expect(phone(parse('orders/create', buyer))).toEqual({ type: 'phone', value: '+32470123456' });
   });
 
+  it("reads a checkout's national phone number in its billing, else shipping, country, and makes no identifier without one (issue 19, item 11)", () => {
+    const checkout = { ...fixture('checkouts-create.json'), phone: '0470 12 34 56' } as Record<string, unknown>;
+    const phone = (events: ReturnType<typeof parse>) => onlyEvent(events, 'cart.updated').identifiers.find((i) => i.type === 'phone');
+    const at = (billing: string | null, shipping: string | null) =>
+      phone(
+        parse('checkouts/update', {
+          ...checkout,
+          billing_address: billing ? { country_code: billing } : null,
+          shipping_address: shipping ? { country_code: shipping } : null,
+        }),
+      );
+    expect(at('BE', 'NL')).toEqual({ type: 'phone', value: '+32470123456' });
+    expect(at(null, 'BE')).toEqual({ type: 'phone', value: '+32470123456' });
+    expect(at(null, null)?.value).not.toMatch(/^\+/);
+  });
+
   it('links an anonymous checkout to the order that completes it', async () => {
     const checkout = fixture<{ token: string }>('checkouts-update-anonymous.json');
     const cart = onlyEvent(parse('checkouts/update', checkout), 'cart.updated');
