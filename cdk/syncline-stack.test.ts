@@ -371,10 +371,10 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     dev.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
   });
 
-  it('outputs the webhook base URL and the alarm topic only: `syncline webhooks` prints each instance’s URL', () => {
+  it('outputs the webhook base URL, the alarm topic and the analytics bucket and workgroup only (none per tenant): `syncline webhooks` prints each instance’s URL', () => {
     const outputs = dev.template.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
     expect(outputs.WebhookBaseUrl?.Value).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack, dev.stack.api.api), 'ApiEndpoint'] });
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'WebhookBaseUrl']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'AnalyticsBucket', 'AnalyticsWorkGroup', 'WebhookBaseUrl']);
   });
 
   it('gives a new instance in the config its schedule with no code change, and adds nothing else per instance', () => {

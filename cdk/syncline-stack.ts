@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SynclineConfig } from '../core/config.js';
 import { HANDLER_NAMES, type HandlerName } from './handlers.js';
+import { Analytics } from './constructs/analytics.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
 import { IdentifierDigestKey } from './constructs/identifier-digest-key.js';
@@ -75,6 +76,7 @@ export class SynclineStack extends Stack {
   readonly changes: WorkQueue;
   readonly push: WorkQueue;
   readonly tables: DataTables;
+  readonly analytics: Analytics;
   readonly schedules: Schedules;
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
@@ -91,6 +93,8 @@ export class SynclineStack extends Stack {
     const logRetention = stage === 'prod' ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS;
 
     this.tables = new DataTables(this, 'Tables', { namePrefix: prefix, removalPolicy });
+    // Whole-tenant analytics read an export with Athena, never the table (issue 20, docs/deploy.md "Analytics").
+    this.analytics = new Analytics(this, 'Analytics', { namePrefix: prefix, profilesTable: this.tables.profiles, removalPolicy });
     this.changes = new WorkQueue(this, 'ChangesQueue', {
       queueName: `${prefix}-changes`,
       consumerTimeout: FUNCTIONS.merge.timeout,
@@ -307,6 +311,11 @@ export class SynclineStack extends Stack {
       value: this.api.baseUrl,
       description: `POST ${WEBHOOK_ROUTE} below this URL (syncline webhooks --base-url <this> lists them)`,
     });
+    new CfnOutput(this, 'AnalyticsBucket', {
+      value: this.analytics.bucket.bucketName,
+      description: 'export the profiles table here (prefix exports/), decoded layout under layout/ (docs/deploy.md)',
+    });
+    new CfnOutput(this, 'AnalyticsWorkGroup', { value: this.analytics.workGroup.name, description: 'Athena workgroup of analytics/*.sql' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'subscribe to receive syncline alarms' });
   }
 }
