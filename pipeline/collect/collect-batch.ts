@@ -44,7 +44,7 @@ export interface CollectResponse {
 const NOT_FOUND: CollectResponse = { statusCode: 404, headers: {}, body: { error: 'no such site: use POST /collect/{tenant}/{site}' } };
 
 /** The site of the route, from the config alone (no secret, no table read). */
-async function siteOf(deps: CollectDeps, tenantId: string, siteId: string) {
+async function siteOf(deps: Pick<CollectDeps, 'config' | 'connectors'>, tenantId: string, siteId: string) {
   const found = findInstance(deps.config, tenantId, siteId);
   if (!found) return undefined;
   const connector = await deps.connectors(found.instance.connector);
@@ -94,11 +94,8 @@ export async function collectBatch(deps: CollectDeps, tenantId: string, siteId: 
   const now = deps.now?.() ?? new Date();
   const found = await siteOf(deps, tenantId, siteId);
   if (!found) return NOT_FOUND;
-  const { site, connector } = found;
-  const origin = request.headers.origin;
-  const allowed = origin !== undefined && site.origins.includes(origin);
-  const headers = allowed ? cors(origin) : {};
-
+  const { site } = found;
+  const headers = corsFor(site, request);
   if (!deps.limit.take(`${tenantId}/${siteId}`, site.requestsPerSecond, now.getTime()))
     return {
       statusCode: 429,
@@ -111,6 +108,41 @@ export async function collectBatch(deps: CollectDeps, tenantId: string, siteId: 
     deps.log.debug('collect request dropped', { tenantId, site: siteId, reason: automated });
     return { statusCode: 403, headers, body: { error: `not collected: ${automated}` } };
   }
+  return admitBatch(deps, found, tenantId, siteId, request, now);
+}
+
+/**
+ * A quarantined batch once more (`syncline quarantine replay`): the checks it failed (size, origin, key, shape) and
+ * the queue, not the rate limit or the bot filter, which it passed when it arrived (its user agent is not kept).
+ */
+export async function replayCollectBatch(
+  deps: Omit<CollectDeps, 'limit'>,
+  tenantId: string,
+  siteId: string,
+  request: CollectRequest,
+): Promise<CollectResponse> {
+  const found = await siteOf(deps, tenantId, siteId);
+  if (!found) return NOT_FOUND;
+  return admitBatch(deps, found, tenantId, siteId, request, deps.now?.() ?? new Date());
+}
+
+function corsFor(site: CollectSite, request: CollectRequest): Record<string, string> {
+  const origin = request.headers.origin;
+  return origin !== undefined && site.origins.includes(origin) ? cors(origin) : {};
+}
+
+async function admitBatch(
+  deps: Omit<CollectDeps, 'limit'>,
+  found: NonNullable<Awaited<ReturnType<typeof siteOf>>>,
+  tenantId: string,
+  siteId: string,
+  request: CollectRequest,
+  now: Date,
+): Promise<CollectResponse> {
+  const { site, connector } = found;
+  const origin = request.headers.origin;
+  const allowed = origin !== undefined && site.origins.includes(origin);
+  const headers = corsFor(site, request);
 
   const refuse = async (statusCode: number, reason: string): Promise<CollectResponse> => {
     const entry = quarantineEntry(tenantId, siteId, request, reason, site, now);

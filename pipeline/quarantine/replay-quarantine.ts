@@ -1,8 +1,10 @@
-// Replays quarantined webhook deliveries through ingestWebhook: the same verification and parsing as when they
-// arrived, so a delivery a fixed connector now accepts is queued and leaves the quarantine. Nothing is bypassed.
+// Replays quarantined webhook deliveries through ingestWebhook, and quarantined website batches through the collect
+// path: the same verification and parsing as when they arrived, so a delivery a fixed connector (or a corrected site
+// setting) now accepts is queued and leaves the quarantine. Nothing is bypassed.
 import { findInstance } from '../../core/config.js';
 import type { QuarantineEntry } from '../../core/ports.js';
 import { ingestWebhook, type WebhookDeps } from '../ingest-webhook.js';
+import { replayCollectBatch, type CollectResponse } from '../collect/collect-batch.js';
 import { withQuerySecrets } from './query-secrets.js';
 
 export type ReplayStatus =
@@ -61,8 +63,10 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
     },
   };
   const { method, url, headers, bodyBase64 } = entry.request;
+  const configured = findInstance(deps.instances.config, entry.tenantId, entry.instance)?.instance;
+  if (configured && !configured.webhooks) return replayCollected(replayDeps, entry);
   // The webhook answers a gone instance like a bad signature (no enumeration); the replay may tell the operator.
-  if (!findInstance(deps.instances.config, entry.tenantId, entry.instance)?.instance.webhooks)
+  if (!configured)
     return { ...base, status: 'instance-unavailable', reason: 'the tenant or instance is no longer configured to take webhooks' };
   try {
     const response = await ingestWebhook(replayDeps, entry.tenantId, entry.instance, {
@@ -98,6 +102,41 @@ async function replayOne(deps: WebhookDeps, entry: QuarantineEntry): Promise<Rep
     });
     return { ...base, status: 'failed', reason: (error as Error).message };
   }
+}
+
+/** A website batch (POST /collect) refused on arrival: the collect path's checks again, and on success the queue. */
+async function replayCollected(deps: WebhookDeps, entry: QuarantineEntry): Promise<ReplayOutcome> {
+  const base = { id: entry.id, instance: entry.instance };
+  const { tenantId, instance } = entry;
+  let response: CollectResponse;
+  try {
+    const bound = await deps.instances.resolve(tenantId, instance);
+    if (!bound.connector.collect)
+      return { ...base, status: 'instance-unavailable', reason: 'the instance takes neither webhooks nor website batches' };
+    response = await replayCollectBatch(
+      {
+        config: deps.instances.config,
+        connectors: async (name) => (name === bound.connector.name ? bound.connector : undefined),
+        events: deps.events,
+        quarantine: deps.quarantine,
+        log: deps.log,
+        ...(deps.now ? { now: deps.now } : {}),
+      },
+      tenantId,
+      instance,
+      { ...entry.request, headers: { ...entry.request.headers }, rawBody: Buffer.from(entry.request.bodyBase64, 'base64') },
+    );
+  } catch (error) {
+    deps.log.error('quarantine replay failed', { tenantId, instance, quarantineId: entry.id, reason: (error as Error).message });
+    return { ...base, status: 'failed', reason: (error as Error).message };
+  }
+  if (response.statusCode === 202) {
+    await deps.quarantine.remove(tenantId, entry.id);
+    return { ...base, status: 'replayed', accepted: response.body?.accepted ?? 0 };
+  }
+  if (response.statusCode === 404) return { ...base, status: 'instance-unavailable', reason: response.body?.error ?? 'no such site' };
+  // A wrong key or origin, a body that is not JSON or not what the script sends: still refused, the entry stays.
+  return { ...base, status: 'still-invalid', reason: response.body?.error ?? `answered ${response.statusCode}` };
 }
 
 /**
