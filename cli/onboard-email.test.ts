@@ -80,6 +80,9 @@ describe('onboarding Klaviyo, Mailchimp and Lightspeed eCom with config check, c
       'customers.updated',
       'orders.created',
       'orders.updated',
+      'products.created',
+      'products.updated',
+      'products.deleted',
     ]);
 
     expect((await email.webhooks.deliver('event:klaviyo.received_email', KLAVIYO_EVENT)).map((d) => d.status)).toEqual([202]);
@@ -91,7 +94,7 @@ describe('onboarding Klaviyo, Mailchimp and Lightspeed eCom with config check, c
       expect(code, out).toBe(0);
       expect(out).toContain('nothing to change');
     }
-    expect(shop.webhooks.list()).toHaveLength(4);
+    expect(shop.webhooks.list()).toHaveLength(7);
 
     // Drift: an inactive eCom webhook, and a Mailchimp callback whose token an admin changed in Mailchimp.
     const inactive = shop.webhooks.list()[1]!;

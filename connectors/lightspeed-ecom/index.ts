@@ -13,7 +13,7 @@ export const lightspeedEcom = defineConnector<LightspeedEcomSettings, Lightspeed
   name: 'lightspeed-ecom',
   kind: 'shop',
   description:
-    'Lightspeed eCom (C-Series): signed customers and orders webhooks (created/updated); poll of customers and orders with their products by updated_at_min; customer deletion for erasure',
+    'Lightspeed eCom (C-Series): signed customers and orders webhooks (created/updated) and products webhooks (created/updated/deleted); poll of the catalog (products with variants and categories), customers and orders with their products by updated_at_min; customer deletion for erasure',
   settingsSchema: LightspeedEcomSettings,
   secretsSchema: LightspeedEcomSecrets,
   verifyWebhook: (request, secrets) => verifyEcomWebhook(request, secrets),

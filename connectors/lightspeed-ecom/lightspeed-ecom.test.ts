@@ -106,7 +106,7 @@ describe('Lightspeed eCom webhooks', () => {
   });
 
   it('rejects other item groups and invalid payloads without personal data in the message', () => {
-    expect(() => parse({ product: { id: 1, title: 'secret@example.com' } })).toThrow(/webhook for product is not one syncline reads/);
+    expect(() => parse({ invoice: { id: 1, title: 'secret@example.com' } })).toThrow(/webhook for invoice is not one syncline reads/);
     const attempt = () =>
       parse({
         customer: { ...fixture<{ customer: Record<string, unknown> }>('customers-created.json').customer, updatedAt: 'ruud@example.com' },
@@ -130,12 +130,14 @@ describe('Lightspeed eCom webhooks', () => {
 });
 
 describe('Lightspeed eCom poll', () => {
-  it("pages customers then orders with page/limit, and fetches each order's products", async () => {
+  it("pages products, customers, then orders with page/limit, and fetches each order's products", async () => {
     const sample = generateSampleShop({ customers: 5, orders: 3 });
     const sim = await startEcomSimulator({ ...sample, pageSize: 2 });
     try {
       const { events, cursor } = await drain(sim);
       expect(sim.lists().map((l) => `${l.resource}:${l.page}`)).toEqual([
+        'products:1',
+        'products:2',
         'customers:1',
         'customers:2',
         'customers:3',
@@ -153,7 +155,11 @@ describe('Lightspeed eCom poll', () => {
           .map((r) => new Date(r.updatedAt).toISOString())
           .sort()
           .at(-1);
-      expect(readCursor(cursor).since).toEqual({ customers: latest(sample.customers), orders: latest(sample.orders) });
+      expect(readCursor(cursor).since).toEqual({
+        products: latest(sample.catalog!.products as { updatedAt: string }[]),
+        customers: latest(sample.customers),
+        orders: latest(sample.orders),
+      });
     } finally {
       await sim.stop();
     }
@@ -173,7 +179,7 @@ describe('Lightspeed eCom poll', () => {
     try {
       const { events } = await drain(later, cursor);
       const since = readCursor(cursor).since;
-      expect(later.lists().map((l) => l.updatedAtMin)).toEqual([since.customers, since.orders]);
+      expect(later.lists().map((l) => l.updatedAtMin)).toEqual([since.products, since.customers, since.orders]);
       // The record at the old mark comes again with its old event id (deduplicated downstream), plus the change.
       expect(events.map((e) => e.sourceEventId)).toContain('customers/20000/2026-03-09T10:00:00.000Z');
       expect(events.filter((e) => e.type === 'customer.upserted').every((e) => e.occurredAt >= since.customers!)).toBe(true);
@@ -189,7 +195,8 @@ describe('Lightspeed eCom poll', () => {
     });
     try {
       const { events } = await drain(sim);
-      expect(events).toHaveLength(3);
+      // Three products, two customers, one order.
+      expect(events).toHaveLength(6);
       expect(sim.requests()).toBeGreaterThan(sim.lists().length + 3);
     } finally {
       await sim.stop();

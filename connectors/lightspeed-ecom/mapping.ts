@@ -7,8 +7,10 @@ import type { Customer, Order, OrderProduct } from './schemas.js';
 export interface MappingContext {
   /** The connector instance: scopes eCom customer ids (`customerId:<instance>`). */
   instance: string;
-  /** The shop currency, for orders that do not name their own. */
+  /** The shop currency, for orders that do not name their own (and the catalog's prices). */
   currency: string;
+  /** When the delivery arrived: the time of a deletion, whose body has none. */
+  now?: Date;
 }
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';

@@ -1,19 +1,53 @@
 // A deterministic Dutch shop (EUR) as eCom API records: the simulator's data for tests and the demo.
 import type { CustomerJson, OrderJson, OrderProductJson } from './schemas.js';
+import type { CategoriesProductJson, CategoryJson, ProductJson, VariantJson } from './product-schemas.js';
+
+/** The shop's catalog as the API lists it: products, variants, categories and which product is in which category. */
+export interface SampleCatalog {
+  products: ProductJson[];
+  variants: VariantJson[];
+  categories: CategoryJson[];
+  categoriesProducts: CategoriesProductJson[];
+}
 
 export interface SampleShop {
   customers: CustomerJson[];
   orders: OrderJson[];
   /** Order products by order id. */
   products: Record<number, OrderProductJson[]>;
+  /** The catalog the orders' lines come from; none unless given. */
+  catalog?: SampleCatalog;
 }
 
 const FIRST = ['Sanne', 'Daan', 'Emma', 'Lucas', 'Julia', 'Sem', 'Tess', 'Finn'];
 const LAST = ['Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer'];
 const ITEMS = [
-  { product: 163090479, variant: 322925834, title: 'Koffiebonen Espresso', variantTitle: '1 kg', sku: 'KOF-BON-1KG', price: 24.95 },
-  { product: 163090481, variant: 322925836, title: 'Melkopschuimer', variantTitle: '', sku: 'KOF-MLK-OPS', price: 59 },
-  { product: 163090480, variant: 322925835, title: 'Koffiefilters nr. 4', variantTitle: '', sku: 'FLT-PAP-100', price: 3.25 },
+  {
+    product: 163090479,
+    variant: 322925834,
+    title: 'Koffiebonen Espresso',
+    variantTitle: '1 kg',
+    sku: 'KOF-BON-1KG',
+    price: 24.95,
+    category: 801,
+  },
+  { product: 163090481, variant: 322925836, title: 'Melkopschuimer', variantTitle: '', sku: 'KOF-MLK-OPS', price: 59, category: 802 },
+  {
+    product: 163090480,
+    variant: 322925835,
+    title: 'Koffiefilters nr. 4',
+    variantTitle: '',
+    sku: 'FLT-PAP-100',
+    price: 3.25,
+    category: 803,
+  },
+];
+/** Koffie, with Koffiebonen under it; Apparaten; Filters. */
+const CATEGORIES = [
+  { id: 800, title: 'Koffie', depth: 1, parent: null },
+  { id: 801, title: 'Koffiebonen', depth: 2, parent: 800 },
+  { id: 802, title: 'Apparaten', depth: 1, parent: null },
+  { id: 803, title: 'Filters', depth: 1, parent: null },
 ];
 
 const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
@@ -69,10 +103,56 @@ export function generateSampleShop(options: { customers?: number; orders?: numbe
       products: { resource: { id: false, url: `orders/${id}/products` } },
     };
   });
-  return { customers, orders, products };
+  return { customers, orders, products, catalog: sampleCatalog(at(start - 30 * 86_400_000)) };
 }
 
-/** Events poll produces for a sample shop: one per customer, one per order. */
+/** The three products the orders sell, each in its category (the beans also in their parent, Koffie). */
+export function sampleCatalog(updatedAt: string): SampleCatalog {
+  return {
+    products: ITEMS.map((item) => ({
+      id: item.product,
+      createdAt: updatedAt,
+      updatedAt,
+      isVisible: true,
+      visibility: 'visible',
+      url: item.sku.toLowerCase(),
+      title: item.title,
+      fulltitle: item.title,
+      image: { src: `https://cdn.webshopapp.com/shops/1/files/${item.product}/image.jpg` },
+      categories: { resource: { id: false, url: `categories/products?product=${item.product}` } },
+      variants: { resource: { id: false, url: `variants?product=${item.product}` } },
+    })),
+    variants: ITEMS.map((item, i) => ({
+      id: item.variant,
+      updatedAt,
+      isDefault: true,
+      articleCode: item.sku,
+      sku: item.sku,
+      priceIncl: item.price,
+      stockTracking: 'enabled',
+      stockLevel: i === 1 ? 0 : 12,
+      title: item.variantTitle || 'Default',
+      product: { resource: { id: item.product, url: `products/${item.product}` } },
+    })),
+    categories: CATEGORIES.map((c) => ({
+      id: c.id,
+      updatedAt,
+      isVisible: true,
+      depth: c.depth,
+      url: c.title.toLowerCase(),
+      title: c.title,
+      parent: c.parent === null ? false : { resource: { id: c.parent, url: `categories/${c.parent}` } },
+    })),
+    categoriesProducts: ITEMS.flatMap((item, i) => [
+      ...(item.category === 801
+        ? [{ id: 70_000 + i * 2 + 1, sortOrder: 1, category: { resource: { id: 800 } }, product: { resource: { id: item.product } } }]
+        : []),
+      { id: 70_000 + i * 2, sortOrder: 2, category: { resource: { id: item.category } }, product: { resource: { id: item.product } } },
+    ]),
+  };
+}
+
+/** Events poll produces for a sample shop: one per product, one per customer, one per order. */
 export function expectedPollEvents(shop: SampleShop): number {
-  return shop.customers.length + shop.orders.length;
+  return (shop.catalog?.products.length ?? 0) + shop.customers.length + shop.orders.length;
 }

@@ -1,11 +1,14 @@
 // A local stand-in for the Lightspeed eCom REST API: customers.json and orders.json with page/limit (≤ 250) and
 // updated_at_min, order products, customer deletion, HTTP Basic auth, X-RateLimit-* headers and injected faults.
+// The catalog: products.json (updated_at_min), variants.json?product=, categories.json and
+// categories/products.json?product=; changing or deleting a product fires the products webhooks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatedVendor, SimulatorFaults } from '../sdk/simulator-kit.js';
 import { sendJson, startVendorServer } from '../sdk/simulator-kit.js';
 import { LightspeedEcomSettings, type LightspeedEcomSecrets } from './config.js';
 import { generateSampleShop, type SampleShop } from './sample-shop.js';
-import { simulatedEcomWebhooks, type SimulatedEcomWebhooks } from './simulated-webhooks.js';
+import { simulatedEcomWebhooks, type DeliveryOutcome, type SimulatedEcomWebhooks } from './simulated-webhooks.js';
+import type { ProductJson, VariantJson } from './product-schemas.js';
 import { defineSimulator } from '../sdk/define-simulator.js';
 
 export { signEcomWebhook } from './webhook.js';
@@ -25,6 +28,13 @@ export interface EcomSimulator extends SimulatedVendor<LightspeedEcomSettings, L
   deleted(): string[];
   /** The shop's webhooks (webhooks resource), and deliveries to them. */
   webhooks: SimulatedEcomWebhooks;
+  /**
+   * Saves a product (and its variants, when given) as the merchant would, updatedAt now, and fires products.created
+   * for a new id, products.updated otherwise, with the product resource (variants and categories as links).
+   */
+  putProduct(product: ProductJson, variants?: VariantJson[]): Promise<DeliveryOutcome[]>;
+  /** Deletes a product and its variants; products.deleted carries `{"product": {"id": <id>}}` (unconfirmed). */
+  deleteProduct(id: number): Promise<DeliveryOutcome[]>;
 }
 
 const MAX_LIMIT = 250;
@@ -43,7 +53,18 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     webhookSecret: 'simulated-app-secret',
   };
   const language = options.language ?? 'nl';
-  const data = { customers: [...options.customers].sort((a, b) => a.id - b.id), orders: [...options.orders].sort((a, b) => a.id - b.id) };
+  const data = {
+    customers: [...options.customers].sort((a, b) => a.id - b.id),
+    orders: [...options.orders].sort((a, b) => a.id - b.id),
+    products: [...(options.catalog?.products ?? [])].sort((a, b) => a.id - b.id),
+  };
+  const catalog = {
+    variants: [...(options.catalog?.variants ?? [])],
+    categories: [...(options.catalog?.categories ?? [])],
+    categoriesProducts: [...(options.catalog?.categoriesProducts ?? [])],
+  };
+  const productOf = (v: VariantJson) => (v.product && typeof v.product === 'object' ? v.product.resource.id : undefined);
+  const nowAt = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
   const maxLimit = Math.min(options.pageSize ?? MAX_LIMIT, MAX_LIMIT);
   const lists: { resource: string; page: number; limit: number; updatedAtMin: string | null }[] = [];
   const deleted: string[] = [];
@@ -68,9 +89,21 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     if (req.method !== 'GET') return sendJson(res, 405, { error: { code: 405, message: 'Method not allowed' } });
     const productsOf = /^\/orders\/(\d+)\/products\.json$/.exec(path);
     if (productsOf) return sendJson(res, 200, { orderProducts: options.products[Number(productsOf[1])] ?? [] }, rate);
-    const list = /^\/(customers|orders)\.json$/.exec(path);
+    const ofProduct = Number(url.searchParams.get('product'));
+    if (path === '/variants.json')
+      return sendJson(res, 200, { variants: catalog.variants.filter((v) => productOf(v) === ofProduct) }, rate);
+    if (path === '/categories/products.json') {
+      const relations = catalog.categoriesProducts.filter((r) => r.product && r.product.resource.id === ofProduct);
+      return sendJson(res, 200, { categoriesProducts: relations }, rate);
+    }
+    if (path === '/categories.json') {
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), maxLimit);
+      return sendJson(res, 200, { categories: catalog.categories.slice((page - 1) * limit, page * limit) }, rate);
+    }
+    const list = /^\/(customers|orders|products)\.json$/.exec(path);
     if (!list) return sendJson(res, 404, { error: { code: 404, message: 'Not found' } });
-    const resource = list[1] as 'customers' | 'orders';
+    const resource = list[1] as 'customers' | 'orders' | 'products';
     const page = Number(url.searchParams.get('page') ?? 1);
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const updatedAtMin = url.searchParams.get('updated_at_min');
@@ -111,6 +144,21 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     lists: () => lists.map((l) => ({ ...l })),
     deleted: () => [...deleted],
     webhooks,
+    async putProduct(product, variants) {
+      const saved = { ...product, updatedAt: nowAt() };
+      const index = data.products.findIndex((p) => p.id === product.id);
+      if (index < 0) data.products.push({ ...saved, createdAt: saved.createdAt ?? saved.updatedAt });
+      else data.products[index] = saved;
+      if (variants) catalog.variants = [...catalog.variants.filter((v) => productOf(v) !== product.id), ...variants];
+      return webhooks.deliver('products', index < 0 ? 'created' : 'updated', { product: saved });
+    },
+    async deleteProduct(id) {
+      const index = data.products.findIndex((p) => p.id === id);
+      if (index < 0) throw new Error(`no product ${id} in the simulated shop`);
+      data.products.splice(index, 1);
+      catalog.variants = catalog.variants.filter((v) => productOf(v) !== id);
+      return webhooks.deliver('products', 'deleted', { product: { id } });
+    },
     stop: server.stop,
   };
 }

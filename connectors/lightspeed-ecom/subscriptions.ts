@@ -13,7 +13,15 @@ import * as z from 'zod';
 import { apiRoot, type LightspeedEcomSecrets, type LightspeedEcomSettings } from './config.js';
 
 /** `itemGroup.itemAction` of the webhooks parseWebhook reads. */
-const SUBSCRIBED_TOPICS = ['customers.created', 'customers.updated', 'orders.created', 'orders.updated'] as const;
+const SUBSCRIBED_TOPICS = [
+  'customers.created',
+  'customers.updated',
+  'orders.created',
+  'orders.updated',
+  'products.created',
+  'products.updated',
+  'products.deleted',
+] as const;
 
 const Webhook = z
   .object({

@@ -12,6 +12,8 @@ import {
 import type { LightspeedEcomSecrets, LightspeedEcomSettings } from './config.js';
 import { mapCustomer, mapOrder } from './mapping.js';
 import { CustomerBody, OrderBody } from './schemas.js';
+import { mapProduct, mapProductDelete } from './product-mapping.js';
+import { ProductBody } from './product-schemas.js';
 
 /**
  * MD5 over body + secret is what Lightspeed eCom sends (not an HMAC); the comparison is still constant time on the
@@ -32,18 +34,29 @@ export const verifyEcomWebhook = (request: WebhookRequest, secrets: LightspeedEc
 /** The header Lightspeed eCom sends with a delivery: what the simulator and tests send too. */
 export const signEcomWebhook = (rawBody: Buffer | string, secret: string) => signature.sign(secret, rawBody);
 
-/** itemGroup customers or orders, itemAction created or updated: the body says which resource it is. */
+/**
+ * itemGroup customers, orders or products: the body says which resource it is. A products delivery links its
+ * variants and categories rather than embedding them; mapped without them it would erase the category the catalog
+ * holds, so it gives an event only when it embeds them, and the poll (products by updated_at_min, with their
+ * variants and categories) brings the change otherwise. A body that is only the product's id is a deletion.
+ */
 export function parseEcomWebhook(
   request: WebhookRequest,
   context: ConnectorContext<LightspeedEcomSettings, LightspeedEcomSecrets>,
 ): EventDraft[] {
   const json = parseJsonBody(request.rawBody, 'Lightspeed eCom webhook');
-  const mapping = { instance: context.instance, currency: context.settings.currency };
+  const mapping = { instance: context.instance, currency: context.settings.currency, now: context.now() };
   if (json !== null && typeof json === 'object' && 'customer' in json) {
     return mapCustomer(parsePayload(CustomerBody, json, 'Lightspeed eCom customers webhook').customer, mapping);
   }
   if (json !== null && typeof json === 'object' && 'order' in json) {
     return mapOrder(parsePayload(OrderBody, json, 'Lightspeed eCom orders webhook').order, mapping);
+  }
+  if (json !== null && typeof json === 'object' && 'product' in json) {
+    const { product } = parsePayload(ProductBody, json, 'Lightspeed eCom products webhook');
+    if (!product.updatedAt && !product.title) return mapProductDelete(product.id, mapping);
+    if (!Array.isArray(product.categories) || !Array.isArray(product.variants)) return [];
+    return mapProduct(product, product.variants, product.categories, mapping);
   }
   const keys =
     json !== null && typeof json === 'object'
@@ -52,6 +65,6 @@ export function parseEcomWebhook(
           .slice(0, 3)
       : [];
   throw new PayloadInvalid(
-    `Lightspeed eCom webhook for ${keys.join(', ') || 'an unknown resource'} is not one syncline reads (it reads the customers and orders item groups); remove the webhook or add a mapping`,
+    `Lightspeed eCom webhook for ${keys.join(', ') || 'an unknown resource'} is not one syncline reads (it reads the customers, orders and products item groups); remove the webhook or add a mapping`,
   );
 }
