@@ -1,6 +1,7 @@
 // SQS push queue → destination connectors; reports partial batch failures so only failed profiles are retried.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
 import { pushProfiles, type PushDeps, type QueuedPush } from '../pipeline/push-profiles.js';
 import type { PushMessage } from '../core/ports.js';
 import { Identifier } from '../core/identifiers.js';
@@ -62,6 +63,8 @@ export function pushRuntime(): PushDeps {
       contacts: new DynamoCampaignContactLog(db, names.ops),
       receipts: new DynamoErasureReceipts(db, names.ops, digestKey ? { digestKey } : {}),
       quarantine: new DynamoQuarantineStore(db, names.ops),
+      // The tenants' catalogs (on the profiles table, read as the merge writes them): comparable products to suggest.
+      catalog: new DynamoCatalogStore(db, names.profiles),
       now,
       // The stack sets the stage's API URL; the local stack its server's.
       surveyLinks: { secret: (tenantId) => surveySecret(secretsProvider(), tenantId), baseUrl: () => process.env.SYNCLINE_PUBLIC_URL },

@@ -20,6 +20,9 @@ import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
 import { readSnapshot, storedSnapshot } from './push-snapshot.js';
+import type { CatalogStore } from '../core/catalog/catalog-store.js';
+import type { CatalogProduct } from '../core/catalog/product.js';
+import { catalogCategoriesOf, readCatalogView } from '../core/campaign/catalog-view.js';
 import { withSurveyLinks, type SurveyLinkDeps } from './survey/push-survey-links.js';
 
 export interface PushDeps {
@@ -40,7 +43,15 @@ export interface PushDeps {
   quarantine?: QuarantineStore;
   /** The survey's answer links for the abandoned-cart mail (pipeline/survey/push-survey-links.ts). */
   surveyLinks?: SurveyLinkDeps;
+  /**
+   * The tenant catalogs: comparable products for cross-sell and the price follow-up (core/campaign/catalog-view.ts),
+   * read per category a profile needs, once per batch. Without it those fields come from the tenant stats alone.
+   */
+  catalog?: Pick<CatalogStore, 'inCategory'>;
 }
+
+/** One catalog read per tenant and category per batch, however many profiles and destinations need it. */
+type CatalogCache = Map<string, Promise<CatalogProduct[]>>;
 
 export interface QueuedPush {
   id: string;
@@ -62,6 +73,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
   const { unique, sameProfile } = onePerProfile(messages);
   const ahead = await readAhead(deps, unique);
   const written: { tenantId: string; profileId: string; instance: string; fields: Record<string, FieldValue>; messageId: string }[] = [];
+  const catalogCache: CatalogCache = new Map();
 
   for (const { id, message } of unique) {
     try {
@@ -72,7 +84,14 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       const profile = await liveProfile(ahead.profiles, message.tenantId, message.profileId);
       if (!profile) continue; // erased since: nothing to push
       for (const destination of await deps.instances.destinations(message.tenantId)) {
-        const pending = await pendingChange({ ...deps, snapshots: ahead.snapshots }, destination, profile, id, message.statsAt);
+        const pending = await pendingChange(
+          { ...deps, snapshots: ahead.snapshots },
+          destination,
+          profile,
+          id,
+          message.statsAt,
+          catalogCache,
+        );
         if (!pending) continue;
         const key = `${message.tenantId}/${destination.instance.id}`;
         const group = perDestination.get(key) ?? { destination, pending: [] };
@@ -190,6 +209,7 @@ async function pendingChange(
   profile: Profile,
   messageId: string,
   statsAt?: string,
+  catalogCache?: CatalogCache,
 ): Promise<Pending | undefined> {
   const push = destination.connector.push;
   if (!push) return undefined;
@@ -202,7 +222,14 @@ async function pendingChange(
     deps.log,
     tenant,
     profile,
-    projectProfile(profile, { campaigns, now, stats: await deps.stats?.get(tenant.id, statsAt) }),
+    projectProfile(profile, {
+      campaigns,
+      now,
+      stats: await deps.stats?.get(tenant.id, statsAt),
+      ...(deps.catalog
+        ? { catalog: await readCatalogView(deps.catalog, tenant.id, catalogCategoriesOf(profile, campaigns, now), catalogCache) }
+        : {}),
+    }),
     now,
   );
   const fields = selectFields(campaigns.purposeConsent ? withPurposeConsent(projected, profile.consent, push.purpose) : projected, mapping);

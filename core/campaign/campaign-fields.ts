@@ -2,10 +2,12 @@
 import type { FieldValue } from '../destination.js';
 import type { Profile } from '../profile.js';
 import { abandonedCart } from './abandoned-cart.js';
+import type { CatalogView } from './catalog-view.js';
 import type { CampaignConfig } from './config.js';
 import { holdoutField, inHoldout } from './control-group.js';
 import { suggestCrossSell } from './cross-sell.js';
 import { nextJob } from './next-job.js';
+import { daysBetween, productKey } from './orders.js';
 import { rfmScore } from './rfm.js';
 import { computeSegments } from './segments.js';
 import type { TenantStats } from './tenant-stats.js';
@@ -18,12 +20,17 @@ export interface ProjectionContext {
   now: Date;
   /** From the last sweep; without it RFM, loyal and cross-sell stay empty. */
   stats?: TenantStats | undefined;
+  /**
+   * The catalog's products of the categories the profile needs (core/campaign/catalog-view.ts): comparable products
+   * for cross-sell and the price follow-up. Without it those come from the tenant stats' best sellers alone.
+   */
+  catalog?: CatalogView | undefined;
 }
 
 const list = (values: readonly string[]): string | null => (values.length > 0 ? values.join(',') : null);
 
 export function campaignFields(profile: Profile, context: ProjectionContext): Record<string, FieldValue> {
-  const { campaigns: config, now, stats } = context;
+  const { campaigns: config, now, stats, catalog } = context;
   const traits = computeTraits(profile, config);
   const rfm = rfmScore(traits, stats?.rfm);
   const segments = computeSegments(profile, traits, rfm, config.segments, now);
@@ -64,7 +71,7 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
   out.nextJob = job?.job ?? null;
   out.nextJobReason = job?.reason ?? null;
   out.nextJobConfidence = job?.confidence ?? null;
-  const suggestions = suggestCrossSell(profile, traits, stats, config.crossSell, now);
+  const suggestions = suggestCrossSell(profile, traits, stats, config.crossSell, now, catalog);
   // Every slot always present, so a suggestion that goes away is cleared at the destination.
   for (let i = 0; i < config.crossSell.max; i++) {
     const s = suggestions[i];
@@ -72,7 +79,13 @@ export function campaignFields(profile: Profile, context: ProjectionContext): Re
     out[`crossSell${i + 1}Name`] = s?.name ?? null;
     out[`crossSell${i + 1}Reason`] = s?.reason ?? null;
   }
-  if (config.survey.enabled) Object.assign(out, followUpFields(profile, cart, config.survey, stats));
+  if (config.survey.enabled) {
+    // What was just bought is never offered instead of what is in the cart.
+    const exclude = new Set(
+      traits.lines.filter((l) => daysBetween(l.order.placedAt, now) <= config.crossSell.recentDays).map((l) => productKey(l.line)),
+    );
+    Object.assign(out, followUpFields(profile, cart, config.survey, { stats, catalog, exclude }));
+  }
   for (const campaign of config.campaigns) {
     const held = inHoldout(profile.tenantId, campaign.id, profile.profileId, campaign.controlShare);
     out[holdoutField(campaign.id)] = held;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CatalogProduct } from '../catalog/product.js';
 import { suggestCrossSell } from './cross-sell.js';
 import { computeTenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
@@ -63,5 +64,51 @@ describe('cross-sell', () => {
   it('suggests nothing before the first sweep computed stats', () => {
     const p = build(order(daysAgo(5), [shaker]));
     expect(suggestCrossSell(p, computeTraits(p, config()), undefined, rules(), NOW)).toEqual([]);
+  });
+
+  it("fills a searched category from the catalog's comparable products in stock when too few customers bought it", () => {
+    const product = (sku: string, name: string, price: number, inStock = true): CatalogProduct => ({
+      instance: 'shop',
+      productId: sku.toLowerCase(),
+      sku,
+      name,
+      category: sku === 'FRIDGE-3' ? 'fridges' : 'washing-machines',
+      categories: [],
+      price,
+      inStock,
+      updatedAt: daysAgo(300),
+    });
+    const catalog = {
+      inCategory: {
+        'washing-machines': [
+          product('WM', 'Washer', 550),
+          product('WM-CHEAP', 'Washer basic', 299),
+          product('WM-MID', 'Washer 8kg', 499),
+          product('WM-SOLD-OUT', 'Washer 9kg', 520, false),
+          product('WM-TOP', 'Washer 10kg', 999),
+        ],
+        fridges: [product('FRIDGE-3', 'Fridge 3', 550)],
+      },
+    };
+    const p = build(
+      order(daysAgo(3), [fridge]),
+      activity('search.performed', daysAgo(1), { query: 'wasmachine', category: 'washing-machines' }),
+      activity('product.viewed', daysAgo(2), { productId: 'fridge-3', category: 'fridges', price: 550 } as unknown as Record<
+        string,
+        string
+      >),
+    );
+    const suggestions = suggestCrossSell(p, computeTraits(p, config()), stats, rules(), NOW, catalog);
+    // The best seller first; then the catalog nearest the category's median price in stock (499 of 299, 499, 550, 999);
+    // never out of stock, never a second fridge although one was viewed.
+    expect(suggestions).toEqual([
+      { key: 'WM', name: 'Washer', reason: 'searched:washing-machines' },
+      { key: 'WM-MID', name: 'Washer 8kg', reason: 'searched:washing-machines' },
+      { key: 'WM-CHEAP', name: 'Washer basic', reason: 'searched:washing-machines' },
+    ]);
+    expect(
+      suggestCrossSell(p, computeTraits(p, config()), undefined, rules(), NOW, catalog).map((s) => s.key),
+      'before the first sweep, the catalog alone',
+    ).toEqual(['WM-MID', 'WM', 'WM-CHEAP']);
   });
 });

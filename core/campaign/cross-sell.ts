@@ -1,6 +1,11 @@
 // Cross-sell suggestions: what the person looked for lately, then what others bought with what they bought; never
-// what they just bought, never what conflicts with a known preference; each with its reason.
+// what they just bought, never what conflicts with a known preference; each with its reason. For what was looked for,
+// the category's best sellers come first, then (with the catalog) its comparable products in stock, so a category no
+// customer has bought yet still gets suggestions.
+import type { CatalogProduct } from '../catalog/product.js';
 import type { Profile } from '../profile.js';
+import type { CatalogView } from './catalog-view.js';
+import { comparableAlternatives } from './comparable-alternatives.js';
 import type { CrossSellRules } from './config.js';
 import { daysBetween, productKey } from './orders.js';
 import type { TenantStats } from './tenant-stats.js';
@@ -19,8 +24,9 @@ export function suggestCrossSell(
   stats: TenantStats | undefined,
   rules: CrossSellRules,
   now: Date,
+  catalog?: CatalogView,
 ): Suggestion[] {
-  if (!stats || rules.max === 0) return [];
+  if ((!stats && !catalog) || rules.max === 0) return [];
   const recent = traits.lines.filter((l) => daysBetween(l.order.placedAt, now) <= rules.recentDays);
   const excludedProducts = new Set(recent.map((l) => productKey(l.line)));
   const excludedCategories = new Set<string>();
@@ -30,8 +36,11 @@ export function suggestCrossSell(
     if (everBought.has(rule.boughtCategory)) for (const c of rule.excludeCategories) excludedCategories.add(c);
 
   const out: Suggestion[] = [];
-  const offer = (key: string, reason: string) => {
-    const product = stats.products[key];
+  const offer = (
+    key: string,
+    reason: string,
+    product: { name: string; category?: string | undefined } | undefined = stats?.products[key],
+  ) => {
     if (!product || out.length >= rules.max || out.some((s) => s.key === key)) return;
     if (excludedProducts.has(key) || (product.category !== undefined && excludedCategories.has(product.category))) return;
     out.push({ key, name: product.name, reason });
@@ -49,8 +58,12 @@ export function suggestCrossSell(
     if (seen.has(a.detail.category)) continue;
     seen.add(a.detail.category);
     const verb = a.kind === 'search.performed' ? 'searched' : 'viewed';
-    for (const key of stats.popularByCategory[a.detail.category] ?? []) offer(key, `${verb}:${a.detail.category}`);
+    for (const key of stats?.popularByCategory[a.detail.category] ?? []) offer(key, `${verb}:${a.detail.category}`);
+    const products = catalog?.inCategory[a.detail.category] ?? [];
+    for (const p of comparableInCategory(a.detail.category, Number(a.detail.price), products, rules.max + out.length))
+      offer(productKey(p), `${verb}:${a.detail.category}`, { name: p.name, category: p.category });
   }
+  if (!stats) return out;
 
   // Then co-purchases of the person's own buys, strongest pair first.
   const scored = new Map<string, { score: number; best: number; because: string }>();
@@ -70,4 +83,19 @@ export function suggestCrossSell(
   for (const [key, s] of [...scored.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)))
     offer(key, `bought-with:${s.because}`);
   return out;
+}
+
+/**
+ * The category's products in stock nearest in price to what was viewed (its shown price), or, for a search, to the
+ * category's median price: a typical one of the kind, not the cheapest nor the dearest.
+ */
+function comparableInCategory(category: string, viewedPrice: number, products: readonly CatalogProduct[], max: number) {
+  const prices = products
+    .filter((p) => p.inStock === true && p.price !== undefined)
+    .map((p) => p.price!)
+    .sort((a, b) => a - b);
+  if (prices.length === 0) return [];
+  const price = Number.isFinite(viewedPrice) && viewedPrice > 0 ? viewedPrice : prices[Math.floor((prices.length - 1) / 2)]!;
+  const found = comparableAlternatives({ productId: '', category, price }, products, { max, priceTolerance: Number.POSITIVE_INFINITY });
+  return found.map((a) => ({ ...a, category }));
 }

@@ -3,7 +3,8 @@ import { emptyProfile } from '../../profile.js';
 import type { TenantStats } from '../tenant-stats.js';
 import { abandonedCart } from '../abandoned-cart.js';
 import { AbandonedCartRules } from '../config.js';
-import { cartAlternatives, followUpFields, nearestStore, reviewUrl } from './follow-up.js';
+import type { CatalogProduct } from '../../catalog/product.js';
+import { cartAlternatives, catalogAlternatives, followUpFields, nearestStore, reviewUrl } from './follow-up.js';
 import { SurveyRules } from './survey-config.js';
 
 const R8 = { sku: 'R8', productId: '9001', name: 'Canon EOS R8', quantity: 1, price: 1899 };
@@ -41,6 +42,42 @@ describe('abandoned-cart follow-ups', () => {
     expect(cartAlternatives([{ ...R8, sku: 'unknown' }], stats, 3), 'no category known for the line').toEqual([]);
   });
 
+  it('offers comparable cameras from the catalog for price doubts: ±25 % of the line, in stock, nearest first, never the cart or a just-bought one', () => {
+    const camera = (productId: string, sku: string, name: string, price: number, inStock = true): CatalogProduct => ({
+      instance: 'shopify',
+      productId,
+      sku,
+      name,
+      category: 'cameras',
+      categories: ['cameras'],
+      price,
+      inStock,
+      url: `https://camera.example/products/${sku.toLowerCase()}`,
+      updatedAt: '2026-11-01T00:00:00Z',
+    });
+    const inCategory = {
+      cameras: [
+        camera('9001', 'R8', 'Canon EOS R8', 1899),
+        camera('9002', 'Z5', 'Nikon Z5', 1499),
+        camera('9003', 'A7', 'Sony A7 III', 1799),
+        camera('9004', 'XT5', 'Fujifilm X-T5', 1999, false),
+        camera('9005', 'R6', 'Canon EOS R6', 2499),
+        camera('9006', 'ZF', 'Nikon Zf', 2099),
+      ],
+    };
+    const line = { ...R8, category: 'cameras' };
+    expect(catalogAlternatives([line], { inCategory }, 3)).toEqual([
+      { key: 'A7', name: 'Sony A7 III', price: 1799, url: 'https://camera.example/products/a7' },
+      { key: 'ZF', name: 'Nikon Zf', price: 2099, url: 'https://camera.example/products/zf' },
+      { key: 'Z5', name: 'Nikon Z5', price: 1499, url: 'https://camera.example/products/z5' },
+    ]);
+    expect(
+      catalogAlternatives([line], { inCategory }, 3, new Set(['A7'])).map((a) => a.key),
+      'the Sony was just bought',
+    ).toEqual(['ZF', 'Z5']);
+    expect(catalogAlternatives([R8], { inCategory }, 3), 'a line without a category').toEqual([]);
+  });
+
   it("fills the review page from the line's sku or product id", () => {
     expect(reviewUrl([R8], 'https://camera.example/products/{productId}#reviews')).toEqual({
       url: 'https://camera.example/products/9001#reviews',
@@ -69,7 +106,7 @@ describe('abandoned-cart follow-ups', () => {
       },
     ];
     const cart = abandonedCart(profile, AbandonedCartRules.parse({}), new Date('2026-12-06T10:00:00Z'));
-    const fields = followUpFields(profile, cart, SurveyRules.parse({ stores, alternatives: 2 }), stats);
+    const fields = followUpFields(profile, cart, SurveyRules.parse({ stores, alternatives: 2 }), { stats });
     expect(fields).toEqual({
       abandonedCartReviewUrl: null,
       abandonedCartReviewProduct: null,
@@ -78,8 +115,12 @@ describe('abandoned-cart follow-ups', () => {
       abandonedCartStoreUrl: 'https://camera.example/stores/ams',
       abandonedCartAlternative1Sku: null,
       abandonedCartAlternative1Name: null,
+      abandonedCartAlternative1Price: null,
+      abandonedCartAlternative1Url: null,
       abandonedCartAlternative2Sku: null,
       abandonedCartAlternative2Name: null,
+      abandonedCartAlternative2Price: null,
+      abandonedCartAlternative2Url: null,
     });
   });
 });

@@ -4,6 +4,8 @@ import type { FieldValue } from '../../destination.js';
 import type { OrderLine } from '../../events.js';
 import type { Profile } from '../../profile.js';
 import type { AbandonedCart } from '../abandoned-cart.js';
+import type { CatalogView } from '../catalog-view.js';
+import { comparableAlternatives } from '../comparable-alternatives.js';
 import { productKey } from '../orders.js';
 import type { TenantStats } from '../tenant-stats.js';
 import type { SurveyRules, SurveyStore } from './survey-config.js';
@@ -14,16 +16,48 @@ export const FOLLOW_UP_CONTENT = { alternatives: 'alternatives', reviews: 'revie
 export interface Alternative {
   key: string;
   name: string;
+  price?: number;
+  url?: string;
 }
 
 /**
- * Products of the cart's category that others buy most, never what is in the cart. A stand-in for "comparable"
- * (same category, similar price, in stock) until the tenant catalog gives price and stock: this knows only categories,
- * from the cart line or from the orders the tenant stats have seen.
+ * Comparable alternatives from the catalog for the cart's lines, in line order: same category, price within ±25 % of
+ * the line's, in stock, nearest price first (core/campaign/comparable-alternatives.ts); never what is in the cart or
+ * in `exclude` (what the person just bought).
  */
-export function cartAlternatives(lines: readonly OrderLine[], stats: TenantStats | undefined, max: number): Alternative[] {
+export function catalogAlternatives(
+  lines: readonly OrderLine[],
+  catalog: CatalogView,
+  max: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Alternative[] {
+  const skip = new Set([...exclude, ...lines.map(productKey)]);
+  const out: Alternative[] = [];
+  for (const line of lines) {
+    if (line.category === undefined) continue;
+    const self = { productId: line.productId ?? '', category: line.category, price: line.price, ...(line.sku ? { sku: line.sku } : {}) };
+    for (const a of comparableAlternatives(self, catalog.inCategory[line.category] ?? [], { max: max + skip.size })) {
+      const key = productKey(a);
+      if (out.length >= max || skip.has(key) || out.some((o) => o.key === key)) continue;
+      out.push({ key, name: a.name, price: a.price, ...(a.url !== undefined ? { url: a.url } : {}) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Products of the cart's category that others buy most, never what is in the cart: what is offered when the catalog
+ * has no comparable product (or the push reads no catalog). Knows only categories, from the cart line or the orders
+ * the tenant stats have seen.
+ */
+export function cartAlternatives(
+  lines: readonly OrderLine[],
+  stats: TenantStats | undefined,
+  max: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Alternative[] {
   if (!stats || max === 0) return [];
-  const inCart = new Set(lines.map(productKey));
+  const inCart = new Set([...exclude, ...lines.map(productKey)]);
   const out: Alternative[] = [];
   for (const line of lines) {
     const category = line.category ?? stats.products[productKey(line)]?.category;
@@ -74,16 +108,30 @@ export function nearestStore(profile: Profile, stores: readonly SurveyStore[]): 
   return stores[0];
 }
 
+/** What the follow-up content is made from besides the profile, the cart and the rules. */
+export interface FollowUpSources {
+  stats?: TenantStats | undefined;
+  /** The cart's categories from the catalog (core/campaign/catalog-view.ts): comparable alternatives for price doubts. */
+  catalog?: CatalogView | undefined;
+  /** Product keys never offered (what the person just bought). */
+  exclude?: ReadonlySet<string>;
+}
+
+function priceAlternatives(lines: readonly OrderLine[], max: number, sources: FollowUpSources): Alternative[] {
+  const fromCatalog = sources.catalog ? catalogAlternatives(lines, sources.catalog, max, sources.exclude) : [];
+  return fromCatalog.length > 0 ? fromCatalog : cartAlternatives(lines, sources.stats, max, sources.exclude);
+}
+
 /** The follow-up content fields; every slot always present, so content that goes away is cleared at the destination. */
 export function followUpFields(
   profile: Profile,
   cart: AbandonedCart | undefined,
   rules: SurveyRules,
-  stats: TenantStats | undefined,
+  sources: FollowUpSources,
 ): Record<string, FieldValue> {
   const path = cart?.followUp;
   const lines = cart?.cart.lines ?? [];
-  const alternatives = path === FOLLOW_UP_CONTENT.alternatives ? cartAlternatives(lines, stats, rules.alternatives) : [];
+  const alternatives = path === FOLLOW_UP_CONTENT.alternatives ? priceAlternatives(lines, rules.alternatives, sources) : [];
   const review = path === FOLLOW_UP_CONTENT.reviews ? reviewUrl(lines, rules.reviewUrl) : undefined;
   const store = path === FOLLOW_UP_CONTENT.store ? nearestStore(profile, rules.stores) : undefined;
   const out: Record<string, FieldValue> = {
@@ -96,6 +144,8 @@ export function followUpFields(
   for (let i = 0; i < rules.alternatives; i++) {
     out[`abandonedCartAlternative${i + 1}Sku`] = alternatives[i]?.key ?? null;
     out[`abandonedCartAlternative${i + 1}Name`] = alternatives[i]?.name ?? null;
+    out[`abandonedCartAlternative${i + 1}Price`] = alternatives[i]?.price ?? null;
+    out[`abandonedCartAlternative${i + 1}Url`] = alternatives[i]?.url ?? null;
   }
   return out;
 }
