@@ -158,9 +158,11 @@ describe('DynamoProfileRepository', () => {
     const [holder, refused, later] = [fresh('p-marked'), fresh('p-refused'), fresh('p-new')];
     await repo().commit('acme', create('acme', holder, [held]));
     await repo().commit('acme', { puts: [], claims: [], shares: [{ identifier: held, profileId: refused }] });
-    await repo().markErased('acme', [held], '2026-11-02T00:00:00.000Z');
+    // What the erasure did rides along (profile ids and a flag): a redelivery of the request names the same subjects.
+    const erasure = { subjects: [{ profileId: holder, mergedFrom: ['p-absorbed'] }], withheld: true };
+    await repo().markErased('acme', [held], '2026-11-02T00:00:00.000Z', new Map([[identifierKey(held), erasure]]));
     expect(await repo().lookupEntries('acme', [held])).toEqual(
-      new Map([[identifierKey(held), { sharedBy: 0, refusedBy: [], erasedAt: '2026-11-02T00:00:00.000Z' }]]),
+      new Map([[identifierKey(held), { sharedBy: 0, refusedBy: [], erasedAt: '2026-11-02T00:00:00.000Z', erasure }]]),
     );
     const item = (await env.db.send(new GetCommand({ TableName: env.tables.profiles, Key: profileKeys.identifier('acme', held) }))).Item;
     expect(JSON.stringify(item)).not.toContain(held.value);

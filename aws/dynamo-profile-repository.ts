@@ -26,7 +26,7 @@ import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { digestsFrom, type DigestKeySource, type IdentifierDigest, type IdentifierDigests } from '../core/identifier-digest.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
-import type { DueProfiles, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
+import type { DueProfiles, ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import {
@@ -103,7 +103,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       this.db,
       this.table,
       [...byPk.keys(), ...legacyPks.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt'] },
+      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
       this.options,
     );
     const keyed = read.filter((item) => byPk.has(item.pk as string));
@@ -127,6 +127,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         sharedBy: (holder !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
         ...(typeof item.erasedAt === 'string' ? { erasedAt: item.erasedAt } : {}),
+        ...(item.erasure !== undefined ? { erasure: item.erasure as ErasureMark } : {}),
       });
     }
     return found;
@@ -594,13 +595,18 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     );
   }
 
-  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+  async markErased(
+    tenantId: string,
+    identifiers: readonly Identifier[],
+    erasedAt: string,
+    marks?: ReadonlyMap<string, ErasureMark>,
+  ): Promise<void> {
     // A whole-item put: the holder and the refused profiles' ids go, only the marker stays (no value: the key is a digest).
     const { current, legacy } = await this.digests();
     const items = new Map(
       identifiers.map((id) => [
         profileKeys.identifier(tenantId, id, current).pk,
-        { ...profileKeys.identifier(tenantId, id, current), erasedAt },
+        { ...profileKeys.identifier(tenantId, id, current), erasedAt, ...markOf(marks, id) },
       ]),
     );
     await batchPut(this.db, this.table, [...items.values()], this.options);
@@ -613,6 +619,12 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         this.options,
       );
   }
+}
+
+/** The marker's `erasure` attribute: profile ids and a flag (core/ports.ts ErasureMark). */
+function markOf(marks: ReadonlyMap<string, ErasureMark> | undefined, id: Identifier): { erasure?: ErasureMark } {
+  const mark = marks?.get(identifierKey(id));
+  return mark ? { erasure: mark } : {};
 }
 
 /** A history item stays well under DynamoDB's 400 KB item limit, whatever a batch holds for one person. */

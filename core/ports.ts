@@ -36,6 +36,16 @@ export interface IdentifierEntry {
   refusedBy: string[];
   /** When a person holding the value was erased (the erasure's receivedAt): older events must not re-create them. */
   erasedAt?: string;
+  /** What that erasure did with the value: a redelivery of the request asks the destinations for the same people again. */
+  erasure?: ErasureMark;
+}
+
+/** Left on an erased identifier's index entry beside `erasedAt`: profile ids and a flag, never a value. */
+export interface ErasureMark {
+  /** The profiles the erasure removed that held the value, each with the ids it had absorbed. */
+  subjects: { profileId: string; mergedFrom: string[] }[];
+  /** The value was left out of what destinations delete by (another profile had been refused it). */
+  withheld: boolean;
 }
 
 /** An event as applied to a profile: the history an unmerge or a rule change rebuilds profiles from. */
@@ -66,7 +76,12 @@ export interface ProfileRepository {
    * Leaves only an erasure marker on the index entries of these identifiers (no holder, no refused profiles): the
    * merge drops events received at or before `erasedAt` that carry one, so replays re-create nobody (core/erasure/erase-person.ts).
    */
-  markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void>;
+  markErased(
+    tenantId: string,
+    identifiers: readonly Identifier[],
+    erasedAt: string,
+    marks?: ReadonlyMap<string, ErasureMark>,
+  ): Promise<void>;
   /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
   getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
 }

@@ -397,10 +397,10 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
     appendHistory: (tenantId, entries, keepDays) => base.appendHistory(tenantId, entries, keepDays),
     history: (tenantId, profileIds) => base.history(tenantId, profileIds),
     removeHistory: (tenantId, entries) => base.removeHistory(tenantId, entries),
-    markErased: async (tenantId, ids, erasedAt) => {
+    markErased: async (tenantId, ids, erasedAt, marks) => {
       // An erasure rewrites these index entries: what the batch read ahead of it is stale.
       for (const id of ids) reads.looked.delete(identifierKey(id));
-      await base.markErased(tenantId, ids, erasedAt);
+      await base.markErased(tenantId, ids, erasedAt, marks);
     },
   };
 }

@@ -2,7 +2,7 @@
 // absorbed another (whose push snapshot stays under the merged-away id), a second shop account refused the same
 // e-mail, a quarantined delivery naming them and a dead-lettered event. After `syncline erase`, a quarantine replay and
 // a dead-letter replay, a scan of every table finds none of the person's identifiers or values; an order after the
-// erasure still creates a new profile.
+// erasure still creates a new profile, a late delivery of an update made before it does not.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +236,22 @@ describe('an erasure leaves nothing of the person behind', () => {
     expect(replayedQuarantine.out, 'nothing of the person is left to replay').not.toMatch(/replayed/);
     const replayedDlq = await syncline('dlq', 'replay', '--queue', 'changes');
     expect(replayedDlq.code, replayedDlq.err).toBe(0);
+    await stack.waitUntilIdle();
+
+    // The shop's retry of an update made before the erasure, validly signed, arrives after it: accepted, re-creates nobody.
+    const late = JSON.stringify({ ...body, id: Number(CUSTOMER_ID), email: EMAIL, last_name: SURNAME, updated_at: nineDaysAgo });
+    const lateDelivery = await fetch(`${stack.url}/webhooks/${TENANT}/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'customers/update',
+        'x-shopify-shop-domain': SHOP_DOMAIN,
+        'x-shopify-webhook-id': 'erase-late-1',
+        ...signShopifyWebhook(late, secret),
+      },
+      body: late,
+    });
+    expect(lateDelivery.status, 'the late delivery is accepted').toBe(202);
     await stack.waitUntilIdle();
 
     expect(await leftBehind()).toEqual([]);

@@ -7,7 +7,7 @@
 import { eventKey, type CanonicalEvent } from '../events.js';
 import { identifierKey, uniqueIdentifiers, type Identifier } from '../identifiers.js';
 import { liveProfile } from '../live-profile.js';
-import type { HistoryEntry, ProfileRepository } from '../ports.js';
+import type { ErasureMark, HistoryEntry, IdentifierEntry, ProfileRepository } from '../ports.js';
 import type { Profile } from '../profile.js';
 
 export interface ErasedSubject {
@@ -59,7 +59,7 @@ export async function erasePerson(
   }
 
   for (const profile of candidates) await repo.erase(tenantId, profile);
-  await repo.markErased(tenantId, identifiers, erasedAt);
+  await repo.markErased(tenantId, identifiers, erasedAt, erasureMarks(identifiers, candidates, shared));
 
   for (const profile of refused.values()) {
     const blanked = blankProfile(profile, keys, values);
@@ -90,6 +90,53 @@ export async function erasePerson(
     blanked: [...refused.keys()],
     shared,
   };
+}
+
+/**
+ * Per identifier, the erased profiles that held it (all of them for a value none held, as one they were refused) and
+ * whether it was withheld from the destinations: what a redelivery of the request needs (erasureRedelivered).
+ */
+function erasureMarks(
+  identifiers: readonly Identifier[],
+  candidates: readonly Profile[],
+  shared: ReadonlySet<string>,
+): Map<string, ErasureMark> {
+  const subject = (p: Profile) => ({ profileId: p.profileId, mergedFrom: [...p.mergedFrom] });
+  const marks = new Map<string, ErasureMark>();
+  if (candidates.length === 0) return marks;
+  for (const id of identifiers) {
+    const key = identifierKey(id);
+    const holders = candidates.filter((p) => p.identifiers.some((h) => identifierKey(h) === key));
+    marks.set(key, { subjects: (holders.length > 0 ? holders : candidates).map(subject), withheld: shared.has(key) });
+  }
+  return marks;
+}
+
+/**
+ * A redelivered erasure request, whose profiles are gone (its first run erased them, and its push messages may or may
+ * not have gone out): the subjects that run had, with the request's own identifiers that were not withheld, so that the
+ * push opens the same receipts instead of a second, "unknown" subject. They are named by this erasure's markers, or,
+ * while the first run is still between erasing and marking (SQS handed the message out again meanwhile), by the index
+ * entries that still point at the erased profile. Undefined when neither names a profile.
+ */
+export function erasureRedelivered(
+  ids: readonly Identifier[],
+  entries: ReadonlyMap<string, Pick<IdentifierEntry, 'profileId' | 'refusedBy' | 'erasedAt' | 'erasure'>>,
+  erasedAt: string,
+): ErasedSubject[] | undefined {
+  const subjects = new Map<string, ErasedSubject>();
+  const add = (profileId: string, mergedFrom: readonly string[], id: Identifier | undefined) => {
+    const subject = subjects.get(profileId) ?? { profileId, identifiers: [], mergedFrom: [...mergedFrom] };
+    if (id) subject.identifiers.push({ type: id.type, value: id.value });
+    subjects.set(profileId, subject);
+  };
+  for (const id of ids) {
+    const entry = entries.get(identifierKey(id));
+    if (entry?.erasedAt === erasedAt && entry.erasure)
+      for (const { profileId, mergedFrom } of entry.erasure.subjects) add(profileId, mergedFrom, entry.erasure.withheld ? undefined : id);
+    else if (entry?.profileId !== undefined) add(entry.profileId, [], entry.refusedBy.length > 0 ? undefined : id);
+  }
+  return subjects.size > 0 ? [...subjects.values()] : undefined;
 }
 
 function blankProfile(profile: Profile, keys: ReadonlySet<string>, values: ReadonlySet<string>): Profile {

@@ -3,7 +3,7 @@
 import { ConflictRetry } from '../errors.js';
 import { eventKey } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
+import type { ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
 import type { Profile } from '../profile.js';
 
 export class InMemoryProfileRepository implements ProfileRepository {
@@ -13,6 +13,8 @@ export class InMemoryProfileRepository implements ProfileRepository {
   readonly sharing = new Map<string, Set<string>>();
   /** tenant|identifierKey → when a person holding it was erased. */
   readonly erased = new Map<string, string>();
+  /** What each erasure marker says it did (profile ids and a flag, no value). */
+  readonly erasureMarks = new Map<string, ErasureMark>();
   /** tenant|profileId → eventKey → entry. */
   readonly events = new Map<string, Map<string, HistoryEntry>>();
   writes = 0;
@@ -30,6 +32,7 @@ export class InMemoryProfileRepository implements ProfileRepository {
       const owner = this.index.get(`${tenantId}|${identifierKey(id)}`);
       const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
       const erasedAt = this.erased.get(`${tenantId}|${identifierKey(id)}`);
+      const erasure = this.erasureMarks.get(`${tenantId}|${identifierKey(id)}`);
       if (owner === undefined && sharing === undefined && erasedAt === undefined) continue;
       const refusedBy = [...(sharing ?? [])].sort();
       found.set(identifierKey(id), {
@@ -37,6 +40,7 @@ export class InMemoryProfileRepository implements ProfileRepository {
         sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,
         ...(erasedAt !== undefined ? { erasedAt } : {}),
+        ...(erasure !== undefined ? { erasure: structuredClone(erasure) } : {}),
       });
     }
     return found;
@@ -73,12 +77,20 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const id of [profile.profileId, ...profile.mergedFrom]) this.events.delete(`${tenantId}|${id}`);
   }
 
-  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+  async markErased(
+    tenantId: string,
+    identifiers: readonly Identifier[],
+    erasedAt: string,
+    marks?: ReadonlyMap<string, ErasureMark>,
+  ): Promise<void> {
     for (const id of identifiers) {
       const key = `${tenantId}|${identifierKey(id)}`;
       this.index.delete(key);
       this.sharing.delete(key);
       this.erased.set(key, erasedAt);
+      const mark = marks?.get(identifierKey(id));
+      if (mark) this.erasureMarks.set(key, structuredClone(mark));
+      else this.erasureMarks.delete(key);
     }
   }
 

@@ -7,10 +7,18 @@ import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
 import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
 import { canonicalEvent, isDestination, withoutEchoes } from './echoes.js';
-import type { MergeOutcome, PushMessage, PushSnapshotStore, ProfileCommit, ProfileRepository, TenantStatsStore } from '../ports.js';
+import type {
+  IdentifierEntry,
+  MergeOutcome,
+  PushMessage,
+  PushSnapshotStore,
+  ProfileCommit,
+  ProfileRepository,
+  TenantStatsStore,
+} from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
-import { erasePerson } from '../erasure/erase-person.js';
+import { erasePerson, erasureRedelivered } from '../erasure/erase-person.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { utc } from './provenance.js';
@@ -46,10 +54,15 @@ export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: C
 }
 
 async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
-  const { candidates, owners, pointers, sharedBy, erasedAt } = await loadCandidates(deps.profiles, tenant.id, ids);
+  const { candidates, owners, pointers, sharedBy, erasedAt, entries } = await loadCandidates(deps.profiles, tenant.id, ids);
 
   if (event.type === 'erasure.requested') {
-    const erased = await erasePerson(deps.profiles, tenant.id, ids, candidates, utc(event.receivedAt), tenant.identity.historyDays);
+    const at = utc(event.receivedAt);
+    // A redelivery finds the profiles gone: it asks for the same subjects again (same receipts), not an "unknown" one.
+    const again = candidates.length === 0 ? erasureRedelivered(ids, entries, at) : undefined;
+    const erased = again
+      ? { subjects: again, shared: new Set<string>() }
+      : await erasePerson(deps.profiles, tenant.id, ids, candidates, at, tenant.identity.historyDays);
     const subjects =
       erased.subjects.length > 0 ? erased.subjects : [{ profileId: `unknown:${event.sourceEventId}`, identifiers: ids, mergedFrom: [] }];
     const push: PushMessage[] = subjects.map(({ mergedFrom, profileId, identifiers }) => {
@@ -64,8 +77,10 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     });
     return { status: 'erased', profileIds: candidates.map((p) => p.profileId), push };
   }
-  // A dead letter or a replayed message from before an erasure would bring the erased person back.
-  if (erasedAt !== undefined && utc(event.receivedAt) <= erasedAt) return { status: 'predates-erasure', push: [] };
+  // A dead letter, a replayed message or a late delivery of something that happened before an erasure would bring the
+  // erased person back; what happened after it (a new consent, a new order) is a new relationship.
+  if (erasedAt !== undefined && (utc(event.receivedAt) <= erasedAt || utc(event.occurredAt) <= erasedAt))
+    return { status: 'predates-erasure', push: [] };
   if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
 
   const at = utc(event.occurredAt);
@@ -168,6 +183,7 @@ function sameValues(a: Record<string, FieldValue>, b: Record<string, FieldValue>
  */
 async function eraseSource(deps: MergeDeps, tenant: TenantConfig, event: EventOf<'erasure.requested'>): Promise<MergeOutcome> {
   const instance = event.source.instance;
+  const at = utc(event.receivedAt);
   const erased: string[] = [];
   const push: PushMessage[] = [];
   for await (const profile of deps.profiles.listProfiles(tenant.id)) {
@@ -175,6 +191,9 @@ async function eraseSource(deps: MergeDeps, tenant: TenantConfig, event: EventOf
     await deps.profiles.erase(tenant.id, profile);
     erased.push(profile.profileId);
     const identifiers = profile.identifiers.map(bare);
+    // The same markers as a person's erasure: a replay or a late delivery from before it re-creates nobody.
+    const mark = { subjects: [{ profileId: profile.profileId, mergedFrom: [...profile.mergedFrom] }], withheld: false };
+    await deps.profiles.markErased(tenant.id, identifiers, at, new Map(identifiers.map((id) => [identifierKey(id), mark])));
     push.push({
       kind: 'erase',
       tenantId: tenant.id,
@@ -204,6 +223,8 @@ interface Candidates {
   sharedBy: Map<string, number>;
   /** The latest erasure of a person holding one of the identifiers. */
   erasedAt?: string;
+  /** The index entries as read (an erasure's redelivery reads its markers). */
+  entries: ReadonlyMap<string, IdentifierEntry>;
 }
 
 async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
@@ -229,7 +250,7 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
     const owner = resolved.get(pointer);
     if (owner !== undefined) owners.set(key, owner);
   }
-  return { candidates: [...live.values()], owners, pointers, sharedBy, ...(erasedAt !== undefined ? { erasedAt } : {}) };
+  return { candidates: [...live.values()], owners, pointers, sharedBy, entries, ...(erasedAt !== undefined ? { erasedAt } : {}) };
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {

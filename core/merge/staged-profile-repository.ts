@@ -3,7 +3,7 @@
 import { ConflictRetry } from '../errors.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { eventKey } from '../events.js';
-import type { HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
+import type { ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../ports.js';
 import type { Profile } from '../profile.js';
 
 /** A DynamoDB transaction holds at most 100 items: a stage that grows past this flushes early. */
@@ -173,10 +173,15 @@ export class StagedProfileRepository implements ProfileRepository {
     this.originals.delete(profile.profileId);
   }
 
-  async markErased(tenantId: string, identifiers: readonly Identifier[], erasedAt: string): Promise<void> {
+  async markErased(
+    tenantId: string,
+    identifiers: readonly Identifier[],
+    erasedAt: string,
+    marks?: ReadonlyMap<string, ErasureMark>,
+  ): Promise<void> {
     this.assertTenant(tenantId);
     await this.flush();
-    await this.base.markErased(tenantId, identifiers, erasedAt);
+    await this.base.markErased(tenantId, identifiers, erasedAt, marks);
   }
 
   async *listProfiles(tenantId: string): AsyncIterable<Profile> {

@@ -240,6 +240,30 @@ describe('erasure receipts', () => {
     expect(log.lines.join('\n'), 'no address in any log line').not.toMatch(/anna@/);
   });
 
+  it('gives a redelivered erasure request the receipt of its first run, not a second subject (a redelivery found no profile)', async () => {
+    const { deps, fake, webhook, merge, push, erasure } = setup([{ id: 'mail', connector: 'fake' }]);
+    await webhook({});
+    await merge();
+    await push();
+    const profileId = deps.profiles.liveProfiles('acme')[0]!.profileId;
+    // Merged, then redelivered (its Lambda died after the commit, or the visibility timeout ran out mid-batch).
+    deps.events.sent.push(erasure('gdpr-req-7'));
+    await merge();
+    const first = deps.push.sent.splice(0);
+    deps.events.sent.push(erasure('gdpr-req-7'));
+    await merge();
+    expect(deps.push.sent, 'the same subject again').toEqual([
+      expect.objectContaining({ kind: 'erase', requestId: 'gdpr-req-7', subject: expect.objectContaining({ profileId }) }),
+    ]);
+    deps.push.sent.unshift(...first);
+    expect(await push()).toEqual([]);
+    const receipt = await deps.receipts.get('acme', 'gdpr-req-7');
+    expect(receipt?.subjects.map((s) => s.profileId)).toEqual([profileId]);
+    expect(receipt?.state).toBe('settled');
+    expect(await deps.receipts.pending('acme')).toEqual([]);
+    expect(fake.erased, 'asked once: the redelivery found it settled').toHaveLength(1);
+  });
+
   it('closes an erasure that keeps failing past the max age as failed-permanently and reports it', async () => {
     const { deps, webhook, merge, push, erasure, advance, log } = setup([{ id: 'flaky', connector: 'flaky' }]);
     await webhook({});
