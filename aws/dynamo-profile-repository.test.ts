@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { eventKey } from '../core/events.js';
-import { customer } from '../test/support/events.js';
+import { customer, tenant } from '../test/support/events.js';
+import { mergeEvent } from '../core/merge/merge-service.js';
 import { describe, expect, it } from 'vitest';
 import { ConflictRetry } from '../core/errors.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
@@ -34,7 +35,7 @@ function create(tenantId: string, profileId: string, ids: Identifier[]): Profile
 }
 
 describe('DynamoProfileRepository', () => {
-  it('commits a new profile and its identifiers atomically', async () => {
+  it('commits a new profile and points its identifiers at it', async () => {
     const ids = [email('ada'), { type: 'phone', value: '+31612345678' } as Identifier];
     await repo().commit('acme', create('acme', 'p-new', ids));
 
@@ -53,6 +54,83 @@ describe('DynamoProfileRepository', () => {
     await expect(repo().commit('acme', create('acme', 'p-loser', [other, taken]))).rejects.toBeInstanceOf(ConflictRetry);
     expect(await repo().get('acme', 'p-loser'), 'profile of the failed commit').toBeUndefined();
     expect((await repo().lookup('acme', [other])).size, 'claim of the failed commit').toBe(0);
+  });
+
+  it('claims the identifiers of a new profile without a transaction: one conditional write per item', async () => {
+    const sent: string[] = [];
+    const db = {
+      send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), env.db.send(command as never)),
+    };
+    const counted = new DynamoProfileRepository(db as unknown as typeof env.db, env.tables.profiles);
+    await counted.commit('acme', create('acme', 'p-plain', [email('plain'), email('plain-too')]));
+    expect(sent.sort()).toEqual(['PutCommand', 'UpdateCommand', 'UpdateCommand']);
+  });
+
+  it('leaves pointers a crash between claims and put left behind for the next merge to take over', async () => {
+    const ada = email('crash');
+    let crash = true;
+    const db = {
+      send: (command: { constructor: { name: string } }) => {
+        if (crash && command instanceof PutCommand) {
+          crash = false;
+          return Promise.reject(new Error('the container died'));
+        }
+        return env.db.send(command as never);
+      },
+    };
+    const crashing = new DynamoProfileRepository(db as unknown as typeof env.db, env.tables.profiles);
+    await expect(crashing.commit('acme', create('acme', 'p-never-written', [ada]))).rejects.toThrow('the container died');
+    expect(Object.fromEntries(await repo().lookup('acme', [ada])), 'the claim was written').toEqual({
+      [identifierKey(ada)]: 'p-never-written',
+    });
+
+    const outcome = await mergeEvent(
+      { profiles: repo(), newProfileId: () => fresh('p-after') },
+      tenant(),
+      customer('c-crash', ada.value, '2026-10-01T10:00:00Z'),
+    );
+    expect(outcome.status).toBe('applied');
+    const holder = (await repo().lookup('acme', [ada])).get(identifierKey(ada));
+    expect(holder, 'the pointer moved to the profile that now exists').not.toBe('p-never-written');
+    expect((await repo().get('acme', holder!))?.identifiers.map((i) => i.value)).toContain(ada.value);
+  });
+
+  it('seals a profile whose claims another merge takes over while its write is pending, so that write cannot land after', async () => {
+    const ada = email('pending');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const db = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command instanceof PutCommand) await gate;
+        return env.db.send(command as never);
+      },
+    };
+    const slow = new DynamoProfileRepository(db as unknown as typeof env.db, env.tables.profiles);
+    const pending = slow.commit('acme', create('acme', 'p-pending', [ada]));
+    for (let i = 0; i < 50 && (await repo().lookup('acme', [ada])).size === 0; i++) await new Promise((r) => setTimeout(r, 20));
+
+    await mergeEvent(
+      { profiles: repo(), newProfileId: () => 'p-taker' },
+      tenant(),
+      customer('c-pending', ada.value, '2026-10-01T10:00:00Z'),
+    );
+    release();
+    await expect(pending, 'the pending write meets the seal').rejects.toBeInstanceOf(ConflictRetry);
+    expect((await repo().lookup('acme', [ada])).get(identifierKey(ada))).toBe('p-taker');
+    expect((await repo().get('acme', 'p-pending'))?.mergedInto, 'sealed as a tombstone leading to the taker').toBe('p-taker');
+    expect((await repo().get('acme', 'p-taker'))?.identifiers.map((i) => i.value)).toContain(ada.value);
+  });
+
+  it('gives back the fresh claims of a commit whose profile lost its version', async () => {
+    await repo().commit('acme', create('acme', 'p-raced', []));
+    await repo().commit('acme', { puts: [{ profile: profile('acme', 'p-raced', 2), expectedVersion: 1 }], claims: [] });
+    const late = email('late');
+    const stale: ProfileCommit = {
+      puts: [{ profile: profile('acme', 'p-raced', 2, [late]), expectedVersion: 1 }],
+      claims: [{ identifier: late, profileId: 'p-raced' }],
+    };
+    await expect(repo().commit('acme', stale)).rejects.toBeInstanceOf(ConflictRetry);
+    expect((await repo().lookup('acme', [late])).size, 'claim given back').toBe(0);
   });
 
   it('rejects a stale version with ConflictRetry', async () => {

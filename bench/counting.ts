@@ -36,6 +36,8 @@ export interface DynamoCounts {
   writeUnitsBy: Record<string, number>;
   /** Items written and their bytes, by the same labels. */
   itemsBy: Record<string, { items: number; bytes: number }>;
+  /** Read requests and read units by request and item kind ("Query H/B"): where the read cost goes. */
+  readsBy: Record<string, { requests: number; units: number }>;
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
@@ -50,6 +52,7 @@ export function emptyDynamoCounts(): DynamoCounts {
     profilesWritten: new Set(),
     writeUnitsBy: {},
     itemsBy: {},
+    readsBy: {},
   };
 }
 
@@ -74,6 +77,13 @@ function addUnits(counts: DynamoCounts, request: string, key: { pk?: unknown; sk
   const items = (counts.itemsBy[label] ??= { items: 0, bytes: 0 });
   items.items++;
   items.bytes += bytes;
+}
+
+function addRead(counts: DynamoCounts, request: string, key: { pk?: unknown; sk?: unknown } | undefined, units: number): void {
+  counts.readUnits += units;
+  const entry = (counts.readsBy[`${request} ${itemKind(key)}`] ??= { requests: 0, units: 0 });
+  entry.requests++;
+  entry.units += units;
 }
 
 function countWrite(counts: DynamoCounts, item: Record<string, any>, transactional: boolean, request: string): void {
@@ -125,18 +135,24 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
           for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false, name);
         break;
       case 'Get':
-        counts.readUnits += rru(result.Item);
+        addRead(counts, name, c.input.Key, rru(result.Item));
         break;
-      case 'BatchGet':
-        for (const items of Object.values(result.Responses ?? {}) as any[]) for (const item of items) counts.readUnits += rru(item);
+      case 'BatchGet': {
+        let units = 0;
+        for (const items of Object.values(result.Responses ?? {}) as any[]) for (const item of items) units += rru(item);
         // A key not found still costs a read unit.
         for (const [table, req] of Object.entries(c.input.RequestItems ?? {}) as [string, any][])
-          counts.readUnits += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
+          units += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
+        const first = (Object.values(c.input.RequestItems ?? {})[0] as any)?.Keys?.[0];
+        addRead(counts, name, first, units);
         break;
+      }
       case 'Query':
-      case 'Scan':
-        counts.readUnits += Math.max(1, Math.ceil((result.Items ?? []).reduce((s: number, i: unknown) => s + size(i), 0) / (4 * KB)));
+      case 'Scan': {
+        const units = Math.max(1, Math.ceil((result.Items ?? []).reduce((s: number, i: unknown) => s + size(i), 0) / (4 * KB)));
+        addRead(counts, name, { pk: c.input.ExpressionAttributeValues?.[':pk'], sk: c.input.IndexName ?? '' }, units);
         break;
+      }
     }
     return result;
   };

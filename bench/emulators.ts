@@ -295,6 +295,8 @@ export interface EndToEndResult {
     writeUnitsPerEventBy?: Record<string, number>;
     /** Items written per event and their mean size in bytes, by the same labels. */
     itemsPerEventBy?: Record<string, { perEvent: number; meanBytes: number }>;
+    /** Read requests and read units per event by request and item kind. */
+    readsPerEventBy?: Record<string, { requests: number; units: number }>;
   };
   sqs: {
     requests: Record<string, number>;
@@ -382,6 +384,11 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
         Object.entries(c.writeUnitsBy)
           .sort(([, a], [, b]) => b - a)
           .map(([label, units]) => [label, round(units / accepted, 3)]),
+      ),
+      readsPerEventBy: Object.fromEntries(
+        Object.entries(c.readsBy)
+          .sort(([, a], [, b]) => b.units - a.units)
+          .map(([label, { requests, units }]) => [label, { requests: round(requests / accepted, 3), units: round(units / accepted, 3) }]),
       ),
       itemsPerEventBy: Object.fromEntries(
         Object.entries(c.itemsBy).map(([label, { items, bytes }]) => [

@@ -54,7 +54,11 @@ export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: C
 }
 
 async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
-  const { candidates, owners, pointers, sharedBy, erasedAt, entries } = await loadCandidates(deps.profiles, tenant.id, ids);
+  const { candidates, owners, pointers, sharedBy, erasedAt, entries, missing, unheld } = await loadCandidates(
+    deps.profiles,
+    tenant.id,
+    ids,
+  );
 
   if (event.type === 'erasure.requested') {
     const at = utc(event.receivedAt);
@@ -125,27 +129,30 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     return { status: 'unchanged', profileId: before.profileId, push: [] };
   }
 
+  const claims: ProfileCommit['claims'] = [
+    ...plan.attached.map((id) => ({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) })),
+    ...plan.absorbed.flatMap((p) =>
+      p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId })),
+    ),
+    // Identifiers that still point at a tombstone are repaired on the way.
+    ...ids
+      .filter(
+        (id) =>
+          pointers.has(identifierKey(id)) &&
+          owners.get(identifierKey(id)) === after.profileId &&
+          pointers.get(identifierKey(id)) !== after.profileId,
+      )
+      .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
+      .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
+  ];
+  const puts: ProfileCommit['puts'] = [
+    { profile: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? 0 },
+    ...plan.absorbed.map((p) => ({ profile: tombstone(p, after.profileId), expectedVersion: p.version })),
+  ];
+  puts.push(...takeOver(claims, puts, missing, unheld, after.profileId, at));
   const commit: ProfileCommit = {
-    puts: [
-      { profile: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? 0 },
-      ...plan.absorbed.map((p) => ({ profile: tombstone(p, after.profileId), expectedVersion: p.version })),
-    ],
-    claims: [
-      ...plan.attached.map((id) => ({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) })),
-      ...plan.absorbed.flatMap((p) =>
-        p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId })),
-      ),
-      // Identifiers that still point at a tombstone are repaired on the way.
-      ...ids
-        .filter(
-          (id) =>
-            pointers.has(identifierKey(id)) &&
-            owners.get(identifierKey(id)) === after.profileId &&
-            pointers.get(identifierKey(id)) !== after.profileId,
-        )
-        .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
-        .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
-    ],
+    puts,
+    claims,
     // Counted once per profile: enough profiles refused a value and it stops matching anyone (a shop's own address).
     shares: plan.shared
       .filter((id) => newRefusals.some((r) => identifierKey(r) === identifierKey(id)))
@@ -225,6 +232,10 @@ interface Candidates {
   erasedAt?: string;
   /** The index entries as read (an erasure's redelivery reads its markers). */
   entries: ReadonlyMap<string, IdentifierEntry>;
+  /** Profile ids pointers lead to that do not exist: a claim whose profile is not written (yet, or ever). */
+  missing: Set<string>;
+  /** Pointer id → the live profile it leads to, when that profile does not hold the identifier (its write is pending or lost). */
+  unheld: Map<string, Profile>;
 }
 
 async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
@@ -239,18 +250,70 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
   }
   const live = new Map<string, Profile>();
   const resolved = new Map<string, string>();
+  const missing = new Set<string>();
   for (const pointer of new Set(pointers.values())) {
-    const profile = await liveProfile(repo, tenantId, pointer);
-    if (profile === undefined) continue; // erased meanwhile: the identifier is free again
+    const first = await repo.get(tenantId, pointer);
+    if (first === undefined) missing.add(pointer);
+    const profile = first?.mergedInto === undefined ? first : await liveProfile(repo, tenantId, first.mergedInto);
+    if (profile === undefined) continue; // erased meanwhile, or never written: the identifier is free again
     live.set(profile.profileId, profile);
     resolved.set(pointer, profile.profileId);
   }
+  // A pointer whose profile does not hold the identifier is a claim whose profile write never landed (claims and a
+  // profile are separate conditional writes, aws/dynamo-profile-repository.ts): the identifier is free, and taking it
+  // moves the pointer on from there (previousProfileId).
   const owners = new Map<string, string>();
+  const unheld = new Map<string, Profile>();
   for (const [key, pointer] of pointers) {
     const owner = resolved.get(pointer);
-    if (owner !== undefined) owners.set(key, owner);
+    if (owner === undefined) continue;
+    if (holds(live.get(owner)!, key)) owners.set(key, owner);
+    else unheld.set(pointer, live.get(owner)!);
   }
-  return { candidates: [...live.values()], owners, pointers, sharedBy, entries, ...(erasedAt !== undefined ? { erasedAt } : {}) };
+  return {
+    candidates: [...live.values()],
+    owners,
+    pointers,
+    sharedBy,
+    entries,
+    missing,
+    unheld,
+    ...(erasedAt !== undefined ? { erasedAt } : {}),
+  };
+}
+
+/**
+ * Taking a pointer from a claim whose profile write is missing must stop that write from landing after ours: a profile
+ * that does not exist is sealed (a tombstone leading here, written only if it still does not exist), a live one that
+ * does not hold the identifier is written again unchanged (its pending write then meets a new version and retries).
+ */
+function takeOver(
+  claims: ProfileCommit['claims'],
+  puts: ProfileCommit['puts'],
+  missing: ReadonlySet<string>,
+  unheld: ReadonlyMap<string, Profile>,
+  survivorId: string,
+  at: string,
+): ProfileCommit['puts'] {
+  const written = new Set(puts.map((p) => p.profile.profileId));
+  const out: ProfileCommit['puts'] = [];
+  for (const { previousProfileId: from } of claims) {
+    if (from === undefined || written.has(from)) continue;
+    const holder = unheld.get(from);
+    if (missing.has(from)) {
+      written.add(from);
+      const seal = { ...emptyProfile(puts[0]!.profile.tenantId, from, at), version: 1, mergedInto: survivorId };
+      out.push({ profile: seal, expectedVersion: 0 });
+    } else if (holder !== undefined && !written.has(holder.profileId)) {
+      written.add(holder.profileId);
+      out.push({ profile: { ...holder, version: holder.version + 1 }, expectedVersion: holder.version });
+    }
+  }
+  return out;
+}
+
+function holds(profile: Profile, key: string): boolean {
+  return profile.identifiers.some((id) => identifierKey(id) === key);
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {
