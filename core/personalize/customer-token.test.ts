@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MAX_TOKEN_SECONDS, signCustomerToken, verifyCustomerToken } from './customer-token.js';
 
@@ -18,6 +19,18 @@ describe('customer token', () => {
     const [v, , sig] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...payload, customerId: '1002' })).toString('base64url');
     expect(verifyCustomerToken(`${v}.${forged}.${sig}`, SECRET, site, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('verifies the form a Shopify theme can make in Liquid: the payload padded, the HMAC in hex', () => {
+    // {{ payload | base64_url_safe_encode }} pads with "="; {{ 'v1.' | append: body | hmac_sha256: secret }} is hex.
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+    expect(body.endsWith('='), 'this payload needs padding').toBe(true);
+    const hex = createHmac('sha256', SECRET).update(`v1.${body}`).digest('hex');
+    expect(verifyCustomerToken(`v1.${body}.${hex}`, SECRET, site, NOW)).toEqual({ ok: true, payload });
+    expect(verifyCustomerToken(`v1.${body}.${hex.replace(/^./, hex[0] === 'a' ? 'b' : 'a')}`, SECRET, site, NOW)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('refuses an expired token and one that lives longer than a day', () => {

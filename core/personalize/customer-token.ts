@@ -1,11 +1,14 @@
 // The signed customer token a shop hands its page so GET /personalize knows a logged-in customer without an
 // anonymous id: `v1.<payload>.<signature>`, the payload base64url JSON {tenant, site, instance, customerId, exp},
-// the signature base64url HMAC-SHA256 of `v1.<payload>` with the site's personalize secret. Short-lived by rule: a
+// the signature base64url HMAC-SHA256 of `v1.<payload>` with the site's personalize secret (or that HMAC in lower-case
+// hex, and the payload with `=` padding: what Shopify's Liquid filters hmac_sha256 and base64_url_safe_encode give). Short-lived by rule: a
 // token whose expiry lies further ahead than MAX_TOKEN_SECONDS is refused, so a leaked one is of little use.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 
 const VERSION = 'v1';
+/** An HMAC-SHA256 in hex is 64 characters; in base64url it is 43, so the two cannot be taken for each other. */
+const HEX_HMAC = /^[0-9a-f]{64}$/;
 /** Longest lifetime a shop may give a token (a session's length). */
 export const MAX_TOKEN_SECONDS = 24 * 60 * 60;
 
@@ -43,7 +46,7 @@ export function verifyCustomerToken(
 ): { ok: true; payload: CustomerTokenPayload } | { ok: false; reason: TokenRefusal } {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(parts[2], 'base64url');
+  const given = Buffer.from(parts[2], HEX_HMAC.test(parts[2]) ? 'hex' : 'base64url');
   const wanted = sign(secret, `${VERSION}.${parts[1]}`);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, reason: 'bad-signature' };
   let raw: unknown;

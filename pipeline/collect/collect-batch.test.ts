@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import type { CanonicalEvent } from '../../core/events.js';
@@ -162,6 +163,67 @@ describe('collectBatch', () => {
     const other = await answerCollectPreflight(deps, 'acme', 'web', { ...post('', { origin: 'https://evil.example' }), method: 'OPTIONS' });
     expect(other.statusCode).toBe(403);
     expect(other.headers).toEqual({});
+  });
+
+  it('answers any body with the right key 202 or a 4xx with a quarantine entry, never a 5xx or a throw', async () => {
+    const event = fc.record(
+      {
+        type: fc.constantFrom('page', 'product', 'search', 'cart', 'checkout', 'identify', 'consent', 'other'),
+        id: fc.oneof(fc.string({ maxLength: 70 }), fc.integer()),
+        at: fc.oneof(
+          fc.constant('2026-12-05T10:00:00Z'),
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        url: fc.string({ maxLength: 40 }),
+        data: fc.oneof(
+          fc.dictionary(
+            fc.constantFrom(
+              'sku',
+              'productId',
+              'query',
+              'resultCount',
+              'action',
+              'lines',
+              'email',
+              'customerId',
+              'analytics',
+              'personalisation',
+              'price',
+              'currency',
+              'quantity',
+            ),
+            fc.anything({ maxDepth: 2 }),
+          ),
+          fc.anything({ maxDepth: 2 }),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.record(
+      {
+        writeKey: fc.constant(KEY),
+        anonymousId: fc.oneof(fc.constant('visitor-0001'), fc.string({ maxLength: 80 })),
+        sentAt: fc.string({ maxLength: 30 }),
+        events: fc.oneof(fc.array(event, { maxLength: 60 }), fc.anything({ maxDepth: 1 })),
+      },
+      { requiredKeys: ['writeKey'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const { deps, events, quarantined } = setup();
+        deps.limit = { take: () => true };
+        const response = await collectBatch(deps, 'acme', 'web', post(JSON.stringify(b)));
+        if (response.statusCode === 202) expect(quarantined()).toEqual([]);
+        else {
+          expect([400, 413, 422]).toContain(response.statusCode);
+          expect(response.body?.error).toEqual(expect.any(String));
+          expect(quarantined()).toHaveLength(1);
+          expect(events.sent).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('still answers 4xx when the quarantine message cannot be sent', async () => {
