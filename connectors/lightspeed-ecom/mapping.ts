@@ -127,6 +127,25 @@ function line(item: OrderProduct): OrderLine {
   };
 }
 
+/** A name compared letters and digits only, case- and accent-insensitively ("Ruud  Stelder" = "ruud stelder"). */
+const nameKey = (name: string | null | undefined) =>
+  (name ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * Whether the parcel goes to another person: the shipping name differs from the billing name (else the buyer's own
+ * first and last name). Unknown (false) without a shipping name.
+ */
+export function shipsToAnotherPerson(order: Order): boolean {
+  const recipient = nameKey(order.addressShippingName);
+  const buyer = nameKey(order.addressBillingName) || nameKey([order.firstname, order.middlename, order.lastname].filter(present).join(' '));
+  return recipient !== '' && buyer !== '' && recipient !== buyer;
+}
+
 /**
  * An order → order.placed on its first state (createdAt = updatedAt), order.updated on later ones. Its lines are
  * the order products: embedded in the payload, or fetched by the poll and passed in. Without them the order is
@@ -157,6 +176,7 @@ export function mapOrder(order: Order, context: MappingContext, products?: Order
         placedAt: utcTime(order.createdAt, 'order.createdAt'),
         status: orderStatus(order),
         lines: (items ?? []).map(line),
+        ...(shipsToAnotherPerson(order) ? { shippedToOtherAddress: true } : {}),
       },
     },
   ];

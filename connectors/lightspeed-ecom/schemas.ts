@@ -83,6 +83,9 @@ export const Order = z.object({
   priceIncl: Amount,
   currency: Text,
   customer: Resource,
+  /** Who the invoice and the parcel are addressed to: a parcel for someone else is a gift (mapping.ts). */
+  addressBillingName: Text,
+  addressShippingName: Text,
   /** Only when the payload embeds the order's products; usually a resource link instead. */
   products: z.union([z.array(OrderProduct), Resource]).optional(),
   ...Person,

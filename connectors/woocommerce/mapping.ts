@@ -146,13 +146,30 @@ function line(item: LineItem): OrderLine {
   };
 }
 
-/** A parcel sent somewhere other than the billing address: a hint that the order is a gift. */
+/** A name compared letters and digits only, case- and accent-insensitively. */
+const nameKey = (a: Address | null | undefined) =>
+  [a?.first_name, a?.last_name]
+    .filter(present)
+    .join(' ')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * A parcel sent somewhere other than the billing address, or to someone other than the buyer (checkout's "Ship to a
+ * different address?" with another name): a hint that the order is a gift. Core WooCommerce carries no gift field
+ * (gift wrap and gift messages come from plugins, each with its own meta keys), so nothing else is read.
+ */
 function shippedElsewhere(o: Order): boolean {
   const ship = o.shipping;
   if (!ship || !present(ship.address_1)) return false;
   const key = (a: Address | null | undefined) =>
     [a?.address_1, a?.postcode, a?.country].map((v) => (v ?? '').trim().toLowerCase()).join('|');
-  return key(ship) !== key(o.billing);
+  const recipient = nameKey(ship);
+  const buyer = nameKey(o.billing);
+  return key(ship) !== key(o.billing) || (recipient !== '' && buyer !== '' && recipient !== buyer);
 }
 
 /**
