@@ -1,7 +1,20 @@
-// The Square API client: bearer token, Square-Version, and the two search endpoints poll uses (cursor pagination).
-import { answeredAt, createVendorClient, parsePayload, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
+// The Square API client: bearer token, Square-Version, and the endpoints poll uses: the customer, order, catalog and
+// loyalty-event searches (cursor pagination), one loyalty account, and a batch of orders by id.
+import { answeredAt, createVendorClient, parsePayload, VendorRejected, type VendorClient, type VendorClientOptions } from '../sdk/index.js';
 import { apiBase, type SquareSecrets, type SquareSettings } from './config.js';
-import { SearchCustomersResponse, SearchOrdersResponse, type Customer, type Order } from './schemas.js';
+import {
+  BatchRetrieveOrdersResponse,
+  RetrieveLoyaltyAccountResponse,
+  SearchCatalogObjectsResponse,
+  SearchCustomersResponse,
+  SearchLoyaltyEventsResponse,
+  SearchOrdersResponse,
+  type CatalogObject,
+  type Customer,
+  type LoyaltyAccount,
+  type LoyaltyEvent,
+  type Order,
+} from './schemas.js';
 
 export type SquareClientOptions = Pick<VendorClientOptions, 'retries' | 'minDelayMs' | 'timeoutMs'>;
 
@@ -36,6 +49,28 @@ export interface SearchOrdersBody {
     };
     /** Square requires the sort field to be the one the date_time_filter uses. */
     sort: { sort_field: 'UPDATED_AT'; sort_order: 'ASC' };
+  };
+}
+
+/** POST /v2/catalog/search: items and categories changed since `begin_time`, deleted ones included. */
+export interface SearchCatalogBody {
+  object_types: Array<'ITEM' | 'CATEGORY'>;
+  include_deleted_objects: true;
+  include_related_objects: true;
+  begin_time?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** POST /v2/loyalty/events/search: points earned since a time (Square answers newest first). */
+export interface SearchLoyaltyEventsBody {
+  limit: number;
+  cursor?: string;
+  query: {
+    filter: {
+      type_filter: { types: Array<'ACCUMULATE_POINTS'> };
+      date_time_filter?: { created_at: { start_at: string } };
+    };
   };
 }
 
@@ -80,5 +115,44 @@ export class SquareClient {
       ...(page.cursor ? { cursor: page.cursor } : {}),
       ...(serverTime !== undefined ? { serverTime } : {}),
     };
+  }
+
+  async searchCatalog(body: SearchCatalogBody): Promise<Page<CatalogObject> & { related: CatalogObject[] }> {
+    const { data, serverTime } = await this.search('/v2/catalog/search', body);
+    const page = parsePayload(SearchCatalogObjectsResponse, data, 'Square SearchCatalogObjects response');
+    return {
+      items: page.objects ?? [],
+      related: page.related_objects ?? [],
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(serverTime !== undefined ? { serverTime } : {}),
+    };
+  }
+
+  async searchLoyaltyEvents(body: SearchLoyaltyEventsBody): Promise<Page<LoyaltyEvent>> {
+    const { data, serverTime } = await this.search('/v2/loyalty/events/search', body);
+    const page = parsePayload(SearchLoyaltyEventsResponse, data, 'Square SearchLoyaltyEvents response');
+    return {
+      items: page.events ?? [],
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(serverTime !== undefined ? { serverTime } : {}),
+    };
+  }
+
+  /** GET /v2/loyalty/accounts/{id}; undefined when the account is gone (404). */
+  async loyaltyAccount(id: string): Promise<LoyaltyAccount | undefined> {
+    try {
+      const response = await this.http.request<unknown>({ method: 'GET', url: `/v2/loyalty/accounts/${encodeURIComponent(id)}` });
+      return parsePayload(RetrieveLoyaltyAccountResponse, response.data, 'Square RetrieveLoyaltyAccount response').loyalty_account;
+    } catch (error) {
+      if (error instanceof VendorRejected && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** POST /v2/orders/batch-retrieve: up to 100 orders by id (ids Square does not find are left out). */
+  async retrieveOrders(orderIds: readonly string[]): Promise<Order[]> {
+    if (orderIds.length === 0) return [];
+    const response = await this.http.request<unknown>({ method: 'POST', url: '/v2/orders/batch-retrieve', data: { order_ids: orderIds } });
+    return parsePayload(BatchRetrieveOrdersResponse, response.data, 'Square BatchRetrieveOrders response').orders ?? [];
   }
 }

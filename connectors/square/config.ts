@@ -27,11 +27,19 @@ export const SquareSettings = z.object({
   customersPageSize: z.number().int().min(1).max(100).default(100),
   /** SearchOrders page size (Square's default is 500). */
   ordersPageSize: z.number().int().min(1).max(500).default(200),
+  /** Read the catalog (items and categories, SearchCatalogObjects) into the tenant's catalog; needs ITEMS_READ. */
+  catalog: z.boolean().default(true),
+  /**
+   * Read Square Loyalty (SearchLoyaltyEvents and the accounts they name): the register's loyalty accounts join the
+   * buyer's phone number to her customer profile, and a sale without a customer on which she collected points is
+   * hers. Needs LOYALTY_READ and a loyalty program, hence off unless switched on.
+   */
+  loyalty: z.boolean().default(false),
 });
 export type SquareSettings = z.infer<typeof SquareSettings>;
 
 export const SquareSecrets = z.object({
-  /** OAuth or personal access token with CUSTOMERS_READ and ORDERS_READ. */
+  /** OAuth or personal access token with CUSTOMERS_READ and ORDERS_READ (ITEMS_READ for the catalog, LOYALTY_READ for loyalty). */
   accessToken: z.string().min(1),
   /** The webhook subscription's signature key. */
   signatureKey: z.string().min(1),

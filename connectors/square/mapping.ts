@@ -122,8 +122,9 @@ function line(item: LineItem): OrderLine {
   // Items sold by weight ("0.5") become one line of their total: canonical quantities are whole numbers.
   const price = whole ? unit : item.total_money ? amount(item.total_money) : Number((unit * quantity).toFixed(4));
   const name = [item.name, item.variation_name].filter(present).join(' - ') || 'Custom amount';
+  // The variation sold is also the catalog product (catalog-mapping.ts): the line finds its category by it.
   return {
-    ...(present(item.catalog_object_id) ? { variantId: item.catalog_object_id } : {}),
+    ...(present(item.catalog_object_id) ? { productId: item.catalog_object_id, variantId: item.catalog_object_id } : {}),
     name,
     quantity: whole ? quantity : 1,
     price,
@@ -136,14 +137,19 @@ function orderStatus(state: string): 'placed' | 'paid' | 'cancelled' {
   return 'placed';
 }
 
+/** The customer an order names, on itself or on one of its tenders. */
+export const orderCustomerId = (o: Order): string | undefined =>
+  present(o.customer_id) ? o.customer_id : o.tenders?.map((t) => t.customer_id).find(present);
+
 /**
  * A full Order (poll). DRAFT orders are not orders yet; an order with no customer on it or on its tenders is an
- * anonymous sale and gives no event: there is no one to attach it to.
+ * anonymous sale and gives no event: there is no one to attach it to, unless the buyer collected loyalty points on it
+ * (`loyalty`: the identifiers of that loyalty account, loyalty-mapping.ts).
  */
-export function mapOrder(o: Order, context: MappingContext): EventDraft[] {
+export function mapOrder(o: Order, context: MappingContext, loyalty: readonly Identifier[] = []): EventDraft[] {
   if (o.state === 'DRAFT') return [];
-  const customerId = present(o.customer_id) ? o.customer_id : o.tenders?.map((t) => t.customer_id).find(present);
-  if (!customerId) return [];
+  const customerId = orderCustomerId(o);
+  if (!customerId && loyalty.length === 0) return [];
   const created = utcTime(o.created_at, 'created_at');
   const updated = utcTime(o.updated_at, 'updated_at');
   // Shipped and delivered orders come from Square Online; everything else was rung up at a register.
@@ -153,7 +159,7 @@ export function mapOrder(o: Order, context: MappingContext): EventDraft[] {
       type: created === updated ? 'order.placed' : 'order.updated',
       sourceEventId: objectEventId('order', o.id, o.version, updated),
       occurredAt: updated,
-      identifiers: customerIdentifiers(context, { id: customerId }),
+      identifiers: customerId ? customerIdentifiers(context, { id: customerId }) : [...loyalty],
       data: {
         orderId: o.id,
         channel: web ? 'web' : 'pos',

@@ -27,19 +27,26 @@ const drain = (sim: SquareSimulator, from?: string) =>
   drainPoll((cursor) => pollSquare(contextFor(sim.settings, sim.secrets), cursor, onePageBudget(), { minDelayMs: 1 }), from);
 
 describe('Square poll', () => {
-  it('searches customers, then orders of the configured locations, with the bodies Square documents', () =>
+  it('searches customers, the catalog, then orders of the configured locations, with the bodies Square documents', () =>
     withSimulator({}, async (sim) => {
       await drain(sim);
       const searches = sim.searches();
       expect(searches.map((s) => `${s.endpoint}:${s.body.cursor ? 'cursor' : 'start'}`)).toEqual([
         'customers:start',
         'customers:cursor',
+        'catalog:start',
         'orders:start',
         'orders:cursor',
       ]);
       expect(searches.every((s) => s.squareVersion === '2025-01-23')).toBe(true);
       expect(searches[0]?.body).toEqual({ limit: 3, query: { sort: { field: 'CREATED_AT', order: 'ASC' } } });
       expect(searches[2]?.body).toEqual({
+        object_types: ['ITEM', 'CATEGORY'],
+        include_deleted_objects: true,
+        include_related_objects: true,
+        limit: 200,
+      });
+      expect(searches[3]?.body).toEqual({
         location_ids: SAMPLE_LOCATIONS,
         limit: 3,
         return_entries: false,
@@ -56,7 +63,8 @@ describe('Square poll', () => {
       const { since } = readCursor(cursor);
       const seen = sim.searches().length;
       await drain(sim, cursor);
-      const [customers, orders] = sim.searches().slice(seen);
+      const [customers, catalog, orders] = sim.searches().slice(seen);
+      expect(catalog?.body).toMatchObject({ begin_time: new Date(Date.parse(since.catalog!) - OVERLAP_MS).toISOString() });
       expect(customers?.body).toMatchObject({
         query: { filter: { updated_at: { start_at: new Date(Date.parse(since.customers!) - OVERLAP_MS).toISOString() } } },
       });
@@ -115,6 +123,82 @@ describe('Square poll', () => {
       const named = seller.orders.filter((o) => o.state !== 'DRAFT' && o.tenders?.some((t) => t.customer_id));
       expect(orders.map((o) => o.data.orderId).sort()).toEqual(named.map((o) => o.id).sort());
       expect(orders.every((o) => o.data.currency === 'EUR' && o.data.total < 100)).toBe(true);
+    }));
+
+  it('reads the catalog as one product per variation, named in the order lines, with its category; a deleted item is deleted', () =>
+    withSimulator({}, async (sim) => {
+      const { events, cursor } = await drain(sim);
+      const products = events.filter((e): e is Extract<EventDraft, { type: 'product.upserted' }> => e.type === 'product.upserted');
+      expect(products.map((p) => [p.data.productId, p.data.category, p.data.price])).toEqual([
+        ['ITMVAR01CAPPUCCINO', 'Koffie', 3.5],
+        ['ITMVAR02APPELTAART', 'Gebak', 4.75],
+        ['ITMVAR03BONEN', 'Koffie', 24],
+      ]);
+      const sold = events.find((e): e is Extract<EventDraft, { type: 'order.placed' }> => e.type === 'order.placed')!;
+      expect(products.map((p) => p.data.productId)).toContain(sold.data.lines[0]!.productId);
+
+      const cake = generateSampleSeller().catalog.find((o) => o.id === 'ITEM02APPELTAART')!;
+      sim.addCatalogObject({ ...cake, is_deleted: true, updated_at: new Date().toISOString(), version: 2 });
+      const again = await drain(sim, cursor);
+      expect(again.events.filter((e) => e.type.startsWith('product.')).map((e) => [e.type, e.sourceEventId])).toEqual([
+        ['product.deleted', 'catalog/ITMVAR02APPELTAART@v2'],
+      ]);
+    }));
+
+  it('with loyalty on, gives a sale without a customer the identifiers of the loyalty account that collected points on it', () =>
+    withSimulator({ settings: { customersPageSize: 3, ordersPageSize: 3 } }, async (sim) => {
+      const at = new Date().toISOString();
+      sim.addLoyaltyAccount({
+        id: 'LOYALTYACCOUNT0001',
+        mapping: { id: 'MAPPING0001', phone_number: '+31612345678' },
+        program_id: 'PROGRAM0001',
+        balance: 42,
+        lifetime_points: 60,
+        customer_id: 'CUSTLOYALTY0001',
+        created_at: at,
+        updated_at: at,
+      });
+      sim.addOrder({
+        id: 'ORDERANONYMOUSLOYALTY01',
+        location_id: SAMPLE_LOCATIONS[0]!,
+        state: 'COMPLETED',
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        total_money: { amount: 700, currency: 'EUR' },
+        line_items: [
+          {
+            uid: 'l1',
+            name: 'Cappuccino',
+            quantity: '2',
+            catalog_object_id: 'ITMVAR01CAPPUCCINO',
+            base_price_money: { amount: 350, currency: 'EUR' },
+          },
+        ],
+        tenders: [{ type: 'CARD' }],
+      });
+      sim.addLoyaltyEvent({
+        id: 'LOYALTYEVENT0001',
+        type: 'ACCUMULATE_POINTS',
+        created_at: at,
+        loyalty_account_id: 'LOYALTYACCOUNT0001',
+        location_id: SAMPLE_LOCATIONS[0]!,
+        source: 'SQUARE',
+        accumulate_points: { loyalty_program_id: 'PROGRAM0001', points: 7, order_id: 'ORDERANONYMOUSLOYALTY01' },
+      });
+      const context = contextFor({ ...sim.settings, loyalty: true }, sim.secrets);
+      const { events } = await drainPoll((cursor) => pollSquare(context, cursor, onePageBudget(), { minDelayMs: 1 }));
+      expect(sim.searches().at(-1)?.body).toEqual({ limit: 30, query: { filter: { type_filter: { types: ['ACCUMULATE_POINTS'] } } } });
+      const account = events.find((e) => e.sourceEventId.startsWith('loyalty-account/'))!;
+      expect(account.identifiers).toEqual([
+        { type: 'customerId:pos', value: 'CUSTLOYALTY0001' },
+        { type: 'phone', value: '+31612345678' },
+        { type: 'loyaltyId', value: 'LOYALTYACCOUNT0001' },
+      ]);
+      expect(account.type === 'customer.upserted' && account.data.attributes).toEqual({ loyalty_points: 42, loyalty_lifetime_points: 60 });
+      const sale = events.filter((e) => e.type === 'order.placed' && e.data.orderId === 'ORDERANONYMOUSLOYALTY01');
+      expect(sale, 'once: the orders stream passes over it (no customer), the loyalty stream reads it').toHaveLength(1);
+      expect(sale[0]!.identifiers).toEqual(account.identifiers);
     }));
 
   it('refuses a cursor it did not write, with a way out', async () => {

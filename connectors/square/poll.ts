@@ -1,11 +1,21 @@
-// Incremental poll of customers (SearchCustomers), then orders (SearchOrders), filtered by updated_at: one page per
-// call, resumable from its cursor. Square's cursor belongs to one query, so the query is rebuilt from the saved
+// Incremental poll of customers (SearchCustomers), the catalog (SearchCatalogObjects, before the orders so their lines
+// find their categories), orders (SearchOrders) and, when switched on, loyalty (SearchLoyaltyEvents), each filtered by
+// its change time: one page per call, resumable from its cursor. Square's cursor belongs to one query, so the query is rebuilt from the saved
 // cursor exactly as it was. Each stream's next pass starts at Square's clock when the previous pass started, less
 // an overlap, so that an object changed while a pass ran is read by the next one (same version, same event id).
 import { incrementalStreams, type ConnectorContext } from '../sdk/index.js';
-import { SquareClient, type SearchCustomersBody, type SearchOrdersBody, type SquareClientOptions } from './client.js';
+import {
+  SquareClient,
+  type SearchCatalogBody,
+  type SearchCustomersBody,
+  type SearchLoyaltyEventsBody,
+  type SearchOrdersBody,
+  type SquareClientOptions,
+} from './client.js';
+import { mapCatalogPage } from './catalog-mapping.js';
+import { loyaltyIdentifiers, mapLoyaltyAccount } from './loyalty-mapping.js';
 import type { SquareSecrets, SquareSettings } from './config.js';
-import { mapCustomer, mapOrder } from './mapping.js';
+import { mapCustomer, mapOrder, orderCustomerId } from './mapping.js';
 
 export const OVERLAP_MS = 60_000;
 
@@ -38,6 +48,37 @@ export function ordersQuery(settings: SquareSettings, since: string | null, curs
   };
 }
 
+/** SearchCatalogObjects takes up to 1000 per page. */
+const CATALOG_PAGE = 200;
+/** SearchLoyaltyEvents: 30 per page at most (its default). */
+const LOYALTY_PAGE = 30;
+
+export function catalogQuery(since: string | null, cursor: string | null): SearchCatalogBody {
+  const from = startAt(since);
+  return {
+    object_types: ['ITEM', 'CATEGORY'],
+    include_deleted_objects: true,
+    include_related_objects: true,
+    ...(from ? { begin_time: from } : {}),
+    limit: CATALOG_PAGE,
+    ...(cursor ? { cursor } : {}),
+  };
+}
+
+export function loyaltyEventsQuery(since: string | null, cursor: string | null): SearchLoyaltyEventsBody {
+  const from = startAt(since);
+  return {
+    limit: LOYALTY_PAGE,
+    ...(cursor ? { cursor } : {}),
+    query: {
+      filter: {
+        type_filter: { types: ['ACCUMULATE_POINTS'] },
+        ...(from ? { date_time_filter: { created_at: { start_at: from } } } : {}),
+      },
+    },
+  };
+}
+
 type Context = ConnectorContext<SquareSettings, SquareSecrets>;
 const mappingOf = (context: Context) => ({ instance: context.instance, now: context.now() });
 
@@ -47,16 +88,54 @@ const streams = incrementalStreams({
   nextPassFrom: 'passStart',
   cursorKeys: { position: 'cursor' },
   client: (context: Context, _budget, options: SquareClientOptions = {}) => new SquareClient(context.settings, context.secrets, options),
+  enabled: (settings) => [
+    'customers' as const,
+    ...(settings?.catalog === false ? [] : ['catalog' as const]),
+    'orders' as const,
+    ...(settings?.loyalty === true ? ['loyalty' as const] : []),
+  ],
   streams: {
     async customers(client, { since, position }, context) {
       const page = await client.searchCustomers(customersQuery(context.settings, since, position));
       const mapping = mappingOf(context);
       return { events: page.items.flatMap((c) => mapCustomer(c, mapping)), next: page.cursor, serverTime: page.serverTime };
     },
+    /** The catalog (core/catalog/): items with their categories, one product per variation; deleted ones too. */
+    async catalog(client, { since, position }, context) {
+      const page = await client.searchCatalog(catalogQuery(since, position));
+      return { events: mapCatalogPage(page.items, page.related, context.now()), next: page.cursor, serverTime: page.serverTime };
+    },
     async orders(client, { since, position }, context) {
       const page = await client.searchOrders(ordersQuery(context.settings, since, position));
       const mapping = mappingOf(context);
       return { events: page.items.flatMap((o) => mapOrder(o, mapping)), next: page.cursor, serverTime: page.serverTime };
+    },
+    /**
+     * Points collected at the register: each account they went to (its phone number, customer and points), and each
+     * order they were collected on that names no customer itself (orders that do are read by the orders stream).
+     */
+    async loyalty(client, { since, position }, context) {
+      const page = await client.searchLoyaltyEvents(loyaltyEventsQuery(since, position));
+      const mapping = mappingOf(context);
+      const accountIds = [...new Set(page.items.map((e) => e.loyalty_account_id))];
+      const accounts = new Map<string, NonNullable<Awaited<ReturnType<typeof client.loyaltyAccount>>>>();
+      for (const id of accountIds) {
+        const account = await client.loyaltyAccount(id);
+        if (account) accounts.set(id, account);
+      }
+      const accountOfOrder = new Map<string, string>();
+      for (const e of page.items) {
+        const orderId = e.accumulate_points?.order_id;
+        if (orderId && accounts.has(e.loyalty_account_id)) accountOfOrder.set(orderId, e.loyalty_account_id);
+      }
+      const orders = await client.retrieveOrders([...accountOfOrder.keys()]);
+      const events = [
+        ...[...accounts.values()].flatMap((a) => mapLoyaltyAccount(a, mapping)),
+        ...orders
+          .filter((o) => orderCustomerId(o) === undefined && context.settings.locationIds.includes(o.location_id))
+          .flatMap((o) => mapOrder(o, mapping, loyaltyIdentifiers(accounts.get(accountOfOrder.get(o.id)!)!, mapping))),
+      ];
+      return { events, next: page.cursor, serverTime: page.serverTime };
     },
   },
 });

@@ -1,10 +1,12 @@
-// A deterministic Square seller (a Dutch café with two registers, EUR) as Customers and Orders API objects.
-import type { CustomerJson, OrderJson } from './schemas.js';
+// A deterministic Square seller (a Dutch café with two registers, EUR) as Customers, Orders and Catalog API objects.
+import type { CatalogObjectJson, CustomerJson, OrderJson } from './schemas.js';
 import { seededRandom } from '../sdk/seeded-random.js';
 
 export interface SampleSeller {
   customers: CustomerJson[];
   orders: OrderJson[];
+  /** The items the orders sell (one variation each) and their categories. */
+  catalog: CatalogObjectJson[];
 }
 
 export const SAMPLE_LOCATIONS = ['L1AMSTERDAM0', 'L2UTRECHT00'];
@@ -12,10 +14,57 @@ export const SAMPLE_LOCATIONS = ['L1AMSTERDAM0', 'L2UTRECHT00'];
 const FIRST = ['Sanne', 'Daan', 'Emma', 'Lucas', 'Julia', 'Sem', 'Tess', 'Finn'];
 const LAST = ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer'];
 const ITEMS = [
-  { id: 'ITMVAR01CAPPUCCINO', name: 'Cappuccino', variation: 'Regular', cents: 350 },
-  { id: 'ITMVAR02APPELTAART', name: 'Appeltaart', variation: 'Met slagroom', cents: 475 },
-  { id: 'ITMVAR03BONEN', name: 'Koffiebonen', variation: 'per kg', cents: 2400 },
+  { id: 'ITMVAR01CAPPUCCINO', name: 'Cappuccino', variation: 'Regular', cents: 350, category: 'CATKOFFIE' },
+  { id: 'ITMVAR02APPELTAART', name: 'Appeltaart', variation: 'Met slagroom', cents: 475, category: 'CATGEBAK' },
+  { id: 'ITMVAR03BONEN', name: 'Koffiebonen', variation: 'per kg', cents: 2400, category: 'CATKOFFIE' },
 ];
+const CATEGORIES = [
+  { id: 'CATKOFFIE', name: 'Koffie' },
+  { id: 'CATGEBAK', name: 'Gebak' },
+];
+
+/** The catalog as SearchCatalogObjects returns it: CATEGORY objects, and ITEM objects with their variations nested. */
+function sampleCatalog(at: string): CatalogObjectJson[] {
+  const categories: CatalogObjectJson[] = CATEGORIES.map((c) => ({
+    type: 'CATEGORY',
+    id: c.id,
+    updated_at: at,
+    version: 1,
+    is_deleted: false,
+    category_data: { name: c.name },
+  }));
+  const items: CatalogObjectJson[] = ITEMS.map((item) => {
+    const itemId = item.id.replace('ITMVAR', 'ITEM');
+    return {
+      type: 'ITEM',
+      id: itemId,
+      updated_at: at,
+      version: 1,
+      is_deleted: false,
+      item_data: {
+        name: item.name,
+        categories: [{ id: item.category, ordinal: 0 }],
+        reporting_category: { id: item.category, ordinal: 0 },
+        variations: [
+          {
+            type: 'ITEM_VARIATION',
+            id: item.id,
+            is_deleted: false,
+            updated_at: at,
+            item_variation_data: {
+              item_id: itemId,
+              name: item.variation,
+              sku: item.id.slice(6),
+              pricing_type: 'FIXED_PRICING',
+              price_money: { amount: item.cents, currency: 'EUR' },
+            },
+          },
+        ],
+      },
+    };
+  });
+  return [...categories, ...items];
+}
 
 const squareId = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, '0')}SYNCLINE`.slice(0, 26);
 
@@ -77,12 +126,16 @@ export function generateSampleSeller(options: { customers?: number; orders?: num
       total_money: { amount: total, currency: 'EUR' },
     };
   });
-  return { customers, orders };
+  return { customers, orders, catalog: sampleCatalog(new Date(start - 30 * 86_400_000).toISOString()) };
 }
 
-/** Events a full poll produces: one per customer (+1 when unsubscribed), one per non-draft order with a customer. */
+/**
+ * Events a full poll produces: one per customer (+1 when unsubscribed), one per variation of a catalog item, one per
+ * non-draft order with a customer.
+ */
 export function expectedPollEvents(seller: SampleSeller): number {
+  const catalogEvents = seller.catalog.reduce((n, o) => n + (o.type === 'ITEM' ? (o.item_data?.variations?.length ?? 0) : 0), 0);
   const customerEvents = seller.customers.reduce((n, c) => n + (c.preferences?.email_unsubscribed ? 2 : 1), 0);
   const orderEvents = seller.orders.filter((o) => o.state !== 'DRAFT' && (o.customer_id || o.tenders?.some((t) => t.customer_id))).length;
-  return customerEvents + orderEvents;
+  return customerEvents + catalogEvents + orderEvents;
 }

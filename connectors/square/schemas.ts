@@ -83,3 +83,101 @@ export const SearchCustomersResponse = z.object({
   errors: SquareErrors,
 });
 export const SearchOrdersResponse = z.object({ orders: z.array(Order).optional(), cursor: z.string().optional(), errors: SquareErrors });
+
+// ---- Catalog API (the poll's catalog stream) ----
+
+const CatalogRef = z.object({ id: z.string().min(1), ordinal: z.number().nullish() });
+
+export const ItemVariation = z.object({
+  type: z.literal('ITEM_VARIATION'),
+  id: z.string().min(1),
+  is_deleted: z.boolean().nullish(),
+  updated_at: Text,
+  item_variation_data: z
+    .object({
+      item_id: Text,
+      name: Text,
+      sku: Text,
+      /** FIXED_PRICING carries price_money; VARIABLE_PRICING is priced at the register. */
+      pricing_type: Text,
+      price_money: Money.nullish(),
+      /** False: not sold on its own (a stockable component). */
+      sellable: z.boolean().nullish(),
+    })
+    .nullish(),
+});
+export type ItemVariation = z.infer<typeof ItemVariation>;
+
+/** A catalog object: ITEM (with its variations), CATEGORY and IMAGE are read; other types are passed over. */
+export const CatalogObject = z
+  .object({
+    type: z.string().min(1),
+    id: z.string().min(1),
+    updated_at: Text,
+    version: z.number().int().nullish(),
+    is_deleted: z.boolean().nullish(),
+    item_data: z
+      .object({
+        name: Text,
+        /** The categories the item is in (since 2023-12-13), and the one reports group it under. */
+        categories: z.array(CatalogRef).nullish(),
+        reporting_category: CatalogRef.nullish(),
+        /** Deprecated single category, still sent by older catalogs. */
+        category_id: Text,
+        variations: z.array(ItemVariation).nullish(),
+        image_ids: z.array(z.string()).nullish(),
+        ecom_uri: Text,
+      })
+      .nullish(),
+    category_data: z.object({ name: Text }).nullish(),
+    image_data: z.object({ url: Text }).nullish(),
+  })
+  .loose();
+export type CatalogObject = z.infer<typeof CatalogObject>;
+export type CatalogObjectJson = z.input<typeof CatalogObject>;
+
+export const SearchCatalogObjectsResponse = z.object({
+  objects: z.array(CatalogObject).optional(),
+  related_objects: z.array(CatalogObject).optional(),
+  cursor: z.string().optional(),
+  latest_time: z.string().optional(),
+  errors: SquareErrors,
+});
+export type SearchCatalogObjectsResponse = z.infer<typeof SearchCatalogObjectsResponse>;
+
+// ---- Loyalty API (the poll's loyalty stream) ----
+
+export const LoyaltyAccount = z.object({
+  id: z.string().min(1),
+  program_id: Text,
+  /** The buyer's phone number in E.164: how Square finds the account at the register. */
+  mapping: z.object({ id: Text, phone_number: Text }).nullish(),
+  balance: z.number().int().nullish(),
+  lifetime_points: z.number().int().nullish(),
+  customer_id: Text,
+  enrolled_at: Text,
+  created_at: Text,
+  updated_at: Text,
+});
+export type LoyaltyAccount = z.infer<typeof LoyaltyAccount>;
+export type LoyaltyAccountJson = z.input<typeof LoyaltyAccount>;
+
+export const LoyaltyEvent = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  created_at: Time,
+  loyalty_account_id: z.string().min(1),
+  location_id: Text,
+  source: Text,
+  accumulate_points: z.object({ loyalty_program_id: Text, points: z.number().int().nullish(), order_id: Text }).nullish(),
+});
+export type LoyaltyEvent = z.infer<typeof LoyaltyEvent>;
+export type LoyaltyEventJson = z.input<typeof LoyaltyEvent>;
+
+export const SearchLoyaltyEventsResponse = z.object({
+  events: z.array(LoyaltyEvent).optional(),
+  cursor: z.string().optional(),
+  errors: SquareErrors,
+});
+export const RetrieveLoyaltyAccountResponse = z.object({ loyalty_account: LoyaltyAccount.optional(), errors: SquareErrors });
+export const BatchRetrieveOrdersResponse = z.object({ orders: z.array(Order).optional(), errors: SquareErrors });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { onlyEvent, runContractTests } from '../sdk/contract-kit.js';
 import { ConfigInvalid, PayloadInvalid, SignatureInvalid, type EventDraft } from '../sdk/index.js';
 import { square } from './index.js';
+import { mapCatalogPage } from './catalog-mapping.js';
+import { mapLoyaltyAccount } from './loyalty-mapping.js';
 import { mapOrder } from './mapping.js';
-import { Order } from './schemas.js';
+import { LoyaltyAccount, Order, SearchCatalogObjectsResponse } from './schemas.js';
 import { expectedPollEvents, generateSampleSeller, SAMPLE_LOCATIONS, signSquareWebhook, startSquareSimulator } from './simulator.js';
 import {
   contextFor,
@@ -35,6 +37,15 @@ runContractTests({
     mappings: {
       order: (answer, context) =>
         mapOrder(Order.parse((answer as { order: unknown }).order), { instance: context.instance, now: context.now() }),
+      catalog: (answer, context) => {
+        const page = SearchCatalogObjectsResponse.parse(answer);
+        return mapCatalogPage(page.objects ?? [], page.related_objects ?? [], context.now());
+      },
+      loyaltyAccount: (answer, context) =>
+        mapLoyaltyAccount(LoyaltyAccount.parse((answer as { loyalty_account: unknown }).loyalty_account), {
+          instance: context.instance,
+          now: context.now(),
+        }),
     },
   },
   poll: {

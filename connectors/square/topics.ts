@@ -23,6 +23,9 @@ const customer: TopicHandler<[EventNotification, MappingContext]> = (_body, _wha
  *   total, so we do not invent one; the poll (SearchOrders by updated_at) reads the full order within one interval.
  * - `payment.*`: the order it pays for is read by the poll as well.
  * - `customer.deleted`: a seller deleting (or merging) a profile is housekeeping, not the person's erasure request.
+ * - `catalog.version.updated`: says only that the catalog changed (`updated_at`), not what; the poll's catalog stream
+ *   (SearchCatalogObjects with begin_time) reads the changed items within one interval.
+ * - `loyalty.*`: the poll's loyalty stream reads the accounts and the orders points were collected on.
  * - `webhooks.test_notification`: the Developer Dashboard's test event.
  */
 export const EVENT_TYPES = topicTable<[EventNotification, MappingContext]>({
@@ -36,6 +39,10 @@ export const EVENT_TYPES = topicTable<[EventNotification, MappingContext]>({
     'payment.created',
     'payment.updated',
     'customer.deleted',
+    'catalog.version.updated',
+    'loyalty.account.created',
+    'loyalty.account.updated',
+    'loyalty.event.created',
     'webhooks.test_notification',
   ],
   remedy: 'remove it from the subscription',
