@@ -199,6 +199,44 @@ function headersFor(
   return headers;
 }
 
+// ---- arbitraries: request lines and headers a browser would never send (issue 16 items 7 and 8) ----
+
+/** Percent-encodings no decoder accepts: a lone or short %, non-hex digits, truncated, overlong or surrogate UTF-8. */
+const malformedEscape = fc.constantFrom(
+  '%',
+  '%Z',
+  '%ZZ',
+  '%4',
+  '%4G',
+  '%G4',
+  '%E0%A4%A',
+  '%E0%A4',
+  '%C0',
+  '%C0%AF',
+  '%FF',
+  '%ED%A0%80',
+  '%F8%88%80%80%80',
+  '%%',
+  '%u0041',
+);
+const pathText = fc.stringMatching(/^[a-z0-9._-]{0,12}$/);
+/** A webhook path with a malformed escape in its tenant or instance segment (or both). */
+const malformedPath = fc
+  .record({ where: fc.constantFrom('tenant', 'instance', 'both'), before: pathText, escape: malformedEscape, after: pathText })
+  .map(({ where, before, escape, after }) => {
+    const bad = `${before}${escape}${after}`;
+    const tenantSegment = where === 'instance' ? 'tenant-a' : bad;
+    const instanceSegment = where === 'tenant' ? 'shopify' : bad;
+    return `/webhooks/${tenantSegment}/${instanceSegment}`;
+  });
+/** Host headers: hostile, malformed (brackets, spaces, bad ports) or merely foreign (a tunnel's). */
+const hostHeader = fc.oneof(
+  fc.constantFrom('[', '[::1', '[::1]:', 'a b', '%', '%00', 'localhost:99999x', ':80', 'evil.example', '127.0.0.1.nip.io', '::1', '[zz]'),
+  fc.string({ minLength: 1, maxLength: 80 }).map((text) => text.replace(/[^\x21-\x7e ]/g, '') || '['),
+);
+/** Several copies of the signature header: genuine, another tenant's, garbage, or empty, in any order. */
+const duplicatedSignatures = fc.array(fc.constantFrom('valid', 'other-tenant', 'garbage', 'empty'), { minLength: 2, maxLength: 4 });
+
 const seen: Record<number, number> = {};
 const count = (status: number) => (seen[status] = (seen[status] ?? 0) + 1);
 
@@ -369,6 +407,66 @@ describe('webhook endpoint under hostile input', () => {
       expect(status, `Host ${host}: ${text}`).toBe(400);
     }
   });
+
+  it('answers 400 to generated malformed percent-encodings in the tenant or instance segment, signed or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(malformedPath, fc.boolean(), async (path, signed) => {
+        const body = Buffer.from('{"id":1}');
+        const headers = { 'content-type': 'application/json', ...(signed ? signShopifyWebhook(body, secretA) : {}) };
+        const { status, text } = await raw('POST', path, headers, body);
+        count(status);
+        expect(status, `${path}: ${text.slice(0, 300)}`).toBe(400);
+      }),
+      { numRuns: 40, ...FUZZ_SEED },
+    );
+  }, 60_000);
+
+  it('answers generated Host headers on a signed Shopify delivery and a Copernica callback with a 2xx or 4xx, never a 5xx', async () => {
+    const signer = createCallbackSigner({ accountId: 1234 });
+    await fc.assert(
+      fc.asyncProperty(hostHeader, fc.constantFrom('shopify', 'copernica'), async (host, route) => {
+        const shopify = route === 'shopify';
+        const body = shopify
+          ? Buffer.from(JSON.stringify({ id: 9, email: 'host@example.com', updated_at: '2026-01-01T00:00:00Z' }))
+          : Buffer.from('webhook=1');
+        const headers = shopify
+          ? {
+              'content-type': 'application/json',
+              'x-shopify-topic': 'customers/update',
+              'x-shopify-shop-domain': SHOP_A,
+              ...signShopifyWebhook(body, secretA),
+              host,
+            }
+          : signer.sign({ body, url: 'http://127.0.0.1/webhooks/tenant-a/copernica', now: new Date(), overrides: { host } });
+        const { status, text } = await raw('POST', `/webhooks/tenant-a/${route}`, headers, body);
+        count(status);
+        expect(status, `${route} Host ${JSON.stringify(host)}: ${text.slice(0, 300)}`).toBeLessThan(500);
+        // Webhooks take any well-formed Host (vendors come through tunnels); a malformed one is a 400.
+        expect([200, 202, 400, 401, 422], `${route} Host ${JSON.stringify(host)}: ${text.slice(0, 300)}`).toContain(status);
+      }),
+      { numRuns: 40, ...FUZZ_SEED },
+    );
+  }, 60_000);
+
+  it('answers 401 to generated duplicated signature headers, whichever copies are genuine', async () => {
+    const body = Buffer.from(JSON.stringify({ id: 8, email: 'dups@example.com', updated_at: '2026-01-01T00:00:00Z' }));
+    const copies = {
+      valid: signShopifyWebhook(body, secretA)['x-shopify-hmac-sha256']!,
+      'other-tenant': signShopifyWebhook(body, secretB)['x-shopify-hmac-sha256']!,
+      garbage: 'AAAA',
+      empty: '',
+    };
+    const headers = { 'content-type': 'application/json', 'x-shopify-topic': 'customers/create', 'x-shopify-shop-domain': SHOP_A };
+    await fc.assert(
+      fc.asyncProperty(duplicatedSignatures, async (which) => {
+        const signature = which.map((w) => copies[w as keyof typeof copies]);
+        const { status, text } = await raw('POST', '/webhooks/tenant-a/shopify', { ...headers, 'x-shopify-hmac-sha256': signature }, body);
+        count(status);
+        expect(status, `${which.join(', ')}: ${text.slice(0, 300)}`).toBe(401);
+      }),
+      { numRuns: 30, ...FUZZ_SEED },
+    );
+  }, 60_000);
 
   it('leaves tenant B without profiles, quarantine entries or any other item, and no prototype polluted', async () => {
     await stack.waitUntilIdle(30_000);
