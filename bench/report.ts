@@ -114,6 +114,14 @@ export function renderMarkdown(r: BenchResults): string {
               .join(', ')}.`,
           ]
         : []),
+      ...(e.endToEnd.dynamo.readsPerEventBy
+        ? [
+            '',
+            `Read units (and read requests) per event by request and item kind: ${Object.entries(e.endToEnd.dynamo.readsPerEventBy)
+              .map(([label, { units, requests }]) => `${label} ${units} (${requests})`)
+              .join(', ')}.`,
+          ]
+        : []),
     );
     out.push('## Write amplification');
     out.push(
