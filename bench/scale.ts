@@ -24,6 +24,14 @@ const DUE_EVERY = 100;
  * margin. The stats recount (statsEveryMinutes, default daily) lists the tenant by index twice a day's first sweep.
  */
 const AGENCY_DUE_PER_TENANT_PER_DAY = 2 * Math.round(10_000_000 / 30 / 20);
+/**
+ * Analytics over an export (cdk/constructs/analytics.ts), list prices (us-east-1, as recorded, not re-checked online):
+ * DynamoDB's full export to S3 per GB of table, Athena per TB scanned (10 MB minimum per query).
+ */
+const ANALYTICS_PRICES = { exportPerGb: 0.1, athenaPerTb: 5, athenaMinimumBytes: 10 * 1024 ** 2 } as const;
+/** The issue's agency table after a few months (history kept 400 days), and a typical profile's JSON (aws/profile-codec.ts). */
+const AGENCY_TABLE_GB = 20;
+const TYPICAL_PROFILE_JSON_BYTES = 5_200;
 
 /** Bytes as bench/counting.ts estimates them (JSON length). */
 const size = (item: unknown) => Buffer.byteLength(JSON.stringify(item), 'utf8');
@@ -37,7 +45,10 @@ async function fill(db: DynamoDBDocumentClient, table: string, tenantId: string,
     const due = dueIndexAttributes(tenantId, i % DUE_EVERY === 0 ? '2026-01-01T00:00:00.000Z' : '2027-01-01T00:00:00.000Z');
     items.push({ ...profileKeys.profile(tenantId, profileId), ...profileIndexAttributes(tenantId, doc), ...due, version: 1, doc });
     for (let h = 0; h < historyPerProfile; h++)
-      items.push({ ...profileKeys.history(tenantId, profileId, `e-${h}`), event: { id: `e-${h}`, type: 'order.placed', tenantId } });
+      items.push({
+        ...profileKeys.history(tenantId, profileId, `e-${h}`),
+        event: { tenantId, type: 'order.placed', source: { connector: 'shopify', instance: 'shop' }, sourceEventId: `${profileId}-e-${h}` },
+      });
   }
   for (let i = 0; i < items.length; i += 25)
     await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
@@ -62,6 +73,17 @@ async function readUnitsOfDueSweep(db: DynamoDBDocumentClient, table: string, te
   for await (const _ of new DynamoProfileRepository(db, table).dueProfiles(tenantId, '2026-06-01T00:00:00.000Z')) due++;
   restore();
   return { due, readUnits: counts.readUnits };
+}
+
+/** Read units of every history Query of a tenant's profiles, as the identity dry run makes them from the table. */
+async function readUnitsOfHistory(db: DynamoDBDocumentClient, table: string, tenantId: string) {
+  const repo = new DynamoProfileRepository(db, table);
+  const ids: string[] = [];
+  for await (const profile of repo.listProfiles(tenantId)) ids.push(profile.profileId);
+  const { counts, restore } = countDynamo(db);
+  for (const id of ids) await repo.history(tenantId, [id]);
+  restore();
+  return { profiles: ids.length, readUnits: counts.readUnits };
 }
 
 export async function measureScale(print: (line?: string) => void): Promise<void> {
@@ -108,6 +130,20 @@ export async function measureScale(print: (line?: string) => void): Promise<void
     print(
       `agency, due sweep (${perDue.toFixed(2)} read units per due profile, ${AGENCY_DUE_PER_TENANT_PER_DAY} due per tenant a day, ` +
         `stats recounted daily by index): $${dollars.toFixed(2)}/day`,
+    );
+    // The identity dry run from the table: the tenant listed, then a Query of each profile's history partition.
+    const history = await readUnitsOfHistory(db, table, `tenant-${largest}`);
+    const dryRunUnits = indexPerProfile * AGENCY.profilesPerTenant + (history.readUnits / history.profiles) * AGENCY.profilesPerTenant;
+    const readDollars = (units: number) => (units * PRICES.dynamoPerMillionReadUnits) / 1e6;
+    // From an export instead: the export reads no table capacity and is billed per GB of the whole table; a query
+    // scans only its tenant's partition of one layout table (the profiles, as JSON: about the stored bytes, inflated).
+    const tenantProfileBytes = TYPICAL_PROFILE_JSON_BYTES * AGENCY.profilesPerTenant;
+    const athena = (bytes: number) => (Math.max(bytes, ANALYTICS_PRICES.athenaMinimumBytes) / 1024 ** 4) * ANALYTICS_PRICES.athenaPerTb;
+    print(
+      `agency, one run per tenant: uplift from the table $${readDollars(indexPerProfile * AGENCY.profilesPerTenant).toFixed(4)}, ` +
+        `identity dry run from the table $${readDollars(dryRunUnits).toFixed(4)} (${(history.readUnits / history.profiles).toFixed(2)} read units of history per person); ` +
+        `from an export: the export $${(AGENCY_TABLE_GB * ANALYTICS_PRICES.exportPerGb).toFixed(2)} (${AGENCY_TABLE_GB} GB, all tenants, once), ` +
+        `then per query ~$${athena(tenantProfileBytes).toFixed(4)} (Athena, one tenant's profiles at ${TYPICAL_PROFILE_JSON_BYTES} bytes of JSON each)`,
     );
   } finally {
     await emulators.stop();

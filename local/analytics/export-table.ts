@@ -15,8 +15,13 @@ import { addItemRows, parseExportLine, type DynamoJson } from '../../aws/dynamod
 import { ANALYTICS_TABLES, type AnalyticsRows } from '../../core/analytics/export-rows.js';
 import type { SynclineConfig } from '../../core/config.js';
 
-/** Items per data file, as an export splits a table into files. */
+/** Items per data file, as an export splits a table into files (one or more per table partition). */
 const ITEMS_PER_FILE = 10_000;
+
+export interface ExportOptions {
+  exportTime?: Date;
+  itemsPerFile?: number;
+}
 
 function toDynamoJson(value: AttributeValue): DynamoJson {
   if (value.S !== undefined) return { S: value.S };
@@ -37,7 +42,8 @@ async function writeGzipLines(file: string, lines: readonly string[]): Promise<v
 }
 
 /** Writes the table as an export under `dir` and returns the export's data folder. */
-export async function exportTable(client: DynamoDBClient, table: string, dir: string, exportTime = new Date()): Promise<string> {
+export async function exportTable(client: DynamoDBClient, table: string, dir: string, options: ExportOptions = {}): Promise<string> {
+  const { exportTime = new Date(), itemsPerFile = ITEMS_PER_FILE } = options;
   const exportId = `${exportTime.getTime()}-local`;
   const data = join(dir, 'AWSDynamoDB', exportId, 'data');
   await mkdir(data, { recursive: true });
@@ -50,7 +56,7 @@ export async function exportTable(client: DynamoDBClient, table: string, dir: st
     for (const item of page.Items ?? []) {
       lines.push(JSON.stringify({ Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, toDynamoJson(v)])) }));
       items++;
-      if (lines.length >= ITEMS_PER_FILE) {
+      if (lines.length >= itemsPerFile) {
         await writeGzipLines(join(data, `${String(files++).padStart(5, '0')}.json.gz`), lines);
         lines = [];
       }
@@ -64,27 +70,29 @@ export async function exportTable(client: DynamoDBClient, table: string, dir: st
 }
 
 /**
- * Decodes an export's data files into the analytics layout under `out`: `<table>/tenant_id=<id>/part-0.jsonl` for
- * every configured tenant found in it (every table written, empty or not, so a query never meets a missing folder).
- * Holds the rows in memory: fine for the local stack; the AWS path writes per tenant as it goes (docs/deploy.md).
+ * Decodes an export's data files into the analytics layout under `out`: `<table>/tenant_id=<id>/part-<file>.jsonl`, one
+ * part per data file and tenant found in it (every table written, empty or not, so a query never meets a missing
+ * folder). Holds one data file's rows at a time, so memory follows the export's file size, not the table's. Returns
+ * the live profiles found per tenant; tenants not in the config are left out.
  */
 export async function decodeExport(dataDir: string, out: string, config: SynclineConfig): Promise<Map<string, number>> {
   const campaigns = new Map(config.tenants.map((t) => [t.id, t.campaigns]));
-  const rows = new Map<string, AnalyticsRows>();
+  const profiles = new Map<string, number>();
   for (const file of (await readdir(dataDir)).filter((f) => f.endsWith('.json.gz')).sort()) {
+    const rows = new Map<string, AnalyticsRows>();
     const lines = createInterface({
       input: createReadStream(join(dataDir, file)).pipe(createGunzip()),
       crlfDelay: Number.POSITIVE_INFINITY,
     });
     for await (const line of lines) if (line.trim() !== '') addItemRows(parseExportLine(line), campaigns, rows);
-  }
-  const profiles = new Map<string, number>();
-  for (const [tenantId, tenantRows] of rows) {
-    profiles.set(tenantId, tenantRows.profiles.length);
-    for (const table of ANALYTICS_TABLES) {
-      const folder = join(out, table, `tenant_id=${tenantId}`);
-      await mkdir(folder, { recursive: true });
-      await writeFile(join(folder, 'part-0.jsonl'), tenantRows[table].map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const part = `part-${file.replace(/\.json\.gz$/, '')}.jsonl`;
+    for (const [tenantId, tenantRows] of rows) {
+      profiles.set(tenantId, (profiles.get(tenantId) ?? 0) + tenantRows.profiles.length);
+      for (const table of ANALYTICS_TABLES) {
+        const folder = join(out, table, `tenant_id=${tenantId}`);
+        await mkdir(folder, { recursive: true });
+        await writeFile(join(folder, part), tenantRows[table].map((r) => `${JSON.stringify(r)}\n`).join(''));
+      }
     }
   }
   return profiles;
