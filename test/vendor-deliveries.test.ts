@@ -143,7 +143,7 @@ describe('topics syncline does not read', () => {
   it('acknowledges them with 200 and no events (WooCommerce disables a webhook after failures, Shopify removes it)', async () => {
     const { deps, deliver } = setup('k');
     const product = JSON.stringify({ id: 788032119674292922, title: 'Example T-Shirt' });
-    expect((await deliver('woo', wooHeaders('product.created', product, 'k'), product)).statusCode).toBe(200);
+    expect((await deliver('woo', wooHeaders('coupon.created', product, 'k'), product)).statusCode).toBe(200);
     expect((await deliver('woo', wooHeaders('coupon.updated', product, 'k'), product)).statusCode).toBe(200);
     expect((await deliver('shop', shopifyHeaders('collections/create', product), product)).statusCode).toBe(200);
     expect((await deliver('shop', shopifyHeaders('app/uninstalled', product), product)).statusCode).toBe(200);

@@ -98,7 +98,7 @@ export async function startEcomSimulator(options: EcomSimulatorOptions): Promise
     }
     if (path === '/categories.json') {
       const page = Number(url.searchParams.get('page') ?? 1);
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), maxLimit);
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), MAX_LIMIT);
       return sendJson(res, 200, { categories: catalog.categories.slice((page - 1) * limit, page * limit) }, rate);
     }
     const list = /^\/(customers|orders|products)\.json$/.exec(path);
