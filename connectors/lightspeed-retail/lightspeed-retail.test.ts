@@ -234,6 +234,25 @@ describe('Lightspeed Retail poll', () => {
   });
 });
 
+describe('Lightspeed Retail phone numbers', () => {
+  it("reads a national mobile number in the customer's country, so the till's customer can join the web customer by phone", () => {
+    const customer = Customer.parse({
+      id: 'c-nl',
+      mobile: '06 1234 5678',
+      physical_country_id: 'NL',
+      updated_at: '2026-03-02T08:00:00+00:00',
+      version: 1,
+    });
+    const ids = onlyEvent(mapCustomer(customer, mapping), 'customer.upserted').identifiers;
+    expect(ids.filter((i) => i.type === 'phone')).toEqual([{ type: 'phone', value: '+31612345678' }]);
+    const nowhere = onlyEvent(mapCustomer({ ...customer, physical_country_id: null }, mapping), 'customer.upserted').identifiers;
+    expect(
+      nowhere.filter((i) => i.type === 'phone'),
+      'no country: left as given, never guessed',
+    ).toEqual([{ type: 'phone', value: '06 1234 5678' }]);
+  });
+});
+
 describe('Lightspeed Retail catalog', () => {
   const context = { currency: 'EUR', now: new Date('2026-03-02T08:00:00Z') };
   const bravo = () => Product.parse(fixture<{ data: unknown }>('product-get.json').data);

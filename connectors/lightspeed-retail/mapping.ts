@@ -1,7 +1,7 @@
 // Lightspeed Retail (X-Series) customers and sales → canonical event drafts. Pure: the same record version
 // always gives the same events, whether it came from the change feed or from a webhook.
 import type { Address, EventDraft, Identifier, OrderLine } from '../sdk/index.js';
-import { customAttributesOf, PayloadInvalid } from '../sdk/index.js';
+import { customAttributesOf, PayloadInvalid, phoneInCountry } from '../sdk/index.js';
 import type { Customer, LineItem, Sale } from './schemas.js';
 
 export interface MappingContext {
@@ -64,13 +64,17 @@ export function personIdentifiers(
     email?: string | null | undefined;
     phones?: (string | null | undefined)[];
     customerCode?: string | null | undefined;
+    /** The customer's country (ISO 3166-1 alpha-2): a national number ("06…") is read in it. */
+    country?: string | null | undefined;
   },
 ): Identifier[] {
   if (present(person.customerId) && context.anonymousCustomerIds.includes(person.customerId)) return [];
   const ids: Identifier[] = [];
   if (present(person.customerId)) ids.push({ type: `customerId:${context.instance}`, value: person.customerId.trim() });
   if (present(person.email)) ids.push({ type: 'email', value: person.email.trim() });
-  for (const phone of person.phones ?? []) if (present(phone)) ids.push({ type: 'phone', value: phone.trim() });
+  // A national number without a country stays as given, and the core matches nothing on it.
+  for (const phone of person.phones ?? [])
+    if (present(phone)) ids.push({ type: 'phone', value: phoneInCountry(phone, person.country) ?? phone.trim() });
   // The customer code is what a shopper shows at the till to claim loyalty: their loyalty id.
   if (present(person.customerCode)) ids.push({ type: 'loyaltyId', value: person.customerCode.trim() });
   // The same number often sits in both phone and mobile.
@@ -114,6 +118,7 @@ export function mapCustomer(customer: Customer, context: MappingContext): EventD
     email: customer.email,
     phones: [customer.mobile, customer.phone],
     customerCode: customer.customer_code,
+    country: present(customer.physical_country_id) ? customer.physical_country_id : customer.postal_country_id,
   });
   const place = address(customer);
   const attributes = customAttributesOf(customer, CUSTOMER_ATTRIBUTES, context.customAttributes?.customer);

@@ -1,4 +1,5 @@
-// The Square connector: signed customer webhooks in, incremental poll of customers and orders (Customers and Orders APIs).
+// The Square connector: signed customer webhooks in, incremental poll of customers, the catalog, orders and (when on)
+// loyalty (Customers, Catalog, Orders and Loyalty APIs).
 import { defineConnector } from '../sdk/index.js';
 import { SquareSecrets, SquareSettings } from './config.js';
 import { pollSquare } from './poll.js';
@@ -12,7 +13,7 @@ export const square = defineConnector<SquareSettings, SquareSecrets>({
   name: 'square',
   kind: 'pos',
   description:
-    'Square: webhooks signed over notification URL + body (customer.created/updated; order and payment events acknowledged), incremental poll of customers and orders via SearchCustomers and SearchOrders',
+    'Square: webhooks signed over notification URL + body (customer.created/updated; order and payment events acknowledged), incremental poll of customers, catalog (items and categories), orders and, with loyalty on, loyalty accounts and the sales points were collected on, via SearchCustomers, SearchCatalogObjects, SearchOrders and SearchLoyaltyEvents',
   settingsSchema: SquareSettings,
   secretsSchema: SquareSecrets,
   verifyWebhook: (request, secrets, settings) => verifySquareWebhook(request, secrets, settings),
