@@ -71,6 +71,9 @@ export interface SimulatorOptions {
 }
 
 const MAX_CONNECTIONS = 10;
+const DEFAULT_MERGE_TAGS = ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY'];
+/** A text merge field holds at most 255 characters (Mailchimp refuses a longer value). */
+const MAX_TEXT_LENGTH = 255;
 const STATUSES = new Set(['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional']);
 const md5 = (email: string) => createHash('md5').update(email.trim().toLowerCase()).digest('hex');
 
@@ -82,7 +85,7 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 
 export async function startMailchimpSimulator(options: SimulatorOptions = {}): Promise<MailchimpSimulator> {
   const listId = options.listId ?? 'a6b5da1054';
-  const mergeTags = new Set(options.mergeTags ?? ['EMAIL', 'FNAME', 'LNAME', 'PHONE', 'ADDRESS', 'BIRTHDAY']);
+  const mergeTags = new Set(options.mergeTags ?? DEFAULT_MERGE_TAGS);
   const fieldTypes = options.mergeFieldTypes ?? {
     PHONE: { type: 'phone' },
     ADDRESS: { type: 'address' },
@@ -92,7 +95,8 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
   const badValue = (merge: Record<string, unknown>): string | undefined =>
     Object.entries(merge).find(([tag, value]) => {
       const field = fieldTypes[tag];
-      if (value === '' || !field) return false;
+      if (!field) return typeof value === 'string' && value.length > MAX_TEXT_LENGTH;
+      if (value === '') return false;
       if (field.type === 'birthday') return typeof value !== 'string' || !/^(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01])$/.test(value);
       if (field.type === 'date') {
         const shape =
@@ -472,10 +476,15 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
 export const simulator = defineSimulator<MailchimpSimulator>({
   connector: 'mailchimp',
   async start({ settings, faults }) {
+    // The simulated audience has the merge fields the instance maps to, as the shop would have set them up.
+    const mapped = settings.mergeFields && typeof settings.mergeFields === 'object' ? Object.values(settings.mergeFields) : [];
     const sim = await startMailchimpSimulator({
       ...(typeof settings.listId === 'string' ? { listId: settings.listId } : {}),
+      mergeTags: [...DEFAULT_MERGE_TAGS, ...mapped.filter((t): t is string => typeof t === 'string')],
       ...(faults ? { faults } : {}),
     });
-    return { settings: { ...sim.settings }, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
+    // Only what the simulator decides: the instance's own settings (its merge field map among them) stay as configured.
+    const decided = { listId: sim.settings.listId, apiBaseUrl: sim.settings.apiBaseUrl };
+    return { settings: decided, secrets: { ...sim.secrets }, handle: sim, stop: () => sim.stop() };
   },
 });

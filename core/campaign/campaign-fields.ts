@@ -2,7 +2,7 @@
 import type { FieldValue } from '../destination.js';
 import type { Profile } from '../profile.js';
 import { abandonedCart } from './abandoned-cart.js';
-import type { CatalogView } from './catalog-view.js';
+import type { CatalogView } from './comparable-alternatives.js';
 import type { CampaignConfig } from './config.js';
 import { holdoutField, inHoldout } from './control-group.js';
 import { suggestCrossSell } from './cross-sell.js';

@@ -5,14 +5,10 @@ import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { CatalogProduct } from '../catalog/product.js';
 import type { Profile } from '../profile.js';
 import { abandonedCart } from './abandoned-cart.js';
+import type { CatalogView } from './comparable-alternatives.js';
 import type { CampaignConfig } from './config.js';
 import { daysBetween } from './orders.js';
 import { FOLLOW_UP_CONTENT } from './survey/follow-up.js';
-
-export interface CatalogView {
-  /** Category slug → its products (one entry per SKU), as CatalogStore.inCategory gives them. */
-  inCategory: Readonly<Record<string, readonly CatalogProduct[]>>;
-}
 
 /** At most this many categories are read per profile: a person's last few interests, not their whole history. */
 const MAX_CATEGORIES = 5;

@@ -3,6 +3,12 @@
 // category's products from the catalog (CatalogStore.inCategory) and passes them in.
 import type { CatalogProduct } from '../catalog/product.js';
 
+/** The catalog's products of the categories one profile needs, read by the caller (core/campaign/catalog-view.ts). */
+export interface CatalogView {
+  /** Category slug → its products (one entry per SKU), as CatalogStore.inCategory gives them. */
+  inCategory: Readonly<Record<string, readonly CatalogProduct[]>>;
+}
+
 export interface AlternativeRules {
   /** How far the price may lie from the product's, as a share of it (0.25: ±25 %). */
   priceTolerance: number;

@@ -4,8 +4,7 @@
 // customer has bought yet still gets suggestions.
 import type { CatalogProduct } from '../catalog/product.js';
 import type { Profile } from '../profile.js';
-import type { CatalogView } from './catalog-view.js';
-import { comparableAlternatives } from './comparable-alternatives.js';
+import { comparableAlternatives, type CatalogView } from './comparable-alternatives.js';
 import type { CrossSellRules } from './config.js';
 import { daysBetween, productKey } from './orders.js';
 import type { TenantStats } from './tenant-stats.js';

@@ -1,12 +1,16 @@
 // Seed story (issue 14): the camera cart with the reason survey and its three follow-ups, entered only through
-// connectors and HTTP: signed Shopify webhooks, the push to the simulated Copernica carrying the answer links, each
-// link followed over HTTP as a browser would, and the follow-up fields Copernica receives.
+// connectors and HTTP: signed Shopify webhooks (the shop's cameras, the customer, the checkout), the push to the
+// simulated Copernica, Mailchimp and Klaviyo carrying the answer links (each within Mailchimp's 255-character text
+// merge fields), links followed over HTTP as a browser would, and the follow-up fields the destinations receive.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import { signShopifyWebhook } from '../../connectors/shopify/simulator.js';
+import type { KlaviyoSimulator } from '../../connectors/klaviyo/simulator.js';
+import type { MailchimpSimulator } from '../../connectors/mailchimp/simulator.js';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
 import { sharedDynamo } from '../support/shared-stack.js';
+import { shopifyProduct } from '../support/story-stack.js';
 
 const T = 'cameras';
 const SHOP_DOMAIN = 'camera-shop.myshopify.com';
@@ -25,6 +29,23 @@ const config = SynclineConfig.parse({
       instances: [
         { id: 'shopify', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' } },
         { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
+        {
+          id: 'mailchimp',
+          connector: 'mailchimp',
+          push: true,
+          settings: {
+            listId: 'a6b5da1054',
+            apiBaseUrl: 'simulator',
+            // Merge tags hold at most 10 characters; the links' text fields 255.
+            mergeFields: {
+              abandonedCartAnswerPriceUrl: 'ANSPRICE',
+              abandonedCartAnswerProductUrl: 'ANSPRODUCT',
+              abandonedCartAnswerSupplierUrl: 'ANSSUPPLY',
+              abandonedCartAlternative1Name: 'ALT1NAME',
+            },
+          },
+        },
+        { id: 'klaviyo', connector: 'klaviyo', push: true, settings: { apiBaseUrl: 'simulator' } },
       ],
       campaigns: {
         giftSeasons: [],
@@ -78,6 +99,25 @@ async function shopifyWebhook(topic: string, body: unknown): Promise<number> {
   return response.status;
 }
 
+const CAMERAS = [
+  { id: 8800, sku: 'R8-BODY', title: 'Canon EOS R8', type: 'Cameras', price: '1899.00' },
+  { id: 8801, sku: 'A7-IV', title: 'Sony A7 IV', type: 'Cameras', price: '1999.00' },
+  { id: 8802, sku: 'Z6-II', title: 'Nikon Z6 II', type: 'Cameras', price: '1699.00' },
+  { id: 8803, sku: 'XT5', title: 'Fujifilm X-T5', type: 'Cameras', price: '1799.00', stock: 0 },
+  { id: 8804, sku: 'ZV-1', title: 'Sony ZV-1', type: 'Cameras', price: '499.00' },
+];
+
+const mailchimp = () =>
+  stack.simulators
+    .handle<MailchimpSimulator>(T, 'mailchimp')!
+    .members()
+    .find((m) => m.email_address === EMAIL)?.merge_fields ?? {};
+const klaviyo = () =>
+  (stack.simulators
+    .handle<KlaviyoSimulator>(T, 'klaviyo')!
+    .profiles()
+    .find((p) => p.email === EMAIL)?.attributes.properties ?? {}) as Record<string, unknown>;
+
 const copernica = () =>
   stack.simulators
     .copernica(T, 'copernica')!
@@ -95,6 +135,11 @@ describe('camera cart: the reason survey and its three follow-ups', () => {
 
   it('pushes the abandoned Shopify checkout to Copernica with one answer link per reason, no personal data in them', async () => {
     const at = clock.toISOString();
+    // The shop's cameras, from its products/create webhooks: the checkout line gets its category from them.
+    for (const camera of CAMERAS)
+      expect(await shopifyWebhook('products/create', shopifyProduct(camera, new Date(clock.getTime() - 86_400_000).toISOString()))).toBe(
+        202,
+      );
     expect(await shopifyWebhook('customers/create', { ...fixture('customers-create.json'), updated_at: at, created_at: at })).toBe(202);
     const consent = fixture('customers-email-marketing-consent-update.json');
     expect(
@@ -166,13 +211,24 @@ describe('camera cart: the reason survey and its three follow-ups', () => {
     });
   });
 
-  it('price doubts: the follow-up becomes comparable alternatives and the store is cleared', async () => {
+  it('price doubts, answered from the Mailchimp link: comparable cameras from the catalog (±25 %, in stock), the store cleared', async () => {
     later(1);
-    expect((await follow(links.price)).status).toBe(303);
-    // The alternatives' slots travel, filled once the camera's category is known (the tenant catalog, issue 14 item 1):
-    // Shopify checkout lines carry no category.
-    expect(copernica()).toMatchObject({ abandonedCartReason: 'price', abandonedCartFollowUp: 'alternatives', abandonedCartStoreName: '' });
-    expect(Object.keys(copernica())).toContain('abandonedCartAlternative1Sku');
+    const fromMailchimp = mailchimp().ANSPRICE as string;
+    expect((await follow(fromMailchimp)).status).toBe(303);
+    // The checkout line (no category from Shopify) is a camera by the catalog: the Sony (1,999) and the Nikon (1,699)
+    // are within 25 % of the R8's 1,899; the Fujifilm is sold out, the compact too cheap to compare.
+    expect(copernica()).toMatchObject({
+      abandonedCartReason: 'price',
+      abandonedCartFollowUp: 'alternatives',
+      abandonedCartStoreName: '',
+      abandonedCartAlternative1Sku: 'A7-IV',
+      abandonedCartAlternative1Name: 'Sony A7 IV',
+      abandonedCartAlternative1Price: '1999',
+      abandonedCartAlternative2Sku: 'Z6-II',
+      abandonedCartAlternative3Sku: '',
+    });
+    expect(mailchimp().ALT1NAME, 'Mailchimp').toBe('Sony A7 IV');
+    expect(klaviyo(), 'Klaviyo').toMatchObject({ abandonedCartAlternative1Sku: 'A7-IV', abandonedCartAlternative2Name: 'Nikon Z6 II' });
   });
 
   it('a replayed link is the same answer (no new event); a link scanner and HEAD record nothing; a forged link gets 404', async () => {
