@@ -14,11 +14,13 @@ import { CanonicalEvent } from '../core/events.js';
 import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/copernica/simulator.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { documentClient, sqsClient } from '../aws/aws-clients.js';
+import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
 import { secretEnvName } from '../aws/secrets.js';
 import { SqsMessageQueue } from '../aws/sqs-queue.js';
 import { tableNames } from '../aws/tables.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { runCli } from '../cli/main.js';
+import { readSnapshot } from '../pipeline/push-snapshot.js';
 import { sharedDynamo } from './support/shared-stack.js';
 
 const TENANT = 'erase-shop';
@@ -196,6 +198,10 @@ describe('an erasure leaves nothing of the person behind', () => {
     await stack.waitUntilIdle();
     const person = await stack.findProfile(TENANT, { email: EMAIL });
     expect(person?.mergedFrom, "the customer account's profile was absorbed").toHaveLength(1);
+    // Each profile was pushed as a record of its own, and its snapshot keeps that record's Copernica id.
+    const snapshots = new DynamoPushSnapshotStore(documentClient(), tableNames().ops);
+    for (const id of [person!.profileId, ...person!.mergedFrom])
+      expect(readSnapshot(await snapshots.get(TENANT, id, 'copernica'))?.remoteId, `the Copernica id of ${id}`).toMatch(/^\d+$/);
     const secondAccount = { type: 'customerId:shopify', value: '99000002' };
     const secondId = (await stack.profiles.lookup(TENANT, [secondAccount])).get('customerId:shopify#99000002')!;
     const refused = (await stack.profiles.get(TENANT, secondId))?.refusedIdentifiers.map((r) => r.value);

@@ -34,7 +34,10 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
     if (email === undefined) return { profileId, status: 'failed', reason: 'no e-mail address', retryable: false };
     try {
       const result = await client.upsertProfile(email, toCopernicaFields(change, email, context.settings));
-      return { profileId, status: 'pushed', ...(result.profileId !== undefined ? { remoteId: result.profileId } : {}) };
+      // An update names no profile: while its id is unknown (two pushes of a new person raced, and the one that created
+      // the profile did not keep the id) one search learns it, for an erasure that cannot search by a withheld address.
+      const remoteId = result.profileId ?? change.remoteId ?? (await soleProfileId(client, email));
+      return { profileId, status: 'pushed', ...(remoteId !== undefined ? { remoteId } : {}) };
     } catch (error) {
       return { profileId, status: 'failed', ...failureReason('Copernica', error) };
     }
@@ -42,6 +45,16 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   context.log.info('copernica push', { profiles: changes.length, failed });
   return outcomes;
+}
+
+/** The id of the one profile with the address; none when several share it (Copernica allows that) or the search fails. */
+async function soleProfileId(client: CopernicaClient, email: string): Promise<string | undefined> {
+  try {
+    const ids = await client.findProfileIds(email);
+    return ids.length === 1 ? ids[0] : undefined;
+  } catch {
+    return undefined; // the push itself succeeded; a later one tries again
+  }
 }
 
 /**
