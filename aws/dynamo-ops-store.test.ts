@@ -5,6 +5,7 @@ import { useEmulators } from '../test/support/emulators.js';
 import { documentClient } from './aws-clients.js';
 import type { MetricRecord } from '../lambdas/logger.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
+import { pendingSnapshotInstance } from '../core/merge/echoes.js';
 
 const env = useEmulators({ sqs: false });
 const DAY = 24 * 60 * 60 * 1000;
@@ -128,6 +129,21 @@ describe('DynamoPushSnapshotStore', () => {
     expect(await snapshots.get('acme', 'p1', 'dest-29')).toBeUndefined();
     expect(await snapshots.get('acme', 'p2', 'copernica'), 'another profile').toEqual({ n: 2 });
     expect(await snapshots.get('other', 'p1', 'copernica'), 'another tenant').toEqual({ n: 3 });
+  });
+
+  it('removes the pending snapshots of a push batch by key, and an erasure removes a pending one left behind (issue 22)', async () => {
+    const snapshots = new DynamoPushSnapshotStore(env.db, env.tables.ops);
+    const pending = pendingSnapshotInstance('mailchimp');
+    await snapshots.putMany('acme', [
+      { profileId: 'q1', instance: pending, fields: { consentEmailMarketing: true } },
+      { profileId: 'q2', instance: pending, fields: { consentEmailMarketing: true } },
+      { profileId: 'q1', instance: 'mailchimp', fields: { consentEmailMarketing: true } },
+    ]);
+    await snapshots.removeMany('acme', [{ profileId: 'q1', instance: pending }]);
+    expect(await snapshots.get('acme', 'q1', pending)).toBeUndefined();
+    expect(await snapshots.get('acme', 'q1', 'mailchimp'), 'the snapshot itself stays').toEqual({ consentEmailMarketing: true });
+    await snapshots.removeAll('acme', 'q2');
+    expect(await snapshots.get('acme', 'q2', pending)).toBeUndefined();
   });
 });
 

@@ -127,7 +127,13 @@ const EmailEngaged = z.object({
 });
 const ConsentChanged = z.object({
   type: z.literal('consent.changed'),
-  data: z.object({ purpose: ConsentPurpose, granted: z.boolean(), method: z.string().optional() }),
+  data: z.object({
+    purpose: ConsentPurpose,
+    granted: z.boolean(),
+    method: z.string().optional(),
+    /** A grant an order implies (accepted marketing at checkout): it never overrides an explicit withdrawal. */
+    implied: z.literal(true).optional(),
+  }),
 });
 const SurveyAnswered = z.object({
   type: z.literal('survey.answered'),

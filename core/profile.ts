@@ -95,6 +95,12 @@ export interface CartRecord extends Provenance {
 export interface ConsentRecord extends Provenance {
   granted: boolean;
   method?: string;
+  /** A grant an order implied (the buyer accepted marketing at checkout), not an explicit act of the person. */
+  implied?: true;
+  /** Behind an implied grant that wins: the latest explicit fact (core/merge/consent.ts). */
+  explicit?: ConsentRecord;
+  /** Behind an explicit fact that wins: the latest implied grant (core/merge/consent.ts). */
+  impliedGrant?: ConsentRecord;
 }
 
 /** Behaviour and engagement, kept as the most recent N entries by time. */

@@ -37,7 +37,7 @@ export interface MergeBatchDeps {
   stats?: Pick<TenantStatsStore, 'get'>;
   now?: () => Date;
   /** What the push last wrote to each destination, so a destination's echo of it is acknowledged (core/merge/echoes.ts). */
-  snapshots?: Pick<PushSnapshotStore, 'get'>;
+  snapshots?: Pick<PushSnapshotStore, 'get' | 'getMany'>;
   /** The event ledger and the queue's maxReceiveCount; absent (benchmarks, unit tests of the merge), nothing is accounted. */
   accounting?: MergeAccounting;
   /** The tenants' product catalogs: product changes are stored there, lines without a category get theirs from it. */

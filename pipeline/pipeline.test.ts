@@ -214,6 +214,35 @@ describe('push to destinations', () => {
     expect(fake.pushed.map((batch) => batch[0]!.fields.firstName)).toEqual(['Anna', 'Annie', 'Ann']);
   });
 
+  it('takes a callback that answers our write before the push stored its snapshot as our echo: a late unsubscribe holds (issue 22)', async () => {
+    let callback: (() => Promise<void>) | undefined;
+    const { post, drain, deps } = setup({ duringPush: async () => callback?.() });
+    const merge = () =>
+      mergeBatch(
+        deps,
+        deps.events.sent.splice(0).map((e, i) => ({ id: `cb${i}`, body: JSON.stringify(e) })),
+      );
+    // The destination's subscribe callback, stamped a few seconds after the shop's grant, arrives and is merged while
+    // the push that caused it is still waiting for the destination's answer.
+    callback = async () => {
+      callback = undefined;
+      await post(body({ consent: true, at: '2026-10-01T10:00:05Z' }), undefined, 'acme', 'crm');
+      const pending = [...deps.snapshots.snapshots.keys()].filter((k) => k.endsWith('/crm@pending'));
+      expect(pending, 'the pending snapshot is written before the push').toHaveLength(1);
+      await merge();
+    };
+    await post(body({ consent: true }));
+    await drain();
+    // The shop's unsubscribe, made two seconds after the grant, arrives late: it is the newest fact and holds.
+    await post(body({ consent: false, at: '2026-10-01T10:00:02Z' }));
+    await drain();
+    const profile = deps.profiles.liveProfiles('acme')[0]!;
+    expect(profile.consent.email_marketing).toMatchObject({ granted: false });
+    // Cleaned up after the push: only the snapshot stays.
+    expect([...deps.snapshots.snapshots.keys()].filter((k) => k.includes('@pending'))).toEqual([]);
+    expect(await deps.snapshots.get('acme', profile.profileId, 'crm')).toMatchObject({ consentEmailMarketing: false });
+  });
+
   it('batches pushes to the destination limit', async () => {
     const { post, drain, fake } = setup();
     for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
@@ -392,7 +421,7 @@ describe('merge batch reads and writes (issue 15)', () => {
 });
 
 describe('push batch reads and writes (issue 15)', () => {
-  it('reads the profiles and snapshots of a push batch in one request each, writes the snapshots in one, and skips the contact log when no field is mapped', async () => {
+  it('reads the profiles and snapshots of a push batch in one request each, writes the pending snapshots and the snapshots in one each, and skips the contact log when no field is mapped', async () => {
     const { deps, post, drain, fake } = setup();
     for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
     const events = deps.events.sent.splice(0);
@@ -422,14 +451,15 @@ describe('push batch reads and writes (issue 15)', () => {
       {
         ...deps,
         profiles: count(deps.profiles, ['get', 'getMany']),
-        snapshots: count(deps.snapshots, ['get', 'getMany', 'put', 'putMany']),
+        snapshots: count(deps.snapshots, ['get', 'getMany', 'put', 'putMany', 'removeMany']),
         contacts: count(contacts, ['list']),
       },
       pushes.map((message, i) => ({ id: `p${i}`, message })),
     );
     expect(failed).toEqual([]);
     expect(fake.pushed.flat()).toHaveLength(5);
-    expect(calls).toEqual({ getMany: 2, putMany: 1 });
+    // The pending snapshots before the push and the snapshots after it, one write each; the pending ones removed in one.
+    expect(calls).toEqual({ getMany: 2, putMany: 2, removeMany: 1 });
     expect(deps.snapshots.snapshots.size).toBe(5);
   });
 });

@@ -23,6 +23,7 @@ import { readSnapshot, storedSnapshot } from './push-snapshot.js';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { CatalogProduct } from '../core/catalog/product.js';
 import { catalogCategoriesOf, readCatalogView } from '../core/campaign/catalog-view.js';
+import { pendingSnapshotInstance } from '../core/merge/echoes.js';
 import { withSurveyLinks, type SurveyLinkDeps } from './survey/push-survey-links.js';
 
 export interface PushDeps {
@@ -104,12 +105,40 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
     }
   }
 
+  // What the batch is about to write, recorded first (one write per tenant): a callback that answers a write before
+  // its snapshot is stored below is still known as our echo (core/merge/echoes.ts). Removed once the batch is done.
+  const pendingWrites = [...perDestination.values()].flatMap(({ destination, pending }) =>
+    pending.map((item) => ({
+      tenantId: destination.tenant.id,
+      profileId: item.change.profileId,
+      instance: pendingSnapshotInstance(destination.instance.id),
+      fields: item.snapshot,
+    })),
+  );
+  const pendingOf = new Map<string, { profileId: string; instance: string }[]>();
+  for (const [tenantId, writes] of groupBy(pendingWrites, (w) => w.tenantId)) {
+    try {
+      await writeSnapshots(deps.snapshots, tenantId, writes);
+      pendingOf.set(
+        tenantId,
+        writes.map(({ profileId, instance }) => ({ profileId, instance })),
+      );
+    } catch (error) {
+      // Nothing is pushed for the tenant: its messages are retried.
+      deps.log.error('could not record the pending push', { tenantId, profiles: writes.length, reason: (error as Error).message });
+    }
+  }
+
   for (const { destination, pending } of perDestination.values()) {
     const push = destination.connector.push!;
     for (let i = 0; i < pending.length; i += push.maxBatchSize) {
       const batch = pending.slice(i, i + push.maxBatchSize);
       const tenantId = destination.tenant.id;
       const instance = destination.instance.id;
+      if (!pendingOf.has(tenantId)) {
+        for (const item of batch) failed.add(item.messageId);
+        continue;
+      }
       try {
         const outcomes = await push.push(
           destination.context,
@@ -155,15 +184,34 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
   // change twice, never misses one).
   for (const [tenantId, snapshots] of groupBy(written, (w) => w.tenantId)) {
     try {
-      if (deps.snapshots.putMany) await deps.snapshots.putMany(tenantId, snapshots);
-      else for (const w of snapshots) await deps.snapshots.put(tenantId, w.profileId, w.instance, w.fields);
+      await writeSnapshots(deps.snapshots, tenantId, snapshots);
     } catch (error) {
       deps.log.error('could not store push snapshots', { tenantId, profiles: snapshots.length, reason: (error as Error).message });
       for (const w of snapshots) failed.add(w.messageId);
+      // Kept: until the retry stores the snapshot, the pending one still recognises the callbacks of this write.
+      pendingOf.delete(tenantId);
+    }
+  }
+  // The pending snapshots go once the snapshots are stored (after them: a callback always finds one or the other); a
+  // failed removal leaves them to the next push of the person, or to an erasure, which removes every snapshot.
+  for (const [tenantId, keys] of pendingOf) {
+    try {
+      await deps.snapshots.removeMany(tenantId, keys);
+    } catch (error) {
+      deps.log.warn('could not remove pending push snapshots', { tenantId, profiles: keys.length, reason: (error as Error).message });
     }
   }
   // The messages folded into another share its fate.
   return [...failed].flatMap((id) => [id, ...(sameProfile.get(id) ?? [])]);
+}
+
+async function writeSnapshots(
+  store: PushSnapshotStore,
+  tenantId: string,
+  snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+): Promise<void> {
+  if (store.putMany) await store.putMany(tenantId, snapshots);
+  else for (const w of snapshots) await store.put(tenantId, w.profileId, w.instance, w.fields);
 }
 
 /**
@@ -333,6 +381,7 @@ async function readAhead(
       },
       put: (tenantId, profileId, instance, fields) => store.put(tenantId, profileId, instance, fields),
       removeAll: (tenantId, profileId) => store.removeAll(tenantId, profileId),
+      removeMany: (tenantId, keys) => store.removeMany(tenantId, keys),
     },
   };
 }

@@ -105,7 +105,7 @@ export function mapOrderNode(node: OrderNode, context: MappingContext): EventDra
       sourceEventId: `poll/orders/${orderId}#email_marketing`,
       occurredAt: utcTime(node.createdAt, 'createdAt'),
       identifiers,
-      data: { purpose: 'email_marketing', granted: true, method: 'shopify checkout: customerAcceptsMarketing' },
+      data: { purpose: 'email_marketing', granted: true, method: 'shopify checkout: customerAcceptsMarketing', implied: true },
     });
   }
   return events;

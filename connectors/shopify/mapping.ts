@@ -180,7 +180,7 @@ export function mapOrder(o: OrderPayload, delivery: Delivery, context: MappingCo
       sourceEventId: `poll/orders/${orderId}#email_marketing`,
       occurredAt: occurredAt(delivery, context, o.created_at, o.updated_at),
       identifiers,
-      data: { purpose: 'email_marketing', granted: true, method: 'shopify checkout: buyer_accepts_marketing' },
+      data: { purpose: 'email_marketing', granted: true, method: 'shopify checkout: buyer_accepts_marketing', implied: true },
     });
   }
   return events;

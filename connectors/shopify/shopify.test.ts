@@ -102,11 +102,16 @@ describe('Shopify webhooks', () => {
     expect(Object.keys(live[0]!.carts)).toEqual([`shop/${checkout.token}`]);
   });
 
-  it('maps buyer_accepts_marketing to an email consent', () => {
+  it('maps buyer_accepts_marketing to an email consent the order implies (never above an explicit withdrawal)', () => {
     const events = parse('orders/create', order({ buyer_accepts_marketing: true }));
     const placed = onlyEvent(events, 'order.placed');
     const consent = onlyEvent(events, 'consent.changed');
-    expect(consent.data).toEqual({ purpose: 'email_marketing', granted: true, method: 'shopify checkout: buyer_accepts_marketing' });
+    expect(consent.data).toEqual({
+      purpose: 'email_marketing',
+      granted: true,
+      method: 'shopify checkout: buyer_accepts_marketing',
+      implied: true,
+    });
     expect(consent.identifiers).toEqual(placed.identifiers);
     expect(consent.sourceEventId).not.toBe(placed.sourceEventId);
     // An unticked box at checkout withdraws nothing the customer agreed to elsewhere.

@@ -6,6 +6,7 @@
 // merged. Values are compared and merged in canonical form (core/canonical-values.ts): a platform's storage format
 // (Copernica's national phone number) is no change.
 import type { TenantConfig } from '../config.js';
+import type { PushSnapshotStore } from '../ports.js';
 import { canonicalValue, sameValue } from '../canonical-values.js';
 import type { FieldValue } from '../destination.js';
 import type { EventOf } from '../events.js';
@@ -14,6 +15,36 @@ import type { ProfileEvent } from './merge-event.js';
 
 /** Person fields an event carries flat, under the names the push snapshot uses (core/projection.ts). */
 const FLAT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'birthdate', 'locale'] as const;
+
+/**
+ * The snapshot key under which a push records what it is about to write, before the destination has it: a callback
+ * that answers the write before the push has stored its snapshot (Mailchimp's and Copernica's are that fast) is
+ * compared with it too. The push removes it once its snapshot is stored; an erasure removes it with the others
+ * (`removeAll`). "@" is no character of an instance id (a slug), so it names no instance.
+ */
+export const pendingSnapshotInstance = (instance: string): string => `${instance}@pending`;
+
+/**
+ * What syncline has written, or is writing, to `instance` for the profile: its push snapshot and the pending one of a
+ * push under way, read in one request when the store can.
+ */
+export async function ourWrites(
+  snapshots: Pick<PushSnapshotStore, 'get' | 'getMany'>,
+  tenantId: string,
+  profileId: string,
+  instance: string,
+): Promise<Record<string, FieldValue>[]> {
+  const pending = pendingSnapshotInstance(instance);
+  if (snapshots.getMany) {
+    const found = await snapshots.getMany(tenantId, [
+      { profileId, instance },
+      { profileId, instance: pending },
+    ]);
+    return [found.get(`${profileId}/${instance}`), found.get(`${profileId}/${pending}`)].filter((s) => s !== undefined);
+  }
+  const both = await Promise.all([snapshots.get(tenantId, profileId, instance), snapshots.get(tenantId, profileId, pending)]);
+  return both.filter((s) => s !== undefined);
+}
 
 /** Whether the instance an event came from is also one syncline pushes to (only then can it echo our writes). */
 export function isDestination(tenant: TenantConfig, instance: string): boolean {

@@ -2,7 +2,8 @@
 // retries and out-of-order delivery all end in the same profile.
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import type { FieldValue } from '../destination.js';
-import type { ActivityRecord, FieldRecord, OrderRecord, Profile, Provenance } from '../profile.js';
+import type { ActivityRecord, ConsentRecord, FieldRecord, OrderRecord, Profile, Provenance } from '../profile.js';
+import { joinConsent } from './consent.js';
 import { beforeHorizon, boundCarts, boundOrders, capCart, capDetail, capFieldValue, capLines } from './bounds.js';
 import { boundCustomAttributes, customFieldName } from './custom-attributes.js';
 import { latest, provenanceOf, utc } from './provenance.js';
@@ -63,8 +64,14 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       break;
     }
     case 'consent.changed': {
-      const record = { ...prov, granted: event.data.granted, ...(event.data.method ? { method: event.data.method } : {}) };
-      next.consent = { ...next.consent, [event.data.purpose]: latest(next.consent[event.data.purpose], record) ?? record };
+      const record: ConsentRecord = {
+        ...prov,
+        granted: event.data.granted,
+        ...(event.data.method ? { method: event.data.method } : {}),
+        ...(event.data.implied ? { implied: true } : {}),
+      };
+      const winner = joinConsent(next.consent[event.data.purpose], record);
+      if (winner !== next.consent[event.data.purpose]) next.consent = { ...next.consent, [event.data.purpose]: winner };
       break;
     }
     case 'product.viewed':

@@ -5,8 +5,8 @@ import { ConflictRetry } from '../errors.js';
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
-import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent } from './merge-event.js';
-import { canonicalEvent, isDestination, withoutEchoes } from './echoes.js';
+import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent, type ProfileEvent } from './merge-event.js';
+import { canonicalEvent, isDestination, ourWrites, withoutEchoes } from './echoes.js';
 import type {
   IdentifierEntry,
   MergeOutcome,
@@ -33,7 +33,7 @@ export interface MergeDeps {
   /** identifierKeys that may not join two profiles in this run (an unmerge or dry run replaying history). */
   split?: ReadonlySet<string>;
   /** What syncline last wrote to each destination (the push snapshots): a destination's echo of it is not news (echoes.ts). */
-  snapshots?: Pick<PushSnapshotStore, 'get'>;
+  snapshots?: Pick<PushSnapshotStore, 'get' | 'getMany'>;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -116,11 +116,12 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 
   const canonical = canonicalEvent(event, tenant);
   // Only a profile syncline has pushed can be echoed, and only by an instance it pushes to.
+  // What was written, and what a push under way is writing (its callback can come before the push stores its snapshot).
   const written =
     deps.snapshots && before && isDestination(tenant, event.source.instance)
-      ? await deps.snapshots.get(tenant.id, before.profileId, event.source.instance)
-      : undefined;
-  const news = written ? withoutEchoes(canonical, written, tenant) : canonical;
+      ? await ourWrites(deps.snapshots, tenant.id, before.profileId, event.source.instance)
+      : [];
+  const news = written.reduce<ProfileEvent | undefined>((left, w) => left && withoutEchoes(left, w, tenant), canonical);
   const after = news
     ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance))
     : acknowledgeEvent(plan.profile, event);

@@ -19,7 +19,14 @@ const FakePayload = z.object({
   consent: z.boolean().optional(),
 });
 
-export function fakeConnector(options: { failPushes?: number; remoteId?: (change: ProfileChange) => string } = {}) {
+export function fakeConnector(
+  options: {
+    failPushes?: number;
+    remoteId?: (change: ProfileChange) => string;
+    /** Runs while the destination holds the write, before it answers (a callback that beats the push's answer). */
+    duringPush?: (changes: readonly ProfileChange[]) => Promise<void>;
+  } = {},
+) {
   const pushed: ProfileChange[][] = [];
   const erased: ErasureSubject[] = [];
   let failures = options.failPushes ?? 0;
@@ -66,6 +73,7 @@ export function fakeConnector(options: { failPushes?: number; remoteId?: (change
           throw new Error('vendor down');
         }
         pushed.push(structuredClone(changes));
+        await options.duringPush?.(changes);
         return changes.map((c) => ({
           profileId: c.profileId,
           status: 'pushed' as const,
