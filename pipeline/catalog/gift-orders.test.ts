@@ -52,9 +52,9 @@ function setup() {
     );
     expect(result.failedIds).toEqual([]);
   };
-  const traitsOf = async (email: string) => {
+  const traitsOf = async (email: string, config = campaigns) => {
     const ids = await profiles.lookup('acme', [{ type: 'email', value: email }]);
-    return computeTraits((await profiles.get('acme', [...ids.values()][0]!))!, campaigns);
+    return computeTraits((await profiles.get('acme', [...ids.values()][0]!))!, config);
   };
   return { merge, traitsOf };
 }
@@ -85,6 +85,33 @@ describe('gift orders from WooCommerce and Lightspeed eCom feed the secondary pr
     expect(traits.categories, 'his own purchase').toEqual(['truien']);
     expect(traits.secondaryCategories, 'the parcel for Jane').toEqual(['sjaals']);
     expect(traits.lines.filter((l) => l.secondary).map((l) => l.secondary)).toEqual(['other-address', 'other-address']);
+  });
+
+  it('WooCommerce: in the Sinterklaas season, a new category bought for the house stays out of the own interests', async () => {
+    const { merge, traitsOf } = setup();
+    const fromWoo = (topic: string, body: object) =>
+      complete('woocommerce', 'woo', woocommerce.parseWebhook!(woo.signedRequest(topic, body), woo.contextFor()));
+    const product = (id: number, name: string, slug: string) => ({
+      ...(woo.fixture('product-created.json') as Json),
+      id,
+      categories: [{ id, name, slug }],
+    });
+    await merge([
+      ...fromWoo('product.created', product(93, 'Speelgoed', 'speelgoed')),
+      ...fromWoo('product.created', product(22, 'Truien', 'truien')),
+    ]);
+    const order = woo.fixture('order-created.json') as Json;
+    const [toy, sweater] = order.line_items as Json[];
+    const at = (date: string) => ({ date_created_gmt: date, date_modified_gmt: date });
+    await merge([
+      ...fromWoo('order.created', { ...order, id: 801, number: '801', ...at('2025-10-10T10:00:00'), line_items: [sweater] }),
+      ...fromWoo('order.created', { ...order, id: 802, number: '802', ...at('2025-11-28T10:00:00'), line_items: [toy] }),
+    ]);
+    const sinterklaas = CampaignConfig.parse({ giftSeasons: [{ id: 'sinterklaas', from: '11-15', to: '12-05' }] });
+    const traits = await traitsOf('john.doe@example.com', sinterklaas);
+    expect(traits.categories).toEqual(['truien']);
+    expect(traits.secondaryCategories).toEqual(['speelgoed']);
+    expect(traits.giftSeasons).toEqual(['sinterklaas']);
   });
 
   it("Lightspeed eCom: an order shipped in another person's name is a gift; one in the buyer's own name is not", async () => {
