@@ -16,6 +16,7 @@ import { mapCatalogPage } from './catalog-mapping.js';
 import { loyaltyIdentifiers, mapLoyaltyAccount } from './loyalty-mapping.js';
 import type { SquareSecrets, SquareSettings } from './config.js';
 import { mapCustomer, mapOrder, orderCustomerId } from './mapping.js';
+import type { LoyaltyAccount } from './schemas.js';
 
 export const OVERLAP_MS = 60_000;
 
@@ -118,7 +119,7 @@ const streams = incrementalStreams({
       const page = await client.searchLoyaltyEvents(loyaltyEventsQuery(since, position));
       const mapping = mappingOf(context);
       const accountIds = [...new Set(page.items.map((e) => e.loyalty_account_id))];
-      const accounts = new Map<string, NonNullable<Awaited<ReturnType<typeof client.loyaltyAccount>>>>();
+      const accounts = new Map<string, LoyaltyAccount>();
       for (const id of accountIds) {
         const account = await client.loyaltyAccount(id);
         if (account) accounts.set(id, account);
