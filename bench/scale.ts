@@ -128,7 +128,7 @@ export async function measureScale(print: (line?: string) => void): Promise<void
     const perTenantDay = perDue * AGENCY_DUE_PER_TENANT_PER_DAY + 96 * 1 + 2 * indexPerProfile * AGENCY.profilesPerTenant;
     const dollars = (perTenantDay * AGENCY.tenants * PRICES.dynamoPerMillionReadUnits) / 1e6;
     print(
-      `agency, due sweep (${perDue.toFixed(2)} read units per due profile, ${AGENCY_DUE_PER_TENANT_PER_DAY} due per tenant a day, ` +
+      `agency, due sweep (${perDue.toFixed(2)} read units per due profile: ${largestSweep.readUnits} for the ${largestSweep.due} due of tenant-${largest}'s ${sizes[largest]}, against 2 for tenant-0's 1; ${AGENCY_DUE_PER_TENANT_PER_DAY} due per tenant a day, ` +
         `stats recounted daily by index): $${dollars.toFixed(2)}/day`,
     );
     // The identity dry run from the table: the tenant listed, then a Query of each profile's history partition.

@@ -54,7 +54,8 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
   merge: { timeout: Duration.seconds(60), memorySize: 1024, description: 'merge canonical events into profiles' },
   // Vendor APIs rate-limit (429 + Retry-After), and p-retry waits inside the invocation.
   push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
-  // Reads every profile of a tenant twice (stats, then changed projections): the longest Lambda allows.
+  // Reads the due profiles every run, and every profile of a tenant twice when its stats are recounted (daily by
+  // default): the longest Lambda allows.
   sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
   // A page waits for it: two reads and a projection, or nothing.
   personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },

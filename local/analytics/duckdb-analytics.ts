@@ -37,7 +37,10 @@ export class DuckDbAnalytics implements Pick<ProfileRepository, 'listProfiles' |
     private readonly db: DuckDBConnection,
   ) {}
 
-  /** Opens an in-memory engine with one view per table over the layout under `layoutDir`. */
+  /**
+   * Opens an in-memory engine with one view per table over the layout under `layoutDir`. The tenant column is pinned to
+   * text rather than left to DuckDB's inference from folder names (tenant ids may be all digits, as `07` and `7`).
+   */
   static async open(layoutDir: string): Promise<DuckDbAnalytics> {
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
@@ -45,7 +48,7 @@ export class DuckDbAnalytics implements Pick<ProfileRepository, 'listProfiles' |
       const columns = Object.entries(COLUMNS[table]).map(([name, type]) => `${name}: ${quote(type)}`);
       const files = quote(join(layoutDir, table, '*', '*.jsonl'));
       await db.run(
-        `CREATE VIEW ${table} AS SELECT * FROM read_json(${files}, format = 'newline_delimited', hive_partitioning = true, columns = {${columns.join(', ')}})`,
+        `CREATE VIEW ${table} AS SELECT * FROM read_json(${files}, format = 'newline_delimited', hive_partitioning = true, hive_types = {'tenant_id': 'VARCHAR'}, columns = {${columns.join(', ')}})`,
       );
     }
     return new DuckDbAnalytics(instance, db);
