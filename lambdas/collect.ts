@@ -56,7 +56,7 @@ export function createCollectHandler(deps: () => CollectDeps) {
             : { statusCode: 405, headers: {}, body: { error: 'batches are POSTed' } };
       return json(response.statusCode, response.headers, response.body);
     } catch (error) {
-      // The changes queue is unavailable: the script loses this batch (a beacon is not retried); nothing else is wrong.
+      // The changes queue is unavailable: a beacon's batch is lost, a fallback fetch's the next page sends again.
       deps().log.error('collect batch could not be queued', { tenantId: tenant, site, reason: (error as Error).message });
       return json(503, {}, { error: 'temporarily unavailable' });
     }

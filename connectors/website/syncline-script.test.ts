@@ -12,7 +12,14 @@ interface Sent {
 }
 
 /** A page: cookie jar, localStorage, beacon and fetch recorders, window/document events, a manual clock for timers. */
-function page(options: { beacon?: boolean; cookies?: Record<string, string>; storage?: Record<string, string> } = {}) {
+function page(
+  options: {
+    beacon?: boolean;
+    fetchAnswer?: number | 'network-error';
+    cookies?: Record<string, string>;
+    storage?: Record<string, string>;
+  } = {},
+) {
   const cookies = new Map(Object.entries(options.cookies ?? {}));
   const storage = new Map(Object.entries(options.storage ?? {}));
   const sent: Sent[] = [];
@@ -55,7 +62,8 @@ function page(options: { beacon?: boolean; cookies?: Record<string, string>; sto
     fetch: (url: string, init: { body: string; keepalive: boolean }) => {
       expect(init.keepalive, 'the fallback outlives the page').toBe(true);
       sent.push({ url, body: JSON.parse(init.body), via: 'fetch' });
-      return Promise.resolve({});
+      const answer = options.fetchAnswer ?? 202;
+      return answer === 'network-error' ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ status: answer });
     },
     addEventListener: on('window:'),
   };
@@ -187,6 +195,48 @@ describe('syncline.js', () => {
     p.call('consent', { analytics: true });
     p.leave();
     expect(p.sent.map((s) => s.via)).toEqual(['fetch']);
+  });
+
+  it('keeps a batch the stack could not take for the next page, which sends it again with the same event ids', async () => {
+    for (const answer of [503, 'network-error'] as const) {
+      const first = page({ beacon: false, fetchAnswer: answer });
+      first.load();
+      first.call('init', INIT);
+      first.call('consent', { analytics: true });
+      first.call('product', { sku: 'DR-1' });
+      first.leave();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const lost = first.events().map((e) => e.id);
+      expect(JSON.parse(first.storage.get('_syncline_unsent') ?? '[]').map((e: { id: string }) => e.id)).toEqual(lost);
+
+      const next = page({ cookies: Object.fromEntries(first.cookies), storage: Object.fromEntries(first.storage) });
+      next.load();
+      next.call('init', INIT);
+      next.call('consent', { analytics: true });
+      next.runTimers();
+      expect(next.events().map((e) => e.id)).toEqual([...lost, expect.any(String)]);
+      expect(next.events().map((e) => e.type)).toEqual(['consent', 'page', 'product', 'page']);
+      expect(next.storage.has('_syncline_unsent'), 'sent again once').toBe(false);
+    }
+  });
+
+  it('does not keep a batch the stack refused as bad, nor anything once consent is withdrawn', async () => {
+    const refused = page({ beacon: false, fetchAnswer: 422 });
+    refused.load();
+    refused.call('init', INIT);
+    refused.call('consent', { analytics: true });
+    refused.leave();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(refused.storage.has('_syncline_unsent')).toBe(false);
+
+    const withdrawn = page({ beacon: false, fetchAnswer: 'network-error' });
+    withdrawn.load();
+    withdrawn.call('init', INIT);
+    withdrawn.call('consent', { analytics: true });
+    withdrawn.leave();
+    withdrawn.call('consent', { analytics: false });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([...withdrawn.storage.keys()]).toEqual([]);
   });
 
   it('keeps the id across visits and sends the consent event only when what was granted changes', () => {

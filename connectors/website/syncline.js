@@ -5,6 +5,7 @@
   var ID = '_syncline_id';
   var CART = '_syncline_cart';
   var GRANTED = '_syncline_consent';
+  var UNSENT = '_syncline_unsent';
   var YEAR = 31536000;
   var cfg = {};
   var consent = null; // {analytics, personalisation} once the page told us
@@ -63,6 +64,7 @@
       s.removeItem(ID);
       s.removeItem(CART);
       s.removeItem(GRANTED);
+      s.removeItem(UNSENT);
     }
     id = null;
   }
@@ -70,6 +72,21 @@
     return !!(consent && consent.analytics && cfg.endpoint);
   }
 
+  // A batch that was not delivered (no beacon slot, then the network or the stack failed): kept for the next page, with
+  // consent only. Its events keep their ids, so one that did arrive after all is applied once (the merge skips it).
+  function keep(events) {
+    var s = store();
+    if (!s || !allowed()) return;
+    s.setItem(UNSENT, JSON.stringify(stored(UNSENT).concat(events).slice(-100)));
+  }
+  function stored(key) {
+    var s = store();
+    try {
+      return (s && JSON.parse(s.getItem(key) || '[]')) || [];
+    } catch (e) {
+      return [];
+    }
+  }
   function send(events, anonymousId) {
     var body = JSON.stringify({ writeKey: cfg.key, anonymousId: anonymousId, sentAt: now(), events: events });
     // text/plain keeps the request "simple": sendBeacon cannot send a CORS preflight.
@@ -86,7 +103,18 @@
         credentials: 'omit',
         mode: 'cors',
         headers: { 'content-type': 'text/plain;charset=UTF-8' },
-      })['catch'](function () {});
+      }).then(
+        function (r) {
+          if (r.status > 499 || r.status == 429) keep(events);
+        },
+        function () {
+          keep(events);
+        },
+      );
+    else keep(events);
+  }
+  function later() {
+    if (!timer) timer = setTimeout(flush, cfg.flushMs || 3000);
   }
   function flush() {
     clearTimeout(timer);
@@ -100,16 +128,11 @@
     ensureId();
     queue.push({ type: type, id: rand(), at: now(), url: location.pathname, data: data || {} });
     if (queue.length >= 20) flush();
-    else if (!timer) timer = setTimeout(flush, cfg.flushMs || 3000);
+    else later();
   }
 
   function cart() {
-    var s = store();
-    try {
-      return (s && JSON.parse(s.getItem(CART) || '[]')) || [];
-    } catch (e) {
-      return [];
-    }
+    return stored(CART);
   }
   function changeCart(item, delta) {
     var lines = cart();
@@ -138,6 +161,15 @@
       if (prior !== text) track('consent', consent);
       if (s) s.setItem(GRANTED, text);
       if (!paged++) track('page', { title: d.title, referrer: d.referrer ? d.referrer.split('?')[0] : undefined });
+      // What an earlier page could not deliver, if not older than a day.
+      var old = stored(UNSENT).filter(function (e) {
+        return Date.parse(e.at) > Date.now() - 864e5;
+      });
+      if (s) s.removeItem(UNSENT);
+      if (old.length) {
+        queue = old.concat(queue);
+        later();
+      }
     } else {
       var known = id || readCookie() || (s && s.getItem(ID));
       queue = [];

@@ -13,7 +13,9 @@ export function cachedStats(store: TenantStatsStore, ttlMs = 60_000, clock: () =
       }
       const value = store.get(tenantId);
       cache.set(tenantId, { until: clock() + ttlMs, value });
-      value.catch(() => cache.delete(tenantId));
+      // Absent stats (a tenant before its first sweep) are not kept: the first sweep's stats count at once.
+      const forget = () => cache.get(tenantId)?.value === value && cache.delete(tenantId);
+      value.then((stats) => stats === undefined && forget(), forget);
       return await value;
     },
     async put(stats) {

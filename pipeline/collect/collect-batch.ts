@@ -181,7 +181,7 @@ async function admitBatch(
     if (!(error instanceof PayloadInvalid)) throw error;
     return refuse(422, redactPersonalData(error.message));
   }
-  // A queue outage is ours: the caller answers 503; the script does not resend (a beacon has no answer), the batch is lost.
+  // A queue outage is ours: the caller answers 503; a beacon's batch is lost (no answer), a fallback fetch's is sent again.
   await deps.events.send(events);
   const sent = (body as { events: unknown[] }).events.length;
   return { statusCode: 202, headers, body: { received: sent, accepted: events.length } };
