@@ -32,7 +32,8 @@ export function mapProduct(
     .sort((a, b) => (b.c.depth ?? 0) - (a.c.depth ?? 0) || a.i - b.i)
     .map(({ c }) => c.title.trim())
     .filter((t) => t !== '');
-  const name = [product.fulltitle, product.title].find(present) ?? `product ${product.id}`;
+  // `title` is the name order products carry (productTitle); `fulltitle`, the longer form, only when it is empty.
+  const name = [product.title, product.fulltitle].find(present) ?? `product ${product.id}`;
   const main = variants.find((v) => v.isDefault === true) ?? variants[0];
   const image = product.image?.src;
   return [
