@@ -2,20 +2,15 @@
 // arrive by signed Shopify products/create webhooks (product_type is the category), the orders by orders/create,
 // whose lines carry no category: the merge categorises them from the catalog, the sweep counts co-purchases, and the
 // simulated Copernica receives the suggestions, never regular protein powder for the lactose-free buyer.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
-import { signShopifyWebhook } from '../../connectors/shopify/simulator.js';
-import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
-import { sharedDynamo } from '../support/shared-stack.js';
+import type { LocalStack } from '../../local/local-stack.js';
+import { shopifyOrder, shopifyProduct, shopifySubscribed, shopifyWebhook, StoryClock, startStoryStack } from '../support/story-stack.js';
 
-type Json = Record<string, unknown>;
-const DAY = 24 * 60 * 60 * 1000;
-const SHOP = 'fitness-story.myshopify.com';
 const T = 'fitness-story';
-const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
+const SHOP = { tenant: T, instance: 'shopify', shopDomain: 'fitness-story.myshopify.com' };
+const clock = new StoryClock();
+const ago = clock.ago;
 
 const config = SynclineConfig.parse({
   tenants: [
@@ -23,7 +18,7 @@ const config = SynclineConfig.parse({
       id: T,
       sourcePriority: ['shopify', 'copernica'],
       instances: [
-        { id: 'shopify', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP, apiBaseUrl: 'simulator' } },
+        { id: 'shopify', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP.shopDomain, apiBaseUrl: 'simulator' } },
         { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
       ],
       campaigns: {
@@ -41,42 +36,13 @@ const config = SynclineConfig.parse({
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    config,
-    port: 0,
-    pollAtStart: false,
-    visibilityTimeout: 2,
-    maxReceiveCount: 2,
-    sampleCustomers: 0,
-    now: () => NOW,
-    ...sharedDynamo(),
-  });
+  stack = await startStoryStack(config, clock);
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-const fixture = (name: string): Json =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../../connectors/shopify/fixtures/${name}.json`, import.meta.url)), 'utf8')) as Json;
-let seq = 0;
-
-async function deliver(topic: string, body: Json): Promise<number> {
-  const raw = JSON.stringify(body);
-  const secret = stack.simulators.secretsFor(T, 'shopify')!.webhookSecret as string;
-  const response = await fetch(`${stack.url}/webhooks/${T}/shopify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': topic,
-      'x-shopify-shop-domain': SHOP,
-      'x-shopify-webhook-id': `fitness-${++seq}`,
-      'x-shopify-api-version': '2025-10',
-      ...signShopifyWebhook(raw, secret),
-    },
-    body: raw,
-  });
-  return response.status;
-}
+const deliver = (topic: string, body: Record<string, unknown>) => shopifyWebhook(stack, SHOP, topic, body);
 
 const PRODUCTS = [
   { id: 7001, sku: 'SHAKER', title: 'Shaker 600ml', type: 'Accessories', price: '9.00' },
@@ -84,63 +50,21 @@ const PRODUCTS = [
   { id: 7003, sku: 'CREATINE', title: 'Creatine 500g', type: 'Supplements', price: '20.00' },
   { id: 7004, sku: 'LF-PROTEIN', title: 'Lactose-free protein 1kg', type: 'Lactose-free protein', price: '35.00' },
 ];
-const product = (p: (typeof PRODUCTS)[number]) =>
-  deliver('products/create', {
-    ...fixture('products-create'),
-    id: p.id,
-    admin_graphql_api_id: `gid://shopify/Product/${p.id}`,
-    title: p.title,
-    handle: p.sku.toLowerCase(),
-    product_type: p.type,
-    tags: '',
-    updated_at: ago(300),
-    variants: [{ id: p.id * 10, product_id: p.id, sku: p.sku, price: p.price, inventory_quantity: 5, inventory_policy: 'deny' }],
-  });
+const product = (p: (typeof PRODUCTS)[number]) => deliver('products/create', shopifyProduct(p, ago(300)));
 
 const customerId = (email: string) => 500_000 + [...email].reduce((s, c) => s + c.charCodeAt(0), 0);
 const subscribe = (email: string) =>
-  deliver('customers/email_marketing_consent_update', {
-    customer_id: customerId(email),
-    email_address: email,
-    email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: ago(200) },
-  });
+  deliver('customers/email_marketing_consent_update', shopifySubscribed(customerId(email), email, ago(200)));
 
-function order(email: string, at: string, skus: string[]) {
-  const base = fixture('orders-create');
-  const id = 60_000 + ++seq;
-  const template = (base.line_items as Json[])[0]!;
-  const lines = skus.map((sku, i) => {
-    const p = PRODUCTS.find((x) => x.sku === sku)!;
-    // As Shopify sends them: product, variant, SKU, name and price; no category.
-    return {
-      ...template,
-      id: id * 10 + i,
-      product_id: p.id,
-      variant_id: p.id * 10,
-      sku,
-      name: p.title,
-      title: p.title,
-      price: p.price,
-      quantity: 1,
-    };
-  });
-  const total = lines.reduce((s, l) => s + Number(l.price), 0).toFixed(2);
-  return deliver('orders/create', {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${id}`,
-    email,
-    created_at: at,
-    updated_at: at,
-    processed_at: at,
-    currency: 'EUR',
-    financial_status: 'paid',
-    total_price: total,
-    line_items: lines,
-    customer: { ...(base.customer as Json), id: customerId(email), email },
-  });
-}
+let seq = 0;
+const order = (email: string, at: string, skus: string[]) =>
+  deliver(
+    'orders/create',
+    shopifyOrder(
+      { id: 60_000 + ++seq, email, customerId: customerId(email), at },
+      skus.map((sku) => PRODUCTS.find((x) => x.sku === sku)!),
+    ),
+  );
 
 const copernica = (email: string) =>
   stack.simulators

@@ -92,6 +92,31 @@ describe('abandoned-cart follow-ups', () => {
     expect(nearestStore(person({}), stores)?.id).toBe('ams');
   });
 
+  it('picks the store of the last in-store purchase when the customer lives where no store is', () => {
+    const tills = stores.map((s) => ({ ...s, tillInstance: `till-${s.id}` }));
+    const p = person({ city: 'Veldhoven', postalCode: '5504 DA' });
+    const sale = (orderId: string, source: string, placedAt: string) => ({
+      orderId,
+      channel: 'pos' as const,
+      currency: 'EUR',
+      total: 10,
+      placedAt,
+      status: 'paid' as const,
+      lines: [],
+      source,
+      at: placedAt,
+      eventId: orderId,
+      priority: 0,
+    });
+    p.orders = {
+      a: sale('a', 'till-ams', '2026-10-01T10:00:00.000Z'),
+      b: sale('b', 'till-utr', '2026-11-01T10:00:00.000Z'),
+      c: { ...sale('c', 'shopify', '2026-11-20T10:00:00.000Z'), channel: 'web' as const },
+    };
+    expect(nearestStore(p, tills)?.id, 'the last till sale, not the web order after it').toBe('utr');
+    expect(nearestStore(person({ city: 'Eindhoven' }), tills)?.id, 'the city first').toBe('ehv');
+  });
+
   it('pushes only the content of the chosen follow-up, every slot present', () => {
     const profile = person({ city: 'Amsterdam' });
     profile.carts = {

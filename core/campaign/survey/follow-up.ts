@@ -5,7 +5,7 @@ import type { OrderLine } from '../../events.js';
 import type { Profile } from '../../profile.js';
 import type { AbandonedCart } from '../abandoned-cart.js';
 import { comparableAlternatives, type CatalogView } from '../comparable-alternatives.js';
-import { productKey } from '../orders.js';
+import { countedOrders, productKey } from '../orders.js';
 import type { TenantStats } from '../tenant-stats.js';
 import type { SurveyRules, SurveyStore } from './survey-config.js';
 
@@ -87,8 +87,9 @@ export function reviewUrl(lines: readonly OrderLine[], template: string | undefi
 const digits = (postalCode: string) => Number.parseInt(postalCode.replace(/\D/g, '').slice(0, 4), 10);
 
 /**
- * The store in the customer's city; else the one whose postal code is numerically closest (Dutch postal codes
- * run by region, so near numbers are near places); else the first configured.
+ * The store in the customer's city; else the store of their last in-store purchase (its till's instance); else the
+ * one whose postal code is numerically closest (Dutch postal codes run by region, so near numbers are near places);
+ * else the first configured.
  */
 export function nearestStore(profile: Profile, stores: readonly SurveyStore[]): SurveyStore | undefined {
   const city = profile.fields.city?.value;
@@ -96,6 +97,11 @@ export function nearestStore(profile: Profile, stores: readonly SurveyStore[]): 
     const inCity = stores.find((s) => s.city.trim().toLowerCase() === city.trim().toLowerCase());
     if (inCity) return inCity;
   }
+  const lastTill = countedOrders(profile)
+    .filter((o) => o.channel === 'pos')
+    .at(-1)?.source;
+  const known = lastTill === undefined ? undefined : stores.find((s) => s.tillInstance === lastTill);
+  if (known) return known;
   const postal = profile.fields.postalCode?.value;
   const own = typeof postal === 'string' ? digits(postal) : Number.NaN;
   if (!Number.isNaN(own)) {

@@ -14,6 +14,14 @@ export const SurveyStore = z.object({
   /** Compared by its digits with the customer's postal code when no store is in the customer's city (Dutch 4-digit areas). */
   postalCode: z.string().min(1),
   url: z.url().optional(),
+  /**
+   * The till of this store: the connector instance (a Lightspeed Retail shop or Square location set up as an instance
+   * of its own) whose sales are made here. A person's last in-store purchase then names the store they know.
+   */
+  tillInstance: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .optional(),
 });
 export type SurveyStore = z.infer<typeof SurveyStore>;
 
