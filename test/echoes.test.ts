@@ -213,6 +213,30 @@ describe('two-way sync with the vendors answering our writes (issue 22)', () => 
     expect(copernicaWrites(email), 'no write back to Copernica').toBe(writes);
   }, 120_000);
 
+  it("takes Mailchimp's upemail answering our address change as our echo: one person, one member, at the new address", async () => {
+    const email = 'moving@example.com';
+    const moved = 'moved@example.com';
+    const t0 = Date.now() - 60_000;
+    await newSubscriber(8006, email, t0);
+    const before = mailchimp.apiWebhooks().length;
+    await shop('customers/update', customer(8006, moved, t0, { updated_at: iso(t0 + 5000) }), `u-8006-${seq++}`);
+    await settle();
+    // The member moved (PATCH email_address) and Mailchimp answered with its upemail webhook, which syncline accepted.
+    const upemail = mailchimp
+      .apiWebhooks()
+      .slice(before)
+      .filter((w) => w.type === 'upemail');
+    expect(upemail).toHaveLength(1);
+    expect(upemail[0]!.statuses.every((s) => s < 300)).toBe(true);
+    expect(member(email)).toBeUndefined();
+    expect(member(moved)?.status).toBe('subscribed');
+    const profile = await stack.findProfile(TENANT, { email: moved });
+    expect(projectProfile(profile!).email).toBe(moved);
+    // The echo is acknowledged, not merged as Mailchimp's own fact: the address stays the shop's.
+    expect(profile!.fields.email?.source).toBe('shopify');
+    expect(mailchimp.members().filter((m) => m.email_address === moved)).toHaveLength(1);
+  }, 120_000);
+
   it("keeps the shop's E.164 phone as the profile's value while Copernica keeps its national format", async () => {
     const email = 'phone@example.com';
     await newSubscriber(8005, email, Date.now() - 60_000, { phone: '+31612345678' });

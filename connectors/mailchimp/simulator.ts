@@ -46,6 +46,8 @@ export interface MailchimpSimulator extends SimulatedVendor<MailchimpSettings, M
   webhooks: SimulatedMailchimpWebhooks;
   /** Resolves once every webhook delivery an API write started (source `api`) has been answered. */
   webhooksSettled(): Promise<void>;
+  /** The webhooks API writes fired (source `api`), by type, with the answers they got, in order. */
+  apiWebhooks(): Array<{ type: string; statuses: number[] }>;
   /** A campaign sent to the audience at `sendTime`, and its recipients' opens, clicks and bounces (reports API). */
   addCampaignActivity(campaign: SimulatedCampaign): void;
 }
@@ -153,8 +155,15 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     if (type === undefined) return;
     const extra: Record<string, string> =
       type === 'unsubscribe' ? { 'data[action]': 'unsub', 'data[reason]': 'manual' } : type === 'cleaned' ? { 'data[reason]': 'hard' } : {};
-    const delivery = webhooks.deliver({ type, fired_at: firedAt(), ...memberPairs(member), ...extra }, 'api');
-    const tracked = delivery.finally(() => pending.delete(tracked));
+    track(type, webhooks.deliver({ type, fired_at: firedAt(), ...memberPairs(member), ...extra }, 'api'));
+  }
+  const fired: Array<{ type: string; statuses: number[] }> = [];
+  function track(type: string, delivery: Promise<Array<{ status: number }>>): void {
+    const record = { type, statuses: [] as number[] };
+    fired.push(record);
+    const tracked = delivery
+      .then((outcomes) => record.statuses.push(...outcomes.map((o) => o.status)))
+      .finally(() => pending.delete(tracked));
     pending.add(tracked);
   }
   const snapshot = (m: SimulatedMember | undefined) => (m ? { status: m.status, merges: JSON.stringify(m.merge_fields) } : undefined);
@@ -245,9 +254,26 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
           );
         store.delete(hash);
         member.last_changed = changedNow();
+        const oldEmail = member.email_address;
         member.email_address = email.toLowerCase();
         member.id = md5(email);
         store.set(member.id, member);
+        // Mailchimp's "upemail" webhook for the address change ("Sync audience data with webhooks": type upemail,
+        // data[new_id], data[new_email], data[old_email]), fired for API writes like the others.
+        track(
+          'upemail',
+          webhooks.deliver(
+            {
+              type: 'upemail',
+              fired_at: firedAt(),
+              'data[list_id]': listId,
+              'data[new_id]': member.id.slice(0, 10),
+              'data[new_email]': member.email_address,
+              'data[old_email]': oldEmail,
+            },
+            'api',
+          ),
+        );
       }
       if (status !== undefined) member.status = status;
       member.last_changed = changedNow();
@@ -462,6 +488,7 @@ export async function startMailchimpSimulator(options: SimulatorOptions = {}): P
     peakConcurrency: () => peak,
     contentTypes: () => [...contentTypes],
     webhooks,
+    apiWebhooks: () => fired.map((f) => ({ type: f.type, statuses: [...f.statuses] })),
     webhooksSettled: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
