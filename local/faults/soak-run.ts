@@ -72,7 +72,7 @@ const tenantConfig = (id: string) => ({
       settings: { shopDomain: 'soak-shop.myshopify.com', apiBaseUrl: 'simulator' },
     },
     { id: 'woocommerce', connector: 'woocommerce', webhooks: true, settings: { apiBaseUrl: 'simulator' } },
-    { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
+    { id: 'copernica', connector: 'copernica', webhooks: true, push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
   ],
 });
 
