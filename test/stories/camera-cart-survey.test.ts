@@ -183,6 +183,17 @@ describe('camera cart: the reason survey and its three follow-ups', () => {
       for (const personal of ['bob', 'hostmail', '207119551', 'price', 'product', 'supplier'])
         expect(link.split(`/r/${T}/`)[1]).not.toContain(personal);
     }
+    // The same links reach Mailchimp (as merge fields, which refuse text over 255 characters) and Klaviyo (properties).
+    expect(mailchimp(), 'Mailchimp merge fields').toMatchObject({
+      ANSPRICE: links.price,
+      ANSPRODUCT: links.product,
+      ANSSUPPLY: links.supplier,
+    });
+    expect(klaviyo(), 'Klaviyo profile properties').toMatchObject({
+      abandonedCartAnswerPriceUrl: links.price,
+      abandonedCartAnswerProductUrl: links.product,
+      abandonedCartAnswerSupplierUrl: links.supplier,
+    });
   }, 120_000);
 
   it('product doubts: the link records the answer, redirects to the thank-you page, and Copernica gets the review page', async () => {
