@@ -4,6 +4,7 @@ import { personalizeVisitor, type PersonalizeDeps } from '../pipeline/personaliz
 import { websiteSites } from '../pipeline/personalize/website-sites.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
+import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
 import { cachedStats } from '../core/campaign/cached-stats.js';
 import { EnvOrFileSecrets, SecretsManagerSecrets } from '../aws/secrets.js';
 import { documentClient } from '../aws/aws-clients.js';
@@ -35,7 +36,7 @@ function createPersonalizeHandler(deps: () => PersonalizeDeps) {
 const personalizeLog = () =>
   once('personalize-log', () => runtimeOverrides().log ?? createLogger(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'personalize'));
 
-/** Read-only: the profiles table (identifier items, profiles) and the tenant stats on the ops table; no queue, no write. */
+/** Read-only: the profiles table (identifier items, profiles, the catalog) and the tenant stats on the ops table; no queue, no write. */
 export function personalizeRuntime(): PersonalizeDeps {
   return once('personalize', () => {
     const overrides = runtimeOverrides();
@@ -53,6 +54,8 @@ export function personalizeRuntime(): PersonalizeDeps {
       // The identifier items are keyed by an HMAC digest: the visitor's anonymous id is found only with the stage's key.
       profiles: new DynamoProfileRepository(db, names.profiles, { ...withDigestKey() }),
       stats: cachedStats(new DynamoTenantStatsStore(db, names.ops)),
+      // The tenants' catalogs (on the profiles table): comparable products for the categories a visitor looks for.
+      catalog: new DynamoCatalogStore(db, names.profiles),
       now: overrides.now ?? (() => new Date()),
     };
   });

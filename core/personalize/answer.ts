@@ -11,6 +11,7 @@ import type { TenantStats } from '../campaign/tenant-stats.js';
 import { computeTraits } from '../campaign/traits.js';
 import { inHoldout } from '../campaign/control-group.js';
 import { nextJob } from '../campaign/next-job.js';
+import type { CatalogView } from '../campaign/comparable-alternatives.js';
 import type { NextJob, Profile } from '../profile.js';
 
 export interface PersonalizeSuggestion {
@@ -43,6 +44,8 @@ export interface PersonalizeContext {
   now: Date;
   /** The tenant stats of the last sweep: without them there are no suggestions (as in the pushed fields). */
   stats?: TenantStats | undefined;
+  /** The catalog's products in the categories this visitor looks for (core/campaign/catalog-view.ts), as in the pushes. */
+  catalog?: CatalogView | undefined;
 }
 
 /** The answer for a visitor syncline does not know, or who did not consent: the same shape, nothing in it. */
@@ -54,7 +57,7 @@ export const EMPTY_ANSWER: PersonalizeAnswer = Object.freeze({ segments: [], sug
  */
 export function personalizeAnswer(profile: Profile | undefined, context: PersonalizeContext): PersonalizeAnswer {
   if (!profile) return EMPTY_ANSWER;
-  const { campaigns: config, now, stats } = context;
+  const { campaigns: config, now, stats, catalog } = context;
   const consentFor = (purpose: 'personalisation' | 'profiling') => !config.purposeConsent || profile.consent[purpose]?.granted === true;
   if (!consentFor('personalisation')) return EMPTY_ANSWER;
 
@@ -70,7 +73,7 @@ export function personalizeAnswer(profile: Profile | undefined, context: Persona
   );
   const suggestions = [...held].some((f) => f.startsWith('crossSell'))
     ? []
-    : suggestCrossSell(profile, traits, stats, config.crossSell, now).map((s) => ({ sku: s.key, name: s.name, reason: s.reason }));
+    : suggestCrossSell(profile, traits, stats, config.crossSell, now, catalog).map((s) => ({ sku: s.key, name: s.name, reason: s.reason }));
   return {
     segments: [...named, ...segments.oneCategory],
     suggestions,

@@ -7,6 +7,7 @@ import { computeTenantStats } from '../../core/campaign/tenant-stats.js';
 import { SynclineConfig } from '../../core/config.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { customer, event, order, tenant } from '../../test/support/events.js';
+import type { CatalogProduct } from '../../core/catalog/product.js';
 import { personalizeVisitor, type PersonalizeRequest, type PersonalizeSite } from './personalize-visitor.js';
 
 const NOW = new Date('2026-11-02T12:00:00Z');
@@ -14,7 +15,7 @@ const ORIGIN = 'https://shop.example';
 const SECRET = 'site-secret-for-tokens-0123456789';
 const COOKIE = 'anon-cookie-0001';
 
-async function setup() {
+async function setup(catalog: CatalogProduct[] = []) {
   const profiles = new InMemoryProfileRepository();
   let next = 0;
   const acme = tenant();
@@ -44,6 +45,9 @@ async function setup() {
     site: async (tenantId: string, siteId: string) => (tenantId === 'acme' ? sites[siteId] : undefined),
     profiles,
     stats: { get: async () => stats, put: async () => {} },
+    catalog: {
+      inCategory: async (tenantId: string, category: string) => catalog.filter((p) => tenantId === 'acme' && p.category === category),
+    },
     now: () => NOW,
   };
   const ask = (query: Record<string, string>, headers: Record<string, string> = { origin: ORIGIN }, method = 'GET', site = 'web') =>
@@ -88,6 +92,25 @@ describe('GET /personalize', () => {
     expect(body.suggestions.map((s: { sku: string }) => s.sku)).not.toContain('SKU-1');
     expect(res.headers).toMatchObject({ 'cache-control': 'private, max-age=60', 'access-control-allow-origin': ORIGIN, vary: 'Origin' });
     expect(res.body).not.toMatch(/ann@example\.com|1001|p\d/);
+  });
+
+  it('suggests in-stock catalog products of the category the visitor looks at, before any sweep counted best sellers', async () => {
+    const grinder = (sku: string, price: number, inStock: boolean): CatalogProduct => ({
+      instance: 'shop',
+      productId: sku,
+      sku,
+      name: `Grinder ${sku}`,
+      category: 'grinders',
+      categories: ['grinders'],
+      price,
+      inStock,
+      updatedAt: '2026-10-01T00:00:00Z',
+    });
+    const { apply, ask } = await setup([grinder('G-2', 85, true), grinder('G-3', 300, true), grinder('G-4', 80, false)]);
+    await apply(consent(COOKIE, '2026-11-02T10:00:00Z'), login(COOKIE, 'ann@example.com', '2026-11-02T10:01:00Z'));
+    const skus = JSON.parse((await ask({ anonymousId: COOKIE })).body).suggestions.map((s: { sku: string }) => s.sku);
+    expect(skus[0]).toBe('G-2');
+    expect(skus, 'nothing out of stock').not.toContain('G-4');
   });
 
   it('answers the same empty 200 for an unknown visitor as for a known one without consent', async () => {

@@ -9,6 +9,8 @@ import { liveProfile } from '../../core/live-profile.js';
 import type { ProfileRepository, TenantStatsStore } from '../../core/ports.js';
 import { EMPTY_ANSWER, personalizeAnswer, type PersonalizeAnswer } from '../../core/personalize/answer.js';
 import { verifyCustomerToken } from '../../core/personalize/customer-token.js';
+import type { CatalogStore } from '../../core/catalog/catalog-store.js';
+import { catalogCategoriesOf, readCatalogView } from '../../core/campaign/catalog-view.js';
 
 /** What the route needs of a site: who may read the answer in a browser, and the secret of customer tokens. */
 export interface PersonalizeSite {
@@ -24,6 +26,8 @@ export interface PersonalizeDeps {
   site(tenantId: string, siteId: string): Promise<PersonalizeSite | undefined>;
   profiles: Pick<ProfileRepository, 'lookup' | 'get'>;
   stats: TenantStatsStore;
+  /** The tenant catalogs: comparable in-stock products for the categories the visitor looks for, as the pushes offer. */
+  catalog?: Pick<CatalogStore, 'inCategory'> | undefined;
   now: () => Date;
 }
 
@@ -92,7 +96,13 @@ async function answerFor(deps: PersonalizeDeps, tenantId: string, identifier: Id
   const profileId = (await deps.profiles.lookup(tenantId, [identifier])).values().next().value;
   const profile = profileId === undefined ? undefined : await liveProfile(deps.profiles, tenantId, profileId);
   if (!profile) return EMPTY_ANSWER;
-  return personalizeAnswer(profile, { campaigns: tenant.campaigns, now: deps.now(), stats: await deps.stats.get(tenantId) });
+  const now = deps.now();
+  const categories = deps.catalog ? catalogCategoriesOf(profile, tenant.campaigns, now) : [];
+  const [stats, catalog] = await Promise.all([
+    deps.stats.get(tenantId),
+    deps.catalog && categories.length > 0 ? readCatalogView(deps.catalog, tenantId, categories) : undefined,
+  ]);
+  return personalizeAnswer(profile, { campaigns: tenant.campaigns, now, stats, catalog });
 }
 
 /** CORS headers for an allowed origin; undefined for any other (and none needed without an Origin). */
