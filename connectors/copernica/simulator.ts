@@ -128,7 +128,10 @@ export async function startCopernicaSimulator(options: SimulatorOptions = {}): P
       parameters,
       fields: profile.fields,
       interests: [],
+      // Both, as Copernica's webhook documentation lists them: `timestamp` in Amsterdam wall-clock (no zone), `time` in
+      // Unix seconds (what the mapping prefers: no zone to guess).
       timestamp: stamp,
+      time: Math.floor(at.getTime() / 1000),
       created: isoToCopernicaTime(profile.createdAt, callbackZone) ?? stamp,
       modified: stamp,
     });
