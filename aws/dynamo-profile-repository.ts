@@ -70,10 +70,36 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * item still under the legacy digest is copied to the keyed one when a lookup finds it. Without it, legacy digests only.
    */
   digestKey?: DigestKeySource;
+  /** The clock that decides whether a tenant's legacy reads are over (tests move it past the cutoff). */
+  now?: () => Date;
+}
+
+/**
+ * How long after `syncline migrate` re-keyed a tenant lookups still read legacy digests: a legacy erasure marker cannot
+ * be re-keyed (its value is gone) and must keep refusing any message that was already on its way. The longest such
+ * message lives 30 days in quarantine (pipeline/quarantine) and, replayed, up to 14 more in the changes DLQ
+ * (cdk/constructs/work-queue.ts); a day more for the clocks.
+ */
+export const LEGACY_READ_DAYS = 45;
+
+/**
+ * A tenant's digest record, written by `syncline migrate` once every legacy item of its live profiles is re-keyed. Under
+ * the tenant's own key prefix like every key (IAM's dynamodb:LeadingKeys confines all access to `T#<tenant>#…`); no
+ * profile, identifier or history key has three segments, so it meets none of them.
+ */
+function digestMetaKey(tenantId: string): Key {
+  return { pk: `${tenantPrefix(tenantId)}M`, sk: 'DIGESTS' };
+}
+
+/** `T#<tenant>#`, checked like every key part. */
+function tenantPrefix(tenantId: string): string {
+  return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
 }
 
 export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private readonly digests: () => Promise<IdentifierDigests>;
+  /** Per tenant, when legacy reads end (undefined: never recorded, read them): read once per container. */
+  private readonly legacyReadsUntil = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -91,7 +117,8 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
-    const { current, legacy } = await this.digests();
+    const { current, legacy: legacyDigest } = await this.digests();
+    const legacy = legacyDigest && (await this.readsLegacy(tenantId)) ? legacyDigest : undefined;
     const byPk = new Map<string, string>();
     const legacyPks = new Map<string, string>();
     for (const id of identifiers) {
@@ -131,6 +158,71 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       });
     }
     return found;
+  }
+
+  /**
+   * Whether lookups of this tenant still read legacy digests: until `syncline migrate` has recorded the tenant re-keyed
+   * and the window of LEGACY_READ_DAYS after it has passed (at once when the tenant had nothing a window protects).
+   * The record is read once per container and tenant; a failed read is retried on the next lookup.
+   */
+  private async readsLegacy(tenantId: string): Promise<boolean> {
+    let until = this.legacyReadsUntil.get(tenantId);
+    if (until === undefined) {
+      until = this.db
+        .send(new GetCommand({ TableName: this.table, Key: digestMetaKey(tenantId), ProjectionExpression: 'legacyReadsUntil' }))
+        .then(({ Item }) => (typeof Item?.legacyReadsUntil === 'string' ? Item.legacyReadsUntil : undefined));
+      this.legacyReadsUntil.set(tenantId, until);
+      until.catch(() => this.legacyReadsUntil.delete(tenantId));
+    }
+    const end = await until;
+    return end === undefined || this.clock().toISOString() < end;
+  }
+
+  private clock(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /**
+   * `syncline migrate`, after rekeyIdentifiers moved every live profile's items of `tenantIds`: records per tenant when
+   * lookups may stop reading legacy digests. What stays under a legacy digest then is an erasure marker (its value is
+   * gone, it cannot move) or an item no live profile holds (only refusals): if the tenant has neither, at once;
+   * otherwise LEGACY_READ_DAYS from now, after which no message a legacy marker must refuse can still come back.
+   * One more Scan of the identifier items. An existing record is kept when it ends earlier.
+   */
+  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ immediate: string[]; windowed: string[] }> {
+    const { legacy } = await this.digests();
+    if (!legacy || tenantIds.length === 0) return { immediate: [], windowed: [] };
+    const tenants = new Map(tenantIds.map((t) => [tenantPrefix(t), t]));
+    const protectedTenants = new Set<string>();
+    for await (const item of this.scanItems({
+      FilterExpression: 'sk = :id AND (attribute_exists(erasedAt) OR attribute_not_exists(profileId))',
+      ProjectionExpression: 'pk',
+      ExpressionAttributeValues: { ':id': 'ID' },
+    })) {
+      // `T#<tenant>#I#<digest>`: a tenant id never holds '#'.
+      const tenantId = tenants.get(`T#${(item.pk as string).split('#')[1]}#`);
+      if (tenantId !== undefined) protectedTenants.add(tenantId);
+    }
+    const now = this.clock();
+    const windowEnd = new Date(now.getTime() + LEGACY_READ_DAYS * 86_400_000).toISOString();
+    for (const tenantId of tenants.values()) {
+      const legacyReadsUntil = protectedTenants.has(tenantId) ? windowEnd : now.toISOString();
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...digestMetaKey(tenantId), legacyRekeyedAt: now.toISOString(), legacyReadsUntil },
+            ConditionExpression: 'attribute_not_exists(pk) OR legacyReadsUntil > :until',
+            ExpressionAttributeValues: { ':until': legacyReadsUntil },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      this.legacyReadsUntil.delete(tenantId);
+    }
+    const windowed = [...protectedTenants].sort();
+    return { immediate: [...tenants.values()].filter((t) => !protectedTenants.has(t)).sort(), windowed };
   }
 
   /**
