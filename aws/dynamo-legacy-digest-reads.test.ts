@@ -1,5 +1,5 @@
 // When lookups stop reading legacy (unkeyed) identifier digests (issue 15): once `syncline migrate` has re-keyed a tenant and
-// recorded it, at once when nothing legacy can still matter, else LEGACY_READ_DAYS later.
+// recorded that nothing can remain under one; a tenant with an erasure marker that may be legacy keeps reading them.
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyedIdentifierDigest } from '../core/identifier-digest.js';
@@ -8,7 +8,7 @@ import { mergeEvent } from '../core/merge/merge-service.js';
 import { emptyProfile, type Profile } from '../core/profile.js';
 import { customer, tenant } from '../test/support/events.js';
 import { useEmulators } from '../test/support/emulators.js';
-import { DynamoProfileRepository, LEGACY_READ_DAYS } from './dynamo-profile-repository.js';
+import { DynamoProfileRepository } from './dynamo-profile-repository.js';
 import { profileKeys } from './tables.js';
 
 const env = useEmulators({ sqs: false });
@@ -65,53 +65,41 @@ describe('legacy digest reads after syncline migrate', () => {
     expect(Object.fromEntries(await late.lookup(t, [id]))).toEqual({ [identifierKey(id)]: 'p-old' });
   });
 
-  it('before the cutoff a legacy item is still found and moved to the keyed digest', async () => {
+  it('keeps reading legacy digests for a tenant with an erasure marker: a legacy item is still found and moved a year later', async () => {
     const [t, erased, id] = [fresh('t'), phone(), phone()];
-    await beforeKey().markErased(t, [erased], '2026-11-01T00:00:00.000Z'); // a legacy marker: the window applies
-    const now = new Date();
-    expect(await withKey(now).recordLegacyRekeyed([t])).toEqual({ immediate: [], windowed: [t] });
+    await beforeKey().markErased(t, [erased], '2026-11-01T00:00:00.000Z');
+    expect(await withKey().recordLegacyRekeyed([t])).toEqual({ ended: [], kept: [t] });
     // Written under the legacy digest after migrate, as by a container still running the version before the key.
     await beforeKey().commit(t, create(t, 'p-straggler', [id]));
-    const repo = withKey(new Date(now.getTime() + (LEGACY_READ_DAYS - 1) * DAY));
+    const repo = withKey(new Date(Date.now() + 365 * DAY));
     expect(Object.fromEntries(await repo.lookup(t, [id]))).toEqual({ [identifierKey(id)]: 'p-straggler' });
     expect(await item(profileKeys.identifier(t, id, keyed)), 'moved to the keyed digest').toMatchObject({ profileId: 'p-straggler' });
   });
 
-  it('before the cutoff an erasure marker under a legacy digest still refuses a replayed delivery from before the erasure', async () => {
+  it('an erasure marker under a legacy digest still refuses a late delivery of what happened before the erasure, after migrate', async () => {
     const t = fresh('t');
-    const replay = { ...customer('1', 'anna@example.com', '2026-10-04T10:00:00Z'), tenantId: t, receivedAt: '2026-10-04T10:00:05Z' };
-    await beforeKey().markErased(t, replay.identifiers, '2026-11-01T00:00:00.000Z');
-    const now = new Date();
-    await withKey(now).recordLegacyRekeyed([t]);
-    const repo = withKey(new Date(now.getTime() + (LEGACY_READ_DAYS - 1) * DAY));
-    const outcome = await mergeEvent({ profiles: repo, newProfileId: () => 'p-back' }, tenant({ id: t }), replay);
+    const late = { ...customer('1', 'anna@example.com', '2026-10-04T10:00:00Z'), tenantId: t, receivedAt: '2027-03-01T00:00:00Z' };
+    await beforeKey().markErased(t, late.identifiers, '2026-11-01T00:00:00.000Z');
+    await withKey().rekeyIdentifiers([t]);
+    await withKey().recordLegacyRekeyed([t]);
+    const repo = withKey(new Date(Date.now() + 365 * DAY));
+    const outcome = await mergeEvent({ profiles: repo, newProfileId: () => 'p-back' }, tenant({ id: t }), late);
     expect(outcome).toEqual({ status: 'predates-erasure', push: [] });
     expect(await repo.get(t, 'p-back'), 'nobody re-created').toBeUndefined();
   });
 
-  it('after the cutoff asks BatchGetItem for the keyed digests only', async () => {
-    const [t, erased, a, b] = [fresh('t'), phone(), phone(), phone()];
-    await beforeKey().markErased(t, [erased], '2026-11-01T00:00:00.000Z');
-    await withKey().commit(t, create(t, 'p-a', [a, b]));
-    const now = new Date();
-    await withKey(now).recordLegacyRekeyed([t]);
-    const repo = withKey(new Date(now.getTime() + (LEGACY_READ_DAYS + 1) * DAY));
-    const { batchKeys } = await requests(() => repo.lookup(t, [a, b]));
-    expect(batchKeys.sort()).toEqual([a, b].map((id) => profileKeys.identifier(t, id, keyed).pk).sort());
-    expect(batchKeys).not.toContain(profileKeys.identifier(t, a).pk);
-    expect(Object.fromEntries(await repo.lookup(t, [a, b]))).toEqual({ [identifierKey(a)]: 'p-a', [identifierKey(b)]: 'p-a' });
-  });
-
-  it('stops at once for a tenant with no erasure marker and no holderless item: nothing legacy can still matter', async () => {
-    const [t, other, id] = [fresh('t'), fresh('t'), phone()];
-    await beforeKey().commit(t, create(t, 'p-a', [id]));
+  it('once recorded, asks BatchGetItem for the keyed digests only: a tenant with no erasure marker and no holderless item', async () => {
+    const [t, other, a, b] = [fresh('t'), fresh('t'), phone(), phone()];
+    await beforeKey().commit(t, create(t, 'p-a', [a, b]));
     await beforeKey().markErased(other, [phone()], '2026-11-01T00:00:00.000Z'); // another tenant's marker does not count
-    await withKey().rekeyIdentifiers([t]);
-    expect(await withKey().recordLegacyRekeyed([t, other])).toEqual({ immediate: [t], windowed: [other] });
     const repo = withKey();
-    const { batchKeys } = await requests(() => repo.lookup(t, [id]));
-    expect(batchKeys).toEqual([profileKeys.identifier(t, id, keyed).pk]);
-    expect(Object.fromEntries(await repo.lookup(t, [id]))).toEqual({ [identifierKey(id)]: 'p-a' });
+    expect((await requests(() => repo.lookup(t, [a]))).batchKeys, 'before migrate: keyed and legacy').toHaveLength(2);
+    await withKey().rekeyIdentifiers([t, other]);
+    expect(await withKey().recordLegacyRekeyed([t, other])).toEqual({ ended: [t], kept: [other] });
+    const after = withKey();
+    const { batchKeys } = await requests(() => after.lookup(t, [a, b]));
+    expect(batchKeys.sort()).toEqual([a, b].map((id) => profileKeys.identifier(t, id, keyed).pk).sort());
+    expect(Object.fromEntries(await after.lookup(t, [a, b]))).toEqual({ [identifierKey(a)]: 'p-a', [identifierKey(b)]: 'p-a' });
   });
 
   it('reads a tenant’s digest record once per container, not once per batch', async () => {
@@ -124,18 +112,18 @@ describe('legacy digest reads after syncline migrate', () => {
     expect(recordReads).toBe(1);
   });
 
-  it('a second migrate run never pushes a recorded end later', async () => {
+  it('keeps a recorded end when a later run finds a keyed erasure marker: erasures after it write keyed markers only', async () => {
     const t = fresh('t');
-    const now = new Date();
-    await withKey(now).recordLegacyRekeyed([t]); // nothing legacy: ends now
-    await beforeKey().markErased(t, [phone()], '2026-11-01T00:00:00.000Z');
-    await withKey(new Date(now.getTime() + DAY)).recordLegacyRekeyed([t]);
-    expect(await item({ pk: `T#${t}#M`, sk: 'DIGESTS' })).toMatchObject({ legacyReadsUntil: now.toISOString() });
+    await withKey().recordLegacyRekeyed([t]);
+    const before = await item({ pk: `T#${t}#M`, sk: 'DIGESTS' });
+    await withKey().markErased(t, [phone()], '2026-12-01T00:00:00.000Z');
+    expect(await withKey().recordLegacyRekeyed([t])).toEqual({ ended: [], kept: [t] });
+    expect(await item({ pk: `T#${t}#M`, sk: 'DIGESTS' })).toEqual(before);
   });
 
   it('records nothing on a stage without a digest key: its only digest is the legacy one', async () => {
     const t = fresh('t');
-    expect(await beforeKey().recordLegacyRekeyed([t])).toEqual({ immediate: [], windowed: [] });
+    expect(await beforeKey().recordLegacyRekeyed([t])).toEqual({ ended: [], kept: [] });
     expect(await item({ pk: `T#${t}#M`, sk: 'DIGESTS' })).toBeUndefined();
   });
 });

@@ -75,14 +75,6 @@ export interface ProfileRepositoryOptions extends BatchOptions {
 }
 
 /**
- * How long after `syncline migrate` re-keyed a tenant lookups still read legacy digests: a legacy erasure marker cannot
- * be re-keyed (its value is gone) and must keep refusing any message that was already on its way. The longest such
- * message lives 30 days in quarantine (pipeline/quarantine) and, replayed, up to 14 more in the changes DLQ
- * (cdk/constructs/work-queue.ts); a day more for the clocks.
- */
-export const LEGACY_READ_DAYS = 45;
-
-/**
  * A tenant's digest record, written by `syncline migrate` once every legacy item of its live profiles is re-keyed. Under
  * the tenant's own key prefix like every key (IAM's dynamodb:LeadingKeys confines all access to `T#<tenant>#…`); no
  * profile, identifier or history key has three segments, so it meets none of them.
@@ -161,9 +153,9 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   /**
-   * Whether lookups of this tenant still read legacy digests: until `syncline migrate` has recorded the tenant re-keyed
-   * and the window of LEGACY_READ_DAYS after it has passed (at once when the tenant had nothing a window protects).
-   * The record is read once per container and tenant; a failed read is retried on the next lookup.
+   * Whether lookups of this tenant still read legacy digests: until `syncline migrate` has recorded that nothing of the
+   * tenant can remain under one (recordLegacyRekeyed). The record is read once per container and tenant; a failed read is
+   * retried on the next lookup.
    */
   private async readsLegacy(tenantId: string): Promise<boolean> {
     let until = this.legacyReadsUntil.get(tenantId);
@@ -183,17 +175,19 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   /**
-   * `syncline migrate`, after rekeyIdentifiers moved every live profile's items of `tenantIds`: records per tenant when
-   * lookups may stop reading legacy digests. What stays under a legacy digest then is an erasure marker (its value is
-   * gone, it cannot move) or an item no live profile holds (only refusals): if the tenant has neither, at once;
-   * otherwise LEGACY_READ_DAYS from now, after which no message a legacy marker must refuse can still come back.
-   * One more Scan of the identifier items. An existing record is kept when it ends earlier.
+   * `syncline migrate`, after rekeyIdentifiers moved every live profile's items of `tenantIds`: records for each tenant
+   * that nothing can remain under a legacy digest, so lookups stop reading them. What rekeyIdentifiers cannot move is an
+   * erasure marker (its value is gone) or an item no live profile holds (refusals only); a tenant with any identifier
+   * item of either kind (keyed or legacy: a digest does not tell) keeps its legacy reads. No time window ends them: a
+   * marker refuses not only replays and dead letters, which expire (quarantine 30 days, DLQ 14), but also a late
+   * delivery or a backfill of a record whose `occurredAt` predates the erasure (core/merge/merge-service.ts), at any time.
+   * One more Scan of the identifier items. A record, once written, stays (erasures after it write keyed markers only).
    */
-  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ immediate: string[]; windowed: string[] }> {
+  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ ended: string[]; kept: string[] }> {
     const { legacy } = await this.digests();
-    if (!legacy || tenantIds.length === 0) return { immediate: [], windowed: [] };
+    if (!legacy || tenantIds.length === 0) return { ended: [], kept: [] };
     const tenants = new Map(tenantIds.map((t) => [tenantPrefix(t), t]));
-    const protectedTenants = new Set<string>();
+    const kept = new Set<string>();
     for await (const item of this.scanItems({
       FilterExpression: 'sk = :id AND (attribute_exists(erasedAt) OR attribute_not_exists(profileId))',
       ProjectionExpression: 'pk',
@@ -201,19 +195,17 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     })) {
       // `T#<tenant>#I#<digest>`: a tenant id never holds '#'.
       const tenantId = tenants.get(`T#${(item.pk as string).split('#')[1]}#`);
-      if (tenantId !== undefined) protectedTenants.add(tenantId);
+      if (tenantId !== undefined) kept.add(tenantId);
     }
-    const now = this.clock();
-    const windowEnd = new Date(now.getTime() + LEGACY_READ_DAYS * 86_400_000).toISOString();
-    for (const tenantId of tenants.values()) {
-      const legacyReadsUntil = protectedTenants.has(tenantId) ? windowEnd : now.toISOString();
+    const now = this.clock().toISOString();
+    const ended = [...tenants.values()].filter((t) => !kept.has(t)).sort();
+    for (const tenantId of ended) {
       try {
         await this.db.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...digestMetaKey(tenantId), legacyRekeyedAt: now.toISOString(), legacyReadsUntil },
-            ConditionExpression: 'attribute_not_exists(pk) OR legacyReadsUntil > :until',
-            ExpressionAttributeValues: { ':until': legacyReadsUntil },
+            Item: { ...digestMetaKey(tenantId), legacyRekeyedAt: now, legacyReadsUntil: now },
+            ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
       } catch (error) {
@@ -221,8 +213,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       }
       this.legacyReadsUntil.delete(tenantId);
     }
-    const windowed = [...protectedTenants].sort();
-    return { immediate: [...tenants.values()].filter((t) => !protectedTenants.has(t)).sort(), windowed };
+    return { ended, kept: [...kept].sort() };
   }
 
   /**

@@ -3,7 +3,7 @@
 // and lack their due time, so the campaign sweep (which reads only due profiles) would not see them until their next merge.
 // It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts), and records
 // per tenant when lookups may stop reading legacy digests.
-import { DynamoProfileRepository, LEGACY_READ_DAYS } from '../../aws/dynamo-profile-repository.js';
+import { DynamoProfileRepository } from '../../aws/dynamo-profile-repository.js';
 import { nextDueAt } from '../../core/campaign/due-time.js';
 import type { Profile } from '../../core/profile.js';
 import type { CommandContext } from '../context.js';
@@ -23,15 +23,15 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
   // Identifier items written before the stage's digest key move to their keyed digest (issue 16 item 10).
   const tenantIds = target.config.tenants.map((t) => t.id);
   const rekeyed = await target.profiles.rekeyIdentifiers(tenantIds);
-  // Then lookups may stop reading legacy digests: at once, or once no message a legacy erasure marker refuses can return.
+  // Then lookups stop reading legacy digests for the tenants where nothing can remain under one (no erasure marker).
   const legacyReads = await target.profiles.recordLegacyRekeyed(tenantIds);
   ctx.io.out(
     ctx.options.json
       ? json({ ...indexed, dueTimes: due, rekeyedIdentifiers: rekeyed.moved, legacyReads })
       : `${target.label}: ${indexed.updated} profile(s) given their index attributes (${indexed.missing - indexed.updated} written meanwhile), ` +
           `${due.updated} given their due time (${due.missing - due.updated} written meanwhile or not due), ` +
-          `${rekeyed.moved} identifier item(s) moved to the keyed digest; legacy digest reads end now for ` +
-          `${legacyReads.immediate.length} tenant(s), in ${LEGACY_READ_DAYS} days for ${legacyReads.windowed.length} (erasure markers)\n`,
+          `${rekeyed.moved} identifier item(s) moved to the keyed digest; legacy digest reads ended for ` +
+          `${legacyReads.ended.length} tenant(s), kept for ${legacyReads.kept.length} (erasure markers or refusals under a digest)\n`,
   );
   return 0;
 }
