@@ -70,7 +70,7 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * item still under the legacy digest is copied to the keyed one when a lookup finds it. Without it, legacy digests only.
    */
   digestKey?: DigestKeySource;
-  /** The clock that decides whether a tenant's legacy reads are over (tests move it past the cutoff). */
+  /** The clock that dates `syncline migrate`'s digest record and compares lookups with it (tests move it forward). */
   now?: () => Date;
 }
 
