@@ -70,10 +70,28 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * item still under the legacy digest is copied to the keyed one when a lookup finds it. Without it, legacy digests only.
    */
   digestKey?: DigestKeySource;
+  /** The clock that dates `syncline migrate`'s digest record and compares lookups with it (tests move it forward). */
+  now?: () => Date;
+}
+
+/**
+ * A tenant's digest record, written by `syncline migrate` once every legacy item of its live profiles is re-keyed. Under
+ * the tenant's own key prefix like every key (IAM's dynamodb:LeadingKeys confines all access to `T#<tenant>#…`); no
+ * profile, identifier or history key has three segments, so it meets none of them.
+ */
+function digestMetaKey(tenantId: string): Key {
+  return { pk: `${tenantPrefix(tenantId)}M`, sk: 'DIGESTS' };
+}
+
+/** `T#<tenant>#`, checked like every key part. */
+function tenantPrefix(tenantId: string): string {
+  return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
 }
 
 export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private readonly digests: () => Promise<IdentifierDigests>;
+  /** Per tenant, when legacy reads end (undefined: never recorded, read them): read once per container. */
+  private readonly legacyReadsUntil = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -91,7 +109,8 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
-    const { current, legacy } = await this.digests();
+    const { current, legacy: legacyDigest } = await this.digests();
+    const legacy = legacyDigest && (await this.readsLegacy(tenantId)) ? legacyDigest : undefined;
     const byPk = new Map<string, string>();
     const legacyPks = new Map<string, string>();
     for (const id of identifiers) {
@@ -131,6 +150,70 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       });
     }
     return found;
+  }
+
+  /**
+   * Whether lookups of this tenant still read legacy digests: until `syncline migrate` has recorded that nothing of the
+   * tenant can remain under one (recordLegacyRekeyed). The record is read once per container and tenant; a failed read is
+   * retried on the next lookup.
+   */
+  private async readsLegacy(tenantId: string): Promise<boolean> {
+    let until = this.legacyReadsUntil.get(tenantId);
+    if (until === undefined) {
+      until = this.db
+        .send(new GetCommand({ TableName: this.table, Key: digestMetaKey(tenantId), ProjectionExpression: 'legacyReadsUntil' }))
+        .then(({ Item }) => (typeof Item?.legacyReadsUntil === 'string' ? Item.legacyReadsUntil : undefined));
+      this.legacyReadsUntil.set(tenantId, until);
+      until.catch(() => this.legacyReadsUntil.delete(tenantId));
+    }
+    const end = await until;
+    return end === undefined || this.clock().toISOString() < end;
+  }
+
+  private clock(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /**
+   * `syncline migrate`, after rekeyIdentifiers moved every live profile's items of `tenantIds`: records for each tenant
+   * that nothing can remain under a legacy digest, so lookups stop reading them. What rekeyIdentifiers cannot move is an
+   * erasure marker (its value is gone) or an item no live profile holds (refusals only); a tenant with any identifier
+   * item of either kind (keyed or legacy: a digest does not tell) keeps its legacy reads. No time window ends them: a
+   * marker refuses not only replays and dead letters, which expire (quarantine 30 days, DLQ 14), but also a late
+   * delivery or a backfill of a record whose `occurredAt` predates the erasure (core/merge/merge-service.ts), at any time.
+   * One more Scan of the identifier items. A record, once written, stays (erasures after it write keyed markers only).
+   */
+  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ ended: string[]; kept: string[] }> {
+    const { legacy } = await this.digests();
+    if (!legacy || tenantIds.length === 0) return { ended: [], kept: [] };
+    const tenants = new Map(tenantIds.map((t) => [tenantPrefix(t), t]));
+    const kept = new Set<string>();
+    for await (const item of this.scanItems({
+      FilterExpression: 'sk = :id AND (attribute_exists(erasedAt) OR attribute_not_exists(profileId))',
+      ProjectionExpression: 'pk',
+      ExpressionAttributeValues: { ':id': 'ID' },
+    })) {
+      // `T#<tenant>#I#<digest>`: a tenant id never holds '#'.
+      const tenantId = tenants.get(`T#${(item.pk as string).split('#')[1]}#`);
+      if (tenantId !== undefined) kept.add(tenantId);
+    }
+    const now = this.clock().toISOString();
+    const ended = [...tenants.values()].filter((t) => !kept.has(t)).sort();
+    for (const tenantId of ended) {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...digestMetaKey(tenantId), legacyRekeyedAt: now, legacyReadsUntil: now },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      this.legacyReadsUntil.delete(tenantId);
+    }
+    return { ended, kept: [...kept].sort() };
   }
 
   /**

@@ -1,7 +1,8 @@
 // `syncline migrate`: run once after deploying a version that adds an index to the profiles table (docs/deploy.md):
 // profile items stored before it lack the index attributes, so the index (and whatever lists a tenant) would miss them,
 // and lack their due time, so the campaign sweep (which reads only due profiles) would not see them until their next merge.
-// It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts).
+// It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts), and records
+// per tenant when lookups may stop reading legacy digests.
 import { DynamoProfileRepository } from '../../aws/dynamo-profile-repository.js';
 import { nextDueAt } from '../../core/campaign/due-time.js';
 import type { Profile } from '../../core/profile.js';
@@ -20,13 +21,17 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
     return rules ? nextDueAt(profile, rules, now) : undefined;
   });
   // Identifier items written before the stage's digest key move to their keyed digest (issue 16 item 10).
-  const rekeyed = await target.profiles.rekeyIdentifiers(target.config.tenants.map((t) => t.id));
+  const tenantIds = target.config.tenants.map((t) => t.id);
+  const rekeyed = await target.profiles.rekeyIdentifiers(tenantIds);
+  // Then lookups stop reading legacy digests for the tenants where nothing can remain under one (no erasure marker).
+  const legacyReads = await target.profiles.recordLegacyRekeyed(tenantIds);
   ctx.io.out(
     ctx.options.json
-      ? json({ ...indexed, dueTimes: due, rekeyedIdentifiers: rekeyed.moved })
+      ? json({ ...indexed, dueTimes: due, rekeyedIdentifiers: rekeyed.moved, legacyReads })
       : `${target.label}: ${indexed.updated} profile(s) given their index attributes (${indexed.missing - indexed.updated} written meanwhile), ` +
           `${due.updated} given their due time (${due.missing - due.updated} written meanwhile or not due), ` +
-          `${rekeyed.moved} identifier item(s) moved to the keyed digest\n`,
+          `${rekeyed.moved} identifier item(s) moved to the keyed digest; legacy digest reads ended for ` +
+          `${legacyReads.ended.length} tenant(s), kept for ${legacyReads.kept.length} (erasure markers or refusals under a digest)\n`,
   );
   return 0;
 }
