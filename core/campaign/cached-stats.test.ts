@@ -29,11 +29,16 @@ describe('cached tenant stats', () => {
     expect(s.reads()).toBe(2);
   });
 
-  it('does not keep the absence of stats: the first sweep’s stats are read at once, not a minute later', async () => {
+  it('keeps the absence of stats for seconds only: the first sweep’s stats are read soon, not a minute later', async () => {
+    let now = 0;
     const s = counting();
-    const cached = cachedStats(s.store, 60_000, () => 0);
+    const cached = cachedStats(s.store, 60_000, () => now, 5_000);
     expect(await cached.get('acme')).toBeUndefined();
     s.set(stats('2026-12-06T10:00:00Z'));
+    now = 4_000;
+    expect(await cached.get('acme'), 'a busy tenant before its first sweep does not read per batch').toBeUndefined();
+    expect(s.reads()).toBe(1);
+    now = 5_001;
     expect(await cached.get('acme')).toEqual(stats('2026-12-06T10:00:00Z'));
     expect(s.reads()).toBe(2);
   });

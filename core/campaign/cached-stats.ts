@@ -2,7 +2,15 @@
 import type { TenantStatsStore } from '../ports.js';
 import type { TenantStats } from './tenant-stats.js';
 
-export function cachedStats(store: TenantStatsStore, ttlMs = 60_000, clock: () => number = Date.now): TenantStatsStore {
+/** How long the absence of stats (a tenant before its first sweep) is kept: short, so the first sweep's stats count soon. */
+export const ABSENT_STATS_TTL_MS = 5_000;
+
+export function cachedStats(
+  store: TenantStatsStore,
+  ttlMs = 60_000,
+  clock: () => number = Date.now,
+  absentTtlMs = ABSENT_STATS_TTL_MS,
+): TenantStatsStore {
   const cache = new Map<string, { until: number; value: Promise<TenantStats | undefined> }>();
   return {
     async get(tenantId, computedSince) {
@@ -13,9 +21,13 @@ export function cachedStats(store: TenantStatsStore, ttlMs = 60_000, clock: () =
       }
       const value = store.get(tenantId);
       cache.set(tenantId, { until: clock() + ttlMs, value });
-      // Absent stats (a tenant before its first sweep) are not kept: the first sweep's stats count at once.
-      const forget = () => cache.get(tenantId)?.value === value && cache.delete(tenantId);
-      value.then((stats) => stats === undefined && forget(), forget);
+      // Absent stats (a tenant before its first sweep) are kept only briefly: the first sweep's stats count within
+      // seconds, and a busy tenant's merges still read the store once per few seconds, not once per batch.
+      const mine = () => cache.get(tenantId)?.value === value;
+      value.then(
+        (stats) => stats === undefined && mine() && cache.set(tenantId, { until: clock() + absentTtlMs, value }),
+        () => mine() && cache.delete(tenantId),
+      );
       return await value;
     },
     async put(stats) {
