@@ -15,6 +15,11 @@ export interface StreamPage<Mark> {
   next?: number | string | null | undefined;
   /** The vendor's clock when it answered (epoch ms), read by `nextPassFrom: 'passStart'`; our clock when absent. */
   serverTime?: number | undefined;
+  /**
+   * The stream could not be read this pass (a permission the instance lacks): its mark stays where it was, so the pass
+   * after the permission is granted reads everything it missed; the poll goes on with the next stream.
+   */
+  keepMark?: boolean;
 }
 
 /**
@@ -198,7 +203,7 @@ export function incrementalStreams<
       // The stream has caught up: its next pass starts at the mark; then read the next stream.
       const at = streams.indexOf(state.stream);
       const next = streams[(at + 1) % streams.length]!;
-      const nextSince = { ...state.since, [state.stream]: pass ?? since };
+      const nextSince = { ...state.since, [state.stream]: page.keepMark ? since : (pass ?? since) };
       context.log.debug('poll stream caught up', { connector: spec.vendor, stream: state.stream, since: nextSince[state.stream] });
       return {
         events: page.events,

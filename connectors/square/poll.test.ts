@@ -112,6 +112,20 @@ describe('Square poll', () => {
       expect(sim.requests()).toBe(1);
     }));
 
+  it('without ITEMS_READ still reads customers and orders, and reads the whole catalog once the seller grants it', () =>
+    withSimulator({ scopes: ['CUSTOMERS_READ', 'ORDERS_READ'] }, async (sim) => {
+      const first = await drain(sim);
+      const kinds = (events: readonly EventDraft[]) => new Set(events.map((e) => e.type));
+      expect(kinds(first.events)).toContain('order.placed');
+      expect(kinds(first.events)).toContain('customer.upserted');
+      expect(kinds(first.events)).not.toContain('product.upserted');
+      sim.grantScopes(['CUSTOMERS_READ', 'ORDERS_READ', 'ITEMS_READ']);
+      const second = await drain(sim, first.cursor);
+      // The catalog's mark stayed at its start: the first pass with the permission reads every product, not only
+      // those changed since the refused pass.
+      expect(second.events.filter((e) => e.type === 'product.upserted').length).toBeGreaterThan(0);
+    }));
+
   it('skips anonymous sales and drafts, and maps the rest with amounts in euros', () =>
     withSimulator({}, async (sim) => {
       const { events } = await drain(sim);

@@ -3,7 +3,7 @@
 // its change time: one page per call, resumable from its cursor. Square's cursor belongs to one query, so the query is rebuilt from the saved
 // cursor exactly as it was. Each stream's next pass starts at Square's clock when the previous pass started, less
 // an overlap, so that an object changed while a pass ran is read by the next one (same version, same event id).
-import { incrementalStreams, type ConnectorContext } from '../sdk/index.js';
+import { incrementalStreams, VendorRejected, type ConnectorContext } from '../sdk/index.js';
 import {
   SquareClient,
   type SearchCatalogBody,
@@ -103,8 +103,19 @@ const streams = incrementalStreams({
     },
     /** The catalog (core/catalog/): items with their categories, one product per variation; deleted ones too. */
     async catalog(client, { since, position }, context) {
-      const page = await client.searchCatalog(catalogQuery(since, position));
-      return { events: mapCatalogPage(page.items, page.related, context.now()), next: page.cursor, serverTime: page.serverTime };
+      try {
+        const page = await client.searchCatalog(catalogQuery(since, position));
+        return { events: mapCatalogPage(page.items, page.related, context.now()), next: page.cursor, serverTime: page.serverTime };
+      } catch (error) {
+        // A token without ITEMS_READ (Square answers 403 INSUFFICIENT_SCOPES): customers and orders still sync, the
+        // catalog waits, from where it was, for the permission (or `catalog: false`).
+        if (!(error instanceof VendorRejected && error.status === 403)) throw error;
+        context.log.warn('Square catalog not read: the access token lacks ITEMS_READ (grant it, or set catalog: false)', {
+          connector: 'square',
+          status: 403,
+        });
+        return { events: [], next: null, keepMark: true };
+      }
     },
     async orders(client, { since, position }, context) {
       const page = await client.searchOrders(ordersQuery(context.settings, since, position));

@@ -23,6 +23,8 @@ export interface SquareSimulatorOptions {
   locationIds: string[];
   faults?: SimulatorFaults;
   settings?: Partial<Pick<SquareSettings, 'customersPageSize' | 'ordersPageSize'>>;
+  /** The permissions the seller granted the access token; all the connector reads when absent. */
+  scopes?: readonly string[];
 }
 
 export interface SimulatedSearch {
@@ -48,6 +50,8 @@ export interface SquareSimulator extends SimulatedVendor<SquareSettings, SquareS
   addLoyaltyEvent(event: LoyaltyEventJson): void;
   /** The application's webhook subscriptions, and deliveries to them. */
   subscriptions: SimulatedSquareSubscriptions;
+  /** The seller re-authorises the application with these permissions (OAuth scopes). */
+  grantScopes(scopes: readonly string[]): void;
 }
 
 const error = (category: string, code: string, detail: string, field?: string) => ({
@@ -76,6 +80,7 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
     loyaltyEvents: [...(options.loyaltyEvents ?? [])],
   };
   const log: SimulatedSearch[] = [];
+  let scopes: ReadonlySet<string> | undefined = options.scopes ? new Set(options.scopes) : undefined;
   const subscriptions = simulatedSquareSubscriptions();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,6 +111,18 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
         return sendJson(res, 400, error('INVALID_REQUEST_ERROR', 'INVALID_VALUE', 'order_ids must hold 1 to 100 ids.', 'order_ids'));
       return sendJson(res, 200, { orders: data.orders.filter((o) => ids.includes(o.id)) });
     }
+    // A call outside the token's permissions: 403 INSUFFICIENT_SCOPES, as Square answers SearchCatalogObjects without ITEMS_READ.
+    const needs = url.pathname === '/v2/catalog/search' ? 'ITEMS_READ' : undefined;
+    if (needs !== undefined && scopes !== undefined && !scopes.has(needs))
+      return sendJson(
+        res,
+        403,
+        error(
+          'AUTHENTICATION_ERROR',
+          'INSUFFICIENT_SCOPES',
+          `The merchant has not given your application sufficient permissions to do that. The merchant must authorize your application for the following scopes: ${needs}`,
+        ),
+      );
     if (req.method === 'POST' && (url.pathname === '/v2/catalog/search' || url.pathname === '/v2/loyalty/events/search'))
       return searchOther(req, res, url.pathname === '/v2/catalog/search' ? 'catalog' : 'loyalty/events');
     const match = /^\/v2\/(customers|orders)\/search$/.exec(url.pathname);
@@ -257,6 +274,9 @@ export async function startSquareSimulator(options: SquareSimulatorOptions): Pro
     },
     addCustomer(customer) {
       data.customers.push(customer);
+    },
+    grantScopes(granted) {
+      scopes = new Set(granted);
     },
     addOrder(order) {
       data.orders.push(order);
