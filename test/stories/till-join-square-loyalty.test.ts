@@ -6,10 +6,9 @@
 // simulated Square; ends with one profile and the fields the simulated Copernica receives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
-import { signShopifyWebhook } from '../../connectors/shopify/simulator.js';
 import { SAMPLE_LOCATIONS, type SquareSimulator } from '../../connectors/square/simulator.js';
-import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
-import { sharedDynamo } from '../support/shared-stack.js';
+import type { LocalStack } from '../../local/local-stack.js';
+import { shopifyWebhook, startStoryStack, type Json } from '../support/story-stack.js';
 
 const SHOP_DOMAIN = 'koffie-shop.myshopify.com';
 const TENANT = 'till-square';
@@ -38,36 +37,14 @@ const config = SynclineConfig.parse({
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    config,
-    port: 0,
-    pollAtStart: false,
-    visibilityTimeout: 2,
-    maxReceiveCount: 2,
-    sampleCustomers: 0,
-    ...sharedDynamo(),
-  });
+  stack = await startStoryStack(config);
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function deliver(topic: string, id: string, body: object): Promise<number> {
-  const secret = stack.simulators.secretsFor(TENANT, 'shopify')?.webhookSecret as string;
-  const raw = JSON.stringify(body);
-  const response = await fetch(`${stack.url}/webhooks/${TENANT}/shopify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': topic,
-      'x-shopify-shop-domain': SHOP_DOMAIN,
-      'x-shopify-webhook-id': id,
-      ...signShopifyWebhook(raw, secret),
-    },
-    body: raw,
-  });
-  return response.status;
-}
+const deliver = (topic: string, body: Json): Promise<number> =>
+  shopifyWebhook(stack, { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN }, topic, body);
 
 async function pollTheTill(): Promise<void> {
   await stack.waitUntilIdle(60_000);
@@ -89,10 +66,10 @@ describe('story: a Square sale with a loyalty card joins the web customer', () =
       created_at: minutesAgo(300),
       updated_at: minutesAgo(300),
     };
-    expect(await deliver('customers/create', 'sq-till-1', customer)).toBe(202);
+    expect(await deliver('customers/create', customer)).toBe(202);
     const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: minutesAgo(295) };
     expect(
-      await deliver('customers/email_marketing_consent_update', 'sq-till-2', {
+      await deliver('customers/email_marketing_consent_update', {
         customer_id: 9201,
         email_address: EMAIL,
         email_marketing_consent: consent,
@@ -108,7 +85,7 @@ describe('story: a Square sale with a loyalty card joins the web customer', () =
       customer: { id: 9201, email: EMAIL },
       line_items: [{ product_id: 711, variant_id: 811, sku: 'MOLEN-PRO', title: 'Koffiemolen Pro', quantity: 1, price: '189.00' }],
     };
-    expect(await deliver('checkouts/create', 'sq-till-3', checkout)).toBe(202);
+    expect(await deliver('checkouts/create', checkout)).toBe(202);
 
     // The seller's catalog: the grinder in the category "Koffiemolens".
     const square = stack.simulators.handle<SquareSimulator>(TENANT, 'square')!;

@@ -4,10 +4,9 @@
 // ends with one profile and the fields the simulated Copernica receives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
-import { signShopifyWebhook } from '../../connectors/shopify/simulator.js';
 import { SAMPLE_LOCATIONS, type SquareSimulator } from '../../connectors/square/simulator.js';
-import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
-import { sharedDynamo } from '../support/shared-stack.js';
+import type { LocalStack } from '../../local/local-stack.js';
+import { shopifyWebhook, startStoryStack, type Json } from '../support/story-stack.js';
 
 const SHOP_DOMAIN = 'till-shop.myshopify.com';
 const TENANT = 'till';
@@ -28,36 +27,14 @@ const config = SynclineConfig.parse({
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    config,
-    port: 0,
-    pollAtStart: false,
-    visibilityTimeout: 2,
-    maxReceiveCount: 2,
-    sampleCustomers: 3,
-    ...sharedDynamo(),
-  });
+  stack = await startStoryStack(config, undefined, 3);
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function deliver(topic: string, id: string, body: object): Promise<number> {
-  const secret = stack.simulators.secretsFor(TENANT, 'shopify')?.webhookSecret as string;
-  const raw = JSON.stringify(body);
-  const response = await fetch(`${stack.url}/webhooks/${TENANT}/shopify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': topic,
-      'x-shopify-shop-domain': SHOP_DOMAIN,
-      'x-shopify-webhook-id': id,
-      ...signShopifyWebhook(raw, secret),
-    },
-    body: raw,
-  });
-  return response.status;
-}
+const deliver = (topic: string, body: Json): Promise<number> =>
+  shopifyWebhook(stack, { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN }, topic, body);
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -72,10 +49,10 @@ describe('story: the till joins the web customer', () => {
       created_at: minutesAgo(180),
       updated_at: minutesAgo(180),
     };
-    expect(await deliver('customers/create', 'till-1', customer)).toBe(202);
+    expect(await deliver('customers/create', customer)).toBe(202);
     const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: minutesAgo(175) };
     const subscribed = { customer_id: 8101, email_address: EMAIL, email_marketing_consent: consent };
-    expect(await deliver('customers/email_marketing_consent_update', 'till-0', subscribed)).toBe(202);
+    expect(await deliver('customers/email_marketing_consent_update', subscribed)).toBe(202);
     const checkout = {
       token: 'c0ffee0machine0checkout0token',
       email: EMAIL,
@@ -86,7 +63,7 @@ describe('story: the till joins the web customer', () => {
       customer: { id: 8101, email: EMAIL },
       line_items: [{ product_id: 501, variant_id: 601, sku: 'ESPRESSO-PRO', title: 'Espressomachine Pro', quantity: 1, price: '649.00' }],
     };
-    expect(await deliver('checkouts/create', 'till-2', checkout)).toBe(202);
+    expect(await deliver('checkouts/create', checkout)).toBe(202);
 
     // In the store: the cashier creates her customer record with her e-mail and rings the machine up on it.
     const square = stack.simulators.handle<SquareSimulator>(TENANT, 'square')!;

@@ -22,15 +22,16 @@ export class StoryClock {
   }
 }
 
-export function startStoryStack(config: SynclineConfig, clock: StoryClock): Promise<LocalStack> {
+/** The stories' stack: no poll at start, fast redelivery; on the test's clock, or on real time for stories whose vendors' records are stamped now. */
+export function startStoryStack(config: SynclineConfig, clock?: StoryClock, sampleCustomers = 0): Promise<LocalStack> {
   return startLocalStack({
     config,
     port: 0,
     pollAtStart: false,
     visibilityTimeout: 2,
     maxReceiveCount: 2,
-    sampleCustomers: 0,
-    now: () => clock.now,
+    sampleCustomers,
+    ...(clock ? { now: () => clock.now } : {}),
     ...sharedDynamo(),
   });
 }
