@@ -47,6 +47,15 @@ describe('cross-sell', () => {
     ).toEqual(['WM']);
   });
 
+  it('leaves out what already sits in an open cart: the cart mail reminds of it, a suggestion would repeat it', () => {
+    const cart = {
+      type: 'cart.updated' as const,
+      occurredAt: daysAgo(1),
+      data: { cartId: 'c1', currency: 'EUR', lines: [whey] },
+    };
+    expect(suggest(build(order(daysAgo(60), [shaker]), cart)).map((s) => s.key)).toEqual(['CREATINE']);
+  });
+
   it('leads with the category the customer searches now: a fridge buyer searching washing machines', () => {
     const p = build(
       order(daysAgo(3), [fridge]),

@@ -6,7 +6,7 @@ import type { CatalogProduct } from '../catalog/product.js';
 import type { Profile } from '../profile.js';
 import { comparableAlternatives, type CatalogView } from './comparable-alternatives.js';
 import type { CrossSellRules } from './config.js';
-import { daysBetween, productKey } from './orders.js';
+import { daysBetween, openCarts, productKey } from './orders.js';
 import type { TenantStats } from './tenant-stats.js';
 import type { Traits } from './traits.js';
 
@@ -28,6 +28,8 @@ export function suggestCrossSell(
   if ((!stats && !catalog) || rules.max === 0) return [];
   const recent = traits.lines.filter((l) => daysBetween(l.order.placedAt, now) <= rules.recentDays);
   const excludedProducts = new Set(recent.map((l) => productKey(l.line)));
+  // What already sits in an open cart is the cart's reminder, not a suggestion.
+  for (const cart of openCarts(profile)) for (const line of cart.lines) excludedProducts.add(productKey(line));
   const excludedCategories = new Set<string>();
   if (rules.recentExclusion === 'category') for (const l of recent) if (l.line.category) excludedCategories.add(l.line.category);
   const everBought = new Set(traits.lines.map((l) => l.line.category).filter((c): c is string => c !== undefined));
