@@ -58,6 +58,15 @@ describe('identifier items under the keyed digest', () => {
     expect((await withKey().lookup(tenant, [id])).get(identifierKey(id)), 'the keyed item wins over the stale legacy one').toBe('p-new');
   });
 
+  it('a read-only reader (personalize) finds a profile under a legacy item without writing: the merge moves it later', async () => {
+    const [tenant, id] = [fresh('t'), phone()];
+    await beforeKey().commit(tenant, create(tenant, 'p-old', [id]));
+    const reader = new DynamoProfileRepository(env.db, env.tables.profiles, { digestKey: async () => key, readOnly: true });
+    expect(Object.fromEntries(await reader.lookup(tenant, [id]))).toEqual({ [identifierKey(id)]: 'p-old' });
+    expect(await reader.get(tenant, 'p-old')).toMatchObject({ profileId: 'p-old' });
+    expect(await item(profileKeys.identifier(tenant, id, keyed)), 'nothing written').toBeUndefined();
+  });
+
   it('still refuses an identifier erased before the key existed: the legacy erasure marker is read', async () => {
     const [tenant, id] = [fresh('t'), phone()];
     await beforeKey().markErased(tenant, [id], '2026-11-01T00:00:00.000Z');

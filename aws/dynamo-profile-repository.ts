@@ -72,6 +72,12 @@ export interface ProfileRepositoryOptions extends BatchOptions {
   digestKey?: DigestKeySource;
   /** The clock that dates `syncline migrate`'s digest record and compares lookups with it (tests move it forward). */
   now?: () => Date;
+  /**
+   * A reader that answers a website (personalize): eventually consistent reads at half the cost (an answer a second old
+   * is as good), and no write: a legacy identifier item is read where it is, left for the merge to move (the reader's
+   * grant has no write).
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -122,7 +128,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       this.db,
       this.table,
       [...byPk.keys(), ...legacyPks.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
+      { consistentRead: this.options.readOnly !== true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
       this.options,
     );
     const keyed = read.filter((item) => byPk.has(item.pk as string));
@@ -133,7 +139,8 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       const key = legacyPks.get(item.pk as string);
       if (key === undefined || seen.has(key)) continue;
       const id = identifiers.find((i) => identifierKey(i) === key)!;
-      items.push(await this.rekeyIdentifier(item, profileKeys.identifier(tenantId, id, current)));
+      const at = profileKeys.identifier(tenantId, id, current);
+      items.push(this.options.readOnly ? { ...item, ...at } : await this.rekeyIdentifier(item, at));
     }
     const found = new Map<string, IdentifierEntry>();
     for (const item of items) {
@@ -350,7 +357,11 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: profileKeys.profile(tenantId, profileId),
+        ConsistentRead: this.options.readOnly !== true,
+      }),
     );
     if (!Item) return undefined;
     return decodeProfile(Item);

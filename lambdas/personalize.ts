@@ -52,7 +52,8 @@ export function personalizeRuntime(): PersonalizeDeps {
       config,
       site: websiteSites(config, secrets),
       // The identifier items are keyed by an HMAC digest: the visitor's anonymous id is found only with the stage's key.
-      profiles: new DynamoProfileRepository(db, names.profiles, { ...withDigestKey() }),
+      // Read-only: eventually consistent reads, and a legacy identifier item is read, not moved (no write grant).
+      profiles: new DynamoProfileRepository(db, names.profiles, { ...withDigestKey(), readOnly: true }),
       stats: cachedStats(new DynamoTenantStatsStore(db, names.ops)),
       // The tenants' catalogs (on the profiles table): comparable products for the categories a visitor looks for.
       catalog: new DynamoCatalogStore(db, names.profiles),
