@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import type { RetailSimulator } from '../../connectors/lightspeed-retail/simulator.js';
 import type { LocalStack } from '../../local/local-stack.js';
-import { shopifyWebhook, startStoryStack, type Json } from '../support/story-stack.js';
+import { shopifyOrientation, startStoryStack } from '../support/story-stack.js';
 
 const SHOP_DOMAIN = 'klus-shop.myshopify.com';
 const TENANT = 'till-lightspeed';
@@ -43,8 +43,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const deliver = (topic: string, body: Json): Promise<number> =>
-  shopifyWebhook(stack, { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN }, topic, body);
+const SHOP = { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN };
 
 async function pollTheTill(): Promise<void> {
   await stack.waitUntilIdle(60_000);
@@ -58,34 +57,14 @@ const DRILL = '0242ac12-0002-11e9-e8c4-7f1d2c3b4a59';
 describe('story: the Lightspeed till joins the web customer', () => {
   it('puts the in-store sale, categorised from the till catalog, on the Shopify customer with the same e-mail, and Copernica sees it', async () => {
     // Online orientation: an account with e-mail consent, then a checkout with the drill, left unfinished.
-    const customer = {
-      id: 9101,
-      email: EMAIL,
-      first_name: 'Daan',
-      last_name: 'Meijer',
-      created_at: minutesAgo(300),
-      updated_at: minutesAgo(300),
-    };
-    expect(await deliver('customers/create', customer)).toBe(202);
-    const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: minutesAgo(295) };
-    expect(
-      await deliver('customers/email_marketing_consent_update', {
-        customer_id: 9101,
-        email_address: EMAIL,
-        email_marketing_consent: consent,
-      }),
-    ).toBe(202);
-    const checkout = {
-      token: 'accu0boor0checkout0token',
-      email: EMAIL,
-      created_at: minutesAgo(290),
-      updated_at: minutesAgo(290),
-      currency: 'EUR',
-      total_price: '129.00',
-      customer: { id: 9101, email: EMAIL },
-      line_items: [{ product_id: 701, variant_id: 801, sku: 'AB-18V-PRO', title: 'Accuboormachine 18V Pro', quantity: 1, price: '129.00' }],
-    };
-    expect(await deliver('checkouts/create', checkout)).toBe(202);
+    const statuses = await shopifyOrientation(stack, SHOP, {
+      startedMinutesAgo: 300,
+      time: minutesAgo,
+      customer: { id: 9101, email: EMAIL, first_name: 'Daan', last_name: 'Meijer' },
+      checkoutToken: 'accu0boor0checkout0token',
+      line: { product_id: 701, variant_id: 801, sku: 'AB-18V-PRO', title: 'Accuboormachine 18V Pro', price: '129.00' },
+    });
+    expect(statuses, 'account, consent and checkout accepted').toEqual([202, 202, 202]);
 
     // The store's catalog: the drill and a box of screws, by product type.
     const till = stack.simulators.handle<RetailSimulator>(TENANT, 'lightspeed')!;

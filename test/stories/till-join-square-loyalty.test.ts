@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import { SAMPLE_LOCATIONS, type SquareSimulator } from '../../connectors/square/simulator.js';
 import type { LocalStack } from '../../local/local-stack.js';
-import { shopifyWebhook, startStoryStack, type Json } from '../support/story-stack.js';
+import { shopifyOrientation, startStoryStack } from '../support/story-stack.js';
 
 const SHOP_DOMAIN = 'koffie-shop.myshopify.com';
 const TENANT = 'till-square';
@@ -43,8 +43,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const deliver = (topic: string, body: Json): Promise<number> =>
-  shopifyWebhook(stack, { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN }, topic, body);
+const SHOP = { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN };
 
 async function pollTheTill(): Promise<void> {
   await stack.waitUntilIdle(60_000);
@@ -57,35 +56,14 @@ const GRINDER = 'VARGRINDERPRO00000000001';
 
 describe('story: a Square sale with a loyalty card joins the web customer', () => {
   it('puts the sale that names no customer on the Shopify customer whose phone the loyalty account holds, categorised from the Square catalog', async () => {
-    const customer = {
-      id: 9201,
-      email: EMAIL,
-      phone: PHONE,
-      first_name: 'Emma',
-      last_name: 'Bakker',
-      created_at: minutesAgo(300),
-      updated_at: minutesAgo(300),
-    };
-    expect(await deliver('customers/create', customer)).toBe(202);
-    const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: minutesAgo(295) };
-    expect(
-      await deliver('customers/email_marketing_consent_update', {
-        customer_id: 9201,
-        email_address: EMAIL,
-        email_marketing_consent: consent,
-      }),
-    ).toBe(202);
-    const checkout = {
-      token: 'koffie0molen0checkout0token',
-      email: EMAIL,
-      created_at: minutesAgo(290),
-      updated_at: minutesAgo(290),
-      currency: 'EUR',
-      total_price: '189.00',
-      customer: { id: 9201, email: EMAIL },
-      line_items: [{ product_id: 711, variant_id: 811, sku: 'MOLEN-PRO', title: 'Koffiemolen Pro', quantity: 1, price: '189.00' }],
-    };
-    expect(await deliver('checkouts/create', checkout)).toBe(202);
+    const statuses = await shopifyOrientation(stack, SHOP, {
+      startedMinutesAgo: 300,
+      time: minutesAgo,
+      customer: { id: 9201, email: EMAIL, phone: PHONE, first_name: 'Emma', last_name: 'Bakker' },
+      checkoutToken: 'koffie0molen0checkout0token',
+      line: { product_id: 711, variant_id: 811, sku: 'MOLEN-PRO', title: 'Koffiemolen Pro', price: '189.00' },
+    });
+    expect(statuses, 'account, consent and checkout accepted').toEqual([202, 202, 202]);
 
     // The seller's catalog: the grinder in the category "Koffiemolens".
     const square = stack.simulators.handle<SquareSimulator>(TENANT, 'square')!;

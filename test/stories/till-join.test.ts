@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import { SAMPLE_LOCATIONS, type SquareSimulator } from '../../connectors/square/simulator.js';
 import type { LocalStack } from '../../local/local-stack.js';
-import { shopifyWebhook, startStoryStack, type Json } from '../support/story-stack.js';
+import { shopifyOrientation, startStoryStack } from '../support/story-stack.js';
 
 const SHOP_DOMAIN = 'till-shop.myshopify.com';
 const TENANT = 'till';
@@ -33,37 +33,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const deliver = (topic: string, body: Json): Promise<number> =>
-  shopifyWebhook(stack, { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN }, topic, body);
+const SHOP = { tenant: TENANT, instance: 'shopify', shopDomain: SHOP_DOMAIN };
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 describe('story: the till joins the web customer', () => {
   it('puts the in-store Square sale on the profile of the Shopify customer with the same e-mail, and Copernica sees it', async () => {
     // Online orientation: an account, then a checkout with a coffee machine, left unfinished.
-    const customer = {
-      id: 8101,
-      email: EMAIL,
-      first_name: 'Sanne',
-      last_name: 'Visser',
-      created_at: minutesAgo(180),
-      updated_at: minutesAgo(180),
-    };
-    expect(await deliver('customers/create', customer)).toBe(202);
-    const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: minutesAgo(175) };
-    const subscribed = { customer_id: 8101, email_address: EMAIL, email_marketing_consent: consent };
-    expect(await deliver('customers/email_marketing_consent_update', subscribed)).toBe(202);
-    const checkout = {
-      token: 'c0ffee0machine0checkout0token',
-      email: EMAIL,
-      created_at: minutesAgo(170),
-      updated_at: minutesAgo(170),
-      currency: 'EUR',
-      total_price: '649.00',
-      customer: { id: 8101, email: EMAIL },
-      line_items: [{ product_id: 501, variant_id: 601, sku: 'ESPRESSO-PRO', title: 'Espressomachine Pro', quantity: 1, price: '649.00' }],
-    };
-    expect(await deliver('checkouts/create', checkout)).toBe(202);
+    const statuses = await shopifyOrientation(stack, SHOP, {
+      startedMinutesAgo: 180,
+      time: minutesAgo,
+      customer: { id: 8101, email: EMAIL, first_name: 'Sanne', last_name: 'Visser' },
+      checkoutToken: 'c0ffee0machine0checkout0token',
+      line: { product_id: 501, variant_id: 601, sku: 'ESPRESSO-PRO', title: 'Espressomachine Pro', price: '649.00' },
+    });
+    expect(statuses, 'account, consent and checkout accepted').toEqual([202, 202, 202]);
 
     // In the store: the cashier creates her customer record with her e-mail and rings the machine up on it.
     const square = stack.simulators.handle<SquareSimulator>(TENANT, 'square')!;

@@ -140,3 +140,43 @@ export async function collect(
   });
   return response.status;
 }
+
+/**
+ * The till stories' online orientation: a Shopify account, its e-mail consent five minutes later, then a checkout of
+ * one product left unfinished five minutes after that. Answers each delivery's status.
+ */
+export async function shopifyOrientation(
+  stack: LocalStack,
+  target: { tenant: string; instance: string; shopDomain: string },
+  story: {
+    /** When the account was made, in minutes before now; `time` writes a time as the story's payloads carry it. */
+    startedMinutesAgo: number;
+    time: (minutesAgo: number) => string;
+    customer: { id: number; email: string; first_name: string; last_name: string; phone?: string };
+    checkoutToken: string;
+    line: { product_id: number; variant_id: number; sku: string; title: string; price: string };
+  },
+): Promise<number[]> {
+  const { startedMinutesAgo: start, time, customer, line } = story;
+  const account = { ...customer, created_at: time(start), updated_at: time(start) };
+  const consent = { state: 'subscribed', opt_in_level: 'single_opt_in', consent_updated_at: time(start - 5) };
+  const checkout = {
+    token: story.checkoutToken,
+    email: customer.email,
+    created_at: time(start - 10),
+    updated_at: time(start - 10),
+    currency: 'EUR',
+    total_price: line.price,
+    customer: { id: customer.id, email: customer.email },
+    line_items: [{ ...line, quantity: 1 }],
+  };
+  return [
+    await shopifyWebhook(stack, target, 'customers/create', account),
+    await shopifyWebhook(stack, target, 'customers/email_marketing_consent_update', {
+      customer_id: customer.id,
+      email_address: customer.email,
+      email_marketing_consent: consent,
+    }),
+    await shopifyWebhook(stack, target, 'checkouts/create', checkout),
+  ];
+}
