@@ -37,7 +37,8 @@ export const OrderLine = z.object({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-export const ConsentPurpose = z.enum(['email_marketing', 'sms_marketing', 'personalisation', 'profiling']);
+/** `advertising`: matching the person in ad platforms' audiences (Meta Custom Audiences, Google Customer Match). */
+export const ConsentPurpose = z.enum(['email_marketing', 'sms_marketing', 'personalisation', 'profiling', 'advertising']);
 export type ConsentPurpose = z.infer<typeof ConsentPurpose>;
 
 /** Named like a destination field (letters, digits, underscores), so a field mapping can pass it on unrenamed. */

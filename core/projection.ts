@@ -15,6 +15,7 @@ export const CONSENT_FIELDS: Record<ConsentPurpose, string> = {
   sms_marketing: 'consentSmsMarketing',
   personalisation: 'consentPersonalisation',
   profiling: 'consentProfiling',
+  advertising: 'consentAdvertising',
 };
 
 const PERSON_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthdate', 'locale', 'city', 'postalCode', 'country'] as const;
