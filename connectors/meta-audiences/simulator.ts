@@ -34,6 +34,8 @@ export interface MetaAudiencesSimulator extends SimulatedVendor<MetaAudiencesSet
   sessions(): SimulatedSession[];
   /** Rows per accepted request, per method: what the connector batched. */
   requestsLog(): { method: string; audienceId: string; rows: number }[];
+  /** Every key any accepted request carried, added or removed: who Meta was ever told about. */
+  keysSeen(): string[];
   /** The token stops working (code 190), as when a system user's token is revoked. */
   revokeToken(): void;
 }
@@ -79,6 +81,7 @@ export async function startMetaAudiencesSimulator(options: MetaAudiencesSimulato
   const sessions: SimulatedSession[] = [];
   const log: { method: string; audienceId: string; rows: number }[] = [];
   const addedEmails: string[] = [];
+  const seen: string[] = [];
   let revoked = false;
   const proof = secrets.appSecret ? createHmac('sha256', secrets.appSecret).update(secrets.accessToken).digest('hex') : undefined;
 
@@ -98,6 +101,7 @@ export async function startMetaAudiencesSimulator(options: MetaAudiencesSimulato
   }
 
   function apply(audienceId: string, method: string, rows: readonly SimulatedMember[]): void {
+    for (const row of rows) seen.push(...[row.email, row.phone].filter((k): k is string => k !== undefined));
     const members = audiences.get(audienceId)!;
     const matches = (m: SimulatedMember, r: SimulatedMember) =>
       (r.email !== undefined && m.email === r.email) || (r.phone !== undefined && m.phone === r.phone);
@@ -217,6 +221,7 @@ export async function startMetaAudiencesSimulator(options: MetaAudiencesSimulato
     members: (audienceId) => (audiences.get(audienceId) ?? []).map((m) => ({ ...m })),
     sessions: () => sessions.map((s) => ({ ...s, batches: [...s.batches] })),
     requestsLog: () => [...log],
+    keysSeen: () => [...seen],
     revokeToken: () => {
       revoked = true;
     },
