@@ -62,8 +62,13 @@ export interface ProfileRepository {
   commit(tenantId: string, commit: ProfileCommit): Promise<void>;
   /** Deletes the profile, its tombstones' items, its identifier entries and its history (GDPR erasure). */
   erase(tenantId: string, profile: Profile): Promise<void>;
-  /** Every live profile of a tenant. A full read: only for rare operations such as a whole-source erasure. */
-  listProfiles(tenantId: string): AsyncIterable<Profile>;
+  /**
+   * Every live profile of a tenant, in profile id order. A full read: only for rare operations such as a whole-source
+   * erasure. `after`: only the profiles after this id (a resync resumes there, pipeline/resync/).
+   */
+  listProfiles(tenantId: string, options?: { after?: string }): AsyncIterable<Profile>;
+  /** How many live profiles the tenant has, from the tenant's index keys alone (no profile is read): a resync's total. */
+  countProfiles?(tenantId: string): Promise<number>;
   /** Index entries of the identifiers that have one, keyed by identifierKey. */
   lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>>;
   /** Records applied events under the profile they were applied to; idempotent per profile and event key. */

@@ -59,6 +59,21 @@ export interface QueuedPush {
   message: PushMessage;
 }
 
+/**
+ * A push limited to one destination (a resync, pipeline/resync/): `full` sends every field as if the destination had
+ * no snapshot (after a field-mapping change); `onOutcome` hears what became of each profile there.
+ */
+export interface PushScope {
+  instance: string;
+  full?: boolean;
+  onOutcome?: (outcome: ScopedOutcome) => void;
+}
+
+/** What one profile's push to the scoped destination came to; reasons are the connector's (no personal data). */
+export type ScopedOutcome =
+  | { messageId: string; profileId: string; status: 'pushed' }
+  | { messageId: string; profileId: string; status: 'refused' | 'retrying'; reason: string };
+
 interface Pending {
   messageId: string;
   change: ProfileChange;
@@ -68,7 +83,7 @@ interface Pending {
 }
 
 /** Returns the ids of the messages that must be retried. */
-export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush[]): Promise<string[]> {
+export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush[], scope?: PushScope): Promise<string[]> {
   const failed = new Set<string>();
   const perDestination = new Map<string, { destination: BoundInstance; pending: Pending[] }>();
   const { unique, sameProfile } = onePerProfile(messages);
@@ -85,6 +100,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       const profile = await liveProfile(ahead.profiles, message.tenantId, message.profileId);
       if (!profile) continue; // erased since: nothing to push
       for (const destination of await deps.instances.destinations(message.tenantId)) {
+        if (scope && destination.instance.id !== scope.instance) continue;
         const pending = await pendingChange(
           { ...deps, snapshots: ahead.snapshots },
           destination,
@@ -92,6 +108,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
           id,
           message.statsAt,
           catalogCache,
+          scope?.full === true,
         );
         if (!pending) continue;
         const key = `${message.tenantId}/${destination.instance.id}`;
@@ -158,10 +175,18 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
               fields: storedSnapshot(item.snapshot, remoteId),
               messageId: item.messageId,
             });
+            scope?.onOutcome?.({ messageId: item.messageId, profileId: item.change.profileId, status: 'pushed' });
             ok++;
           } else if (!outcome || outcome.retryable) {
             failed.add(item.messageId);
+            scope?.onOutcome?.({
+              messageId: item.messageId,
+              profileId: item.change.profileId,
+              status: 'retrying',
+              reason: outcome?.reason ?? 'the destination gave no outcome for it',
+            });
           } else {
+            scope?.onOutcome?.({ messageId: item.messageId, profileId: item.change.profileId, status: 'refused', reason: outcome.reason });
             // Retrying cannot help (e.g. the destination refuses the record): record it and move on.
             deps.log.warn('destination refused a profile', {
               tenantId,
@@ -176,7 +201,15 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       } catch (error) {
         deps.log.error('push failed', { tenantId, instance, profiles: batch.length, reason: (error as Error).message });
         await deps.status.record(tenantId, instance, 'push', 'error', batch.length);
-        for (const item of batch) failed.add(item.messageId);
+        for (const item of batch) {
+          failed.add(item.messageId);
+          scope?.onOutcome?.({
+            messageId: item.messageId,
+            profileId: item.change.profileId,
+            status: 'retrying',
+            reason: (error as Error).message,
+          });
+        }
       }
     }
   }
@@ -258,6 +291,7 @@ async function pendingChange(
   messageId: string,
   statsAt?: string,
   catalogCache?: CatalogCache,
+  full = false,
 ): Promise<Pending | undefined> {
   const push = destination.connector.push;
   if (!push) return undefined;
@@ -303,7 +337,8 @@ async function pendingChange(
   // A value that came from this destination is there already: it is not written back (that write would come back as
   // one more callback), only recorded as known there (issue 22).
   const instance = destination.instance.id;
-  const changed = changedFields(last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
+  // A full resync diffs against nothing: every field goes again (a field-mapping change renamed or added some).
+  const changed = changedFields(full ? undefined : last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
   if (changed.length === 0) {
     if (changedFields(last, outgoing).length > 0)
       await deps.snapshots.put(profile.tenantId, profile.profileId, instance, storedSnapshot(outgoing, previous?.remoteId));

@@ -31,6 +31,8 @@ export { normaliseEmail, blankEmails } from './email.js';
 export { pathOf, redactPersonalData } from './redact.js';
 export { failureReason } from './failure-reason.js';
 export { isConsentOnly } from './consent-only.js';
+export { AudienceMapping, audienceRemoteId, planMembership, readAudienceState } from './audience-membership.js';
+export type { AudienceState, MembershipPlan } from './audience-membership.js';
 export { jsonCursor } from './json-cursor.js';
 export { CustomAttributeSettings, customAttributesOf, pickCustomAttributes } from './custom-attributes.js';
 export type { CustomAttributes, CustomAttributeValue } from './custom-attributes.js';

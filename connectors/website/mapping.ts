@@ -5,7 +5,11 @@ import type { CollectBatch, CollectEvent } from './schemas.js';
 import type { WebsiteSettings } from './settings.js';
 
 /** The site's purposes in canonical words: behaviour on a profile is profiling (GDPR art. 4(4)). */
-const PURPOSE: Record<'analytics' | 'personalisation', ConsentPurpose> = { analytics: 'profiling', personalisation: 'personalisation' };
+const PURPOSE: Record<WebsiteSettings['purposes'][number], ConsentPurpose> = {
+  analytics: 'profiling',
+  personalisation: 'personalisation',
+  advertising: 'advertising',
+};
 
 type Line = Extract<CollectEvent, { type: 'cart' }>['data']['lines'][number];
 
@@ -74,12 +78,18 @@ export function mapCollectBatch(batch: CollectBatch, settings: WebsiteSettings):
         return [{ ...envelope, identifiers: ids, type: 'customer.upserted', data: email ? { email } : {} }];
       }
       case 'consent':
-        return settings.purposes.map((purpose) => ({
-          ...envelope,
-          sourceEventId: `${envelope.sourceEventId}:${purpose}`,
-          type: 'consent.changed' as const,
-          data: { purpose: PURPOSE[purpose], granted: event.data[purpose], method: 'website' },
-        }));
+        return settings.purposes.flatMap((purpose) => {
+          const granted = event.data[purpose];
+          if (granted === undefined) return [];
+          return [
+            {
+              ...envelope,
+              sourceEventId: `${envelope.sourceEventId}:${purpose}`,
+              type: 'consent.changed' as const,
+              data: { purpose: PURPOSE[purpose], granted, method: 'website' },
+            },
+          ];
+        });
     }
   });
 }

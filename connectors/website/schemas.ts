@@ -72,7 +72,12 @@ const Identify = z.object({
     })
     .refine((i) => i.email !== undefined || i.customerId !== undefined, 'identify names an email or a customerId'),
 });
-const Consent = z.object({ ...base, type: z.literal('consent'), data: z.object({ analytics: z.boolean(), personalisation: z.boolean() }) });
+const Consent = z.object({
+  ...base,
+  type: z.literal('consent'),
+  // `advertising` is absent from scripts older than the purpose: no answer, not a refusal.
+  data: z.object({ analytics: z.boolean(), personalisation: z.boolean(), advertising: z.boolean().optional() }),
+});
 
 export const CollectEvent = z.discriminatedUnion('type', [Page, Product, Search, Cart, Checkout, Identify, Consent]);
 export type CollectEvent = z.infer<typeof CollectEvent>;

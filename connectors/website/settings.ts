@@ -12,9 +12,10 @@ export const WebsiteSettings = z
     origins: z.array(Origin).min(1),
     /**
      * The purposes the site's consent banner asks for and syncline records: `analytics` (the behaviour on the profile,
-     * recorded as the canonical purpose `profiling`) and `personalisation`.
+     * recorded as the canonical purpose `profiling`), `personalisation` and `advertising` (the banner's marketing or
+     * targeting category: matching the person in ad platforms' audiences).
      */
-    purposes: z.array(z.enum(['analytics', 'personalisation'])).default(['analytics']),
+    purposes: z.array(z.enum(['analytics', 'personalisation', 'advertising'])).default(['analytics']),
     /** The shop instance whose customer ids the site's `identify` calls carry (e.g. the Shopify instance); none: ignored. */
     customerIdInstance: z
       .string()

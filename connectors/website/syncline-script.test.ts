@@ -301,16 +301,18 @@ describe('syncline.js', () => {
     onetrust.call('consent', 'onetrust');
     onetrust.fire('window', 'OneTrustGroupsUpdated', { detail: ['C0001'] });
     expect(onetrust.cookies.has('_syncline_id'), 'only strictly necessary').toBe(false);
-    onetrust.fire('window', 'OneTrustGroupsUpdated', { detail: ['C0001', 'C0002', 'C0003'] });
+    onetrust.fire('window', 'OneTrustGroupsUpdated', { detail: ['C0001', 'C0002', 'C0003', 'C0004'] });
     onetrust.leave();
-    expect(onetrust.events()[0]!.data).toEqual({ analytics: true, personalisation: true });
+    expect(onetrust.events()[0]!.data).toEqual({ analytics: true, personalisation: true, advertising: true });
 
     const shopify = page();
     shopify.load();
     shopify.call('init', INIT);
     shopify.call('consent', 'shopify');
-    shopify.fire('document', 'visitorConsentCollected', { detail: { analyticsAllowed: true, preferencesAllowed: false } });
+    shopify.fire('document', 'visitorConsentCollected', {
+      detail: { analyticsAllowed: true, preferencesAllowed: false, marketingAllowed: true },
+    });
     shopify.leave();
-    expect(shopify.events()[0]!.data).toEqual({ analytics: true, personalisation: false });
+    expect(shopify.events()[0]!.data).toEqual({ analytics: true, personalisation: false, advertising: true });
   });
 });

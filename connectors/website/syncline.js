@@ -8,7 +8,7 @@
   var UNSENT = '_syncline_unsent';
   var YEAR = 31536000;
   var cfg = {};
-  var consent = null; // {analytics, personalisation} once the page told us
+  var consent = null; // {analytics, personalisation, advertising} once the page told us
   var id = null;
   var queue = [];
   var timer = 0;
@@ -153,7 +153,7 @@
     var prior = s && s.getItem(GRANTED);
     // Granted before, on this page or an earlier one (what the last consent event recorded).
     var was = consent ? consent.analytics : !!prior && prior.indexOf('"analytics":true') > 0;
-    consent = { analytics: !!c.analytics, personalisation: !!c.personalisation };
+    consent = { analytics: !!c.analytics, personalisation: !!c.personalisation, advertising: !!c.advertising };
     var text = JSON.stringify(consent);
     if (consent.analytics) {
       ensureId();
@@ -181,39 +181,42 @@
     }
   }
 
-  // Consent banners' documented events: each maps the banner's categories onto analytics and personalisation.
+  // Consent banners' documented events: each maps the banner's categories onto analytics, personalisation and advertising.
   var banners = {
     shopify: function () {
       // Shopify Customer Privacy API: document event `visitorConsentCollected`, detail {analyticsAllowed, marketingAllowed, preferencesAllowed}.
       d.addEventListener('visitorConsentCollected', function (e) {
         var x = e.detail || {};
-        setConsent({ analytics: x.analyticsAllowed, personalisation: x.preferencesAllowed });
+        setConsent({ analytics: x.analyticsAllowed, personalisation: x.preferencesAllowed, advertising: x.marketingAllowed });
       });
       var p = w.Shopify && w.Shopify.customerPrivacy;
       if (p && p.analyticsProcessingAllowed)
         setConsent({
           analytics: p.analyticsProcessingAllowed(),
           personalisation: p.preferencesProcessingAllowed && p.preferencesProcessingAllowed(),
+          advertising: p.marketingAllowed && p.marketingAllowed(),
         });
     },
     cookiebot: function () {
       // Cookiebot: window events CookiebotOnAccept / CookiebotOnDecline; categories on window.Cookiebot.consent.
       function read() {
         var c = (w.Cookiebot && w.Cookiebot.consent) || {};
-        setConsent({ analytics: c.statistics, personalisation: c.preferences });
+        setConsent({ analytics: c.statistics, personalisation: c.preferences, advertising: c.marketing });
       }
       w.addEventListener('CookiebotOnAccept', read);
       w.addEventListener('CookiebotOnDecline', read);
       if (w.Cookiebot && w.Cookiebot.hasResponse) read();
     },
     onetrust: function (groups) {
-      // OneTrust: window event OneTrustGroupsUpdated, detail = the active group ids (defaults: C0002 performance, C0003 functional).
+      // OneTrust: window event OneTrustGroupsUpdated, detail = the active group ids (defaults: C0002 performance, C0003
+      // functional, C0004 targeting).
       groups = groups || {};
       function read(active) {
         active = active || [];
         setConsent({
           analytics: active.indexOf(groups.analytics || 'C0002') >= 0,
           personalisation: active.indexOf(groups.personalisation || 'C0003') >= 0,
+          advertising: active.indexOf(groups.advertising || 'C0004') >= 0,
         });
       }
       w.addEventListener('OneTrustGroupsUpdated', function (e) {

@@ -49,6 +49,25 @@ describe('the website connector', () => {
     ]);
   });
 
+  it('records the advertising purpose when the site asks for it, and no answer from a script that predates it', () => {
+    const withAds = WebsiteSettings.parse({ ...settings, purposes: ['analytics', 'advertising'] });
+    const granted = parse(
+      batch([
+        { type: 'consent', id: 'c1', at: '2026-12-05T10:00:00Z', data: { analytics: true, personalisation: false, advertising: true } },
+      ]),
+      withAds,
+    );
+    expect(granted.map((e) => e.type === 'consent.changed' && e.data)).toEqual([
+      { purpose: 'profiling', granted: true, method: 'website' },
+      { purpose: 'advertising', granted: true, method: 'website' },
+    ]);
+    const older = parse(
+      batch([{ type: 'consent', id: 'c2', at: '2026-12-05T10:00:00Z', data: { analytics: true, personalisation: false } }]),
+      withAds,
+    );
+    expect(older.map((e) => e.type === 'consent.changed' && e.data.purpose)).toEqual(['profiling']);
+  });
+
   it('refuses a batch that is not what syncline.js sends, naming the field', () => {
     expect(() => parse({ writeKey: 'k', anonymousId: 'x', events: [] })).toThrow(PayloadInvalid);
     expect(() => parse(batch([{ type: 'product', id: 'p', at: '2026-12-05T10:00:00Z', data: {} }]))).toThrow(/sku or a productId/);

@@ -111,8 +111,14 @@ export class InMemoryProfileRepository implements ProfileRepository {
     for (const entry of entries) this.events.get(`${tenantId}|${entry.profileId}`)?.delete(entry.eventKey);
   }
 
-  async *listProfiles(tenantId: string): AsyncIterable<Profile> {
-    for (const profile of this.liveProfiles(tenantId)) yield structuredClone(profile);
+  async *listProfiles(tenantId: string, options: { after?: string } = {}): AsyncIterable<Profile> {
+    const { after } = options;
+    const live = this.liveProfiles(tenantId).sort((a, b) => (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0));
+    for (const profile of live) if (after === undefined || profile.profileId > after) yield structuredClone(profile);
+  }
+
+  async countProfiles(tenantId: string): Promise<number> {
+    return this.liveProfiles(tenantId).length;
   }
 
   /** Live (non-tombstone) profiles of a tenant. */

@@ -184,10 +184,10 @@ export class StagedProfileRepository implements ProfileRepository {
     await this.base.markErased(tenantId, identifiers, erasedAt, marks);
   }
 
-  async *listProfiles(tenantId: string): AsyncIterable<Profile> {
+  async *listProfiles(tenantId: string, options?: { after?: string }): AsyncIterable<Profile> {
     this.assertTenant(tenantId);
     await this.flush();
-    yield* this.base.listProfiles(tenantId);
+    yield* this.base.listProfiles(tenantId, options);
   }
 
   private assertTenant(tenantId: string): void {
