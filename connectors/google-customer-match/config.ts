@@ -1,5 +1,6 @@
 // Settings and secrets of one Google Ads Customer Match connector instance (Google Ads API, OfflineUserDataJobService).
 import * as z from 'zod';
+import { AudienceMapping } from '../sdk/index.js';
 
 /** A Google Ads customer id: ten digits, written with or without the dashes the Ads UI shows (123-456-7890). */
 const CustomerId = z
@@ -26,7 +27,7 @@ export const GoogleCustomerMatchSettings = z.object({
    * The lists are made in Google Ads (Audience manager → Customer list); syncline only adds and removes members.
    */
   audiences: z
-    .array(z.object({ segment: z.string().min(1), audienceId: z.string().regex(/^\d{1,19}$/, 'the user list id (digits)') }))
+    .array(AudienceMapping.refine((a) => /^\d{1,19}$/.test(a.audienceId), { message: 'audienceId: the user list id (digits)' }))
     .min(1),
   /**
    * Identifiers per addOperations request: Google takes at most 100,000 per request and recommends about 10,000 for

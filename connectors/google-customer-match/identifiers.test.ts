@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { googleEmail, googlePhone, hashedPerson, sha256Hex } from './identifiers.js';
+import { googleEmail, googlePhone, hashedPerson, sha256Hex, userDataOf } from './identifiers.js';
 
 // SHA-256 of the normalised values, computed with sha256sum (Google's pages give the normalised forms, not the hashes).
 const HASH = {
@@ -49,13 +49,24 @@ describe('a person as Customer Match takes them', () => {
         { type: 'customerId:shopify', value: '42' },
       ],
       ' DANA@example.com ',
+      'all',
     );
     expect(person).toEqual({ hashedEmails: [HASH['dana@example.com']], hashedPhoneNumbers: [HASH['+18005550101']] });
   });
 
+  it('pushes the address the profile goes by, not an older one it still lists, and erases by every address', () => {
+    const ids = [
+      { type: 'email' as const, value: 'old@example.com' },
+      { type: 'email' as const, value: 'dana@example.com' },
+    ];
+    expect(hashedPerson(ids, 'dana@example.com', 'primary').hashedEmails).toEqual([HASH['dana@example.com']]);
+    expect(hashedPerson(ids, 'dana@example.com', 'all').hashedEmails).toEqual([HASH['dana@example.com'], sha256Hex('old@example.com')]);
+    expect(userDataOf(hashedPerson([], undefined, 'all')), 'nothing to match by').toBeUndefined();
+  });
+
   it('never sends more than the 20 identifiers Google takes for one person', () => {
     const many = Array.from({ length: 25 }, (_, i) => ({ type: 'email' as const, value: `p${i}@example.com` }));
-    const person = hashedPerson([...many, { type: 'phone', value: '+18005550100' }]);
+    const person = hashedPerson([...many, { type: 'phone', value: '+18005550100' }], undefined, 'all');
     expect(person.hashedEmails.length + person.hashedPhoneNumbers.length).toBe(20);
   });
 });

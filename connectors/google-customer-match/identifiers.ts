@@ -2,6 +2,7 @@
 // hashes match the ones Google computes from its own accounts (fixtures/SOURCES.md, "Normalisation").
 import { createHash } from 'node:crypto';
 import type { Identifier } from '../sdk/index.js';
+import type { UserData } from './schemas.js';
 
 /** Gmail ignores dots and everything from a "+" in the local part; Google documents both for its own two domains only. */
 const GOOGLE_MAIL = new Set(['gmail.com', 'googlemail.com']);
@@ -39,20 +40,37 @@ export interface HashedPerson {
 export const MAX_IDENTIFIERS_PER_PERSON = 20;
 
 /**
- * The hashes for a person's e-mail addresses and phone numbers: the primary address first, then the profile's other
- * identifiers. Phone numbers come from the identifiers only, which the core already holds in E.164.
+ * The hashes for a person's e-mail addresses and phone numbers. `emails: 'primary'` (pushes) sends the address the
+ * profile goes by, so that an old address the profile still lists is not added back after it was removed; `'all'`
+ * (erasure) sends every address the profile ever had. Phone numbers come from the identifiers, which the core holds in
+ * E.164.
  */
-export function hashedPerson(identifiers: readonly Identifier[], primaryEmail?: string): HashedPerson {
-  const emails = new Set<string>();
+export function hashedPerson(
+  identifiers: readonly Identifier[],
+  primaryEmail: string | undefined,
+  emails: 'primary' | 'all',
+): HashedPerson {
+  const listed = identifiers.filter((i) => i.type === 'email').map((i) => i.value);
+  const candidates = emails === 'all' ? [primaryEmail, ...listed] : [primaryEmail ?? listed[0]];
+  const hashedEmails = new Set<string>();
   const phones = new Set<string>();
-  for (const raw of [primaryEmail, ...identifiers.filter((i) => i.type === 'email').map((i) => i.value)]) {
+  for (const raw of candidates) {
     const email = raw === undefined ? undefined : googleEmail(raw);
-    if (email !== undefined) emails.add(sha256Hex(email));
+    if (email !== undefined) hashedEmails.add(sha256Hex(email));
   }
   for (const id of identifiers) {
     const phone = id.type === 'phone' ? googlePhone(id.value) : undefined;
     if (phone !== undefined) phones.add(sha256Hex(phone));
   }
-  const hashedEmails = [...emails].slice(0, MAX_IDENTIFIERS_PER_PERSON);
-  return { hashedEmails, hashedPhoneNumbers: [...phones].slice(0, MAX_IDENTIFIERS_PER_PERSON - hashedEmails.length) };
+  const kept = [...hashedEmails].slice(0, MAX_IDENTIFIERS_PER_PERSON);
+  return { hashedEmails: kept, hashedPhoneNumbers: [...phones].slice(0, MAX_IDENTIFIERS_PER_PERSON - kept.length) };
+}
+
+/** The person as one UserData, or undefined when Google has nothing to match them by. */
+export function userDataOf(person: HashedPerson): UserData | undefined {
+  const userIdentifiers = [
+    ...person.hashedEmails.map((hashedEmail) => ({ hashedEmail })),
+    ...person.hashedPhoneNumbers.map((hashedPhoneNumber) => ({ hashedPhoneNumber })),
+  ];
+  return userIdentifiers.length > 0 ? { userIdentifiers } : undefined;
 }
