@@ -15,6 +15,7 @@ export const installed: Readonly<Record<string, () => Promise<AnyConnector>>> = 
   selligent: () => import('./selligent/index.js').then((m) => m.selligent),
   website: () => import('./website/index.js').then((m) => m.website),
   'meta-audiences': () => import('./meta-audiences/index.js').then((m) => m.metaAudiences),
+  'google-customer-match': () => import('./google-customer-match/index.js').then((m) => m.googleCustomerMatch),
 };
 
 /** Loads one installed connector by name; each is loaded once per process. Undefined when none has that name. */
