@@ -35,6 +35,7 @@ export type Command =
   | { name: 'connect'; tenant: string; instance: string; dryRun: boolean; check: boolean; baseUrl?: string }
   | { name: 'doctor'; tenant?: string; baseUrl?: string }
   | { name: 'backfill'; tenant: string; instance: string; since?: Date; restart: boolean }
+  | { name: 'resync'; tenant: string; instance: string; dryRun: boolean; full: boolean; restart: boolean }
   | { name: 'profile'; tenant: string; emailOrId: string }
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
   | { name: 'quarantine'; action: 'list' | 'replay'; tenant: string; id?: string }
@@ -239,6 +240,22 @@ export const COMMANDS: Record<string, Spec> = {
       const [tenant, instance] = positionals(w, ['<tenant>', '<instance>']);
       const since = sinceDate(w);
       return { name: 'backfill', tenant: tenant!, instance: instance!, ...(since ? { since } : {}), restart: w.values.restart === true };
+    },
+  },
+  resync: {
+    usage: 'syncline resync <tenant> <destination> [--dry-run] [--full] [--restart] [--json]',
+    summary: 'push every consenting profile to a destination at its pace (a new one, or --full after a mapping change)',
+    options: { 'dry-run': { type: 'boolean' }, full: { type: 'boolean' }, restart: { type: 'boolean' } },
+    build: (w) => {
+      const [tenant, instance] = positionals(w, ['<tenant>', '<destination>']);
+      return {
+        name: 'resync',
+        tenant: tenant!,
+        instance: instance!,
+        dryRun: w.values['dry-run'] === true,
+        full: w.values.full === true,
+        restart: w.values.restart === true,
+      };
     },
   },
   profile: {

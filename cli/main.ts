@@ -9,6 +9,7 @@ import { processIO, type CliIO } from './io.js';
 import { openTarget, UnknownTenant, type Target } from './target.js';
 import { accountingCommand } from './commands/accounting.js';
 import { backfillCommand } from './commands/backfill.js';
+import { resyncCommand } from './commands/resync.js';
 import { connectorNewCommand } from './commands/connector-new.js';
 import { configCheckCommand } from './commands/config.js';
 import { connectorsCommand } from './commands/connectors.js';
@@ -50,6 +51,7 @@ const HANDLERS: Handlers = {
     connectCommand(ctx, c.tenant, c.instance, { dryRun: c.dryRun, check: c.check, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }),
   doctor: (ctx, c) => doctorCommand(ctx, c.tenant, c.baseUrl),
   backfill: (ctx, c) => backfillCommand(ctx, c.tenant, c.instance, c.since, c.restart),
+  resync: (ctx, c) => resyncCommand(ctx, c.tenant, c.instance, { dryRun: c.dryRun, full: c.full, restart: c.restart }),
   profile: (ctx, c) => profileCommand(ctx, c.tenant, c.emailOrId),
   dlq: (ctx, c) => dlqCommand(ctx, c.action, c.queue, c.max),
   quarantine: (ctx, c) => quarantineCommand(ctx, c.action, c.tenant, c.id),

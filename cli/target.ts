@@ -23,6 +23,8 @@ import { loadConfig } from '../lambdas/load-config.js';
 import { createLogger } from '../lambdas/logger.js';
 import { readLocalState } from '../local/state-file.js';
 import { runBackfill, type BackfillOptions, type BackfillProgress } from '../pipeline/backfill/backfill.js';
+import type { ResyncOptions, ResyncProgress } from '../pipeline/resync/run-resync.js';
+import { queueStageResync } from './stage-resync.js';
 import { createInstanceResolver } from '../pipeline/instances.js';
 import { replayQuarantined, type ReplayOutcome } from '../pipeline/quarantine/replay-quarantine.js';
 import type { StatusReader } from '../operator/instance-health.js';
@@ -56,6 +58,15 @@ export interface Target {
     instanceId: string,
     options: Pick<BackfillOptions, 'since' | 'restart' | 'onProgress'>,
   ): Promise<BackfillProgress>;
+  /**
+   * `syncline resync`: locally the stack runs it and streams its progress; on a stage a dry run runs here and a real
+   * one is queued for the resync function (lambdas/resync.ts), whose job item is followed here until it completes.
+   */
+  resync(
+    tenantId: string,
+    instanceId: string,
+    options: Pick<ResyncOptions, 'full' | 'dryRun' | 'restart' | 'onProgress'>,
+  ): Promise<ResyncProgress>;
   /** Plans (or applies) an instance's webhook subscriptions where its secrets are: in the local stack, or here for a stage. */
   connect(tenantId: string, instanceId: string, url: string, apply: boolean): Promise<ConnectOutcome>;
   close(): void;
@@ -141,6 +152,14 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
       const response = await call('POST', `/api/backfill/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
       return readBackfillStream(response, options.onProgress);
     },
+    async resync(tenantId, instanceId, options) {
+      const query = new URLSearchParams();
+      if (options.full) query.set('full', '1');
+      if (options.dryRun) query.set('dryRun', '1');
+      if (options.restart) query.set('restart', '1');
+      const response = await call('POST', `/api/resync/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
+      return readStream<ResyncProgress>(response, 'resync', options.onProgress);
+    },
     async connect(tenantId, instanceId, url, apply) {
       const query = new URLSearchParams({ url, ...(apply ? { apply: '1' } : {}) });
       const response = await call('POST', `/api/connect/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
@@ -151,6 +170,28 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
       sqs.destroy();
     },
   };
+}
+
+/** The local stack streams a resync as NDJSON, as a backfill: progress lines, then `{ "result": … }` or `{ "error": … }`. */
+async function readStream<P>(response: Response, what: string, onProgress?: (p: P) => void): Promise<P> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let last: P | undefined;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (!line) continue;
+      const message = JSON.parse(line) as { progress?: P; result?: P; error?: string };
+      if (message.error !== undefined) throw new CommandFailed(`the ${what} stopped: ${message.error} (run it again to resume)`);
+      if (message.progress) onProgress?.(message.progress);
+      if (message.result) last = message.result;
+    }
+  }
+  if (!last) throw new CommandFailed(`the local stack ended the ${what} without a result (was it stopped?)`);
+  return last;
 }
 
 /** The local stack streams a backfill as NDJSON: progress lines, then `{ "result": … }` or `{ "error": … }`. */
@@ -207,6 +248,13 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
       replayQuarantined({ instances, events, quarantine: base.quarantine, status: base.status, log }, tenantId, id),
     backfill: (tenantId, instanceId, options) =>
       runBackfill({ instances, events, cursors: new DynamoCursorStore(db, resources.tables.ops), log }, tenantId, instanceId, options),
+    resync: (tenantId, instanceId, options) =>
+      queueStageResync(
+        { config, instances, db, tables: resources.tables, profiles: base.profiles, status: base.status, log },
+        tenantId,
+        instanceId,
+        options,
+      ),
     async connect(tenantId, instanceId, url, apply) {
       try {
         return await connectInstance({ config, connectors: installedConnectors, secrets, writer, log }, tenantId, instanceId, url, {

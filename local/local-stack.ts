@@ -34,6 +34,7 @@ import { CLI_SOURCE } from '../core/events.js';
 import { startEventRate } from './status-page/event-rate.js';
 import { createOperatorRoutes } from './status-page/routes.js';
 import { localConnect, type LocalConnect } from './local-connect.js';
+import { createResyncRunner } from './resync-runner.js';
 import { rateKey } from './status-page/status-view.js';
 import { demoShopOf } from './demo-shop/demo-shop-route.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
@@ -391,6 +392,9 @@ function operatorRoutes(
     return counts;
   });
   cleanups.push(async () => rate.stop());
+  // The resync runs here, beside the push: it pushes with the push handler's dependencies (and secrets).
+  const resyncRunner = createResyncRunner(() => ({ push: runtime().push, cursors: runtime().poll.cursors, log: runtime().push.log }));
+  cleanups.push(() => resyncRunner.stop());
   return createOperatorRoutes({
     config,
     status: statusReader,
@@ -402,6 +406,8 @@ function operatorRoutes(
     replay: (tenantId, id) => replayQuarantined(runtime().webhook, tenantId, id),
     backfill: (tenantId, instanceId, backfillOptions) => runBackfill(runtime().poll, tenantId, instanceId, backfillOptions),
     connect,
+    resync: resyncRunner,
+    resyncRunner,
   });
 }
 

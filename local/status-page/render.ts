@@ -1,32 +1,11 @@
 // The status page's HTML: plain, server-rendered, no script. Every interpolated value goes through `escape`
 // (quarantine reasons and profile values come from vendors' payloads); secrets are never part of the view.
 import { formatDuration } from '../../operator/instance-health.js';
+import { escape, html, Html } from './html.js';
+import { resyncSection } from './resync-section.js';
 import type { StatusView, TenantView } from './status-view.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escape(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
-
-/** A tagged template that escapes every value except nested `Html`. */
-class Html {
-  constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
-}
-function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((value, i) => {
-    const part = Array.isArray(value)
-      ? value.map((v) => (v instanceof Html ? v.text : escape(v))).join('')
-      : value instanceof Html
-        ? value.text
-        : escape(value);
-    out += part + strings[i + 1]!;
-  });
-  return new Html(out);
-}
+export { escape };
 
 const STYLE = `
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#111;background:#fff}
@@ -152,6 +131,7 @@ ${
       )}</tbody>
 </table>`
 }
+${resyncSection(tenant.id, tenant.resync ?? [])}
 </section>`;
 }
 

@@ -5,6 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackfillOptions, BackfillProgress } from '../../pipeline/backfill/backfill.js';
 import type { ReplayOutcome, ReplayStatus } from '../../pipeline/quarantine/replay-quarantine.js';
 import { InstanceNotConnectable, type ConnectOutcome } from '../../pipeline/subscriptions/connect.js';
+import { NotADestination } from '../../pipeline/resync/run-resync.js';
+import { UnknownInstance } from '../../core/errors.js';
+import { ResyncBusy, type ResyncRunner } from '../resync-runner.js';
 import { sameMachine, sameOrigin } from '../request-guard.js';
 import { renderStatusPage } from './render.js';
 import { readStatusView, type StatusSources } from './status-view.js';
@@ -14,6 +17,8 @@ export interface OperatorRouteDeps extends StatusSources {
   backfill(tenantId: string, instanceId: string, options: BackfillOptions): Promise<BackfillProgress>;
   /** `syncline connect` / `doctor`: plan (or apply) an instance's webhook subscriptions with the secrets of this process. */
   connect(tenantId: string, instanceId: string, url: string, apply: boolean): Promise<ConnectOutcome>;
+  /** `syncline resync` (streamed) and the page's resync buttons (local/resync-runner.ts). */
+  resyncRunner?: ResyncRunner;
 }
 
 export interface OperatorRoutes {
@@ -24,6 +29,8 @@ export interface OperatorRoutes {
 const REPLAY_ROUTE = /^\/status\/quarantine\/([^/]+)\/([^/]+)\/replay\/?$/;
 const BACKFILL_ROUTE = /^\/api\/backfill\/([^/]+)\/([^/]+)\/?$/;
 const CONNECT_ROUTE = /^\/api\/connect\/([^/]+)\/([^/]+)\/?$/;
+const RESYNC_API_ROUTE = /^\/api\/resync\/([^/]+)\/([^/]+)\/?$/;
+const RESYNC_PAGE_ROUTE = /^\/status\/resync\/([^/]+)\/([^/]+)\/?$/;
 const NOTICES: Record<ReplayStatus, string> = {
   replayed: 'replayed: accepted and queued, removed from the quarantine',
   'still-invalid': 'still invalid: the parser rejects it again; it stays quarantined',
@@ -50,7 +57,8 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       const replay = REPLAY_ROUTE.exec(url.pathname);
       const backfill = BACKFILL_ROUTE.exec(url.pathname);
       const connect = CONNECT_ROUTE.exec(url.pathname);
-      if (url.pathname !== '/' && !replay && !backfill && !connect) return false;
+      const resync = RESYNC_API_ROUTE.exec(url.pathname) ?? RESYNC_PAGE_ROUTE.exec(url.pathname);
+      if (url.pathname !== '/' && !replay && !backfill && !connect && !resync) return false;
       if (!sameMachine(req)) return refuse(res, 421, 'this page answers only to 127.0.0.1 or localhost');
 
       if (url.pathname === '/') {
@@ -60,7 +68,13 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
         const view = await readStatusView(deps, tenant !== null && query !== null ? { tenantId: tenant, query } : undefined);
         const status = url.searchParams.get('replayed') as ReplayStatus | null;
         const id = url.searchParams.get('id');
-        const notice = status && status in NOTICES ? `Replay of ${id ?? 'the delivery'}: ${NOTICES[status]}` : undefined;
+        const resynced = url.searchParams.get('resync');
+        const notice =
+          status && status in NOTICES
+            ? `Replay of ${id ?? 'the delivery'}: ${NOTICES[status]}`
+            : resynced === 'started' || resynced === 'running'
+              ? `Resync of ${url.searchParams.get('instance') ?? 'the destination'}: ${resynced === 'started' ? 'started; reload the page to follow it' : 'one is running already'}`
+              : undefined;
         res.writeHead(200, PAGE_HEADERS);
         res.end(req.method === 'HEAD' ? undefined : renderStatusPage(view, notice ? { notice } : {}));
         return true;
@@ -69,7 +83,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       if (req.method !== 'POST') return refuse(res, 405, 'POST to this route');
       if (!sameOrigin(req)) return refuse(res, 403, 'cross-site requests are refused');
 
-      const params = decodeAll((replay ?? backfill ?? connect!).slice(1, 3) as string[]);
+      const params = decodeAll((replay ?? backfill ?? connect ?? resync!).slice(1, 3) as string[]);
       if (!params) return refuse(res, 400, 'the path is not valid percent-encoded UTF-8');
 
       if (replay) {
@@ -84,6 +98,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       }
 
       const [tenantId, instanceId] = params as [string, string];
+      if (resync) return handleResync(deps, url, res, tenantId, instanceId);
       if (connect) {
         const webhookUrl = url.searchParams.get('url');
         if (!webhookUrl || !URL.canParse(webhookUrl)) return refuse(res, 400, 'give url: the webhook URL the vendor should call');
@@ -118,6 +133,49 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): OperatorRoutes {
       return true;
     },
   };
+}
+
+/** The page's button (start in the background, back to the page) or the CLI's stream of progress lines. */
+async function handleResync(deps: OperatorRouteDeps, url: URL, res: ServerResponse, tenantId: string, instanceId: string): Promise<true> {
+  const runner = deps.resyncRunner;
+  if (!runner) return refuse(res, 404, 'this stack runs no resyncs');
+  if (!deps.config.tenants.some((t) => t.id === tenantId)) return refuse(res, 404, 'unknown tenant');
+  const full = url.searchParams.get('full') === '1';
+  if (url.pathname.startsWith('/status/')) {
+    try {
+      const started = await runner.start(tenantId, instanceId, { full });
+      const back = new URLSearchParams({ resync: started ? 'started' : 'running', instance: instanceId });
+      res.writeHead(303, { location: `/?${back}#resync-${encodeURIComponent(tenantId)}` });
+      res.end();
+    } catch (error) {
+      return refuse(res, 400, (error as Error).message);
+    }
+    return true;
+  }
+  const stop = new AbortController();
+  res.on('close', () => stop.abort());
+  let streaming = false;
+  try {
+    const result = await runner.run(tenantId, instanceId, {
+      full,
+      dryRun: url.searchParams.get('dryRun') === '1',
+      restart: url.searchParams.get('restart') === '1',
+      signal: stop.signal,
+      onProgress: (progress) => {
+        if (!streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+        streaming = true;
+        res.write(`${JSON.stringify({ progress })}\n`);
+      },
+    });
+    if (!streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    res.end(`${JSON.stringify({ result })}\n`);
+  } catch (error) {
+    if (!streaming && (error instanceof ResyncBusy || error instanceof NotADestination || error instanceof UnknownInstance))
+      return refuse(res, 400, error.message);
+    if (!streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    res.end(`${JSON.stringify({ error: (error as Error).message })}\n`);
+  }
+  return true;
 }
 
 function decodeAll(parts: readonly string[]): string[] | undefined {

@@ -5,6 +5,7 @@ import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { describeInstances, type InstanceHealth, type StatusReader } from '../../operator/instance-health.js';
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
 import type { EventRate } from './event-rate.js';
+import { readResyncRows, type ResyncRow, type ResyncSources } from './resync-section.js';
 
 export interface StatusSources {
   config: SynclineConfig;
@@ -15,6 +16,8 @@ export interface StatusSources {
   queueDepths(): Promise<Record<string, number>>;
   rate: EventRate;
   now?: () => Date;
+  /** The resync jobs of each destination (resync-section.ts). */
+  resync?: ResyncSources;
 }
 
 export interface TenantView {
@@ -27,6 +30,8 @@ export interface TenantView {
   instances: (InstanceHealth & { perMinute: number[] })[];
   /** Reasons are the parser's words about an attacker-influenced payload: the page escapes them. */
   quarantine: { id: string; instance: string; receivedAt: string; reason: string }[];
+  /** Per destination: its last resync job. */
+  resync?: ResyncRow[];
 }
 
 export interface StatusView {
@@ -63,6 +68,7 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
         .filter((h) => h.tenantId === tenant.id)
         .map((h) => ({ ...h, perMinute: sources.rate.series(rateKey(tenant.id, h.instanceId)) })),
       quarantine,
+      resync: sources.resync ? await readResyncRows(sources.resync, tenant) : [],
     });
   }
   const view: StatusView = { generatedAt: now.toISOString(), queues, tenants };

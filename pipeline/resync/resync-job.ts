@@ -26,7 +26,8 @@ export const ResyncJob = z.object({
   instanceId: z.string(),
   /** `full`: every field again, whatever the snapshots say (after a field-mapping change). */
   mode: z.enum(['normal', 'full']),
-  state: z.enum(['running', 'interrupted', 'complete']),
+  /** `queued`: asked for, not started (the resync function in AWS picks it up on its schedule). */
+  state: z.enum(['queued', 'running', 'interrupted', 'complete']),
   startedAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().optional(),
@@ -38,8 +39,8 @@ export const ResyncJob = z.object({
   failures: z.array(z.object({ profileId: z.string(), reason: z.string() })),
   /** Reason → profiles that failed with it (reasons are the connectors' redacted words, no personal data). */
   failureReasons: z.record(z.string(), z.number().int()),
-  /** Runs it took (1 + resumptions) and their time together. */
-  runs: z.number().int().positive(),
+  /** Runs it took (1 + resumptions; 0 while queued) and their time together. */
+  runs: z.number().int().nonnegative(),
   elapsedMs: z.number().nonnegative(),
   /** The destination's field mapping and settings when the job started (mappingDigest): a later change offers --full. */
   mappingDigest: z.string(),
@@ -65,6 +66,34 @@ export async function readResyncJob(cursors: CursorStore, tenantId: string, inst
 export async function saveResyncJob(cursors: CursorStore, job: ResyncJob): Promise<void> {
   await cursors.put(job.tenantId, resyncJobSlot(job.instanceId), JSON.stringify(job));
 }
+
+/** A new job, not started: what `syncline resync --stage` writes for the resync function (lambdas/resync.ts). */
+export function newResyncJob(
+  tenant: TenantConfig,
+  instance: InstanceConfig,
+  mode: ResyncJob['mode'],
+  at: string,
+  total?: number,
+): ResyncJob {
+  return {
+    tenantId: tenant.id,
+    instanceId: instance.id,
+    mode,
+    state: 'queued',
+    startedAt: at,
+    updatedAt: at,
+    ...(total !== undefined ? { total } : {}),
+    counts: { pushed: 0, unchanged: 0, skippedConsent: 0, failed: 0 },
+    failures: [],
+    failureReasons: {},
+    runs: 0,
+    elapsedMs: 0,
+    mappingDigest: mappingDigest(tenant, instance),
+  };
+}
+
+/** Whether a run should pick the job up: not finished yet. */
+export const isOpen = (job: ResyncJob | undefined): job is ResyncJob => job !== undefined && job.state !== 'complete';
 
 /** What the destination receives depends on: the tenant's field mapping for it and its settings (Mailchimp's merge tags). */
 export function mappingDigest(tenant: TenantConfig, instance: InstanceConfig): string {

@@ -10,7 +10,7 @@ import type { BoundInstance } from '../instances.js';
 import { pushProfiles, type PushDeps, type ScopedOutcome } from '../push-profiles.js';
 import { destinationPace, type DestinationPace } from './destination-pace.js';
 import { createPacer, estimateEtaMs, sleep as realSleep, type Sleep } from './pacer.js';
-import { KEPT_FAILURES, mappingDigest, readResyncJob, saveResyncJob, type ResyncCounts, type ResyncJob } from './resync-job.js';
+import { isOpen, KEPT_FAILURES, newResyncJob, readResyncJob, saveResyncJob, type ResyncCounts, type ResyncJob } from './resync-job.js';
 
 export interface ResyncDeps {
   push: PushDeps;
@@ -68,7 +68,6 @@ export class NotADestination extends Error {
   override readonly name = 'NotADestination';
 }
 
-const zero = (): ResyncCounts => ({ pushed: 0, unchanged: 0, skippedConsent: 0, failed: 0 });
 const handled = (c: ResyncCounts) => c.pushed + c.unchanged + c.skippedConsent + c.failed;
 
 /** The destination, checked: configured to receive pushes, and its connector can push. */
@@ -97,30 +96,21 @@ export async function runResync(
   const dryRun = options.dryRun === true;
 
   const saved = options.restart || dryRun ? undefined : await readResyncJob(deps.cursors, tenantId, instanceId);
-  const resumable = saved !== undefined && saved.state !== 'complete';
+  const resumable = isOpen(saved);
   if (resumable && saved.mode !== mode)
     throw new Error(
       `a ${saved.mode} resync of ${tenantId}/${instanceId} is unfinished (${handled(saved.counts)} profiles done): run it ${saved.mode === 'full' ? 'with' : 'without'} --full to resume it, or with --restart to start a ${mode} one`,
     );
-  const total = resumable ? saved.total : await countProfiles(deps, tenantId);
+  const total = resumable && saved.total !== undefined ? saved.total : await countProfiles(deps, tenantId);
   const iso = (ms: number) => new Date(ms).toISOString();
-  const job: ResyncJob = resumable
-    ? { ...saved, state: 'running', runs: saved.runs + 1, updatedAt: iso(startedAt) }
-    : {
-        tenantId,
-        instanceId,
-        mode,
-        state: 'running',
-        startedAt: iso(startedAt),
-        updatedAt: iso(startedAt),
-        ...(total !== undefined ? { total } : {}),
-        counts: zero(),
-        failures: [],
-        failureReasons: {},
-        runs: 1,
-        elapsedMs: 0,
-        mappingDigest: mappingDigest(destination.tenant, destination.instance),
-      };
+  const job: ResyncJob = {
+    ...(resumable ? saved : newResyncJob(destination.tenant, destination.instance, mode, iso(startedAt))),
+    ...(total !== undefined ? { total } : {}),
+    state: 'running',
+    updatedAt: iso(startedAt),
+  };
+  job.runs++;
+  const resumed = resumable && saved.runs > 0;
   const earlierElapsed = job.elapsedMs;
   const doneBefore = handled(job.counts);
   let withSnapshot = 0;
@@ -139,7 +129,7 @@ export async function runResync(
       connector: destination.connector.name,
       mode: job.mode,
       dryRun,
-      resumed: resumable,
+      resumed,
       done,
       total: job.total,
       percent: job.total ? Math.min(100, (done / job.total) * 100) : finished ? 100 : undefined,
