@@ -2,6 +2,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FieldValue } from '../core/destination.js';
 import type { CursorStore, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../core/ports.js';
+import { DELIVERY_COUNTERS, type DeliveryCounter, type DeliveryCounts, type DeliveryOutcome } from '../core/delivery-log.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { opsKeys, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryAll, queryItems } from './dynamo-query.js';
@@ -139,7 +140,7 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: opsKeys.pushSnapshot(tenantId, profileId, instance), ConsistentRead: true }),
     );
-    return Item ? decodeSnapshotFields(Item) : undefined;
+    return Item && !this.expired(Item) ? decodeSnapshotFields(Item) : undefined;
   }
 
   async put(tenantId: string, profileId: string, instance: string, fields: Record<string, FieldValue>): Promise<void> {
@@ -166,17 +167,19 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const found = new Map<string, Record<string, FieldValue>>();
     for (const item of items) {
       const key = byKey.get(JSON.stringify({ pk: item.pk, sk: item.sk }));
-      if (key !== undefined) found.set(key, decodeSnapshotFields(item));
+      if (key !== undefined && !this.expired(item)) found.set(key, decodeSnapshotFields(item));
     }
     return found;
   }
 
   async putMany(
     tenantId: string,
-    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue>; expiresAt?: number }[],
   ): Promise<void> {
     const pushedAt = (this.options.now ?? systemClock)().toISOString();
-    const items = snapshots.map((s) => snapshotItem(opsKeys.pushSnapshot(tenantId, s.profileId, s.instance), s.fields, pushedAt));
+    const items = snapshots.map((s) =>
+      snapshotItem(opsKeys.pushSnapshot(tenantId, s.profileId, s.instance), s.fields, pushedAt, s.expiresAt),
+    );
     await batchPut(this.db, this.table, items, this.options);
   }
 
@@ -200,11 +203,17 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     const keys: Key[] = items.map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
     await batchDelete(this.db, this.table, keys, this.options);
   }
+
+  /** An item that holds only a delivery log expires (TTL); DynamoDB Local never deletes it, and AWS may take days. */
+  private expired(item: Record<string, unknown>): boolean {
+    const ttl = item[TTL_ATTRIBUTE];
+    return typeof ttl === 'number' && ttl * 1000 <= (this.options.now ?? systemClock)().getTime();
+  }
 }
 
 /** A snapshot item: the fields as a map, or deflated (`fieldsz`) when that saves a write unit (aws/profile-codec.ts). */
-function snapshotItem(key: Key, fields: Record<string, FieldValue>, pushedAt: string): Key & Record<string, unknown> {
-  const attributes = { ...key, pushedAt };
+function snapshotItem(key: Key, fields: Record<string, FieldValue>, pushedAt: string, expiresAt?: number): Key & Record<string, unknown> {
+  const attributes = { ...key, pushedAt, ...(expiresAt !== undefined ? { [TTL_ATTRIBUTE]: expiresAt } : {}) };
   const deflated = deflateIfItPays(JSON.stringify(fields), attributeBytes(attributes));
   return deflated ? { ...attributes, fieldsz: deflated } : { ...attributes, fields };
 }
@@ -217,8 +226,11 @@ function decodeSnapshotFields(item: Record<string, unknown>): Record<string, Fie
 type Stage = Parameters<StatusRecorder['record']>[2];
 type Outcome = Parameters<StatusRecorder['record']>[3];
 
-/** Per stage: `okCount`, `okLastAt`, `errorCount`, `errorLastAt`. */
-export type StageStatus = Partial<Record<`${Outcome}Count`, number> & Record<`${Outcome}LastAt`, string>>;
+/**
+ * Per stage: `okCount`, `okLastAt`, `errorCount`, `errorLastAt`; the push stage also counts delivery outcomes
+ * (`deliveredCount`, `skippedConsentCount`, `rejectedCount`, `retryingCount`: core/delivery-log.ts).
+ */
+export type StageStatus = Partial<Record<`${Outcome}Count`, number> & Record<`${Outcome}LastAt`, string> & Record<DeliveryCounter, number>>;
 
 export interface StatusOptions {
   /**
@@ -233,6 +245,8 @@ export interface StatusOptions {
 
 interface Pending {
   counts: Partial<Record<Outcome, number>>;
+  /** Counters that ride on the stage's next write (the push stage's delivery outcomes), by attribute name. */
+  extra: Record<string, number>;
   lastAt: Partial<Record<Outcome, string>>;
   writtenAtMs?: number;
   writtenOutcome?: Outcome;
@@ -263,12 +277,30 @@ export class DynamoStatusRecorder implements StatusRecorder {
     this.metrics({ dimensions: { tenantId, instance, stage: 'webhook' }, metrics: { refusedCount: 1 }, time: this.now() });
   }
 
+  /**
+   * A push batch's delivery outcomes at one destination: one EMF line, and counters added to the push stage's next
+   * status write (that batch's own ok/error record follows at once), so that counting them costs no write.
+   */
+  deliveries(tenantId: string, instance: string, counts: DeliveryCounts): void {
+    const named: Record<string, number> = {};
+    for (const [outcome, n] of Object.entries(counts) as [DeliveryOutcome, number][]) if (n > 0) named[DELIVERY_COUNTERS[outcome]] = n;
+    if (Object.keys(named).length === 0) return;
+    this.metrics({ dimensions: { tenantId, instance, stage: 'push' }, metrics: named, time: this.now() });
+    const p = this.pendingOf(tenantId, instance, 'push');
+    for (const [name, n] of Object.entries(named)) p.extra[name] = (p.extra[name] ?? 0) + n;
+  }
+
+  private pendingOf(tenantId: string, instance: string, stage: Stage): Pending {
+    const key = `${tenantId}\u0000${instance}\u0000${stage}`;
+    const p = this.pending.get(key) ?? { counts: {}, extra: {}, lastAt: {} };
+    this.pending.set(key, p);
+    return p;
+  }
+
   async record(tenantId: string, instance: string, stage: Stage, outcome: Outcome, count = 1): Promise<void> {
     const at = this.now();
     this.metrics({ dimensions: { tenantId, instance, stage }, metrics: { [`${outcome}Count`]: count }, time: at });
-    const key = `${tenantId}\u0000${instance}\u0000${stage}`;
-    const p = this.pending.get(key) ?? { counts: {}, lastAt: {} };
-    this.pending.set(key, p);
+    const p = this.pendingOf(tenantId, instance, stage);
     p.counts[outcome] = (p.counts[outcome] ?? 0) + count;
     p.lastAt[outcome] = at.toISOString();
     // An outcome that changes while another write is in flight waits for it, then goes out on its own.
@@ -279,14 +311,17 @@ export class DynamoStatusRecorder implements StatusRecorder {
     p.writtenOutcome = outcome;
     const counts = p.counts;
     const lastAt = p.lastAt;
+    const extra = p.extra;
     p.counts = {};
     p.lastAt = {};
-    p.writing = this.write(opsKeys.status(tenantId, instance, stage), counts, lastAt);
+    p.extra = {};
+    p.writing = this.write(opsKeys.status(tenantId, instance, stage), counts, lastAt, extra);
     try {
       await p.writing;
     } catch (error) {
       // Not written: the counts wait for the next write, and the caller learns of the failure as before.
       for (const o of Object.keys(counts) as Outcome[]) p.counts[o] = (p.counts[o] ?? 0) + counts[o]!;
+      for (const [name, n] of Object.entries(extra)) p.extra[name] = (p.extra[name] ?? 0) + n;
       for (const o of Object.keys(lastAt) as Outcome[]) p.lastAt[o] ??= lastAt[o];
       p.writtenAtMs = undefined;
       throw error;
@@ -295,7 +330,7 @@ export class DynamoStatusRecorder implements StatusRecorder {
     }
   }
 
-  private async write(Key: Key, counts: Pending['counts'], lastAt: Pending['lastAt']): Promise<void> {
+  private async write(Key: Key, counts: Pending['counts'], lastAt: Pending['lastAt'], extra: Pending['extra']): Promise<void> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const adds: string[] = [];
@@ -307,6 +342,11 @@ export class DynamoStatusRecorder implements StatusRecorder {
       values[`:${o}LastAt`] = lastAt[o];
       adds.push(`#${o}Count :${o}Count`);
       sets.push(`#${o}LastAt = :${o}LastAt`);
+    }
+    for (const [name, n] of Object.entries(extra)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = n;
+      adds.push(`#${name} :${name}`);
     }
     await this.db.send(
       new UpdateCommand({

@@ -14,6 +14,7 @@ export const installed: Readonly<Record<string, () => Promise<AnyConnector>>> = 
   squeezely: () => import('./squeezely/index.js').then((m) => m.squeezely),
   selligent: () => import('./selligent/index.js').then((m) => m.selligent),
   website: () => import('./website/index.js').then((m) => m.website),
+  'meta-audiences': () => import('./meta-audiences/index.js').then((m) => m.metaAudiences),
   'google-customer-match': () => import('./google-customer-match/index.js').then((m) => m.googleCustomerMatch),
 };
 

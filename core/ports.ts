@@ -5,6 +5,7 @@ import type { ErasureSubject, FieldValue } from './destination.js';
 import type { Identifier } from './identifiers.js';
 import type { Profile } from './profile.js';
 import type { CampaignContact } from './campaign/frequency-cap.js';
+import type { DeliveryCounts } from './delivery-log.js';
 import type { TenantStats } from './campaign/tenant-stats.js';
 import type { DestinationErasure, ErasureReceipt, ErasureState, PendingErasure, SubjectReceipt } from './erasure/receipts.js';
 
@@ -141,10 +142,13 @@ export interface PushSnapshotStore {
   removeAll(tenantId: string, profileId: string): Promise<void>;
   /** Several snapshots in one request (a push batch), keyed `profileId/instance`; absent ones are left out. */
   getMany?(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<Map<string, Record<string, FieldValue>>>;
-  /** Several snapshots written in one request (a push batch). */
+  /**
+   * Several snapshots written in one request (a push batch). `expiresAt` (seconds since the epoch): the item may go
+   * then (TTL); given only for an item that holds nothing but a delivery log (core/delivery-log.ts).
+   */
   putMany?(
     tenantId: string,
-    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+    snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue>; expiresAt?: number }[],
   ): Promise<void>;
   /** Several snapshots removed in one request (the pending snapshots of a push batch, once it is done). */
   removeMany(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<void>;
@@ -169,6 +173,11 @@ export interface StatusRecorder {
    * a metric, never a table write, so a flood of forged requests costs no DynamoDB capacity (issue 16 items 4, 11).
    */
   refused?(tenantId: string, instance: string): void;
+  /**
+   * What one push batch did at one destination instance, per delivery outcome (core/delivery-log.ts): counted for
+   * `syncline instances` without reading any log. Added to the push stage's next status write (no write of its own).
+   */
+  deliveries?(tenantId: string, instance: string, counts: DeliveryCounts): void;
 }
 
 // Campaign features: tenant stats, the contact log for frequency capping.

@@ -10,6 +10,8 @@ import { customer, event } from '../test/support/events.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { silentLogger, sqsEvent, takeAll } from '../test/support/lambda-events.js';
 import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { decodeDeliveryLog } from '../core/delivery-log.js';
+import { readSnapshot } from '../pipeline/push-snapshot.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { handler as merge } from './merge.js';
 import { handler as push } from './push.js';
@@ -116,7 +118,13 @@ describe('push handler', () => {
     const failed = await push(sqsEvent(pushes));
     expect(failed.batchItemFailures, 'the message comes back for a retry').toEqual(pushes.map((m) => ({ itemIdentifier: m.MessageId })));
     expect(flakyCopernica.profiles()).toEqual([]);
-    expect(await snapshots().get('flaky', profileId, 'copernica'), 'no snapshot for what was not pushed').toBeUndefined();
+    // Nothing of the profile is kept for what was not pushed: only the delivery log, saying why (issue 18).
+    const kept = readSnapshot(await snapshots().get('flaky', profileId, 'copernica'));
+    expect(kept?.fields, 'no field for what was not pushed').toEqual({});
+    expect(kept?.remoteId).toBeUndefined();
+    expect(decodeDeliveryLog(kept?.deliveries, new Date())).toEqual([
+      expect.objectContaining({ outcome: 'retrying', reason: expect.stringMatching(/^Copernica unavailable: .*500/) }),
+    ]);
 
     const redelivered = await push(sqsEvent(pushes));
     expect(redelivered).toEqual({ batchItemFailures: [] });

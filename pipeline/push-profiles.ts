@@ -14,12 +14,21 @@ import type {
 } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
-import type { Logger } from '../connectors/sdk/index.js';
+import { redactPersonalData, type Logger } from '../connectors/sdk/index.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
 import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
 import { contactsField, contactsWithin, triggeredCampaigns, type CampaignContact } from '../core/campaign/frequency-cap.js';
-import { readSnapshot, storedSnapshot } from './push-snapshot.js';
+import { readSnapshot, storedSnapshot, type PushSnapshot } from './push-snapshot.js';
+import {
+  DELIVERY_LOG_DAYS,
+  decodeDeliveryLog,
+  encodeDeliveryLog,
+  isNewSkip,
+  withAttempt,
+  type DeliveryCounts,
+  type DeliveryOutcome,
+} from '../core/delivery-log.js';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { CatalogProduct } from '../core/catalog/product.js';
 import { catalogCategoriesOf, readCatalogView } from '../core/campaign/catalog-view.js';
@@ -80,6 +89,23 @@ interface Pending {
   snapshot: Record<string, FieldValue>;
   /** Campaigns this push starts for the person, recorded once the destination took it. */
   contacts: CampaignContact[];
+  /** The snapshot diffed against: a failed push keeps it, with the attempt added to its delivery log. */
+  previous?: PushSnapshot;
+}
+
+/** What a destination gets of a profile: a change to push, or nothing for want of consent (logged as a skip). */
+type Prepared = { kind: 'push'; pending: Pending } | { kind: 'skip'; previous?: PushSnapshot };
+
+/** A snapshot item to write at the end of the batch: a pushed one, or a kept one whose delivery log gained an attempt. */
+interface SnapshotWrite {
+  tenantId: string;
+  profileId: string;
+  instance: string;
+  fields: Record<string, FieldValue>;
+  messageId: string;
+  /** Only the delivery log changed: a failed write costs the log entry, never a retry of the push. */
+  logOnly: boolean;
+  expiresAt?: number;
 }
 
 /** Returns the ids of the messages that must be retried. */
@@ -88,8 +114,47 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
   const perDestination = new Map<string, { destination: BoundInstance; pending: Pending[] }>();
   const { unique, sameProfile } = onePerProfile(messages);
   const ahead = await readAhead(deps, unique);
-  const written: { tenantId: string; profileId: string; instance: string; fields: Record<string, FieldValue>; messageId: string }[] = [];
+  const written: SnapshotWrite[] = [];
   const catalogCache: CatalogCache = new Map();
+  const now = deps.now?.() ?? new Date();
+  const counts = new Map<string, DeliveryCounts>();
+  const count = (tenantId: string, instance: string, outcome: DeliveryOutcome) => {
+    const key = `${tenantId}\u0000${instance}`;
+    const c = counts.get(key) ?? {};
+    c[outcome] = (c[outcome] ?? 0) + 1;
+    counts.set(key, c);
+  };
+  /** The attempt goes into the person's delivery log: kept in the snapshot written at the end of the batch. */
+  const logAttempt = (
+    tenantId: string,
+    instance: string,
+    profileId: string,
+    messageId: string,
+    previous: PushSnapshot | undefined,
+    attempt: { outcome: DeliveryOutcome; fields?: string[]; reason?: string },
+  ) => {
+    const log = withAttempt(
+      decodeDeliveryLog(previous?.deliveries, now),
+      {
+        at: now.toISOString(),
+        outcome: attempt.outcome,
+        fields: attempt.fields ?? [],
+        ...(attempt.reason !== undefined ? { reason: redactPersonalData(attempt.reason) } : {}),
+      },
+      now,
+    );
+    // An item that is nothing but a log (no field was ever delivered, no destination id) expires with it.
+    const logOnlyItem = previous === undefined || (Object.keys(previous.fields).length === 0 && previous.remoteId === undefined);
+    written.push({
+      tenantId,
+      profileId,
+      instance,
+      fields: storedSnapshot(previous?.fields ?? {}, previous?.remoteId, encodeDeliveryLog(log)),
+      messageId,
+      logOnly: true,
+      ...(logOnlyItem ? { expiresAt: Math.floor(now.getTime() / 1000) + DELIVERY_LOG_DAYS * 86_400 } : {}),
+    });
+  };
 
   for (const { id, message } of unique) {
     try {
@@ -101,7 +166,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       if (!profile) continue; // erased since: nothing to push
       for (const destination of await deps.instances.destinations(message.tenantId)) {
         if (scope && destination.instance.id !== scope.instance) continue;
-        const pending = await pendingChange(
+        const prepared = await pendingChange(
           { ...deps, snapshots: ahead.snapshots },
           destination,
           profile,
@@ -110,7 +175,19 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
           catalogCache,
           scope?.full === true,
         );
-        if (!pending) continue;
+        if (!prepared) continue;
+        if (prepared.kind === 'skip') {
+          const instance = destination.instance.id;
+          count(message.tenantId, instance, 'skipped-consent');
+          // A skip is logged once, when it starts: repeating it for every change of the person would cost a write each.
+          if (isNewSkip(decodeDeliveryLog(prepared.previous?.deliveries, now)))
+            logAttempt(message.tenantId, instance, profile.profileId, id, prepared.previous, {
+              outcome: 'skipped-consent',
+              reason: `no ${destination.connector.push!.purpose} consent`,
+            });
+          continue;
+        }
+        const { pending } = prepared;
         const key = `${message.tenantId}/${destination.instance.id}`;
         const group = perDestination.get(key) ?? { destination, pending: [] };
         group.pending.push(pending);
@@ -164,29 +241,46 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         let ok = 0;
         for (const [index, item] of batch.entries()) {
           const outcome = outcomes[index];
+          const { profileId } = item.change;
           if (outcome?.status === 'pushed') {
             // Contact first: a crash in between may count a contact twice, never lose one (at least once).
             if (item.contacts.length > 0) await deps.contacts?.record(tenantId, item.change.profileId, item.contacts);
             const remoteId = outcome.remoteId ?? item.change.remoteId;
+            // The delivery log rides on the snapshot this push writes anyway: a delivery costs no write of its own.
+            const log = withAttempt(
+              decodeDeliveryLog(item.previous?.deliveries, now),
+              { at: now.toISOString(), outcome: 'delivered', fields: item.change.changed },
+              now,
+            );
             written.push({
               tenantId,
-              profileId: item.change.profileId,
+              profileId,
               instance,
-              fields: storedSnapshot(item.snapshot, remoteId),
+              fields: storedSnapshot(item.snapshot, remoteId, encodeDeliveryLog(log)),
               messageId: item.messageId,
+              logOnly: false,
             });
-            scope?.onOutcome?.({ messageId: item.messageId, profileId: item.change.profileId, status: 'pushed' });
+            count(tenantId, instance, 'delivered');
+            scope?.onOutcome?.({ messageId: item.messageId, profileId, status: 'pushed' });
             ok++;
           } else if (!outcome || outcome.retryable) {
             failed.add(item.messageId);
-            scope?.onOutcome?.({
-              messageId: item.messageId,
-              profileId: item.change.profileId,
-              status: 'retrying',
-              reason: outcome?.reason ?? 'the destination gave no outcome for it',
+            const reason = outcome?.reason ?? 'the destination did not report on the profile';
+            count(tenantId, instance, 'retrying');
+            logAttempt(tenantId, instance, profileId, item.messageId, item.previous, {
+              outcome: 'retrying',
+              fields: item.change.changed,
+              reason,
             });
+            scope?.onOutcome?.({ messageId: item.messageId, profileId, status: 'retrying', reason });
           } else {
-            scope?.onOutcome?.({ messageId: item.messageId, profileId: item.change.profileId, status: 'refused', reason: outcome.reason });
+            count(tenantId, instance, 'rejected');
+            logAttempt(tenantId, instance, profileId, item.messageId, item.previous, {
+              outcome: 'rejected',
+              fields: item.change.changed,
+              reason: outcome.reason,
+            });
+            scope?.onOutcome?.({ messageId: item.messageId, profileId, status: 'refused', reason: outcome.reason });
             // Retrying cannot help (e.g. the destination refuses the record): record it and move on.
             deps.log.warn('destination refused a profile', {
               tenantId,
@@ -196,13 +290,20 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
             });
           }
         }
+        // The delivery counts ride on the push stage's status write that follows (no write of their own).
+        takeCounts(deps, counts, tenantId, instance);
         await deps.status.record(tenantId, instance, 'push', 'ok', ok);
         if (ok < batch.length) await deps.status.record(tenantId, instance, 'push', 'error', batch.length - ok);
       } catch (error) {
         deps.log.error('push failed', { tenantId, instance, profiles: batch.length, reason: (error as Error).message });
-        await deps.status.record(tenantId, instance, 'push', 'error', batch.length);
         for (const item of batch) {
           failed.add(item.messageId);
+          count(tenantId, instance, 'retrying');
+          logAttempt(tenantId, instance, item.change.profileId, item.messageId, item.previous, {
+            outcome: 'retrying',
+            fields: item.change.changed,
+            reason: (error as Error).message,
+          });
           scope?.onOutcome?.({
             messageId: item.messageId,
             profileId: item.change.profileId,
@@ -210,19 +311,28 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
             reason: (error as Error).message,
           });
         }
+        takeCounts(deps, counts, tenantId, instance);
+        await deps.status.record(tenantId, instance, 'push', 'error', batch.length);
       }
     }
   }
-  // The snapshots of the batch in one write per tenant; a failure retries their messages (the destination takes a
-  // change twice, never misses one).
+  // Destinations that only skipped (no push call): their counts wait for the push stage's next status write.
+  for (const key of [...counts.keys()]) {
+    const [tenantId, instance] = key.split('\u0000') as [string, string];
+    takeCounts(deps, counts, tenantId, instance);
+  }
+  // The snapshots of the batch, with the delivery logs of the attempts that failed or were skipped, in one write per
+  // tenant; a failure retries the pushed messages (the destination takes a change twice, never misses one). A lost
+  // log entry of a failure is not worth a retry of its push.
   for (const [tenantId, snapshots] of groupBy(written, (w) => w.tenantId)) {
     try {
       await writeSnapshots(deps.snapshots, tenantId, snapshots);
     } catch (error) {
       deps.log.error('could not store push snapshots', { tenantId, profiles: snapshots.length, reason: (error as Error).message });
-      for (const w of snapshots) failed.add(w.messageId);
+      const pushed = snapshots.filter((w) => !w.logOnly);
+      for (const w of pushed) failed.add(w.messageId);
       // Kept: until the retry stores the snapshot, the pending one still recognises the callbacks of this write.
-      pendingOf.delete(tenantId);
+      if (pushed.length > 0) pendingOf.delete(tenantId);
     }
   }
   // The pending snapshots go once the snapshots are stored (after them: a callback always finds one or the other); a
@@ -241,10 +351,19 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
 async function writeSnapshots(
   store: PushSnapshotStore,
   tenantId: string,
-  snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue> }[],
+  snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue>; expiresAt?: number }[],
 ): Promise<void> {
   if (store.putMany) await store.putMany(tenantId, snapshots);
   else for (const w of snapshots) await store.put(tenantId, w.profileId, w.instance, w.fields);
+}
+
+/** Hands one destination's delivery counts of the batch to the status recorder, once. */
+function takeCounts(deps: PushDeps, counts: Map<string, DeliveryCounts>, tenantId: string, instance: string): void {
+  const key = `${tenantId}\u0000${instance}`;
+  const c = counts.get(key);
+  if (!c) return;
+  counts.delete(key);
+  deps.status.deliveries?.(tenantId, instance, c);
 }
 
 /**
@@ -292,7 +411,7 @@ async function pendingChange(
   statsAt?: string,
   catalogCache?: CatalogCache,
   full = false,
-): Promise<Pending | undefined> {
+): Promise<Prepared | undefined> {
   const push = destination.connector.push;
   if (!push) return undefined;
   const tenant = destination.tenant;
@@ -320,7 +439,7 @@ async function pendingChange(
   const last = previous?.fields;
   const consentField = CONSENT_FIELDS[push.purpose];
   const consentWasPushed = last !== undefined && last[consentField] === true;
-  if (!consented && !consentWasPushed) return undefined;
+  if (!consented && !consentWasPushed) return { kind: 'skip', ...(previous ? { previous } : {}) };
   // Without consent only the withdrawal itself travels, so the destination stops mailing.
   const outgoing = consented ? fields : { ...(last ?? {}), [consentField]: fields[consentField] ?? false };
   const contacts: CampaignContact[] = [];
@@ -341,7 +460,12 @@ async function pendingChange(
   const changed = changedFields(full ? undefined : last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
   if (changed.length === 0) {
     if (changedFields(last, outgoing).length > 0)
-      await deps.snapshots.put(profile.tenantId, profile.profileId, instance, storedSnapshot(outgoing, previous?.remoteId));
+      await deps.snapshots.put(
+        profile.tenantId,
+        profile.profileId,
+        instance,
+        storedSnapshot(outgoing, previous?.remoteId, previous?.deliveries),
+      );
     return undefined;
   }
   const email = typeof fields.email === 'string' ? fields.email : undefined;
@@ -351,10 +475,11 @@ async function pendingChange(
     lastEmail !== undefined && email !== undefined && lastEmail.toLowerCase() !== email.toLowerCase() ? lastEmail : undefined;
   // Snapshots keep syncline's names; the destination gets its own (a renamed consent field is refused by the config).
   const named = (k: string) => destinationName(k, mapping);
-  return {
+  const pending: Pending = {
     messageId,
     snapshot: outgoing,
     contacts,
+    ...(previous ? { previous } : {}),
     change: {
       profileId: profile.profileId,
       identifiers: profile.identifiers.map(({ type, value }) => ({ type, value })),
@@ -366,6 +491,7 @@ async function pendingChange(
       ...(previous?.remoteId !== undefined ? { remoteId: previous.remoteId } : {}),
     },
   };
+  return { kind: 'push', pending };
 }
 
 /**

@@ -28,7 +28,11 @@ describe('planMembership', () => {
   });
 
   it('never adds a person in the segment without advertising consent', () => {
-    const plan = planMembership(change({ segments: 'lapsed' }, { consent: { email_marketing: true } }), audiences, true);
+    const plan = planMembership(
+      change({ segments: 'lapsed' }, { consent: { email_marketing: true }, remoteId: state([], []) }),
+      audiences,
+      true,
+    );
     expect(plan.add).toEqual([]);
     expect(plan.remove, 'nothing held, nothing to remove: the person is not sent at all').toEqual([]);
     expect(plan.state).toEqual({ segments: ['lapsed'], held: [] });
@@ -46,6 +50,11 @@ describe('planMembership', () => {
     );
     const plan = planMembership(withdrawn, audiences, true);
     expect(plan).toEqual({ add: [], remove: ['111', '222'], removePrevious: [], state: { segments: ['lapsed', 'loyal'], held: [] } });
+  });
+
+  it('removes a person who withdrew consent from every configured audience when nothing is remembered of them', () => {
+    const withdrawn = change({ consentAdvertising: false }, { consent: { advertising: false } });
+    expect(planMembership(withdrawn, audiences, true)).toMatchObject({ add: [], remove: ['111', '222'], state: { held: [] } });
   });
 
   it('adds a person who grants consent again to the audiences of the segments they are still in (the change names no segment)', () => {

@@ -89,9 +89,11 @@ const KEY_FIELDS = new Set(['email', 'phone']);
  */
 export function planMembership(change: ProfileChange, audiences: readonly AudienceMapping[], matchable: boolean): MembershipPlan {
   const before = readAudienceState(change.remoteId);
-  const held = new Set(before?.held ?? []);
-  const segments = currentSegments(change.fields, before?.segments ?? []);
   const consented = change.consent.advertising === true;
+  // A withdrawal with nothing remembered (the pipeline sends one only after a push with consent): every audience may
+  // hold the person, so every configured one is told to remove them.
+  const held = new Set(before?.held ?? (consented ? [] : audiences.map((a) => a.audienceId)));
+  const segments = currentSegments(change.fields, before?.segments ?? []);
   const keysChanged = change.changed.some((field) => KEY_FIELDS.has(field));
   const add: string[] = [];
   const remove: string[] = [];

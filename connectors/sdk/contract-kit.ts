@@ -67,6 +67,10 @@ export interface ContractSuite<Settings, Secrets> {
   };
   push?: {
     startVendor(faults?: SimulatorFaults): Promise<SimulatedVendor<Settings, Secrets>>;
+    /** Changes the destination sends (default sampleChanges): an audience destination needs advertising consent and a segment. */
+    changes?(count: number): ProfileChange[];
+    /** The key the simulator's received() reports for a change (default its e-mail; a hashed one for audience destinations). */
+    keyOf?(change: ProfileChange): string | undefined;
   };
 }
 
@@ -300,7 +304,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
       it('pushes in batches within the vendor limit and retries 429 and 5xx', async () => {
         const vendor = await push.startVendor({ rateLimitFirst: 1, failNext: 1 });
         try {
-          const changes = sampleChanges(destination.maxBatchSize * 2 + 1);
+          const changes = (push.changes ?? sampleChanges)(destination.maxBatchSize * 2 + 1);
           const outcomes: PushOutcome[] = [];
           for (let i = 0; i < changes.length; i += destination.maxBatchSize) {
             outcomes.push(
@@ -311,7 +315,7 @@ export function runContractTests<Settings, Secrets>(suite: ContractSuite<Setting
             );
           }
           expect(outcomes.map((o) => o.status)).toEqual(changes.map(() => 'pushed'));
-          expect(new Set(vendor.received())).toEqual(new Set(changes.map((c) => c.email)));
+          expect(new Set(vendor.received())).toEqual(new Set(changes.map((c) => (push.keyOf ? push.keyOf(c) : c.email))));
         } finally {
           await vendor.stop();
         }

@@ -6,7 +6,8 @@ import type { Logger } from '../../core/ports.js';
 import type { CustomAttributes } from './custom-attributes.js';
 import type { SubscriptionApi } from './subscriptions.js';
 
-export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email' | 'website';
+/** `ads`: ad platforms' audiences (Meta Custom Audiences, Google Customer Match), fed with hashed identifiers. */
+export type ConnectorKind = 'shop' | 'pos' | 'dmp' | 'email' | 'website' | 'ads';
 
 /** An inbound webhook exactly as received: the raw bytes are what vendors sign. */
 export interface WebhookRequest {

@@ -25,6 +25,8 @@ export function fakeConnector(
     remoteId?: (change: ProfileChange) => string;
     /** Runs while the destination holds the write, before it answers (a callback that beats the push's answer). */
     duringPush?: (changes: readonly ProfileChange[]) => Promise<void>;
+    /** The destination refuses these changes for good, with this reason (as a vendor's 4xx for one record). */
+    refuse?: (change: ProfileChange) => string | undefined;
   } = {},
 ) {
   const pushed: ProfileChange[][] = [];
@@ -74,11 +76,11 @@ export function fakeConnector(
         }
         pushed.push(structuredClone(changes));
         await options.duringPush?.(changes);
-        return changes.map((c) => ({
-          profileId: c.profileId,
-          status: 'pushed' as const,
-          ...(options.remoteId ? { remoteId: options.remoteId(c) } : {}),
-        }));
+        return changes.map((c) => {
+          const refused = options.refuse?.(c);
+          if (refused !== undefined) return { profileId: c.profileId, status: 'failed' as const, reason: refused, retryable: false };
+          return { profileId: c.profileId, status: 'pushed' as const, ...(options.remoteId ? { remoteId: options.remoteId(c) } : {}) };
+        });
       },
     },
     async erase(_ctx, subjects) {

@@ -2,6 +2,7 @@
 import type { FieldValue } from '../../core/destination.js';
 import type { CursorStore, MessageQueue, PushSnapshotStore, QuarantineEntry, QuarantineStore, StatusRecorder } from '../../core/ports.js';
 import type { Logger } from '../../connectors/sdk/index.js';
+import type { DeliveryCounts } from '../../core/delivery-log.js';
 
 export class MemoryQueue<T> implements MessageQueue<T> {
   readonly sent: T[] = [];
@@ -71,6 +72,13 @@ export class MemoryStatus implements StatusRecorder {
   async record(t: string, i: string, stage: string, outcome: string, count = 1) {
     const key = `${t}/${i}/${stage}/${outcome}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + count);
+  }
+  /** Delivery outcomes, by `tenant/instance/deliveries/<outcome>`. */
+  deliveries(t: string, i: string, counts: DeliveryCounts) {
+    for (const [outcome, n] of Object.entries(counts)) {
+      const key = `${t}/${i}/deliveries/${outcome}`;
+      this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    }
   }
 }
 

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { SynclineConfig } from '../core/config.js';
+import type { CanonicalEvent } from '../core/events.js';
+import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
+import type { PushMessage, PushSnapshotStore } from '../core/ports.js';
+import { fakeConnector, signFake } from '../test/support/fake-connector.js';
+import { MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
+import { deliveryLogOf } from './delivery-log-view.js';
+import { ingestWebhook } from './ingest-webhook.js';
+import { createInstanceResolver } from './instances.js';
+import { mergeBatch } from './merge-batch.js';
+import { pushProfiles } from './push-profiles.js';
+
+const NOW = new Date('2026-12-06T12:00:00.000Z');
+
+function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
+  const config = SynclineConfig.parse({
+    tenants: [
+      {
+        id: 'acme',
+        instances: [
+          { id: 'shop', connector: 'fake', webhooks: true },
+          { id: 'crm', connector: 'fake', push: true },
+        ],
+      },
+    ],
+  });
+  const fake = fakeConnector(options);
+  const log = memoryLogger();
+  const instances = createInstanceResolver({
+    config,
+    connectors: { fake: fake.connector },
+    secrets: { get: async () => ({ secret: 'shh' }) },
+    log,
+  });
+  const deps = {
+    instances,
+    events: new MemoryQueue<CanonicalEvent>(),
+    push: new MemoryQueue<PushMessage>(),
+    quarantine: new MemoryQuarantine(),
+    profiles: new InMemoryProfileRepository(),
+    snapshots: new MemorySnapshots(),
+    status: new MemoryStatus(),
+    log,
+    now: () => NOW,
+  };
+  const post = (o: Record<string, unknown>) => {
+    const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', ...o });
+    return ingestWebhook(deps, 'acme', 'shop', {
+      method: 'POST',
+      url: 'https://hooks.example/webhooks/acme/shop',
+      headers: signFake(body),
+      rawBody: Buffer.from(body),
+    });
+  };
+  let round = 0;
+  const drain = async (snapshots: PushSnapshotStore = deps.snapshots) => {
+    round++;
+    await mergeBatch(
+      deps,
+      deps.events.sent.splice(0).map((e, i) => ({ id: `m${round}-${i}`, body: JSON.stringify(e) })),
+    );
+    return pushProfiles(
+      { ...deps, snapshots },
+      deps.push.sent.splice(0).map((message, i) => ({ id: `p${round}-${i}`, message })),
+    );
+  };
+  const logOf = async (email: string) => {
+    const profile = deps.profiles.liveProfiles('acme').find((p) => p.identifiers.some((i) => i.value === email))!;
+    const [crm] = await deliveryLogOf(deps.snapshots, config.tenants[0]!, profile.profileId, NOW);
+    return crm!.attempts;
+  };
+  const counted = (outcome: string) => deps.status.counts.get(`acme/crm/deliveries/${outcome}`) ?? 0;
+  return { deps, fake, post, drain, logOf, counted, log };
+}
+
+describe('delivery log per person and destination', () => {
+  it('records a delivery with the field names sent and a rejection with the vendor reason, blanked of personal data', async () => {
+    const { post, drain, logOf, counted } = setup({
+      refuse: (c) => (c.email === 'bob@example.com' ? 'Vendor refused the member: bob@example.com looks fake or invalid' : undefined),
+    });
+    await post({ firstName: 'Anna', consent: true });
+    await post({ id: '2', email: 'bob@example.com', firstName: 'Bob', consent: true });
+    expect(await drain()).toEqual([]);
+
+    const anna = await logOf('anna@example.com');
+    expect(anna).toEqual([{ at: '2026-12-06T12:00:00Z', outcome: 'delivered', fields: expect.arrayContaining(['email', 'firstName']) }]);
+    const bob = await logOf('bob@example.com');
+    expect(bob).toEqual([
+      {
+        at: '2026-12-06T12:00:00Z',
+        outcome: 'rejected',
+        fields: expect.arrayContaining(['email', 'firstName']),
+        reason: 'Vendor refused the member: <e-mail> looks fake or invalid',
+      },
+    ]);
+    expect(JSON.stringify(bob), 'no value of the profile in the log').not.toMatch(/Bob\b|bob@/);
+    expect([counted('delivered'), counted('rejected'), counted('retrying'), counted('skipped-consent')]).toEqual([1, 1, 0, 0]);
+  });
+
+  it('rides on the snapshot writes the push makes anyway: a delivery and a rejection add no request', async () => {
+    const calls: Record<string, number> = {};
+    const { deps, post, drain } = setup({ refuse: (c) => (c.email === 'bob@example.com' ? 'refused' : undefined) });
+    const counting = new Proxy(deps.snapshots, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (['put', 'putMany', 'removeMany'].includes(String(name))) calls[String(name)] = (calls[String(name)] ?? 0) + 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await post({ firstName: 'Anna', consent: true });
+    await post({ id: '2', email: 'bob@example.com', consent: true });
+    expect(await drain(counting)).toEqual([]);
+    // The pending snapshots before the push, the snapshots (with both logs) after it, the pending ones removed.
+    expect(calls).toEqual({ putMany: 2, removeMany: 1 });
+  });
+
+  it('logs a skip for consent once, not again for each change while consent is still missing', async () => {
+    const { post, drain, logOf, counted, fake } = setup();
+    await post({ firstName: 'Anna' });
+    await drain();
+    await post({ firstName: 'Anne', at: '2026-10-02T10:00:00Z' });
+    await drain();
+    expect(fake.pushed).toHaveLength(0);
+    expect(await logOf('anna@example.com')).toEqual([
+      { at: '2026-12-06T12:00:00Z', outcome: 'skipped-consent', fields: [], reason: 'no email_marketing consent' },
+    ]);
+    expect(counted('skipped-consent'), 'each skipped push is counted').toBe(2);
+  });
+
+  it('logs a failed push as retrying with its reason, then the retry as delivered, newest first', async () => {
+    const { deps, post, drain, logOf, counted } = setup({ failPushes: 1 });
+    await post({ firstName: 'Anna', consent: true });
+    expect(await drain()).toHaveLength(1);
+    const [retrying] = await logOf('anna@example.com');
+    expect(retrying).toMatchObject({ outcome: 'retrying', reason: 'vendor down' });
+    const profile = deps.profiles.liveProfiles('acme')[0]!;
+    expect(await pushProfiles(deps, [{ id: 'again', message: { kind: 'sync', tenantId: 'acme', profileId: profile.profileId } }])).toEqual(
+      [],
+    );
+    expect((await logOf('anna@example.com')).map((a) => a.outcome)).toEqual(['delivered', 'retrying']);
+    expect([counted('delivered'), counted('retrying')]).toEqual([1, 1]);
+  });
+});
