@@ -5,16 +5,36 @@ import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
 import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
 import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
+import type { SynclineConfig } from '../core/config.js';
+import { messageScope, type MessageScope } from '../pipeline/scope/message-scope.js';
+import { QUEUE_SENDERS_VARIABLE, queueSendersFrom, REPLAY_OF_ATTRIBUTE } from '../pipeline/scope/queue-senders.js';
 
+/**
+ * `deps` without a `scope` get the stage's: every message is judged by its SenderId against the producers in
+ * SYNCLINE_QUEUE_SENDERS and by what it claims against the deployed config (pipeline/scope/, issue 16 item 11).
+ */
 export function createMergeHandler(deps: () => MergeBatchDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const base = deps();
     const { failedIds } = await mergeBatch(
-      deps(),
-      event.Records.map((r) => ({ id: r.messageId, body: r.body, receiveCount: Number(r.attributes.ApproximateReceiveCount) || 1 })),
+      { ...base, scope: base.scope ?? stageScope(base.instances.config) },
+      event.Records.map((r) => {
+        const replayOf = r.messageAttributes?.[REPLAY_OF_ATTRIBUTE]?.stringValue;
+        return {
+          id: r.messageId,
+          body: r.body,
+          receiveCount: Number(r.attributes.ApproximateReceiveCount) || 1,
+          sender: { ...(r.attributes.SenderId ? { senderId: r.attributes.SenderId } : {}), ...(replayOf ? { replayOf } : {}) },
+        };
+      }),
     );
     return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
+
+/** Built once per config (per container): the sender map is read from the environment the stack sets. */
+const stageScope = (config: SynclineConfig): MessageScope =>
+  once('merge-scope', () => messageScope(config, queueSendersFrom(process.env[QUEUE_SENDERS_VARIABLE])));
 
 /** The changes queue's redrive maxReceiveCount; 5 is what cdk/ and createQueues use when nothing says otherwise. */
 function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {

@@ -51,6 +51,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
             MessageSystemAttributeNames: ['All'],
             // local-aws-sqs only honours the older parameter; AWS accepts both.
             AttributeNames: ['All'],
+            // `syncline-replay-of` on a replayed dead letter (pipeline/scope/queue-senders.ts), as Lambda passes it.
+            MessageAttributeNames: ['All'],
           }),
           { abortSignal: controller.signal },
         );
@@ -122,7 +124,12 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
       SenderId: attributes.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
-    messageAttributes: {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { dataType: value.DataType ?? 'String', ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}) },
+      ]),
+    ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,

@@ -25,6 +25,7 @@ import { queuedQuarantineEntry } from './quarantine/queued-quarantine.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import { catalogStep } from './catalog/catalog-batch.js';
+import type { MessageScope, MessageSender } from './scope/message-scope.js';
 
 export interface MergeBatchDeps {
   instances: InstanceResolver;
@@ -44,6 +45,8 @@ export interface MergeBatchDeps {
   catalog?: CatalogStore;
   /** Keeps the quarantine entries that routes without a table grant (POST /collect) send along the changes queue. */
   quarantine?: Pick<QuarantineStore, 'put'>;
+  /** What each message may claim, by its sender (pipeline/scope/): a refused message fails, so it is dead-lettered. */
+  scope?: MessageScope;
 }
 
 export interface QueuedMessage {
@@ -51,6 +54,8 @@ export interface QueuedMessage {
   body: string;
   /** SQS's ApproximateReceiveCount: at the queue's maxReceiveCount a failure sends the message to the DLQ. */
   receiveCount?: number;
+  /** Who sent it, as SQS says (the Lambda adapter fills it in); judged by `scope`. */
+  sender?: MessageSender;
 }
 
 export interface BatchResult {
@@ -77,7 +82,8 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   for (const message of messages) {
     const entry = queuedQuarantineEntry(message.body);
     if (entry) {
-      held.push(keepQuarantined(deps, message, entry, failed, reasons));
+      if (!refused(deps, message, { quarantine: entry }, failed, reasons))
+        held.push(keepQuarantined(deps, message, entry, failed, reasons));
       continue;
     }
     const event = decode(message);
@@ -88,6 +94,7 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
       reasons.set(message.id, `not a canonical event: ${event.message}`);
       continue;
     }
+    if (refused(deps, message, { event }, failed, reasons)) continue;
     events.set(message.id, event);
   }
   await Promise.all(held);
@@ -283,6 +290,22 @@ async function keepQuarantined(
     failed.add(message.id);
     reasons.set(message.id, `quarantine entry not kept: ${(error as Error).message}`);
   }
+}
+
+/** A message its sender may not send is failed like poison (dead-lettered with the reason), never applied. */
+function refused(
+  deps: Pick<MergeBatchDeps, 'scope' | 'log'>,
+  message: QueuedMessage,
+  claim: Parameters<MessageScope>[1],
+  failed: Set<string>,
+  reasons: Map<string, string>,
+): boolean {
+  const reason = deps.scope?.(message.sender ?? {}, claim);
+  if (reason === undefined) return false;
+  deps.log.error('message refused by its scope', { messageId: message.id, reason });
+  failed.add(message.id);
+  reasons.set(message.id, reason);
+  return true;
 }
 
 function decode(message: QueuedMessage): CanonicalEvent | Error {

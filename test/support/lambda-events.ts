@@ -3,6 +3,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../../connectors/sdk/index.js';
 import { scanWithoutPrinting } from '../log-scan/scan-unprinted.js';
+import { LOCAL_SQS_SENDER_ID } from '../../pipeline/scope/queue-senders.js';
 
 /** Prints nothing, but every line is formatted as lambdas/logger.ts would print it and scanned for personal data. */
 export const silentLogger: Logger = { debug: quiet('debug'), info: quiet('info'), warn: quiet('warn'), error: quiet('error') };
@@ -60,6 +61,7 @@ export function sqsEvent(messages: readonly (Message | string)[], queueArn = 'ar
   return {
     Records: messages.map((m, i): SQSRecord => {
       const message = typeof m === 'string' ? { MessageId: `m${i}`, Body: m, ReceiptHandle: `r${i}` } : m;
+      const received = typeof m === 'string' ? {} : (m.Attributes ?? {});
       return {
         messageId: message.MessageId ?? `m${i}`,
         receiptHandle: message.ReceiptHandle ?? '',
@@ -67,7 +69,8 @@ export function sqsEvent(messages: readonly (Message | string)[], queueArn = 'ar
         attributes: {
           ApproximateReceiveCount: '1',
           SentTimestamp: String(Date.now()),
-          SenderId: 'test',
+          // What local-aws-sqs stamps on every message: the local stack's one producer (pipeline/scope/queue-senders.ts).
+          SenderId: received.SenderId ?? LOCAL_SQS_SENDER_ID,
           ApproximateFirstReceiveTimestamp: String(Date.now()),
         },
         messageAttributes: {},
