@@ -120,6 +120,7 @@ export function identifierDigest(tenantId: string, id: Identifier): string {
 }
 
 export function uniqueIdentifiers(ids: readonly Identifier[]): Identifier[] {
+  if (ids.length < 2) return [...ids];
   const byKey = new Map<string, Identifier>();
   for (const id of ids) byKey.set(identifierKey(id), id);
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, id]) => id);

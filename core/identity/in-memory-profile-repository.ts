@@ -29,13 +29,15 @@ export class InMemoryProfileRepository implements ProfileRepository {
   async lookupEntries(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> {
     const found = new Map<string, IdentifierEntry>();
     for (const id of identifiers) {
-      const owner = this.index.get(`${tenantId}|${identifierKey(id)}`);
-      const sharing = this.sharing.get(`${tenantId}|${identifierKey(id)}`);
-      const erasedAt = this.erased.get(`${tenantId}|${identifierKey(id)}`);
-      const erasure = this.erasureMarks.get(`${tenantId}|${identifierKey(id)}`);
+      const key = identifierKey(id);
+      const stored = `${tenantId}|${key}`;
+      const owner = this.index.get(stored);
+      const sharing = this.sharing.get(stored);
+      const erasedAt = this.erased.get(stored);
       if (owner === undefined && sharing === undefined && erasedAt === undefined) continue;
-      const refusedBy = [...(sharing ?? [])].sort();
-      found.set(identifierKey(id), {
+      const erasure = this.erasureMarks.get(stored);
+      const refusedBy = sharing === undefined ? [] : [...sharing].sort();
+      found.set(key, {
         ...(owner !== undefined ? { profileId: owner } : {}),
         sharedBy: (owner !== undefined ? 1 : 0) + refusedBy.length,
         refusedBy,

@@ -194,7 +194,26 @@ function knownToOneProfile(
     const held = only.identifiers.find((h) => h.type === id.type && h.value === id.value);
     if (held === undefined || sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) return undefined;
   }
-  return brokenLimit(rules, only.identifiers, sighting.at) === undefined ? only : undefined;
+  return holdsLimits(rules, only.identifiers, sighting.at) ? only : undefined;
+}
+
+/**
+ * Whether held identifiers keep every limit. Without time-windowed limits the answer depends only on the rules and the
+ * identifiers, and a profile keeps its identifiers array until its identity changes (copy-on-write): remembered per
+ * array, so an event of a known person does not count them again.
+ */
+const limitsHeld = new WeakMap<IdentityRules, WeakMap<readonly ProfileIdentifier[], boolean> | 'windowed'>();
+
+function holdsLimits(rules: IdentityRules, identifiers: readonly ProfileIdentifier[], at: string): boolean {
+  let known = limitsHeld.get(rules);
+  if (known === undefined) {
+    const windowed = Object.values(rules.limits).some((limit) => 'withinDays' in limit && limit.withinDays !== undefined);
+    limitsHeld.set(rules, (known = windowed ? 'windowed' : new WeakMap()));
+  }
+  if (known === 'windowed') return brokenLimit(rules, identifiers, at) === undefined;
+  let held = known.get(identifiers);
+  if (held === undefined) known.set(identifiers, (held = brokenLimit(rules, identifiers, at) === undefined));
+  return held;
 }
 
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {

@@ -136,15 +136,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
       p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId })),
     ),
     // Identifiers that still point at a tombstone are repaired on the way.
-    ...ids
-      .filter(
-        (id) =>
-          pointers.has(identifierKey(id)) &&
-          owners.get(identifierKey(id)) === after.profileId &&
-          pointers.get(identifierKey(id)) !== after.profileId,
-      )
-      .filter((id) => !plan.attached.some((a) => identifierKey(a) === identifierKey(id)))
-      .map((id) => ({ identifier: id, profileId: after.profileId, ...previous(pointers, id) })),
+    ...repairs(ids, pointers, owners, plan.attached, after.profileId),
   ];
   const puts: ProfileCommit['puts'] = [
     { profile: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? 0 },
@@ -250,26 +242,31 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
     if (entry.erasedAt !== undefined && (erasedAt === undefined || entry.erasedAt > erasedAt)) erasedAt = entry.erasedAt;
   }
   const live = new Map<string, Profile>();
-  const resolved = new Map<string, string>();
+  /** pointer → the live profile it leads to (undefined: erased meanwhile, or never written: the identifier is free again). */
+  const resolved = new Map<string, Profile | undefined>();
   const missing = new Set<string>();
-  for (const pointer of new Set(pointers.values())) {
+  for (const pointer of pointers.values()) {
+    if (resolved.has(pointer)) continue;
     const first = await repo.get(tenantId, pointer);
     if (first === undefined) missing.add(pointer);
     const profile = first?.mergedInto === undefined ? first : await liveProfile(repo, tenantId, first.mergedInto);
-    if (profile === undefined) continue; // erased meanwhile, or never written: the identifier is free again
-    live.set(profile.profileId, profile);
-    resolved.set(pointer, profile.profileId);
+    resolved.set(pointer, profile);
+    if (profile !== undefined) live.set(profile.profileId, profile);
   }
   // A pointer whose profile does not hold the identifier is a claim whose profile write never landed (claims and a
   // profile are separate conditional writes, aws/dynamo-profile-repository.ts): the identifier is free, and taking it
   // moves the pointer on from there (previousProfileId).
   const owners = new Map<string, string>();
   const unheld = new Map<string, Profile>();
-  for (const [key, pointer] of pointers) {
-    const owner = resolved.get(pointer);
+  for (const id of ids) {
+    const key = identifierKey(id);
+    const pointer = pointers.get(key);
+    const found = pointer === undefined ? undefined : resolved.get(pointer);
+    // The one object per profile id that the candidates hold (two pointers may have read it separately).
+    const owner = found === undefined ? undefined : live.get(found.profileId)!;
     if (owner === undefined) continue;
-    if (holds(live.get(owner)!, key)) owners.set(key, owner);
-    else unheld.set(pointer, live.get(owner)!);
+    if (holds(owner, id)) owners.set(key, owner.profileId);
+    else unheld.set(pointer!, owner);
   }
   return {
     candidates: [...live.values()],
@@ -313,8 +310,28 @@ function takeOver(
   return out;
 }
 
-function holds(profile: Profile, key: string): boolean {
-  return profile.identifiers.some((id) => identifierKey(id) === key);
+/** Compared by type and value: building every held identifier's key per pointer was a hot spot. */
+function holds(profile: Profile, id: Identifier): boolean {
+  return profile.identifiers.some((held) => held.value === id.value && held.type === id.type);
+}
+
+/** Identifiers the survivor holds whose pointer still names another profile (a tombstone): claimed again. */
+function repairs(
+  ids: readonly Identifier[],
+  pointers: ReadonlyMap<string, string>,
+  owners: ReadonlyMap<string, string>,
+  attached: readonly Identifier[],
+  survivorId: string,
+): ProfileCommit['claims'] {
+  const out: ProfileCommit['claims'] = [];
+  for (const id of ids) {
+    const key = identifierKey(id);
+    const pointer = pointers.get(key);
+    if (pointer === undefined || pointer === survivorId || owners.get(key) !== survivorId) continue;
+    if (attached.some((a) => a.value === id.value && a.type === id.type)) continue;
+    out.push({ identifier: id, profileId: survivorId, previousProfileId: pointer });
+  }
+  return out;
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {
@@ -327,6 +344,7 @@ function bare(id: Identifier): Identifier {
 }
 
 function dedupeClaims(commit: ProfileCommit): ProfileCommit {
+  if (commit.claims.length < 2) return commit;
   const byKey = new Map(commit.claims.map((c) => [identifierKey(c.identifier), c]));
   return { ...commit, claims: [...byKey.values()] };
 }
