@@ -14,6 +14,8 @@ const KINDS: Readonly<Record<string, ConnectorKind>> = {
   selligent: 'email',
   squeezely: 'dmp',
   website: 'website',
+  'meta-audiences': 'ads',
+  'google-customer-match': 'ads',
 };
 
 /** The kind of the installed connector of this name; undefined for a name that is not installed. */

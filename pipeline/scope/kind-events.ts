@@ -1,5 +1,5 @@
 // What a connector of each kind may claim: the event types its kind's connectors produce, and for a website only the
-// consent purposes a cookie banner asks (profiling, personalisation), never e-mail or SMS marketing. A bug or a
+// consent purposes a cookie banner asks (profiling, personalisation, advertising), never e-mail or SMS marketing. A bug or a
 // compromised producer cannot write a shop order, or an e-mail consent, into a tenant through its website instance.
 // connectors/kinds.test.ts checks every connector's golden fixtures against this table: a connector that learns to
 // produce a new type widens its kind here, on purpose.
@@ -25,11 +25,14 @@ const KIND_EVENTS: Readonly<Record<ConnectorKind, ReadonlySet<EventType>>> = {
   email: new Set<EventType>(['customer.upserted', 'email.engaged', 'consent.changed', 'product.viewed']),
   // Squeezely is a destination only.
   dmp: new Set<EventType>(),
+  // Ad platforms' audiences (Meta, Google) only receive.
+  ads: new Set<EventType>(),
   website: new Set<EventType>(['customer.upserted', 'cart.updated', 'product.viewed', 'search.performed', 'consent.changed']),
 };
 
 const KIND_PURPOSES: Readonly<Partial<Record<ConnectorKind, ReadonlySet<ConsentPurpose>>>> = {
-  website: new Set<ConsentPurpose>(['profiling', 'personalisation']),
+  // A banner's marketing/targeting category is the advertising purpose (connectors/website/mapping.ts).
+  website: new Set<ConsentPurpose>(['profiling', 'personalisation', 'advertising']),
 };
 
 /** Why a connector of this kind may not claim the event, or undefined when it may. Names types and purposes only. */
