@@ -14,7 +14,8 @@ import type {
 } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { liveProfile } from '../core/live-profile.js';
-import { redactPersonalData, type Logger } from '../connectors/sdk/index.js';
+import type { Logger } from '../connectors/sdk/index.js';
+import { redactPersonalData } from '../connectors/sdk/redact.js';
 import type { BoundInstance, InstanceResolver } from './instances.js';
 import { eraseAtDestinations } from './erasure/erase-at-destinations.js';
 import { destinationName, selectFields, withPurposeConsent } from '../core/campaign/field-mapping.js';
