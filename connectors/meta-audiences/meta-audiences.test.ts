@@ -224,6 +224,26 @@ describe('Meta audience membership through the Marketing API', () => {
       expect(answers.every((a) => a.session_id === String(session!.sessionId))).toBe(true);
     }));
 
+  it("fails only the person whose entry Meta found invalid, with Meta's reason, and pushes the others", () =>
+    withSimulator(
+      async (sim) => {
+        const bob = change(
+          { segments: 'lapsed' },
+          { profileId: 'p-bob', email: 'bob@example.com', identifiers: [{ type: 'email', value: 'bob@example.com' }] },
+        );
+        const outcomes = await push(sim, [change({ segments: 'lapsed' }), bob]);
+        expect(outcomes[0]?.status).toBe('pushed');
+        expect(outcomes[1]).toMatchObject({
+          profileId: 'p-bob',
+          status: 'failed',
+          retryable: false,
+          reason: expect.stringMatching(/invalid.*could not be matched/),
+        });
+        expect(sim.members(LAPSED)).toEqual([ANNA]);
+      },
+      { invalidKeys: [sha256('bob@example.com')] },
+    ));
+
   it('reports the entries Meta found invalid', () =>
     withSimulator(async (sim) => {
       const client = new MetaAudiencesClient(sim.settings, sim.secrets, fast);
