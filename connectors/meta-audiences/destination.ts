@@ -64,7 +64,17 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
   const rowOwners = new Map<string, number[]>();
   const plans = changes.map((change, index) => {
     const row = rowOf(change, settings);
-    const plan = planMembership(change, settings.audiences, row !== undefined);
+    const keys = row
+      ? Object.fromEntries(
+          (
+            [
+              ['email', row[0]],
+              ['phone', row[1]],
+            ] as const
+          ).filter(([, v]) => v !== ''),
+        )
+      : undefined;
+    const plan = planMembership(change, settings.audiences, row !== undefined, keys);
     const track = (method: Method, audienceId: string, r: Row) => {
       uploads.add(method, audienceId, r, index);
       const key = `${method} ${audienceId}`;
@@ -74,15 +84,20 @@ export async function pushChanges(context: Context, changes: ProfileChange[], op
       for (const audienceId of plan.add) track('POST', audienceId, row);
       for (const audienceId of plan.remove) track('DELETE', audienceId, row);
     }
-    const previous = change.previousEmail !== undefined ? hashedEmail(change.previousEmail) : undefined;
-    if (previous) for (const audienceId of plan.removePrevious) track('DELETE', audienceId, [previous, '']);
+    // Only the keys that changed: a removal row naming a key the person still has would remove the person.
+    const { email: oldEmail, phone: oldPhone } = plan.previousKeys ?? {};
+    const previousEmail = oldEmail ?? (change.previousEmail !== undefined ? hashedEmail(change.previousEmail) : undefined);
+    const previous: Row | undefined = previousEmail || oldPhone ? [previousEmail ?? '', oldPhone ?? ''] : undefined;
+    if (previous) for (const audienceId of plan.removePrevious) track('DELETE', audienceId, previous);
     return plan;
   });
 
   const client = new MetaAudiencesClient(settings, context.secrets, options);
   const failed = new Map<number, FailureReason>();
   let sent = 0;
-  for (const [key, group] of uploads.groups) {
+  // Removals first: an old key and a new one may be the same account at Meta, which must end up added.
+  const ordered = [...uploads.groups].sort(([, a], [, b]) => (a.method === b.method ? 0 : a.method === 'DELETE' ? -1 : 1));
+  for (const [key, group] of ordered) {
     try {
       const answers = await client.upload(group.method, group.audienceId, group.rows);
       sent += group.rows.length;

@@ -132,7 +132,7 @@ describe('Meta audience membership through the Marketing API', () => {
       expect(outcome).toEqual({
         profileId: 'p-anna',
         status: 'pushed',
-        remoteId: audienceRemoteId({ segments: ['new', 'lapsed'], held: [LAPSED] }),
+        remoteId: audienceRemoteId({ segments: ['new', 'lapsed'], held: [LAPSED], keys: ANNA }),
       });
       expect(sim.members(LAPSED)).toEqual([ANNA]);
       expect(sim.members(LOYAL)).toEqual([]);
@@ -189,6 +189,22 @@ describe('Meta audience membership through the Marketing API', () => {
       expect(sim.members(LAPSED)).toEqual([{ email: sha256('anna@jansen.nl') }]);
     }));
 
+  it('moves a person whose phone number changed: the old number leaves the audience, the person stays in it', () =>
+    withSimulator(async (sim) => {
+      const [joined] = await push(sim, [change({ segments: 'lapsed' })]);
+      const remoteId = joined!.status === 'pushed' ? joined!.remoteId : undefined;
+      const newPhone = [
+        { type: 'email', value: 'anna.jansen@example.com' },
+        { type: 'phone', value: '+31687654321' },
+      ] as const;
+      await push(sim, [change({ firstName: 'Anna' }, { identifiers: [...newPhone], remoteId })]);
+      expect(sim.members(LAPSED)).toEqual([{ email: ANNA.email, phone: sha256('31687654321') }]);
+      expect(
+        sim.sessions().map((s) => s.method),
+        'the old number removed before the new one is added',
+      ).toEqual(['POST', 'DELETE', 'POST']);
+    }));
+
   it('splits an upload of more than 10,000 rows into one session: numbered batches, the last flagged, the total estimated', () =>
     withSimulator(async (sim) => {
       const client = new MetaAudiencesClient(sim.settings, sim.secrets, fast);
@@ -207,6 +223,26 @@ describe('Meta audience membership through the Marketing API', () => {
       });
       expect(answers.every((a) => a.session_id === String(session!.sessionId))).toBe(true);
     }));
+
+  it("fails only the person whose entry Meta found invalid, with Meta's reason, and pushes the others", () =>
+    withSimulator(
+      async (sim) => {
+        const bob = change(
+          { segments: 'lapsed' },
+          { profileId: 'p-bob', email: 'bob@example.com', identifiers: [{ type: 'email', value: 'bob@example.com' }] },
+        );
+        const outcomes = await push(sim, [change({ segments: 'lapsed' }), bob]);
+        expect(outcomes[0]?.status).toBe('pushed');
+        expect(outcomes[1]).toMatchObject({
+          profileId: 'p-bob',
+          status: 'failed',
+          retryable: false,
+          reason: expect.stringMatching(/invalid.*could not be matched/),
+        });
+        expect(sim.members(LAPSED)).toEqual([ANNA]);
+      },
+      { invalidKeys: [sha256('bob@example.com')] },
+    ));
 
   it('reports the entries Meta found invalid', () =>
     withSimulator(async (sim) => {

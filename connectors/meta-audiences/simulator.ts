@@ -48,6 +48,8 @@ export interface MetaAudiencesSimulatorOptions {
   settings?: Partial<MetaAudiencesSettings>;
   /** What an injected rate limit says in X-Business-Use-Case-Usage: minutes until the ad account may call again (default 0). */
   regainAccessMinutes?: number;
+  /** Hashed keys the account reports as invalid entries (as Meta does for a value it cannot read), skipping their rows. */
+  invalidKeys?: readonly string[];
 }
 
 const VERSION = /^\/(v\d{1,2}\.\d)\/([^/]+)\/users$/;
@@ -177,6 +179,12 @@ export async function startMetaAudiencesSimulator(options: MetaAudiencesSimulato
       if (member.email === undefined && member.phone === undefined) {
         invalidCount++;
         invalid['(empty)'] = 'Every key of the row is empty';
+        continue;
+      }
+      const unreadable = values.find((v) => options.invalidKeys?.includes(v));
+      if (unreadable !== undefined) {
+        invalidCount++;
+        invalid[unreadable] = 'Invalid hash: the value could not be matched';
         continue;
       }
       rows.push(member);

@@ -24,7 +24,12 @@ const state = (segments: string[], held: string[]) => audienceRemoteId({ segment
 describe('planMembership', () => {
   it('adds a consenting person to the audience of the segment they joined, and remembers it', () => {
     const plan = planMembership(change({ email: 'anna@example.com', segments: 'new,lapsed', consentAdvertising: true }), audiences, true);
-    expect(plan).toEqual({ add: ['111'], remove: [], removePrevious: [], state: { segments: ['new', 'lapsed'], held: ['111'] } });
+    expect(plan).toEqual({
+      add: ['111'],
+      remove: [],
+      removePrevious: [],
+      state: { segments: ['new', 'lapsed'], held: ['111'] },
+    });
   });
 
   it('never adds a person in the segment without advertising consent', () => {
@@ -49,7 +54,12 @@ describe('planMembership', () => {
       { consent: { advertising: false }, remoteId: state(['lapsed', 'loyal'], ['111', '222']) },
     );
     const plan = planMembership(withdrawn, audiences, true);
-    expect(plan).toEqual({ add: [], remove: ['111', '222'], removePrevious: [], state: { segments: ['lapsed', 'loyal'], held: [] } });
+    expect(plan).toEqual({
+      add: [],
+      remove: ['111', '222'],
+      removePrevious: [],
+      state: { segments: ['lapsed', 'loyal'], held: [] },
+    });
   });
 
   it('removes a person who withdrew consent from every configured audience when nothing is remembered of them', () => {
@@ -73,6 +83,24 @@ describe('planMembership', () => {
       removePrevious: ['111'],
       state: { segments: ['lapsed'], held: ['111'] },
     });
+  });
+
+  it('remembers the keys sent, and removes a changed phone number under its old key where the person is held', () => {
+    const keys = { email: 'e1', phone: 'p1' };
+    const joined = planMembership(change({ segments: 'lapsed' }), audiences, true, keys);
+    expect(joined.state).toEqual({ segments: ['lapsed'], held: ['111'], keys });
+    const remoteId = audienceRemoteId(joined.state);
+    expect(readAudienceState(remoteId)?.keys).toEqual(keys);
+    // The new number arrives as an identifier; the change names no e-mail and no previous address.
+    const moved = planMembership(change({ firstName: 'Anna' }, { remoteId }), audiences, true, { email: 'e1', phone: 'p2' });
+    expect(moved).toMatchObject({
+      add: ['111'],
+      removePrevious: ['111'],
+      previousKeys: { phone: 'p1' },
+      state: { keys: { email: 'e1', phone: 'p2' } },
+    });
+    const same = planMembership(change({ firstName: 'Anne' }, { remoteId }), audiences, true, keys);
+    expect(same).toEqual({ add: [], remove: [], removePrevious: [], state: joined.state });
   });
 
   it('does nothing for a change that moves no membership', () => {

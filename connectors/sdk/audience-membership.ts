@@ -22,6 +22,11 @@ export interface AudienceState {
   segments: string[];
   /** Audience ids the person was added to and not removed from since. */
   held: string[];
+  /**
+   * The keys last sent, by name, as the vendor received them (hashed): a key that changed is removed from the audiences
+   * holding the person under it, a phone number as well as an address (a change carries the old address only).
+   */
+  keys?: Record<string, string>;
 }
 
 export interface MembershipPlan {
@@ -29,8 +34,10 @@ export interface MembershipPlan {
   add: string[];
   /** Audience ids to remove the person's current keys from (segment left, consent withdrawn). */
   remove: string[];
-  /** Audience ids still holding the person under `change.previousEmail`, which must be removed there. */
+  /** Audience ids still holding the person under keys they no longer have, which must be removed there. */
   removePrevious: string[];
+  /** Those old keys, by name, as last sent; absent when none changed or none was remembered (`change.previousEmail` then). */
+  previousKeys?: Record<string, string>;
   /** The state to return as the push outcome's `remoteId` once the vendor accepted the plan. */
   state: AudienceState;
 }
@@ -38,17 +45,18 @@ export interface MembershipPlan {
 const PREFIX = 'audiences:';
 
 export function audienceRemoteId(state: AudienceState): string {
-  return `${PREFIX}${JSON.stringify({ s: state.segments, h: state.held })}`;
+  return `${PREFIX}${JSON.stringify({ s: state.segments, h: state.held, ...(state.keys ? { k: state.keys } : {}) })}`;
 }
 
-const Stored = z.object({ s: z.array(z.string()), h: z.array(z.string()) });
+const Stored = z.object({ s: z.array(z.string()), h: z.array(z.string()), k: z.record(z.string(), z.string()).optional() });
 
 /** Undefined for no remoteId or one this module did not write (nothing known: no audience is assumed to hold the person). */
 export function readAudienceState(remoteId: string | undefined): AudienceState | undefined {
   if (remoteId === undefined || !remoteId.startsWith(PREFIX)) return undefined;
   try {
     const parsed = Stored.safeParse(JSON.parse(remoteId.slice(PREFIX.length)));
-    return parsed.success ? { segments: parsed.data.s, held: parsed.data.h } : undefined;
+    if (!parsed.success) return undefined;
+    return { segments: parsed.data.s, held: parsed.data.h, ...(parsed.data.k ? { keys: parsed.data.k } : {}) };
   } catch {
     return undefined;
   }
@@ -85,16 +93,24 @@ const KEY_FIELDS = new Set(['email', 'phone']);
 
 /**
  * The plan for one change. `matchable`: whether the person has a key the vendor can match (an e-mail address or phone
- * number); without one nobody is added, and the audiences are left as they were.
+ * number); without one nobody is added, and the audiences are left as they were. `keys`: the person's keys as the
+ * vendor will receive them, by name (e.g. `{ email: <hash>, phone: <hash> }`), remembered to find the ones that change.
  */
-export function planMembership(change: ProfileChange, audiences: readonly AudienceMapping[], matchable: boolean): MembershipPlan {
+export function planMembership(
+  change: ProfileChange,
+  audiences: readonly AudienceMapping[],
+  matchable: boolean,
+  keys?: Readonly<Record<string, string>>,
+): MembershipPlan {
   const before = readAudienceState(change.remoteId);
   const consented = change.consent.advertising === true;
   // A withdrawal with nothing remembered (the pipeline sends one only after a push with consent): every audience may
   // hold the person, so every configured one is told to remove them.
   const held = new Set(before?.held ?? (consented ? [] : audiences.map((a) => a.audienceId)));
   const segments = currentSegments(change.fields, before?.segments ?? []);
-  const keysChanged = change.changed.some((field) => KEY_FIELDS.has(field));
+  const previousKeys =
+    before?.keys && keys ? Object.fromEntries(Object.entries(before.keys).filter(([name, value]) => keys[name] !== value)) : {};
+  const keysChanged = change.changed.some((field) => KEY_FIELDS.has(field)) || Object.keys(previousKeys).length > 0;
   const add: string[] = [];
   const remove: string[] = [];
   const after = new Set(held);
@@ -110,6 +126,8 @@ export function planMembership(change: ProfileChange, audiences: readonly Audien
     }
   }
   // An audience no longer configured keeps whoever it holds: the instance settings no longer name it to remove from.
-  const removePrevious = change.previousEmail !== undefined ? [...held].filter((id) => audiences.some((a) => a.audienceId === id)) : [];
-  return { add, remove, removePrevious, state: { segments, held: [...after].sort() } };
+  const stale = change.previousEmail !== undefined || Object.keys(previousKeys).length > 0;
+  const removePrevious = stale ? [...held].filter((id) => audiences.some((a) => a.audienceId === id)) : [];
+  const state: AudienceState = { segments, held: [...after].sort(), ...(keys ? { keys: { ...keys } } : {}) };
+  return { add, remove, removePrevious, ...(Object.keys(previousKeys).length > 0 ? { previousKeys } : {}), state };
 }
