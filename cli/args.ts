@@ -35,7 +35,7 @@ export type Command =
   | { name: 'connect'; tenant: string; instance: string; dryRun: boolean; check: boolean; baseUrl?: string }
   | { name: 'doctor'; tenant?: string; baseUrl?: string }
   | { name: 'backfill'; tenant: string; instance: string; since?: Date; restart: boolean }
-  | { name: 'resync'; tenant: string; instance: string; dryRun: boolean; full: boolean; restart: boolean }
+  | { name: 'resync'; tenant: string; instance: string; dryRun: boolean; full: boolean; restart: boolean; batchSize?: number }
   | { name: 'profile'; tenant: string; emailOrId: string }
   | { name: 'dlq'; action: 'list' | 'replay'; queue?: 'changes' | 'push'; max?: number }
   | { name: 'quarantine'; action: 'list' | 'replay'; tenant: string; id?: string }
@@ -243,12 +243,15 @@ export const COMMANDS: Record<string, Spec> = {
     },
   },
   resync: {
-    usage: 'syncline resync <tenant> <destination> [--dry-run] [--full] [--restart] [--json]',
+    usage: 'syncline resync <tenant> <destination> [--dry-run] [--full] [--restart] [--batch-size N] [--json]',
     summary: 'push every consenting profile to a destination at its pace (a new one, or --full after a mapping change)',
-    options: { 'dry-run': { type: 'boolean' }, full: { type: 'boolean' }, restart: { type: 'boolean' } },
+    options: { 'dry-run': { type: 'boolean' }, full: { type: 'boolean' }, restart: { type: 'boolean' }, 'batch-size': { type: 'string' } },
     build: (w) => {
       const [tenant, instance] = positionals(w, ['<tenant>', '<destination>']);
+      const size = text(w.values, 'batch-size');
+      if (size !== undefined && !/^[1-9]\d*$/.test(size)) refuse(w, `--batch-size must be a whole number of profiles, not "${size}"`);
       return {
+        ...(size !== undefined ? { batchSize: Number(size) } : {}),
         name: 'resync',
         tenant: tenant!,
         instance: instance!,

@@ -51,7 +51,13 @@ const HANDLERS: Handlers = {
     connectCommand(ctx, c.tenant, c.instance, { dryRun: c.dryRun, check: c.check, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }),
   doctor: (ctx, c) => doctorCommand(ctx, c.tenant, c.baseUrl),
   backfill: (ctx, c) => backfillCommand(ctx, c.tenant, c.instance, c.since, c.restart),
-  resync: (ctx, c) => resyncCommand(ctx, c.tenant, c.instance, { dryRun: c.dryRun, full: c.full, restart: c.restart }),
+  resync: (ctx, c) =>
+    resyncCommand(ctx, c.tenant, c.instance, {
+      dryRun: c.dryRun,
+      full: c.full,
+      restart: c.restart,
+      ...(c.batchSize !== undefined ? { batchSize: c.batchSize } : {}),
+    }),
   profile: (ctx, c) => profileCommand(ctx, c.tenant, c.emailOrId),
   dlq: (ctx, c) => dlqCommand(ctx, c.action, c.queue, c.max),
   quarantine: (ctx, c) => quarantineCommand(ctx, c.action, c.tenant, c.id),

@@ -29,7 +29,7 @@ export async function queueStageResync(
   deps: StageResyncDeps,
   tenantId: string,
   instanceId: string,
-  options: Pick<ResyncOptions, 'full' | 'dryRun' | 'restart' | 'onProgress'>,
+  options: Pick<ResyncOptions, 'full' | 'dryRun' | 'restart' | 'batchSize' | 'onProgress'>,
 ): Promise<ResyncProgress> {
   const cursors = new DynamoCursorStore(deps.db, deps.tables.ops);
   const push = {

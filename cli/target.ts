@@ -65,7 +65,7 @@ export interface Target {
   resync(
     tenantId: string,
     instanceId: string,
-    options: Pick<ResyncOptions, 'full' | 'dryRun' | 'restart' | 'onProgress'>,
+    options: Pick<ResyncOptions, 'full' | 'dryRun' | 'restart' | 'batchSize' | 'onProgress'>,
   ): Promise<ResyncProgress>;
   /** Plans (or applies) an instance's webhook subscriptions where its secrets are: in the local stack, or here for a stage. */
   connect(tenantId: string, instanceId: string, url: string, apply: boolean): Promise<ConnectOutcome>;
@@ -157,6 +157,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
       if (options.full) query.set('full', '1');
       if (options.dryRun) query.set('dryRun', '1');
       if (options.restart) query.set('restart', '1');
+      if (options.batchSize !== undefined) query.set('batchSize', String(options.batchSize));
       const response = await call('POST', `/api/resync/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
       return readStream<ResyncProgress>(response, 'resync', options.onProgress);
     },

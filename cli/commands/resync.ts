@@ -45,7 +45,7 @@ export async function resyncCommand(
   ctx: CommandContext,
   tenantId: string,
   instanceId: string,
-  options: { dryRun: boolean; full: boolean; restart: boolean },
+  options: { dryRun: boolean; full: boolean; restart: boolean; batchSize?: number },
 ): Promise<number> {
   const target = await ctx.target();
   requireTenant(target, tenantId, instanceId);

@@ -152,6 +152,8 @@ async function handleResync(deps: OperatorRouteDeps, url: URL, res: ServerRespon
     }
     return true;
   }
+  const size = url.searchParams.get('batchSize');
+  if (size !== null && !/^[1-9]\d*$/.test(size)) return refuse(res, 400, `batchSize must be a whole number, not "${size}"`);
   const stop = new AbortController();
   res.on('close', () => stop.abort());
   let streaming = false;
@@ -160,6 +162,7 @@ async function handleResync(deps: OperatorRouteDeps, url: URL, res: ServerRespon
       full,
       dryRun: url.searchParams.get('dryRun') === '1',
       restart: url.searchParams.get('restart') === '1',
+      ...(size !== null ? { batchSize: Number(size) } : {}),
       signal: stop.signal,
       onProgress: (progress) => {
         if (!streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });

@@ -164,3 +164,30 @@ describe('resync of a destination', () => {
     expect(received.flat()[0]!.fields).toHaveProperty('first_name', 'Name p01');
   });
 });
+
+describe('resync pace', () => {
+  it('waits the pace between pushes, and a stop during the wait leaves the waiting page for the next run', async () => {
+    const { profiles, deps, sentTo, cursors } = setup();
+    await seed(profiles, people());
+    let clock = 0;
+    const waits: number[] = [];
+    const stop = new AbortController();
+    const result = await runResync(deps, 'acme', 'new', {
+      pace: { minIntervalMs: 5_000, basis: 'test', documented: true },
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        stop.abort(); // Ctrl-C while waiting for the second push
+      },
+      signal: stop.signal,
+    });
+    expect(waits).toEqual([5_000]);
+    expect(sentTo(), 'only the first page').toEqual(['p01', 'p02']);
+    expect(result).toMatchObject({ interrupted: true, done: 3 });
+    expect(await readResyncJob(cursors, 'acme', 'new')).toMatchObject({ after: 'p03', state: 'interrupted' });
+    clock += 60_000;
+    const rest = await runResync(deps, 'acme', 'new', { pace: NO_PACE });
+    expect(rest.counts.pushed).toBe(7);
+    expect(sentTo()).toEqual(consenting);
+  });
+});

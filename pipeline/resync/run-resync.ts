@@ -160,7 +160,6 @@ export async function runResync(
       return;
     }
     const outcomes = new Map<string, ScopedOutcome>();
-    await pacer.ready(options.signal);
     const callStartedAt = now();
     const failed = new Set(
       await pushProfiles(
@@ -185,8 +184,11 @@ export async function runResync(
 
   let interrupted = false;
   let page: Profile[] = [];
-  const flush = async () => {
-    if (page.length === 0) return;
+  /** Handles the page unless stopped while waiting for the pace: then it stays undone, for the next run. */
+  const flush = async (): Promise<boolean> => {
+    if (page.length === 0) return true;
+    if (!dryRun) await pacer.ready(options.signal);
+    if (options.signal?.aborted) return false;
     await handlePage(page);
     job.after = page.at(-1)!.profileId;
     page = [];
@@ -196,6 +198,7 @@ export async function runResync(
     // (a normal run) recognise as already there.
     if (!dryRun) await saveResyncJob(deps.cursors, job);
     options.onProgress?.(progress(false, false));
+    return true;
   };
   if (!dryRun) await saveResyncJob(deps.cursors, job);
   for await (const profile of deps.push.profiles.listProfiles(tenantId, job.after !== undefined ? { after: job.after } : {})) {
@@ -204,10 +207,12 @@ export async function runResync(
       break;
     }
     page.push(profile);
-    if (page.length >= batchSize) await flush();
+    if (page.length >= batchSize && !(await flush())) {
+      interrupted = true;
+      break;
+    }
   }
-  if (!interrupted && options.signal?.aborted) interrupted = true;
-  if (!interrupted) await flush();
+  if (!interrupted) interrupted = !(await flush());
   job.state = interrupted ? 'interrupted' : 'complete';
   job.updatedAt = iso(now());
   job.elapsedMs = earlierElapsed + (now() - startedAt);
