@@ -8,12 +8,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SynclineConfig, TenantConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
-import type { ErasureReceiptStore, EventLedger, EventQueue, ProfileRepository, QuarantineEntry } from '../core/ports.js';
+import type { ErasureReceiptStore, EventLedger, EventQueue, ProfileRepository, PushSnapshotStore, QuarantineEntry } from '../core/ports.js';
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
 import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
 import { installedConnectors } from '../connectors/index.js';
 import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
-import { DynamoCursorStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
+import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { LedgeredEventQueue } from '../pipeline/ledger/ledgered-event-queue.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
@@ -47,6 +47,8 @@ export interface Target {
   };
   /** What became of each event (the accounting). */
   ledger: EventLedger;
+  /** The push snapshots: what was last sent to each destination, and the delivery log there (`syncline profile`). */
+  snapshots: Pick<PushSnapshotStore, 'get' | 'getMany'>;
   erasures: Pick<ErasureReceiptStore, 'get' | 'list'>;
   sqs: SQSClient;
   queues: QueueUrls;
@@ -100,6 +102,7 @@ function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: str
     stats: new DynamoTenantStatsStore(db, tables.ops),
     quarantine: new DynamoQuarantineStore(db, tables.ops),
     ledger: new DynamoEventLedger(db, tables.ops),
+    snapshots: new DynamoPushSnapshotStore(db, tables.ops),
     erasures: new DynamoErasureReceipts(db, tables.ops, keyed),
   };
 }

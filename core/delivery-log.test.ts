@@ -32,10 +32,11 @@ describe('delivery log', () => {
     expect(decodeDeliveryLog(undefined, NOW)).toEqual([]);
   });
 
-  it('caps the field names of an attempt, so that a first push of every field does not grow the snapshot without bound', () => {
-    const fields = Array.from({ length: 60 }, (_, i) => `field${i}`);
+  it('caps the field names of an attempt, consent and the person first, so that a first push of every field stays small', () => {
+    const fields = [...Array.from({ length: 60 }, (_, i) => `field${i}`), 'email', 'consentEmailMarketing'];
     const [entry] = withAttempt([], { at: at(0), outcome: 'delivered', fields }, NOW);
     expect(entry!.fields).toHaveLength(13);
-    expect(entry!.fields.at(-1)).toBe('+48 more');
+    expect(entry!.fields.slice(0, 3)).toEqual(['consentEmailMarketing', 'email', 'field0']);
+    expect(entry!.fields.at(-1)).toBe('+50 more');
   });
 });

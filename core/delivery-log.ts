@@ -84,10 +84,9 @@ export function encodeDeliveryLog(log: readonly DeliveryAttempt[]): string {
 /** The log with `attempt` first, at most DELIVERY_LOG_LENGTH attempts, none older than DELIVERY_LOG_DAYS. */
 export function withAttempt(log: readonly DeliveryAttempt[], attempt: DeliveryAttempt, now: Date): DeliveryAttempt[] {
   const since = now.getTime() - DELIVERY_LOG_DAYS * DAY_MS;
-  const fields =
-    attempt.fields.length > MAX_FIELDS
-      ? [...attempt.fields.slice(0, MAX_FIELDS), `+${attempt.fields.length - MAX_FIELDS} more`]
-      : attempt.fields;
+  // What decides whether someone is at a destination comes first: consent, then the person's own fields.
+  const ordered = [...attempt.fields].sort((a, b) => rank(a) - rank(b));
+  const fields = ordered.length > MAX_FIELDS ? [...ordered.slice(0, MAX_FIELDS), `+${ordered.length - MAX_FIELDS} more`] : ordered;
   const entry: DeliveryAttempt = {
     at: attempt.at.replace(/\.\d+Z$/, 'Z'),
     outcome: attempt.outcome,
@@ -97,6 +96,9 @@ export function withAttempt(log: readonly DeliveryAttempt[], attempt: DeliveryAt
   return [entry, ...log.filter((e) => Date.parse(e.at) >= since)].slice(0, DELIVERY_LOG_LENGTH);
 }
 
+const PERSON_FIELDS = new Set(['email', 'firstName', 'lastName', 'phone']);
+const rank = (field: string): number => (field.startsWith('consent') ? 0 : PERSON_FIELDS.has(field) ? 1 : 2);
+
 /**
  * Whether a skip for consent is worth a write: only when the log does not already end in one. A person without consent
  * changes as often as anyone; recording each skipped change would cost a write per change for nothing new to say.
@@ -105,7 +107,10 @@ export function isNewSkip(log: readonly DeliveryAttempt[]): boolean {
   return log[0]?.outcome !== 'skipped-consent';
 }
 
-/** Attempts per outcome in one push batch at one destination, for the per-instance counters. */
+/**
+ * Attempts per outcome in one push batch at one destination, for the per-instance counters: every delivery, rejection
+ * and retry; a skip for consent once per person, when it starts (as it is logged).
+ */
 export type DeliveryCounts = Partial<Record<DeliveryOutcome, number>>;
 
 /** The counter attribute of each outcome (status item of the push stage): `deliveredCount`, `skippedConsentCount`, … */

@@ -27,7 +27,7 @@ import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/quarantine/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill/backfill.js';
 import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
-import { DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
+import { DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { accountTenant, type TenantAccount } from '../pipeline/ledger/accounting.js';
 import { CLI_SOURCE } from '../core/events.js';
@@ -400,6 +400,7 @@ function operatorRoutes(
     status: statusReader,
     profiles,
     stats: new DynamoTenantStatsStore(documentClient(), tableNames().ops),
+    snapshots: new DynamoPushSnapshotStore(documentClient(), tableNames().ops),
     quarantine: { list: (tenantId, limit) => runtime().webhook.quarantine.list(tenantId, limit) },
     queueDepths,
     rate,

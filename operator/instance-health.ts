@@ -2,13 +2,22 @@
 // `syncline instances` and the status page.
 import type { SynclineConfig } from '../core/config.js';
 import type { StatusRecorder } from '../core/ports.js';
+import type { DeliveryCounter } from '../core/delivery-log.js';
 
 type Stage = Parameters<StatusRecorder['record']>[2];
-export interface StageCounters {
+export interface StageCounters extends Partial<Record<DeliveryCounter, number>> {
   okCount?: number;
   okLastAt?: string;
   errorCount?: number;
   errorLastAt?: string;
+}
+
+/** What the pushes to a destination instance did, per profile and attempt (core/delivery-log.ts): a floor, see README. */
+export interface DeliveryTotals {
+  delivered: number;
+  skippedConsent: number;
+  rejected: number;
+  retrying: number;
 }
 
 /** DynamoStatusRecorder.read has this shape; tests give a fake. */
@@ -32,6 +41,8 @@ export interface InstanceHealth {
   /** Events received (webhook + poll) and merged, as counted by the handlers. */
   eventsIn: number;
   errors: { webhook: number; poll: number; merge: number; push: number };
+  /** Destinations only: the delivery outcomes counted by the push stage. */
+  deliveries?: DeliveryTotals;
   lastErrorAt?: string;
   /** `ok`, `idle` (nothing yet), `late` (a poll more than two intervals ago) or `failing` (the last outcome was an error). */
   state: 'ok' | 'idle' | 'late' | 'failing';
@@ -91,6 +102,16 @@ export async function describeInstances(
           merge: counters.merge?.errorCount ?? 0,
           push: counters.push?.errorCount ?? 0,
         },
+        ...(instance.push
+          ? {
+              deliveries: {
+                delivered: counters.push?.deliveredCount ?? 0,
+                skippedConsent: counters.push?.skippedConsentCount ?? 0,
+                rejected: counters.push?.rejectedCount ?? 0,
+                retrying: counters.push?.retryingCount ?? 0,
+              },
+            }
+          : {}),
         ...defined('lastErrorAt', lastErrorAt),
         state,
       });

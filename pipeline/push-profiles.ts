@@ -179,13 +179,15 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         if (!prepared) continue;
         if (prepared.kind === 'skip') {
           const instance = destination.instance.id;
-          count(message.tenantId, instance, 'skipped-consent');
-          // A skip is logged once, when it starts: repeating it for every change of the person would cost a write each.
-          if (isNewSkip(decodeDeliveryLog(prepared.previous?.deliveries, now)))
+          // A skip is logged (and counted) once, when it starts: repeating it for every change of the person would
+          // cost a write each, and count the person's changes rather than the people skipped.
+          if (isNewSkip(decodeDeliveryLog(prepared.previous?.deliveries, now))) {
+            count(message.tenantId, instance, 'skipped-consent');
             logAttempt(message.tenantId, instance, profile.profileId, id, prepared.previous, {
               outcome: 'skipped-consent',
               reason: `no ${destination.connector.push!.purpose} consent`,
             });
+          }
           continue;
         }
         const { pending } = prepared;

@@ -1,4 +1,5 @@
-// `syncline instances [<tenant>]`: every configured instance with its last webhook and poll, lag and error counts.
+// `syncline instances [<tenant>]`: every configured instance with its last webhook and poll, lag and error counts, and
+// for a destination its delivery counts (delivered, skipped for consent, rejected by the vendor, retrying).
 import { describeInstances, formatDuration } from '../../operator/instance-health.js';
 import type { CommandContext } from '../context.js';
 import { json, table } from '../io.js';
@@ -15,7 +16,18 @@ export async function instancesCommand(ctx: CommandContext, tenantId: string | u
   const at = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
   ctx.io.out(
     table(
-      ['tenant', 'instance', 'connector', 'state', 'last webhook', 'last poll', 'lag', 'events in', 'errors (webhook/poll/merge/push)'],
+      [
+        'tenant',
+        'instance',
+        'connector',
+        'state',
+        'last webhook',
+        'last poll',
+        'lag',
+        'events in',
+        'errors (webhook/poll/merge/push)',
+        'deliveries (delivered/skipped for consent/rejected/retrying)',
+      ],
       rows.map((r) => [
         r.tenantId,
         r.instanceId,
@@ -26,6 +38,9 @@ export async function instancesCommand(ctx: CommandContext, tenantId: string | u
         formatDuration(r.lagMs),
         r.eventsIn,
         `${r.errors.webhook}/${r.errors.poll}/${r.errors.merge}/${r.errors.push}`,
+        r.deliveries
+          ? `${r.deliveries.delivered}/${r.deliveries.skippedConsent}/${r.deliveries.rejected}/${r.deliveries.retrying}`
+          : 'not a destination',
       ]),
     ),
   );

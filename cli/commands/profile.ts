@@ -1,5 +1,7 @@
-// `syncline profile <tenant> <email|id>`: the merged profile with the source of every field, segments, suggestions.
+// `syncline profile <tenant> <email|id>`: the merged profile with the source of every field, segments, suggestions,
+// and the last delivery attempts at each destination ("why is Anna not in Klaviyo?").
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
+import { deliveryLogOf, type DestinationDeliveries } from '../../pipeline/delivery-log-view.js';
 import type { CommandContext } from '../context.js';
 import { CommandFailed } from '../errors.js';
 import { json, table } from '../io.js';
@@ -11,11 +13,12 @@ export async function profileCommand(ctx: CommandContext, tenantId: string, emai
   const profile = await findProfile(target.profiles, tenantId, profileQuery(emailOrId));
   if (!profile) throw new CommandFailed(`no profile for "${emailOrId}" in tenant ${tenantId} on ${target.label}`);
   const view = viewProfile(profile, tenant, await target.stats.get(tenantId));
-  ctx.io.out(ctx.options.json ? json(view) : formatProfile(view));
+  const deliveries = await deliveryLogOf(target.snapshots, tenant, profile.profileId);
+  ctx.io.out(ctx.options.json ? json({ ...view, deliveries }) : formatProfile(view, deliveries));
   return 0;
 }
 
-export function formatProfile(p: ProfileView): string {
+export function formatProfile(p: ProfileView, deliveries: readonly DestinationDeliveries[] = []): string {
   const value = (v: unknown) => (v === null ? '-' : String(v));
   return [
     `profile ${p.profileId} (tenant ${p.tenantId}), first seen ${p.firstSeenAt}, last seen ${p.lastSeenAt}`,
@@ -41,6 +44,19 @@ export function formatProfile(p: ProfileView): string {
           table(
             ['consent', 'granted', 'source', 'as of'],
             p.consent.map((c) => [c.purpose, c.granted ? 'yes' : 'no', c.source, c.at]),
+          ).trimEnd(),
+        ]
+      : []),
+    ...(deliveries.length
+      ? [
+          '',
+          table(
+            ['destination', 'when', 'outcome', 'reason', 'fields sent'],
+            deliveries.flatMap((d) =>
+              d.attempts.length === 0
+                ? [[d.instance, '-', 'nothing attempted', '-', '-']]
+                : d.attempts.map((a) => [d.instance, a.at, a.outcome, a.reason ?? '-', a.fields.length ? a.fields.join(', ') : '-']),
+            ),
           ).trimEnd(),
         ]
       : []),

@@ -3,6 +3,7 @@
 import { formatDuration } from '../../operator/instance-health.js';
 import { escape, html, Html } from './html.js';
 import { resyncSection } from './resync-section.js';
+import type { DeliveryOutcome } from '../../core/delivery-log.js';
 import type { StatusView, TenantView } from './status-view.js';
 
 export { escape };
@@ -152,11 +153,13 @@ function searchSection(view: StatusView): Html {
 <button type="submit">Search</button>
 </form>
 ${search?.error ? html`<p class="error" role="alert">${search.error}</p>` : ''}
-${search?.profile ? profileDetails(search.profile) : ''}
+${search?.profile ? profileDetails(search.profile, search.deliveries) : ''}
 </section>`;
 }
 
-function profileDetails(p: NonNullable<NonNullable<StatusView['search']>['profile']>): Html {
+type Search = NonNullable<StatusView['search']>;
+
+function profileDetails(p: NonNullable<Search['profile']>, deliveries: Search['deliveries']): Html {
   return html`<article aria-labelledby="profile-heading" data-profile-id="${p.profileId}">
 <h3 id="profile-heading">Profile ${p.profileId}</h3>
 <p>Tenant ${p.tenantId}; first seen ${when(p.firstSeenAt)}, last seen ${when(p.lastSeenAt)}. Orders: ${p.orders.count}${p.orders.sources.length ? ` (from ${p.orders.sources.join(', ')})` : ''}; open carts: ${p.openCarts}.
@@ -183,5 +186,30 @@ ${
 <tbody>${p.suggestions.map((s) => html`<tr><td>${s.sku}</td><td>${s.name ?? '—'}</td><td>${s.reason ?? '—'}</td></tr>`)}</tbody></table>`
     : ''
 }
+${deliveries && deliveries.length > 0 ? deliveryLog(deliveries) : ''}
 </article>`;
+}
+
+const OUTCOME_TEXT: Record<DeliveryOutcome, string> = {
+  delivered: 'delivered',
+  'skipped-consent': 'skipped: no consent',
+  rejected: 'rejected by the vendor',
+  retrying: 'failed, retrying',
+};
+
+/** Why someone is (not) at a destination: the last attempts there, newest first; reasons are the vendors' words, escaped. */
+function deliveryLog(deliveries: NonNullable<Search['deliveries']>): Html {
+  const rows = deliveries.flatMap((d) =>
+    d.attempts.length === 0
+      ? [
+          html`<tr data-destination="${d.instance}"><th scope="row">${d.instance} (${d.connector})</th><td>—</td><td>nothing attempted</td><td></td><td></td></tr>`,
+        ]
+      : d.attempts.map(
+          (a) =>
+            html`<tr data-destination="${d.instance}" data-outcome="${a.outcome}"><th scope="row">${d.instance} (${d.connector})</th><td>${when(a.at)}</td><td>${OUTCOME_TEXT[a.outcome]}</td><td>${a.reason === undefined ? '—' : html`<code>${a.reason}</code>`}</td><td>${a.fields.length > 0 ? a.fields.join(', ') : '—'}</td></tr>`,
+        ),
+  );
+  return html`<table><caption>Deliveries to destinations, newest first</caption>
+<thead><tr><th scope="col">Destination</th><th scope="col">When</th><th scope="col">Outcome</th><th scope="col">Reason</th><th scope="col">Fields sent</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
 }

@@ -1,6 +1,7 @@
 // What the status page shows, read from the stores of the running local stack: one read per page load.
 import type { SynclineConfig } from '../../core/config.js';
-import type { ProfileRepository, QuarantineEntry } from '../../core/ports.js';
+import type { ProfileRepository, PushSnapshotStore, QuarantineEntry } from '../../core/ports.js';
+import { deliveryLogOf, type DestinationDeliveries } from '../../pipeline/delivery-log-view.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { describeInstances, type InstanceHealth, type StatusReader } from '../../operator/instance-health.js';
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
@@ -15,6 +16,8 @@ export interface StatusSources {
   quarantine: { list(tenantId: string, limit?: number): Promise<QuarantineEntry[]> };
   queueDepths(): Promise<Record<string, number>>;
   rate: EventRate;
+  /** The push snapshots, for a profile's delivery log at each destination (core/delivery-log.ts). */
+  snapshots?: Pick<PushSnapshotStore, 'get' | 'getMany'>;
   now?: () => Date;
   /** The resync jobs of each destination (resync-section.ts). */
   resync?: ResyncSources;
@@ -38,7 +41,7 @@ export interface StatusView {
   generatedAt: string;
   queues: Record<string, number>;
   tenants: TenantView[];
-  search?: { tenantId: string; query: string; profile?: ProfileView; error?: string };
+  search?: { tenantId: string; query: string; profile?: ProfileView; deliveries?: DestinationDeliveries[]; error?: string };
 }
 
 export const rateKey = (tenantId: string, instanceId: string) => `${tenantId}/${instanceId}`;
@@ -78,7 +81,11 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
     else {
       const profile = await findProfile(sources.profiles, tenant.id, profileQuery(search.query.trim()));
       view.search = profile
-        ? { ...search, profile: viewProfile(profile, tenant, await sources.stats.get(tenant.id), now) }
+        ? {
+            ...search,
+            profile: viewProfile(profile, tenant, await sources.stats.get(tenant.id), now),
+            ...(sources.snapshots ? { deliveries: await deliveryLogOf(sources.snapshots, tenant, profile.profileId, now) } : {}),
+          }
         : { ...search, error: `no profile for "${search.query.trim()}" in tenant ${tenant.id}` };
     }
   }
