@@ -7,7 +7,7 @@ import { eraseSubjects } from './erase.js';
 
 export const googleCustomerMatch = defineConnector<GoogleCustomerMatchSettings, GoogleCustomerMatchSecrets>({
   name: 'google-customer-match',
-  kind: 'dmp',
+  kind: 'ads',
   description: 'Google Ads Customer Match: segments as user lists (hashed e-mail and phone, add and remove jobs), advertising consent only',
   settingsSchema: GoogleCustomerMatchSettings,
   secretsSchema: GoogleCustomerMatchSecrets,
