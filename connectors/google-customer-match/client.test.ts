@@ -169,6 +169,29 @@ describe('the Customer Match client against the simulated Google Ads', () => {
       expect(sim.tokensIssued()).toBe(2);
     }));
 
+  it('keeps access tokens per tenant and instance: another instance with its own grant asks for its own', () =>
+    withSimulator(async (sim, client) => {
+      await client.createJob('1001', 'add');
+      const other = new CustomerMatchClient('other-tenant/gcm', sim.settings, sim.secrets, fast);
+      await other.createJob('1001', 'add');
+      expect(sim.tokensIssued()).toBe(2);
+    }));
+
+  it('names the manager account in login-customer-id when the user reaches the advertiser through one', () =>
+    withSimulator(
+      async (sim) => {
+        const direct = new CustomerMatchClient('acme/no-manager', { ...sim.settings, loginCustomerId: undefined }, sim.secrets, fast);
+        const error = await direct.createJob('1001', 'add').catch((e: unknown) => e);
+        expect(failureReason('Google Ads', error)).toMatchObject({
+          retryable: false,
+          reason: expect.stringContaining('USER_PERMISSION_DENIED') as string,
+        });
+        const managed = new CustomerMatchClient('acme/manager', sim.settings, sim.secrets, fast);
+        await expect(managed.createJob('1001', 'add')).resolves.toMatch(/^customers\/1234567890\/offlineUserDataJobs\/\d+$/);
+      },
+      { managerId: '9876543210' },
+    ));
+
   it('fails for good on a wrong developer token, an unknown list or a revoked refresh token', async () => {
     await withSimulator(async (sim) => {
       const wrong = new CustomerMatchClient('acme/wrong-dev', sim.settings, { ...sim.secrets, developerToken: 'nope' }, fast);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runContractTests } from '../sdk/contract-kit.js';
+import { runContractTests, sampleChanges } from '../sdk/contract-kit.js';
 import { audienceRemoteId, capabilitiesOf, readAudienceState, type ProfileChange, type PushOutcome } from '../sdk/index.js';
 import { contextFor, withVendor } from '../sdk/testing/index.js';
 import { GoogleCustomerMatchSettings, type GoogleCustomerMatchSecrets } from './config.js';
 import { CustomerMatchClient } from './client.js';
 import { pushChanges } from './destination.js';
 import { eraseSubjects } from './erase.js';
-import { sha256Hex } from './identifiers.js';
+import { googleEmail, sha256Hex } from './identifiers.js';
 import { googleCustomerMatch } from './index.js';
 import { runJob } from './jobs.js';
 import { startCustomerMatchSimulator, type CustomerMatchSimulator, type CustomerMatchSimulatorOptions } from './simulator.js';
@@ -19,12 +19,27 @@ const audiences = [
   { segment: 'loyal', audienceId: LOYAL },
 ];
 
-// The kit's own push test sends people without the advertising purpose, whom an audience must never receive: the
-// batching and retry check is below, with consenting people.
+/** The kit's sample people as an audience destination receives them: advertising consent, in `lapsed`. */
+const audienceChanges = (count: number): ProfileChange[] =>
+  sampleChanges(count).map((c) => ({
+    ...c,
+    fields: { ...c.fields, segments: 'lapsed' },
+    changed: [...c.changed, 'segments'],
+    consent: { ...c.consent, advertising: true },
+  }));
+
 runContractTests({
   connector: googleCustomerMatch,
   settings: GoogleCustomerMatchSettings.parse({ customerId: '123-456-7890', audiences }),
   secrets,
+  push: {
+    startVendor: (faults) => startCustomerMatchSimulator(faults ? { faults } : {}),
+    changes: audienceChanges,
+    keyOf: (c) => {
+      const email = c.email === undefined ? undefined : googleEmail(c.email);
+      return email === undefined ? undefined : sha256Hex(email);
+    },
+  },
 });
 
 const fast = { retries: 4, minDelayMs: 1 };
@@ -90,15 +105,17 @@ describe('google-customer-match as a destination', () => {
       ]);
     }));
 
-  it('never sends a person without the advertising purpose, whatever their segments', () =>
+  it('never adds a person without the advertising purpose, whatever their segments', () =>
     withSimulator(async (sim, settings) => {
-      const outcomes = await pushChanges(
-        context(sim, settings),
-        [person('bo@example.com', { segments: 'lapsed,loyal' }, { consent: { email_marketing: true } })],
-        fast,
-      );
-      expect(outcomes[0]?.status).toBe('pushed');
-      expect(sim.requests(), 'not one request to Google').toBe(0);
+      const ctx = context(sim, settings);
+      const known = audienceRemoteId({ segments: [], held: [] });
+      const refused = person('bo@example.com', { segments: 'lapsed,loyal' }, { consent: { email_marketing: true }, remoteId: known });
+      expect((await pushChanges(ctx, [refused], fast))[0]?.status).toBe('pushed');
+      expect(sim.requests(), 'held nowhere, so not one request to Google').toBe(0);
+      // A withdrawal with nothing remembered may find the person in any list: removals only, never an add.
+      const forgotten = person('bo@example.com', { consentAdvertising: false }, { consent: { advertising: false } });
+      expect((await pushChanges(ctx, [forgotten], fast))[0]?.status).toBe('pushed');
+      expect(sim.operations().map((o) => o.kind)).toEqual(['remove', 'remove']);
     }));
 
   it('removes a person who left the segment from that list only, in a job of removals', () =>
