@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
+import { QUEUE_SENDERS_VARIABLE } from '../pipeline/scope/queue-senders.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
 import { DIGEST_KEY_VARIABLE } from './constructs/identifier-digest-key.js';
 import { HANDLERS, HANDLER_NAMES, REPO_ROOT } from './handlers.js';
@@ -47,6 +48,8 @@ describe('functions', () => {
             : [DIGEST_KEY_VARIABLE];
       // push writes the survey's answer links, which point at this API.
       if (name === 'push') scoped.push('SYNCLINE_PUBLIC_URL');
+      // The merge judges each message by its sender (cdk/queue-producers.test.ts).
+      if (name === 'merge') scoped.push(QUEUE_SENDERS_VARIABLE);
       expect(Object.keys(env).sort(), name).toEqual(
         [
           'CHANGES_MAX_RECEIVE_COUNT',

@@ -24,6 +24,8 @@ import { secretPrefix } from '../aws/secrets.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
 import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
+import { QueueProducers } from './constructs/queue-producers.js';
+import { operatorRoleName } from '../operator/stage.js';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -82,6 +84,7 @@ export class SynclineStack extends Stack {
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
   readonly digestKey: IdentifierDigestKey;
+  readonly producers: QueueProducers;
 
   constructor(scope: Construct, id: string, props: SynclineStackProps) {
     super(scope, id, { description: `syncline (${props.stage}): multi-tenant customer-data sync`, ...props });
@@ -108,6 +111,16 @@ export class SynclineStack extends Stack {
     });
     this.functions = this.createFunctions(stage, prefix, props.code, logRetention, removalPolicy);
     this.tenantData = this.grantLeastPrivilege(stage);
+    // Webhook, poll, survey and collect send to the changes queue, and so does the CLI through the operator role; the
+    // merge knows their role ids and refuses what anyone else sent (cdk/constructs/queue-producers.ts).
+    const { webhook, poll, survey, collect } = this.functions;
+    this.producers = new QueueProducers(this, 'ChangesProducers', {
+      queue: this.changes.queue,
+      functions: { webhook, poll, survey, collect },
+      consumer: this.functions.merge,
+      operatorRoleName: operatorRoleName(stage),
+      description: `syncline ${stage}: the CLI's sends to the changes queue (erase, backfill, replays), for the stage's operators`,
+    });
     const { merge, push, sweep } = this.functions;
     this.digestKey = new IdentifierDigestKey(this, 'IdentifierDigestKey', {
       stage,
@@ -192,15 +205,12 @@ export class SynclineStack extends Stack {
     });
     for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, tenantData.role.roleArn);
 
-    this.changes.queue.grantSendMessages(webhook);
-    this.changes.queue.grantSendMessages(poll);
+    // Webhook, poll, survey and collect send to the changes queue: this.producers (constructor).
     this.grantSecretReads(stage, [webhook, poll, push, personalize]);
     // The survey function sends answers and reads the tenants' survey keys only, none of the connector secrets.
-    this.changes.queue.grantSendMessages(survey);
     this.grantSurveyKeyReads(stage, survey);
     // Collect: events and its quarantine entries both go onto the changes queue (the merge keeps the entries), so it
     // needs no table grant at all.
-    this.changes.queue.grantSendMessages(collect);
 
     // Includes ConditionCheckItem for TransactWriteItems; the index lists a tenant's profiles (whole-source erasure).
     grantKeyed(merge, [profiles], 'readWrite', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);

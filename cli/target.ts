@@ -30,7 +30,9 @@ import { replayQuarantined, type ReplayOutcome } from '../pipeline/quarantine/re
 import type { StatusReader } from '../operator/instance-health.js';
 import { connectInstance, InstanceNotConnectable, type ConnectOutcome } from '../pipeline/subscriptions/connect.js';
 import { SecretsManagerSecretWriter } from '../aws/secret-writer.js';
-import { resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
+import { operatorRoleName, resolveStage, type QueueUrls, type StageName } from '../operator/stage.js';
+import { STSClient } from '@aws-sdk/client-sts';
+import { operatorRoleCredentials } from '../aws/operator-role-credentials.js';
 import type { GlobalOptions } from './args.js';
 import { CommandFailed } from './errors.js';
 
@@ -51,6 +53,8 @@ export interface Target {
   snapshots: Pick<PushSnapshotStore, 'get' | 'getMany'>;
   erasures: Pick<ErasureReceiptStore, 'get' | 'list'>;
   sqs: SQSClient;
+  /** Sends to the changes queue: a stage's operator role (the merge refuses other senders); locally `sqs` itself. */
+  changesSender: SQSClient;
   queues: QueueUrls;
   /** The changes queue, where canonical events enter the merge (recorded as accepted in the ledger). */
   events: EventQueue;
@@ -138,6 +142,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
     config: state.config ?? loadConfig(configFile),
     ...base,
     sqs,
+    changesSender: sqs,
     queues: state.queues,
     events: new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, state.queues.changes), base.ledger),
     // Inside the stack: verifying a replay needs the instances' secrets, which only that process holds.
@@ -235,7 +240,9 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
   const log = createLogger('syncline-cli', 'warn');
   // The stack's identifier digest key: profiles are found by e-mail only under its keyed digests (issue 16 item 10).
   const base = stores(db, resources.tables, secretsManagerDigestKey(digestKeySecretName(stage)));
-  const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(sqs, resources.queues.changes), base.ledger);
+  // The merge takes changes only from the stage's producers: the CLI sends as the stage's operator role.
+  const changesSender = new SQSClient({ credentials: operatorRoleCredentials(new STSClient({}), operatorRoleName(stage)) });
+  const events = new LedgeredEventQueue(new SqsMessageQueue<CanonicalEvent>(changesSender, resources.queues.changes), base.ledger);
   // Replays and backfills run here, with the user's credentials: they need secretsmanager:GetSecretValue on
   // syncline/<stage>/… besides the table and queue rights.
   const secrets = new SecretsManagerSecrets(stage);
@@ -246,6 +253,7 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
     config,
     ...base,
     sqs,
+    changesSender,
     queues: resources.queues,
     events,
     replayQuarantine: (tenantId, id) =>
@@ -272,6 +280,7 @@ async function openStage(stage: StageName, configFile: string): Promise<Target> 
     close() {
       dynamo.destroy();
       sqs.destroy();
+      changesSender.destroy();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Dead letters on the emulators: the local queue poller sends poison to the DLQ like Lambda's event source, and
 // replayDeadLetters moves messages back once their cause is fixed.
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_SQS_SENDER_ID, REPLAY_OF_ATTRIBUTE } from '../pipeline/scope/queue-senders.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
@@ -148,6 +149,39 @@ describe('replayDeadLetters', () => {
     expect((await queueDepth(env.sqs, env.queues.pushDlq.url)).inFlight, 'still in the DLQ, hidden until its visibility timeout ends').toBe(
       1,
     );
+  });
+
+  it("sends with the client it is given, naming each dead letter's first sender so the merge judges it as theirs", async () => {
+    await takeAll(env.sqs, env.queues.pushDlq.url);
+    await takeAll(env.sqs, env.queues.push.url);
+    const dlq = new SqsMessageQueue(env.sqs, env.queues.pushDlq.url);
+    await dlq.send([{ kind: 'sync', tenantId: 'acme', profileId: 'first-replay' }]);
+    await env.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: env.queues.pushDlq.url,
+        MessageBody: JSON.stringify({ kind: 'sync', tenantId: 'acme', profileId: 'second-replay' }),
+        MessageAttributes: { [REPLAY_OF_ATTRIBUTE]: { DataType: 'String', StringValue: 'AROAFIRSTSENDER000001:syncline-dev-webhook' } },
+      }),
+    );
+    const { sqs: operator, batches } = recording();
+
+    const report = await replayDeadLetters(env.sqs, env.queues.pushDlq.url, env.queues.push.url, {
+      waitTimeSeconds: 0,
+      sendWith: operator,
+    });
+    expect(report.moved).toBe(2);
+    expect(batches, 'sent through the operator client').toEqual([2]);
+    const { Messages = [] } = await env.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: env.queues.push.url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+    );
+    const replayOf = Object.fromEntries(
+      Messages.map((m) => [JSON.parse(m.Body!).profileId, m.MessageAttributes?.[REPLAY_OF_ATTRIBUTE]?.StringValue]),
+    );
+    expect(replayOf).toEqual({
+      // What local-aws-sqs stamps as the sender; in AWS the producer's role id and session.
+      'first-replay': LOCAL_SQS_SENDER_ID,
+      'second-replay': 'AROAFIRSTSENDER000001:syncline-dev-webhook',
+    });
   });
 
   it('peeks at dead letters without their content and leaves them for a replay', async () => {

@@ -7,8 +7,10 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type Message,
+  type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { REPLAY_OF_ATTRIBUTE } from '../pipeline/scope/queue-senders.js';
 
 export interface ReplayOptions {
   /** Move at most this many messages (default: all). */
@@ -17,6 +19,11 @@ export interface ReplayOptions {
   visibilityTimeout?: number;
   /** Long-poll seconds per receive (default 1): a short poll of real SQS may answer empty while messages wait. */
   waitTimeSeconds?: number;
+  /**
+   * Sends with this client instead (a stage's operator role, cli/target.ts): the merge takes messages on the changes
+   * queue only from the stage's producers, and judges a replayed one as its first sender's (REPLAY_OF_ATTRIBUTE).
+   */
+  sendWith?: SQSClient;
 }
 
 export interface ReplayReport {
@@ -50,6 +57,9 @@ export async function replayDeadLetters(
         VisibilityTimeout: options.visibilityTimeout ?? 30,
         WaitTimeSeconds: options.waitTimeSeconds ?? 1,
         MessageAttributeNames: ['All'],
+        // SenderId: who first sent each one, passed on as REPLAY_OF_ATTRIBUTE (local-aws-sqs honours the older parameter only).
+        MessageSystemAttributeNames: ['SenderId'],
+        AttributeNames: ['All'],
       }),
     );
     // A message seen before failed to send and came back: stop rather than loop on a target that refuses it.
@@ -57,7 +67,7 @@ export async function replayDeadLetters(
     if (fresh.length === 0) break;
     for (const m of fresh) if (m.MessageId) seen.add(m.MessageId);
 
-    const sent = await sendBatch(sqs, targetUrl, fresh, report);
+    const sent = await sendBatch(options.sendWith ?? sqs, targetUrl, fresh, report);
     if (sent.length === 0) break; // the target refuses everything: no point in taking more off the DLQ
     const deleted = await sqs.send(
       new DeleteMessageBatchCommand({
@@ -77,17 +87,29 @@ async function sendBatch(sqs: SQSClient, targetUrl: string, messages: Message[],
   const result = await sqs.send(
     new SendMessageBatchCommand({
       QueueUrl: targetUrl,
-      Entries: messages.map((m, i) => ({
-        Id: String(i),
-        MessageBody: m.Body ?? '',
-        ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
-      })),
+      Entries: messages.map((m, i) => {
+        const attributes = withReplayOf(m);
+        return {
+          Id: String(i),
+          MessageBody: m.Body ?? '',
+          ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
+        };
+      }),
     }),
   );
   const failedIds = new Set((result.Failed ?? []).map((f) => f.Id));
   for (const f of result.Failed ?? []) report.reasons.push(`send to target: ${f.Code ?? 'error'} ${f.Message ?? ''}`.trim());
   report.failed += failedIds.size;
   return messages.filter((_, i) => !failedIds.has(String(i)));
+}
+
+/** The message's attributes, and its first sender's id unless an earlier replay already named it (the replayer's own id is no news). */
+function withReplayOf(message: Message): Record<string, MessageAttributeValue> {
+  const attributes = { ...message.MessageAttributes };
+  const sender = message.Attributes?.SenderId;
+  if (attributes[REPLAY_OF_ATTRIBUTE] === undefined && sender)
+    attributes[REPLAY_OF_ATTRIBUTE] = { DataType: 'String', StringValue: sender };
+  return attributes;
 }
 
 export interface DeadLetter {

@@ -31,6 +31,14 @@ export function stageNames(stage: StageName): { tables: { profiles: string; ops:
   };
 }
 
+/**
+ * The role the CLI assumes to send to a stage's changes queue (cdk/constructs/queue-producers.ts): the merge refuses
+ * messages of senders it does not know, and an operator's own user or SSO role is not one of them.
+ */
+export function operatorRoleName(stage: StageName): string {
+  return `syncline-${stage}-operator`;
+}
+
 export class StageNotFound extends Error {
   override readonly name = 'StageNotFound';
 }

@@ -34,7 +34,11 @@ export async function dlqCommand(
     return 0;
   }
   const kind = queue ?? 'changes';
-  const report = await replayDeadLetters(target.sqs, dlqOf(kind), target.queues[kind], max !== undefined ? { max } : {});
+  // The merge takes changes only from the stage's producers: a replay to the changes queue is sent as the operator.
+  const report = await replayDeadLetters(target.sqs, dlqOf(kind), target.queues[kind], {
+    ...(max !== undefined ? { max } : {}),
+    ...(kind === 'changes' ? { sendWith: target.changesSender } : {}),
+  });
   if (ctx.options.json) ctx.io.out(json({ queue: kind, ...report }));
   else {
     ctx.io.out(`moved ${report.moved} message(s) from the ${kind} DLQ back to the ${kind} queue`);
