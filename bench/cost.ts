@@ -1,4 +1,6 @@
 // AWS cost per million events, from the counts this run measured and public list prices written down as constants.
+import { MEMORY_MB } from '../cdk/handlers.js';
+
 // Prices: US East (N. Virginia), on-demand list prices as published on the AWS pricing pages; DynamoDB on-demand
 // after the 1 November 2024 reduction. Other regions differ by a few to ~15 %. Check before you quote a customer.
 export const PRICES = {
@@ -20,7 +22,8 @@ export const PRICES = {
 
 /** What the model assumes where this run cannot measure AWS itself. */
 export const ASSUMPTIONS = {
-  memoryMb: 512,
+  /** What the stack deploys (cdk/handlers.ts): until stop 30 the model priced every function at 512 MB, merge too. */
+  memoryMb: { webhook: MEMORY_MB.webhook, merge: MEMORY_MB.merge, push: MEMORY_MB.push },
   /** Round-trip latency inside a region, per request. */
   dynamoMs: 6,
   sqsMs: 12,
@@ -60,7 +63,7 @@ const r4 = (n: number) => Math.round(n * 10_000) / 10_000;
 export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; total: number } {
   const M = 1_000_000;
   const a = ASSUMPTIONS;
-  const gb = a.memoryMb / 1024;
+  const gb = { webhook: a.memoryMb.webhook / 1024, merge: a.memoryMb.merge / 1024, push: a.memoryMb.push / 1024 };
   const webhookInvocations = inputs.webhooksPerEvent * M;
   const mergeInvocations = M / a.mergeBatchSize;
   const pushInvocations = (inputs.syncMessagesPerEvent * M) / a.pushBatchSize;
@@ -71,8 +74,9 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   const mergeMsPerEvent = (inputs.dynamoRequestsPerEvent * a.dynamoMs) / a.mergeParallelism + inputs.mergeCpuMicrosPerEvent / 1000;
   const pushMsPerMessage = 3 * a.dynamoMs + 50 / a.pushBatchSize;
   const gbSeconds =
-    gb *
-    ((webhookInvocations * webhookMs) / 1000 + (M * mergeMsPerEvent) / 1000 + (inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000);
+    (gb.webhook * webhookInvocations * webhookMs) / 1000 +
+    (gb.merge * M * mergeMsPerEvent) / 1000 +
+    (gb.push * inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000;
   const secretCalls = (a.warmContainers * 12 * 24 * 30 * inputs.secretsPerTenant * M) / a.eventsPerMonth;
   const lines: CostLine[] = [
     {
@@ -88,7 +92,7 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
     {
       item: 'Lambda duration (arm64, as cdk/ deploys)',
       perMillionEvents: r4(gbSeconds * PRICES.lambdaPerGbSecondArm),
-      basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb} MB (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)`,
+      basis: `${Math.round(gbSeconds)} GB-s at ${a.memoryMb.webhook}/${a.memoryMb.merge}/${a.memoryMb.push} MB webhook/merge/push (modelled: ${a.dynamoMs} ms/DynamoDB, ${a.sqsMs} ms/SQS request, measured merge CPU)`,
     },
     {
       item: 'SQS',

@@ -47,8 +47,9 @@ describe('bundles of the five handlers (esbuild, code-split, local, no Docker)',
       const text = readFileSync(code, 'utf8');
       expect(text.startsWith("import{createRequire as __syncline_cr}from'node:module'"), 'createRequire banner first').toBe(true);
       expect(text, 'exports the handler').toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{\s*handler\b/);
-      // Minified code has very long lines (the newlines left sit inside template literals such as GraphQL queries).
-      expect(size / text.split('\n').length, 'average line length (minified)').toBeGreaterThan(2_000);
+      // Minified code has very long lines (the newlines left sit inside template literals such as GraphQL queries;
+      // unminified code averages ~40 characters a line). Survey's entry is ~2,000 since the lite AWS clients.
+      expect(size / text.split('\n').length, 'average line length (minified)').toBeGreaterThan(1_000);
       expect(existsSync(join(bundles[name], 'index.mjs.map')), 'source map').toBe(true);
       // Linked, so that --enable-source-maps (NODE_OPTIONS of every function) finds it and stack traces name TypeScript lines.
       expect(text.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), 'source map linked').toBe(true);

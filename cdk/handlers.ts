@@ -17,3 +17,18 @@ export const HANDLERS = {
 
 export type HandlerName = keyof typeof HANDLERS;
 export const HANDLER_NAMES = Object.keys(HANDLERS) as HandlerName[];
+
+/**
+ * Memory per function, MB (Lambda bills GB-seconds): the stack deploys these and bench/cost.ts prices them.
+ * merge and sweep get a whole-ish vCPU share for the merge engine and the tenant recounts; the rest wait on I/O.
+ */
+export const MEMORY_MB: Record<HandlerName, number> = {
+  webhook: 512,
+  poll: 512,
+  merge: 1024,
+  push: 512,
+  sweep: 1024,
+  personalize: 512,
+  survey: 256,
+  collect: 256,
+};

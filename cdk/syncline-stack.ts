@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SynclineConfig } from '../core/config.js';
-import { HANDLER_NAMES, type HandlerName } from './handlers.js';
+import { HANDLER_NAMES, MEMORY_MB, type HandlerName } from './handlers.js';
 import { Analytics } from './constructs/analytics.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
@@ -50,21 +50,37 @@ const CHANGES_MAX_RECEIVE_COUNT = 5;
 /** Function sizing. Queue visibility timeouts derive from the consumers' timeouts. */
 const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; description: string }> = {
   // Vendors wait for the answer (Shopify gives up after 5 s), and the HTTP API allows at most 30 s.
-  webhook: { timeout: Duration.seconds(10), memorySize: 512, description: 'verify, parse and queue vendor webhooks' },
+  webhook: { timeout: Duration.seconds(10), memorySize: MEMORY_MB.webhook, description: 'verify, parse and queue vendor webhooks' },
   // The handler stops paging 10 s before its deadline and saves the cursor; the next run resumes from it.
-  poll: { timeout: Duration.minutes(5), memorySize: 512, description: 'poll a vendor API page by page into the changes queue' },
-  merge: { timeout: Duration.seconds(60), memorySize: 1024, description: 'merge canonical events into profiles' },
+  poll: { timeout: Duration.minutes(5), memorySize: MEMORY_MB.poll, description: 'poll a vendor API page by page into the changes queue' },
+  merge: { timeout: Duration.seconds(60), memorySize: MEMORY_MB.merge, description: 'merge canonical events into profiles' },
   // Vendor APIs rate-limit (429 + Retry-After), and p-retry waits inside the invocation.
-  push: { timeout: Duration.minutes(2), memorySize: 512, description: 'push changed profiles to destinations' },
+  push: { timeout: Duration.minutes(2), memorySize: MEMORY_MB.push, description: 'push changed profiles to destinations' },
   // Reads the due profiles every run, and every profile of a tenant twice when its stats are recounted (daily by
   // default): the longest Lambda allows.
-  sweep: { timeout: Duration.minutes(15), memorySize: 1024, description: 'campaign sweep: tenant stats and time-dependent fields' },
+  sweep: {
+    timeout: Duration.minutes(15),
+    memorySize: MEMORY_MB.sweep,
+    description: 'campaign sweep: tenant stats and time-dependent fields',
+  },
   // A page waits for it: two reads and a projection, or nothing.
-  personalize: { timeout: Duration.seconds(5), memorySize: 512, description: "answer a website visitor's segments and suggestions" },
+  personalize: {
+    timeout: Duration.seconds(5),
+    memorySize: MEMORY_MB.personalize,
+    description: "answer a website visitor's segments and suggestions",
+  },
   // A person waits on the answer: one secret read (cached) and one queue send.
-  survey: { timeout: Duration.seconds(10), memorySize: 256, description: 'one-click survey answers from e-mails to the changes queue' },
+  survey: {
+    timeout: Duration.seconds(10),
+    memorySize: MEMORY_MB.survey,
+    description: 'one-click survey answers from e-mails to the changes queue',
+  },
   // Pages' beacons: parse a batch of ≤ 64 KiB and one SendMessageBatch; no table, no secret.
-  collect: { timeout: Duration.seconds(5), memorySize: 256, description: 'website tracking batches (syncline.js) to the changes queue' },
+  collect: {
+    timeout: Duration.seconds(5),
+    memorySize: MEMORY_MB.collect,
+    description: 'website tracking batches (syncline.js) to the changes queue',
+  },
 };
 
 /** Page views of every shop's visitors, personalize calls and survey clicks together: far above the webhooks' budget. */

@@ -58,10 +58,22 @@ describe('lean functions: each handler bundles and evaluates only what it uses',
     expect(matching(evaluated, /node_modules\/axios\//), 'axios').toEqual([]);
   });
 
-  it('bundles the STS client only into the functions that assume the tenant role (webhook, poll)', () => {
-    const withSts = HANDLER_NAMES.filter((name) => matching(inBundle(name), /node_modules\/@aws-sdk\/client-sts\//).length > 0);
-    expect(withSts.sort()).toEqual(['poll', 'webhook']);
+  it.each(HANDLER_NAMES)("bundles into %s none of the SDK's service clients or its middleware core: aws/lite/ stands in", (name) => {
+    const inputs = inBundle(name);
+    expect(matching(inputs, /node_modules\/@aws-sdk\/(client-|lib-dynamodb\/|core\/)/), 'SDK clients').toEqual([]);
+    expect(matching(inputs, /node_modules\/@smithy\//), "the SDK's smithy core").toEqual([]);
   });
+
+  it.each(HANDLER_NAMES)(
+    'reads at most 250 kB of code when %s starts (issue 15: ≤ 400 kB per handler, merge and webhook ≤ 250 kB)',
+    (name) => {
+      const { outputs } = metafiles[name];
+      const bytes = loadedAtInit(bundles[name])
+        .filter((file) => file.endsWith('.mjs'))
+        .reduce((sum, file) => sum + outputs[file]!.bytes, 0);
+      expect(bytes).toBeLessThanOrEqual(250_000);
+    },
+  );
 
   it.each(HANDLER_NAMES)('reads at %s cold start no chunk holding a connector or axios: they sit in chunks behind import()', (name) => {
     const { outputs } = metafiles[name];

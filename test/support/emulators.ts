@@ -6,6 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createQueues, createTables, startEmulators, type Emulators, type QueueNames, type QueueRef } from '../../local/emulators.js';
 import type { TableNames } from '../../aws/tables.js';
+import { DynamoDBClient as LiteDynamoDBClient } from '../../aws/lite/client-dynamodb.js';
+import { DynamoDBDocumentClient as LiteDocumentClient } from '../../aws/lite/lib-dynamodb.js';
 
 export interface TestEmulatorOptions {
   /** Start DynamoDB Local (a JVM, ~3–5 s on 2 cores): default true. */
@@ -77,6 +79,12 @@ export function useEmulators(options: TestEmulatorOptions = {}): TestEmulators {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoEndpoint;
       context.dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'eu-west-1', credentials });
       context.db = DynamoDBDocumentClient.from(context.dynamo, { marshallOptions: { removeUndefinedValues: true } });
+      // SYNCLINE_TEST_LITE_AWS=1: `db` is the Lambda bundles' document client (aws/lite/), so a test file written
+      // against the SDK's runs its reads and writes through the client that deploys (cdk/handler-bundle.ts).
+      if (process.env.SYNCLINE_TEST_LITE_AWS === '1')
+        context.db = LiteDocumentClient.from(new LiteDynamoDBClient({ endpoint: dynamoEndpoint, region: 'eu-west-1', credentials }), {
+          marshallOptions: { removeUndefinedValues: true },
+        }) as unknown as DynamoDBDocumentClient;
       context.tables = await createTables(context.dynamo, { profiles: context.unique('profiles'), ops: context.unique('ops') });
       process.env.PROFILES_TABLE = context.tables.profiles;
       process.env.OPS_TABLE = context.tables.ops;
