@@ -102,6 +102,23 @@ describe('legacy digest reads after syncline migrate', () => {
     expect(Object.fromEntries(await after.lookup(t, [a, b]))).toEqual({ [identifierKey(a)]: 'p-a', [identifierKey(b)]: 'p-a' });
   });
 
+  it('before migrate, asks for a legacy digest only where no keyed item exists: the keyed item always wins', async () => {
+    const [t, known, old, unknown] = [fresh('t'), phone(), phone(), phone()];
+    await withKey().commit(t, create(t, 'p-known', [known]));
+    await beforeKey().commit(t, create(t, 'p-old', [old]));
+    const repo = withKey();
+    const { batchKeys } = await requests(() => repo.lookup(t, [known, old, unknown]));
+    const legacy = (id: Identifier) => profileKeys.identifier(t, id).pk;
+    expect(batchKeys.sort()).toEqual(
+      [...[known, old, unknown].map((id) => profileKeys.identifier(t, id, keyed).pk), legacy(old), legacy(unknown)].sort(),
+    );
+    expect(batchKeys, 'no legacy read for an identifier found under the keyed digest').not.toContain(legacy(known));
+    expect(Object.fromEntries(await repo.lookup(t, [known, old, unknown]))).toEqual({
+      [identifierKey(known)]: 'p-known',
+      [identifierKey(old)]: 'p-old',
+    });
+  });
+
   it('reads a tenant’s digest record once per container, not once per batch', async () => {
     const [t, id] = [fresh('t'), phone()];
     await withKey().recordLegacyRekeyed([t]);

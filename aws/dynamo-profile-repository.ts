@@ -118,24 +118,28 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const { current, legacy: legacyDigest } = await this.digests();
     const legacy = legacyDigest && (await this.readsLegacy(tenantId)) ? legacyDigest : undefined;
     const byPk = new Map<string, string>();
-    const legacyPks = new Map<string, string>();
-    for (const id of identifiers) {
-      byPk.set(profileKeys.identifier(tenantId, id, current).pk, identifierKey(id));
-      if (legacy) legacyPks.set(profileKeys.identifier(tenantId, id, legacy).pk, identifierKey(id));
-    }
+    for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id, current).pk, identifierKey(id));
     // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
-    const read = await batchGet(
-      this.db,
-      this.table,
-      [...byPk.keys(), ...legacyPks.keys()].map((pk) => ({ pk, sk: 'ID' })),
-      { consistentRead: this.options.readOnly !== true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
-      this.options,
-    );
-    const keyed = read.filter((item) => byPk.has(item.pk as string));
+    const read = (pks: Iterable<string>) =>
+      batchGet(
+        this.db,
+        this.table,
+        [...pks].map((pk) => ({ pk, sk: 'ID' })),
+        { consistentRead: this.options.readOnly !== true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
+        this.options,
+      );
+    const keyed = await read(byPk.keys());
     const seen = new Set(keyed.map((item) => byPk.get(item.pk as string)));
     const items = [...keyed];
+    // A legacy item counts only where no keyed item exists (the keyed one always wins): legacy keys are read for those
+    // identifiers alone, in a second request, instead of beside every keyed key (~2.4 read units per event end to end).
+    const legacyPks = new Map<string, string>();
+    if (legacy)
+      for (const id of identifiers)
+        if (!seen.has(identifierKey(id))) legacyPks.set(profileKeys.identifier(tenantId, id, legacy).pk, identifierKey(id));
+    const legacyRead = legacyPks.size > 0 ? await read(legacyPks.keys()) : [];
     // An item only under the legacy digest moves to the keyed one before anything relies on it: commits write keyed items.
-    for (const item of read) {
+    for (const item of legacyRead) {
       const key = legacyPks.get(item.pk as string);
       if (key === undefined || seen.has(key)) continue;
       const id = identifiers.find((i) => identifierKey(i) === key)!;
