@@ -10,6 +10,7 @@ export const HANDLERS = {
   merge: 'lambdas/merge.ts',
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
+  resync: 'lambdas/resync.ts',
   personalize: 'lambdas/personalize.ts',
   survey: 'lambdas/survey-answer.ts',
   collect: 'lambdas/collect.ts',
