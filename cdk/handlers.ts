@@ -10,6 +10,7 @@ export const HANDLERS = {
   merge: 'lambdas/merge.ts',
   push: 'lambdas/push.ts',
   sweep: 'lambdas/sweep.ts',
+  resync: 'lambdas/resync.ts',
   personalize: 'lambdas/personalize.ts',
   survey: 'lambdas/survey-answer.ts',
   collect: 'lambdas/collect.ts',
@@ -31,4 +32,5 @@ export const MEMORY_MB: Record<HandlerName, number> = {
   personalize: 512,
   survey: 256,
   collect: 256,
+  resync: 512,
 };

@@ -39,11 +39,11 @@ describe('functions', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;
       // webhook and poll also get the role of their tenant-scoped sessions (aws/tenant-scoped-dynamo.ts).
-      // The survey function reads no identifier: it has no digest key.
+      // The survey function reads no identifier: it has no digest key; nor does the resync (profiles by id only).
       const scoped =
         name === 'webhook' || name === 'poll'
           ? [TENANT_DATA_ROLE_VARIABLE]
-          : name === 'survey' || name === 'collect'
+          : name === 'survey' || name === 'collect' || name === 'resync'
             ? []
             : [DIGEST_KEY_VARIABLE];
       // push writes the survey's answer links, which point at this API.
@@ -354,7 +354,8 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     });
     expect(polls[0]?.stackDependsOn, 'created after its group').toContain(logicalId(dev.stack, dev.stack.schedules.group));
     dev.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'syncline-dev' });
-    dev.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    // In the main stack only the stage's one resync schedule (cdk/resync.test.ts).
+    dev.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     // One nested stack of schedules, one of per-tenant webhook routes.
     dev.template.resourceCountIs('AWS::CloudFormation::Stack', 2);
   });
@@ -505,7 +506,7 @@ describe('least privilege', () => {
     expect(actionsOf('merge').actions).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
     );
-    for (const name of ['push', 'sweep'] as const) {
+    for (const name of ['push', 'sweep', 'resync'] as const) {
       const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|DeleteItem|BatchWriteItem)[^}]*${profilesId}`));
       expect(writes, `${name} writes to the profiles table`).toBeNull();
     }
@@ -545,6 +546,7 @@ describe('least privilege', () => {
       merge: ['PushQueue'],
       push: [],
       sweep: ['PushQueue'],
+      resync: [],
       personalize: [],
       survey: ['ChangesQueue'],
       collect: ['ChangesQueue'],
@@ -607,7 +609,7 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
         }
       }
     }
-    expect(indexReaders.sort()).toEqual(['merge', 'sweep']);
+    expect(indexReaders.sort()).toEqual(['merge', 'resync', 'sweep']);
   });
 
   it('gives the profiles table its sparse KEYS_ONLY tenant-profiles index, as aws/tables.ts defines it for the emulators', () => {

@@ -14,6 +14,7 @@ import { HandlerFunction, type CodeMode } from './constructs/handler-function.js
 import { IdentifierDigestKey } from './constructs/identifier-digest-key.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Schedules } from './constructs/schedules.js';
+import { RESYNC_EVERY_MINUTES, ResyncSchedule } from './constructs/resync-schedule.js';
 import { ANY_TENANT_KEYS, grantKeyed } from './constructs/table-access.js';
 import { TenantDataAccess } from './constructs/tenant-data-access.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
@@ -63,6 +64,13 @@ const FUNCTIONS: Record<HandlerName, { timeout: Duration; memorySize: number; de
     memorySize: MEMORY_MB.sweep,
     description: 'campaign sweep: tenant stats and time-dependent fields',
   },
+  // Pushes a tenant's profiles to one destination at the vendor's pace; stops a minute before this and the next
+  // scheduled run (every RESYNC_EVERY_MINUTES, longer than this) continues after the last page.
+  resync: {
+    timeout: Duration.minutes(RESYNC_EVERY_MINUTES - 1),
+    memorySize: MEMORY_MB.resync,
+    description: 'resync jobs: every consenting profile to a destination',
+  },
   // A page waits for it: two reads and a projection, or nothing.
   personalize: {
     timeout: Duration.seconds(5),
@@ -97,6 +105,7 @@ export class SynclineStack extends Stack {
   readonly tables: DataTables;
   readonly analytics: Analytics;
   readonly schedules: Schedules;
+  readonly resyncSchedule: ResyncSchedule;
   readonly monitoring: Monitoring;
   readonly tenantData: TenantDataAccess;
   readonly digestKey: IdentifierDigestKey;
@@ -169,6 +178,10 @@ export class SynclineStack extends Stack {
       pollFunction: this.functions.poll,
       sweepFunction: this.functions.sweep,
     });
+    this.resyncSchedule = new ResyncSchedule(this, 'ResyncSchedule', {
+      group: this.schedules.group,
+      resyncFunction: this.functions.resync,
+    });
     this.monitoring = this.monitor(prefix, props.alarmEmail);
     this.addOutputs();
   }
@@ -212,7 +225,7 @@ export class SynclineStack extends Stack {
    * any tenant's keys but nothing outside `T#…`, and which tenant a key belongs to is the code's job (RELIABILITY.md).
    */
   private grantLeastPrivilege(stage: StageName): TenantDataAccess {
-    const { webhook, poll, merge, push, sweep, personalize, survey, collect } = this.functions;
+    const { webhook, poll, merge, push, sweep, personalize, survey, collect, resync } = this.functions;
     const { profiles, ops } = this.tables;
     const tenantData = new TenantDataAccess(this, 'TenantDataAccess', {
       tables: [ops], // quarantine, cursors, status; neither function touches profiles
@@ -222,7 +235,7 @@ export class SynclineStack extends Stack {
     for (const fn of [webhook, poll]) fn.addEnvironment(TENANT_DATA_ROLE_VARIABLE, tenantData.role.roleArn);
 
     // Webhook, poll, survey and collect send to the changes queue: this.producers (constructor).
-    this.grantSecretReads(stage, [webhook, poll, push, personalize]);
+    this.grantSecretReads(stage, [webhook, poll, push, personalize, resync]);
     // The survey function sends answers and reads the tenants' survey keys only, none of the connector secrets.
     this.grantSurveyKeyReads(stage, survey);
     // Collect: events and its quarantine entries both go onto the changes queue (the merge keeps the entries), so it
@@ -240,6 +253,11 @@ export class SynclineStack extends Stack {
     grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
+
+    // A resync reads a tenant's live profiles by the tenant-profiles index (and counts them there), writes push
+    // snapshots, its job item and status to ops; it pushes with the connector secrets (above). No queue, no profile write.
+    grantKeyed(resync, [profiles], 'read', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name]);
+    grantKeyed(resync, [ops], 'readWrite', ANY_TENANT_KEYS);
 
     // Reads only: identifier items and profiles, the tenant stats item, and the site's customer-token secret.
     grantKeyed(personalize, [profiles, ops], 'read', ANY_TENANT_KEYS);
@@ -288,6 +306,7 @@ export class SynclineStack extends Stack {
     // Scheduled runs are not retried by Lambda: the next poll resumes from the last saved cursor, the next sweep redoes all.
     poll.configureAsyncInvoke({ retryAttempts: 0 });
     sweep.configureAsyncInvoke({ retryAttempts: 0 });
+    this.functions.resync.configureAsyncInvoke({ retryAttempts: 0 });
 
     // Event sources. Batch items fail individually (reportBatchItemFailures), so a batch is never re-merged whole.
     merge.addEventSource(
