@@ -2,6 +2,7 @@
 // (quarantine reasons and profile values come from vendors' payloads); secrets are never part of the view.
 import { formatDuration } from '../../operator/instance-health.js';
 import type { DeliveryOutcome } from '../../core/delivery-log.js';
+import { nothingAttempted } from '../../pipeline/delivery-log-view.js';
 import type { StatusView, TenantView } from './status-view.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -222,7 +223,7 @@ function deliveryLog(deliveries: NonNullable<Search['deliveries']>): Html {
   const rows = deliveries.flatMap((d) =>
     d.attempts.length === 0
       ? [
-          html`<tr data-destination="${d.instance}"><th scope="row">${d.instance} (${d.connector})</th><td>—</td><td>nothing attempted</td><td></td><td></td></tr>`,
+          html`<tr data-destination="${d.instance}"><th scope="row">${d.instance} (${d.connector})</th><td>—</td><td>${nothingAttempted(d)}</td><td>—</td><td>—</td></tr>`,
         ]
       : d.attempts.map(
           (a) =>
