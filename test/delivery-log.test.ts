@@ -230,6 +230,9 @@ describe('why is someone not at a destination (delivery log, issue 18)', () => {
       expect(outcomes).toEqual(['delivered']);
       expect(await anna.locator('tbody tr').first().innerText()).toMatch(/delivered\s+—\s+consent\w*(, consent\w*)*, email, firstName/);
 
+      const counted = await page.locator(`[data-metric="deliveries-${TENANT}-mailchimp"]`).innerText();
+      expect(counted, 'the instance row counts them too').toMatch(/^1 delivered, \d+ skipped for consent, 1 rejected, 0 retrying$/);
+
       const carl = await search(CARL);
       expect((await carl.locator('tbody tr').first().innerText()).split('\t').map((s) => s.trim())).toEqual([
         'mailchimp (mailchimp)',
