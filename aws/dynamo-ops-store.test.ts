@@ -6,6 +6,8 @@ import { documentClient } from './aws-clients.js';
 import type { MetricRecord } from '../lambdas/logger.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
 import { pendingSnapshotInstance } from '../core/merge/echoes.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 
 const env = useEmulators({ sqs: false });
 const DAY = 24 * 60 * 60 * 1000;
@@ -145,6 +147,26 @@ describe('DynamoPushSnapshotStore', () => {
     await snapshots.removeAll('acme', 'q2');
     expect(await snapshots.get('acme', 'q2', pending)).toBeUndefined();
   });
+
+  it('lets an item that holds only a delivery log expire, and reads none once expired (DynamoDB Local never deletes)', async () => {
+    let now = Date.parse('2026-03-03T10:00:00.000Z');
+    const snapshots = new DynamoPushSnapshotStore(env.db, env.tables.ops, { now: () => new Date(now) });
+    const expiresAt = Math.floor(now / 1000) + 90 * 86_400;
+    await snapshots.putMany('acme', [
+      { profileId: 'l1', instance: 'mailchimp', fields: { '@deliveries': '[]' }, expiresAt },
+      { profileId: 'l2', instance: 'mailchimp', fields: { email: 'kept@example.org' } },
+    ]);
+    const { Item } = await env.db.send(new GetCommand({ TableName: env.tables.ops, Key: opsKeys.pushSnapshot('acme', 'l1', 'mailchimp') }));
+    expect(Item?.[TTL_ATTRIBUTE], 'DynamoDB TTL deletes it in AWS').toBe(expiresAt);
+    expect(await snapshots.get('acme', 'l1', 'mailchimp')).toEqual({ '@deliveries': '[]' });
+    now += 91 * DAY;
+    expect(await snapshots.get('acme', 'l1', 'mailchimp')).toBeUndefined();
+    const keys = [
+      { profileId: 'l1', instance: 'mailchimp' },
+      { profileId: 'l2', instance: 'mailchimp' },
+    ];
+    expect([...(await snapshots.getMany('acme', keys)).keys()], 'a snapshot without TTL stays').toEqual(['l2/mailchimp']);
+  });
 });
 
 describe('DynamoStatusRecorder', () => {
@@ -192,6 +214,33 @@ describe('DynamoStatusRecorder', () => {
       metrics: { okCount: 2 },
       time: new Date(Date.parse('2026-03-03T10:00:00.000Z')),
     });
+    sent.mockRestore();
+  });
+
+  it("adds a push batch's delivery counts to the push stage's own write, with no write of their own", async () => {
+    const at = new Date('2026-03-03T11:00:00.000Z');
+    const metrics: MetricRecord[] = [];
+    const status = new DynamoStatusRecorder(env.db, env.tables.ops, () => at, { metrics: (m) => metrics.push(m) });
+    const sent = vi.spyOn(env.db, 'send');
+    const updates = () => sent.mock.calls.filter(([c]) => c.constructor.name === 'UpdateCommand').length;
+    status.deliveries('acme', 'mailchimp', { delivered: 3, 'skipped-consent': 2, rejected: 1 });
+    expect(updates(), 'counted, not written').toBe(0);
+    await status.record('acme', 'mailchimp', 'push', 'ok', 3);
+    await status.record('acme', 'mailchimp', 'push', 'error', 1);
+    status.deliveries('acme', 'mailchimp', { retrying: 2 });
+    await status.record('acme', 'mailchimp', 'push', 'error', 2);
+    expect(updates(), 'the ok and the error writes the push makes anyway').toBe(2);
+    expect((await status.read('acme', 'mailchimp')).push).toMatchObject({
+      okCount: 3,
+      errorCount: 1,
+      deliveredCount: 3,
+      skippedConsentCount: 2,
+      rejectedCount: 1,
+    });
+    expect(metrics.filter((m) => 'deliveredCount' in m.metrics || 'retryingCount' in m.metrics).map((m) => m.metrics)).toEqual([
+      { deliveredCount: 3, skippedConsentCount: 2, rejectedCount: 1 },
+      { retryingCount: 2 },
+    ]);
     sent.mockRestore();
   });
 });

@@ -102,6 +102,7 @@ const rank = (field: string): number => (field.startsWith('consent') ? 0 : PERSO
 /**
  * Whether a skip for consent is worth a write: only when the log does not already end in one. A person without consent
  * changes as often as anyone; recording each skipped change would cost a write per change for nothing new to say.
+ * (The push logs skips only for people the destination has a snapshot of: see pipeline/push-profiles.ts.)
  */
 export function isNewSkip(log: readonly DeliveryAttempt[]): boolean {
   return log[0]?.outcome !== 'skipped-consent';
@@ -109,7 +110,7 @@ export function isNewSkip(log: readonly DeliveryAttempt[]): boolean {
 
 /**
  * Attempts per outcome in one push batch at one destination, for the per-instance counters: every delivery, rejection
- * and retry; a skip for consent once per person, when it starts (as it is logged).
+ * and retry, and every changed profile not sent for want of consent (logged only once per person, when it starts).
  */
 export type DeliveryCounts = Partial<Record<DeliveryOutcome, number>>;
 

@@ -20,6 +20,7 @@ import { createResources, startEmulators } from './emulators.js';
 import { startQueuePoller, type QueuePoller, type QueuePollerOptions } from './queue-poller.js';
 import { injectDynamoFaults, type DynamoFaultInjector, type DynamoFaultOptions } from './faults/dynamo-faults.js';
 import type { Logger } from '../connectors/sdk/index.js';
+import { installedConnectors } from '../connectors/index.js';
 import { startScheduler, type Scheduler } from './scheduler.js';
 import { startLocalServer, type LocalServer } from './server.js';
 import { SIMULATOR, simulatorOf, startSimulators, type RunningSimulators, type SimulatorOptions } from './simulators.js';
@@ -401,6 +402,7 @@ function operatorRoutes(
     profiles,
     stats: new DynamoTenantStatsStore(documentClient(), tableNames().ops),
     snapshots: new DynamoPushSnapshotStore(documentClient(), tableNames().ops),
+    connectors: installedConnectors,
     quarantine: { list: (tenantId, limit) => runtime().webhook.quarantine.list(tenantId, limit) },
     queueDepths,
     rate,

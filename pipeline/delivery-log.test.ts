@@ -5,7 +5,7 @@ import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-re
 import type { PushMessage, PushSnapshotStore } from '../core/ports.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
 import { MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
-import { deliveryLogOf } from './delivery-log-view.js';
+import { deliveryLogOf, nothingAttempted } from './delivery-log-view.js';
 import { ingestWebhook } from './ingest-webhook.js';
 import { createInstanceResolver } from './instances.js';
 import { mergeBatch } from './merge-batch.js';
@@ -67,8 +67,8 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
   };
   const logOf = async (email: string) => {
     const profile = deps.profiles.liveProfiles('acme').find((p) => p.identifiers.some((i) => i.value === email))!;
-    const [crm] = await deliveryLogOf(deps.snapshots, config.tenants[0]!, profile.profileId, NOW);
-    return crm!.attempts;
+    const [crm] = await deliveryLogOf(deps.snapshots, config.tenants[0]!, profile, { fake: fake.connector }, NOW);
+    return crm!;
   };
   const counted = (outcome: string) => deps.status.counts.get(`acme/crm/deliveries/${outcome}`) ?? 0;
   return { deps, fake, post, drain, logOf, counted, log };
@@ -83,9 +83,9 @@ describe('delivery log per person and destination', () => {
     await post({ id: '2', email: 'bob@example.com', firstName: 'Bob', consent: true });
     expect(await drain()).toEqual([]);
 
-    const anna = await logOf('anna@example.com');
+    const anna = (await logOf('anna@example.com')).attempts;
     expect(anna).toEqual([{ at: '2026-12-06T12:00:00Z', outcome: 'delivered', fields: expect.arrayContaining(['email', 'firstName']) }]);
-    const bob = await logOf('bob@example.com');
+    const bob = (await logOf('bob@example.com')).attempts;
     expect(bob).toEqual([
       {
         at: '2026-12-06T12:00:00Z',
@@ -118,30 +118,52 @@ describe('delivery log per person and destination', () => {
     expect(calls).toEqual({ putMany: 2, removeMany: 1 });
   });
 
-  it('logs a skip for consent once, not again for each change while consent is still missing', async () => {
-    const { post, drain, logOf, counted, fake } = setup();
+  it('writes nothing for someone who never consented, counts each skipped change, and shows why from the consent', async () => {
+    const { post, drain, logOf, counted, fake, deps } = setup();
     await post({ firstName: 'Anna' });
     await drain();
     await post({ firstName: 'Anne', at: '2026-10-02T10:00:00Z' });
     await drain();
     expect(fake.pushed).toHaveLength(0);
-    expect(await logOf('anna@example.com')).toEqual([
+    expect([...deps.snapshots.snapshots.keys()], 'no write for a person never sent').toEqual([]);
+    const crm = await logOf('anna@example.com');
+    expect(crm).toMatchObject({ attempts: [], purpose: 'email_marketing', consented: false });
+    expect(nothingAttempted(crm)).toBe('not sent: no email_marketing consent');
+    expect(counted('skipped-consent'), 'each change not sent').toBe(2);
+  });
+
+  it('logs a skip once when someone the destination knows loses consent, not again for each later change', async () => {
+    const { post, drain, logOf, fake } = setup();
+    await post({ firstName: 'Anna', consent: true });
+    await drain();
+    await post({ consent: false, at: '2026-10-02T10:00:00Z' });
+    await drain();
+    for (const [day, name] of [
+      [3, 'Anne'],
+      [4, 'Annie'],
+    ] as const) {
+      await post({ firstName: name, at: `2026-10-0${day}T10:00:00Z` });
+      await drain();
+    }
+    expect(fake.pushed, 'the grant and the withdrawal').toHaveLength(2);
+    expect((await logOf('anna@example.com')).attempts).toEqual([
       { at: '2026-12-06T12:00:00Z', outcome: 'skipped-consent', fields: [], reason: 'no email_marketing consent' },
+      { at: '2026-12-06T12:00:00Z', outcome: 'delivered', fields: ['consentEmailMarketing'] },
+      { at: '2026-12-06T12:00:00Z', outcome: 'delivered', fields: expect.arrayContaining(['email', 'firstName']) },
     ]);
-    expect(counted('skipped-consent'), 'the person skipped is counted once, not each change').toBe(1);
   });
 
   it('logs a failed push as retrying with its reason, then the retry as delivered, newest first', async () => {
     const { deps, post, drain, logOf, counted } = setup({ failPushes: 1 });
     await post({ firstName: 'Anna', consent: true });
     expect(await drain()).toHaveLength(1);
-    const [retrying] = await logOf('anna@example.com');
+    const [retrying] = (await logOf('anna@example.com')).attempts;
     expect(retrying).toMatchObject({ outcome: 'retrying', reason: 'vendor down' });
     const profile = deps.profiles.liveProfiles('acme')[0]!;
     expect(await pushProfiles(deps, [{ id: 'again', message: { kind: 'sync', tenantId: 'acme', profileId: profile.profileId } }])).toEqual(
       [],
     );
-    expect((await logOf('anna@example.com')).map((a) => a.outcome)).toEqual(['delivered', 'retrying']);
+    expect((await logOf('anna@example.com')).attempts.map((a) => a.outcome)).toEqual(['delivered', 'retrying']);
     expect([counted('delivered'), counted('retrying')]).toEqual([1, 1]);
   });
 });

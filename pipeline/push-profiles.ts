@@ -179,15 +179,15 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
         if (!prepared) continue;
         if (prepared.kind === 'skip') {
           const instance = destination.instance.id;
-          // A skip is logged (and counted) once, when it starts: repeating it for every change of the person would
-          // cost a write each, and count the person's changes rather than the people skipped.
-          if (isNewSkip(decodeDeliveryLog(prepared.previous?.deliveries, now))) {
-            count(message.tenantId, instance, 'skipped-consent');
+          count(message.tenantId, instance, 'skipped-consent');
+          // Logged only for someone the destination has a record of (a snapshot: delivered, or attempted, before), and
+          // once, when the skips start: a person who never consented is shown as such from the profile's consent
+          // (pipeline/delivery-log-view.ts), and a write per change of a person without consent would buy nothing.
+          if (prepared.previous !== undefined && isNewSkip(decodeDeliveryLog(prepared.previous.deliveries, now)))
             logAttempt(message.tenantId, instance, profile.profileId, id, prepared.previous, {
               outcome: 'skipped-consent',
               reason: `no ${destination.connector.push!.purpose} consent`,
             });
-          }
           continue;
         }
         const { pending } = prepared;

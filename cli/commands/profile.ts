@@ -1,7 +1,8 @@
 // `syncline profile <tenant> <email|id>`: the merged profile with the source of every field, segments, suggestions,
 // and the last delivery attempts at each destination ("why is Anna not in Klaviyo?").
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
-import { deliveryLogOf, type DestinationDeliveries } from '../../pipeline/delivery-log-view.js';
+import { deliveryLogOf, nothingAttempted, type DestinationDeliveries } from '../../pipeline/delivery-log-view.js';
+import { installedConnectors } from '../../connectors/index.js';
 import type { CommandContext } from '../context.js';
 import { CommandFailed } from '../errors.js';
 import { json, table } from '../io.js';
@@ -13,7 +14,7 @@ export async function profileCommand(ctx: CommandContext, tenantId: string, emai
   const profile = await findProfile(target.profiles, tenantId, profileQuery(emailOrId));
   if (!profile) throw new CommandFailed(`no profile for "${emailOrId}" in tenant ${tenantId} on ${target.label}`);
   const view = viewProfile(profile, tenant, await target.stats.get(tenantId));
-  const deliveries = await deliveryLogOf(target.snapshots, tenant, profile.profileId);
+  const deliveries = await deliveryLogOf(target.snapshots, tenant, profile, installedConnectors);
   ctx.io.out(ctx.options.json ? json({ ...view, deliveries }) : formatProfile(view, deliveries));
   return 0;
 }
@@ -54,7 +55,7 @@ export function formatProfile(p: ProfileView, deliveries: readonly DestinationDe
             ['destination', 'when', 'outcome', 'reason', 'fields sent'],
             deliveries.flatMap((d) =>
               d.attempts.length === 0
-                ? [[d.instance, '-', 'nothing attempted', '-', '-']]
+                ? [[d.instance, '-', nothingAttempted(d), '-', '-']]
                 : d.attempts.map((a) => [d.instance, a.at, a.outcome, a.reason ?? '-', a.fields.length ? a.fields.join(', ') : '-']),
             ),
           ).trimEnd(),

@@ -4,6 +4,7 @@ import { formatDuration } from '../../operator/instance-health.js';
 import { escape, html, Html } from './html.js';
 import { resyncSection } from './resync-section.js';
 import type { DeliveryOutcome } from '../../core/delivery-log.js';
+import { nothingAttempted } from '../../pipeline/delivery-log-view.js';
 import type { StatusView, TenantView } from './status-view.js';
 
 export { escape };
@@ -105,7 +106,7 @@ function tenantSection(tenant: TenantView): Html {
   }.</p>
 <table>
 <caption>Connector instances of ${tenant.id}</caption>
-<thead><tr><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Last webhook</th><th scope="col">Last poll</th><th scope="col">Lag</th><th scope="col">Events per minute (last 30 min)</th><th scope="col">Events in</th><th scope="col">Errors</th></tr></thead>
+<thead><tr><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Last webhook</th><th scope="col">Last poll</th><th scope="col">Lag</th><th scope="col">Events per minute (last 30 min)</th><th scope="col">Events in</th><th scope="col">Errors</th><th scope="col">Deliveries</th></tr></thead>
 <tbody>${tenant.instances.map(
     (i) => html`<tr>
 <th scope="row">${i.instanceId} <span class="muted">(${i.connector})</span></th>
@@ -116,6 +117,11 @@ function tenantSection(tenant: TenantView): Html {
 <td>${chart(i.perMinute, `${i.instanceId} events per minute`)}</td>
 <td class="num">${i.eventsIn}</td>
 <td>${errorsText(i.errors)}</td>
+<td>${
+      i.deliveries
+        ? html`<span data-metric="deliveries-${slug}-${i.instanceId}">${i.deliveries.delivered} delivered, ${i.deliveries.skippedConsent} skipped for consent, ${i.deliveries.rejected} rejected, ${i.deliveries.retrying} retrying</span>`
+        : html`<span class="muted">not a destination</span>`
+    }</td>
 </tr>`,
   )}</tbody>
 </table>
@@ -202,7 +208,7 @@ function deliveryLog(deliveries: NonNullable<Search['deliveries']>): Html {
   const rows = deliveries.flatMap((d) =>
     d.attempts.length === 0
       ? [
-          html`<tr data-destination="${d.instance}"><th scope="row">${d.instance} (${d.connector})</th><td>—</td><td>nothing attempted</td><td></td><td></td></tr>`,
+          html`<tr data-destination="${d.instance}"><th scope="row">${d.instance} (${d.connector})</th><td>—</td><td>${nothingAttempted(d)}</td><td>—</td><td>—</td></tr>`,
         ]
       : d.attempts.map(
           (a) =>

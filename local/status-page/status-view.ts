@@ -1,7 +1,7 @@
 // What the status page shows, read from the stores of the running local stack: one read per page load.
 import type { SynclineConfig } from '../../core/config.js';
 import type { ProfileRepository, PushSnapshotStore, QuarantineEntry } from '../../core/ports.js';
-import { deliveryLogOf, type DestinationDeliveries } from '../../pipeline/delivery-log-view.js';
+import { deliveryLogOf, type DestinationDeliveries, type PushPurposes } from '../../pipeline/delivery-log-view.js';
 import type { TenantStats } from '../../core/campaign/tenant-stats.js';
 import { describeInstances, type InstanceHealth, type StatusReader } from '../../operator/instance-health.js';
 import { findProfile, profileQuery, viewProfile, type ProfileView } from '../../operator/profile-view.js';
@@ -18,6 +18,8 @@ export interface StatusSources {
   rate: EventRate;
   /** The push snapshots, for a profile's delivery log at each destination (core/delivery-log.ts). */
   snapshots?: Pick<PushSnapshotStore, 'get' | 'getMany'>;
+  /** The installed connectors: the consent purpose each destination needs. */
+  connectors?: PushPurposes;
   now?: () => Date;
   /** The resync jobs of each destination (resync-section.ts). */
   resync?: ResyncSources;
@@ -84,7 +86,9 @@ export async function readStatusView(sources: StatusSources, search?: { tenantId
         ? {
             ...search,
             profile: viewProfile(profile, tenant, await sources.stats.get(tenant.id), now),
-            ...(sources.snapshots ? { deliveries: await deliveryLogOf(sources.snapshots, tenant, profile.profileId, now) } : {}),
+            ...(sources.snapshots
+              ? { deliveries: await deliveryLogOf(sources.snapshots, tenant, profile, sources.connectors ?? {}, now) }
+              : {}),
           }
         : { ...search, error: `no profile for "${search.query.trim()}" in tenant ${tenant.id}` };
     }
