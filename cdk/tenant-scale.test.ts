@@ -110,6 +110,8 @@ describe('a deploy of 200 tenants × 4 connector instances', () => {
       `rate(1 day) ${JSON.stringify({ tenantId: 'fitness-store-amsterdam-000199', instanceId: 'copernica-backup' })}`,
     );
     expect(inputs.filter((i) => i.includes('"instanceId"'))).toHaveLength(200 * 3);
-    expect(inputs.filter((i) => !i.includes('"instanceId"'))).toHaveLength(200);
+    expect(inputs.filter((i) => i.includes('"tenantId"') && !i.includes('"instanceId"'))).toHaveLength(200);
+    // One resync schedule for the stage, whatever the number of tenants.
+    expect(inputs.filter((i) => !i.includes('"tenantId"'))).toEqual(['rate(15 minutes) {}']);
   });
 });

@@ -1,5 +1,5 @@
 // Dead-letter queues, locally: look at what failed and move it back to its source queue once the cause is fixed.
-// In AWS the console's "Start DLQ redrive" (StartMessageMoveTask) does the move; the SQS emulator has no such task.
+// In AWS, too, replay with `syncline dlq replay` rather than the console's redrive: it names each message's first sender (pipeline/scope/).
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,

@@ -1,5 +1,6 @@
 // The seed campaign stories end to end: canonical events and signed Shopify webhooks through the Lambda handlers on
 // the emulators, the campaign sweep, and what the simulated Copernica received. One stack for every story.
+import { SURVEY_SOURCE } from '../pipeline/survey/answer-survey.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import { CanonicalEvent } from '../core/events.js';
@@ -23,12 +24,19 @@ let clock = new Date(START);
 const ago = (days: number, from = clock) => new Date(from.getTime() - days * DAY).toISOString();
 const WIN_BACK_START = new Date(START.getTime() + 50 * DAY - 60 * 60 * 1000).toISOString();
 
-const tenant = (id: string, campaigns: Record<string, unknown> = {}) => ({
+/** The shop's website, where searches come from: the merge takes a search only from a website instance. */
+const SITE = {
+  id: 'site',
+  connector: 'website',
+  settings: { writeKey: 'pk_campaign_site_0123456789', origins: ['https://campaign.example'] },
+};
+const tenant = (id: string, campaigns: Record<string, unknown> = {}, more: Record<string, unknown>[] = []) => ({
   id,
   sourcePriority: ['shopify', 'copernica'],
   instances: [
     { id: 'shopify', connector: 'shopify', webhooks: true, settings: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' } },
     { id: 'copernica', connector: 'copernica', push: true, settings: { databaseId: 1, apiBaseUrl: 'simulator' } },
+    ...more,
   ],
   // Stories outside the gift season must not depend on today's date falling in one.
   campaigns: { giftSeasons: [], ...campaigns },
@@ -42,7 +50,7 @@ const config = SynclineConfig.parse({
         recentDays: 30,
       },
     }),
-    tenant('appliances'),
+    tenant('appliances', {}, [SITE]),
     tenant('gifts', { giftSeasons: [{ id: 'sinterklaas', from: '11-15', to: '12-05' }] }),
     tenant('pizza', {
       segments: { lapsedDefaultDays: 45 },
@@ -83,10 +91,17 @@ afterAll(async () => {
 
 let seq = 0;
 type Body = Pick<CanonicalEvent, 'type' | 'data'>;
-function ev(tenantId: string, email: string, at: string, body: Body, extraIds: CanonicalEvent['identifiers'] = []): CanonicalEvent {
+function ev(
+  tenantId: string,
+  email: string,
+  at: string,
+  body: Body,
+  extraIds: CanonicalEvent['identifiers'] = [],
+  source: CanonicalEvent['source'] = { connector: 'shopify', instance: 'shopify' },
+): CanonicalEvent {
   return CanonicalEvent.parse({
     tenantId,
-    source: { connector: 'shopify', instance: 'shopify' },
+    source,
     sourceEventId: `e-${++seq}`,
     occurredAt: at,
     receivedAt: at,
@@ -202,7 +217,10 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
       orderOf(t, 'z@home.example', ago(120), [fridge2]),
       consent(t, 'fiona@home.example', 'email_marketing'),
       orderOf(t, 'fiona@home.example', ago(3), [fridge]),
-      ev(t, 'fiona@home.example', ago(1), { type: 'search.performed', data: { query: 'wasmachine', category: 'washing-machines' } }),
+      ev(t, 'fiona@home.example', ago(1), { type: 'search.performed', data: { query: 'wasmachine', category: 'washing-machines' } }, [], {
+        connector: 'website',
+        instance: SITE.id,
+      }),
     );
     await sweep(t);
 
@@ -317,7 +335,10 @@ describe('campaign stories end to end', { timeout: 120_000 }, () => {
       abandonedCartUrl: 'https://camera.example/cart/77',
     });
 
-    await send(ev(t, email, ago(0.02), { type: 'survey.answered', data: { question: 'cart-abandon-reason', answer: 'Price' } }));
+    // As the survey function sends it (pipeline/survey/answer-survey.ts): the merge takes answers from no shop.
+    await send(
+      ev(t, email, ago(0.02), { type: 'survey.answered', data: { question: 'cart-abandon-reason', answer: 'Price' } }, [], SURVEY_SOURCE),
+    );
     expect(copernica(t, email)).toMatchObject({ abandonedCartReason: 'price', abandonedCartFollowUp: 'alternatives' });
 
     await send(orderOf(t, email, ago(0.01), cart.lines, { checkoutToken: 'cart-77' }));

@@ -184,6 +184,19 @@ function erasureEmails(subject: ErasureSubject): string[] {
   return [...emails];
 }
 
+/**
+ * Mailchimp's id for a member is its subscriber hash (the MD5 of the lower-cased address), what the push reported as
+ * remoteId: it reaches a member by an address the subject no longer names (one withheld because another account was
+ * refused it), which no other key reaches. Each member once, whichever way it was found.
+ */
+function erasureHashes(subject: ErasureSubject): string[] {
+  const hashes = new Set(erasureEmails(subject).map(subscriberHash));
+  if (subject.remoteId !== undefined && SUBSCRIBER_HASH.test(subject.remoteId)) hashes.add(subject.remoteId);
+  return [...hashes];
+}
+
+const SUBSCRIBER_HASH = /^[0-9a-f]{32}$/;
+
 export async function eraseSubjects(
   context: Context,
   subjects: ErasureSubject[],
@@ -192,9 +205,7 @@ export async function eraseSubjects(
   const client = new MailchimpClient(context.settings, context.secrets, options);
   return mapLimited(subjects, 1, async (subject): Promise<ErasureOutcome> => {
     try {
-      const results = await mapLimited(erasureEmails(subject), context.settings.concurrency, (email) =>
-        client.deletePermanent(subscriberHash(email)),
-      );
+      const results = await mapLimited(erasureHashes(subject), context.settings.concurrency, (hash) => client.deletePermanent(hash));
       context.log.info('mailchimp erasure', { members: results.filter((r) => r === 'deleted').length });
       // Not a member is as erased as a deleted member.
       return { profileId: subject.profileId, status: 'confirmed' };

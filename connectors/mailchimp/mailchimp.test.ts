@@ -383,6 +383,36 @@ describe('Mailchimp erasure', () => {
       expect(sim.log().every((r) => r.path.endsWith('/actions/delete-permanent'))).toBe(true);
     }));
 
+  it('deletes the member a push knew by its id, though the person no longer names its address (withheld), once', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      sim.seedMember('ann.withheld@example.com');
+      sim.seedMember('keep@example.com');
+      const [outcome] = await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        { profileId: 'p1', email: 'ann@example.com', identifiers: [], remoteId: subscriberHash('ann.withheld@example.com') },
+        // The id of the address the subject names too: asked once, not twice.
+        { profileId: 'p2', email: 'keep@example.com', identifiers: [], remoteId: subscriberHash('keep@example.com') },
+      ]);
+      expect(outcome).toEqual({ profileId: 'p1', status: 'confirmed' });
+      expect(sim.members().map((m) => m.email_address)).toEqual([]);
+      expect(
+        sim.log().filter((r) => r.path.includes(subscriberHash('keep@example.com'))),
+        'one call for keep@',
+      ).toHaveLength(1);
+    }));
+
+  it('ignores a remote id that is no subscriber hash, and never puts it in a path', () =>
+    withSimulator(async (sim) => {
+      sim.seedMember('ann@example.com');
+      const [outcome] = await eraseSubjects(contextFor(sim.settings, sim.secrets), [
+        { profileId: 'p1', email: 'ann@example.com', identifiers: [], remoteId: '../../lists' },
+      ]);
+      expect(outcome).toEqual({ profileId: 'p1', status: 'confirmed' });
+      expect(sim.log().map((r) => r.path)).toEqual([
+        `/lists/a6b5da1054/members/${subscriberHash('ann@example.com')}/actions/delete-permanent`,
+      ]);
+    }));
+
   it('sends no content type with the bodiless delete-permanent', () =>
     withSimulator(async (sim) => {
       sim.seedMember('ann@example.com');
