@@ -1,5 +1,5 @@
 // Lambda footprint: every handler in lambdas/ bundled as the stack deploys it (cdk/handler-bundle.ts: esbuild, minified
-// code-split ESM for node22, AWS SDK clients bundled), what a cold start reads, what fills it, and its module
+// code-split ESM for node22, the lite AWS clients of aws/lite/ in place of the SDK's), what a cold start reads, what fills it, and its
 // initialisation time in a fresh Node process (median of runs), with and without --enable-source-maps.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
