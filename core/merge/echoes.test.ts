@@ -110,6 +110,18 @@ describe('echoes of our own writes (issue 22)', () => {
     expect(e.profile().fields.firstName).toMatchObject({ source: 'shop' });
   });
 
+  it('an echo that changes nothing is not history: an unmerge replaying it could not tell it from news', async () => {
+    const e = engine();
+    await e.apply(customer('1', 'anna@example.com', '2026-11-01T10:00:00.000Z', { firstName: 'Anna' }));
+    await e.apply(consent('shop', 'sub', '2026-11-01T10:00:00.000Z', true));
+    e.pushTo('mailchimp');
+    await e.apply(consent('mailchimp', 'echo-sub', '2026-11-01T10:00:02.000Z', true));
+    await e.apply(consent('mailchimp', 'resub', '2026-11-02T09:00:00.000Z', false));
+    const recorded = (await e.repo.history('acme', [e.profile().profileId])).map((h) => h.event.sourceEventId);
+    expect(recorded).not.toContain('mailchimp-echo-sub');
+    expect(recorded, 'news from the same destination is history').toContain('mailchimp-resub');
+  });
+
   it("case 5: Copernica's national phone format is the same value as the shop's E.164 number", async () => {
     const e = engine();
     await e.apply(customer('1', 'anna@example.com', '2026-11-01T10:00:00.000Z', { phone: '+31612345678' }));
