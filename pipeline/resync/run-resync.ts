@@ -90,7 +90,7 @@ export async function runResync(
   const destination = await resyncDestination(deps, tenantId, instanceId);
   const push = destination.connector.push!;
   const pace = options.pace ?? destinationPace(destination.connector.name);
-  const batchSize = Math.max(1, Math.min(options.batchSize ?? push.maxBatchSize, push.maxBatchSize));
+  const askedBatchSize = options.batchSize;
   const startedAt = now();
   const mode = options.full ? 'full' : 'normal';
   const dryRun = options.dryRun === true;
@@ -104,12 +104,14 @@ export async function runResync(
   const total = resumable && saved.total !== undefined ? saved.total : await countProfiles(deps, tenantId);
   const iso = (ms: number) => new Date(ms).toISOString();
   const job: ResyncJob = {
-    ...(resumable ? saved : newResyncJob(destination.tenant, destination.instance, mode, iso(startedAt))),
+    ...(resumable ? saved : newResyncJob(destination.tenant, destination.instance, mode, iso(startedAt), askedBatchSize)),
     ...(total !== undefined ? { total } : {}),
     state: 'running',
     updatedAt: iso(startedAt),
   };
   job.runs++;
+  // A queued job (`--stage`) carries the batch size it was asked with; a run's own option wins.
+  const batchSize = Math.max(1, Math.min(askedBatchSize ?? job.batchSize ?? push.maxBatchSize, push.maxBatchSize));
   const resumed = resumable && saved.runs > 0;
   const earlierElapsed = job.elapsedMs;
   const doneBefore = handled(job.counts);
