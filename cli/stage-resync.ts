@@ -60,6 +60,7 @@ export async function queueStageResync(
       connector: destination.connector.name,
       mode: job.mode,
       dryRun: false,
+      mappingChanged: false,
       resumed: job.runs > 1,
       done,
       total: job.total,
