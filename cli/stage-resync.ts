@@ -48,10 +48,10 @@ export async function queueStageResync(
       `a ${saved.mode} resync of ${tenantId}/${instanceId} is unfinished: run it ${saved.mode === 'full' ? 'with' : 'without'} --full to follow it, or with --restart`,
     );
   if (!isOpen(saved) || options.restart)
-    await saveResyncJob(cursors, newResyncJob(destination.tenant, destination.instance, mode, new Date().toISOString()));
+    await saveResyncJob(cursors, newResyncJob(destination.tenant, destination.instance, mode, new Date().toISOString(), options.batchSize));
   const view = (job: ResyncJob): ResyncProgress => {
     const done = job.counts.pushed + job.counts.unchanged + job.counts.skippedConsent + job.counts.failed;
-    const batchSize = destination.connector.push!.maxBatchSize;
+    const batchSize = job.batchSize ?? destination.connector.push!.maxBatchSize;
     const pace = destinationPace(destination.connector.name);
     const finished = job.state === 'complete';
     return {
@@ -60,6 +60,7 @@ export async function queueStageResync(
       connector: destination.connector.name,
       mode: job.mode,
       dryRun: false,
+      mappingChanged: false,
       resumed: job.runs > 1,
       done,
       total: job.total,

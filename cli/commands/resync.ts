@@ -37,6 +37,10 @@ export function resyncSummary(p: ResyncProgress): string {
     if (p.counts.failed > 0 && p.finished)
       lines.push('  a normal resync run again sends only to these (the others are in the push snapshots)');
   }
+  if (p.mappingChanged)
+    lines.push(
+      '  the field mapping of this destination changed since its last complete resync: `--full` sends every field under the new names (this run sent only changed values)',
+    );
   lines.push(`  pace: ${p.pace.basis}${p.pace.documented ? '' : ' (not documented by the vendor)'}; ${p.batchSize} profiles per push`);
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,8 @@ export const ResyncJob = z.object({
   failures: z.array(z.object({ profileId: z.string(), reason: z.string() })),
   /** Reason → profiles that failed with it (reasons are the connectors' redacted words, no personal data). */
   failureReasons: z.record(z.string(), z.number().int()),
+  /** Profiles per push call asked for (`--batch-size`); absent: the connector's maxBatchSize. */
+  batchSize: z.number().int().positive().optional(),
   /** Runs it took (1 + resumptions; 0 while queued) and their time together. */
   runs: z.number().int().nonnegative(),
   elapsedMs: z.number().nonnegative(),
@@ -73,16 +75,16 @@ export function newResyncJob(
   instance: InstanceConfig,
   mode: ResyncJob['mode'],
   at: string,
-  total?: number,
+  batchSize?: number,
 ): ResyncJob {
   return {
+    ...(batchSize !== undefined ? { batchSize } : {}),
     tenantId: tenant.id,
     instanceId: instance.id,
     mode,
     state: 'queued',
     startedAt: at,
     updatedAt: at,
-    ...(total !== undefined ? { total } : {}),
     counts: { pushed: 0, unchanged: 0, skippedConsent: 0, failed: 0 },
     failures: [],
     failureReasons: {},

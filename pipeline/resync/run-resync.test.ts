@@ -191,3 +191,26 @@ describe('resync pace', () => {
     expect(sentTo()).toEqual(consenting);
   });
 });
+
+describe('resync after a field-mapping change', () => {
+  it('says so on a normal run after a complete resync under another mapping, not on a full one', async () => {
+    const first = setup();
+    await seed(first.profiles, [person('p01', true)]);
+    expect((await first.resync()).mappingChanged, 'nothing to compare with yet').toBe(false);
+    // The same stores under a config whose mapping for the destination renames a field.
+    const changed = setup({ fieldMapping: { fields: { firstName: 'first_name' } } });
+    const deps = {
+      ...changed.deps,
+      cursors: first.cursors,
+      push: { ...changed.deps.push, profiles: first.profiles, snapshots: first.snapshots },
+    };
+    const normal = await runResync(deps, 'acme', 'new', { pace: NO_PACE });
+    expect(normal.mappingChanged).toBe(true);
+    expect(changed.received, 'a normal run: the values did not change, so nothing goes').toEqual([]);
+    expect((await runResync(deps, 'acme', 'new', { pace: NO_PACE })).mappingChanged, 'still pointed out after a normal run').toBe(true);
+    const full = await runResync(deps, 'acme', 'new', { pace: NO_PACE, full: true });
+    expect(full.mappingChanged).toBe(false);
+    expect((await runResync(deps, 'acme', 'new', { pace: NO_PACE })).mappingChanged, 'after the full run: settled').toBe(false);
+    expect(changed.received.flat()[0]!.fields).toHaveProperty('first_name', 'Name p01');
+  });
+});

@@ -10,7 +10,16 @@ import type { BoundInstance } from '../instances.js';
 import { pushProfiles, type PushDeps, type ScopedOutcome } from '../push-profiles.js';
 import { destinationPace, type DestinationPace } from './destination-pace.js';
 import { createPacer, estimateEtaMs, sleep as realSleep, type Sleep } from './pacer.js';
-import { isOpen, KEPT_FAILURES, newResyncJob, readResyncJob, saveResyncJob, type ResyncCounts, type ResyncJob } from './resync-job.js';
+import {
+  isOpen,
+  KEPT_FAILURES,
+  mappingChangedSince,
+  newResyncJob,
+  readResyncJob,
+  saveResyncJob,
+  type ResyncCounts,
+  type ResyncJob,
+} from './resync-job.js';
 
 export interface ResyncDeps {
   push: PushDeps;
@@ -43,6 +52,8 @@ export interface ResyncProgress {
   connector: string;
   mode: 'normal' | 'full';
   dryRun: boolean;
+  /** A normal run whose destination's field mapping changed since the last complete resync: `--full` would re-send every field. */
+  mappingChanged: boolean;
   /** This run picked up an interrupted job. */
   resumed: boolean;
   /** Profiles handled by the job so far (every run), and the tenant's live profiles when it started. */
@@ -90,12 +101,14 @@ export async function runResync(
   const destination = await resyncDestination(deps, tenantId, instanceId);
   const push = destination.connector.push!;
   const pace = options.pace ?? destinationPace(destination.connector.name);
-  const batchSize = Math.max(1, Math.min(options.batchSize ?? push.maxBatchSize, push.maxBatchSize));
+  const askedBatchSize = options.batchSize;
   const startedAt = now();
   const mode = options.full ? 'full' : 'normal';
   const dryRun = options.dryRun === true;
 
-  const saved = options.restart || dryRun ? undefined : await readResyncJob(deps.cursors, tenantId, instanceId);
+  const last = await readResyncJob(deps.cursors, tenantId, instanceId);
+  const mappingChanged = mode === 'normal' && mappingChangedSince(last, destination.tenant, destination.instance);
+  const saved = options.restart || dryRun ? undefined : last;
   const resumable = isOpen(saved);
   if (resumable && saved.mode !== mode)
     throw new Error(
@@ -104,12 +117,17 @@ export async function runResync(
   const total = resumable && saved.total !== undefined ? saved.total : await countProfiles(deps, tenantId);
   const iso = (ms: number) => new Date(ms).toISOString();
   const job: ResyncJob = {
-    ...(resumable ? saved : newResyncJob(destination.tenant, destination.instance, mode, iso(startedAt))),
+    ...(resumable ? saved : newResyncJob(destination.tenant, destination.instance, mode, iso(startedAt), askedBatchSize)),
     ...(total !== undefined ? { total } : {}),
     state: 'running',
     updatedAt: iso(startedAt),
   };
   job.runs++;
+  // A normal run does not bring the destination onto a changed mapping (values did not change, names did): the job
+  // keeps the mapping the destination last received in full, so the change is still pointed out afterwards.
+  if (!resumable && mode === 'normal' && last?.state === 'complete') job.mappingDigest = last.mappingDigest;
+  // A queued job (`--stage`) carries the batch size it was asked with; a run's own option wins.
+  const batchSize = Math.max(1, Math.min(askedBatchSize ?? job.batchSize ?? push.maxBatchSize, push.maxBatchSize));
   const resumed = resumable && saved.runs > 0;
   const earlierElapsed = job.elapsedMs;
   const doneBefore = handled(job.counts);
@@ -129,6 +147,7 @@ export async function runResync(
       connector: destination.connector.name,
       mode: job.mode,
       dryRun,
+      mappingChanged,
       resumed,
       done,
       total: job.total,
