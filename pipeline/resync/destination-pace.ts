@@ -32,6 +32,20 @@ const PACES: Readonly<Record<string, DestinationPace>> = {
   copernica: { ...UNDOCUMENTED, basis: 'Copernica REST v4 documents no rate limit (copernica/fixtures/SOURCES.md): 1 push a second' },
   selligent: { ...UNDOCUMENTED, basis: 'Selligent documents no batch or rate limit (selligent/fixtures/SOURCES.md): 1 push a second' },
   squeezely: { ...UNDOCUMENTED, basis: 'Squeezely documents no rate limit (squeezely/fixtures/SOURCES.md): 1 push a second' },
+  // Meta meters the ad account by Business Use Case with no fixed figure; the connector waits out 613/80003/80004 with
+  // the usage header's time to regain access, so the resync only has to avoid provoking it.
+  'meta-audiences': {
+    ...UNDOCUMENTED,
+    basis: 'Meta Business Use Case limits publish no fixed rate (meta-audiences/fixtures/SOURCES.md): 1 push a second',
+  },
+  // Each push runs its own jobs (removals, then additions) on a list, and Google does not say whether it refuses a
+  // second job on a list while one processes: a slow pace keeps the resync's jobs from piling onto the same lists.
+  'google-customer-match': {
+    minIntervalMs: 10_000,
+    basis:
+      'Google Customer Match: jobs run asynchronously, "concurrently operate on the same list" may fail with CONCURRENT_MODIFICATION (google-customer-match/fixtures/SOURCES.md): 1 push every 10 s, each up to the connector\'s batch size',
+    documented: false,
+  },
 };
 
 /** The pace for a connector by name; a connector not listed here (a third-party one) gets the cautious default. */
