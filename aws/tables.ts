@@ -74,6 +74,8 @@ export function dueIndexAttributes(tenantId: string, dueAt: string | undefined):
 
 /** Keys of the ops table. */
 export const opsKeys = {
+  /** The stage's open resync jobs (aws/dynamo-open-resync-jobs.ts): `~stage` is no tenant id (ids are slugs). */
+  openResyncJobs: { pk: 'T#~stage#RESYNC', sk: 'OPEN' } as Key,
   cursor: (tenantId: string, instance: string): Key => ({ pk: `${tenant(tenantId)}C#${part('instance', instance)}`, sk: 'CURSOR' }),
   quarantinePartition: (tenantId: string): string => `${tenant(tenantId)}Q`,
   /** Sorted by time so that a tenant's quarantine lists newest first. */

@@ -6,6 +6,7 @@ import type { SynclineConfig } from '../core/config.js';
 import type { ProfileRepository, StatusRecorder } from '../core/ports.js';
 import type { Logger } from '../connectors/sdk/index.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
+import { DynamoOpenResyncJobs } from '../aws/dynamo-open-resync-jobs.js';
 import type { InstanceResolver } from '../pipeline/instances.js';
 import { destinationPace } from '../pipeline/resync/destination-pace.js';
 import { estimateEtaMs, sleep } from '../pipeline/resync/pacer.js';
@@ -49,6 +50,8 @@ export async function queueStageResync(
     );
   if (!isOpen(saved) || options.restart)
     await saveResyncJob(cursors, newResyncJob(destination.tenant, destination.instance, mode, new Date().toISOString(), options.batchSize));
+  // Listed for the scheduled run (also an unfinished job being followed: a list lost to a crash is made good here).
+  await new DynamoOpenResyncJobs(deps.db, deps.tables.ops).add({ tenantId, instanceId });
   const view = (job: ResyncJob): ResyncProgress => {
     const done = job.counts.pushed + job.counts.unchanged + job.counts.skippedConsent + job.counts.failed;
     const batchSize = job.batchSize ?? destination.connector.push!.maxBatchSize;

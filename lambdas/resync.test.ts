@@ -5,6 +5,7 @@ import { SynclineConfig } from '../core/config.js';
 import { emptyProfile, type Profile } from '../core/profile.js';
 import { startCopernicaSimulator, type CopernicaSimulator } from '../connectors/copernica/simulator.js';
 import { DynamoCursorStore } from '../aws/dynamo-ops-store.js';
+import { DynamoOpenResyncJobs } from '../aws/dynamo-open-resync-jobs.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { newResyncJob, readResyncJob, saveResyncJob } from '../pipeline/resync/resync-job.js';
 import { useEmulators } from '../test/support/emulators.js';
@@ -57,6 +58,8 @@ describe('the resync function', () => {
     const cursors = new DynamoCursorStore(env.db, env.tables.ops);
     const tenant = config.tenants[0]!;
     await saveResyncJob(cursors, newResyncJob(tenant, tenant.instances[1]!, 'normal', AT));
+    const openJobs = new DynamoOpenResyncJobs(env.db, env.tables.ops);
+    await openJobs.add({ tenantId: 'resync-fn', instanceId: 'copernica' });
 
     const runs = await resync({}, { getRemainingTimeInMillis: () => 14 * 60_000 });
     expect(runs).toHaveLength(1);
@@ -68,9 +71,34 @@ describe('the resync function', () => {
         .sort(),
     ).toEqual(['r1@example.com', 'r2@example.com', 'r4@example.com']);
     expect(await readResyncJob(cursors, 'resync-fn', 'copernica')).toMatchObject({ state: 'complete', runs: 1 });
+    expect(await openJobs.list(), 'a complete job leaves the stage list').toEqual([]);
 
     const requests = copernica.log().length;
     expect(await resync({}, { getRemainingTimeInMillis: () => 14 * 60_000 })).toEqual([]);
     expect(copernica.log().length, 'no open job: no vendor call').toBe(requests);
+  });
+
+  it('finds its work in the stage list only: an unlisted job waits, a listed one of a gone destination is dropped', async () => {
+    const cursors = new DynamoCursorStore(env.db, env.tables.ops);
+    const openJobs = new DynamoOpenResyncJobs(env.db, env.tables.ops);
+    const tenant = config.tenants[0]!;
+    await saveResyncJob(cursors, newResyncJob(tenant, tenant.instances[1]!, 'full', AT));
+    await openJobs.add({ tenantId: 'other-tenant', instanceId: 'klaviyo' });
+    const requests = copernica.log().length;
+    expect(await resync({}, { getRemainingTimeInMillis: () => 14 * 60_000 })).toEqual([]);
+    expect(copernica.log().length, 'the unlisted job was not run').toBe(requests);
+    expect(await readResyncJob(cursors, 'resync-fn', 'copernica')).toMatchObject({ state: 'queued' });
+    expect(await openJobs.list(), 'a job of no configured destination is dropped').toEqual([]);
+  });
+
+  it('keeps every job that is added and removed at the same time (one string set, atomic ADD and DELETE)', async () => {
+    const openJobs = new DynamoOpenResyncJobs(env.db, env.tables.ops);
+    const refs = Array.from({ length: 12 }, (_, i) => ({ tenantId: `t${i}`, instanceId: 'klaviyo' }));
+    await Promise.all(refs.map((ref) => openJobs.add(ref)));
+    await Promise.all([...refs.slice(0, 6).map((ref) => openJobs.remove(ref)), openJobs.add(refs[0]!)]);
+    const left = (await openJobs.list()).map((r) => r.tenantId).sort();
+    expect(left.filter((t) => t !== 't0')).toEqual(['t10', 't11', 't6', 't7', 't8', 't9']);
+    for (const ref of refs) await openJobs.remove(ref);
+    expect(await openJobs.list()).toEqual([]);
   });
 });
