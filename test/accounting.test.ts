@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main.js';
+import { runSyncline } from './support/syncline-cli.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { SynclineConfig } from '../core/config.js';
 import { runtime } from '../lambdas/runtime.js';
@@ -59,16 +59,7 @@ async function deliver(tenantId: string, delivery: DemoDelivery): Promise<{ stat
   return { status: response.status, accepted: answer.accepted ?? 0 };
 }
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 async function accounting(): Promise<{ balanced: boolean; shop: (tenant: string) => InstanceAccount; tenants: TenantAccount[] }> {
   const { code, out, err } = await syncline('accounting', '--json');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main.js';
+import { runSyncline } from './support/syncline-cli.js';
 import type { MailchimpSimulator } from '../connectors/mailchimp/simulator.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
 import { fixturesOf } from '../connectors/sdk/testing/index.js';
@@ -45,16 +45,7 @@ let stateFile: string;
 let mailchimp: MailchimpSimulator;
 let seq = 0;
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 async function shop(topic: string, body: Record<string, unknown>): Promise<void> {
   const secret = stack.simulators.secretsFor(TENANT, 'shopify')?.webhookSecret as string;

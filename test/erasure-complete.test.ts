@@ -19,7 +19,7 @@ import { secretEnvName } from '../aws/secrets.js';
 import { SqsMessageQueue } from '../aws/sqs-queue.js';
 import { tableNames } from '../aws/tables.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
-import { runCli } from '../cli/main.js';
+import { runSyncline } from './support/syncline-cli.js';
 import { readSnapshot } from '../pipeline/push-snapshot.js';
 import { sharedDynamo } from './support/shared-stack.js';
 
@@ -75,16 +75,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -19,7 +19,7 @@ import { sqsClient } from '../aws/aws-clients.js';
 import { secretEnvName } from '../aws/secrets.js';
 import { SqsMessageQueue } from '../aws/sqs-queue.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
-import { runCli } from '../cli/main.js';
+import { runSyncline } from './support/syncline-cli.js';
 import { sharedDynamo } from './support/shared-stack.js';
 
 const TENANT = 'receipts-shop';
@@ -107,16 +107,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 async function receipts(): Promise<ErasureReceipt[]> {
   const { code, out, err } = await syncline('erasures', TENANT, '--json');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { KlaviyoSimulator, SimulatedJob } from '../connectors/klaviyo/simulator.js';
-import { runCli } from '../cli/main.js';
+import { runSyncline } from './support/syncline-cli.js';
 import { runtime } from '../lambdas/runtime.js';
 import { resyncJobSlot } from '../pipeline/resync/resync-job.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
@@ -39,16 +39,7 @@ let dir: string;
 let stateFile: string;
 const dynamo = sharedDynamo();
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 const start = (config: SynclineConfig) =>
   startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 2, maxReceiveCount: 2, stateFile, ...dynamo });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.js';
+import { runSyncline } from '../support/syncline-cli.js';
 import { SynclineConfig } from '../../core/config.js';
 import type { CustomerMatchSimulator } from '../../connectors/google-customer-match/simulator.js';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
@@ -124,16 +124,7 @@ function banner(who: typeof ANNA, advertising: boolean, seq: number): Promise<nu
   ]);
 }
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 describe('Google Customer Match follows the segments, through connectors', () => {
   it('adds on joining, moves on lapsing, removes on withdrawal and on erasure; the customer who refused is never sent', async () => {

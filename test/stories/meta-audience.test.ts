@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../../core/config.js';
 import { sha256 } from '../../connectors/meta-audiences/hashing.js';
 import type { MetaAudiencesSimulator } from '../../connectors/meta-audiences/simulator.js';
-import { runCli } from '../../cli/main.js';
+import { runSyncline } from '../support/syncline-cli.js';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.js';
 import { sharedDynamo } from '../support/shared-stack.js';
 import { collect, DAY, shopifyOrder, shopifyWebhook, StoryClock, type Json } from '../support/story-stack.js';
@@ -87,16 +87,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function syncline(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    [...argv, '--state-file', stateFile],
-    { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false },
-    {},
-  );
-  return { code, out, err };
-}
+const syncline = (...argv: string[]) => runSyncline(stateFile, ...argv);
 
 const meta = () => stack.simulators.handle<MetaAudiencesSimulator>(T, 'meta')!;
 const hashed = (email: string) => sha256(email);
