@@ -133,6 +133,8 @@ describe('npm run connector:new', () => {
     const text = nextSteps('loyalty-cards', join(root, 'loyalty-cards'));
     expect(text).toContain('Register it with one line in connectors/installed.ts');
     expect(text).toContain("'loyalty-cards': () => import('./loyalty-cards/index.js').then((m) => m.loyaltyCards),");
+    expect(text).toContain('and its kind with one line in connectors/kinds.ts');
+    expect(text).toContain("'loyalty-cards': 'shop',");
     expect(text).toContain('npm run test:connector -- loyalty-cards');
     expect(text).toContain('syncline.config.json');
   });

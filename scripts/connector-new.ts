@@ -43,6 +43,12 @@ export function registrationLine(name: string): string {
   return `${key}: () => import('./${name}/index.js').then((m) => m.${camel}),`;
 }
 
+/** The line that gives the connector its kind in connectors/kinds.ts: the template's 'shop' until the developer changes both. */
+export function kindLine(name: string): string {
+  const key = /^[a-z][a-z0-9]*$/.test(name) ? name : `'${name}'`;
+  return `${key}: 'shop',`;
+}
+
 export function nextSteps(name: string, dir: string): string {
   const where = relative(process.cwd(), dir) || dir;
   return `Created ${where}/ — its tests fail on purpose until you fill it in.
@@ -56,6 +62,9 @@ Next steps (docs/connectors.md walks through each):
   4. Run the contract kit for this connector only:  npm run test:connector -- ${name}
   5. Register it with one line in connectors/installed.ts, inside \`installed\`:
        ${registrationLine(name)}
+     and its kind with one line in connectors/kinds.ts, inside \`KINDS\` (the merge, which loads no connector, checks by it
+     what an instance may put on the changes queue; connectors/kinds.test.ts holds it to index.ts):
+       ${kindLine(name)}
   6. Enable it for a tenant in syncline.config.json and set its secret (secrets.local.json or Secrets Manager syncline/<stage>/<tenant>/<instance>).
   7. npm run typecheck && npm test, then deploy with cdk.`;
 }

@@ -27,7 +27,7 @@ export { ${pascal}Secrets, ${pascal}Settings } from './config.js';
 
 export const ${camel} = defineConnector<${pascal}Settings, ${pascal}Secrets>({
   name: '${name}',
-  kind: 'shop', // TODO: 'shop' | 'pos' | 'dmp' | 'email'
+  kind: 'shop', // TODO: 'shop' | 'pos' | 'dmp' | 'email' | 'website' | 'ads' (and the same in connectors/kinds.ts)
   description: 'TODO: what this connector reads and writes, in one line',
   settingsSchema: ${pascal}Settings,
   secretsSchema: ${pascal}Secrets,
