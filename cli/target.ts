@@ -158,7 +158,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
       if (options.since) query.set('since', options.since.toISOString());
       if (options.restart) query.set('restart', '1');
       const response = await call('POST', `/api/backfill/${encodeURIComponent(tenantId)}/${encodeURIComponent(instanceId)}?${query}`);
-      return readBackfillStream(response, options.onProgress);
+      return readStream<BackfillProgress>(response, 'backfill', options.onProgress);
     },
     async resync(tenantId, instanceId, options) {
       const query = new URLSearchParams();
@@ -181,7 +181,7 @@ async function openLocal(stateFile: string, configFile: string): Promise<Target>
   };
 }
 
-/** The local stack streams a resync as NDJSON, as a backfill: progress lines, then `{ "result": … }` or `{ "error": … }`. */
+/** The local stack streams a backfill or a resync as NDJSON: progress lines, then `{ "result": … }` or `{ "error": … }`. */
 async function readStream<P>(response: Response, what: string, onProgress?: (p: P) => void): Promise<P> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -194,35 +194,13 @@ async function readStream<P>(response: Response, what: string, onProgress?: (p: 
       buffer = buffer.slice(newline + 1);
       if (!line) continue;
       const message = JSON.parse(line) as { progress?: P; result?: P; error?: string };
-      if (message.error !== undefined) throw new CommandFailed(`the ${what} stopped: ${message.error} (run it again to resume)`);
+      if (message.error !== undefined)
+        throw new CommandFailed(`the ${what} stopped: ${message.error} (run it again to resume where it stopped)`);
       if (message.progress) onProgress?.(message.progress);
       if (message.result) last = message.result;
     }
   }
   if (!last) throw new CommandFailed(`the local stack ended the ${what} without a result (was it stopped?)`);
-  return last;
-}
-
-/** The local stack streams a backfill as NDJSON: progress lines, then `{ "result": … }` or `{ "error": … }`. */
-async function readBackfillStream(response: Response, onProgress?: (p: BackfillProgress) => void): Promise<BackfillProgress> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let last: BackfillProgress | undefined;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (!line) continue;
-      const message = JSON.parse(line) as { progress?: BackfillProgress; result?: BackfillProgress; error?: string };
-      if (message.error !== undefined)
-        throw new CommandFailed(`the backfill stopped: ${message.error} (run it again to resume from its cursor)`);
-      if (message.progress) onProgress?.(message.progress);
-      if (message.result) last = message.result;
-    }
-  }
-  if (!last) throw new CommandFailed('the local stack ended the backfill without a result (was it stopped?)');
   return last;
 }
 
