@@ -25,6 +25,7 @@ import { queuedQuarantineEntry } from './quarantine/queued-quarantine.js';
 import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledger/settle-in-ledger.js';
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import { catalogStep } from './catalog/catalog-batch.js';
+import { groupIntoLanes } from './merge-lanes.js';
 import type { MessageScope, MessageSender } from './scope/message-scope.js';
 
 export interface MergeBatchDeps {
@@ -65,7 +66,7 @@ export interface BatchResult {
   reasons: Map<string, string>;
 }
 
-/** Events sharing an identifier go through one lane in order; lanes run concurrently. */
+/** Events that can touch one profile go through one lane in order (pipeline/merge-lanes.ts); lanes run concurrently. */
 const LANES = 8;
 
 export async function mergeBatch(deps: MergeBatchDeps, messages: readonly QueuedMessage[]): Promise<BatchResult> {
@@ -74,7 +75,6 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   const events = new Map<string, CanonicalEvent>();
   const outcomes = new Map<string, MergeOutcome['status']>();
   const pushes: PushMessage[] = [];
-  const lanes = new Map<string, { message: QueuedMessage; event: CanonicalEvent }[]>();
   const history = new Map<string, { entries: HistoryEntry[]; keepDays: number; messageIds: string[] }>();
   const erased = new Set<string>();
 
@@ -124,13 +124,10 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     }
     ready = step.rest;
   }
-  const { reads } = await prefetchBatch(deps, ready);
-  for (const { message, event } of ready) {
-    const lane = `${event.tenantId}|${event.identifiers.map(identifierKey).sort()[0] ?? message.id}`;
-    lanes.set(lane, [...(lanes.get(lane) ?? []), { message, event }]);
-  }
-
-  const queue = [...lanes.values()];
+  const { reads, keys } = await prefetchBatch(deps, ready);
+  const queue = groupIntoLanes(ready, ({ message, event }) =>
+    laneTokens(event.tenantId, keys.get(message.id) ?? [], reads.get(event.tenantId)),
+  );
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
@@ -331,6 +328,24 @@ interface BatchReads {
   entries: Map<string, IdentifierEntry>;
   /** profileId → profile (undefined: read and absent). */
   profiles: Map<string, Profile | undefined>;
+}
+
+/**
+ * What decides an event's lane: its identifiers and the live profiles the batch's reads found them leading to (through
+ * tombstones), so that every event that can touch one profile is merged in one lane and the profile written once.
+ */
+function laneTokens(tenantId: string, identifierKeys: readonly string[], reads: BatchReads | undefined): string[] {
+  const tokens = identifierKeys.map((key) => `${tenantId}|${key}`);
+  for (const key of identifierKeys) {
+    let profileId = reads?.entries.get(key)?.profileId;
+    for (let hop = 0; profileId !== undefined && hop < PREFETCH_HOPS; hop++) {
+      const next = reads?.profiles.get(profileId)?.mergedInto;
+      if (next === undefined) break;
+      profileId = next;
+    }
+    if (profileId !== undefined) tokens.push(`${tenantId}|profile|${profileId}`);
+  }
+  return tokens;
 }
 
 /** Tombstone chains are short; this bounds the rounds of reads that follow them. */
