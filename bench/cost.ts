@@ -45,7 +45,10 @@ export interface CostInputs {
   mergeCpuMicrosPerEvent: number;
   dynamoRequestsPerEvent: number;
   writeUnitsPerEvent: number;
+  /** Read units as billed (bench/counting.ts): an eventually consistent read costs half a unit per 4 KB. */
   readUnitsPerEvent: number;
+  /** The part of `readUnitsPerEvent` read eventually consistently (already at half price). */
+  eventualReadUnitsPerEvent?: number;
   sqsBilledRequestsPerEvent: number;
   syncMessagesPerEvent: number;
   /** Instances with a secret (shop + destination). */
@@ -59,6 +62,14 @@ export interface CostLine {
 }
 
 const r4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** Which reads the read units came from: eventually consistent ones are billed half a unit per 4 KB. */
+function readSplit(inputs: CostInputs): string {
+  const eventual = inputs.eventualReadUnitsPerEvent ?? 0;
+  if (eventual === 0) return 'strongly consistent';
+  const strong = r4(inputs.readUnitsPerEvent - eventual);
+  return `${strong} strongly consistent, ${eventual} eventually consistent at half a unit per 4 KB`;
+}
 
 export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; total: number } {
   const M = 1_000_000;
@@ -107,7 +118,7 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
     {
       item: 'DynamoDB reads',
       perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits),
-      basis: `${inputs.readUnitsPerEvent} RRU/event (strongly consistent)`,
+      basis: `${inputs.readUnitsPerEvent} RRU/event (${readSplit(inputs)})`,
     },
     {
       item: 'Secrets Manager API',

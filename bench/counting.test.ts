@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemKind } from './counting.js';
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countDynamo, itemKind } from './counting.js';
 
 describe('write units by item kind', () => {
   it('labels an item by its partition type and sort key head, never by a tenant, profile id or digest', () => {
@@ -8,5 +9,61 @@ describe('write units by item kind', () => {
     expect(itemKind({ pk: 'T#acme#P#3f2a', sk: 'PUSH#mail' })).toBe('P/PUSH');
     expect(itemKind({ pk: 'T#acme#Q', sk: '2026-01-01T00:00:00Z#id' })).toBe('Q/<time>');
     expect(itemKind(undefined)).toBe('?/');
+  });
+});
+
+describe('read units as billed', () => {
+  /** A client whose every request answers `result`, counted like the real one. */
+  const counted = (result: Record<string, unknown>) => {
+    const client = { send: async () => result } as unknown as DynamoDBDocumentClient;
+    return { client, counts: countDynamo(client).counts };
+  };
+  const small = { pk: 'T#acme#I#d1', sk: 'ID', profileId: 'p1' };
+  const large = { pk: 'T#acme#P#p1', sk: 'PROFILE', doc: 'x'.repeat(5_000) };
+
+  it('counts an eventually consistent read at half a unit per 4 KB and a strongly consistent one at a whole unit', async () => {
+    const strong = counted({ Item: large });
+    await strong.client.send(new GetCommand({ TableName: 't', Key: { pk: large.pk, sk: 'PROFILE' }, ConsistentRead: true }));
+    expect(strong.counts.readUnits).toBe(2);
+    expect(strong.counts.eventualReadUnits).toBe(0);
+    expect(strong.counts.readsBy).toEqual({ 'Get P/PROFILE': { requests: 1, units: 2 } });
+
+    const eventual = counted({ Item: large });
+    await eventual.client.send(new GetCommand({ TableName: 't', Key: { pk: large.pk, sk: 'PROFILE' } }));
+    expect(eventual.counts.readUnits).toBe(1);
+    expect(eventual.counts.eventualReadUnits).toBe(1);
+    expect(eventual.counts.readsBy).toEqual({ 'Get P/PROFILE eventual': { requests: 1, units: 1 } });
+  });
+
+  it('prices each key of a BatchGetItem by its consistency, a key not found included', async () => {
+    const keys = [small, { pk: 'T#acme#I#d2', sk: 'ID' }].map(({ pk, sk }) => ({ pk, sk }));
+    const strong = counted({ Responses: { t: [small] } });
+    await strong.client.send(new BatchGetCommand({ RequestItems: { t: { Keys: keys, ConsistentRead: true } } }));
+    expect(strong.counts.readsBy).toEqual({ 'BatchGet I/ID': { requests: 1, units: 2 } });
+
+    const eventual = counted({ Responses: { t: [small] } });
+    await eventual.client.send(new BatchGetCommand({ RequestItems: { t: { Keys: keys, ConsistentRead: false } } }));
+    expect(eventual.counts.readsBy).toEqual({ 'BatchGet I/ID eventual': { requests: 1, units: 1 } });
+    expect(eventual.counts.eventualReadUnits).toBe(1);
+  });
+
+  it('counts a Query of a global secondary index as eventually consistent whatever it asks', async () => {
+    const { client, counts } = counted({ Items: [small] });
+    await client.send(
+      new QueryCommand({ TableName: 't', IndexName: 'tenant-profiles', KeyConditionExpression: 'x = :x', ConsistentRead: true }),
+    );
+    await client.send(
+      new QueryCommand({
+        TableName: 't',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'T#acme#P#p1' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(counts.readsBy).toEqual({
+      'Query ?/tenant-profiles eventual': { requests: 1, units: 0.5 },
+      'Query P/': { requests: 1, units: 1 },
+    });
+    expect(counts.readUnits).toBe(1.5);
   });
 });

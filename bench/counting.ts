@@ -17,8 +17,18 @@ const size = (item: unknown) =>
     'utf8',
   );
 const wru = (item: unknown) => Math.max(1, Math.ceil(size(item) / KB));
-/** Strongly consistent read: one RRU per 4 KB. */
-const rru = (item: unknown) => Math.max(1, Math.ceil(size(item) / (4 * KB)));
+/**
+ * Read units of one item (a key not found costs as much as a small item): one per 4 KB strongly consistent, half of
+ * that eventually consistent (DynamoDB developer guide, "Capacity unit consumption for read operations"; each item of a
+ * BatchGetItem is rounded up to 4 KB on its own).
+ */
+const rru = (item: unknown, consistent: boolean) => Math.max(1, Math.ceil(size(item) / (4 * KB))) * (consistent ? 1 : 0.5);
+/**
+ * A read is eventually consistent unless it asks for `ConsistentRead: true` (DynamoDB's default); a Query of a global
+ * secondary index always is, whatever it asks.
+ */
+const consistentOf = (input: { ConsistentRead?: unknown; IndexName?: unknown } | undefined) =>
+  input?.ConsistentRead === true && input.IndexName === undefined;
 
 export interface DynamoCounts {
   requests: Record<string, number>;
@@ -28,7 +38,10 @@ export interface DynamoCounts {
   otherItemWrites: number;
   /** Write request units: a transactional write costs two per KB. */
   writeUnits: number;
+  /** Read request units as billed: eventually consistent reads at half a unit per 4 KB. */
   readUnits: number;
+  /** The part of `readUnits` read eventually consistently. */
+  eventualReadUnits: number;
   profileBytesWritten: number;
   /** Profile ids written, for "writes per changed profile". */
   profilesWritten: Set<string>;
@@ -36,7 +49,10 @@ export interface DynamoCounts {
   writeUnitsBy: Record<string, number>;
   /** Items written and their bytes, by the same labels. */
   itemsBy: Record<string, { items: number; bytes: number }>;
-  /** Read requests and read units by request and item kind ("Query H/B"): where the read cost goes. */
+  /**
+   * Read requests and read units by request and item kind ("Query H/B"), eventually consistent reads apart with
+   * " eventual" after the label ("BatchGet I/ID eventual"): where the read cost goes.
+   */
   readsBy: Record<string, { requests: number; units: number }>;
 }
 
@@ -48,6 +64,7 @@ export function emptyDynamoCounts(): DynamoCounts {
     otherItemWrites: 0,
     writeUnits: 0,
     readUnits: 0,
+    eventualReadUnits: 0,
     profileBytesWritten: 0,
     profilesWritten: new Set(),
     writeUnitsBy: {},
@@ -79,9 +96,16 @@ function addUnits(counts: DynamoCounts, request: string, key: { pk?: unknown; sk
   items.bytes += bytes;
 }
 
-function addRead(counts: DynamoCounts, request: string, key: { pk?: unknown; sk?: unknown } | undefined, units: number): void {
+function addRead(
+  counts: DynamoCounts,
+  request: string,
+  key: { pk?: unknown; sk?: unknown } | undefined,
+  units: number,
+  consistent: boolean,
+): void {
   counts.readUnits += units;
-  const entry = (counts.readsBy[`${request} ${itemKind(key)}`] ??= { requests: 0, units: 0 });
+  if (!consistent) counts.eventualReadUnits += units;
+  const entry = (counts.readsBy[`${request} ${itemKind(key)}${consistent ? '' : ' eventual'}`] ??= { requests: 0, units: 0 });
   entry.requests++;
   entry.units += units;
 }
@@ -134,23 +158,29 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
         for (const requests of Object.values(c.input.RequestItems ?? {}) as any[])
           for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false, name);
         break;
-      case 'Get':
-        addRead(counts, name, c.input.Key, rru(result.Item));
+      case 'Get': {
+        const consistent = consistentOf(c.input);
+        addRead(counts, name, c.input.Key, rru(result.Item, consistent), consistent);
         break;
+      }
       case 'BatchGet': {
+        // One table per request here (aws/dynamo-batch.ts); its ConsistentRead applies to every key of it.
+        const [table, req] = (Object.entries(c.input.RequestItems ?? {})[0] ?? ['', {}]) as [string, any];
+        const consistent = consistentOf(req);
         let units = 0;
-        for (const items of Object.values(result.Responses ?? {}) as any[]) for (const item of items) units += rru(item);
-        // A key not found still costs a read unit.
-        for (const [table, req] of Object.entries(c.input.RequestItems ?? {}) as [string, any][])
-          units += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0));
-        const first = (Object.values(c.input.RequestItems ?? {})[0] as any)?.Keys?.[0];
-        addRead(counts, name, first, units);
+        for (const item of (result.Responses?.[table] ?? []) as unknown[]) units += rru(item, consistent);
+        // A key not found still costs a read unit (half of one, eventually consistent).
+        units += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0)) * rru(undefined, consistent);
+        addRead(counts, name, req.Keys?.[0], units, consistent);
         break;
       }
       case 'Query':
       case 'Scan': {
-        const units = Math.max(1, Math.ceil((result.Items ?? []).reduce((s: number, i: unknown) => s + size(i), 0) / (4 * KB)));
-        addRead(counts, name, { pk: c.input.ExpressionAttributeValues?.[':pk'], sk: c.input.IndexName ?? '' }, units);
+        // The items read are summed, then rounded up to 4 KB (not item by item as for BatchGetItem).
+        const consistent = consistentOf(c.input);
+        const blocks = Math.max(1, Math.ceil((result.Items ?? []).reduce((s: number, i: unknown) => s + size(i), 0) / (4 * KB)));
+        const key = { pk: c.input.ExpressionAttributeValues?.[':pk'], sk: c.input.IndexName ?? '' };
+        addRead(counts, name, key, blocks * (consistent ? 1 : 0.5), consistent);
         break;
       }
     }

@@ -190,6 +190,13 @@ function derive(results: BenchResults): void {
         dynamoRequestsPerEvent: Math.round((dynamoRequests / e2e.events) * 100) / 100,
         writeUnitsPerEvent: e2e.dynamo.writeUnitsPerEvent,
         readUnitsPerEvent: e2e.dynamo.readUnitsPerEvent,
+        // bench/counting.ts labels eventually consistent reads " eventual".
+        eventualReadUnitsPerEvent:
+          Math.round(
+            Object.entries(e2e.dynamo.readsPerEventBy ?? {})
+              .filter(([label]) => label.endsWith(' eventual'))
+              .reduce((s, [, { units }]) => s + units, 0) * 100,
+          ) / 100,
         sqsBilledRequestsPerEvent: e2e.sqs.billedRequestsPerEventWithoutEmptyReceives,
         syncMessagesPerEvent: Math.round((e2e.vendor.syncMessages / e2e.events) * 1000) / 1000,
         secretsPerTenant: 2,

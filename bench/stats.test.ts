@@ -65,4 +65,24 @@ describe('bench helpers', () => {
     expect(lines.find((l) => l.item === 'API Gateway HTTP API')?.perMillionEvents).toBeCloseTo(1);
     expect(total).toBeGreaterThan(4);
   });
+
+  it('prices read units as billed and says how many were eventually consistent', () => {
+    const inputs = {
+      webhooksPerEvent: 1,
+      mergeCpuMicrosPerEvent: 1000,
+      dynamoRequestsPerEvent: 4,
+      writeUnitsPerEvent: 4,
+      readUnitsPerEvent: 3,
+      sqsBilledRequestsPerEvent: 2,
+      syncMessagesPerEvent: 0.5,
+      secretsPerTenant: 2,
+    };
+    const reads = (more: { eventualReadUnitsPerEvent?: number }) =>
+      costPerMillionEvents({ ...inputs, ...more }).lines.find((l) => l.item === 'DynamoDB reads')!;
+    expect(reads({}).basis).toBe('3 RRU/event (strongly consistent)');
+    expect(reads({ eventualReadUnitsPerEvent: 1.2 }).basis).toBe(
+      '3 RRU/event (1.8 strongly consistent, 1.2 eventually consistent at half a unit per 4 KB)',
+    );
+    expect(reads({ eventualReadUnitsPerEvent: 1.2 }).perMillionEvents).toBeCloseTo(3 * 0.125);
+  });
 });
