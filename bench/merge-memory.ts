@@ -209,30 +209,52 @@ function personEvents(count: number, offset: number, seed: number): CanonicalEve
   return out;
 }
 
-/** Builds one profile to each history size, then times the next `probe` events on it (median of runs). */
-export async function measureHistoryGrowth(sizes: readonly number[], probe = 100, runs = 3): Promise<HistoryResult> {
+/** A profile built to `size` events of history, and the probe events to time on it. */
+async function builtProfile(size: number, probes: readonly CanonicalEvent[]) {
   const tenant = benchTenant();
-  const points: HistoryPoint[] = [];
-  for (const size of sizes) {
-    const times: number[] = [];
-    let orders = 0;
-    let bytes = 0;
-    // Building a long history costs more than measuring it (each build merge pays for the history so far): once is enough.
-    for (let r = 0; r < (size >= 1000 ? 1 : runs); r++) {
-      const repo = new InMemoryProfileRepository();
-      const d = deps(repo);
-      for (const e of personEvents(size, 0, 11)) await mergeEvent(d, tenant, e);
-      const built = repo.liveProfiles(TENANT)[0]!;
-      orders = Object.keys(built.orders).length;
-      bytes = JSON.stringify(built).length;
-      const probes = personEvents(probe, size, 13 + r);
+  const repo = new InMemoryProfileRepository();
+  const d = deps(repo);
+  for (const e of personEvents(size, 0, 11)) await mergeEvent(d, tenant, e);
+  const built = repo.liveProfiles(TENANT)[0]!;
+  return {
+    orders: Object.keys(built.orders).length,
+    bytes: JSON.stringify(built).length,
+    /** CPU microseconds per probe event. */
+    probe: async (): Promise<number> => {
       const started = process.cpuUsage();
       for (const e of probes) await mergeEvent(d, tenant, e);
       const used = process.cpuUsage(started);
-      times.push((used.user + used.system) / probe);
+      return (used.user + used.system) / probes.length;
+    },
+  };
+}
+
+/**
+ * Builds one profile to each history size, then times the next `probe` events on it. A few hundred events take a few
+ * milliseconds, so one garbage collection or a neighbour's burst used to decide the figure (exponents from −1.6 to 1.0
+ * for the same code): every size is measured `runs` times on a fresh copy of its build, the sizes interleaved so that a
+ * change of load hits all of them alike, after an untimed warm-up; the median counts.
+ */
+export async function measureHistoryGrowth(sizes: readonly number[], probe = 200, runs = 15): Promise<HistoryResult> {
+  // The first merges of a process run before V8 has optimised them.
+  const warm = await builtProfile(Math.max(...sizes), personEvents(probe, Math.max(...sizes), 13));
+  for (let r = 0; r < 3; r++) await warm.probe();
+  const times = sizes.map(() => [] as number[]);
+  const shapes = sizes.map(() => ({ orders: 0, bytes: 0 }));
+  for (let r = 0; r < runs; r++) {
+    for (const [i, size] of sizes.entries()) {
+      // The same probes on every run: only the noise differs between runs, not the mix of event types.
+      const built = await builtProfile(size, personEvents(probe, size, 13));
+      shapes[i] = { orders: built.orders, bytes: built.bytes };
+      times[i]!.push(await built.probe());
     }
-    points.push({ history: size, orders, profileBytes: bytes, microsPerEvent: Math.round(median(times) * 10) / 10 });
   }
+  const points: HistoryPoint[] = sizes.map((size, i) => ({
+    history: size,
+    orders: shapes[i]!.orders,
+    profileBytes: shapes[i]!.bytes,
+    microsPerEvent: Math.round(median(times[i]!) * 10) / 10,
+  }));
   // The tail decides: at short histories a fixed cost per event hides how the rest grows.
   const exponent = growthExponent(points.slice(-2).map((p) => ({ x: p.history, y: p.microsPerEvent })));
   const overall = growthExponent(points.map((p) => ({ x: p.history, y: p.microsPerEvent })));
