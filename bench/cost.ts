@@ -1,5 +1,5 @@
 // AWS cost per million events, from the counts this run measured and public list prices written down as constants.
-import { MEMORY_MB } from '../cdk/handlers.js';
+import { MEMORY_MB, QUEUE_BATCHING } from '../cdk/handlers.js';
 
 // Prices: US East (N. Virginia), on-demand list prices as published on the AWS pricing pages; DynamoDB on-demand
 // after the 1 November 2024 reduction. Other regions differ by a few to ~15 %. Check before you quote a customer.
@@ -35,8 +35,9 @@ export const ASSUMPTIONS = {
   warmContainers: 10,
   /** Volume the fixed secret reads are spread over, events per month. */
   eventsPerMonth: 10_000_000,
-  mergeBatchSize: 10,
-  pushBatchSize: 10,
+  /** Events per merge invocation and sync messages per push invocation, as the stack's event sources deliver them when busy. */
+  mergeBatchSize: QUEUE_BATCHING.merge.batchSize,
+  pushBatchSize: QUEUE_BATCHING.push.batchSize,
 } as const;
 
 export interface CostInputs {

@@ -34,3 +34,18 @@ export const MEMORY_MB: Record<HandlerName, number> = {
   collect: 256,
   resync: 512,
 };
+
+/**
+ * How each queue feeds its function (the SQS event source mapping): the stack deploys these, bench/cost.ts prices them
+ * (invocations per event), and the local stack's pollers receive the same batches.
+ */
+export const QUEUE_BATCHING = {
+  // 10 events per invocation and a 2 s window: events of one profile often arrive together (order + customer
+  // webhooks) and the handler groups them, so one conditional write covers several events. maxConcurrency bounds
+  // concurrent writers: optimistic-version conflicts on the same profile and hot partitions grow with it, and
+  // 10 × ~100 writes/s stays far below DynamoDB's on-demand limits.
+  merge: { batchSize: 10, windowSeconds: 2, maxConcurrency: 10 },
+  // Destinations take batches (Copernica, Mailchimp): wait up to 10 s to fill one. Vendor APIs rate-limit per account:
+  // 2 (the SQS minimum) keeps us polite; a backlog drains through batching.
+  push: { batchSize: 25, windowSeconds: 10, maxConcurrency: 2 },
+} as const;

@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SynclineConfig } from '../core/config.js';
-import { HANDLER_NAMES, MEMORY_MB, type HandlerName } from './handlers.js';
+import { HANDLER_NAMES, MEMORY_MB, QUEUE_BATCHING, type HandlerName } from './handlers.js';
 import { Analytics } from './constructs/analytics.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
@@ -308,29 +308,21 @@ export class SynclineStack extends Stack {
     sweep.configureAsyncInvoke({ retryAttempts: 0 });
     this.functions.resync.configureAsyncInvoke({ retryAttempts: 0 });
 
-    // Event sources. Batch items fail individually (reportBatchItemFailures), so a batch is never re-merged whole.
-    merge.addEventSource(
-      new SqsEventSource(this.changes.queue, {
-        reportBatchItemFailures: true,
-        // 10 events per invocation and a 2 s window: events of one profile often arrive together (order + customer
-        // webhooks) and the handler groups them, so one conditional write covers several events.
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(2),
-        // Bounds concurrent writers: optimistic-version conflicts on the same profile and hot partitions grow with it,
-        // and 10 × ~100 writes/s stays far below DynamoDB's on-demand limits.
-        maxConcurrency: 10,
-      }),
-    );
-    push.addEventSource(
-      new SqsEventSource(this.push.queue, {
-        reportBatchItemFailures: true,
-        // Destinations take batches (Copernica, Mailchimp): wait up to 10 s to fill one.
-        batchSize: 25,
-        maxBatchingWindow: Duration.seconds(10),
-        // Vendor APIs rate-limit per account: 2 (the SQS minimum) keeps us polite; a backlog drains through batching.
-        maxConcurrency: 2,
-      }),
-    );
+    // Event sources (cdk/handlers.ts QUEUE_BATCHING says why each is sized so). Batch items fail individually
+    // (reportBatchItemFailures), so a batch is never re-merged whole.
+    for (const [fn, queue, batching] of [
+      [merge, this.changes.queue, QUEUE_BATCHING.merge],
+      [push, this.push.queue, QUEUE_BATCHING.push],
+    ] as const) {
+      fn.addEventSource(
+        new SqsEventSource(queue, {
+          reportBatchItemFailures: true,
+          batchSize: batching.batchSize,
+          maxBatchingWindow: Duration.seconds(batching.windowSeconds),
+          maxConcurrency: batching.maxConcurrency,
+        }),
+      );
+    }
   }
 
   private monitor(prefix: string, alarmEmail: string | undefined): Monitoring {
