@@ -3,7 +3,8 @@
 // (only those that differ from the confirmed snapshot); after the call it writes the item again without them. A
 // callback that answers the write before the snapshot is stored finds the pending fields in the same item the merge
 // reads anyway (core/merge/echoes.ts): two writes per pushed person and no read of its own, where a separate pending
-// item cost three writes (put, put, delete) and a second key in every echo read.
+// item cost three writes (put, put, delete) and a second key in every echo read. There is no removal step to fail:
+// the next write of the item (a later push, a failed call's log entry) replaces a pending state a crash left behind.
 import * as z from 'zod';
 import type { FieldValue } from './destination.js';
 
