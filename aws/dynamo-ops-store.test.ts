@@ -6,6 +6,8 @@ import { documentClient } from './aws-clients.js';
 import type { MetricRecord } from '../lambdas/logger.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from './dynamo-ops-store.js';
 import { pendingSnapshotInstance } from '../core/merge/echoes.js';
+import { encodePending } from '../core/pending-push.js';
+import { storedSnapshot } from '../pipeline/push-snapshot.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { opsKeys, TTL_ATTRIBUTE } from './tables.js';
 
@@ -133,19 +135,28 @@ describe('DynamoPushSnapshotStore', () => {
     expect(await snapshots.get('other', 'p1', 'copernica'), 'another tenant').toEqual({ n: 3 });
   });
 
-  it('removes the pending snapshots of a push batch by key, and an erasure removes a pending one left behind (issue 22)', async () => {
+  it('keeps the pending state of a push in the snapshot item, small or deflated, and an erasure removes a pending item of the older layout left behind (issue 22)', async () => {
     const snapshots = new DynamoPushSnapshotStore(env.db, env.tables.ops);
-    const pending = pendingSnapshotInstance('mailchimp');
+    const confirmed = { consentEmailMarketing: false, firstName: 'Anna' };
+    const long = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`field${i}`, `value ${i} of a long profile`]));
+    const small = storedSnapshot(confirmed, 'm-1', undefined, encodePending(confirmed, { ...confirmed, consentEmailMarketing: true }));
+    const large = storedSnapshot(long, undefined, undefined, encodePending(long, { ...long, field1: 'changed' }));
     await snapshots.putMany('acme', [
-      { profileId: 'q1', instance: pending, fields: { consentEmailMarketing: true } },
-      { profileId: 'q2', instance: pending, fields: { consentEmailMarketing: true } },
-      { profileId: 'q1', instance: 'mailchimp', fields: { consentEmailMarketing: true } },
+      { profileId: 'q1', instance: 'mailchimp', fields: small },
+      { profileId: 'q2', instance: 'mailchimp', fields: large },
+      { profileId: 'q3', instance: 'mailchimp', fields: storedSnapshot(confirmed, 'm-3') },
+      { profileId: 'q2', instance: pendingSnapshotInstance('mailchimp'), fields: { consentEmailMarketing: true } },
     ]);
-    await snapshots.removeMany('acme', [{ profileId: 'q1', instance: pending }]);
-    expect(await snapshots.get('acme', 'q1', pending)).toBeUndefined();
-    expect(await snapshots.get('acme', 'q1', 'mailchimp'), 'the snapshot itself stays').toEqual({ consentEmailMarketing: true });
+    expect(await snapshots.get('acme', 'q1', 'mailchimp')).toEqual(small);
+    expect(await snapshots.get('acme', 'q2', 'mailchimp')).toEqual(large);
+    expect(await snapshots.get('acme', 'q3', 'mailchimp'), 'nothing under way').toEqual({
+      ...confirmed,
+      '@remoteId': 'm-3',
+      '@pending': false,
+    });
     await snapshots.removeAll('acme', 'q2');
-    expect(await snapshots.get('acme', 'q2', pending)).toBeUndefined();
+    expect(await snapshots.get('acme', 'q2', pendingSnapshotInstance('mailchimp'))).toBeUndefined();
+    expect(await snapshots.get('acme', 'q2', 'mailchimp')).toBeUndefined();
   });
 
   it('lets an item that holds only a delivery log expire, and reads none once expired (DynamoDB Local never deletes)', async () => {

@@ -183,15 +183,6 @@ export class DynamoPushSnapshotStore implements PushSnapshotStore {
     await batchPut(this.db, this.table, items, this.options);
   }
 
-  async removeMany(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<void> {
-    await batchDelete(
-      this.db,
-      this.table,
-      keys.map((k) => opsKeys.pushSnapshot(tenantId, k.profileId, k.instance)),
-      this.options,
-    );
-  }
-
   async removeAll(tenantId: string, profileId: string): Promise<void> {
     const items = await queryItems(this.db, {
       TableName: this.table,

@@ -150,8 +150,6 @@ export interface PushSnapshotStore {
     tenantId: string,
     snapshots: readonly { profileId: string; instance: string; fields: Record<string, FieldValue>; expiresAt?: number }[],
   ): Promise<void>;
-  /** Several snapshots removed in one request (the pending snapshots of a push batch, once it is done). */
-  removeMany(tenantId: string, keys: readonly { profileId: string; instance: string }[]): Promise<void>;
 }
 
 export interface SecretsProvider {

@@ -33,7 +33,8 @@ import {
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import type { CatalogProduct } from '../core/catalog/product.js';
 import { catalogCategoriesOf, readCatalogView } from '../core/campaign/catalog-view.js';
-import { pendingSnapshotInstance } from '../core/merge/echoes.js';
+import { sendsBack } from '../core/merge/echoes.js';
+import { encodePending } from '../core/pending-push.js';
 import { withSurveyLinks, type SurveyLinkDeps } from './survey/push-survey-links.js';
 
 export interface PushDeps {
@@ -94,8 +95,14 @@ interface Pending {
   previous?: PushSnapshot;
 }
 
-/** What a destination gets of a profile: a change to push, or nothing for want of consent (logged as a skip). */
-type Prepared = { kind: 'push'; pending: Pending } | { kind: 'skip'; previous?: PushSnapshot };
+/**
+ * What a destination gets of a profile: a change to push, nothing for want of consent (logged as a skip), or nothing
+ * but a snapshot that records values the destination has already (they came from it), written with the batch's.
+ */
+type Prepared =
+  | { kind: 'push'; pending: Pending }
+  | { kind: 'skip'; previous?: PushSnapshot }
+  | { kind: 'record'; snapshot: Record<string, FieldValue> };
 
 /** A snapshot item to write at the end of the batch: a pushed one, or a kept one whose delivery log gained an attempt. */
 interface SnapshotWrite {
@@ -177,6 +184,18 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
           scope?.full === true,
         );
         if (!prepared) continue;
+        if (prepared.kind === 'record') {
+          const { tenantId, profileId } = profile;
+          written.push({
+            tenantId,
+            profileId,
+            instance: destination.instance.id,
+            fields: prepared.snapshot,
+            messageId: id,
+            logOnly: false,
+          });
+          continue;
+        }
         if (prepared.kind === 'skip') {
           const instance = destination.instance.id;
           count(message.tenantId, instance, 'skipped-consent');
@@ -202,26 +221,21 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
     }
   }
 
-  // What the batch is about to write, recorded first (one write per tenant): a callback that answers a write before
-  // its snapshot is stored below is still known as our echo (core/merge/echoes.ts). Removed once the batch is done.
+  // What the batch is about to write, recorded first in each person's snapshot item (one write per tenant): a callback
+  // that answers a write before its snapshot is stored below is still known as our echo (core/merge/echoes.ts). The
+  // snapshot written after the call replaces it. A destination that sends nothing back cannot answer: nothing recorded.
   const pendingWrites = [...perDestination.values()].flatMap(({ destination, pending }) =>
-    pending.map((item) => ({
-      tenantId: destination.tenant.id,
-      profileId: item.change.profileId,
-      instance: pendingSnapshotInstance(destination.instance.id),
-      fields: item.snapshot,
-    })),
+    sendsBack(destination.tenant, destination.instance.id)
+      ? pending.map((item) => pendingSnapshot(destination.tenant.id, destination.instance.id, item, now))
+      : [],
   );
-  const pendingOf = new Map<string, { profileId: string; instance: string }[]>();
+  const unrecorded = new Set<string>();
   for (const [tenantId, writes] of groupBy(pendingWrites, (w) => w.tenantId)) {
     try {
       await writeSnapshots(deps.snapshots, tenantId, writes);
-      pendingOf.set(
-        tenantId,
-        writes.map(({ profileId, instance }) => ({ profileId, instance })),
-      );
     } catch (error) {
       // Nothing is pushed for the tenant: its messages are retried.
+      unrecorded.add(tenantId);
       deps.log.error('could not record the pending push', { tenantId, profiles: writes.length, reason: (error as Error).message });
     }
   }
@@ -232,7 +246,7 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
       const batch = pending.slice(i, i + push.maxBatchSize);
       const tenantId = destination.tenant.id;
       const instance = destination.instance.id;
-      if (!pendingOf.has(tenantId)) {
+      if (unrecorded.has(tenantId)) {
         for (const item of batch) failed.add(item.messageId);
         continue;
       }
@@ -325,30 +339,44 @@ export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush
     takeCounts(deps, counts, tenantId, instance);
   }
   // The snapshots of the batch, with the delivery logs of the attempts that failed or were skipped, in one write per
-  // tenant; a failure retries the pushed messages (the destination takes a change twice, never misses one). A lost
-  // log entry of a failure is not worth a retry of its push.
+  // tenant; each replaces the item's pending state (a failed call leaves the confirmed fields as they were). A failure
+  // retries the pushed messages (the destination takes a change twice, never misses one), and leaves the pending state
+  // in place, so the callbacks of this write are still recognised until the retry stores the snapshot. A lost log
+  // entry of a failure is not worth a retry of its push.
   for (const [tenantId, snapshots] of groupBy(written, (w) => w.tenantId)) {
     try {
       await writeSnapshots(deps.snapshots, tenantId, snapshots);
     } catch (error) {
       deps.log.error('could not store push snapshots', { tenantId, profiles: snapshots.length, reason: (error as Error).message });
-      const pushed = snapshots.filter((w) => !w.logOnly);
-      for (const w of pushed) failed.add(w.messageId);
-      // Kept: until the retry stores the snapshot, the pending one still recognises the callbacks of this write.
-      if (pushed.length > 0) pendingOf.delete(tenantId);
-    }
-  }
-  // The pending snapshots go once the snapshots are stored (after them: a callback always finds one or the other); a
-  // failed removal leaves them to the next push of the person, or to an erasure, which removes every snapshot.
-  for (const [tenantId, keys] of pendingOf) {
-    try {
-      await deps.snapshots.removeMany(tenantId, keys);
-    } catch (error) {
-      deps.log.warn('could not remove pending push snapshots', { tenantId, profiles: keys.length, reason: (error as Error).message });
+      for (const w of snapshots) if (!w.logOnly) failed.add(w.messageId);
     }
   }
   // The messages folded into another share its fate.
   return [...failed].flatMap((id) => [id, ...(sameProfile.get(id) ?? [])]);
+}
+
+/** A pushed person's snapshot item before the vendor call: the confirmed snapshot as it was, and what is being written. */
+function pendingSnapshot(
+  tenantId: string,
+  instance: string,
+  item: Pending,
+  now: Date,
+): { tenantId: string; profileId: string; instance: string; fields: Record<string, FieldValue>; expiresAt?: number } {
+  const { previous } = item;
+  // Like an item that holds only a delivery log, one that confirms nothing yet expires unless the push completes.
+  const confirmsNothing = previous === undefined || (Object.keys(previous.fields).length === 0 && previous.remoteId === undefined);
+  return {
+    tenantId,
+    profileId: item.change.profileId,
+    instance,
+    fields: storedSnapshot(
+      previous?.fields ?? {},
+      previous?.remoteId,
+      previous?.deliveries,
+      encodePending(previous?.fields, item.snapshot),
+    ),
+    ...(confirmsNothing ? { expiresAt: Math.floor(now.getTime() / 1000) + DELIVERY_LOG_DAYS * 86_400 } : {}),
+  };
 }
 
 async function writeSnapshots(
@@ -462,14 +490,9 @@ async function pendingChange(
   // A full resync diffs against nothing: every field goes again (a field-mapping change renamed or added some).
   const changed = changedFields(full ? undefined : last, outgoing).filter((k) => fieldSource(profile, k) !== instance);
   if (changed.length === 0) {
-    if (changedFields(last, outgoing).length > 0)
-      await deps.snapshots.put(
-        profile.tenantId,
-        profile.profileId,
-        instance,
-        storedSnapshot(outgoing, previous?.remoteId, previous?.deliveries),
-      );
-    return undefined;
+    return changedFields(last, outgoing).length > 0
+      ? { kind: 'record', snapshot: storedSnapshot(outgoing, previous?.remoteId, previous?.deliveries) }
+      : undefined;
   }
   const email = typeof fields.email === 'string' ? fields.email : undefined;
   // The destination knows the person by the address it last received: an address change must move that member.
@@ -545,7 +568,6 @@ async function readAhead(
       },
       put: (tenantId, profileId, instance, fields) => store.put(tenantId, profileId, instance, fields),
       removeAll: (tenantId, profileId) => store.removeAll(tenantId, profileId),
-      removeMany: (tenantId, keys) => store.removeMany(tenantId, keys),
     },
   };
 }

@@ -7,6 +7,8 @@ import { projectProfile } from '../projection.js';
 import { customer, event, tenant } from '../../test/support/events.js';
 import { MemorySnapshots } from '../../test/support/memory-ports.js';
 import { canonicalValue } from '../canonical-values.js';
+import { encodePending, pendingFields, PENDING_KEY } from '../pending-push.js';
+import { ourWrites, pendingSnapshotInstance } from './echoes.js';
 
 const twoWay = tenant({
   sourcePriority: ['shop'],
@@ -24,6 +26,7 @@ function engine() {
   const deps = { profiles: repo, snapshots, newProfileId: () => `p${++next}` };
   return {
     repo,
+    snapshots,
     apply: async (...events: CanonicalEvent[]) => {
       for (const e of events) await mergeEvent(deps, twoWay, e);
     },
@@ -131,6 +134,57 @@ describe('echoes of our own writes (issue 22)', () => {
     // A platform that never received the number still reports it in canonical form.
     await e.apply(callback('mailchimp', 'own', '2026-11-01T10:00:10.000Z', { phone: '06 1234 5678' }));
     expect(e.profile().fields.phone?.value).toBe('+31612345678');
+  });
+});
+
+describe('a push under way (issue 22, pending state in the snapshot item)', () => {
+  it('takes a callback matching the pending fields of the snapshot item as our echo, and the confirmed fields too', async () => {
+    const e = engine();
+    await e.apply(customer('1', 'anna@example.com', '2026-11-01T10:00:00.000Z', { firstName: 'Anna' }));
+    await e.apply(consent('shop', 'unsub', '2026-11-01T10:00:00.000Z', false));
+    const { profileId } = e.profile();
+    const confirmed = projectProfile(e.profile());
+    // A push is writing the grant: the item still confirms the old fields, with the grant pending.
+    await e.apply(consent('shop', 'sub', '2026-11-02T10:00:00.000Z', true));
+    const writing = projectProfile(e.profile());
+    await e.snapshots.put('acme', profileId, 'mailchimp', { ...confirmed, [PENDING_KEY]: encodePending(confirmed, writing) });
+    await e.apply(consent('mailchimp', 'echo-sub', '2026-11-02T10:00:05.000Z', true));
+    await e.apply(consent('shop', 'late-unsub', '2026-11-02T10:00:02.000Z', false));
+    expect(e.profile().consent.email_marketing).toMatchObject({ granted: false, source: 'shop' });
+  });
+
+  it('honours a pending item of the older layout until the snapshot item is rewritten, then reads the item alone', async () => {
+    const e = engine();
+    await e.apply(customer('1', 'anna@example.com', '2026-11-01T10:00:00.000Z', { firstName: 'Anna' }));
+    await e.apply(consent('shop', 'unsub', '2026-11-01T10:00:00.000Z', false));
+    const { profileId } = e.profile();
+    const confirmed = projectProfile(e.profile());
+    // The previous release's push: a snapshot item without the pending key, and a separate pending item for the grant.
+    await e.snapshots.put('acme', profileId, 'mailchimp', confirmed);
+    await e.snapshots.put('acme', profileId, pendingSnapshotInstance('mailchimp'), { ...confirmed, consentEmailMarketing: true });
+    const reads: string[] = [];
+    const counted = { get: (t: string, p: string, i: string) => (reads.push(i), e.snapshots.get(t, p, i)) };
+    expect(await ourWrites(counted, 'acme', profileId, 'mailchimp')).toHaveLength(2);
+    expect(reads).toEqual(['mailchimp', 'mailchimp@pending']);
+    // Rewritten by this release with nothing under way: a pending item left behind is stale and no longer read.
+    await e.snapshots.put('acme', profileId, 'mailchimp', { ...confirmed, [PENDING_KEY]: false });
+    reads.length = 0;
+    expect(await ourWrites(counted, 'acme', profileId, 'mailchimp')).toEqual([{ ...confirmed, [PENDING_KEY]: false }]);
+    expect(reads).toEqual(['mailchimp']);
+    // So a genuine resubscribe at the platform is news, though the stale item says we were writing a grant.
+    await e.apply(consent('mailchimp', 'resub', '2026-11-03T09:00:00.000Z', true));
+    expect(e.profile().consent.email_marketing).toMatchObject({ granted: true, source: 'mailchimp' });
+  });
+
+  it('rebuilds the fields being written from the confirmed ones: set, changed, set to null, left out', () => {
+    const confirmed = { firstName: 'Anna', lastName: 'Jansen', phone: '+31612345678', city: 'Utrecht' };
+    const writing = { firstName: 'Anne', lastName: 'Jansen', phone: null, locale: 'nl' };
+    const pending = encodePending(confirmed, writing);
+    expect(JSON.parse(pending)).toEqual({ s: { firstName: 'Anne', phone: null, locale: 'nl' }, u: ['city'] });
+    expect(pendingFields(confirmed, pending)).toEqual(writing);
+    expect(pendingFields({}, encodePending(undefined, writing)), 'a first push').toEqual(writing);
+    expect(pendingFields(confirmed, false), 'nothing under way').toBeUndefined();
+    expect(pendingFields(confirmed, '{"s":'), 'unreadable').toBeUndefined();
   });
 });
 

@@ -12,38 +12,50 @@ import type { FieldValue } from '../destination.js';
 import type { EventOf } from '../events.js';
 import { CONSENT_FIELDS } from '../projection.js';
 import type { ProfileEvent } from './merge-event.js';
+import { hasPendingLayout, PENDING_KEY, pendingFields } from '../pending-push.js';
 
 /** Person fields an event carries flat, under the names the push snapshot uses (core/projection.ts). */
 const FLAT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'birthdate', 'locale'] as const;
 
 /**
- * The snapshot key under which a push records what it is about to write, before the destination has it: a callback
- * that answers the write before the push has stored its snapshot (Mailchimp's and Copernica's are that fast) is
- * compared with it too. The push removes it once its snapshot is stored; an erasure removes it with the others
- * (`removeAll`). "@" is no character of an instance id (a slug), so it names no instance.
+ * The key of the separate pending snapshot item of the older layout: a push recorded there what it was about to write,
+ * and removed it once its snapshot was stored. Pushes now record it in the snapshot item itself (core/pending-push.ts);
+ * an item of the older layout is still honoured while the person's snapshot item has not been rewritten since (see
+ * ourWrites), and an erasure removes it with the others (`removeAll`). "@" is no character of an instance id (a slug).
  */
 export const pendingSnapshotInstance = (instance: string): string => `${instance}@pending`;
 
 /**
- * What syncline has written, or is writing, to `instance` for the profile: its push snapshot and the pending one of a
- * push under way, read in one request when the store can.
+ * What syncline has written, or is writing, to `instance` for the profile: its push snapshot and the fields of a push
+ * under way, both in the one snapshot item (one read). Only an item not written since the pending state moved into it
+ * (or no item at all) sends a second read, for a pending item of the older layout that a push of the previous release
+ * may still have under way.
  */
 export async function ourWrites(
-  snapshots: Pick<PushSnapshotStore, 'get' | 'getMany'>,
+  snapshots: Pick<PushSnapshotStore, 'get'>,
   tenantId: string,
   profileId: string,
   instance: string,
 ): Promise<Record<string, FieldValue>[]> {
-  const pending = pendingSnapshotInstance(instance);
-  if (snapshots.getMany) {
-    const found = await snapshots.getMany(tenantId, [
-      { profileId, instance },
-      { profileId, instance: pending },
-    ]);
-    return [found.get(`${profileId}/${instance}`), found.get(`${profileId}/${pending}`)].filter((s) => s !== undefined);
+  const stored = await snapshots.get(tenantId, profileId, instance);
+  const writes: Record<string, FieldValue>[] = [];
+  if (stored !== undefined) {
+    writes.push(stored);
+    const pending = pendingFields(stored, stored[PENDING_KEY]);
+    if (pending !== undefined) writes.push(pending);
+    if (hasPendingLayout(stored)) return writes;
   }
-  const both = await Promise.all([snapshots.get(tenantId, profileId, instance), snapshots.get(tenantId, profileId, pending)]);
-  return both.filter((s) => s !== undefined);
+  const legacy = await snapshots.get(tenantId, profileId, pendingSnapshotInstance(instance));
+  return legacy === undefined ? writes : [...writes, legacy];
+}
+
+/**
+ * Whether anything can come back from the instance by itself (webhooks on, or a poll scheduled): only then can a
+ * callback answer a push before the push has stored its snapshot, so only then does a push record what it is about to
+ * write. A backfill of the instance (the operator's, pipeline/backfill/) is compared with the stored snapshots only.
+ */
+export function sendsBack(tenant: TenantConfig, instance: string): boolean {
+  return tenant.instances.some((i) => i.id === instance && (i.webhooks || i.pollEveryMinutes !== undefined));
 }
 
 /** Whether the instance an event came from is also one syncline pushes to (only then can it echo our writes). */

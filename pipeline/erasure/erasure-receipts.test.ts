@@ -298,9 +298,10 @@ describe('erasure receipts', () => {
     expect(await pushProfiles(deps, [{ id: 'e', message }])).toEqual(['e']);
     expect(flaky.state.calls.map((c) => c.remoteId)).toEqual(['r-1', 'r-2']);
     expect(flaky.state.calls[1], 'the absorbed record by its id alone').toEqual({ profileId: 'p-1', identifiers: [], remoteId: 'r-2' });
+    // (and "@pending": false, nothing under way: pipeline/push-snapshot.ts)
     expect(Object.fromEntries(deps.snapshots.snapshots), 'only the ids are kept, no field').toEqual({
-      'acme/p-1/flaky': { '@remoteId': 'r-1' },
-      'acme/p-old/flaky': { '@remoteId': 'r-2' },
+      'acme/p-1/flaky': { '@remoteId': 'r-1', '@pending': false },
+      'acme/p-old/flaky': { '@remoteId': 'r-2', '@pending': false },
     });
 
     // The sweep's retry reaches both records again.

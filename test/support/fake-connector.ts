@@ -88,7 +88,11 @@ export function fakeConnector(
       return subjects.map((s) => ({ profileId: s.profileId, status: 'confirmed' as const }));
     },
   });
-  return { connector, pushed, erased };
+  /** The next `n` push calls fail as a vendor outage would (thrown: the whole call). */
+  const failNext = (n: number) => {
+    failures = n;
+  };
+  return { connector, pushed, erased, failNext };
 }
 
 export function signFake(body: string, secret = 'shh'): Record<string, string> {

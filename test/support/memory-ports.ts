@@ -51,9 +51,6 @@ export class MemorySnapshots implements PushSnapshotStore {
   async removeAll(t: string, p: string) {
     for (const k of [...this.snapshots.keys()]) if (k.startsWith(`${t}/${p}/`)) this.snapshots.delete(k);
   }
-  async removeMany(t: string, keys: readonly { profileId: string; instance: string }[]) {
-    for (const k of keys) this.snapshots.delete(`${t}/${k.profileId}/${k.instance}`);
-  }
   async getMany(t: string, keys: readonly { profileId: string; instance: string }[]) {
     const found = new Map<string, Record<string, FieldValue>>();
     for (const k of keys) {
