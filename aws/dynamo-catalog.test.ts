@@ -46,6 +46,25 @@ describe('DynamoCatalogStore', () => {
     expect(found.has(catalogKeyText(keys[3])), 'tenant in every key').toBe(false);
   });
 
+  it('reads eventually consistently, but strongly for a while after writing the tenant’s catalog itself', async () => {
+    const consistency: (boolean | undefined)[] = [];
+    const db = {
+      send: (command: { input: { RequestItems?: Record<string, { ConsistentRead?: boolean }> } }) => {
+        const batch = Object.values(command.input.RequestItems ?? {})[0];
+        if (batch && 'Keys' in batch) consistency.push(batch.ConsistentRead);
+        return env.db.send(command as never);
+      },
+    };
+    const store = new DynamoCatalogStore(db as unknown as typeof env.db, env.tables.profiles);
+    const sku = (tenantId: string) => [{ tenantId, kind: 'sku', sku: 'WHEY#1KG' }] as const;
+    await store.read(sku('gym'));
+    await store.apply('gym', [upsert('gym', '7', '2026-03-01T10:00:00Z', { name: 'Whey', variants: [{ sku: 'WHEY#1KG', price: 30 }] })]);
+    const found = await store.read(sku('gym'));
+    await store.read(sku('yoga'));
+    expect(found.get(catalogKeyText(sku('gym')[0])), 'the batch finds the product it just stored').toMatchObject({ kind: 'product' });
+    expect(consistency).toEqual([false, true, false]);
+  });
+
   it('keeps the newest state whatever order the changes arrive in, and moves a product out of its old category', async () => {
     const store = new DynamoCatalogStore(env.db, env.tables.profiles);
     await store.apply('order', [whey('2026-03-02T10:00:00Z', 'Lactose-free protein', 'LF-1')]);

@@ -52,7 +52,13 @@ interface ProductItem {
   updatedAt: string;
 }
 
+/** How long this store reads a tenant's catalog strongly after writing it: well past DynamoDB's replication lag. */
+const READ_OWN_WRITES_MS = 10_000;
+
 export class DynamoCatalogStore implements CatalogStore {
+  /** Per tenant, when this store last wrote its catalog (read strongly for a while after, see read). */
+  private readonly writtenAt = new Map<string, number>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -66,7 +72,15 @@ export class DynamoCatalogStore implements CatalogStore {
       const text = `${k.pk}\u0000${k.sk}`;
       byItem.set(text, [...(byItem.get(text) ?? []), key]);
     }
-    const items = await batchGet(this.db, this.table, keys.map(keyOf));
+    // Eventually consistent (half the read units): what the merge reads here (a line's category and price, the category
+    // names a search is matched against) is enrichment of a profile, not a condition of any write, and products change
+    // rarely next to orders; a product another container stored in the last second or so may be missed, as one stored
+    // a moment after the order is. What this store wrote itself lately is read strongly: a batch stores its product
+    // changes and then categorises its own order lines from them (pipeline/catalog/catalog-batch.ts). A product change
+    // reads its stored item strongly (applyOne: newer-wins is decided on it).
+    const now = Date.now();
+    const consistentRead = keys.some((key) => now - (this.writtenAt.get(key.tenantId) ?? -Infinity) < READ_OWN_WRITES_MS);
+    const items = await batchGet(this.db, this.table, keys.map(keyOf), { consistentRead });
     const found = new Map<string, CatalogEntry>();
     for (const item of items) {
       for (const key of byItem.get(`${item.pk as string}\u0000${item.sk as string}`) ?? []) {
@@ -87,6 +101,7 @@ export class DynamoCatalogStore implements CatalogStore {
     // In time order, so that within one call the newest change is the one left standing.
     const ordered = [...changes].sort((a, b) => (updatedAtOf(a) < updatedAtOf(b) ? -1 : 1));
     for (const change of ordered) await this.applyOne(tenantId, change);
+    this.writtenAt.set(tenantId, Date.now());
   }
 
   private async applyOne(tenantId: string, change: CatalogChange): Promise<void> {

@@ -78,6 +78,11 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * grant has no write).
    */
   readOnly?: boolean;
+  /**
+   * The merge's optimistic first attempt (`withEventualReads`): lookups and profile reads eventually consistent, but an
+   * answer no commit condition guards is read again strongly (see `withEventualReads`).
+   */
+  eventualReads?: boolean;
 }
 
 /**
@@ -98,6 +103,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private readonly digests: () => Promise<IdentifierDigests>;
   /** Per tenant, when legacy reads end (undefined: never recorded, read them): read once per container. */
   private readonly legacyReadsUntil = new Map<string, Promise<string | undefined>>();
+  private eventual: DynamoProfileRepository | undefined;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -105,6 +111,32 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     private readonly options: ProfileRepositoryOptions = {},
   ) {
     this.digests = digestsFrom(options.digestKey);
+  }
+
+  /**
+   * This repository for an optimistic first attempt of the merge (pipeline/merge-batch.ts): lookups and profile reads
+   * are eventually consistent (half the read units; an answer may miss writes of the last second or so). That is safe
+   * where a commit's condition guards what was read: a live profile is written only at the version read (`version =
+   * :expected`), an identifier is taken from the holder read (`profileId = :previous`), so a stale answer ends in a
+   * ConflictRetry and the retry reads strongly. What no condition guards is read again strongly here, in the same
+   * requests as today's second reads:
+   * - an identifier item without a holder, or none at all: a fresh claim's `attribute_not_exists(profileId)` holds on an
+   *   erasure marker too, so a stale miss of a marker (a late delivery of a pre-erasure event) would re-create the
+   *   erased person; refusals only (`sharedBy`) likewise decide a claim no condition checks;
+   * - a profile absent or merged away: a tombstone can be revived by an unmerge (core/identity/unmerge.ts), and following
+   *   a stale one moves identifiers off a live profile without writing it.
+   * Outcomes that write nothing (a duplicate, an unchanged profile) are guarded by nothing: the caller confirms them with
+   * strong reads. Commits and every other operation are this repository's own.
+   */
+  withEventualReads(): DynamoProfileRepository {
+    if (this.options.eventualReads || this.options.readOnly) return this;
+    this.eventual ??= new DynamoProfileRepository(this.db, this.table, { ...this.options, eventualReads: true });
+    return this.eventual;
+  }
+
+  /** Strongly consistent unless a personalize reader or an optimistic attempt (whose unguarded answers are re-read). */
+  private get consistentReads(): boolean {
+    return this.options.readOnly !== true && this.options.eventualReads !== true;
   }
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
@@ -119,16 +151,22 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const legacy = legacyDigest && (await this.readsLegacy(tenantId)) ? legacyDigest : undefined;
     const byPk = new Map<string, string>();
     for (const id of identifiers) byPk.set(profileKeys.identifier(tenantId, id, current).pk, identifierKey(id));
-    // Consistent: a stale pointer would only cost a ConflictRetry at commit, but a fresh one avoids the round trip.
-    const read = (pks: Iterable<string>) =>
+    // Strongly consistent (but for the reader and the optimistic attempt): a stale pointer would only cost a
+    // ConflictRetry at commit, a stale miss of an erasure marker would let a claim through (withEventualReads).
+    const read = (pks: Iterable<string>, consistentRead: boolean) =>
       batchGet(
         this.db,
         this.table,
         [...pks].map((pk) => ({ pk, sk: 'ID' })),
-        { consistentRead: this.options.readOnly !== true, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
+        { consistentRead, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
         this.options,
       );
-    const keyed = await read(byPk.keys());
+    let keyed = await read(byPk.keys(), this.consistentReads);
+    // The optimistic attempt trusts only an item naming a holder; the others are read again strongly, beside the
+    // legacy keys of the same identifiers (one request, as before).
+    const held = new Set(keyed.flatMap((item) => (typeof item.profileId === 'string' ? [item.pk as string] : [])));
+    const unguarded = new Set(this.options.eventualReads ? [...byPk.keys()].filter((pk) => !held.has(pk)) : []);
+    if (unguarded.size > 0) keyed = keyed.filter((item) => !unguarded.has(item.pk as string));
     const seen = new Set(keyed.map((item) => byPk.get(item.pk as string)));
     const items = [...keyed];
     // A legacy item counts only where no keyed item exists (the keyed one always wins): legacy keys are read for those
@@ -137,7 +175,12 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     if (legacy)
       for (const id of identifiers)
         if (!seen.has(identifierKey(id))) legacyPks.set(profileKeys.identifier(tenantId, id, legacy).pk, identifierKey(id));
-    const legacyRead = legacyPks.size > 0 ? await read(legacyPks.keys()) : [];
+    const second = [...unguarded, ...legacyPks.keys()];
+    const secondRead = second.length > 0 ? await read(second, this.consistentReads || unguarded.size > 0) : [];
+    const reread = secondRead.filter((item) => unguarded.has(item.pk as string));
+    items.push(...reread);
+    for (const item of reread) seen.add(byPk.get(item.pk as string));
+    const legacyRead = secondRead.filter((item) => !unguarded.has(item.pk as string));
     // An item only under the legacy digest moves to the keyed one before anything relies on it: commits write keyed items.
     for (const item of legacyRead) {
       const key = legacyPks.get(item.pk as string);
@@ -334,17 +377,25 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
-    const items = await batchGet(
-      this.db,
-      this.table,
-      profileIds.map((id) => profileKeys.profile(tenantId, id)),
-      { consistentRead: true },
-      this.options,
-    );
-    const found = new Map<string, Profile>();
-    for (const item of items) {
-      const profile = decodeProfile(item);
-      found.set(profile.profileId, profile);
+    const read = async (ids: readonly string[], consistentRead: boolean) => {
+      const items = await batchGet(
+        this.db,
+        this.table,
+        ids.map((id) => profileKeys.profile(tenantId, id)),
+        { consistentRead },
+        this.options,
+      );
+      return new Map(items.map((item) => decodeProfile(item)).map((profile) => [profile.profileId, profile]));
+    };
+    // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
+    const found = await read(profileIds, this.consistentReads);
+    if (!this.options.eventualReads) return found;
+    const unguarded = profileIds.filter((id) => !isLive(found.get(id)));
+    const strong = unguarded.length > 0 ? await read(unguarded, true) : new Map<string, Profile>();
+    for (const id of unguarded) {
+      const profile = strong.get(id);
+      if (profile) found.set(id, profile);
+      else found.delete(id);
     }
     return found;
   }
@@ -360,15 +411,15 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: profileKeys.profile(tenantId, profileId),
-        ConsistentRead: this.options.readOnly !== true,
-      }),
-    );
-    if (!Item) return undefined;
-    return decodeProfile(Item);
+    const read = async (consistentRead: boolean) => {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: consistentRead }),
+      );
+      return Item ? decodeProfile(Item) : undefined;
+    };
+    // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
+    const profile = await read(this.consistentReads);
+    return this.options.eventualReads && !isLive(profile) ? read(true) : profile;
   }
 
   async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
@@ -793,6 +844,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         this.options,
       );
   }
+}
+
+/**
+ * A live profile, whose every use in a commit is conditioned on its version: what an eventually consistent read may
+ * answer. Absent or merged away, the answer is read again strongly (withEventualReads).
+ */
+function isLive(profile: Profile | undefined): profile is Profile {
+  return profile !== undefined && profile.mergedInto === undefined;
 }
 
 /** The marker's `erasure` attribute: profile ids and a flag (core/ports.ts ErasureMark). */

@@ -90,6 +90,14 @@ export interface ProfileRepository {
   ): Promise<void>;
   /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
   getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
+  /**
+   * The same store for an optimistic first attempt of the merge, where reads cost less (DynamoDB: eventually
+   * consistent, half the read units). Its answers may be a moment old only where a commit's condition guards them (a
+   * live profile's version, an identifier's holder), so a stale answer ends in a ConflictRetry; the rest it reads as
+   * freshly as the store itself. An outcome that writes nothing is guarded by nothing: confirm it with this store's own
+   * reads. Absent: the store has one kind of read.
+   */
+  withEventualReads?(): ProfileRepository;
 }
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */

@@ -6,6 +6,7 @@ import { normaliseEventIdentifiers } from '../core/identity/plan-identity.js';
 import type { Profile } from '../core/profile.js';
 import { ConflictRetry } from '../core/errors.js';
 import { destinationChanged, mergeEvent } from '../core/merge/merge-service.js';
+import { isProfileEvent } from '../core/merge/merge-event.js';
 import { StagedProfileRepository, StageConflict } from '../core/merge/staged-profile-repository.js';
 import type {
   HistoryEntry,
@@ -124,14 +125,16 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
     }
     ready = step.rest;
   }
-  const { reads, keys } = await prefetchBatch(deps, ready);
+  // The first attempt of every lane reads through the store's cheaper reads where it has them (see mergeLane).
+  const optimistic = deps.profiles.withEventualReads?.() ?? deps.profiles;
+  const { reads, keys } = await prefetchBatch({ ...deps, profiles: optimistic }, ready);
   const queue = groupIntoLanes(ready, ({ message, event }) =>
     laneTokens(event.tenantId, keys.get(message.id) ?? [], reads.get(event.tenantId)),
   );
   const counts = new Map<string, { ok: number; error: number; tenantId: string; instance: string }>();
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
-      const result = await mergeLane(deps, lane, reads.get(lane[0]!.event.tenantId));
+      const result = await mergeLane(deps, lane, { profiles: optimistic, reads: reads.get(lane[0]!.event.tenantId) });
       const tenantHistory = history.get(lane[0]!.event.tenantId) ?? { entries: [], keepDays: 1, messageIds: [] };
       tenantHistory.entries.push(...result.history.entries);
       tenantHistory.keepDays = Math.max(tenantHistory.keepDays, result.history.keepDays);
@@ -202,17 +205,32 @@ const LANE_ATTEMPTS = 5;
 /**
  * Merges one lane (events of one tenant sharing an identifier) through a stage, so each profile is written once
  * for the whole lane; a conflict with another writer re-applies the lane from fresh reads.
+ *
+ * The first attempt is optimistic: it reads through `first.profiles` (eventually consistent on DynamoDB, half the read
+ * units) and the batch's reads made with it. Every decision it writes is conditioned on what it read (a profile's
+ * version, an identifier's holder), so a stale read ends in a conflict and the retry reads strongly (`deps.profiles`).
+ * What no condition guards is not trusted to it:
+ * - a lane holding an event that is not a profile event (an erasure or access request acts on what it reads, deleting
+ *   unconditionally) reads strongly from the start;
+ * - an outcome that writes nothing (duplicate, unchanged, predates an erasure, unidentified) or a failed event: a stale
+ *   read could drop an event the current profile needs (an unsubscribe seen as "unchanged" against a stale grant) or
+ *   record history for an erased person, so nothing of the attempt is written and the lane is applied again strongly.
  */
 async function mergeLane(
   deps: MergeBatchDeps,
   lane: readonly { message: QueuedMessage; event: CanonicalEvent }[],
-  reads: BatchReads | undefined,
+  first: { profiles: ProfileRepository; reads: BatchReads | undefined },
 ): Promise<LaneResult> {
   const tenantId = lane[0]!.event.tenantId;
   const tenant = deps.instances.tenant(tenantId);
+  const unguarded = lane.some(({ event }) => !isProfileEvent(event));
   for (let attempt = 1; ; attempt++) {
-    // The batch's reads serve the first attempt; after a conflict the lane reads afresh.
-    const base = attempt === 1 && reads ? readThrough(deps.profiles, reads) : deps.profiles;
+    // A store with one kind of read (in memory) serves every lane's first attempt from the batch's reads, as before.
+    const cheap = first.profiles !== deps.profiles;
+    const optimistic = attempt === 1 && cheap && !unguarded;
+    const repository = optimistic ? first.profiles : deps.profiles;
+    // The batch's reads serve the first attempt; after a conflict the lane reads afresh, strongly.
+    const base = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
     const stage = new StagedProfileRepository(base, tenantId, { deferHistory: true });
     const merge = {
       profiles: stage,
@@ -242,6 +260,8 @@ async function mergeLane(
           result.reasons.set(message.id, `merge failed: ${(error as Error).message}`);
         }
       }
+      // Only a commit's conditions confirm what an optimistic attempt read: anything else is decided again on strong reads.
+      if (optimistic && (result.failedIds.length > 0 || [...result.outcomes.values()].some((status) => status !== 'applied'))) continue;
       await stage.flush();
       result.history = stage.takeHistory();
       for (const id of stage.erased) result.erased.add(id);

@@ -169,12 +169,15 @@ describe('lite transport against a misbehaving server', () => {
   let endpoint: string;
   const answers: { status: number; body: string }[] = [];
   const targets: string[] = [];
+  const bodies: string[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       targets.push(String(req.headers['x-amz-target']));
-      req.resume();
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
       req.on('end', () => {
+        bodies.push(text);
         const answer = answers.shift() ?? { status: 200, body: '{}' };
         res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'r-1' });
         res.end(answer.body);
@@ -202,6 +205,16 @@ describe('lite transport against a misbehaving server', () => {
     expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException', message: 'slow down', $fault: 'client' });
     expect((error as { $metadata: { attempts: number } }).$metadata.attempts).toBe(4);
   }, 30_000);
+
+  it('sends ConsistentRead as asked: true strongly consistent, false or absent eventually consistent (half the read units)', async () => {
+    const db = lite.DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials }));
+    bodies.length = 0;
+    await db.send(new lite.GetCommand({ TableName: 't', Key: { pk: 'x' }, ConsistentRead: true }));
+    await batchGet(db as unknown as sdk.DynamoDBDocumentClient, 't', [{ pk: 'x', sk: 'ID' }], { consistentRead: false });
+    await batchGet(db as unknown as sdk.DynamoDBDocumentClient, 't', [{ pk: 'x', sk: 'ID' }], { consistentRead: true });
+    const sent = bodies.map((b) => JSON.parse(b) as { ConsistentRead?: boolean; RequestItems?: { t: { ConsistentRead?: boolean } } });
+    expect(sent.map((b) => b.ConsistentRead ?? b.RequestItems?.t.ConsistentRead)).toEqual([true, false, true]);
+  });
 
   it('does not retry a failed condition or a validation error', async () => {
     answers.push({ status: 400, body: '{"__type":"com.amazon.coral.validate#ValidationException","message":"bad key"}' });
