@@ -29,14 +29,19 @@ export interface IdentityContext {
 
 /** Normalised, without placeholders (built-in and the tenant's blocked values) and types the tenant does not match on. */
 export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: TenantConfig): Identifier[] {
-  return uniqueIdentifiers(
-    ids
-      .map((id) => normaliseIdentifier(id))
-      .filter(
-        (id): id is Identifier =>
-          id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id),
-      ),
-  );
+  const kept: Identifier[] = [];
+  for (const raw of ids) {
+    const id = normaliseIdentifier(raw);
+    if (id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id)) kept.push(id);
+  }
+  // Most events carry one or two identifiers: what uniqueIdentifiers returns for them (sorted by key, the last of equal
+  // keys), without its map and sort.
+  if (kept.length === 2) {
+    const a = identifierKey(kept[0]!);
+    const b = identifierKey(kept[1]!);
+    return a === b ? [kept[1]!] : a < b ? kept : [kept[1]!, kept[0]!];
+  }
+  return uniqueIdentifiers(kept);
 }
 
 const DAY_MS = 86_400_000;
@@ -175,8 +180,9 @@ export function planIdentity(
 
 /**
  * The common case, decided without the planning below: one profile already holds every identifier of the event, none
- * is blocked, the profile breaks no limit and no sighting is earlier than the one held. The plan then changes
- * nothing, whatever the order of the identifiers (a split identifier only matters when it would join two profiles).
+ * is blocked and the profile breaks no limit. The plan then joins nothing, attaches and refuses nothing, whatever the
+ * order of the identifiers (a split identifier only matters when it would join two profiles); a sighting earlier than
+ * the one held (a late delivery) only moves that identifier's first sighting back, as the planning below would.
  */
 function knownToOneProfile(
   rules: IdentityRules,
@@ -188,13 +194,22 @@ function knownToOneProfile(
 ): Profile | undefined {
   const only = candidates[0];
   if (candidates.length !== 1 || only === undefined || eventIds.length === 0) return undefined;
+  let earlier = false;
   for (const id of eventIds) {
     const key = identifierKey(id);
     if (owners.get(key) !== only.profileId || (context.sharedBy?.get(key) ?? 0) > rules.blockSharedByMoreThan) return undefined;
     const held = only.identifiers.find((h) => h.type === id.type && h.value === id.value);
-    if (held === undefined || sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) return undefined;
+    if (held === undefined) return undefined;
+    if (sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) earlier = true;
   }
-  return holdsLimits(rules, only.identifiers, sighting.at) ? only : undefined;
+  if (!holdsLimits(rules, only.identifiers, sighting.at)) return undefined;
+  if (!earlier) return only;
+  const sightings = eventIds.map(({ type, value }) => ({ type, value, source: sighting.source, at: sighting.at }));
+  return {
+    ...only,
+    identifiers: unionIdentifiers(only.identifiers, sightings),
+    refusedIdentifiers: mergeRefusals(only.refusedIdentifiers, []),
+  };
 }
 
 /**

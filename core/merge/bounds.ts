@@ -143,12 +143,6 @@ export function capCart(record: CartRecord): CartRecord {
   return out;
 }
 
-export function capDetail(detail: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(detail)) out[k] = capText(v);
-  return out;
-}
-
 /** Two people's folded orders are distinct orders (an order belongs to one person), so their sums add up. */
 export function joinArchives(a: OrderArchive | undefined, b: OrderArchive | undefined): OrderArchive | undefined {
   if (a === undefined || b === undefined) return a ?? b;

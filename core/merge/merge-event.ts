@@ -4,7 +4,7 @@ import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import type { FieldValue } from '../destination.js';
 import type { ActivityRecord, ConsentRecord, FieldRecord, OrderRecord, Profile, Provenance } from '../profile.js';
 import { joinConsent } from './consent.js';
-import { beforeHorizon, boundCarts, boundOrders, capCart, capDetail, capFieldValue, capLines } from './bounds.js';
+import { beforeHorizon, boundCarts, boundOrders, capCart, capFieldValue, capLines, capText } from './bounds.js';
 import { boundCustomAttributes, customFieldName } from './custom-attributes.js';
 import { latest, provenanceOf, utc } from './provenance.js';
 
@@ -18,17 +18,12 @@ export function isProfileEvent(event: CanonicalEvent): event is ProfileEvent {
   return event.type !== 'erasure.requested' && event.type !== 'access.requested';
 }
 
-export function hasSeen(profile: Profile, event: CanonicalEvent): boolean {
-  return profile.recentEvents.includes(eventKey(event));
-}
-
 /**
  * Returns a new profile with the event applied; the input is not modified. Copy-on-write: only the collection the
  * event touches is copied, so unchanged records keep their identity (contentChanged relies on it).
  */
-export function applyEvent(profile: Profile, event: ProfileEvent, priority: number): Profile {
+export function applyEvent(profile: Profile, event: ProfileEvent, priority: number, key = eventKey(event)): Profile {
   const next: Profile = { ...profile };
-  const key = eventKey(event);
   const prov = provenanceOf(event, priority);
   const at = prov.at;
   if (at < next.firstSeenAt) next.firstSeenAt = at;
@@ -78,7 +73,7 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
     case 'search.performed':
     case 'email.engaged':
     case 'survey.answered':
-      addActivity(next, { key, at, kind: event.type, detail: capDetail(compact(event.data)) });
+      addActivity(next, { key, at, kind: event.type, detail: activityDetail(event.data) });
       break;
   }
   return next;
@@ -180,9 +175,9 @@ function recordsDiffer(a: Readonly<Record<string, unknown>>, b: Readonly<Record<
   return keys.length !== Object.keys(a).length || keys.some((key) => a[key] !== b[key]);
 }
 
-/** Activity details are text: a website's numbers (price, result count) are kept as their decimal text. */
-function compact(data: Record<string, string | number | undefined>): Record<string, string> {
+/** Activity details are text: a website's numbers (price, result count) are kept as their decimal text, capped. */
+function activityDetail(data: Record<string, string | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = capText(String(v));
   return out;
 }

@@ -74,6 +74,23 @@ describe('merge engine', () => {
     expect(tombstones.map((t) => t.mergedInto)).toEqual([merged.profileId]);
   });
 
+  it('moves a known identifier back to its earliest sighting when a late event of the person arrives', async () => {
+    const early = customer('1', 'anna@example.com', '2026-10-01T10:00:00Z', { firstName: 'Anna' });
+    const later = customer('1', 'anna@example.com', '2026-10-05T10:00:00Z', { lastName: 'Jansen' });
+    const inOrder = engine();
+    await inOrder.apply(early, later);
+    const late = engine();
+    const outcomes = await late.apply(later, early);
+    expect(outcomes.map((o) => o.status)).toEqual(['applied', 'applied']);
+    const [profile] = late.repo.liveProfiles('acme');
+    expect(profile?.identifiers.map((i) => `${i.type}=${i.value}@${i.at}`)).toEqual([
+      'customerId:shop=1@2026-10-01T10:00:00.000Z',
+      'email=anna@example.com@2026-10-01T10:00:00.000Z',
+    ]);
+    expect(profile?.identifiers).toEqual(inOrder.repo.liveProfiles('acme')[0]?.identifiers);
+    expect(late.repo.liveProfiles('acme')).toHaveLength(1);
+  });
+
   it('keeps the newest value of a field whatever the arrival order, with its provenance', async () => {
     const { repo, apply } = engine();
     await apply(customer('1', 'anna@example.com', '2026-10-05T10:00:00Z', { lastName: 'Jansen' }));

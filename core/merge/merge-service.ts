@@ -5,7 +5,7 @@ import { ConflictRetry } from '../errors.js';
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
 import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
-import { acknowledgeEvent, applyEvent, contentChanged, hasSeen, isProfileEvent, type ProfileEvent } from './merge-event.js';
+import { acknowledgeEvent, applyEvent, contentChanged, isProfileEvent, type ProfileEvent } from './merge-event.js';
 import { canonicalEvent, isDestination, ourWrites, withoutEchoes } from './echoes.js';
 import type {
   IdentifierEntry,
@@ -88,13 +88,14 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   if (!isProfileEvent(event)) return { status: 'access-requested', profileIds: candidates.map((p) => p.profileId), push: [] };
 
   const at = utc(event.occurredAt);
+  const key = eventKey(event);
   const plan = planIdentity(
     tenant,
     ids,
     candidates,
     owners,
     () => emptyProfile(tenant.id, deps.newProfileId(), at),
-    { source: event.source.instance, at, eventKey: eventKey(event) },
+    { source: event.source.instance, at, eventKey: key },
     {
       sharedBy,
       ...(deps.split ? { split: deps.split } : {}),
@@ -103,13 +104,16 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   const before = candidates.find((c) => c.profileId === plan.profile.profileId);
   // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
   if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
-  const newRefusals = plan.refused.filter((r) => !before?.refusedIdentifiers.some((known) => identifierKey(known) === identifierKey(r)));
+  const newRefusals =
+    plan.refused.length === 0
+      ? plan.refused
+      : plan.refused.filter((r) => !before?.refusedIdentifiers.some((known) => identifierKey(known) === identifierKey(r)));
   const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || newRefusals.length > 0;
   // History makes the profile rebuildable (unmerge); appending is idempotent, so a redelivery after a crash
   // between commit and history write repairs it.
   const remember = (profileId: string) => deps.profiles.appendHistory(tenant.id, [{ profileId, event }], tenant.identity.historyDays);
   // A redelivery may follow a crash between commit and push: ask for a sync again (the push diff makes it free).
-  if (!identityChanged && before && hasSeen(before, event)) {
+  if (!identityChanged && before && before.recentEvents.includes(key)) {
     await remember(before.profileId);
     return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
   }
@@ -123,7 +127,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
       : [];
   const news = written.reduce<ProfileEvent | undefined>((left, w) => left && withoutEchoes(left, w, tenant), canonical);
   const after = news
-    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance))
+    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance), key)
     : acknowledgeEvent(plan.profile, event);
   if (!identityChanged && before && !contentChanged(before, after)) {
     // An event that is wholly the destination's echo of our write is no history: a replay (unmerge, dry run) has no
@@ -133,19 +137,17 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
     return { status: 'unchanged', profileId: before.profileId, push: [] };
   }
 
-  const claims: ProfileCommit['claims'] = [
-    ...plan.attached.map((id) => ({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) })),
-    ...plan.absorbed.flatMap((p) =>
-      p.identifiers.map((id) => ({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId })),
-    ),
-    // Identifiers that still point at a tombstone are repaired on the way.
-    ...repairs(ids, pointers, owners, plan.attached, after.profileId),
-  ];
-  const puts: ProfileCommit['puts'] = [
-    { profile: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? 0 },
-    ...plan.absorbed.map((p) => ({ profile: tombstone(p, after.profileId), expectedVersion: p.version })),
-  ];
-  puts.push(...takeOver(claims, puts, missing, unheld, after.profileId, at));
+  const claims: ProfileCommit['claims'] = [];
+  for (const id of plan.attached) claims.push({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) });
+  for (const p of plan.absorbed)
+    for (const id of p.identifiers) claims.push({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId });
+  // Identifiers that still point at a tombstone are repaired on the way.
+  repairs(claims, ids, pointers, owners, plan.attached, after.profileId);
+  // `after` is this merge's own copy (applyEvent and acknowledgeEvent return a new object): versioned in place.
+  after.version = (before?.version ?? 0) + 1;
+  const puts: ProfileCommit['puts'] = [{ profile: after, expectedVersion: before?.version ?? 0 }];
+  for (const p of plan.absorbed) puts.push({ profile: tombstone(p, after.profileId), expectedVersion: p.version });
+  if (missing.size > 0 || unheld.size > 0) puts.push(...takeOver(claims, puts, missing, unheld, after.profileId, at));
   const commit: ProfileCommit = {
     puts,
     claims,
@@ -318,15 +320,15 @@ function holds(profile: Profile, id: Identifier): boolean {
   return profile.identifiers.some((held) => held.value === id.value && held.type === id.type);
 }
 
-/** Identifiers the survivor holds whose pointer still names another profile (a tombstone): claimed again. */
+/** Identifiers the survivor holds whose pointer still names another profile (a tombstone): claimed again, added to `out`. */
 function repairs(
+  out: ProfileCommit['claims'],
   ids: readonly Identifier[],
   pointers: ReadonlyMap<string, string>,
   owners: ReadonlyMap<string, string>,
   attached: readonly Identifier[],
   survivorId: string,
-): ProfileCommit['claims'] {
-  const out: ProfileCommit['claims'] = [];
+): void {
   for (const id of ids) {
     const key = identifierKey(id);
     const pointer = pointers.get(key);
@@ -334,7 +336,6 @@ function repairs(
     if (attached.some((a) => a.value === id.value && a.type === id.type)) continue;
     out.push({ identifier: id, profileId: survivorId, previousProfileId: pointer });
   }
-  return out;
 }
 
 function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {
