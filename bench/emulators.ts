@@ -20,6 +20,7 @@ import { runtime } from '../lambdas/runtime.js';
 import type { PushMessage } from '../core/ports.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
 import { countDynamo, countSqs, emptyDynamoCounts, emptySqsCounts } from './counting.js';
+import { startCpuMeter, type CpuSeconds } from './cpu-time.js';
 import { median } from './stats.js';
 import { benchConfig } from './tenant.js';
 import { events, TENANT } from './workload.js';
@@ -29,22 +30,33 @@ const SHOP_DOMAIN = 'bench-shop.myshopify.com';
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export interface RawWriteResult {
+  /** Median of the measured runs (the warm-up run is not one of them). */
   itemsPerSecond: number;
   runsItemsPerSecond: number[];
+  /** Items per CPU second of this process and the DynamoDB Local JVM together, median of the runs (0: JVM not readable). */
+  itemsPerCpuSecond: number;
+  runsItemsPerCpuSecond: number[];
   itemBytes: number;
   concurrency: number;
   itemsPerRun: number;
+  /** Items written first and not measured: DynamoDB Local's JIT compiles its write path on them. */
+  warmupItems: number;
 }
 
-/** BatchWriteItem of 25 items, `concurrency` requests in flight, into a scratch table: the emulator's own ceiling. */
+/**
+ * BatchWriteItem of 25 items, `concurrency` requests in flight, into a scratch table: the emulator's own ceiling.
+ * A warm-up first (runs right after a cold start wrote at a third to half the later rate: the JVM still compiles its
+ * write path), then `runs` runs, of which the median counts.
+ */
 async function measureRawWriteRate(
   endpoint: string,
-  options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number } = {},
+  options: { items?: number; runs?: number; concurrency?: number; itemBytes?: number; warmupItems?: number; dynamoPid?: number } = {},
 ): Promise<RawWriteResult> {
   const items = options.items ?? 2_000;
-  const runs = options.runs ?? 3;
+  const runs = options.runs ?? 5;
   const concurrency = options.concurrency ?? 8;
   const itemBytes = options.itemBytes ?? 1_000;
+  const warmupItems = options.warmupItems ?? 3 * items;
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const table = `bench-raw-${Date.now()}`;
   await client.send(
@@ -62,27 +74,35 @@ async function measureRawWriteRate(
     }),
   );
   const payload = 'x'.repeat(itemBytes - 60);
-  const rates: number[] = [];
-  try {
-    for (let r = 0; r < runs; r++) {
-      const batches: number[][] = [];
-      for (let i = 0; i < items; i += 25) batches.push(Array.from({ length: Math.min(25, items - i) }, (_, k) => i + k));
-      const started = performance.now();
-      let next = 0;
-      const worker = async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          let pending = batch.map((i) => ({
-            PutRequest: { Item: { pk: { S: `R${r}#${i}` }, sk: { S: 'ITEM' }, payload: { S: payload } } },
-          }));
-          while (pending.length > 0) {
-            const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-            pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
-          }
+  const write = async (run: string, count: number) => {
+    const batches: number[][] = [];
+    for (let i = 0; i < count; i += 25) batches.push(Array.from({ length: Math.min(25, count - i) }, (_, k) => i + k));
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        let pending = batch.map((i) => ({
+          PutRequest: { Item: { pk: { S: `R${run}#${i}` }, sk: { S: 'ITEM' }, payload: { S: payload } } },
+        }));
+        while (pending.length > 0) {
+          const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
         }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  const rates: number[] = [];
+  const cpuRates: number[] = [];
+  try {
+    if (warmupItems > 0) await write('warmup', warmupItems);
+    for (let r = 0; r < runs; r++) {
+      const cpu = startCpuMeter(options.dynamoPid);
+      const started = performance.now();
+      await write(String(r), items);
       rates.push(items / ((performance.now() - started) / 1000));
+      const used = cpu.read();
+      cpuRates.push(used.dynamoLocalMeasured ? items / (used.node + used.dynamoLocal) : 0);
     }
   } finally {
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
@@ -91,9 +111,12 @@ async function measureRawWriteRate(
   return {
     itemsPerSecond: Math.round(median(rates)),
     runsItemsPerSecond: rates.map(Math.round),
+    itemsPerCpuSecond: Math.round(median(cpuRates)),
+    runsItemsPerCpuSecond: cpuRates.map(Math.round),
     itemBytes,
     concurrency,
     itemsPerRun: items,
+    warmupItems,
   };
 }
 
@@ -283,6 +306,10 @@ export interface EndToEndResult {
   seconds: number;
   /** Canonical events merged and written per second, from the first POST until the merge consumer finished them. */
   eventsPerSecond: number;
+  /** CPU seconds of this process (server, handlers, consumers, SQS emulator, simulators, the posting client) and of the JVM over the same span. */
+  cpuSeconds: CpuSeconds;
+  /** Events per CPU second of both together (0 when the JVM's CPU time could not be read). */
+  eventsPerCpuSecond: number;
   webhooksPerSecond: number;
   /** Until the push consumer drained too (pushes to the simulated Copernica). */
   secondsUntilPushed: number;
@@ -313,10 +340,8 @@ export interface EndToEndResult {
   };
 }
 
-async function mergedSoFar(stack: LocalStack): Promise<number> {
-  const status = (await (await fetch(`${stack.url}/api/status`)).json()) as { consumers: { merge: { succeeded: number } } };
-  return status.consumers.merge.succeeded;
-}
+/** Read in-process: polling `/api/status` would add an HTTP request and four GetQueueAttributes per check to the run. */
+const mergedSoFar = (stack: LocalStack): number => stack.consumerStats().merge.succeeded;
 
 async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency: number): Promise<EndToEndResult> {
   const secret = stack.simulators.secretsFor(TENANT, 'shop')?.webhookSecret as string;
@@ -325,9 +350,10 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
   const queue = countSqs(sqsClient(), emptySqsCounts());
   const copernica = stack.simulators.copernica(TENANT, 'mail')!;
   const vendorBefore = copernica.requests();
-  const mergedBefore = await mergedSoFar(stack);
+  const mergedBefore = mergedSoFar(stack);
   const statuses: Record<string, number> = {};
   let accepted = 0;
+  const cpu = startCpuMeter(stack.dynamoPid);
   const started = performance.now();
   let next = 0;
   const post = async () => {
@@ -351,12 +377,14 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
   };
   await Promise.all(Array.from({ length: concurrency }, post));
   let seconds = 0;
+  let cpuUsed = { node: 0, dynamoLocal: 0, dynamoLocalMeasured: false };
   try {
     for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
-      if ((await mergedSoFar(stack)) - mergedBefore >= accepted) break;
-      await new Promise((r) => setTimeout(r, 25));
+      if (mergedSoFar(stack) - mergedBefore >= accepted) break;
+      await new Promise((r) => setTimeout(r, 10));
     }
     seconds = (performance.now() - started) / 1000;
+    cpuUsed = cpu.read();
     await stack.waitUntilIdle(600_000);
   } finally {
     dynamo.restore();
@@ -373,6 +401,8 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
     statuses,
     seconds: round(seconds),
     eventsPerSecond: round(accepted / seconds, 1),
+    cpuSeconds: { node: round(cpuUsed.node), dynamoLocal: round(cpuUsed.dynamoLocal) },
+    eventsPerCpuSecond: cpuUsed.dynamoLocalMeasured ? round(accepted / (cpuUsed.node + cpuUsed.dynamoLocal), 1) : 0,
     webhooksPerSecond: round(webhooks / seconds, 1),
     secondsUntilPushed: round(secondsUntilPushed),
     dynamo: {
@@ -438,6 +468,11 @@ export interface EmulatorResults {
   endToEnd: EndToEndResult;
   /** End-to-end events/s over the raw emulator items/s of the same run. */
   endToEndOverRaw: number;
+  /**
+   * The same ratio per CPU second (Node process and JVM together): end-to-end events per CPU second over raw items per
+   * CPU second. Far less moved by other work on the machine than the wall-clock ratio; 0 when the JVM was not readable.
+   */
+  endToEndOverRawCpu: number;
   amplification: AmplificationResult[];
   vendorBatching: VendorBatching[];
 }
@@ -454,22 +489,36 @@ export async function measureOnEmulators(options: {
   const stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 30, maxReceiveCount: 5 });
   try {
     const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
-    const raw = await measureRawWriteRate(endpoint);
+    const dynamoPid = stack.dynamoPid !== undefined ? { dynamoPid: stack.dynamoPid } : {};
+    // The amplification runs first: they warm the JVM up on syncline's own requests before either rate is measured.
     const amplification = [
       await measureAmplification(stack, options.amplificationEvents, 'interleaved', 21),
       await measureAmplification(stack, options.amplificationEvents, 'bursty', 22),
     ];
     await stack.waitUntilIdle(600_000);
+    const raw = await measureRawWriteRate(endpoint, dynamoPid);
     const endToEnd = await measureEndToEnd(stack, options.webhooks, options.concurrency);
     // Raw again after, so that a machine that got busier or quieter meanwhile shows.
-    const rawAfter = await measureRawWriteRate(endpoint, { runs: 1 });
-    const combined = { ...raw, runsItemsPerSecond: [...raw.runsItemsPerSecond, ...rawAfter.runsItemsPerSecond] };
-    combined.itemsPerSecond = Math.round(median(combined.runsItemsPerSecond));
+    const rawAfter = await measureRawWriteRate(endpoint, {
+      runs: 2,
+      warmupItems: 0,
+      ...dynamoPid,
+    });
+    const runsItemsPerSecond = [...raw.runsItemsPerSecond, ...rawAfter.runsItemsPerSecond];
+    const runsItemsPerCpuSecond = [...raw.runsItemsPerCpuSecond, ...rawAfter.runsItemsPerCpuSecond];
+    const combined: RawWriteResult = {
+      ...raw,
+      runsItemsPerSecond,
+      itemsPerSecond: Math.round(median(runsItemsPerSecond)),
+      runsItemsPerCpuSecond,
+      itemsPerCpuSecond: Math.round(median(runsItemsPerCpuSecond)),
+    };
     return {
       dynamoStart: endpoint,
       raw: combined,
       endToEnd,
       endToEndOverRaw: round(endToEnd.eventsPerSecond / combined.itemsPerSecond, 3),
+      endToEndOverRawCpu: combined.itemsPerCpuSecond > 0 ? round(endToEnd.eventsPerCpuSecond / combined.itemsPerCpuSecond, 3) : 0,
       amplification,
       vendorBatching: vendorBatching(),
     };

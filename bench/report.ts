@@ -87,7 +87,19 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('## End to end on the emulators');
     out.push(
       table(
-        ['signed webhooks', 'events', 'concurrency', 'seconds', 'events/s', 'raw BatchWriteItem items/s (8 × 25)', 'ratio', 'statuses'],
+        [
+          'signed webhooks',
+          'events',
+          'concurrency',
+          'seconds',
+          'events/s',
+          'raw BatchWriteItem items/s (8 × 25)',
+          'ratio',
+          'events per CPU-s (Node + JVM)',
+          'raw items per CPU-s',
+          'ratio per CPU-s',
+          'statuses',
+        ],
         [
           [
             e.endToEnd.webhooks,
@@ -97,6 +109,9 @@ export function renderMarkdown(r: BenchResults): string {
             e.endToEnd.eventsPerSecond,
             `${e.raw.itemsPerSecond} (runs ${e.raw.runsItemsPerSecond.join(', ')})`,
             `${(e.endToEndOverRaw * 100).toFixed(1)} %`,
+            e.endToEnd.eventsPerCpuSecond,
+            `${e.raw.itemsPerCpuSecond} (runs ${e.raw.runsItemsPerCpuSecond.join(', ')})`,
+            `${(e.endToEndOverRawCpu * 100).toFixed(1)} %`,
             JSON.stringify(e.endToEnd.statuses),
           ],
         ],

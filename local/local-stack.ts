@@ -72,6 +72,12 @@ export interface LocalStackOptions {
 
 export type MergeHandler = QueuePollerOptions['handler'];
 
+type PollerStats = ReturnType<QueuePoller['stats']>;
+export interface ConsumerStats {
+  merge: PollerStats;
+  push: PollerStats;
+}
+
 export interface LocalStack {
   url: string;
   config: SynclineConfig;
@@ -81,6 +87,10 @@ export interface LocalStack {
   scheduler: Scheduler;
   /** The DynamoDB fault injector, when `dynamoFaults` was given. */
   dynamoFaults?: DynamoFaultInjector;
+  /** Process id of the DynamoDB Local JVM this stack started (none with `dynamoEndpoint`): the bench reads its CPU time. */
+  dynamoPid?: number;
+  /** Batches and messages the queue consumers handled so far (what `/api/status` shows under `consumers`). */
+  consumerStats(): ConsumerStats;
   /**
    * Starts another merge worker on the changes queue (by default with the merge Lambda's handler), stopped with the
    * stack: several workers on one queue and table, or a worker whose handler a test kills mid-batch.
@@ -170,6 +180,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues: queueUrls,
       scheduler,
       ...(dynamoFaults ? { dynamoFaults } : {}),
+      ...(emulators.dynamoPid !== undefined ? { dynamoPid: emulators.dynamoPid } : {}),
+      consumerStats: consumers.stats,
       startMergeWorker: consumers.startMergeWorker,
       sweep,
       findProfile,
