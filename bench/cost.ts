@@ -1,5 +1,6 @@
 // AWS cost per million events, from the counts this run measured and public list prices written down as constants.
 import { MEMORY_MB, QUEUE_BATCHING } from '../cdk/handlers.js';
+import { emfLine } from '../lambdas/logger.js';
 
 // Prices: US East (N. Virginia), on-demand list prices as published on the AWS pricing pages; DynamoDB on-demand
 // after the 1 November 2024 reduction. Other regions differ by a few to ~15 %. Check before you quote a customer.
@@ -20,6 +21,12 @@ export const PRICES = {
   cloudWatchLogsPerGbIngested: 0.5,
 } as const;
 
+/** One status record's EMF line as the handlers write it (lambdas/logger.ts), with typical names. */
+const STATUS_LINE_BYTES =
+  Buffer.byteLength(
+    emfLine('syncline', { dimensions: { tenantId: 'acme-shop', instance: 'shopify-main', stage: 'webhook' }, metrics: { okCount: 1 } }),
+  ) + 1;
+
 /** What the model assumes where this run cannot measure AWS itself. */
 export const ASSUMPTIONS = {
   /** What the stack deploys (cdk/handlers.ts): until stop 30 the model priced every function at 512 MB, merge too. */
@@ -29,8 +36,12 @@ export const ASSUMPTIONS = {
   sqsMs: 12,
   /** Requests of one merge batch run in up to 8 lanes; with skewed traffic ~4 run at once. */
   mergeParallelism: 4,
-  /** Platform START/END/REPORT lines per invocation plus the handlers' own lines (warn/error only on success). */
-  logBytesPerInvocation: 350,
+  /**
+   * What an invocation logs on success: its status record as one EMF line (two for push: its delivery counts too); no
+   * info lines. Lambda's START/END/REPORT lines (~300 B, priced until stop 31 as part of 350 B per invocation) are left
+   * out by the deployed system log level WARN (cdk/constructs/handler-function.ts).
+   */
+  logBytesPerInvocation: { webhook: STATUS_LINE_BYTES, merge: STATUS_LINE_BYTES, push: 2 * STATUS_LINE_BYTES },
   /** Warm containers that each re-read a secret every 5 minutes (the SecretsManagerSecrets cache TTL). */
   warmContainers: 10,
   /** Volume the fixed secret reads are spread over, events per month. */
@@ -89,6 +100,10 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
     (gb.webhook * webhookInvocations * webhookMs) / 1000 +
     (gb.merge * M * mergeMsPerEvent) / 1000 +
     (gb.push * inputs.syncMessagesPerEvent * M * pushMsPerMessage) / 1000;
+  const logBytes =
+    webhookInvocations * a.logBytesPerInvocation.webhook +
+    mergeInvocations * a.logBytesPerInvocation.merge +
+    pushInvocations * a.logBytesPerInvocation.push;
   const secretCalls = (a.warmContainers * 12 * 24 * 30 * inputs.secretsPerTenant * M) / a.eventsPerMonth;
   const lines: CostLine[] = [
     {
@@ -128,8 +143,8 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
     },
     {
       item: 'CloudWatch Logs ingestion',
-      perMillionEvents: r4(((invocations * a.logBytesPerInvocation) / 2 ** 30) * PRICES.cloudWatchLogsPerGbIngested),
-      basis: `${a.logBytesPerInvocation} B/invocation`,
+      perMillionEvents: r4((logBytes / 2 ** 30) * PRICES.cloudWatchLogsPerGbIngested),
+      basis: `${a.logBytesPerInvocation.webhook}/${a.logBytesPerInvocation.merge}/${a.logBytesPerInvocation.push} B per webhook/merge/push invocation (its EMF status lines; no platform lines)`,
     },
   ];
   return { lines, total: r4(lines.reduce((s, l) => s + l.perMillionEvents, 0)) };

@@ -35,6 +35,14 @@ describe('functions', () => {
     }
   });
 
+  it('logs JSON without the platform START/END/REPORT lines, keeping the handler lines and EMF metrics (INFO)', () => {
+    const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
+    for (const name of HANDLER_NAMES)
+      expect(functions[fnLogicalId(name)]?.Properties, `function ${name}`).toMatchObject({
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
+      });
+  });
+
   it('gives every function the runtime contract of lambdas/runtime.ts in its environment, and no secret', () => {
     for (const name of HANDLER_NAMES) {
       const env = dev.template.toJSON().Resources[fnLogicalId(name)].Properties.Environment.Variables as Record<string, unknown>;

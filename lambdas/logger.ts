@@ -31,8 +31,9 @@ function textLine(level: Level, service: string, message: string, time: Date, de
   return `${time.toTimeString().slice(0, 8)} ${level.toUpperCase().padEnd(5)} ${service}  ${message}${fields ? `  ${fields}` : ''}`;
 }
 
+/** `timestamp` (RFC 3339) and `level` are the keys Lambda's JSON log format reads from a line to file and filter it. */
 function jsonLine(level: Level, service: string, message: string, time: Date, details?: Record<string, unknown>): string {
-  return JSON.stringify({ level, service, message, time: time.toISOString(), ...details });
+  return JSON.stringify({ level, service, message, timestamp: time.toISOString(), ...details });
 }
 
 export function createLogger(
@@ -67,7 +68,7 @@ export interface MetricRecord {
  * A CloudWatch embedded-metric-format line: CloudWatch Logs turns it into metrics with no API call and no table
  * write, so counting costs a log line instead of an UpdateItem per batch.
  */
-function emfLine(namespace: string, record: MetricRecord): string {
+export function emfLine(namespace: string, record: MetricRecord): string {
   return JSON.stringify({
     _aws: {
       Timestamp: (record.time ?? new Date()).getTime(),

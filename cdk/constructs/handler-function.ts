@@ -59,6 +59,14 @@ export class HandlerFunction extends Construct {
       memorySize: props.memorySize,
       role: this.role,
       logGroup: this.logGroup,
+      // JSON format so that Lambda's own START/END/REPORT lines (platform events at INFO, ~300 bytes per invocation)
+      // can be left out: they were most of the log volume billed per event (docs/benchmarks.md, stop 31). Duration,
+      // errors and throttles stay as CloudWatch's Lambda metrics; the handlers' own lines are JSON already
+      // (lambdas/logger.ts) and filter themselves by LOG_LEVEL, so the application level stays at INFO, which also
+      // keeps the EMF metric lines (no "level": INFO to Lambda) flowing.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       environment: { ...props.environment, SYNCLINE_CONFIG_FILE: BUNDLED_CONFIG_FILE, NODE_OPTIONS: '--enable-source-maps' },
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 
