@@ -26,7 +26,15 @@ import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { digestsFrom, type DigestKeySource, type IdentifierDigest, type IdentifierDigests } from '../core/identifier-digest.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
-import type { DueProfiles, ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
+import type {
+  CommittedHistory,
+  DueProfiles,
+  ErasureMark,
+  HistoryEntry,
+  IdentifierEntry,
+  ProfileCommit,
+  ProfileRepository,
+} from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import {
@@ -39,7 +47,18 @@ import {
   type Key,
 } from './tables.js';
 import { queryItems } from './dynamo-query.js';
-import { attributeBytes, decodeEvents, decodeProfile, encodeEvents, encodeProfile } from './profile-codec.js';
+import {
+  attributeBytes,
+  decodeEvents,
+  decodeProfile,
+  decodeStored,
+  decodeTail,
+  encodeEvents,
+  encodeProfile,
+  encodeProfileWithTail,
+  itemUnits,
+  type TailEvent,
+} from './profile-codec.js';
 
 /** DynamoDB's limit on distinct items in one TransactWriteItems. */
 const TRANSACTION_LIMIT = 100;
@@ -99,6 +118,23 @@ function tenantPrefix(tenantId: string): string {
   return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
 }
 
+/** Most events a history tail holds, whatever fits: the write unit's slack bounds it first (~60–100 bytes an event). */
+const TAIL_EVENTS = 32;
+
+/**
+ * A profile item's history tail at `version`; `spill`: the keys of its events a commit answered for the caller to append
+ * as history (the tail was full); `stored`: those of them appendHistory has written since, which the next commit drops.
+ */
+interface RememberedTail {
+  version: number;
+  tail: TailEvent[];
+  spill: Set<string>;
+  stored: Set<string>;
+}
+
+/** Profiles whose history tail this repository remembers (as read or written): the oldest are forgotten first. */
+const REMEMBERED_TAILS = 10_000;
+
 export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private readonly digests: () => Promise<IdentifierDigests>;
   /** Per tenant, when legacy reads end (undefined: never recorded, read them): read once per container. */
@@ -109,6 +145,13 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly options: ProfileRepositoryOptions = {},
+    /**
+     * Each profile item's history tail at the version this repository last read or wrote: a commit's Put replaces the
+     * whole item, so it must carry the tail it does not change. Keyed by tenant and profile id; a commit at another
+     * version reads the item's tail first. Shared with the optimistic twin (withEventualReads), which reads and commits
+     * the same items.
+     */
+    private readonly tails = new Map<string, RememberedTail>(),
   ) {
     this.digests = digestsFrom(options.digestKey);
   }
@@ -130,7 +173,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
    */
   withEventualReads(): DynamoProfileRepository {
     if (this.options.eventualReads || this.options.readOnly) return this;
-    this.eventual ??= new DynamoProfileRepository(this.db, this.table, { ...this.options, eventualReads: true });
+    this.eventual ??= new DynamoProfileRepository(this.db, this.table, { ...this.options, eventualReads: true }, this.tails);
     return this.eventual;
   }
 
@@ -326,32 +369,97 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const expires = Math.floor(Date.now() / 1000) + keepDays * 86_400;
     const byProfile = new Map<string, Map<string, HistoryEntry['event']>>();
     for (const { profileId, event } of entries) {
+      const key = eventKey(event);
+      // Held by the profile's tail (a redelivered duplicate), unless the commit handed it out to go to a history item.
+      const known = this.tails.get(`${tenantId}#${profileId}`);
+      if (known && !known.spill.has(key) && known.tail.some((t) => eventKey(t.event) === key)) continue;
       const events = byProfile.get(profileId) ?? new Map<string, HistoryEntry['event']>();
-      events.set(eventKey(event), event);
+      events.set(key, event);
       byProfile.set(profileId, events);
     }
     const items: (Key & Record<string, unknown>)[] = [];
-    for (const [profileId, events] of byProfile)
-      for (const chunk of historyChunks([...events.values()])) {
-        const attributes = { ...historyBatchKey(tenantId, profileId, chunk), [TTL_ATTRIBUTE]: expires };
-        items.push({ ...attributes, ...encodeEvents(chunk, attributeBytes(attributes)) });
-      }
+    for (const [profileId, events] of byProfile) items.push(...historyItems(tenantId, profileId, [...events.values()], expires));
     await batchPut(this.db, this.table, items, this.options);
+    // Now stored twice: the next commit of the profile leaves them out of its tail.
+    for (const [profileId, events] of byProfile) {
+      const known = this.tails.get(`${tenantId}#${profileId}`);
+      if (known) for (const key of events.keys()) if (known.spill.has(key)) known.stored.add(key);
+    }
   }
 
   async history(tenantId: string, profileIds: readonly string[]): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    for (const profileId of new Set(profileIds)) {
+    const ids = [...new Set(profileIds)];
+    const tails = await this.storedTails(tenantId, ids);
+    for (const profileId of ids) {
       const seen = new Set<string>();
-      for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId)))
-        for (const event of decodeEvents(item)) {
-          const key = eventKey(event);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          entries.push({ profileId, event });
-        }
+      const items = await this.queryPartition(profileKeys.historyPartition(tenantId, profileId));
+      // History items first, the profile's tail (its newest events) after them.
+      const events = [...items.flatMap((item) => decodeEvents(item)), ...(tails.get(profileId) ?? []).map((t) => t.event)];
+      for (const event of events) {
+        const key = eventKey(event);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        entries.push({ profileId, event });
+      }
     }
     return entries;
+  }
+
+  /** The unexpired history tails of these profile items (tombstones included), by profile id: one BatchGetItem. */
+  private async storedTails(tenantId: string, profileIds: readonly string[]): Promise<Map<string, TailEvent[]>> {
+    const items = await batchGet(
+      this.db,
+      this.table,
+      profileIds.map((id) => profileKeys.profile(tenantId, id)),
+      { consistentRead: true, projection: ['pk', 'doch'] },
+      this.options,
+    );
+    const now = Math.floor(this.clock().getTime() / 1000);
+    const byPk = new Map(profileIds.map((id) => [profileKeys.profile(tenantId, id).pk, id]));
+    const tails = new Map<string, TailEvent[]>();
+    for (const item of items) {
+      const tail = decodeTail(item).filter((t) => t.expires > now);
+      const profileId = byPk.get(item.pk as string);
+      if (tail.length > 0 && profileId !== undefined) tails.set(profileId, tail);
+    }
+    return tails;
+  }
+
+  /**
+   * Takes `keys` out of the history tail of a profile item: the item is written again at the next version (a merge
+   * that read the old one meets a conflict and applies its events again), conditional on the version read.
+   */
+  private async removeFromTail(tenantId: string, profileId: string, keys: ReadonlySet<string>): Promise<void> {
+    const key = profileKeys.profile(tenantId, profileId);
+    for (let attempt = 0; ; attempt++) {
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+      if (!(Item?.doch instanceof Uint8Array)) return;
+      const { profile, tail } = decodeStored(Item);
+      const kept = tail.filter((t) => !keys.has(eventKey(t.event)));
+      if (kept.length === tail.length) return;
+      const { doch: _tail, ...rest } = Item;
+      const version = profile.version + 1;
+      const stored = { ...profile, version };
+      const attributes = { ...rest, version };
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: {
+              ...attributes,
+              ...(kept.length > 0 ? encodeProfileWithTail(stored, kept) : encodeProfile(stored, attributeBytes(attributes))),
+            },
+            ConditionExpression: 'version = :read',
+            ExpressionAttributeValues: { ':read': profile.version },
+          }),
+        );
+        this.rememberTail(tenantId, profileId, version, kept);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= 4) throw error;
+      }
+    }
   }
 
   async removeHistory(tenantId: string, entries: readonly { profileId: string; eventKey: string }[]): Promise<void> {
@@ -360,6 +468,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     const deletes: Key[] = [];
     const rewrites: (Key & Record<string, unknown>)[] = [];
     for (const [profileId, keys] of byProfile) {
+      await this.removeFromTail(tenantId, profileId, keys);
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, profileId))) {
         const events = decodeEvents(item);
         const kept = events.filter((event) => !keys.has(eventKey(event)));
@@ -385,7 +494,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         { consistentRead },
         this.options,
       );
-      return new Map(items.map((item) => decodeProfile(item)).map((profile) => [profile.profileId, profile]));
+      return new Map(items.map((item) => this.decoded(tenantId, item)).map((profile) => [profile.profileId, profile]));
     };
     // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
     const found = await read(profileIds, this.consistentReads);
@@ -415,22 +524,81 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: consistentRead }),
       );
-      return Item ? decodeProfile(Item) : undefined;
+      return Item ? this.decoded(tenantId, Item) : undefined;
     };
     // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
     const profile = await read(this.consistentReads);
     return this.options.eventualReads && !isLive(profile) ? read(true) : profile;
   }
 
-  async commit(tenantId: string, commit: ProfileCommit): Promise<void> {
+  /** The profile of a stored item; its history tail is remembered for the next commit of it. */
+  private decoded(tenantId: string, item: Record<string, unknown>): Profile {
+    const { profile, tail } = decodeStored(item);
+    this.rememberTail(tenantId, profile.profileId, profile.version, tail);
+    return profile;
+  }
+
+  private rememberTail(tenantId: string, profileId: string, version: number, tail: TailEvent[], spill?: Set<string>): void {
+    const key = `${tenantId}#${profileId}`;
+    const known = this.tails.get(key);
+    // Read again at the version it wrote: what it knows of the tail's spill still holds.
+    const same = spill === undefined && known?.version === version;
+    this.tails.delete(key);
+    this.tails.set(key, {
+      version,
+      tail,
+      spill: same ? known.spill : (spill ?? new Set()),
+      stored: same ? known.stored : new Set(),
+    });
+    if (this.tails.size > REMEMBERED_TAILS) this.tails.delete(this.tails.keys().next().value!);
+  }
+
+  /** The history tail of each put's profile item at the version it expects ([] for a new profile); one read per unknown. */
+  private async tailsAt(tenantId: string, puts: ProfileCommit['puts']): Promise<Map<string, TailEvent[]>> {
+    const found = new Map<string, TailEvent[]>();
+    for (const { profile, expectedVersion } of puts) {
+      const known = this.tails.get(`${tenantId}#${profile.profileId}`);
+      if (expectedVersion === 0) found.set(profile.profileId, []);
+      // Events appendHistory has stored since the tail spilled them leave it.
+      else if (known?.version === expectedVersion)
+        found.set(
+          profile.profileId,
+          known.tail.filter((t) => !known.stored.has(eventKey(t.event))),
+        );
+      else {
+        const { Item } = await this.db.send(
+          new GetCommand({
+            TableName: this.table,
+            Key: profileKeys.profile(tenantId, profile.profileId),
+            ConsistentRead: true,
+            ProjectionExpression: 'version, doch',
+          }),
+        );
+        // The conditional write would fail: say so before writing anything.
+        if (Item?.version !== expectedVersion)
+          throw new ConflictRetry(
+            `commit conflicts: profile ${profile.profileId} is at version ${Item?.version ?? 0}, expected ${expectedVersion}`,
+          );
+        found.set(profile.profileId, decodeTail(Item));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Writes the commit; the events of `commit.history` ride in their profile's item (its history tail) while the item
+   * with them costs no more write units than without them (withTail). Answers the events not stored, and those of a
+   * full tail, which stays in the item until appendHistory has written them: the caller appends them all.
+   */
+  async commit(tenantId: string, commit: ProfileCommit): Promise<CommittedHistory> {
     const claimed = new Set(commit.claims.map((c) => identifierKey(c.identifier)));
     const shares = (commit.shares ?? []).filter((s) => !claimed.has(identifierKey(s.identifier)));
     const items = commit.puts.length + commit.claims.length + shares.length;
-    if (items === 0) return;
+    const offered = commit.history?.entries ?? [];
+    if (items === 0) return { historyLeft: [...offered] };
     if (items > TRANSACTION_LIMIT) throw new CommitTooLarge(items);
     const { current } = await this.digests();
-
-    const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
+    for (const { profile, expectedVersion } of commit.puts) {
       if (profile.tenantId !== tenantId)
         throw new Error(`commit for tenant "${tenantId}" carries profile ${profile.profileId} of tenant "${profile.tenantId}"`);
       if (profile.version !== expectedVersion + 1) {
@@ -438,16 +606,38 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
           `commit: profile ${profile.profileId} carries version ${profile.version}; pass it with version = expectedVersion + 1 (${expectedVersion + 1})`,
         );
       }
+    }
+    const oldTails = await this.tailsAt(tenantId, commit.puts);
+    const now = Math.floor(this.clock().getTime() / 1000);
+    const expires = now + (commit.history?.keepDays ?? 1) * 86_400;
+    const offeredBy = new Map<string, Map<string, HistoryEntry>>();
+    for (const entry of offered) {
+      const events = offeredBy.get(entry.profileId) ?? new Map<string, HistoryEntry>();
+      events.set(eventKey(entry.event), entry);
+      offeredBy.set(entry.profileId, events);
+    }
+    const historyLeft: HistoryEntry[] = offered.filter((e) => !commit.puts.some((p) => p.profile.profileId === e.profileId));
+    const tails = new Map<string, { tail: TailEvent[]; spill: Set<string> }>();
+
+    const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
       const attributes = {
         ...profileKeys.profile(tenantId, profile.profileId),
         ...profileIndexAttributes(tenantId, profile),
         ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
         version: profile.version,
       };
+      const old = (oldTails.get(profile.profileId) ?? []).filter((t) => t.expires > now);
+      const held = new Set(old.map((t) => eventKey(t.event)));
+      const fresh = [...(offeredBy.get(profile.profileId)?.values() ?? [])];
+      const added = fresh.filter((e) => !held.has(eventKey(e.event))).map((e) => ({ event: e.event, expires }));
+      const { stored, tail, left, spill } = withTail(profile, attributeBytes(attributes), old, added);
+      tails.set(profile.profileId, { tail, spill: new Set(spill.map((t) => eventKey(t.event))) });
+      historyLeft.push(...spill.map((t) => ({ profileId: profile.profileId, event: t.event })));
+      historyLeft.push(...fresh.filter((e) => left.has(eventKey(e.event))));
       return {
         Put: {
           TableName: this.table,
-          Item: { ...attributes, ...encodeProfile(profile, attributeBytes(attributes)) },
+          Item: { ...attributes, ...stored },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -492,6 +682,25 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     // a new e-mail): each pointer is claimed by its own conditional UpdateItem first, then the profile is put. A failure
     // in between leaves pointers at a profile that does not hold them yet (or does not exist): the merge reads such a
     // pointer as the claim it is (or as a free identifier, core/live-profile.ts) and the retry claims it again from there.
+    try {
+      await this.writeCommit(tenantId, commit, { puts, claims, shareWrites }, current);
+    } catch (error) {
+      for (const { profile } of commit.puts) this.tails.delete(`${tenantId}#${profile.profileId}`);
+      throw error;
+    }
+    for (const { profile } of commit.puts) {
+      const { tail, spill } = tails.get(profile.profileId)!;
+      this.rememberTail(tenantId, profile.profileId, profile.version, tail, spill);
+    }
+    return { historyLeft };
+  }
+
+  private async writeCommit(
+    tenantId: string,
+    commit: ProfileCommit,
+    { puts, claims, shareWrites }: { puts: Write[]; claims: Write[]; shareWrites: Write[] },
+    current: IdentifierDigest,
+  ): Promise<void> {
     const only = puts.length === 1 && shareWrites.length === 0 ? puts[0]?.Put : undefined;
     const freshClaims = commit.claims.every((c) => c.previousProfileId === undefined);
     if (only && (claims.length === 0 || freshClaims)) {
@@ -764,11 +973,11 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     let updated = 0;
     for await (const item of this.scanItems({
       FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
-      ProjectionExpression: 'pk, version, doc, docz, docd',
+      ProjectionExpression: 'pk, version, doc, docz, docd, doch',
       ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
       ExpressionAttributeValues: { ':sk': 'PROFILE' },
     })) {
-      // A compressed item (`docz`, `docd`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
+      // A compressed item (`docz`, `docd`, `doch`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
       const profile = decodeProfile(item);
       if (profile.mergedInto !== undefined) continue;
       missing++;
@@ -804,8 +1013,10 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     for (const id of ids)
       for (const item of await this.queryPartition(profileKeys.historyPartition(tenantId, id), 'pk, sk'))
         history.push({ pk: item.pk as string, sk: item.sk as string });
-    // History first: a failure leaves the profile in place, so the retried erasure finds everything again.
+    // History first: a failure leaves the profile in place, so the retried erasure finds everything again. The
+    // newest events (the history tails) go with the profile items.
     await batchDelete(this.db, this.table, history, this.options);
+    for (const id of ids) this.tails.delete(`${tenantId}#${id}`);
     await batchDelete(
       this.db,
       this.table,
@@ -879,6 +1090,45 @@ function historyChunks(events: readonly HistoryEntry['event'][]): HistoryEntry['
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** A person's events as history items (one unless they pass HISTORY_ITEM_BYTES), expiring at `expires` (epoch seconds). */
+function historyItems(
+  tenantId: string,
+  profileId: string,
+  events: readonly HistoryEntry['event'][],
+  expires: number,
+): (Key & Record<string, unknown>)[] {
+  return historyChunks(events).map((chunk) => {
+    const attributes = { ...historyBatchKey(tenantId, profileId, chunk), [TTL_ATTRIBUTE]: expires };
+    return { ...attributes, ...encodeEvents(chunk, attributeBytes(attributes)) };
+  });
+}
+
+/**
+ * The profile as stored with its history tail: `old` (stored already) and `added` (this commit's events) while both
+ * fit the write units the profile takes alone (and the tail holds at most TAIL_EVENTS events). When they do not, `old`
+ * stays once more and is handed out with `added` (`spill`, `left`) for the caller's history write of the batch, one
+ * item holding them all; appendHistory notes them as stored and the next commit of the profile leaves them out. So a
+ * tail never grows past one unit's slack, and costs a unit of its own only in the commit that hands it out, when the
+ * profile itself grew into the slack (instead of a history item written ahead of the commit: one request more).
+ */
+function withTail(
+  profile: Profile,
+  otherBytes: number,
+  old: readonly TailEvent[],
+  added: readonly TailEvent[],
+): { stored: ReturnType<typeof encodeProfile> | { doch: Uint8Array }; tail: TailEvent[]; spill: TailEvent[]; left: Set<string> } {
+  const plain = encodeProfile(profile, otherBytes);
+  const all = [...old, ...added];
+  if (all.length === 0) return { stored: plain, tail: [], spill: [], left: new Set() };
+  if (all.length <= TAIL_EVENTS) {
+    const both = encodeProfileWithTail(profile, all);
+    if (itemUnits(both, otherBytes) <= itemUnits(plain, otherBytes)) return { stored: both, tail: all, spill: [], left: new Set() };
+  }
+  const left = new Set(added.map((t) => eventKey(t.event)));
+  if (old.length === 0) return { stored: plain, tail: [], spill: [], left };
+  return { stored: encodeProfileWithTail(profile, [...old]), tail: [...old], spill: [...old], left };
 }
 
 function historyBatchKey(tenantId: string, profileId: string, events: readonly HistoryEntry['event'][]): Key {

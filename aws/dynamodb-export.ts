@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import type { CampaignConfig } from '../core/campaign/config.js';
 import { emptyRows, eventRows, profileRows, type AnalyticsRows } from '../core/analytics/export-rows.js';
-import { decodeEvents, decodeProfile } from './profile-codec.js';
+import { decodeEvents, decodeProfile, decodeTail } from './profile-codec.js';
 
 /** An attribute value in DynamoDB's JSON, as exports write them (binary as base64). */
 export type DynamoJson =
@@ -81,6 +81,16 @@ export function addItemRows(
   rows.set(tenantId, tenantRows);
   if (profileKey) {
     const profile = decodeProfile(item);
+    // The newest history events may ride in the profile item (its history tail), a tombstone's too.
+    const now = Math.floor(Date.now() / 1000);
+    const tail = decodeTail(item).filter((t) => t.expires > now);
+    if (tail.length > 0)
+      tenantRows.events.push(
+        ...eventRows(
+          profileKey[2]!,
+          tail.map((t) => t.event),
+        ),
+      );
     if (profile.mergedInto !== undefined) return tenantId; // a tombstone: its history counts under the live profile
     const { profiles, purchases } = profileRows(profile, config);
     tenantRows.profiles.push(...profiles);

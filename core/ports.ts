@@ -25,6 +25,17 @@ export interface ProfileCommit {
   claims: { identifier: Identifier; profileId: string; previousProfileId?: string }[];
   /** `profileId` carries (was refused) an identifier another profile holds: counted to block values shared too widely. */
   shares?: { identifier: Identifier; profileId: string }[];
+  /**
+   * The events applied to the profiles of `puts` (their history), kept `keepDays`: a repository may store some of them
+   * with the profiles, in the same write (aws/dynamo-profile-repository.ts keeps them in the profile item while they fit
+   * its write unit). What it did not store it answers (CommittedHistory); the caller appends that as history.
+   */
+  history?: { entries: readonly HistoryEntry[]; keepDays: number };
+}
+
+/** What a commit left of its `history` for the caller to append (a repository that stores none answers nothing). */
+export interface CommittedHistory {
+  historyLeft: HistoryEntry[];
 }
 
 /** What the identifier index knows of one value. */
@@ -59,8 +70,11 @@ export interface ProfileRepository {
   /** Which profile each identifier points at (keyed by identifierKey); absent identifiers are unknown. */
   lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>>;
   get(tenantId: string, profileId: string): Promise<Profile | undefined>;
-  /** Throws ConflictRetry when a version or claim condition fails: re-read and try again. */
-  commit(tenantId: string, commit: ProfileCommit): Promise<void>;
+  /**
+   * Throws ConflictRetry when a version or claim condition fails: re-read and try again. Answers the part of
+   * `commit.history` it did not store (nothing: none of it stored).
+   */
+  commit(tenantId: string, commit: ProfileCommit): Promise<CommittedHistory | void>;
   /** Deletes the profile, its tombstones' items, its identifier entries and its history (GDPR erasure). */
   erase(tenantId: string, profile: Profile): Promise<void>;
   /**

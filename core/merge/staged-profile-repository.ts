@@ -118,7 +118,21 @@ export class StagedProfileRepository implements ProfileRepository {
     });
     const claims = [...this.claims.values()].filter((c) => c.profileId !== c.previousProfileId);
     const shares = [...this.shares.values()];
-    await this.base.commit(this.tenantId, { puts, claims, ...(shares.length > 0 ? { shares } : {}) });
+    // The written profiles' history goes with them: the repository may store it in the same write (ProfileCommit).
+    const written = new Set(puts.map((p) => p.profile.profileId));
+    const offered = [...this.pendingHistory].filter(([, entry]) => written.has(entry.profileId));
+    const result = await this.base.commit(this.tenantId, {
+      puts,
+      claims,
+      ...(shares.length > 0 ? { shares } : {}),
+      ...(offered.length > 0 ? { history: { entries: offered.map(([, entry]) => entry), keepDays: this.historyDays } } : {}),
+    });
+    if (result) {
+      // What it did not store stays to be written, with what it handed out of its profiles' items (a full tail).
+      const left = new Map(result.historyLeft.map((entry) => [`${entry.profileId}|${eventKey(entry.event)}`, entry]));
+      for (const [key] of offered) if (!left.has(key)) this.pendingHistory.delete(key);
+      for (const [key, entry] of left) this.pendingHistory.set(key, entry);
+    }
     this.shares.clear();
     for (const { profile } of puts) this.flushed.push({ before: this.originals.get(profile.profileId), after: profile });
     // What is written is now the baseline for anything staged after an early flush.
