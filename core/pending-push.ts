@@ -9,8 +9,9 @@ import * as z from 'zod';
 import type { FieldValue } from './destination.js';
 
 /**
- * Not a field name (field names carry no "@"). Its value: the pending fields as JSON (those set, those left out), or `false` when no push is under way. Every item written since this layout carries the key, so its
- * absence says the item may have a separate pending item of the older layout (`<instance>@pending`) beside it.
+ * Not a field name (field names carry no "@"). Its value: the pending fields as JSON (those set, those left out), or
+ * `false` when no push is under way. Every item written since this layout carries the key, so its absence says the
+ * item may have a separate pending item of the older layout (`<instance>@pending`) beside it.
  */
 export const PENDING_KEY = '@pending';
 

@@ -29,7 +29,8 @@ export const pendingSnapshotInstance = (instance: string): string => `${instance
  * What syncline has written, or is writing, to `instance` for the profile: its push snapshot and the fields of a push
  * under way, both in the one snapshot item (one read). Only an item not written since the pending state moved into it
  * (or no item at all) sends a second read, for a pending item of the older layout that a push of the previous release
- * may still have under way.
+ * may still have under way. Once no deployment runs a release that writes such items, that read can go: the items left
+ * are then leftovers of failed removals, never a push under way.
  */
 export async function ourWrites(
   snapshots: Pick<PushSnapshotStore, 'get'>,
