@@ -132,6 +132,19 @@ describe('the optimistic first attempt of a merge lane', () => {
     expect(reads).toEqual({ eventual: 2, strong: 0 });
   });
 
+  it('confirms an outcome that writes nothing by one strong read of the versions it read', async () => {
+    const { current, store, reads, snapshot } = staleStore();
+    const d = deps(store);
+    const first = customer('1', ANNA, '2026-10-01T10:00:00Z', { firstName: 'Anna' });
+    await merge(d, first);
+    snapshot();
+    reads.eventual = reads.strong = 0;
+    const result = await merge(d, first);
+    expect(result.outcomes.get('m0')).toBe('duplicate');
+    expect(reads).toEqual({ eventual: 2, strong: 1 });
+    expect(current.liveProfiles('acme')[0]!.version).toBe(1);
+  });
+
   it('decides an outcome that writes nothing again on strong reads: a duplicate on a stale copy is applied to the current profile', async () => {
     const { current, store, snapshot } = staleStore();
     const d = deps(store);
