@@ -270,15 +270,25 @@ async function mergeLane(
       }
       // A commit's conditions confirm what an optimistic attempt read; an outcome that writes nothing is confirmed by the
       // profiles' versions read strongly (one BatchGetItem), else the lane is decided again on strong reads.
-      if (optimistic && result.failedIds.length > 0) continue;
-      if (optimistic && [...result.outcomes.values()].some((status) => status !== 'applied') && !(await current(deps, tenantId, versions)))
+      if (optimistic && result.failedIds.length > 0) {
+        retriedStrongly(deps, tenantId, lane.length, 'an event failed');
         continue;
+      }
+      if (
+        optimistic &&
+        [...result.outcomes.values()].some((status) => status !== 'applied') &&
+        !(await current(deps, tenantId, versions))
+      ) {
+        retriedStrongly(deps, tenantId, lane.length, 'a profile read had moved on');
+        continue;
+      }
       await stage.flush();
       result.history = stage.takeHistory();
       for (const id of stage.erased) result.erased.add(id);
     } catch (error) {
       const conflict = error instanceof ConflictRetry || error instanceof StageConflict;
       if (conflict && attempt < LANE_ATTEMPTS) {
+        if (optimistic) retriedStrongly(deps, tenantId, lane.length, 'a commit condition failed');
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         continue;
       }
@@ -300,6 +310,15 @@ async function mergeLane(
     }
     return result;
   }
+}
+
+/**
+ * One line per lane whose optimistic attempt did not stand: how often eventually consistent reads cost a retry on AWS
+ * (DynamoDB Local is never stale), the figure that says whether they pay (docs/benchmarks.md, stop 31). A warning, so
+ * that it is kept where successes log nothing; a stale read and a concurrent writer look alike here.
+ */
+function retriedStrongly(deps: Pick<MergeBatchDeps, 'log'>, tenantId: string, messages: number, why: string): void {
+  deps.log.warn('optimistic reads of a lane did not stand; applying it again on strong reads', { tenantId, messages, why });
 }
 
 /**
