@@ -165,7 +165,9 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
    * requests as today's second reads:
    * - an identifier item without a holder, or none at all: a fresh claim's `attribute_not_exists(profileId)` holds on an
    *   erasure marker too, so a stale miss of a marker (a late delivery of a pre-erasure event) would re-create the
-   *   erased person; refusals only (`sharedBy`) likewise decide a claim no condition checks;
+   *   erased person; refusals only (`sharedBy`) likewise decide a claim no condition checks (a held item's refusal
+   *   count is trusted as a strong read is: no condition checks it either, and a concurrent writer can add one between
+   *   a strong read and the commit);
    * - a profile absent or merged away: a tombstone can be revived by an unmerge (core/identity/unmerge.ts), and following
    *   a stale one moves identifiers off a live profile without writing it.
    * Outcomes that write nothing (a duplicate, an unchanged profile) are guarded by nothing: the caller confirms them with

@@ -119,6 +119,15 @@ describe('the optimistic first attempt of a merge lane', () => {
     expect(after[0]!.version).toBe(3);
     expect(after[0]!.fields.lastName?.value, 'the change the stale copy missed is kept').toBe('Jansen');
     expect(after[0]!.fields.locale?.value).toBe('nl-NL');
+    expect(d.log.lines.filter((l) => l.includes('optimistic reads')).map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      {
+        level: 'warn',
+        message: 'optimistic reads of a lane did not stand; applying it again on strong reads',
+        tenantId: 'acme',
+        messages: 1,
+        why: 'a commit condition failed',
+      },
+    ]);
   });
 
   it('reads nothing strongly when the cheap reads were current', async () => {
@@ -130,6 +139,20 @@ describe('the optimistic first attempt of a merge lane', () => {
     const result = await merge(d, customer('1', ANNA, '2026-10-02T10:00:00Z', { lastName: 'Jansen' }));
     expect(result.outcomes.get('m0')).toBe('applied');
     expect(reads).toEqual({ eventual: 2, strong: 0 });
+    expect(d.log.lines.some((l) => l.includes('optimistic reads'))).toBe(false);
+  });
+
+  it('confirms an outcome that writes nothing by one strong read of the versions it read', async () => {
+    const { current, store, reads, snapshot } = staleStore();
+    const d = deps(store);
+    const first = customer('1', ANNA, '2026-10-01T10:00:00Z', { firstName: 'Anna' });
+    await merge(d, first);
+    snapshot();
+    reads.eventual = reads.strong = 0;
+    const result = await merge(d, first);
+    expect(result.outcomes.get('m0')).toBe('duplicate');
+    expect(reads).toEqual({ eventual: 2, strong: 1 });
+    expect(current.liveProfiles('acme')[0]!.version).toBe(1);
   });
 
   it('decides an outcome that writes nothing again on strong reads: a duplicate on a stale copy is applied to the current profile', async () => {

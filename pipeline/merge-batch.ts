@@ -212,9 +212,11 @@ const LANE_ATTEMPTS = 5;
  * What no condition guards is not trusted to it:
  * - a lane holding an event that is not a profile event (an erasure or access request acts on what it reads, deleting
  *   unconditionally) reads strongly from the start;
- * - an outcome that writes nothing (duplicate, unchanged, predates an erasure, unidentified) or a failed event: a stale
- *   read could drop an event the current profile needs (an unsubscribe seen as "unchanged" against a stale grant) or
- *   record history for an erased person, so nothing of the attempt is written and the lane is applied again strongly.
+ * - an outcome that writes nothing (duplicate, unchanged, predates an erasure, unidentified): a stale read could drop
+ *   an event the current profile needs (one an unmerge took out of it seen as a duplicate), so the versions of the
+ *   profiles the attempt read are read strongly (one BatchGetItem); if any moved on, nothing of the attempt is written
+ *   and the lane is applied again on strong reads;
+ * - a failed event: the lane is applied again on strong reads.
  */
 async function mergeLane(
   deps: MergeBatchDeps,
@@ -230,7 +232,10 @@ async function mergeLane(
     const optimistic = attempt === 1 && cheap && !unguarded;
     const repository = optimistic ? first.profiles : deps.profiles;
     // The batch's reads serve the first attempt; after a conflict the lane reads afresh, strongly.
-    const base = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
+    const through = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
+    // The versions of the live profiles the optimistic attempt read, to confirm an outcome that writes nothing.
+    const versions = new Map<string, number>();
+    const base = optimistic ? recordingVersions(through, versions) : through;
     const stage = new StagedProfileRepository(base, tenantId, { deferHistory: true });
     const merge = {
       profiles: stage,
@@ -260,14 +265,27 @@ async function mergeLane(
           result.reasons.set(message.id, `merge failed: ${(error as Error).message}`);
         }
       }
-      // Only a commit's conditions confirm what an optimistic attempt read: anything else is decided again on strong reads.
-      if (optimistic && (result.failedIds.length > 0 || [...result.outcomes.values()].some((status) => status !== 'applied'))) continue;
+      // A commit's conditions confirm what an optimistic attempt read; an outcome that writes nothing is confirmed by the
+      // profiles' versions read strongly (one BatchGetItem), else the lane is decided again on strong reads.
+      if (optimistic && result.failedIds.length > 0) {
+        retriedStrongly(deps, tenantId, lane.length, 'an event failed');
+        continue;
+      }
+      if (
+        optimistic &&
+        [...result.outcomes.values()].some((status) => status !== 'applied') &&
+        !(await current(deps, tenantId, versions))
+      ) {
+        retriedStrongly(deps, tenantId, lane.length, 'a profile read had moved on');
+        continue;
+      }
       await stage.flush();
       result.history = stage.takeHistory();
       for (const id of stage.erased) result.erased.add(id);
     } catch (error) {
       const conflict = error instanceof ConflictRetry || error instanceof StageConflict;
       if (conflict && attempt < LANE_ATTEMPTS) {
+        if (optimistic) retriedStrongly(deps, tenantId, lane.length, 'a commit condition failed');
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         continue;
       }
@@ -289,6 +307,55 @@ async function mergeLane(
     }
     return result;
   }
+}
+
+/**
+ * One line per lane whose optimistic attempt did not stand: how often eventually consistent reads cost a retry on AWS
+ * (DynamoDB Local is never stale), the figure that says whether they pay (docs/benchmarks.md, stop 31). A warning, so
+ * that it is kept where successes log nothing; a stale read and a concurrent writer look alike here.
+ */
+function retriedStrongly(deps: Pick<MergeBatchDeps, 'log'>, tenantId: string, messages: number, why: string): void {
+  deps.log.warn('optimistic reads of a lane did not stand; applying it again on strong reads', { tenantId, messages, why });
+}
+
+/**
+ * Whether the live profiles an optimistic attempt read are still at the versions it read (a strong read). Then so is
+ * every identifier it read naming one of them: a held identifier changes holder only with a write of the profile that
+ * held it (absorbed into a tombstone, rewritten by an unmerge or a take-over, or erased), which moves its version on or
+ * removes it. What else it read was strong already (withEventualReads), or is the push snapshots' own (strong).
+ */
+async function current(deps: MergeBatchDeps, tenantId: string, versions: ReadonlyMap<string, number>): Promise<boolean> {
+  if (versions.size === 0) return true;
+  const found = await deps.profiles.getMany(tenantId, [...versions.keys()]);
+  return [...versions].every(([id, version]) => found.get(id)?.version === version && found.get(id)?.mergedInto === undefined);
+}
+
+/** The repository, noting the version of every live profile read through it (the first version read of each). */
+function recordingVersions(base: ProfileRepository, versions: Map<string, number>): ProfileRepository {
+  const note = (profile: Profile | undefined) => {
+    if (profile && profile.mergedInto === undefined && !versions.has(profile.profileId)) versions.set(profile.profileId, profile.version);
+  };
+  return {
+    lookup: (t, ids) => base.lookup(t, ids),
+    lookupEntries: (t, ids) => base.lookupEntries(t, ids),
+    get: async (t, id) => {
+      const profile = await base.get(t, id);
+      note(profile);
+      return profile;
+    },
+    getMany: async (t, ids) => {
+      const found = await base.getMany(t, ids);
+      for (const profile of found.values()) note(profile);
+      return found;
+    },
+    commit: (t, c) => base.commit(t, c),
+    erase: (t, p) => base.erase(t, p),
+    listProfiles: (t, o) => base.listProfiles(t, o),
+    appendHistory: (t, e, d) => base.appendHistory(t, e, d),
+    history: (t, ids) => base.history(t, ids),
+    removeHistory: (t, e) => base.removeHistory(t, e),
+    markErased: (t, ids, at, marks) => base.markErased(t, ids, at, marks),
+  };
 }
 
 async function keepQuarantined(
