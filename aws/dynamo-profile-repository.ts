@@ -132,6 +132,12 @@ interface RememberedTail {
   stored: Set<string>;
 }
 
+/**
+ * Bytes of its unit a tail leaves free for the profile to grow into: the next events grow the profile (an order, an
+ * activity record), and a tail that no longer fits beside it costs the item a unit more in the commit that hands it out.
+ */
+const TAIL_GROWTH_ROOM = 96;
+
 /** Profiles whose history tail this repository remembers (as read or written): the oldest are forgotten first. */
 const REMEMBERED_TAILS = 10_000;
 
@@ -1109,11 +1115,12 @@ function historyItems(
 
 /**
  * The profile as stored with its history tail: `old` (stored already) and `added` (this commit's events) while both
- * fit the write units the profile takes alone (and the tail holds at most TAIL_EVENTS events). When they do not, `old`
- * stays once more and is handed out with `added` (`spill`, `left`) for the caller's history write of the batch, one
- * item holding them all; appendHistory notes them as stored and the next commit of the profile leaves them out. So a
- * tail never grows past one unit's slack, and costs a unit of its own only in the commit that hands it out, when the
- * profile itself grew into the slack (instead of a history item written ahead of the commit: one request more).
+ * fit the write units the profile takes alone with TAIL_GROWTH_ROOM to spare (and at most TAIL_EVENTS events). A tail
+ * that fits only without the room is kept and handed out whole (`spill`) for the caller's history write of the batch:
+ * one item for the lot, in the request the batch makes anyway; appendHistory notes it as stored and the next commit of
+ * the profile leaves it out. When even that does not fit, `old` stays once more (a unit more for this commit: the
+ * profile grew into the room) and is handed out with `added` (`left`). A tail is never dropped before it is stored
+ * elsewhere, so a crash between commit and history write loses nothing; it never grows past one unit's slack.
  */
 function withTail(
   profile: Profile,
@@ -1126,7 +1133,10 @@ function withTail(
   if (all.length === 0) return { stored: plain, tail: [], spill: [], left: new Set() };
   if (all.length <= TAIL_EVENTS) {
     const both = encodeProfileWithTail(profile, all);
-    if (itemUnits(both, otherBytes) <= itemUnits(plain, otherBytes)) return { stored: both, tail: all, spill: [], left: new Set() };
+    const budget = itemUnits(plain, otherBytes);
+    if (itemUnits(both, otherBytes + TAIL_GROWTH_ROOM) <= budget) return { stored: both, tail: all, spill: [], left: new Set() };
+    // Full, but still within the unit: kept, and handed out whole for the batch's history write.
+    if (itemUnits(both, otherBytes) <= budget) return { stored: both, tail: all, spill: all, left: new Set() };
   }
   const left = new Set(added.map((t) => eventKey(t.event)));
   if (old.length === 0) return { stored: plain, tail: [], spill: [], left };

@@ -511,7 +511,8 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
     commit: async (tenantId, commit) => {
       for (const { profile } of commit.puts) reads.profiles.delete(profile.profileId);
       for (const c of [...commit.claims, ...(commit.shares ?? [])]) reads.looked.delete(identifierKey(c.identifier));
-      await base.commit(tenantId, commit);
+      // What it left of the commit's history (core/ports.ts CommittedHistory) goes back to the stage.
+      return base.commit(tenantId, commit);
     },
     erase: (tenantId, profile) => {
       for (const id of [profile.profileId, ...profile.mergedFrom]) reads.profiles.delete(id);
