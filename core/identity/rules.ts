@@ -55,19 +55,48 @@ export function priorityOf(rules: IdentityRules, type: string): number | undefin
   return pattern >= 0 ? pattern : undefined;
 }
 
+/**
+ * What the merge asks of a tenant's rules per event, worked out once per rules object (a parsed config is not changed
+ * afterwards): the limit of each type met so far, and the blocked values normalised into sets.
+ */
+interface Derived {
+  limits: Map<string, IdentifierLimit>;
+  blocked: { pattern: string; values: ReadonlySet<string> }[];
+}
+const derived = new WeakMap<IdentityRules, Derived>();
+
+function derivedOf(rules: IdentityRules): Derived {
+  let known = derived.get(rules);
+  if (known === undefined) {
+    const blocked = Object.entries(rules.blockedValues).map(([pattern, values]) => ({
+      pattern,
+      values: new Set(values.map((v) => v.trim().toLowerCase())),
+    }));
+    derived.set(rules, (known = { limits: new Map(), blocked }));
+  }
+  return known;
+}
+
 export function limitOf(rules: IdentityRules, type: string): IdentifierLimit {
   const exact = rules.limits[type];
   if (exact) return exact;
-  const pattern = Object.entries(rules.limits).find(([p]) => patternMatches(p, type));
-  return pattern?.[1] ?? { max: Number.POSITIVE_INFINITY };
+  const cache = derivedOf(rules).limits;
+  let limit = cache.get(type);
+  if (limit === undefined) {
+    const pattern = Object.entries(rules.limits).find(([p]) => patternMatches(p, type));
+    cache.set(type, (limit = pattern?.[1] ?? { max: Number.POSITIVE_INFINITY }));
+  }
+  return limit;
 }
 
 /** A tenant-configured placeholder (the built-in ones are dropped earlier, in normaliseIdentifier). */
 export function isBlockedValue(rules: IdentityRules, id: Identifier): boolean {
+  const { blocked } = derivedOf(rules);
+  if (blocked.length === 0) return false;
   const value = id.value.toLowerCase();
-  for (const [pattern, values] of Object.entries(rules.blockedValues)) {
+  for (const { pattern, values } of blocked) {
     if (pattern !== '*' && !patternMatches(pattern, id.type)) continue;
-    if (values.some((v) => v.trim().toLowerCase() === value)) return true;
+    if (values.has(value)) return true;
   }
   return false;
 }

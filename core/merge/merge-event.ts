@@ -84,12 +84,15 @@ export function acknowledgeEvent(profile: Profile, event: CanonicalEvent): Profi
   return { ...profile, recentEvents: remember(profile.recentEvents, eventKey(event)) };
 }
 
-/** Appends to the bounded dedup cache; a key already there stays where it is (only membership is ever read). */
+/**
+ * Appends to the bounded dedup cache; a key already there stays where it is (only membership is ever read). Built by
+ * concat, which sizes the copy exactly: a copy grown by push carries ~60 % spare slots, which every garbage collection
+ * that keeps the profile copies too.
+ */
 function remember(recent: readonly string[], key: string): string[] {
   if (recent.includes(key)) return recent as string[];
-  const out = recent.length >= RECENT_EVENTS_LIMIT ? recent.slice(recent.length - RECENT_EVENTS_LIMIT + 1) : [...recent];
-  out.push(key);
-  return out;
+  const kept = recent.length >= RECENT_EVENTS_LIMIT ? recent.slice(recent.length - RECENT_EVENTS_LIMIT + 1) : recent;
+  return kept.concat(key);
 }
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {
@@ -137,6 +140,11 @@ export function addActivity(profile: Profile, ...records: ActivityRecord[]): voi
       else high = mid;
     }
     if (low >= ACTIVITY_LIMIT) continue;
+    if (records.length === 1) {
+      // One record (every activity event): an exactly sized copy (see remember) in one pass.
+      list = list.slice(0, low).concat(record, list.slice(low, ACTIVITY_LIMIT - 1));
+      break;
+    }
     if (!copied) {
       list = [...list];
       copied = true;

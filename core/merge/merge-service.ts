@@ -231,10 +231,14 @@ interface Candidates {
   /** The index entries as read (an erasure's redelivery reads its markers). */
   entries: ReadonlyMap<string, IdentifierEntry>;
   /** Profile ids pointers lead to that do not exist: a claim whose profile is not written (yet, or ever). */
-  missing: Set<string>;
+  missing: ReadonlySet<string>;
   /** Pointer id → the live profile it leads to, when that profile does not hold the identifier (its write is pending or lost). */
-  unheld: Map<string, Profile>;
+  unheld: ReadonlyMap<string, Profile>;
 }
+
+/** Shared empties: most events meet no missing or unheld pointer, and these are only read. */
+const NO_MISSING: ReadonlySet<string> = new Set();
+const NO_UNHELD: ReadonlyMap<string, Profile> = new Map();
 
 async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
   const entries = await repo.lookupEntries(tenantId, ids);
@@ -249,11 +253,11 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
   const live = new Map<string, Profile>();
   /** pointer → the live profile it leads to (undefined: erased meanwhile, or never written: the identifier is free again). */
   const resolved = new Map<string, Profile | undefined>();
-  const missing = new Set<string>();
+  let missing: Set<string> | undefined;
   for (const pointer of pointers.values()) {
     if (resolved.has(pointer)) continue;
     const first = await repo.get(tenantId, pointer);
-    if (first === undefined) missing.add(pointer);
+    if (first === undefined) (missing ??= new Set()).add(pointer);
     const profile = first?.mergedInto === undefined ? first : await liveProfile(repo, tenantId, first.mergedInto);
     resolved.set(pointer, profile);
     if (profile !== undefined) live.set(profile.profileId, profile);
@@ -262,27 +266,29 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
   // profile are separate conditional writes, aws/dynamo-profile-repository.ts): the identifier is free, and taking it
   // moves the pointer on from there (previousProfileId).
   const owners = new Map<string, string>();
-  const unheld = new Map<string, Profile>();
-  for (const id of ids) {
-    const key = identifierKey(id);
-    const pointer = pointers.get(key);
-    const found = pointer === undefined ? undefined : resolved.get(pointer);
-    // The one object per profile id that the candidates hold (two pointers may have read it separately).
-    const owner = found === undefined ? undefined : live.get(found.profileId)!;
-    if (owner === undefined) continue;
-    if (holds(owner, id)) owners.set(key, owner.profileId);
-    else unheld.set(pointer!, owner);
-  }
-  return {
+  let unheld: Map<string, Profile> | undefined;
+  if (live.size > 0)
+    for (const id of ids) {
+      const key = identifierKey(id);
+      const pointer = pointers.get(key);
+      const found = pointer === undefined ? undefined : resolved.get(pointer);
+      // The one object per profile id that the candidates hold (two pointers may have read it separately).
+      const owner = found === undefined ? undefined : live.get(found.profileId)!;
+      if (owner === undefined) continue;
+      if (holds(owner, id)) owners.set(key, owner.profileId);
+      else (unheld ??= new Map()).set(pointer!, owner);
+    }
+  const candidates: Candidates = {
     candidates: [...live.values()],
     owners,
     pointers,
     sharedBy,
     entries,
-    missing,
-    unheld,
-    ...(erasedAt !== undefined ? { erasedAt } : {}),
+    missing: missing ?? NO_MISSING,
+    unheld: unheld ?? NO_UNHELD,
   };
+  if (erasedAt !== undefined) candidates.erasedAt = erasedAt;
+  return candidates;
 }
 
 /**
