@@ -45,8 +45,9 @@ export interface RawWriteResult {
 
 /**
  * BatchWriteItem of 25 items, `concurrency` requests in flight, into a scratch table: the emulator's own ceiling.
- * A warm-up first (runs right after a cold start wrote at a third to half the later rate: the JVM still compiles its
- * write path), then `runs` runs, of which the median counts.
+ * A warm-up of 20,000 items first (with none the first run wrote at a third of the later ones; with 6,000 the runs
+ * before the end-to-end run still spread 1,869-3,520 items per CPU second against 4,188-4,729 after it; with 20,000
+ * 2,781-3,789 in all seven), then `runs` runs, of which the median counts.
  */
 async function measureRawWriteRate(
   endpoint: string,
@@ -56,7 +57,7 @@ async function measureRawWriteRate(
   const runs = options.runs ?? 5;
   const concurrency = options.concurrency ?? 8;
   const itemBytes = options.itemBytes ?? 1_000;
-  const warmupItems = options.warmupItems ?? 3 * items;
+  const warmupItems = options.warmupItems ?? 10 * items;
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const table = `bench-raw-${Date.now()}`;
   await client.send(

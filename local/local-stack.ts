@@ -60,7 +60,10 @@ export interface LocalStackOptions {
   stateFile?: string;
   /** Where the handlers and consumers log (default: JSON lines on stdout/stderr at LOG_LEVEL, warn and up). */
   log?: Logger;
-  /** Merge workers consuming the changes queue, each running 2 batches at a time (default 1; 0: the caller starts them). */
+  /**
+   * Merge workers consuming the changes queue, each running up to MERGE_CONCURRENCY batches at a time (default 1; 0:
+   * the caller starts them).
+   */
   mergeWorkers?: number;
   /** Faults the simulated vendors inject (fault tests and the soak). */
   simulatorFaults?: SimulatorOptions['faults'];
@@ -71,6 +74,11 @@ export interface LocalStackOptions {
 }
 
 export type MergeHandler = QueuePollerOptions['handler'];
+
+export interface MergeWorkerOptions {
+  handler?: MergeHandler;
+  concurrency?: number;
+}
 
 type PollerStats = ReturnType<QueuePoller['stats']>;
 export interface ConsumerStats {
@@ -95,7 +103,7 @@ export interface LocalStack {
    * Starts another merge worker on the changes queue (by default with the merge Lambda's handler), stopped with the
    * stack: several workers on one queue and table, or a worker whose handler a test kills mid-batch.
    */
-  startMergeWorker(options?: { handler?: MergeHandler; concurrency?: number }): QueuePoller;
+  startMergeWorker(options?: MergeWorkerOptions): QueuePoller;
   /** Runs the campaign sweep now (every tenant, or one), as its schedule does every `campaigns.sweepEveryMinutes`. */
   sweep(tenantId?: string): Promise<SweepRun[]>;
   findProfile(tenantId: string, query: { email?: string; id?: string }): Promise<Profile | undefined>;
@@ -107,6 +115,14 @@ export interface LocalStack {
   waitUntilIdle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Batches a merge worker runs at once. cdk/syncline-stack.ts lets Lambda run 10; here every batch shares one Node
+ * thread with the server, the SQS emulator and the push on 2 cores, so 10 brought no throughput (events per CPU second
+ * 28 against 29-32 with 2, load ~15) and stretched a batch from 0.4-0.6 s to 2.8 s: past the 2 s visibility timeout of
+ * test/end-to-end.test.ts, whose poll test then dead-lettered 40 redelivered messages (measured at stop 31).
+ */
+const MERGE_CONCURRENCY = 2;
 
 type Cleanups = (() => Promise<void>)[];
 type Print = (line: string) => void;
@@ -323,7 +339,7 @@ function startConsumers(
   cleanups: Cleanups,
 ) {
   const mergePollers: QueuePoller[] = [];
-  const startMergeWorker = (worker: { handler?: MergeHandler; concurrency?: number } = {}): QueuePoller => {
+  const startMergeWorker = (worker: MergeWorkerOptions = {}): QueuePoller => {
     const poller = startQueuePoller({
       sqs,
       queueUrl: resources.queues.changes.url,
@@ -331,7 +347,7 @@ function startConsumers(
       handler: worker.handler ?? merge,
       batchSize: 10,
       visibilityTimeout: options.visibilityTimeout ?? 5,
-      concurrency: worker.concurrency ?? 2,
+      concurrency: worker.concurrency ?? MERGE_CONCURRENCY,
       log,
     });
     mergePollers.push(poller);

@@ -1,6 +1,10 @@
 // Lambda's SQS event source mapping, locally: receive a batch, invoke the handler, delete what succeeded.
 // Failed messages stay invisible until the visibility timeout ends, then come back; the queue's redrive
 // policy moves them to the DLQ after maxReceiveCount, exactly as in AWS.
+// One receive loop hands batches to up to `concurrency` invocations at once, as the mapping's pollers hand them to
+// concurrent Lambda invocations. One loop per invocation (before stop 31) spread the messages over as many receives:
+// local-aws-sqs holds a long poll until the batch is full or the wait ends (AWS returns as soon as messages arrive),
+// so ten loops each waited a second and handed on ~6 messages where one loop hands on 10.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../connectors/sdk/index.js';
@@ -38,8 +42,14 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const stats = { batches: 0, succeeded: 0, failed: 0 };
   const controller = new AbortController();
 
+  const concurrency = options.concurrency ?? 2;
+  const invocations = new Set<Promise<void>>();
+
   async function loop(): Promise<void> {
     while (running) {
+      // A free invocation first: never more batches at once than the mapping's maximum concurrency.
+      while (invocations.size >= concurrency) await Promise.race(invocations);
+      if (!running) return;
       let messages: Message[] = [];
       try {
         const received = await sqs.send(
@@ -64,7 +74,13 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
         continue;
       }
       if (messages.length === 0) continue;
-      await invoke(messages);
+      const invocation = invoke(messages)
+        .catch((error: Error) => {
+          // Not deleted: the messages come back after the visibility timeout, as after a failed delete in Lambda.
+          if (!killed) log.warn('delete after the handler failed', { queue: queueName(queueUrl), reason: error.message });
+        })
+        .finally(() => invocations.delete(invocation));
+      invocations.add(invocation);
     }
   }
 
@@ -94,7 +110,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
   }
 
-  const loops = Array.from({ length: options.concurrency ?? 2 }, () => loop());
+  const receiving = loop();
   return {
     stats: () => ({ ...stats }),
     async stop() {
@@ -102,7 +118,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       controller.abort();
       // A killed worker's batches may never finish; there is nothing left to wait for.
       if (killed) return;
-      await Promise.allSettled(loops);
+      await Promise.allSettled([receiving, ...invocations]);
     },
     kill() {
       killed = true;
