@@ -13,6 +13,7 @@ import { customer, event, order, tenant } from '../test/support/events.js';
 import { mergeEvent } from '../core/merge/merge-service.js';
 import { StagedProfileRepository } from '../core/merge/staged-profile-repository.js';
 import { unmergeProfile } from '../core/identity/unmerge.js';
+import { erasePerson } from '../core/erasure/erase-person.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
 import { DynamoProfileRepository } from './dynamo-profile-repository.js';
@@ -326,6 +327,40 @@ describe('unmerge on profiles whose history rides in their items', () => {
     );
     expect(await own(annaId), "none of Bob's events stays with Anna").toEqual(
       [`customer-a-${run}-2026-10-01T10:00:00Z-Anna`, 'view-2026-10-02T10:00:00Z'].sort(),
+    );
+  });
+});
+
+describe('erasure of a value another profile was refused', () => {
+  it("blanks the erased person's value out of the other profile's tail, and keeps that profile's own events", async () => {
+    const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
+    const [erasedId, keptId] = [fresh('p-erased-person'), fresh('p-refused')];
+    const shared = `shared-${erasedId}@example.org`;
+    const own = `own-${keptId}@example.org`;
+    await repo.commit(TENANT, {
+      ...put(erasedId, 1, shared, events(shared, 1, 1)),
+      claims: [{ identifier: { type: 'email', value: shared }, profileId: erasedId }],
+    });
+    // The second profile was refused the shared address: one of its events still names it, one does not.
+    const naming = customer(`c-${keptId}`, shared, '2026-02-10T00:00:00Z', { firstName: 'Kim' });
+    const ownEvent = customer(`c-${keptId}`, own, '2026-02-11T00:00:00Z', { firstName: 'Kim' });
+    await repo.commit(TENANT, {
+      ...put(keptId, 1, own, [naming, ownEvent]),
+      claims: [{ identifier: { type: 'email', value: own }, profileId: keptId }],
+      shares: [{ identifier: { type: 'email', value: shared }, profileId: keptId }],
+    });
+    expect(itemText(await rawProfile(keptId)), 'the tail names the shared address').toContain(shared);
+
+    const erased = (await repo.get(TENANT, erasedId))!;
+    const result = await erasePerson(repo, TENANT, [{ type: 'email', value: shared }], [erased], '2026-03-01T00:00:00Z', 30);
+
+    expect(result.blanked).toEqual([keptId]);
+    expect(await rawProfile(erasedId), 'the erased profile item, tail and all').toBeUndefined();
+    const kept = [await rawProfile(keptId), ...(await historyItems(keptId))];
+    for (const item of kept) expect(itemText(item), 'no byte of the erased value anywhere').not.toContain(shared);
+    const history = await repo.history(TENANT, [keptId]);
+    expect(history.map((h) => h.event.sourceEventId).sort(), "the refused profile's events stay").toEqual(
+      [naming.sourceEventId, ownEvent.sourceEventId].sort(),
     );
   });
 });
