@@ -139,7 +139,7 @@ interface RememberedTail {
 const TAIL_GROWTH_ROOM = 96;
 
 /** Profiles whose history tail this repository remembers (as read or written): the oldest are forgotten first. */
-const REMEMBERED_TAILS = 10_000;
+const REMEMBERED_TAILS = 2_000;
 
 export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private readonly digests: () => Promise<IdentifierDigests>;

@@ -9,7 +9,11 @@ import { eventKey, type CanonicalEvent } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import type { HistoryEntry, ProfileCommit } from '../core/ports.js';
 import { emptyProfile, type Profile } from '../core/profile.js';
-import { customer } from '../test/support/events.js';
+import { customer, event, order, tenant } from '../test/support/events.js';
+import { mergeEvent } from '../core/merge/merge-service.js';
+import { StagedProfileRepository } from '../core/merge/staged-profile-repository.js';
+import { unmergeProfile } from '../core/identity/unmerge.js';
+import { erasePerson } from '../core/erasure/erase-person.js';
 import { useEmulators } from '../test/support/emulators.js';
 import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
 import { DynamoProfileRepository } from './dynamo-profile-repository.js';
@@ -44,8 +48,8 @@ function put(profileId: string, version: number, email: string, history: Canonic
   };
 }
 
-async function rawProfile(profileId: string): Promise<Record<string, unknown>> {
-  const { Item } = await env.db.send(new GetCommand({ TableName: env.tables.profiles, Key: profileKeys.profile(TENANT, profileId) }));
+async function rawProfile(profileId: string, tenantId = TENANT): Promise<Record<string, unknown>> {
+  const { Item } = await env.db.send(new GetCommand({ TableName: env.tables.profiles, Key: profileKeys.profile(tenantId, profileId) }));
   return Item!;
 }
 
@@ -266,5 +270,97 @@ describe('history tail in the profile item', () => {
     expect(keys(await repo.history(TENANT, [id])), 'the tail event is past its day').toEqual([single, listed].map(eventKey).sort());
     await repo.commit(TENANT, put(id, 2, email));
     expect((await rawProfile(id)).doch, 'dropped from the item at the next commit').toBeUndefined();
+  });
+});
+
+describe('unmerge on profiles whose history rides in their items', () => {
+  it('rebuilds both people from the tails and history items, and leaves each only its own events', async () => {
+    const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
+    const run = fresh('u');
+    let next = 0;
+    const newProfileId = () => `${run}-p${++next}`;
+    // Each event through a stage as the merge consumer does, so its history goes with the commit (the tail).
+    const apply = async (...list: CanonicalEvent[]) => {
+      for (const e of list) {
+        const stage = new StagedProfileRepository(repo, 'acme');
+        await mergeEvent({ profiles: stage, newProfileId }, tenant(), e);
+        await stage.flush();
+      }
+    };
+    const anna = [{ type: 'email' as const, value: `anna-${run}@example.com` }];
+    const bob = [{ type: 'email' as const, value: `bob-${run}@example.com` }];
+    const tablet = `tablet-${run}`;
+    const visit = (at: string, ids: CanonicalEvent['identifiers']) =>
+      event({
+        type: 'product.viewed',
+        sourceEventId: `view-${at}`,
+        occurredAt: at,
+        identifiers: [{ type: 'anonymousId', value: tablet }, ...ids],
+        data: { productId: 'sku-1', name: 'Milk frother', category: 'kitchen' },
+      } as Parameters<typeof event>[0]);
+    await apply(customer(`a-${run}`, anna[0]!.value, '2026-10-01T10:00:00Z', { firstName: 'Anna' }), visit('2026-10-02T10:00:00Z', anna));
+    await apply(
+      event({
+        type: 'customer.upserted',
+        sourceEventId: 'bob-guest',
+        occurredAt: '2026-10-03T10:00:00Z',
+        identifiers: bob,
+        data: { firstName: 'Bob' },
+      } as Parameters<typeof event>[0]),
+      order('5001', bob, '2026-10-04T10:00:00Z', 80),
+    );
+    await apply(visit('2026-10-05T10:00:00Z', bob)); // the wrong merge
+    await apply(order('5002', bob, '2026-10-06T10:00:00Z', 30));
+    const [annaId, bobId] = [`${run}-p1`, `${run}-p2`];
+    expect((await rawProfile(annaId, 'acme')).doch, 'the history rides in the merged profile').toBeInstanceOf(Uint8Array);
+    expect((await repo.history('acme', [annaId, bobId])).length).toBe(6);
+
+    const result = await unmergeProfile({ profiles: repo, now: () => new Date('2026-11-01T00:00:00Z') }, tenant(), annaId, tablet);
+
+    expect(result.profiles.map((p) => p.profileId)).toEqual([annaId, bobId]);
+    const bobAfter = (await repo.get('acme', bobId))!;
+    expect(Object.keys(bobAfter.orders).sort(), 'the order placed after the merge goes back to Bob').toEqual(['shop/5001', 'shop/5002']);
+    expect(Object.keys((await repo.get('acme', annaId))!.orders)).toEqual([]);
+    const own = async (id: string) => (await repo.history('acme', [id])).map((h) => h.event.sourceEventId).sort();
+    expect(await own(bobId)).toEqual(
+      ['bob-guest', 'order-5001-2026-10-04T10:00:00Z', 'order-5002-2026-10-06T10:00:00Z', 'view-2026-10-05T10:00:00Z'].sort(),
+    );
+    expect(await own(annaId), "none of Bob's events stays with Anna").toEqual(
+      [`customer-a-${run}-2026-10-01T10:00:00Z-Anna`, 'view-2026-10-02T10:00:00Z'].sort(),
+    );
+  });
+});
+
+describe('erasure of a value another profile was refused', () => {
+  it("blanks the erased person's value out of the other profile's tail, and keeps that profile's own events", async () => {
+    const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
+    const [erasedId, keptId] = [fresh('p-erased-person'), fresh('p-refused')];
+    const shared = `shared-${erasedId}@example.org`;
+    const own = `own-${keptId}@example.org`;
+    await repo.commit(TENANT, {
+      ...put(erasedId, 1, shared, events(shared, 1, 1)),
+      claims: [{ identifier: { type: 'email', value: shared }, profileId: erasedId }],
+    });
+    // The second profile was refused the shared address: one of its events still names it, one does not.
+    const naming = customer(`c-${keptId}`, shared, '2026-02-10T00:00:00Z', { firstName: 'Kim' });
+    const ownEvent = customer(`c-${keptId}`, own, '2026-02-11T00:00:00Z', { firstName: 'Kim' });
+    await repo.commit(TENANT, {
+      ...put(keptId, 1, own, [naming, ownEvent]),
+      claims: [{ identifier: { type: 'email', value: own }, profileId: keptId }],
+      shares: [{ identifier: { type: 'email', value: shared }, profileId: keptId }],
+    });
+    expect(itemText(await rawProfile(keptId)), 'the tail names the shared address').toContain(shared);
+
+    const erased = (await repo.get(TENANT, erasedId))!;
+    const result = await erasePerson(repo, TENANT, [{ type: 'email', value: shared }], [erased], '2026-03-01T00:00:00Z', 30);
+
+    expect(result.blanked).toEqual([keptId]);
+    expect(await rawProfile(erasedId), 'the erased profile item, tail and all').toBeUndefined();
+    const kept = [await rawProfile(keptId), ...(await historyItems(keptId))];
+    for (const item of kept) expect(itemText(item), 'no byte of the erased value anywhere').not.toContain(shared);
+    const history = await repo.history(TENANT, [keptId]);
+    expect(history.map((h) => h.event.sourceEventId).sort(), "the refused profile's events stay").toEqual(
+      [naming.sourceEventId, ownEvent.sourceEventId].sort(),
+    );
   });
 });
