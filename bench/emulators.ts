@@ -1,6 +1,7 @@
 // On the emulators (DynamoDB Local + local-aws-sqs, started by the local stack): the raw BatchWriteItem rate with no
 // syncline code, the write amplification of the merge (mergeBatch on the real adapters, counted by wrapping the
 // clients), and end to end from signed Shopify webhooks on the local server until the merge consumer has written them.
+import { QUEUE_BATCHING } from '../cdk/handlers.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -144,7 +145,9 @@ export interface AmplificationResult {
   writeUnitsPerEventBy?: Record<string, number>;
 }
 
-/** mergeBatch on the DynamoDB and SQS adapters, batches of 10 as Lambda's SQS event source delivers them. */
+const MERGE_BATCH = QUEUE_BATCHING.merge.batchSize;
+
+/** mergeBatch on the DynamoDB and SQS adapters, in the batches the merge's SQS event source delivers (cdk/handlers.ts). */
 async function measureAmplification(
   stack: LocalStack,
   count: number,
@@ -187,8 +190,8 @@ async function measureAmplification(
   let itemWritesSum = 0;
   let batches = 0;
   try {
-    for (let i = 0; i < stream.length; i += 10) {
-      const batch = stream.slice(i, i + 10).map((e, k) => ({ id: `m${i + k}`, body: JSON.stringify(e) }));
+    for (let i = 0; i < stream.length; i += MERGE_BATCH) {
+      const batch = stream.slice(i, i + MERGE_BATCH).map((e, k) => ({ id: `m${i + k}`, body: JSON.stringify(e) }));
       const before = {
         profile: dynamo.counts.profileItemWrites,
         items: dynamo.counts.profileItemWrites + dynamo.counts.pointerItemWrites + dynamo.counts.otherItemWrites,
@@ -213,7 +216,7 @@ async function measureAmplification(
     ordering,
     events: stream.length,
     batches,
-    batchSize: 10,
+    batchSize: MERGE_BATCH,
     outcomes,
     dynamoRequests: c.requests,
     writeUnitsPerEvent: round(c.writeUnits / stream.length),

@@ -185,7 +185,7 @@ export function renderMarkdown(r: BenchResults): string {
       ),
     );
     out.push(
-      'Merge-only streams are the in-memory mix (customers, orders, carts, views, searches, e-mail engagement, consent) through mergeBatch on the DynamoDB and SQS adapters, batches of 10; "bursty" puts a shopper\'s session events next to each other as a real shop delivers them. Write units are estimated from item sizes (1 WRU per KB, ×2 in a transaction).',
+      'Merge-only streams are the in-memory mix (customers, orders, carts, views, searches, e-mail engagement, consent) through mergeBatch on the DynamoDB and SQS adapters, in batches of the merge event source (cdk/handlers.ts); "bursty" puts a shopper\'s session events next to each other as a real shop delivers them. Write units are estimated from item sizes (1 WRU per KB, ×2 in a transaction).',
     );
     out.push('### Vendor API calls per 1,000 profile changes');
     out.push(

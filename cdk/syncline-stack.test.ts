@@ -162,7 +162,7 @@ describe('queues', () => {
     const byFunction = (name: 'merge' | 'push') =>
       Object.values(mappings).filter((m) => m.Properties?.FunctionName.Ref === fnLogicalId(name));
     for (const [name, queue, batch] of [
-      ['merge', dev.stack.changes, { BatchSize: 10, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 10 } }],
+      ['merge', dev.stack.changes, { BatchSize: 50, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 10 } }],
       ['push', dev.stack.push, { BatchSize: 25, MaximumBatchingWindowInSeconds: 10, ScalingConfig: { MaximumConcurrency: 2 } }],
     ] as const) {
       const found = byFunction(name);

@@ -1,4 +1,5 @@
 // Starts everything `npm start` runs, in-process, and stops it again: used by the CLI, the demo and end-to-end tests.
+import { QUEUE_BATCHING } from '../cdk/handlers.js';
 import { randomBytes } from 'node:crypto';
 import { digestKeyFromEnvironment } from '../aws/digest-key.js';
 import { ensureDigestKeyFile } from './digest-key-file.js';
@@ -345,7 +346,7 @@ function startConsumers(
       queueUrl: resources.queues.changes.url,
       queueArn: resources.queues.changes.arn,
       handler: worker.handler ?? merge,
-      batchSize: 10,
+      batchSize: QUEUE_BATCHING.merge.batchSize,
       visibilityTimeout: options.visibilityTimeout ?? 5,
       concurrency: worker.concurrency ?? MERGE_CONCURRENCY,
       log,
@@ -359,7 +360,7 @@ function startConsumers(
     queueUrl: resources.queues.push.url,
     queueArn: resources.queues.push.arn,
     handler: push,
-    batchSize: 10,
+    batchSize: QUEUE_BATCHING.push.batchSize,
     visibilityTimeout: options.visibilityTimeout ?? 5,
     concurrency: 1,
     log,

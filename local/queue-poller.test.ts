@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A fresh queue with `count` messages on it, and a poller whose handler takes `handlerMs` per batch. */
-async function burst(count: number, options: { concurrency: number; handlerMs: number; failBodies?: Set<string> }) {
+async function burst(count: number, options: { concurrency: number; handlerMs: number; failBodies?: Set<string>; batchSize?: number }) {
   const names = (['changes', 'changesDlq', 'push', 'pushDlq'] as const).map((n) =>
     env.unique(`${n}-${Math.random().toString(36).slice(2, 8)}`),
   );
@@ -35,7 +35,7 @@ async function burst(count: number, options: { concurrency: number; handlerMs: n
     sqs: env.sqs,
     queueUrl: queues.changes.url,
     queueArn: queues.changes.arn,
-    batchSize: 10,
+    batchSize: options.batchSize ?? 10,
     concurrency: options.concurrency,
     log: silent,
     handler: async (event: SQSEvent) => {
@@ -76,5 +76,12 @@ describe('the local queue poller (Lambda SQS event source mapping)', () => {
     const q = await burst(10, { concurrency: 2, handlerMs: 0, failBodies: new Set(['m3', 'm7']) });
     await q.handled(10);
     expect(poller!.stats()).toEqual({ batches: 1, succeeded: 8, failed: 2 });
+  });
+
+  it('fills a batch above 10 from several receives, as the event source does, and deletes it 10 at a time', async () => {
+    const q = await burst(45, { concurrency: 1, handlerMs: 0, batchSize: 25, failBodies: new Set(['m40']) });
+    await q.handled(45);
+    expect(q.batches.map((b) => b.length)).toEqual([25, 20]);
+    expect(poller!.stats()).toEqual({ batches: 2, succeeded: 44, failed: 1 });
   });
 });

@@ -33,6 +33,9 @@ export interface QueuePoller {
   stats(): { batches: number; succeeded: number; failed: number };
 }
 
+/** What one ReceiveMessage returns and one DeleteMessageBatch takes at most (SQS quotas). */
+const RECEIVE_MAX = 10;
+
 export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const { sqs, queueUrl, handler, log } = options;
   const batchSize = options.batchSize ?? 10;
@@ -52,21 +55,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       if (!running) return;
       let messages: Message[] = [];
       try {
-        const received = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: batchSize,
-            WaitTimeSeconds: 1,
-            VisibilityTimeout: visibilityTimeout,
-            MessageSystemAttributeNames: ['All'],
-            // local-aws-sqs only honours the older parameter; AWS accepts both.
-            AttributeNames: ['All'],
-            // `syncline-replay-of` on a replayed dead letter (pipeline/scope/queue-senders.ts), as Lambda passes it.
-            MessageAttributeNames: ['All'],
-          }),
-          { abortSignal: controller.signal },
-        );
-        messages = received.Messages ?? [];
+        messages = await receiveBatch();
       } catch (error) {
         if (!running) return;
         log.warn('receive failed', { queue: queueName(queueUrl), reason: (error as Error).message });
@@ -82,6 +71,39 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
         .finally(() => invocations.delete(invocation));
       invocations.add(invocation);
     }
+  }
+
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: visibilityTimeout,
+        MessageSystemAttributeNames: ['All'],
+        // local-aws-sqs only honours the older parameter; AWS accepts both.
+        AttributeNames: ['All'],
+        // `syncline-replay-of` on a replayed dead letter (pipeline/scope/queue-senders.ts), as Lambda passes it.
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: controller.signal },
+    );
+    return received.Messages ?? [];
+  };
+
+  /**
+   * One batch of up to `batchSize`: SQS hands out at most 10 messages per receive, so, as the mapping's poller does for
+   * a batch size above 10, full receives are followed by more until the batch is full. Unlike the mapping it does not
+   * hold a batch back for its window: it takes what is already waiting (a receive without wait) and invokes.
+   */
+  async function receiveBatch(): Promise<Message[]> {
+    const messages = await receive(Math.min(RECEIVE_MAX, batchSize), 1);
+    for (let last = messages.length; last === RECEIVE_MAX && messages.length < batchSize && running; ) {
+      const more = await receive(Math.min(RECEIVE_MAX, batchSize - messages.length), 0);
+      messages.push(...more);
+      last = more.length;
+    }
+    return messages;
   }
 
   async function invoke(messages: Message[]): Promise<void> {
@@ -100,11 +122,12 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     const done = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     stats.succeeded += done.length;
     stats.failed += messages.length - done.length;
-    if (done.length > 0) {
+    // DeleteMessageBatch takes 10 entries at most.
+    for (let i = 0; i < done.length; i += RECEIVE_MAX) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          Entries: done.slice(i, i + RECEIVE_MAX).map((m, k) => ({ Id: String(k), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
     }
