@@ -98,8 +98,8 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    */
   readOnly?: boolean;
   /**
-   * The merge's optimistic first attempt (`withEventualReads`): lookups and profile reads eventually consistent, but an
-   * answer no commit condition guards is read again strongly (see `withEventualReads`).
+   * The merge's optimistic first attempt (`withEventualReads`): identifier lookups eventually consistent, but an answer
+   * no commit condition guards is read again strongly (see `withEventualReads`).
    */
   eventualReads?: boolean;
 }
@@ -163,21 +163,18 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   /**
-   * This repository for an optimistic first attempt of the merge (pipeline/merge-batch.ts): lookups and profile reads
-   * are eventually consistent (half the read units; an answer may miss writes of the last second or so). That is safe
-   * where a commit's condition guards what was read: a live profile is written only at the version read (`version =
-   * :expected`), an identifier is taken from the holder read (`profileId = :previous`), so a stale answer ends in a
-   * ConflictRetry and the retry reads strongly. What no condition guards is read again strongly here, in the same
-   * requests as today's second reads:
-   * - an identifier item without a holder, or none at all: a fresh claim's `attribute_not_exists(profileId)` holds on an
-   *   erasure marker too, so a stale miss of a marker (a late delivery of a pre-erasure event) would re-create the
-   *   erased person; refusals only (`sharedBy`) likewise decide a claim no condition checks (a held item's refusal
-   *   count is trusted as a strong read is: no condition checks it either, and a concurrent writer can add one between
-   *   a strong read and the commit);
-   * - a profile absent or merged away: a tombstone can be revived by an unmerge (core/identity/unmerge.ts), and following
-   *   a stale one moves identifiers off a live profile without writing it.
-   * Outcomes that write nothing (a duplicate, an unchanged profile) are guarded by nothing: the caller confirms them with
-   * strong reads. Commits and every other operation are this repository's own.
+   * This repository for an optimistic first attempt of the merge (pipeline/merge-batch.ts): identifier lookups are
+   * eventually consistent (half the read units; an answer may miss writes of the last second or so), profile reads stay
+   * strongly consistent. An identifier item naming a holder may be stale: the holder changes only in a commit that also
+   * writes the profile that held it (absorbed into a tombstone, rewritten by an unmerge or a take-over, or erased), so
+   * the strong read of that profile, which follows the lookup, shows the change (it no longer holds the identifier, is a
+   * tombstone leading on, or is gone), and a claim from the stale holder is conditioned on it (`profileId = :previous`):
+   * a stale pointer ends in a ConflictRetry or leads where the current one does. Every other answer is read again
+   * strongly, in the request that reads legacy digests: an item without a holder, or none at all. A fresh claim's
+   * `attribute_not_exists(profileId)` holds on an erasure marker too, so a stale miss of a marker would let a late
+   * delivery of a pre-erasure event re-create the erased person. A held item's refusal count (`sharedBy`) is guarded by
+   * no condition, eventual or strong: a concurrent writer can add a refusal between a strong read and the commit too.
+   * Commits and every other operation are this repository's own.
    */
   withEventualReads(): DynamoProfileRepository {
     if (this.options.eventualReads || this.options.readOnly) return this;
@@ -185,7 +182,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     return this.eventual;
   }
 
-  /** Strongly consistent unless a personalize reader or an optimistic attempt (whose unguarded answers are re-read). */
+  /** Lookups strongly consistent unless a personalize reader or an optimistic attempt (which re-reads unguarded answers). */
   private get consistentReads(): boolean {
     return this.options.readOnly !== true && this.options.eventualReads !== true;
   }
@@ -494,25 +491,18 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
-    const read = async (ids: readonly string[], consistentRead: boolean) => {
-      const items = await batchGet(
-        this.db,
-        this.table,
-        ids.map((id) => profileKeys.profile(tenantId, id)),
-        { consistentRead },
-        this.options,
-      );
-      return new Map(items.map((item) => this.decoded(tenantId, item)).map((profile) => [profile.profileId, profile]));
-    };
-    // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
-    const found = await read(profileIds, this.consistentReads);
-    if (!this.options.eventualReads) return found;
-    const unguarded = profileIds.filter((id) => !isLive(found.get(id)));
-    const strong = unguarded.length > 0 ? await read(unguarded, true) : new Map<string, Profile>();
-    for (const id of unguarded) {
-      const profile = strong.get(id);
-      if (profile) found.set(id, profile);
-      else found.delete(id);
+    // Strongly consistent in the optimistic view too (withEventualReads): what it decides on a profile must be current.
+    const items = await batchGet(
+      this.db,
+      this.table,
+      profileIds.map((id) => profileKeys.profile(tenantId, id)),
+      { consistentRead: true },
+      this.options,
+    );
+    const found = new Map<string, Profile>();
+    for (const item of items) {
+      const profile = this.decoded(tenantId, item);
+      found.set(profile.profileId, profile);
     }
     return found;
   }
@@ -528,15 +518,15 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   }
 
   async get(tenantId: string, profileId: string): Promise<Profile | undefined> {
-    const read = async (consistentRead: boolean) => {
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.table, Key: profileKeys.profile(tenantId, profileId), ConsistentRead: consistentRead }),
-      );
-      return Item ? this.decoded(tenantId, Item) : undefined;
-    };
-    // Strongly consistent but for the reader and the optimistic attempt, which reads again what no version guards.
-    const profile = await read(this.consistentReads);
-    return this.options.eventualReads && !isLive(profile) ? read(true) : profile;
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: profileKeys.profile(tenantId, profileId),
+        ConsistentRead: this.options.readOnly !== true,
+      }),
+    );
+    if (!Item) return undefined;
+    return this.decoded(tenantId, Item);
   }
 
   /** The profile of a stored item; its history tail is remembered for the next commit of it. */
@@ -1063,14 +1053,6 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         this.options,
       );
   }
-}
-
-/**
- * A live profile, whose every use in a commit is conditioned on its version: what an eventually consistent read may
- * answer. Absent or merged away, the answer is read again strongly (withEventualReads).
- */
-function isLive(profile: Profile | undefined): profile is Profile {
-  return profile !== undefined && profile.mergedInto === undefined;
 }
 
 /** The marker's `erasure` attribute: profile ids and a flag (core/ports.ts ErasureMark). */

@@ -105,11 +105,11 @@ export interface ProfileRepository {
   /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
   getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
   /**
-   * The same store for an optimistic first attempt of the merge, where reads cost less (DynamoDB: eventually
-   * consistent, half the read units). Its answers may be a moment old only where a commit's condition guards them (a
-   * live profile's version, an identifier's holder), so a stale answer ends in a ConflictRetry; the rest it reads as
-   * freshly as the store itself. An outcome that writes nothing is guarded by nothing: confirm it with this store's own
-   * reads. Absent: the store has one kind of read.
+   * The same store for an optimistic first attempt of the merge, where identifier lookups cost less (DynamoDB:
+   * eventually consistent, half the read units). Only an entry naming a holder may be a moment old: the holder changes
+   * only with a write of the profile that held it, which the profile read after the lookup shows (profiles are read as
+   * freshly as by the store itself), and a claim from it is conditioned on it, so a stale entry ends in a ConflictRetry
+   * or leads where the current one does. Absent: the store has one kind of read.
    */
   withEventualReads?(): ProfileRepository;
 }

@@ -206,16 +206,13 @@ const LANE_ATTEMPTS = 5;
  * Merges one lane (events of one tenant sharing an identifier) through a stage, so each profile is written once
  * for the whole lane; a conflict with another writer re-applies the lane from fresh reads.
  *
- * The first attempt is optimistic: it reads through `first.profiles` (eventually consistent on DynamoDB, half the read
- * units) and the batch's reads made with it. Every decision it writes is conditioned on what it read (a profile's
- * version, an identifier's holder), so a stale read ends in a conflict and the retry reads strongly (`deps.profiles`).
- * What no condition guards is not trusted to it:
+ * The first attempt is optimistic: it looks identifiers up through `first.profiles` (eventually consistent on DynamoDB,
+ * half the read units; profiles are still read strongly) and the batch's reads made with it. A stale identifier entry
+ * names a holder whose (strong) profile read shows any change since, and a claim from it is conditioned on it
+ * (ProfileRepository.withEventualReads), so a stale read ends in a conflict, whose retry reads strongly
+ * (`deps.profiles`), or leads where a current one does. Not trusted to it:
  * - a lane holding an event that is not a profile event (an erasure or access request acts on what it reads, deleting
- *   unconditionally) reads strongly from the start;
- * - an outcome that writes nothing (duplicate, unchanged, predates an erasure, unidentified): a stale read could drop
- *   an event the current profile needs (one an unmerge took out of it seen as a duplicate), so the versions of the
- *   profiles the attempt read are read strongly (one BatchGetItem); if any moved on, nothing of the attempt is written
- *   and the lane is applied again on strong reads;
+ *   unconditionally): it reads strongly from the start;
  * - a failed event: the lane is applied again on strong reads.
  */
 async function mergeLane(
@@ -232,10 +229,7 @@ async function mergeLane(
     const optimistic = attempt === 1 && cheap && !unguarded;
     const repository = optimistic ? first.profiles : deps.profiles;
     // The batch's reads serve the first attempt; after a conflict the lane reads afresh, strongly.
-    const through = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
-    // The versions of the live profiles the optimistic attempt read, to confirm an outcome that writes nothing.
-    const versions = new Map<string, number>();
-    const base = optimistic ? recordingVersions(through, versions) : through;
+    const base = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
     const stage = new StagedProfileRepository(base, tenantId, { deferHistory: true });
     const merge = {
       profiles: stage,
@@ -265,18 +259,8 @@ async function mergeLane(
           result.reasons.set(message.id, `merge failed: ${(error as Error).message}`);
         }
       }
-      // A commit's conditions confirm what an optimistic attempt read; an outcome that writes nothing is confirmed by the
-      // profiles' versions read strongly (one BatchGetItem), else the lane is decided again on strong reads.
       if (optimistic && result.failedIds.length > 0) {
         retriedStrongly(deps, tenantId, lane.length, 'an event failed');
-        continue;
-      }
-      if (
-        optimistic &&
-        [...result.outcomes.values()].some((status) => status !== 'applied') &&
-        !(await current(deps, tenantId, versions))
-      ) {
-        retriedStrongly(deps, tenantId, lane.length, 'a profile read had moved on');
         continue;
       }
       await stage.flush();
@@ -316,46 +300,6 @@ async function mergeLane(
  */
 function retriedStrongly(deps: Pick<MergeBatchDeps, 'log'>, tenantId: string, messages: number, why: string): void {
   deps.log.warn('optimistic reads of a lane did not stand; applying it again on strong reads', { tenantId, messages, why });
-}
-
-/**
- * Whether the live profiles an optimistic attempt read are still at the versions it read (a strong read). Then so is
- * every identifier it read naming one of them: a held identifier changes holder only with a write of the profile that
- * held it (absorbed into a tombstone, rewritten by an unmerge or a take-over, or erased), which moves its version on or
- * removes it. What else it read was strong already (withEventualReads), or is the push snapshots' own (strong).
- */
-async function current(deps: MergeBatchDeps, tenantId: string, versions: ReadonlyMap<string, number>): Promise<boolean> {
-  if (versions.size === 0) return true;
-  const found = await deps.profiles.getMany(tenantId, [...versions.keys()]);
-  return [...versions].every(([id, version]) => found.get(id)?.version === version && found.get(id)?.mergedInto === undefined);
-}
-
-/** The repository, noting the version of every live profile read through it (the first version read of each). */
-function recordingVersions(base: ProfileRepository, versions: Map<string, number>): ProfileRepository {
-  const note = (profile: Profile | undefined) => {
-    if (profile && profile.mergedInto === undefined && !versions.has(profile.profileId)) versions.set(profile.profileId, profile.version);
-  };
-  return {
-    lookup: (t, ids) => base.lookup(t, ids),
-    lookupEntries: (t, ids) => base.lookupEntries(t, ids),
-    get: async (t, id) => {
-      const profile = await base.get(t, id);
-      note(profile);
-      return profile;
-    },
-    getMany: async (t, ids) => {
-      const found = await base.getMany(t, ids);
-      for (const profile of found.values()) note(profile);
-      return found;
-    },
-    commit: (t, c) => base.commit(t, c),
-    erase: (t, p) => base.erase(t, p),
-    listProfiles: (t, o) => base.listProfiles(t, o),
-    appendHistory: (t, e, d) => base.appendHistory(t, e, d),
-    history: (t, ids) => base.history(t, ids),
-    removeHistory: (t, e) => base.removeHistory(t, e),
-    markErased: (t, ids, at, marks) => base.markErased(t, ids, at, marks),
-  };
 }
 
 async function keepQuarantined(
