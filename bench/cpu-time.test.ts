@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { startCpuMeter } from './cpu-time.js';
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) x += Math.sqrt(x + 1);
+  if (x < 0) throw new Error('unreachable');
+}
+
+describe('startCpuMeter', () => {
+  it("reads another process's CPU seconds from /proc (here this process's own, standing in for the JVM)", () => {
+    const meter = startCpuMeter(process.pid);
+    spin(300);
+    const used = meter.read();
+    expect(used.dynamoLocalMeasured).toBe(true);
+    expect(used.node, 'Node CPU seconds of a 300 ms busy loop').toBeGreaterThan(0.1);
+    // /proc counts in ticks of 10 ms: the same process seen both ways agrees to a few ticks.
+    expect(Math.abs(used.dynamoLocal - used.node), `proc ${used.dynamoLocal} s, cpuUsage ${used.node} s`).toBeLessThan(0.1);
+  });
+
+  it('says so when the JVM cannot be read, and counts none of it', () => {
+    const meter = startCpuMeter(2 ** 30);
+    spin(20);
+    expect(meter.read()).toMatchObject({ dynamoLocal: 0, dynamoLocalMeasured: false });
+    expect(startCpuMeter(undefined).read().dynamoLocalMeasured).toBe(false);
+  });
+});
