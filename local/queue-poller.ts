@@ -66,7 +66,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       const invocation = invoke(messages)
         .catch((error: Error) => {
           // Not deleted: the messages come back after the visibility timeout, as after a failed delete in Lambda.
-          if (!killed) log.warn('delete after the handler failed', { queue: queueName(queueUrl), reason: error.message });
+          if (!killed) log.warn('could not delete the handled messages', { queue: queueName(queueUrl), reason: error.message });
         })
         .finally(() => invocations.delete(invocation));
       invocations.add(invocation);
