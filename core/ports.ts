@@ -116,8 +116,12 @@ export interface ProfileRepository {
 
 /** Messages on the push queue: a profile to sync to destinations, or a person to erase at them. */
 export type PushMessage =
-  /** `statsAt`: a campaign sweep asks for a push with the tenant stats it computed at that time, or newer. */
-  | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string }
+  /**
+   * `statsAt`: a campaign sweep asks for a push with the tenant stats it computed at that time, or newer. `version`: the
+   * profile version the merge committed before sending, so the push may read the profile eventually consistently and
+   * strongly only when that read is older; without it (older messages, resyncs, redeliveries) the push reads strongly.
+   */
+  | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string; version?: number }
   | {
       kind: 'erase';
       tenantId: string;

@@ -14,7 +14,13 @@ import { secretsProvider } from './secrets-provider.js';
 import { surveySecret } from '../pipeline/survey/survey-secret.js';
 
 const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sync'), tenantId: z.string(), profileId: z.string(), statsAt: z.string().optional() }),
+  z.object({
+    kind: z.literal('sync'),
+    tenantId: z.string(),
+    profileId: z.string(),
+    statsAt: z.string().optional(),
+    version: z.number().int().nonnegative().optional(),
+  }),
   z.object({
     kind: z.literal('erase'),
     tenantId: z.string(),

@@ -287,7 +287,8 @@ async function mergeLane(
     const context = { now: deps.now?.() ?? new Date(), ...(deps.stats ? { stats: await deps.stats.get(tenantId) } : {}) };
     for (const { before, after } of stage.changes()) {
       if (after.mergedInto === undefined && destinationChanged(tenant, before, after, context))
-        result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId });
+        // The committed version: the push may read the profile eventually consistently unless that read is older.
+        result.pushes.push({ kind: 'sync', tenantId, profileId: after.profileId, version: after.version });
     }
     return result;
   }
@@ -345,10 +346,22 @@ function decode(message: QueuedMessage): CanonicalEvent | Error {
   }
 }
 
+/**
+ * One message per person and kind. Syncs of one profile keep the highest committed version: a sync without one (a
+ * duplicate's, asking again after a crash between a commit and its push) asks for a state the batch's own commit of the
+ * profile, read strongly or confirmed before it, already includes.
+ */
 function uniquePushes(pushes: readonly PushMessage[]): PushMessage[] {
   const byKey = new Map<string, PushMessage>();
-  for (const p of pushes)
-    byKey.set(p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`, p);
+  for (const p of pushes) {
+    const key = p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`;
+    const known = byKey.get(key);
+    if (p.kind === 'sync' && known?.kind === 'sync') {
+      const version = Math.max(known.version ?? -1, p.version ?? -1);
+      const { version: _version, ...rest } = p;
+      byKey.set(key, version >= 0 ? { ...rest, version } : rest);
+    } else byKey.set(key, p);
+  }
   return [...byKey.values()];
 }
 

@@ -427,7 +427,14 @@ function onePerProfile(messages: readonly QueuedPush[]): { unique: QueuedPush[];
       .filter((s): s is string => s !== undefined)
       .sort()
       .at(-1);
-    unique[at] = { id: first.id, message: { ...firstMessage, ...(statsAt !== undefined ? { statsAt } : {}) } };
+    // A version is the least the read must see; one message without any asks for a strong read of the whole group.
+    const version =
+      firstMessage.version !== undefined && message.version !== undefined ? Math.max(firstMessage.version, message.version) : undefined;
+    const { version: _version, ...rest } = firstMessage;
+    unique[at] = {
+      id: first.id,
+      message: { ...rest, ...(statsAt !== undefined ? { statsAt } : {}), ...(version !== undefined ? { version } : {}) },
+    };
     sameProfile.get(first.id)!.push(queued.id);
   }
   return { unique, sameProfile };
@@ -522,7 +529,10 @@ async function pendingChange(
 
 /**
  * The batch's profiles (tombstones followed) and their snapshots at every pushing destination, read ahead in one
- * BatchGetItem round each; a failure only costs the saving (each is then read alone).
+ * BatchGetItem round each; a failure only costs the saving (each is then read alone). A profile whose message names the
+ * version the merge committed is read eventually consistently (half the read units) and again strongly only when that
+ * answer is older or absent: the sync is sent after the commit, so a replica may not have it yet, and the push would
+ * then record the older state as delivered. A message without a version is read strongly, as before.
  */
 async function readAhead(
   deps: PushDeps,
@@ -533,7 +543,29 @@ async function readAhead(
   const syncs = unique.flatMap(({ message }) => (message.kind === 'sync' ? [message] : []));
   for (const [tenantId, messages] of groupBy(syncs, (m) => m.tenantId)) {
     try {
-      let next = [...new Set(messages.map((m) => m.profileId))];
+      const least = new Map<string, number>();
+      const strong = new Set<string>();
+      for (const m of messages) {
+        if (m.version === undefined || strong.has(m.profileId)) {
+          strong.add(m.profileId);
+          least.delete(m.profileId);
+        } else least.set(m.profileId, Math.max(least.get(m.profileId) ?? 0, m.version));
+      }
+      const eventual = deps.profiles.withEventualReads?.();
+      if (eventual && least.size > 0) {
+        const found = await eventual.getMany(tenantId, [...least.keys()]);
+        for (const [id, version] of least) {
+          const profile = found.get(id);
+          if (profile !== undefined && profile.version >= version) profiles.set(`${tenantId}|${id}`, profile);
+          else strong.add(id);
+        }
+      } else for (const id of least.keys()) strong.add(id);
+      let next = [...strong];
+      // Tombstones of the eventual answers are followed by the strong reads below (an absorption is newer than it says).
+      for (const [key, p] of profiles)
+        if (key.startsWith(`${tenantId}|`) && p?.mergedInto !== undefined && !profiles.has(`${tenantId}|${p.mergedInto}`))
+          next.push(p.mergedInto);
+      next = [...new Set(next)];
       for (let hop = 0; next.length > 0 && hop < 4; hop++) {
         const found = await deps.profiles.getMany(tenantId, next);
         for (const id of next) profiles.set(`${tenantId}|${id}`, found.get(id));
