@@ -137,6 +137,14 @@ describe('DynamoProfileRepository.withEventualReads', () => {
     expect(client.reads.every((r) => r.consistent)).toBe(true);
   });
 
+  it('reads profiles eventually consistently only for a caller that asks (the push, which checks the version)', async () => {
+    const client = staleClient();
+    const repo = new DynamoProfileRepository(client.db, env.tables.profiles);
+    await repo.getMany('acme', ['p-push'], { eventual: true });
+    await repo.withEventualReads().getMany('acme', ['p-merge']);
+    expect(client.reads.map((r) => r.consistent)).toEqual([false, true]);
+  });
+
   it('never decides on a stale profile: the lane reads profiles strongly, so a copy a replica still holds is not used', async () => {
     const client = staleClient();
     const repo = new DynamoProfileRepository(client.db, env.tables.profiles);

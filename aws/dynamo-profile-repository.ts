@@ -490,13 +490,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     await batchPut(this.db, this.table, rewrites, this.options);
   }
 
-  async getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>> {
+  async getMany(tenantId: string, profileIds: readonly string[], options: { eventual?: boolean } = {}): Promise<Map<string, Profile>> {
     // Strongly consistent in the optimistic view too (withEventualReads): what it decides on a profile must be current.
+    // Only a caller that checks the answer itself asks for an eventual read (the push, by version).
     const items = await batchGet(
       this.db,
       this.table,
       profileIds.map((id) => profileKeys.profile(tenantId, id)),
-      { consistentRead: true },
+      { consistentRead: options.eventual !== true },
       this.options,
     );
     const found = new Map<string, Profile>();

@@ -103,7 +103,12 @@ export interface ProfileRepository {
     marks?: ReadonlyMap<string, ErasureMark>,
   ): Promise<void>;
   /** Several profiles at once (one BatchGetItem on DynamoDB), keyed by profile id; absent ones are left out. */
-  getMany(tenantId: string, profileIds: readonly string[]): Promise<Map<string, Profile>>;
+  /**
+   * `eventual`: the caller checks what it gets (the push, by the version its message names) and reads again strongly
+   * what is behind, so an eventually consistent read (half the read units on DynamoDB) is enough. Stores without such
+   * reads ignore it.
+   */
+  getMany(tenantId: string, profileIds: readonly string[], options?: { eventual?: boolean }): Promise<Map<string, Profile>>;
   /**
    * The same store for an optimistic first attempt of the merge, where identifier lookups cost less (DynamoDB:
    * eventually consistent, half the read units). Only an entry naming a holder may be a moment old: the holder changes

@@ -33,8 +33,10 @@ function setup() {
   const current = new InMemoryProfileRepository();
   const older = new Map<string, Profile>();
   const reads = { eventual: 0, strong: 0 };
-  const eventual = delegatingProfiles(current, {
-    getMany: async (t, ids) => {
+  // An eventually consistent read answers from `older` where a test put a stale copy.
+  const profiles: ProfileRepository = delegatingProfiles(current, {
+    getMany: async (t, ids, options) => {
+      if (options?.eventual !== true) return (reads.strong++, current.getMany(t, ids));
       reads.eventual++;
       const fresh = await current.getMany(t, ids);
       for (const id of ids) {
@@ -44,10 +46,6 @@ function setup() {
       return fresh;
     },
   });
-  const profiles: ProfileRepository = {
-    ...delegatingProfiles(current, { getMany: (t, ids) => (reads.strong++, current.getMany(t, ids)) }),
-    withEventualReads: () => eventual,
-  };
   const instances = createInstanceResolver({
     config,
     connectors: { fake: fake.connector },

@@ -551,9 +551,8 @@ async function readAhead(
           least.delete(m.profileId);
         } else least.set(m.profileId, Math.max(least.get(m.profileId) ?? 0, m.version));
       }
-      const eventual = deps.profiles.withEventualReads?.();
-      if (eventual && least.size > 0) {
-        const found = await eventual.getMany(tenantId, [...least.keys()]);
+      if (least.size > 0) {
+        const found = await deps.profiles.getMany(tenantId, [...least.keys()], { eventual: true });
         for (const [id, version] of least) {
           const profile = found.get(id);
           if (profile !== undefined && profile.version >= version) profiles.set(`${tenantId}|${id}`, profile);

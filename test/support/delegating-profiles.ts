@@ -13,7 +13,7 @@ export function delegatingProfiles(real: ProfileRepository, overrides: Partial<P
     history: (t, ids) => real.history(t, ids),
     removeHistory: (t, entries) => real.removeHistory(t, entries),
     markErased: (t, ids, at) => real.markErased(t, ids, at),
-    getMany: (t, ids) => real.getMany(t, ids),
+    getMany: (t, ids, options) => real.getMany(t, ids, options),
     ...overrides,
   };
 }
