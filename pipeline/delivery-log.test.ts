@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
-import type { CanonicalEvent } from '../core/events.js';
-import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
-import type { PushMessage, PushSnapshotStore } from '../core/ports.js';
+import type { PushSnapshotStore } from '../core/ports.js';
+import { fakePipelineDeps } from '../test/support/fake-pipeline.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
-import { MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
 import { deliveryLogOf, nothingAttempted } from './delivery-log-view.js';
 import { ingestWebhook } from './ingest-webhook.js';
-import { createInstanceResolver } from './instances.js';
 import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
 
@@ -26,24 +23,8 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
     ],
   });
   const fake = fakeConnector(options);
-  const log = memoryLogger();
-  const instances = createInstanceResolver({
-    config,
-    connectors: { fake: fake.connector },
-    secrets: { get: async () => ({ secret: 'shh' }) },
-    log,
-  });
-  const deps = {
-    instances,
-    events: new MemoryQueue<CanonicalEvent>(),
-    push: new MemoryQueue<PushMessage>(),
-    quarantine: new MemoryQuarantine(),
-    profiles: new InMemoryProfileRepository(),
-    snapshots: new MemorySnapshots(),
-    status: new MemoryStatus(),
-    log,
-    now: () => NOW,
-  };
+  const deps = { ...fakePipelineDeps(config, fake), now: () => NOW };
+  const { instances, log } = deps;
   const post = (o: Record<string, unknown>) => {
     const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', ...o });
     return ingestWebhook(deps, 'acme', 'shop', {

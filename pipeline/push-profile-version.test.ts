@@ -3,15 +3,14 @@
 // the commit it announces, or when the message names no version (older messages, resyncs, redeliveries).
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
-import type { CanonicalEvent } from '../core/events.js';
 import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
 import type { ProfileRepository, PushMessage } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { delegatingProfiles } from '../test/support/delegating-profiles.js';
+import { fakePipelineDeps } from '../test/support/fake-pipeline.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
-import { MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
+import { memoryLogger } from '../test/support/memory-ports.js';
 import { ingestWebhook } from './ingest-webhook.js';
-import { createInstanceResolver } from './instances.js';
 import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
 
@@ -46,22 +45,8 @@ function setup() {
       return fresh;
     },
   });
-  const instances = createInstanceResolver({
-    config,
-    connectors: { fake: fake.connector },
-    secrets: { get: async () => ({ secret: 'shh' }) },
-    log,
-  });
-  const deps = {
-    instances,
-    events: new MemoryQueue<CanonicalEvent>(),
-    push: new MemoryQueue<PushMessage>(),
-    quarantine: new MemoryQuarantine(),
-    profiles,
-    snapshots: new MemorySnapshots(),
-    status: new MemoryStatus(),
-    log,
-  };
+  const deps = fakePipelineDeps(config, fake, { profiles, log });
+  const { instances } = deps;
   const post = (o: Record<string, unknown>) => {
     const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', consent: true, ...o });
     return ingestWebhook(deps, 'acme', 'shop', {
