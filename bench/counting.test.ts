@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countDynamo, itemKind } from './counting.js';
 
 describe('write units by item kind', () => {
@@ -65,5 +65,29 @@ describe('read units as billed', () => {
       'Query P/': { requests: 1, units: 1 },
     });
     expect(counts.readUnits).toBe(1.5);
+  });
+});
+
+describe('index write units', () => {
+  it('counts the KEYS_ONLY indexes an item enters (1), moves in (2) or leaves (1), and nothing when its keys stay', async () => {
+    const client = { send: async () => ({}) } as unknown as DynamoDBDocumentClient;
+    const { counts } = countDynamo(client);
+    const profile = (dueAt?: string, live = true) => ({
+      pk: 'T#acme#P#p1',
+      sk: 'PROFILE',
+      version: 1,
+      ...(live ? { tenantProfiles: 'T#acme#P' } : {}),
+      ...(dueAt ? { tenantDue: 'T#acme#D', dueAt } : {}),
+    });
+    const put = (item: Record<string, unknown>) => client.send(new PutCommand({ TableName: 't', Item: item }));
+    await put(profile('2026-03-01T10:00:00.000Z'));
+    expect(counts.indexWriteUnits, 'a new live profile with a due time enters both indexes').toBe(2);
+    await put(profile('2026-03-01T10:00:00.000Z'));
+    expect(counts.indexWriteUnits, 'same keys: no index write').toBe(2);
+    await put(profile('2026-03-02T10:00:00.000Z'));
+    expect(counts.indexWriteUnits, 'a new due time moves its entry: delete and put').toBe(4);
+    await put(profile(undefined, false));
+    expect(counts.indexWriteUnits, 'a tombstone leaves both indexes').toBe(6);
+    expect(counts.writeUnitsBy).toMatchObject({ 'Index tenant-profiles': 2, 'Index tenant-due': 4 });
   });
 });

@@ -2,6 +2,7 @@
 // and the capacity units AWS would bill for them (estimated from item sizes). No adapter is changed.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 
 const KB = 1024;
 /**
@@ -54,6 +55,13 @@ export interface DynamoCounts {
    * " eventual" after the label ("BatchGet I/ID eventual"): where the read cost goes.
    */
   readsBy: Record<string, { requests: number; units: number }>;
+  /**
+   * Write units the profiles table's global secondary indexes take (both KEYS_ONLY, an index item well under 1 KB):
+   * DynamoDB developer guide, "Provisioned throughput considerations for global secondary indexes": an item that enters
+   * an index, or leaves it, costs one index write, a change of its index key two (delete and put), a write that leaves
+   * the key as it was none. Included in `writeUnits`, and in `writeUnitsBy` as "Index <name>".
+   */
+  indexWriteUnits: number;
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
@@ -70,6 +78,7 @@ export function emptyDynamoCounts(): DynamoCounts {
     writeUnitsBy: {},
     itemsBy: {},
     readsBy: {},
+    indexWriteUnits: 0,
   };
 }
 
@@ -123,15 +132,51 @@ function countWrite(counts: DynamoCounts, item: Record<string, any>, transaction
   else counts.otherItemWrites++;
 }
 
+/** The profiles table's indexes: the attributes that make an item's key in each (both KEYS_ONLY). */
+const INDEXES = [TENANT_PROFILES_INDEX, TENANT_DUE_INDEX].map((index) => ({
+  name: index.name,
+  keyOf: (item: Record<string, unknown> | undefined): string | undefined => {
+    const partition = item?.[index.partitionKey];
+    const sort = item?.[index.sortKey];
+    return typeof partition === 'string' && typeof sort === 'string' ? `${partition}\u0000${sort}` : undefined;
+  },
+}));
+
+/**
+ * Counts the index writes of an item written whole (`after`; undefined: deleted), against its index keys as this
+ * counter last saw them (an item it never saw counts as new: the benchmarks start from empty tables).
+ */
+function countIndexWrites(
+  counts: DynamoCounts,
+  seen: Map<string, (string | undefined)[]>,
+  after: Record<string, unknown> | undefined,
+  key: { pk?: unknown; sk?: unknown },
+): void {
+  const id = `${String(key.pk)}\u0000${String(key.sk)}`;
+  const before = seen.get(id) ?? INDEXES.map(() => undefined);
+  const now = INDEXES.map((index) => index.keyOf(after));
+  INDEXES.forEach((index, i) => {
+    const units = before[i] === now[i] ? 0 : before[i] !== undefined && now[i] !== undefined ? 2 : 1;
+    if (units === 0) return;
+    counts.indexWriteUnits += units;
+    counts.writeUnits += units;
+    counts.writeUnitsBy[`Index ${index.name}`] = (counts.writeUnitsBy[`Index ${index.name}`] ?? 0) + units;
+  });
+  seen.set(id, now);
+}
+
 /** Wraps `client.send` in place; returns the live counters and a function that restores the client. */
 export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamoCounts()): { counts: DynamoCounts; restore: () => void } {
   const target = client as unknown as Sendable;
   const original = target.send;
+  /** Each profile item's index keys as last written (items of the profiles table only carry index attributes). */
+  const indexKeys = new Map<string, (string | undefined)[]>();
   target.send = async function (this: unknown, command: unknown, ...rest: unknown[]) {
     const c = command as Command;
     const name = c.constructor.name.replace(/Command$/, '');
     counts.requests[name] = (counts.requests[name] ?? 0) + 1;
     const result = (await original.call(client, command, ...rest)) as Record<string, any>;
+    indexWrites(c, name, counts, indexKeys);
     switch (name) {
       case 'TransactWrite':
         for (const t of c.input.TransactItems ?? []) {
@@ -187,6 +232,32 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
     return result;
   };
   return { counts, restore: () => void (target.send = original) };
+}
+
+/**
+ * The index writes of a request that succeeded: whole items put (Put, BatchWrite, TransactWrite) and profile items
+ * deleted. Updates of index attributes (the sweep's reschedule, `syncline migrate`) set `dueAt`/`tenantDue` by name:
+ * counted as a change of the due-index key.
+ */
+function indexWrites(c: Command, name: string, counts: DynamoCounts, seen: Map<string, (string | undefined)[]>): void {
+  const put = (item: Record<string, unknown> | undefined) => item?.sk === 'PROFILE' && countIndexWrites(counts, seen, item, item);
+  const del = (key: Record<string, unknown> | undefined) => key?.sk === 'PROFILE' && countIndexWrites(counts, seen, undefined, key);
+  if (name === 'Put') put(c.input.Item);
+  else if (name === 'Delete') del(c.input.Key);
+  else if (name === 'BatchWrite')
+    for (const requests of Object.values(c.input.RequestItems ?? {}) as any[])
+      for (const r of requests) r.PutRequest ? put(r.PutRequest.Item) : del(r.DeleteRequest?.Key);
+  else if (name === 'TransactWrite')
+    for (const t of c.input.TransactItems ?? []) t.Put ? put(t.Put.Item) : t.Delete ? del(t.Delete.Key) : undefined;
+  else if (
+    name === 'Update' &&
+    c.input.Key?.sk === 'PROFILE' &&
+    /dueAt|tenantDue/.test(JSON.stringify(c.input.ExpressionAttributeNames ?? {}))
+  ) {
+    counts.indexWriteUnits += 2;
+    counts.writeUnits += 2;
+    counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] = (counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] ?? 0) + 2;
+  }
 }
 
 export interface SqsCounts {

@@ -252,16 +252,21 @@ function webhookDeliveries(count: number, people: number): Delivery[] {
   const order = fixture('orders-create');
   const checkout = fixture('checkouts-create');
   const out: Delivery[] = [];
+  // The traffic of the last `count` minutes, ending now: a profile's campaign fields then change by the clock later
+  // (an abandoned-cart window, a new customer's first days), so the merge gives it a due time in the tenant-due index
+  // and pays that index's writes, as it does in production (with old timestamps nothing is ever due).
+  const start = Date.now() - count * 60_000;
+  const created = new Date(start - 3_600_000).toISOString();
   for (let n = 0; n < count; n++) {
     const p = n % people;
     const who = { id: 900_000 + p, email: `web${p}@example.com`, first_name: `Web${p}`, last_name: 'Bench' };
-    const at = new Date(Date.parse('2026-03-01T10:00:00Z') + n * 60_000).toISOString();
+    const at = new Date(start + n * 60_000).toISOString();
     const kind = n % 10;
     let topic: string;
     let body: Json;
     if (kind < 3) {
       topic = n < people ? 'customers/create' : 'customers/update';
-      body = { ...customer, ...who, created_at: '2026-03-01T09:00:00Z', updated_at: at };
+      body = { ...customer, ...who, created_at: created, updated_at: at };
     } else if (kind < 4) {
       topic = 'customers/email_marketing_consent_update';
       body = {
