@@ -35,11 +35,11 @@ describe('functions', () => {
     }
   });
 
-  it('logs JSON without the platform START/END/REPORT lines, keeping the handler lines and EMF metrics (INFO)', () => {
+  it('logs JSON without the platform START/END/REPORT lines, leaving the handler lines (filtered by LOG_LEVEL) and EMF metrics to flow', () => {
     const functions = resourcesOf(dev.template, 'AWS::Lambda::Function');
     for (const name of HANDLER_NAMES)
       expect(functions[fnLogicalId(name)]?.Properties, `function ${name}`).toMatchObject({
-        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'DEBUG' },
       });
   });
 

@@ -120,7 +120,7 @@ describe('the optimistic first attempt of a merge lane', () => {
     expect(entry?.profileId, 'the pointer leads to the survivor').toBe(survivor!.profileId);
     expect(log.warnings()).toEqual([
       {
-        level: 'warn',
+        level: 'info',
         message: 'optimistic reads of a lane did not stand; applying it again on strong reads',
         tenantId: 'acme',
         messages: 1,

@@ -61,12 +61,12 @@ export class HandlerFunction extends Construct {
       logGroup: this.logGroup,
       // JSON format so that Lambda's own START/END/REPORT lines (platform events at INFO, ~300 bytes per invocation)
       // can be left out: they were most of the log volume billed per event (docs/benchmarks.md, stop 31). Duration,
-      // errors and throttles stay as CloudWatch's Lambda metrics; the handlers' own lines are JSON already
-      // (lambdas/logger.ts) and filter themselves by LOG_LEVEL, so the application level stays at INFO, which also
-      // keeps the EMF metric lines (no "level": INFO to Lambda) flowing.
+      // errors and throttles stay as CloudWatch's Lambda metrics. The handlers' own lines are JSON already
+      // (lambdas/logger.ts) and filter themselves by LOG_LEVEL (debug on dev, info on prod), so Lambda filters none of
+      // them (DEBUG); an EMF metric line, which has no level, counts as INFO and flows too.
       loggingFormat: lambda.LoggingFormat.JSON,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.DEBUG,
       environment: { ...props.environment, SYNCLINE_CONFIG_FILE: BUNDLED_CONFIG_FILE, NODE_OPTIONS: '--enable-source-maps' },
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 
