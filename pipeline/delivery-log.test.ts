@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { PushSnapshotStore } from '../core/ports.js';
-import { fakePipelineDeps } from '../test/support/fake-pipeline.js';
-import { fakeConnector, signFake } from '../test/support/fake-connector.js';
+import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { fakeConnector } from '../test/support/fake-connector.js';
 import { deliveryLogOf, nothingAttempted } from './delivery-log-view.js';
-import { ingestWebhook } from './ingest-webhook.js';
-import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
 
 const NOW = new Date('2026-12-06T12:00:00.000Z');
@@ -23,27 +21,13 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
     ],
   });
   const fake = fakeConnector(options);
-  const deps = { ...fakePipelineDeps(config, fake), now: () => NOW };
+  const { deps, post, merge, round } = fakePipeline(config, fake, { now: () => NOW });
   const { instances, log } = deps;
-  const post = (o: Record<string, unknown>) => {
-    const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', ...o });
-    return ingestWebhook(deps, 'acme', 'shop', {
-      method: 'POST',
-      url: 'https://hooks.example/webhooks/acme/shop',
-      headers: signFake(body),
-      rawBody: Buffer.from(body),
-    });
-  };
-  let round = 0;
   const drain = async (snapshots: PushSnapshotStore = deps.snapshots) => {
-    round++;
-    await mergeBatch(
-      deps,
-      deps.events.sent.splice(0).map((e, i) => ({ id: `m${round}-${i}`, body: JSON.stringify(e) })),
-    );
+    await merge();
     return pushProfiles(
       { ...deps, snapshots },
-      deps.push.sent.splice(0).map((message, i) => ({ id: `p${round}-${i}`, message })),
+      deps.push.sent.splice(0).map((message, i) => ({ id: `p${round()}-${i}`, message })),
     );
   };
   const logOf = async (email: string) => {

@@ -7,11 +7,9 @@ import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-re
 import type { ProfileRepository, PushMessage } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { delegatingProfiles } from '../test/support/delegating-profiles.js';
-import { fakePipelineDeps } from '../test/support/fake-pipeline.js';
-import { fakeConnector, signFake } from '../test/support/fake-connector.js';
+import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { fakeConnector } from '../test/support/fake-connector.js';
 import { memoryLogger } from '../test/support/memory-ports.js';
-import { ingestWebhook } from './ingest-webhook.js';
-import { mergeBatch } from './merge-batch.js';
 import { pushProfiles } from './push-profiles.js';
 
 /** A store whose eventually consistent reads answer from `older` (a copy taken earlier) until it is cleared. */
@@ -45,32 +43,17 @@ function setup() {
       return fresh;
     },
   });
-  const deps = fakePipelineDeps(config, fake, { profiles, log });
+  const pipeline = fakePipeline(config, fake, { profiles, log });
+  const { deps, merge, round } = pipeline;
   const { instances } = deps;
-  const post = (o: Record<string, unknown>) => {
-    const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', consent: true, ...o });
-    return ingestWebhook(deps, 'acme', 'shop', {
-      method: 'POST',
-      url: 'https://hooks.example/webhooks/acme/shop',
-      headers: signFake(body),
-      rawBody: Buffer.from(body),
-    });
-  };
-  let round = 0;
-  const merge = async () => {
-    round++;
-    await mergeBatch(
-      deps,
-      deps.events.sent.splice(0).map((e, i) => ({ id: `m${round}-${i}`, body: JSON.stringify(e) })),
-    );
-  };
+  const post = (fields: Record<string, unknown>) => pipeline.post({ consent: true, ...fields });
   /** `reads` counts the push's profile reads only (the merge's optimistic attempt reads through the same store). */
   const push = (messages: PushMessage[] = deps.push.sent.splice(0)) => {
     reads.eventual = 0;
     reads.strong = 0;
     return pushProfiles(
       deps,
-      messages.map((message, i) => ({ id: `p${round}-${i}`, message })),
+      messages.map((message, i) => ({ id: `p${round()}-${i}`, message })),
     );
   };
   /** From now on the eventual reads answer the profile as it is stored now. */

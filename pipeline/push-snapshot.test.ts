@@ -3,10 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
 import type { FieldValue } from '../core/destination.js';
-import { fakePipelineDeps } from '../test/support/fake-pipeline.js';
-import { fakeConnector, signFake } from '../test/support/fake-connector.js';
-import { ingestWebhook } from './ingest-webhook.js';
-import { mergeBatch } from './merge-batch.js';
+import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { fakeConnector } from '../test/support/fake-connector.js';
 import { pushProfiles } from './push-profiles.js';
 import { readSnapshot } from './push-snapshot.js';
 
@@ -26,29 +24,12 @@ function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
     ],
   });
   const fake = fakeConnector(options);
-  const deps = fakePipelineDeps(config, fake);
+  const { deps, post, merge, round } = fakePipeline(config, fake);
   const { instances, log } = deps;
-  const post = (o: Record<string, unknown>, instance = 'shop') => {
-    const body = JSON.stringify({ id: '1', email: 'anna@example.com', at: '2026-10-01T10:00:00Z', ...o });
-    return ingestWebhook(deps, 'acme', instance, {
-      method: 'POST',
-      url: `https://hooks.example/webhooks/acme/${instance}`,
-      headers: signFake(body),
-      rawBody: Buffer.from(body),
-    });
-  };
-  let round = 0;
-  const merge = async () => {
-    round++;
-    return mergeBatch(
-      deps,
-      deps.events.sent.splice(0).map((e, i) => ({ id: `m${round}-${i}`, body: JSON.stringify(e) })),
-    );
-  };
   const push = () =>
     pushProfiles(
       deps,
-      deps.push.sent.splice(0).map((message, i) => ({ id: `p${round}-${i}`, message })),
+      deps.push.sent.splice(0).map((message, i) => ({ id: `p${round()}-${i}`, message })),
     );
   const drain = async () => {
     await merge();
