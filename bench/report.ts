@@ -117,27 +117,29 @@ export function renderMarkdown(r: BenchResults): string {
         ],
       ),
     );
-    out.push(
-      `Until pushed to the simulated Copernica too: ${e.endToEnd.secondsUntilPushed} s. DynamoDB requests: ${JSON.stringify(e.endToEnd.dynamo.requests)}; SQS requests: ${JSON.stringify(e.endToEnd.sqs.requests)} (GetQueueAttributes is the harness watching the queues).`,
-      ...(e.endToEnd.dynamo.writeUnitsPerEventBy
-        ? [
-            '',
-            `Write units per event by request and item kind (partition type / sort key head): ${Object.entries(
-              e.endToEnd.dynamo.writeUnitsPerEventBy,
-            )
-              .map(([label, units]) => `${label} ${units}`)
-              .join(', ')}.`,
-          ]
-        : []),
-      ...(e.endToEnd.dynamo.readsPerEventBy
-        ? [
-            '',
-            `Read units (and read requests) per event by request and item kind: ${Object.entries(e.endToEnd.dynamo.readsPerEventBy)
-              .map(([label, { units, requests }]) => `${label} ${units} (${requests})`)
-              .join(', ')}.`,
-          ]
-        : []),
-    );
+    for (const run of [e.endToEnd, ...(e.endToEndInterleaved ? [e.endToEndInterleaved] : [])]) {
+      out.push(
+        `**${run.ordering === 'interleaved' ? 'Interleaved (worst case)' : 'Sessions together'}:** ${run.events} events in ${run.invocations?.merge ?? '?'} merge and ${run.invocations?.push ?? '?'} push invocations. Until pushed to the simulated Copernica too: ${run.secondsUntilPushed} s. DynamoDB requests: ${JSON.stringify(run.dynamo.requests)}; SQS requests: ${JSON.stringify(run.sqs.requests)} (GetQueueAttributes is the harness watching the queues).`,
+        ...(run.dynamo.writeUnitsPerEventBy
+          ? [
+              '',
+              `Write units per event by request and item kind (partition type / sort key head): ${Object.entries(
+                run.dynamo.writeUnitsPerEventBy,
+              )
+                .map(([label, units]) => `${label} ${units}`)
+                .join(', ')}.`,
+            ]
+          : []),
+        ...(run.dynamo.readsPerEventBy
+          ? [
+              '',
+              `Read units (and read requests) per event by request and item kind: ${Object.entries(run.dynamo.readsPerEventBy)
+                .map(([label, { units, requests }]) => `${label} ${units} (${requests})`)
+                .join(', ')}.`,
+            ]
+          : []),
+      );
+    }
     out.push('## Write amplification');
     out.push(
       table(
@@ -168,19 +170,19 @@ export function renderMarkdown(r: BenchResults): string {
             a.sqsRequestsPerEvent,
             a.pushMessagesPerEvent,
           ]),
-          [
-            'end to end (webhook + merge + push)',
-            e.endToEnd.events,
-            e.endToEnd.dynamo.writeUnitsPerEvent,
-            e.endToEnd.dynamo.readUnitsPerEvent,
+          ...[e.endToEnd, ...(e.endToEndInterleaved ? [e.endToEndInterleaved] : [])].map((run) => [
+            `end to end (webhook + merge + push), ${run.ordering ?? 'interleaved'}`,
+            run.events,
+            run.dynamo.writeUnitsPerEvent,
+            run.dynamo.readUnitsPerEvent,
             '',
             '',
             '',
             '',
             '',
-            e.endToEnd.sqs.billedRequestsPerEventWithoutEmptyReceives,
+            run.sqs.billedRequestsPerEventWithoutEmptyReceives,
             '',
-          ],
+          ]),
         ],
       ),
     );
@@ -230,14 +232,18 @@ export function renderMarkdown(r: BenchResults): string {
     );
     out.push(`An empty module imports in ${f.baselineInitMs} ms the same way (Node itself).`);
   }
-  if (r.cost) {
-    out.push(`## Cost per million events (${r.cost.prices.region}, list prices ${r.cost.prices.asOf})`);
+  for (const [cost, label] of [
+    [r.cost, 'sessions together'],
+    [r.costInterleaved, 'interleaved, worst case'],
+  ] as const) {
+    if (!cost) continue;
+    out.push(`## Cost per million events, ${label} (${cost.prices.region}, list prices ${cost.prices.asOf})`);
     out.push(
       table(
         ['item', 'USD per million events', 'basis'],
         [
-          ...r.cost.lines.map((l) => [l.item, l.perMillionEvents.toFixed(4), l.basis]),
-          ['**total**', `**${r.cost.total.toFixed(2)}**`, 'end-to-end Shopify mix'],
+          ...cost.lines.map((l) => [l.item, l.perMillionEvents.toFixed(4), l.basis]),
+          ['**total**', `**${cost.total.toFixed(2)}**`, `end-to-end Shopify mix, ${label}`],
         ],
       ),
     );

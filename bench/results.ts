@@ -19,7 +19,10 @@ export interface BenchResults {
   footprint?: FootprintResult;
   /** GET /personalize latency on the local stack (bench/personalize.ts). */
   personalize?: PersonalizeLatency[];
+  /** Modelled from the end-to-end run with sessions together (emulators.endToEnd). */
   cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
+  /** The same model on the interleaved run (emulators.endToEndInterleaved): the worst case. */
+  costInterleaved?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
   /** syncline.js size and the collect path's cost (bench/collect.ts). */
   collect?: import('./collect.js').CollectBench;
   /** Machine-independent figures that bench:check compares with bench/baseline.json. */
