@@ -53,6 +53,11 @@ export const ASSUMPTIONS = {
 
 export interface CostInputs {
   webhooksPerEvent: number;
+  /**
+   * DynamoDB requests of the webhook function per delivery (its status record, written at most every few seconds per
+   * instance): the happy path sends one SQS message and nothing else. Until stop 32 the model assumed one per delivery.
+   */
+  webhookDynamoRequestsPerWebhook?: number;
   /** Measured CPU time of the merge engine per event, microseconds (in memory). */
   mergeCpuMicrosPerEvent: number;
   dynamoRequestsPerEvent: number;
@@ -91,9 +96,9 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   const mergeInvocations = M / a.mergeBatchSize;
   const pushInvocations = (inputs.syncMessagesPerEvent * M) / a.pushBatchSize;
   const invocations = webhookInvocations + mergeInvocations + pushInvocations;
-  // Webhook: one SendMessageBatch and one status UpdateItem, ~2 ms of parsing. Merge: its DynamoDB round trips
-  // spread over the lanes, plus the measured CPU. Push: a profile read, a snapshot read and write, one vendor call.
-  const webhookMs = a.sqsMs + a.dynamoMs + 2;
+  // Webhook: one SendMessageBatch, the measured share of status writes, ~2 ms of parsing. Merge: its DynamoDB round
+  // trips spread over the lanes, plus the measured CPU. Push: a profile read, a snapshot read and write, one vendor call.
+  const webhookMs = a.sqsMs + (inputs.webhookDynamoRequestsPerWebhook ?? 1) * a.dynamoMs + 2;
   const mergeMsPerEvent = (inputs.dynamoRequestsPerEvent * a.dynamoMs) / a.mergeParallelism + inputs.mergeCpuMicrosPerEvent / 1000;
   const pushMsPerMessage = 3 * a.dynamoMs + 50 / a.pushBatchSize;
   const gbSeconds =

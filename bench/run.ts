@@ -158,6 +158,9 @@ function costOf(e2e: EndToEndResult, mergeCpuMicrosPerEvent: number): NonNullabl
   return {
     ...costPerMillionEvents({
       webhooksPerEvent: Math.round((e2e.webhooks / e2e.events) * 1000) / 1000,
+      // bench/counting.ts labels the webhook's status record "Update S/webhook".
+      webhookDynamoRequestsPerWebhook:
+        Math.round(((e2e.dynamo.itemsPerEventBy?.['Update S/webhook']?.perEvent ?? 0) * e2e.events * 1000) / e2e.webhooks) / 1000,
       mergeCpuMicrosPerEvent,
       dynamoRequestsPerEvent: Math.round((dynamoRequests / e2e.events) * 100) / 100,
       writeUnitsPerEvent: e2e.dynamo.writeUnitsPerEvent,
