@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countDynamo, itemKind } from './counting.js';
 
 describe('write units by item kind', () => {
@@ -89,5 +89,38 @@ describe('index write units', () => {
     await put(profile(undefined, false));
     expect(counts.indexWriteUnits, 'a tombstone leaves both indexes').toBe(6);
     expect(counts.writeUnitsBy).toMatchObject({ 'Index tenant-profiles': 2, 'Index tenant-due': 4 });
+  });
+
+  it('prices the sweep’s reschedule by the profile item it last read (an update bills the whole item) and its index move', async () => {
+    const item = {
+      pk: 'T#acme#P#p1',
+      sk: 'PROFILE',
+      version: 3,
+      doc: 'x'.repeat(1500),
+      tenantDue: 'T#acme#D',
+      dueAt: '2026-03-01T10:00:00.000Z',
+    };
+    const client = {
+      send: async (command: unknown) => (command instanceof BatchGetCommand ? { Responses: { t: [item] } } : {}),
+    } as unknown as DynamoDBDocumentClient;
+    const { counts } = countDynamo(client);
+    const reschedule = (expression: string) =>
+      client.send(
+        new UpdateCommand({
+          TableName: 't',
+          Key: { pk: item.pk, sk: 'PROFILE' },
+          UpdateExpression: expression,
+          ExpressionAttributeNames: { '#tenant': 'tenantDue', '#due': 'dueAt' },
+        }),
+      );
+    await client.send(new BatchGetCommand({ RequestItems: { t: { Keys: [{ pk: item.pk, sk: 'PROFILE' }], ConsistentRead: true } } }));
+    await reschedule('SET #tenant = :tenant, #due = :due');
+    expect(counts.writeUnitsBy, 'a 1.5 KB item: two units, and the due entry moves').toEqual({
+      'Update P/PROFILE': 2,
+      'Index tenant-due': 2,
+    });
+    await reschedule('REMOVE #tenant, #due');
+    expect(counts.writeUnitsBy['Index tenant-due'], 'nothing due any more: the entry leaves the index').toBe(3);
+    expect(counts.writeUnits).toBe(7);
   });
 });

@@ -62,6 +62,11 @@ export interface DynamoCounts {
    * the key as it was none. Included in `writeUnits`, and in `writeUnitsBy` as "Index <name>".
    */
   indexWriteUnits: number;
+  /**
+   * The size of each profile item as last read or written: an UpdateItem is billed by the larger of the item's size
+   * before and after it (not by what it sets), so the sweep's reschedule of a 2 KB profile costs two units.
+   */
+  profileItemBytes: Map<string, number>;
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
@@ -79,6 +84,7 @@ export function emptyDynamoCounts(): DynamoCounts {
     itemsBy: {},
     readsBy: {},
     indexWriteUnits: 0,
+    profileItemBytes: new Map(),
   };
 }
 
@@ -126,6 +132,7 @@ function countWrite(counts: DynamoCounts, item: Record<string, any>, transaction
   if (item.sk === 'PROFILE') {
     counts.profileItemWrites++;
     counts.profileBytesWritten += size(item);
+    counts.profileItemBytes.set(String(item.pk), size(item));
     // The key names the profile whichever form the profile is stored in.
     counts.profilesWritten.add(item.pk);
   } else if (item.sk === 'ID') counts.pointerItemWrites++;
@@ -194,11 +201,14 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
         countWrite(counts, c.input.Item, false, name);
         break;
       case 'Update':
-      case 'Delete':
+      case 'Delete': {
         counts.otherItemWrites++;
-        counts.writeUnits += 1;
-        addUnits(counts, name, c.input.Key, 1);
+        const known = c.input.Key?.sk === 'PROFILE' ? counts.profileItemBytes.get(String(c.input.Key.pk)) : undefined;
+        const units = known === undefined ? 1 : Math.max(1, Math.ceil(known / KB));
+        counts.writeUnits += units;
+        addUnits(counts, name, c.input.Key, units);
         break;
+      }
       case 'BatchWrite':
         for (const requests of Object.values(c.input.RequestItems ?? {}) as any[])
           for (const r of requests) countWrite(counts, r.PutRequest?.Item ?? r.DeleteRequest?.Key, false, name);
@@ -206,6 +216,7 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
       case 'Get': {
         const consistent = consistentOf(c.input);
         addRead(counts, name, c.input.Key, rru(result.Item, consistent), consistent);
+        if (result.Item?.sk === 'PROFILE') counts.profileItemBytes.set(String(result.Item.pk), size(result.Item));
         break;
       }
       case 'BatchGet': {
@@ -213,7 +224,10 @@ export function countDynamo(client: DynamoDBDocumentClient, counts = emptyDynamo
         const [table, req] = (Object.entries(c.input.RequestItems ?? {})[0] ?? ['', {}]) as [string, any];
         const consistent = consistentOf(req);
         let units = 0;
-        for (const item of (result.Responses?.[table] ?? []) as unknown[]) units += rru(item, consistent);
+        for (const item of (result.Responses?.[table] ?? []) as Record<string, unknown>[]) {
+          units += rru(item, consistent);
+          if (item.sk === 'PROFILE') counts.profileItemBytes.set(String(item.pk), size(item));
+        }
         // A key not found still costs a read unit (half of one, eventually consistent).
         units += Math.max(0, (req.Keys?.length ?? 0) - (result.Responses?.[table]?.length ?? 0)) * rru(undefined, consistent);
         addRead(counts, name, req.Keys?.[0], units, consistent);
@@ -254,9 +268,12 @@ function indexWrites(c: Command, name: string, counts: DynamoCounts, seen: Map<s
     c.input.Key?.sk === 'PROFILE' &&
     /dueAt|tenantDue/.test(JSON.stringify(c.input.ExpressionAttributeNames ?? {}))
   ) {
-    counts.indexWriteUnits += 2;
-    counts.writeUnits += 2;
-    counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] = (counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] ?? 0) + 2;
+    // The sweep reschedules only profiles it found on the index: a new due time moves the key (two), none takes the
+    // item off the index (one).
+    const units = /^\s*REMOVE/.test(String(c.input.UpdateExpression ?? '')) ? 1 : 2;
+    counts.indexWriteUnits += units;
+    counts.writeUnits += units;
+    counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] = (counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] ?? 0) + units;
   }
 }
 

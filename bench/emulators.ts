@@ -3,7 +3,7 @@
 // clients), and end to end from signed Shopify webhooks on the local server until the merge consumer has written them.
 import { QUEUE_BATCHING } from '../cdk/handlers.js';
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanonicalEvent } from '../core/events.js';
 import { signShopifyWebhook } from '../connectors/shopify/simulator.js';
@@ -13,11 +13,11 @@ import { documentClient, sqsClient } from '../aws/aws-clients.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { SqsMessageQueue } from '../aws/sqs-queue.js';
-import { tableNames } from '../aws/tables.js';
+import { dueIndexAttributes, tableNames, TENANT_DUE_INDEX } from '../aws/tables.js';
 import { runtime } from '../lambdas/runtime.js';
 import type { PushMessage } from '../core/ports.js';
 import { startLocalStack, type LocalStack } from '../local/local-stack.js';
-import { countDynamo, countSqs, emptyDynamoCounts, emptySqsCounts } from './counting.js';
+import { countDynamo, countSqs, type DynamoCounts, emptyDynamoCounts, emptySqsCounts, type SqsCounts } from './counting.js';
 import { startCpuMeter, type CpuSeconds } from './cpu-time.js';
 import { median } from './stats.js';
 import { benchConfig } from './tenant.js';
@@ -393,6 +393,172 @@ async function measureEndToEnd(
   };
 }
 
+/** The bench's clock (the stack's injectable `now`): the sweep phase moves it forward to the schedule's next run. */
+const clock = { offsetMs: 0 };
+const benchNow = () => new Date(Date.now() + clock.offsetMs);
+
+export interface SweepCounts {
+  requests: Record<string, number>;
+  writeUnitsPerEvent: number;
+  readUnitsPerEvent: number;
+  writeUnitsPerEventBy: Record<string, number>;
+  readsPerEventBy: Record<string, { requests: number; units: number }>;
+  sqsRequests: Record<string, number>;
+  sqsBilledRequestsPerEvent: number;
+  syncMessagesPerEvent: number;
+}
+
+export interface SweepResult {
+  /** The end-to-end run's accepted events: every figure below is per one of them. */
+  events: number;
+  sweepEveryMinutes: number;
+  /** Runs of the schedule over the simulated span that found profiles due (the others only pay `emptyRun`). */
+  runs: number;
+  /** Runs of the schedule from the end of the traffic to the last run with profiles due (or the horizon). */
+  scheduleRuns: number;
+  simulatedDays: number;
+  /** Due profiles read (a profile due in several runs counts in each), sync messages the runs queued. */
+  dueReads: number;
+  queued: number;
+  /** Profiles still on the tenant-due index at the horizon (their sweeps are not counted). */
+  leftOnIndex: number;
+  /** The due work of all runs and the pushes it queued, per event. */
+  due: SweepCounts;
+  /** One run with nothing due (the tenant-due Query, the stats, the erasure receipts): paid by every run of the schedule. */
+  emptyRun?: { dynamoRequests: Record<string, number>; readUnits: number; sqsRequests: Record<string, number> };
+  /** The first sweep's stats recount (every profile of the tenant, twice): daily whatever the traffic, so apart. */
+  recount: { dynamoRequests: Record<string, number>; readUnits: number; writeUnits: number; syncMessages: number };
+}
+
+function sweepCounts(c: DynamoCounts, q: SqsCounts, events: number): SweepCounts {
+  return {
+    requests: c.requests,
+    writeUnitsPerEvent: round(c.writeUnits / events, 3),
+    readUnitsPerEvent: round(c.readUnits / events, 3),
+    writeUnitsPerEventBy: Object.fromEntries(
+      Object.entries(c.writeUnitsBy)
+        .sort(([, a], [, b]) => b - a)
+        .map(([label, units]) => [label, round(units / events, 3)]),
+    ),
+    readsPerEventBy: Object.fromEntries(
+      Object.entries(c.readsBy)
+        .sort(([, a], [, b]) => b.units - a.units)
+        .map(([label, { requests, units }]) => [label, { requests: round(requests / events, 3), units: round(units / events, 3) }]),
+    ),
+    sqsRequests: q.requests,
+    sqsBilledRequestsPerEvent: round(q.billedRequests / events, 3),
+    syncMessagesPerEvent: round((q.sentByQueue['syncline-push'] ?? 0) / events, 3),
+  };
+}
+
+/**
+ * After the end-to-end traffic: the campaign sweep as its schedule runs it, every `sweepEveryMinutes` from the end of
+ * the traffic, with the bench's clock moved to each run that finds a profile due (the runs between them find none and
+ * cost `emptyRun` each), until the tenant-due index is empty or `horizonDays` have passed. Counted: the sweep's
+ * DynamoDB and SQS requests and the pushes its sync messages cause. The first sweep recounts the tenant stats (daily,
+ * whatever the traffic: counted apart); the later runs find the stats fresh (the bench re-dates them, uncounted), as a
+ * daily recount would keep them, so what they count is the due work alone.
+ */
+async function measureSweep(stack: LocalStack, events: number, horizonDays = 400): Promise<SweepResult> {
+  const campaigns = stack.config.tenants.find((t) => t.id === TENANT)!.campaigns;
+  const period = campaigns.sweepEveryMinutes * 60_000;
+  const names = tableNames();
+  // Looks ahead for the schedule, not counted: what the next run will find is the index's first entry.
+  const peek = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const { [TENANT_DUE_INDEX.partitionKey]: partition } = dueIndexAttributes(TENANT, '');
+  const firstDue = async (): Promise<string | undefined> => {
+    const { Items } = await peek.send(
+      new QueryCommand({
+        TableName: names.profiles,
+        IndexName: TENANT_DUE_INDEX.name,
+        KeyConditionExpression: '#tenant = :tenant',
+        ExpressionAttributeNames: { '#tenant': TENANT_DUE_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':tenant': partition },
+        Limit: 1,
+      }),
+    );
+    return Items?.[0]?.[TENANT_DUE_INDEX.sortKey] as string | undefined;
+  };
+  const counted = async <T>(dynamo: DynamoCounts, queue: SqsCounts, work: () => Promise<T>): Promise<T> => {
+    const d = countDynamo(documentClient(), dynamo);
+    const q = countSqs(sqsClient(), queue);
+    try {
+      const result = await work();
+      await stack.waitUntilIdle(600_000);
+      return result;
+    } finally {
+      d.restore();
+      q.restore();
+    }
+  };
+  const { stats } = runtime().sweep;
+  const start = Date.now();
+  try {
+    clock.offsetMs = 0;
+    const recountDynamo = emptyDynamoCounts();
+    const recountSqs = emptySqsCounts();
+    await counted(recountDynamo, recountSqs, () => stack.sweep(TENANT));
+    const counted0 = await stats.get(TENANT);
+    if (!counted0) throw new Error('the first sweep counted no tenant stats');
+    const runAt = async (k: number) => {
+      clock.offsetMs = start + k * period - Date.now();
+      await stats.put({ ...counted0, computedAt: benchNow().toISOString(), complete: true });
+    };
+
+    // One run with nothing due, when the schedule has one before the first due time.
+    let emptyRun: SweepResult['emptyRun'];
+    let k = 1;
+    const first = await firstDue();
+    if (first === undefined || Date.parse(first) > start + period) {
+      await runAt(k++);
+      const d = emptyDynamoCounts();
+      const q = emptySqsCounts();
+      await counted(d, q, () => stack.sweep(TENANT));
+      emptyRun = { dynamoRequests: d.requests, readUnits: d.readUnits, sqsRequests: q.requests };
+    }
+
+    const dueDynamo = emptyDynamoCounts();
+    const dueSqs = emptySqsCounts();
+    let runs = 0;
+    let dueReads = 0;
+    let queued = 0;
+    let last = 0;
+    for (let due = await firstDue(); due !== undefined; due = await firstDue()) {
+      k = Math.max(k, Math.ceil((Date.parse(due) - start) / period));
+      if (k * period > horizonDays * 86_400_000) break;
+      await runAt(k);
+      const [run] = await counted(dueDynamo, dueSqs, () => stack.sweep(TENANT));
+      runs++;
+      dueReads += run?.due ?? 0;
+      queued += run?.queued ?? 0;
+      last = k++;
+    }
+    let leftOnIndex = 0;
+    for await (const _ of new DynamoProfileRepository(peek, names.profiles).dueProfiles(TENANT, '9999')) leftOnIndex++;
+    return {
+      events,
+      sweepEveryMinutes: campaigns.sweepEveryMinutes,
+      runs,
+      scheduleRuns: last,
+      simulatedDays: round((last * period) / 86_400_000, 1),
+      dueReads,
+      queued,
+      leftOnIndex,
+      due: sweepCounts(dueDynamo, dueSqs, events),
+      ...(emptyRun ? { emptyRun } : {}),
+      recount: {
+        dynamoRequests: recountDynamo.requests,
+        readUnits: recountDynamo.readUnits,
+        writeUnits: recountDynamo.writeUnits,
+        syncMessages: recountSqs.sentByQueue['syncline-push'] ?? 0,
+      },
+    };
+  } finally {
+    clock.offsetMs = 0;
+    peek.destroy();
+  }
+}
+
 export interface VendorBatching {
   connector: string;
   maxBatchSize: number;
@@ -429,6 +595,8 @@ export interface EmulatorResults {
   endToEndOverRawCpu: number;
   amplification: AmplificationResult[];
   vendorBatching: VendorBatching[];
+  /** The campaign sweep after the end-to-end traffic, per end-to-end event (not part of `endToEnd`'s figures). */
+  sweep: SweepResult;
 }
 
 export async function measureOnEmulators(options: {
@@ -440,15 +608,18 @@ export async function measureOnEmulators(options: {
     shop: { shopDomain: SHOP_DOMAIN, apiBaseUrl: 'simulator' },
     mail: { databaseId: 1, apiBaseUrl: 'simulator' },
   });
-  const stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 30, maxReceiveCount: 5 });
+  const stack = await startLocalStack({ config, port: 0, pollAtStart: false, visibilityTimeout: 30, maxReceiveCount: 5, now: benchNow });
   try {
     const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
     const dynamoPid = stack.dynamoPid !== undefined ? { dynamoPid: stack.dynamoPid } : {};
     // The amplification runs first: they warm the JVM up on syncline's own requests before either rate is measured.
-    const amplification = [
-      await measureAmplification(stack, options.amplificationEvents, 'interleaved', 21),
-      await measureAmplification(stack, options.amplificationEvents, 'bursty', 22),
-    ];
+    const amplification =
+      options.amplificationEvents > 0
+        ? [
+            await measureAmplification(stack, options.amplificationEvents, 'interleaved', 21),
+            await measureAmplification(stack, options.amplificationEvents, 'bursty', 22),
+          ]
+        : [];
     await stack.waitUntilIdle(600_000);
     const raw = await measureRawWriteRate(endpoint, dynamoPid);
     const endToEnd = await measureEndToEnd(stack, options.webhooks, options.concurrency, 'bursty');
@@ -459,6 +630,8 @@ export async function measureOnEmulators(options: {
       warmupItems: 0,
       ...dynamoPid,
     });
+    // Last: it moves the clock on by months.
+    const sweep = await measureSweep(stack, endToEnd.events);
     const runsItemsPerSecond = [...raw.runsItemsPerSecond, ...rawAfter.runsItemsPerSecond];
     const runsItemsPerCpuSecond = [...raw.runsItemsPerCpuSecond, ...rawAfter.runsItemsPerCpuSecond];
     const combined: RawWriteResult = {
@@ -477,6 +650,7 @@ export async function measureOnEmulators(options: {
       endToEndOverRawCpu: combined.itemsPerCpuSecond > 0 ? round(endToEnd.eventsPerCpuSecond / combined.itemsPerCpuSecond, 3) : 0,
       amplification,
       vendorBatching: vendorBatching(),
+      sweep,
     };
   } finally {
     await stack.stop();
