@@ -81,9 +81,22 @@ export function planIdentity(
   sighting: { source: string; at: string; eventKey: string },
   context: IdentityContext = {},
 ): IdentityPlan {
-  const rules = tenant.identity;
-  const known = knownToOneProfile(rules, eventIds, candidates, owners, sighting, context);
+  const known = knownToOneProfile(tenant.identity, eventIds, candidates, owners, sighting, context);
   if (known !== undefined) return { profile: known, absorbed: [], attached: [], refused: [], shared: [] };
+  return planInFull(tenant, eventIds, candidates, owners, fresh, sighting, context);
+}
+
+/** planIdentity past its common case (knownPersonProfile answered undefined): joins, attaches, refuses. */
+export function planInFull(
+  tenant: TenantConfig,
+  eventIds: readonly Identifier[],
+  candidates: readonly Profile[],
+  owners: ReadonlyMap<string, string>,
+  fresh: () => Profile,
+  sighting: { source: string; at: string; eventKey: string },
+  context: IdentityContext = {},
+): IdentityPlan {
+  const rules = tenant.identity;
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
   const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
@@ -179,11 +192,23 @@ export function planIdentity(
 }
 
 /**
- * The common case, decided without the planning below: one profile already holds every identifier of the event, none
+ * The common case (planIdentity's answer when it is; the merge asks it first, without building planIdentity's arguments),
+ * decided without the planning below: one profile already holds every identifier of the event, none
  * is blocked and the profile breaks no limit. The plan then joins nothing, attaches and refuses nothing, whatever the
  * order of the identifiers (a split identifier only matters when it would join two profiles); a sighting earlier than
  * the one held (a late delivery) only moves that identifier's first sighting back, as the planning below would.
  */
+export function knownPersonProfile(
+  tenant: TenantConfig,
+  eventIds: readonly Identifier[],
+  candidates: readonly Profile[],
+  owners: ReadonlyMap<string, string>,
+  sighting: { source: string; at: string },
+  context: IdentityContext,
+): Profile | undefined {
+  return knownToOneProfile(tenant.identity, eventIds, candidates, owners, sighting, context);
+}
+
 function knownToOneProfile(
   rules: IdentityRules,
   eventIds: readonly Identifier[],

@@ -21,14 +21,16 @@ export function isProfileEvent(event: CanonicalEvent): event is ProfileEvent {
 /**
  * Returns a new profile with the event applied; the input is not modified. Copy-on-write: only the collection the
  * event touches is copied, so unchanged records keep their identity (contentChanged relies on it).
+ * `unseen`: the caller has just checked that `key` is not in `profile.recentEvents` (the merge's duplicate check), so
+ * the dedup cache is not searched a second time (up to 100 strings, each a cache miss on a large heap).
  */
-export function applyEvent(profile: Profile, event: ProfileEvent, priority: number, key = eventKey(event)): Profile {
+export function applyEvent(profile: Profile, event: ProfileEvent, priority: number, key = eventKey(event), unseen = false): Profile {
   const next: Profile = { ...profile };
   const prov = provenanceOf(event, priority);
   const at = prov.at;
   if (at < next.firstSeenAt) next.firstSeenAt = at;
   if (at > next.lastSeenAt) next.lastSeenAt = at;
-  next.recentEvents = remember(next.recentEvents, key);
+  next.recentEvents = unseen ? append(next.recentEvents, key) : remember(next.recentEvents, key);
 
   switch (event.type) {
     case 'customer.upserted':
@@ -90,31 +92,42 @@ export function acknowledgeEvent(profile: Profile, event: CanonicalEvent): Profi
  * that keeps the profile copies too.
  */
 function remember(recent: readonly string[], key: string): string[] {
-  if (recent.includes(key)) return recent as string[];
+  return recent.includes(key) ? (recent as string[]) : append(recent, key);
+}
+
+/** `recent` with `key` (known to be absent) appended, the oldest dropped past the limit. */
+function append(recent: readonly string[], key: string): string[] {
   const kept = recent.length >= RECENT_EVENTS_LIMIT ? recent.slice(recent.length - RECENT_EVENTS_LIMIT + 1) : recent;
   return kept.concat(key);
 }
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {
   profile.fields = { ...profile.fields };
-  const { address, createdAt: _createdAt, attributes, ...person } = event.data;
-  const values: Record<string, FieldValue | undefined> = { ...person };
-  if (address !== undefined) {
-    values.addressLine1 = address?.line1 ?? null;
-    values.addressLine2 = address?.line2 ?? null;
-    values.city = address?.city ?? null;
-    values.postalCode = address?.postalCode ?? null;
-    values.region = address?.region ?? null;
-    values.country = address?.country ?? null;
+  const data = event.data as Readonly<Record<string, unknown>> & EventOf<'customer.upserted'>['data'];
+  // The person's own fields in the payload's order, then the address flattened (as a spread of the rest and the six
+  // address fields would order them), without building that intermediate object.
+  for (const name of Object.keys(data)) {
+    if (name === 'address' || name === 'createdAt' || name === 'attributes') continue;
+    const value = data[name] as FieldValue | undefined;
+    if (value !== undefined) setField(profile, name, fieldRecord(prov, value));
   }
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    setField(profile, name, { ...prov, value: capFieldValue(value) });
+  const { address, attributes } = data;
+  if (address !== undefined) {
+    setField(profile, 'addressLine1', fieldRecord(prov, address?.line1 ?? null));
+    setField(profile, 'addressLine2', fieldRecord(prov, address?.line2 ?? null));
+    setField(profile, 'city', fieldRecord(prov, address?.city ?? null));
+    setField(profile, 'postalCode', fieldRecord(prov, address?.postalCode ?? null));
+    setField(profile, 'region', fieldRecord(prov, address?.region ?? null));
+    setField(profile, 'country', fieldRecord(prov, address?.country ?? null));
   }
   if (attributes === undefined) return;
-  for (const [name, value] of Object.entries(attributes))
-    setField(profile, customFieldName(name), { ...prov, value: capFieldValue(value) });
+  for (const name of Object.keys(attributes)) setField(profile, customFieldName(name), fieldRecord(prov, attributes[name] as FieldValue));
   boundCustomAttributes(profile);
+}
+
+/** A field's record: the provenance's four properties, then the value (the order a spread of `prov` gave). */
+function fieldRecord(prov: Provenance, value: FieldValue): FieldRecord {
+  return { source: prov.source, at: prov.at, eventId: prov.eventId, priority: prov.priority, value: capFieldValue(value) };
 }
 
 function setField(profile: Profile, name: string, record: FieldRecord): void {
@@ -131,7 +144,7 @@ export function addActivity(profile: Profile, ...records: ActivityRecord[]): voi
   let list = profile.activity;
   let copied = false;
   for (const record of records) {
-    if (list.some((r) => r.key === record.key)) continue;
+    if (holdsKey(list, record.key)) continue;
     let low = 0;
     let high = list.length;
     while (low < high) {
@@ -141,8 +154,13 @@ export function addActivity(profile: Profile, ...records: ActivityRecord[]): voi
     }
     if (low >= ACTIVITY_LIMIT) continue;
     if (records.length === 1) {
-      // One record (every activity event): an exactly sized copy (see remember) in one pass.
-      list = list.slice(0, low).concat(record, list.slice(low, ACTIVITY_LIMIT - 1));
+      // One record (every activity event): one exactly sized copy (see remember), no intermediate slices.
+      const size = Math.min(list.length + 1, ACTIVITY_LIMIT);
+      const copy = new Array<ActivityRecord>(size);
+      for (let i = 0; i < low; i++) copy[i] = list[i]!;
+      copy[low] = record;
+      for (let i = low + 1; i < size; i++) copy[i] = list[i - 1]!;
+      list = copy;
       break;
     }
     if (!copied) {
@@ -153,6 +171,11 @@ export function addActivity(profile: Profile, ...records: ActivityRecord[]): voi
     if (list.length > ACTIVITY_LIMIT) list.length = ACTIVITY_LIMIT;
   }
   profile.activity = list;
+}
+
+function holdsKey(list: readonly ActivityRecord[], key: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.key === key) return true;
+  return false;
 }
 
 /**
@@ -186,6 +209,9 @@ function recordsDiffer(a: Readonly<Record<string, unknown>>, b: Readonly<Record<
 /** Activity details are text: a website's numbers (price, result count) are kept as their decimal text, capped. */
 function activityDetail(data: Record<string, string | number | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (v !== undefined) out[k] = capText(String(v));
+  for (const k of Object.keys(data)) {
+    const v = data[k];
+    if (v !== undefined) out[k] = capText(String(v));
+  }
   return out;
 }

@@ -4,7 +4,13 @@ import { sourcePriority } from '../config.js';
 import { ConflictRetry } from '../errors.js';
 import { eventKey, type CanonicalEvent, type EventOf } from '../events.js';
 import { identifierKey, type Identifier } from '../identifiers.js';
-import { planIdentity, normaliseEventIdentifiers } from '../identity/plan-identity.js';
+import {
+  knownPersonProfile,
+  normaliseEventIdentifiers,
+  planInFull,
+  type IdentityContext,
+  type IdentityPlan,
+} from '../identity/plan-identity.js';
 import { acknowledgeEvent, applyEvent, contentChanged, isProfileEvent, type ProfileEvent } from './merge-event.js';
 import { canonicalEvent, isDestination, ourWrites, withoutEchoes } from './echoes.js';
 import type {
@@ -89,19 +95,15 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 
   const at = utc(event.occurredAt);
   const key = eventKey(event);
-  const plan = planIdentity(
-    tenant,
-    ids,
-    candidates,
-    owners,
-    () => emptyProfile(tenant.id, deps.newProfileId(), at),
-    { source: event.source.instance, at, eventKey: key },
-    {
-      sharedBy,
-      ...(deps.split ? { split: deps.split } : {}),
-    },
-  );
-  const before = candidates.find((c) => c.profileId === plan.profile.profileId);
+  const sighting = { source: event.source.instance, at, eventKey: key };
+  const context: IdentityContext = deps.split ? { sharedBy, split: deps.split } : { sharedBy };
+  // The common case first (one profile holds every identifier): no plan to build, no closures to make.
+  const known = knownPersonProfile(tenant, ids, candidates, owners, sighting, context);
+  const plan: IdentityPlan =
+    known !== undefined
+      ? { profile: known, absorbed: [], attached: [], refused: [], shared: [] }
+      : planInFull(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), sighting, context);
+  const before = known !== undefined ? candidates[0] : candidateOf(candidates, plan.profile.profileId);
   // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
   if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
   const newRefusals =
@@ -110,11 +112,11 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
       : plan.refused.filter((r) => !before?.refusedIdentifiers.some((known) => identifierKey(known) === identifierKey(r)));
   const identityChanged = plan.absorbed.length > 0 || plan.attached.length > 0 || newRefusals.length > 0;
   // History makes the profile rebuildable (unmerge); appending is idempotent, so a redelivery after a crash
-  // between commit and history write repairs it.
-  const remember = (profileId: string) => deps.profiles.appendHistory(tenant.id, [{ profileId, event }], tenant.identity.historyDays);
-  // A redelivery may follow a crash between commit and push: ask for a sync again (the push diff makes it free).
-  if (!identityChanged && before && before.recentEvents.includes(key)) {
-    await remember(before.profileId);
+  // between commit and history write repairs it. A redelivery may follow a crash between commit and push: ask for a
+  // sync again (the push diff makes it free).
+  const seen = !identityChanged && before !== undefined && before.recentEvents.includes(key);
+  if (seen) {
+    await remember(deps, tenant, before.profileId, event);
     return { status: 'duplicate', profileId: before.profileId, push: [{ kind: 'sync', tenantId: tenant.id, profileId: before.profileId }] };
   }
 
@@ -124,16 +126,19 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   const written =
     deps.snapshots && before && isDestination(tenant, event.source.instance)
       ? await ourWrites(deps.snapshots, tenant.id, before.profileId, event.source.instance)
-      : [];
-  const news = written.reduce<ProfileEvent | undefined>((left, w) => left && withoutEchoes(left, w, tenant), canonical);
+      : NO_WRITES;
+  let news: ProfileEvent | undefined = canonical;
+  for (let i = 0; news !== undefined && i < written.length; i++) news = withoutEchoes(news, written[i]!, tenant);
+  // The duplicate check above searched the dedup cache this profile carries: applyEvent need not search it again.
+  const unseen = before !== undefined && !identityChanged && plan.profile.recentEvents === before.recentEvents;
   const after = news
-    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance), key)
+    ? applyEvent(plan.profile, news, sourcePriority(tenant, event.source.instance), key, unseen)
     : acknowledgeEvent(plan.profile, event);
   if (!identityChanged && before && !contentChanged(before, after)) {
     // An event that is wholly the destination's echo of our write is no history: a replay (unmerge, dry run) has no
     // snapshots to recognise it by, and would apply what syncline derived from the merged person as the destination's
     // own news (an echoed subscribe beating a later unsubscribe). One history item less per echo (~0.2 per event end to end).
-    if (news !== undefined) await remember(before.profileId);
+    if (news !== undefined) await remember(deps, tenant, before.profileId, event);
     return { status: 'unchanged', profileId: before.profileId, push: [] };
   }
 
@@ -157,9 +162,20 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
       .map((id) => ({ identifier: bare(id), profileId: after.profileId })),
   };
   await deps.profiles.commit(tenant.id, dedupeClaims(commit));
-  await remember(after.profileId);
+  await remember(deps, tenant, after.profileId, event);
   // Whether destinations must hear of it is decided once per profile and batch (see destinationChanged).
   return { status: 'applied', profileId: after.profileId, push: [] };
+}
+
+const NO_WRITES: readonly Readonly<Record<string, FieldValue>>[] = [];
+
+function remember(deps: MergeDeps, tenant: TenantConfig, profileId: string, event: CanonicalEvent): Promise<void> {
+  return deps.profiles.appendHistory(tenant.id, [{ profileId, event }], tenant.identity.historyDays);
+}
+
+function candidateOf(candidates: readonly Profile[], profileId: string): Profile | undefined {
+  for (const candidate of candidates) if (candidate.profileId === profileId) return candidate;
+  return undefined;
 }
 
 /** True when a destination would see a difference: campaign fields count too (a search changes nothing else). */
@@ -250,36 +266,45 @@ async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Id
     sharedBy.set(key, entry.sharedBy);
     if (entry.erasedAt !== undefined && (erasedAt === undefined || entry.erasedAt > erasedAt)) erasedAt = entry.erasedAt;
   }
-  const live = new Map<string, Profile>();
-  /** pointer → the live profile it leads to (undefined: erased meanwhile, or never written: the identifier is free again). */
-  const resolved = new Map<string, Profile | undefined>();
+  // An event names one to three identifiers, so the pointers and the profiles they lead to are a few: kept in arrays,
+  // searched linearly, not in Maps built per event.
+  /** Each distinct pointer, and the live profile it leads to (undefined: erased meanwhile, or never written). */
+  const resolvedPointers: string[] = [];
+  const resolvedProfiles: (Profile | undefined)[] = [];
+  /** The live profiles, one object per profile id. */
+  const live: Profile[] = [];
   let missing: Set<string> | undefined;
   for (const pointer of pointers.values()) {
-    if (resolved.has(pointer)) continue;
+    if (resolvedPointers.includes(pointer)) continue;
     const first = await repo.get(tenantId, pointer);
     if (first === undefined) (missing ??= new Set()).add(pointer);
     const profile = first?.mergedInto === undefined ? first : await liveProfile(repo, tenantId, first.mergedInto);
-    resolved.set(pointer, profile);
-    if (profile !== undefined) live.set(profile.profileId, profile);
+    resolvedPointers.push(pointer);
+    resolvedProfiles.push(profile);
+    if (profile === undefined) continue;
+    // The last read of a profile id stands for it, in the place of its first.
+    const at = live.findIndex((p) => p.profileId === profile.profileId);
+    if (at < 0) live.push(profile);
+    else live[at] = profile;
   }
   // A pointer whose profile does not hold the identifier is a claim whose profile write never landed (claims and a
   // profile are separate conditional writes, aws/dynamo-profile-repository.ts): the identifier is free, and taking it
   // moves the pointer on from there (previousProfileId).
   const owners = new Map<string, string>();
   let unheld: Map<string, Profile> | undefined;
-  if (live.size > 0)
+  if (live.length > 0)
     for (const id of ids) {
       const key = identifierKey(id);
       const pointer = pointers.get(key);
-      const found = pointer === undefined ? undefined : resolved.get(pointer);
-      // The one object per profile id that the candidates hold (two pointers may have read it separately).
-      const owner = found === undefined ? undefined : live.get(found.profileId)!;
+      const found = pointer === undefined ? undefined : resolvedProfiles[resolvedPointers.indexOf(pointer)];
+      // The one object per profile id that the candidates hold.
+      const owner = found === undefined ? undefined : candidateOf(live, found.profileId)!;
       if (owner === undefined) continue;
       if (holds(owner, id)) owners.set(key, owner.profileId);
       else (unheld ??= new Map()).set(pointer!, owner);
     }
   const candidates: Candidates = {
-    candidates: [...live.values()],
+    candidates: live,
     owners,
     pointers,
     sharedBy,
