@@ -630,8 +630,8 @@ export async function measureOnEmulators(options: {
       warmupItems: 0,
       ...dynamoPid,
     });
-    // Last: it moves the clock on by months.
-    const sweep = await measureSweep(stack, endToEnd.events);
+    // Last: it moves the clock on by months. It sweeps the profiles of both end-to-end runs, so per event of both.
+    const sweep = await measureSweep(stack, endToEnd.events + endToEndInterleaved.events);
     const runsItemsPerSecond = [...raw.runsItemsPerSecond, ...rawAfter.runsItemsPerSecond];
     const runsItemsPerCpuSecond = [...raw.runsItemsPerCpuSecond, ...rawAfter.runsItemsPerCpuSecond];
     const combined: RawWriteResult = {
