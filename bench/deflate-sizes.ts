@@ -7,6 +7,7 @@ import { DEFLATE_DICTIONARY } from '../aws/deflate-dictionary.js';
 import { DEFLATE_DICTIONARY_V2 } from '../aws/deflate-dictionary-v2.js';
 import { WRITE_UNIT_BYTES } from '../aws/profile-codec.js';
 import { itemKind } from './counting.js';
+import { median } from './stats.js';
 
 /** One written item: its kind (bench/counting.ts itemKind), the JSON its payload attribute holds, its other bytes. */
 export interface CorpusItem {
@@ -44,6 +45,8 @@ export interface Candidate {
   header: number;
 }
 
+const ROUNDS = 7;
+const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
 const units = (bytes: number) => Math.ceil(bytes / WRITE_UNIT_BYTES);
 const ATTRIBUTE_NAME_BYTES = 16;
 
@@ -67,13 +70,18 @@ export function measureSizes(corpus: readonly CorpusItem[], candidates: readonly
       const options = candidate.dictionary ? { dictionary: candidate.dictionary } : {};
       let deflatedBytes = 0;
       let unitSum = 0;
-      const streams: Buffer[] = [];
-      const started = process.cpuUsage();
-      for (const item of items) streams.push(deflateRawSync(item.json, options));
-      const deflated = process.cpuUsage(started);
-      const again = process.cpuUsage();
-      for (const stream of streams) inflateRawSync(stream, options);
-      const inflated = process.cpuUsage(again);
+      // CPU time per item, the median of ROUNDS passes over the kind's items (other work on the machine moves a pass).
+      const deflateRounds: number[] = [];
+      const inflateRounds: number[] = [];
+      let streams: Buffer[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const started = process.cpuUsage();
+        streams = items.map((item) => deflateRawSync(item.json, options));
+        deflateRounds.push(cpuMicros(process.cpuUsage(started)) / items.length);
+        const again = process.cpuUsage();
+        for (const stream of streams) inflateRawSync(stream, options);
+        inflateRounds.push(cpuMicros(process.cpuUsage(again)) / items.length);
+      }
       items.forEach((item, i) => {
         const bytes = streams[i]!.length + candidate.header;
         deflatedBytes += bytes;
@@ -82,12 +90,11 @@ export function measureSizes(corpus: readonly CorpusItem[], candidates: readonly
         const plain = Buffer.byteLength(item.json, 'utf8') + other;
         unitSum += item.attribute === 'doch' ? units(bytes + other) : Math.min(units(plain), units(bytes + other));
       });
-      const micros = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / items.length).toFixed(1);
       byCandidate[candidate.name] = {
         meanDeflated: Math.round(deflatedBytes / items.length),
         meanUnits: Number((unitSum / items.length).toFixed(3)),
-        deflateMicros: Number(micros(deflated)),
-        inflateMicros: Number(micros(inflated)),
+        deflateMicros: Number(median(deflateRounds).toFixed(1)),
+        inflateMicros: Number(median(inflateRounds).toFixed(1)),
       };
     }
     const meanJson = Math.round(items.reduce((s, i) => s + Buffer.byteLength(i.json, 'utf8'), 0) / items.length);
