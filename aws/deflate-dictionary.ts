@@ -2,8 +2,9 @@
 // profile and canonical event repeats. A small item deflates badly on its own (deflate learns the repeats from the
 // item itself); seeded with these it shrinks ~30 % further, what takes a typical profile under one write unit
 // (3.6–5.2 kB JSON: 900–1,080 bytes deflated alone, ~670 with the dictionary; bench/ end-to-end mix).
-// Frozen: items written with it can only be read with exactly these bytes. A changed vocabulary is a new dictionary
-// under a new attribute name, and this one stays for reading.
+// Frozen: items written with it can only be read with exactly these bytes (aws/deflate-dictionary.test.ts pins its
+// digest). Dictionary 1: its streams carry no version byte; since dictionary 2 (aws/deflate-dictionary-v2.ts) new
+// items are written with that one, and this one stays for reading (aws/deflate-dictionary-codec.ts).
 const VOCABULARY = [
   // Canonical events (core/events.ts), rarer first: deflate finds the nearest match, the end of the dictionary is nearest.
   '{"tenantId":"","source":{"connector":"shopify","instance":""},"sourceEventId":"","occurredAt":"","receivedAt":"",',

@@ -1,10 +1,12 @@
 // The event ledger on DynamoDB Local: the shared semantics, plus its keys, TTL and what it does with expired records.
+import { deflateRawSync } from 'node:zlib';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { queryItems } from './dynamo-query.js';
 import { eventLedgerContract } from '../test/support/event-ledger-contract.js';
 import { LEDGER_RETENTION_DAYS } from '../pipeline/ledger/event-ledger.js';
 import { useEmulators } from '../test/support/emulators.js';
+import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
 import { DynamoEventLedger } from './dynamo-event-ledger.js';
 import { TTL_ATTRIBUTE } from './tables.js';
 
@@ -82,6 +84,25 @@ describe('the DynamoDB event ledger', () => {
     expect(items[0]!.events, 'no map when deflated').toBeUndefined();
     expect((items[0]!.eventsd as Uint8Array).length).toBeLessThan(1024);
     expect(await ledger.count('zip-shop', 'shop')).toMatchObject({ events: 60, applied: 60 });
+  });
+
+  it('counts a batch item deflated with dictionary 1, before dictionaries carried a version', async () => {
+    const now = new Date('2026-11-01T00:00:00Z');
+    const ledger = new DynamoEventLedger(env.db, env.tables.ops, { now: () => now });
+    const events = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`orders/create/${8000 + i}`, { s: 'applied', o: 'applied' }]));
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.ops,
+        Item: {
+          pk: 'T#v1-shop#LEDGER#shop',
+          sk: 'B#2026-10-31T00:00:00.000Z#v1',
+          at: '2026-10-31T00:00:00.000Z',
+          eventsd: deflateRawSync(JSON.stringify(events), { dictionary: DEFLATE_DICTIONARY }),
+          [TTL_ATTRIBUTE]: Date.parse('2026-11-20T00:00:00Z') / 1000,
+        },
+      }),
+    );
+    expect(await ledger.count('v1-shop', 'shop')).toMatchObject({ events: 30, applied: 30 });
   });
 
   it('still counts the items of the earlier layout, one per event, until they expire', async () => {

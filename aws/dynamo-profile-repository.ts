@@ -118,7 +118,7 @@ function tenantPrefix(tenantId: string): string {
   return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
 }
 
-/** Most events a history tail holds, whatever fits: the write unit's slack bounds it first (~60–100 bytes an event). */
+/** Most events a history tail holds, whatever fits: the write unit's slack bounds it first (~30–70 bytes an event). */
 const TAIL_EVENTS = 32;
 
 /**
@@ -135,8 +135,10 @@ interface RememberedTail {
 /**
  * Bytes of its unit a tail leaves free for the profile to grow into: the next events grow the profile (an order, an
  * activity record), and a tail that no longer fits beside it costs the item a unit more in the commit that hands it out.
+ * 64 since deflate dictionary 2 (a tail event ~49 bytes, was ~67): `bench/emulators.ts 400 10`, three runs each, end to
+ * end write units 96 → 3.00–3.01, 64 → 2.83–2.93, 48 → 2.93–3.00, 32 → 2.95 (docs/benchmarks.md, stop 32, helper dict).
  */
-const TAIL_GROWTH_ROOM = 96;
+const TAIL_GROWTH_ROOM = 64;
 
 /** Profiles whose history tail this repository remembers (as read or written): the oldest are forgotten first. */
 const REMEMBERED_TAILS = 2_000;

@@ -3,7 +3,6 @@
 // every reader of history (history, removeHistory, erase, a redelivery) treats them as history.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { eventKey, type CanonicalEvent } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
@@ -15,7 +14,7 @@ import { StagedProfileRepository } from '../core/merge/staged-profile-repository
 import { unmergeProfile } from '../core/identity/unmerge.js';
 import { erasePerson } from '../core/erasure/erase-person.js';
 import { useEmulators } from '../test/support/emulators.js';
-import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
+import { inflateWithDictionary } from './deflate-dictionary-codec.js';
 import { DynamoProfileRepository } from './dynamo-profile-repository.js';
 import { WRITE_UNIT_BYTES } from './profile-codec.js';
 import { profileKeys, TTL_ATTRIBUTE } from './tables.js';
@@ -73,9 +72,7 @@ function itemBytes(item: Record<string, unknown>): number {
 /** Everything a stored item holds, inflated where deflated: what a person's data could hide in. */
 function itemText(item: Record<string, unknown>): string {
   return Object.values(item)
-    .map((value) =>
-      value instanceof Uint8Array ? inflateRawSync(value, { dictionary: DEFLATE_DICTIONARY }).toString('utf8') : JSON.stringify(value),
-    )
+    .map((value) => (value instanceof Uint8Array ? inflateWithDictionary(value) : JSON.stringify(value)))
     .join('\n');
 }
 

@@ -6,6 +6,8 @@ import { useEmulators } from '../test/support/emulators.js';
 import { DynamoPushSnapshotStore } from './dynamo-ops-store.js';
 import { DynamoProfileRepository } from './dynamo-profile-repository.js';
 import { deflateRawSync } from 'node:zlib';
+import { dictionaryVersion } from './deflate-dictionary-codec.js';
+import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
 import { WRITE_UNIT_BYTES } from './profile-codec.js';
 import { opsKeys, profileKeys } from './tables.js';
 
@@ -118,6 +120,52 @@ describe('profile codec on DynamoDB', () => {
     expect(Item!.fieldsz).toBeInstanceOf(Uint8Array);
     expect(await snapshots.get('codec', 'p-snap', 'mail')).toEqual(fields);
     expect((await snapshots.getMany('codec', [{ profileId: 'p-snap', instance: 'mail' }])).get('p-snap/mail')).toEqual(fields);
+  });
+
+  it('reads profiles, history tails and items and push snapshots deflated with dictionary 1, and writes them anew with dictionary 2', async () => {
+    const v1 = (value: unknown) => deflateRawSync(JSON.stringify(value), { dictionary: DEFLATE_DICTIONARY });
+    const old = profileOf('codec', 'p-v1', 40);
+    const { version: _version, ...doc } = old;
+    await env.db.send(
+      new PutCommand({ TableName: env.tables.profiles, Item: { ...profileKeys.profile('codec', 'p-v1'), version: 1, docd: v1(doc) } }),
+    );
+    expect(await repo().get('codec', 'p-v1')).toEqual(old);
+    await repo().commit('codec', { puts: [{ profile: { ...old, version: 2 }, expectedVersion: 1 }], claims: [] });
+    const rewritten = (await rawItem('codec', 'p-v1')).docd as Uint8Array;
+    expect(dictionaryVersion(rewritten), 'the next write uses the current dictionary').toBe(2);
+    expect(await repo().get('codec', 'p-v1')).toEqual({ ...old, version: 2 });
+
+    const tailed = profileOf('codec', 'p-v1-tail', 10);
+    const tailEvent = customer('v1-tail', 'ada@example.org', '2026-01-02T00:00:00Z', { firstName: 'Ada' });
+    const { version: _tailedVersion, ...tailedDoc } = tailed;
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.profiles,
+        Item: {
+          ...profileKeys.profile('codec', 'p-v1-tail'),
+          version: 1,
+          doch: v1({ profile: tailedDoc, tail: [{ event: tailEvent, expires: 4_000_000_000 }] }),
+        },
+      }),
+    );
+    const historyEvent = customer('v1-history', 'ada@example.org', '2026-01-01T00:00:00Z', { lastName: 'Lovelace' });
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.profiles,
+        Item: { pk: profileKeys.historyPartition('codec', 'p-v1-tail'), sk: 'B#v1', eventsd: v1([historyEvent]) },
+      }),
+    );
+    expect(await repo().get('codec', 'p-v1-tail')).toEqual(tailed);
+    expect((await repo().history('codec', ['p-v1-tail'])).map((e) => e.event)).toEqual([historyEvent, tailEvent]);
+
+    const fields = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, `value ${i} of a pushed profile`]));
+    await env.db.send(
+      new PutCommand({
+        TableName: env.tables.ops,
+        Item: { ...opsKeys.pushSnapshot('codec', 'p-v1', 'mail'), pushedAt: '2026-01-01T00:00:00Z', fieldsz: v1(fields) },
+      }),
+    );
+    expect(await new DynamoPushSnapshotStore(env.db, env.tables.ops).get('codec', 'p-v1', 'mail')).toEqual(fields);
   });
 
   it('lists no tombstone, whichever form it is stored in', async () => {

@@ -1,16 +1,17 @@
 // How a profile or a list of history events is stored in its item: as native DynamoDB values while the whole item fits
-// one write unit, deflated JSON with a preset dictionary (aws/deflate-dictionary.ts) in a binary attribute once it
+// one write unit, deflated JSON with a preset dictionary (aws/deflate-dictionary-codec.ts) in a binary attribute once it
 // would not and deflating saves a unit. DynamoDB bills writes per started kilobyte of the whole item, keys and index
-// attributes included: a typical profile of 3.6–5.2 kB JSON beside ~110 bytes of keys deflates to ~670 bytes with the
-// dictionary (1 write unit), against 900–1,080 bytes without it (mostly 2). Items written before either form
-// existed are plain maps (`doc`, `events`) or deflated without the dictionary (`docz`, `eventz`): reading accepts all.
+// attributes included: a typical profile of 3.6–5.2 kB JSON beside ~110 bytes of keys deflates to ~600–740 bytes with
+// dictionary 2 (1 write unit), against 900–1,080 bytes without one (mostly 2). A deflated attribute says which
+// dictionary it was written with (a version byte; none: dictionary 1). Items written before either form existed are
+// plain maps (`doc`, `events`) or deflated without a dictionary (`docz`, `eventz`): reading accepts all.
 // A profile item may also carry its person's newest history events (a "history tail", `doch`: the profile and the
 // tail deflated together) while they fit the write unit the profile takes anyway: an event deflated beside the
 // profile it was applied to adds ~60–100 bytes, against ~280 alone (aws/dynamo-profile-repository.ts commit).
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Profile } from '../core/profile.js';
-import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
+import { deflateWithDictionary, inflateWithDictionary } from './deflate-dictionary-codec.js';
 
 /** What DynamoDB bills one write unit for: an item of up to 1 KB. */
 export const WRITE_UNIT_BYTES = 1024;
@@ -28,7 +29,7 @@ export function deflateIfItPays(json: string, otherBytes: number): Uint8Array | 
   otherBytes += ATTRIBUTE_NAME_BYTES;
   const plain = Buffer.byteLength(json, 'utf8') + otherBytes;
   if (plain <= WRITE_UNIT_BYTES) return undefined;
-  const deflated = deflateRawSync(json, { dictionary: DEFLATE_DICTIONARY });
+  const deflated = deflateWithDictionary(json);
   return units(deflated.length + otherBytes) < units(plain) ? deflated : undefined;
 }
 
@@ -37,8 +38,9 @@ export function inflateJson(bytes: Uint8Array): unknown {
   return inflate(bytes, true);
 }
 
+/** `dictionary`: deflated with a preset dictionary (the stream says which); otherwise without one (`docz`, `eventz`). */
 function inflate(bytes: Uint8Array, dictionary: boolean): unknown {
-  return JSON.parse(inflateRawSync(bytes, dictionary ? { dictionary: DEFLATE_DICTIONARY } : {}).toString('utf8'));
+  return JSON.parse(dictionary ? inflateWithDictionary(bytes) : inflateRawSync(bytes).toString('utf8'));
 }
 
 /** The size of an item's attributes as DynamoDB counts them, estimated from their JSON (names + values). */
@@ -63,7 +65,7 @@ export interface TailEvent {
 
 /** The item attribute that holds `profile` and its history tail (not empty) deflated together. */
 export function encodeProfileWithTail(profile: Profile, tail: readonly TailEvent[]): { doch: Uint8Array } {
-  return { doch: deflateRawSync(JSON.stringify({ profile, tail }), { dictionary: DEFLATE_DICTIONARY }) };
+  return { doch: deflateWithDictionary(JSON.stringify({ profile, tail })) };
 }
 
 /** The write units an item of `otherBytes` of other attributes and `attributes` (one of the encodings above) costs. */

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { inflateWithDictionary } from '../aws/deflate-dictionary-codec.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynclineConfig } from '../core/config.js';
@@ -103,18 +104,24 @@ function event(id: string, identifiers: { type: string; value: string }[], type:
 
 const consent = { purpose: 'email_marketing', granted: true };
 
+function inflated(value: Uint8Array): string {
+  for (const inflate of [inflateWithDictionary, (v: Uint8Array) => inflateRawSync(v).toString('utf8')]) {
+    try {
+      return inflate(value);
+    } catch {}
+  }
+  return Buffer.from(value).toString('utf8');
+}
+
 /** Every string in an item, and what a base64 string decodes to (a quarantined body). */
 function texts(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') {
     into.push(value);
     if (value.length >= 24 && /^[A-Za-z0-9+/]+={0,2}$/.test(value)) into.push(Buffer.from(value, 'base64').toString('utf8'));
   } else if (value instanceof Uint8Array) {
-    // Deflated history items (aws/dynamo-profile-repository.ts) are read as their events.
-    try {
-      into.push(inflateRawSync(value).toString('utf8'));
-    } catch {
-      into.push(Buffer.from(value).toString('utf8'));
-    }
+    // Deflated items (aws/profile-codec.ts: profiles, history tails and items, push snapshots) are read as their JSON,
+    // with the preset dictionary they were written with, or none (`docz`, `eventz`).
+    into.push(inflated(value));
   } else if (value instanceof Set) for (const v of value) texts(v, into);
   else if (Array.isArray(value)) for (const v of value) texts(v, into);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, into);
