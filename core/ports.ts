@@ -127,6 +127,12 @@ export type PushMessage =
    * strongly only when that read is older; without it (older messages, resyncs, redeliveries) the push reads strongly.
    */
   | { kind: 'sync'; tenantId: string; profileId: string; statsAt?: string; version?: number }
+  /**
+   * Many syncs of one tenant in one message: what a merge batch changed (pipeline/packed-syncs.ts). A message is the
+   * unit SQS retries and dead-letters, so a failure of any profile in it retries the whole message; its delivered
+   * profiles then find their snapshots unchanged and cost reads, not vendor calls.
+   */
+  | { kind: 'syncs'; tenantId: string; profiles: PackedSync[]; statsAt?: string }
   | {
       kind: 'erase';
       tenantId: string;
@@ -135,6 +141,12 @@ export type PushMessage =
       /** Ids the subject's profile absorbed: their push snapshots and contacts go too. */
       mergedFrom?: string[];
     };
+
+/** One profile of a packed sync message, with the version the merge committed (see `version` above). */
+export interface PackedSync {
+  profileId: string;
+  version?: number;
+}
 
 export interface MessageQueue<T> {
   /** Sends in batches the queue accepts; throws when any message could not be sent. */

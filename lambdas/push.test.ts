@@ -152,4 +152,32 @@ describe('push handler', () => {
     expect(await snapshots().get('acme', profileId, 'copernica'), 'and so is the snapshot').toBeUndefined();
     expect(await profileIdOf('acme', 'eve@example.com'), 'and the profile here').toBeUndefined();
   });
+
+  it('takes a merge batch of several people as one packed message, beside a single sync sent before the deploy', async () => {
+    const pushes = await mergeAndTakePushes([
+      customer('401', 'gil@example.com', '2026-10-01T10:00:00Z', { firstName: 'Gil' }),
+      consent('gil@example.com', '2026-10-01T10:01:00Z'),
+      customer('402', 'hal@example.com', '2026-10-01T10:00:00Z', { firstName: 'Hal' }),
+      consent('hal@example.com', '2026-10-01T10:01:00Z'),
+    ]);
+    const bodies = pushes.map((m) => JSON.parse(m.Body!) as PushMessage);
+    expect(bodies).toEqual([expect.objectContaining({ kind: 'syncs', tenantId: 'acme', profiles: expect.any(Array) })]);
+    const ids = [(await profileIdOf('acme', 'gil@example.com'))!, (await profileIdOf('acme', 'hal@example.com'))!];
+    expect(bodies[0]!.kind === 'syncs' && bodies[0]!.profiles.map((p) => p.profileId).sort()).toEqual([...ids].sort());
+    const old = JSON.stringify({ kind: 'sync', tenantId: 'acme', profileId: ids[0] });
+
+    expect(await push(sqsEvent([...pushes, old]))).toEqual({ batchItemFailures: [] });
+
+    const emails = copernica.profiles().map((p) => p.fields.email);
+    expect(emails).toEqual(expect.arrayContaining(['gil@example.com', 'hal@example.com']));
+    expect(
+      emails.filter((e) => e === 'gil@example.com'),
+      'named twice, pushed once',
+    ).toHaveLength(1);
+  });
+
+  it('fails a packed message without profiles as malformed, so it is dead-lettered', async () => {
+    const empty = JSON.stringify({ kind: 'syncs', tenantId: 'acme', profiles: [] });
+    expect(await push(sqsEvent([empty]))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
 });

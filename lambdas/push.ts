@@ -12,6 +12,7 @@ import { connectedInstances } from './connected-instances.js';
 import { once, shared } from './container.js';
 import { secretsProvider } from './secrets-provider.js';
 import { surveySecret } from '../pipeline/survey/survey-secret.js';
+import { PACK_MAX_BYTES } from '../pipeline/packed-syncs.js';
 
 const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
   z.object({
@@ -20,6 +21,18 @@ const PushMessageSchema: z.ZodType<PushMessage> = z.discriminatedUnion('kind', [
     profileId: z.string(),
     statsAt: z.string().optional(),
     version: z.number().int().nonnegative().optional(),
+  }),
+  // A merge batch's syncs of one tenant (pipeline/packed-syncs.ts); single syncs above are still sent (a pack of one, the
+  // sweep, messages in flight at deploy, replays of older dead letters).
+  z.object({
+    kind: z.literal('syncs'),
+    tenantId: z.string(),
+    profiles: z
+      .array(z.object({ profileId: z.string(), version: z.number().int().nonnegative().optional() }))
+      .min(1)
+      // `{"profileId":""}` is 16 bytes: no pack within PACK_MAX_BYTES holds more, whatever MAX_PACKED was when it was sent.
+      .max(PACK_MAX_BYTES / 16),
+    statsAt: z.string().optional(),
   }),
   z.object({
     kind: z.literal('erase'),

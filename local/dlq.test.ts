@@ -193,4 +193,16 @@ describe('replayDeadLetters', () => {
     const report = await replayDeadLetters(env.sqs, env.queues.pushDlq.url, env.queues.push.url, { waitTimeSeconds: 0 });
     expect(report.moved, 'visible again right after the peek').toBe(1);
   });
+
+  it('summarises a packed sync message by its number of profiles, not their ids', async () => {
+    await takeAll(env.sqs, env.queues.pushDlq.url);
+    await new SqsMessageQueue(env.sqs, env.queues.pushDlq.url).send([
+      { kind: 'syncs', tenantId: 'acme', profiles: [{ profileId: 'a', version: 2 }, { profileId: 'b' }] },
+    ]);
+
+    expect(await peekMessages(env.sqs, env.queues.pushDlq.url)).toEqual([
+      expect.objectContaining({ summary: 'tenant acme, push syncs, 2 profiles' }),
+    ]);
+    await takeAll(env.sqs, env.queues.pushDlq.url);
+  });
 });

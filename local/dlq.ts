@@ -168,6 +168,8 @@ function summarise(body: string): string {
     typeof source?.instance === 'string' ? `from ${source.instance}` : undefined,
     typeof m.sourceEventId === 'string' ? `event ${m.sourceEventId}` : undefined,
     typeof m.profileId === 'string' ? `profile ${m.profileId}` : undefined,
+    // A packed sync message (pipeline/packed-syncs.ts): its profiles' delivery logs say which of them failed.
+    Array.isArray(m.profiles) ? `${m.profiles.length} profile${m.profiles.length === 1 ? '' : 's'}` : undefined,
   ];
   return parts.filter((p) => p !== undefined).join(', ');
 }

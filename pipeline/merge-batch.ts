@@ -27,6 +27,7 @@ import { acceptRedelivered, settleInLedger, type MergeAccounting } from './ledge
 import type { CatalogStore } from '../core/catalog/catalog-store.js';
 import { catalogStep } from './catalog/catalog-batch.js';
 import { groupIntoLanes } from './merge-lanes.js';
+import { packSyncs } from './packed-syncs.js';
 import type { MessageScope, MessageSender } from './scope/message-scope.js';
 
 export interface MergeBatchDeps {
@@ -173,7 +174,8 @@ export async function mergeBatch(deps: MergeBatchDeps, messages: readonly Queued
   }
 
   try {
-    await deps.push.send(uniquePushes(pushes));
+    // Packed per tenant: one message carries the batch's syncs (pipeline/packed-syncs.ts).
+    await deps.push.send(packSyncs(uniquePushes(pushes)));
   } catch (error) {
     // The merges are committed; redelivery finds them as duplicates and asks for the push again.
     deps.log.error('could not queue pushes; failing the batch for redelivery', { reason: (error as Error).message });
@@ -355,7 +357,12 @@ function decode(message: QueuedMessage): CanonicalEvent | Error {
 function uniquePushes(pushes: readonly PushMessage[]): PushMessage[] {
   const byKey = new Map<string, PushMessage>();
   for (const p of pushes) {
-    const key = p.kind === 'sync' ? `sync|${p.tenantId}|${p.profileId}` : `erase|${p.tenantId}|${p.subject.profileId}`;
+    const key =
+      p.kind === 'sync'
+        ? `sync|${p.tenantId}|${p.profileId}`
+        : p.kind === 'erase'
+          ? `erase|${p.tenantId}|${p.subject.profileId}`
+          : `syncs|${byKey.size}`;
     const known = byKey.get(key);
     if (p.kind === 'sync' && known?.kind === 'sync') {
       const version = Math.max(known.version ?? -1, p.version ?? -1);

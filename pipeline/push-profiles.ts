@@ -36,6 +36,7 @@ import { catalogCategoriesOf, readCatalogView } from '../core/campaign/catalog-v
 import { sendsBack } from '../core/merge/echoes.js';
 import { encodePending } from '../core/pending-push.js';
 import { withSurveyLinks, type SurveyLinkDeps } from './survey/push-survey-links.js';
+import { unpackSyncs } from './packed-syncs.js';
 
 export interface PushDeps {
   instances: InstanceResolver;
@@ -116,8 +117,33 @@ interface SnapshotWrite {
   expiresAt?: number;
 }
 
-/** Returns the ids of the messages that must be retried. */
+/** A single sync or erasure: a queued message, or one profile of a packed one (pipeline/packed-syncs.ts). */
+interface SinglePush {
+  id: string;
+  message: Exclude<PushMessage, { kind: 'syncs' }>;
+}
+
+/**
+ * Returns the ids of the messages that must be retried. A packed message is pushed as its single syncs, each under an
+ * id of its own; any of them failing fails the message, which is retried whole (pipeline/packed-syncs.ts says why).
+ */
 export async function pushProfiles(deps: PushDeps, messages: readonly QueuedPush[], scope?: PushScope): Promise<string[]> {
+  const messageOf = new Map<string, string>();
+  const singles = messages.flatMap(({ id, message }): SinglePush[] => {
+    if (message.kind !== 'syncs') return [{ id, message }];
+    return unpackSyncs(message).map((single, i) => {
+      messageOf.set(`${id}#${i}`, id);
+      return { id: `${id}#${i}`, message: single };
+    });
+  });
+  const idOf = (unit: string) => messageOf.get(unit) ?? unit;
+  const onOutcome = scope?.onOutcome;
+  const scoped =
+    scope && onOutcome ? { ...scope, onOutcome: (o: ScopedOutcome) => onOutcome({ ...o, messageId: idOf(o.messageId) }) } : scope;
+  return [...new Set((await pushSingles(deps, singles, scoped)).map(idOf))];
+}
+
+async function pushSingles(deps: PushDeps, messages: readonly SinglePush[], scope?: PushScope): Promise<string[]> {
   const failed = new Set<string>();
   const perDestination = new Map<string, { destination: BoundInstance; pending: Pending[] }>();
   const { unique, sameProfile } = onePerProfile(messages);
@@ -403,8 +429,8 @@ function takeCounts(deps: PushDeps, counts: Map<string, DeliveryCounts>, tenantI
  * one could land last and stay at the destination, with the snapshot saying the newer one had been sent (found by
  * test/faults.test.ts). The first message stands for the others, with the newest stats any of them asked for.
  */
-function onePerProfile(messages: readonly QueuedPush[]): { unique: QueuedPush[]; sameProfile: Map<string, string[]> } {
-  const unique: QueuedPush[] = [];
+function onePerProfile(messages: readonly SinglePush[]): { unique: SinglePush[]; sameProfile: Map<string, string[]> } {
+  const unique: SinglePush[] = [];
   const sameProfile = new Map<string, string[]>();
   const firstFor = new Map<string, number>();
   for (const queued of messages) {
@@ -536,7 +562,7 @@ async function pendingChange(
  */
 async function readAhead(
   deps: PushDeps,
-  unique: readonly QueuedPush[],
+  unique: readonly SinglePush[],
 ): Promise<{ profiles: Pick<ProfileRepository, 'get'>; snapshots: PushSnapshotStore }> {
   const profiles = new Map<string, Profile | undefined>();
   const snapshots = new Map<string, Record<string, FieldValue> | undefined>();
