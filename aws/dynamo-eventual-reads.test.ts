@@ -1,6 +1,6 @@
 // The profile repository's optimistic view (withEventualReads) on DynamoDB Local: what it asks for eventually
-// consistently (identifier lookups), what it reads again strongly, and that a stale answer never decides a write no
-// condition guards.
+// consistently (identifier lookups), what its commits require of an identifier nobody held when it was looked up, and
+// that a stale answer never decides a write no condition guards.
 // DynamoDB Local is never stale, so a wrapper of the client answers eventually consistent reads from an older copy.
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -90,7 +90,7 @@ function mergeDeps(profiles: DynamoProfileRepository) {
 const profileKey = (id: string): Key => ({ pk: `T#acme#P#${id}`, sk: 'PROFILE' });
 
 describe('DynamoProfileRepository.withEventualReads', () => {
-  it('looks identifiers up eventually consistently, reads again strongly what names no holder, and reads profiles strongly', async () => {
+  it('looks identifiers up eventually consistently, reads nothing again, and reads profiles strongly', async () => {
     const client = staleClient();
     const repo = new DynamoProfileRepository(client.db, env.tables.profiles);
     const [held, unknown] = [email('held'), email('unknown')];
@@ -118,9 +118,8 @@ describe('DynamoProfileRepository.withEventualReads', () => {
     expect(await view.get('acme', live.profileId)).toMatchObject({ version: 1 });
 
     expect(client.reads).toEqual([
+      // The identifier with no item is not read again: a fresh claim of it requires nothing recorded on it.
       { request: 'BatchGet', consistent: false, keys: 2, sk: 'ID' },
-      // The identifier with no item: a stale miss could hide an erasure marker.
-      { request: 'BatchGet', consistent: true, keys: 1, sk: 'ID' },
       // Profiles are read strongly: what the merge decides on a profile must be current.
       { request: 'BatchGet', consistent: true, keys: 3, sk: 'PROFILE' },
       { request: 'Get', consistent: true, keys: 1, sk: 'PROFILE' },
@@ -171,7 +170,32 @@ describe('DynamoProfileRepository.withEventualReads', () => {
     expect(after?.fields.locale?.value).toBe('en-GB');
   });
 
-  it('a stale miss of an erasure marker is read again strongly: a late event from before the erasure re-creates nobody', async () => {
+  it('a fresh claim through the view requires nothing recorded on the identifier; the repository itself only no holder', async () => {
+    const client = staleClient();
+    const repo = new DynamoProfileRepository(client.db, env.tables.profiles);
+    const view = repo.withEventualReads();
+    const [marked, refused, plain] = [email('marked'), email('refused'), email('plain')];
+    await repo.markErased('acme', [marked], '2026-11-02T00:00:00.000Z');
+    await repo.commit('acme', { puts: [], claims: [], shares: [{ identifier: refused, profileId: 'p-refused' }] });
+    const claim = (identifier: Identifier) => {
+      const profile: Profile = { ...emptyProfile('acme', fresh('claimer'), '2026-11-03T00:00:00Z'), version: 1 };
+      return { puts: [{ profile, expectedVersion: 0 }], claims: [{ identifier, profileId: profile.profileId }] };
+    };
+
+    await expect(view.commit('acme', claim(marked))).rejects.toThrow(/carries an erasure marker, expected no profile/);
+    await expect(view.commit('acme', claim(refused))).rejects.toThrow(/carries refusals, expected no profile/);
+    await view.commit('acme', claim(plain));
+    // Nothing of the failed claims stays behind.
+    expect((await repo.lookupEntries('acme', [marked])).get(identifierKey(marked))).toMatchObject({ erasedAt: '2026-11-02T00:00:00.000Z' });
+    expect((await repo.lookupEntries('acme', [marked])).get(identifierKey(marked))?.profileId).toBeUndefined();
+    expect((await repo.lookupEntries('acme', [refused])).get(identifierKey(refused))?.profileId).toBeUndefined();
+    // A strong lookup saw the marker and the refusals and judged them: the repository's own claim takes them.
+    await repo.commit('acme', claim(marked));
+    await repo.commit('acme', claim(refused));
+    expect((await repo.lookupEntries('acme', [marked])).get(identifierKey(marked))?.profileId).toBeDefined();
+  });
+
+  it('a stale miss of an erasure marker ends in a conflict, and the strong retry drops a late event from before the erasure', async () => {
     const client = staleClient();
     const repo = new DynamoProfileRepository(client.db, env.tables.profiles);
     const deps = mergeDeps(repo);
@@ -193,5 +217,28 @@ describe('DynamoProfileRepository.withEventualReads', () => {
     const entry = (await repo.lookupEntries('acme', [ada])).get(identifierKey(ada));
     expect(entry?.profileId, 'nobody holds the erased identifier').toBeUndefined();
     expect(entry?.erasedAt).toBe('2026-11-02T00:00:00.000Z');
+    expect(deps.log.lines.filter((l) => l.includes('optimistic reads')).map((l) => (JSON.parse(l) as { why: string }).why)).toEqual([
+      'a commit condition failed',
+    ]);
+  });
+
+  it('a stale miss of a concurrent claim ends in one retry, and the event goes to the profile that claimed the identifier', async () => {
+    const client = staleClient();
+    const repo = new DynamoProfileRepository(client.db, env.tables.profiles);
+    const deps = mergeDeps(repo);
+    const ada = email('claimed');
+    await mergeBatch(deps, [{ id: 'm0', body: JSON.stringify(customer('c7', ada.value, '2026-10-01T10:00:00Z', { firstName: 'Ada' })) }]);
+    const holder = (await repo.lookup('acme', [ada])).get(identifierKey(ada))!;
+    // The claim is a moment old: an eventually consistent read does not see it yet.
+    client.hidden.add('ID');
+
+    const result = await mergeBatch(deps, [
+      { id: 'm1', body: JSON.stringify(customer('c7', ada.value, '2026-10-02T10:00:00Z', { lastName: 'Lovelace' })) },
+    ]);
+
+    expect(result.outcomes.get('m1')).toBe('applied');
+    expect((await repo.lookup('acme', [ada])).get(identifierKey(ada))).toBe(holder);
+    expect((await repo.get('acme', holder))?.fields.lastName?.value).toBe('Lovelace');
+    expect(deps.log.lines.filter((l) => l.includes('optimistic reads'))).toHaveLength(1);
   });
 });

@@ -98,8 +98,8 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    */
   readOnly?: boolean;
   /**
-   * The merge's optimistic first attempt (`withEventualReads`): identifier lookups eventually consistent, but an answer
-   * no commit condition guards is read again strongly (see `withEventualReads`).
+   * The merge's optimistic first attempt (`withEventualReads`): identifier lookups eventually consistent, fresh claims
+   * conditioned on nothing recorded on the identifier (see `withEventualReads`).
    */
   eventualReads?: boolean;
 }
@@ -171,12 +171,13 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
    * writes the profile that held it (absorbed into a tombstone, rewritten by an unmerge or a take-over, or erased), so
    * the strong read of that profile, which follows the lookup, shows the change (it no longer holds the identifier, is a
    * tombstone leading on, or is gone), and a claim from the stale holder is conditioned on it (`profileId = :previous`):
-   * a stale pointer ends in a ConflictRetry or leads where the current one does. Every other answer is read again
-   * strongly, in the request that reads legacy digests: an item without a holder, or none at all. A fresh claim's
-   * `attribute_not_exists(profileId)` holds on an erasure marker too, so a stale miss of a marker would let a late
-   * delivery of a pre-erasure event re-create the erased person. A held item's refusal count (`sharedBy`) is guarded by
-   * no condition, eventual or strong: a concurrent writer can add a refusal between a strong read and the commit too.
-   * Commits and every other operation are this repository's own.
+   * a stale pointer ends in a ConflictRetry or leads where the current one does. An answer without a holder (no item, an
+   * erasure marker, refusals) may miss a marker, refusals or a holder written a moment ago: a fresh claim through this
+   * view requires nothing at all recorded on the item (freshClaimCondition), so a claim decided on a stale miss ends in
+   * a ConflictRetry, whose retry reads strongly; identifiers the lane does not claim are confirmed by the merge
+   * (pipeline/merge-batch.ts readThrough). Legacy digests are read strongly. A held item's refusal count (`sharedBy`)
+   * is guarded by no condition, eventual or strong: a concurrent writer can add a refusal between a strong read and the
+   * commit too. Commits and every other operation are this repository's own.
    */
   withEventualReads(): DynamoProfileRepository {
     if (this.options.eventualReads || this.options.readOnly) return this;
@@ -184,9 +185,23 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     return this.eventual;
   }
 
-  /** Lookups strongly consistent unless a personalize reader or an optimistic attempt (which re-reads unguarded answers). */
+  /** Lookups strongly consistent unless a personalize reader or an optimistic attempt (whose fresh claims are stricter). */
   private get consistentReads(): boolean {
     return this.options.readOnly !== true && this.options.eventualReads !== true;
+  }
+
+  /**
+   * The condition of a claim of an identifier nobody held when it was looked up. After a strong lookup: still nobody
+   * holds it (an erasure marker or refusals may be there: the merge read and judged them). After an eventually
+   * consistent one (withEventualReads), whose answer "no holder" or "no item" may miss a marker, refusals or a holder
+   * written a moment ago: nothing at all is recorded on it, which is what the merge decided on when it read no item (a
+   * claim over a marker or refusals it did read fails too, and the strong retry decides it). So a stale answer ends in
+   * a ConflictRetry, never in a claim over what the merge did not see.
+   */
+  private get freshClaimCondition(): string {
+    return this.options.eventualReads
+      ? 'attribute_not_exists(profileId) AND attribute_not_exists(erasedAt) AND attribute_not_exists(sharedBy)'
+      : 'attribute_not_exists(profileId)';
   }
 
   async lookup(tenantId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
@@ -211,26 +226,18 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         { consistentRead, projection: ['pk', 'profileId', 'sharedBy', 'erasedAt', 'erasure'] },
         this.options,
       );
-    let keyed = await read(byPk.keys(), this.consistentReads);
-    // The optimistic attempt trusts only an item naming a holder; the others are read again strongly, beside the
-    // legacy keys of the same identifiers (one request, as before).
-    const held = new Set(keyed.flatMap((item) => (typeof item.profileId === 'string' ? [item.pk as string] : [])));
-    const unguarded = new Set(this.options.eventualReads ? [...byPk.keys()].filter((pk) => !held.has(pk)) : []);
-    if (unguarded.size > 0) keyed = keyed.filter((item) => !unguarded.has(item.pk as string));
+    const keyed = await read(byPk.keys(), this.consistentReads);
     const seen = new Set(keyed.map((item) => byPk.get(item.pk as string)));
     const items = [...keyed];
     // A legacy item counts only where no keyed item exists (the keyed one always wins): legacy keys are read for those
     // identifiers alone, in a second request, instead of beside every keyed key (~2.4 read units per event end to end).
+    // Strongly, in the optimistic attempt too: a fresh claim is conditioned on the keyed item alone, so a stale miss of
+    // a legacy holder or marker would go unnoticed.
     const legacyPks = new Map<string, string>();
     if (legacy)
       for (const id of identifiers)
         if (!seen.has(identifierKey(id))) legacyPks.set(profileKeys.identifier(tenantId, id, legacy).pk, identifierKey(id));
-    const second = [...unguarded, ...legacyPks.keys()];
-    const secondRead = second.length > 0 ? await read(second, this.consistentReads || unguarded.size > 0) : [];
-    const reread = secondRead.filter((item) => unguarded.has(item.pk as string));
-    items.push(...reread);
-    for (const item of reread) seen.add(byPk.get(item.pk as string));
-    const legacyRead = secondRead.filter((item) => !unguarded.has(item.pk as string));
+    const legacyRead = legacyPks.size > 0 ? await read(legacyPks.keys(), this.options.readOnly !== true) : [];
     // An item only under the legacy digest moves to the keyed one before anything relies on it: commits write keyed items.
     for (const item of legacyRead) {
       const key = legacyPks.get(item.pk as string);
@@ -654,7 +661,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         Key: profileKeys.identifier(tenantId, identifier, current),
         UpdateExpression: 'SET profileId = :holder',
         ...(previousProfileId === undefined
-          ? { ConditionExpression: 'attribute_not_exists(profileId)', ExpressionAttributeValues: { ':holder': profileId } }
+          ? { ConditionExpression: this.freshClaimCondition, ExpressionAttributeValues: { ':holder': profileId } }
           : {
               ConditionExpression: 'profileId = :previous',
               ExpressionAttributeValues: { ':holder': profileId, ':previous': previousProfileId },
@@ -741,9 +748,8 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
       if (result.status === 'fulfilled') return;
       if (!(result.reason instanceof ConditionalCheckFailedException)) throw result.reason;
       const claim = commit.claims[i]!;
-      const holder = (result.reason.Item as Record<string, AttributeValue> | undefined)?.profileId?.S;
       failures.push(
-        `identifier ${claim.identifier.type} ${digest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected no profile`,
+        `identifier ${claim.identifier.type} ${digest(tenantId, claim.identifier)} ${recorded(result.reason.Item as Record<string, AttributeValue> | undefined)}, expected no profile`,
       );
     });
     if (failures.length === 0) return;
@@ -1152,12 +1158,19 @@ function describeConflict(
     const old = reason.Item as Record<string, AttributeValue> | undefined;
     if (reason.Code === 'TransactionConflict') failures.push(`item ${i} is being written by another transaction`);
     else if (put) failures.push(`profile ${put.profile.profileId} is at version ${old?.version?.N ?? 0}, expected ${put.expectedVersion}`);
-    else if (claim) {
-      const holder = old?.profileId?.S;
+    else if (claim)
       failures.push(
-        `identifier ${claim.identifier.type} ${digest(tenantId, claim.identifier)} is held by ${holder ?? 'no profile'}, expected ${claim.previousProfileId ?? 'no profile'}`,
+        `identifier ${claim.identifier.type} ${digest(tenantId, claim.identifier)} ${recorded(old)}, expected ${claim.previousProfileId ?? 'no profile'}`,
       );
-    }
   });
   return failures.length > 0 ? `commit conflicts: ${failures.join('; ')}` : undefined;
+}
+
+/** What a failed claim met on the identifier's item (ALL_OLD), without its value: the holder, or what else is recorded. */
+function recorded(old: Record<string, AttributeValue> | undefined): string {
+  const holder = old?.profileId?.S;
+  if (holder !== undefined) return `is held by ${holder}`;
+  if (old?.erasedAt !== undefined) return 'is held by no profile but carries an erasure marker';
+  if (old?.sharedBy !== undefined) return 'is held by no profile but carries refusals';
+  return 'is held by no profile';
 }

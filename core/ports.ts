@@ -111,10 +111,12 @@ export interface ProfileRepository {
   getMany(tenantId: string, profileIds: readonly string[], options?: { eventual?: boolean }): Promise<Map<string, Profile>>;
   /**
    * The same store for an optimistic first attempt of the merge, where identifier lookups cost less (DynamoDB:
-   * eventually consistent, half the read units). Only an entry naming a holder may be a moment old: the holder changes
+   * eventually consistent, half the read units). Any entry may be a moment old. One naming a holder: the holder changes
    * only with a write of the profile that held it, which the profile read after the lookup shows (profiles are read as
-   * freshly as by the store itself), and a claim from it is conditioned on it, so a stale entry ends in a ConflictRetry
-   * or leads where the current one does. Absent: the store has one kind of read.
+   * freshly as by the store itself), and a claim from it is conditioned on it. One without a holder (or none): a fresh
+   * claim through this view requires nothing recorded on the identifier (no holder, erasure marker or refusal), and the
+   * merge confirms strongly the ones it does not claim. So a stale entry ends in a ConflictRetry or leads where the
+   * current one does. Absent: the store has one kind of read.
    */
   withEventualReads?(): ProfileRepository;
 }

@@ -230,8 +230,13 @@ async function mergeLane(
     const cheap = first.profiles !== deps.profiles;
     const optimistic = attempt === 1 && cheap && !unguarded;
     const repository = optimistic ? first.profiles : deps.profiles;
-    // The batch's reads serve the first attempt; after a conflict the lane reads afresh, strongly.
-    const base = attempt === 1 && (optimistic || !cheap) && first.reads ? readThrough(repository, first.reads) : repository;
+    // The batch's reads serve the first attempt; after a conflict the lane reads afresh, strongly. The optimistic one
+    // confirms strongly what no commit condition guards (readThrough's `confirm`).
+    const view =
+      optimistic || (attempt === 1 && !cheap && first.reads)
+        ? readThrough(repository, attempt === 1 && first.reads ? first.reads : emptyReads(), optimistic ? deps.profiles : undefined)
+        : undefined;
+    const base = view?.repository ?? repository;
     const stage = new StagedProfileRepository(base, tenantId, { deferHistory: true });
     const merge = {
       profiles: stage,
@@ -267,6 +272,8 @@ async function mergeLane(
       }
       await stage.flush();
       result.history = stage.takeHistory();
+      // A lane that commits nothing may still record history: what it decided on is confirmed all the same.
+      if (result.history.entries.length > 0) await view?.confirmUnheld(tenantId);
       for (const id of stage.erased) result.erased.add(id);
     } catch (error) {
       const conflict = error instanceof ConflictRetry || error instanceof StageConflict;
@@ -444,8 +451,61 @@ async function prefetchBatch(
   return { reads, keys };
 }
 
-/** The repository with the batch's reads in front; a commit forgets what it wrote, so nothing read after it is stale. */
-function readThrough(base: ProfileRepository, reads: BatchReads): ProfileRepository {
+/** No reads ahead (the batch's failed, or the lane reads afresh): every read goes to the store. */
+function emptyReads(): BatchReads {
+  return { looked: new Set(), entries: new Map(), profiles: new Map() };
+}
+
+/** An identifier entry as the merge judges one that names no holder: nothing recorded, or a marker and refusals. */
+function unheldSignature(entry: IdentifierEntry | undefined): string {
+  if (entry === undefined || (entry.erasedAt === undefined && entry.refusedBy.length === 0 && entry.profileId === undefined)) return '';
+  return JSON.stringify([entry.profileId ?? null, entry.erasedAt ?? null, entry.refusedBy]);
+}
+
+/**
+ * The repository with the batch's reads in front; a commit forgets what it wrote, so nothing read after it is stale.
+ *
+ * `confirm` (the optimistic attempt: the lookups may be eventually consistent): an identifier the lane was told nobody
+ * holds decides the lane through what is recorded on it (an erasure marker drops an older event, refusals block a value
+ * shared too widely) and no commit condition guards that unless the lane claims it (the store's fresh claim then
+ * requires nothing recorded, ProfileRepository.withEventualReads). The others (refused by the identity rules: a second
+ * e-mail beyond the limit, a blocked value) are read again strongly through `confirm` before the lane's commit, or
+ * before its history when it commits nothing; any difference is a ConflictRetry, whose retry reads strongly.
+ */
+function readThrough(
+  base: ProfileRepository,
+  reads: BatchReads,
+  confirm?: ProfileRepository,
+): { repository: ProfileRepository; confirmUnheld: (tenantId: string) => Promise<void> } {
+  /** identifierKey → the identifier and what the lane was told of it, for those told without a holder. */
+  const unheld = new Map<string, { id: Identifier; signature: string; mixed: boolean }>();
+  const claimed = new Set<string>();
+  const told = (ids: readonly Identifier[], found: ReadonlyMap<string, IdentifierEntry>) => {
+    if (!confirm) return;
+    for (const id of ids) {
+      const key = identifierKey(id);
+      const entry = found.get(key);
+      if (entry?.profileId !== undefined || claimed.has(key)) continue;
+      const signature = unheldSignature(entry);
+      const known = unheld.get(key);
+      if (known === undefined) unheld.set(key, { id, signature, mixed: false });
+      else if (known.signature !== signature) known.mixed = true;
+    }
+  };
+  const confirmUnheld = async (tenantId: string): Promise<void> => {
+    if (!confirm) return;
+    const open = [...unheld].filter(([key]) => !claimed.has(key));
+    if (open.length === 0) return;
+    const current = await confirm.lookupEntries(
+      tenantId,
+      open.map(([, { id }]) => id),
+    );
+    for (const [key, { signature, mixed }] of open) {
+      if (mixed || unheldSignature(current.get(key)) !== signature)
+        throw new ConflictRetry('an identifier looked up without a holder has changed since its eventually consistent read');
+      unheld.delete(key);
+    }
+  };
   const lookupEntries = async (tenantId: string, ids: readonly Identifier[]): Promise<Map<string, IdentifierEntry>> => {
     const missing = ids.filter((id) => !reads.looked.has(identifierKey(id)));
     const found = missing.length > 0 ? await base.lookupEntries(tenantId, missing) : new Map<string, IdentifierEntry>();
@@ -453,9 +513,10 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
       const entry = reads.entries.get(identifierKey(id));
       if (entry && reads.looked.has(identifierKey(id))) found.set(identifierKey(id), entry);
     }
+    told(ids, found);
     return found;
   };
-  return {
+  const repository: ProfileRepository = {
     lookupEntries,
     lookup: async (tenantId, ids) => {
       const found = new Map<string, string>();
@@ -474,6 +535,9 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
       return found;
     },
     commit: async (tenantId, commit) => {
+      // Claimed: the fresh claim's condition guards what was read. The rest is confirmed before anything is written.
+      for (const c of commit.claims) claimed.add(identifierKey(c.identifier));
+      await confirmUnheld(tenantId);
       for (const { profile } of commit.puts) reads.profiles.delete(profile.profileId);
       for (const c of [...commit.claims, ...(commit.shares ?? [])]) reads.looked.delete(identifierKey(c.identifier));
       // What it left of the commit's history (core/ports.ts CommittedHistory) goes back to the stage.
@@ -494,4 +558,5 @@ function readThrough(base: ProfileRepository, reads: BatchReads): ProfileReposit
       await base.markErased(tenantId, ids, erasedAt, marks);
     },
   };
+  return { repository, confirmUnheld };
 }
