@@ -46,20 +46,29 @@ export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: Te
 
 const DAY_MS = 86_400_000;
 
-/** The first limit the identifiers break at `at`, described; undefined when all hold. */
-function brokenLimit(rules: IdentityRules, ids: Iterable<ProfileIdentifier>, at: string): string | undefined {
-  const counts = new Map<string, number>();
-  const sinceByType = new Map<string, string | undefined>();
-  for (const id of ids) {
-    if (!sinceByType.has(id.type)) {
-      const days = limitOf(rules, id.type).withinDays;
-      sinceByType.set(id.type, days === undefined ? undefined : new Date(Date.parse(at) - days * DAY_MS).toISOString());
-    }
-    const since = sinceByType.get(id.type);
-    if (since === undefined || id.at >= since) counts.set(id.type, (counts.get(id.type) ?? 0) + 1);
+/**
+ * The first limit the identifiers break at `at`, described; undefined when all hold. Types are taken in the order of
+ * their first identifier within the limit's window. A profile holds a handful of identifiers: counted in place, without
+ * a Map per call.
+ */
+function brokenLimit(rules: IdentityRules, ids: readonly ProfileIdentifier[], at: string): string | undefined {
+  for (let i = 0; i < ids.length; i++) {
+    const { type } = ids[i]!;
+    const limit = limitOf(rules, type);
+    const since = limit.withinDays === undefined ? undefined : new Date(Date.parse(at) - limit.withinDays * DAY_MS).toISOString();
+    if (!within(ids[i]!, since)) continue;
+    let first = true;
+    for (let j = 0; j < i && first; j++) if (ids[j]!.type === type && within(ids[j]!, since)) first = false;
+    if (!first) continue;
+    let count = 1;
+    for (let j = i + 1; j < ids.length; j++) if (ids[j]!.type === type && within(ids[j]!, since)) count++;
+    if (count > limit.max) return describeLimit(type, limit);
   }
-  for (const [type, count] of counts) if (count > limitOf(rules, type).max) return describeLimit(type, limitOf(rules, type));
   return undefined;
+}
+
+function within(id: ProfileIdentifier, since: string | undefined): boolean {
+  return since === undefined || id.at >= since;
 }
 
 /**
@@ -212,13 +221,13 @@ function heldWith(
   key: string,
   id: Identifier,
   sighting: { source: string; at: string },
-): Iterable<ProfileIdentifier> {
+): ProfileIdentifier[] {
   const held = new Map<string, ProfileIdentifier>();
   for (const p of group) addHeld(held, p.identifiers);
   if (owner) addHeld(held, owner.identifiers);
   addHeld(held, accepted);
   if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
-  return held.values();
+  return [...held.values()];
 }
 
 function addHeld(held: Map<string, ProfileIdentifier>, identifiers: readonly ProfileIdentifier[]): void {
@@ -274,23 +283,9 @@ function knownToOneProfile(
   };
 }
 
-/**
- * Whether held identifiers keep every limit. Without time-windowed limits the answer depends only on the rules and the
- * identifiers, and a profile keeps its identifiers array until its identity changes (copy-on-write): remembered per
- * array, so an event of a known person does not count them again.
- */
-const limitsHeld = new WeakMap<IdentityRules, WeakMap<readonly ProfileIdentifier[], boolean> | 'windowed'>();
-
+/** Whether held identifiers keep every limit (counted in place: cheaper than the per-array WeakMap it replaced). */
 function holdsLimits(rules: IdentityRules, identifiers: readonly ProfileIdentifier[], at: string): boolean {
-  let known = limitsHeld.get(rules);
-  if (known === undefined) {
-    const windowed = Object.values(rules.limits).some((limit) => 'withinDays' in limit && limit.withinDays !== undefined);
-    limitsHeld.set(rules, (known = windowed ? 'windowed' : new WeakMap()));
-  }
-  if (known === 'windowed') return brokenLimit(rules, identifiers, at) === undefined;
-  let held = known.get(identifiers);
-  if (held === undefined) known.set(identifiers, (held = brokenLimit(rules, identifiers, at) === undefined));
-  return held;
+  return brokenLimit(rules, identifiers, at) === undefined;
 }
 
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {
