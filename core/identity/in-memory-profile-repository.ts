@@ -100,9 +100,9 @@ export class InMemoryProfileRepository implements ProfileRepository {
   async appendHistory(tenantId: string, entries: readonly HistoryEntry[], _keepDays?: number): Promise<void> {
     for (const entry of entries) {
       const key = `${tenantId}|${entry.profileId}`;
-      const events = this.events.get(key) ?? new Map<string, HistoryEntry>();
+      let events = this.events.get(key);
+      if (events === undefined) this.events.set(key, (events = new Map<string, HistoryEntry>()));
       events.set(eventKey(entry.event), entry);
-      this.events.set(key, events);
     }
   }
 

@@ -46,20 +46,29 @@ export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: Te
 
 const DAY_MS = 86_400_000;
 
-/** The first limit the identifiers break at `at`, described; undefined when all hold. */
-function brokenLimit(rules: IdentityRules, ids: Iterable<ProfileIdentifier>, at: string): string | undefined {
-  const counts = new Map<string, number>();
-  const sinceByType = new Map<string, string | undefined>();
-  for (const id of ids) {
-    if (!sinceByType.has(id.type)) {
-      const days = limitOf(rules, id.type).withinDays;
-      sinceByType.set(id.type, days === undefined ? undefined : new Date(Date.parse(at) - days * DAY_MS).toISOString());
-    }
-    const since = sinceByType.get(id.type);
-    if (since === undefined || id.at >= since) counts.set(id.type, (counts.get(id.type) ?? 0) + 1);
+/**
+ * The first limit the identifiers break at `at`, described; undefined when all hold. Types are taken in the order of
+ * their first identifier within the limit's window. A profile holds a handful of identifiers: counted in place, without
+ * a Map per call.
+ */
+function brokenLimit(rules: IdentityRules, ids: readonly ProfileIdentifier[], at: string): string | undefined {
+  for (let i = 0; i < ids.length; i++) {
+    const { type } = ids[i]!;
+    const limit = limitOf(rules, type);
+    const since = limit.withinDays === undefined ? undefined : new Date(Date.parse(at) - limit.withinDays * DAY_MS).toISOString();
+    if (!within(ids[i]!, since)) continue;
+    let first = true;
+    for (let j = 0; j < i && first; j++) if (ids[j]!.type === type && within(ids[j]!, since)) first = false;
+    if (!first) continue;
+    let count = 1;
+    for (let j = i + 1; j < ids.length; j++) if (ids[j]!.type === type && within(ids[j]!, since)) count++;
+    if (count > limit.max) return describeLimit(type, limit);
   }
-  for (const [type, count] of counts) if (count > limitOf(rules, type).max) return describeLimit(type, limitOf(rules, type));
   return undefined;
+}
+
+function within(id: ProfileIdentifier, since: string | undefined): boolean {
+  return since === undefined || id.at >= since;
 }
 
 /**
@@ -99,45 +108,38 @@ export function planInFull(
   const rules = tenant.identity;
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
-  const refuse = (id: Identifier, reason: string) => refused.push({ type: id.type, value: id.value, reason, at: sighting.at });
-  const byId = new Map(candidates.map((c) => [c.profileId, c]));
-  const ownerOf = (id: Identifier) => {
-    const owner = owners.get(identifierKey(id));
-    return owner === undefined ? undefined : byId.get(owner);
-  };
-  const splits = (id: Identifier) =>
-    context.split?.has(identifierKey(id)) === true || (ownerOf(id)?.unlinkable ?? []).includes(identifierKey(id));
-
-  const matchable: Identifier[] = [];
+  // Each identifier's key, holder and rank worked out once (they were recomputed by closures per use).
+  const matchable: Matchable[] = [];
   for (const id of eventIds) {
-    const sharedBy = context.sharedBy?.get(identifierKey(id)) ?? 0;
-    if (sharedBy > rules.blockSharedByMoreThan) refuse(id, `blocked: carried by more than ${rules.blockSharedByMoreThan} profiles`);
-    else matchable.push(id);
+    const key = identifierKey(id);
+    const sharedBy = context.sharedBy?.get(key) ?? 0;
+    if (sharedBy > rules.blockSharedByMoreThan) {
+      refused.push(refusal(id, `blocked: carried by more than ${rules.blockSharedByMoreThan} profiles`, sighting.at));
+      continue;
+    }
+    const owner = holderOf(candidates, owners.get(key));
+    const split = context.split?.has(key) === true || (owner?.unlinkable ?? []).includes(key);
+    matchable.push({ id, key, owner, split, rank: (split ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999) });
   }
   // Most trusted first; identifiers that may not link profiles last, so they join a group only when alone.
-  const order = new Map(matchable.map((id) => [id, (splits(id) ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999)]));
-  matchable.sort((a, b) => order.get(a)! - order.get(b)! || (identifierKey(a) < identifierKey(b) ? -1 : 1));
+  matchable.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : 1));
 
   const group: Profile[] = [];
   const links = new Map<string, Identifier>();
   const accepted: ProfileIdentifier[] = [];
-  for (const id of matchable) {
-    const owner = ownerOf(id);
-    const key = identifierKey(id);
+  for (const { id, key, owner, split } of matchable) {
     if (owner && group.includes(owner)) continue;
     // Kept apart: it may not bring its holder together with anything else the event names, old or new.
-    if (owner && (group.length > 0 || accepted.length > 0) && splits(id)) {
-      refuse(id, 'kept apart by an unmerge: may not join two profiles');
+    if (owner && (group.length > 0 || accepted.length > 0) && split) {
+      refused.push(refusal(id, 'kept apart by an unmerge: may not join two profiles', sighting.at));
       shared.push(id);
       continue;
     }
-    const next = owner ? [...group, owner] : group;
-    const held = new Map<string, ProfileIdentifier>();
-    for (const h of [...next.flatMap((p) => p.identifiers), ...accepted]) if (!held.has(identifierKey(h))) held.set(identifierKey(h), h);
-    if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
-    const broken = brokenLimit(rules, held.values(), sighting.at);
+    const broken = brokenLimit(rules, heldWith(group, owner, accepted, key, id, sighting), sighting.at);
     if (broken !== undefined) {
-      refuse(id, owner ? `would join two profiles beyond the limit of ${broken}` : `beyond the limit of ${broken}`);
+      refused.push(
+        refusal(id, owner ? `would join two profiles beyond the limit of ${broken}` : `beyond the limit of ${broken}`, sighting.at),
+      );
       if (owner) shared.push(id);
       continue;
     }
@@ -169,9 +171,7 @@ export function planInFull(
   // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
   // sighting of a held identifier is the only other change.
   const refusedKeys = new Set(refused.map(identifierKey));
-  const sightings = matchable
-    .filter((id) => heldKeys.has(identifierKey(id)) && !refusedKeys.has(identifierKey(id)))
-    .map((id) => ({ ...id, ...sighting }));
+  const sightings = matchable.filter(({ key }) => heldKeys.has(key) && !refusedKeys.has(key)).map(({ id }) => ({ ...id, ...sighting }));
   const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
   const earlier = sightings.some((s) => {
     const h = heldById.get(identifierKey(s))!;
@@ -189,6 +189,52 @@ export function planInFull(
     };
   }
   return { profile, absorbed, attached, refused, shared };
+}
+
+interface Matchable {
+  id: Identifier;
+  key: string;
+  /** The candidate holding the identifier. */
+  owner: Profile | undefined;
+  /** It may not join two profiles (an unmerge split it, here or on its holder). */
+  split: boolean;
+  rank: number;
+}
+
+function refusal(id: Identifier, reason: string, at: string): RefusedIdentifier {
+  return { type: id.type, value: id.value, reason, at };
+}
+
+/** The candidate with the id (the last, as a Map built from the candidates would give). */
+function holderOf(candidates: readonly Profile[], profileId: string | undefined): Profile | undefined {
+  if (profileId === undefined) return undefined;
+  let found: Profile | undefined;
+  for (const candidate of candidates) if (candidate.profileId === profileId) found = candidate;
+  return found;
+}
+
+/** What the group would hold with `owner` (or the new identifier) added: each key once, its first sighting in this order. */
+function heldWith(
+  group: readonly Profile[],
+  owner: Profile | undefined,
+  accepted: readonly ProfileIdentifier[],
+  key: string,
+  id: Identifier,
+  sighting: { source: string; at: string },
+): ProfileIdentifier[] {
+  const held = new Map<string, ProfileIdentifier>();
+  for (const p of group) addHeld(held, p.identifiers);
+  if (owner) addHeld(held, owner.identifiers);
+  addHeld(held, accepted);
+  if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
+  return [...held.values()];
+}
+
+function addHeld(held: Map<string, ProfileIdentifier>, identifiers: readonly ProfileIdentifier[]): void {
+  for (const h of identifiers) {
+    const key = identifierKey(h);
+    if (!held.has(key)) held.set(key, h);
+  }
 }
 
 /**
@@ -237,23 +283,9 @@ function knownToOneProfile(
   };
 }
 
-/**
- * Whether held identifiers keep every limit. Without time-windowed limits the answer depends only on the rules and the
- * identifiers, and a profile keeps its identifiers array until its identity changes (copy-on-write): remembered per
- * array, so an event of a known person does not count them again.
- */
-const limitsHeld = new WeakMap<IdentityRules, WeakMap<readonly ProfileIdentifier[], boolean> | 'windowed'>();
-
+/** Whether held identifiers keep every limit (counted in place: cheaper than the per-array WeakMap it replaced). */
 function holdsLimits(rules: IdentityRules, identifiers: readonly ProfileIdentifier[], at: string): boolean {
-  let known = limitsHeld.get(rules);
-  if (known === undefined) {
-    const windowed = Object.values(rules.limits).some((limit) => 'withinDays' in limit && limit.withinDays !== undefined);
-    limitsHeld.set(rules, (known = windowed ? 'windowed' : new WeakMap()));
-  }
-  if (known === 'windowed') return brokenLimit(rules, identifiers, at) === undefined;
-  let held = known.get(identifiers);
-  if (held === undefined) known.set(identifiers, (held = brokenLimit(rules, identifiers, at) === undefined));
-  return held;
+  return brokenLimit(rules, identifiers, at) === undefined;
 }
 
 function mergeRefusals(known: readonly RefusedIdentifier[], added: readonly RefusedIdentifier[]): RefusedIdentifier[] {

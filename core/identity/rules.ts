@@ -64,8 +64,12 @@ interface Derived {
   blocked: { pattern: string; values: ReadonlySet<string> }[];
 }
 const derived = new WeakMap<IdentityRules, Derived>();
+/** The last rules asked about: a lane merges one tenant's events, so this spares the WeakMap lookups per identifier. */
+let lastRules: IdentityRules | undefined;
+let lastDerived: Derived | undefined;
 
 function derivedOf(rules: IdentityRules): Derived {
+  if (rules === lastRules) return lastDerived!;
   let known = derived.get(rules);
   if (known === undefined) {
     const blocked = Object.entries(rules.blockedValues).map(([pattern, values]) => ({
@@ -74,6 +78,8 @@ function derivedOf(rules: IdentityRules): Derived {
     }));
     derived.set(rules, (known = { limits: new Map(), blocked }));
   }
+  lastRules = rules;
+  lastDerived = known;
   return known;
 }
 
