@@ -7,16 +7,9 @@
 // version, and the old ones stay here for reading. Code that predates a version fails loudly on its streams (zlib:
 // "invalid block type"), never reads them as something else.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
-import { DEFLATE_DICTIONARY_V2 } from './deflate-dictionary-v2.js';
+import { presetDictionary } from './deflate-dictionary-packed.js';
 
-/** The dictionaries by version; version 1 streams carry no version byte. */
-const DICTIONARIES: ReadonlyMap<number, Buffer> = new Map([
-  [1, DEFLATE_DICTIONARY],
-  [2, DEFLATE_DICTIONARY_V2],
-]);
-
-/** The dictionary new streams are written with. */
+/** The dictionary new streams are written with; version 1 streams carry no version byte. */
 export const CURRENT_DICTIONARY_VERSION = 2;
 
 const RESERVED_BLOCK_TYPE = 0b110;
@@ -24,7 +17,7 @@ const versionByte = (version: number) => (version << 3) | 0b111;
 
 /** `text` deflated with the current dictionary, behind its version byte. */
 export function deflateWithDictionary(text: string): Buffer {
-  const dictionary = DICTIONARIES.get(CURRENT_DICTIONARY_VERSION)!;
+  const dictionary = presetDictionary(CURRENT_DICTIONARY_VERSION)!;
   const deflated = deflateRawSync(text, { dictionary });
   const stream = Buffer.allocUnsafe(deflated.length + 1);
   stream[0] = versionByte(CURRENT_DICTIONARY_VERSION);
@@ -41,7 +34,7 @@ export function dictionaryVersion(stream: Uint8Array): number {
 /** The text of a stream written with any dictionary version. */
 export function inflateWithDictionary(stream: Uint8Array): string {
   const version = dictionaryVersion(stream);
-  const dictionary = DICTIONARIES.get(version);
+  const dictionary = presetDictionary(version);
   if (dictionary === undefined)
     throw new Error(`deflated with dictionary ${version}, which this code does not know (deployed older code?)`);
   const body = version === 1 ? stream : stream.subarray(1);

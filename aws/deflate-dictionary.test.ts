@@ -11,6 +11,7 @@ import { customer, order } from '../test/support/events.js';
 import { CURRENT_DICTIONARY_VERSION, deflateWithDictionary, dictionaryVersion, inflateWithDictionary } from './deflate-dictionary-codec.js';
 import { DEFLATE_DICTIONARY } from './deflate-dictionary.js';
 import { DEFLATE_DICTIONARY_V2 } from './deflate-dictionary-v2.js';
+import { presetDictionary } from './deflate-dictionary-packed.js';
 import { decodeEvents, decodeStored, encodeEvents, encodeProfile, encodeProfileWithTail, type TailEvent } from './profile-codec.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -82,6 +83,13 @@ describe('preset deflate dictionaries', () => {
   it('never changes a shipped dictionary: items written with it need exactly its bytes', () => {
     expect(sha256(DEFLATE_DICTIONARY)).toBe('836a8650b94a46b370e67950b0d70757f4169a70ca1033b3823460cdff43a9b2');
     expect(sha256(DEFLATE_DICTIONARY_V2)).toBe('c8a86aef2f0a1cb1f84df50cf6a4af7c58f92aaf47e7d24569e29f62d8fdde63');
+  });
+
+  it('packs exactly the readable dictionaries for the functions to load', () => {
+    expect(presetDictionary(1)!.equals(DEFLATE_DICTIONARY)).toBe(true);
+    expect(presetDictionary(2)!.equals(DEFLATE_DICTIONARY_V2)).toBe(true);
+    expect(presetDictionary(3)).toBeUndefined();
+    expect(presetDictionary(0)).toBeUndefined();
   });
 
   it('holds no person and no bench value, only structure every tenant shares', () => {

@@ -157,6 +157,11 @@ describe('profile codec on DynamoDB', () => {
     );
     expect(await repo().get('codec', 'p-v1-tail')).toEqual(tailed);
     expect((await repo().history('codec', ['p-v1-tail'])).map((e) => e.event)).toEqual([historyEvent, tailEvent]);
+    // The next commit carries the dictionary-1 tail over into a dictionary-2 item, losing no event.
+    await repo().commit('codec', { puts: [{ profile: { ...tailed, version: 2 }, expectedVersion: 1 }], claims: [] });
+    expect(dictionaryVersion((await rawItem('codec', 'p-v1-tail')).doch as Uint8Array)).toBe(2);
+    expect(await repo().get('codec', 'p-v1-tail')).toEqual({ ...tailed, version: 2 });
+    expect((await repo().history('codec', ['p-v1-tail'])).map((e) => e.event)).toEqual([historyEvent, tailEvent]);
 
     const fields = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, `value ${i} of a pushed profile`]));
     await env.db.send(
