@@ -336,14 +336,23 @@ export interface EndToEndResult {
   };
   sqs: {
     requests: Record<string, number>;
+    /** By queue and kind (`syncline-push ReceiveMessage`). */
+    requestsByQueue: Record<string, number>;
     billedRequestsPerEvent: number;
     emptyReceives: number;
     billedRequestsPerEventWithoutEmptyReceives: number;
   };
-  /** Simulated Copernica: API requests per 1,000 sync messages on the push queue. */
+  /** Simulated Copernica: API requests per 1,000 profile syncs on the push queue. */
   vendor: {
     copernicaRequests: number;
+    /** Messages sent to the push queue (a packed one carries many syncs: pipeline/packed-syncs.ts). */
     syncMessages: number;
+    /** Profile syncs those messages carried. */
+    profileSyncs: number;
+    /** Batches the push consumer handled (Lambda invocations in AWS). */
+    pushInvocations: number;
+    /** Simulated Copernica requests by method and path (ids as `{id}`). */
+    copernicaRequestsBy: Record<string, number>;
     copernicaRequestsPer1000ProfileChanges: number;
     profilesAtDestination: number;
   };
@@ -359,6 +368,8 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
   const queue = countSqs(sqsClient(), emptySqsCounts());
   const copernica = stack.simulators.copernica(TENANT, 'mail')!;
   const vendorBefore = copernica.requests();
+  const vendorLogBefore = copernica.log().length;
+  const pushBatchesBefore = stack.consumerStats().push.batches;
   const mergedBefore = mergedSoFar(stack);
   const statuses: Record<string, number> = {};
   let accepted = 0;
@@ -402,6 +413,12 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
   const secondsUntilPushed = (performance.now() - started) / 1000;
   const c = dynamo.counts;
   const vendorRequests = copernica.requests() - vendorBefore;
+  const vendorRequestsBy: Record<string, number> = {};
+  for (const r of copernica.log().slice(vendorLogBefore)) {
+    // Numeric ids out of the path: `PUT /profile/{id}/fields` and the like.
+    const label = `${r.method} ${r.path.replace(/\/\d+/g, '/{id}')}`;
+    vendorRequestsBy[label] = (vendorRequestsBy[label] ?? 0) + 1;
+  }
   const syncMessages = queue.counts.sentByQueue['syncline-push'] ?? 0;
   return {
     webhooks,
@@ -438,6 +455,7 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
     },
     sqs: {
       requests: queue.counts.requests,
+      requestsByQueue: queue.counts.requestsByQueue,
       billedRequestsPerEvent: round(queue.counts.billedRequests / accepted, 3),
       emptyReceives: queue.counts.emptyReceives,
       billedRequestsPerEventWithoutEmptyReceives: round((queue.counts.billedRequests - queue.counts.emptyReceives) / accepted, 3),
@@ -445,7 +463,10 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
     vendor: {
       copernicaRequests: vendorRequests,
       syncMessages,
-      copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, syncMessages), 1),
+      profileSyncs: queue.counts.syncsSent,
+      pushInvocations: stack.consumerStats().push.batches - pushBatchesBefore,
+      copernicaRequestsBy: vendorRequestsBy,
+      copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, queue.counts.syncsSent), 1),
       profilesAtDestination: copernica.profiles().length,
     },
   };
