@@ -285,10 +285,23 @@ export interface SqsCounts {
   /** Messages sent per queue name. */
   sentByQueue: Record<string, number>;
   emptyReceives: number;
+  /** Requests per queue name and kind, e.g. `syncline-push ReceiveMessage`. */
+  requestsByQueue: Record<string, number>;
+  /** Profile syncs the sent messages carry: 1 per single sync message, a packed message's count (pipeline/packed-syncs.ts). */
+  syncsSent: number;
 }
 
 export function emptySqsCounts(): SqsCounts {
-  return { requests: {}, billedRequests: 0, messagesSent: 0, sentByQueue: {}, emptyReceives: 0 };
+  return { requests: {}, billedRequests: 0, messagesSent: 0, sentByQueue: {}, emptyReceives: 0, requestsByQueue: {}, syncsSent: 0 };
+}
+
+function syncsIn(body: string | undefined): number {
+  try {
+    const message = JSON.parse(body ?? '') as { kind?: unknown; profiles?: unknown };
+    return message.kind === 'sync' ? 1 : message.kind === 'syncs' && Array.isArray(message.profiles) ? message.profiles.length : 0;
+  } catch {
+    return 0;
+  }
 }
 
 export function countSqs(client: SQSClient, counts = emptySqsCounts()): { counts: SqsCounts; restore: () => void } {
@@ -298,6 +311,12 @@ export function countSqs(client: SQSClient, counts = emptySqsCounts()): { counts
     const c = command as Command;
     const name = c.constructor.name.replace(/Command$/, '');
     counts.requests[name] = (counts.requests[name] ?? 0) + 1;
+    const byQueue = `${
+      String(c.input.QueueUrl ?? '')
+        .split('/')
+        .pop() ?? ''
+    } ${name}`;
+    counts.requestsByQueue[byQueue] = (counts.requestsByQueue[byQueue] ?? 0) + 1;
     const result = (await original.call(client, command, ...rest)) as Record<string, any>;
     if (name === 'SendMessageBatch') {
       const bytes = (c.input.Entries ?? []).reduce(
@@ -311,6 +330,7 @@ export function countSqs(client: SQSClient, counts = emptySqsCounts()): { counts
           .split('/')
           .pop() ?? '';
       counts.sentByQueue[queue] = (counts.sentByQueue[queue] ?? 0) + (c.input.Entries?.length ?? 0);
+      for (const e of (c.input.Entries ?? []) as { MessageBody?: string }[]) counts.syncsSent += syncsIn(e.MessageBody);
     } else if (name === 'ReceiveMessage') {
       const bytes = (result.Messages ?? []).reduce((s: number, m: { Body?: string }) => s + Buffer.byteLength(m.Body ?? '', 'utf8'), 0);
       counts.billedRequests += Math.max(1, Math.ceil(bytes / (64 * KB)));

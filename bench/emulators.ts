@@ -266,14 +266,23 @@ export interface EndToEndResult {
   };
   sqs: {
     requests: Record<string, number>;
+    /** By queue and kind (`syncline-push ReceiveMessage`). */
+    requestsByQueue: Record<string, number>;
     billedRequestsPerEvent: number;
     emptyReceives: number;
     billedRequestsPerEventWithoutEmptyReceives: number;
   };
-  /** Simulated Copernica: API requests per 1,000 sync messages on the push queue. */
+  /** Simulated Copernica: API requests per 1,000 profile syncs on the push queue. */
   vendor: {
     copernicaRequests: number;
+    /** Messages sent to the push queue (a packed one carries many syncs: pipeline/packed-syncs.ts). */
     syncMessages: number;
+    /** Profile syncs those messages carried. */
+    profileSyncs: number;
+    /** Batches the push consumer handled (Lambda invocations in AWS). */
+    pushInvocations: number;
+    /** Simulated Copernica requests by method and path (ids as `{id}`). */
+    copernicaRequestsBy: Record<string, number>;
     copernicaRequestsPer1000ProfileChanges: number;
     profilesAtDestination: number;
   };
@@ -294,6 +303,8 @@ async function measureEndToEnd(
   const queue = countSqs(sqsClient(), emptySqsCounts());
   const copernica = stack.simulators.copernica(TENANT, 'mail')!;
   const vendorBefore = copernica.requests();
+  const vendorLogBefore = copernica.log().length;
+  const pushBatchesBefore = stack.consumerStats().push.batches;
   const mergedBefore = mergedSoFar(stack);
   const batchesBefore = stack.consumerStats();
   const statuses: Record<string, number> = {};
@@ -339,6 +350,12 @@ async function measureEndToEnd(
   const batchesAfter = stack.consumerStats();
   const c = dynamo.counts;
   const vendorRequests = copernica.requests() - vendorBefore;
+  const vendorRequestsBy: Record<string, number> = {};
+  for (const r of copernica.log().slice(vendorLogBefore)) {
+    // Numeric ids out of the path: `PUT /profile/{id}/fields` and the like.
+    const label = `${r.method} ${r.path.replace(/\/\d+/g, '/{id}')}`;
+    vendorRequestsBy[label] = (vendorRequestsBy[label] ?? 0) + 1;
+  }
   const syncMessages = queue.counts.sentByQueue['syncline-push'] ?? 0;
   return {
     ordering,
@@ -380,6 +397,7 @@ async function measureEndToEnd(
     },
     sqs: {
       requests: queue.counts.requests,
+      requestsByQueue: queue.counts.requestsByQueue,
       billedRequestsPerEvent: round(queue.counts.billedRequests / accepted, 3),
       emptyReceives: queue.counts.emptyReceives,
       billedRequestsPerEventWithoutEmptyReceives: round((queue.counts.billedRequests - queue.counts.emptyReceives) / accepted, 3),
@@ -387,7 +405,10 @@ async function measureEndToEnd(
     vendor: {
       copernicaRequests: vendorRequests,
       syncMessages,
-      copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, syncMessages), 1),
+      profileSyncs: queue.counts.syncsSent,
+      pushInvocations: stack.consumerStats().push.batches - pushBatchesBefore,
+      copernicaRequestsBy: vendorRequestsBy,
+      copernicaRequestsPer1000ProfileChanges: round((1000 * vendorRequests) / Math.max(1, queue.counts.syncsSent), 1),
       profilesAtDestination: copernica.profiles().length,
     },
   };

@@ -197,7 +197,7 @@ export function renderMarkdown(r: BenchResults): string {
       ),
     );
     out.push(
-      `Measured on the simulated Copernica: ${e.endToEnd.vendor.copernicaRequests} requests for ${e.endToEnd.vendor.syncMessages} sync messages (${e.endToEnd.vendor.copernicaRequestsPer1000ProfileChanges} per 1,000).`,
+      `Measured on the simulated Copernica: ${e.endToEnd.vendor.copernicaRequests} requests for ${e.endToEnd.vendor.profileSyncs} profile syncs in ${e.endToEnd.vendor.syncMessages} push messages (${e.endToEnd.vendor.copernicaRequestsPer1000ProfileChanges} requests per 1,000 syncs).`,
     );
   }
   const f = r.footprint;
