@@ -173,7 +173,9 @@ function costOf(e2e: EndToEndResult, mergeCpuMicrosPerEvent: number): NonNullabl
             .reduce((s, [, { units }]) => s + units, 0) * 100,
         ) / 100,
       sqsBilledRequestsPerEvent: e2e.sqs.billedRequestsPerEventWithoutEmptyReceives,
-      syncMessagesPerEvent: Math.round((e2e.vendor.syncMessages / e2e.events) * 1000) / 1000,
+      // Per profile sync, as the push model costs them (a profile read, a snapshot read and write each): a packed push
+      // message carries many (pipeline/packed-syncs.ts), so push invocations are overstated here, never understated.
+      syncMessagesPerEvent: Math.round((e2e.vendor.profileSyncs / e2e.events) * 1000) / 1000,
       secretsPerTenant: 2,
     }),
     prices: PRICES,
