@@ -12,7 +12,7 @@ import type { ErasureReceiptStore, EventLedger, EventQueue, ProfileRepository, P
 import type { TenantStats } from '../core/campaign/tenant-stats.js';
 import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
 import { installedConnectors } from '../connectors/index.js';
-import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
+import { DynamoCampaignContactLog, DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { DynamoCursorStore, DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { LedgeredEventQueue } from '../pipeline/ledger/ledgered-event-queue.js';
@@ -51,6 +51,8 @@ export interface Target {
   ledger: EventLedger;
   /** The push snapshots: what was last sent to each destination, and the delivery log there (`syncline profile`). */
   snapshots: Pick<PushSnapshotStore, 'get' | 'getMany'>;
+  /** The campaign contact log (`syncline migrate` records since when every contact has its marker). */
+  contacts: Pick<DynamoCampaignContactLog, 'recordMarkersFrom'>;
   erasures: Pick<ErasureReceiptStore, 'get' | 'list'>;
   sqs: SQSClient;
   /** Sends to the changes queue: a stage's operator role (the merge refuses other senders); locally `sqs` itself. */
@@ -108,6 +110,7 @@ function stores(db: DynamoDBDocumentClient, tables: { profiles: string; ops: str
     ledger: new DynamoEventLedger(db, tables.ops),
     snapshots: new DynamoPushSnapshotStore(db, tables.ops),
     erasures: new DynamoErasureReceipts(db, tables.ops, keyed),
+    contacts: new DynamoCampaignContactLog(db, tables.ops),
   };
 }
 

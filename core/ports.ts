@@ -235,6 +235,11 @@ export interface CampaignContactLog {
   record(tenantId: string, profileId: string, contacts: readonly CampaignContact[]): Promise<void>;
   list(tenantId: string, profileId: string): Promise<CampaignContact[]>;
   removeAll(tenantId: string, profileId: string): Promise<void>;
+  /**
+   * Which of these persons may have a contact recorded after `since` (the others certainly have none, so their `list`
+   * need not be read): one request for many persons instead of a `list` each. Absent: every person may.
+   */
+  contactedSince?(tenantId: string, profileIds: readonly string[], since: Date): Promise<ReadonlySet<string>>;
 }
 
 /** The record of every erasure: what each destination said, how often it was asked, when; no personal data. */

@@ -232,6 +232,8 @@ export interface QueueRef {
 export interface Resources {
   tables: TableNames;
   queues: Record<keyof QueueNames, QueueRef>;
+  /** The tables this call created (the others existed, with whatever they hold). */
+  created: string[];
 }
 
 export interface ResourceOptions {
@@ -247,19 +249,22 @@ export interface ResourceOptions {
 
 /** Creates both tables and both queue pairs; safe to call again (existing ones are kept, queue attributes updated). */
 export async function createResources(options: ResourceOptions = {}): Promise<Resources> {
+  const created: string[] = [];
   const [tables, queues] = await Promise.all([
-    createTables(options.dynamo ?? dynamoClient(), options.names?.tables),
+    createTables(options.dynamo ?? dynamoClient(), options.names?.tables, created),
     createQueues(options.sqs ?? sqsClient(), options.names?.queues, options),
   ]);
-  return { tables, queues };
+  return { tables, queues, created };
 }
 
-export async function createTables(dynamo: DynamoDBClient, tables: TableNames = tableNames()): Promise<TableNames> {
+/** `created`: the names of the tables this call created are added to it. */
+export async function createTables(dynamo: DynamoDBClient, tables: TableNames = tableNames(), created?: string[]): Promise<TableNames> {
   const definitions = tableDefinitions(tables);
   await Promise.all(
     [definitions.profiles, definitions.ops].map(async (definition) => {
       try {
         await dynamo.send(new CreateTableCommand(definition));
+        created?.push(definition.TableName!);
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
       }

@@ -28,7 +28,7 @@ import { SIMULATOR, simulatorOf, startSimulators, type RunningSimulators, type S
 import { removeLocalState, writeLocalState } from './state-file.js';
 import { replayQuarantined } from '../pipeline/quarantine/replay-quarantine.js';
 import { runBackfill } from '../pipeline/backfill/backfill.js';
-import { DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
+import { DynamoCampaignContactLog, DynamoTenantStatsStore } from '../aws/dynamo-campaign-store.js';
 import { DynamoPushSnapshotStore, DynamoQuarantineStore, DynamoStatusRecorder } from '../aws/dynamo-ops-store.js';
 import { DynamoEventLedger } from '../aws/dynamo-event-ledger.js';
 import { accountTenant, type TenantAccount } from '../pipeline/ledger/accounting.js';
@@ -146,6 +146,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const emulators = await startEmulatorsForHandlers(options, cleanups, print);
     const resources = await createQueuesForHandlers(options);
+    // A fresh ops table holds no contact without its marker: the push may skip the contact log of a person without one.
+    if (resources.created.includes(tableNames().ops))
+      await new DynamoCampaignContactLog(documentClient(), tableNames().ops).recordMarkersFrom(
+        baseConfig.tenants.map((t) => t.id),
+        new Date(0),
+      );
     // Simulated vendors whose callbacks are set in a dashboard (Copernica) post to the server once it listens.
     let serverUrl: string | undefined;
     const simulators = await startVendorSimulators(baseConfig, options, cleanups, print, () => serverUrl);

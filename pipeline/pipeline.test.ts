@@ -3,6 +3,7 @@ import { SynclineConfig } from '../core/config.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
 import type { PushMessage } from '../core/ports.js';
+import type { CampaignContact } from '../core/campaign/frequency-cap.js';
 import { fakeConnector, signFake } from '../test/support/fake-connector.js';
 import { MemoryCursors, MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from '../test/support/memory-ports.js';
 import { answerWebhookCheck, ingestWebhook, MAX_WEBHOOK_BYTES } from './ingest-webhook.js';
@@ -422,6 +423,55 @@ describe('merge batch reads and writes (issue 15)', () => {
 });
 
 describe('push batch reads and writes (issue 15)', () => {
+  it('asks the contact log once per push batch who may have contacts, and reads the log of those alone: a previous contact still counts', async () => {
+    const { deps, post, fake } = setup();
+    for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));
+    const events = deps.events.sent.splice(0);
+    await mergeBatch(
+      deps,
+      events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) })),
+    );
+    const profileOf = async (email: string) =>
+      (await deps.profiles.lookup('acme', [{ type: 'email', value: email }])).values().next().value!;
+    const contacted = await profileOf('p1@example.com');
+    const now = Date.now();
+    // A contact of an earlier push, 3 days ago, and one from outside the 30-day window.
+    const log = new Map<string, CampaignContact[]>([
+      [
+        contacted,
+        [
+          { campaign: 'win-back', instance: 'crm', at: new Date(now - 3 * 86_400_000).toISOString() },
+          { campaign: 'win-back', instance: 'crm', at: new Date(now - 40 * 86_400_000).toISOString() },
+        ],
+      ],
+    ]);
+    const asked: { profileIds: readonly string[]; since: Date }[] = [];
+    const listed: string[] = [];
+    const contacts = {
+      record: async (_t: string, profileId: string, c: readonly CampaignContact[]) =>
+        void log.set(profileId, [...(log.get(profileId) ?? []), ...c]),
+      list: async (_t: string, profileId: string) => (listed.push(profileId), log.get(profileId) ?? []),
+      removeAll: async () => {},
+      contactedSince: async (_t: string, profileIds: readonly string[], since: Date) => {
+        asked.push({ profileIds, since });
+        return new Set(profileIds.filter((id) => (log.get(id) ?? []).some((c) => Date.parse(c.at) > since.getTime())));
+      },
+    };
+    const pushes = deps.push.sent.splice(0);
+    const failed = await pushProfiles(
+      { ...deps, contacts },
+      pushes.map((message, i) => ({ id: `p${i}`, message })),
+    );
+    expect(failed).toEqual([]);
+    expect(asked, 'one question for the batch').toHaveLength(1);
+    expect(asked[0]!.profileIds).toHaveLength(5);
+    expect(Math.abs(now - 30 * 86_400_000 - asked[0]!.since.getTime()), 'the tenant window of 30 days').toBeLessThan(60_000);
+    expect(listed, 'the log of the contacted person alone').toEqual([contacted]);
+    const counts = new Map(fake.pushed.flat().map((c) => [c.email, c.fields.contactsLast30Days]));
+    expect(counts.get('p1@example.com'), 'the earlier push counts, the old contact does not').toBe(1);
+    for (const n of [2, 3, 4, 5]) expect(counts.get(`p${n}@example.com`)).toBe(0);
+  });
+
   it('reads the profiles and snapshots of a push batch in one request each, writes the pending state and the snapshots in one each, and skips the contact log when no field is mapped', async () => {
     const { deps, post, drain, fake } = setup();
     for (const n of [1, 2, 3, 4, 5]) await post(body({ id: String(n), email: `p${n}@example.com`, consent: true }));

@@ -201,7 +201,7 @@ async function pushSingles(deps: PushDeps, messages: readonly SinglePush[], scop
       for (const destination of await deps.instances.destinations(message.tenantId)) {
         if (scope && destination.instance.id !== scope.instance) continue;
         const prepared = await pendingChange(
-          { ...deps, snapshots: ahead.snapshots },
+          { ...deps, snapshots: ahead.snapshots, ...(ahead.contacts ? { contacts: ahead.contacts } : {}) },
           destination,
           profile,
           id,
@@ -563,9 +563,11 @@ async function pendingChange(
 async function readAhead(
   deps: PushDeps,
   unique: readonly SinglePush[],
-): Promise<{ profiles: Pick<ProfileRepository, 'get'>; snapshots: PushSnapshotStore }> {
+): Promise<{ profiles: Pick<ProfileRepository, 'get'>; snapshots: PushSnapshotStore; contacts?: CampaignContactLog }> {
   const profiles = new Map<string, Profile | undefined>();
   const snapshots = new Map<string, Record<string, FieldValue> | undefined>();
+  /** tenant → the persons asked about, and those of them that may have contacts in the window (others: read the log). */
+  const contacted = new Map<string, { live: Set<string>; contacted: ReadonlySet<string> }>();
   const syncs = unique.flatMap(({ message }) => (message.kind === 'sync' ? [message] : []));
   for (const [tenantId, messages] of groupBy(syncs, (m) => m.tenantId)) {
     try {
@@ -602,16 +604,48 @@ async function readAhead(
       const live = [...profiles.entries()].flatMap(([key, p]) =>
         key.startsWith(`${tenantId}|`) && p && p.mergedInto === undefined ? [p.profileId] : [],
       );
-      const instances = (await deps.instances.destinations(tenantId)).filter((d) => d.connector.push).map((d) => d.instance.id);
+      const destinations = (await deps.instances.destinations(tenantId)).filter((d) => d.connector.push);
+      const instances = destinations.map((d) => d.instance.id);
       const keys = live.flatMap((profileId) => instances.map((instance) => ({ profileId, instance })));
       const found = keys.length > 0 ? await deps.snapshots.getMany(tenantId, keys) : new Map<string, Record<string, FieldValue>>();
       for (const k of keys) snapshots.set(`${tenantId}|${k.profileId}/${k.instance}`, found.get(`${k.profileId}/${k.instance}`));
+      // Who may have contacts in the window, asked for all of the batch's persons at once: those a destination that
+      // carries the count has consent to reach (pendingChange reads the log for no one else).
+      const campaigns = destinations[0]?.tenant.campaigns;
+      if (campaigns && deps.contacts?.contactedSince) {
+        const field = contactsField(campaigns.frequency.windowDays);
+        const carrying = destinations.filter(
+          (d) => selectFields({ [field]: 0 }, campaigns.fieldMapping[d.instance.id])[field] !== undefined,
+        );
+        const asked = live.filter((id) => {
+          const consent = profiles.get(`${tenantId}|${id}`)?.consent;
+          return carrying.some((d) => consent?.[d.connector.push!.purpose]?.granted === true);
+        });
+        if (asked.length > 0) {
+          const since = new Date((deps.now?.() ?? new Date()).getTime() - campaigns.frequency.windowDays * 86_400_000);
+          contacted.set(tenantId, { live: new Set(asked), contacted: await deps.contacts.contactedSince(tenantId, asked, since) });
+        }
+      }
     } catch (error) {
       deps.log.warn('could not read the push batch ahead; reading each alone', { tenantId, reason: (error as Error).message });
     }
   }
   const store = deps.snapshots;
+  const log = deps.contacts;
   return {
+    // A person the batch asked about and found without a contact in the window: nothing to read in the log.
+    ...(log && contacted.size > 0
+      ? {
+          contacts: {
+            record: (tenantId, profileId, contacts) => log.record(tenantId, profileId, contacts),
+            removeAll: (tenantId, profileId) => log.removeAll(tenantId, profileId),
+            list: (tenantId, profileId) => {
+              const known = contacted.get(tenantId);
+              return known?.live.has(profileId) && !known.contacted.has(profileId) ? Promise.resolve([]) : log.list(tenantId, profileId);
+            },
+          } satisfies CampaignContactLog,
+        }
+      : {}),
     profiles: {
       get: (tenantId, profileId) =>
         profiles.has(`${tenantId}|${profileId}`)

@@ -1,14 +1,17 @@
 // `syncline migrate`: run once after deploying a version that adds an index to the profiles table (docs/deploy.md):
 // profile items stored before it lack the index attributes, so the index (and whatever lists a tenant) would miss them,
 // and lack their due time, so the campaign sweep (which reads only due profiles) would not see them until their next merge.
-// It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts), and records
-// per tenant when lookups may stop reading legacy digests.
+// It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts), records
+// per tenant when lookups may stop reading legacy digests, and since when every campaign contact has its marker.
 import { DynamoProfileRepository } from '../../aws/dynamo-profile-repository.js';
 import { nextDueAt } from '../../core/campaign/due-time.js';
 import type { Profile } from '../../core/profile.js';
 import type { CommandContext } from '../context.js';
 import { CommandFailed } from '../errors.js';
 import { json } from '../io.js';
+
+/** How long after `syncline migrate` a contact may still be recorded without its marker (the previous release's pushes). */
+const CONTACT_MARKER_MARGIN_MS = 60 * 60_000;
 
 export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const target = await ctx.target();
@@ -25,6 +28,10 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const rekeyed = await target.profiles.rekeyIdentifiers(tenantIds);
   // Then lookups stop reading legacy digests for the tenants where nothing can remain under one (no erasure marker).
   const legacyReads = await target.profiles.recordLegacyRekeyed(tenantIds);
+  // Every campaign contact recorded from now on has its marker (the push reads a person's contact log only where one
+  // is); the margin covers pushes of the previous release still running (the Lambda timeout is at most 15 minutes).
+  // The first record stays, so running migrate again never moves it on.
+  await target.contacts.recordMarkersFrom(tenantIds, new Date(now.getTime() + CONTACT_MARKER_MARGIN_MS));
   ctx.io.out(
     ctx.options.json
       ? json({ ...indexed, dueTimes: due, rekeyedIdentifiers: rekeyed.moved, legacyReads })
