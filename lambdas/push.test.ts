@@ -166,14 +166,20 @@ describe('push handler', () => {
     expect(bodies[0]!.kind === 'syncs' && bodies[0]!.profiles.map((p) => p.profileId).sort()).toEqual([...ids].sort());
     const old = JSON.stringify({ kind: 'sync', tenantId: 'acme', profileId: ids[0] });
 
+    const requestsBefore = copernica.log().length;
     expect(await push(sqsEvent([...pushes, old]))).toEqual({ batchItemFailures: [] });
 
     const emails = copernica.profiles().map((p) => p.fields.email);
     expect(emails).toEqual(expect.arrayContaining(['gil@example.com', 'hal@example.com']));
+    const writes = copernica
+      .log()
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'PUT');
     expect(
-      emails.filter((e) => e === 'gil@example.com'),
+      writes.filter((r) => JSON.stringify(r).includes('gil@example.com')),
       'named twice, pushed once',
     ).toHaveLength(1);
+    expect(writes, 'one write per person').toHaveLength(2);
   });
 
   it('fails a packed message without profiles as malformed, so it is dead-lettered', async () => {
