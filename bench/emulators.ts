@@ -333,6 +333,8 @@ export interface EndToEndResult {
     itemsPerEventBy?: Record<string, { perEvent: number; meanBytes: number }>;
     /** Read requests and read units per event by request and item kind. */
     readsPerEventBy?: Record<string, { requests: number; units: number }>;
+    /** The profiles table's index entries that entered, moved or left, by index (bench/counting.ts). */
+    indexChanges?: DynamoCounts['indexChanges'];
   };
   sqs: {
     requests: Record<string, number>;
@@ -429,6 +431,7 @@ async function measureEndToEnd(stack: LocalStack, webhooks: number, concurrency:
           .sort(([, a], [, b]) => b.units - a.units)
           .map(([label, { requests, units }]) => [label, { requests: round(requests / accepted, 3), units: round(units / accepted, 3) }]),
       ),
+      indexChanges: c.indexChanges,
       itemsPerEventBy: Object.fromEntries(
         Object.entries(c.itemsBy).map(([label, { items, bytes }]) => [
           label,
@@ -461,6 +464,7 @@ export interface SweepCounts {
   readUnitsPerEvent: number;
   writeUnitsPerEventBy: Record<string, number>;
   readsPerEventBy: Record<string, { requests: number; units: number }>;
+  indexChanges: DynamoCounts['indexChanges'];
   sqsRequests: Record<string, number>;
   sqsBilledRequestsPerEvent: number;
   syncMessagesPerEvent: number;
@@ -503,6 +507,7 @@ function sweepCounts(c: DynamoCounts, q: SqsCounts, events: number): SweepCounts
         .sort(([, a], [, b]) => b.units - a.units)
         .map(([label, { requests, units }]) => [label, { requests: round(requests / events, 3), units: round(units / events, 3) }]),
     ),
+    indexChanges: c.indexChanges,
     sqsRequests: q.requests,
     sqsBilledRequestsPerEvent: round(q.billedRequests / events, 3),
     syncMessagesPerEvent: round((q.sentByQueue['syncline-push'] ?? 0) / events, 3),
