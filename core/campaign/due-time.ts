@@ -11,19 +11,34 @@ import { lapseThresholdDays } from './segments.js';
 import { computeTraits } from './traits.js';
 
 /**
+ * Due times are rounded up to a grid (issue 15): the sweep serves a profile at its first run at or after the due time,
+ * so a due time a little later changes little, while a due time on the grid keeps its index key when the merge's next
+ * change moves the threshold by less than a step (a cart updated again within minutes), and thresholds of one person
+ * or of many people that fall in the same step wake the sweep once, in one run. A rule counted in days (a new
+ * customer, lapsing, the cross-sell exclusion, the job weights, an old cart) is served up to an hour late; the cart
+ * window, counted in minutes, up to `minutes` late (never more than the tenant's sweep period). Never early.
+ */
+export const DUE_GRID = { minutes: 5 * 60_000, days: 60 * 60_000 } as const;
+
+/**
  * The first moment after `now` at which campaignFields(profile, at that moment) can differ from now, or undefined
- * when the clock alone never changes them. One millisecond after each threshold: most rules compare with `<=` and `>`,
- * so at the threshold itself the old value still holds (the cart window, `<`, is due at its end). Never late; early only costs the sweep one read.
+ * when the clock alone never changes them, rounded up to DUE_GRID. One millisecond after each threshold: most rules
+ * compare with `<=` and `>`, so at the threshold itself the old value still holds (the cart window, `<`, is due at its
+ * end). Never before the threshold; early only costs the sweep one read.
  */
 export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): string | undefined {
   const at = now.getTime();
+  const minuteGrid = Math.min(DUE_GRID.minutes, config.sweepEveryMinutes * 60_000);
   let next = Number.POSITIVE_INFINITY;
   const after = (fromIso: string | null | undefined, ms: number) => {
     if (fromIso === null || fromIso === undefined) return;
     const from = Date.parse(fromIso);
     if (Number.isNaN(from)) return;
-    const due = from + ms + 1;
-    if (due > at && due < next) next = due;
+    const threshold = from + ms + 1;
+    if (threshold <= at) return;
+    const grid = ms >= DAY_MS ? DUE_GRID.days : minuteGrid;
+    const due = Math.ceil(threshold / grid) * grid;
+    if (due < next) next = due;
   };
   const days = (n: number) => n * DAY_MS;
   const { segments, abandonedCart, crossSell } = config;
