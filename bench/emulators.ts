@@ -484,6 +484,8 @@ export interface SweepResult {
   queued: number;
   /** Profiles still on the tenant-due index at the horizon (their sweeps are not counted). */
   leftOnIndex: number;
+  /** Requests the sweep's pushes made of the simulated Copernica: what the due reads changed at the destination. */
+  copernicaRequests: number;
   /** The due work of all runs and the pushes it queued, per event. */
   due: SweepCounts;
   /** One run with nothing due (the tenant-due Query, the stats, the erasure receipts): paid by every run of the schedule. */
@@ -580,6 +582,8 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       emptyRun = { dynamoRequests: d.requests, readUnits: d.readUnits, sqsRequests: q.requests };
     }
 
+    const copernica = stack.simulators.copernica(TENANT, 'mail')!;
+    const vendorBefore = copernica.requests();
     const dueDynamo = emptyDynamoCounts();
     const dueSqs = emptySqsCounts();
     let runs = 0;
@@ -607,6 +611,7 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       dueReads,
       queued,
       leftOnIndex,
+      copernicaRequests: copernica.requests() - vendorBefore,
       due: sweepCounts(dueDynamo, dueSqs, events),
       ...(emptyRun ? { emptyRun } : {}),
       recount: {
