@@ -75,4 +75,22 @@ describe('nextDueAt', () => {
     expect(due).toBeGreaterThanOrEqual(exact);
     expect(due - exact).toBeLessThan(60_000);
   });
+  it('wakes no sweep for an older open cart: only the candidate cart changes the fields by the clock', () => {
+    const older = (id: string, at: string) => ({
+      type: 'cart.updated' as const,
+      occurredAt: at,
+      data: { cartId: id, currency: 'EUR', lines: [line('SD', 'cameras', 29)], recoveryUrl: `https://shop.example/${id}` },
+    });
+    // The older cart's window ended long ago and its maximum age comes in 2 days; the newer one's window in 40 minutes.
+    const twoCarts = build(older('c0', daysAgo(28)), cart(minutesAgo(20)));
+    const windowEnd = onGrid(Date.parse(minutesAgo(20)) + 60 * 60_000, DUE_GRID.minutes);
+    expect(nextDueAt(twoCarts, rules, NOW)).toBe(windowEnd);
+    // After that window the next due time is the candidate's maximum age, not the older cart's, which changes nothing.
+    const after = new Date(Date.parse(windowEnd) + 60_000);
+    const next = nextDueAt(twoCarts, rules, after)!;
+    expect(next).toBe(onGrid(Date.parse(minutesAgo(20)) + 30 * DAY + 1, DUE_GRID.days));
+    expect(fields(twoCarts, Date.parse(daysAgo(28)) + 30 * DAY + DUE_GRID.days), 'the older cart ages out unseen').toEqual(
+      fields(twoCarts, after.getTime()),
+    );
+  });
 });

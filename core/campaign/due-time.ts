@@ -58,8 +58,11 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
   };
   for (const a of profile.activity) if ((a.kind === 'search.performed' || a.kind === 'product.viewed') && a.detail.category) jobSteps(a.at);
   for (const { order, secondary } of traits.lines) if (!secondary) jobSteps(order.placedAt);
-  // Every open cart, not only the newest: an order or a completion can make an older one the candidate again.
-  for (const cart of openCarts(profile)) {
+  // Only the candidate cart (abandoned-cart.ts: the newest open cart with lines) changes the fields by the clock; the
+  // older ones wake no sweep (issue 15). An order or a completion that makes an older one the candidate again is a
+  // merge, which computes the due time anew.
+  const cart = openCarts(profile).find((c) => c.lines.length > 0);
+  if (cart) {
     // `age < window`: abandoned at the window's end itself.
     after(cart.at, abandonedCart.windowMinutes * 60_000 - 1);
     after(cart.at, days(abandonedCart.maxAgeDays));
