@@ -89,6 +89,10 @@ describe('index write units', () => {
     await put(profile(undefined, false));
     expect(counts.indexWriteUnits, 'a tombstone leaves both indexes').toBe(6);
     expect(counts.writeUnitsBy).toMatchObject({ 'Index tenant-profiles': 2, 'Index tenant-due': 4 });
+    expect(counts.indexChanges).toEqual({
+      'tenant-profiles': { entered: 1, moved: 0, left: 1 },
+      'tenant-due': { entered: 1, moved: 1, left: 1 },
+    });
   });
 
   it('prices the sweep’s reschedule by the profile item it last read (an update bills the whole item) and its index move', async () => {
@@ -122,5 +126,6 @@ describe('index write units', () => {
     await reschedule('REMOVE #tenant, #due');
     expect(counts.writeUnitsBy['Index tenant-due'], 'nothing due any more: the entry leaves the index').toBe(3);
     expect(counts.writeUnits).toBe(7);
+    expect(counts.indexChanges).toEqual({ 'tenant-due': { entered: 0, moved: 1, left: 1 } });
   });
 });

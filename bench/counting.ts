@@ -67,6 +67,8 @@ export interface DynamoCounts {
    * before and after it (not by what it sets), so the sweep's reschedule of a 2 KB profile costs two units.
    */
   profileItemBytes: Map<string, number>;
+  /** Index entries by index name: how many items entered, moved in (a new key) or left it. */
+  indexChanges: Record<string, { entered: number; moved: number; left: number }>;
 }
 
 export function emptyDynamoCounts(): DynamoCounts {
@@ -85,6 +87,7 @@ export function emptyDynamoCounts(): DynamoCounts {
     readsBy: {},
     indexWriteUnits: 0,
     profileItemBytes: new Map(),
+    indexChanges: {},
   };
 }
 
@@ -165,6 +168,10 @@ function countIndexWrites(
   INDEXES.forEach((index, i) => {
     const units = before[i] === now[i] ? 0 : before[i] !== undefined && now[i] !== undefined ? 2 : 1;
     if (units === 0) return;
+    const changes = (counts.indexChanges[index.name] ??= { entered: 0, moved: 0, left: 0 });
+    if (units === 2) changes.moved++;
+    else if (now[i] === undefined) changes.left++;
+    else changes.entered++;
     counts.indexWriteUnits += units;
     counts.writeUnits += units;
     counts.writeUnitsBy[`Index ${index.name}`] = (counts.writeUnitsBy[`Index ${index.name}`] ?? 0) + units;
@@ -271,6 +278,9 @@ function indexWrites(c: Command, name: string, counts: DynamoCounts, seen: Map<s
     // The sweep reschedules only profiles it found on the index: a new due time moves the key (two), none takes the
     // item off the index (one).
     const units = /^\s*REMOVE/.test(String(c.input.UpdateExpression ?? '')) ? 1 : 2;
+    const changes = (counts.indexChanges[TENANT_DUE_INDEX.name] ??= { entered: 0, moved: 0, left: 0 });
+    if (units === 2) changes.moved++;
+    else changes.left++;
     counts.indexWriteUnits += units;
     counts.writeUnits += units;
     counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] = (counts.writeUnitsBy[`Index ${TENANT_DUE_INDEX.name}`] ?? 0) + units;

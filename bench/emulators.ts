@@ -263,6 +263,8 @@ export interface EndToEndResult {
     itemsPerEventBy?: Record<string, { perEvent: number; meanBytes: number }>;
     /** Read requests and read units per event by request and item kind. */
     readsPerEventBy?: Record<string, { requests: number; units: number }>;
+    /** The profiles table's index entries that entered, moved or left, by index (bench/counting.ts). */
+    indexChanges?: DynamoCounts['indexChanges'];
   };
   sqs: {
     requests: Record<string, number>;
@@ -388,6 +390,7 @@ async function measureEndToEnd(
           .sort(([, a], [, b]) => b.units - a.units)
           .map(([label, { requests, units }]) => [label, { requests: round(requests / accepted, 3), units: round(units / accepted, 3) }]),
       ),
+      indexChanges: c.indexChanges,
       itemsPerEventBy: Object.fromEntries(
         Object.entries(c.itemsBy).map(([label, { items, bytes }]) => [
           label,
@@ -424,6 +427,7 @@ export interface SweepCounts {
   readUnitsPerEvent: number;
   writeUnitsPerEventBy: Record<string, number>;
   readsPerEventBy: Record<string, { requests: number; units: number }>;
+  indexChanges: DynamoCounts['indexChanges'];
   sqsRequests: Record<string, number>;
   sqsBilledRequestsPerEvent: number;
   syncMessagesPerEvent: number;
@@ -443,6 +447,8 @@ export interface SweepResult {
   queued: number;
   /** Profiles still on the tenant-due index at the horizon (their sweeps are not counted). */
   leftOnIndex: number;
+  /** Requests the sweep's pushes made of the simulated Copernica: what the due reads changed at the destination. */
+  copernicaRequests: number;
   /** The due work of all runs and the pushes it queued, per event. */
   due: SweepCounts;
   /** One run with nothing due (the tenant-due Query, the stats, the erasure receipts): paid by every run of the schedule. */
@@ -466,6 +472,7 @@ function sweepCounts(c: DynamoCounts, q: SqsCounts, events: number): SweepCounts
         .sort(([, a], [, b]) => b.units - a.units)
         .map(([label, { requests, units }]) => [label, { requests: round(requests / events, 3), units: round(units / events, 3) }]),
     ),
+    indexChanges: c.indexChanges,
     sqsRequests: q.requests,
     sqsBilledRequestsPerEvent: round(q.billedRequests / events, 3),
     syncMessagesPerEvent: round((q.sentByQueue['syncline-push'] ?? 0) / events, 3),
@@ -538,6 +545,8 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       emptyRun = { dynamoRequests: d.requests, readUnits: d.readUnits, sqsRequests: q.requests };
     }
 
+    const copernica = stack.simulators.copernica(TENANT, 'mail')!;
+    const vendorBefore = copernica.requests();
     const dueDynamo = emptyDynamoCounts();
     const dueSqs = emptySqsCounts();
     let runs = 0;
@@ -565,6 +574,7 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       dueReads,
       queued,
       leftOnIndex,
+      copernicaRequests: copernica.requests() - vendorBefore,
       due: sweepCounts(dueDynamo, dueSqs, events),
       ...(emptyRun ? { emptyRun } : {}),
       recount: {

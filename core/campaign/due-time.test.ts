@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignFields } from './campaign-fields.js';
-import { nextDueAt } from './due-time.js';
+import { DUE_GRID, nextDueAt } from './due-time.js';
 import { computeTenantStats } from './tenant-stats.js';
 import { activity, build, config, DAY, daysAgo, line, NOW, order } from '../../test/support/campaign-profiles.js';
 
@@ -24,8 +24,12 @@ const stats = computeTenantStats('t', Object.values(profiles), rules, NOW);
 const fields = (p: (typeof profiles)[keyof typeof profiles], at: number) =>
   campaignFields(p, { campaigns: rules, now: new Date(at), stats });
 
+const onGrid = (ms: number, grid: number) => new Date(Math.ceil(ms / grid) * grid).toISOString();
+/** The grid step of each profile's first threshold: the cart window is counted in minutes, the other rules in days. */
+const stepOf = (name: string) => (name === 'cart' ? DUE_GRID.minutes : DUE_GRID.days);
+
 describe('nextDueAt', () => {
-  it('nothing changes by the clock between now and the due time, and something does at it', () => {
+  it('nothing changes by the clock until less than a grid step before the due time, and something has at it', () => {
     for (const [name, profile] of Object.entries(profiles)) {
       const due = nextDueAt(profile, rules, NOW);
       if (due === undefined) {
@@ -35,18 +39,58 @@ describe('nextDueAt', () => {
       }
       const at = Date.parse(due);
       expect(at, name).toBeGreaterThan(NOW.getTime());
+      expect(at % stepOf(name), `${name} is due on its grid`).toBe(0);
       const before = fields(profile, NOW.getTime());
+      // The first change comes after `at - step`: the sweep serves it less than a step late, never early.
+      const unchangedUntil = Math.max(NOW.getTime(), at - stepOf(name));
       for (let i = 0; i <= 50; i++) {
-        const t = NOW.getTime() + Math.floor(((at - 1 - NOW.getTime()) * i) / 50);
+        const t = NOW.getTime() + Math.floor(((unchangedUntil - NOW.getTime()) * i) / 50);
         expect(fields(profile, t), `${name} at ${new Date(t).toISOString()}`).toEqual(before);
       }
-      expect(fields(profile, at), `${name} changes at ${due}`).not.toEqual(before);
+      expect(fields(profile, at), `${name} has changed by ${due}`).not.toEqual(before);
     }
   });
 
-  it('names the threshold that comes first', () => {
-    expect(nextDueAt(profiles.cart, rules, NOW)).toBe(new Date(Date.parse(minutesAgo(20)) + 60 * 60_000).toISOString());
-    expect(nextDueAt(profiles.newCustomer, rules, NOW)).toBe(new Date(Date.parse(daysAgo(10)) + 30 * DAY + 1).toISOString());
+  it('names the threshold that comes first, rounded up to its grid', () => {
+    expect(nextDueAt(profiles.cart, rules, NOW)).toBe(onGrid(Date.parse(minutesAgo(20)) + 60 * 60_000, DUE_GRID.minutes));
+    expect(nextDueAt(profiles.newCustomer, rules, NOW)).toBe(onGrid(Date.parse(daysAgo(10)) + 30 * DAY + 1, DUE_GRID.days));
     expect(nextDueAt(profiles.nothing, rules, NOW)).toBeUndefined();
+  });
+
+  it('keeps the due time, and so the index key, when a cart is updated again within the same grid step', () => {
+    const step = DUE_GRID.minutes;
+    const cell = Math.ceil((NOW.getTime() - 20 * 60_000) / step) * step;
+    const first = nextDueAt(build(cart(new Date(cell - step + 60_000).toISOString())), rules, NOW);
+    const again = nextDueAt(build(cart(new Date(cell).toISOString())), rules, NOW);
+    expect(first).toBe(new Date(cell + 60 * 60_000).toISOString());
+    expect(again).toBe(first);
+    const later = nextDueAt(build(cart(new Date(cell + 60_000).toISOString())), rules, NOW);
+    expect(later, 'a move into the next step moves the key').toBe(new Date(cell + step + 60 * 60_000).toISOString());
+  });
+
+  it('rounds the cart window to the sweep period when the tenant sweeps more often than the grid', () => {
+    const everyMinute = config({ sweepEveryMinutes: 1 });
+    const due = Date.parse(nextDueAt(profiles.cart, everyMinute, NOW)!);
+    const exact = Date.parse(minutesAgo(20)) + 60 * 60_000;
+    expect(due).toBeGreaterThanOrEqual(exact);
+    expect(due - exact).toBeLessThan(60_000);
+  });
+  it('wakes no sweep for an older open cart: only the candidate cart changes the fields by the clock', () => {
+    const older = (id: string, at: string) => ({
+      type: 'cart.updated' as const,
+      occurredAt: at,
+      data: { cartId: id, currency: 'EUR', lines: [line('SD', 'cameras', 29)], recoveryUrl: `https://shop.example/${id}` },
+    });
+    // The older cart's window ended long ago and its maximum age comes in 2 days; the newer one's window in 40 minutes.
+    const twoCarts = build(older('c0', daysAgo(28)), cart(minutesAgo(20)));
+    const windowEnd = onGrid(Date.parse(minutesAgo(20)) + 60 * 60_000, DUE_GRID.minutes);
+    expect(nextDueAt(twoCarts, rules, NOW)).toBe(windowEnd);
+    // After that window the next due time is the candidate's maximum age, not the older cart's, which changes nothing.
+    const after = new Date(Date.parse(windowEnd) + 60_000);
+    const next = nextDueAt(twoCarts, rules, after)!;
+    expect(next).toBe(onGrid(Date.parse(minutesAgo(20)) + 30 * DAY + 1, DUE_GRID.days));
+    expect(fields(twoCarts, Date.parse(daysAgo(28)) + 30 * DAY + DUE_GRID.days), 'the older cart ages out unseen').toEqual(
+      fields(twoCarts, after.getTime()),
+    );
   });
 });

@@ -11,19 +11,34 @@ import { lapseThresholdDays } from './segments.js';
 import { computeTraits } from './traits.js';
 
 /**
+ * Due times are rounded up to a grid (issue 15): the sweep serves a profile at its first run at or after the due time,
+ * so a due time a little later changes little, while a due time on the grid keeps its index key when the merge's next
+ * change moves the threshold by less than a step (a cart updated again within minutes), and thresholds of one person
+ * or of many people that fall in the same step wake the sweep once, in one run. A rule counted in days (a new
+ * customer, lapsing, the cross-sell exclusion, the job weights, an old cart) is served up to an hour late; the cart
+ * window, counted in minutes, up to `minutes` late (never more than the tenant's sweep period). Never early.
+ */
+export const DUE_GRID = { minutes: 5 * 60_000, days: 60 * 60_000 } as const;
+
+/**
  * The first moment after `now` at which campaignFields(profile, at that moment) can differ from now, or undefined
- * when the clock alone never changes them. One millisecond after each threshold: most rules compare with `<=` and `>`,
- * so at the threshold itself the old value still holds (the cart window, `<`, is due at its end). Never late; early only costs the sweep one read.
+ * when the clock alone never changes them, rounded up to DUE_GRID. One millisecond after each threshold: most rules
+ * compare with `<=` and `>`, so at the threshold itself the old value still holds (the cart window, `<`, is due at its
+ * end). Never before the threshold; early only costs the sweep one read.
  */
 export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): string | undefined {
   const at = now.getTime();
+  const minuteGrid = Math.min(DUE_GRID.minutes, config.sweepEveryMinutes * 60_000);
   let next = Number.POSITIVE_INFINITY;
   const after = (fromIso: string | null | undefined, ms: number) => {
     if (fromIso === null || fromIso === undefined) return;
     const from = Date.parse(fromIso);
     if (Number.isNaN(from)) return;
-    const due = from + ms + 1;
-    if (due > at && due < next) next = due;
+    const threshold = from + ms + 1;
+    if (threshold <= at) return;
+    const grid = ms >= DAY_MS ? DUE_GRID.days : minuteGrid;
+    const due = Math.ceil(threshold / grid) * grid;
+    if (due < next) next = due;
   };
   const days = (n: number) => n * DAY_MS;
   const { segments, abandonedCart, crossSell } = config;
@@ -43,8 +58,11 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
   };
   for (const a of profile.activity) if ((a.kind === 'search.performed' || a.kind === 'product.viewed') && a.detail.category) jobSteps(a.at);
   for (const { order, secondary } of traits.lines) if (!secondary) jobSteps(order.placedAt);
-  // Every open cart, not only the newest: an order or a completion can make an older one the candidate again.
-  for (const cart of openCarts(profile)) {
+  // Only the candidate cart (abandoned-cart.ts: the newest open cart with lines) changes the fields by the clock; the
+  // older ones wake no sweep (issue 15). An order or a completion that makes an older one the candidate again is a
+  // merge, which computes the due time anew.
+  const cart = openCarts(profile).find((c) => c.lines.length > 0);
+  if (cart) {
     // `age < window`: abandoned at the window's end itself.
     after(cart.at, abandonedCart.windowMinutes * 60_000 - 1);
     after(cart.at, days(abandonedCart.maxAgeDays));
