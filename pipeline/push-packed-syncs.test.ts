@@ -155,6 +155,34 @@ describe('packed sync messages', () => {
     expect(fake.pushed.flat()).toHaveLength(2);
   });
 
+  it('skip a profile erased after its pack was sent, and the erasure reaches the destination', async () => {
+    const { people, push, fake, deps, merge, pushedEmails } = setup();
+    const [packed] = await people('anna', 'bert');
+    const at = '2026-10-02T10:00:00Z';
+    deps.events.sent.push({
+      tenantId: 'acme',
+      source: { connector: 'fake', instance: 'shop' },
+      sourceEventId: 'erase-anna',
+      occurredAt: at,
+      receivedAt: at,
+      identifiers: [{ type: 'email', value: 'anna@example.com' }],
+      type: 'erasure.requested',
+      data: { scope: 'person', requestId: 'gdpr-1' },
+    });
+    await merge();
+    const [erase] = deps.push.sent.splice(0);
+    expect(erase?.kind).toBe('erase');
+
+    expect(
+      await push([
+        { id: 'packed', message: packed! },
+        { id: 'erase', message: erase! },
+      ]),
+    ).toEqual([]);
+    expect(pushedEmails(), 'only the person still there').toEqual(['bert@example.com']);
+    expect(fake.erased.map((s) => s.email)).toEqual(['anna@example.com']);
+  });
+
   it('fail every message that named a profile whose push failed', async () => {
     const { people, push, idOf } = setup({ failPushes: 1 });
     const sent = await people('anna');
