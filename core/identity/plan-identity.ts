@@ -80,23 +80,10 @@ function within(id: ProfileIdentifier, since: string | undefined): boolean {
  * @param candidates live profiles the event's identifiers point at (tombstones already followed)
  * @param owners identifierKey → id of the live profile holding it
  * @param fresh a new empty profile, used when no candidate exists
+ *
+ * Correct for every event; the merge asks knownPersonProfile first, which answers the common case cheaply.
  */
 export function planIdentity(
-  tenant: TenantConfig,
-  eventIds: readonly Identifier[],
-  candidates: readonly Profile[],
-  owners: ReadonlyMap<string, string>,
-  fresh: () => Profile,
-  sighting: { source: string; at: string; eventKey: string },
-  context: IdentityContext = {},
-): IdentityPlan {
-  const known = knownToOneProfile(tenant.identity, eventIds, candidates, owners, sighting, context);
-  if (known !== undefined) return { profile: known, absorbed: [], attached: [], refused: [], shared: [] };
-  return planInFull(tenant, eventIds, candidates, owners, fresh, sighting, context);
-}
-
-/** planIdentity past its common case (knownPersonProfile answered undefined): joins, attaches, refuses. */
-export function planInFull(
   tenant: TenantConfig,
   eventIds: readonly Identifier[],
   candidates: readonly Profile[],
@@ -238,11 +225,11 @@ function addHeld(held: Map<string, ProfileIdentifier>, identifiers: readonly Pro
 }
 
 /**
- * The common case (planIdentity's answer when it is; the merge asks it first, without building planIdentity's arguments),
- * decided without the planning below: one profile already holds every identifier of the event, none
- * is blocked and the profile breaks no limit. The plan then joins nothing, attaches and refuses nothing, whatever the
- * order of the identifiers (a split identifier only matters when it would join two profiles); a sighting earlier than
- * the one held (a late delivery) only moves that identifier's first sighting back, as the planning below would.
+ * The common case, decided without planIdentity (the profile its plan would land on, or undefined when the case is
+ * not this one): one profile already holds every identifier of the event, none is blocked and the profile breaks no
+ * limit. The plan then joins nothing, attaches and refuses nothing, whatever the order of the identifiers (a split
+ * identifier only matters when it would join two profiles); a sighting earlier than the one held (a late delivery)
+ * only moves that identifier's first sighting back, as planIdentity would.
  */
 export function knownPersonProfile(
   tenant: TenantConfig,

@@ -73,6 +73,8 @@ export function beforeHorizon(archive: OrderArchive | undefined, key: string, pl
  * Mutates or replaces `profile.orders` (a copy the caller owns).
  */
 export function boundOrders(profile: Profile): void {
+  // Most people have a few orders: nothing to compact or fold, and no entries to list.
+  if (Object.keys(profile.orders).length <= FULL_ORDERS) return;
   // Every compact order ranks below every full one, so only the few full orders need ranking here.
   const full = Object.entries(profile.orders).filter(([, o]) => o.compact !== true);
   if (full.length > FULL_ORDERS)
@@ -120,8 +122,8 @@ function foldOrder(archive: OrderArchive, key: string, order: OrderRecord): Orde
 
 /** Keeps the newest CART_LIMIT carts (by the time of their winning report, then key). Replaces `profile.carts`. */
 export function boundCarts(profile: Profile): void {
+  if (Object.keys(profile.carts).length <= CART_LIMIT) return;
   const entries = Object.entries(profile.carts);
-  if (entries.length <= CART_LIMIT) return;
   entries.sort(([ka, a], [kb, b]) => (a.at !== b.at ? (a.at > b.at ? -1 : 1) : ka > kb ? -1 : ka < kb ? 1 : 0));
   profile.carts = without(profile.carts, new Set(entries.slice(CART_LIMIT).map(([key]) => key)));
 }

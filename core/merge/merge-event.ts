@@ -41,10 +41,11 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       const { data } = event;
       const orderKey = `${event.source.instance}/${data.orderId}`;
       const placedAt = utc(data.placedAt);
-      if (next.orders[orderKey] === undefined && beforeHorizon(next.orderArchive, orderKey, placedAt)) break;
+      const current = next.orders[orderKey];
+      if (current === undefined && beforeHorizon(next.orderArchive, orderKey, placedAt)) break;
       const record: OrderRecord = { ...prov, ...data, placedAt, lines: capLines(data.lines) };
-      const winner = latest(next.orders[orderKey], record) ?? record;
-      if (winner === next.orders[orderKey]) break;
+      const winner = latest(current, record) ?? record;
+      if (winner === current) break;
       next.orders = { ...next.orders, [orderKey]: winner };
       boundOrders(next);
       break;
@@ -54,8 +55,9 @@ export function applyEvent(profile: Profile, event: ProfileEvent, priority: numb
       const { data } = event;
       const cartKey = `${event.source.instance}/${data.cartId}`;
       const record = capCart({ ...prov, ...data });
-      const winner = latest(next.carts[cartKey], record) ?? record;
-      if (winner === next.carts[cartKey]) break;
+      const current = next.carts[cartKey];
+      const winner = latest(current, record) ?? record;
+      if (winner === current) break;
       next.carts = { ...next.carts, [cartKey]: winner };
       boundCarts(next);
       break;

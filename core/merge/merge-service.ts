@@ -7,7 +7,7 @@ import { identifierKey, type Identifier } from '../identifiers.js';
 import {
   knownPersonProfile,
   normaliseEventIdentifiers,
-  planInFull,
+  planIdentity,
   type IdentityContext,
   type IdentityPlan,
 } from '../identity/plan-identity.js';
@@ -102,7 +102,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   const plan: IdentityPlan =
     known !== undefined
       ? { profile: known, absorbed: [], attached: [], refused: [], shared: [] }
-      : planInFull(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), sighting, context);
+      : planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), sighting, context);
   const before = known !== undefined ? candidates[0] : candidateOf(candidates, plan.profile.profileId);
   // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
   if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
