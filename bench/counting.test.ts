@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { countDynamo, itemKind } from './counting.js';
+import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { countDynamo, countSqs, itemKind } from './counting.js';
 
 describe('write units by item kind', () => {
   it('labels an item by its partition type and sort key head, never by a tenant, profile id or digest', () => {
@@ -127,5 +128,29 @@ describe('index write units', () => {
     expect(counts.writeUnitsBy['Index tenant-due'], 'nothing due any more: the entry leaves the index').toBe(3);
     expect(counts.writeUnits).toBe(7);
     expect(counts.indexChanges).toEqual({ 'tenant-due': { entered: 0, moved: 1, left: 1 } });
+  });
+});
+
+describe('SQS requests', () => {
+  it('counts requests per queue and the profile syncs that single and packed push messages carry', async () => {
+    const client = { send: async () => ({ Messages: [] }) } as unknown as SQSClient;
+    const { counts } = countSqs(client);
+    const queueUrl = 'http://localhost:9324/000000000000/syncline-push';
+    const bodies = [
+      { kind: 'syncs', tenantId: 'acme', profiles: [{ profileId: 'a', version: 2 }, { profileId: 'b' }, { profileId: 'c' }] },
+      { kind: 'sync', tenantId: 'acme', profileId: 'd' },
+      { kind: 'erase', tenantId: 'acme', subject: { profileId: 'e', identifiers: [] } },
+    ];
+    await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: bodies.map((b, i) => ({ Id: String(i), MessageBody: JSON.stringify(b) })),
+      }),
+    );
+    await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }));
+    expect(counts.syncsSent).toBe(4);
+    expect(counts.sentByQueue).toEqual({ 'syncline-push': 3 });
+    expect(counts.requestsByQueue).toEqual({ 'syncline-push SendMessageBatch': 1, 'syncline-push ReceiveMessage': 1 });
+    expect(counts.emptyReceives).toBe(1);
   });
 });
