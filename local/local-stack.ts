@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   tables?: { profiles: string; ops: string };
   /** Run every poll once at start (default true). */
   pollAtStart?: boolean;
+  /** Run each tenant's campaign sweep every `sweepEveryMinutes` (default true; the benchmark runs it on its own clock). */
+  scheduledSweeps?: boolean;
   /** The clock of the campaign rules (tests move it forward to make carts abandoned and customers lapse). */
   now?: () => Date;
   /** Where to write the endpoints and queue URLs for CLI tools (`npm run dlq`, `npm run quarantine`); removed at stop. */
@@ -514,7 +516,7 @@ function startSchedules(config: SynclineConfig, handlers: Handlers, log: Logger,
   const scheduler = startScheduler(config, (input) => handlers.poll(input), log, { runAtStart: options.pollAtStart ?? true });
   cleanups.push(async () => scheduler.stop());
   const sweep = (tenantId?: string) => handlers.sweep(tenantId ? { tenantId } : {});
-  const sweepTimers = config.tenants.map((t) =>
+  const sweepTimers = (options.scheduledSweeps === false ? [] : config.tenants).map((t) =>
     setInterval(
       () => void sweep(t.id).catch((error: Error) => log.error('scheduled sweep failed', { tenantId: t.id, reason: error.message })),
       t.campaigns.sweepEveryMinutes * 60_000,
