@@ -93,4 +93,20 @@ describe('nextDueAt', () => {
       fields(twoCarts, after.getTime()),
     );
   });
+  it('wakes no sweep for the cross-sell windows of a tenant without cross-sell or survey follow-ups', () => {
+    const bought = build(
+      order(daysAgo(85), [line('A', 'coffee')]),
+      activity('search.performed', daysAgo(10), { query: 'thee', category: 'tea' }),
+    );
+    const exclusionEnds = onGrid(Date.parse(daysAgo(85)) + 90 * DAY + 1, DUE_GRID.days);
+    const searchLeaves = onGrid(Date.parse(daysAgo(10)) + 14 * DAY + 1, DUE_GRID.days);
+    expect(nextDueAt(bought, rules, NOW), 'with cross-sell: the search leaving its window').toBe(searchLeaves);
+    const without = config({ crossSell: { max: 0 } });
+    const due = nextDueAt(bought, without, NOW);
+    expect(due === undefined || due > exclusionEnds, 'without: neither window').toBe(true);
+    const plain = (at: number) => campaignFields(bought, { campaigns: without, now: new Date(at), stats });
+    expect(plain(Date.parse(exclusionEnds) + DAY)).toEqual(plain(NOW.getTime()));
+    const withSurvey = config({ crossSell: { max: 0 }, survey: { enabled: true } });
+    expect(nextDueAt(bought, withSurvey, NOW), 'the survey follow-up excludes recent purchases too').toBe(searchLeaves);
+  });
 });

@@ -46,10 +46,13 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
 
   after(traits.firstOrderAt, days(segments.newWithinDays));
   after(traits.lastOrderAt, days(lapseThresholdDays(traits, segments)));
-  for (const { order } of traits.lines) after(order.placedAt, days(crossSell.recentDays));
+  // Only cross-sell and the survey's follow-up look at the recent purchases and behaviour windows: a tenant with
+  // neither has no sweep woken by them (issue 15).
+  const suggests = crossSell.max > 0 || config.survey.enabled;
+  if (suggests) for (const { order } of traits.lines) after(order.placedAt, days(crossSell.recentDays));
   for (const a of profile.activity) {
     if (a.kind === 'email.engaged') after(a.at, days(segments.engagedWithinDays));
-    if (a.kind === 'search.performed' || a.kind === 'product.viewed') after(a.at, days(crossSell.behaviourDays));
+    if (suggests && (a.kind === 'search.performed' || a.kind === 'product.viewed')) after(a.at, days(crossSell.behaviourDays));
   }
   // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
   const jobSteps = (fromIso: string) => {
