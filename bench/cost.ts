@@ -46,7 +46,7 @@ export const ASSUMPTIONS = {
   warmContainers: 10,
   /** Volume the fixed secret reads are spread over, events per month. */
   eventsPerMonth: 10_000_000,
-  /** Events per merge invocation and sync messages per push invocation, as the stack's event sources deliver them when busy. */
+  /** Events per merge invocation and push messages per push invocation, as the stack's event sources deliver them when busy. */
   mergeBatchSize: QUEUE_BATCHING.merge.batchSize,
   pushBatchSize: QUEUE_BATCHING.push.batchSize,
 } as const;
@@ -67,7 +67,13 @@ export interface CostInputs {
   /** The part of `readUnitsPerEvent` read eventually consistently (already at half price). */
   eventualReadUnitsPerEvent?: number;
   sqsBilledRequestsPerEvent: number;
+  /** Profile syncs per event (what the push works through, profile by profile). */
   syncMessagesPerEvent: number;
+  /**
+   * Push-queue messages per event: a merge batch sends one message carrying its syncs (pipeline/packed-syncs.ts), so
+   * the push's invocations follow these, its duration the syncs. Without it, one message per sync (as until stop 32).
+   */
+  pushMessagesPerEvent?: number;
   /** Instances with a secret (shop + destination). */
   secretsPerTenant: number;
 }
@@ -94,7 +100,7 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   const gb = { webhook: a.memoryMb.webhook / 1024, merge: a.memoryMb.merge / 1024, push: a.memoryMb.push / 1024 };
   const webhookInvocations = inputs.webhooksPerEvent * M;
   const mergeInvocations = M / a.mergeBatchSize;
-  const pushInvocations = (inputs.syncMessagesPerEvent * M) / a.pushBatchSize;
+  const pushInvocations = ((inputs.pushMessagesPerEvent ?? inputs.syncMessagesPerEvent) * M) / a.pushBatchSize;
   const invocations = webhookInvocations + mergeInvocations + pushInvocations;
   // Webhook: one SendMessageBatch, the measured share of status writes, ~2 ms of parsing. Merge: its DynamoDB round
   // trips spread over the lanes, plus the measured CPU. Push: a profile read, a snapshot read and write, one vendor call.
@@ -119,7 +125,7 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
     {
       item: 'Lambda requests',
       perMillionEvents: r4((invocations / M) * PRICES.lambdaPerMillionRequests),
-      basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} syncs)`,
+      basis: `${Math.round(invocations / 1000)}k invocations (webhook 1/delivery, merge 1/${a.mergeBatchSize} events, push 1/${a.pushBatchSize} push messages)`,
     },
     {
       item: 'Lambda duration (arm64, as cdk/ deploys)',

@@ -173,9 +173,10 @@ function costOf(e2e: EndToEndResult, mergeCpuMicrosPerEvent: number): NonNullabl
             .reduce((s, [, { units }]) => s + units, 0) * 100,
         ) / 100,
       sqsBilledRequestsPerEvent: e2e.sqs.billedRequestsPerEventWithoutEmptyReceives,
-      // Per profile sync, as the push model costs them (a profile read, a snapshot read and write each): a packed push
-      // message carries many (pipeline/packed-syncs.ts), so push invocations are overstated here, never understated.
+      // The push's duration per profile sync (a profile read, a snapshot read and write each), its invocations per push
+      // message: a packed message carries a merge batch's syncs (pipeline/packed-syncs.ts).
       syncMessagesPerEvent: Math.round((e2e.vendor.profileSyncs / e2e.events) * 1000) / 1000,
+      pushMessagesPerEvent: Math.round((e2e.vendor.syncMessages / e2e.events) * 1000) / 1000,
       secretsPerTenant: 2,
     }),
     prices: PRICES,

@@ -49,6 +49,8 @@ export const QUEUE_BATCHING = {
   // profile and hot partitions grow with it, and 10 × ~100 writes/s stays far below DynamoDB's on-demand limits.
   merge: { batchSize: 50, windowSeconds: 2, maxConcurrency: 10 },
   // Destinations take batches (Copernica, Mailchimp): wait up to 10 s to fill one. Vendor APIs rate-limit per account:
-  // 2 (the SQS minimum) keeps us polite; a backlog drains through batching.
-  push: { batchSize: 25, windowSeconds: 10, maxConcurrency: 2 },
+  // 2 (the SQS minimum) keeps us polite; a backlog drains through batching. A push message carries a merge batch's
+  // syncs (up to 50 profiles; pipeline/packed-syncs.ts allows 100), so 10 messages (one receive) are up to 500-1,000
+  // profiles, which a 2-minute push at vendor pace (Copernica: one PUT per profile) still finishes; 25 could not.
+  push: { batchSize: 10, windowSeconds: 10, maxConcurrency: 2 },
 } as const;

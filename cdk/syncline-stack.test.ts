@@ -163,7 +163,7 @@ describe('queues', () => {
       Object.values(mappings).filter((m) => m.Properties?.FunctionName.Ref === fnLogicalId(name));
     for (const [name, queue, batch] of [
       ['merge', dev.stack.changes, { BatchSize: 50, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 10 } }],
-      ['push', dev.stack.push, { BatchSize: 25, MaximumBatchingWindowInSeconds: 10, ScalingConfig: { MaximumConcurrency: 2 } }],
+      ['push', dev.stack.push, { BatchSize: 10, MaximumBatchingWindowInSeconds: 10, ScalingConfig: { MaximumConcurrency: 2 } }],
     ] as const) {
       const found = byFunction(name);
       expect(found, `event sources of ${name}`).toHaveLength(1);
