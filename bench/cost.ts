@@ -160,3 +160,47 @@ export function costPerMillionEvents(inputs: CostInputs): { lines: CostLine[]; t
   ];
   return { lines, total: r4(lines.reduce((s, l) => s + l.perMillionEvents, 0)) };
 }
+
+/** The campaign sweep's later work for the profiles of those events (bench/emulators.ts `sweep.due`), per event. */
+export interface SweepCostInputs {
+  writeUnitsPerEvent: number;
+  readUnitsPerEvent: number;
+  /** The part of `readUnitsPerEvent` read eventually consistently (already at half price). */
+  eventualReadUnitsPerEvent: number;
+  sqsBilledRequestsPerEvent: number;
+  /** Profile syncs the sweep queued per event: the push works through each (read, compare, maybe write, vendor). */
+  syncsPerEvent: number;
+}
+
+/**
+ * What the sweep adds per million events: when a profile's campaign fields change by the clock (a new customer's
+ * window ends, a cart is abandoned, a customer lapses), the sweep reads it, reschedules it and queues a push. Its
+ * scheduled runs themselves (a Query per run and tenant) are per tenant and hour, not per event, and left out.
+ */
+export function sweepCostPerMillionEvents(inputs: SweepCostInputs): { lines: CostLine[]; total: number } {
+  const a = ASSUMPTIONS;
+  const pushGbSeconds = (inputs.syncsPerEvent * 1_000_000 * (a.memoryMb.push / 1024) * (3 * a.dynamoMs + 50 / a.pushBatchSize)) / 1000;
+  const lines: CostLine[] = [
+    {
+      item: 'Sweep: DynamoDB writes',
+      perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits),
+      basis: `${inputs.writeUnitsPerEvent} WRU/event (reschedules, index moves, push snapshots)`,
+    },
+    {
+      item: 'Sweep: DynamoDB reads',
+      perMillionEvents: r4(inputs.readUnitsPerEvent * PRICES.dynamoPerMillionReadUnits),
+      basis: `${inputs.readUnitsPerEvent} RRU/event (${r4(inputs.eventualReadUnitsPerEvent)} of them eventually consistent)`,
+    },
+    {
+      item: 'Sweep: SQS',
+      perMillionEvents: r4(inputs.sqsBilledRequestsPerEvent * PRICES.sqsPerMillionRequests),
+      basis: `${inputs.sqsBilledRequestsPerEvent} billed requests/event`,
+    },
+    {
+      item: 'Sweep: push Lambda duration',
+      perMillionEvents: r4(pushGbSeconds * PRICES.lambdaPerGbSecondArm),
+      basis: `${inputs.syncsPerEvent} profile syncs/event at the push model's time per sync`,
+    },
+  ];
+  return { lines, total: r4(lines.reduce((s, l) => s + l.perMillionEvents, 0)) };
+}

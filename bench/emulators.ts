@@ -431,6 +431,8 @@ export interface SweepCounts {
   sqsRequests: Record<string, number>;
   sqsBilledRequestsPerEvent: number;
   syncMessagesPerEvent: number;
+  /** Profile syncs those messages carry (a packed message carries several). */
+  profileSyncsPerEvent: number;
 }
 
 export interface SweepResult {
@@ -476,6 +478,7 @@ function sweepCounts(c: DynamoCounts, q: SqsCounts, events: number): SweepCounts
     sqsRequests: q.requests,
     sqsBilledRequestsPerEvent: round(q.billedRequests / events, 3),
     syncMessagesPerEvent: round((q.sentByQueue['syncline-push'] ?? 0) / events, 3),
+    profileSyncsPerEvent: round(q.syncsSent / events, 3),
   };
 }
 

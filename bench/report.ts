@@ -248,6 +248,18 @@ export function renderMarkdown(r: BenchResults): string {
       ),
     );
   }
+  if (r.sweepCost) {
+    out.push("## The campaign sweep per million events (the later work for those events' profiles)");
+    out.push(
+      table(
+        ['item', 'USD per million events', 'basis'],
+        [
+          ...r.sweepCost.lines.map((l) => [l.item, l.perMillionEvents.toFixed(4), l.basis]),
+          ['**total**', `**${r.sweepCost.total.toFixed(2)}**`, 'added to either end-to-end total above'],
+        ],
+      ),
+    );
+  }
   out.push('## Ratios checked by `npm run bench:check`');
   out.push(
     table(

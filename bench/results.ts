@@ -1,5 +1,5 @@
 // The shape of one benchmark run: what run.ts measures, report.ts renders and check.ts compares.
-import type { ASSUMPTIONS, costPerMillionEvents, PRICES } from './cost.js';
+import type { ASSUMPTIONS, costPerMillionEvents, PRICES, sweepCostPerMillionEvents } from './cost.js';
 import type { HotSpot } from './cpu-profile.js';
 import type { EmulatorResults } from './emulators.js';
 import type { FootprintResult } from './footprint.js';
@@ -21,6 +21,8 @@ export interface BenchResults {
   personalize?: PersonalizeLatency[];
   /** Modelled from the end-to-end run with sessions together (emulators.endToEnd). */
   cost?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
+  /** The campaign sweep's later work for the end-to-end runs' profiles (emulators.sweep.due), per event. */
+  sweepCost?: ReturnType<typeof sweepCostPerMillionEvents>;
   /** The same model on the interleaved run (emulators.endToEndInterleaved): the worst case. */
   costInterleaved?: ReturnType<typeof costPerMillionEvents> & { prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
   /** syncline.js size and the collect path's cost (bench/collect.ts). */
