@@ -42,7 +42,11 @@ describe('startEmulators', () => {
       Object.assign(process.env, env);
       const first = await createResources({ visibilityTimeout: 5, maxReceiveCount: 3 });
       const second = await createResources({ visibilityTimeout: 5, maxReceiveCount: 3 });
-      expect(second).toEqual(first);
+      expect(second).toEqual({ ...first, created: [] });
+      expect(first.created.sort(), 'the first call creates both tables, the second finds them').toEqual([
+        'syncline-ops',
+        'syncline-profiles',
+      ]);
       expect(first.tables).toEqual({ profiles: 'syncline-profiles', ops: 'syncline-ops' });
       expect(first.queues.changes.url).toBe(`${emulators.sqsEndpoint}/123456789012/syncline-changes`);
       expect(first.queues.pushDlq.arn).toBe('arn:aws:sqs:eu-west-1:123456789012:syncline-push-dlq');
