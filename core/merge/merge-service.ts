@@ -24,7 +24,6 @@ import type {
 } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
-import { erasePerson, erasureRedelivered } from '../erasure/erase-person.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { utc } from './provenance.js';
@@ -68,6 +67,8 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 
   if (event.type === 'erasure.requested') {
     const at = utc(event.receivedAt);
+    // Loaded on the first erasure only: rare, and the merge function reads less code at every cold start (issue 15).
+    const { erasePerson, erasureRedelivered } = await import('../erasure/erase-person.js');
     // A redelivery finds the profiles gone: it asks for the same subjects again (same receipts), not an "unknown" one.
     const again = candidates.length === 0 ? erasureRedelivered(ids, entries, at) : undefined;
     const erased = again
