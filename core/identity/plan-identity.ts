@@ -239,17 +239,7 @@ export function knownPersonProfile(
   sighting: { source: string; at: string },
   context: IdentityContext,
 ): Profile | undefined {
-  return knownToOneProfile(tenant.identity, eventIds, candidates, owners, sighting, context);
-}
-
-function knownToOneProfile(
-  rules: IdentityRules,
-  eventIds: readonly Identifier[],
-  candidates: readonly Profile[],
-  owners: ReadonlyMap<string, string>,
-  sighting: { source: string; at: string },
-  context: IdentityContext,
-): Profile | undefined {
+  const rules: IdentityRules = tenant.identity;
   const only = candidates[0];
   if (candidates.length !== 1 || only === undefined || eventIds.length === 0) return undefined;
   let earlier = false;
