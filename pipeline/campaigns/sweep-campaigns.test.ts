@@ -13,6 +13,7 @@ import { useEmulators } from '../../test/support/emulators.js';
 import { MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';
 import { segmentsOf } from '../../operator/profile-view.js';
 import { createInstanceResolver } from '../instances.js';
+import { unpackSyncs } from '../packed-syncs.js';
 import { sweepAll } from './sweep-campaigns.js';
 
 const env = useEmulators({ sqs: false });
@@ -81,9 +82,16 @@ describe('campaign sweep', () => {
     // ~1 unit per due profile (a consistent read of up to 4 KB) plus the index Query and the stats item; listing the
     // tenant (124 profiles, twice) would cost some 250.
     expect(counter.readUnits, 'read units of the sweep').toBeLessThanOrEqual(3 + 3);
-    const queued = push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort();
+    const queued = push.sent
+      .flatMap(unpackSyncs)
+      .map((m) => (m.kind === 'sync' ? m.profileId : m.kind))
+      .sort();
     expect(queued, 'the carts whose window ended').toEqual(['cart-0', 'cart-1', 'cart-2']);
     expect(run?.due).toBe(3);
+    // One packed message for the run, each sync with the version read: the push may read the profile eventually.
+    expect(push.sent).toHaveLength(1);
+    expect(push.sent[0]).toMatchObject({ kind: 'syncs', tenantId: 'busy' });
+    expect(push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.version : undefined))).toEqual([1, 1, 1]);
 
     // Rescheduled: the next sweep a minute later reads no profile and queues nothing.
     push.sent.length = 0;
@@ -96,12 +104,17 @@ describe('campaign sweep', () => {
     // The later cart comes due once its window ends, and the stale carts 30 days on.
     clock = minutes(100 + 61);
     await sweepAll(deps, 'busy');
-    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['later']);
+    expect(push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['later']);
     push.sent.length = 0;
     clock = new Date(NOW.getTime() + 31 * DAY);
     await stats.put({ ...computeTenantStats('busy', [], campaigns, clock), complete: true });
     await sweepAll(deps, 'busy');
-    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort()).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
+    expect(
+      push.sent
+        .flatMap(unpackSyncs)
+        .map((m) => (m.kind === 'sync' ? m.profileId : m.kind))
+        .sort(),
+    ).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
   }, 120_000);
 
   it('counts profiles per segment in its stats run, so the status page reads one item instead of every profile', async () => {
