@@ -201,6 +201,7 @@ describe('campaign sweep', () => {
     const first = await sweep();
     expect(first.run?.due, 'both were due').toBe(2);
     expect(first.queued, 'only the one whose fields changed').toEqual(['fresh']);
+    expect(first.run?.unchanged).toBe(1);
     // Both moved on to their next threshold (lapsing at 120 days): nothing is due a minute later.
     clock = new Date(clock.getTime() + 60_000);
     expect((await sweep()).run?.due).toBe(0);

@@ -49,6 +49,8 @@ export interface SweepRun {
   recounted: boolean;
   /** Profiles that were due and were re-evaluated. */
   due: number;
+  /** Of those, the ones whose projection the clock did not change: moved on to their next due time, no sync queued. */
+  unchanged: number;
   erasures?: ErasureRetryRun;
 }
 
@@ -124,6 +126,7 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
   // snapshots and the contact markers). A profile the stats pass queued already is not worth remembering. Each sync
   // carries the version read, so the push may read the profile eventually consistently (strongly only when older).
   let due = 0;
+  let unchanged = 0;
   for await (const { profile, dueAt } of deps.due.dueProfiles(tenantId, now.toISOString())) {
     due++;
     const since = dueAt === undefined ? undefined : lastEvaluatedBefore(dueAt);
@@ -135,11 +138,12 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
         version: profile.version,
         ...(stats ? { statsAt: stats.computedAt } : {}),
       });
+    else unchanged++;
     await deps.due.reschedule(tenantId, profile, nextDueAt(profile, tenant.campaigns, now));
   }
   await flush();
   const profiles = stats?.profiles ?? 0;
-  deps.log.info('campaign sweep', { tenantId, profiles, recounted: recount, due, queued });
+  deps.log.info('campaign sweep', { tenantId, profiles, recounted: recount, due, unchanged, queued });
   return {
     tenantId,
     profiles,
@@ -147,6 +151,7 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
     computedAt: stats?.computedAt ?? now.toISOString(),
     recounted: recount,
     due,
+    unchanged,
     ...(erasures ? { erasures } : {}),
   };
 }
