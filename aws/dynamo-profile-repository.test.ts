@@ -342,7 +342,7 @@ describe('DynamoProfileRepository', () => {
     const dueAt = (p: Profile) => (p.tenantId === 'legacy-due' && p.profileId === 'p-due' ? '2026-01-01T00:00:00.000Z' : undefined);
     const due = async () => {
       const ids: string[] = [];
-      for await (const p of repo().dueProfiles('legacy-due', '2026-06-01T00:00:00.000Z')) ids.push(p.profileId);
+      for await (const { profile } of repo().dueProfiles('legacy-due', '2026-06-01T00:00:00.000Z')) ids.push(profile.profileId);
       return ids;
     };
     expect(await due(), 'before the migration the index does not see it').toEqual([]);

@@ -28,6 +28,7 @@ import { digestsFrom, type DigestKeySource, type IdentifierDigest, type Identifi
 import { identifierKey, type Identifier } from '../core/identifiers.js';
 import type {
   CommittedHistory,
+  DueProfile,
   DueProfiles,
   ErasureMark,
   HistoryEntry,
@@ -854,7 +855,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
    * committed since, with its own due time, which stands), and the push reads the profile itself (a tombstone read
    * stale leads it to the survivor).
    */
-  async *dueProfiles(tenantId: string, until: string): AsyncIterable<Profile> {
+  async *dueProfiles(tenantId: string, until: string): AsyncIterable<DueProfile> {
     const { [TENANT_DUE_INDEX.partitionKey]: partition } = dueIndexAttributes(tenantId, until);
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -876,7 +877,9 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
         const item = byPk.get(pk);
         if (item === undefined) continue;
         const profile = decodeProfile(item);
-        if (profile.mergedInto === undefined) yield profile;
+        // The item's own due time (the index is a step behind it): what the profile was evaluated for, read with it.
+        const dueAt = item[TENANT_DUE_INDEX.sortKey];
+        if (profile.mergedInto === undefined) yield { profile, dueAt: typeof dueAt === 'string' ? dueAt : undefined };
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

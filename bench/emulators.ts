@@ -444,9 +444,11 @@ export interface SweepResult {
   /** Runs of the schedule from the end of the traffic to the last run with profiles due (or the horizon). */
   scheduleRuns: number;
   simulatedDays: number;
-  /** Due profiles read (a profile due in several runs counts in each), sync messages the runs queued. */
+  /** Due profiles read (a profile due in several runs counts in each), profile syncs the runs queued. */
   dueReads: number;
   queued: number;
+  /** Due profiles whose projection the clock had not changed: rescheduled without a sync. */
+  dueUnchanged: number;
   /** Profiles still on the tenant-due index at the horizon (their sweeps are not counted). */
   leftOnIndex: number;
   /** Requests the sweep's pushes made of the simulated Copernica: what the due reads changed at the destination. */
@@ -555,6 +557,7 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
     let runs = 0;
     let dueReads = 0;
     let queued = 0;
+    let dueUnchanged = 0;
     let last = 0;
     for (let due = await firstDue(); due !== undefined; due = await firstDue()) {
       k = Math.max(k, Math.ceil((Date.parse(due) - start) / period));
@@ -564,6 +567,7 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       runs++;
       dueReads += run?.due ?? 0;
       queued += run?.queued ?? 0;
+      dueUnchanged += run?.unchanged ?? 0;
       last = k++;
     }
     let leftOnIndex = 0;
@@ -576,6 +580,7 @@ async function measureSweep(stack: LocalStack, events: number, horizonDays = 400
       simulatedDays: round((last * period) / 86_400_000, 1),
       dueReads,
       queued,
+      dueUnchanged,
       leftOnIndex,
       copernicaRequests: copernica.requests() - vendorBefore,
       due: sweepCounts(dueDynamo, dueSqs, events),

@@ -327,9 +327,15 @@ export interface EventLedger {
  * Profiles whose campaign fields change by the clock (core/campaign/due-time.ts), by when: the campaign sweep reads
  * only these, never the whole tenant.
  */
+/** A live profile the tenant-due index found, with the due time stored beside it (undefined: none any more). */
+export interface DueProfile {
+  profile: Profile;
+  dueAt: string | undefined;
+}
+
 export interface DueProfiles {
   /** Live profiles due at or before `until` (ISO time). */
-  dueProfiles(tenantId: string, until: string): AsyncIterable<Profile>;
+  dueProfiles(tenantId: string, until: string): AsyncIterable<DueProfile>;
   /** The next due time of a profile the sweep handled (undefined: none), unless a merge changed the profile since. */
   reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void>;
 }

@@ -28,17 +28,35 @@ export const DUE_GRID = { minutes: 5 * 60_000, days: 60 * 60_000 } as const;
  */
 export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): string | undefined {
   const at = now.getTime();
-  const minuteGrid = Math.min(DUE_GRID.minutes, config.sweepEveryMinutes * 60_000);
   let next = Number.POSITIVE_INFINITY;
+  eachThreshold(profile, config, (threshold, grid) => {
+    if (threshold <= at) return;
+    const due = Math.ceil(threshold / grid) * grid;
+    if (due < next) next = due;
+  });
+  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
+}
+
+/**
+ * Every moment, past or future, at which campaignFields(profile) can change by the clock alone (the first instant of
+ * the new value), unsorted and unrounded: between two of them the fields stay as they are. nextDueAt's thresholds.
+ */
+export function clockThresholds(profile: Profile, config: CampaignConfig): number[] {
+  const out: number[] = [];
+  eachThreshold(profile, config, (threshold) => out.push(threshold));
+  return out;
+}
+
+/** The largest step a due time is rounded up by: a stored due time is less than this after its first threshold. */
+export const DUE_GRID_MAX_MS = Math.max(DUE_GRID.minutes, DUE_GRID.days);
+
+function eachThreshold(profile: Profile, config: CampaignConfig, visit: (threshold: number, grid: number) => void): void {
+  const minuteGrid = Math.min(DUE_GRID.minutes, config.sweepEveryMinutes * 60_000);
   const after = (fromIso: string | null | undefined, ms: number) => {
     if (fromIso === null || fromIso === undefined) return;
     const from = Date.parse(fromIso);
     if (Number.isNaN(from)) return;
-    const threshold = from + ms + 1;
-    if (threshold <= at) return;
-    const grid = ms >= DAY_MS ? DUE_GRID.days : minuteGrid;
-    const due = Math.ceil(threshold / grid) * grid;
-    if (due < next) next = due;
+    visit(from + ms + 1, ms >= DAY_MS ? DUE_GRID.days : minuteGrid);
   };
   const days = (n: number) => n * DAY_MS;
   const { segments, abandonedCart, crossSell } = config;
@@ -70,5 +88,4 @@ export function nextDueAt(profile: Profile, config: CampaignConfig, now: Date): 
     after(cart.at, abandonedCart.windowMinutes * 60_000 - 1);
     after(cart.at, days(abandonedCart.maxAgeDays));
   }
-  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
 }

@@ -13,6 +13,7 @@ import { useEmulators } from '../../test/support/emulators.js';
 import { MemoryQueue, memoryLogger } from '../../test/support/memory-ports.js';
 import { segmentsOf } from '../../operator/profile-view.js';
 import { createInstanceResolver } from '../instances.js';
+import { unpackSyncs } from '../packed-syncs.js';
 import { sweepAll } from './sweep-campaigns.js';
 
 const env = useEmulators({ sqs: false });
@@ -81,9 +82,16 @@ describe('campaign sweep', () => {
     // ~1 unit per due profile (a consistent read of up to 4 KB) plus the index Query and the stats item; listing the
     // tenant (124 profiles, twice) would cost some 250.
     expect(counter.readUnits, 'read units of the sweep').toBeLessThanOrEqual(3 + 3);
-    const queued = push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort();
+    const queued = push.sent
+      .flatMap(unpackSyncs)
+      .map((m) => (m.kind === 'sync' ? m.profileId : m.kind))
+      .sort();
     expect(queued, 'the carts whose window ended').toEqual(['cart-0', 'cart-1', 'cart-2']);
     expect(run?.due).toBe(3);
+    // One packed message for the run, each sync with the version read: the push may read the profile eventually.
+    expect(push.sent).toHaveLength(1);
+    expect(push.sent[0]).toMatchObject({ kind: 'syncs', tenantId: 'busy' });
+    expect(push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.version : undefined))).toEqual([1, 1, 1]);
 
     // Rescheduled: the next sweep a minute later reads no profile and queues nothing.
     push.sent.length = 0;
@@ -96,12 +104,17 @@ describe('campaign sweep', () => {
     // The later cart comes due once its window ends, and the stale carts 30 days on.
     clock = minutes(100 + 61);
     await sweepAll(deps, 'busy');
-    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['later']);
+    expect(push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['later']);
     push.sent.length = 0;
     clock = new Date(NOW.getTime() + 31 * DAY);
     await stats.put({ ...computeTenantStats('busy', [], campaigns, clock), complete: true });
     await sweepAll(deps, 'busy');
-    expect(push.sent.map((m) => (m.kind === 'sync' ? m.profileId : m.kind)).sort()).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
+    expect(
+      push.sent
+        .flatMap(unpackSyncs)
+        .map((m) => (m.kind === 'sync' ? m.profileId : m.kind))
+        .sort(),
+    ).toEqual(['cart-0', 'cart-1', 'cart-2', 'later']);
   }, 120_000);
 
   it('counts profiles per segment in its stats run, so the status page reads one item instead of every profile', async () => {
@@ -140,5 +153,62 @@ describe('campaign sweep', () => {
     expect(stored?.profiles).toBe(profiles);
     expect(Object.keys(expected).length, 'the fixture has segments').toBeGreaterThan(0);
     expect(stored?.segments).toEqual(expected);
+  }, 120_000);
+
+  it('queues a due profile only when the clock changed what the push projects; every due profile moves on', async () => {
+    const evaluatedAt = new Map<string, Date>();
+    const writer = new DynamoProfileRepository(env.db, env.tables.profiles, {
+      dueAt: (p) => nextDueAt(p, campaigns, evaluatedAt.get(p.profileId) ?? NOW),
+    });
+    const commit = async (profileId: string, profile: ReturnType<typeof build>, at: Date) => {
+      evaluatedAt.set(profileId, at);
+      await writer.commit('other', {
+        puts: [{ profile: { ...profile, tenantId: 'other', profileId, version: 1 }, expectedVersion: 0 }],
+        claims: [],
+      });
+    };
+    // Both bought once 10 days ago. `quiet` was last evaluated after it stopped being new: its next threshold is the
+    // purchase leaving the cross-sell exclusion (90 days), which changes no field without stats that suggest anything.
+    // `fresh` was evaluated now: due when it stops being new (30 days), a change, and again past the exclusion.
+    const bought = build(order(daysAgo(10), [line('A', 'coffee')]));
+    await commit('quiet', bought, new Date(NOW.getTime() + 25 * DAY));
+    await commit('fresh', bought, NOW);
+    const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
+    const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
+    const push = new MemoryQueue<PushMessage>();
+    const log = memoryLogger();
+    const none = async () => {
+      throw new Error('the sweep loads no connector');
+    };
+    let clock = new Date(NOW.getTime() + 81 * DAY);
+    const deps = {
+      instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
+      profiles: repo,
+      due: repo,
+      stats,
+      push,
+      log,
+      now: () => clock,
+    };
+    const sweep = async () => {
+      // Fresh stats with nothing to suggest: this is about the clock alone.
+      await stats.put({ ...computeTenantStats('other', [], campaigns, new Date(clock.getTime() - 60_000)), complete: true });
+      push.sent.length = 0;
+      const [run] = await sweepAll(deps, 'other');
+      return { run, queued: push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.profileId : m.kind)) };
+    };
+
+    const first = await sweep();
+    expect(first.run?.due, 'both were due').toBe(2);
+    expect(first.queued, 'only the one whose fields changed').toEqual(['fresh']);
+    expect(first.run?.unchanged).toBe(1);
+    // Both moved on to their next threshold (lapsing at 120 days): nothing is due a minute later.
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await sweep()).run?.due).toBe(0);
+    // Lapsing is a change for both.
+    clock = new Date(NOW.getTime() + 111 * DAY);
+    const lapsed = await sweep();
+    expect(lapsed.run?.due).toBe(2);
+    expect(lapsed.queued.sort()).toEqual(['fresh', 'quiet']);
   }, 120_000);
 });

@@ -7,7 +7,8 @@
 // the profiles whose projection the new stats change.
 import type { CampaignConfig } from '../../core/campaign/config.js';
 import { TenantStatsBuilder, type TenantStats } from '../../core/campaign/tenant-stats.js';
-import { nextDueAt } from '../../core/campaign/due-time.js';
+import { changedByClock } from '../../core/campaign/clock-changes.js';
+import { DUE_GRID_MAX_MS, nextDueAt } from '../../core/campaign/due-time.js';
 import type {
   DueProfiles,
   ErasureReceiptStore,
@@ -22,6 +23,7 @@ import { projectProfile } from '../../core/projection.js';
 import type { Logger } from '../../connectors/sdk/index.js';
 import type { InstanceResolver } from '../instances.js';
 import { retryErasures, type ErasureRetryRun } from '../erasure/retry-erasures.js';
+import { packSyncs } from '../packed-syncs.js';
 
 export interface SweepDeps {
   instances: Pick<InstanceResolver, 'tenant' | 'config'>;
@@ -47,10 +49,15 @@ export interface SweepRun {
   recounted: boolean;
   /** Profiles that were due and were re-evaluated. */
   due: number;
+  /** Of those, the ones whose projection the clock did not change: moved on to their next due time, no sync queued. */
+  unchanged: number;
   erasures?: ErasureRetryRun;
 }
 
-/** Push messages are sent in chunks so a large tenant never holds them all. */
+/**
+ * Syncs are sent in chunks so a large tenant never holds them all; each chunk's syncs travel packed
+ * (pipeline/packed-syncs.ts: one message per tenant and stats time, up to 100 profiles), as the merge's do.
+ */
 const SEND_CHUNK = 100;
 
 async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun> {
@@ -79,13 +86,13 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
   const queue = async (message: PushMessage) => {
     pending.push(message);
     if (pending.length >= SEND_CHUNK) {
-      await deps.push.send(pending);
+      await deps.push.send(packSyncs(pending));
       queued += pending.length;
       pending = [];
     }
   };
   const flush = async () => {
-    if (pending.length > 0) await deps.push.send(pending);
+    if (pending.length > 0) await deps.push.send(packSyncs(pending));
     queued += pending.length;
     pending = [];
   };
@@ -114,17 +121,29 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
     stats = fresh;
   }
 
-  // The clock's changes: only the profiles due by now. A sync is cheap when nothing changed at a destination (the
-  // push sends differences only), so a profile the stats pass queued already is not worth remembering.
+  // The clock's changes: only the profiles due by now, and of those only the ones whose projection the clock changed
+  // since they were last evaluated (changedByClock: exact; a sync is not cheap, the push reads the profile, its
+  // snapshots and the contact markers). A profile the stats pass queued already is not worth remembering. Each sync
+  // carries the version read, so the push may read the profile eventually consistently (strongly only when older).
   let due = 0;
-  for await (const profile of deps.due.dueProfiles(tenantId, now.toISOString())) {
+  let unchanged = 0;
+  for await (const { profile, dueAt } of deps.due.dueProfiles(tenantId, now.toISOString())) {
     due++;
-    await queue({ kind: 'sync', tenantId, profileId: profile.profileId, ...(stats ? { statsAt: stats.computedAt } : {}) });
+    const since = dueAt === undefined ? undefined : lastEvaluatedBefore(dueAt);
+    if (since === undefined || changedByClock(profile, tenant.campaigns, stats, since, now))
+      await queue({
+        kind: 'sync',
+        tenantId,
+        profileId: profile.profileId,
+        version: profile.version,
+        ...(stats ? { statsAt: stats.computedAt } : {}),
+      });
+    else unchanged++;
     await deps.due.reschedule(tenantId, profile, nextDueAt(profile, tenant.campaigns, now));
   }
   await flush();
   const profiles = stats?.profiles ?? 0;
-  deps.log.info('campaign sweep', { tenantId, profiles, recounted: recount, due, queued });
+  deps.log.info('campaign sweep', { tenantId, profiles, recounted: recount, due, unchanged, queued });
   return {
     tenantId,
     profiles,
@@ -132,8 +151,22 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
     computedAt: stats?.computedAt ?? now.toISOString(),
     recounted: recount,
     due,
+    unchanged,
     ...(erasures ? { erasures } : {}),
   };
+}
+
+/**
+ * A moment by which the profile had last been evaluated (by the merge that committed it or the sweep that moved its
+ * due time on) or at which its projection was still what that evaluation saw. A stored due time is the first clock
+ * threshold after the evaluation rounded up by less than DUE_GRID_MAX_MS, so no threshold lies between the evaluation
+ * and this moment when the evaluation was earlier; when it was later, starting here only compares more. The destination
+ * holds what some push projected since the evaluation (or gets it from a push still queued), so an unchanged
+ * projection from here to now leaves nothing for a push to send.
+ */
+function lastEvaluatedBefore(dueAt: string): Date | undefined {
+  const at = Date.parse(dueAt);
+  return Number.isNaN(at) ? undefined : new Date(at - DUE_GRID_MAX_MS);
 }
 
 /** True when the campaign fields differ between the previous sweep's view and now; always on a first sweep. */
