@@ -26,6 +26,7 @@ import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
 import { emptyProfile, type Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
+import { clockThresholds, DUE_GRID_MAX_MS } from '../campaign/due-time.js';
 import { utc } from './provenance.js';
 import type { FieldValue } from '../destination.js';
 
@@ -188,7 +189,22 @@ export function destinationChanged(
 ): boolean {
   if (before === undefined || before.mergedFrom.length !== after.mergedFrom.length) return true;
   const projection = { campaigns: tenant.campaigns, now: context.now, stats: context.stats };
-  return !sameValues(projectProfile(before, projection), projectProfile(after, projection));
+  if (!sameValues(projectProfile(before, projection), projectProfile(after, projection))) return true;
+  return clockChangedLately(tenant, before, context.now);
+}
+
+/**
+ * True when a clock threshold of `before` (a cart abandoned, a new customer's window over) passed so lately that the
+ * campaign sweep may not have served it yet: the sweep runs every `sweepEveryMinutes` on due times rounded up by up to
+ * DUE_GRID_MAX_MS. Projected at the merge's clock, before and after both show that change, and this commit replaces
+ * the due time the sweep would have found, so the sweep, which pushes only what the clock changed since a due time
+ * (core/campaign/clock-changes.ts), would never send it: the merge syncs the profile itself. When the sweep did serve
+ * it, the push finds its snapshot unchanged and sends nothing.
+ */
+function clockChangedLately(tenant: TenantConfig, before: Profile, now: Date): boolean {
+  const to = now.getTime();
+  const from = to - (tenant.campaigns.sweepEveryMinutes * 60_000 + DUE_GRID_MAX_MS);
+  return clockThresholds(before, tenant.campaigns).some((t) => t > from && t <= to);
 }
 
 /** Field by field: the values are scalars, so this answers what two JSON serialisations did, without building them. */
