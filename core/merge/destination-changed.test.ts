@@ -28,7 +28,9 @@ describe('destinationChanged', () => {
     expect(projected(before, new Date(NOW.getTime() - 11 * 60_000)), 'the clock changed the projection').not.toEqual(
       projected(before, NOW),
     );
-    expect(Date.parse(nextDueAt(before, campaigns, new Date(NOW.getTime() - 11 * 60_000))!)).toBeGreaterThanOrEqual(NOW.getTime() - 10 * 60_000);
+    expect(Date.parse(nextDueAt(before, campaigns, new Date(NOW.getTime() - 11 * 60_000))!)).toBeGreaterThanOrEqual(
+      NOW.getTime() - 10 * 60_000,
+    );
     expect(destinationChanged(shop, before, touched(before), { now: NOW })).toBe(true);
   });
 
