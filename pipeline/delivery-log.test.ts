@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
 import type { PushSnapshotStore } from '../core/ports.js';
-import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { acmeConfig, fakePipeline } from '../test/support/fake-pipeline.js';
 import { fakeConnector } from '../test/support/fake-connector.js';
 import { deliveryLogOf, nothingAttempted } from './delivery-log-view.js';
 import { pushProfiles } from './push-profiles.js';
@@ -9,17 +8,10 @@ import { pushProfiles } from './push-profiles.js';
 const NOW = new Date('2026-12-06T12:00:00.000Z');
 
 function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
-  const config = SynclineConfig.parse({
-    tenants: [
-      {
-        id: 'acme',
-        instances: [
-          { id: 'shop', connector: 'fake', webhooks: true },
-          { id: 'crm', connector: 'fake', push: true },
-        ],
-      },
-    ],
-  });
+  const config = acmeConfig([
+    { id: 'shop', connector: 'fake', webhooks: true },
+    { id: 'crm', connector: 'fake', push: true },
+  ]);
   const fake = fakeConnector(options);
   const { deps, post, merge, round } = fakePipeline(config, fake, { now: () => NOW });
   const { instances, log } = deps;

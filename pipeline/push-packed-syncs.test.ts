@@ -1,27 +1,16 @@
 // A merge batch's syncs travel in one push message per tenant (pipeline/packed-syncs.ts); a failure retries the whole
 // message, whose delivered profiles then cost reads and no vendor call (issue 15, stop 32).
 import { describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
 import type { PushMessage } from '../core/ports.js';
 import { decodeDeliveryLog } from '../core/delivery-log.js';
-import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { acmeConfig, fakePipeline } from '../test/support/fake-pipeline.js';
 import { fakeConnector } from '../test/support/fake-connector.js';
 import { packSyncs, unpackSyncs } from './packed-syncs.js';
 import { pushProfiles } from './push-profiles.js';
 import { readSnapshot } from './push-snapshot.js';
 
 function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
-  const config = SynclineConfig.parse({
-    tenants: [
-      {
-        id: 'acme',
-        instances: [
-          { id: 'shop', connector: 'fake', webhooks: true },
-          { id: 'crm', connector: 'fake', webhooks: true, push: true },
-        ],
-      },
-    ],
-  });
+  const config = acmeConfig();
   const fake = fakeConnector(options);
   const { deps, post, merge } = fakePipeline(config, fake);
   const reads = { profiles: 0, snapshots: 0 };

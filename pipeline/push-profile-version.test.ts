@@ -2,29 +2,18 @@
 // profile eventually consistently (half the read units on DynamoDB) and strongly only when that answer is older than
 // the commit it announces, or when the message names no version (older messages, resyncs, redeliveries).
 import { describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
 import { InMemoryProfileRepository } from '../core/identity/in-memory-profile-repository.js';
 import type { ProfileRepository, PushMessage } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { delegatingProfiles } from '../test/support/delegating-profiles.js';
-import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { acmeConfig, fakePipeline } from '../test/support/fake-pipeline.js';
 import { fakeConnector } from '../test/support/fake-connector.js';
 import { memoryLogger } from '../test/support/memory-ports.js';
 import { pushProfiles } from './push-profiles.js';
 
 /** A store whose eventually consistent reads answer from `older` (a copy taken earlier) until it is cleared. */
 function setup() {
-  const config = SynclineConfig.parse({
-    tenants: [
-      {
-        id: 'acme',
-        instances: [
-          { id: 'shop', connector: 'fake', webhooks: true },
-          { id: 'crm', connector: 'fake', webhooks: true, push: true },
-        ],
-      },
-    ],
-  });
+  const config = acmeConfig();
   const fake = fakeConnector();
   const log = memoryLogger();
   const current = new InMemoryProfileRepository();

@@ -1,5 +1,5 @@
 // The in-memory stages a pipeline test drives with the fake connector: one tenant config, every port in memory.
-import type { SynclineConfig } from '../../core/config.js';
+import { SynclineConfig } from '../../core/config.js';
 import type { CanonicalEvent } from '../../core/events.js';
 import { InMemoryProfileRepository } from '../../core/identity/in-memory-profile-repository.js';
 import type { ProfileRepository, PushMessage } from '../../core/ports.js';
@@ -8,6 +8,16 @@ import { createInstanceResolver } from '../../pipeline/instances.js';
 import { mergeBatch } from '../../pipeline/merge-batch.js';
 import { signFake, type fakeConnector } from './fake-connector.js';
 import { MemoryQuarantine, MemoryQueue, MemorySnapshots, MemoryStatus, memoryLogger } from './memory-ports.js';
+
+/** Tenant `acme` with the fake connector's instances: by default a shop taking webhooks and a CRM that pushes and answers by webhook. */
+export function acmeConfig(
+  instances: readonly Record<string, unknown>[] = [
+    { id: 'shop', connector: 'fake', webhooks: true },
+    { id: 'crm', connector: 'fake', webhooks: true, push: true },
+  ],
+): SynclineConfig {
+  return SynclineConfig.parse({ tenants: [{ id: 'acme', instances }] });
+}
 
 /** Webhook, merge and push deps over memory ports; `profiles` replaces the in-memory repository (a stale-read double). */
 export function fakePipelineDeps<P extends ProfileRepository = InMemoryProfileRepository>(
