@@ -64,6 +64,8 @@ export function injectDynamoFaults(client: DynamoDBClient, secondWriter: DynamoD
   const lostReplyRate = options.lostReplyRate ?? 0.02;
   const counts: DynamoFaultCounts = { throttled: 0, transactionsThrottled: 0, versionsBumped: 0, repliesLost: 0 };
   let active = options.active ?? true;
+  /** The tenant markers (or '' without them) whose conditional profile writes have met the racing writer. */
+  const raced = new Set<string>();
 
   const concerns = (input: Input) => {
     if (!markers) return true;
@@ -98,7 +100,14 @@ export function injectDynamoFaults(client: DynamoDBClient, secondWriter: DynamoD
         });
       }
       const target = conditionalProfileWrite(command, input);
-      if (target && random.chance(conflictRate) && (await bumpVersion(secondWriter, target))) counts.versionsBumped++;
+      // Each faulted tenant's first conditional profile write always meets the racing writer, the later ones at
+      // conflictRate: with one write per person and batch a run may make only a handful, and a seed that raced none of
+      // them would test nothing.
+      const tenant = target ? (markers?.find((m) => target.pk.startsWith(m)) ?? '') : '';
+      if (target && (!raced.has(tenant) || random.chance(conflictRate)) && (await bumpVersion(secondWriter, target))) {
+        raced.add(tenant);
+        counts.versionsBumped++;
+      }
       if (WRITES.has(command) && random.chance(lostReplyRate)) {
         await next(args);
         counts.repliesLost++;
