@@ -372,7 +372,8 @@ describe('schedules and outputs follow the config; secrets are the operator’s'
     const sweeps = schedulesTo(dev, fnLogicalId('sweep'));
     expect(sweeps).toHaveLength(1);
     expect(sweeps[0]?.properties).toMatchObject({
-      ScheduleExpression: `rate(${baseConfig.tenants[0]!.campaigns.sweepEveryMinutes} minutes)`,
+      // The default 15 minutes, on the quarter hours (cdk/constructs/schedules.ts sweepSchedule).
+      ScheduleExpression: 'cron(0/15 * * * ? *)',
       Target: { Input: JSON.stringify({ tenantId: 'demo-shop' }) },
     });
     expect(schedulesOf(dev)).toHaveLength(2);

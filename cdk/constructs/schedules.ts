@@ -101,7 +101,7 @@ export class Schedules extends Construct {
         const schedule = new scheduler.Schedule(stack, `sweep--${tenant.id}`, {
           scheduleGroup: this.group,
           description: `campaign sweep of ${tenant.id} every ${minutes} min`,
-          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(minutes)),
+          schedule: sweepSchedule(minutes),
           target: every(minutes, props.sweepFunction, { tenantId: tenant.id }),
         });
         this.entries.push({ kind: 'sweep', tenantId: tenant.id, schedule });
@@ -118,4 +118,15 @@ export class Schedules extends Construct {
       });
     }
   }
+}
+
+/**
+ * The sweep on the clock's own grid where its period allows (every 15 minutes: :00, :15, :30, :45), so a due time,
+ * which core/campaign/due-time.ts rounds up to whole hours or 5 minutes, is served at once instead of up to a period
+ * later as with a rate, whose runs fall wherever the schedule was created. Other periods keep the rate.
+ */
+export function sweepSchedule(minutes: number): scheduler.ScheduleExpression {
+  if (minutes < 60 && 60 % minutes === 0) return scheduler.ScheduleExpression.cron({ minute: `0/${minutes}` });
+  if (minutes % 60 === 0 && 1440 % minutes === 0) return scheduler.ScheduleExpression.cron({ minute: '0', hour: `0/${minutes / 60}` });
+  return scheduler.ScheduleExpression.rate(Duration.minutes(minutes));
 }
