@@ -1,28 +1,20 @@
 // The pending state of a push lives in the person's snapshot item (core/pending-push.ts): written before the vendor
 // call where the destination can answer it, replaced by the snapshot after it (issue 22 guarantees, issue 15 cost).
 import { describe, expect, it } from 'vitest';
-import { SynclineConfig } from '../core/config.js';
 import type { FieldValue } from '../core/destination.js';
-import { fakePipeline } from '../test/support/fake-pipeline.js';
+import { acmeConfig, fakePipeline } from '../test/support/fake-pipeline.js';
 import { fakeConnector } from '../test/support/fake-connector.js';
 import { pushProfiles } from './push-profiles.js';
 import { readSnapshot } from './push-snapshot.js';
 
 /** `crm` answers by webhook; `archive` sends nothing back (no webhooks, no poll); `polled` is polled. */
 function setup(options: Parameters<typeof fakeConnector>[0] = {}) {
-  const config = SynclineConfig.parse({
-    tenants: [
-      {
-        id: 'acme',
-        instances: [
-          { id: 'shop', connector: 'fake', webhooks: true },
-          { id: 'crm', connector: 'fake', webhooks: true, push: true },
-          { id: 'archive', connector: 'fake', push: true },
-          { id: 'polled', connector: 'fake', pollEveryMinutes: 15, push: true },
-        ],
-      },
-    ],
-  });
+  const config = acmeConfig([
+    { id: 'shop', connector: 'fake', webhooks: true },
+    { id: 'crm', connector: 'fake', webhooks: true, push: true },
+    { id: 'archive', connector: 'fake', push: true },
+    { id: 'polled', connector: 'fake', pollEveryMinutes: 15, push: true },
+  ]);
   const fake = fakeConnector(options);
   const { deps, post, merge, round } = fakePipeline(config, fake);
   const { instances, log } = deps;

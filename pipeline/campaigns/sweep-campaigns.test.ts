@@ -62,21 +62,8 @@ describe('campaign sweep', () => {
     await stats.put({ ...computeTenantStats('busy', [], campaigns, minutes(-60)), complete: true });
     const { db, counter } = counted(env.db);
     const repo = new DynamoProfileRepository(db, env.tables.profiles);
-    const push = new MemoryQueue<PushMessage>();
-    const log = memoryLogger();
-    const none = async () => {
-      throw new Error('the sweep loads no connector');
-    };
     let clock = minutes(120);
-    const deps = {
-      instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
-      profiles: repo,
-      due: repo,
-      stats,
-      push,
-      log,
-      now: () => clock,
-    };
+    const { deps, push } = sweepDeps(config, repo, stats, () => clock);
 
     const [run] = await sweepAll(deps, 'busy');
     // ~1 unit per due profile (a consistent read of up to 4 KB) plus the index Query and the stats item; listing the
@@ -127,22 +114,7 @@ describe('campaign sweep', () => {
     await commit('repeat-1', build(order(daysAgo(20), [line('A', 'coffee')]), order(daysAgo(5), [line('B', 'coffee')])));
     await commit('once-1', build(order(daysAgo(3), [line('C', 'tea')])));
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
-    const log = memoryLogger();
-    const none = async () => {
-      throw new Error('the sweep loads no connector');
-    };
-    await sweepAll(
-      {
-        instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
-        profiles: repo,
-        due: repo,
-        stats,
-        push: new MemoryQueue<PushMessage>(),
-        log,
-        now: () => NOW,
-      },
-      'other',
-    );
+    await sweepAll(sweepDeps(config, repo, stats, () => NOW).deps, 'other');
     const stored = await stats.get('other');
     const expected: Record<string, number> = {};
     let profiles = 0;
@@ -175,21 +147,8 @@ describe('campaign sweep', () => {
     await commit('fresh', bought, NOW);
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
     const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
-    const push = new MemoryQueue<PushMessage>();
-    const log = memoryLogger();
-    const none = async () => {
-      throw new Error('the sweep loads no connector');
-    };
     let clock = new Date(NOW.getTime() + 81 * DAY);
-    const deps = {
-      instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
-      profiles: repo,
-      due: repo,
-      stats,
-      push,
-      log,
-      now: () => clock,
-    };
+    const { deps, push } = sweepDeps(config, repo, stats, () => clock);
     const sweep = async () => {
       // Fresh stats with nothing to suggest: this is about the clock alone.
       await stats.put({ ...computeTenantStats('other', [], campaigns, new Date(clock.getTime() - 60_000)), complete: true });
@@ -212,3 +171,22 @@ describe('campaign sweep', () => {
     expect(lapsed.queued.sort()).toEqual(['fresh', 'quiet']);
   }, 120_000);
 });
+
+/** The sweep's deps over one repository (profiles and due index), pushes into memory, and a connector-less resolver. */
+function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats: DynamoTenantStatsStore, now: () => Date) {
+  const push = new MemoryQueue<PushMessage>();
+  const log = memoryLogger();
+  const none = async () => {
+    throw new Error('the sweep loads no connector');
+  };
+  const deps = {
+    instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
+    profiles: repo,
+    due: repo,
+    stats,
+    push,
+    log,
+    now,
+  };
+  return { deps, push };
+}
