@@ -136,6 +136,24 @@ describe('clockThresholds', () => {
     expect(clockThresholds(sameProduct, surveyOnly)).toContain(exclusionEnd(daysAgo(20)));
   });
 
+  it('wakes the sweep twice for the engagement segments, not once per mail, open or click', () => {
+    const mails = Array.from({ length: 12 }, (_, week) => [
+      activity('email.engaged', daysAgo(7 * week + 1), { kind: 'sent' }),
+      ...(week % 3 === 0 ? [activity('email.engaged', daysAgo(7 * week), { kind: 'open' })] : []),
+    ]).flat();
+    const reader = build(...mails.reverse());
+    const ends = clockThresholds(reader, rules).filter((t) => t > NOW.getTime());
+    // The newest open (today) leaves the 90-day window; the third-newest mail sent (15 days ago) leaves it.
+    expect(ends.sort((a, b) => a - b)).toEqual([Date.parse(daysAgo(15)) + 90 * DAY + 1, NOW.getTime() + 90 * DAY + 1]);
+    const segmentsAt = (t: number) => {
+      const f = campaignFields(reader, { campaigns: rules, now: new Date(t) });
+      return [f.segmentEngaged, f.segmentUnengaged];
+    };
+    expect(segmentsAt(ends[0]! - 1)).toEqual([true, false]);
+    expect(segmentsAt(ends[1]! - 1)).toEqual([true, false]);
+    expect(segmentsAt(ends[1]!)).toEqual([false, false]);
+  });
+
   it('between two thresholds the campaign fields stay the same, with the stats and a catalog (property)', () => {
     const products = [coffee, coffee2, tea, machine];
     const population = [1, 2, 3].map(() => build(order(daysAgo(300), products)));
@@ -154,6 +172,7 @@ describe('clockThresholds', () => {
     const catalog = { inCategory: { coffee: [coffee, coffee2].map(product), tea: [tea].map(product), machines: [machine].map(product) } };
     const minutes = (max: number) => fc.integer({ min: 0, max: max * 24 * 60 });
     const anOrder = fc.record({ age: minutes(120), lines: fc.subarray(products, { minLength: 1 }) });
+    const aMail = fc.record({ age: minutes(100), kind: fc.constantFrom('open', 'click', 'sent', 'sent', 'bounce') });
     const aLook = fc.record({ age: minutes(20), category: fc.constantFrom('coffee', 'tea', 'machines'), search: fc.boolean() });
     const someRules = fc.record({
       recentExclusion: fc.constantFrom('product', 'category'),
@@ -161,28 +180,35 @@ describe('clockThresholds', () => {
       survey: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(anOrder, { minLength: 1, maxLength: 4 }), fc.array(aLook, { maxLength: 2 }), someRules, (orders, looks, r) => {
-        const campaigns = config({ crossSell: { max: r.max, recentExclusion: r.recentExclusion }, survey: { enabled: r.survey } });
-        const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
-        const profile = build(
-          ...[...orders].sort((a, b) => b.age - a.age).map((o) => order(ago(o.age), o.lines)),
-          ...looks.map((l) =>
-            l.search
-              ? activity('search.performed', ago(l.age), { query: l.category, category: l.category })
-              : activity('product.viewed', ago(l.age), { productId: 'X', category: l.category }),
-          ),
-        );
-        const horizon = NOW.getTime() + 130 * DAY;
-        const moments = [NOW.getTime(), ...clockThresholds(profile, campaigns).filter((t) => t > NOW.getTime() && t < horizon), horizon];
-        moments.sort((a, b) => a - b);
-        const fieldsAt = (t: number) => JSON.stringify(campaignFields(profile, { campaigns, now: new Date(t), stats, catalog }));
-        for (let i = 0; i + 1 < moments.length; i++) {
-          const [from, to] = [moments[i]!, moments[i + 1]!];
-          if (to <= from) continue;
-          const reference = fieldsAt(from);
-          for (const t of [Math.floor((from + to) / 2), to - 1]) expect(fieldsAt(t), new Date(t).toISOString()).toBe(reference);
-        }
-      }),
+      fc.property(
+        fc.array(anOrder, { minLength: 1, maxLength: 4 }),
+        fc.array(aLook, { maxLength: 2 }),
+        fc.array(aMail, { maxLength: 6 }),
+        someRules,
+        (orders, looks, mails, r) => {
+          const campaigns = config({ crossSell: { max: r.max, recentExclusion: r.recentExclusion }, survey: { enabled: r.survey } });
+          const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
+          const profile = build(
+            ...[...orders].sort((a, b) => b.age - a.age).map((o) => order(ago(o.age), o.lines)),
+            ...looks.map((l) =>
+              l.search
+                ? activity('search.performed', ago(l.age), { query: l.category, category: l.category })
+                : activity('product.viewed', ago(l.age), { productId: 'X', category: l.category }),
+            ),
+            ...mails.map((m) => activity('email.engaged', ago(m.age), { kind: m.kind })),
+          );
+          const horizon = NOW.getTime() + 130 * DAY;
+          const moments = [NOW.getTime(), ...clockThresholds(profile, campaigns).filter((t) => t > NOW.getTime() && t < horizon), horizon];
+          moments.sort((a, b) => a - b);
+          const fieldsAt = (t: number) => JSON.stringify(campaignFields(profile, { campaigns, now: new Date(t), stats, catalog }));
+          for (let i = 0; i + 1 < moments.length; i++) {
+            const [from, to] = [moments[i]!, moments[i + 1]!];
+            if (to <= from) continue;
+            const reference = fieldsAt(from);
+            for (const t of [Math.floor((from + to) / 2), to - 1]) expect(fieldsAt(t), new Date(t).toISOString()).toBe(reference);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -4,7 +4,7 @@
 // reads only the profiles whose time has come, instead of every profile of the tenant. Changes that come from the
 // tenant stats (RFM quintiles, co-purchases) are the stats pass's, not this.
 import type { Profile } from '../profile.js';
-import type { CampaignConfig } from './config.js';
+import type { CampaignConfig, SegmentRules } from './config.js';
 import { jobWeightSteps } from './next-job.js';
 import { DAY_MS, daysBetween, openCarts, productKey } from './orders.js';
 import type { ClassifiedLine } from './secondary-profile.js';
@@ -70,10 +70,9 @@ function eachThreshold(profile: Profile, config: CampaignConfig, visit: (thresho
   // neither has no sweep woken by them (issue 15).
   const suggests = crossSell.max > 0 || config.survey.enabled;
   if (suggests) for (const end of exclusionEnds(traits.lines, config)) visit(end, gridOf(days(crossSell.recentDays)));
-  for (const a of profile.activity) {
-    if (a.kind === 'email.engaged') after(a.at, days(segments.engagedWithinDays));
+  for (const end of engagementEnds(profile, segments)) visit(end, gridOf(days(segments.engagedWithinDays)));
+  for (const a of profile.activity)
     if (suggests && (a.kind === 'search.performed' || a.kind === 'product.viewed')) after(a.at, days(crossSell.behaviourDays));
-  }
   // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
   const jobSteps = (fromIso: string) => {
     // `after` adds a millisecond; these steps are already the first instant of the new weight.
@@ -147,5 +146,30 @@ function exclusionEnds(lines: readonly ClassifiedLine[], config: CampaignConfig)
       if (line.category !== undefined) laterCategories.add(line.category);
     }
   }
+  return out;
+}
+
+/**
+ * The moments the engagement segments change (core/campaign/segments.ts): `engaged` ends when the newest open or click
+ * leaves `engagedWithinDays`, and `unengaged` can only change then or when fewer than `unengagedMinSent` mails sent
+ * are left inside the window (the moment that many-th newest one leaves). Two moments however many mails, opens and
+ * clicks a person has; one per engagement event before (issue 15: a weekly newsletter woke the sweep every week).
+ */
+function engagementEnds(profile: Profile, rules: SegmentRules): number[] {
+  let engaged = Number.NEGATIVE_INFINITY;
+  const sent: number[] = [];
+  for (const a of profile.activity) {
+    if (a.kind !== 'email.engaged') continue;
+    const at = Date.parse(a.at);
+    if (Number.isNaN(at)) continue;
+    if (a.detail.kind === 'open' || a.detail.kind === 'click') engaged = Math.max(engaged, at);
+    else if (a.detail.kind === 'sent') sent.push(at);
+  }
+  const window = rules.engagedWithinDays * DAY_MS;
+  const out: number[] = [];
+  if (Number.isFinite(engaged)) out.push(engaged + window + 1);
+  sent.sort((a, b) => b - a);
+  const last = sent[rules.unengagedMinSent - 1];
+  if (last !== undefined) out.push(last + window + 1);
   return out;
 }
