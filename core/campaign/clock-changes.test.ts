@@ -102,6 +102,12 @@ describe('changedByClock', () => {
       build(order(daysAgo(95), [line('B', 'tea')]), activity('search.performed', daysAgo(3), { query: 'koffie', category: 'coffee' })),
       build(cart(minutesAgo(20)), activity('product.viewed', daysAgo(1), { productId: 'R8', category: 'cameras' })),
       build(activity('email.engaged', daysAgo(80), { kind: 'open' }), order(daysAgo(400), [line('A', 'coffee')])),
+      // Coffee bought again: the first coffee leaving the exclusion is no threshold, with the catalog read for coffee.
+      build(
+        order(daysAgo(95), [line('A', 'coffee')]),
+        order(daysAgo(70), [line('A', 'coffee'), line('B', 'tea')]),
+        activity('search.performed', daysAgo(2), { query: 'koffie', category: 'coffee' }),
+      ),
     ];
     const stats = computeTenantStats('acme', profiles, rules, NOW);
     let unchanged = 0;

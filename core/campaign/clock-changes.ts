@@ -13,7 +13,7 @@ import type { Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { catalogCategoriesOf } from './catalog-view.js';
 import type { CampaignConfig } from './config.js';
-import { clockThresholds } from './due-time.js';
+import { clockThresholds, excludedAsRecent } from './due-time.js';
 import { daysBetween } from './orders.js';
 import type { TenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
@@ -44,9 +44,9 @@ function signature(profile: Profile, campaigns: CampaignConfig, stats: TenantSta
   const categories = catalogCategoriesOf(profile, campaigns, now);
   if (categories.length === 0) return JSON.stringify(projected);
   const { crossSell } = campaigns;
-  const recent = computeTraits(profile, campaigns).lines.map((l) => (daysBetween(l.order.placedAt, now) <= crossSell.recentDays ? 1 : 0));
+  const recent = excludedAsRecent(computeTraits(profile, campaigns).lines, campaigns, now);
   const behaviour = profile.activity.map((a) =>
     (a.kind === 'search.performed' || a.kind === 'product.viewed') && daysBetween(a.at, now) <= crossSell.behaviourDays ? 1 : 0,
   );
-  return `${JSON.stringify(projected)}|${JSON.stringify(categories)}|${recent.join('')}|${behaviour.join('')}`;
+  return `${JSON.stringify(projected)}|${JSON.stringify(categories)}|${JSON.stringify(recent)}|${behaviour.join('')}`;
 }

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CatalogProduct } from '../catalog/product.js';
 import { campaignFields } from './campaign-fields.js';
-import { DUE_GRID, nextDueAt } from './due-time.js';
+import { clockThresholds, DUE_GRID, nextDueAt } from './due-time.js';
 import { computeTenantStats } from './tenant-stats.js';
 import { activity, build, config, DAY, daysAgo, line, NOW, order } from '../../test/support/campaign-profiles.js';
 
@@ -108,5 +110,106 @@ describe('nextDueAt', () => {
     expect(plain(Date.parse(exclusionEnds) + DAY)).toEqual(plain(NOW.getTime()));
     const withSurvey = config({ crossSell: { max: 0 }, survey: { enabled: true } });
     expect(nextDueAt(bought, withSurvey, NOW), 'the survey follow-up excludes recent purchases too').toBe(searchLeaves);
+  });
+});
+
+describe('clockThresholds', () => {
+  const coffee = line('A', 'coffee');
+  const coffee2 = line('C', 'coffee');
+  const tea = line('B', 'tea');
+  const machine = line('M', 'machines', 300);
+  const exclusionEnd = (placedAt: string) => Date.parse(placedAt) + 90 * DAY + 1;
+
+  it('wakes no sweep when a purchase leaves the exclusion while a later one still excludes its products and categories', () => {
+    const repeat = build(order(daysAgo(80), [coffee]), order(daysAgo(50), [coffee, tea]), order(daysAgo(20), [coffee]));
+    const ends = clockThresholds(repeat, rules);
+    expect(ends, 'the first coffee: the last one still excludes it').not.toContain(exclusionEnd(daysAgo(80)));
+    expect(ends, 'the tea leaves with the second order').toContain(exclusionEnd(daysAgo(50)));
+    expect(ends, 'the last coffee').toContain(exclusionEnd(daysAgo(20)));
+    // Another coffee product: its category stays excluded, but the product itself leaves the product exclusion.
+    const other = build(order(daysAgo(80), [coffee]), order(daysAgo(20), [coffee2]));
+    expect(clockThresholds(other, rules)).toContain(exclusionEnd(daysAgo(80)));
+    // Only the product set counts when no category is excluded: without cross-sell, the survey's follow-up.
+    const sameProduct = build(order(daysAgo(80), [coffee, tea]), order(daysAgo(20), [coffee, tea]));
+    const surveyOnly = config({ crossSell: { max: 0 }, survey: { enabled: true } });
+    expect(clockThresholds(sameProduct, surveyOnly)).not.toContain(exclusionEnd(daysAgo(80)));
+    expect(clockThresholds(sameProduct, surveyOnly)).toContain(exclusionEnd(daysAgo(20)));
+  });
+
+  it('wakes the sweep twice for the engagement segments, not once per mail, open or click', () => {
+    const mails = Array.from({ length: 12 }, (_, week) => [
+      activity('email.engaged', daysAgo(7 * week + 1), { kind: 'sent' }),
+      ...(week % 3 === 0 ? [activity('email.engaged', daysAgo(7 * week), { kind: 'open' })] : []),
+    ]).flat();
+    const reader = build(...mails.reverse());
+    const ends = clockThresholds(reader, rules).filter((t) => t > NOW.getTime());
+    // The newest open (today) leaves the 90-day window; the third-newest mail sent (15 days ago) leaves it.
+    expect(ends.sort((a, b) => a - b)).toEqual([Date.parse(daysAgo(15)) + 90 * DAY + 1, NOW.getTime() + 90 * DAY + 1]);
+    const segmentsAt = (t: number) => {
+      const f = campaignFields(reader, { campaigns: rules, now: new Date(t) });
+      return [f.segmentEngaged, f.segmentUnengaged];
+    };
+    expect(segmentsAt(ends[0]! - 1)).toEqual([true, false]);
+    expect(segmentsAt(ends[1]! - 1)).toEqual([true, false]);
+    expect(segmentsAt(ends[1]!)).toEqual([false, false]);
+  });
+
+  it('between two thresholds the campaign fields stay the same, with the stats and a catalog (property)', () => {
+    const products = [coffee, coffee2, tea, machine];
+    const population = [1, 2, 3].map(() => build(order(daysAgo(300), products)));
+    const stats = computeTenantStats('acme', population, config(), NOW);
+    const product = (l: ReturnType<typeof line>): CatalogProduct => ({
+      instance: 'shop',
+      productId: l.sku,
+      sku: l.sku,
+      name: l.name,
+      category: l.category,
+      categories: [l.category],
+      price: l.price,
+      inStock: true,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const catalog = { inCategory: { coffee: [coffee, coffee2].map(product), tea: [tea].map(product), machines: [machine].map(product) } };
+    const minutes = (max: number) => fc.integer({ min: 0, max: max * 24 * 60 });
+    const anOrder = fc.record({ age: minutes(120), lines: fc.subarray(products, { minLength: 1 }) });
+    const aMail = fc.record({ age: minutes(100), kind: fc.constantFrom('open', 'click', 'sent', 'sent', 'bounce') });
+    const aLook = fc.record({ age: minutes(20), category: fc.constantFrom('coffee', 'tea', 'machines'), search: fc.boolean() });
+    const someRules = fc.record({
+      recentExclusion: fc.constantFrom('product', 'category'),
+      max: fc.constantFrom(0, 3),
+      survey: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(anOrder, { minLength: 1, maxLength: 4 }),
+        fc.array(aLook, { maxLength: 2 }),
+        fc.array(aMail, { maxLength: 6 }),
+        someRules,
+        (orders, looks, mails, r) => {
+          const campaigns = config({ crossSell: { max: r.max, recentExclusion: r.recentExclusion }, survey: { enabled: r.survey } });
+          const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
+          const profile = build(
+            ...[...orders].sort((a, b) => b.age - a.age).map((o) => order(ago(o.age), o.lines)),
+            ...looks.map((l) =>
+              l.search
+                ? activity('search.performed', ago(l.age), { query: l.category, category: l.category })
+                : activity('product.viewed', ago(l.age), { productId: 'X', category: l.category }),
+            ),
+            ...mails.map((m) => activity('email.engaged', ago(m.age), { kind: m.kind })),
+          );
+          const horizon = NOW.getTime() + 130 * DAY;
+          const moments = [NOW.getTime(), ...clockThresholds(profile, campaigns).filter((t) => t > NOW.getTime() && t < horizon), horizon];
+          moments.sort((a, b) => a - b);
+          const fieldsAt = (t: number) => JSON.stringify(campaignFields(profile, { campaigns, now: new Date(t), stats, catalog }));
+          for (let i = 0; i + 1 < moments.length; i++) {
+            const [from, to] = [moments[i]!, moments[i + 1]!];
+            if (to <= from) continue;
+            const reference = fieldsAt(from);
+            for (const t of [Math.floor((from + to) / 2), to - 1]) expect(fieldsAt(t), new Date(t).toISOString()).toBe(reference);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -4,9 +4,10 @@
 // reads only the profiles whose time has come, instead of every profile of the tenant. Changes that come from the
 // tenant stats (RFM quintiles, co-purchases) are the stats pass's, not this.
 import type { Profile } from '../profile.js';
-import type { CampaignConfig } from './config.js';
+import type { CampaignConfig, SegmentRules } from './config.js';
 import { jobWeightSteps } from './next-job.js';
-import { DAY_MS, openCarts } from './orders.js';
+import { DAY_MS, daysBetween, openCarts, productKey } from './orders.js';
+import type { ClassifiedLine } from './secondary-profile.js';
 import { lapseThresholdDays } from './segments.js';
 import { computeTraits } from './traits.js';
 
@@ -52,11 +53,12 @@ export const DUE_GRID_MAX_MS = Math.max(DUE_GRID.minutes, DUE_GRID.days);
 
 function eachThreshold(profile: Profile, config: CampaignConfig, visit: (threshold: number, grid: number) => void): void {
   const minuteGrid = Math.min(DUE_GRID.minutes, config.sweepEveryMinutes * 60_000);
+  const gridOf = (ms: number) => (ms >= DAY_MS ? DUE_GRID.days : minuteGrid);
   const after = (fromIso: string | null | undefined, ms: number) => {
     if (fromIso === null || fromIso === undefined) return;
     const from = Date.parse(fromIso);
     if (Number.isNaN(from)) return;
-    visit(from + ms + 1, ms >= DAY_MS ? DUE_GRID.days : minuteGrid);
+    visit(from + ms + 1, gridOf(ms));
   };
   const days = (n: number) => n * DAY_MS;
   const { segments, abandonedCart, crossSell } = config;
@@ -67,11 +69,10 @@ function eachThreshold(profile: Profile, config: CampaignConfig, visit: (thresho
   // Only cross-sell and the survey's follow-up look at the recent purchases and behaviour windows: a tenant with
   // neither has no sweep woken by them (issue 15).
   const suggests = crossSell.max > 0 || config.survey.enabled;
-  if (suggests) for (const { order } of traits.lines) after(order.placedAt, days(crossSell.recentDays));
-  for (const a of profile.activity) {
-    if (a.kind === 'email.engaged') after(a.at, days(segments.engagedWithinDays));
+  if (suggests) for (const end of exclusionEnds(traits.lines, config)) visit(end, gridOf(days(crossSell.recentDays)));
+  for (const end of engagementEnds(profile, segments)) visit(end, gridOf(days(segments.engagedWithinDays)));
+  for (const a of profile.activity)
     if (suggests && (a.kind === 'search.performed' || a.kind === 'product.viewed')) after(a.at, days(crossSell.behaviourDays));
-  }
   // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
   const jobSteps = (fromIso: string) => {
     // `after` adds a millisecond; these steps are already the first instant of the new weight.
@@ -88,4 +89,87 @@ function eachThreshold(profile: Profile, config: CampaignConfig, visit: (thresho
     after(cart.at, abandonedCart.windowMinutes * 60_000 - 1);
     after(cart.at, days(abandonedCart.maxAgeDays));
   }
+}
+
+/**
+ * What the purchases inside the cross-sell exclusion (`crossSell.recentDays`) keep out at `now`: their products, and
+ * their categories where cross-sell excludes whole categories. The only way those purchases enter the campaign fields
+ * (cross-sell and the survey's follow-up), so two moments with the same sets give the same fields, whatever the stats
+ * and the catalog.
+ */
+export function excludedAsRecent(
+  lines: readonly ClassifiedLine[],
+  config: CampaignConfig,
+  now: Date,
+): { products: string[]; categories: string[] } {
+  const products = new Set<string>();
+  const categories = new Set<string>();
+  const withCategories = excludesCategories(config);
+  for (const { order, line } of lines) {
+    if (!(daysBetween(order.placedAt, now) <= config.crossSell.recentDays)) continue;
+    products.add(productKey(line));
+    if (withCategories && line.category !== undefined) categories.add(line.category);
+  }
+  return { products: [...products].sort(), categories: [...categories].sort() };
+}
+
+const excludesCategories = (config: CampaignConfig) => config.crossSell.max > 0 && config.crossSell.recentExclusion === 'category';
+
+/**
+ * The moments a purchase leaves the exclusion and `excludedAsRecent` changes (its first instant, a millisecond after
+ * `recentDays`). A purchase whose products (and, by category, categories) a later purchase still excludes changes
+ * nothing when it leaves: a shopper who buys coffee again every few weeks is due when the last coffee leaves, not at
+ * every earlier one (issue 15). Exact, whatever the stats and the catalog.
+ */
+function exclusionEnds(lines: readonly ClassifiedLine[], config: CampaignConfig): number[] {
+  const byTime = new Map<number, ClassifiedLine[]>();
+  for (const l of lines) {
+    const placed = Date.parse(l.order.placedAt);
+    if (Number.isNaN(placed)) continue;
+    const group = byTime.get(placed);
+    if (group) group.push(l);
+    else byTime.set(placed, [l]);
+  }
+  const withCategories = excludesCategories(config);
+  const laterProducts = new Set<string>();
+  const laterCategories = new Set<string>();
+  const out: number[] = [];
+  // Newest first: what is placed later is still inside the exclusion when an earlier purchase leaves it.
+  for (const [placed, group] of [...byTime.entries()].sort((a, b) => b[0] - a[0])) {
+    const changes = group.some(
+      ({ line }) =>
+        !laterProducts.has(productKey(line)) || (withCategories && line.category !== undefined && !laterCategories.has(line.category)),
+    );
+    if (changes) out.push(placed + config.crossSell.recentDays * DAY_MS + 1);
+    for (const { line } of group) {
+      laterProducts.add(productKey(line));
+      if (line.category !== undefined) laterCategories.add(line.category);
+    }
+  }
+  return out;
+}
+
+/**
+ * The moments the engagement segments change (core/campaign/segments.ts): `engaged` ends when the newest open or click
+ * leaves `engagedWithinDays`, and `unengaged` can only change then or when fewer than `unengagedMinSent` mails sent
+ * are left inside the window (the moment that many-th newest one leaves). Two moments however many mails, opens and
+ * clicks a person has; one per engagement event before (issue 15: a weekly newsletter woke the sweep every week).
+ */
+function engagementEnds(profile: Profile, rules: SegmentRules): number[] {
+  let engaged = Number.NEGATIVE_INFINITY;
+  const sent: number[] = [];
+  for (const a of profile.activity) {
+    if (a.kind !== 'email.engaged') continue;
+    const at = Date.parse(a.at);
+    if (Number.isNaN(at)) continue;
+    if (a.detail.kind === 'open' || a.detail.kind === 'click') engaged = Math.max(engaged, at);
+    else if (a.detail.kind === 'sent') sent.push(at);
+  }
+  const window = rules.engagedWithinDays * DAY_MS;
+  const out: number[] = [];
+  if (Number.isFinite(engaged)) out.push(engaged + window + 1);
+  sent.sort((a, b) => b - a);
+  const last = sent[rules.unengagedMinSent - 1];
+  if (last !== undefined) out.push(last + window + 1);
+  return out;
 }
