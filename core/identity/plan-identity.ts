@@ -21,14 +21,34 @@ export interface IdentityPlan {
 }
 
 export interface IdentityContext {
-  /** identifierKey → how many profiles carry the value (the holder and those refused it). */
-  sharedBy?: ReadonlyMap<string, number>;
   /** identifierKeys that may never join two profiles, whoever holds them (an unmerge replaying history). */
   split?: ReadonlySet<string>;
 }
 
+/**
+ * What the index and the profiles say about an event's identifiers. An event names one to three identifiers, so each
+ * array is in the order of the event's identifiers rather than a Map built per event.
+ */
+export interface KnownIdentifiers {
+  /** Live profiles the event's identifiers point at (tombstones already followed), one object per profile id. */
+  candidates: Profile[];
+  /** identifierKey of each identifier. */
+  keys: string[];
+  /** Per identifier: the id of the live profile holding it. */
+  owners: (string | undefined)[];
+  /** Per identifier: the holder's record of it (its first sighting). */
+  held: (ProfileIdentifier | undefined)[];
+  /** Per identifier: how many profiles carry the value (the holder and those refused it). */
+  sharedBy: number[];
+}
+
 /** Normalised, without placeholders (built-in and the tenant's blocked values) and types the tenant does not match on. */
 export function normaliseEventIdentifiers(ids: readonly Identifier[], tenant: TenantConfig): Identifier[] {
+  if (ids.length === 1) {
+    // Most events carry one identifier: a one-slot array, not one grown by push and then copied.
+    const id = normaliseIdentifier(ids[0]!);
+    return id !== undefined && priorityOf(tenant.identity, id.type) !== undefined && !isBlockedValue(tenant.identity, id) ? [id] : [];
+  }
   const kept: Identifier[] = [];
   for (const raw of ids) {
     const id = normaliseIdentifier(raw);
@@ -77,8 +97,7 @@ function within(id: ProfileIdentifier, since: string | undefined): boolean {
  * matching and recorded as refused. So when an event would break a limit it is always the lowest-priority
  * identifier that gives way: mum's shop account keeps its own profile even though it shares dad's e-mail.
  *
- * @param candidates live profiles the event's identifiers point at (tombstones already followed)
- * @param owners identifierKey → id of the live profile holding it
+ * @param known what the index and the candidates say about each identifier of the event
  * @param fresh a new empty profile, used when no candidate exists
  *
  * Correct for every event; the merge asks knownPersonProfile first, which answers the common case cheaply.
@@ -86,8 +105,7 @@ function within(id: ProfileIdentifier, since: string | undefined): boolean {
 export function planIdentity(
   tenant: TenantConfig,
   eventIds: readonly Identifier[],
-  candidates: readonly Profile[],
-  owners: ReadonlyMap<string, string>,
+  known: KnownIdentifiers,
   fresh: () => Profile,
   sighting: { source: string; at: string; eventKey: string },
   context: IdentityContext = {},
@@ -97,14 +115,14 @@ export function planIdentity(
   const shared: Identifier[] = [];
   // Each identifier's key, holder and rank worked out once (they were recomputed by closures per use).
   const matchable: Matchable[] = [];
-  for (const id of eventIds) {
-    const key = identifierKey(id);
-    const sharedBy = context.sharedBy?.get(key) ?? 0;
-    if (sharedBy > rules.blockSharedByMoreThan) {
+  for (let i = 0; i < eventIds.length; i++) {
+    const id = eventIds[i]!;
+    const key = known.keys[i]!;
+    if (known.sharedBy[i]! > rules.blockSharedByMoreThan) {
       refused.push(refusal(id, `blocked: carried by more than ${rules.blockSharedByMoreThan} profiles`, sighting.at));
       continue;
     }
-    const owner = holderOf(candidates, owners.get(key));
+    const owner = holderOf(known.candidates, known.owners[i]);
     const split = context.split?.has(key) === true || (owner?.unlinkable ?? []).includes(key);
     matchable.push({ id, key, owner, split, rank: (split ? 1_000 : 0) + (priorityOf(rules, id.type) ?? 999) });
   }
@@ -234,20 +252,17 @@ function addHeld(held: Map<string, ProfileIdentifier>, identifiers: readonly Pro
 export function knownPersonProfile(
   tenant: TenantConfig,
   eventIds: readonly Identifier[],
-  candidates: readonly Profile[],
-  owners: ReadonlyMap<string, string>,
+  known: KnownIdentifiers,
   sighting: { source: string; at: string },
-  context: IdentityContext,
 ): Profile | undefined {
   const rules: IdentityRules = tenant.identity;
+  const { candidates } = known;
   const only = candidates[0];
   if (candidates.length !== 1 || only === undefined || eventIds.length === 0) return undefined;
   let earlier = false;
-  for (const id of eventIds) {
-    const key = identifierKey(id);
-    if (owners.get(key) !== only.profileId || (context.sharedBy?.get(key) ?? 0) > rules.blockSharedByMoreThan) return undefined;
-    const held = only.identifiers.find((h) => h.type === id.type && h.value === id.value);
-    if (held === undefined) return undefined;
+  for (let i = 0; i < eventIds.length; i++) {
+    const held = known.held[i];
+    if (known.owners[i] !== only.profileId || held === undefined || known.sharedBy[i]! > rules.blockSharedByMoreThan) return undefined;
     if (sighting.at < held.at || (sighting.at === held.at && sighting.source < held.source)) earlier = true;
   }
   if (!holdsLimits(rules, only.identifiers, sighting.at)) return undefined;

@@ -97,10 +97,15 @@ function remember(recent: readonly string[], key: string): string[] {
   return recent.includes(key) ? (recent as string[]) : append(recent, key);
 }
 
-/** `recent` with `key` (known to be absent) appended, the oldest dropped past the limit. */
+/** `recent` with `key` (known to be absent) appended, the oldest dropped past the limit: one exactly sized copy. */
 function append(recent: readonly string[], key: string): string[] {
-  const kept = recent.length >= RECENT_EVENTS_LIMIT ? recent.slice(recent.length - RECENT_EVENTS_LIMIT + 1) : recent;
-  return kept.concat(key);
+  if (recent.length < RECENT_EVENTS_LIMIT) return recent.concat(key);
+  // Full: a slice and a concat made two copies of the 100 keys (the first one garbage at once).
+  const from = recent.length - RECENT_EVENTS_LIMIT + 1;
+  const copy = new Array<string>(RECENT_EVENTS_LIMIT);
+  for (let i = from; i < recent.length; i++) copy[i - from] = recent[i]!;
+  copy[RECENT_EVENTS_LIMIT - 1] = key;
+  return copy;
 }
 
 function applyCustomer(profile: Profile, event: EventOf<'customer.upserted'>, prov: Provenance): void {

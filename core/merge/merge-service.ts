@@ -8,8 +8,8 @@ import {
   knownPersonProfile,
   normaliseEventIdentifiers,
   planIdentity,
-  type IdentityContext,
   type IdentityPlan,
+  type KnownIdentifiers,
 } from '../identity/plan-identity.js';
 import { acknowledgeEvent, applyEvent, contentChanged, isProfileEvent, type ProfileEvent } from './merge-event.js';
 import { canonicalEvent, isDestination, ourWrites, withoutEchoes } from './echoes.js';
@@ -24,7 +24,7 @@ import type {
 } from '../ports.js';
 import { liveProfile } from '../live-profile.js';
 import { erasureRequestId } from '../erasure/receipts.js';
-import { emptyProfile, type Profile } from '../profile.js';
+import { emptyProfile, type Profile, type ProfileIdentifier } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { clockThresholds, DUE_GRID_MAX_MS } from '../campaign/due-time.js';
 import { utc } from './provenance.js';
@@ -60,11 +60,8 @@ export async function mergeEvent(deps: MergeDeps, tenant: TenantConfig, event: C
 }
 
 async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: CanonicalEvent, ids: Identifier[]): Promise<MergeOutcome> {
-  const { candidates, owners, pointers, sharedBy, erasedAt, entries, missing, unheld } = await loadCandidates(
-    deps.profiles,
-    tenant.id,
-    ids,
-  );
+  const loaded = await loadCandidates(deps.profiles, tenant.id, ids);
+  const { candidates, owners, pointers, erasedAt, entries, missing, unheld } = loaded;
 
   if (event.type === 'erasure.requested') {
     const at = utc(event.receivedAt);
@@ -98,13 +95,19 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   const at = utc(event.occurredAt);
   const key = eventKey(event);
   const sighting = { source: event.source.instance, at, eventKey: key };
-  const context: IdentityContext = deps.split ? { sharedBy, split: deps.split } : { sharedBy };
   // The common case first (one profile holds every identifier): no plan to build, no closures to make.
-  const known = knownPersonProfile(tenant, ids, candidates, owners, sighting, context);
+  const known = knownPersonProfile(tenant, ids, loaded, sighting);
   const plan: IdentityPlan =
     known !== undefined
-      ? { profile: known, absorbed: [], attached: [], refused: [], shared: [] }
-      : planIdentity(tenant, ids, candidates, owners, () => emptyProfile(tenant.id, deps.newProfileId(), at), sighting, context);
+      ? knownPlan(known)
+      : planIdentity(
+          tenant,
+          ids,
+          loaded,
+          () => emptyProfile(tenant.id, deps.newProfileId(), at),
+          sighting,
+          deps.split ? { split: deps.split } : {},
+        );
   const before = known !== undefined ? candidates[0] : candidateOf(candidates, plan.profile.profileId);
   // Every identifier was refused and none leads to a profile: nothing could ever find what we would store.
   if (!before && plan.attached.length === 0) return { status: 'unidentified', push: [] };
@@ -145,7 +148,7 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
   }
 
   const claims: ProfileCommit['claims'] = [];
-  for (const id of plan.attached) claims.push({ identifier: bare(id), profileId: after.profileId, ...previous(pointers, id) });
+  for (const id of plan.attached) claims.push({ identifier: bare(id), profileId: after.profileId, ...previous(ids, pointers, id) });
   for (const p of plan.absorbed)
     for (const id of p.identifiers) claims.push({ identifier: bare(id), profileId: after.profileId, previousProfileId: p.profileId });
   // Identifiers that still point at a tombstone are repaired on the way.
@@ -170,6 +173,12 @@ async function mergeOnce(deps: MergeDeps, tenant: TenantConfig, event: Canonical
 }
 
 const NO_WRITES: readonly Readonly<Record<string, FieldValue>>[] = [];
+
+/** The plan of the common case: nothing absorbed, attached, refused or shared (shared empties, only read). */
+const NONE: never[] = [];
+function knownPlan(profile: Profile): IdentityPlan {
+  return { profile, absorbed: NONE, attached: NONE, refused: NONE, shared: NONE };
+}
 
 function remember(deps: MergeDeps, tenant: TenantConfig, profileId: string, event: CanonicalEvent): Promise<void> {
   return deps.profiles.appendHistory(tenant.id, [{ profileId, event }], tenant.identity.historyDays);
@@ -251,14 +260,9 @@ function holdsDataFrom(profile: Profile, instance: string): boolean {
   );
 }
 
-interface Candidates {
-  candidates: Profile[];
-  /** identifierKey → live profile now holding it. */
-  owners: Map<string, string>;
-  /** identifierKey → the profile id stored in the index item (may be a tombstone). */
-  pointers: Map<string, string>;
-  /** identifierKey → how many profiles carry the value. */
-  sharedBy: Map<string, number>;
+interface Candidates extends KnownIdentifiers {
+  /** Per identifier (as `keys`): the profile id stored in the index item (may be a tombstone). */
+  pointers: (string | undefined)[];
   /** The latest erasure of a person holding one of the identifiers. */
   erasedAt?: string;
   /** The index entries as read (an erasure's redelivery reads its markers). */
@@ -273,56 +277,86 @@ interface Candidates {
 const NO_MISSING: ReadonlySet<string> = new Set();
 const NO_UNHELD: ReadonlyMap<string, Profile> = new Map();
 
-async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: Identifier[]): Promise<Candidates> {
+/**
+ * What the index and the profiles say about an event's identifiers. An event names one to three identifiers, so
+ * what is known of each is kept in arrays in the order of the identifiers (`ids`), not in Maps built per event.
+ */
+async function loadCandidates(repo: ProfileRepository, tenantId: string, ids: readonly Identifier[]): Promise<Candidates> {
+  // Sized exactly: an array grown by push from [] carries 17 slots.
+  const n = ids.length;
+  const keys = new Array<string>(n);
+  const pointers = new Array<string | undefined>(n);
+  const sharedBy = new Array<number>(n);
+  const owners = new Array<string | undefined>(n);
+  const held = new Array<ProfileIdentifier | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = identifierKey(ids[i]!);
+    sharedBy[i] = 0;
+  }
   const entries = await repo.lookupEntries(tenantId, ids);
-  const pointers = new Map<string, string>();
-  const sharedBy = new Map<string, number>();
   let erasedAt: string | undefined;
+  /**
+   * Each distinct pointer (the first `distinct`), in the order of the entries as read, and the live profile it leads to
+   * (undefined: erased meanwhile, or never written). At most one per identifier: sized so, not grown by push.
+   */
+  const resolvedPointers = new Array<string>(n);
+  const resolvedProfiles = new Array<Profile | undefined>(n);
+  let distinct = 0;
   for (const [key, entry] of entries) {
-    if (entry.profileId !== undefined) pointers.set(key, entry.profileId);
-    sharedBy.set(key, entry.sharedBy);
+    const i = keys.indexOf(key);
+    if (i < 0) continue;
+    const pointer = entry.profileId;
+    if (pointer !== undefined) {
+      pointers[i] = pointer;
+      let j = 0;
+      while (j < distinct && resolvedPointers[j] !== pointer) j++;
+      if (j === distinct) resolvedPointers[distinct++] = pointer;
+    }
+    sharedBy[i] = entry.sharedBy;
     if (entry.erasedAt !== undefined && (erasedAt === undefined || entry.erasedAt > erasedAt)) erasedAt = entry.erasedAt;
   }
-  // An event names one to three identifiers, so the pointers and the profiles they lead to are a few: kept in arrays,
-  // searched linearly, not in Maps built per event.
-  /** Each distinct pointer, and the live profile it leads to (undefined: erased meanwhile, or never written). */
-  const resolvedPointers: string[] = [];
-  const resolvedProfiles: (Profile | undefined)[] = [];
-  /** The live profiles, one object per profile id. */
-  const live: Profile[] = [];
+  /** The live profiles, one object per profile id (the first `count`). */
+  const live = new Array<Profile>(distinct);
+  let count = 0;
   let missing: Set<string> | undefined;
-  for (const pointer of pointers.values()) {
-    if (resolvedPointers.includes(pointer)) continue;
+  for (let j = 0; j < distinct; j++) {
+    const pointer = resolvedPointers[j]!;
     const first = await repo.get(tenantId, pointer);
     if (first === undefined) (missing ??= new Set()).add(pointer);
     const profile = first?.mergedInto === undefined ? first : await liveProfile(repo, tenantId, first.mergedInto);
-    resolvedPointers.push(pointer);
-    resolvedProfiles.push(profile);
+    resolvedProfiles[j] = profile;
     if (profile === undefined) continue;
     // The last read of a profile id stands for it, in the place of its first.
-    const at = live.findIndex((p) => p.profileId === profile.profileId);
-    if (at < 0) live.push(profile);
-    else live[at] = profile;
+    let at = 0;
+    while (at < count && live[at]!.profileId !== profile.profileId) at++;
+    live[at] = profile;
+    if (at === count) count++;
   }
+  live.length = count;
   // A pointer whose profile does not hold the identifier is a claim whose profile write never landed (claims and a
   // profile are separate conditional writes, aws/dynamo-profile-repository.ts): the identifier is free, and taking it
   // moves the pointer on from there (previousProfileId).
-  const owners = new Map<string, string>();
   let unheld: Map<string, Profile> | undefined;
-  if (live.length > 0)
-    for (const id of ids) {
-      const key = identifierKey(id);
-      const pointer = pointers.get(key);
-      const found = pointer === undefined ? undefined : resolvedProfiles[resolvedPointers.indexOf(pointer)];
+  if (count > 0)
+    for (let i = 0; i < n; i++) {
+      const pointer = pointers[i];
+      let j = 0;
+      while (j < distinct && resolvedPointers[j] !== pointer) j++;
+      const found = pointer === undefined ? undefined : resolvedProfiles[j];
       // The one object per profile id that the candidates hold.
       const owner = found === undefined ? undefined : candidateOf(live, found.profileId)!;
       if (owner === undefined) continue;
-      if (holds(owner, id)) owners.set(key, owner.profileId);
-      else (unheld ??= new Map()).set(pointer!, owner);
+      const holding = heldBy(owner, ids[i]!);
+      if (holding !== undefined) {
+        owners[i] = owner.profileId;
+        held[i] = holding;
+      } else (unheld ??= new Map()).set(pointer!, owner);
     }
   const candidates: Candidates = {
     candidates: live,
+    keys,
     owners,
+    held,
     pointers,
     sharedBy,
     entries,
@@ -363,31 +397,35 @@ function takeOver(
   return out;
 }
 
-/** Compared by type and value: building every held identifier's key per pointer was a hot spot. */
-function holds(profile: Profile, id: Identifier): boolean {
-  return profile.identifiers.some((held) => held.value === id.value && held.type === id.type);
+/** The profile's record of the identifier, compared by type and value (building every held identifier's key per pointer was a hot spot). */
+function heldBy(profile: Profile, id: Identifier): ProfileIdentifier | undefined {
+  for (const held of profile.identifiers) if (held.value === id.value && held.type === id.type) return held;
+  return undefined;
 }
 
 /** Identifiers the survivor holds whose pointer still names another profile (a tombstone): claimed again, added to `out`. */
 function repairs(
   out: ProfileCommit['claims'],
   ids: readonly Identifier[],
-  pointers: ReadonlyMap<string, string>,
-  owners: ReadonlyMap<string, string>,
+  pointers: readonly (string | undefined)[],
+  owners: readonly (string | undefined)[],
   attached: readonly Identifier[],
   survivorId: string,
 ): void {
-  for (const id of ids) {
-    const key = identifierKey(id);
-    const pointer = pointers.get(key);
-    if (pointer === undefined || pointer === survivorId || owners.get(key) !== survivorId) continue;
+  for (let i = 0; i < ids.length; i++) {
+    const pointer = pointers[i];
+    if (pointer === undefined || pointer === survivorId || owners[i] !== survivorId) continue;
+    const id = ids[i]!;
     if (attached.some((a) => a.value === id.value && a.type === id.type)) continue;
     out.push({ identifier: id, profileId: survivorId, previousProfileId: pointer });
   }
 }
 
-function previous(pointers: Map<string, string>, id: Identifier): { previousProfileId?: string } {
-  const pointer = pointers.get(identifierKey(id));
+/** The index's pointer of an identifier of the event, as a claim's condition. */
+function previous(ids: readonly Identifier[], pointers: readonly (string | undefined)[], id: Identifier): { previousProfileId?: string } {
+  let i = 0;
+  while (i < ids.length && !(ids[i]!.value === id.value && ids[i]!.type === id.type)) i++;
+  const pointer = pointers[i];
   return pointer === undefined ? {} : { previousProfileId: pointer };
 }
 
