@@ -327,30 +327,6 @@ describe('DynamoProfileRepository', () => {
     expect(again, 'nothing left to migrate').toEqual({ missing: 0, updated: 0 });
   });
 
-  it('migrates: gives live profiles written before the tenant-due index their due time, so the sweep finds them', async () => {
-    const legacy = (id: string, extra: Partial<Profile> = {}) =>
-      env.db.send(
-        new PutCommand({
-          TableName: env.tables.profiles,
-          Item: { ...profileKeys.profile('legacy-due', id), version: 1, doc: { ...profile('legacy-due', id, 1), ...extra } },
-        }),
-      );
-    await legacy('p-due');
-    await legacy('p-never');
-    await legacy('p-due-tombstone', { mergedInto: 'p-due' });
-    // Other tests' profiles in the table are never due here.
-    const dueAt = (p: Profile) => (p.tenantId === 'legacy-due' && p.profileId === 'p-due' ? '2026-01-01T00:00:00.000Z' : undefined);
-    const due = async () => {
-      const ids: string[] = [];
-      for await (const { profile } of repo().dueProfiles('legacy-due', '2026-06-01T00:00:00.000Z')) ids.push(profile.profileId);
-      return ids;
-    };
-    expect(await due(), 'before the migration the index does not see it').toEqual([]);
-    expect((await repo().addDueTimes(dueAt)).updated).toBe(1);
-    expect(await due()).toEqual(['p-due']);
-    expect((await repo().addDueTimes(dueAt)).updated, 'nothing left to migrate').toBe(0);
-  });
-
   it('keeps the history of one batch in one item per person, reads it back once per event and removes single events', async () => {
     const profileId = fresh('p-history');
     const events = ['h1', 'h2', 'h3'].map((id, i) =>

@@ -26,27 +26,11 @@ import { eventKey } from '../core/events.js';
 import { ConflictRetry } from '../core/errors.js';
 import { digestsFrom, type DigestKeySource, type IdentifierDigest, type IdentifierDigests } from '../core/identifier-digest.js';
 import { identifierKey, type Identifier } from '../core/identifiers.js';
-import type {
-  CommittedHistory,
-  DueProfile,
-  DueProfiles,
-  ErasureMark,
-  HistoryEntry,
-  IdentifierEntry,
-  ProfileCommit,
-  ProfileRepository,
-} from '../core/ports.js';
+import type { CommittedHistory, ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
-import {
-  dueIndexAttributes,
-  profileIndexAttributes,
-  profileKeys,
-  TENANT_DUE_INDEX,
-  TENANT_PROFILES_INDEX,
-  TTL_ATTRIBUTE,
-  type Key,
-} from './tables.js';
+import { DUE_ATTRIBUTE, DynamoDueItems, dueChange, type DueChange } from './dynamo-due-items.js';
+import { profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 import {
   attributeBytes,
@@ -82,9 +66,11 @@ export interface ProfileRepositoryOptions extends BatchOptions {
   listByScan?: boolean;
   /**
    * When a committed profile's campaign fields next change by the clock (core/campaign/due-time.ts nextDueAt with the
-   * tenant's rules): written beside it for the tenant-due index. Without it no profile is ever due.
+   * tenant's rules): its due item (aws/dynamo-due-items.ts) is written before the commit. Without it no profile is ever due.
    */
   dueAt?: (profile: Profile) => string | undefined;
+  /** The clock `dueAt` reads (default: the repository's `now`): a commit keeps an unchanged due item only well before it. */
+  dueNow?: () => Date;
   /**
    * The stage's identifier digest key (issue 16 item 10): identifier items are written under the keyed digest, and an
    * item still under the legacy digest is copied to the keyed one when a lookup finds it. Without it, legacy digests only.
@@ -144,7 +130,7 @@ const TAIL_GROWTH_ROOM = 64;
 /** Profiles whose history tail this repository remembers (as read or written): the oldest are forgotten first. */
 const REMEMBERED_TAILS = 2_000;
 
-export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
+export class DynamoProfileRepository implements ProfileRepository {
   private readonly digests: () => Promise<IdentifierDigests>;
   /** Per tenant, when legacy reads end (undefined: never recorded, read them): read once per container. */
   private readonly legacyReadsUntil = new Map<string, Promise<string | undefined>>();
@@ -161,6 +147,11 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
      * the same items.
      */
     private readonly tails = new Map<string, RememberedTail>(),
+    /**
+     * Each profile item's `due` (the due item it names, aws/dynamo-due-items.ts) at the version last read or written, by
+     * tenant and profile id: a commit deletes that item when it writes another. Shared with the optimistic twin.
+     */
+    private readonly dues = new Map<string, { version: number; due?: string }>(),
   ) {
     this.digests = digestsFrom(options.digestKey);
   }
@@ -182,7 +173,7 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
    */
   withEventualReads(): DynamoProfileRepository {
     if (this.options.eventualReads || this.options.readOnly) return this;
-    this.eventual ??= new DynamoProfileRepository(this.db, this.table, { ...this.options, eventualReads: true }, this.tails);
+    this.eventual ??= new DynamoProfileRepository(this.db, this.table, { ...this.options, eventualReads: true }, this.tails, this.dues);
     return this.eventual;
   }
 
@@ -544,7 +535,33 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
   private decoded(tenantId: string, item: Record<string, unknown>): Profile {
     const { profile, tail } = decodeStored(item);
     this.rememberTail(tenantId, profile.profileId, profile.version, tail);
+    this.rememberDue(tenantId, profile.profileId, profile.version, item[DUE_ATTRIBUTE]);
     return profile;
+  }
+
+  /** What the item at `version` names in `due` (none: a string only), remembered like the tails (the oldest forgotten). */
+  private rememberDue(tenantId: string, profileId: string, version: number, due: unknown): void {
+    const key = `${tenantId}#${profileId}`;
+    this.dues.delete(key);
+    this.dues.set(key, typeof due === 'string' ? { version, due } : { version });
+    if (this.dues.size > REMEMBERED_TAILS) this.dues.delete(this.dues.keys().next().value!);
+  }
+
+  /**
+   * The due item work of each put (aws/dynamo-due-items.ts dueChange), against the `due` its item held at the expected
+   * version when this repository knows it (a new profile holds none).
+   */
+  private dueChanges(tenantId: string, puts: ProfileCommit['puts']): Map<string, DueChange> {
+    const now = this.options.dueNow?.() ?? this.clock();
+    const changes = new Map<string, DueChange>();
+    for (const { profile, expectedVersion } of puts) {
+      const known = this.dues.get(`${tenantId}#${profile.profileId}`);
+      const stored =
+        expectedVersion === 0 ? { known: true } : known?.version === expectedVersion ? { known: true, ...known } : { known: false };
+      const dueAt = profile.mergedInto === undefined ? this.options.dueAt?.(profile) : undefined;
+      changes.set(profile.profileId, dueChange(tenantId, profile, dueAt, stored, now));
+    }
+    return changes;
   }
 
   private rememberTail(tenantId: string, profileId: string, version: number, tail: TailEvent[], spill?: Set<string>): void {
@@ -627,12 +644,14 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     }
     const historyLeft: HistoryEntry[] = offered.filter((e) => !commit.puts.some((p) => p.profile.profileId === e.profileId));
     const tails = new Map<string, { tail: TailEvent[]; spill: Set<string> }>();
+    const dues = this.dueChanges(tenantId, commit.puts);
 
     const puts: Write[] = commit.puts.map(({ profile, expectedVersion }) => {
+      const due = dues.get(profile.profileId)?.attribute;
       const attributes = {
         ...profileKeys.profile(tenantId, profile.profileId),
         ...profileIndexAttributes(tenantId, profile),
-        ...(profile.mergedInto === undefined ? dueIndexAttributes(tenantId, this.options.dueAt?.(profile)) : {}),
+        ...(due === undefined ? {} : { [DUE_ATTRIBUTE]: due }),
         version: profile.version,
       };
       const old = (oldTails.get(profile.profileId) ?? []).filter((t) => t.expires > now);
@@ -691,16 +710,35 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     // a new e-mail): each pointer is claimed by its own conditional UpdateItem first, then the profile is put. A failure
     // in between leaves pointers at a profile that does not hold them yet (or does not exist): the merge reads such a
     // pointer as the claim it is (or as a free identifier, core/live-profile.ts) and the retry claims it again from there.
+    // The new due items before the commit that names them; the ones they replace after it (aws/dynamo-due-items.ts).
+    const changes = [...dues.values()];
+    await batchPut(
+      this.db,
+      this.table,
+      changes.flatMap((c) => (c.write ? [{ ...c.write }] : [])),
+      this.options,
+    );
     try {
       await this.writeCommit(tenantId, commit, { puts, claims, shareWrites }, current);
     } catch (error) {
-      for (const { profile } of commit.puts) this.tails.delete(`${tenantId}#${profile.profileId}`);
+      for (const { profile } of commit.puts) {
+        this.tails.delete(`${tenantId}#${profile.profileId}`);
+        this.dues.delete(`${tenantId}#${profile.profileId}`);
+      }
       throw error;
     }
     for (const { profile } of commit.puts) {
       const { tail, spill } = tails.get(profile.profileId)!;
       this.rememberTail(tenantId, profile.profileId, profile.version, tail, spill);
+      this.rememberDue(tenantId, profile.profileId, profile.version, dues.get(profile.profileId)?.attribute);
     }
+    // Best effort: an old item left behind is stale (the profile moved past its version) and the sweep deletes it.
+    await batchDelete(
+      this.db,
+      this.table,
+      changes.flatMap((c) => c.drop ?? []),
+      this.options,
+    ).catch(() => undefined);
     return { historyLeft };
   }
 
@@ -847,68 +885,9 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
     return count;
   }
 
-  /**
-   * The live profiles due by `until`: a Query of the sparse tenant-due index (`dueAt <= until`), each page read by an
-   * eventually consistent BatchGetItem, so the sweep pays half a read unit per due profile of up to 4 KB and nothing
-   * for the rest of the tenant or the table. Oldest due first. An eventual read is enough (issue 15): the index it
-   * follows is eventually consistent anyway, `reschedule` is conditioned on the version read (a profile read stale was
-   * committed since, with its own due time, which stands), and the push reads the profile itself (a tombstone read
-   * stale leads it to the survivor).
-   */
-  async *dueProfiles(tenantId: string, until: string): AsyncIterable<DueProfile> {
-    const { [TENANT_DUE_INDEX.partitionKey]: partition } = dueIndexAttributes(tenantId, until);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: TENANT_DUE_INDEX.name,
-          KeyConditionExpression: '#tenant = :tenant AND #due <= :until',
-          ExpressionAttributeNames: { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey },
-          ExpressionAttributeValues: { ':tenant': partition, ':until': until },
-          Limit: LIST_PAGE,
-          ExclusiveStartKey,
-        }),
-      );
-      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
-      const items = await batchGet(this.db, this.table, keys, { consistentRead: false }, this.options);
-      const byPk = new Map(items.map((item) => [item.pk as string, item]));
-      for (const { pk } of keys) {
-        const item = byPk.get(pk);
-        if (item === undefined) continue;
-        const profile = decodeProfile(item);
-        // The item's own due time (the index is a step behind it): what the profile was evaluated for, read with it.
-        const dueAt = item[TENANT_DUE_INDEX.sortKey];
-        if (profile.mergedInto === undefined) yield { profile, dueAt: typeof dueAt === 'string' ? dueAt : undefined };
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  }
-
-  /**
-   * Moves a profile's due time on (or off the index) after the sweep handled it. Only while the profile is still at
-   * the version the sweep read: a merge in between wrote its own due time with the profile, which stands.
-   */
-  async reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void> {
-    const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
-    const set = dueIndexAttributes(tenantId, dueAt);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: profileKeys.profile(tenantId, profile.profileId),
-          UpdateExpression: dueAt === undefined ? 'REMOVE #tenant, #due' : 'SET #tenant = :tenant, #due = :due',
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':version': profile.version,
-            ...(dueAt === undefined ? {} : { ':tenant': set[TENANT_DUE_INDEX.partitionKey], ':due': dueAt }),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /** The campaign sweep's due items of this table (aws/dynamo-due-items.ts): what is due, and `syncline migrate`'s step. */
+  dueItems(): DynamoDueItems {
+    return new DynamoDueItems(this.db, this.table, this.options);
   }
 
   /** Every item a Scan with `input` returns, page by page (operator migrations and the bench's whole-table baseline). */
@@ -962,51 +941,6 @@ export class DynamoProfileRepository implements ProfileRepository, DueProfiles {
             ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
             ExpressionAttributeValues: {
               ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
-              ':version': item.version,
-            },
-          }),
-        );
-        updated++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return { missing, updated };
-  }
-
-  /**
-   * One-off after deploying the tenant-due index (`syncline migrate`): gives each live profile item without a due time
-   * the one `dueAt` computes, so a quiet customer reaches the sweep without waiting for its next merge. Conditioned on
-   * the version like `addIndexAttributes`; a profile that is never due stays off the index (and is read again by the
-   * next run: `missing` counts it, `updated` does not).
-   */
-  async addDueTimes(dueAt: (profile: Profile) => string | undefined): Promise<{ missing: number; updated: number }> {
-    const names = { '#tenant': TENANT_DUE_INDEX.partitionKey, '#due': TENANT_DUE_INDEX.sortKey };
-    let missing = 0;
-    let updated = 0;
-    for await (const item of this.scanItems({
-      FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#due)',
-      ProjectionExpression: 'pk, version, doc, docz, docd, doch',
-      ExpressionAttributeNames: { '#due': TENANT_DUE_INDEX.sortKey },
-      ExpressionAttributeValues: { ':sk': 'PROFILE' },
-    })) {
-      // A compressed item (`docz`, `docd`, `doch`) has no doc.mergedInto for the filter to see: its tombstone test happens here.
-      const profile = decodeProfile(item);
-      if (profile.mergedInto !== undefined) continue;
-      missing++;
-      const due = dueAt(profile);
-      if (due === undefined) continue;
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: item.pk, sk: 'PROFILE' },
-            UpdateExpression: 'SET #tenant = :tenant, #due = :due',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: {
-              ':tenant': dueIndexAttributes(profile.tenantId, due)[TENANT_DUE_INDEX.partitionKey],
-              ':due': due,
               ':version': item.version,
             },
           }),

@@ -60,12 +60,28 @@ export function profileIndexAttributes(tenantId: string, profile: { mergedInto?:
 }
 
 /**
- * The profiles table's sparse index of what is due (issue 20): a live profile whose campaign fields change by the clock
+ * The profiles table's sparse index of what was due until stop 33 (issue 20), read now only for a tenant that
+ * `syncline migrate` has not converted to due items (below); kept in the table until a later deploy drops it: a live profile whose campaign fields change by the clock
  * (core/campaign/due-time.ts) carries `tenantDue` = `T#<tenant>#D` and `dueAt` (ISO time), written by the merge with
  * the profile and moved on by the sweep; the sweep Queries `dueAt <= now` and reads only those profiles. KEYS_ONLY,
  * like tenant-profiles; the partition key starts with the tenant, so dynamodb:LeadingKeys confines it.
  */
 export const TENANT_DUE_INDEX = { name: 'tenant-due', partitionKey: 'tenantDue', sortKey: 'dueAt' } as const;
+
+/**
+ * The campaign sweep's due items (issue 15, stop 33), which replace the tenant-due index above as the sweep's source:
+ * one small item per live profile with a due time, in the tenant's due partition `T#<tenant>#DUE`, sorted by the due
+ * time (`<dueAt>#<profile id>#<version>`), so a Query by tenant and `sk < <now>$` finds what is due. `version` is the
+ * profile version the due time was computed for; the profile item names its due item in `due` (`<dueAt>#<version>`).
+ * aws/dynamo-due-items.ts says how they are written, found stale and cleaned. ~60 bytes: one write unit each.
+ */
+export const dueItemKeys = {
+  partition: (tenantId: string): string => `${tenant(tenantId)}DUE`,
+  item: (tenantId: string, profileId: string, dueAt: string, version: number): Key => ({
+    pk: dueItemKeys.partition(tenantId),
+    sk: `${part('due time', dueAt)}#${part('profile id', profileId)}#${version}`,
+  }),
+};
 
 /** The due-index attributes of a live profile due at `dueAt`; none when nothing is due (or on a tombstone). */
 export function dueIndexAttributes(tenantId: string, dueAt: string | undefined): Record<string, string> {

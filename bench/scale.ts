@@ -6,7 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
-import { dueIndexAttributes, profileIndexAttributes, profileKeys } from '../aws/tables.js';
+import { DUE_ATTRIBUTE, DynamoDueItems } from '../aws/dynamo-due-items.js';
+import { dueItemKeys, profileIndexAttributes, profileKeys } from '../aws/tables.js';
 import { emptyProfile } from '../core/profile.js';
 import { createTables, startEmulators } from '../local/emulators.js';
 import { PRICES } from './cost.js';
@@ -42,8 +43,10 @@ async function fill(db: DynamoDBDocumentClient, table: string, tenantId: string,
   for (let i = 0; i < profiles; i++) {
     const profileId = `p-${i}`;
     const doc = { ...emptyProfile(tenantId, profileId, '2026-01-01T00:00:00Z'), version: 1 };
-    const due = dueIndexAttributes(tenantId, i % DUE_EVERY === 0 ? '2026-01-01T00:00:00.000Z' : '2027-01-01T00:00:00.000Z');
+    const dueAt = i % DUE_EVERY === 0 ? '2026-01-01T00:00:00.000Z' : '2027-01-01T00:00:00.000Z';
+    const due = { [DUE_ATTRIBUTE]: `${dueAt}#1` };
     items.push({ ...profileKeys.profile(tenantId, profileId), ...profileIndexAttributes(tenantId, doc), ...due, version: 1, doc });
+    items.push({ ...dueItemKeys.item(tenantId, profileId, dueAt, 1) });
     for (let h = 0; h < historyPerProfile; h++)
       items.push({
         ...profileKeys.history(tenantId, profileId, `e-${h}`),
@@ -52,6 +55,8 @@ async function fill(db: DynamoDBDocumentClient, table: string, tenantId: string,
   }
   for (let i = 0; i < items.length; i += 25)
     await db.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  // A fresh table: the tenant's profiles are on due items only (the sweep reads no tenant-due index for it).
+  await new DynamoDueItems(db, table).recordConverted([tenantId], new Date(0));
   return items.reduce((sum: number, item) => sum + size(item), 0);
 }
 
@@ -70,7 +75,7 @@ async function readUnitsOfListing(db: DynamoDBDocumentClient, table: string, ten
 async function readUnitsOfDueSweep(db: DynamoDBDocumentClient, table: string, tenantId: string) {
   const { counts, restore } = countDynamo(db);
   let due = 0;
-  for await (const _ of new DynamoProfileRepository(db, table).dueProfiles(tenantId, '2026-06-01T00:00:00.000Z')) due++;
+  for await (const _ of new DynamoDueItems(db, table).dueProfiles(tenantId, '2026-06-01T00:00:00.000Z')) due++;
   restore();
   return { due, readUnits: counts.readUnits };
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
+import { dueItemKeys, tableDefinitions, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE } from '../aws/tables.js';
 import { TENANT_DATA_ROLE_VARIABLE } from '../aws/tenant-credentials.js';
 import { QUEUE_SENDERS_VARIABLE } from '../pipeline/scope/queue-senders.js';
 import { OPS_TTL_ATTRIBUTE } from './constructs/data-tables.js';
@@ -515,11 +515,23 @@ describe('least privilege', () => {
     expect(actionsOf('merge').actions).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']),
     );
-    for (const name of ['push', 'sweep', 'resync'] as const) {
+    for (const name of ['push', 'resync'] as const) {
       const writes = actionsOf(name).json.match(new RegExp(`dynamodb:(PutItem|DeleteItem|BatchWriteItem)[^}]*${profilesId}`));
       expect(writes, `${name} writes to the profiles table`).toBeNull();
     }
-    // The sweep moves a due profile's due time on (UpdateItem), nothing else; the push never writes there.
+    // The sweep writes its due items by BatchWriteItem, confined to the tenants' due partitions, and no other item.
+    const sweepWrites = (
+      JSON.parse(actionsOf('sweep').json) as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]
+    ).filter(
+      (s) => JSON.stringify(s.Resource).includes(profilesId) && [s.Action].flat().some((a) => /PutItem|DeleteItem|BatchWriteItem/.test(a)),
+    );
+    expect(sweepWrites.map((s) => [[s.Action].flat(), s.Condition])).toEqual([
+      [
+        ['dynamodb:BatchWriteItem'],
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [dueItemKeys.partition('*')] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+      ],
+    ]);
+    // The sweep takes a profile off the tenant-due index (UpdateItem) until its tenant is migrated; the push never writes there.
     expect(actionsOf('push').json.match(new RegExp(`dynamodb:UpdateItem[^}]*${profilesId}`)), 'push').toBeNull();
     expect(actionsOf('sweep').actions).toContain('dynamodb:UpdateItem');
     for (const name of HANDLER_NAMES)
@@ -601,7 +613,8 @@ describe('tenant isolation in IAM (dynamodb:LeadingKeys)', () => {
     const indexReaders: string[] = [];
     for (const [name, roleId] of Object.entries(roles)) {
       for (const statement of statementsOfRole(roleId).filter((s) => dynamoActions(s).length > 0)) {
-        const keys = name === 'tenantData' ? 'T#${aws:PrincipalTag/tenant}#*' : 'T#*';
+        const batchWritesDueItems = name === 'sweep' && dynamoActions(statement).join() === 'dynamodb:BatchWriteItem';
+        const keys = name === 'tenantData' ? 'T#${aws:PrincipalTag/tenant}#*' : batchWritesDueItems ? dueItemKeys.partition('*') : 'T#*';
         expect(statement.Condition, `${name}: ${JSON.stringify(statement.Action)}`).toEqual(confinedTo(keys));
         expect(
           dynamoActions(statement).filter((a) => /Scan|DescribeTable|GetRecords|GetShardIterator|\*/.test(a)),

@@ -23,7 +23,7 @@ import { addPersonalizeRoute } from './constructs/personalize-route.js';
 import { addCollectRoutes } from './constructs/collect-route.js';
 import { secretPrefix } from '../aws/secrets.js';
 import { SURVEY_SECRET_INSTANCE } from '../core/campaign/survey/survey-config.js';
-import { TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
+import { dueItemKeys, TENANT_DUE_INDEX, TENANT_PROFILES_INDEX } from '../aws/tables.js';
 import { WorkQueue } from './constructs/work-queue.js';
 import { QueueProducers } from './constructs/queue-producers.js';
 import { operatorRoleName } from '../operator/stage.js';
@@ -249,8 +249,12 @@ export class SynclineStack extends Stack {
     grantKeyed(push, [profiles], 'read', ANY_TENANT_KEYS);
     grantKeyed(push, [ops], 'readWrite', ANY_TENANT_KEYS); // snapshots, contact log, erasure receipts, status
 
-    // A tenant's profiles by index (the daily stats), the profiles due (tenant-due index) and moving their due time on.
+    // A tenant's profiles by index (the daily stats) and the profiles due: by their due items (Query, BatchGetItem),
+    // moved on by BatchWriteItem confined to the due partitions (`T#<tenant>#DUE`, aws/dynamo-due-items.ts); by the
+    // tenant-due index until `syncline migrate` converted the tenant, taken off it by UpdateItem (drop both with the
+    // index in a later deploy).
     grantKeyed(sweep, [profiles], 'readUpdate', ANY_TENANT_KEYS, [TENANT_PROFILES_INDEX.name, TENANT_DUE_INDEX.name]);
+    grantKeyed(sweep, [profiles], 'batchWrite', dueItemKeys.partition('*'));
     grantKeyed(sweep, [ops], 'readWrite', ANY_TENANT_KEYS); // tenant stats
     this.push.queue.grantSendMessages(sweep); // syncs of profiles whose campaign fields changed
 

@@ -327,15 +327,26 @@ export interface EventLedger {
  * Profiles whose campaign fields change by the clock (core/campaign/due-time.ts), by when: the campaign sweep reads
  * only these, never the whole tenant.
  */
-/** A live profile the tenant-due index found, with the due time stored beside it (undefined: none any more). */
+/** A live profile found due, with the due time it was found by (the one computed when it was last evaluated). */
 export interface DueProfile {
   profile: Profile;
   dueAt: string | undefined;
+  /** The store's own reference to the entry that was due (undefined: an entry the store finds by the profile alone). */
+  entry?: string;
+}
+
+/** A due profile the sweep handled, and its next due time (undefined: none). */
+export interface DueMove {
+  due: DueProfile;
+  next: string | undefined;
 }
 
 export interface DueProfiles {
-  /** Live profiles due at or before `until` (ISO time). */
+  /** Live profiles due at or before `until` (ISO time), each once. */
   dueProfiles(tenantId: string, until: string): AsyncIterable<DueProfile>;
-  /** The next due time of a profile the sweep handled (undefined: none), unless a merge changed the profile since. */
-  reschedule(tenantId: string, profile: Profile, dueAt: string | undefined): Promise<void>;
+  /**
+   * Moves handled profiles on to their next due time, many at once. Called after the syncs they led to were queued: a
+   * crash before it leaves them due (a spurious visit next run), never lost.
+   */
+  reschedule(tenantId: string, moves: readonly DueMove[]): Promise<void>;
 }

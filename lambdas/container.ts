@@ -73,7 +73,7 @@ export function shared() {
     const db = documentClient();
     const now = overrides.now ?? (() => new Date());
     const campaigns = new Map(config.tenants.map((t) => [t.id, t.campaigns]));
-    // Every profile the merge commits carries when its campaign fields next change by the clock (the tenant-due index).
+    // Every profile the merge commits has a due item for when its campaign fields next change by the clock (the sweep's).
     const dueAt = (profile: Profile) => {
       const rules = campaigns.get(profile.tenantId);
       return rules ? nextDueAt(profile, rules, now()) : undefined;
@@ -87,7 +87,7 @@ export function shared() {
       db,
       now,
       digestKey,
-      profiles: new DynamoProfileRepository(db, names.profiles, { dueAt, ...(digestKey ? { digestKey } : {}) }),
+      profiles: new DynamoProfileRepository(db, names.profiles, { dueAt, dueNow: now, ...(digestKey ? { digestKey } : {}) }),
       status: new DynamoStatusRecorder(db, names.ops),
       ledger: new DynamoEventLedger(db, names.ops),
       push: new SqsMessageQueue<PushMessage>(sqsClient(), required('PUSH_QUEUE_URL')),

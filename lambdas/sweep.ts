@@ -19,7 +19,7 @@ export function sweepRuntime(): SweepDeps {
       // The sweep reads tenants' config; the pushes it queues are bound by the push function.
       instances: tenantsOnly('sweep'),
       profiles,
-      due: profiles,
+      due: profiles.dueItems(),
       stats,
       push,
       log,

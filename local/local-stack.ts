@@ -10,6 +10,7 @@ import type { SynclineConfig } from '../core/config.js';
 import type { SecretsProvider } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { documentClient, dynamoClient, sqsClient } from '../aws/aws-clients.js';
+import { DynamoDueItems } from '../aws/dynamo-due-items.js';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
 import { EnvOrFileSecrets } from '../aws/secrets.js';
 import { tableNames } from '../aws/tables.js';
@@ -151,6 +152,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // A fresh ops table holds no contact without its marker: the push may skip the contact log of a person without one.
     if (resources.created.includes(tableNames().ops))
       await new DynamoCampaignContactLog(documentClient(), tableNames().ops).recordMarkersFrom(
+        baseConfig.tenants.map((t) => t.id),
+        new Date(0),
+      );
+    // A fresh profiles table holds no profile on the tenant-due index: the sweep reads due items only.
+    if (resources.created.includes(tableNames().profiles))
+      await new DynamoDueItems(documentClient(), tableNames().profiles).recordConverted(
         baseConfig.tenants.map((t) => t.id),
         new Date(0),
       );

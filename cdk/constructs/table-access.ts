@@ -21,15 +21,24 @@ export const SESSION_TENANT_KEYS = `T#\${aws:PrincipalTag/${TENANT_SESSION_TAG}}
 export function grantKeyed(
   grantee: iam.IGrantable,
   tables: readonly dynamodb.ITableV2[],
-  /** readUpdate: reads and UpdateItem only (the sweep moves a profile's due time, never writes a profile). */
-  access: 'read' | 'readUpdate' | 'readWrite',
+  /**
+   * readUpdate: reads and UpdateItem only (the sweep takes a profile off the tenant-due index, never writes a profile);
+   * batchWrite: BatchWriteItem only (the sweep's due items, under their own leading keys).
+   */
+  access: 'read' | 'readUpdate' | 'readWrite' | 'batchWrite',
   leadingKeys: string,
   indexes: readonly string[] = [],
 ): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions:
-        access === 'read' ? KEYED_READ : access === 'readUpdate' ? [...KEYED_READ, 'dynamodb:UpdateItem'] : [...KEYED_READ, ...KEYED_WRITE],
+        access === 'read'
+          ? KEYED_READ
+          : access === 'readUpdate'
+            ? [...KEYED_READ, 'dynamodb:UpdateItem']
+            : access === 'batchWrite'
+              ? ['dynamodb:BatchWriteItem']
+              : [...KEYED_READ, ...KEYED_WRITE],
       resources: tables.flatMap((t) => [t.tableArn, ...indexes.map((index) => `${t.tableArn}/index/${index}`)]),
       conditions: {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] },

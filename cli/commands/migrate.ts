@@ -1,6 +1,7 @@
 // `syncline migrate`: run once after deploying a version that adds an index to the profiles table (docs/deploy.md):
 // profile items stored before it lack the index attributes, so the index (and whatever lists a tenant) would miss them,
-// and lack their due time, so the campaign sweep (which reads only due profiles) would not see them until their next merge.
+// and lack their due item, so the campaign sweep (which reads only due profiles) would not see them until their next merge:
+// a profile on the tenant-due index moves to a due item (aws/dynamo-due-items.ts), then the sweep stops reading the index.
 // It also moves identifier items from the legacy unkeyed digest to the stage key's HMAC (aws/digest-key.ts), records
 // per tenant when lookups may stop reading legacy digests, and since when every campaign contact has its marker.
 import { DynamoProfileRepository } from '../../aws/dynamo-profile-repository.js';
@@ -19,12 +20,12 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const indexed = await target.profiles.addIndexAttributes();
   const campaigns = new Map(target.config.tenants.map((t) => [t.id, t.campaigns]));
   const now = new Date();
-  const due = await target.profiles.addDueTimes((profile: Profile) => {
+  const tenantIds = target.config.tenants.map((t) => t.id);
+  const due = await target.profiles.dueItems().migrate(tenantIds, (profile: Profile) => {
     const rules = campaigns.get(profile.tenantId);
     return rules ? nextDueAt(profile, rules, now) : undefined;
   });
   // Identifier items written before the stage's digest key move to their keyed digest (issue 16 item 10).
-  const tenantIds = target.config.tenants.map((t) => t.id);
   const rekeyed = await target.profiles.rekeyIdentifiers(tenantIds);
   // Then lookups stop reading legacy digests for the tenants where nothing can remain under one (no erasure marker).
   const legacyReads = await target.profiles.recordLegacyRekeyed(tenantIds);

@@ -1,5 +1,5 @@
 // The campaign sweep on DynamoDB Local (issue 20): it reads the profiles whose campaign fields change by the clock now,
-// found through the tenant-due index the merge writes, and nothing else of the tenant or the table; the read units it
+// found through the due items the merge writes, and nothing else of the tenant or the table; the read units it
 // consumes are counted as DynamoDB reports them.
 import { describe, expect, it } from 'vitest';
 import { DynamoTenantStatsStore } from '../../aws/dynamo-campaign-store.js';
@@ -172,7 +172,7 @@ describe('campaign sweep', () => {
   }, 120_000);
 });
 
-/** The sweep's deps over one repository (profiles and due index), pushes into memory, and a connector-less resolver. */
+/** The sweep's deps over one repository (profiles and due items), pushes into memory, and a connector-less resolver. */
 function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats: DynamoTenantStatsStore, now: () => Date) {
   const push = new MemoryQueue<PushMessage>();
   const log = memoryLogger();
@@ -182,7 +182,7 @@ function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats:
   const deps = {
     instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
     profiles: repo,
-    due: repo,
+    due: repo.dueItems(),
     stats,
     push,
     log,

@@ -1,8 +1,8 @@
 // The scheduled campaign sweep of one tenant (issue 20: its reads grow with what is due, not with the tenant). Every
 // run: re-queues the tenant's erasures that are still open (pipeline/erasure/retry-erasures.ts), then reads the
 // profiles whose campaign fields change by the clock now (an abandoned-cart window ending, a customer lapsing), found
-// through the tenant-due index the merge writes (core/campaign/due-time.ts), queues a push sync for each and moves
-// its due time on. Only when the tenant stats (RFM quintiles, co-purchases) are older than `statsEveryMinutes`
+// through the due items the merge writes (core/campaign/due-time.ts, aws/dynamo-due-items.ts), queues a push sync for
+// each whose projection the clock changed and moves its due time on, many at once after their syncs are queued. Only when the tenant stats (RFM quintiles, co-purchases) are older than `statsEveryMinutes`
 // (default daily) does it read every profile of the tenant, by the tenant-profiles index, to recount them and queue
 // the profiles whose projection the new stats change.
 import type { CampaignConfig } from '../../core/campaign/config.js';
@@ -10,6 +10,7 @@ import { TenantStatsBuilder, type TenantStats } from '../../core/campaign/tenant
 import { changedByClock } from '../../core/campaign/clock-changes.js';
 import { DUE_GRID_MAX_MS, nextDueAt } from '../../core/campaign/due-time.js';
 import type {
+  DueMove,
   DueProfiles,
   ErasureReceiptStore,
   PushMessage,
@@ -36,7 +37,7 @@ export interface SweepDeps {
   receipts?: ErasureReceiptStore;
   /** With them, an erasure given up drops the destination ids kept for its retries (retry-erasures.ts). */
   snapshots?: Pick<PushSnapshotStore, 'removeAll'>;
-  /** The profiles due now (the tenant-due index): all a sweep reads of the profiles, besides the slow stats pass. */
+  /** The profiles due now (their due items): all a sweep reads of the profiles, besides the slow stats pass. */
   due: DueProfiles;
 }
 
@@ -125,9 +126,18 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
   // since they were last evaluated (changedByClock: exact; a sync is not cheap, the push reads the profile, its
   // snapshots and the contact markers). A profile the stats pass queued already is not worth remembering. Each sync
   // carries the version read, so the push may read the profile eventually consistently (strongly only when older).
+  // Moved on many at once (BatchWriteItem), and only after the syncs they led to are queued: a crash in between leaves
+  // them due, and the next run visits them again (harmless: a spurious visit), never loses one.
   let due = 0;
   let unchanged = 0;
-  for await (const { profile, dueAt } of deps.due.dueProfiles(tenantId, now.toISOString())) {
+  let moves: DueMove[] = [];
+  const moveOn = async () => {
+    await flush();
+    if (moves.length > 0) await deps.due.reschedule(tenantId, moves);
+    moves = [];
+  };
+  for await (const entry of deps.due.dueProfiles(tenantId, now.toISOString())) {
+    const { profile, dueAt } = entry;
     due++;
     const since = dueAt === undefined ? undefined : lastEvaluatedBefore(dueAt);
     if (since === undefined || changedByClock(profile, tenant.campaigns, stats, since, now))
@@ -139,9 +149,10 @@ async function sweepTenant(deps: SweepDeps, tenantId: string): Promise<SweepRun>
         ...(stats ? { statsAt: stats.computedAt } : {}),
       });
     else unchanged++;
-    await deps.due.reschedule(tenantId, profile, nextDueAt(profile, tenant.campaigns, now));
+    moves.push({ due: entry, next: nextDueAt(profile, tenant.campaigns, now) });
+    if (moves.length >= SEND_CHUNK) await moveOn();
   }
-  await flush();
+  await moveOn();
   const profiles = stats?.profiles ?? 0;
   deps.log.info('campaign sweep', { tenantId, profiles, recounted: recount, due, unchanged, queued });
   return {
