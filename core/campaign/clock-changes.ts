@@ -13,8 +13,7 @@ import type { Profile } from '../profile.js';
 import { projectProfile } from '../projection.js';
 import { catalogCategoriesOf } from './catalog-view.js';
 import type { CampaignConfig } from './config.js';
-import { clockThresholds, excludedAsRecent } from './due-time.js';
-import { daysBetween } from './orders.js';
+import { clockThresholds, excludedAsRecent, leadingBehaviour } from './due-time.js';
 import type { TenantStats } from './tenant-stats.js';
 import { computeTraits } from './traits.js';
 
@@ -35,18 +34,16 @@ export function changedByClock(profile: Profile, campaigns: CampaignConfig, stat
 /**
  * What the push projects at `now`, whatever the catalog holds. The push reads the catalog for the categories
  * `catalogCategoriesOf` names; when it names none the push's view is empty, which projects as no catalog at all, so the
- * projection is the push's own. Otherwise the catalog's products enter through those categories, the purchases inside
- * the cross-sell exclusion and the behaviour inside its window: the same sets at two moments give the same fields with
- * any catalog.
+ * projection is the push's own. Otherwise the catalog's products enter through those categories, what the purchases
+ * inside the cross-sell exclusion keep out (`excludedAsRecent`) and the behaviour that leads the suggestions
+ * (`leadingBehaviour`): the same at two moments gives the same fields with any catalog. Those are the very inputs whose
+ * changes due-time.ts counts as thresholds, so between two thresholds this signature does not move either.
  */
 function signature(profile: Profile, campaigns: CampaignConfig, stats: TenantStats | undefined, now: Date): string {
   const projected: Record<string, FieldValue> = projectProfile(profile, { campaigns, now, stats });
   const categories = catalogCategoriesOf(profile, campaigns, now);
   if (categories.length === 0) return JSON.stringify(projected);
-  const { crossSell } = campaigns;
   const recent = excludedAsRecent(computeTraits(profile, campaigns).lines, campaigns, now);
-  const behaviour = profile.activity.map((a) =>
-    (a.kind === 'search.performed' || a.kind === 'product.viewed') && daysBetween(a.at, now) <= crossSell.behaviourDays ? 1 : 0,
-  );
-  return `${JSON.stringify(projected)}|${JSON.stringify(categories)}|${JSON.stringify(recent)}|${behaviour.join('')}`;
+  const behaviour = leadingBehaviour(profile, campaigns, now);
+  return `${JSON.stringify(projected)}|${JSON.stringify(categories)}|${JSON.stringify(recent)}|${behaviour.join(',')}`;
 }

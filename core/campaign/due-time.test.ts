@@ -154,6 +154,13 @@ describe('clockThresholds', () => {
     expect(segmentsAt(ends[1]!)).toEqual([false, false]);
   });
 
+  it('wakes the sweep once per category viewed or searched, when its newest view or search leaves the window', () => {
+    const views = [1, 2, 3, 5, 8].map((d) => activity('product.viewed', daysAgo(d), { productId: 'R8', category: 'cameras' }));
+    const browser = build(...views, activity('search.performed', daysAgo(4), { query: 'thee', category: 'tea' }));
+    const behaviourEnd = (at: string) => Date.parse(at) + 14 * DAY + 1;
+    expect(clockThresholds(browser, rules).sort((a, b) => a - b)).toEqual([behaviourEnd(daysAgo(4)), behaviourEnd(daysAgo(1))]);
+  });
+
   it('between two thresholds the campaign fields stay the same, with the stats and a catalog (property)', () => {
     const products = [coffee, coffee2, tea, machine];
     const population = [1, 2, 3].map(() => build(order(daysAgo(300), products)));
@@ -173,7 +180,7 @@ describe('clockThresholds', () => {
     const minutes = (max: number) => fc.integer({ min: 0, max: max * 24 * 60 });
     const anOrder = fc.record({ age: minutes(120), lines: fc.subarray(products, { minLength: 1 }) });
     const aMail = fc.record({ age: minutes(100), kind: fc.constantFrom('open', 'click', 'sent', 'sent', 'bounce') });
-    const aLook = fc.record({ age: minutes(20), category: fc.constantFrom('coffee', 'tea', 'machines'), search: fc.boolean() });
+    const aLook = fc.record({ age: minutes(16), category: fc.constantFrom('coffee', 'tea', 'machines'), search: fc.boolean() });
     const someRules = fc.record({
       recentExclusion: fc.constantFrom('product', 'category'),
       max: fc.constantFrom(0, 3),
@@ -182,7 +189,7 @@ describe('clockThresholds', () => {
     fc.assert(
       fc.property(
         fc.array(anOrder, { minLength: 1, maxLength: 4 }),
-        fc.array(aLook, { maxLength: 2 }),
+        fc.array(aLook, { maxLength: 5 }),
         fc.array(aMail, { maxLength: 6 }),
         someRules,
         (orders, looks, mails, r) => {

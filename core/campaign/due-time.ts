@@ -71,8 +71,7 @@ function eachThreshold(profile: Profile, config: CampaignConfig, visit: (thresho
   const suggests = crossSell.max > 0 || config.survey.enabled;
   if (suggests) for (const end of exclusionEnds(traits.lines, config)) visit(end, gridOf(days(crossSell.recentDays)));
   for (const end of engagementEnds(profile, segments)) visit(end, gridOf(days(segments.engagedWithinDays)));
-  for (const a of profile.activity)
-    if (suggests && (a.kind === 'search.performed' || a.kind === 'product.viewed')) after(a.at, days(crossSell.behaviourDays));
+  if (suggests) for (const end of behaviourEnds(profile, crossSell.behaviourDays)) visit(end, gridOf(days(crossSell.behaviourDays)));
   // The next job's signals weigh less by steps and leave its window: each step is a time its field may change.
   const jobSteps = (fromIso: string) => {
     // `after` adds a millisecond; these steps are already the first instant of the new weight.
@@ -171,5 +170,46 @@ function engagementEnds(profile: Profile, rules: SegmentRules): number[] {
   sent.sort((a, b) => b - a);
   const last = sent[rules.unengagedMinSent - 1];
   if (last !== undefined) out.push(last + window + 1);
+  return out;
+}
+
+const isBehaviour = (a: Profile['activity'][number]) =>
+  (a.kind === 'search.performed' || a.kind === 'product.viewed') && Boolean(a.detail.category);
+
+/**
+ * Which behaviour leads the suggestions at `now`: per category, the first view or search of it (in the activity's
+ * order, newest first) inside `behaviourDays`, by its position in the activity. Cross-sell and the catalog slice read
+ * behaviour only through these (the category, its order, the verb and price of that first record), so two moments
+ * with the same positions give the same fields, whatever the stats and the catalog.
+ */
+export function leadingBehaviour(profile: Profile, config: CampaignConfig, now: Date): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  profile.activity.forEach((a, i) => {
+    if (!isBehaviour(a) || seen.has(a.detail.category!) || !(daysBetween(a.at, now) <= config.crossSell.behaviourDays)) return;
+    seen.add(a.detail.category!);
+    out.push(i);
+  });
+  return out;
+}
+
+/**
+ * The moments `leadingBehaviour` changes: a view or search leaving the window (a millisecond after `behaviourDays`),
+ * unless one listed before it, of the same category and newer, is still inside then and leads instead. A category
+ * viewed twenty times in a fortnight wakes the sweep once, when its newest view leaves, not twenty times (issue 15).
+ * Records without a category lead nothing and wake nothing.
+ */
+function behaviourEnds(profile: Profile, behaviourDays: number): number[] {
+  const newestBefore = new Map<string, number>();
+  const out: number[] = [];
+  for (const a of profile.activity) {
+    if (!isBehaviour(a)) continue;
+    const at = Date.parse(a.at);
+    if (Number.isNaN(at)) continue;
+    const category = a.detail.category!;
+    const newer = newestBefore.get(category);
+    if (newer === undefined || newer <= at) out.push(at + behaviourDays * DAY_MS + 1);
+    if (newer === undefined || at > newer) newestBefore.set(category, at);
+  }
   return out;
 }
