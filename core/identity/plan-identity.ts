@@ -111,6 +111,8 @@ export function planIdentity(
   context: IdentityContext = {},
 ): IdentityPlan {
   const rules = tenant.identity;
+  const simple = nothingRefusedPlan(rules, eventIds, known, fresh, sighting, context);
+  if (simple !== undefined) return simple;
   const refused: RefusedIdentifier[] = [];
   const shared: Identifier[] = [];
   // Each identifier's key, holder and rank worked out once (they were recomputed by closures per use).
@@ -194,6 +196,64 @@ export function planIdentity(
     };
   }
   return { profile, absorbed, attached, refused, shared };
+}
+
+/**
+ * planIdentity's plan for the next most common cases, without its per-identifier Maps and Sets: a new person, or a known
+ * one with a new identifier. Undefined (plan in full) unless at most one profile is met, no identifier is blocked or
+ * split by an unmerge, and the identifiers the plan would hold together (the holder's and the new ones) keep every
+ * limit. Then every step of planIdentity holds a subset of those, keeps every limit too (a count per type only grows
+ * with the set), and the plan joins nothing and refuses nothing: the holder (or a fresh profile) with the new identifiers
+ * attached, in planIdentity's order (most trusted first, then by key), and a held identifier's earlier sighting taken.
+ */
+function nothingRefusedPlan(
+  rules: IdentityRules,
+  eventIds: readonly Identifier[],
+  known: KnownIdentifiers,
+  fresh: () => Profile,
+  sighting: { source: string; at: string },
+  context: IdentityContext,
+): IdentityPlan | undefined {
+  const { candidates, keys, owners } = known;
+  const n = eventIds.length;
+  if (candidates.length > 1 || n > 3) return undefined;
+  const holder = candidates[0];
+  let joined = false;
+  for (let i = 0; i < n; i++) {
+    if (known.sharedBy[i]! > rules.blockSharedByMoreThan || context.split?.has(keys[i]!) === true) return undefined;
+    if (owners[i] === undefined) continue;
+    if (holder === undefined || owners[i] !== holder.profileId || (holder.unlinkable ?? []).includes(keys[i]!)) return undefined;
+    joined = true;
+  }
+  // planIdentity's order: rank (the type's priority), then key.
+  const order = [0, 1, 2].slice(0, n);
+  const rank = order.map((i) => priorityOf(rules, eventIds[i]!.type) ?? 999);
+  order.sort((a, b) => rank[a]! - rank[b]! || (keys[a]! < keys[b]! ? -1 : 1));
+  const accepted: ProfileIdentifier[] = [];
+  for (const i of order) if (owners[i] === undefined) accepted.push({ ...eventIds[i]!, source: sighting.source, at: sighting.at });
+  // What the plan would hold together: the holder's identifiers (when it joins), then the new ones not among them.
+  const together: ProfileIdentifier[] = joined ? [...holder!.identifiers] : [];
+  for (const id of accepted) if (!together.some((h) => h.type === id.type && h.value === id.value)) together.push(id);
+  if (brokenLimit(rules, together, sighting.at) !== undefined) return undefined;
+
+  let profile = joined ? holder! : fresh();
+  const attached = accepted.filter((id) => !profile.identifiers.some((h) => h.type === id.type && h.value === id.value));
+  const sightings: ProfileIdentifier[] = [];
+  let earlier = false;
+  for (const i of order) {
+    const { type, value } = eventIds[i]!;
+    const h = profile.identifiers.find((held) => held.type === type && held.value === value);
+    if (h === undefined) continue;
+    sightings.push({ type, value, source: sighting.source, at: sighting.at });
+    if (sighting.at < h.at || (sighting.at === h.at && sighting.source < h.source)) earlier = true;
+  }
+  if (attached.length > 0 || earlier)
+    profile = {
+      ...profile,
+      identifiers: unionIdentifiers(profile.identifiers, [...attached, ...sightings]),
+      refusedIdentifiers: mergeRefusals(profile.refusedIdentifiers, []),
+    };
+  return { profile, absorbed: [], attached, refused: [], shared: [] };
 }
 
 interface Matchable {
