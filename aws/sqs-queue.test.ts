@@ -122,6 +122,22 @@ describe('SqsMessageQueue', () => {
     expect(JSON.parse(body!)).toEqual(message);
   });
 
+  it('asks SQS to hold each message for its delaySeconds, and refuses a delay SQS would not take', async () => {
+    const url = await queue('delayed');
+    const sent: (number | undefined)[] = [];
+    const client = {
+      send: async (command: SendMessageBatchCommand) => {
+        sent.push(...(command.input.Entries ?? []).map((e) => e.DelaySeconds));
+        return env.sqs.send(command);
+      },
+    } as unknown as SQSClient;
+    await new SqsMessageQueue(client, url, { delaySeconds: 30 }).send([{ n: 1 }, { n: 2 }]);
+    await new SqsMessageQueue(client, url, { delaySeconds: 0 }).send([{ n: 3 }]);
+    expect(sent).toEqual([30, 30, undefined]);
+    expect(() => new SqsMessageQueue(client, url, { delaySeconds: 901 })).toThrow(/0 to 900/);
+    expect(() => new SqsMessageQueue(client, url, { delaySeconds: 1.5 })).toThrow(/whole number/);
+  });
+
   it('sends nothing for an empty list', async () => {
     const { client, batches } = recordingClient();
     await new SqsMessageQueue(client, 'http://unused').send([]);
@@ -174,6 +190,20 @@ describe('SQS emulator (local-aws-sqs) behaviour the local runtime relies on', (
       Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible),
       'left in the source queue',
     ).toBe(0);
+  });
+
+  it('holds a delayed message back from receives until its delay has passed, and counts it as delayed meanwhile', async () => {
+    const url = await queue('delay');
+    await new SqsMessageQueue(env.sqs, url, { delaySeconds: 2 }).send([{ held: true }]);
+    const delayed = async () =>
+      (await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] })))
+        .Attributes?.ApproximateNumberOfMessagesDelayed;
+
+    expect(await drain(url), 'received at once').toEqual([]);
+    expect(await delayed()).toBe('1');
+    const { Messages } = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, WaitTimeSeconds: 4 }));
+    expect(Messages?.map((m) => JSON.parse(m.Body!))).toEqual([{ held: true }]);
+    expect(await delayed()).toBe('0');
   });
 
   it('creates the queues again with a new visibility timeout instead of failing', async () => {

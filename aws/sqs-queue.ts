@@ -35,7 +35,15 @@ export interface SqsQueueOptions {
   /** Batches in flight at once (default 8): per-call latency dominates, but a Lambda has few sockets to spare. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Seconds SQS holds each message sent here before a consumer can receive it (the message's DelaySeconds, 0–900 on a
+   * standard queue; default 0). Only the sends of this sender are delayed, not the queue's other producers.
+   */
+  delaySeconds?: number;
 }
+
+/** SQS's longest message delay (DelaySeconds), 15 minutes. */
+export const SQS_MAX_DELAY_SECONDS = 900;
 
 interface Pending {
   index: number;
@@ -53,7 +61,11 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
     private readonly sqs: SQSClient,
     readonly queueUrl: string,
     private readonly options: SqsQueueOptions = {},
-  ) {}
+  ) {
+    const delay = options.delaySeconds;
+    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= SQS_MAX_DELAY_SECONDS))
+      throw new Error(`delaySeconds must be a whole number of seconds from 0 to ${SQS_MAX_DELAY_SECONDS}, not ${delay}`);
+  }
 
   async send(messages: readonly T[]): Promise<void> {
     const pending: Pending[] = messages.map((message, index) => {
@@ -81,7 +93,12 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
   }
 
   private async sendBatch(batch: Pending[]): Promise<{ message: Pending; reason: string; senderFault: boolean }[]> {
-    const Entries: SendMessageBatchRequestEntry[] = batch.map((m) => ({ Id: String(m.index), MessageBody: m.body }));
+    const delay = this.options.delaySeconds ?? 0;
+    const Entries: SendMessageBatchRequestEntry[] = batch.map((m) => ({
+      Id: String(m.index),
+      MessageBody: m.body,
+      ...(delay > 0 ? { DelaySeconds: delay } : {}),
+    }));
     const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries }));
     const byId = new Map(batch.map((m) => [String(m.index), m]));
     return (result.Failed ?? []).flatMap((f) => {

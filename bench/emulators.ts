@@ -1,7 +1,7 @@
 // On the emulators (DynamoDB Local + local-aws-sqs, started by the local stack): the raw BatchWriteItem rate with no
 // syncline code, the write amplification of the merge (mergeBatch on the real adapters, counted by wrapping the
 // clients), and end to end from signed Shopify webhooks on the local server until the merge consumer has written them.
-import { QUEUE_BATCHING } from '../cdk/handlers.js';
+import { PUSH_DELAY_SECONDS, QUEUE_BATCHING } from '../cdk/handlers.js';
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -653,6 +653,8 @@ export async function measureOnEmulators(options: {
     pollAtStart: false,
     visibilityTimeout: 30,
     maxReceiveCount: 5,
+    // The merge's push messages held as in AWS (real seconds, not the bench clock): each end-to-end run waits them out.
+    pushDelaySeconds: PUSH_DELAY_SECONDS,
     now: benchNow,
     // The sweep phase runs the schedule itself, on the bench's clock.
     scheduledSweeps: false,

@@ -54,3 +54,11 @@ export const QUEUE_BATCHING = {
   // profiles, which a 2-minute push at vendor pace (Copernica: one PUT per profile) still finishes; 25 could not.
   push: { batchSize: 10, windowSeconds: 10, maxConcurrency: 2 },
 } as const;
+
+/**
+ * Seconds SQS holds the merge's push messages (lambdas/merge.ts PUSH_DELAY_SECONDS): a shopper's webhooks (checkout,
+ * order, customer update within seconds) that land in different merge batches reach the destination in one push, not
+ * one per batch; changes reach the destination up to this much later. Abandoned-cart windows are an hour or more.
+ * Measured in docs/benchmarks.md (stop 33, helper interleaved).
+ */
+export const PUSH_DELAY_SECONDS = 30;

@@ -66,6 +66,7 @@ describe('functions', () => {
           'NODE_OPTIONS',
           'OPS_TABLE',
           'PROFILES_TABLE',
+          'PUSH_DELAY_SECONDS',
           'PUSH_QUEUE_URL',
           'SYNCLINE_CONFIG_FILE',
           'SYNCLINE_STAGE',

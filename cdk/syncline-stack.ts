@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SynclineConfig } from '../core/config.js';
-import { HANDLER_NAMES, MEMORY_MB, QUEUE_BATCHING, type HandlerName } from './handlers.js';
+import { HANDLER_NAMES, MEMORY_MB, PUSH_DELAY_SECONDS, QUEUE_BATCHING, type HandlerName } from './handlers.js';
 import { Analytics } from './constructs/analytics.js';
 import { DataTables } from './constructs/data-tables.js';
 import { HandlerFunction, type CodeMode } from './constructs/handler-function.js';
@@ -202,6 +202,7 @@ export class SynclineStack extends Stack {
       CHANGES_QUEUE_URL: this.changes.queue.queueUrl,
       PUSH_QUEUE_URL: this.push.queue.queueUrl,
       CHANGES_MAX_RECEIVE_COUNT: String(CHANGES_MAX_RECEIVE_COUNT),
+      PUSH_DELAY_SECONDS: String(PUSH_DELAY_SECONDS),
       LOG_LEVEL: stage === 'prod' ? 'info' : 'debug',
     };
     const make = (name: HandlerName) =>

@@ -5,6 +5,9 @@ import { mergeBatch, type MergeBatchDeps } from '../pipeline/merge-batch.js';
 import { once, shared, tenantsOnly } from './container.js';
 import { DynamoCatalogStore } from '../aws/dynamo-catalog.js';
 import { DynamoPushSnapshotStore, DynamoQuarantineStore } from '../aws/dynamo-ops-store.js';
+import { sqsClient } from '../aws/aws-clients.js';
+import { SQS_MAX_DELAY_SECONDS, SqsMessageQueue } from '../aws/sqs-queue.js';
+import type { PushMessage } from '../core/ports.js';
 import type { SynclineConfig } from '../core/config.js';
 import { messageScope, type MessageScope } from '../pipeline/scope/message-scope.js';
 import { QUEUE_SENDERS_VARIABLE, queueSendersFrom, REPLAY_OF_ATTRIBUTE } from '../pipeline/scope/queue-senders.js';
@@ -46,14 +49,32 @@ function changesMaxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
   return count;
 }
 
+/**
+ * PUSH_DELAY_SECONDS: how long SQS holds the merge's push messages before the push can receive them (DelaySeconds;
+ * cdk/handlers.ts PUSH_DELAY_SECONDS; 0 or unset: none). A person's webhooks that land in different merge batches
+ * (an order, its checkout and the customer update arrive within seconds) each ask for a push; held a while, the first
+ * of them to be pushed reads the profile after all of them (the push reads the latest version) and the later ones find
+ * nothing new: one vendor call and one snapshot write instead of one per batch.
+ */
+function pushDelaySeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.PUSH_DELAY_SECONDS;
+  if (value === undefined || value === '') return 0;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > SQS_MAX_DELAY_SECONDS)
+    throw new Error(`PUSH_DELAY_SECONDS must be a whole number of seconds from 0 to ${SQS_MAX_DELAY_SECONDS}, not "${value}"`);
+  return seconds;
+}
+
 export function mergeRuntime(): MergeBatchDeps {
   return once('merge', () => {
     const { log, profiles, push, status, stats, now, ledger, db, names } = shared();
+    const delaySeconds = pushDelaySeconds();
     return {
       // The merge reads tenants' config and binds no connector instance: it loads no connector and no secret.
       instances: tenantsOnly('merge'),
       profiles,
-      push,
+      // Its syncs (and erasures) held PUSH_DELAY_SECONDS; the other producers' messages (sweep, replays) are not.
+      push: delaySeconds > 0 ? new SqsMessageQueue<PushMessage>(sqsClient(), push.queueUrl, { delaySeconds }) : push,
       status,
       log,
       newProfileId: randomUUID,

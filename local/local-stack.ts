@@ -50,6 +50,11 @@ export interface LocalStackOptions {
   /** Seconds before a failed message is received again; short locally so retries and the DLQ show quickly. */
   visibilityTimeout?: number;
   maxReceiveCount?: number;
+  /**
+   * Seconds the SQS emulator holds the merge's push messages, as cdk/handlers.ts PUSH_DELAY_SECONDS does in AWS
+   * (default 0: pushed as soon as merged, which tests and `npm start` expect; the benchmark passes the deployed value).
+   */
+  pushDelaySeconds?: number;
   /** Use a DynamoDB Local that is already running (tests share one JVM) instead of starting one. */
   dynamoEndpoint?: string;
   /** Table names, when several stacks share one DynamoDB Local. */
@@ -115,7 +120,7 @@ export interface LocalStack {
   queueDepths(): Promise<Record<string, number>>;
   /** What `syncline accounting` reports: per tenant (every one, or one) and instance, in = applied + quarantined + dead-lettered. */
   accounting(tenantId?: string): Promise<TenantAccount[]>;
-  /** Resolves once both queues are empty (or rejects after `timeoutMs`). */
+  /** Resolves once both queues are empty, delayed messages included (or rejects after `timeoutMs`). */
   waitUntilIdle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -259,6 +264,7 @@ async function createQueuesForHandlers(options: LocalStackOptions): Promise<Reso
   // The merge handler records a dead letter when a message fails on its last receive (the event ledger).
   process.env.CHANGES_MAX_RECEIVE_COUNT = String(maxReceiveCount);
   process.env.PUSH_QUEUE_URL = resources.queues.push.url;
+  process.env.PUSH_DELAY_SECONDS = String(options.pushDelaySeconds ?? 0);
   return resources;
 }
 
@@ -410,10 +416,13 @@ async function readQueueDepths(sqs: SQSClient, queueUrls: QueueUrls): Promise<Re
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
       }),
     );
-    depths[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    depths[name] =
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0);
   }
   return depths;
 }
