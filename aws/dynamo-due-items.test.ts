@@ -68,7 +68,7 @@ describe('due items', () => {
     expect(await items(t), 'moved: the new item, the old one gone').toEqual([`${at(10)}#p#2`]);
     await repo.commit(t, { puts: [{ profile: profile(t, 'p', 3), expectedVersion: 2 }], claims: [] });
     expect(await items(t), 'the same due time: the item stays, named by the profile').toEqual([`${at(10)}#p#2`]);
-    const dueItems = repo.dueItems();
+    const dueItems = await repo.dueItems();
     expect(await sweep(dueItems, t, at(9)), 'not due yet').toEqual([]);
     expect(await sweep(dueItems, t, at(10)), 'due at its time, at the version committed since').toEqual(['p@3']);
     // No due time any more: the item goes with the commit, and a tombstone has none either.
@@ -133,7 +133,7 @@ describe('due items', () => {
     await repo.erase(t, profile(t, 'erased', 1));
     expect((await items(t)).sort()).toEqual([`${at(3)}#erased#1`, `${at(3)}#merged#1`, `${at(3)}#moved#1`, `${at(8)}#moved#2`].sort());
 
-    const dueItems = repo.dueItems();
+    const dueItems = await repo.dueItems();
     expect(await sweep(dueItems, t, at(3)), 'nothing of the old items is due').toEqual([]);
     expect((await items(t)).sort(), 'the stale ones deleted; the erased one is kept an hour, then deleted').toEqual(
       [`${at(3)}#erased#1`, `${at(8)}#moved#2`].sort(),
@@ -234,7 +234,7 @@ describe('due items', () => {
       ConflictRetry,
     );
     // The loser's item names version 1, which the profile is at: one spurious visit, which moves it on.
-    const dueItems = repo.dueItems();
+    const dueItems = await repo.dueItems();
     expect(await sweep(dueItems, t, at(9))).toEqual(['p@1']);
   });
 });

@@ -28,27 +28,15 @@ import type { DueMove, DueProfile, DueProfiles } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
 import { decodeProfile } from './profile-codec.js';
+import { DUE_ATTRIBUTE, parseDue } from './due-change.js';
 import { dueIndexAttributes, dueItemKeys, profileKeys, TENANT_DUE_INDEX, type Key } from './tables.js';
-
-/** The profile item's attribute naming its current due item: `<dueAt>#<version>`. */
-export const DUE_ATTRIBUTE = 'due';
 
 /** How long past its due time an item whose version the profile never reached is kept (see the rules above). */
 const ORPHAN_MS = 60 * 60_000;
-/** A merge keeps an unchanged due item only when it is due later than this (the Lambda timeout and clock skew). */
-const KEEP_MARGIN_MS = 20 * 60_000;
 /** Due items a sweep Query reads at once: bounds memory and the profile reads of one BatchGetItem round. */
 const PAGE = 500;
 /** How long a tenant without its DUE-ITEMS record is read again later (written once, by `syncline migrate`). */
 const ABSENT_RECORD_TTL_MS = 5 * 60_000;
-
-/** What the profile item's `due` says: the due time and the version of the item it names. */
-function parseDue(value: unknown): { dueAt: string; version: number } | undefined {
-  if (typeof value !== 'string') return undefined;
-  const at = value.lastIndexOf('#');
-  const version = Number(value.slice(at + 1));
-  return at > 0 && Number.isInteger(version) ? { dueAt: value.slice(0, at), version } : undefined;
-}
 
 /** A due item's sort key: `<dueAt>#<profile id>#<version>` (neither a time nor an id holds '#'). */
 function parseItem(sk: string): { dueAt: string; profileId: string; version: number } | undefined {
@@ -60,36 +48,6 @@ function parseItem(sk: string): { dueAt: string; profileId: string; version: num
 /** The tenant's record that its profiles are on due items only (`T#<tenant>#M`, beside the digest record). */
 function recordKey(tenantId: string): Key {
   return { pk: `${dueItemKeys.partition(tenantId).slice(0, -'DUE'.length)}M`, sk: 'DUE-ITEMS' };
-}
-
-/** A profile commit's due item work: the `due` attribute to store, the item to write before, the one to delete after. */
-export interface DueChange {
-  attribute?: string;
-  write?: Key;
-  drop?: Key;
-}
-
-/**
- * The due item work of committing `profile` (a tombstone has no due time) with due time `dueAt`, when the item stored
- * at the expected version named `stored` in `due` (`known` false: the repository does not know what it named, so it
- * can keep nothing and delete nothing; the sweep deletes the old item as stale when it meets it).
- */
-export function dueChange(
-  tenantId: string,
-  profile: Profile,
-  dueAt: string | undefined,
-  stored: { known: boolean; due?: string },
-  now: Date,
-): DueChange {
-  const old = stored.known ? parseDue(stored.due) : undefined;
-  const oldKey = old && dueItemKeys.item(tenantId, profile.profileId, old.dueAt, old.version);
-  if (dueAt === undefined) return oldKey ? { drop: oldKey } : {};
-  if (old && old.dueAt === dueAt && Date.parse(dueAt) > now.getTime() + KEEP_MARGIN_MS) return { attribute: stored.due! };
-  return {
-    attribute: `${dueAt}#${profile.version}`,
-    write: dueItemKeys.item(tenantId, profile.profileId, dueAt, profile.version),
-    ...(oldKey ? { drop: oldKey } : {}),
-  };
 }
 
 export class DynamoDueItems implements DueProfiles {

@@ -28,9 +28,11 @@ import { digestsFrom, type DigestKeySource, type IdentifierDigest, type Identifi
 import { identifierKey, type Identifier } from '../core/identifiers.js';
 import type { CommittedHistory, ErasureMark, HistoryEntry, IdentifierEntry, ProfileCommit, ProfileRepository } from '../core/ports.js';
 import type { Profile } from '../core/profile.js';
+import type { ProfileMigrations } from './dynamo-profile-migrations.js';
 import { batchDelete, batchGet, batchPut, type BatchOptions } from './dynamo-batch.js';
-import { DUE_ATTRIBUTE, DynamoDueItems, dueChange, type DueChange } from './dynamo-due-items.js';
-import { profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
+import type { DynamoDueItems } from './dynamo-due-items.js';
+import { DUE_ATTRIBUTE, dueChange, type DueChange } from './due-change.js';
+import { digestMetaKey, profileIndexAttributes, profileKeys, TENANT_PROFILES_INDEX, TTL_ATTRIBUTE, type Key } from './tables.js';
 import { queryItems } from './dynamo-query.js';
 import {
   attributeBytes,
@@ -89,20 +91,6 @@ export interface ProfileRepositoryOptions extends BatchOptions {
    * conditioned on nothing recorded on the identifier (see `withEventualReads`).
    */
   eventualReads?: boolean;
-}
-
-/**
- * A tenant's digest record, written by `syncline migrate` once every legacy item of its live profiles is re-keyed. Under
- * the tenant's own key prefix like every key (IAM's dynamodb:LeadingKeys confines all access to `T#<tenant>#…`); no
- * profile, identifier or history key has three segments, so it meets none of them.
- */
-function digestMetaKey(tenantId: string): Key {
-  return { pk: `${tenantPrefix(tenantId)}M`, sk: 'DIGESTS' };
-}
-
-/** `T#<tenant>#`, checked like every key part. */
-function tenantPrefix(tenantId: string): string {
-  return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
 }
 
 /** Most events a history tail holds, whatever fits: the write unit's slack bounds it first (~30–70 bytes an event). */
@@ -278,48 +266,6 @@ export class DynamoProfileRepository implements ProfileRepository {
   }
 
   /**
-   * `syncline migrate`, after rekeyIdentifiers moved every live profile's items of `tenantIds`: records for each tenant
-   * that nothing can remain under a legacy digest, so lookups stop reading them. What rekeyIdentifiers cannot move is an
-   * erasure marker (its value is gone) or an item no live profile holds (refusals only); a tenant with any identifier
-   * item of either kind (keyed or legacy: a digest does not tell) keeps its legacy reads. No time window ends them: a
-   * marker refuses not only replays and dead letters, which expire (quarantine 30 days, DLQ 14), but also a late
-   * delivery or a backfill of a record whose `occurredAt` predates the erasure (core/merge/merge-service.ts), at any time.
-   * One more Scan of the identifier items. A record, once written, stays (erasures after it write keyed markers only).
-   */
-  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ ended: string[]; kept: string[] }> {
-    const { legacy } = await this.digests();
-    if (!legacy || tenantIds.length === 0) return { ended: [], kept: [] };
-    const tenants = new Map(tenantIds.map((t) => [tenantPrefix(t), t]));
-    const kept = new Set<string>();
-    for await (const item of this.scanItems({
-      FilterExpression: 'sk = :id AND (attribute_exists(erasedAt) OR attribute_not_exists(profileId))',
-      ProjectionExpression: 'pk',
-      ExpressionAttributeValues: { ':id': 'ID' },
-    })) {
-      // `T#<tenant>#I#<digest>`: a tenant id never holds '#'.
-      const tenantId = tenants.get(`T#${(item.pk as string).split('#')[1]}#`);
-      if (tenantId !== undefined) kept.add(tenantId);
-    }
-    const now = this.clock().toISOString();
-    const ended = [...tenants.values()].filter((t) => !kept.has(t)).sort();
-    for (const tenantId of ended) {
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...digestMetaKey(tenantId), legacyRekeyedAt: now, legacyReadsUntil: now },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-      this.legacyReadsUntil.delete(tenantId);
-    }
-    return { ended, kept: [...kept].sort() };
-  }
-
-  /**
    * Copies a legacy identifier item to its keyed key unless one is there already (then that one wins), and answers the
    * keyed item. Nothing writes legacy items once a key is in use, so the copy cannot miss a later change; the legacy
    * item stays until `syncline migrate` (rekeyIdentifiers) or an erasure removes it, and lookups ignore it meanwhile.
@@ -336,33 +282,6 @@ export class DynamoProfileRepository implements ProfileRepository {
       const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keyed, ConsistentRead: true }));
       return Item ?? { ...keyed };
     }
-  }
-
-  /**
-   * `syncline migrate`: moves the identifier items every live profile of `tenantIds` reaches from the legacy digest to the keyed one
-   * (copy unless present, then delete the legacy item). Erasure markers cannot move: their value is gone by design, so
-   * lookups keep reading legacy keys for them. Without a digest key there is nothing to do.
-   */
-  async rekeyIdentifiers(tenantIds: readonly string[]): Promise<{ profiles: number; moved: number }> {
-    const tenants = new Set(tenantIds);
-    const { current, legacy } = await this.digests();
-    if (!legacy) return { profiles: 0, moved: 0 };
-    let profiles = 0;
-    let moved = 0;
-    for await (const item of this.scanItems({ FilterExpression: 'sk = :profile', ExpressionAttributeValues: { ':profile': 'PROFILE' } })) {
-      const profile = decodeProfile(item);
-      if (profile.mergedInto !== undefined || !tenants.has(profile.tenantId)) continue;
-      profiles++;
-      for (const id of profile.identifiers) {
-        const old = profileKeys.identifier(profile.tenantId, id, legacy);
-        const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: old, ConsistentRead: true }));
-        if (!Item) continue;
-        await this.rekeyIdentifier(Item, profileKeys.identifier(profile.tenantId, id, current));
-        await batchDelete(this.db, this.table, [old], this.options);
-        moved++;
-      }
-    }
-    return { profiles, moved };
   }
 
   /**
@@ -885,8 +804,12 @@ export class DynamoProfileRepository implements ProfileRepository {
     return count;
   }
 
-  /** The campaign sweep's due items of this table (aws/dynamo-due-items.ts): what is due, and `syncline migrate`'s step. */
-  dueItems(): DynamoDueItems {
+  /**
+   * This table's due items (aws/dynamo-due-items.ts) for `syncline migrate` and tests, loaded when asked: the merge
+   * function never reads them (the sweep function builds its own).
+   */
+  async dueItems(): Promise<DynamoDueItems> {
+    const { DynamoDueItems } = await import('./dynamo-due-items.js');
     return new DynamoDueItems(this.db, this.table, this.options);
   }
 
@@ -914,43 +837,34 @@ export class DynamoProfileRepository implements ProfileRepository {
     }
   }
 
-  /**
-   * One-off after deploying the index (docs/deploy.md, `syncline migrate`): gives the live profile items written before
-   * it their index attributes. The only Scan left, run by an operator, never on a schedule. A profile committed in the
-   * meantime carries the attributes already: its version moved on, the condition fails and it is skipped.
-   */
+  /** `syncline migrate`'s steps (aws/dynamo-profile-migrations.ts), loaded when run: no function's cold start reads them. */
+  private async migrations(): Promise<ProfileMigrations> {
+    const { ProfileMigrations } = await import('./dynamo-profile-migrations.js');
+    return new ProfileMigrations({
+      db: this.db,
+      table: this.table,
+      options: this.options,
+      digests: this.digests,
+      now: () => this.clock(),
+      scanItems: (input) => this.scanItems(input),
+      rekeyIdentifier: (item, keyed) => this.rekeyIdentifier(item, keyed),
+      forgetLegacyReads: (tenantId) => this.legacyReadsUntil.delete(tenantId),
+    });
+  }
+
+  /** `syncline migrate`: see ProfileMigrations.recordLegacyRekeyed. */
+  async recordLegacyRekeyed(tenantIds: readonly string[]): Promise<{ ended: string[]; kept: string[] }> {
+    return (await this.migrations()).recordLegacyRekeyed(tenantIds);
+  }
+
+  /** `syncline migrate`: see ProfileMigrations.rekeyIdentifiers. */
+  async rekeyIdentifiers(tenantIds: readonly string[]): Promise<{ profiles: number; moved: number }> {
+    return (await this.migrations()).rekeyIdentifiers(tenantIds);
+  }
+
+  /** `syncline migrate`: see ProfileMigrations.addIndexAttributes. */
   async addIndexAttributes(): Promise<{ missing: number; updated: number }> {
-    let missing = 0;
-    let updated = 0;
-    for await (const item of this.scanItems({
-      FilterExpression: 'sk = :sk AND attribute_not_exists(doc.mergedInto) AND attribute_not_exists(#tenant)',
-      ProjectionExpression: 'pk, version',
-      ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':sk': 'PROFILE' },
-    })) {
-      missing++;
-      // `T#<tenant>#P#<profile>`: a tenant id never holds '#'.
-      const tenantId = (item.pk as string).split('#')[1]!;
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: item.pk, sk: 'PROFILE' },
-            UpdateExpression: 'SET #tenant = :tenant',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#tenant': TENANT_PROFILES_INDEX.partitionKey },
-            ExpressionAttributeValues: {
-              ':tenant': profileIndexAttributes(tenantId, {})[TENANT_PROFILES_INDEX.partitionKey],
-              ':version': item.version,
-            },
-          }),
-        );
-        updated++;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return { missing, updated };
+    return (await this.migrations()).addIndexAttributes();
   }
 
   async erase(tenantId: string, profile: Profile): Promise<void> {

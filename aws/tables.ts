@@ -46,6 +46,20 @@ export const profileKeys = {
 };
 
 /**
+ * A tenant's digest record, written by `syncline migrate` once every legacy item of its live profiles is re-keyed. Under
+ * the tenant's own key prefix like every key (IAM's dynamodb:LeadingKeys confines all access to `T#<tenant>#…`); no
+ * profile, identifier or history key has three segments, so it meets none of them.
+ */
+export function digestMetaKey(tenantId: string): Key {
+  return { pk: `${tenantPrefix(tenantId)}M`, sk: 'DIGESTS' };
+}
+
+/** `T#<tenant>#`, checked like every key part. */
+export function tenantPrefix(tenantId: string): string {
+  return profileKeys.profile(tenantId, 'x').pk.slice(0, -'P#x'.length);
+}
+
+/**
  * The profiles table's sparse global secondary index of a tenant's live profiles: a live profile item carries
  * `tenantProfiles` = `T#<tenant>#P` (its partition key here; the table's `pk` sorts it), a tombstone and every other
  * item do not, so a Query reads one tenant's live profiles and nothing else. KEYS_ONLY: the caller reads the

@@ -6,7 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileRepository } from '../aws/dynamo-profile-repository.js';
-import { DUE_ATTRIBUTE, DynamoDueItems } from '../aws/dynamo-due-items.js';
+import { DynamoDueItems } from '../aws/dynamo-due-items.js';
+import { DUE_ATTRIBUTE } from '../aws/due-change.js';
 import { dueItemKeys, profileIndexAttributes, profileKeys } from '../aws/tables.js';
 import { emptyProfile } from '../core/profile.js';
 import { createTables, startEmulators } from '../local/emulators.js';

@@ -1,38 +1,26 @@
-// The config file as a function reads it at cold start, without loading any connector: `cdk synth` checked the same
-// file whole (load-config.ts, every instance's settings against its connector) before copying it into each bundle,
-// and an instance's connector and settings are checked again when the instance is bound (pipeline/instances.ts).
+// The config file as a function reads it at cold start, without loading any connector or the strict check:
+// `cdk synth` checked the same file whole (load-config.ts: unknown keys, every instance's settings against its
+// connector) before copying it into each bundle, and an instance's connector and settings are checked again when the
+// instance is bound (pipeline/instances.ts). Here the file is only parsed by the config's schema (issue 15: the strict
+// check is code every cold start read, ~4 kB of merge's 250 kB, for a file that passed it at synth).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkConfig, formatProblems, type ConfigProblem, type ConnectorSchemas } from '../core/config-check.js';
-import type { SynclineConfig } from '../core/config.js';
+import { SynclineConfig } from '../core/config.js';
 
 export function configPath(): string {
   return resolve(process.env.SYNCLINE_CONFIG_FILE ?? 'syncline.config.json');
 }
 
-/** The config in the file, or every problem with it (an unreadable file or invalid JSON is one problem). */
-export function checkConfigAt(
-  path: string,
-  connectors?: Readonly<Record<string, ConnectorSchemas>>,
-): { config: SynclineConfig; problems: [] } | { problems: ConfigProblem[] } {
+/** The config in the file; a file that cannot be read or parsed fails the cold start with its path and every issue. */
+export function loadDeployedConfig(path = configPath()): SynclineConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    return { problems: [{ path: '', message: `cannot read the syncline config at ${path}: ${(error as Error).message}` }] };
+    throw new Error(`cannot read the syncline config at ${path}: ${(error as Error).message}`);
   }
-  const checked = checkConfig(raw, connectors);
-  return checked.config ? { config: checked.config, problems: [] } : { problems: checked.problems };
-}
-
-/** The message every loader fails with: the file and each of its problems on a line. */
-export function describeProblems(path: string, problems: readonly ConfigProblem[]): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return `syncline config at ${path} is invalid (${count}):\n${formatProblems(problems)}`;
-}
-
-export function loadDeployedConfig(path = configPath()): SynclineConfig {
-  const checked = checkConfigAt(path);
-  if ('config' in checked) return checked.config;
-  throw new Error(describeProblems(path, checked.problems));
+  const parsed = SynclineConfig.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  throw new Error(`syncline config at ${path} is invalid (${issues.length} problem(s)):\n${issues.join('\n')}`);
 }

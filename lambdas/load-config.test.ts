@@ -97,11 +97,16 @@ describe('loading syncline.config.json strictly', () => {
     expect(requireValidConfig(loadConfig('syncline.config.json'), 'the config given').tenants).toHaveLength(1);
   });
 
-  it("reads a deployed function's file without its connectors: the config's own keys are checked, settings wait for the binding", () => {
-    const file = fileWith((c) => {
+  it("reads a deployed function's file by the config's schema only: the strict check ran at cdk synth", () => {
+    const misspelt = fileWith((c) => {
       c.tenants[0]!.campaings = { campaigns: [] };
     });
-    expect(() => loadDeployedConfig(file)).toThrow(/tenants\[0\]\.campaings: unknown key "campaings"; did you mean "campaigns"\?/);
+    expect(failure(misspelt), 'the strict check (cdk synth, npm start) refuses an unknown key').toContain('did you mean "campaigns"');
+    expect(loadDeployedConfig(misspelt).tenants[0]!.id, 'the deployed function reads past it').toBe(shipped.tenants[0]!.id);
+    const invalid = fileWith((c) => {
+      c.tenants[0]!.id = 42;
+    });
+    expect(() => loadDeployedConfig(invalid)).toThrow(/syncline config at .* is invalid \(1 problem\(s\)\):\n {2}tenants\.0\.id: /);
     const settings = fileWith((c) => {
       c.tenants[0]!.instances[0]!.settings = { shopDomain: 'demo-shop.example.com' };
     });

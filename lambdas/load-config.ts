@@ -1,16 +1,28 @@
 // Reads and checks syncline.config.json, the file the local runtime, the CLI and the CDK stack share: one loader, so
 // a config that `syncline config check` rejects also stops `npm start` and `cdk synth`, with the same message. This
 // strict check loads every installed connector; a deployed function reads the checked file with deployed-config.ts.
-import { checkConfig, type ConfigProblem } from '../core/config-check.js';
+import { readFileSync } from 'node:fs';
+import { checkConfig, formatProblems, type ConfigProblem } from '../core/config-check.js';
 import type { SynclineConfig } from '../core/config.js';
 import { installedConnectors } from '../connectors/index.js';
-import { checkConfigAt, configPath, describeProblems } from './deployed-config.js';
+import { configPath } from './deployed-config.js';
 
-export { describeProblems };
+/** The message every loader fails with: the file and each of its problems on a line. */
+export function describeProblems(path: string, problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `syncline config at ${path} is invalid (${count}):\n${formatProblems(problems)}`;
+}
 
 /** The config in the file, or every problem with it (an unreadable file or invalid JSON is one problem). */
 export function checkConfigFile(path = configPath()): { config: SynclineConfig; problems: [] } | { problems: ConfigProblem[] } {
-  return checkConfigAt(path, installedConnectors);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { problems: [{ path: '', message: `cannot read the syncline config at ${path}: ${(error as Error).message}` }] };
+  }
+  const checked = checkConfig(raw, installedConnectors);
+  return checked.config ? { config: checked.config, problems: [] } : { problems: checked.problems };
 }
 
 export function loadConfig(path = configPath()): SynclineConfig {

@@ -1,6 +1,7 @@
 // Scheduled campaign sweep: tenant stats and the time-dependent campaign fields; the schedule may name one tenant.
 import * as z from 'zod';
 import { sweepAll, type SweepDeps, type SweepRun } from '../pipeline/campaigns/sweep-campaigns.js';
+import { DynamoDueItems } from '../aws/dynamo-due-items.js';
 import { DynamoErasureReceipts } from '../aws/dynamo-erasure-receipts.js';
 import { DynamoPushSnapshotStore } from '../aws/dynamo-ops-store.js';
 import { once, shared, tenantsOnly } from './container.js';
@@ -19,7 +20,7 @@ export function sweepRuntime(): SweepDeps {
       // The sweep reads tenants' config; the pushes it queues are bound by the push function.
       instances: tenantsOnly('sweep'),
       profiles,
-      due: profiles.dueItems(),
+      due: new DynamoDueItems(db, names.profiles),
       stats,
       push,
       log,

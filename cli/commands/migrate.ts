@@ -21,7 +21,7 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const campaigns = new Map(target.config.tenants.map((t) => [t.id, t.campaigns]));
   const now = new Date();
   const tenantIds = target.config.tenants.map((t) => t.id);
-  const due = await target.profiles.dueItems().migrate(tenantIds, (profile: Profile) => {
+  const due = await (await target.profiles.dueItems()).migrate(tenantIds, (profile: Profile) => {
     const rules = campaigns.get(profile.tenantId);
     return rules ? nextDueAt(profile, rules, now) : undefined;
   });

@@ -63,7 +63,7 @@ describe('campaign sweep', () => {
     const { db, counter } = counted(env.db);
     const repo = new DynamoProfileRepository(db, env.tables.profiles);
     let clock = minutes(120);
-    const { deps, push } = sweepDeps(config, repo, stats, () => clock);
+    const { deps, push } = await sweepDeps(config, repo, stats, () => clock);
 
     const [run] = await sweepAll(deps, 'busy');
     // ~1 unit per due profile (a consistent read of up to 4 KB) plus the index Query and the stats item; listing the
@@ -114,7 +114,7 @@ describe('campaign sweep', () => {
     await commit('repeat-1', build(order(daysAgo(20), [line('A', 'coffee')]), order(daysAgo(5), [line('B', 'coffee')])));
     await commit('once-1', build(order(daysAgo(3), [line('C', 'tea')])));
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
-    await sweepAll(sweepDeps(config, repo, stats, () => NOW).deps, 'other');
+    await sweepAll((await sweepDeps(config, repo, stats, () => NOW)).deps, 'other');
     const stored = await stats.get('other');
     const expected: Record<string, number> = {};
     let profiles = 0;
@@ -148,7 +148,7 @@ describe('campaign sweep', () => {
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
     const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
     let clock = new Date(NOW.getTime() + 81 * DAY);
-    const { deps, push } = sweepDeps(config, repo, stats, () => clock);
+    const { deps, push } = await sweepDeps(config, repo, stats, () => clock);
     const sweep = async () => {
       // Fresh stats with nothing to suggest: this is about the clock alone.
       await stats.put({ ...computeTenantStats('other', [], campaigns, new Date(clock.getTime() - 60_000)), complete: true });
@@ -173,7 +173,7 @@ describe('campaign sweep', () => {
 });
 
 /** The sweep's deps over one repository (profiles and due items), pushes into memory, and a connector-less resolver. */
-function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats: DynamoTenantStatsStore, now: () => Date) {
+async function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats: DynamoTenantStatsStore, now: () => Date) {
   const push = new MemoryQueue<PushMessage>();
   const log = memoryLogger();
   const none = async () => {
@@ -182,7 +182,7 @@ function sweepDeps(config: SynclineConfig, repo: DynamoProfileRepository, stats:
   const deps = {
     instances: createInstanceResolver({ config, connectors: none, secrets: { get: none }, log }),
     profiles: repo,
-    due: repo.dueItems(),
+    due: await repo.dueItems(),
     stats,
     push,
     log,

@@ -1,11 +1,11 @@
 // The catalog's part of a merge batch: product changes go to the tenant's catalog (they name no person), then the
 // other events get their categories from it, with one read for the whole batch.
-import pRetry from 'p-retry';
 import type { CanonicalEvent, EventOf } from '../../core/events.js';
 import type { CatalogStore } from '../../core/catalog/catalog-store.js';
 import { categoriseBatch, needsCatalog } from '../../core/catalog/categorise.js';
 import { catalogChangeOf } from '../../core/catalog/product.js';
 import type { Logger } from '../../core/ports.js';
+import { retryBriefly } from '../retry-briefly.js';
 
 type ProductEvent = EventOf<'product.upserted'> | EventOf<'product.deleted'>;
 
@@ -13,7 +13,7 @@ export const isProductEvent = (event: CanonicalEvent): event is ProductEvent =>
   event.type === 'product.upserted' || event.type === 'product.deleted';
 
 /** A throttled or lost catalog request is tried again within the batch (≈ 50 + 100 + 200 ms) before it fails. */
-const CATALOG_RETRIES = { retries: 3, minTimeout: 50, factor: 2, randomize: true } as const;
+const CATALOG_RETRIES = { retries: 3, firstWaitMs: 50 } as const;
 
 export interface CatalogStep<M> {
   /** The batch's other events, categorised, for the lanes. */
@@ -43,7 +43,7 @@ export async function catalogStep<M extends { id: string }>(
     try {
       // Retried here before the messages are failed: a product change that waits for its redelivery lets orders of the
       // same moment merge without its category, for good (catalog changes apply from then on).
-      await pRetry(
+      await retryBriefly(
         () =>
           catalog.apply(
             tenantId,
@@ -58,7 +58,7 @@ export async function catalogStep<M extends { id: string }>(
     }
   }
   try {
-    const categorised = await pRetry(
+    const categorised = await retryBriefly(
       () =>
         categoriseBatch(
           catalog,
