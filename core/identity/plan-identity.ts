@@ -342,12 +342,20 @@ export function knownPersonProfile(
   }
   if (!holdsLimits(rules, only.identifiers, sighting.at)) return undefined;
   if (!earlier) return only;
-  const sightings = eventIds.map(({ type, value }) => ({ type, value, source: sighting.source, at: sighting.at }));
+  const sightings = sightingsOf(eventIds, sighting);
   return {
     ...only,
     identifiers: unionIdentifiers(only.identifiers, sightings),
     refusedIdentifiers: mergeRefusals(only.refusedIdentifiers, []),
   };
+}
+
+/**
+ * The event's identifiers as sighted now. Its own function: a closure in knownPersonProfile capturing `sighting` would
+ * make every call allocate a context for it, though few events are earlier sightings.
+ */
+function sightingsOf(eventIds: readonly Identifier[], sighting: { source: string; at: string }): ProfileIdentifier[] {
+  return eventIds.map(({ type, value }) => ({ type, value, source: sighting.source, at: sighting.at }));
 }
 
 /** Whether held identifiers keep every limit (counted in place: cheaper than the per-array WeakMap it replaced). */
