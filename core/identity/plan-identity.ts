@@ -7,6 +7,7 @@ import { describeLimit, describeMatchRule, isBlockedValue, limitOf, priorityOf, 
 import { joinProfiles, survivorOf, unionIdentifiers } from './join-profiles.js';
 import type { IdentityJournalEntry, Profile, ProfileIdentifier, RefusedIdentifier } from '../profile.js';
 import { REFUSED_LIMIT } from '../merge/bounds.js';
+import { plainCopy } from '../merge/merge-event.js';
 
 export interface IdentityPlan {
   /** The profile the event lands on, already joined with the absorbed ones. */
@@ -153,7 +154,7 @@ export function planIdentity(
     if (owner) {
       group.push(owner);
       links.set(owner.profileId, id);
-    } else accepted.push({ ...id, source: sighting.source, at: sighting.at });
+    } else accepted.push(sightingOf(id, sighting));
   }
 
   const survivor = group.length > 0 ? survivorOf(group) : fresh();
@@ -178,7 +179,9 @@ export function planIdentity(
   // unionIdentifiers keeps the earliest sighting, so the result does not depend on arrival order; an earlier
   // sighting of a held identifier is the only other change.
   const refusedKeys = new Set(refused.map(identifierKey));
-  const sightings = matchable.filter(({ key }) => heldKeys.has(key) && !refusedKeys.has(key)).map(({ id }) => ({ ...id, ...sighting }));
+  const sightings = matchable
+    .filter(({ key }) => heldKeys.has(key) && !refusedKeys.has(key))
+    .map(({ id }) => Object.assign(plainCopy(id), sighting));
   const heldById = new Map(profile.identifiers.map((h) => [identifierKey(h), h]));
   const earlier = sightings.some((s) => {
     const h = heldById.get(identifierKey(s))!;
@@ -230,7 +233,7 @@ function nothingRefusedPlan(
   const rank = order.map((i) => priorityOf(rules, eventIds[i]!.type) ?? 999);
   order.sort((a, b) => rank[a]! - rank[b]! || (keys[a]! < keys[b]! ? -1 : 1));
   const accepted: ProfileIdentifier[] = [];
-  for (const i of order) if (owners[i] === undefined) accepted.push({ ...eventIds[i]!, source: sighting.source, at: sighting.at });
+  for (const i of order) if (owners[i] === undefined) accepted.push(sightingOf(eventIds[i]!, sighting));
   // What the plan would hold together: the holder's identifiers (when it joins), then the new ones not among them.
   const together: ProfileIdentifier[] = joined ? [...holder!.identifiers] : [];
   for (const id of accepted) if (!together.some((h) => h.type === id.type && h.value === id.value)) together.push(id);
@@ -266,6 +269,18 @@ interface Matchable {
   rank: number;
 }
 
+/**
+ * `{ ...id, source, at }` (the same properties in the same order), built onto `{}`: in V8 of Node 20 an object literal
+ * that spreads an object and then defines a property the spread did not bring gets a hidden class of its own, a new
+ * map and descriptor array per identifier (core/merge/merge-event.ts withPrefix), and the profile keeps it.
+ */
+function sightingOf(id: Identifier, sighting: { source: string; at: string }): ProfileIdentifier {
+  const out = plainCopy(id) as ProfileIdentifier;
+  out.source = sighting.source;
+  out.at = sighting.at;
+  return out;
+}
+
 function refusal(id: Identifier, reason: string, at: string): RefusedIdentifier {
   return { type: id.type, value: id.value, reason, at };
 }
@@ -291,7 +306,7 @@ function heldWith(
   for (const p of group) addHeld(held, p.identifiers);
   if (owner) addHeld(held, owner.identifiers);
   addHeld(held, accepted);
-  if (!held.has(key)) held.set(key, { ...id, source: sighting.source, at: sighting.at });
+  if (!held.has(key)) held.set(key, sightingOf(id, sighting));
   return [...held.values()];
 }
 
@@ -327,12 +342,20 @@ export function knownPersonProfile(
   }
   if (!holdsLimits(rules, only.identifiers, sighting.at)) return undefined;
   if (!earlier) return only;
-  const sightings = eventIds.map(({ type, value }) => ({ type, value, source: sighting.source, at: sighting.at }));
+  const sightings = sightingsOf(eventIds, sighting);
   return {
     ...only,
     identifiers: unionIdentifiers(only.identifiers, sightings),
     refusedIdentifiers: mergeRefusals(only.refusedIdentifiers, []),
   };
+}
+
+/**
+ * The event's identifiers as sighted now. Its own function: a closure in knownPersonProfile capturing `sighting` would
+ * make every call allocate a context for it, though few events are earlier sightings.
+ */
+function sightingsOf(eventIds: readonly Identifier[], sighting: { source: string; at: string }): ProfileIdentifier[] {
+  return eventIds.map(({ type, value }) => ({ type, value, source: sighting.source, at: sighting.at }));
 }
 
 /** Whether held identifiers keep every limit (counted in place: cheaper than the per-array WeakMap it replaced). */
