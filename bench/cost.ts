@@ -184,7 +184,7 @@ export function sweepCostPerMillionEvents(inputs: SweepCostInputs): { lines: Cos
     {
       item: 'Sweep: DynamoDB writes',
       perMillionEvents: r4(inputs.writeUnitsPerEvent * PRICES.dynamoPerMillionWriteUnits),
-      basis: `${inputs.writeUnitsPerEvent} WRU/event (reschedules, index moves, push snapshots)`,
+      basis: `${inputs.writeUnitsPerEvent} WRU/event (due item moves, push snapshots)`,
     },
     {
       item: 'Sweep: DynamoDB reads',
