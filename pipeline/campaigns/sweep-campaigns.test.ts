@@ -54,8 +54,14 @@ describe('campaign sweep', () => {
     const idle = build(order(daysAgo(400), [line('A', 'coffee')]));
     for (let i = 0; i < 120; i++) await Promise.all([commit('busy', `idle-${i}`, idle), commit('other', `idle-${i}`, idle)]);
     // Three carts whose window ends within the next two hours, one that is still inside it then.
-    for (let i = 0; i < 3; i++) await commit('busy', `cart-${i}`, build(cart(minutes(-20 - i), `c-${i}`)));
-    await commit('busy', `later`, build(cart(minutes(100), 'c-later')));
+    // They consent to e-mail (the sweep queues no sync for a person consenting to nothing).
+    const consent = {
+      type: 'consent.changed' as const,
+      data: { purpose: 'email_marketing' as const, granted: true },
+      occurredAt: minutes(-60).toISOString(),
+    };
+    for (let i = 0; i < 3; i++) await commit('busy', `cart-${i}`, build(consent, cart(minutes(-20 - i), `c-${i}`)));
+    await commit('busy', `later`, build(consent, cart(minutes(100), 'c-later')));
 
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
     // Stats counted an hour ago are fresh: this sweep is about the clock, not the stats.
@@ -127,7 +133,7 @@ describe('campaign sweep', () => {
     expect(stored?.segments).toEqual(expected);
   }, 120_000);
 
-  it('queues a due profile only when the clock changed what the push projects; every due profile moves on', async () => {
+  it('queues a due profile only when the clock changed what the push projects and the person consents to a purpose; every due profile moves on', async () => {
     const evaluatedAt = new Map<string, Date>();
     const writer = new DynamoProfileRepository(env.db, env.tables.profiles, {
       dueAt: (p) => nextDueAt(p, campaigns, evaluatedAt.get(p.profileId) ?? NOW),
@@ -142,9 +148,17 @@ describe('campaign sweep', () => {
     // Both bought once 10 days ago. `quiet` was last evaluated after it stopped being new: its next threshold is the
     // purchase leaving the cross-sell exclusion (90 days), which changes no field without stats that suggest anything.
     // `fresh` was evaluated now: due when it stops being new (30 days), a change, and again past the exclusion.
-    const bought = build(order(daysAgo(10), [line('A', 'coffee')]));
+    // `silent` is `fresh` without consent to any purpose: no push could send it anything, so it is moved on unqueued.
+    const purchase = order(daysAgo(10), [line('A', 'coffee')]);
+    const consent = {
+      type: 'consent.changed' as const,
+      data: { purpose: 'email_marketing' as const, granted: true },
+      occurredAt: daysAgo(10),
+    };
+    const bought = build(purchase, consent);
     await commit('quiet', bought, new Date(NOW.getTime() + 25 * DAY));
     await commit('fresh', bought, NOW);
+    await commit('silent', build(purchase), NOW);
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
     const repo = new DynamoProfileRepository(env.db, env.tables.profiles);
     let clock = new Date(NOW.getTime() + 81 * DAY);
@@ -158,17 +172,19 @@ describe('campaign sweep', () => {
     };
 
     const first = await sweep();
-    expect(first.run?.due, 'both were due').toBe(2);
-    expect(first.queued, 'only the one whose fields changed').toEqual(['fresh']);
+    expect(first.run?.due, 'all three were due').toBe(3);
+    expect(first.queued, 'only the consenting one whose fields changed').toEqual(['fresh']);
     expect(first.run?.unchanged).toBe(1);
+    expect(first.run?.withoutConsent).toBe(1);
     // Both moved on to their next threshold (lapsing at 120 days): nothing is due a minute later.
     clock = new Date(clock.getTime() + 60_000);
     expect((await sweep()).run?.due).toBe(0);
     // Lapsing is a change for both.
     clock = new Date(NOW.getTime() + 111 * DAY);
     const lapsed = await sweep();
-    expect(lapsed.run?.due).toBe(2);
+    expect(lapsed.run?.due).toBe(3);
     expect(lapsed.queued.sort()).toEqual(['fresh', 'quiet']);
+    expect(lapsed.run?.withoutConsent, 'moved on all the same: due again at its next threshold only').toBe(1);
   }, 120_000);
 });
 
