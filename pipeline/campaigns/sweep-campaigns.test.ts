@@ -119,8 +119,17 @@ describe('campaign sweep', () => {
       });
     await commit('repeat-1', build(order(daysAgo(20), [line('A', 'coffee')]), order(daysAgo(5), [line('B', 'coffee')])));
     await commit('once-1', build(order(daysAgo(3), [line('C', 'tea')])));
+    const consent = {
+      type: 'consent.changed' as const,
+      data: { purpose: 'email_marketing' as const, granted: true },
+      occurredAt: daysAgo(3),
+    };
+    await commit('consenting-1', build(consent, order(daysAgo(3), [line('C', 'tea')])));
     const stats = new DynamoTenantStatsStore(env.db, env.tables.ops);
-    await sweepAll((await sweepDeps(config, repo, stats, () => NOW)).deps, 'other');
+    const { deps, push } = await sweepDeps(config, repo, stats, () => NOW);
+    await sweepAll(deps, 'other');
+    // A first stats run changes everyone's projection; only a person consenting to some purpose is worth a push.
+    expect(push.sent.flatMap(unpackSyncs).map((m) => (m.kind === 'sync' ? m.profileId : m.kind))).toEqual(['consenting-1']);
     const stored = await stats.get('other');
     const expected: Record<string, number> = {};
     let profiles = 0;
