@@ -8,6 +8,7 @@ export const DUE_ATTRIBUTE = 'due';
 
 /** A merge keeps an unchanged due item only when it is due later than this (the Lambda timeout and clock skew). */
 const KEEP_MARGIN_MS = 20 * 60_000;
+
 /** What the profile item's `due` says: the due time and the version of the item it names. */
 export function parseDue(value: unknown): { dueAt: string; version: number } | undefined {
   if (typeof value !== 'string') return undefined;
