@@ -18,7 +18,8 @@
 //   have written it is long gone (a writer computes a due time after its own clock, and a Lambda runs 15 minutes at
 //   most), so it is deleted.
 // - A merge keeps the profile's current item (writes none) only when its due time is the same and more than
-//   KEEP_MARGIN_MS away (aws/due-change.ts), so no sweep can be handling (and deleting) that item while the commit is on its way.
+//   KEEP_MARGIN_MS away (aws/due-change.ts), so no sweep can be handling (and deleting) that item while the commit is
+//   on its way.
 //
 // Migration: a tenant's profiles written before this carry the tenant-due index attributes. Until `syncline migrate`
 // has converted them (migrate, then the tenant's DUE-ITEMS record), the sweep reads the index as well.
