@@ -11,14 +11,18 @@ export function configPath(): string {
   return resolve(process.env.SYNCLINE_CONFIG_FILE ?? 'syncline.config.json');
 }
 
-/** The config in the file; a file that cannot be read or parsed fails the cold start with its path and every issue. */
-export function loadDeployedConfig(path = configPath()): SynclineConfig {
-  let raw: unknown;
+/** The file's JSON, unchecked; an unreadable file or invalid JSON throws, naming the path (load-config.ts too). */
+export function readConfigJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new Error(`cannot read the syncline config at ${path}: ${(error as Error).message}`);
   }
+}
+
+/** The config in the file; a file that cannot be read or parsed fails the cold start with its path and every issue. */
+export function loadDeployedConfig(path = configPath()): SynclineConfig {
+  const raw = readConfigJson(path);
   const parsed = SynclineConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`);

@@ -1,11 +1,10 @@
 // Reads and checks syncline.config.json, the file the local runtime, the CLI and the CDK stack share: one loader, so
 // a config that `syncline config check` rejects also stops `npm start` and `cdk synth`, with the same message. This
 // strict check loads every installed connector; a deployed function reads the checked file with deployed-config.ts.
-import { readFileSync } from 'node:fs';
 import { checkConfig, formatProblems, type ConfigProblem } from '../core/config-check.js';
 import type { SynclineConfig } from '../core/config.js';
 import { installedConnectors } from '../connectors/index.js';
-import { configPath } from './deployed-config.js';
+import { configPath, readConfigJson } from './deployed-config.js';
 
 /** The message every loader fails with: the file and each of its problems on a line. */
 export function describeProblems(path: string, problems: readonly ConfigProblem[]): string {
@@ -17,9 +16,9 @@ export function describeProblems(path: string, problems: readonly ConfigProblem[
 export function checkConfigFile(path = configPath()): { config: SynclineConfig; problems: [] } | { problems: ConfigProblem[] } {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = readConfigJson(path);
   } catch (error) {
-    return { problems: [{ path: '', message: `cannot read the syncline config at ${path}: ${(error as Error).message}` }] };
+    return { problems: [{ path: '', message: (error as Error).message }] };
   }
   const checked = checkConfig(raw, installedConnectors);
   return checked.config ? { config: checked.config, problems: [] } : { problems: checked.problems };
